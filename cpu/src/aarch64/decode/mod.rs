@@ -1,0 +1,247 @@
+//! The A64 decoder: the encoding table of [`a64`] turned into a bucketed matcher.
+//!
+//! Each [`Pattern`] is one line of the table: a name, a bit pattern (fixed bits and named fields,
+//! most significant first), a shape function that extracts the named fields into [`Ops`] (and may
+//! reject reserved values), the handler, and whether the instruction ends a block. Patterns are
+//! bucketed by bits 28:25 (the A64 main encoding group, DDI 0487 C4.1) and tried in table order:
+//! where two patterns overlap, the more specific one comes first.
+
+pub mod a64;
+pub mod shapes;
+
+use std::sync::OnceLock;
+
+use super::block::Env;
+use super::state::{Cpu, Flow, Ops};
+
+/// An instruction handler: executes one pre-decoded instruction.
+pub type Handler = fn(&mut Cpu, &mut Env, &Ops) -> Flow;
+
+/// A shape: extracts the operand fields of an encoding, `None` for a reserved value
+/// (the instruction is then UNDEFINED unless a later pattern matches).
+pub type Shape = fn(u32) -> Option<Ops>;
+
+/// One line of the encoding table.
+#[derive(Clone, Copy)]
+pub struct Pattern {
+    /// Mnemonic-like name, unique in the table.
+    pub name: &'static str,
+    /// Bits that are fixed by the pattern.
+    pub mask: u32,
+    /// Values of the fixed bits.
+    pub value: u32,
+    /// Operand extraction.
+    pub shape: Shape,
+    /// Execution.
+    pub exec: Handler,
+    /// Branches, exception generation, system instructions: the block ends after it.
+    pub ends_block: bool,
+}
+
+/// Mask and value of a pattern string: `0`/`1` are fixed bits, `x` any bit, `name:N` a field of
+/// N bits; spaces separate tokens. Panics (at compile time) unless it describes 32 bits.
+pub const fn parse_pattern(p: &str) -> (u32, u32) {
+    let b = p.as_bytes();
+    let mut mask = 0u32;
+    let mut value = 0u32;
+    let mut bits = 0u32;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c == b' ' {
+            i += 1;
+            continue;
+        }
+        if c == b'0' || c == b'1' || c == b'x' {
+            mask <<= 1;
+            value <<= 1;
+            if c != b'x' {
+                mask |= 1;
+                value |= (c - b'0') as u32;
+            }
+            bits += 1;
+            i += 1;
+            continue;
+        }
+        // A named field: letters/digits/underscore, ':', decimal width.
+        while i < b.len() && b[i] != b':' {
+            i += 1;
+        }
+        assert!(i < b.len(), "field without width");
+        i += 1;
+        let mut w = 0u32;
+        while i < b.len() && b[i] >= b'0' && b[i] <= b'9' {
+            w = w * 10 + (b[i] - b'0') as u32;
+            i += 1;
+        }
+        assert!(w > 0 && w <= 32, "bad field width");
+        mask = if w == 32 { 0 } else { mask << w };
+        value = if w == 32 { 0 } else { value << w };
+        bits += w;
+    }
+    assert!(bits == 32, "pattern must describe 32 bits");
+    (mask, value)
+}
+
+/// One table line: `pat!(NAME, "pattern", shape, handler)`, `pat!(NAME, "pattern", shape,
+/// handler, END)` for instructions that end a block.
+#[macro_export]
+macro_rules! pat {
+    ($name:ident, $p:literal, $shape:path, $exec:path) => {
+        $crate::pat!(@ $name, $p, $shape, $exec, false)
+    };
+    ($name:ident, $p:literal, $shape:path, $exec:path, END) => {
+        $crate::pat!(@ $name, $p, $shape, $exec, true)
+    };
+    (@ $name:ident, $p:literal, $shape:path, $exec:path, $end:expr) => {{
+        const MV: (u32, u32) = $crate::aarch64::decode::parse_pattern($p);
+        $crate::aarch64::decode::Pattern {
+            name: stringify!($name),
+            mask: MV.0,
+            value: MV.1,
+            shape: $shape,
+            exec: $exec,
+            ends_block: $end,
+        }
+    }};
+}
+
+/// A decoded instruction: the handler and its operands.
+#[derive(Clone, Copy)]
+pub struct Decoded {
+    /// Handler to run.
+    pub exec: Handler,
+    /// Its operands.
+    pub ops: Ops,
+}
+
+/// Result of decoding one word.
+#[derive(Clone, Copy)]
+pub struct DecodeResult {
+    /// What to run.
+    pub insn: Decoded,
+    /// The matched table line, `None` for UNDEFINED.
+    pub pattern: Option<&'static Pattern>,
+}
+
+impl DecodeResult {
+    /// Whether the block must end after this instruction.
+    pub fn ends_block(&self) -> bool {
+        self.pattern.map_or(true, |p| p.ends_block)
+    }
+}
+
+fn buckets() -> &'static [Vec<&'static Pattern>; 16] {
+    static B: OnceLock<[Vec<&'static Pattern>; 16]> = OnceLock::new();
+    B.get_or_init(|| {
+        let mut b: [Vec<&'static Pattern>; 16] = Default::default();
+        for (op0, bucket) in b.iter_mut().enumerate() {
+            let word = (op0 as u32) << 25;
+            for p in a64::TABLE {
+                // The pattern can match some word of this bucket unless it fixes bits 28:25
+                // to other values.
+                let fixed = p.mask & (0xf << 25);
+                if (p.value ^ word) & fixed == 0 {
+                    bucket.push(p);
+                }
+            }
+        }
+        b
+    })
+}
+
+/// Handler of every word no pattern accepts.
+pub fn undefined(cpu: &mut Cpu, _env: &mut Env, ops: &Ops) -> Flow {
+    cpu.raise(super::exception::Trap::Undefined(ops.imm as u32))
+}
+
+/// Decode one instruction word.
+pub fn decode(word: u32) -> DecodeResult {
+    for p in &buckets()[((word >> 25) & 0xf) as usize] {
+        if word & p.mask == p.value {
+            if let Some(ops) = (p.shape)(word) {
+                return DecodeResult {
+                    insn: Decoded { exec: p.exec, ops },
+                    pattern: Some(p),
+                };
+            }
+        }
+    }
+    let ops = Ops {
+        imm: word as u64,
+        ..Ops::default()
+    };
+    DecodeResult {
+        insn: Decoded {
+            exec: undefined,
+            ops,
+        },
+        pattern: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_counts_fields() {
+        let (m, v) = parse_pattern("sf:1 00 100010 sh:1 imm:12 rn:5 rd:5");
+        assert_eq!(m, 0x7f80_0000);
+        assert_eq!(v, 0x1100_0000);
+    }
+
+    #[test]
+    fn names_are_unique() {
+        let mut names: Vec<_> = a64::TABLE.iter().map(|p| p.name).collect();
+        names.sort();
+        for w in names.windows(2) {
+            assert_ne!(w[0], w[1], "duplicate pattern name");
+        }
+    }
+
+    /// Overlapping patterns are allowed only as an ordered specialisation: the earlier one fixes
+    /// a strict superset of the later one's bits (so it is the more specific).
+    #[test]
+    fn overlaps_are_ordered_specialisations() {
+        let t = a64::TABLE;
+        for i in 0..t.len() {
+            for j in i + 1..t.len() {
+                let (a, b) = (&t[i], &t[j]);
+                let common = a.mask & b.mask;
+                if (a.value ^ b.value) & common != 0 {
+                    continue;
+                }
+                let a_more_specific = a.mask & b.mask == b.mask && a.mask != b.mask;
+                assert!(
+                    a_more_specific,
+                    "{} overlaps {} but is not a more specific pattern listed first",
+                    a.name, b.name
+                );
+            }
+        }
+    }
+
+    /// Every line is reachable: the word made of its fixed bits and zero fields, or, when its
+    /// shape rejects that, some word with random field values, decodes to it.
+    #[test]
+    fn every_pattern_is_reachable() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for p in a64::TABLE {
+            let mut found = false;
+            for _ in 0..20000 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                let w = (seed as u32 & !p.mask) | p.value;
+                if let Some(q) = decode(w).pattern {
+                    if std::ptr::eq(q, p) {
+                        found = true;
+                        break;
+                    }
+                }
+            }
+            assert!(found, "pattern {} is never selected", p.name);
+        }
+    }
+}

@@ -1,0 +1,199 @@
+//! Instruction handlers, one file per encoding class, and the helpers they share: register
+//! access, condition codes, flag-setting addition, shifts and extends.
+
+pub mod branch;
+pub mod dp_imm;
+pub mod dp_reg;
+pub mod ldst;
+pub mod system;
+
+use super::state::Cpu;
+
+impl Cpu {
+    /// Value of register slot `slot`.
+    #[inline(always)]
+    pub fn r(&self, slot: u8) -> u64 {
+        self.x[slot as usize]
+    }
+
+    /// Value of register slot `slot` as a 32- or 64-bit operand.
+    #[inline(always)]
+    pub fn r_sf(&self, slot: u8, sf: bool) -> u64 {
+        let v = self.x[slot as usize];
+        if sf {
+            v
+        } else {
+            v as u32 as u64
+        }
+    }
+
+    /// Write register slot `slot`.
+    #[inline(always)]
+    pub fn w(&mut self, slot: u8, v: u64) {
+        self.x[slot as usize] = v;
+    }
+
+    /// Write register slot `slot` with a 64-bit value or a zero-extended 32-bit one.
+    #[inline(always)]
+    pub fn w_sf(&mut self, slot: u8, v: u64, sf: bool) {
+        self.x[slot as usize] = if sf { v } else { v as u32 as u64 };
+    }
+}
+
+/// NZCV bit positions in `Cpu::nzcv`.
+pub const N: u32 = 1 << 31;
+/// Zero flag.
+pub const Z: u32 = 1 << 30;
+/// Carry flag.
+pub const C: u32 = 1 << 29;
+/// Overflow flag.
+pub const V: u32 = 1 << 28;
+
+/// For each condition code, a 16-bit set of the NZCV values (index = NZCV >> 28) where it holds.
+const COND_TABLE: [u16; 16] = {
+    let mut t = [0u16; 16];
+    let mut cond = 0;
+    while cond < 16 {
+        let mut f = 0;
+        while f < 16 {
+            let (n, z, c, v) = (f & 8 != 0, f & 4 != 0, f & 2 != 0, f & 1 != 0);
+            let base = match cond >> 1 {
+                0 => z,
+                1 => c,
+                2 => n,
+                3 => v,
+                4 => c && !z,
+                5 => n == v,
+                6 => n == v && !z,
+                _ => true,
+            };
+            // Odd conditions invert, except 0b1111 (NV) which is "always" like AL.
+            let holds = if cond & 1 == 1 && cond != 15 {
+                !base
+            } else {
+                base
+            };
+            if holds {
+                t[cond] |= 1 << f;
+            }
+            f += 1;
+        }
+        cond += 1;
+    }
+    t
+};
+
+/// Whether condition `cond` (0..=15) holds for `nzcv` (bits 31:28).
+#[inline(always)]
+pub fn cond_holds(cond: u8, nzcv: u32) -> bool {
+    (COND_TABLE[cond as usize & 15] >> (nzcv >> 28)) & 1 == 1
+}
+
+/// AddWithCarry (DDI 0487 J1.1.3): `x + y + carry` at 32 or 64 bits, with the NZCV it sets.
+#[inline(always)]
+pub fn add_with_carry(x: u64, y: u64, carry: bool, sf: bool) -> (u64, u32) {
+    if sf {
+        let (s1, c1) = x.overflowing_add(y);
+        let (r, c2) = s1.overflowing_add(carry as u64);
+        let c = c1 | c2;
+        let v = ((x ^ r) & (y ^ r)) >> 63 != 0;
+        let n = ((r >> 63) as u32) << 31;
+        let nzcv = n | if r == 0 { Z } else { 0 } | if c { C } else { 0 } | if v { V } else { 0 };
+        (r, nzcv)
+    } else {
+        let (x, y) = (x as u32, y as u32);
+        let (s1, c1) = x.overflowing_add(y);
+        let (r, c2) = s1.overflowing_add(carry as u32);
+        let c = c1 | c2;
+        let v = ((x ^ r) & (y ^ r)) >> 31 != 0;
+        let nzcv =
+            (r & N) | if r == 0 { Z } else { 0 } | if c { C } else { 0 } | if v { V } else { 0 };
+        (r as u64, nzcv)
+    }
+}
+
+/// NZCV of a logical result (N and Z from the result, C = V = 0).
+#[inline(always)]
+pub fn logic_flags(r: u64, sf: bool) -> u32 {
+    if sf {
+        ((r >> 63) as u32) << 31 | if r == 0 { Z } else { 0 }
+    } else {
+        (r as u32 & N) | if r as u32 == 0 { Z } else { 0 }
+    }
+}
+
+/// Shift types of the shifted-register forms.
+pub mod shift_type {
+    /// Logical shift left.
+    pub const LSL: u8 = 0;
+    /// Logical shift right.
+    pub const LSR: u8 = 1;
+    /// Arithmetic shift right.
+    pub const ASR: u8 = 2;
+    /// Rotate right.
+    pub const ROR: u8 = 3;
+}
+
+/// Shift `v` (a 32- or 64-bit operand) by `amount` (< datasize) of `kind`; 32-bit results are
+/// zero-extended.
+#[inline(always)]
+pub fn shift(v: u64, kind: u8, amount: u32, sf: bool) -> u64 {
+    if sf {
+        match kind {
+            shift_type::LSL => v << amount,
+            shift_type::LSR => v >> amount,
+            shift_type::ASR => ((v as i64) >> amount) as u64,
+            _ => v.rotate_right(amount),
+        }
+    } else {
+        let v = v as u32;
+        (match kind {
+            shift_type::LSL => v << amount,
+            shift_type::LSR => v >> amount,
+            shift_type::ASR => ((v as i32) >> amount) as u32,
+            _ => v.rotate_right(amount),
+        }) as u64
+    }
+}
+
+/// ExtendReg (DDI 0487 J1.1.3): extend `v` by `kind` (0..=7: UXTB, UXTH, UXTW, UXTX, SXTB, SXTH,
+/// SXTW, SXTX) and shift left by `lsl` (0..=4).
+#[inline(always)]
+pub fn extend(v: u64, kind: u8, lsl: u32) -> u64 {
+    let bits = 8u32 << (kind & 3);
+    let x = if bits == 64 {
+        v
+    } else if kind & 4 != 0 {
+        (((v << (64 - bits)) as i64) >> (64 - bits)) as u64
+    } else {
+        v & ((1u64 << bits) - 1)
+    };
+    x << lsl
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conditions() {
+        assert!(cond_holds(0, Z)); // EQ
+        assert!(!cond_holds(1, Z)); // NE
+        assert!(cond_holds(14, 0) && cond_holds(15, 0)); // AL, NV
+        assert!(cond_holds(10, N | V)); // GE: N == V
+        assert!(cond_holds(12, 0)); // GT
+        assert!(!cond_holds(12, Z));
+        assert!(cond_holds(8, C)); // HI
+    }
+
+    #[test]
+    fn add_with_carry_flags() {
+        assert_eq!(add_with_carry(u64::MAX, 1, false, true), (0, Z | C));
+        assert_eq!(
+            add_with_carry(i64::MAX as u64, 1, false, true),
+            (1 << 63, N | V)
+        );
+        assert_eq!(add_with_carry(0xffff_ffff, 0, true, false), (0, Z | C));
+        assert_eq!(add_with_carry(5, !3u64, true, true), (2, C)); // 5 - 3
+    }
+}
