@@ -299,8 +299,11 @@ fn dp3(r: &mut Rng, _: &Ctx) -> Case {
         if op31 == 2 || op31 == 6 {
             // SMULH/UMULH: o0 = 0 and Ra should be 0b11111.
             e.set("o0", 0);
-            e.set("ra", 31);
         }
+    }
+    if e.get("op54") == 0 && (e.get("op31") == 2 || e.get("op31") == 6) {
+        // SMULH/UMULH: Ra is (1)(1)(1)(1)(1); other values are CONSTRAINED UNPREDICTABLE.
+        e.set("ra", 31);
     }
     case(r, "dp3", e.w)
 }
@@ -655,8 +658,9 @@ fn br_blr_ret(r: &mut Rng, ctx: &Ctx) -> Case {
     if op == 2 && r.chance(1, 2) {
         e.set("rn", 30);
     }
-    if e.get("rn") == 31 && r.chance(31, 32) {
-        e.set("rn", r.below(31) as u32); // X31 reads as zero: a branch to 0
+    if e.get("rn") == 31 {
+        // X31 reads as zero: a branch to 0, outside the landing window.
+        e.set("rn", r.below(31) as u32);
     }
     let rn = e.get("rn");
     let mut c = case(r, "br_blr_ret", e.w);
