@@ -35,7 +35,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Boot a kernel or firmware (or, with neither, the built-in demo guest).
-    Run(run::RunArgs),
+    Run(Box<run::RunArgs>),
     /// Show what a file is recognised as and where it would be loaded.
     Inspect(inspect::InspectArgs),
 }
@@ -44,7 +44,7 @@ fn main() -> ExitCode {
     logging::init();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Run(args) => run::run(args),
+        Command::Run(args) => run::run(*args),
         Command::Inspect(args) => inspect::inspect(args).map(|()| 0),
     };
     match result {

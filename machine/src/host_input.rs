@@ -8,7 +8,7 @@
 use std::collections::VecDeque;
 use std::io::Read;
 
-use crossbeam_channel::{Receiver, TryRecvError};
+use crossbeam_channel::Receiver;
 
 /// Bytes from the host on their way to the guest.
 pub struct HostInput {
@@ -36,11 +36,8 @@ impl HostInput {
 
     /// Offer pending bytes to `push` (the UART's receive FIFO) until it refuses one.
     pub fn deliver(&mut self, mut push: impl FnMut(u8) -> bool) {
-        loop {
-            match self.rx.try_recv() {
-                Ok(bytes) => self.pending.extend(bytes),
-                Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
-            }
+        while let Ok(bytes) = self.rx.try_recv() {
+            self.pending.extend(bytes);
         }
         while let Some(&b) = self.pending.front() {
             if !push(b) {

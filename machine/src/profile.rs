@@ -78,7 +78,7 @@ pub const RAM_GRANULE: u64 = 2 * MIB;
 impl Profile {
     /// QEMU's `virt` with `ram_size` bytes of RAM.
     pub fn virt(ram_size: u64) -> Result<Profile, ProfileError> {
-        if ram_size == 0 || ram_size % RAM_GRANULE != 0 || ram_size > VIRT_RAM_MAX {
+        if ram_size == 0 || !ram_size.is_multiple_of(RAM_GRANULE) || ram_size > VIRT_RAM_MAX {
             return Err(ProfileError::BadRamSize {
                 size: ram_size,
                 max: VIRT_RAM_MAX,

@@ -166,7 +166,9 @@ impl Pl011 {
             MIS => self.ris & self.imsc,
             DMACR => self.dmacr,
             0x080..=0x08c => 0,
-            ID_BASE..=0xffc if offset % 4 == 0 => ID[((offset - ID_BASE) / 4) as usize] as u32,
+            ID_BASE..=0xffc if offset.is_multiple_of(4) => {
+                ID[((offset - ID_BASE) / 4) as usize] as u32
+            }
             _ => {
                 log::warn!("pl011: read of unknown offset {offset:#x}");
                 0
@@ -197,7 +199,7 @@ impl Pl011 {
 
 impl MmioDevice for Pl011 {
     fn read(&mut self, offset: u64, size: u8) -> u64 {
-        if offset % 4 != 0 {
+        if !offset.is_multiple_of(4) {
             log::warn!("pl011: misaligned read at offset {offset:#x}");
             return 0;
         }
@@ -205,7 +207,7 @@ impl MmioDevice for Pl011 {
     }
 
     fn write(&mut self, offset: u64, size: u8, value: u64) {
-        if offset % 4 != 0 {
+        if !offset.is_multiple_of(4) {
             log::warn!("pl011: misaligned write at offset {offset:#x}");
             return;
         }
