@@ -105,6 +105,9 @@ struct Report {
     tallies: BTreeMap<&'static str, Tally>,
     mismatches: Vec<Mismatch>,
     total_mismatches: u64,
+    /// Load-exclusive + store-exclusive cases, and how many stores succeeded under QEMU (a
+    /// check that the monitor is really exercised).
+    excl: (u64, u64),
     qemu_time: Duration,
     ours_time: Duration,
     gen_time: Duration,
@@ -214,7 +217,26 @@ fn compare(plan: &Plan, case: &Case, q: &QemuResult, o: &OurResult) -> (Vec<Stri
                 why.push(odd.clone());
             }
         }
-        (QemuResult::Signal { .. }, OurResult::Exception { .. }) => both_faulted = true,
+        (QemuResult::Signal { sig, .. }, OurResult::Exception { esr, at, .. }) => {
+            // The kind of fault must agree too: SIGILL is an UNDEFINED instruction (EC 0),
+            // SIGBUS/SIGSEGV a data abort or an alignment fault, SIGTRAP a BRK.
+            let ec = esr >> 26;
+            let agrees = match sig {
+                4 => ec == 0,
+                7 | 11 => matches!(ec, 0x20..=0x26),
+                5 => ec == 0x3c,
+                _ => false,
+            };
+            if agrees {
+                both_faulted = true;
+            } else {
+                undef = ec == 0;
+                why.push(format!(
+                    "qemu raises signal {sig}; ours takes an exception at instruction {at} with \
+                     ESR {esr:#x} (EC {ec:#x})"
+                ));
+            }
+        }
         (QemuResult::Done { .. }, OurResult::Exception { esr, far, at }) => {
             let ec = esr >> 26;
             undef = ec == 0;
@@ -261,6 +283,7 @@ fn run_class(class: &Class, total: usize) -> Option<Report> {
         tallies: BTreeMap::new(),
         mismatches: Vec::new(),
         total_mismatches: 0,
+        excl: (0, 0),
         qemu_time: Duration::ZERO,
         ours_time: Duration::ZERO,
         gen_time: Duration::ZERO,
@@ -314,8 +337,13 @@ fn run_class(class: &Class, total: usize) -> Option<Report> {
                     });
                 }
             }
-            if let QemuResult::Done { mem: m, .. } = q {
+            if let QemuResult::Done { mem: m, state, .. } = q {
                 mem = *m;
+                let rs = (case.words[1] >> 16) & 31;
+                if case.n == 2 && rs != 31 {
+                    rep.excl.0 += 1;
+                    rep.excl.1 += (state.x[rs as usize] == 0) as u64;
+                }
             }
         }
         scratch = mem;
@@ -374,6 +402,13 @@ fn finish(rep: Report) {
         rep.qemu_time.as_secs_f64(),
         rep.ours_time.as_secs_f64()
     );
+    if rep.excl.0 > 0 {
+        let _ = writeln!(
+            out,
+            "    load-exclusive + store-exclusive cases: {}, stores that succeeded under qemu: {}",
+            rep.excl.0, rep.excl.1
+        );
+    }
     let _ = writeln!(
         out,
         "    {:<18} {:>8} {:>8} {:>8} {:>8} {:>8}",
