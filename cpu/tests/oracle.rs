@@ -218,11 +218,12 @@ fn compare(plan: &Plan, case: &Case, q: &QemuResult, o: &OurResult) -> (Vec<Stri
             }
         }
         (QemuResult::Signal { sig, .. }, OurResult::Exception { esr, at, .. }) => {
-            // The kind of fault must agree too: SIGILL is an UNDEFINED instruction (EC 0),
+            // The kind of fault must agree too: SIGILL is an UNDEFINED instruction (EC 0), a
+            // trapped MSR/MRS (EC 0x18) or an illegal state (EC 0x0e),
             // SIGBUS/SIGSEGV a data abort or an alignment fault, SIGTRAP a BRK.
             let ec = esr >> 26;
             let agrees = match sig {
-                4 => ec == 0,
+                4 => ec == 0 || ec == 0x18 || ec == 0x0e,
                 7 | 11 => matches!(ec, 0x20..=0x26),
                 5 => ec == 0x3c,
                 _ => false,

@@ -713,6 +713,40 @@ fn barrier(r: &mut Rng, _: &Ctx) -> Case {
     case(r, "barrier_clrex", e.w)
 }
 
+fn id_regs(r: &mut Rng, _: &Ctx) -> Case {
+    let mut e = Enc::new(r, "1101010100 1 1 1 011 0000 0000 op2:3 rt:5");
+    e.set("op2", r.pick(&[1, 7])); // CTR_EL0, DCZID_EL0
+    case(r, "mrs_ctr_dczid", e.w)
+}
+
+fn cache_maint(r: &mut Rng, _: &Ctx) -> Case {
+    // SYS #3, C7, Cm, #1: DC ZVA (C4), IC IVAU (C5), DC CVAC (C10), DC CVAU (C11), DC CIVAC (C14).
+    let mut e = Enc::new(r, "1101010100 0 01 011 0111 crm:4 001 rt:5");
+    e.set("crm", r.pick(&[4, 5, 10, 11, 14]));
+    let rt = e.get("rt");
+    let mut c = case(r, "cache_maint", e.w);
+    if rt != 31 {
+        c.input.x[rt as usize] = SCRATCH + r.below(SCRATCH_LEN as u64);
+    }
+    c
+}
+
+fn el0_traps(r: &mut Rng, _: &Ctx) -> Case {
+    // Instructions EL0 may not execute: all must fault on both sides.
+    // (ID registers such as MIDR_EL1 are left out: Linux and QEMU user mode emulate EL0 reads.)
+    let w = match r.below(8) {
+        0 => 0xd503_40df | (r.below(16) as u32) << 8, // MSR DAIFSet, #imm
+        1 => 0xd503_40ff | (r.below(16) as u32) << 8, // MSR DAIFClr, #imm
+        2 => 0xd53b_4220 | r.below(32) as u32,        // MRS Xt, DAIF
+        3 => 0xd500_40bf | (r.below(16) as u32) << 8, // MSR SPSel, #imm
+        4 => 0xd69f_03e0,                             // ERET
+        5 => 0xd400_0002 | (r.below(65536) as u32) << 5, // HVC
+        6 => 0xd400_0003 | (r.below(65536) as u32) << 5, // SMC
+        _ => 0xd420_0000 | (r.below(65536) as u32) << 5, // BRK
+    };
+    case(r, "el0_traps", w)
+}
+
 /// System instructions reachable at EL0.
 pub static SYSTEM: Class = Class {
     name: "system",
@@ -722,5 +756,8 @@ pub static SYSTEM: Class = Class {
         ("mrs_msr_tpidr", sys_tpidr),
         ("hint", hint),
         ("barrier_clrex", barrier),
+        ("mrs_ctr_dczid", id_regs),
+        ("cache_maint", cache_maint),
+        ("el0_traps", el0_traps),
     ],
 };

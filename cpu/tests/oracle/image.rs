@@ -7,9 +7,9 @@
 //! +0x0000  ELF header, program header
 //! +0x0100  sigaltstack and sigaction records
 //! +0x0200  start-up code (sigaltstack, rt_sigaction), the signal handler
-//! +0x1000  scratch memory: SCRATCH_LEN bytes, random at start; loads and stores of the cases
-//!          touch only this
-//! +0x2000  the cases, each `stride` bytes: input record (IN_LEN bytes), then code:
+//! +0x1fc0  scratch memory: SCRATCH_LEN bytes across a page boundary, random at start; loads
+//!          and stores of the cases touch only this
+//! +0x3000  the cases, each `stride` bytes: input record (IN_LEN bytes), then code:
 //!          load all state from the record, the instruction(s) under test, save all state to
 //!          the case's output record, branch to the next case's code
 //!          ... then the exit code (write the output records to stdout, exit)
@@ -35,15 +35,16 @@ const SS_REC: u64 = DATA;
 const ACT_REC: u64 = DATA + 0x40;
 const START: u64 = BASE + 0x200;
 /// Guest address of the scratch memory.
-pub const SCRATCH: u64 = BASE + 0x1000;
+/// 64-byte aligned (a DC ZVA block) and across a page boundary (accesses that straddle pages).
+pub const SCRATCH: u64 = BASE + 0x1fc0;
 /// Bytes of scratch memory the cases may access.
-pub const SCRATCH_LEN: usize = 64;
+pub const SCRATCH_LEN: usize = 128;
 /// Address of the first case.
-pub const CASES: u64 = BASE + 0x2000;
+pub const CASES: u64 = BASE + 0x3000;
 /// Bytes of a case's input record: X0–X30, SP, NZCV, TPIDR_EL0.
 pub const IN_LEN: u64 = 272;
 /// Bytes of a case's output record.
-pub const OUT_LEN: u64 = 360;
+pub const OUT_LEN: u64 = 296 + SCRATCH_LEN as u64;
 const OUT_HDR: u64 = 16;
 const OUT_STATUS: u32 = 288;
 const OUT_D: i32 = 272;
@@ -78,7 +79,7 @@ pub struct Plan {
 }
 
 const LOAD_WORDS: u64 = 28;
-const SAVE_WORDS: u64 = 39;
+const SAVE_WORDS: u64 = 31 + SCRATCH_LEN as u64 / 8;
 
 impl Plan {
     /// The plan of `layout`.

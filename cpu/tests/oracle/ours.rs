@@ -57,6 +57,13 @@ impl Ours {
         bus.load(BASE, &img.elf);
         let mut cpu = Cpu::new(1);
         cpu.sys.set(Reg::VbarEl1, vbar);
+        // EL0 may use what Linux (and QEMU user mode) lets it: CTR_EL0 (UCT), DC ZVA (DZE), cache
+        // maintenance by VA (UCI), WFI/WFE without trapping (nTWI, nTWE).
+        let sctlr = cpu.sys.get(Reg::SctlrEl1);
+        cpu.sys.set(
+            Reg::SctlrEl1,
+            sctlr | 1 << 15 | 1 << 14 | 1 << 26 | 1 << 16 | 1 << 18,
+        );
         Ours {
             bus,
             cache: BlockCache::new(),
