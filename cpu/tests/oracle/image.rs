@@ -349,7 +349,7 @@ pub fn build(plan: &Plan, cases: &[super::Case], scratch: &[u8; SCRATCH_LEN]) ->
 /// Path of the QEMU user-mode emulator, if present.
 pub fn qemu() -> Option<String> {
     if let Ok(p) = std::env::var("BOOTEMU_QEMU_AARCH64") {
-        return Some(p);
+        return std::path::Path::new(&p).exists().then_some(p);
     }
     ["/usr/bin/qemu-aarch64", "/usr/local/bin/qemu-aarch64"]
         .iter()
