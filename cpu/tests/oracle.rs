@@ -142,12 +142,12 @@ fn qemu_or_skip(test: &str) -> Option<String> {
     if q.is_none() {
         let msg = format!(
             "oracle test {test}: qemu-aarch64 not found (install it with testdata/setup.sh, or set \
-             BOOTEMU_QEMU_AARCH64); SKIPPED"
+             BOOTEMU_QEMU_AARCH64)"
         );
         if std::env::var_os("CI").is_some() {
             panic!("{msg}; CI is set, so this is a failure");
         }
-        eprintln!("{msg}");
+        eprintln!("{msg}: SKIPPED");
     }
     q
 }
