@@ -12,6 +12,7 @@ pub mod flat;
 pub mod mem;
 pub mod state;
 pub mod sysreg;
+pub mod timer;
 pub mod trace;
 
 pub use block::{BlockCache, Env};

@@ -45,6 +45,9 @@ pub enum Exit {
     Smc(u16),
     /// WFI: nothing to run until an interrupt. PC points after the WFI.
     Wfi,
+    /// WFE with the event register clear: nothing to run until an event or an interrupt.
+    /// PC points after the WFE.
+    Wfe,
     /// The trace buffer is full and must be drained before running on.
     TraceFull,
     /// State the machine schedules on changed (a timer was reprogrammed, WFE, SEV): look at it
@@ -155,6 +158,10 @@ pub struct Cpu {
     pub id: u32,
     /// Interrupt lines from the machine's interrupt controller.
     pub irq: std::sync::Arc<IrqLines>,
+    /// The event register (set by SEV/SEVL, exception return, cleared by WFE).
+    pub event: bool,
+    /// SEV executed: the machine sets the event register of every other vCPU and clears this.
+    pub sent_event: bool,
     /// Virtual time: the system counter (CNTPCT) reads `insns + time_offset`; the machine moves
     /// it forward when every vCPU idles (WFI) and aligns vCPUs' time slices.
     pub time_offset: u64,
@@ -185,6 +192,8 @@ impl Cpu {
             id: 0,
             irq: Default::default(),
             time_offset: 0,
+            event: false,
+            sent_event: false,
         };
         cpu.sys.reset();
         cpu
