@@ -198,7 +198,6 @@ impl Cpu {
                     continue;
                 }
             };
-            let pa = pa | (pc & PAGE_MASK);
             let slot = (pa >> 2) as usize & (JUMP_CACHE - 1);
             let block = match &self.jumps.entries[slot] {
                 Some(b) if b.pa == pa => b.clone(),

@@ -44,11 +44,16 @@ pub struct BusFault(pub u64);
 
 #[derive(Clone, Copy)]
 struct TlbEntry {
+    /// Virtual page, or `INVALID_PAGE`.
     page: u64,
+    /// Host address of the page.
     host: usize,
+    /// Physical page (instruction fetch keys blocks by physical address).
+    pa: u64,
 }
 
 const EMPTY: TlbEntry = TlbEntry {
+    pa: 0,
     page: INVALID_PAGE,
     host: 0,
 };
@@ -203,6 +208,7 @@ impl Cpu {
             let e = TlbEntry {
                 page: va & !PAGE_MASK,
                 host: host.as_ptr() as usize,
+                pa: pa & !PAGE_MASK,
             };
             self.tlb.read[slot(va)] = e;
             return self.load_from(e, va, size);
@@ -243,6 +249,7 @@ impl Cpu {
             let e = TlbEntry {
                 page: va & !PAGE_MASK,
                 host: host.as_ptr() as usize,
+                pa: page,
             };
             self.tlb.write[slot(va)] = e;
             let b = value.to_le_bytes();
@@ -256,14 +263,27 @@ impl Cpu {
             .map_err(|_| Trap::abort(Access::Write, va, 0x10))
     }
 
-    /// Host pointer to the RAM page holding the instruction at `va`, plus its physical address.
+    /// Physical address of the instruction at `va` and a host pointer to its RAM page.
+    #[inline]
     pub fn fetch_page(&mut self, bus: &mut dyn Bus, va: u64) -> Result<(u64, NonNull<u8>), Trap> {
+        let e = self.tlb.exec[slot(va)];
+        if e.page == va & !PAGE_MASK {
+            if let Some(host) = NonNull::new(e.host as *mut u8) {
+                return Ok((e.pa | (va & PAGE_MASK), host));
+            }
+        }
+        self.fetch_page_slow(bus, va)
+    }
+
+    #[cold]
+    fn fetch_page_slow(&mut self, bus: &mut dyn Bus, va: u64) -> Result<(u64, NonNull<u8>), Trap> {
         let pa = self.translate(va, Access::Exec)?;
         match bus.ram_page(pa & !PAGE_MASK, false) {
             Some(host) => {
                 self.tlb.exec[slot(va)] = TlbEntry {
                     page: va & !PAGE_MASK,
                     host: host.as_ptr() as usize,
+                    pa: pa & !PAGE_MASK,
                 };
                 Ok((pa, host))
             }

@@ -38,6 +38,74 @@ pub static TABLE: &[Pattern] = &[
         addsub_imm_s,
         dp_imm::subs_i
     ),
+    pat!(ADR, "0 immlo:2 10000 immhi:19 rd:5", pcrel, dp_imm::adr),
+    pat!(ADRP, "1 immlo:2 10000 immhi:19 rd:5", pcrel, dp_imm::adrp),
+    pat!(
+        AND_i,
+        "sf:1 00 100100 N:1 immr:6 imms:6 rn:5 rd:5",
+        logic_imm,
+        dp_imm::and_i
+    ),
+    pat!(
+        ORR_i,
+        "sf:1 01 100100 N:1 immr:6 imms:6 rn:5 rd:5",
+        logic_imm,
+        dp_imm::orr_i
+    ),
+    pat!(
+        EOR_i,
+        "sf:1 10 100100 N:1 immr:6 imms:6 rn:5 rd:5",
+        logic_imm,
+        dp_imm::eor_i
+    ),
+    pat!(
+        ANDS_i,
+        "sf:1 11 100100 N:1 immr:6 imms:6 rn:5 rd:5",
+        logic_imm_s,
+        dp_imm::ands_i
+    ),
+    pat!(
+        MOVN,
+        "sf:1 00 100101 hw:2 imm16:16 rd:5",
+        move_wide,
+        dp_imm::mov_wide
+    ),
+    pat!(
+        MOVZ,
+        "sf:1 10 100101 hw:2 imm16:16 rd:5",
+        move_wide,
+        dp_imm::mov_wide
+    ),
+    pat!(
+        MOVK,
+        "sf:1 11 100101 hw:2 imm16:16 rd:5",
+        move_wide,
+        dp_imm::movk
+    ),
+    pat!(
+        SBFM,
+        "sf:1 00 100110 N:1 immr:6 imms:6 rn:5 rd:5",
+        bitfield,
+        dp_imm::sbfm
+    ),
+    pat!(
+        BFM,
+        "sf:1 01 100110 N:1 immr:6 imms:6 rn:5 rd:5",
+        bitfield,
+        dp_imm::bfm
+    ),
+    pat!(
+        UBFM,
+        "sf:1 10 100110 N:1 immr:6 imms:6 rn:5 rd:5",
+        bitfield,
+        dp_imm::ubfm
+    ),
+    pat!(
+        EXTR,
+        "sf:1 00 100111 N:1 0 rm:5 imms:6 rn:5 rd:5",
+        extract,
+        dp_imm::extr
+    ),
     // ## end of data processing – immediate
     //
     //
@@ -60,21 +128,704 @@ pub static TABLE: &[Pattern] = &[
     //
     //
     // ## Loads and stores (exec/ldst.rs)
+    // Load/store exclusive (o2 L o1 at bits 23:21, o0 at bit 15; acquire/release = o0).
+    // Exclusives ignore the should-be-one Rs/Rt2 fields as QEMU does; the ordered forms need them.
+    // Unallocated in ARMv8.0 (no FEAT_LSE / FEAT_LOR): CAS*, CASP*, LDLAR*, STLLR*.
     pat!(
-        LDR_ui,
-        "size:2 111 0 01 01 imm12:12 rn:5 rt:5",
-        ldst_uimm,
-        ldst::ldr_ui
+        STXR,
+        "size:2 001000 0 0 0 rs:5 0 rt2:5 rn:5 rt:5",
+        ldst_excl,
+        ldst::stxr
     ),
     pat!(
-        STR_ui,
-        "size:2 111 0 01 00 imm12:12 rn:5 rt:5",
-        ldst_uimm,
-        ldst::str_ui
+        STLXR,
+        "size:2 001000 0 0 0 rs:5 1 rt2:5 rn:5 rt:5",
+        ldst_excl,
+        ldst::stxr
+    ),
+    pat!(
+        LDXR,
+        "size:2 001000 0 1 0 rs:5 0 rt2:5 rn:5 rt:5",
+        ldst_excl,
+        ldst::ldxr
+    ),
+    pat!(
+        LDAXR,
+        "size:2 001000 0 1 0 rs:5 1 rt2:5 rn:5 rt:5",
+        ldst_excl,
+        ldst::ldxr
+    ),
+    pat!(
+        STXP,
+        "1 sz:1 001000 0 0 1 rs:5 0 rt2:5 rn:5 rt:5",
+        ldst_excl,
+        ldst::stxp
+    ),
+    pat!(
+        STLXP,
+        "1 sz:1 001000 0 0 1 rs:5 1 rt2:5 rn:5 rt:5",
+        ldst_excl,
+        ldst::stxp
+    ),
+    pat!(
+        LDXP,
+        "1 sz:1 001000 0 1 1 rs:5 0 rt2:5 rn:5 rt:5",
+        ldst_excl,
+        ldst::ldxp
+    ),
+    pat!(
+        LDAXP,
+        "1 sz:1 001000 0 1 1 rs:5 1 rt2:5 rn:5 rt:5",
+        ldst_excl,
+        ldst::ldxp
+    ),
+    pat!(
+        STLR,
+        "size:2 001000 1 0 0 11111 1 11111 rn:5 rt:5",
+        ldst_excl,
+        ldst::stlr
+    ),
+    pat!(
+        LDAR,
+        "size:2 001000 1 1 0 11111 1 11111 rn:5 rt:5",
+        ldst_excl,
+        ldst::ldar
+    ),
+    // Load register (literal).
+    // TODO(FEAT_FP): LDR (literal, SIMD&FP), V = 1.
+    pat!(
+        LDRw_lit,
+        "00 011 0 00 imm19:19 rt:5",
+        ld_lit,
+        ldst::ld_lit::<4, { ldst::ZX }>
+    ),
+    pat!(
+        LDRx_lit,
+        "01 011 0 00 imm19:19 rt:5",
+        ld_lit,
+        ldst::ld_lit::<8, { ldst::ZX }>
+    ),
+    pat!(
+        LDRSW_lit,
+        "10 011 0 00 imm19:19 rt:5",
+        ld_lit,
+        ldst::ld_lit::<4, { ldst::SX64 }>
+    ),
+    pat!(PRFM_lit, "11 011 0 00 imm19:19 rt:5", none, ldst::prfm),
+    // Load/store pair: bits 24:23 = non-temporal offset (LDNP/STNP), post-index, offset, pre-index.
+    // opc = 11 and STGP/LDNPSW (opc = 01) are unallocated. TODO(FEAT_FP): V = 1 pairs.
+    pat!(
+        STPw,
+        "00 101 0 0 idx:2 0 imm7:7 rt2:5 rn:5 rt:5",
+        ldst_pair,
+        ldst::stp::<4>
+    ),
+    pat!(
+        LDPw,
+        "00 101 0 0 idx:2 1 imm7:7 rt2:5 rn:5 rt:5",
+        ldst_pair,
+        ldst::ldp::<4, { ldst::ZX }>
+    ),
+    pat!(
+        LDPSW,
+        "01 101 0 0 idx:2 1 imm7:7 rt2:5 rn:5 rt:5",
+        ldpsw,
+        ldst::ldp::<4, { ldst::SX64 }>
+    ),
+    pat!(
+        STPx,
+        "10 101 0 0 idx:2 0 imm7:7 rt2:5 rn:5 rt:5",
+        ldst_pair,
+        ldst::stp::<8>
+    ),
+    pat!(
+        LDPx,
+        "10 101 0 0 idx:2 1 imm7:7 rt2:5 rn:5 rt:5",
+        ldst_pair,
+        ldst::ldp::<8, { ldst::ZX }>
+    ),
+    // Load/store register, imm9 forms (bits 11:10): unscaled (LDUR*/STUR*), post-index,
+    // unprivileged (LDTR*/STTR*, TODO(FEAT_MMU): EL0 permissions at EL1), pre-index.
+    // size:opc = 10:11 and 11:11 are unallocated. TODO(FEAT_FP): V = 1 forms.
+    pat!(
+        STRB_i9,
+        "00 111 0 00 00 0 imm9:9 idx:2 rn:5 rt:5",
+        ldst_i9,
+        ldst::st::<1>
+    ),
+    pat!(
+        LDRB_i9,
+        "00 111 0 00 01 0 imm9:9 idx:2 rn:5 rt:5",
+        ldst_i9,
+        ldst::ld::<1, { ldst::ZX }>
+    ),
+    pat!(
+        LDRSBx_i9,
+        "00 111 0 00 10 0 imm9:9 idx:2 rn:5 rt:5",
+        ldst_i9,
+        ldst::ld::<1, { ldst::SX64 }>
+    ),
+    pat!(
+        LDRSBw_i9,
+        "00 111 0 00 11 0 imm9:9 idx:2 rn:5 rt:5",
+        ldst_i9,
+        ldst::ld::<1, { ldst::SX32 }>
+    ),
+    pat!(
+        STRH_i9,
+        "01 111 0 00 00 0 imm9:9 idx:2 rn:5 rt:5",
+        ldst_i9,
+        ldst::st::<2>
+    ),
+    pat!(
+        LDRH_i9,
+        "01 111 0 00 01 0 imm9:9 idx:2 rn:5 rt:5",
+        ldst_i9,
+        ldst::ld::<2, { ldst::ZX }>
+    ),
+    pat!(
+        LDRSHx_i9,
+        "01 111 0 00 10 0 imm9:9 idx:2 rn:5 rt:5",
+        ldst_i9,
+        ldst::ld::<2, { ldst::SX64 }>
+    ),
+    pat!(
+        LDRSHw_i9,
+        "01 111 0 00 11 0 imm9:9 idx:2 rn:5 rt:5",
+        ldst_i9,
+        ldst::ld::<2, { ldst::SX32 }>
+    ),
+    pat!(
+        STRw_i9,
+        "10 111 0 00 00 0 imm9:9 idx:2 rn:5 rt:5",
+        ldst_i9,
+        ldst::st::<4>
+    ),
+    pat!(
+        LDRw_i9,
+        "10 111 0 00 01 0 imm9:9 idx:2 rn:5 rt:5",
+        ldst_i9,
+        ldst::ld::<4, { ldst::ZX }>
+    ),
+    pat!(
+        LDRSW_i9,
+        "10 111 0 00 10 0 imm9:9 idx:2 rn:5 rt:5",
+        ldst_i9,
+        ldst::ld::<4, { ldst::SX64 }>
+    ),
+    pat!(
+        STRx_i9,
+        "11 111 0 00 00 0 imm9:9 idx:2 rn:5 rt:5",
+        ldst_i9,
+        ldst::st::<8>
+    ),
+    pat!(
+        LDRx_i9,
+        "11 111 0 00 01 0 imm9:9 idx:2 rn:5 rt:5",
+        ldst_i9,
+        ldst::ld::<8, { ldst::ZX }>
+    ),
+    pat!(
+        PRFUM,
+        "11 111 0 00 10 0 imm9:9 idx:2 rn:5 rt:5",
+        prfm_i9,
+        ldst::prfm
+    ),
+    // Load/store register (register offset): option<1> = 0 is unallocated.
+    pat!(
+        STRB_r,
+        "00 111 0 00 00 1 rm:5 option:3 s:1 10 rn:5 rt:5",
+        ldst_r,
+        ldst::st_r::<1>
+    ),
+    pat!(
+        LDRB_r,
+        "00 111 0 00 01 1 rm:5 option:3 s:1 10 rn:5 rt:5",
+        ldst_r,
+        ldst::ld_r::<1, { ldst::ZX }>
+    ),
+    pat!(
+        LDRSBx_r,
+        "00 111 0 00 10 1 rm:5 option:3 s:1 10 rn:5 rt:5",
+        ldst_r,
+        ldst::ld_r::<1, { ldst::SX64 }>
+    ),
+    pat!(
+        LDRSBw_r,
+        "00 111 0 00 11 1 rm:5 option:3 s:1 10 rn:5 rt:5",
+        ldst_r,
+        ldst::ld_r::<1, { ldst::SX32 }>
+    ),
+    pat!(
+        STRH_r,
+        "01 111 0 00 00 1 rm:5 option:3 s:1 10 rn:5 rt:5",
+        ldst_r,
+        ldst::st_r::<2>
+    ),
+    pat!(
+        LDRH_r,
+        "01 111 0 00 01 1 rm:5 option:3 s:1 10 rn:5 rt:5",
+        ldst_r,
+        ldst::ld_r::<2, { ldst::ZX }>
+    ),
+    pat!(
+        LDRSHx_r,
+        "01 111 0 00 10 1 rm:5 option:3 s:1 10 rn:5 rt:5",
+        ldst_r,
+        ldst::ld_r::<2, { ldst::SX64 }>
+    ),
+    pat!(
+        LDRSHw_r,
+        "01 111 0 00 11 1 rm:5 option:3 s:1 10 rn:5 rt:5",
+        ldst_r,
+        ldst::ld_r::<2, { ldst::SX32 }>
+    ),
+    pat!(
+        STRw_r,
+        "10 111 0 00 00 1 rm:5 option:3 s:1 10 rn:5 rt:5",
+        ldst_r,
+        ldst::st_r::<4>
+    ),
+    pat!(
+        LDRw_r,
+        "10 111 0 00 01 1 rm:5 option:3 s:1 10 rn:5 rt:5",
+        ldst_r,
+        ldst::ld_r::<4, { ldst::ZX }>
+    ),
+    pat!(
+        LDRSW_r,
+        "10 111 0 00 10 1 rm:5 option:3 s:1 10 rn:5 rt:5",
+        ldst_r,
+        ldst::ld_r::<4, { ldst::SX64 }>
+    ),
+    pat!(
+        STRx_r,
+        "11 111 0 00 00 1 rm:5 option:3 s:1 10 rn:5 rt:5",
+        ldst_r,
+        ldst::st_r::<8>
+    ),
+    pat!(
+        LDRx_r,
+        "11 111 0 00 01 1 rm:5 option:3 s:1 10 rn:5 rt:5",
+        ldst_r,
+        ldst::ld_r::<8, { ldst::ZX }>
+    ),
+    pat!(
+        PRFM_r,
+        "11 111 0 00 10 1 rm:5 option:3 s:1 10 rn:5 rt:5",
+        prfm_r,
+        ldst::prfm
+    ),
+    // Load/store register (unsigned offset).
+    pat!(
+        STRB_ui,
+        "00 111 0 01 00 imm12:12 rn:5 rt:5",
+        ldst_ui,
+        ldst::st::<1>
+    ),
+    pat!(
+        LDRB_ui,
+        "00 111 0 01 01 imm12:12 rn:5 rt:5",
+        ldst_ui,
+        ldst::ld::<1, { ldst::ZX }>
+    ),
+    pat!(
+        LDRSBx_ui,
+        "00 111 0 01 10 imm12:12 rn:5 rt:5",
+        ldst_ui,
+        ldst::ld::<1, { ldst::SX64 }>
+    ),
+    pat!(
+        LDRSBw_ui,
+        "00 111 0 01 11 imm12:12 rn:5 rt:5",
+        ldst_ui,
+        ldst::ld::<1, { ldst::SX32 }>
+    ),
+    pat!(
+        STRH_ui,
+        "01 111 0 01 00 imm12:12 rn:5 rt:5",
+        ldst_ui,
+        ldst::st::<2>
+    ),
+    pat!(
+        LDRH_ui,
+        "01 111 0 01 01 imm12:12 rn:5 rt:5",
+        ldst_ui,
+        ldst::ld::<2, { ldst::ZX }>
+    ),
+    pat!(
+        LDRSHx_ui,
+        "01 111 0 01 10 imm12:12 rn:5 rt:5",
+        ldst_ui,
+        ldst::ld::<2, { ldst::SX64 }>
+    ),
+    pat!(
+        LDRSHw_ui,
+        "01 111 0 01 11 imm12:12 rn:5 rt:5",
+        ldst_ui,
+        ldst::ld::<2, { ldst::SX32 }>
+    ),
+    pat!(
+        STRw_ui,
+        "10 111 0 01 00 imm12:12 rn:5 rt:5",
+        ldst_ui,
+        ldst::st::<4>
+    ),
+    pat!(
+        LDRw_ui,
+        "10 111 0 01 01 imm12:12 rn:5 rt:5",
+        ldst_ui,
+        ldst::ld::<4, { ldst::ZX }>
+    ),
+    pat!(
+        LDRSW_ui,
+        "10 111 0 01 10 imm12:12 rn:5 rt:5",
+        ldst_ui,
+        ldst::ld::<4, { ldst::SX64 }>
+    ),
+    pat!(
+        STRx_ui,
+        "11 111 0 01 00 imm12:12 rn:5 rt:5",
+        ldst_ui,
+        ldst::st::<8>
+    ),
+    pat!(
+        LDRx_ui,
+        "11 111 0 01 01 imm12:12 rn:5 rt:5",
+        ldst_ui,
+        ldst::ld::<8, { ldst::ZX }>
+    ),
+    pat!(
+        PRFM_ui,
+        "11 111 0 01 10 imm12:12 rn:5 rt:5",
+        none,
+        ldst::prfm
     ),
     // ## end of loads and stores
     //
     //
     // ## Data processing – register (exec/dp_reg.rs)
+    // Logical (shifted register); MOV (register) first: the commonest form.
+    pat!(
+        MOV_r,
+        "sf:1 01 01010 00 0 rm:5 000000 11111 rd:5",
+        rrr,
+        dp_reg::mov_r
+    ),
+    pat!(
+        AND_r,
+        "sf:1 00 01010 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
+        logic_sr,
+        dp_reg::and_r
+    ),
+    pat!(
+        BIC_r,
+        "sf:1 00 01010 shift:2 1 rm:5 imm6:6 rn:5 rd:5",
+        logic_sr,
+        dp_reg::bic_r
+    ),
+    pat!(
+        ORR_r,
+        "sf:1 01 01010 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
+        logic_sr,
+        dp_reg::orr_r
+    ),
+    pat!(
+        ORN_r,
+        "sf:1 01 01010 shift:2 1 rm:5 imm6:6 rn:5 rd:5",
+        logic_sr,
+        dp_reg::orn_r
+    ),
+    pat!(
+        EOR_r,
+        "sf:1 10 01010 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
+        logic_sr,
+        dp_reg::eor_r
+    ),
+    pat!(
+        EON_r,
+        "sf:1 10 01010 shift:2 1 rm:5 imm6:6 rn:5 rd:5",
+        logic_sr,
+        dp_reg::eon_r
+    ),
+    pat!(
+        ANDS_r,
+        "sf:1 11 01010 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
+        logic_sr,
+        dp_reg::ands_r
+    ),
+    pat!(
+        BICS_r,
+        "sf:1 11 01010 shift:2 1 rm:5 imm6:6 rn:5 rd:5",
+        logic_sr,
+        dp_reg::bics_r
+    ),
+    // Add/subtract (shifted register): the LSL lines come first and skip the shift dispatch.
+    pat!(
+        ADD_r_lsl,
+        "sf:1 00 01011 00 0 rm:5 imm6:6 rn:5 rd:5",
+        addsub_sr,
+        dp_reg::add_r::<false>
+    ),
+    pat!(
+        ADDS_r_lsl,
+        "sf:1 01 01011 00 0 rm:5 imm6:6 rn:5 rd:5",
+        addsub_sr,
+        dp_reg::adds_r::<false>
+    ),
+    pat!(
+        SUB_r_lsl,
+        "sf:1 10 01011 00 0 rm:5 imm6:6 rn:5 rd:5",
+        addsub_sr,
+        dp_reg::sub_r::<false>
+    ),
+    pat!(
+        SUBS_r_lsl,
+        "sf:1 11 01011 00 0 rm:5 imm6:6 rn:5 rd:5",
+        addsub_sr,
+        dp_reg::subs_r::<false>
+    ),
+    pat!(
+        ADD_r,
+        "sf:1 00 01011 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
+        addsub_sr,
+        dp_reg::add_r::<true>
+    ),
+    pat!(
+        ADDS_r,
+        "sf:1 01 01011 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
+        addsub_sr,
+        dp_reg::adds_r::<true>
+    ),
+    pat!(
+        SUB_r,
+        "sf:1 10 01011 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
+        addsub_sr,
+        dp_reg::sub_r::<true>
+    ),
+    pat!(
+        SUBS_r,
+        "sf:1 11 01011 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
+        addsub_sr,
+        dp_reg::subs_r::<true>
+    ),
+    // Add/subtract (extended register).
+    pat!(
+        ADD_x,
+        "sf:1 00 01011 00 1 rm:5 option:3 imm3:3 rn:5 rd:5",
+        addsub_ext,
+        dp_reg::add_x
+    ),
+    pat!(
+        ADDS_x,
+        "sf:1 01 01011 00 1 rm:5 option:3 imm3:3 rn:5 rd:5",
+        addsub_ext_s,
+        dp_reg::adds_x
+    ),
+    pat!(
+        SUB_x,
+        "sf:1 10 01011 00 1 rm:5 option:3 imm3:3 rn:5 rd:5",
+        addsub_ext,
+        dp_reg::sub_x
+    ),
+    pat!(
+        SUBS_x,
+        "sf:1 11 01011 00 1 rm:5 option:3 imm3:3 rn:5 rd:5",
+        addsub_ext_s,
+        dp_reg::subs_x
+    ),
+    // Add/subtract (with carry).
+    pat!(
+        ADC,
+        "sf:1 00 11010000 rm:5 000000 rn:5 rd:5",
+        rrr,
+        dp_reg::adc
+    ),
+    pat!(
+        ADCS,
+        "sf:1 01 11010000 rm:5 000000 rn:5 rd:5",
+        rrr,
+        dp_reg::adcs
+    ),
+    pat!(
+        SBC,
+        "sf:1 10 11010000 rm:5 000000 rn:5 rd:5",
+        rrr,
+        dp_reg::sbc
+    ),
+    pat!(
+        SBCS,
+        "sf:1 11 11010000 rm:5 000000 rn:5 rd:5",
+        rrr,
+        dp_reg::sbcs
+    ),
+    // Conditional compare (register and immediate: bit 11 selects, see `cond_cmp`).
+    pat!(
+        CCMN,
+        "sf:1 01 11010010 rm_imm5:5 cond:4 imm:1 0 rn:5 0 nzcv:4",
+        cond_cmp,
+        dp_reg::ccmn
+    ),
+    pat!(
+        CCMP,
+        "sf:1 11 11010010 rm_imm5:5 cond:4 imm:1 0 rn:5 0 nzcv:4",
+        cond_cmp,
+        dp_reg::ccmp
+    ),
+    // Conditional select.
+    pat!(
+        CSEL,
+        "sf:1 00 11010100 rm:5 cond:4 00 rn:5 rd:5",
+        rrr,
+        dp_reg::csel
+    ),
+    pat!(
+        CSINC,
+        "sf:1 00 11010100 rm:5 cond:4 01 rn:5 rd:5",
+        rrr,
+        dp_reg::csinc
+    ),
+    pat!(
+        CSINV,
+        "sf:1 10 11010100 rm:5 cond:4 00 rn:5 rd:5",
+        rrr,
+        dp_reg::csinv
+    ),
+    pat!(
+        CSNEG,
+        "sf:1 10 11010100 rm:5 cond:4 01 rn:5 rd:5",
+        rrr,
+        dp_reg::csneg
+    ),
+    // Data-processing (2 source). CRC32/CRC32C: FEAT_CRC32, as Cortex-A57.
+    pat!(
+        UDIV,
+        "sf:1 00 11010110 rm:5 000010 rn:5 rd:5",
+        rrr,
+        dp_reg::udiv
+    ),
+    pat!(
+        SDIV,
+        "sf:1 00 11010110 rm:5 000011 rn:5 rd:5",
+        rrr,
+        dp_reg::sdiv
+    ),
+    pat!(
+        LSLV,
+        "sf:1 00 11010110 rm:5 001000 rn:5 rd:5",
+        rrr,
+        dp_reg::lslv
+    ),
+    pat!(
+        LSRV,
+        "sf:1 00 11010110 rm:5 001001 rn:5 rd:5",
+        rrr,
+        dp_reg::lsrv
+    ),
+    pat!(
+        ASRV,
+        "sf:1 00 11010110 rm:5 001010 rn:5 rd:5",
+        rrr,
+        dp_reg::asrv
+    ),
+    pat!(
+        RORV,
+        "sf:1 00 11010110 rm:5 001011 rn:5 rd:5",
+        rrr,
+        dp_reg::rorv
+    ),
+    pat!(
+        CRC32,
+        "sf:1 00 11010110 rm:5 0100 sz:2 rn:5 rd:5",
+        crc,
+        dp_reg::crc32
+    ),
+    pat!(
+        CRC32C,
+        "sf:1 00 11010110 rm:5 0101 sz:2 rn:5 rd:5",
+        crc,
+        dp_reg::crc32c
+    ),
+    // Data-processing (1 source). REV32 is REV for 32-bit operations.
+    pat!(
+        RBIT,
+        "sf:1 10 11010110 00000 000000 rn:5 rd:5",
+        rr,
+        dp_reg::rbit
+    ),
+    pat!(
+        REV16,
+        "sf:1 10 11010110 00000 000001 rn:5 rd:5",
+        rr,
+        dp_reg::rev16
+    ),
+    pat!(
+        REV32,
+        "sf:1 10 11010110 00000 000010 rn:5 rd:5",
+        rr,
+        dp_reg::rev32
+    ),
+    pat!(REV, "1 10 11010110 00000 000011 rn:5 rd:5", rr, dp_reg::rev),
+    pat!(
+        CLZ,
+        "sf:1 10 11010110 00000 000100 rn:5 rd:5",
+        rr,
+        dp_reg::clz
+    ),
+    pat!(
+        CLS,
+        "sf:1 10 11010110 00000 000101 rn:5 rd:5",
+        rr,
+        dp_reg::cls
+    ),
+    // Data-processing (3 source).
+    pat!(
+        MADD,
+        "sf:1 00 11011 000 rm:5 0 ra:5 rn:5 rd:5",
+        rrrr,
+        dp_reg::madd
+    ),
+    pat!(
+        MSUB,
+        "sf:1 00 11011 000 rm:5 1 ra:5 rn:5 rd:5",
+        rrrr,
+        dp_reg::msub
+    ),
+    pat!(
+        SMADDL,
+        "1 00 11011 001 rm:5 0 ra:5 rn:5 rd:5",
+        rrrr,
+        dp_reg::smaddl
+    ),
+    pat!(
+        SMSUBL,
+        "1 00 11011 001 rm:5 1 ra:5 rn:5 rd:5",
+        rrrr,
+        dp_reg::smsubl
+    ),
+    pat!(
+        SMULH,
+        "1 00 11011 010 rm:5 0 ra:5 rn:5 rd:5",
+        rrrr,
+        dp_reg::smulh
+    ),
+    pat!(
+        UMADDL,
+        "1 00 11011 101 rm:5 0 ra:5 rn:5 rd:5",
+        rrrr,
+        dp_reg::umaddl
+    ),
+    pat!(
+        UMSUBL,
+        "1 00 11011 101 rm:5 1 ra:5 rn:5 rd:5",
+        rrrr,
+        dp_reg::umsubl
+    ),
+    pat!(
+        UMULH,
+        "1 00 11011 110 rm:5 0 ra:5 rn:5 rd:5",
+        rrrr,
+        dp_reg::umulh
+    ),
     // ## end of data processing – register
 ];

@@ -127,7 +127,7 @@ pub struct DecodeResult {
 impl DecodeResult {
     /// Whether the block must end after this instruction.
     pub fn ends_block(&self) -> bool {
-        self.pattern.map_or(true, |p| p.ends_block)
+        self.pattern.is_none_or(|p| p.ends_block)
     }
 }
 

@@ -99,20 +99,310 @@ pub fn addsub_imm_s(w: u32) -> Option<Ops> {
     addsub_imm(w).map(|o| Ops { rd: wz(w, 0), ..o })
 }
 
+/// PC-relative addressing: `rd` ZR-form, `imm` = the sign-extended offset, already scaled by
+/// 4096 for ADRP (bit 31).
+pub fn pcrel(w: u32) -> Option<Ops> {
+    let off = sext(((bits(w, 5, 19) << 2) | bits(w, 29, 2)) as u64, 21);
+    Some(Ops {
+        rd: wz(w, 0),
+        imm: if bit(w, 31) { off << 12 } else { off },
+        ..Ops::default()
+    })
+}
+
+/// `n` low bits set (`n` ≤ 64).
+const fn ones(n: u32) -> u64 {
+    if n >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << n) - 1
+    }
+}
+
+/// DecodeBitMasks (DDI 0487 J1.1.3 `aarch64/instrs/integer/bitmasks`): the `(wmask, tmask)` of
+/// a logical immediate (`immediate`) or bitfield move, for a `m`-bit operation; `None` where the
+/// pseudocode is UNDEFINED (no element size, all-ones S for immediates, element wider than `m`).
+pub const fn decode_bit_masks(
+    n: bool,
+    imms: u32,
+    immr: u32,
+    immediate: bool,
+    m: u32,
+) -> Option<(u64, u64)> {
+    // len = HighestSetBit(immN:NOT(imms))
+    let v = ((n as u32) << 6) | (!imms & 0x3f);
+    if v == 0 {
+        return None;
+    }
+    let len = 31 - v.leading_zeros();
+    if len < 1 || (1u32 << len) > m {
+        return None;
+    }
+    let levels = (1u32 << len) - 1;
+    if immediate && imms & levels == levels {
+        return None;
+    }
+    let s = imms & levels;
+    let r = immr & levels;
+    let d = s.wrapping_sub(r) & levels;
+    let esize = 1u32 << len;
+    let emask = ones(esize);
+    let welem = ones(s + 1);
+    let telem = ones(d + 1);
+    let wrot = if r == 0 {
+        welem
+    } else {
+        ((welem >> r) | (welem << (esize - r))) & emask
+    };
+    // Replicate(·) to m bits.
+    let (mut wmask, mut tmask, mut i) = (0u64, 0u64, 0u32);
+    while i < m {
+        wmask |= wrot << i;
+        tmask |= telem << i;
+        i += esize;
+    }
+    Some((wmask, tmask))
+}
+
+/// Logical (immediate) AND/ORR/EOR: `rd` SP-form, `rn` ZR-form, `imm` = the bitmask
+/// immediate of DecodeBitMasks at the operation size (reserved combinations and N = 1 for 32-bit
+/// are UNDEFINED).
+pub fn logic_imm(w: u32) -> Option<Ops> {
+    let n = bit(w, 22);
+    if !sf(w) && n {
+        return None;
+    }
+    let m = if sf(w) { 64 } else { 32 };
+    let (wmask, _) = decode_bit_masks(n, bits(w, 10, 6), bits(w, 16, 6), true, m)?;
+    Some(Ops {
+        rd: rsp(w, 0),
+        rn: rz(w, 5),
+        sf: sf(w),
+        imm: wmask,
+        ..Ops::default()
+    })
+}
+
+/// ANDS (immediate): as [`logic_imm`] with Rd written as XZR.
+pub fn logic_imm_s(w: u32) -> Option<Ops> {
+    logic_imm(w).map(|o| Ops { rd: wz(w, 0), ..o })
+}
+
+/// Move wide (MOVN/MOVZ/MOVK by opc, bits 30:29): `rd` ZR-form, `ra` = Rd read view (MOVK),
+/// `shift` = hw × 16; `imm` = the final value for MOVN/MOVZ (inverted and sized for MOVN), the
+/// positioned imm16 for MOVK. hw ≥ 2 for 32-bit is UNDEFINED.
+pub fn move_wide(w: u32) -> Option<Ops> {
+    let hw = bits(w, 21, 2);
+    if !sf(w) && hw >= 2 {
+        return None;
+    }
+    let pos = hw * 16;
+    let v = (bits(w, 5, 16) as u64) << pos;
+    let imm = match bits(w, 29, 2) {
+        0 if sf(w) => !v,
+        0 => !v & 0xffff_ffff,
+        _ => v,
+    };
+    Some(Ops {
+        rd: wz(w, 0),
+        ra: rz(w, 0),
+        sf: sf(w),
+        shift: pos as u8,
+        imm,
+        ..Ops::default()
+    })
+}
+
+/// Bitfield move (SBFM/BFM/UBFM): `rd` ZR-form, `ra` = Rd read view (BFM), `rn` ZR-form,
+/// `imm` = wmask AND tmask of DecodeBitMasks (the bits BFM replaces), and the three shifts that
+/// produce the extracted field in one go: `(Rn << shift) >> op` (arithmetic for SBFM) `<< op2`.
+/// With R = immr, S = imms, datasize M: S ≥ R moves bits S:R to the bottom (shift 63−S, then
+/// 63−S+R); S < R moves bits S:0 up to M−R (shift 63−S, then 63−S, then M−R). sf != N and, for
+/// 32-bit, immr/imms ≥ 32 are UNDEFINED.
+pub fn bitfield(w: u32) -> Option<Ops> {
+    let (immr, imms, n) = (bits(w, 16, 6), bits(w, 10, 6), bit(w, 22));
+    if sf(w) != n || (!sf(w) && (immr >= 32 || imms >= 32)) {
+        return None;
+    }
+    let m = if sf(w) { 64 } else { 32 };
+    let (wmask, tmask) = decode_bit_masks(n, imms, immr, false, m)?;
+    let (r, s) = (immr, imms);
+    let (down, up) = if s >= r {
+        (63 - s + r, 0)
+    } else {
+        (63 - s, m - r)
+    };
+    Some(Ops {
+        rd: wz(w, 0),
+        ra: rz(w, 0),
+        rn: rz(w, 5),
+        sf: sf(w),
+        shift: (63 - s) as u8,
+        op: down as u8,
+        op2: up as u8,
+        imm: wmask & tmask,
+        ..Ops::default()
+    })
+}
+
+/// EXTR: `rd` ZR-form, `rn`, `rm` ZR-form, `shift` = lsb. N != sf and 32-bit lsb ≥ 32 are
+/// UNDEFINED.
+pub fn extract(w: u32) -> Option<Ops> {
+    let lsb = bits(w, 10, 6);
+    if sf(w) != bit(w, 22) || (!sf(w) && lsb >= 32) {
+        return None;
+    }
+    Some(Ops {
+        rd: wz(w, 0),
+        rn: rz(w, 5),
+        rm: rz(w, 16),
+        sf: sf(w),
+        shift: lsb as u8,
+        ..Ops::default()
+    })
+}
+// ## end of data processing – immediate
+
 // ## Loads and stores
 
 // (loads and stores shapes)
 
-/// Load/store register (unsigned immediate): `rd` = Rt (ZR-form, read for stores: see the
-/// handler), `ra` = Rt read slot, `rn` = base (SP-form), `op` = log2(size), `imm` = offset.
-pub fn ldst_uimm(w: u32) -> Option<Ops> {
-    let size = bits(w, 30, 2);
+// Operand layout of every load/store shape (see exec/ldst.rs): `rd` = Rt (XZR-form: written by
+// loads, read by stores), `ra` = Rt2 of pairs, `rn` = base (SP-form), `rm` = writeback slot of
+// immediate forms (Rn, or the XZR sink when there is no writeback), Rm of register offsets, or
+// Rs of store-exclusives; `op` = 1 when the immediate applies to the address (0 = post-index),
+// the extend option of register offsets, or the size in bytes of exclusives/ordered;
+// `op2` = SP alignment mask of the base; `shift` = register-offset shift; `imm` = byte offset.
+
+/// SP alignment mask of the base register field (bits 9:5): 15 for SP, 0 otherwise.
+#[inline]
+const fn sp_mask(w: u32) -> u8 {
+    if bits(w, 5, 5) == 31 {
+        15
+    } else {
+        0
+    }
+}
+
+/// Transfer register field at `lo`: written as Xt/XZR for loads, read as Xt/XZR for stores.
+#[inline]
+const fn rt(w: u32, lo: u32, load: bool) -> u8 {
+    if load {
+        wz(w, lo)
+    } else {
+        rz(w, lo)
+    }
+}
+
+/// Base, writeback and offset fields of an immediate form: `pre` says whether `imm` applies to
+/// the address, `wback` whether Rn is written back.
+const fn ldst_base(w: u32, imm: u64, pre: bool, wback: bool) -> Ops {
+    let rn = rsp(w, 5);
+    Ops {
+        rd: rt(w, 0, bits(w, 22, 2) != 0),
+        ra: 0,
+        rn,
+        rm: if wback { rn } else { REG_ZR_WRITE },
+        sf: false,
+        op: pre as u8,
+        op2: sp_mask(w),
+        shift: 0,
+        imm,
+    }
+}
+
+/// Load/store register with imm9 (bits 11:10: unscaled, post-index, unprivileged, pre-index).
+pub fn ldst_i9(w: u32) -> Option<Ops> {
+    let imm = sext(bits(w, 12, 9) as u64, 9);
+    let (pre, wback) = match bits(w, 10, 2) {
+        0b01 => (false, true),
+        0b11 => (true, true),
+        _ => (true, false),
+    };
+    Some(ldst_base(w, imm, pre, wback))
+}
+
+/// PRFUM: the unscaled form only; post/pre-index and unprivileged prefetches are unallocated.
+pub fn prfm_i9(w: u32) -> Option<Ops> {
+    if bits(w, 10, 2) == 0 {
+        Some(Ops::default())
+    } else {
+        None
+    }
+}
+
+/// Load/store register (unsigned offset): `imm` = imm12 << size.
+pub fn ldst_ui(w: u32) -> Option<Ops> {
+    let imm = (bits(w, 10, 12) as u64) << bits(w, 30, 2);
+    Some(ldst_base(w, imm, true, false))
+}
+
+/// Load/store register (register offset): `rm` = Rm (XZR-form), `op` = option (UXTW, LSL,
+/// SXTW, SXTX; option<1> == 0 is unallocated), `shift` = S ? size : 0.
+pub fn ldst_r(w: u32) -> Option<Ops> {
+    let option = bits(w, 13, 3);
+    if option & 0b010 == 0 {
+        return None;
+    }
+    Some(Ops {
+        rm: rz(w, 16),
+        op: option as u8,
+        shift: if bit(w, 12) { bits(w, 30, 2) as u8 } else { 0 },
+        ..ldst_base(w, 0, true, false)
+    })
+}
+
+/// PRFM (register): option<1> == 0 is unallocated.
+pub fn prfm_r(w: u32) -> Option<Ops> {
+    ldst_r(w).map(|_| Ops::default())
+}
+
+/// Load register (literal): `imm` = imm19 × 4, sign-extended, relative to the PC.
+pub fn ld_lit(w: u32) -> Option<Ops> {
     Some(Ops {
         rd: wz(w, 0),
-        ra: rz(w, 0),
+        imm: sext((bits(w, 5, 19) as u64) << 2, 21),
+        ..Ops::default()
+    })
+}
+
+/// Load/store pair (bits 24:23: non-temporal offset, post-index, offset, pre-index): `rd` = Rt,
+/// `ra` = Rt2, `imm` = imm7 scaled by the element size (4 << opc<1>).
+pub fn ldst_pair(w: u32) -> Option<Ops> {
+    let load = bit(w, 22);
+    let imm = sext(bits(w, 15, 7) as u64, 7) << (2 + bits(w, 31, 1));
+    let (pre, wback) = match bits(w, 23, 2) {
+        0b01 => (false, true),
+        0b11 => (true, true),
+        _ => (true, false),
+    };
+    Some(Ops {
+        rd: rt(w, 0, load),
+        ra: rt(w, 10, load),
+        ..ldst_base(w, imm, pre, wback)
+    })
+}
+
+/// LDPSW: no non-temporal form.
+pub fn ldpsw(w: u32) -> Option<Ops> {
+    if bits(w, 23, 2) == 0 {
+        None
+    } else {
+        ldst_pair(w)
+    }
+}
+
+/// Exclusives and ordered accesses: `rd` = Rt, `ra` = Rt2, `rm` = Rs (status, XZR-form),
+/// `op` = 1 << size (the access size, or the element size of pairs).
+pub fn ldst_excl(w: u32) -> Option<Ops> {
+    let load = bit(w, 22);
+    Some(Ops {
+        rd: rt(w, 0, load),
+        ra: rt(w, 10, load),
         rn: rsp(w, 5),
-        op: size as u8,
-        imm: (bits(w, 10, 12) as u64) << size,
+        rm: wz(w, 16),
+        op: 1 << bits(w, 30, 2),
+        op2: sp_mask(w),
         ..Ops::default()
     })
 }
@@ -120,6 +410,106 @@ pub fn ldst_uimm(w: u32) -> Option<Ops> {
 //
 //
 // ## Data processing – register
+
+/// Three ZR-form registers (`rd`, `rn`, `rm` at bits 16) and sf: add/sub with carry,
+/// conditional select (`op` = cond, bits 15:12), two-source operations.
+pub fn rrr(w: u32) -> Option<Ops> {
+    Some(Ops {
+        rd: wz(w, 0),
+        rn: rz(w, 5),
+        rm: rz(w, 16),
+        sf: sf(w),
+        op: bits(w, 12, 4) as u8,
+        ..Ops::default()
+    })
+}
+
+/// One-source operations: `rd`, `rn` ZR-form and sf.
+pub fn rr(w: u32) -> Option<Ops> {
+    Some(Ops {
+        rd: wz(w, 0),
+        rn: rz(w, 5),
+        sf: sf(w),
+        ..Ops::default()
+    })
+}
+
+/// Logical (shifted register): as [`rrr`] with `op` = shift type, `shift` = imm6 (≥ 32 for
+/// 32-bit is UNDEFINED).
+pub fn logic_sr(w: u32) -> Option<Ops> {
+    let amount = bits(w, 10, 6);
+    if !sf(w) && amount >= 32 {
+        return None;
+    }
+    rrr(w).map(|o| Ops {
+        op: bits(w, 22, 2) as u8,
+        shift: amount as u8,
+        ..o
+    })
+}
+
+/// ADD/SUB (shifted register): as [`logic_sr`]; shift type ROR is UNDEFINED.
+pub fn addsub_sr(w: u32) -> Option<Ops> {
+    if bits(w, 22, 2) == 3 {
+        return None;
+    }
+    logic_sr(w)
+}
+
+/// ADD/SUB (extended register): `rd` SP-form (ZR-form for the flag-setting forms, see
+/// [`addsub_ext_s`]), `rn` SP-form, `rm` ZR-form, `op` = option (extend type), `shift` = imm3
+/// (> 4 is UNDEFINED).
+pub fn addsub_ext(w: u32) -> Option<Ops> {
+    let amount = bits(w, 10, 3);
+    if amount > 4 {
+        return None;
+    }
+    Some(Ops {
+        rd: rsp(w, 0),
+        rn: rsp(w, 5),
+        rm: rz(w, 16),
+        sf: sf(w),
+        op: bits(w, 13, 3) as u8,
+        shift: amount as u8,
+        ..Ops::default()
+    })
+}
+
+/// ADDS/SUBS (extended register): as [`addsub_ext`] with Rd written as XZR.
+pub fn addsub_ext_s(w: u32) -> Option<Ops> {
+    addsub_ext(w).map(|o| Ops { rd: wz(w, 0), ..o })
+}
+
+/// Conditional compare (register or immediate by bit 11): `rn` ZR-form, `op` = cond, `op2` =
+/// nzcv, and the second operand as `rm | imm`: the register with `imm` = 0, or the zero slot with
+/// `imm` = imm5.
+pub fn cond_cmp(w: u32) -> Option<Ops> {
+    let is_imm = bit(w, 11);
+    Some(Ops {
+        rn: rz(w, 5),
+        rm: if is_imm { REG_ZR_READ } else { rz(w, 16) },
+        imm: if is_imm { bits(w, 16, 5) as u64 } else { 0 },
+        sf: sf(w),
+        op: bits(w, 12, 4) as u8,
+        op2: bits(w, 0, 4) as u8,
+        ..Ops::default()
+    })
+}
+
+/// CRC32{B,H,W,X} and CRC32C{…}: as [`rrr`] with `op` = bytes of Rm consumed (1 << sz); the
+/// X forms need sf = 1 and the others sf = 0.
+pub fn crc(w: u32) -> Option<Ops> {
+    let sz = bits(w, 10, 2);
+    if sf(w) != (sz == 3) {
+        return None;
+    }
+    rrr(w).map(|o| Ops { op: 1 << sz, ..o })
+}
+
+/// Three-source operations: as [`rrr`] with `ra` = Ra (ZR-form, bits 14:10).
+pub fn rrrr(w: u32) -> Option<Ops> {
+    rrr(w).map(|o| Ops { ra: rz(w, 10), ..o })
+}
 // ## end of data processing – register
 //
 //

@@ -13,13 +13,13 @@ impl Cpu {
     /// Value of register slot `slot`.
     #[inline(always)]
     pub fn r(&self, slot: u8) -> u64 {
-        self.x[slot as usize]
+        self.x[(slot & 63) as usize]
     }
 
     /// Value of register slot `slot` as a 32- or 64-bit operand.
     #[inline(always)]
     pub fn r_sf(&self, slot: u8, sf: bool) -> u64 {
-        let v = self.x[slot as usize];
+        let v = self.x[(slot & 63) as usize];
         if sf {
             v
         } else {
@@ -30,13 +30,13 @@ impl Cpu {
     /// Write register slot `slot`.
     #[inline(always)]
     pub fn w(&mut self, slot: u8, v: u64) {
-        self.x[slot as usize] = v;
+        self.x[(slot & 63) as usize] = v;
     }
 
     /// Write register slot `slot` with a 64-bit value or a zero-extended 32-bit one.
     #[inline(always)]
     pub fn w_sf(&mut self, slot: u8, v: u64, sf: bool) {
-        self.x[slot as usize] = if sf { v } else { v as u32 as u64 };
+        self.x[(slot & 63) as usize] = if sf { v } else { v as u32 as u64 };
     }
 }
 
@@ -169,6 +169,63 @@ pub fn extend(v: u64, kind: u8, lsl: u32) -> u64 {
         v & ((1u64 << bits) - 1)
     };
     x << lsl
+}
+
+/// Test support for the handler files: run `word` then HVC #0 through the executor on a fresh
+/// EL1 vCPU over a [`FlatBus`](super::flat::FlatBus), with X0–X3 and NZCV preset; returns the
+/// vCPU afterwards.
+#[cfg(test)]
+pub(crate) fn run_one(word: u32, x: [u64; 4], nzcv: u32) -> Cpu {
+    use super::{block::BlockCache, flat::FlatBus, state::Exit};
+    const BASE: u64 = 0x4000_0000;
+    let mut bus = FlatBus::new(BASE, 0x1000);
+    bus.load_words(BASE, &[word, 0xd400_0002]);
+    let mut cpu = Cpu::new(1);
+    cpu.pc = BASE;
+    cpu.x[..4].copy_from_slice(&x);
+    cpu.nzcv = nzcv;
+    let exit = cpu.run(&mut BlockCache::new(), &mut bus, 2);
+    assert_eq!(exit, Exit::Hvc(0), "{word:#010x} did not run to the HVC");
+    cpu
+}
+
+/// Test support: decode `word` and call its handler once on `cpu` (no executor, PC unchanged),
+/// for exhaustive sweeps where [`run_one`] would be slow.
+#[cfg(test)]
+pub(crate) fn exec_one(cpu: &mut Cpu, word: u32) -> super::state::Flow {
+    use super::{block::CodePages, block::Env, decode::decode, flat::FlatBus};
+    let d = decode(word).insn;
+    let mut bus = FlatBus::new(0, 0x1000);
+    let mut code = CodePages::default();
+    let mut env = Env {
+        bus: &mut bus,
+        code: &mut code,
+    };
+    (d.exec)(cpu, &mut env, &d.ops)
+}
+
+/// Test support: check vectors written one per line as `word x0 x1 x2 x3 nzcv -> x0 nzcv # asm`
+/// (hexadecimal): each word runs through [`run_one`] with the inputs and must leave X0 and NZCV
+/// as given.
+#[cfg(test)]
+pub(crate) fn check_vectors(text: &str) {
+    let hex = |t: &str| u64::from_str_radix(t, 16).expect("hex field");
+    let mut checked = 0;
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let (data, asm) = line.split_once('#').unwrap_or((line, ""));
+        let (input, output) = data.split_once("->").expect("`->` in vector");
+        let i: Vec<u64> = input.split_whitespace().map(hex).collect();
+        let o: Vec<u64> = output.split_whitespace().map(hex).collect();
+        assert!(i.len() == 6 && o.len() == 2, "malformed vector: {line}");
+        let cpu = run_one(i[0] as u32, [i[1], i[2], i[3], i[4]], i[5] as u32);
+        assert_eq!(
+            (cpu.x[0], cpu.nzcv as u64),
+            (o[0], o[1]),
+            "{asm} (x0, nzcv) for {line}"
+        );
+        checked += 1;
+    }
+    assert!(checked > 0);
 }
 
 #[cfg(test)]
