@@ -1411,7 +1411,6 @@ main:
         prfm    pstl3keep, [x10, #8]
         prfm    #0x18, [x10]            // unallocated prefetch operation: NOP
         prfm    #0x07, [x1]
-        add     x28, x28, #1
 
         b       pass
 
