@@ -64,6 +64,16 @@ pub enum Trap {
     Smc(u16),
     /// BRK #imm.
     Brk(u16),
+    /// Any other trap of the instruction to `target` with exception class `ec` and syndrome
+    /// `iss` (trapped WFI/WFE, FP access); the preferred return is the instruction itself.
+    Class {
+        /// The EL the trap goes to.
+        target: u8,
+        /// ESR.EC.
+        ec: u32,
+        /// ESR.ISS.
+        iss: u32,
+    },
     /// MSR/MRS/SYS trapped to `target` EL with the ISS of EC 0x18.
     SysReg {
         /// The EL the trap goes to.
@@ -130,6 +140,7 @@ impl Cpu {
             ),
             Trap::Brk(imm) => (default_target, ec::BRK, imm as u32, None, here),
             Trap::SysReg { target, iss } => (target, ec::SYS, iss, None, here),
+            Trap::Class { target, ec, iss } => (target, ec, iss, None, here),
         };
         let esr = (class << 26) | (1 << 25) | iss;
         self.enter_exception(target, 0, esr as u64, far, ret);

@@ -514,8 +514,94 @@ pub fn rrrr(w: u32) -> Option<Ops> {
 //
 //
 // ## Branches (more)
+
+/// B.cond: `op` = cond, `imm` = sign-extended byte offset (imm19 × 4).
+pub fn cond_branch(w: u32) -> Option<Ops> {
+    Some(Ops {
+        op: bits(w, 0, 4) as u8,
+        imm: sext((bits(w, 5, 19) as u64) << 2, 21),
+        ..Ops::default()
+    })
+}
+
+/// CBZ/CBNZ: `rn` = Rt (ZR-form), `sf`, `op` = 1 for CBNZ, `imm` = byte offset (imm19 × 4).
+pub fn cmp_branch(w: u32) -> Option<Ops> {
+    Some(Ops {
+        rn: rz(w, 0),
+        sf: sf(w),
+        op: bit(w, 24) as u8,
+        imm: sext((bits(w, 5, 19) as u64) << 2, 21),
+        ..Ops::default()
+    })
+}
+
+/// TBZ/TBNZ: `rn` = Rt (ZR-form), `shift` = bit number b5:b40, `op` = 1 for TBNZ, `imm` = byte
+/// offset (imm14 × 4).
+pub fn test_branch(w: u32) -> Option<Ops> {
+    Some(Ops {
+        rn: rz(w, 0),
+        shift: ((bits(w, 31, 1) << 5) | bits(w, 19, 5)) as u8,
+        op: bit(w, 24) as u8,
+        imm: sext((bits(w, 5, 14) as u64) << 2, 16),
+        ..Ops::default()
+    })
+}
+
+/// BR/BLR/RET: `rn` = the target register (31 reads XZR).
+pub fn branch_reg(w: u32) -> Option<Ops> {
+    Some(Ops {
+        rn: rz(w, 5),
+        ..Ops::default()
+    })
+}
 // ## end of branches (more)
 //
 //
 // ## System (more)
+
+/// The word itself in `imm` (hints and PSTATE writes that may be UNDEFINED or trapped at run
+/// time need it for the report and the syndrome), `op` = CRm, `op2` = op2.
+pub fn sys_word(w: u32) -> Option<Ops> {
+    Some(Ops {
+        op: bits(w, 8, 4) as u8,
+        op2: bits(w, 5, 3) as u8,
+        imm: w as u64,
+        ..Ops::default()
+    })
+}
+
+/// MRS/MSR/SYS: the system register table index of op0:op1:CRn:CRm:op2 in `imm` bits 31:0 and
+/// the word in bits 63:32. Encodings the table does not know, and accesses the register does not
+/// allow in that direction (MSR to a read-only register, MRS of a write-only one), are
+/// UNDEFINED at decode time; SYS must name a SYS operation.
+fn sysreg_index(w: u32, read: bool) -> Option<u64> {
+    use crate::aarch64::sysreg::{desc, find, Storage};
+    let i = find(bits(w, 5, 16))?;
+    let d = desc(i);
+    let sys_op = matches!(d.storage, Storage::Op(_));
+    let ok = if read {
+        !d.write_only
+    } else {
+        !d.read_only && (sys_op == (bits(w, 19, 2) == 1))
+    };
+    ok.then_some(i as u64 | (w as u64) << 32)
+}
+
+/// MRS: `rd` = Rt (ZR-form), `imm` as [`sysreg_index`].
+pub fn sysreg_read(w: u32) -> Option<Ops> {
+    Some(Ops {
+        rd: wz(w, 0),
+        imm: sysreg_index(w, true)?,
+        ..Ops::default()
+    })
+}
+
+/// MSR (register) and SYS: `rn` = Rt (ZR-form), `imm` as [`sysreg_index`].
+pub fn sysreg_write(w: u32) -> Option<Ops> {
+    Some(Ops {
+        rn: rz(w, 0),
+        imm: sysreg_index(w, false)?,
+        ..Ops::default()
+    })
+}
 // ## end of system (more)

@@ -1,0 +1,293 @@
+//! ELF64 AArch64 executables (System V gABI, "Program Header"; AArch64 ELF ABI, `EM_AARCH64` =
+//! 183): every `PT_LOAD` segment is placed at its physical address `p_paddr`, `p_filesz` bytes
+//! copied from the file and `p_memsz - p_filesz` bytes zeroed; the CPU enters at `e_entry`, which
+//! must lie inside a loaded segment (the MMU is off at entry, so it is a physical address).
+
+use goblin::elf::header::{EI_CLASS, EI_DATA, ELFCLASS64, ELFDATA2LSB, EM_AARCH64};
+use goblin::elf::program_header::PT_LOAD;
+
+use crate::{check_in_ram, Blob, Format, MapEntry, Plan, Ram};
+
+/// The ELF magic.
+pub const MAGIC: [u8; 4] = *b"\x7fELF";
+
+/// Rule: every loadable segment lies in RAM.
+pub const RULE_SEGMENT_IN_RAM: &str =
+    "ELF: every PT_LOAD segment is loaded at p_paddr..p_paddr+p_memsz and must lie in RAM";
+
+/// Why an ELF file cannot be booted.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum Error {
+    /// goblin could not parse it.
+    #[error("malformed ELF: {0}")]
+    Malformed(String),
+    /// Not ELFCLASS64 little-endian.
+    #[error("ELF is not 64-bit little-endian (EI_CLASS {class}, EI_DATA {data})")]
+    NotElf64Le {
+        /// `e_ident[EI_CLASS]`.
+        class: u8,
+        /// `e_ident[EI_DATA]`.
+        data: u8,
+    },
+    /// `e_machine` is not AArch64.
+    #[error("ELF is for machine {0}, not AArch64 ({EM_AARCH64})")]
+    NotAarch64(u16),
+    /// No `PT_LOAD` segment with memory.
+    #[error("ELF has no PT_LOAD segment")]
+    NoLoadSegment,
+    /// A segment's file bytes lie beyond the end of the file.
+    #[error("ELF PT_LOAD #{index}: file bytes {offset:#x}+{filesz:#x} beyond end of file ({file_len:#x})")]
+    SegmentOutsideFile {
+        /// Program header index.
+        index: usize,
+        /// `p_offset`.
+        offset: u64,
+        /// `p_filesz`.
+        filesz: u64,
+        /// File length.
+        file_len: u64,
+    },
+    /// `p_memsz < p_filesz`.
+    #[error("ELF PT_LOAD #{index}: p_memsz {memsz:#x} < p_filesz {filesz:#x}")]
+    MemszBelowFilesz {
+        /// Program header index.
+        index: usize,
+        /// `p_filesz`.
+        filesz: u64,
+        /// `p_memsz`.
+        memsz: u64,
+    },
+    /// `e_entry` is not inside any loaded segment.
+    #[error("ELF entry point {0:#x} is not inside any PT_LOAD segment")]
+    EntryNotLoaded(u64),
+}
+
+/// Plan an ELF file.
+pub fn plan(bytes: &[u8], ram: Ram) -> Result<Plan, crate::Error> {
+    let (class, data) = (bytes.get(EI_CLASS), bytes.get(EI_DATA));
+    if class != Some(&ELFCLASS64) || data != Some(&ELFDATA2LSB) {
+        return Err(Error::NotElf64Le {
+            class: class.copied().unwrap_or(0),
+            data: data.copied().unwrap_or(0),
+        }
+        .into());
+    }
+    let elf = goblin::elf::Elf::parse(bytes).map_err(|e| Error::Malformed(e.to_string()))?;
+    if elf.header.e_machine != EM_AARCH64 {
+        return Err(Error::NotAarch64(elf.header.e_machine).into());
+    }
+    let mut blobs = Vec::new();
+    let mut map = Vec::new();
+    for (index, ph) in elf.program_headers.iter().enumerate() {
+        if ph.p_type != PT_LOAD || ph.p_memsz == 0 {
+            continue;
+        }
+        let (offset, filesz, memsz) = (ph.p_offset, ph.p_filesz, ph.p_memsz);
+        if memsz < filesz {
+            return Err(Error::MemszBelowFilesz {
+                index,
+                filesz,
+                memsz,
+            }
+            .into());
+        }
+        let file_bytes = offset
+            .checked_add(filesz)
+            .filter(|&end| end <= bytes.len() as u64)
+            .map(|end| &bytes[offset as usize..end as usize])
+            .ok_or(Error::SegmentOutsideFile {
+                index,
+                offset,
+                filesz,
+                file_len: bytes.len() as u64,
+            })?;
+        let what = format!("ELF PT_LOAD #{index} (filesz {filesz:#x}, memsz {memsz:#x})");
+        check_in_ram(ram, what.clone(), ph.p_paddr, memsz, RULE_SEGMENT_IN_RAM)?;
+        let mut seg = file_bytes.to_vec();
+        seg.resize(memsz as usize, 0);
+        blobs.push(Blob {
+            addr: ph.p_paddr,
+            bytes: seg,
+        });
+        map.push(MapEntry {
+            start: ph.p_paddr,
+            size: memsz,
+            what,
+        });
+    }
+    if blobs.is_empty() {
+        return Err(Error::NoLoadSegment.into());
+    }
+    let entry = elf.header.e_entry;
+    if !blobs
+        .iter()
+        .any(|b| entry >= b.addr && entry - b.addr < b.bytes.len() as u64)
+    {
+        return Err(Error::EntryNotLoaded(entry).into());
+    }
+    Ok(Plan {
+        format: Format::Elf {
+            segments: blobs.len(),
+        },
+        blobs,
+        entry,
+        regs: [0; 4],
+        map,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RAM: Ram = Ram {
+        base: 0x4000_0000,
+        size: 0x100_0000,
+    };
+
+    /// One program header: (p_type, p_offset, p_paddr, p_filesz, p_memsz).
+    type Ph = (u32, u64, u64, u64, u64);
+
+    /// A minimal ELF64 LE executable: header, program headers, then `payload` at offset 0x100.
+    fn elf(machine: u16, entry: u64, phs: &[Ph], payload: &[u8]) -> Vec<u8> {
+        let mut b = vec![0u8; 0x100];
+        b[0..4].copy_from_slice(&MAGIC);
+        b[4] = ELFCLASS64;
+        b[5] = ELFDATA2LSB;
+        b[6] = 1;
+        b[16..18].copy_from_slice(&2u16.to_le_bytes()); // ET_EXEC
+        b[18..20].copy_from_slice(&machine.to_le_bytes());
+        b[20..24].copy_from_slice(&1u32.to_le_bytes());
+        b[24..32].copy_from_slice(&entry.to_le_bytes());
+        b[32..40].copy_from_slice(&64u64.to_le_bytes()); // e_phoff
+        b[52..54].copy_from_slice(&64u16.to_le_bytes());
+        b[54..56].copy_from_slice(&56u16.to_le_bytes());
+        b[56..58].copy_from_slice(&(phs.len() as u16).to_le_bytes());
+        for (i, &(ty, off, paddr, filesz, memsz)) in phs.iter().enumerate() {
+            let p = 64 + 56 * i;
+            b[p..p + 4].copy_from_slice(&ty.to_le_bytes());
+            b[p + 8..p + 16].copy_from_slice(&off.to_le_bytes());
+            b[p + 16..p + 24].copy_from_slice(&paddr.to_le_bytes());
+            b[p + 24..p + 32].copy_from_slice(&paddr.to_le_bytes());
+            b[p + 32..p + 40].copy_from_slice(&filesz.to_le_bytes());
+            b[p + 40..p + 48].copy_from_slice(&memsz.to_le_bytes());
+        }
+        b.extend_from_slice(payload);
+        b
+    }
+
+    #[test]
+    fn loads_segments_and_zero_fills() {
+        let f = elf(
+            EM_AARCH64,
+            0x4010_0004,
+            &[
+                (PT_LOAD, 0x100, 0x4010_0000, 8, 16),
+                (4, 0, 0, 0, 0), // PT_NOTE: ignored
+                (PT_LOAD, 0x104, 0x4020_0000, 4, 4),
+            ],
+            &[1, 2, 3, 4, 5, 6, 7, 8],
+        );
+        let p = crate::plan(&f, RAM).unwrap();
+        assert_eq!(p.format, Format::Elf { segments: 2 });
+        assert_eq!(p.entry, 0x4010_0004);
+        assert_eq!(p.blobs[0].addr, 0x4010_0000);
+        assert_eq!(
+            p.blobs[0].bytes,
+            [1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0, 0, 0, 0, 0]
+        );
+        assert_eq!(p.blobs[1].bytes, [5, 6, 7, 8]);
+    }
+
+    #[test]
+    fn segment_outside_ram_names_the_rule() {
+        let f = elf(
+            EM_AARCH64,
+            0x1000,
+            &[(PT_LOAD, 0x100, 0x1000, 4, 4)],
+            &[0; 4],
+        );
+        match crate::plan(&f, RAM) {
+            Err(crate::Error::Placement(e)) => {
+                assert_eq!(e.rule, RULE_SEGMENT_IN_RAM);
+                assert_eq!((e.start, e.end), (0x1000, 0x1004));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn wrong_machine() {
+        let f = elf(62, 0, &[], &[]);
+        assert_eq!(crate::plan(&f, RAM), Err(Error::NotAarch64(62).into()));
+    }
+
+    #[test]
+    fn not_64_bit() {
+        let mut f = elf(EM_AARCH64, 0, &[], &[]);
+        f[EI_CLASS] = 1;
+        assert_eq!(
+            crate::plan(&f, RAM),
+            Err(Error::NotElf64Le { class: 1, data: 1 }.into())
+        );
+    }
+
+    #[test]
+    fn no_segments() {
+        let f = elf(EM_AARCH64, 0, &[], &[]);
+        assert_eq!(crate::plan(&f, RAM), Err(Error::NoLoadSegment.into()));
+    }
+
+    #[test]
+    fn truncated_segment() {
+        let f = elf(
+            EM_AARCH64,
+            0,
+            &[(PT_LOAD, 0x100, 0x4000_0000, 8, 8)],
+            &[0; 4],
+        );
+        assert_eq!(
+            crate::plan(&f, RAM),
+            Err(Error::SegmentOutsideFile {
+                index: 0,
+                offset: 0x100,
+                filesz: 8,
+                file_len: 0x104
+            }
+            .into())
+        );
+    }
+
+    #[test]
+    fn memsz_below_filesz() {
+        let f = elf(
+            EM_AARCH64,
+            0,
+            &[(PT_LOAD, 0x100, 0x4000_0000, 4, 2)],
+            &[0; 4],
+        );
+        assert_eq!(
+            crate::plan(&f, RAM),
+            Err(Error::MemszBelowFilesz {
+                index: 0,
+                filesz: 4,
+                memsz: 2
+            }
+            .into())
+        );
+    }
+
+    #[test]
+    fn entry_outside_segments() {
+        let f = elf(
+            EM_AARCH64,
+            0x4000_1000,
+            &[(PT_LOAD, 0x100, 0x4000_0000, 4, 4)],
+            &[0; 4],
+        );
+        assert_eq!(
+            crate::plan(&f, RAM),
+            Err(Error::EntryNotLoaded(0x4000_1000).into())
+        );
+    }
+}

@@ -1,0 +1,161 @@
+//! The console as evidence: where the guest's serial output goes on the host, and the scanner
+//! that watches it for the user's `--expect` markers.
+
+use std::collections::VecDeque;
+use std::io::Write;
+
+/// Watches a byte stream for a set of markers; all must appear, in any order.
+///
+/// Each chunk is searched together with the last `longest - 1` bytes of the previous ones, so a
+/// marker split across chunks is found and the total cost stays linear in the output.
+#[derive(Debug, Default)]
+pub struct ExpectScanner {
+    markers: Vec<(String, bool)>,
+    longest: usize,
+    window: Vec<u8>,
+}
+
+impl ExpectScanner {
+    /// A scanner for `markers` (empty markers count as seen).
+    pub fn new(markers: &[String]) -> Self {
+        ExpectScanner {
+            markers: markers.iter().map(|m| (m.clone(), m.is_empty())).collect(),
+            longest: markers.iter().map(String::len).max().unwrap_or(0),
+            window: Vec::new(),
+        }
+    }
+
+    /// Scan the next chunk of output.
+    pub fn feed(&mut self, chunk: &[u8]) {
+        if self.all_seen() || chunk.is_empty() {
+            return;
+        }
+        self.window.extend_from_slice(chunk);
+        for (m, seen) in self.markers.iter_mut().filter(|(_, s)| !*s) {
+            *seen = self.window.windows(m.len()).any(|w| w == m.as_bytes());
+        }
+        let keep = self.longest.saturating_sub(1).min(self.window.len());
+        self.window.drain(..self.window.len() - keep);
+    }
+
+    /// Whether there are markers and all have been seen.
+    pub fn satisfied(&self) -> bool {
+        !self.markers.is_empty() && self.all_seen()
+    }
+
+    fn all_seen(&self) -> bool {
+        self.markers.iter().all(|(_, s)| *s)
+    }
+
+    /// Markers not seen yet, in the order given.
+    pub fn missing(&self) -> Vec<String> {
+        self.markers
+            .iter()
+            .filter(|(_, s)| !*s)
+            .map(|(m, _)| m.clone())
+            .collect()
+    }
+}
+
+/// Bytes of console output kept for reports (the end of the transcript).
+pub const TAIL_BYTES: usize = 4096;
+
+/// The guest console on the host side: sink, counters, expect scanner and a tail of the output.
+pub struct Console {
+    out: Box<dyn Write>,
+    /// The `--expect` markers.
+    pub expect: ExpectScanner,
+    /// Bytes the guest wrote.
+    pub bytes: u64,
+    tail: VecDeque<u8>,
+}
+
+impl Console {
+    /// A console writing to `out` and watching for `expect`.
+    pub fn new(out: Box<dyn Write>, expect: &[String]) -> Self {
+        Console {
+            out,
+            expect: ExpectScanner::new(expect),
+            bytes: 0,
+            tail: VecDeque::with_capacity(TAIL_BYTES),
+        }
+    }
+
+    /// Take guest output. Host write errors (a closed pipe) are logged once and the output is
+    /// dropped: they must not change what the guest sees.
+    pub fn output(&mut self, chunk: &[u8]) {
+        if chunk.is_empty() {
+            return;
+        }
+        self.bytes += chunk.len() as u64;
+        if let Err(e) = self.out.write_all(chunk).and_then(|_| self.out.flush()) {
+            log::warn!("console output dropped: {e}");
+            self.out = Box::new(std::io::sink());
+        }
+        self.expect.feed(chunk);
+        let start = chunk.len().saturating_sub(TAIL_BYTES);
+        self.tail.extend(&chunk[start..]);
+        let excess = self.tail.len().saturating_sub(TAIL_BYTES);
+        self.tail.drain(..excess);
+    }
+
+    /// The last [`TAIL_BYTES`] bytes of output.
+    pub fn tail(&self) -> Vec<u8> {
+        self.tail.iter().copied().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &[&str]) -> Vec<String> {
+        v.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn markers_in_any_order_across_chunks() {
+        let mut e = ExpectScanner::new(&s(&["login:", "Linux version"]));
+        e.feed(b"[ 0.0] Lin");
+        assert!(!e.satisfied());
+        e.feed(b"ux vers");
+        e.feed(b"ion 6.1\n");
+        assert_eq!(e.missing(), s(&["login:"]));
+        e.feed(b"debian log");
+        e.feed(b"in: ");
+        assert!(e.satisfied());
+        assert!(e.missing().is_empty());
+    }
+
+    #[test]
+    fn no_markers_is_never_satisfied() {
+        let mut e = ExpectScanner::new(&[]);
+        e.feed(b"anything");
+        assert!(!e.satisfied());
+    }
+
+    #[test]
+    fn window_stays_bounded() {
+        let mut e = ExpectScanner::new(&s(&["abcd", "never"]));
+        for _ in 0..1000 {
+            e.feed(&[b'x'; 100]);
+        }
+        assert!(e.window.len() <= 4);
+        e.feed(b"ab");
+        e.feed(b"c");
+        e.feed(b"d");
+        assert_eq!(e.missing(), s(&["never"]));
+    }
+
+    #[test]
+    fn console_counts_and_keeps_a_tail() {
+        let mut c = Console::new(Box::new(std::io::sink()), &s(&["ok"]));
+        c.output(&vec![b'a'; TAIL_BYTES]);
+        c.output(b"ok");
+        assert_eq!(c.bytes, TAIL_BYTES as u64 + 2);
+        let t = c.tail();
+        assert_eq!(t.len(), TAIL_BYTES);
+        assert!(t.ends_with(b"aok"));
+        assert!(c.expect.satisfied());
+    }
+}

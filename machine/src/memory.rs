@@ -1,0 +1,165 @@
+//! Guest memory: one anonymous host mapping (`memmap2::MmapMut::map_anon`) per RAM or ROM region.
+//!
+//! Every host access is bounds-checked against the region it came from, so a guest address can
+//! never reach host memory outside its mapping. Pages are handed to the CPU core as host pointers
+//! (see `bootemu_cpu::aarch64::Bus::ram_page`); the mappings are never resized or moved, which
+//! keeps those pointers valid for the life of the machine.
+
+use std::ptr::NonNull;
+
+use bootemu_cpu::aarch64::mem::PAGE_SIZE;
+use memmap2::MmapMut;
+
+use crate::profile::{Profile, RegionKind};
+
+/// Errors of guest memory set-up and host-side copies.
+#[derive(Debug, thiserror::Error)]
+pub enum MemoryError {
+    /// The host refused the mapping.
+    #[error("cannot map {size:#x} bytes of guest {name}: {source}")]
+    Map {
+        /// Region name.
+        name: &'static str,
+        /// Size asked for.
+        size: u64,
+        /// Host error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A host-side copy does not lie inside one memory region.
+    #[error("guest range {addr:#x}+{len:#x} is not inside one memory region")]
+    OutOfRange {
+        /// First address.
+        addr: u64,
+        /// Length.
+        len: u64,
+    },
+}
+
+struct Backed {
+    name: &'static str,
+    base: u64,
+    writable: bool,
+    map: MmapMut,
+}
+
+impl Backed {
+    /// Host offset of `addr..addr+len` inside this region.
+    fn offset(&self, addr: u64, len: u64) -> Option<usize> {
+        let off = addr.checked_sub(self.base)?;
+        (off.checked_add(len)? <= self.map.len() as u64).then_some(off as usize)
+    }
+}
+
+/// The host-backed regions of a machine.
+pub struct GuestMemory {
+    regions: Vec<Backed>,
+}
+
+impl GuestMemory {
+    /// Map every RAM and ROM region of `profile`, zero-filled.
+    pub fn new(profile: &Profile) -> Result<GuestMemory, MemoryError> {
+        let mut regions = Vec::new();
+        for r in &profile.regions {
+            let writable = match r.kind {
+                RegionKind::Ram => true,
+                RegionKind::Rom => false,
+                _ => continue,
+            };
+            let map = MmapMut::map_anon(r.size as usize).map_err(|source| MemoryError::Map {
+                name: r.name,
+                size: r.size,
+                source,
+            })?;
+            regions.push(Backed {
+                name: r.name,
+                base: r.base,
+                writable,
+                map,
+            });
+        }
+        Ok(GuestMemory { regions })
+    }
+
+    fn find(&self, addr: u64, len: u64) -> Option<(usize, usize)> {
+        self.regions
+            .iter()
+            .enumerate()
+            .find_map(|(i, r)| r.offset(addr, len).map(|off| (i, off)))
+    }
+
+    /// Copy `bytes` to guest-physical `addr` from the host side (loading; ROM included).
+    pub fn write(&mut self, addr: u64, bytes: &[u8]) -> Result<(), MemoryError> {
+        let len = bytes.len() as u64;
+        let (i, off) = self
+            .find(addr, len)
+            .ok_or(MemoryError::OutOfRange { addr, len })?;
+        self.regions[i].map[off..off + bytes.len()].copy_from_slice(bytes);
+        Ok(())
+    }
+
+    /// The guest bytes at `addr..addr+len`, when inside one region.
+    pub fn read(&self, addr: u64, len: u64) -> Result<&[u8], MemoryError> {
+        let (i, off) = self
+            .find(addr, len)
+            .ok_or(MemoryError::OutOfRange { addr, len })?;
+        Ok(&self.regions[i].map[off..off + len as usize])
+    }
+
+    /// Host pointer to the guest page at `page`; `None` when not backed, or for a write to ROM.
+    pub fn page(&mut self, page: u64, write: bool) -> Option<NonNull<u8>> {
+        let (i, off) = self.find(page, PAGE_SIZE)?;
+        let r = &mut self.regions[i];
+        if write && !r.writable {
+            return None;
+        }
+        NonNull::new(r.map[off..].as_mut_ptr())
+    }
+
+    /// Whether `pa` is in a read-only region (writes there are ignored).
+    pub fn is_rom(&self, pa: u64) -> bool {
+        self.find(pa, 1)
+            .is_some_and(|(i, _)| !self.regions[i].writable)
+    }
+
+    /// Name of the region holding `pa`.
+    pub fn region_name(&self, pa: u64) -> Option<&'static str> {
+        self.find(pa, 1).map(|(i, _)| self.regions[i].name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::MIB;
+
+    fn mem() -> GuestMemory {
+        GuestMemory::new(&Profile::virt(64 * MIB).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn write_read_back_and_bounds() {
+        let mut m = mem();
+        m.write(0x4000_1000, &[1, 2, 3]).unwrap();
+        assert_eq!(m.read(0x4000_1000, 3).unwrap(), &[1, 2, 3]);
+        let end = 0x4000_0000 + 64 * MIB;
+        assert!(m.write(end - 2, &[0; 2]).is_ok());
+        assert!(matches!(
+            m.write(end - 2, &[0; 3]),
+            Err(MemoryError::OutOfRange { .. })
+        ));
+        assert!(m.read(0x0900_0000, 4).is_err());
+    }
+
+    #[test]
+    fn pages_of_ram_and_rom() {
+        let mut m = mem();
+        assert!(m.page(0x4000_0000, true).is_some());
+        assert!(m.page(0, false).is_some());
+        assert!(m.page(0, true).is_none(), "ROM is not writable");
+        assert!(m.is_rom(0x10));
+        assert!(m.page(0x0900_0000, false).is_none());
+        assert!(m.page(0x4000_0000 + 64 * MIB, false).is_none());
+        assert_eq!(m.region_name(0x4000_0000), Some("ram"));
+    }
+}

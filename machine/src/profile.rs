@@ -1,0 +1,178 @@
+//! Machine profiles as data: the guest-physical memory map of a board as a table of regions.
+//!
+//! `virt` follows QEMU's `hw/arm/virt.c` `base_memmap` (the map Linux and EDK2 expect of a
+//! `virt` machine). Regions not modelled yet are listed as comments at their addresses so that
+//! the map reads like QEMU's.
+
+use bootemu_boot::Ram;
+
+/// 1 MiB.
+pub const MIB: u64 = 1 << 20;
+/// 1 GiB.
+pub const GIB: u64 = 1 << 30;
+
+/// What lives in a region.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RegionKind {
+    /// Guest RAM (read/write, host-backed).
+    Ram,
+    /// Read-only memory: host-backed, reads as RAM, writes ignored.
+    Rom,
+    /// An Arm PrimeCell PL011 UART.
+    Pl011,
+}
+
+/// One entry of the memory map.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Region {
+    /// Name, as in the QEMU map.
+    pub name: &'static str,
+    /// Guest-physical base.
+    pub base: u64,
+    /// Size in bytes.
+    pub size: u64,
+    /// What lives there.
+    pub kind: RegionKind,
+}
+
+impl Region {
+    /// Whether `pa` lies inside.
+    pub fn contains(&self, pa: u64) -> bool {
+        pa >= self.base && pa - self.base < self.size
+    }
+}
+
+/// A board: name and memory map, sorted by base.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Profile {
+    /// Machine name (`--machine`).
+    pub name: &'static str,
+    /// The regions, sorted by base, non-overlapping.
+    pub regions: Vec<Region>,
+}
+
+/// Errors building a profile.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ProfileError {
+    /// The RAM size is not usable.
+    #[error("memory size {size:#x} must be a non-zero multiple of 2 MiB and at most {max:#x}")]
+    BadRamSize {
+        /// Requested size.
+        size: u64,
+        /// Largest size the machine supports.
+        max: u64,
+    },
+}
+
+/// `virt`: base of RAM.
+pub const VIRT_RAM_BASE: u64 = GIB;
+/// `virt`: QEMU's `LEGACY_RAMLIMIT_GB` (255 GiB of RAM below 256 GiB).
+pub const VIRT_RAM_MAX: u64 = 255 * GIB;
+/// `virt`: default RAM size.
+pub const VIRT_RAM_DEFAULT: u64 = 512 * MIB;
+/// `virt`: the UART.
+pub const VIRT_UART0: u64 = 0x0900_0000;
+/// RAM sizes are multiples of this (the Image placement granule; also page aligned).
+pub const RAM_GRANULE: u64 = 2 * MIB;
+
+impl Profile {
+    /// QEMU's `virt` with `ram_size` bytes of RAM.
+    pub fn virt(ram_size: u64) -> Result<Profile, ProfileError> {
+        if ram_size == 0 || !ram_size.is_multiple_of(RAM_GRANULE) || ram_size > VIRT_RAM_MAX {
+            return Err(ProfileError::BadRamSize {
+                size: ram_size,
+                max: VIRT_RAM_MAX,
+            });
+        }
+        let r = |name, base, size, kind| Region {
+            name,
+            base,
+            size,
+            kind,
+        };
+        Ok(Profile {
+            name: "virt",
+            regions: vec![
+                // Two 64 MiB CFI flash banks in QEMU; empty read-only memory until --firmware.
+                r("flash", 0, 128 * MIB, RegionKind::Rom),
+                // r("gic-dist", 0x0800_0000, 0x1_0000, RegionKind::GicDist),  issue "GIC"
+                // r("gic-cpu", 0x0801_0000, 0x1_0000, RegionKind::GicCpu),
+                // r("gic-redist", 0x080a_0000, 0xf6_0000, RegionKind::GicRedist),
+                r("pl011", VIRT_UART0, 0x1000, RegionKind::Pl011),
+                // r("pl031", 0x0901_0000, 0x1000, RegionKind::Pl031),  issue "RTC"
+                // r("fw-cfg", 0x0902_0000, 0x18, RegionKind::FwCfg),
+                // r("virtio-mmio", 0x0a00_0000, 0x200 * 32, RegionKind::VirtioMmio),
+                // r("pcie-mmio", 0x1000_0000, 0x2eff_0000, RegionKind::PcieMmio),
+                // r("pcie-ecam", 0x3f00_0000, 0x100_0000, RegionKind::PcieEcam),
+                r("ram", VIRT_RAM_BASE, ram_size, RegionKind::Ram),
+            ],
+        })
+    }
+
+    /// The region holding `pa`, if any.
+    pub fn region_at(&self, pa: u64) -> Option<&Region> {
+        let i = self.regions.partition_point(|r| r.base <= pa);
+        self.regions[..i].last().filter(|r| r.contains(pa))
+    }
+
+    /// The main RAM region, as boot planning sees it.
+    pub fn ram(&self) -> Ram {
+        self.regions
+            .iter()
+            .find(|r| r.kind == RegionKind::Ram)
+            .map(|r| Ram {
+                base: r.base,
+                size: r.size,
+            })
+            .unwrap_or(Ram { base: 0, size: 0 })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn virt_map_is_sorted_and_disjoint() {
+        let p = Profile::virt(VIRT_RAM_DEFAULT).unwrap();
+        for w in p.regions.windows(2) {
+            assert!(w[0].base + w[0].size <= w[1].base, "{w:?}");
+        }
+    }
+
+    #[test]
+    fn region_lookup() {
+        let p = Profile::virt(VIRT_RAM_DEFAULT).unwrap();
+        assert_eq!(p.region_at(0).unwrap().name, "flash");
+        assert_eq!(p.region_at(128 * MIB - 1).unwrap().name, "flash");
+        assert!(p.region_at(128 * MIB).is_none());
+        assert_eq!(p.region_at(0x0900_0fff).unwrap().kind, RegionKind::Pl011);
+        assert!(p.region_at(0x0900_1000).is_none());
+        assert_eq!(p.region_at(0x4000_0000).unwrap().kind, RegionKind::Ram);
+        assert_eq!(p.region_at(0x5fff_ffff).unwrap().kind, RegionKind::Ram);
+        assert!(p.region_at(0x6000_0000).is_none());
+        assert!(p.region_at(u64::MAX).is_none());
+    }
+
+    #[test]
+    fn ram_for_boot_planning() {
+        let p = Profile::virt(GIB).unwrap();
+        assert_eq!(
+            p.ram(),
+            Ram {
+                base: 0x4000_0000,
+                size: GIB
+            }
+        );
+    }
+
+    #[test]
+    fn bad_ram_sizes() {
+        for size in [0, MIB, VIRT_RAM_MAX + RAM_GRANULE] {
+            assert!(matches!(
+                Profile::virt(size),
+                Err(ProfileError::BadRamSize { .. })
+            ));
+        }
+    }
+}

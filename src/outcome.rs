@@ -1,0 +1,91 @@
+//! From a run's outcome to the verdict: exit code and a one-line description.
+//!
+//! 0: all `--expect` markers seen, or PSCI power-off/reset with no marker outstanding;
+//! 3: guest failure (hang, exception loop, or power-off/reset before every marker appeared);
+//! 4: the instruction budget ran out first.
+
+use bootemu_machine::{RunOutcome, StopReason};
+
+/// Success.
+pub const EXIT_OK: u8 = 0;
+/// The guest failed.
+pub const EXIT_GUEST_FAILURE: u8 = 3;
+/// The budget ran out.
+pub const EXIT_BUDGET: u8 = 4;
+
+/// Short name of a stop reason, for reports.
+pub fn reason_name(r: &StopReason) -> &'static str {
+    match r {
+        StopReason::PowerOff => "power-off",
+        StopReason::Reset => "reset",
+        StopReason::ExpectSeen => "expect-seen",
+        StopReason::BudgetExhausted => "budget-exhausted",
+        StopReason::GuestFailure(_) => "guest-failure",
+    }
+}
+
+/// Exit code and description.
+pub fn verdict(o: &RunOutcome) -> (u8, String) {
+    let missing = || {
+        format!(
+            "but --expect marker(s) never appeared: {}",
+            o.expect_missing
+                .iter()
+                .map(|m| format!("{m:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    match &o.reason {
+        StopReason::ExpectSeen => (EXIT_OK, "all --expect markers seen".into()),
+        StopReason::PowerOff | StopReason::Reset => {
+            let what = if o.reason == StopReason::PowerOff {
+                "guest powered off (PSCI SYSTEM_OFF)"
+            } else {
+                "guest asked for a reset (PSCI SYSTEM_RESET)"
+            };
+            if o.expect_missing.is_empty() {
+                (EXIT_OK, what.into())
+            } else {
+                (EXIT_GUEST_FAILURE, format!("{what} {}", missing()))
+            }
+        }
+        StopReason::BudgetExhausted => (
+            EXIT_BUDGET,
+            format!(
+                "instruction budget exhausted after {} instructions",
+                o.insns
+            ),
+        ),
+        StopReason::GuestFailure(msg) => (EXIT_GUEST_FAILURE, format!("guest failure: {msg}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome(reason: StopReason, missing: &[&str]) -> RunOutcome {
+        RunOutcome {
+            reason,
+            insns: 7,
+            console_bytes: 0,
+            expect_missing: missing.iter().map(|s| s.to_string()).collect(),
+            undefined: Default::default(),
+        }
+    }
+
+    #[test]
+    fn exit_codes() {
+        assert_eq!(verdict(&outcome(StopReason::ExpectSeen, &[])).0, 0);
+        assert_eq!(verdict(&outcome(StopReason::PowerOff, &[])).0, 0);
+        assert_eq!(verdict(&outcome(StopReason::Reset, &[])).0, 0);
+        let (code, msg) = verdict(&outcome(StopReason::PowerOff, &["login:"]));
+        assert_eq!(code, 3);
+        assert!(msg.contains("\"login:\""), "{msg}");
+        assert_eq!(verdict(&outcome(StopReason::BudgetExhausted, &[])).0, 4);
+        assert_eq!(verdict(&outcome(StopReason::BudgetExhausted, &["x"])).0, 4);
+        let f = StopReason::GuestFailure("WFI".into());
+        assert_eq!(verdict(&outcome(f, &[])).0, 3);
+    }
+}

@@ -1,0 +1,194 @@
+//! `bootemu run`: check the options, plan the boot, build the machine, run it, report.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+use bootemu_boot::Plan;
+use bootemu_machine::{Machine, MachineConfig, Profile};
+
+use crate::outcome::verdict;
+use crate::size::parse_size;
+use crate::trace::{TraceEvent, TraceWriter};
+use crate::{demo, read_input, report};
+
+/// Default `--max-insns`: generous (a Linux boot is about 1 G instructions), but every run ends.
+pub const DEFAULT_MAX_INSNS: u64 = 10_000_000_000;
+/// Trace records collected before they are formatted.
+const TRACE_BATCH: usize = 4096;
+
+/// Options of `bootemu run`.
+#[derive(clap::Args)]
+pub struct RunArgs {
+    /// Machine profile.
+    #[arg(long, default_value = "virt")]
+    machine: String,
+    /// Number of vCPUs.
+    #[arg(long, default_value_t = 1)]
+    smp: u32,
+    /// Guest RAM size (e.g. 512M, 2G; a bare number is MiB).
+    #[arg(long, value_parser = parse_size, default_value = "512M")]
+    memory: u64,
+    /// Firmware image for the flash.
+    #[arg(long, value_name = "FILE")]
+    firmware: Option<PathBuf>,
+    /// Kernel: arm64 Image, ELF or raw binary.
+    #[arg(long, value_name = "FILE")]
+    kernel: Option<PathBuf>,
+    /// Initial RAM disk.
+    #[arg(long, value_name = "FILE")]
+    initrd: Option<PathBuf>,
+    /// Kernel command line.
+    #[arg(long, value_name = "STR")]
+    append: Option<String>,
+    /// Device tree blob to pass instead of the generated one.
+    #[arg(long, value_name = "FILE")]
+    dtb: Option<PathBuf>,
+    /// Stop with success once every marker has appeared on the console (repeatable).
+    #[arg(long, value_name = "STR")]
+    expect: Vec<String>,
+    /// Instruction budget; exit code 4 when it runs out.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_INSNS)]
+    max_insns: u64,
+    /// Trace events, comma-separated (insn: every executed instruction).
+    #[arg(long, value_delimiter = ',', value_name = "EVENTS")]
+    trace: Vec<TraceEvent>,
+    /// Write the trace here instead of stderr.
+    #[arg(long, value_name = "FILE", requires = "trace")]
+    trace_file: Option<PathBuf>,
+    /// Write a JSON report here.
+    #[arg(long, value_name = "FILE.json")]
+    report: Option<PathBuf>,
+    /// Guest serial output: stdio, none or file:PATH.
+    #[arg(long, value_name = "MODE", default_value = "stdio", value_parser = parse_serial)]
+    serial: Serial,
+    /// Feed the host's stdin to the guest UART (bytes arrive between chunks of instructions, so
+    /// the run then depends on host timing).
+    #[arg(long)]
+    stdin: bool,
+}
+
+/// Where guest serial output goes.
+#[derive(Clone, Debug)]
+enum Serial {
+    Stdio,
+    None,
+    File(PathBuf),
+}
+
+fn parse_serial(s: &str) -> Result<Serial, String> {
+    match s {
+        "stdio" => Ok(Serial::Stdio),
+        "none" => Ok(Serial::None),
+        _ => match s.strip_prefix("file:") {
+            Some(p) if !p.is_empty() => Ok(Serial::File(p.into())),
+            _ => Err(format!("expected stdio, none or file:PATH, not {s:?}")),
+        },
+    }
+}
+
+/// Refuse options that parse but mean nothing yet, naming the issue that brings them.
+fn reject_unsupported(a: &RunArgs) -> anyhow::Result<()> {
+    if a.machine != "virt" {
+        bail!("--machine {}: not supported yet (only `virt`)", a.machine);
+    }
+    if a.smp != 1 {
+        bail!("--smp {}: not supported yet (needs the SMP issue)", a.smp);
+    }
+    let later = [
+        ("--firmware", a.firmware.is_some(), "the firmware issue"),
+        ("--initrd", a.initrd.is_some(), "the Linux boot issue"),
+        ("--append", a.append.is_some(), "the Linux boot issue"),
+        ("--dtb", a.dtb.is_some(), "the Linux boot issue"),
+    ];
+    for (flag, given, issue) in later {
+        if given {
+            bail!("{flag}: not supported yet (needs {issue})");
+        }
+    }
+    Ok(())
+}
+
+fn console_sink(serial: &Serial) -> anyhow::Result<Box<dyn Write>> {
+    Ok(match serial {
+        Serial::Stdio => Box::new(std::io::stdout()),
+        Serial::None => Box::new(std::io::sink()),
+        Serial::File(p) => Box::new(BufWriter::new(
+            File::create(p).with_context(|| format!("{}", p.display()))?,
+        )),
+    })
+}
+
+fn plan_for(a: &RunArgs, profile: &Profile) -> anyhow::Result<(String, Plan)> {
+    match &a.kernel {
+        Some(path) => {
+            let bytes = read_input(path)?;
+            let plan = bootemu_boot::plan(&bytes, profile.ram())
+                .with_context(|| format!("{}", path.display()))?;
+            Ok((path.display().to_string(), plan))
+        }
+        None => {
+            let plan = bootemu_boot::raw::plan(&demo::DEMO, profile.ram())
+                .context("built-in demo guest")?;
+            if plan.entry != demo::LINK_ADDR {
+                bail!(
+                    "built-in demo guest: linked for {:#x}, would load at {:#x}",
+                    demo::LINK_ADDR,
+                    plan.entry
+                );
+            }
+            Ok(("built-in demo guest".into(), plan))
+        }
+    }
+}
+
+/// Run; returns the exit code.
+pub fn run(a: RunArgs) -> anyhow::Result<u8> {
+    reject_unsupported(&a)?;
+    let profile = Profile::virt(a.memory).context("--memory")?;
+    let (name, plan) = plan_for(&a, &profile)?;
+    let mut machine = Machine::new(MachineConfig {
+        profile,
+        console: console_sink(&a.serial)?,
+        expect: a.expect.clone(),
+        stdin: a.stdin,
+    })?;
+    machine.load(&plan).with_context(|| name.clone())?;
+    eprintln!("bootemu: {name}: {}, entry {:#x}", plan.format, plan.entry);
+    let tracer = if a.trace.contains(&TraceEvent::Insn) {
+        let out: Box<dyn Write> = match &a.trace_file {
+            Some(p) => Box::new(BufWriter::new(
+                File::create(p).with_context(|| format!("{}", p.display()))?,
+            )),
+            None => Box::new(std::io::stderr()),
+        };
+        let tracer = TraceWriter::new(out)?;
+        let t = tracer.clone();
+        machine.set_trace(TRACE_BATCH, Box::new(move |records| t.write(records)));
+        Some(tracer)
+    } else {
+        None
+    };
+
+    let outcome = machine.run(a.max_insns);
+    if let Some(t) = tracer {
+        t.finish().context("trace")?;
+    }
+    let (code, description) = verdict(&outcome);
+    let undefined: u64 = outcome.undefined.values().sum();
+    eprintln!("bootemu: {description}");
+    eprintln!(
+        "bootemu: {} instructions, {} console bytes, {} UNDEFINED ({} distinct encodings)",
+        outcome.insns,
+        outcome.console_bytes,
+        undefined,
+        outcome.undefined.len()
+    );
+    if let Some(path) = &a.report {
+        let json = report::json(&outcome, code, &description, &plan);
+        std::fs::write(path, serde_json::to_string_pretty(&json)? + "\n")
+            .with_context(|| format!("{}", path.display()))?;
+    }
+    Ok(code)
+}

@@ -1,0 +1,179 @@
+//! Instruction trace output: one line per executed instruction —
+//! `count EL pc: word  disassembly` — formatted from the core's raw records.
+//!
+//! Disassembly comes from capstone and is cached per instruction word (per word and PC for the
+//! PC-relative encodings, whose text names their target address). Host-side formatting only:
+//! nothing here affects the guest.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::io::Write;
+use std::rc::Rc;
+
+use anyhow::Context;
+use bootemu_cpu::aarch64::trace::TraceRecord;
+use capstone::arch::arm64::ArchMode;
+use capstone::prelude::*;
+
+/// Trace events `--trace` accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TraceEvent {
+    /// Every executed instruction.
+    Insn,
+}
+
+/// Whether the disassembly of `word` depends on its address: ADR/ADRP, B/BL, B.cond,
+/// CBZ/CBNZ, TBZ/TBNZ, LDR/PRFM (literal) (DDI 0487 C4.1).
+fn is_pc_relative(word: u32) -> bool {
+    word & 0x1f00_0000 == 0x1000_0000
+        || word & 0x7c00_0000 == 0x1400_0000
+        || word & 0xff00_0000 == 0x5400_0000
+        || word & 0x7e00_0000 == 0x3400_0000
+        || word & 0x7e00_0000 == 0x3600_0000
+        || word & 0x3b00_0000 == 0x1800_0000
+}
+
+struct Inner {
+    out: Box<dyn Write>,
+    cs: Capstone,
+    cache: HashMap<(u32, u64), String>,
+    error: Option<std::io::Error>,
+}
+
+impl Inner {
+    fn disasm(&mut self, word: u32, pc: u64) -> &str {
+        let key = (word, if is_pc_relative(word) { pc } else { 0 });
+        let cs = &self.cs;
+        self.cache.entry(key).or_insert_with(|| {
+            match cs.disasm_count(&word.to_le_bytes(), key.1, 1) {
+                Ok(insns) => match insns.iter().next() {
+                    Some(i) => format!(
+                        "{} {}",
+                        i.mnemonic().unwrap_or("?"),
+                        i.op_str().unwrap_or("")
+                    )
+                    .trim_end()
+                    .to_string(),
+                    None => "<unknown>".to_string(),
+                },
+                Err(_) => "<unknown>".to_string(),
+            }
+        })
+    }
+}
+
+/// Formats trace records to a writer; clones share the writer.
+#[derive(Clone)]
+pub struct TraceWriter(Rc<RefCell<Inner>>);
+
+impl TraceWriter {
+    /// A writer to `out`.
+    pub fn new(out: Box<dyn Write>) -> anyhow::Result<TraceWriter> {
+        let cs = Capstone::new()
+            .arm64()
+            .mode(ArchMode::Arm)
+            .build()
+            .map_err(|e| anyhow::anyhow!("{e}"))
+            .context("capstone")?;
+        Ok(TraceWriter(Rc::new(RefCell::new(Inner {
+            out,
+            cs,
+            cache: HashMap::new(),
+            error: None,
+        }))))
+    }
+
+    /// Format a batch of records; the first write error is kept for [`TraceWriter::finish`].
+    pub fn write(&self, records: &[TraceRecord]) {
+        let mut inner = self.0.borrow_mut();
+        if inner.error.is_some() {
+            return;
+        }
+        for r in records {
+            let text = inner.disasm(r.word, r.pc).to_string();
+            let line = format!(
+                "{:>12} EL{} {:#018x}: {:08x}  {text}\n",
+                r.insn, r.el, r.pc, r.word
+            );
+            if let Err(e) = inner.out.write_all(line.as_bytes()) {
+                inner.error = Some(e);
+                return;
+            }
+        }
+    }
+
+    /// Flush, and report the first write error.
+    pub fn finish(self) -> anyhow::Result<()> {
+        let mut inner = self.0.borrow_mut();
+        if let Some(e) = inner.error.take() {
+            return Err(e.into());
+        }
+        inner.out.flush()?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Clone, Default)]
+    struct Buf(Rc<RefCell<Vec<u8>>>);
+    impl Write for Buf {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.borrow_mut().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn formats_lines_with_disassembly() {
+        let buf = Buf::default();
+        let t = TraceWriter::new(Box::new(buf.clone())).unwrap();
+        let rec = |insn, pc, word| TraceRecord {
+            insn,
+            pc,
+            word,
+            el: 1,
+        };
+        t.write(&[
+            rec(0, 0x4008_0000, 0xd2a1_2013), // mov x19, #0x9000000
+            rec(1, 0x4008_0004, 0x1400_0000), // b . (target is the PC)
+            rec(2, 0x4008_0010, 0x1400_0000),
+        ]);
+        t.clone().finish().unwrap();
+        let text = String::from_utf8(buf.0.borrow().clone()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "           0 EL1 0x0000000040080000: d2a12013  mov x19, #0x9000000"
+        );
+        assert!(lines[1].ends_with("b #0x40080004"), "{}", lines[1]);
+        assert!(lines[2].ends_with("b #0x40080010"), "{}", lines[2]);
+    }
+
+    #[test]
+    fn pc_relative_classes() {
+        for w in [
+            0x1000_0000,
+            0x9000_0000,
+            0x1400_0000,
+            0x9400_0000,
+            0x5400_0000,
+            0x3400_0000,
+            0xb500_0000,
+            0x3600_0000,
+            0x1800_0000,
+            0x5800_0000,
+            0xd800_0000,
+        ] {
+            assert!(is_pc_relative(w), "{w:#x}");
+        }
+        for w in [0xd2a1_2013, 0xd400_0002, 0xb900_0022, 0xd65f_03c0] {
+            assert!(!is_pc_relative(w), "{w:#x}");
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! End-to-end tests of the `bootemu` binary: exit codes, messages, the built-in demo guest.
+//!
+//! Expected console text comes from the demo's source (`testdata/demo.S`): the Fibonacci numbers
+//! and their sum (F(21) - 1 = 10945) are arithmetic facts, and the same binary prints the same
+//! lines under `qemu-system-aarch64 -M virt -kernel demo.bin`.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+const FIB: &str =
+    "First 20 Fibonacci numbers: 0 1 1 2 3 5 8 13 21 34 55 89 144 233 377 610 987 1597 2584 4181";
+const SUM: &str = "Their sum: 10945";
+
+fn bootemu(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_bootemu"))
+        .args(args)
+        .output()
+        .expect("bootemu runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// A scratch file unique to this test process.
+fn scratch(name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("bootemu-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+/// A 64-byte arm64 Image header (booting.rst) with the given text_offset and image_size.
+fn image(text_offset: u64, image_size: u64) -> Vec<u8> {
+    let mut b = vec![0u8; 4096];
+    b[8..16].copy_from_slice(&text_offset.to_le_bytes());
+    b[16..24].copy_from_slice(&image_size.to_le_bytes());
+    b[24..32].copy_from_slice(&0b1010u64.to_le_bytes()); // LE, 4K pages, anywhere
+    b[56..60].copy_from_slice(b"ARM\x64");
+    b
+}
+
+#[test]
+fn demo_runs_and_powers_off() {
+    let o = bootemu(&["run"]);
+    let out = text(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "stdout:\n{out}\nstderr:\n{}",
+        text(&o.stderr)
+    );
+    assert!(out.starts_with("bootemu demo guest:"), "{out}");
+    assert!(out.contains(FIB), "{out}");
+    assert!(out.contains(SUM), "{out}");
+    assert!(text(&o.stderr).contains("powered off"));
+}
+
+#[test]
+fn demo_with_tiny_budget_exits_4() {
+    let o = bootemu(&["run", "--max-insns", "10"]);
+    assert_eq!(o.status.code(), Some(4), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("budget exhausted after 10 instructions"));
+}
+
+#[test]
+fn expect_markers() {
+    let o = bootemu(&["run", "--expect", SUM, "--expect", "demo guest"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let o = bootemu(&["run", "--expect", "never printed"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        text(&o.stderr).contains("\"never printed\""),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+#[test]
+fn missing_file_exits_2_naming_it() {
+    let o = bootemu(&["run", "--kernel", "/nonexistent/bootemu-kernel"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("/nonexistent/bootemu-kernel"), "{err}");
+}
+
+#[test]
+fn garbage_is_a_raw_binary_that_fails_as_a_guest() {
+    // Zero words are UDF #0: UNDEFINED at the entry, and again at the (empty) vectors.
+    let f = scratch("garbage.bin", &[0u8; 256]);
+    let o = bootemu(&["inspect", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = text(&o.stdout);
+    assert!(out.contains("format: raw binary"), "{out}");
+    assert!(out.contains("entry: 0x40080000"), "{out}");
+
+    let report = f.with_extension("json");
+    let o = bootemu(&[
+        "run",
+        "--kernel",
+        f.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("exception loop"));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(json["exit_code"], 3);
+    assert_eq!(json["exit_reason"], "guest-failure");
+    assert_eq!(json["load_plan"]["entry"], "0x40080000");
+    assert!(json["undefined"]["00000000"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn image_too_big_for_ram_exits_2_naming_the_rule() {
+    let f = scratch("big.img", &image(0, 1 << 30));
+    let o = bootemu(&["run", "--kernel", f.to_str().unwrap(), "--memory", "512M"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("big.img"), "{err}");
+    assert!(err.contains("booting.rst"), "{err}");
+}
+
+#[test]
+fn inspect_a_synthetic_image_header() {
+    let f = scratch("Image", &image(0, 0x20_0000));
+    let o = bootemu(&["inspect", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.contains("arm64 Image"), "{out}");
+    assert!(out.contains("text_offset 0x0"), "{out}");
+    assert!(out.contains("image_size 0x200000"), "{out}");
+    assert!(out.contains("page size 4K"), "{out}");
+    // RAM base 0x4000_0000 + 2 MiB + text_offset 0.
+    assert!(out.contains("entry: 0x40200000"), "{out}");
+}
+
+#[test]
+fn options_not_supported_yet_exit_2() {
+    for (args, msg) in [
+        (
+            &["--initrd", "x"][..],
+            "--initrd: not supported yet (needs the Linux boot issue)",
+        ),
+        (&["--smp", "2"][..], "--smp 2: not supported yet"),
+        (&["--firmware", "x"][..], "--firmware: not supported yet"),
+        (
+            &["--machine", "sbsa"][..],
+            "--machine sbsa: not supported yet",
+        ),
+    ] {
+        let o = bootemu(&[&["run"][..], args].concat());
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(text(&o.stderr).contains(msg), "{}", text(&o.stderr));
+    }
+}
+
+#[test]
+fn trace_file_has_one_line_per_instruction() {
+    let f = scratch("trace.txt", b"");
+    let o = bootemu(&[
+        "run",
+        "--max-insns",
+        "5",
+        "--trace",
+        "insn",
+        "--trace-file",
+        f.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(4));
+    let t = std::fs::read_to_string(&f).unwrap();
+    let lines: Vec<&str> = t.lines().collect();
+    assert_eq!(lines.len(), 5, "{t}");
+    // First instruction of demo.S, as aarch64-linux-gnu-objdump shows it.
+    assert_eq!(
+        lines[0],
+        "           0 EL1 0x0000000040080000: d2a12013  mov x19, #0x9000000"
+    );
+    assert!(lines[4].starts_with("           4 EL1 "), "{}", lines[4]);
+}
