@@ -29,8 +29,8 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
-/// The executed-instruction count in a bootemu report: the first numeric field named like an
-/// instruction count (`instructions`, `insns`, `instret`…), searched depth-first.
+/// Fallback when the report has no top-level `instructions` (see src/report.rs): the first numeric
+/// field named like an instruction count (`instructions`, `insns`, `instret`…), searched depth-first.
 fn instruction_count(v: &serde_json::Value) -> Option<u64> {
     match v {
         serde_json::Value::Object(map) => {
@@ -101,10 +101,12 @@ fn main() {
             std::process::exit(1);
         }
         let json = std::fs::read_to_string(&report).unwrap_or_default();
-        insns = serde_json::from_str::<serde_json::Value>(&json)
-            .ok()
-            .as_ref()
-            .and_then(instruction_count);
+        let json: Option<serde_json::Value> = serde_json::from_str(&json).ok();
+        insns = json.as_ref().and_then(|v| {
+            v.get("instructions")
+                .and_then(serde_json::Value::as_u64)
+                .or_else(|| instruction_count(v))
+        });
     }
     let _ = std::fs::remove_file(&report);
     let _ = std::fs::remove_file(&console);

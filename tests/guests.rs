@@ -243,6 +243,19 @@ fn hello_budget_exhausted() {
     assert_eq!(out.status.code(), Some(4), "{}", describe(&out, &console));
 }
 
+#[test]
+fn hello_expect_unmet_fails() {
+    if !guests_built() {
+        return;
+    }
+    // Power-off before every marker appeared is a guest failure (src/outcome.rs).
+    let (out, console) = bootemu(
+        "hello",
+        &["--expect", "no such marker", "--max-insns", BUDGET],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", describe(&out, &console));
+}
+
 /// The README's "run all tests" command (the line after the `<!-- test-command -->` marker) must
 /// appear verbatim in `.ci/run`, so that CI runs exactly what the README tells people to run.
 #[test]
