@@ -180,7 +180,7 @@ impl Machine {
     /// What to do about the core's exit.
     fn on_exit(&mut self, exit: Exit) -> Option<StopReason> {
         match exit {
-            Exit::Budget => None,
+            Exit::Budget | Exit::Yield => None,
             Exit::TraceFull => {
                 self.drain_trace();
                 None

@@ -35,6 +35,16 @@ pub unsafe trait Bus {
     fn mmio_read(&mut self, pa: u64, size: u8) -> Result<u64, BusFault>;
     /// Write `size` bytes (1, 2, 4 or 8) of device memory at `pa`.
     fn mmio_write(&mut self, pa: u64, size: u8, value: u64) -> Result<(), BusFault>;
+    /// MRS of a register the machine implements (`Storage::Machine`: the GICv3 CPU interface)
+    /// by vCPU `cpu`; `enc` as in [`super::sysreg::enc`].
+    fn sysreg_read(&mut self, cpu: u32, enc: u32) -> u64 {
+        let _ = (cpu, enc);
+        0
+    }
+    /// MSR of a register the machine implements.
+    fn sysreg_write(&mut self, cpu: u32, enc: u32, value: u64) {
+        let _ = (cpu, enc, value);
+    }
 }
 
 /// Nothing answers at this physical address: the access becomes a synchronous external abort.

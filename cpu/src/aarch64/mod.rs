@@ -16,4 +16,4 @@ pub mod trace;
 
 pub use block::{BlockCache, Env};
 pub use mem::{Bus, BusFault};
-pub use state::{Cpu, Exit, Flow, Ops, REG_SP, REG_ZR_READ, REG_ZR_WRITE};
+pub use state::{Cpu, Exit, Flow, IrqLines, Ops, REG_SP, REG_ZR_READ, REG_ZR_WRITE};

@@ -47,6 +47,34 @@ pub enum Exit {
     Wfi,
     /// The trace buffer is full and must be drained before running on.
     TraceFull,
+    /// State the machine schedules on changed (a timer was reprogrammed, WFE, SEV): look at it
+    /// and run on. PC points at the next instruction.
+    Yield,
+}
+
+/// Interrupt lines into one vCPU, driven by the machine's interrupt controller and sampled by
+/// the core at block boundaries. Shared through an `Arc` so the controller can hold them.
+#[derive(Debug, Default)]
+pub struct IrqLines(std::sync::atomic::AtomicU32);
+
+impl IrqLines {
+    /// The IRQ line.
+    pub const IRQ: u32 = 1;
+    /// The FIQ line.
+    pub const FIQ: u32 = 2;
+    /// The SError line.
+    pub const SERROR: u32 = 4;
+
+    /// Current levels (a set of the constants above).
+    #[inline]
+    pub fn get(&self) -> u32 {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Drive the lines to `levels`.
+    pub fn set(&self, levels: u32) {
+        self.0.store(levels, std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 /// Operands of one pre-decoded instruction: the argument set shared by all encodings.
@@ -88,6 +116,8 @@ pub struct Stats {
 pub struct Cpu {
     /// X0–X30, current SP, zero slot, sink slot (see [`REG_SP`]).
     pub x: [u64; REG_SLOTS],
+    /// V0–V31, the SIMD&FP registers (B/H/S/D/Q views are the low bits).
+    pub v: [u128; 32],
     /// Program counter of the instruction being executed.
     pub pc: u64,
     /// PSTATE.NZCV in bits 31:28 (the NZCV register layout).
@@ -121,6 +151,13 @@ pub struct Cpu {
     pub jumps: JumpCache,
     /// Trace records, when tracing.
     pub trace: Option<TraceBuf>,
+    /// Index of this vCPU in its machine (0 for the boot CPU).
+    pub id: u32,
+    /// Interrupt lines from the machine's interrupt controller.
+    pub irq: std::sync::Arc<IrqLines>,
+    /// Virtual time: the system counter (CNTPCT) reads `insns + time_offset`; the machine moves
+    /// it forward when every vCPU idles (WFI) and aligns vCPUs' time slices.
+    pub time_offset: u64,
 }
 
 impl Cpu {
@@ -144,6 +181,10 @@ impl Cpu {
             code_written: false,
             jumps: JumpCache::default(),
             trace: None,
+            v: [0; 32],
+            id: 0,
+            irq: Default::default(),
+            time_offset: 0,
         };
         cpu.sys.reset();
         cpu

@@ -163,24 +163,29 @@ fn sysreg_of(o: &Ops) -> (&'static SysRegDesc, u32) {
 }
 
 /// MRS: read a system register into Xt.
-pub fn mrs(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+pub fn mrs(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
     let (d, word) = sysreg_of(o);
     if let Err(e) = d.allowed(cpu, Dir::Read) {
         return deny(cpu, e, word);
     }
-    let v = d.read(cpu);
+    let v = d.read(cpu, env.bus);
     cpu.w(o.rd, v);
     Flow::Next
 }
 
 /// MSR (register): write Xt to a system register.
-pub fn msr_r(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+pub fn msr_r(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
     let (d, word) = sysreg_of(o);
     if let Err(e) = d.allowed(cpu, Dir::Write) {
         return deny(cpu, e, word);
     }
     let v = cpu.r(o.rn);
-    d.write(cpu, v);
+    d.write(cpu, env.bus, v);
+    if cpu.exit.is_some() {
+        // The write asked the machine to look (e.g. a timer was reprogrammed).
+        cpu.pc = cpu.pc.wrapping_add(4);
+        return Flow::Exit;
+    }
     Flow::Next
 }
 
@@ -426,7 +431,11 @@ pub(crate) mod tests {
         assert_eq!((cpu.x[6], cpu.x[7]), (0, 0));
         let mut el2 = Cpu::new(2);
         el2.set_el_sp(1, true);
-        assert_eq!(by_name("ID_AA64PFR0_EL1").unwrap().read(&el2), 0x111);
+        let mut bus = FlatBus::new(BASE, 0x1000);
+        assert_eq!(
+            by_name("ID_AA64PFR0_EL1").unwrap().read(&el2, &mut bus),
+            0x111
+        );
     }
 
     #[test]

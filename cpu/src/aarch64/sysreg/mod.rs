@@ -18,6 +18,7 @@ pub mod table;
 
 pub use table::{by_name, desc, find, lookup, Storage, SysRegDesc, SYSREGS};
 
+use super::mem::Bus;
 use super::state::Cpu;
 
 /// Registers with storage in [`SysRegs`]. Add a variant here and a line in the table.
@@ -205,8 +206,9 @@ impl SysRegDesc {
 
     /// MRS: the register's value (0 for a SYS operation).
     #[inline]
-    pub fn read(&self, cpu: &Cpu) -> u64 {
+    pub fn read(&self, cpu: &Cpu, bus: &mut dyn Bus) -> u64 {
         match self.storage {
+            Storage::Machine => bus.sysreg_read(cpu.id, self.enc),
             Storage::Field(r) => cpu.sys.get(r),
             Storage::View { reg, read, .. } => read(cpu, reg),
             Storage::Const(v) => v,
@@ -217,8 +219,9 @@ impl SysRegDesc {
 
     /// MSR: write `v` (ignored for constants; SYS operations go through [`Storage::Op`]).
     #[inline]
-    pub fn write(&self, cpu: &mut Cpu, v: u64) {
+    pub fn write(&self, cpu: &mut Cpu, bus: &mut dyn Bus, v: u64) {
         match self.storage {
+            Storage::Machine => bus.sysreg_write(cpu.id, self.enc, v),
             Storage::Field(r) => cpu.sys.set(r, v),
             Storage::View { reg, write, .. } => write(cpu, reg, v),
             Storage::Const(_) | Storage::Op(_) => {}

@@ -36,6 +36,9 @@ pub enum Storage {
     },
     /// A SYS operation (DC, IC, AT, TLBI) on the value of Xt.
     Op(OpFn),
+    /// Served by the machine through [`crate::aarch64::Bus::sysreg_read`] /
+    /// [`crate::aarch64::Bus::sysreg_write`] (the GICv3 CPU interface, ICC_*).
+    Machine,
 }
 
 impl Storage {

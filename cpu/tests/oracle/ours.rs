@@ -1,0 +1,138 @@
+//! Our side of the comparison: the same image loaded into a [`FlatBus`], each case's
+//! instruction(s) stepped one at a time by the interpreter at EL0 from the case's input state.
+//!
+//! Only the instructions under test run here (the harness code around them is QEMU's business),
+//! so a case depends on nothing but the interpreter's handling of its own words. The scratch
+//! memory before a case is QEMU's scratch memory after the previous completed case, so a wrong
+//! store never cascades into later cases. An exception is taken architecturally to EL1 (VBAR_EL1
+//! points at an empty page); it is detected as "EL is no longer 0" after the step.
+
+use bootemu_cpu::aarch64::flat::FlatBus;
+use bootemu_cpu::aarch64::sysreg::Reg;
+use bootemu_cpu::aarch64::{BlockCache, Cpu, Exit, REG_SP, REG_ZR_READ};
+
+use super::image::{Image, Landing, Layout, Plan, BASE, SCRATCH, SCRATCH_LEN};
+use super::{Case, State};
+
+/// One case's outcome under the interpreter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[allow(clippy::large_enum_variant)] // one per case, short-lived
+pub enum OurResult {
+    /// The instruction(s) completed.
+    Done {
+        /// State after.
+        state: State,
+        /// Scratch memory after.
+        mem: [u8; SCRATCH_LEN],
+        /// Where the PC went, in instructions from the (first) instruction under test.
+        landing: Landing,
+        /// Something that is not architectural state went wrong (XZR slot written, …).
+        oddity: Option<String>,
+    },
+    /// An exception was taken to EL1.
+    Exception {
+        /// ESR_EL1.
+        esr: u64,
+        /// FAR_EL1.
+        far: u64,
+        /// Index of the instruction that raised it.
+        at: usize,
+    },
+    /// `run` returned something other than `Exit::Budget`.
+    Exit(Exit, usize),
+}
+
+/// The interpreter with a batch image loaded.
+pub struct Ours {
+    bus: FlatBus,
+    cache: BlockCache,
+    cpu: Cpu,
+}
+
+impl Ours {
+    /// Load `img`.
+    pub fn new(img: &Image) -> Ours {
+        let vbar = (BASE + img.memsz + 0xfff) & !0xfff;
+        let mut bus = FlatBus::new(BASE, (vbar + 0x1000 - BASE) as usize);
+        bus.load(BASE, &img.elf);
+        let mut cpu = Cpu::new(1);
+        cpu.sys.set(Reg::VbarEl1, vbar);
+        // EL0 may use what Linux (and QEMU user mode) lets it: CTR_EL0 (UCT), DC ZVA (DZE), cache
+        // maintenance by VA (UCI), WFI/WFE without trapping (nTWI, nTWE).
+        let sctlr = cpu.sys.get(Reg::SctlrEl1);
+        cpu.sys.set(
+            Reg::SctlrEl1,
+            sctlr | 1 << 15 | 1 << 14 | 1 << 26 | 1 << 16 | 1 << 18,
+        );
+        Ours {
+            bus,
+            cache: BlockCache::new(),
+            cpu,
+        }
+    }
+
+    /// Run case `i` from `mem` as the scratch memory.
+    pub fn run(
+        &mut self,
+        plan: &Plan,
+        i: usize,
+        case: &Case,
+        mem: &[u8; SCRATCH_LEN],
+    ) -> OurResult {
+        self.bus.load(SCRATCH, mem);
+        let cpu = &mut self.cpu;
+        if cpu.el != 0 || cpu.sp_sel {
+            cpu.set_el_sp(0, false);
+        }
+        cpu.daif = 0;
+        cpu.exclusive = None;
+        cpu.x[..31].copy_from_slice(&case.input.x);
+        cpu.x[REG_SP as usize] = case.input.sp;
+        cpu.nzcv = case.input.nzcv as u32 & 0xf000_0000;
+        cpu.sys.set(Reg::TpidrEl0, case.input.tpidr);
+        let t = plan.pc(i);
+        cpu.pc = t;
+        for k in 0..case.n {
+            let exit = cpu.run(&mut self.cache, &mut self.bus, 1);
+            if cpu.el != 0 {
+                return OurResult::Exception {
+                    esr: cpu.sys.get(Reg::EsrEl1),
+                    far: cpu.sys.get(Reg::FarEl1),
+                    at: k,
+                };
+            }
+            if exit != Exit::Budget {
+                return OurResult::Exit(exit, k);
+            }
+            if plan.layout == Layout::Branch {
+                break;
+            }
+        }
+        let mut x = [0; 31];
+        x.copy_from_slice(&cpu.x[..31]);
+        let state = State {
+            x,
+            sp: cpu.x[REG_SP as usize],
+            nzcv: cpu.nzcv as u64,
+            tpidr: cpu.sys.get(Reg::TpidrEl0),
+        };
+        let off = (SCRATCH - BASE) as usize;
+        let mut out = [0; SCRATCH_LEN];
+        out.copy_from_slice(&self.bus.ram()[off..off + SCRATCH_LEN]);
+        let landing = (cpu.pc.wrapping_sub(t) as i64) / 4;
+        let oddity = if cpu.x[REG_ZR_READ as usize] != 0 {
+            cpu.x[REG_ZR_READ as usize] = 0;
+            Some("the XZR read slot was written".to_string())
+        } else if cpu.pc & 3 != 0 {
+            Some(format!("PC {:#x} is not word aligned", cpu.pc))
+        } else {
+            None
+        };
+        OurResult::Done {
+            state,
+            mem: out,
+            landing,
+            oddity,
+        }
+    }
+}
