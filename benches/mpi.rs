@@ -1,0 +1,193 @@
+//! Guest-speed benchmark: `cargo bench --bench mpi`.
+//!
+//! Runs testdata/bench_mpi.S (20 M limbs of an `mpihelp_submul_1`-shaped loop, the code path where a
+//! Linux boot spends half of its instructions) on the release `bootemu` five times, reads the
+//! executed instruction count from the `--report` JSON, and prints the median wall time and guest
+//! MIPS. When `qemu-system-aarch64` is installed, it times QEMU (TCG) on the same image five times
+//! and prints the wall-time ratio bootemu / QEMU. Wall times include process start-up on both sides.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const RUNS: usize = 5;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn tool_present(name: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {name}")])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// Fallback when the report has no top-level `instructions` (see src/report.rs): the first numeric
+/// field named like an instruction count (`instructions`, `insns`, `instret`…), searched depth-first.
+fn instruction_count(v: &serde_json::Value) -> Option<u64> {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, val) in map {
+                let k = k.to_ascii_lowercase();
+                if (k.contains("insn") || k.contains("instruction") || k.contains("instret"))
+                    && !k.contains("max")
+                    && !k.contains("budget")
+                {
+                    if let Some(n) = val.as_u64() {
+                        return Some(n);
+                    }
+                }
+            }
+            map.values().find_map(instruction_count)
+        }
+        serde_json::Value::Array(a) => a.iter().find_map(instruction_count),
+        _ => None,
+    }
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; a filter argument that does not name us means skip.
+    if let Some(filter) = std::env::args().skip(1).find(|a| !a.starts_with('-')) {
+        if !"mpi".contains(filter.as_str()) {
+            return;
+        }
+    }
+    if !tool_present("aarch64-linux-gnu-as") {
+        eprintln!("bench mpi: aarch64-linux-gnu-as not found (run testdata/setup.sh); skipped");
+        return;
+    }
+    let status = Command::new("bash")
+        .arg(root().join("testdata/build.sh"))
+        .arg("bench_mpi")
+        .status()
+        .expect("cannot run testdata/build.sh");
+    assert!(status.success(), "testdata/build.sh bench_mpi failed");
+    let kernel = root().join("testdata/build/bench_mpi.bin");
+    let bootemu = PathBuf::from(env!("CARGO_BIN_EXE_bootemu"));
+    let tmp = std::env::temp_dir();
+    let report = tmp.join(format!("bootemu-bench-mpi-{}.json", std::process::id()));
+    let console = tmp.join(format!("bootemu-bench-mpi-{}.console", std::process::id()));
+
+    let mut times = Vec::new();
+    let mut insns = None;
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        let out = Command::new(&bootemu)
+            .arg("run")
+            .arg("--kernel")
+            .arg(&kernel)
+            .arg("--serial")
+            .arg(format!("file:{}", console.display()))
+            .arg("--report")
+            .arg(&report)
+            .stdin(Stdio::null())
+            .output()
+            .expect("cannot run bootemu");
+        times.push(start.elapsed());
+        let text = std::fs::read_to_string(&console).unwrap_or_default();
+        if out.status.code() != Some(0) || !text.contains("PASS bench_mpi") {
+            eprintln!(
+                "bench mpi: bootemu did not pass the guest (exit {:?}); console:\n{text}\n{}",
+                out.status.code(),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            std::process::exit(1);
+        }
+        let json = std::fs::read_to_string(&report).unwrap_or_default();
+        let json: Option<serde_json::Value> = serde_json::from_str(&json).ok();
+        insns = json.as_ref().and_then(|v| {
+            v.get("instructions")
+                .and_then(serde_json::Value::as_u64)
+                .or_else(|| instruction_count(v))
+        });
+    }
+    let _ = std::fs::remove_file(&report);
+    let _ = std::fs::remove_file(&console);
+    let t = median(times.clone());
+    println!("bench_mpi: bootemu wall times {}", fmt_times(&times));
+    match insns {
+        Some(n) => println!(
+            "bench_mpi: bootemu median {:.3} s, {:.1} M guest instructions, {:.1} guest MIPS",
+            t.as_secs_f64(),
+            n as f64 / 1e6,
+            n as f64 / 1e6 / t.as_secs_f64()
+        ),
+        None => println!(
+            "bench_mpi: bootemu median {:.3} s (no instruction count found in the --report JSON)",
+            t.as_secs_f64()
+        ),
+    }
+
+    if !tool_present("qemu-system-aarch64") {
+        println!("bench_mpi: qemu-system-aarch64 not found; no QEMU comparison");
+        return;
+    }
+    let qtimes = time_qemu(&kernel, "PASS bench_mpi");
+    let q = median(qtimes.clone());
+    println!("bench_mpi: qemu    wall times {}", fmt_times(&qtimes));
+    println!("bench_mpi: qemu    median {:.3} s", q.as_secs_f64());
+    println!(
+        "bench_mpi: ratio bootemu/QEMU wall time = {:.2}",
+        t.as_secs_f64() / q.as_secs_f64()
+    );
+    // QEMU's own start-up and shutdown weigh on a run this short: time the hello guest (a few
+    // hundred instructions) as the baseline and also print the ratio without it.
+    let status = Command::new("bash")
+        .arg(root().join("testdata/build.sh"))
+        .arg("hello")
+        .status()
+        .expect("cannot run testdata/build.sh");
+    assert!(status.success(), "testdata/build.sh hello failed");
+    let base = median(time_qemu(&root().join("testdata/build/hello.bin"), "hello"));
+    println!(
+        "bench_mpi: qemu    start-up baseline (hello) {:.3} s; ratio without it = {:.2}",
+        base.as_secs_f64(),
+        t.as_secs_f64() / (q.as_secs_f64() - base.as_secs_f64()).max(1e-3)
+    );
+}
+
+/// Wall times of RUNS QEMU runs of `kernel`, each of which must print `marker`.
+fn time_qemu(kernel: &Path, marker: &str) -> Vec<Duration> {
+    let mut times = Vec::new();
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        let out = Command::new("timeout")
+            .args([
+                "60",
+                "qemu-system-aarch64",
+                "-M",
+                "virt",
+                "-cpu",
+                "cortex-a57",
+            ])
+            .args(["-nographic", "-no-reboot", "-nic", "none", "-kernel"])
+            .arg(kernel)
+            .stdin(Stdio::null())
+            .output()
+            .expect("cannot run qemu-system-aarch64");
+        times.push(start.elapsed());
+        if !out.status.success() || !String::from_utf8_lossy(&out.stdout).contains(marker) {
+            eprintln!(
+                "bench mpi: QEMU run of {} failed: {:?}",
+                kernel.display(),
+                out.status
+            );
+            std::process::exit(1);
+        }
+    }
+    times
+}
+
+fn fmt_times(v: &[Duration]) -> String {
+    v.iter()
+        .map(|d| format!("{:.3}s", d.as_secs_f64()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}

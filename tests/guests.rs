@@ -1,0 +1,275 @@
+//! End-to-end tests of the `bootemu` binary on the test guests of `testdata/` (see
+//! testdata/README.md): each self-checking guest must print `PASS <class>` and power off, the hello
+//! guest must honour `--expect` and `--max-insns`, and — when `qemu-system-aarch64` is installed —
+//! bootemu's console bytes must equal QEMU's for every guest (QEMU is the oracle).
+//!
+//! The guests are assembled once per test run by `testdata/build.sh`. Without the cross assembler
+//! (`testdata/setup.sh` installs it) the tests print a notice and pass, except under CI (env `CI`
+//! set), where they fail.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+
+/// Instruction budget for one guest run: far above what any guest needs (bench_mpi, the largest,
+/// executes about 221 M instructions), so that only a runaway guest hits it.
+const BUDGET: &str = "2000000000";
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn in_ci() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty())
+}
+
+/// Assembles all guests (once per process). Returns false, after printing a notice, when the cross
+/// assembler is not installed; panics if it is installed but the build fails, or if it is missing
+/// under CI.
+fn guests_built() -> bool {
+    static BUILT: OnceLock<Result<bool, String>> = OnceLock::new();
+    let result = BUILT.get_or_init(|| {
+        if !tool_present("aarch64-linux-gnu-as") {
+            return Ok(false);
+        }
+        let out = Command::new("bash")
+            .arg(root().join("testdata/build.sh"))
+            .output()
+            .map_err(|e| format!("cannot run testdata/build.sh: {e}"))?;
+        if out.status.success() {
+            Ok(true)
+        } else {
+            Err(format!(
+                "testdata/build.sh failed:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            ))
+        }
+    });
+    match result {
+        Ok(true) => true,
+        Ok(false) if in_ci() => panic!("aarch64-linux-gnu-as not found (run testdata/setup.sh)"),
+        Ok(false) => {
+            eprintln!("NOTICE: aarch64-linux-gnu-as not found: guest tests skipped (run testdata/setup.sh)");
+            false
+        }
+        Err(e) => panic!("{e}"),
+    }
+}
+
+fn tool_present(name: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {name}")])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn guest_bin(name: &str) -> PathBuf {
+    root().join("testdata/build").join(format!("{name}.bin"))
+}
+
+/// Runs `bootemu run --kernel <guest> <extra...>` with the console captured in a file; returns the
+/// process output and the console bytes.
+fn bootemu(name: &str, extra: &[&str]) -> (Output, Vec<u8>) {
+    let console = std::env::temp_dir().join(format!(
+        "bootemu-guest-{}-{name}-{}.console",
+        std::process::id(),
+        extra
+            .join("_")
+            .replace(|c: char| !c.is_ascii_alphanumeric(), "")
+    ));
+    let _ = std::fs::remove_file(&console);
+    let out = Command::new(env!("CARGO_BIN_EXE_bootemu"))
+        .arg("run")
+        .arg("--kernel")
+        .arg(guest_bin(name))
+        .arg("--serial")
+        .arg(format!("file:{}", console.display()))
+        .args(extra)
+        .stdin(Stdio::null())
+        .output()
+        .expect("cannot run bootemu");
+    let bytes = std::fs::read(&console).unwrap_or_default();
+    let _ = std::fs::remove_file(&console);
+    (out, bytes)
+}
+
+/// The guest's console under QEMU, or None when qemu-system-aarch64 is not installed.
+///
+/// With stdin not a terminal, `-nographic` puts the PL011 on stdout and QEMU writes exactly the
+/// bytes the guest sends: no terminal set-up sequences and no newline translation (checked with
+/// `od -c`), so nothing is stripped. Any QEMU diagnostics go to stderr, which is not compared.
+fn qemu_console(name: &str) -> Option<Vec<u8>> {
+    if !tool_present("qemu-system-aarch64") {
+        eprintln!("NOTICE: qemu-system-aarch64 not found: QEMU comparison of {name} skipped");
+        return None;
+    }
+    let out = Command::new("timeout")
+        .args([
+            "60",
+            "qemu-system-aarch64",
+            "-M",
+            "virt",
+            "-cpu",
+            "cortex-a57",
+            "-nographic",
+        ])
+        .args(["-no-reboot", "-nic", "none", "-kernel"])
+        .arg(guest_bin(name))
+        .stdin(Stdio::null())
+        .output()
+        .expect("cannot run qemu-system-aarch64");
+    assert!(
+        out.status.success(),
+        "QEMU failed on {name}: {:?}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(out.stdout)
+}
+
+fn describe(out: &Output, console: &[u8]) -> String {
+    format!(
+        "exit {:?}\n--- console ---\n{}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(console),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// A self-checking guest: runs to power-off with exit 0, prints `PASS <name>` and no `FAIL`, prints
+/// the same bytes as on QEMU, and `--expect PASS` succeeds too.
+fn self_checking(name: &str) {
+    if !guests_built() {
+        return;
+    }
+    let (out, console) = bootemu(name, &["--max-insns", BUDGET]);
+    let text = String::from_utf8_lossy(&console);
+    assert!(
+        !text.lines().any(|l| l.starts_with("FAIL")),
+        "{name} failed on bootemu: {}",
+        describe(&out, &console)
+    );
+    assert!(
+        text.lines().any(|l| l == format!("PASS {name}")),
+        "{name} did not pass on bootemu: {}",
+        describe(&out, &console)
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{name}: {}",
+        describe(&out, &console)
+    );
+    if let Some(qemu) = qemu_console(name) {
+        assert_eq!(
+            String::from_utf8_lossy(&console),
+            String::from_utf8_lossy(&qemu),
+            "{name}: bootemu's console differs from QEMU's"
+        );
+        assert_eq!(console, qemu, "{name}: console bytes differ from QEMU's");
+    }
+    let (out, console) = bootemu(name, &["--expect", "PASS", "--max-insns", BUDGET]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{name} --expect PASS: {}",
+        describe(&out, &console)
+    );
+    assert!(
+        !String::from_utf8_lossy(&console).contains("FAIL"),
+        "{name} --expect PASS: {}",
+        describe(&out, &console)
+    );
+}
+
+#[test]
+fn guest_dp_imm() {
+    self_checking("dp_imm");
+}
+
+#[test]
+fn guest_dp_reg() {
+    self_checking("dp_reg");
+}
+
+#[test]
+fn guest_ldst() {
+    self_checking("ldst");
+}
+
+#[test]
+fn guest_branch() {
+    self_checking("branch");
+}
+
+#[test]
+fn guest_exceptions() {
+    self_checking("exceptions");
+}
+
+#[test]
+fn guest_bench_mpi() {
+    self_checking("bench_mpi");
+}
+
+#[test]
+fn hello_expect() {
+    if !guests_built() {
+        return;
+    }
+    let (out, console) = bootemu("hello", &["--expect", "hello"]);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out, &console));
+    assert!(
+        console.starts_with(b"hello"),
+        "{}",
+        describe(&out, &console)
+    );
+    let (out, console) = bootemu("hello", &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out, &console));
+    assert_eq!(console, b"hello from bootemu\n");
+    if let Some(qemu) = qemu_console("hello") {
+        assert_eq!(console, qemu, "hello: console bytes differ from QEMU's");
+    }
+}
+
+#[test]
+fn hello_budget_exhausted() {
+    if !guests_built() {
+        return;
+    }
+    let (out, console) = bootemu("hello", &["--max-insns", "10"]);
+    assert_eq!(out.status.code(), Some(4), "{}", describe(&out, &console));
+}
+
+#[test]
+fn hello_expect_unmet_fails() {
+    if !guests_built() {
+        return;
+    }
+    // Power-off before every marker appeared is a guest failure (src/outcome.rs).
+    let (out, console) = bootemu(
+        "hello",
+        &["--expect", "no such marker", "--max-insns", BUDGET],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", describe(&out, &console));
+}
+
+/// The README's "run all tests" command (the line after the `<!-- test-command -->` marker) must
+/// appear verbatim in `.ci/run`, so that CI runs exactly what the README tells people to run.
+#[test]
+fn ci_runs_the_readme_test_command() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let ci = std::fs::read_to_string(root().join(".ci/run")).expect(".ci/run");
+    let command = readme
+        .lines()
+        .skip_while(|l| !l.contains("<!-- test-command -->"))
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with("<!--") && !l.starts_with("```"))
+        .expect("README.md: no command after <!-- test-command -->");
+    assert!(
+        ci.lines().any(|l| l.trim() == command),
+        ".ci/run does not run the README's test command `{command}`"
+    );
+}
