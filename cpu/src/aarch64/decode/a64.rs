@@ -1016,4 +1016,20 @@ pub static TABLE: &[Pattern] = &[
         dp_reg::umulh
     ),
     // ## end of data processing – register
+    //
+    //
+    // ## Loads and stores – SIMD&FP registers and structures (exec/simd)
+    // ## end of loads and stores – SIMD&FP
+    //
+    //
+    // ## Scalar floating point (exec/fp)
+    // ## end of scalar floating point
+    //
+    //
+    // ## AdvSIMD – floating point (exec/fp)
+    // ## end of AdvSIMD – floating point
+    //
+    //
+    // ## AdvSIMD – integer, logical, permute, immediates (exec/simd)
+    // ## end of AdvSIMD – integer
 ];

@@ -605,3 +605,11 @@ pub fn sysreg_write(w: u32) -> Option<Ops> {
     })
 }
 // ## end of system (more)
+//
+//
+// ## SIMD&FP loads and stores, AdvSIMD integer (exec/simd)
+// ## end of SIMD&FP loads and stores, AdvSIMD integer
+//
+//
+// ## Floating point, scalar and AdvSIMD (exec/fp)
+// ## end of floating point

@@ -4,10 +4,15 @@
 pub mod branch;
 pub mod dp_imm;
 pub mod dp_reg;
+pub mod fp;
 pub mod ldst;
+pub mod simd;
 pub mod system;
 
-use super::state::Cpu;
+use super::exception::{ec, Trap};
+use super::state::{Cpu, Flow};
+use super::sysreg::hooks::check_fp;
+use super::sysreg::{Deny, Dir};
 
 impl Cpu {
     /// Value of register slot `slot`.
@@ -37,6 +42,45 @@ impl Cpu {
     #[inline(always)]
     pub fn w_sf(&mut self, slot: u8, v: u64, sf: bool) {
         self.x[(slot & 63) as usize] = if sf { v } else { v as u32 as u64 };
+    }
+}
+
+/// ISS of an FP/SIMD access trap (EC 0x07): CV = 1, COND = 0b1110, as QEMU reports it.
+pub const FP_TRAP_ISS: u32 = 0x1e0_0000;
+
+/// Guard at the start of every FP/SIMD handler: `Some(flow)` (the access trap was taken) when
+/// CPACR_EL1.FPEN or CPTR_EL2.TFP disable FP/SIMD at the current EL.
+#[inline(always)]
+pub fn fp_guard(cpu: &mut Cpu) -> Option<Flow> {
+    match check_fp(cpu, Dir::Read) {
+        Ok(()) => None,
+        Err(Deny::TrapFp(target)) => Some(cpu.raise(Trap::Class {
+            target,
+            ec: ec::FP_ACCESS,
+            iss: FP_TRAP_ISS,
+        })),
+        Err(_) => Some(cpu.raise(Trap::Undefined(0))),
+    }
+}
+
+impl Cpu {
+    /// SIMD&FP register `n` as 128 bits.
+    #[inline(always)]
+    pub fn vq(&self, n: u8) -> u128 {
+        self.v[(n & 31) as usize]
+    }
+
+    /// Write all 128 bits of SIMD&FP register `n`.
+    #[inline(always)]
+    pub fn set_vq(&mut self, n: u8, v: u128) {
+        self.v[(n & 31) as usize] = v;
+    }
+
+    /// Write a scalar or 64-bit vector result to register `n`: bits above `v`'s width are
+    /// zeroed, as every AArch64 SIMD&FP write of less than 128 bits does.
+    #[inline(always)]
+    pub fn set_vd(&mut self, n: u8, v: u64) {
+        self.v[(n & 31) as usize] = v as u128;
     }
 }
 
