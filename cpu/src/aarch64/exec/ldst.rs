@@ -352,6 +352,7 @@ mod tests {
     //! Instruction words come from `aarch64-linux-gnu-as` (the disassembly is in the comments);
     //! expected values follow the Arm ARM pseudocode of each instruction.
     use crate::aarch64::flat::FlatBus;
+    use crate::aarch64::mmu::tests::identity_map_normal;
     use crate::aarch64::state::REG_SP;
     use crate::aarch64::sysreg::Reg;
     use crate::aarch64::{BlockCache, Cpu, Exit};
@@ -361,10 +362,12 @@ mod tests {
     const DATA: u64 = RAM + 0x8000;
     /// VBAR_EL1/EL2 in the tests; the current-EL SPx synchronous vector holds HVC #0.
     const VBAR: u64 = RAM + 0x1000;
+    /// The identity map's level-1 table.
+    const TABLES: u64 = RAM + 0x6000;
     const HVC0: u32 = 0xd400_0002;
 
-    /// A vCPU at `el` and a bus with `code` at RAM, data bytes `i as u8` at DATA..DATA+256 and
-    /// an HVC #0 at the synchronous vectors.
+    /// A vCPU at `el` with stage 1 on (identity map, Normal memory) and a bus with `code` at
+    /// RAM, data bytes `i as u8` at DATA..DATA+256 and an HVC #0 at the synchronous vectors.
     fn setup(el: u8, code: &[u32]) -> (Cpu, FlatBus) {
         let mut bus = FlatBus::new(RAM, RAM_SIZE);
         bus.load_words(RAM, code);
@@ -375,6 +378,9 @@ mod tests {
         cpu.pc = RAM;
         cpu.sys.set(Reg::VbarEl1, VBAR);
         cpu.sys.set(Reg::VbarEl2, VBAR);
+        // Normal memory (with stage 1 off, data accesses would be Device-nGnRnE and unaligned
+        // ones would fault).
+        identity_map_normal(&mut cpu, &mut bus, TABLES);
         (cpu, bus)
     }
 
