@@ -395,19 +395,45 @@ pub(crate) mod tests {
     /// Leaf descriptor bits: AF, SH inner shareable.
     pub(crate) const AF: u64 = 1 << 10 | 3 << 8;
 
+    /// Level-1 descriptor for the identity block of GB `i`.
+    const fn gb_block(i: u64) -> u64 {
+        (i << 30) | AF | 0b01
+    }
+
     /// Turn on stage 1 for EL1&0 and EL2 with an identity map of the first 512 GB as Normal
-    /// memory (4K granule, T0SZ = 25, level-1 1 GB blocks, AP = 00: EL1/EL2 read-write), the
-    /// level-1 table at `table`: what ordinary tests need to run on Normal memory.
-    pub(crate) fn identity_map_normal(cpu: &mut Cpu, bus: &mut FlatBus, table: u64) {
+    /// memory (4K granule, T0SZ = 25, AP = 00: EL1/EL2 read-write, EL0 no access), using three
+    /// table pages at `tables`: level-1 1 GB blocks, except that the 2 MB around `page` is
+    /// mapped by 4K pages whose attribute bits (AF, AP, XN, AttrIndx…) `leaf(pa)` gives. What
+    /// ordinary tests need to run on Normal memory.
+    pub(crate) fn identity_map(
+        cpu: &mut Cpu,
+        bus: &mut FlatBus,
+        tables: u64,
+        page: u64,
+        leaf: impl Fn(u64) -> u64,
+    ) {
+        let (l1, l2, l3) = (tables, tables + 0x1000, tables + 0x2000);
         for i in 0..512u64 {
-            bus.load(table + 8 * i, &((i << 30) | AF | 0b01).to_le_bytes());
+            bus.load(l1 + 8 * i, &gb_block(i).to_le_bytes());
+        }
+        let gb = page >> 30;
+        bus.load(l1 + 8 * gb, &(l2 | 0b11).to_le_bytes());
+        for i in 0..512u64 {
+            let pa = (gb << 30) | (i << 21);
+            bus.load(l2 + 8 * i, &(pa | AF | 0b01).to_le_bytes());
+        }
+        let mb2 = (page >> 21) & 511;
+        bus.load(l2 + 8 * mb2, &(l3 | 0b11).to_le_bytes());
+        for i in 0..512u64 {
+            let pa = (page & !0x1f_ffff) | (i << 12);
+            bus.load(l3 + 8 * i, &(pa | leaf(pa) | 0b11).to_le_bytes());
         }
         cpu.sys.set(Reg::MairEl1, MAIR);
         cpu.sys.set(Reg::MairEl2, MAIR);
         cpu.sys.set(Reg::TcrEl1, 25 | 1 << 23 | 4 << 32);
         cpu.sys.set(Reg::TcrEl2, 25 | 4 << 16);
-        cpu.sys.set(Reg::Ttbr0El1, table);
-        cpu.sys.set(Reg::Ttbr0El2, table);
+        cpu.sys.set(Reg::Ttbr0El1, l1);
+        cpu.sys.set(Reg::Ttbr0El2, l1);
         let s1 = cpu.sys.get(Reg::SctlrEl1);
         cpu.sys.set(Reg::SctlrEl1, s1 | SCTLR_M);
         let s2 = cpu.sys.get(Reg::SctlrEl2);

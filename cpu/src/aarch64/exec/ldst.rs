@@ -23,11 +23,11 @@
 //!
 //! Barrier semantics of acquire/release are no-ops in this single-threaded interpreter.
 //! `TODO(FEAT_FP)`: the SIMD&FP register forms (V = 1) are UNDEFINED for now.
-//! `TODO(FEAT_MMU)`: the unprivileged forms access with EL0 permissions once stage 1 exists;
-//! with the MMU off they are ordinary accesses.
+//! The unprivileged forms (LDTR*/STTR*) access memory with EL0 permissions at EL1.
 
 use crate::aarch64::block::Env;
 use crate::aarch64::exception::Trap;
+use crate::aarch64::mmu::IDX_EL0;
 use crate::aarch64::state::{Cpu, Flow, Ops};
 use crate::aarch64::sysreg::Reg;
 
@@ -82,7 +82,7 @@ fn imm_addr(b: u64, o: &Ops) -> u64 {
     b.wrapping_add(o.imm & (o.op as u64).wrapping_neg())
 }
 
-/// LDR/LDRB/LDRH/LDRSB/LDRSH/LDRSW (immediate, all forms), LDUR*, LDTR*: load `N` bytes with
+/// LDR/LDRB/LDRH/LDRSB/LDRSH/LDRSW (immediate, all forms), LDUR* (and LDTR* through [`ldt`]): load `N` bytes with
 /// extension `E`, then write back.
 pub fn ld<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
     let b = match base(cpu, o) {
@@ -99,7 +99,7 @@ pub fn ld<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) ->
     }
 }
 
-/// STR/STRB/STRH (immediate, all forms), STUR*, STTR*: store the low `N` bytes of Rt, then write
+/// STR/STRB/STRH (immediate, all forms), STUR* (and STTR* through [`stt`]): store the low `N` bytes of Rt, then write
 /// back.
 pub fn st<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
     let b = match base(cpu, o) {
@@ -114,6 +114,32 @@ pub fn st<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
         }
         Err(t) => cpu.raise(t),
     }
+}
+
+/// Run `access` with EL0 permissions when at EL1 (the unprivileged loads and stores, DDI 0487
+/// C6.2 LDTR: "as if executed at EL0"): the EL0 TLB set and translation are used for its
+/// duration. At EL0 and at EL2 (no VHE) the access is an ordinary one.
+#[inline(always)]
+fn as_el0(cpu: &mut Cpu, access: impl FnOnce(&mut Cpu) -> Flow) -> Flow {
+    if cpu.el != 1 {
+        return access(cpu);
+    }
+    cpu.tlb.switch(IDX_EL0);
+    let flow = access(cpu);
+    // An abort has entered EL1 (which selects its set); otherwise go back to EL1's.
+    let el = cpu.el as usize;
+    cpu.tlb.switch(el);
+    flow
+}
+
+/// LDTR/LDTRB/LDTRH/LDTRSB/LDTRSH/LDTRSW: [`ld`] with EL0 permissions at EL1.
+pub fn ldt<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
+    as_el0(cpu, |cpu| ld::<N, E>(cpu, env, o))
+}
+
+/// STTR/STTRB/STTRH: [`st`] with EL0 permissions at EL1.
+pub fn stt<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
+    as_el0(cpu, |cpu| st::<N>(cpu, env, o))
 }
 
 /// Address of a register-offset form: `base + extend(Rm, option) << shift`.
@@ -352,7 +378,7 @@ mod tests {
     //! Instruction words come from `aarch64-linux-gnu-as` (the disassembly is in the comments);
     //! expected values follow the Arm ARM pseudocode of each instruction.
     use crate::aarch64::flat::FlatBus;
-    use crate::aarch64::mmu::tests::identity_map_normal;
+    use crate::aarch64::mmu::tests::{identity_map, AF};
     use crate::aarch64::state::REG_SP;
     use crate::aarch64::sysreg::Reg;
     use crate::aarch64::{BlockCache, Cpu, Exit};
@@ -362,8 +388,8 @@ mod tests {
     const DATA: u64 = RAM + 0x8000;
     /// VBAR_EL1/EL2 in the tests; the current-EL SPx synchronous vector holds HVC #0.
     const VBAR: u64 = RAM + 0x1000;
-    /// The identity map's level-1 table.
-    const TABLES: u64 = RAM + 0x6000;
+    /// The identity map's three tables.
+    const TABLES: u64 = RAM + 0x3000;
     const HVC0: u32 = 0xd400_0002;
 
     /// A vCPU at `el` with stage 1 on (identity map, Normal memory) and a bus with `code` at
@@ -379,8 +405,14 @@ mod tests {
         cpu.sys.set(Reg::VbarEl1, VBAR);
         cpu.sys.set(Reg::VbarEl2, VBAR);
         // Normal memory (with stage 1 off, data accesses would be Device-nGnRnE and unaligned
-        // ones would fault).
-        identity_map_normal(&mut cpu, &mut bus, TABLES);
+        // ones would fault); the pages from DATA on are EL0 read-write too (LDTR/STTR at EL1).
+        identity_map(&mut cpu, &mut bus, TABLES, RAM, |pa| {
+            if pa >= DATA {
+                AF | 1 << 6
+            } else {
+                AF
+            }
+        });
         (cpu, bus)
     }
 
