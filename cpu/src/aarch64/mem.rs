@@ -393,7 +393,7 @@ impl Cpu {
             self.tlb.live.read[slot(va)] = TlbEntry {
                 page: va & !PAGE_MASK,
                 host,
-                pa: page | w.device() as u64 * STRICT,
+                pa: page | (w.device() as u64 * STRICT),
             };
             self.tlb.live.note_span(w.span);
             // SAFETY: `host` is a RAM page and off + size <= PAGE_SIZE.
@@ -435,7 +435,7 @@ impl Cpu {
             self.tlb.live.write[slot(va)] = TlbEntry {
                 page: va & !PAGE_MASK,
                 host,
-                pa: page | w.device() as u64 * STRICT,
+                pa: page | (w.device() as u64 * STRICT),
             };
             self.tlb.live.note_span(w.span);
             // SAFETY: a page handed out writable, off + size <= PAGE_SIZE.

@@ -376,7 +376,7 @@ fn permissions(r: &Regime, desc: u64, table: u64) -> u8 {
     if write {
         p |= PERM_W;
     }
-    if !exec_never && !(wxn && write) {
+    if !(exec_never || (wxn && write)) {
         p |= PERM_X;
     }
     p
@@ -439,5 +439,653 @@ pub(crate) mod tests {
         let s2 = cpu.sys.get(Reg::SctlrEl2);
         cpu.sys.set(Reg::SctlrEl2, s2 | SCTLR_M);
         cpu.tlb.flush();
+    }
+
+    // ## Stage 1 at work: page tables built in guest RAM, code run by the interpreter.
+    //
+    // Instruction words from `aarch64-linux-gnu-as`.
+    const LDR_X0_X1: u32 = 0xf940_0020; // ldr x0, [x1]
+    const LDR_W0_X1: u32 = 0xb940_0020; // ldr w0, [x1]
+    const STR_X0_X1_8: u32 = 0xf900_0420; // str x0, [x1, #8]
+    const STR_X2_X1: u32 = 0xf900_0022; // str x2, [x1]
+    const LDR_X2_X3: u32 = 0xf940_0062; // ldr x2, [x3]
+    const STR_X3_X4: u32 = 0xf900_0083; // str x3, [x4]
+    const LDR_X5_X1: u32 = 0xf940_0025; // ldr x5, [x1]
+    const LDR_X7_X1: u32 = 0xf940_0027; // ldr x7, [x1]
+    const TLBI_VAE1_X6: u32 = 0xd508_8726; // tlbi vae1, x6
+    const TLBI_VMALLE1: u32 = 0xd508_871f; // tlbi vmalle1
+    const DSB_SY: u32 = 0xd503_3f9f; // dsb sy
+    const AT_S1E1R_X1: u32 = 0xd508_7801; // at s1e1r, x1
+    const AT_S1E1W_X1: u32 = 0xd508_7821; // at s1e1w, x1
+    const AT_S1E0R_X1: u32 = 0xd508_7841; // at s1e0r, x1
+    const AT_S1E2R_X1: u32 = 0xd50c_7801; // at s1e2r, x1
+    const MRS_X0_PAR: u32 = 0xd538_7400; // mrs x0, par_el1
+    const LDTR_X0_X1: u32 = 0xf840_0820; // ldtr x0, [x1]
+    const BR_X1: u32 = 0xd61f_0020; // br x1
+    const HVC0: u32 = 0xd400_0002; // hvc #0
+
+    const RAM: u64 = 0x4000_0000;
+    const RAM_SIZE: usize = 0x80_0000;
+    /// Physical pages: code, vectors, data; tables are allocated from TABLES on.
+    const CODE: u64 = RAM + 0x10_0000;
+    const VECS: u64 = RAM + 0x12_0000;
+    const DATA: u64 = RAM + 0x20_0000;
+    const DATA2: u64 = RAM + 0x40_0000;
+    const TABLES: u64 = RAM + 0x60_0000;
+    /// VA of the data page (TTBR0 range) and offset of code/vectors in the TTBR1 range.
+    const DATA_VA: u64 = 0x3_0000;
+    const CODE_OFF: u64 = 0x10_0000;
+    const VECS_OFF: u64 = 0x12_0000;
+
+    /// Leaf attributes: Normal (AttrIndx 0) with AF; AP = 00 (EL1 read-write, EL0 none).
+    const NORMAL: u64 = AF;
+    /// Device-nGnRnE (AttrIndx 1) with AF.
+    const DEVICE: u64 = AF | 1 << 2;
+    /// AP = 01: EL1 and EL0 read-write.
+    const AP_EL0_RW: u64 = 1 << 6;
+    /// AP = 10: EL1 read-only, EL0 none.
+    const AP_RO: u64 = 2 << 6;
+    /// AP = 11: EL1 and EL0 read-only.
+    const AP_RO_ALL: u64 = 3 << 6;
+    const PXN: u64 = 1 << 53;
+    const UXN: u64 = 1 << 54;
+
+    /// One translation table tree: granule bits `g`, VA size, root table.
+    #[derive(Clone, Copy)]
+    struct Pt {
+        g: u32,
+        inputsize: u32,
+        root: u64,
+    }
+
+    impl Pt {
+        fn start(&self) -> u32 {
+            4 - (self.inputsize - 4) / (self.g - 3)
+        }
+
+        fn shift(&self, level: u32) -> u32 {
+            self.g + (self.g - 3) * (3 - level)
+        }
+
+        /// Address of the descriptor for `va` at `level`, creating the tables above it.
+        fn slot(&self, m: &mut M, va: u64, level: u32) -> u64 {
+            let mut table = self.root;
+            for lvl in self.start()..=level {
+                let sh = self.shift(lvl);
+                let bits = if lvl == self.start() {
+                    self.inputsize - sh
+                } else {
+                    self.g - 3
+                };
+                let at = table + 8 * ((va >> sh) & ((1 << bits) - 1));
+                if lvl == level {
+                    return at;
+                }
+                let d = m.q(at);
+                table = if d & 1 == 0 {
+                    let t = m.alloc(self.g);
+                    m.put(at, t | 0b11);
+                    t
+                } else {
+                    d & OA_MASK & !((1 << self.g) - 1)
+                };
+            }
+            unreachable!("level below the start level")
+        }
+
+        /// Map `va` to `pa` with a leaf at `level` (a page at 3, a block above).
+        fn map(&self, m: &mut M, va: u64, pa: u64, level: u32, attrs: u64) {
+            let at = self.slot(m, va, level);
+            m.put(at, pa | attrs | if level == 3 { 0b11 } else { 0b01 });
+        }
+    }
+
+    struct M {
+        cpu: Cpu,
+        bus: FlatBus,
+        cache: BlockCache,
+        next: u64,
+        t0: Pt,
+        t1: Pt,
+        code_va: u64,
+        vec_va: u64,
+    }
+
+    impl M {
+        fn q(&self, pa: u64) -> u64 {
+            let o = (pa - RAM) as usize;
+            u64::from_le_bytes(self.bus.ram()[o..o + 8].try_into().unwrap())
+        }
+
+        fn put(&mut self, pa: u64, v: u64) {
+            self.bus.load(pa, &v.to_le_bytes());
+        }
+
+        fn alloc(&mut self, g: u32) -> u64 {
+            let size = 1u64 << g;
+            let t = (self.next + size - 1) & !(size - 1);
+            self.next = t + size;
+            t
+        }
+
+        fn slot0(&mut self, va: u64, level: u32) -> u64 {
+            let t = self.t0;
+            t.slot(self, va, level)
+        }
+
+        fn map0(&mut self, va: u64, pa: u64, level: u32, attrs: u64) {
+            let t = self.t0;
+            t.map(self, va, pa, level, attrs);
+        }
+
+        /// Run `words` from the code VA at the current EL until HVC #0 exits.
+        fn run(&mut self, words: &[u32]) {
+            self.bus.load_words(CODE, words);
+            self.cache = BlockCache::new();
+            self.cpu.pc = self.code_va;
+            assert_eq!(
+                self.cpu.run(&mut self.cache, &mut self.bus, 1000),
+                Exit::Hvc(0)
+            );
+        }
+
+        fn esr(&self) -> u64 {
+            self.cpu.sys.get(Reg::EsrEl1)
+        }
+
+        fn far(&self) -> u64 {
+            self.cpu.sys.get(Reg::FarEl1)
+        }
+
+        /// The last run ended in the vector for an exception from `lower` or the same EL.
+        fn took(&self, lower: bool) -> bool {
+            self.cpu.pc == self.vec_va + if lower { 0x404 } else { 0x204 }
+        }
+    }
+
+    fn tcr(g: u32, t0sz: u32, t1sz: u32) -> u64 {
+        let tg0 = match g {
+            12 => 0,
+            16 => 1,
+            _ => 2,
+        };
+        let tg1 = match g {
+            12 => 2,
+            14 => 1,
+            _ => 3,
+        };
+        t0sz as u64 | tg0 << 14 | (t1sz as u64) << 16 | tg1 << 30 | 4 << 32
+    }
+
+    /// EL1 with stage 1 on: granule `g`, T0SZ/T1SZ; code (read-only, executable at EL0 and
+    /// EL1) and vectors (EL1 only, an HVC #0 at the current-EL and lower-EL synchronous
+    /// entries; read-only, so that SCTLR.WXN leaves them executable) in the TTBR1 range;
+    /// nothing in the TTBR0 range yet.
+    fn machine(g: u32, t0sz: u32, t1sz: u32) -> M {
+        let mut bus = FlatBus::new(RAM, RAM_SIZE);
+        bus.load_words(VECS + 0x200, &[HVC0]);
+        bus.load_words(VECS + 0x400, &[HVC0]);
+        let mut m = M {
+            cpu: Cpu::new(1),
+            bus,
+            cache: BlockCache::new(),
+            next: TABLES,
+            t0: Pt {
+                g,
+                inputsize: 64 - t0sz,
+                root: 0,
+            },
+            t1: Pt {
+                g,
+                inputsize: 64 - t1sz,
+                root: 0,
+            },
+            code_va: (u64::MAX << (64 - t1sz)) | CODE_OFF,
+            vec_va: (u64::MAX << (64 - t1sz)) | VECS_OFF,
+        };
+        m.t0.root = m.alloc(g);
+        m.t1.root = m.alloc(g);
+        let t1 = m.t1;
+        let (code_va, vec_va) = (m.code_va, m.vec_va);
+        t1.map(&mut m, code_va, CODE, 3, NORMAL | AP_RO_ALL);
+        t1.map(&mut m, vec_va, VECS, 3, NORMAL | AP_RO);
+        let c = &mut m.cpu;
+        c.sys.set(Reg::MairEl1, MAIR);
+        c.sys.set(Reg::TcrEl1, tcr(g, t0sz, t1sz));
+        c.sys.set(Reg::Ttbr0El1, m.t0.root);
+        c.sys.set(Reg::Ttbr1El1, m.t1.root | 0x1234 << 48);
+        c.sys.set(Reg::VbarEl1, m.vec_va);
+        let s = c.sys.get(Reg::SctlrEl1);
+        c.sys.set(Reg::SctlrEl1, s | SCTLR_M);
+        c.tlb.flush();
+        m
+    }
+
+    /// ESR of a data abort (EC 0x24 lower / 0x25 same EL, IL) with WnR and DFSC.
+    fn dabt(same_el: bool, write: bool, dfsc: u64) -> u64 {
+        (0x24 + same_el as u64) << 26 | 1 << 25 | (write as u64) << 6 | dfsc
+    }
+
+    /// ESR of an instruction abort (EC 0x20 lower / 0x21 same EL, IL) with IFSC.
+    fn iabt(same_el: bool, ifsc: u64) -> u64 {
+        (0x20 + same_el as u64) << 26 | 1 << 25 | ifsc
+    }
+
+    #[test]
+    fn loads_stores_and_fetches_in_each_granule() {
+        // (granule bits, T0SZ, T1SZ): start levels 0..3 between them.
+        for (g, t0sz, t1sz) in [
+            (12, 16, 16),
+            (12, 25, 30),
+            (12, 34, 39),
+            (14, 16, 17),
+            (14, 28, 33),
+            (16, 16, 16),
+            (16, 22, 34),
+            (16, 34, 39),
+        ] {
+            let mut m = machine(g, t0sz, t1sz);
+            m.put(DATA, 0x1122_3344_5566_7788);
+            m.put(DATA2, 0xabcd);
+            m.map0(DATA_VA, DATA, 3, NORMAL);
+            // A level-2 block of the granule's size (2 MB, 32 MB, 512 MB) holding DATA2, where
+            // the VA range has room for it.
+            let block = 1u64 << (g + (g - 3));
+            let inputsize = 64 - t0sz;
+            let block_va = if (block << 1) <= 1 << inputsize {
+                m.map0(block, DATA2 & !(block - 1), 2, NORMAL);
+                block + (DATA2 & (block - 1))
+            } else {
+                m.map0(DATA_VA + 0x10000, DATA2, 3, NORMAL);
+                DATA_VA + 0x10000
+            };
+            m.cpu.x[1] = DATA_VA;
+            m.cpu.x[3] = block_va;
+            m.run(&[LDR_X0_X1, STR_X0_X1_8, LDR_X2_X3, HVC0]);
+            let what = format!(
+                "granule {g}, T0SZ {t0sz}, T1SZ {t1sz}: ESR {:#x} FAR {:#x}",
+                m.esr(),
+                m.far()
+            );
+            assert_eq!(m.cpu.pc, m.code_va + 16, "{what}: ran at the TTBR1 VA");
+            assert_eq!(m.cpu.x[0], 0x1122_3344_5566_7788, "{what}");
+            assert_eq!(m.q(DATA + 8), 0x1122_3344_5566_7788, "{what}");
+            assert_eq!(m.cpu.x[2], 0xabcd, "{what}");
+        }
+    }
+
+    #[test]
+    fn level_1_block_with_4k_granule() {
+        let mut m = machine(12, 25, 25);
+        m.map0(1 << 30, RAM, 1, NORMAL);
+        m.put(DATA + 0x18, 77);
+        m.cpu.x[1] = (1 << 30) + (DATA - RAM) + 0x10;
+        m.run(&[0xf940_0420, HVC0]); // ldr x0, [x1, #8]
+        assert_eq!(m.cpu.x[0], 77);
+    }
+
+    /// `ldr x0, [x1]` (or `str x2, [x1]`) at EL1 faults at `va`: ESR and FAR.
+    fn data_fault(m: &mut M, va: u64, write: bool) -> (u64, u64) {
+        m.cpu.x[1] = va;
+        m.run(&[if write { STR_X2_X1 } else { LDR_X0_X1 }, HVC0]);
+        assert!(m.took(false), "took a data abort at {va:#x}");
+        (m.esr(), m.far())
+    }
+
+    #[test]
+    fn translation_faults_report_the_level() {
+        // 4K granule, 48-bit VAs: levels 0..3.
+        let mut m = machine(12, 16, 16);
+        let va = 0x0000_1234_5660_0000u64;
+        m.map0(va, DATA, 3, NORMAL);
+        let cases = [
+            (va ^ 1 << 40, 0x04), // another level-0 entry
+            (va ^ 1 << 32, 0x05), // same level-0 entry, another level-1 entry
+            (va ^ 1 << 24, 0x06), // same level-1 entry, another level-2 entry
+            (va + 0x1000, 0x07),  // same level-2 table, another page
+        ];
+        for (a, dfsc) in cases {
+            for write in [false, true] {
+                assert_eq!(data_fault(&mut m, a, write), (dabt(true, write, dfsc), a));
+            }
+        }
+        m.cpu.x[1] = va;
+        m.run(&[LDR_X0_X1, HVC0]);
+        assert!(!m.took(false));
+
+        // Outside both ranges (T0SZ = T1SZ = 25), and a range disabled by EPD0: level 0.
+        let mut m = machine(12, 25, 25);
+        m.map0(DATA_VA, DATA, 3, NORMAL);
+        let gap = 1u64 << 40;
+        assert_eq!(
+            data_fault(&mut m, gap, false),
+            (dabt(true, false, 0x04), gap)
+        );
+        let tcr = m.cpu.sys.get(Reg::TcrEl1);
+        m.cpu.sys.set(Reg::TcrEl1, tcr | 1 << 7);
+        m.cpu.tlb.flush();
+        let (esr, far) = data_fault(&mut m, DATA_VA, false);
+        assert_eq!((esr, far), (dabt(true, false, 0x04), DATA_VA));
+        // TBI0 ignores the top byte of data addresses; without it the tag is out of range.
+        m.cpu.sys.set(Reg::TcrEl1, tcr);
+        m.put(DATA, 5);
+        let tagged = DATA_VA | 0x5a << 56;
+        assert_eq!(
+            data_fault(&mut m, tagged, false),
+            (dabt(true, false, 0x04), tagged)
+        );
+        m.cpu.sys.set(Reg::TcrEl1, tcr | 1 << 37);
+        m.cpu.tlb.flush();
+        m.cpu.x[1] = tagged;
+        m.run(&[LDR_X0_X1, HVC0]);
+        assert_eq!(m.cpu.x[0], 5);
+    }
+
+    #[test]
+    fn access_flag_and_output_size_faults() {
+        let mut m = machine(12, 25, 25);
+        m.map0(DATA_VA, DATA, 3, NORMAL & !(1 << 10));
+        assert_eq!(
+            data_fault(&mut m, DATA_VA, false).0,
+            dabt(true, false, 0x0b)
+        );
+        m.map0(0x40_0000, DATA2, 2, NORMAL & !(1 << 10));
+        assert_eq!(
+            data_fault(&mut m, 0x40_0008, true).0,
+            dabt(true, true, 0x0a)
+        );
+        // An output address above IPS (44 bits): address size fault at the leaf's level.
+        m.map0(0x60_0000, 1 << 45, 3, NORMAL);
+        assert_eq!(
+            data_fault(&mut m, 0x60_0000, false).0,
+            dabt(true, false, 0x03)
+        );
+        // A block at level 3's encoding (0b01) is reserved: translation fault.
+        let at = m.slot0(0x61_0000, 3);
+        m.put(at, DATA | NORMAL | 0b01);
+        assert_eq!(
+            data_fault(&mut m, 0x61_0000, false).0,
+            dabt(true, false, 0x07)
+        );
+    }
+
+    #[test]
+    fn data_permissions_at_el1_and_el0() {
+        let mut m = machine(12, 25, 25);
+        m.map0(DATA_VA, DATA, 3, NORMAL | AP_RO);
+        m.map0(DATA_VA + 0x1000, DATA, 3, NORMAL);
+        m.map0(DATA_VA + 0x2000, DATA, 3, NORMAL | AP_EL0_RW);
+        // EL1: read-only page, store faults at level 3.
+        assert_eq!(data_fault(&mut m, DATA_VA, true).0, dabt(true, true, 0x0f));
+        m.cpu.x[1] = DATA_VA;
+        m.run(&[LDR_X0_X1, HVC0]);
+        assert!(!m.took(false));
+        // APTable[1] (no writes below) on the level-2 table descriptor.
+        let at = m.slot0(DATA_VA, 2);
+        let d = m.q(at);
+        m.put(at, d | 1 << 62);
+        m.cpu.tlb.flush();
+        assert_eq!(
+            data_fault(&mut m, DATA_VA + 0x2000, true).0,
+            dabt(true, true, 0x0f)
+        );
+        m.put(at, d);
+        m.cpu.tlb.flush();
+        // EL0: AP = 00 is no access; AP = 01 read-write.
+        for (va, ok) in [(DATA_VA + 0x1000, false), (DATA_VA + 0x2000, true)] {
+            m.cpu.set_el_sp(0, false);
+            m.cpu.x[1] = va;
+            m.run(&[LDR_X0_X1, HVC0]);
+            assert_eq!(m.cpu.el, 1);
+            if ok {
+                // HVC at EL0 is UNDEFINED: the load went through.
+                assert_eq!(m.esr() >> 26, 0);
+            } else {
+                assert!(m.took(true));
+                assert_eq!((m.esr(), m.far()), (dabt(false, false, 0x0f), va));
+            }
+        }
+        // LDTR at EL1 checks EL0 permissions; LDR does not.
+        m.cpu.x[1] = DATA_VA + 0x1000;
+        m.run(&[LDTR_X0_X1, HVC0]);
+        assert!(m.took(false));
+        assert_eq!(
+            (m.esr(), m.far()),
+            (dabt(true, false, 0x0f), DATA_VA + 0x1000)
+        );
+        m.put(DATA, 9);
+        m.cpu.x[1] = DATA_VA + 0x2000;
+        m.run(&[LDTR_X0_X1, HVC0]);
+        assert!(!m.took(false));
+        assert_eq!(m.cpu.x[0], 9);
+    }
+
+    #[test]
+    fn execute_permissions() {
+        let mut m = machine(12, 25, 25);
+        m.bus.load_words(DATA, &[HVC0]);
+        let targets = [
+            (0x40_0000, NORMAL | PXN),             // EL1: PXN
+            (0x40_1000, NORMAL | AP_EL0_RW),       // EL1: EL0-writable implies PXN
+            (0x40_2000, NORMAL | AP_RO_ALL | UXN), // EL0: UXN
+            (0x40_3000, NORMAL | AP_RO_ALL),       // both may execute
+            (0x40_4000, NORMAL | AP_RO_ALL | PXN), // EL0 may execute
+        ];
+        for (va, attrs) in targets {
+            m.map0(va, DATA, 3, attrs);
+        }
+        let fetch = |m: &mut M, el: u8, va: u64| {
+            m.cpu.set_el_sp(el, el > 0);
+            m.cpu.x[1] = va;
+            m.run(&[BR_X1]);
+            (m.cpu.el, m.esr(), m.far(), m.cpu.sys.get(Reg::ElrEl1))
+        };
+        for va in [0x40_0000, 0x40_1000] {
+            assert_eq!(fetch(&mut m, 1, va), (1, iabt(true, 0x0f), va, va));
+        }
+        assert_eq!(
+            fetch(&mut m, 0, 0x40_2000),
+            (1, iabt(false, 0x0f), 0x40_2000, 0x40_2000)
+        );
+        // Executable: the HVC there runs (at EL0 it is UNDEFINED, taken to EL1).
+        let (el, esr, ..) = fetch(&mut m, 1, 0x40_3000);
+        assert_eq!((el, m.cpu.pc), (1, 0x40_3004));
+        let _ = esr;
+        let (_, esr, ..) = fetch(&mut m, 0, 0x40_4000);
+        assert_eq!(esr >> 26, 0);
+        assert_eq!(m.cpu.sys.get(Reg::ElrEl1), 0x40_4000);
+        // SCTLR.WXN: a writable region is execute-never.
+        m.map0(0x40_5000, DATA, 3, NORMAL);
+        let s = m.cpu.sys.get(Reg::SctlrEl1);
+        m.cpu.sys.set(Reg::SctlrEl1, s | SCTLR_WXN);
+        m.cpu.tlb.flush();
+        assert_eq!(
+            fetch(&mut m, 1, 0x40_5000),
+            (1, iabt(true, 0x0f), 0x40_5000, 0x40_5000)
+        );
+    }
+
+    #[test]
+    fn tlbi_by_va_makes_a_new_mapping_visible() {
+        for level in [3, 2] {
+            let mut m = machine(12, 25, 25);
+            let (va, old, new) = if level == 3 {
+                (DATA_VA, DATA, DATA + 0x1000)
+            } else {
+                (0x40_0000, DATA, DATA2)
+            };
+            m.put(old + 0x80, 1);
+            m.put(new + 0x80, 2);
+            m.map0(va, old, level, NORMAL);
+            let pte = m.slot0(va, level);
+            m.cpu.x[1] = va + 0x80;
+            m.cpu.x[3] = new | NORMAL | if level == 3 { 0b11 } else { 0b01 };
+            m.cpu.x[4] = pte;
+            // TLBI names any address within the block or page.
+            m.cpu.x[6] = (va + 0x1_0000) >> 12;
+            // The tables are read through an identity map of themselves at their PA.
+            m.map0(TABLES, TABLES, 2, NORMAL);
+            m.run(&[
+                LDR_X0_X1,
+                STR_X3_X4,
+                DSB_SY,
+                LDR_X5_X1,
+                TLBI_VAE1_X6,
+                DSB_SY,
+                LDR_X7_X1,
+                HVC0,
+            ]);
+            assert!(!m.took(false));
+            assert_eq!(m.cpu.x[0], 1, "level {level}");
+            // Without TLBI the old translation may still be used (or the new one).
+            assert!(m.cpu.x[5] == 1 || m.cpu.x[5] == 2);
+            assert_eq!(
+                m.cpu.x[7], 2,
+                "level {level}: TLBI VAE1 dropped the old entry"
+            );
+        }
+    }
+
+    #[test]
+    fn tlbi_vmalle1_and_ttbr_changes() {
+        let mut m = machine(12, 25, 25);
+        m.put(DATA, 1);
+        m.put(DATA2, 2);
+        m.map0(DATA_VA, DATA, 3, NORMAL);
+        m.cpu.x[1] = DATA_VA;
+        m.run(&[LDR_X0_X1, HVC0]);
+        assert_eq!(m.cpu.x[0], 1);
+        // Change the PTE behind the vCPU's back, then TLBI VMALLE1.
+        m.map0(DATA_VA, DATA2, 3, NORMAL);
+        m.run(&[TLBI_VMALLE1, DSB_SY, LDR_X0_X1, HVC0]);
+        assert_eq!(m.cpu.x[0], 2);
+    }
+
+    #[test]
+    fn at_writes_par_el1() {
+        let mut m = machine(12, 25, 25);
+        m.map0(DATA_VA, DATA, 3, NORMAL | AP_RO);
+        m.map0(DATA_VA + 0x1000, DATA2, 3, DEVICE | AP_EL0_RW);
+        let at = |m: &mut M, op: u32, va: u64| {
+            m.cpu.x[1] = va;
+            m.run(&[op, MRS_X0_PAR, HVC0]);
+            assert!(!m.took(false));
+            m.cpu.x[0]
+        };
+        // Success: PA, ATTR = MAIR byte, SH (inner = 0b11 for Normal, 0b10 for Device), NS,
+        // bit 11 RES1.
+        let ok = |pa: u64, attr: u64, sh: u64| pa | attr << 56 | sh << 7 | 1 << 9 | 1 << 11;
+        assert_eq!(at(&mut m, AT_S1E1R_X1, DATA_VA + 0x123), ok(DATA, 0xff, 3));
+        assert_eq!(
+            at(&mut m, AT_S1E1R_X1, DATA_VA + 0x1008),
+            ok(DATA2, 0x00, 2)
+        );
+        assert_eq!(
+            at(&mut m, AT_S1E0R_X1, DATA_VA + 0x1008),
+            ok(DATA2, 0x00, 2)
+        );
+        // Faults: F = 1, FST; PTW = S = 0.
+        let fault = |fst: u64| 1 | fst << 1 | 1 << 11;
+        assert_eq!(at(&mut m, AT_S1E1W_X1, DATA_VA), fault(0x0f));
+        assert_eq!(at(&mut m, AT_S1E0R_X1, DATA_VA), fault(0x0f));
+        assert_eq!(at(&mut m, AT_S1E1R_X1, DATA_VA + 0x2000), fault(0x07));
+        assert_eq!(at(&mut m, AT_S1E1R_X1, 1 << 40), fault(0x04));
+        // With stage 1 off: VA = PA, Device-nGnRnE, Outer Shareable.
+        let s = m.cpu.sys.get(Reg::SctlrEl1);
+        m.cpu.sys.set(Reg::SctlrEl1, s & !SCTLR_M);
+        m.cpu.tlb.flush();
+        m.cpu.x[1] = DATA + 0x10;
+        let code = CODE; // stage 1 off: run from the code's PA
+        m.bus.load_words(code, &[AT_S1E1R_X1, MRS_X0_PAR, HVC0]);
+        m.cache = BlockCache::new();
+        m.cpu.pc = code;
+        assert_eq!(m.cpu.run(&mut m.cache, &mut m.bus, 100), Exit::Hvc(0));
+        assert_eq!(m.cpu.x[0], ok(DATA, 0x00, 2));
+    }
+
+    #[test]
+    fn unaligned_accesses_to_device_memory_fault() {
+        let mut m = machine(12, 25, 25);
+        m.map0(DATA_VA, DATA, 3, DEVICE);
+        m.map0(DATA_VA + 0x1000, DATA, 3, NORMAL);
+        m.put(DATA, 0x8877_6655_4433_2211);
+        // Aligned: fine, through the TLB too.
+        m.cpu.x[1] = DATA_VA + 4;
+        m.run(&[LDR_W0_X1, LDR_W0_X1, HVC0]);
+        assert_eq!(m.cpu.x[0], 0x8877_6655);
+        assert_eq!(
+            data_fault(&mut m, DATA_VA + 4, false),
+            (dabt(true, false, 0x21), DATA_VA + 4)
+        );
+        assert_eq!(
+            data_fault(&mut m, DATA_VA + 2, true),
+            (dabt(true, true, 0x21), DATA_VA + 2)
+        );
+        // Normal memory: unaligned is fine, unless SCTLR.A.
+        m.cpu.x[1] = DATA_VA + 0x1001;
+        m.run(&[LDR_X0_X1, LDR_X0_X1, HVC0]);
+        assert_eq!(m.cpu.x[0], 0x0088_7766_5544_3322);
+        let s = m.cpu.sys.get(Reg::SctlrEl1);
+        m.cpu.sys.set(Reg::SctlrEl1, s | SCTLR_A);
+        m.cpu.tlb.flush();
+        let va = DATA_VA + 0x1001;
+        assert_eq!(data_fault(&mut m, va, false), (dabt(true, false, 0x21), va));
+        // Stage 1 off: data accesses are Device-nGnRnE.
+        let mut cpu = Cpu::new(1);
+        let mut bus = FlatBus::new(RAM, 0x10000);
+        bus.load_words(RAM, &[LDR_X0_X1]);
+        bus.load_words(RAM + 0x200, &[HVC0]);
+        cpu.sys.set(Reg::VbarEl1, RAM);
+        cpu.pc = RAM;
+        cpu.x[1] = RAM + 0x804;
+        assert_eq!(cpu.run(&mut BlockCache::new(), &mut bus, 10), Exit::Hvc(0));
+        assert_eq!(cpu.sys.get(Reg::EsrEl1), dabt(true, false, 0x21));
+        assert_eq!(cpu.sys.get(Reg::FarEl1), RAM + 0x804);
+    }
+
+    #[test]
+    fn el2_regime() {
+        const B_SELF: u32 = 0x1400_0000; // b .
+        let mut m = machine(16, 24, 24);
+        m.cpu = Cpu::new(2);
+        m.map0(0x10_0000, CODE, 3, NORMAL | AP_RO);
+        m.map0(0x12_0000, VECS, 3, NORMAL | AP_RO);
+        m.map0(0x20_0000, DATA, 3, NORMAL | AP_RO);
+        m.map0(0x30_0000, DATA, 3, NORMAL | UXN);
+        m.bus.load_words(VECS + 0x200, &[B_SELF]);
+        m.bus.load_words(DATA, &[B_SELF]);
+        let c = &mut m.cpu;
+        c.sys.set(Reg::MairEl2, MAIR);
+        c.sys.set(Reg::TcrEl2, 24 | 1 << 14 | 4 << 16); // 64K granule, 40-bit VAs
+        c.sys.set(Reg::Ttbr0El2, m.t0.root);
+        c.sys.set(Reg::VbarEl2, 0x12_0000);
+        let s = c.sys.get(Reg::SctlrEl2);
+        c.sys.set(Reg::SctlrEl2, s | SCTLR_M);
+        c.tlb.flush();
+        // Runs `words` at EL2 until it spins on a `b .` (at the end, or in the vector).
+        let run = |m: &mut M, words: &[u32]| {
+            m.bus.load_words(CODE, words);
+            m.cpu.pc = 0x10_0000;
+            let mut cache = BlockCache::new();
+            assert_eq!(m.cpu.run(&mut cache, &mut m.bus, 50), Exit::Budget);
+            (
+                m.cpu.pc,
+                m.cpu.sys.get(Reg::EsrEl2),
+                m.cpu.sys.get(Reg::FarEl2),
+            )
+        };
+        // A store to a read-only page (AP[2] = 1; AP[1] is ignored at EL2).
+        m.cpu.x[1] = 0x20_0000;
+        let r = run(&mut m, &[STR_X2_X1, B_SELF]);
+        assert_eq!(r, (0x12_0200, dabt(true, true, 0x0f), 0x20_0000));
+        // XN (bit 54) forbids execution at EL2.
+        m.cpu.x[1] = 0x30_0000;
+        let r = run(&mut m, &[BR_X1]);
+        assert_eq!(r, (0x12_0200, iabt(true, 0x0f), 0x30_0000));
+        // AT S1E2R: the EL2 regime's translation.
+        m.cpu.x[1] = 0x20_0010;
+        let r = run(&mut m, &[AT_S1E2R_X1, MRS_X0_PAR, B_SELF]);
+        assert_eq!(r.0, 0x10_0008);
+        assert_eq!(m.cpu.x[0], DATA | 0xff << 56 | 3 << 7 | 1 << 9 | 1 << 11);
     }
 }
