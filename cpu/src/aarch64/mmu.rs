@@ -14,13 +14,15 @@
 //! 16K and 64K: level 2), APTable/UXNTable/PXNTable, AP[2:1], UXN/PXN (XN at EL2), EL0-writable
 //! implies PXN, SCTLR.WXN, the access flag (no hardware update: FEAT_HAFDBS is not advertised),
 //! MAIR attributes (Device when Attr<7:4> = 0), HCR_EL2.TGE/DC for the EL1&0 regime.
+//! ASIDs: TLB entries are not tagged; a write that changes a TTBR (and so the ASID) flushes the
+//! regime's TLB sets, so TCR.A1/AS need no decoding and global entries are simply re-walked.
 //! With stage 1 off, data accesses are Device-nGnRnE and instruction fetches Normal
 //! (AArch64.S1DisabledOutput), unless HCR_EL2.DC makes them Normal write-back.
 //!
 //! Fault priorities (R_XCHFJ): SCTLR.A alignment (checked by the caller), then the walk's
 //! translation / address size / access flag faults, then an unaligned access to Device memory,
 //! then permission. Not modelled: stage 2 (HCR_EL2.VM), the contiguous hint (a TLB hint only),
-//! PAN, `TODO(FEAT_S2)`.
+//! PAN, DC ZVA's alignment fault on Device memory, `TODO(FEAT_S2)`.
 
 use super::exception::Trap;
 use super::mem::{Access, Bus, PAGE_MASK, PAGE_SIZE, PA_BITS};
