@@ -1,16 +1,28 @@
 //! Guest memory access: the bus interface to the machine, the software TLB and the load/store
-//! helpers every memory instruction uses.
+//! helpers every memory instruction uses (DDI 0487 D8.13 for the TLB maintenance model, B2.5 and
+//! D8.5 for alignment and the Device memory type).
 //!
-//! A hit in the TLB costs a compare and a host load/store. A miss translates the address (with the
-//! MMU off, VA = PA within the 44-bit physical range; `TODO(FEAT_MMU)`: stage-1 walks), asks the bus
-//! for the RAM page behind the physical address and refills; anything that is not RAM goes to the
-//! bus as MMIO. Pages that hold decoded code never get a write entry, so that every store to them
-//! reaches [`CodePages`](super::block::CodePages) and invalidates the stale blocks.
+//! The TLB keeps one set per translation regime and privilege ([`super::mmu::IDX_EL0`],
+//! [`IDX_EL1`](super::mmu::IDX_EL1), [`IDX_EL2`](super::mmu::IDX_EL2)); the set of the current one
+//! is live and the others are parked, so an exception level change swaps two boxes and flushes
+//! nothing. Each set holds one direct-mapped table per access kind, filled only with pages that
+//! the regime permits for that kind of access.
+//!
+//! A data access hits when the tag equals the address with its low bits below the access size
+//! kept (`va & !(PAGE_MASK ^ (N - 1))`): aligned accesses compare equal to the page, unaligned
+//! ones never do and take the slow path, which performs them directly when the entry says Normal
+//! memory, and otherwise checks SCTLR.A and the memory type (alignment faults) before
+//! translating. A hit is one compare and a host load/store. A miss translates the address
+//! ([`super::mmu`]), asks the bus for the RAM page behind the physical address and refills;
+//! anything that is not RAM goes to the bus as MMIO. Pages that hold decoded code never get a
+//! write entry, so that every store to them reaches [`CodePages`](super::block::CodePages) and
+//! invalidates the stale blocks.
 
 use std::ptr::NonNull;
 
 use super::block::Env;
 use super::exception::Trap;
+use super::mmu::{fsc, IDX_EL0, IDX_EL1, IDX_EL2};
 use super::state::Cpu;
 
 /// Size of a guest page as the TLB and the block cache see it.
@@ -20,7 +32,13 @@ pub const PAGE_MASK: u64 = PAGE_SIZE - 1;
 /// Physical address bits implemented (ID_AA64MMFR0_EL1.PARange = 44 bits, as Cortex-A57).
 pub const PA_BITS: u32 = 44;
 const TLB_ENTRIES: usize = 256;
-const INVALID_PAGE: u64 = 1;
+/// Tag of an empty entry: bits 11:3 set, so it never equals an access key (see [`Cpu::load`]).
+const INVALID_PAGE: u64 = u64::MAX;
+/// Low bit of [`TlbEntry::pa`] in a data entry: the page is Device memory, so an unaligned access
+/// takes an alignment fault (aligned accesses hit the entry as usual).
+const STRICT: u64 = 1;
+/// VA bits a TLBI by address compares (55:12; the top byte is a tag under TBI).
+const TLBI_VA_MASK: u64 = 0x00ff_ffff_ffff_f000;
 
 /// The machine as the core sees it.
 ///
@@ -54,11 +72,12 @@ pub struct BusFault(pub u64);
 
 #[derive(Clone, Copy)]
 struct TlbEntry {
-    /// Virtual page, or `INVALID_PAGE`.
+    /// Virtual page (with its top byte), or `INVALID_PAGE`.
     page: u64,
     /// Host address of the page.
     host: usize,
-    /// Physical page (instruction fetch keys blocks by physical address).
+    /// Physical page (instruction fetch keys blocks by physical address); in data entries the
+    /// low bit is [`STRICT`].
     pa: u64,
 }
 
@@ -68,40 +87,158 @@ const EMPTY: TlbEntry = TlbEntry {
     host: 0,
 };
 
-/// One direct-mapped table per access kind.
+type Table = Box<[TlbEntry; TLB_ENTRIES]>;
+
+/// The tables of one translation regime and privilege.
+struct TlbSet {
+    read: Table,
+    write: Table,
+    exec: Table,
+    /// OR of (size - 1) of every mapping larger than a page that an entry came from since the
+    /// last flush: a TLBI by address then drops every entry within such a region around it.
+    big: u64,
+}
+
+impl TlbSet {
+    fn new() -> Self {
+        TlbSet {
+            read: Box::new([EMPTY; TLB_ENTRIES]),
+            write: Box::new([EMPTY; TLB_ENTRIES]),
+            exec: Box::new([EMPTY; TLB_ENTRIES]),
+            big: 0,
+        }
+    }
+
+    fn flush(&mut self) {
+        self.read.fill(EMPTY);
+        self.write.fill(EMPTY);
+        self.exec.fill(EMPTY);
+        self.big = 0;
+    }
+
+    /// Drop the entries that translate `va` (bits 55:12 compared, every ASID).
+    fn flush_va(&mut self, va: u64) {
+        let va = va & TLBI_VA_MASK;
+        if self.big == 0 {
+            let i = slot(va);
+            for t in [&mut self.read, &mut self.write, &mut self.exec] {
+                if t[i].page & TLBI_VA_MASK == va {
+                    t[i] = EMPTY;
+                }
+            }
+        } else {
+            let mask = TLBI_VA_MASK & !self.big;
+            for t in [&mut self.read, &mut self.write, &mut self.exec] {
+                for e in t.iter_mut() {
+                    if (e.page ^ va) & mask == 0 {
+                        *e = EMPTY;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Remember the size of the mapping an entry came from.
+    #[inline]
+    fn note_span(&mut self, span: u8) {
+        if span as u32 > PAGE_SIZE.trailing_zeros() {
+            self.big |= (1u64 << span) - 1;
+        }
+    }
+}
+
+/// Translation regimes as a set of TLB indexes: the EL1&0 regime (EL0 and EL1 sets).
+pub const REGIME_EL10: u8 = 1 << IDX_EL0 | 1 << IDX_EL1;
+/// The EL2 regime.
+pub const REGIME_EL2: u8 = 1 << IDX_EL2;
+
+/// The software TLB: one [`TlbSet`] per translation regime and privilege, the current one live.
 pub struct Tlb {
-    read: Box<[TlbEntry; TLB_ENTRIES]>,
-    write: Box<[TlbEntry; TLB_ENTRIES]>,
-    exec: Box<[TlbEntry; TLB_ENTRIES]>,
+    live: TlbSet,
+    idx: usize,
+    /// The sets not in use; `parked[idx]` is a spare.
+    parked: [TlbSet; 3],
 }
 
 impl Default for Tlb {
     fn default() -> Self {
         Tlb {
-            read: Box::new([EMPTY; TLB_ENTRIES]),
-            write: Box::new([EMPTY; TLB_ENTRIES]),
-            exec: Box::new([EMPTY; TLB_ENTRIES]),
+            live: TlbSet::new(),
+            idx: IDX_EL1,
+            parked: [TlbSet::new(), TlbSet::new(), TlbSet::new()],
         }
     }
 }
 
 impl Tlb {
-    /// Forget every translation (TLBI ALL, SCTLR/TTBR/TCR changes).
+    /// The regime and privilege whose set is live ([`IDX_EL0`], [`IDX_EL1`], [`IDX_EL2`]): the
+    /// translation every access uses.
+    #[inline]
+    pub fn idx(&self) -> usize {
+        self.idx
+    }
+
+    /// Make the set of `idx` live (an exception level change, or an unprivileged access at
+    /// EL1): two swaps, nothing flushed.
+    #[inline]
+    pub fn switch(&mut self, idx: usize) {
+        if idx != self.idx {
+            std::mem::swap(&mut self.live, &mut self.parked[self.idx]);
+            std::mem::swap(&mut self.live, &mut self.parked[idx]);
+            self.idx = idx;
+        }
+    }
+
+    fn set(&mut self, idx: usize) -> &mut TlbSet {
+        if idx == self.idx {
+            &mut self.live
+        } else {
+            &mut self.parked[idx]
+        }
+    }
+
+    /// Forget every translation of every regime.
     pub fn flush(&mut self) {
-        self.read.fill(EMPTY);
-        self.write.fill(EMPTY);
-        self.exec.fill(EMPTY);
+        self.flush_regimes(REGIME_EL10 | REGIME_EL2);
+    }
+
+    /// Forget every translation of the regimes in `mask` (TLBI VMALLE1, ALLE2, a change of
+    /// SCTLR/TCR/TTBR/MAIR).
+    pub fn flush_regimes(&mut self, mask: u8) {
+        for idx in 0..3 {
+            if mask & (1 << idx) != 0 {
+                self.set(idx).flush();
+            }
+        }
+    }
+
+    /// Forget the translations of `va` in the regimes in `mask`, for every ASID (TLBI VAE1…).
+    pub fn flush_va(&mut self, mask: u8, va: u64) {
+        for idx in 0..3 {
+            if mask & (1 << idx) != 0 {
+                self.set(idx).flush_va(va);
+            }
+        }
     }
 
     /// Forget the write entries only (a page became code).
     pub fn flush_writes(&mut self) {
-        self.write.fill(EMPTY);
+        self.live.write.fill(EMPTY);
+        for s in self.parked.iter_mut() {
+            s.write.fill(EMPTY);
+        }
     }
 }
 
 #[inline(always)]
 fn slot(va: u64) -> usize {
     (va >> 12) as usize & (TLB_ENTRIES - 1)
+}
+
+/// The tag an `N`-byte access at `va` hits: the page when aligned, never a page otherwise.
+#[inline(always)]
+const fn key(va: u64, n: usize) -> u64 {
+    va & !(PAGE_MASK ^ (n as u64 - 1))
 }
 
 /// What an access is for, as translation and fault reporting need it.
@@ -115,30 +252,36 @@ pub enum Access {
     Exec,
 }
 
-impl Cpu {
-    /// Translate a virtual address for `access` at the current EL.
-    pub fn translate(&mut self, va: u64, access: Access) -> Result<u64, Trap> {
-        // TODO(FEAT_MMU): stage-1 translation when SCTLR_ELx.M is set.
-        if va >> PA_BITS != 0 {
-            // Address size fault, level 0.
-            return Err(Trap::abort(access, va, 0x00));
-        }
-        Ok(va)
-    }
+/// Read `size` (<= 8) bytes little-endian at `host + off`.
+///
+/// # Safety
+/// `host` is a RAM page of PAGE_SIZE bytes (Bus contract) and `off + size <= PAGE_SIZE`.
+#[inline(always)]
+unsafe fn host_read(host: usize, off: usize, size: usize) -> u64 {
+    let mut b = [0u8; 8];
+    std::ptr::copy_nonoverlapping((host + off) as *const u8, b.as_mut_ptr(), size);
+    u64::from_le_bytes(b)
+}
 
+/// Write the low `size` (<= 8) bytes of `value` little-endian at `host + off`.
+///
+/// # Safety
+/// As [`host_read`], for a page handed out writable.
+#[inline(always)]
+unsafe fn host_write(host: usize, off: usize, size: usize, value: u64) {
+    let b = value.to_le_bytes();
+    std::ptr::copy_nonoverlapping(b.as_ptr(), (host + off) as *mut u8, size);
+}
+
+impl Cpu {
     /// Load `N` bytes (1, 2, 4, 8) little-endian from `va`, zero-extended.
     #[inline(always)]
     pub fn load<const N: usize>(&mut self, env: &mut Env, va: u64) -> Result<u64, Trap> {
-        let e = self.tlb.read[slot(va)];
-        let off = (va & PAGE_MASK) as usize;
-        if e.page == va & !PAGE_MASK && off + N <= PAGE_SIZE as usize {
-            let mut b = [0u8; 8];
-            // SAFETY: the entry came from `Bus::ram_page`, valid for PAGE_SIZE bytes, and
-            // off + N <= PAGE_SIZE.
-            unsafe {
-                std::ptr::copy_nonoverlapping((e.host + off) as *const u8, b.as_mut_ptr(), N)
-            };
-            Ok(u64::from_le_bytes(b))
+        let e = self.tlb.live.read[slot(va)];
+        if e.page == key(va, N) {
+            // SAFETY: the entry came from `Bus::ram_page`, valid for PAGE_SIZE bytes, and an
+            // aligned N-byte access lies within its page.
+            Ok(unsafe { host_read(e.host, (va & PAGE_MASK) as usize, N) })
         } else {
             self.load_slow(env, va, N)
         }
@@ -152,12 +295,10 @@ impl Cpu {
         va: u64,
         value: u64,
     ) -> Result<(), Trap> {
-        let e = self.tlb.write[slot(va)];
-        let off = (va & PAGE_MASK) as usize;
-        if e.page == va & !PAGE_MASK && off + N <= PAGE_SIZE as usize {
-            let b = value.to_le_bytes();
+        let e = self.tlb.live.write[slot(va)];
+        if e.page == key(va, N) {
             // SAFETY: as in `load`; write entries come from `ram_page(_, true)`.
-            unsafe { std::ptr::copy_nonoverlapping(b.as_ptr(), (e.host + off) as *mut u8, N) };
+            unsafe { host_write(e.host, (va & PAGE_MASK) as usize, N, value) };
             Ok(())
         } else {
             self.store_slow(env, va, N, value)
@@ -197,86 +338,119 @@ impl Cpu {
     pub fn check_aligned(&self, va: u64, size: u64, write: bool) -> Result<(), Trap> {
         if va & (size - 1) != 0 {
             let access = if write { Access::Write } else { Access::Read };
-            Err(Trap::abort(access, va, 0x21))
+            Err(Trap::abort(access, va, fsc::ALIGNMENT))
         } else {
             Ok(())
         }
     }
 
-    #[cold]
-    fn load_slow(&mut self, env: &mut Env, va: u64, size: usize) -> Result<u64, Trap> {
-        if (va & PAGE_MASK) as usize + size > PAGE_SIZE as usize {
-            // Crosses a page: byte by byte, each with its own translation.
-            let mut v = 0u64;
-            for i in 0..size {
-                v |= self.load::<1>(env, va.wrapping_add(i as u64))? << (8 * i);
-            }
-            return Ok(v);
+    /// The checks of an unaligned access of `size` bytes at `va` that come before using the
+    /// TLB: SCTLR.A (highest priority), and for an access crossing a page both translations
+    /// (faults, Device memory). Returns whether the access crosses a page.
+    fn unaligned_checks(
+        &mut self,
+        env: &mut Env,
+        va: u64,
+        size: usize,
+        access: Access,
+    ) -> Result<bool, Trap> {
+        let idx = self.tlb.idx;
+        if self.strict_alignment(idx) {
+            return Err(Trap::abort(access, va, fsc::ALIGNMENT));
         }
-        let pa = self.translate(va, Access::Read)?;
-        if let Some(host) = env.bus.ram_page(pa & !PAGE_MASK, false) {
-            let e = TlbEntry {
-                page: va & !PAGE_MASK,
-                host: host.as_ptr() as usize,
-                pa: pa & !PAGE_MASK,
-            };
-            self.tlb.read[slot(va)] = e;
-            return self.load_from(e, va, size);
+        if (va & PAGE_MASK) as usize + size <= PAGE_SIZE as usize {
+            return Ok(false);
         }
-        env.bus
-            .mmio_read(pa, size as u8)
-            .map_err(|_| Trap::abort(Access::Read, va, 0x10))
+        self.translate(env.bus, va, access, idx, true)?;
+        let next = (va | PAGE_MASK).wrapping_add(1);
+        self.translate(env.bus, next, access, idx, true)?;
+        Ok(true)
     }
 
-    fn load_from(&self, e: TlbEntry, va: u64, size: usize) -> Result<u64, Trap> {
-        let mut b = [0u8; 8];
+    #[cold]
+    fn load_slow(&mut self, env: &mut Env, va: u64, size: usize) -> Result<u64, Trap> {
         let off = (va & PAGE_MASK) as usize;
-        // SAFETY: the page is valid for PAGE_SIZE bytes and off + size <= PAGE_SIZE (checked by
-        // the caller).
-        unsafe { std::ptr::copy_nonoverlapping((e.host + off) as *const u8, b.as_mut_ptr(), size) };
-        Ok(u64::from_le_bytes(b))
+        let unaligned = va & (size as u64 - 1) != 0;
+        if unaligned {
+            if self.unaligned_checks(env, va, size, Access::Read)? {
+                let mut v = 0u64;
+                for i in 0..size {
+                    v |= self.load::<1>(env, va.wrapping_add(i as u64))? << (8 * i);
+                }
+                return Ok(v);
+            }
+            let e = self.tlb.live.read[slot(va)];
+            if e.page == va & !PAGE_MASK && e.pa & STRICT == 0 {
+                // SAFETY: a RAM page entry and off + size <= PAGE_SIZE (no page crossing).
+                return Ok(unsafe { host_read(e.host, off, size) });
+            }
+        }
+        let idx = self.tlb.idx;
+        let w = self.translate(env.bus, va, Access::Read, idx, unaligned)?;
+        let page = w.pa & !PAGE_MASK;
+        if let Some(host) = env.bus.ram_page(page, false) {
+            let host = host.as_ptr() as usize;
+            self.tlb.live.read[slot(va)] = TlbEntry {
+                page: va & !PAGE_MASK,
+                host,
+                pa: page | (w.device() as u64 * STRICT),
+            };
+            self.tlb.live.note_span(w.span);
+            // SAFETY: `host` is a RAM page and off + size <= PAGE_SIZE.
+            return Ok(unsafe { host_read(host, off, size) });
+        }
+        env.bus
+            .mmio_read(w.pa, size as u8)
+            .map_err(|_| Trap::abort(Access::Read, va, fsc::EXTERNAL))
     }
 
     #[cold]
     fn store_slow(&mut self, env: &mut Env, va: u64, size: usize, value: u64) -> Result<(), Trap> {
-        if (va & PAGE_MASK) as usize + size > PAGE_SIZE as usize {
-            // Check every byte's translation first so that a fault leaves memory unchanged.
-            for i in 0..size {
-                self.translate(va.wrapping_add(i as u64), Access::Write)?;
+        let off = (va & PAGE_MASK) as usize;
+        let unaligned = va & (size as u64 - 1) != 0;
+        if unaligned {
+            if self.unaligned_checks(env, va, size, Access::Write)? {
+                // Both pages are writable: the bytes cannot fault halfway.
+                for i in 0..size {
+                    self.store::<1>(env, va.wrapping_add(i as u64), value >> (8 * i))?;
+                }
+                return Ok(());
             }
-            for i in 0..size {
-                self.store::<1>(env, va.wrapping_add(i as u64), value >> (8 * i))?;
+            let e = self.tlb.live.write[slot(va)];
+            if e.page == va & !PAGE_MASK && e.pa & STRICT == 0 {
+                // SAFETY: a writable RAM page entry, off + size <= PAGE_SIZE.
+                unsafe { host_write(e.host, off, size, value) };
+                return Ok(());
             }
-            return Ok(());
         }
-        let pa = self.translate(va, Access::Write)?;
-        let page = pa & !PAGE_MASK;
+        let idx = self.tlb.idx;
+        let w = self.translate(env.bus, va, Access::Write, idx, unaligned)?;
+        let page = w.pa & !PAGE_MASK;
         if env.code.contains(page) {
             env.code.invalidate(page);
             self.code_written = true;
         }
         if let Some(host) = env.bus.ram_page(page, true) {
-            let e = TlbEntry {
+            let host = host.as_ptr() as usize;
+            self.tlb.live.write[slot(va)] = TlbEntry {
                 page: va & !PAGE_MASK,
-                host: host.as_ptr() as usize,
-                pa: page,
+                host,
+                pa: page | (w.device() as u64 * STRICT),
             };
-            self.tlb.write[slot(va)] = e;
-            let b = value.to_le_bytes();
-            let off = (va & PAGE_MASK) as usize;
-            // SAFETY: as in `load_from`, for a page handed out writable.
-            unsafe { std::ptr::copy_nonoverlapping(b.as_ptr(), (e.host + off) as *mut u8, size) };
+            self.tlb.live.note_span(w.span);
+            // SAFETY: a page handed out writable, off + size <= PAGE_SIZE.
+            unsafe { host_write(host, off, size, value) };
             return Ok(());
         }
         env.bus
-            .mmio_write(pa, size as u8, value)
-            .map_err(|_| Trap::abort(Access::Write, va, 0x10))
+            .mmio_write(w.pa, size as u8, value)
+            .map_err(|_| Trap::abort(Access::Write, va, fsc::EXTERNAL))
     }
 
     /// Physical address of the instruction at `va` and a host pointer to its RAM page.
     #[inline]
     pub fn fetch_page(&mut self, bus: &mut dyn Bus, va: u64) -> Result<(u64, NonNull<u8>), Trap> {
-        let e = self.tlb.exec[slot(va)];
+        let e = self.tlb.live.exec[slot(va)];
         if e.page == va & !PAGE_MASK {
             if let Some(host) = NonNull::new(e.host as *mut u8) {
                 return Ok((e.pa | (va & PAGE_MASK), host));
@@ -287,17 +461,20 @@ impl Cpu {
 
     #[cold]
     fn fetch_page_slow(&mut self, bus: &mut dyn Bus, va: u64) -> Result<(u64, NonNull<u8>), Trap> {
-        let pa = self.translate(va, Access::Exec)?;
-        match bus.ram_page(pa & !PAGE_MASK, false) {
+        let idx = self.tlb.idx;
+        let w = self.translate(bus, va, Access::Exec, idx, false)?;
+        let page = w.pa & !PAGE_MASK;
+        match bus.ram_page(page, false) {
             Some(host) => {
-                self.tlb.exec[slot(va)] = TlbEntry {
+                self.tlb.live.exec[slot(va)] = TlbEntry {
                     page: va & !PAGE_MASK,
                     host: host.as_ptr() as usize,
-                    pa: pa & !PAGE_MASK,
+                    pa: page,
                 };
-                Ok((pa, host))
+                self.tlb.live.note_span(w.span);
+                Ok((w.pa, host))
             }
-            None => Err(Trap::abort(Access::Exec, va, 0x10)),
+            None => Err(Trap::abort(Access::Exec, va, fsc::EXTERNAL)),
         }
     }
 }

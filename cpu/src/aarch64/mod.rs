@@ -10,6 +10,7 @@ pub mod exception;
 pub mod exec;
 pub mod flat;
 pub mod mem;
+pub mod mmu;
 pub mod state;
 pub mod sysreg;
 pub mod timer;

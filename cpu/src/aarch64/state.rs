@@ -127,7 +127,8 @@ pub struct Cpu {
     pub nzcv: u32,
     /// Instructions retired since reset.
     pub insns: u64,
-    /// Current exception level (0..=2).
+    /// Current exception level (0..=2). Change it with [`Cpu::set_el_sp`], which also selects
+    /// the TLB set of the new EL.
     pub el: u8,
     /// PSTATE.SP: use SP_ELx (true) or SP_EL0 (false) at EL1/EL2.
     pub sp_sel: bool,
@@ -196,6 +197,7 @@ impl Cpu {
             sent_event: false,
         };
         cpu.sys.reset();
+        cpu.tlb.switch(cpu.el as usize);
         cpu
     }
 
@@ -216,6 +218,8 @@ impl Cpu {
         self.el = el;
         self.sp_sel = sp_sel;
         self.x[REG_SP as usize] = self.sp_el[self.sp_index()];
+        // Each EL translates in its own regime/privilege: make its TLB set live.
+        self.tlb.switch(el as usize);
     }
 
     /// Read a stack pointer by EL, whether it is live or banked.

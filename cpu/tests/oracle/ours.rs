@@ -1,5 +1,6 @@
 //! Our side of the comparison: the same image loaded into a [`FlatBus`], each case's
-//! instruction(s) stepped one at a time by the interpreter at EL0 from the case's input state.
+//! instruction(s) stepped one at a time by the interpreter at EL0 from the case's input state,
+//! with stage 1 translation on (an identity map of Normal memory, as user space has).
 //!
 //! Only the instructions under test run here (the harness code around them is QEMU's business),
 //! so a case depends on nothing but the interpreter's handling of its own words. The scratch
@@ -13,6 +14,43 @@ use bootemu_cpu::aarch64::{BlockCache, Cpu, Exit, REG_SP, REG_ZR_READ};
 
 use super::image::{Image, Landing, Layout, Plan, BASE, SCRATCH, SCRATCH_LEN};
 use super::{Case, State};
+
+/// Stage 1 on, as Linux runs user space, so that memory is Normal (with stage 1 off every data
+/// access would be Device-nGnRnE, where unaligned accesses fault): an identity map of the first
+/// 512 GB, read-write-execute at EL0 (4K granule, T0SZ = 25, MAIR index 0 = Normal write-back),
+/// except the three table pages at `tables`, which EL0 cannot access. Level 1 maps 1 GB blocks,
+/// level 2 the GB of the image in 2 MB blocks, level 3 the 2 MB of the tables in pages.
+fn user_memory(cpu: &mut Cpu, bus: &mut FlatBus, tables: u64) {
+    /// Descriptor bits: AF, inner shareable, AttrIndx 0; AP = 01 (EL0 and EL1 read-write).
+    const EL0_RW: u64 = 1 << 10 | 3 << 8 | 1 << 6;
+    const NO_EL0: u64 = 1 << 10 | 3 << 8;
+    let (l1, l2, l3) = (tables, tables + 0x1000, tables + 0x2000);
+    let put = |bus: &mut FlatBus, at: u64, d: u64| bus.load(at, &d.to_le_bytes());
+    for i in 0..512u64 {
+        put(bus, l1 + 8 * i, (i << 30) | EL0_RW | 0b01);
+        put(
+            bus,
+            l2 + 8 * i,
+            ((BASE >> 30) << 30) | (i << 21) | EL0_RW | 0b01,
+        );
+        let pa = (tables & !0x1f_ffff) | (i << 12);
+        let ap = if (tables..tables + 0x3000).contains(&pa) {
+            NO_EL0
+        } else {
+            EL0_RW
+        };
+        put(bus, l3 + 8 * i, pa | ap | 0b11);
+    }
+    put(bus, l1 + 8 * (BASE >> 30), l2 | 0b11);
+    put(bus, l2 + 8 * ((tables >> 21) & 511), l3 | 0b11);
+    assert_eq!(tables >> 30, BASE >> 30, "image and tables within one GB");
+    cpu.sys.set(Reg::MairEl1, 0xff);
+    cpu.sys.set(Reg::TcrEl1, 25 | 1 << 23 | 4 << 32);
+    cpu.sys.set(Reg::Ttbr0El1, l1);
+    let sctlr = cpu.sys.get(Reg::SctlrEl1);
+    cpu.sys.set(Reg::SctlrEl1, sctlr | 1);
+    cpu.tlb.flush();
+}
 
 /// One case's outcome under the interpreter.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,10 +91,12 @@ impl Ours {
     /// Load `img`.
     pub fn new(img: &Image) -> Ours {
         let vbar = (BASE + img.memsz + 0xfff) & !0xfff;
-        let mut bus = FlatBus::new(BASE, (vbar + 0x1000 - BASE) as usize);
+        let tables = vbar + 0x1000;
+        let mut bus = FlatBus::new(BASE, (tables + 0x3000 - BASE) as usize);
         bus.load(BASE, &img.elf);
         let mut cpu = Cpu::new(1);
         cpu.sys.set(Reg::VbarEl1, vbar);
+        user_memory(&mut cpu, &mut bus, tables);
         // EL0 may use what Linux (and QEMU user mode) lets it: CTR_EL0 (UCT), DC ZVA (DZE), cache
         // maintenance by VA (UCI), WFI/WFE without trapping (nTWI, nTWE).
         let sctlr = cpu.sys.get(Reg::SctlrEl1);

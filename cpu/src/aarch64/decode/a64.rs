@@ -443,8 +443,86 @@ pub static TABLE: &[Pattern] = &[
         ldst::ldp::<8, { ldst::ZX }>
     ),
     // Load/store register, imm9 forms (bits 11:10): unscaled (LDUR*/STUR*), post-index,
-    // unprivileged (LDTR*/STTR*, TODO(FEAT_MMU): EL0 permissions at EL1), pre-index.
+    // unprivileged (LDTR*/STTR*: EL0 permissions at EL1, listed first), pre-index.
     // size:opc = 10:11 and 11:11 are unallocated. TODO(FEAT_FP): V = 1 forms.
+    pat!(
+        STTRB,
+        "00 111 0 00 00 0 imm9:9 10 rn:5 rt:5",
+        ldst_i9,
+        ldst::stt::<1>
+    ),
+    pat!(
+        LDTRB,
+        "00 111 0 00 01 0 imm9:9 10 rn:5 rt:5",
+        ldst_i9,
+        ldst::ldt::<1, { ldst::ZX }>
+    ),
+    pat!(
+        LDTRSBx,
+        "00 111 0 00 10 0 imm9:9 10 rn:5 rt:5",
+        ldst_i9,
+        ldst::ldt::<1, { ldst::SX64 }>
+    ),
+    pat!(
+        LDTRSBw,
+        "00 111 0 00 11 0 imm9:9 10 rn:5 rt:5",
+        ldst_i9,
+        ldst::ldt::<1, { ldst::SX32 }>
+    ),
+    pat!(
+        STTRH,
+        "01 111 0 00 00 0 imm9:9 10 rn:5 rt:5",
+        ldst_i9,
+        ldst::stt::<2>
+    ),
+    pat!(
+        LDTRH,
+        "01 111 0 00 01 0 imm9:9 10 rn:5 rt:5",
+        ldst_i9,
+        ldst::ldt::<2, { ldst::ZX }>
+    ),
+    pat!(
+        LDTRSHx,
+        "01 111 0 00 10 0 imm9:9 10 rn:5 rt:5",
+        ldst_i9,
+        ldst::ldt::<2, { ldst::SX64 }>
+    ),
+    pat!(
+        LDTRSHw,
+        "01 111 0 00 11 0 imm9:9 10 rn:5 rt:5",
+        ldst_i9,
+        ldst::ldt::<2, { ldst::SX32 }>
+    ),
+    pat!(
+        STTRw,
+        "10 111 0 00 00 0 imm9:9 10 rn:5 rt:5",
+        ldst_i9,
+        ldst::stt::<4>
+    ),
+    pat!(
+        LDTRw,
+        "10 111 0 00 01 0 imm9:9 10 rn:5 rt:5",
+        ldst_i9,
+        ldst::ldt::<4, { ldst::ZX }>
+    ),
+    pat!(
+        LDTRSW,
+        "10 111 0 00 10 0 imm9:9 10 rn:5 rt:5",
+        ldst_i9,
+        ldst::ldt::<4, { ldst::SX64 }>
+    ),
+    pat!(
+        STTRx,
+        "11 111 0 00 00 0 imm9:9 10 rn:5 rt:5",
+        ldst_i9,
+        ldst::stt::<8>
+    ),
+    pat!(
+        LDTRx,
+        "11 111 0 00 01 0 imm9:9 10 rn:5 rt:5",
+        ldst_i9,
+        ldst::ldt::<8, { ldst::ZX }>
+    ),
     pat!(
         STRB_i9,
         "00 111 0 00 00 0 imm9:9 idx:2 rn:5 rt:5",

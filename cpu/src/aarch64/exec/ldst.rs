@@ -23,11 +23,11 @@
 //!
 //! Barrier semantics of acquire/release are no-ops in this single-threaded interpreter.
 //! `TODO(FEAT_FP)`: the SIMD&FP register forms (V = 1) are UNDEFINED for now.
-//! `TODO(FEAT_MMU)`: the unprivileged forms access with EL0 permissions once stage 1 exists;
-//! with the MMU off they are ordinary accesses.
+//! The unprivileged forms (LDTR*/STTR*) access memory with EL0 permissions at EL1.
 
 use crate::aarch64::block::Env;
 use crate::aarch64::exception::Trap;
+use crate::aarch64::mmu::IDX_EL0;
 use crate::aarch64::state::{Cpu, Flow, Ops};
 use crate::aarch64::sysreg::Reg;
 
@@ -82,7 +82,7 @@ fn imm_addr(b: u64, o: &Ops) -> u64 {
     b.wrapping_add(o.imm & (o.op as u64).wrapping_neg())
 }
 
-/// LDR/LDRB/LDRH/LDRSB/LDRSH/LDRSW (immediate, all forms), LDUR*, LDTR*: load `N` bytes with
+/// LDR/LDRB/LDRH/LDRSB/LDRSH/LDRSW (immediate, all forms), LDUR* (and LDTR* through [`ldt`]): load `N` bytes with
 /// extension `E`, then write back.
 pub fn ld<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
     let b = match base(cpu, o) {
@@ -99,7 +99,7 @@ pub fn ld<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) ->
     }
 }
 
-/// STR/STRB/STRH (immediate, all forms), STUR*, STTR*: store the low `N` bytes of Rt, then write
+/// STR/STRB/STRH (immediate, all forms), STUR* (and STTR* through [`stt`]): store the low `N` bytes of Rt, then write
 /// back.
 pub fn st<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
     let b = match base(cpu, o) {
@@ -114,6 +114,32 @@ pub fn st<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
         }
         Err(t) => cpu.raise(t),
     }
+}
+
+/// Run `access` with EL0 permissions when at EL1 (the unprivileged loads and stores, DDI 0487
+/// C6.2 LDTR: "as if executed at EL0"): the EL0 TLB set and translation are used for its
+/// duration. At EL0 and at EL2 (no VHE) the access is an ordinary one.
+#[inline(always)]
+fn as_el0(cpu: &mut Cpu, access: impl FnOnce(&mut Cpu) -> Flow) -> Flow {
+    if cpu.el != 1 {
+        return access(cpu);
+    }
+    cpu.tlb.switch(IDX_EL0);
+    let flow = access(cpu);
+    // An abort has entered EL1 (which selects its set); otherwise go back to EL1's.
+    let el = cpu.el as usize;
+    cpu.tlb.switch(el);
+    flow
+}
+
+/// LDTR/LDTRB/LDTRH/LDTRSB/LDTRSH/LDTRSW: [`ld`] with EL0 permissions at EL1.
+pub fn ldt<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
+    as_el0(cpu, |cpu| ld::<N, E>(cpu, env, o))
+}
+
+/// STTR/STTRB/STTRH: [`st`] with EL0 permissions at EL1.
+pub fn stt<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
+    as_el0(cpu, |cpu| st::<N>(cpu, env, o))
 }
 
 /// Address of a register-offset form: `base + extend(Rm, option) << shift`.
@@ -162,17 +188,14 @@ pub fn prfm(_: &mut Cpu, _: &mut Env, _: &Ops) -> Flow {
 /// Load two consecutive `N`-byte elements at `a` (one access for W pairs).
 #[inline(always)]
 fn load_pair<const N: usize>(cpu: &mut Cpu, env: &mut Env, a: u64) -> Result<(u64, u64), Trap> {
-    if N == 4 {
-        let v = cpu.load::<8>(env, a)?;
-        Ok((v & 0xffff_ffff, v >> 32))
-    } else {
-        let lo = cpu.load::<N>(env, a)?;
-        let hi = cpu.load::<N>(env, a.wrapping_add(N as u64))?;
-        Ok((lo, hi))
-    }
+    // Each element is its own single-copy-atomic access with its own alignment (a W pair
+    // 4-byte aligned is fine on Device memory), so no merging into one 8-byte access.
+    let lo = cpu.load::<N>(env, a)?;
+    let hi = cpu.load::<N>(env, a.wrapping_add(N as u64))?;
+    Ok((lo, hi))
 }
 
-/// Store two consecutive `N`-byte elements at `a` (one access for W pairs).
+/// Store two consecutive `N`-byte elements at `a`.
 #[inline(always)]
 fn store_pair<const N: usize>(
     cpu: &mut Cpu,
@@ -181,12 +204,10 @@ fn store_pair<const N: usize>(
     lo: u64,
     hi: u64,
 ) -> Result<(), Trap> {
-    if N == 4 {
-        cpu.store::<8>(env, a, (lo & 0xffff_ffff) | (hi << 32))
-    } else {
-        cpu.store::<N>(env, a, lo)?;
-        cpu.store::<N>(env, a.wrapping_add(N as u64), hi)
-    }
+    // As in `load_pair`: one access per element. If the second faults, the first may have been
+    // written: the Arm ARM leaves the stored locations UNKNOWN in that case.
+    cpu.store::<N>(env, a, lo)?;
+    cpu.store::<N>(env, a.wrapping_add(N as u64), hi)
 }
 
 /// LDP/LDNP (W/X), LDPSW, all forms: Rt and Rt2 (`ra`) from two consecutive elements; neither
@@ -352,6 +373,7 @@ mod tests {
     //! Instruction words come from `aarch64-linux-gnu-as` (the disassembly is in the comments);
     //! expected values follow the Arm ARM pseudocode of each instruction.
     use crate::aarch64::flat::FlatBus;
+    use crate::aarch64::mmu::tests::{identity_map, AF};
     use crate::aarch64::state::REG_SP;
     use crate::aarch64::sysreg::Reg;
     use crate::aarch64::{BlockCache, Cpu, Exit};
@@ -361,10 +383,12 @@ mod tests {
     const DATA: u64 = RAM + 0x8000;
     /// VBAR_EL1/EL2 in the tests; the current-EL SPx synchronous vector holds HVC #0.
     const VBAR: u64 = RAM + 0x1000;
+    /// The identity map's three tables.
+    const TABLES: u64 = RAM + 0x3000;
     const HVC0: u32 = 0xd400_0002;
 
-    /// A vCPU at `el` and a bus with `code` at RAM, data bytes `i as u8` at DATA..DATA+256 and
-    /// an HVC #0 at the synchronous vectors.
+    /// A vCPU at `el` with stage 1 on (identity map, Normal memory) and a bus with `code` at
+    /// RAM, data bytes `i as u8` at DATA..DATA+256 and an HVC #0 at the synchronous vectors.
     fn setup(el: u8, code: &[u32]) -> (Cpu, FlatBus) {
         let mut bus = FlatBus::new(RAM, RAM_SIZE);
         bus.load_words(RAM, code);
@@ -375,6 +399,15 @@ mod tests {
         cpu.pc = RAM;
         cpu.sys.set(Reg::VbarEl1, VBAR);
         cpu.sys.set(Reg::VbarEl2, VBAR);
+        // Normal memory (with stage 1 off, data accesses would be Device-nGnRnE and unaligned
+        // ones would fault); the pages from DATA on are EL0 read-write too (LDTR/STTR at EL1).
+        identity_map(&mut cpu, &mut bus, TABLES, RAM, |pa| {
+            if pa >= DATA {
+                AF | 1 << 6
+            } else {
+                AF
+            }
+        });
         (cpu, bus)
     }
 

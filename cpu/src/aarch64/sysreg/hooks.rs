@@ -7,6 +7,7 @@
 //! MDCR_EL2): an EL1 access always goes ahead. `TODO(FEAT_EL2_TRAPS)`.
 
 use super::{Deny, Dir, Reg};
+use crate::aarch64::mem::{REGIME_EL10, REGIME_EL2};
 use crate::aarch64::state::Cpu;
 
 /// SCTLR_EL1.UMA: EL0 may access DAIF.
@@ -119,10 +120,19 @@ pub fn read_field(c: &Cpu, r: Reg) -> u64 {
     c.sys.get(r)
 }
 
-/// Write a register that translation depends on (SCTLR, TTBRn, TCR, HCR): flush the TLB.
+/// Write a register that translation depends on (SCTLR, TTBRn, TCR, MAIR, HCR, VTTBR, VTCR):
+/// when the value changes, flush the TLB sets of the regime it controls (a TTBR write that
+/// changes the ASID included: simplest, and correct).
 pub fn write_flush_tlb(c: &mut Cpu, r: Reg, v: u64) {
+    if c.sys.get(r) == v {
+        return;
+    }
     c.sys.set(r, v);
-    c.tlb.flush();
+    let regimes = match r {
+        Reg::SctlrEl2 | Reg::TcrEl2 | Reg::Ttbr0El2 | Reg::MairEl2 => REGIME_EL2,
+        _ => REGIME_EL10,
+    };
+    c.tlb.flush_regimes(regimes);
 }
 
 /// Plain write of the field.
