@@ -7,8 +7,9 @@
 //! banked per accessing CPU), SGIR (target list, all-but-self, self), CPENDSGIR/SPENDSGIR
 //! (per-source SGI pending bits), identification registers (GIC-400 values, PIDR2 ArchRev 2).
 //!
-//! CPU interface: GICC_CTLR (group enables, AckCtl, FIQEn, CBPR, EOImodeS/EOImodeNS for group
-//! 0/1), PMR, BPR, ABPR, IAR, EOIR, RPR, HPPIR, AIAR/AEOIR/AHPPIR (group 1 aliases), APR0–3
+//! CPU interface: GICC_CTLR (group enables, AckCtl, FIQEn, CBPR; EOImodeS splits priority drop
+//! and deactivation for every interrupt — without the Security Extensions every access is
+//! Secure, so EOImodeNS is stored but governs nothing, as in QEMU), PMR, BPR, ABPR, IAR, EOIR, RPR, HPPIR, AIAR/AEOIR/AHPPIR (group 1 aliases), APR0–3
 //! (group 0 active priorities) and NSAPR0–3 (group 1), IIDR, DIR. Word accesses only; other
 //! sizes or offsets are RAZ/WI.
 
@@ -82,10 +83,9 @@ pub const CTLR_ACKCTL: u32 = 1 << 2;
 pub const CTLR_FIQEN: u32 = 1 << 3;
 /// GICC_CTLR.CBPR.
 pub const CTLR_CBPR: u32 = 1 << 4;
-/// GICC_CTLR.EOImodeS (group 0 here).
+/// GICC_CTLR.EOImodeS (the bit Linux sets as `GICC_CTLR_EOImodeNS` on a GIC without the
+/// Security Extensions).
 pub const CTLR_EOIMODE_S: u32 = 1 << 9;
-/// GICC_CTLR.EOImodeNS (group 1 here).
-pub const CTLR_EOIMODE_NS: u32 = 1 << 10;
 /// Implemented GICC_CTLR bits (bypass disables 8:5 are stored, no bypass is modelled).
 const CTLR_MASK: u32 = 0x7ff;
 
@@ -235,7 +235,7 @@ pub fn cpu_write(g: &mut Gic, cpu: usize, off: u64, size: u8, value: u64) {
             let c = &mut g.cpus[cpu];
             c.ctlr = v & CTLR_MASK;
             c.grpen = [v & CTLR_ENABLE_GRP0 != 0, v & CTLR_ENABLE_GRP1 != 0];
-            c.eoimode = [v & CTLR_EOIMODE_S != 0, v & CTLR_EOIMODE_NS != 0];
+            c.eoimode = [v & CTLR_EOIMODE_S != 0; 2];
         }
         GICC_PMR => g.cpus[cpu].pmr = v as u8,
         // MIN_BPR is 0: every value is implemented.
