@@ -431,6 +431,8 @@ impl Machine {
             cpu.time_offset = t0.wrapping_sub(cpu.insns);
             cpu.insns
         };
+        // Its timers may have fired since its last slice ended.
+        self.sync_timers(i);
         loop {
             let cpu = &mut self.vcpus[i].cpu;
             let used = cpu.insns - start;
