@@ -36,6 +36,8 @@ pub fn json(o: &RunOutcome, exit_code: u8, description: &str, plan: &Plan) -> Va
         "description": description,
         "exit_code": exit_code,
         "instructions": o.insns,
+        "virtual_clock": o.clock,
+        "resets": o.resets,
         "console_bytes": o.console_bytes,
         "expect_missing": o.expect_missing,
         "load_plan": plan_json(plan),

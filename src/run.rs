@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context};
 use bootemu_boot::Plan;
-use bootemu_machine::{Machine, MachineConfig, Profile};
+use bootemu_machine::devices::pl031::DEFAULT_EPOCH;
+use bootemu_machine::{GicVersion, Machine, MachineConfig, Profile};
 
 use crate::outcome::verdict;
 use crate::size::parse_size;
@@ -24,9 +25,20 @@ pub struct RunArgs {
     /// Machine profile.
     #[arg(long, default_value = "virt")]
     machine: String,
-    /// Number of vCPUs.
-    #[arg(long, default_value_t = 1)]
+    /// Number of vCPUs (1 to 8); CPU 0 starts, the others wait for PSCI CPU_ON.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=8))]
     smp: u32,
+    /// Interrupt controller: v2 (GICv2, QEMU virt's default) or v3 (GICv3).
+    #[arg(long, value_name = "VERSION", default_value = "v2", value_parser = parse_gic)]
+    gic: GicVersion,
+    /// Start the vCPUs at EL2 (EL2 implemented, PSCI over SMC), like QEMU's
+    /// `virtualization=on`; without it they start at EL1 and PSCI is over HVC.
+    #[arg(long)]
+    el2: bool,
+    /// What the PL031 RTC reads at virtual time 0, in seconds since 1970 (the RTC then counts
+    /// virtual seconds, so runs stay reproducible).
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_EPOCH)]
+    rtc_epoch: u32,
     /// Guest RAM size (e.g. 512M, 2G; a bare number is MiB).
     #[arg(long, value_parser = parse_size, default_value = "512M")]
     memory: u64,
@@ -77,6 +89,14 @@ enum Serial {
     File(PathBuf),
 }
 
+fn parse_gic(s: &str) -> Result<GicVersion, String> {
+    match s {
+        "v2" | "2" => Ok(GicVersion::V2),
+        "v3" | "3" => Ok(GicVersion::V3),
+        _ => Err(format!("expected v2 or v3, not {s:?}")),
+    }
+}
+
 fn parse_serial(s: &str) -> Result<Serial, String> {
     match s {
         "stdio" => Ok(Serial::Stdio),
@@ -92,9 +112,6 @@ fn parse_serial(s: &str) -> Result<Serial, String> {
 fn reject_unsupported(a: &RunArgs) -> anyhow::Result<()> {
     if a.machine != "virt" {
         bail!("--machine {}: not supported yet (only `virt`)", a.machine);
-    }
-    if a.smp != 1 {
-        bail!("--smp {}: not supported yet (needs the SMP issue)", a.smp);
     }
     let later = [
         ("--firmware", a.firmware.is_some(), "the firmware issue"),
@@ -153,6 +170,10 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         console: console_sink(&a.serial)?,
         expect: a.expect.clone(),
         stdin: a.stdin,
+        smp: a.smp as usize,
+        gic: a.gic,
+        el2: a.el2,
+        rtc_epoch: a.rtc_epoch,
     })?;
     machine.load(&plan).with_context(|| name.clone())?;
     eprintln!("bootemu: {name}: {}, entry {:#x}", plan.format, plan.entry);
@@ -163,9 +184,12 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
             )),
             None => Box::new(std::io::stderr()),
         };
-        let tracer = TraceWriter::new(out)?;
+        let tracer = TraceWriter::new(out, a.smp > 1)?;
         let t = tracer.clone();
-        machine.set_trace(TRACE_BATCH, Box::new(move |records| t.write(records)));
+        machine.set_trace(
+            TRACE_BATCH,
+            Box::new(move |cpu, records| t.write(cpu, records)),
+        );
         Some(tracer)
     } else {
         None

@@ -1,5 +1,6 @@
 //! Instruction trace output: one line per executed instruction —
-//! `count EL pc: word  disassembly` — formatted from the core's raw records.
+//! `count EL pc: word  disassembly`, prefixed by `cpuN ` with more than one vCPU (the count is
+//! then that vCPU's) — formatted from the core's raw records, in the order the vCPUs ran.
 //!
 //! Disassembly comes from capstone and is cached per instruction word (per word and PC for the
 //! PC-relative encodings, whose text names their target address). Host-side formatting only:
@@ -38,6 +39,7 @@ struct Inner {
     cs: Capstone,
     cache: HashMap<(u32, u64), String>,
     error: Option<std::io::Error>,
+    show_cpu: bool,
 }
 
 impl Inner {
@@ -67,8 +69,8 @@ impl Inner {
 pub struct TraceWriter(Rc<RefCell<Inner>>);
 
 impl TraceWriter {
-    /// A writer to `out`.
-    pub fn new(out: Box<dyn Write>) -> anyhow::Result<TraceWriter> {
+    /// A writer to `out`; `show_cpu` prefixes each line with the vCPU.
+    pub fn new(out: Box<dyn Write>, show_cpu: bool) -> anyhow::Result<TraceWriter> {
         let cs = Capstone::new()
             .arm64()
             .mode(ArchMode::Arm)
@@ -80,19 +82,26 @@ impl TraceWriter {
             cs,
             cache: HashMap::new(),
             error: None,
+            show_cpu,
         }))))
     }
 
-    /// Format a batch of records; the first write error is kept for [`TraceWriter::finish`].
-    pub fn write(&self, records: &[TraceRecord]) {
+    /// Format a batch of records of vCPU `cpu`; the first write error is kept for
+    /// [`TraceWriter::finish`].
+    pub fn write(&self, cpu: usize, records: &[TraceRecord]) {
         let mut inner = self.0.borrow_mut();
         if inner.error.is_some() {
             return;
         }
         for r in records {
             let text = inner.disasm(r.word, r.pc).to_string();
+            let prefix = if inner.show_cpu {
+                format!("cpu{cpu} ")
+            } else {
+                String::new()
+            };
             let line = format!(
-                "{:>12} EL{} {:#018x}: {:08x}  {text}\n",
+                "{prefix}{:>12} EL{} {:#018x}: {:08x}  {text}\n",
                 r.insn, r.el, r.pc, r.word
             );
             if let Err(e) = inner.out.write_all(line.as_bytes()) {
@@ -132,18 +141,21 @@ mod tests {
     #[test]
     fn formats_lines_with_disassembly() {
         let buf = Buf::default();
-        let t = TraceWriter::new(Box::new(buf.clone())).unwrap();
+        let t = TraceWriter::new(Box::new(buf.clone()), false).unwrap();
         let rec = |insn, pc, word| TraceRecord {
             insn,
             pc,
             word,
             el: 1,
         };
-        t.write(&[
-            rec(0, 0x4008_0000, 0xd2a1_2013), // mov x19, #0x9000000
-            rec(1, 0x4008_0004, 0x1400_0000), // b . (target is the PC)
-            rec(2, 0x4008_0010, 0x1400_0000),
-        ]);
+        t.write(
+            0,
+            &[
+                rec(0, 0x4008_0000, 0xd2a1_2013), // mov x19, #0x9000000
+                rec(1, 0x4008_0004, 0x1400_0000), // b . (target is the PC)
+                rec(2, 0x4008_0010, 0x1400_0000),
+            ],
+        );
         t.clone().finish().unwrap();
         let text = String::from_utf8(buf.0.borrow().clone()).unwrap();
         let lines: Vec<&str> = text.lines().collect();

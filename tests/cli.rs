@@ -146,7 +146,8 @@ fn options_not_supported_yet_exit_2() {
             &["--initrd", "x"][..],
             "--initrd: not supported yet (needs the Linux boot issue)",
         ),
-        (&["--smp", "2"][..], "--smp 2: not supported yet"),
+        (&["--smp", "9"][..], "9 is not in 1..=8"),
+        (&["--gic", "v4"][..], "expected v2 or v3"),
         (&["--firmware", "x"][..], "--firmware: not supported yet"),
         (
             &["--machine", "sbsa"][..],

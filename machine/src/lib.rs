@@ -1,23 +1,27 @@
 //! The machine side of bootemu: board profiles as data, guest memory, MMIO devices, PSCI, the
 //! console and the run loop that drives the CPU core deterministically.
 //!
-//! Data flow: a [`Profile`] (memory map) builds a [`Board`](board::Board) (guest memory + devices,
-//! the core's bus); a [`Machine`] owns the board, the vCPU and the console, loads a
+//! Data flow: a [`Profile`] (memory map) builds a [`Board`](board::Board) (guest memory, GIC,
+//! devices: the core's bus); a [`Machine`] owns the board, the vCPUs and the console, loads a
 //! [`bootemu_boot::Plan`] and runs it to a [`RunOutcome`].
 //!
 //! Known gaps, one greppable convention:
-//! - `TODO(GIC)`: no interrupt controller; WFI with nothing pending ends the run as a hang.
-//! - `TODO(PSCI_CPU_ON)`: one vCPU only.
+//! - `TODO(GICV3_VIRT)`: the GICv3 virtual CPU interface (ICH_* are storage only); no GICv2
+//!   virtualization extensions, v2m, ITS or LPIs.
 #![deny(missing_docs)]
 
 pub mod board;
 pub mod console;
 pub mod devices;
+pub mod gic;
 pub mod host_input;
 pub mod machine;
 pub mod memory;
 pub mod profile;
 pub mod psci;
 
-pub use machine::{Machine, MachineConfig, MachineError, RunOutcome, StopReason, TraceSink, CHUNK};
+pub use gic::GicVersion;
+pub use machine::{
+    Machine, MachineConfig, MachineError, RunOutcome, StopReason, TraceSink, Vcpu, Wait, QUANTUM,
+};
 pub use profile::{Profile, ProfileError};

@@ -20,6 +20,14 @@ pub enum RegionKind {
     Rom,
     /// An Arm PrimeCell PL011 UART.
     Pl011,
+    /// An Arm PrimeCell PL031 real time clock.
+    Pl031,
+    /// GIC distributor (v2 and v3).
+    GicDist,
+    /// GICv2 CPU interface (absent with a GICv3).
+    GicCpu,
+    /// GICv3 redistributors (absent with a GICv2).
+    GicRedist,
 }
 
 /// One entry of the memory map.
@@ -33,6 +41,8 @@ pub struct Region {
     pub size: u64,
     /// What lives there.
     pub kind: RegionKind,
+    /// The SPI (INTID - 32) its interrupt output drives, if any.
+    pub spi: Option<u32>,
 }
 
 impl Region {
@@ -72,6 +82,18 @@ pub const VIRT_RAM_MAX: u64 = 255 * GIB;
 pub const VIRT_RAM_DEFAULT: u64 = 512 * MIB;
 /// `virt`: the UART.
 pub const VIRT_UART0: u64 = 0x0900_0000;
+/// `virt`: the UART's interrupt, SPI 1 (INTID 33).
+pub const VIRT_UART0_SPI: u32 = 1;
+/// `virt`: the RTC.
+pub const VIRT_RTC: u64 = 0x0901_0000;
+/// `virt`: the RTC's interrupt, SPI 2 (INTID 34).
+pub const VIRT_RTC_SPI: u32 = 2;
+/// `virt`: GIC distributor.
+pub const VIRT_GIC_DIST: u64 = 0x0800_0000;
+/// `virt`: GICv2 CPU interface.
+pub const VIRT_GIC_CPU: u64 = 0x0801_0000;
+/// `virt`: GICv3 redistributors (room for 123 CPUs of 128 KiB each).
+pub const VIRT_GIC_REDIST: u64 = 0x080a_0000;
 /// RAM sizes are multiples of this (the Image placement granule; also page aligned).
 pub const RAM_GRANULE: u64 = 2 * MIB;
 
@@ -89,17 +111,34 @@ impl Profile {
             base,
             size,
             kind,
+            spi: None,
+        };
+        let irq = |region: Region, spi| Region {
+            spi: Some(spi),
+            ..region
         };
         Ok(Profile {
             name: "virt",
             regions: vec![
                 // Two 64 MiB CFI flash banks in QEMU; empty read-only memory until --firmware.
                 r("flash", 0, 128 * MIB, RegionKind::Rom),
-                // r("gic-dist", 0x0800_0000, 0x1_0000, RegionKind::GicDist),  issue "GIC"
-                // r("gic-cpu", 0x0801_0000, 0x1_0000, RegionKind::GicCpu),
-                // r("gic-redist", 0x080a_0000, 0xf6_0000, RegionKind::GicRedist),
-                r("pl011", VIRT_UART0, 0x1000, RegionKind::Pl011),
-                // r("pl031", 0x0901_0000, 0x1000, RegionKind::Pl031),  issue "RTC"
+                r("gic-dist", VIRT_GIC_DIST, 0x1_0000, RegionKind::GicDist),
+                r("gic-cpu", VIRT_GIC_CPU, 0x1_0000, RegionKind::GicCpu),
+                // r("gic-v2m", 0x0802_0000, 0x1000, ...), r("gic-its", 0x0808_0000, 0x2_0000, ...)
+                r(
+                    "gic-redist",
+                    VIRT_GIC_REDIST,
+                    0xf6_0000,
+                    RegionKind::GicRedist,
+                ),
+                irq(
+                    r("pl011", VIRT_UART0, 0x1000, RegionKind::Pl011),
+                    VIRT_UART0_SPI,
+                ),
+                irq(
+                    r("pl031", VIRT_RTC, 0x1000, RegionKind::Pl031),
+                    VIRT_RTC_SPI,
+                ),
                 // r("fw-cfg", 0x0902_0000, 0x18, RegionKind::FwCfg),
                 // r("virtio-mmio", 0x0a00_0000, 0x200 * 32, RegionKind::VirtioMmio),
                 // r("pcie-mmio", 0x1000_0000, 0x2eff_0000, RegionKind::PcieMmio),
@@ -145,9 +184,13 @@ mod tests {
         let p = Profile::virt(VIRT_RAM_DEFAULT).unwrap();
         assert_eq!(p.region_at(0).unwrap().name, "flash");
         assert_eq!(p.region_at(128 * MIB - 1).unwrap().name, "flash");
-        assert!(p.region_at(128 * MIB).is_none());
+        assert_eq!(p.region_at(128 * MIB).unwrap().kind, RegionKind::GicDist);
+        assert!(p.region_at(0x0802_0000).is_none());
         assert_eq!(p.region_at(0x0900_0fff).unwrap().kind, RegionKind::Pl011);
-        assert!(p.region_at(0x0900_1000).is_none());
+        assert_eq!(p.region_at(0x0901_0000).unwrap().spi, Some(2));
+        assert_eq!(p.region_at(0x0900_0000).unwrap().spi, Some(1));
+        assert_eq!(p.region_at(0x0801_0000).unwrap().kind, RegionKind::GicCpu);
+        assert!(p.region_at(0x0902_0000).is_none());
         assert_eq!(p.region_at(0x4000_0000).unwrap().kind, RegionKind::Ram);
         assert_eq!(p.region_at(0x5fff_ffff).unwrap().kind, RegionKind::Ram);
         assert!(p.region_at(0x6000_0000).is_none());

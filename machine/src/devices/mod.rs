@@ -7,6 +7,7 @@
 //! ignored on write.
 
 pub mod pl011;
+pub mod pl031;
 
 /// A device on the MMIO bus.
 pub trait MmioDevice {
@@ -18,6 +19,21 @@ pub trait MmioDevice {
     fn as_serial(&mut self) -> Option<&mut dyn SerialPort> {
         None
     }
+    /// Level of the interrupt output (sampled by the machine after each access and each
+    /// change of time).
+    fn irq_level(&self) -> bool {
+        false
+    }
+    /// The system counter (virtual time) is now `counter`.
+    fn set_time(&mut self, counter: u64) {
+        let _ = counter;
+    }
+    /// The counter value at which the device's state next changes on its own, if any.
+    fn next_deadline(&self) -> Option<u64> {
+        None
+    }
+    /// System reset (PSCI SYSTEM_RESET).
+    fn reset(&mut self) {}
 }
 
 /// A UART as the machine sees it: bytes out to the host, bytes in from the host.

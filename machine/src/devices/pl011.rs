@@ -12,8 +12,8 @@
 //!   `CR.UARTEN/TXE/RXE`, as QEMU).
 //! - Interrupts: `UARTRIS` has `RXRIS` while the receive FIFO holds data (no trigger levels, no
 //!   receive timeout) and `TXRIS` set by every transmitted byte (the FIFO drains through its
-//!   trigger level at once) until cleared through `UARTICR`; `UARTMIS` = RIS & IMSC. There is
-//!   no interrupt controller yet: [`Pl011::irq_level`] is what a GIC will sample.
+//!   trigger level at once) until cleared through `UARTICR`; `UARTMIS` = RIS & IMSC; the
+//!   output ([`Pl011::irq_level`], UARTINTR) is SPI 1 on `virt`.
 //! - `UARTPeriphID0–3` and `UARTPCellID0–3`: part 0x011, designer 0x41, revision 1 (the values
 //!   QEMU presents and Linux's amba-pl011 driver matches).
 //!
@@ -216,6 +216,20 @@ impl MmioDevice for Pl011 {
 
     fn as_serial(&mut self) -> Option<&mut dyn SerialPort> {
         Some(self)
+    }
+
+    fn irq_level(&self) -> bool {
+        Pl011::irq_level(self)
+    }
+
+    /// Registers and receive FIFO back to reset; bytes already transmitted stay queued for the
+    /// console.
+    fn reset(&mut self) {
+        let tx = std::mem::take(&mut self.tx);
+        *self = Pl011 {
+            tx,
+            ..Pl011::default()
+        };
     }
 }
 

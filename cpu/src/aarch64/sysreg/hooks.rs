@@ -221,3 +221,47 @@ pub fn write_oslar(c: &mut Cpu, v: u64) {
     let oslsr = c.sys.get(Reg::OslsrEl1) & !2;
     c.sys.set(Reg::OslsrEl1, oslsr | (v & 1) << 1);
 }
+
+// ## GICv3 CPU interface (IHI 0069 §12.2: ICC_*; §12.4: ICH_*)
+//
+// The registers themselves are served by the machine (`Storage::Machine`); the core keeps
+// ICC_SRE_EL2 (and its view ICC_SRE_EL1), which says whether the interface exists at all.
+// `TODO(GICV3_VIRT)`: HCR_EL2.IMO/FMO do not redirect EL1 accesses to the virtual interface.
+
+/// ICC_SRE_ELx.SRE: the System register interface is in use.
+pub const ICC_SRE_SRE: u64 = 1 << 0;
+/// ICC_SRE_EL2.Enable: EL1 may access ICC_SRE_EL1.
+pub const ICC_SRE_ENABLE: u64 = 1 << 3;
+/// ICC_SRE_EL2 with a GICv3 and no legacy operation: SRE, DFB, DIB and Enable read as one.
+pub const ICC_SRE_EL2_V3: u64 = 0xf;
+
+/// ICC_* and ICH_* registers: UNDEFINED unless the board has a GICv3 CPU interface and
+/// ICC_SRE_ELx.SRE is set.
+pub fn check_icc(c: &Cpu, _: Dir) -> Result<(), Deny> {
+    if c.sys.get(Reg::IccSreEl2) & ICC_SRE_SRE == 0 {
+        Err(Deny::Undefined)
+    } else {
+        Ok(())
+    }
+}
+
+/// ICC_SRE_EL1: UNDEFINED without a GICv3; from EL1, trapped to EL2 when ICC_SRE_EL2.Enable is
+/// clear.
+pub fn check_icc_sre_el1(c: &Cpu, _: Dir) -> Result<(), Deny> {
+    let sre2 = c.sys.get(Reg::IccSreEl2);
+    if sre2 == 0 {
+        Err(Deny::Undefined)
+    } else if c.el == 1 && c.max_el >= 2 && sre2 & ICC_SRE_ENABLE == 0 {
+        Err(Deny::Trap(2))
+    } else {
+        Ok(())
+    }
+}
+
+/// ICC_SRE_EL1: SRE, DFB and DIB of ICC_SRE_EL2 (read as one with a GICv3).
+pub fn read_icc_sre_el1(c: &Cpu, r: Reg) -> u64 {
+    c.sys.get(r) & 7
+}
+
+/// Writes ignored: the register's bits are fixed (ICC_SRE_ELx).
+pub fn write_wi(_: &mut Cpu, _: Reg, _: u64) {}

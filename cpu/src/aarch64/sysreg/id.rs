@@ -5,7 +5,7 @@
 //! The CPU is QEMU's `cortex-a57` (Cortex-A57 r1p0), with what this core implements and no more:
 //! AArch64 only at every EL (the AArch32 ID registers keep the A57 values, which are UNKNOWN
 //! architecturally when AArch32 is not implemented), EL2 only when `max_el` is 2, no EL3, no
-//! GIC system register interface, no PMU, CRC32 as the only ISA extension, no big-endian data.
+//! PMU, CRC32 as the only ISA extension, no big-endian data.
 
 use super::Reg;
 use crate::aarch64::state::Cpu;
@@ -16,7 +16,7 @@ pub const MIDR_CORTEX_A57: u64 = 0x411f_d070;
 pub const MPIDR_RESET: u64 = 1 << 31;
 
 /// ID_AA64PFR0_EL1 fields EL0 and EL1 = 1 (AArch64 only), FP = AdvSIMD = 0 (implemented),
-/// GIC = 0 (no system register interface), EL3 = 0 (not implemented).
+/// EL3 = 0 (not implemented); GIC is added by [`read_aa64pfr0`].
 const AA64PFR0_EL0_EL1: u64 = 0x11;
 /// ID_AA64PFR0_EL1.EL2 = 1 (AArch64 only) when EL2 is implemented.
 const AA64PFR0_EL2: u64 = 0x100;
@@ -104,9 +104,19 @@ pub fn read_mpidr(c: &Cpu, reg: Reg) -> u64 {
     }
 }
 
-/// ID_AA64PFR0_EL1, with the EL2 field following `max_el`.
+/// ID_AA64PFR0_EL1.GIC = 1: GICv3 System register CPU interface implemented.
+const AA64PFR0_GIC: u64 = 1 << 24;
+
+/// ID_AA64PFR0_EL1, with the EL2 field following `max_el` and the GIC field following the
+/// board's interrupt controller (ICC_SRE_EL2 is non-zero when it has a GICv3 CPU interface).
 pub fn read_aa64pfr0(c: &Cpu) -> u64 {
-    AA64PFR0_EL0_EL1 | if c.max_el >= 2 { AA64PFR0_EL2 } else { 0 }
+    let el2 = if c.max_el >= 2 { AA64PFR0_EL2 } else { 0 };
+    let gic = if c.sys.get(Reg::IccSreEl2) != 0 {
+        AA64PFR0_GIC
+    } else {
+        0
+    };
+    AA64PFR0_EL0_EL1 | el2 | gic
 }
 
 /// CCSIDR_EL1 of the cache CSSELR_EL1 selects (0 for a cache that does not exist: UNKNOWN).

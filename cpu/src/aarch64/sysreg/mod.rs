@@ -64,6 +64,10 @@ pub enum Reg {
     TpidrEl2,
     VpidrEl2,
     VmpidrEl2,
+    /// ICC_SRE_EL2 (ICC_SRE_EL1 is a view of it): 0 when the board's GIC has no System
+    /// register CPU interface (GICv2), SRE | DFB | DIB | Enable (0xf) with a GICv3; set by the
+    /// machine, writes ignored (no legacy operation).
+    IccSreEl2,
     MdscrEl1,
     OslsrEl1,
     /// MPIDR_EL1: the machine sets the affinity of each vCPU here.

@@ -183,6 +183,21 @@ const fn read_only(mut d: SysRegDesc) -> SysRegDesc {
     d
 }
 
+/// `d` made write-only (MRS UNDEFINED).
+const fn write_only(mut d: SysRegDesc) -> SysRegDesc {
+    d.write_only = true;
+    d
+}
+
+/// A GICv3 CPU interface register served by the machine ([`Storage::Machine`]); UNDEFINED
+/// when the board has no GICv3 ([`check_icc`]).
+const fn gic(name: &'static str, enc: u32, min_el: u8) -> SysRegDesc {
+    checked(desc_of(name, enc, min_el, Storage::Machine), check_icc)
+}
+
+/// ICH_VTR_EL2: PRIbits 4 and PREbits 4 (5 bits), IDbits 0 (16), A3V, ListRegs 3 (4 LRs).
+const ICH_VTR: u64 = 4 << 29 | 4 << 26 | 1 << 21 | 3;
+
 /// `d` with an access check.
 const fn checked(mut d: SysRegDesc, check: CheckFn) -> SysRegDesc {
     d.check = Some(check);
@@ -391,6 +406,7 @@ pub static SYSREGS: &[SysRegDesc] = &[
     ),
     hooks("SPSel", enc(3, 0, 4, 2, 0), 1, read_spsel, write_spsel),
     ro_hook("CurrentEL", enc(3, 0, 4, 2, 2), 1, read_current_el),
+    gic("ICC_PMR_EL1", enc(3, 0, 4, 6, 0), 1),
     rw("AFSR0_EL1", enc(3, 0, 5, 1, 0), 1, Reg::Afsr0El1, 0),
     rw("AFSR1_EL1", enc(3, 0, 5, 1, 1), 1, Reg::Afsr1El1, 0),
     rw("ESR_EL1", enc(3, 0, 5, 2, 0), 1, Reg::EsrEl1, 0),
@@ -426,6 +442,36 @@ pub static SYSREGS: &[SysRegDesc] = &[
         write_masked::<VBAR_MASK>,
     ),
     ro_hook("ISR_EL1", enc(3, 0, 12, 1, 0), 1, read_isr),
+    read_only(gic("ICC_IAR0_EL1", enc(3, 0, 12, 8, 0), 1)),
+    write_only(gic("ICC_EOIR0_EL1", enc(3, 0, 12, 8, 1), 1)),
+    read_only(gic("ICC_HPPIR0_EL1", enc(3, 0, 12, 8, 2), 1)),
+    gic("ICC_BPR0_EL1", enc(3, 0, 12, 8, 3), 1),
+    gic("ICC_AP0R0_EL1", enc(3, 0, 12, 8, 4), 1),
+    gic("ICC_AP1R0_EL1", enc(3, 0, 12, 9, 0), 1),
+    write_only(gic("ICC_DIR_EL1", enc(3, 0, 12, 11, 1), 1)),
+    read_only(gic("ICC_RPR_EL1", enc(3, 0, 12, 11, 3), 1)),
+    write_only(gic("ICC_SGI1R_EL1", enc(3, 0, 12, 11, 5), 1)),
+    write_only(gic("ICC_ASGI1R_EL1", enc(3, 0, 12, 11, 6), 1)),
+    write_only(gic("ICC_SGI0R_EL1", enc(3, 0, 12, 11, 7), 1)),
+    read_only(gic("ICC_IAR1_EL1", enc(3, 0, 12, 12, 0), 1)),
+    write_only(gic("ICC_EOIR1_EL1", enc(3, 0, 12, 12, 1), 1)),
+    read_only(gic("ICC_HPPIR1_EL1", enc(3, 0, 12, 12, 2), 1)),
+    gic("ICC_BPR1_EL1", enc(3, 0, 12, 12, 3), 1),
+    gic("ICC_CTLR_EL1", enc(3, 0, 12, 12, 4), 1),
+    checked(
+        view(
+            "ICC_SRE_EL1",
+            enc(3, 0, 12, 12, 5),
+            1,
+            Reg::IccSreEl2,
+            0,
+            read_icc_sre_el1,
+            write_wi,
+        ),
+        check_icc_sre_el1,
+    ),
+    gic("ICC_IGRPEN0_EL1", enc(3, 0, 12, 12, 6), 1),
+    gic("ICC_IGRPEN1_EL1", enc(3, 0, 12, 12, 7), 1),
     rw(
         "CONTEXTIDR_EL1",
         enc(3, 0, 13, 0, 1),
@@ -719,6 +765,33 @@ pub static SYSREGS: &[SysRegDesc] = &[
         read_field,
         write_masked::<VBAR_MASK>,
     ),
+    gic("ICH_AP0R0_EL2", enc(3, 4, 12, 8, 0), 2),
+    gic("ICH_AP1R0_EL2", enc(3, 4, 12, 9, 0), 2),
+    checked(
+        view(
+            "ICC_SRE_EL2",
+            enc(3, 4, 12, 9, 5),
+            2,
+            Reg::IccSreEl2,
+            0,
+            read_field,
+            write_wi,
+        ),
+        check_icc,
+    ),
+    gic("ICH_HCR_EL2", enc(3, 4, 12, 11, 0), 2),
+    checked(
+        ro("ICH_VTR_EL2", enc(3, 4, 12, 11, 1), 2, ICH_VTR),
+        check_icc,
+    ),
+    checked(ro("ICH_MISR_EL2", enc(3, 4, 12, 11, 2), 2, 0), check_icc),
+    checked(ro("ICH_EISR_EL2", enc(3, 4, 12, 11, 3), 2, 0), check_icc),
+    read_only(gic("ICH_ELRSR_EL2", enc(3, 4, 12, 11, 5), 2)),
+    gic("ICH_VMCR_EL2", enc(3, 4, 12, 11, 7), 2),
+    gic("ICH_LR0_EL2", enc(3, 4, 12, 12, 0), 2),
+    gic("ICH_LR1_EL2", enc(3, 4, 12, 12, 1), 2),
+    gic("ICH_LR2_EL2", enc(3, 4, 12, 12, 2), 2),
+    gic("ICH_LR3_EL2", enc(3, 4, 12, 12, 3), 2),
     rw("TPIDR_EL2", enc(3, 4, 13, 0, 2), 2, Reg::TpidrEl2, 0),
     view(
         "CNTVOFF_EL2",
