@@ -44,7 +44,7 @@ main:
         adr     x24, 1f
         mov     sp, x0
 2:      ldr     x0, [sp, #8]            // SP misaligned, address aligned: still faults
-        b       .
+        b       1f                      // no fault: check 2 fails
 1:      mov     sp, x9
         CHECK   x19, 1
         CHECK   x20, 0x9a000000         // EC 0x26, IL
@@ -54,7 +54,7 @@ main:
         adr     x24, 1f
         mov     sp, x0
 2:      stp     x1, x2, [sp, #-16]!
-        b       .
+        b       1f
 1:      mov     sp, x9
         CHECK   x19, 2
         CHECK   x20, 0x9a000000
