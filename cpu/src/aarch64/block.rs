@@ -171,12 +171,17 @@ impl Cpu {
     /// Run until `budget` instructions have been executed or a handler needs the machine.
     ///
     /// Instruction fetches that fault count as one instruction each, so that an exception loop
-    /// still consumes the budget.
+    /// still consumes the budget. Asynchronous exceptions (the interrupt lines, HCR_EL2's
+    /// virtual interrupts) are sampled before each block: a due one is taken there, with ELR the
+    /// block's first instruction; taking it counts no instruction.
     pub fn run(&mut self, cache: &mut BlockCache, bus: &mut dyn Bus, budget: u64) -> Exit {
         let end = self.insns.saturating_add(budget);
         loop {
             if self.insns >= end {
                 return Exit::Budget;
+            }
+            if self.async_signalled() {
+                self.take_interrupt();
             }
             if self.jumps.epoch != cache.code.epoch {
                 cache.sweep();
@@ -240,13 +245,19 @@ impl Cpu {
         }
     }
 
+    /// Run up to `room` instructions of `block`. The whole run is counted up front and the
+    /// unexecuted rest given back on an early exit: instructions that read the count (the
+    /// system counter: MRS with CRn = 14) always end their block, so they see the exact count
+    /// including themselves.
     #[inline(always)]
     fn exec_block<const TRACE: bool>(&mut self, block: &Block, room: usize, env: &mut Env) -> Flow {
         let n = block.insns.len().min(room);
+        let start = self.insns;
+        self.insns = start + n as u64;
         for (i, d) in block.insns[..n].iter().enumerate() {
             if TRACE {
                 let rec = TraceRecord {
-                    insn: self.insns + i as u64,
+                    insn: start + i as u64,
                     pc: self.pc,
                     word: block.words[i],
                     el: self.el,
@@ -258,12 +269,244 @@ impl Cpu {
             match (d.exec)(self, env, &d.ops) {
                 Flow::Next => self.pc = self.pc.wrapping_add(4),
                 f => {
-                    self.insns += i as u64 + 1;
+                    self.insns = start + i as u64 + 1;
                     return f;
                 }
             }
         }
-        self.insns += n as u64;
         Flow::Next
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::exec::system::tests::{machine, BASE};
+    use crate::aarch64::exception::{
+        read_isr, HCR_AMO, HCR_FMO, HCR_IMO, HCR_TGE, HCR_VI, HCR_VSE,
+    };
+    use crate::aarch64::flat::FlatBus;
+    use crate::aarch64::sysreg::Reg;
+    use crate::aarch64::trace::TraceBuf;
+    use crate::aarch64::{BlockCache, Cpu, Exit, IrqLines};
+
+    const ADD_X1_1: u32 = 0x9100_0421; // add x1, x1, #1
+    const HVC_1: u32 = 0xd400_0022; // hvc #1
+    const SMC_1: u32 = 0xd400_0023; // smc #1
+    /// VBAR_EL1 and VBAR_EL2 of these tests.
+    const VBAR_EL1: u64 = BASE + 0x1000;
+    const VBAR_EL2: u64 = BASE + 0x2000;
+    /// Exit immediates of the vector markers: 0x100 + slot for VBAR_EL1, 0x200 + slot for
+    /// VBAR_EL2, where slot = vector offset / 0x80 (DDI 0487 D1.10.2: groups current EL SP0
+    /// 0x000, current EL SPx 0x200, lower EL AArch64 0x400; Sync +0, IRQ +0x80, FIQ +0x100,
+    /// SError +0x180).
+    const EL1_CUR_SPX_IRQ: u16 = 0x105;
+    const EL1_CUR_SPX_FIQ: u16 = 0x106;
+    const EL1_CUR_SPX_SERROR: u16 = 0x107;
+    const EL1_CUR_SP0_IRQ: u16 = 0x101;
+    const EL1_LOWER_IRQ: u16 = 0x109;
+    const EL2_CUR_SPX_IRQ: u16 = 0x205;
+    const EL2_LOWER_IRQ: u16 = 0x209;
+    /// ESR of an SError: EC 0x2F, IL, ISS 0.
+    const SERROR_ESR: u64 = 0x2f << 26 | 1 << 25;
+
+    /// `code` at BASE on a vCPU with `max_el` implemented, at `el` (SPx, or SP0 when `sp0`),
+    /// with PSTATE.DAIF = `daif`. Every vector of both tables holds a marker that exits to the
+    /// machine: HVC #imm with no EL2, SMC #imm with EL2.
+    fn vcpu(max_el: u8, el: u8, sp0: bool, daif: u32, code: &[u32]) -> (Cpu, FlatBus) {
+        let (mut cpu, mut bus) = machine(code);
+        let call = if max_el == 1 {
+            0xd400_0002
+        } else {
+            0xd400_0003
+        };
+        for (vbar, base) in [(VBAR_EL1, 0x100), (VBAR_EL2, 0x200)] {
+            for slot in 0..16u32 {
+                bus.load_words(vbar + slot as u64 * 0x80, &[call | (base + slot) << 5]);
+            }
+        }
+        if max_el == 2 {
+            let mut el2 = Cpu::new(2);
+            el2.pc = cpu.pc;
+            cpu = el2;
+        }
+        cpu.sys.set(Reg::VbarEl1, VBAR_EL1);
+        cpu.sys.set(Reg::VbarEl2, VBAR_EL2);
+        cpu.set_el_sp(el, el > 0 && !sp0);
+        cpu.daif = daif;
+        (cpu, bus)
+    }
+
+    fn go(cpu: &mut Cpu, bus: &mut FlatBus) -> Exit {
+        cpu.run(&mut BlockCache::new(), bus, 100)
+    }
+
+    /// An IRQ at EL1 is taken at the next block start: ELR = the next instruction, SPSR = the
+    /// PSTATE it interrupted, ESR untouched, DAIF all masked, SP_EL1 selected.
+    #[test]
+    fn irq_is_taken_at_the_next_block() {
+        let (mut cpu, mut bus) = vcpu(1, 1, false, 0, &[ADD_X1_1, HVC_1]);
+        cpu.nzcv = 0x6000_0000;
+        cpu.sys.set(Reg::EsrEl1, 0x1234);
+        let mut cache = BlockCache::new();
+        assert_eq!(cpu.run(&mut cache, &mut bus, 100), Exit::Hvc(1));
+        cpu.irq.set(IrqLines::IRQ);
+        assert_eq!(
+            cpu.run(&mut cache, &mut bus, 100),
+            Exit::Hvc(EL1_CUR_SPX_IRQ)
+        );
+        assert_eq!(cpu.sys.get(Reg::ElrEl1), BASE + 8);
+        assert_eq!(cpu.sys.get(Reg::SpsrEl1), 0x6000_0005); // NZCV, EL1h, DAIF clear
+        assert_eq!(cpu.sys.get(Reg::EsrEl1), 0x1234);
+        assert_eq!((cpu.el, cpu.sp_sel, cpu.daif), (1, true, 0x3c0));
+        // Taking it counts no instruction: ADD, HVC, then the marker.
+        assert_eq!(cpu.insns, 3);
+        // From EL1 with SP0 and from EL0: the other vector groups.
+        let (mut cpu, mut bus) = vcpu(1, 1, true, 0, &[HVC_1]);
+        cpu.irq.set(IrqLines::IRQ);
+        assert_eq!(go(&mut cpu, &mut bus), Exit::Hvc(EL1_CUR_SP0_IRQ));
+        assert_eq!(cpu.sys.get(Reg::SpsrEl1), 0x4); // EL1t
+        let (mut cpu, mut bus) = vcpu(1, 0, true, 0, &[HVC_1]);
+        cpu.irq.set(IrqLines::IRQ);
+        assert_eq!(go(&mut cpu, &mut bus), Exit::Hvc(EL1_LOWER_IRQ));
+        assert_eq!(
+            (cpu.sys.get(Reg::SpsrEl1), cpu.sys.get(Reg::ElrEl1)),
+            (0, BASE)
+        );
+    }
+
+    /// PSTATE.I masks IRQs, F FIQs, A SErrors; FIQ is taken before IRQ, SError before both.
+    #[test]
+    fn masking_and_priority() {
+        let (mut cpu, mut bus) = vcpu(1, 1, false, 1 << 7, &[ADD_X1_1, HVC_1]);
+        cpu.irq.set(IrqLines::IRQ);
+        assert_eq!(go(&mut cpu, &mut bus), Exit::Hvc(1));
+        let (mut cpu, mut bus) = vcpu(1, 1, false, 1 << 7, &[HVC_1]);
+        cpu.irq.set(IrqLines::IRQ | IrqLines::FIQ);
+        assert_eq!(go(&mut cpu, &mut bus), Exit::Hvc(EL1_CUR_SPX_FIQ));
+        assert_eq!(cpu.sys.get(Reg::SpsrEl1), 0x85);
+        let (mut cpu, mut bus) = vcpu(1, 1, false, 0, &[HVC_1]);
+        cpu.irq.set(IrqLines::IRQ | IrqLines::FIQ);
+        assert_eq!(go(&mut cpu, &mut bus), Exit::Hvc(EL1_CUR_SPX_FIQ));
+        let (mut cpu, mut bus) = vcpu(1, 1, false, 0, &[HVC_1]);
+        cpu.irq
+            .set(IrqLines::IRQ | IrqLines::FIQ | IrqLines::SERROR);
+        assert_eq!(go(&mut cpu, &mut bus), Exit::Hvc(EL1_CUR_SPX_SERROR));
+        assert_eq!(cpu.sys.get(Reg::EsrEl1), SERROR_ESR);
+        let (mut cpu, mut bus) = vcpu(1, 1, false, 1 << 8 | 1 << 6, &[HVC_1]);
+        cpu.irq.set(IrqLines::FIQ | IrqLines::SERROR);
+        assert_eq!(go(&mut cpu, &mut bus), Exit::Hvc(1));
+    }
+
+    /// With EL2: HCR_EL2.IMO routes IRQs to EL2, where PSTATE.I does not mask them below EL2;
+    /// without it, an IRQ for EL1 is never taken at EL2.
+    #[test]
+    fn routing_to_el2() {
+        let (mut cpu, mut bus) = vcpu(2, 1, false, 0x3c0, &[SMC_1]);
+        cpu.sys.set(Reg::HcrEl2, HCR_IMO);
+        cpu.irq.set(IrqLines::IRQ);
+        assert_eq!(go(&mut cpu, &mut bus), Exit::Smc(EL2_LOWER_IRQ));
+        assert_eq!(cpu.sys.get(Reg::ElrEl2), BASE);
+        assert_eq!(cpu.sys.get(Reg::SpsrEl2), 0x3c5);
+        assert_eq!((cpu.el, cpu.daif), (2, 0x3c0));
+        // At EL2: masked by PSTATE.I, else taken to the current-EL vectors.
+        let (mut cpu, mut bus) = vcpu(2, 2, false, 1 << 7, &[SMC_1]);
+        cpu.sys.set(Reg::HcrEl2, HCR_IMO);
+        cpu.irq.set(IrqLines::IRQ);
+        assert_eq!(go(&mut cpu, &mut bus), Exit::Smc(1));
+        let (mut cpu, mut bus) = vcpu(2, 2, false, 0, &[SMC_1]);
+        cpu.sys.set(Reg::HcrEl2, HCR_IMO);
+        cpu.irq.set(IrqLines::IRQ);
+        assert_eq!(go(&mut cpu, &mut bus), Exit::Smc(EL2_CUR_SPX_IRQ));
+        assert_eq!(cpu.sys.get(Reg::SpsrEl2), 0x9);
+        // IMO = 0: to EL1 from EL1, never taken at EL2.
+        let (mut cpu, mut bus) = vcpu(2, 2, false, 0, &[SMC_1]);
+        cpu.irq.set(IrqLines::IRQ);
+        assert_eq!(go(&mut cpu, &mut bus), Exit::Smc(1));
+        let (mut cpu, mut bus) = vcpu(2, 1, false, 0, &[SMC_1]);
+        cpu.irq.set(IrqLines::IRQ);
+        assert_eq!(go(&mut cpu, &mut bus), Exit::Smc(EL1_CUR_SPX_IRQ));
+        assert_eq!(cpu.el, 1);
+        // FMO routes FIQs only; TGE routes everything from EL0.
+        let (mut cpu, mut bus) = vcpu(2, 1, false, 0x3c0, &[SMC_1]);
+        cpu.sys.set(Reg::HcrEl2, HCR_FMO);
+        cpu.irq.set(IrqLines::IRQ | IrqLines::FIQ);
+        assert_eq!(go(&mut cpu, &mut bus), Exit::Smc(0x20a));
+        let (mut cpu, mut bus) = vcpu(2, 0, true, 0x3c0, &[SMC_1]);
+        cpu.sys.set(Reg::HcrEl2, HCR_TGE);
+        cpu.irq.set(IrqLines::IRQ);
+        assert_eq!(go(&mut cpu, &mut bus), Exit::Smc(EL2_LOWER_IRQ));
+    }
+
+    /// HCR_EL2.VI with IMO: a virtual IRQ for EL1, masked by PSTATE.I, never taken at EL2;
+    /// VSE with AMO: a virtual SError, cleared when taken. ISR_EL1 shows the virtual view.
+    #[test]
+    fn virtual_interrupts() {
+        let (mut cpu, mut bus) = vcpu(2, 1, false, 0, &[SMC_1]);
+        cpu.sys.set(Reg::HcrEl2, HCR_IMO | HCR_VI);
+        assert_eq!(go(&mut cpu, &mut bus), Exit::Smc(EL1_CUR_SPX_IRQ));
+        assert_eq!(cpu.sys.get(Reg::ElrEl1), BASE);
+        assert_eq!(cpu.sys.get(Reg::HcrEl2), HCR_IMO | HCR_VI); // a level: still pending
+                                                                // VI without IMO signals nothing; at EL2 nothing is taken.
+        let (mut cpu, mut bus) = vcpu(2, 1, false, 0, &[SMC_1]);
+        cpu.sys.set(Reg::HcrEl2, HCR_VI);
+        assert_eq!(go(&mut cpu, &mut bus), Exit::Smc(1));
+        let (mut cpu, mut bus) = vcpu(2, 2, false, 0, &[SMC_1]);
+        cpu.sys.set(Reg::HcrEl2, HCR_IMO | HCR_VI);
+        assert_eq!(go(&mut cpu, &mut bus), Exit::Smc(1));
+        // Masked at EL1: ISR_EL1.I shows the virtual IRQ, ISR_EL1.F the physical FIQ line
+        // (FMO = 0).
+        let (mut cpu, mut bus) = vcpu(2, 1, false, 0x3c0, &[0xd538_c106, SMC_1]); // mrs x6, isr_el1
+        cpu.sys.set(Reg::HcrEl2, HCR_IMO | HCR_VI);
+        cpu.irq.set(IrqLines::FIQ);
+        assert_eq!(go(&mut cpu, &mut bus), Exit::Smc(1));
+        assert_eq!(cpu.x[6], 0xc0);
+        // With IMO, the physical IRQ line shows only at EL2.
+        let mut cpu = Cpu::new(2);
+        cpu.set_el_sp(1, true);
+        cpu.sys.set(Reg::HcrEl2, HCR_IMO);
+        cpu.irq.set(IrqLines::IRQ);
+        assert_eq!(read_isr(&cpu), 0);
+        cpu.set_el_sp(2, true);
+        assert_eq!(read_isr(&cpu), 0x80);
+        // Virtual SError.
+        let (mut cpu, mut bus) = vcpu(2, 0, true, 0, &[SMC_1]);
+        cpu.sys.set(Reg::HcrEl2, HCR_AMO | HCR_VSE);
+        assert_eq!(go(&mut cpu, &mut bus), Exit::Smc(0x10b));
+        assert_eq!(cpu.sys.get(Reg::EsrEl1), SERROR_ESR);
+        assert_eq!(cpu.sys.get(Reg::HcrEl2), HCR_AMO);
+    }
+
+    /// A counter read is exact inside a block: instruction k reads time_offset + k + 1.
+    #[test]
+    fn counter_reads_are_exact() {
+        let mut code = vec![ADD_X1_1; 5];
+        code.extend([
+            0xd53b_e040, // mrs x0, cntvct_el0 (instruction 5)
+            0xd53b_e023, // mrs x3, cntpct_el0 (instruction 6)
+            ADD_X1_1,
+            0x0000_0000, // udf #0 (instruction 8)
+            ADD_X1_1,
+        ]);
+        let (mut cpu, mut bus) = vcpu(1, 1, false, 0x3c0, &code);
+        cpu.time_offset = 1000;
+        cpu.trace = Some(TraceBuf::new(100));
+        assert_eq!(go(&mut cpu, &mut bus), Exit::Hvc(0x104));
+        assert_eq!((cpu.x[0], cpu.x[3]), (1006, 1007));
+        assert_eq!(cpu.x[1], 6);
+        // The UDF was instruction 8, the marker 9.
+        assert_eq!(cpu.insns, 10);
+        assert_eq!(cpu.sys.get(Reg::ElrEl1), BASE + 32);
+        let numbers: Vec<u64> = cpu
+            .trace
+            .as_mut()
+            .unwrap()
+            .drain()
+            .map(|r| r.insn)
+            .collect();
+        assert_eq!(numbers, (0..10).collect::<Vec<_>>());
+        // A budget that ends inside a block counts exactly what ran.
+        let (mut cpu, mut bus) = vcpu(1, 1, false, 0x3c0, &code);
+        assert_eq!(cpu.run(&mut BlockCache::new(), &mut bus, 3), Exit::Budget);
+        assert_eq!((cpu.insns, cpu.x[1], cpu.pc), (3, 3, BASE + 12));
     }
 }

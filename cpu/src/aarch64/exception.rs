@@ -1,11 +1,27 @@
-//! Synchronous exceptions and exception return (DDI 0487 D1.10–D1.11).
+//! Exceptions and exception return (DDI 0487 D1.10–D1.11; D1.3 and the HCR_EL2.{IMO, FMO, AMO,
+//! TGE, VI, VF, VSE} descriptions in D19 for the routing of asynchronous exceptions).
 //!
 //! A handler that cannot complete returns a [`Trap`]; [`Cpu::raise`] turns it into the
 //! architectural exception entry: ESR/FAR/ELR/SPSR of the target EL, PSTATE with DAIF masked and
 //! SP_ELx selected, and the vector for the source (current EL with SP0/SPx, or lower EL AArch64).
+//!
+//! Asynchronous exceptions (IRQ, FIQ, SError) come from the machine's [`IrqLines`] and, with EL2,
+//! from the virtual interrupt bits HCR_EL2.{VI, VF, VSE}. The executor samples them at every
+//! block start ([`Cpu::take_interrupt`]). Routing with no EL3 (AArch64, HCR_EL2.E2H = 0):
+//! - a physical interrupt whose HCR_EL2.{IMO, FMO, AMO} bit is set (or with HCR_EL2.TGE) goes
+//!   to EL2: taken at EL0/EL1 whatever PSTATE.{I, F, A} say, and at EL2 unless masked there;
+//! - otherwise it goes to EL1: taken at EL0/EL1 unless masked by PSTATE, never taken at EL2;
+//! - a virtual interrupt is pending when its HCR_EL2 routing bit and its HCR_EL2.{VI, VF, VSE}
+//!   bit are set (and TGE is clear): taken to EL1 from EL0/EL1 unless masked by PSTATE, never
+//!   at EL2. Taking a virtual SError clears HCR_EL2.VSE (it is an edge, VI/VF are levels).
+//!
+//! Several takeable at once (the priority is IMPLEMENTATION DEFINED): physical before virtual,
+//! and in each group SError, then FIQ, then IRQ. The preferred return address (ELR) is the
+//! next instruction to execute; ESR is written only for SError (EC 0x2F, IDS = 0, ISS 0: an
+//! uncategorized error, ARMv8.0 has no RAS syndrome).
 
 use super::mem::Access;
-use super::state::{Cpu, Flow};
+use super::state::{Cpu, Flow, IrqLines};
 use super::sysreg::Reg;
 
 /// Exception classes (ESR_ELx.EC) this core raises.
@@ -34,6 +50,8 @@ pub mod ec {
     pub const DABT_LOWER: u32 = 0x24;
     /// SP alignment fault.
     pub const SP_ALIGN: u32 = 0x26;
+    /// SError interrupt.
+    pub const SERROR: u32 = 0x2f;
     /// BRK from AArch64.
     pub const BRK: u32 = 0x3c;
 }
@@ -101,7 +119,198 @@ pub const VEC_FIQ: u64 = 0x100;
 /// Offset of the SError vector within a group.
 pub const VEC_SERROR: u64 = 0x180;
 
+/// HCR_EL2.FMO: physical FIQs to EL2, virtual FIQs enabled.
+pub const HCR_FMO: u64 = 1 << 3;
+/// HCR_EL2.IMO: physical IRQs to EL2, virtual IRQs enabled.
+pub const HCR_IMO: u64 = 1 << 4;
+/// HCR_EL2.AMO: physical SErrors to EL2, virtual SErrors enabled.
+pub const HCR_AMO: u64 = 1 << 5;
+/// HCR_EL2.VF: a virtual FIQ is pending.
+pub const HCR_VF: u64 = 1 << 6;
+/// HCR_EL2.VI: a virtual IRQ is pending.
+pub const HCR_VI: u64 = 1 << 7;
+/// HCR_EL2.VSE: a virtual SError is pending.
+pub const HCR_VSE: u64 = 1 << 8;
+/// HCR_EL2.TGE: EL1 is not in use; every physical asynchronous exception goes to EL2.
+pub const HCR_TGE: u64 = 1 << 27;
+/// The HCR_EL2 bits that signal a virtual interrupt.
+pub const HCR_VIRTUAL: u64 = HCR_VF | HCR_VI | HCR_VSE;
+
+/// One kind of asynchronous exception, with what routes, signals and masks it.
+struct AsyncKind {
+    /// Its [`IrqLines`] bit.
+    line: u32,
+    /// HCR_EL2 routing bit (IMO, FMO, AMO).
+    route: u64,
+    /// HCR_EL2 virtual-pending bit (VI, VF, VSE).
+    virt: u64,
+    /// PSTATE mask bit in the DAIF layout (I, F, A).
+    mask: u32,
+    /// Vector offset within a group.
+    vector: u64,
+}
+
+/// The kinds in the order they are taken when several are pending.
+const ASYNC_KINDS: [AsyncKind; 3] = [
+    AsyncKind {
+        line: IrqLines::SERROR,
+        route: HCR_AMO,
+        virt: HCR_VSE,
+        mask: 1 << 8,
+        vector: VEC_SERROR,
+    },
+    AsyncKind {
+        line: IrqLines::FIQ,
+        route: HCR_FMO,
+        virt: HCR_VF,
+        mask: 1 << 6,
+        vector: VEC_FIQ,
+    },
+    AsyncKind {
+        line: IrqLines::IRQ,
+        route: HCR_IMO,
+        virt: HCR_VI,
+        mask: 1 << 7,
+        vector: VEC_IRQ,
+    },
+];
+
+/// ESR_ELx of an SError: EC 0x2F, IL = 1, IDS = 0, ISS = 0.
+const SERROR_ESR: u64 = (ec::SERROR as u64) << 26 | 1 << 25;
+
+/// An asynchronous exception that would be taken now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Async {
+    /// The EL it is taken to.
+    pub target: u8,
+    /// Vector offset within the group ([`VEC_IRQ`], [`VEC_FIQ`], [`VEC_SERROR`]).
+    pub vector: u64,
+    /// A virtual interrupt (from HCR_EL2.VI/VF/VSE).
+    pub virtual_: bool,
+}
+
+/// ISR_EL1: the A (bit 8), I (bit 7) and F (bit 6) pending bits. Read at EL1 with the
+/// HCR_EL2 routing bit of a kind set (and TGE clear), the bit shows the virtual interrupt;
+/// otherwise the physical line.
+pub fn read_isr(c: &Cpu) -> u64 {
+    let lines = c.irq.get();
+    let hcr = c.hcr_el2();
+    let virtual_view = c.el < 2 && hcr & HCR_TGE == 0;
+    let mut isr = 0;
+    for k in &ASYNC_KINDS {
+        let pending = if virtual_view && hcr & k.route != 0 {
+            hcr & k.virt != 0
+        } else {
+            lines & k.line != 0
+        };
+        if pending {
+            isr |= k.mask as u64;
+        }
+    }
+    isr
+}
+
 impl Cpu {
+    /// HCR_EL2, or 0 with no EL2.
+    #[inline]
+    fn hcr_el2(&self) -> u64 {
+        if self.max_el >= 2 {
+            self.sys.get(Reg::HcrEl2)
+        } else {
+            0
+        }
+    }
+
+    /// Whether anything asynchronous may be pending: the lines from the machine or a virtual
+    /// interrupt bit in HCR_EL2. The executor's per-block test.
+    #[inline(always)]
+    pub fn async_signalled(&self) -> bool {
+        (self.irq.get() as u64 | self.sys.get(Reg::HcrEl2) & HCR_VIRTUAL) != 0
+    }
+
+    /// The virtual interrupt kinds pending from HCR_EL2 (whatever PSTATE and the EL), as a set
+    /// of [`IrqLines`] bits.
+    fn virtual_pending(&self) -> u32 {
+        let hcr = self.hcr_el2();
+        if hcr & HCR_TGE != 0 {
+            return 0;
+        }
+        let mut set = 0;
+        for k in &ASYNC_KINDS {
+            if hcr & k.route != 0 && hcr & k.virt != 0 {
+                set |= k.line;
+            }
+        }
+        set
+    }
+
+    /// The asynchronous exception that would be taken now, if any (routing and masking as in
+    /// the module header). This is also the WFE wake-up condition for interrupts.
+    pub fn pending_async(&self) -> Option<Async> {
+        let lines = self.irq.get();
+        let hcr = self.hcr_el2();
+        let below_el2 = self.el < 2;
+        for k in &ASYNC_KINDS {
+            if lines & k.line == 0 {
+                continue;
+            }
+            let masked = self.daif & k.mask != 0;
+            let to_el2 = hcr & (k.route | HCR_TGE) != 0;
+            let taken = if to_el2 {
+                below_el2 || !masked
+            } else {
+                below_el2 && !masked
+            };
+            if taken {
+                return Some(Async {
+                    target: if to_el2 { 2 } else { 1 },
+                    vector: k.vector,
+                    virtual_: false,
+                });
+            }
+        }
+        if below_el2 {
+            let virt = self.virtual_pending();
+            for k in &ASYNC_KINDS {
+                if virt & k.line != 0 && self.daif & k.mask == 0 {
+                    return Some(Async {
+                        target: 1,
+                        vector: k.vector,
+                        virtual_: true,
+                    });
+                }
+            }
+        }
+        None
+    }
+
+    /// Whether an interrupt is pending, masked or not (the pseudocode's `InterruptPending()`):
+    /// a physical line, or at EL0/EL1 a virtual interrupt. WFI completes at once then.
+    pub fn interrupt_pending(&self) -> bool {
+        self.irq.get() != 0 || (self.el < 2 && self.virtual_pending() != 0)
+    }
+
+    /// Take the asynchronous exception that is due, if any; returns whether one was taken.
+    /// ELR is the current PC: the next instruction to execute.
+    #[cold]
+    pub fn take_interrupt(&mut self) -> bool {
+        let Some(a) = self.pending_async() else {
+            return false;
+        };
+        let esr = if a.vector == VEC_SERROR {
+            if a.virtual_ {
+                let hcr = self.sys.get(Reg::HcrEl2);
+                self.sys.set(Reg::HcrEl2, hcr & !HCR_VSE);
+            }
+            SERROR_ESR
+        } else {
+            0
+        };
+        let ret = self.pc;
+        self.enter_exception(a.target, a.vector, esr, None, ret);
+        true
+    }
+
     /// Take the synchronous exception `t` for the instruction at `self.pc`; returns `Flow::Jump`.
     #[cold]
     pub fn raise(&mut self, t: Trap) -> Flow {
@@ -148,7 +357,8 @@ impl Cpu {
     }
 
     /// Exception entry to `target` at vector group offset `kind` (0 for synchronous,
-    /// [`VEC_IRQ`], [`VEC_FIQ`], [`VEC_SERROR`]), preferred return address `ret`.
+    /// [`VEC_IRQ`], [`VEC_FIQ`], [`VEC_SERROR`]), preferred return address `ret`. ESR is
+    /// written for synchronous exceptions and SErrors, FAR when `far` is given.
     pub fn enter_exception(&mut self, target: u8, kind: u64, esr: u64, far: Option<u64>, ret: u64) {
         let base = if target > self.el {
             VEC_LOWER_A64
@@ -175,7 +385,7 @@ impl Cpu {
                 Reg::VbarEl1,
             )
         };
-        if kind == 0 {
+        if kind == 0 || kind == VEC_SERROR {
             self.sys.set(r_esr, esr);
             if let Some(far) = far {
                 self.sys.set(r_far, far);
@@ -188,7 +398,9 @@ impl Cpu {
         self.pc = self.sys.get(r_vbar).wrapping_add(base + kind);
     }
 
-    /// ERET: restore PSTATE from SPSR_ELx and branch to ELR_ELx (DDI 0487 D1.11).
+    /// ERET: restore PSTATE from SPSR_ELx and branch to ELR_ELx (DDI 0487 D1.11). An exception
+    /// return clears the local exclusive monitor and sets the event register (a WFE wake-up
+    /// event, `SendEventLocal()` in `AArch64.ExceptionReturn`).
     pub fn exception_return(&mut self) -> Flow {
         let (spsr, elr) = if self.el == 2 {
             (self.sys.get(Reg::SpsrEl2), self.sys.get(Reg::ElrEl2))
@@ -196,6 +408,7 @@ impl Cpu {
             (self.sys.get(Reg::SpsrEl1), self.sys.get(Reg::ElrEl1))
         };
         self.exclusive = None;
+        self.event = true;
         let m = spsr & 0x1f;
         let target_el = ((m >> 2) & 3) as u8;
         let legal = m & 0x10 == 0 // AArch64 only

@@ -101,7 +101,8 @@ impl Ours {
                     at: k,
                 };
             }
-            if exit != Exit::Budget {
+            // Exit::Yield (SEV, a timer write) asks a machine to look and run on.
+            if exit != Exit::Budget && exit != Exit::Yield {
                 return OurResult::Exit(exit, k);
             }
             if plan.layout == Layout::Branch {

@@ -209,7 +209,7 @@ pub static TABLE: &[Pattern] = &[
         WFE,
         "11010101 00000011 0010 0000 010 11111",
         none,
-        system::nop,
+        system::wfe,
         END
     ),
     pat!(
@@ -223,13 +223,14 @@ pub static TABLE: &[Pattern] = &[
         SEV,
         "11010101 00000011 0010 0000 100 11111",
         none,
-        system::nop
+        system::sev,
+        END
     ),
     pat!(
         SEVL,
         "11010101 00000011 0010 0000 101 11111",
         none,
-        system::nop
+        system::sevl
     ),
     pat!(
         HINT,
@@ -304,6 +305,15 @@ pub static TABLE: &[Pattern] = &[
         "1101010100 0 1 o0:1 op1:3 crn:4 crm:4 op2:3 rt:5",
         sysreg_write,
         system::msr_r,
+        END
+    ),
+    // MRS of the generic timer space (op0 = 3, CRn = 14) ends its block, so that a read of the
+    // system counter sees the exact instruction count (timer.rs).
+    pat!(
+        MRS_timer,
+        "1101010100 1 1 1 op1:3 1110 crm:4 op2:3 rt:5",
+        sysreg_read,
+        system::mrs,
         END
     ),
     pat!(

@@ -7,11 +7,18 @@
 //!   PSCI calls (QEMU's `virt` does the same): [`Exit::Hvc`] when `max_el` is 1, [`Exit::Smc`]
 //!   when `max_el` is 2 (SMC at EL1 is trapped to EL2 first when HCR_EL2.TSC is set). With no
 //!   EL2, SMC is UNDEFINED. Both are UNDEFINED at EL0.
-//! - WFI at EL1/EL2 (and at EL0 when not trapped) hands control to the machine with
-//!   [`Exit::Wfi`] and PC past the WFI.
-//! - No event register is modelled: WFE completes at once as if an event were always pending
-//!   (so it never sleeps and never traps), and SEV/SEVL do nothing. `TODO(FEAT_SMP)`: an exit on
-//!   WFE would let the scheduler switch vCPUs sooner.
+//! - WFI (DDI 0487 D1.6.2, "Wait For Interrupt") completes at once when an interrupt is
+//!   pending, masked or not (`InterruptPending()`); otherwise, unless trapped (SCTLR_EL1.nTWI
+//!   at EL0, HCR_EL2.TWI below EL2), it hands control to the machine with [`Exit::Wfi`] and PC
+//!   past the WFI: the machine runs it again once an interrupt is pending (or earlier: a WFI
+//!   may complete at any time).
+//! - WFE (D1.6.1, "Wait For Event") clears the event register and completes when it is set,
+//!   and completes when an interrupt would be taken; otherwise, unless trapped (SCTLR_EL1.nTWE,
+//!   HCR_EL2.TWE), it hands control to the machine with [`Exit::Wfe`] and PC past the WFE.
+//! - SEV signals an event to every PE, this one included: it sets the event register and
+//!   `sent_event` and ends the run with [`Exit::Yield`] so that the machine sets the other
+//!   vCPUs' event registers. SEVL sets the local event register. An exception return sets it
+//!   too ([`Cpu::exception_return`]).
 //! - Every barrier is a no-op (one vCPU runs at a time, in program order); ISB ends the block so
 //!   that the next instruction is fetched under the new context.
 
@@ -19,11 +26,16 @@ use crate::aarch64::block::Env;
 use crate::aarch64::exception::{ec, Trap};
 use crate::aarch64::state::{Cpu, Exit, Flow, Ops};
 use crate::aarch64::sysreg::hooks::{HCR_HCD, HCR_TSC, HCR_TWI, SCTLR_NTWI, SCTLR_UMA};
+
+/// SCTLR_EL1.nTWE: EL0 WFE is not trapped.
+const SCTLR_NTWE: u64 = 1 << 18;
+/// HCR_EL2.TWE: WFE below EL2 traps to EL2.
+const HCR_TWE: u64 = 1 << 14;
 use crate::aarch64::sysreg::{desc, Deny, Dir, Reg, Storage, SysRegDesc};
 
-/// ISS of a trapped WFI/WFE from AArch64: CV = 1, COND = 0b1110 (as QEMU reports it), TI = 0
-/// for WFI.
-const WFI_ISS: u32 = 1 << 24 | 0xe << 20;
+/// ISS of a trapped WFI/WFE from AArch64: CV = 1, COND = 0b1110 (as QEMU reports it); TI
+/// (bit 0) is 0 for WFI, 1 for WFE.
+const WFX_ISS: u32 = 1 << 24 | 0xe << 20;
 /// ISS of a trapped FP/AdvSIMD access from AArch64: CV = 1, COND = 0b1110.
 const FP_ISS: u32 = 1 << 24 | 0xe << 20;
 
@@ -98,17 +110,23 @@ pub fn brk(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
     cpu.raise(Trap::Brk(o.imm as u16))
 }
 
-/// NOP, YIELD, WFE, SEV, SEVL, every other hint, DSB, DMB and ISB: nothing to do here.
+/// NOP, YIELD, every other hint, DSB, DMB and ISB: nothing to do here.
 pub fn nop(_: &mut Cpu, _: &mut Env, _: &Ops) -> Flow {
     Flow::Next
 }
 
-/// WFI: trapped at EL0 unless SCTLR_EL1.nTWI, below EL2 when HCR_EL2.TWI; otherwise the machine
-/// waits for an interrupt.
-pub fn wfi(cpu: &mut Cpu, _: &mut Env, _: &Ops) -> Flow {
-    let target = if cpu.el == 0 && cpu.sys.get(Reg::SctlrEl1) & SCTLR_NTWI == 0 {
+/// A WFI (`wfe` false) or WFE that would wait: trapped at EL0 unless SCTLR_EL1.nTWI/nTWE,
+/// below EL2 when HCR_EL2.TWI/TWE (`AArch64.CheckForWFxTrap`); otherwise hand the vCPU to the
+/// machine with `exit`, PC past the instruction.
+fn wait(cpu: &mut Cpu, wfe: bool, exit: Exit) -> Flow {
+    let (ntwx, twx) = if wfe {
+        (SCTLR_NTWE, HCR_TWE)
+    } else {
+        (SCTLR_NTWI, HCR_TWI)
+    };
+    let target = if cpu.el == 0 && cpu.sys.get(Reg::SctlrEl1) & ntwx == 0 {
         Some(1)
-    } else if cpu.el < 2 && cpu.max_el >= 2 && cpu.sys.get(Reg::HcrEl2) & HCR_TWI != 0 {
+    } else if cpu.el < 2 && cpu.max_el >= 2 && cpu.sys.get(Reg::HcrEl2) & twx != 0 {
         Some(2)
     } else {
         None
@@ -117,12 +135,50 @@ pub fn wfi(cpu: &mut Cpu, _: &mut Env, _: &Ops) -> Flow {
         return cpu.raise(Trap::Class {
             target,
             ec: ec::WFX,
-            iss: WFI_ISS,
+            iss: WFX_ISS | wfe as u32,
         });
     }
-    cpu.exit = Some(Exit::Wfi);
+    cpu.exit = Some(exit);
     cpu.pc = cpu.pc.wrapping_add(4);
     Flow::Exit
+}
+
+/// WFI: completes when an interrupt is pending (even masked); otherwise traps or waits for
+/// the machine ([`Exit::Wfi`]).
+pub fn wfi(cpu: &mut Cpu, _: &mut Env, _: &Ops) -> Flow {
+    if cpu.interrupt_pending() {
+        return Flow::Next;
+    }
+    wait(cpu, false, Exit::Wfi)
+}
+
+/// WFE: consumes a set event register, completes when an interrupt would be taken; otherwise
+/// traps or waits for the machine ([`Exit::Wfe`]).
+pub fn wfe(cpu: &mut Cpu, _: &mut Env, _: &Ops) -> Flow {
+    if cpu.event {
+        cpu.event = false;
+        return Flow::Next;
+    }
+    if cpu.pending_async().is_some() {
+        return Flow::Next;
+    }
+    wait(cpu, true, Exit::Wfe)
+}
+
+/// SEV: an event for every PE, this one included; the machine delivers it to the others
+/// ([`Exit::Yield`] with `sent_event` set).
+pub fn sev(cpu: &mut Cpu, _: &mut Env, _: &Ops) -> Flow {
+    cpu.event = true;
+    cpu.sent_event = true;
+    cpu.exit = Some(Exit::Yield);
+    cpu.pc = cpu.pc.wrapping_add(4);
+    Flow::Exit
+}
+
+/// SEVL: an event for this PE only.
+pub fn sevl(cpu: &mut Cpu, _: &mut Env, _: &Ops) -> Flow {
+    cpu.event = true;
+    Flow::Next
 }
 
 /// CLREX: clear the local exclusive monitor.
@@ -206,10 +262,12 @@ pub fn sys(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
 
 #[cfg(test)]
 pub(crate) mod tests {
+    use super::wfe;
+    use crate::aarch64::block::CodePages;
     use crate::aarch64::decode::decode;
     use crate::aarch64::flat::FlatBus;
     use crate::aarch64::sysreg::{by_name, enc, Reg};
-    use crate::aarch64::{BlockCache, Cpu, Exit, REG_SP};
+    use crate::aarch64::{BlockCache, Cpu, Env, Exit, Flow, IrqLines, Ops, REG_SP};
 
     /// Guest-physical base of the test RAM; code starts here.
     pub(crate) const BASE: u64 = 0x4000_0000;
@@ -557,8 +615,8 @@ pub(crate) mod tests {
                 0xd503_233f, // paciasp (hint #25)
                 0xd503_241f, // bti
                 0xd503_2fff, // hint #0x7f
-                0xd503_205f, // wfe
                 0xd503_20bf, // sevl
+                0xd503_205f, // wfe: consumes the event
                 0xd503_3b9f, // dsb ish
                 0xd503_39bf, // dmb ishld
                 0xd503_3fdf, // isb
@@ -570,6 +628,7 @@ pub(crate) mod tests {
         );
         assert_eq!(cpu.pc, BASE + 40);
         assert_eq!(cpu.exclusive, None);
+        assert!(!cpu.event);
         assert!(cpu.stats.undefined.is_empty());
     }
 
@@ -610,23 +669,131 @@ pub(crate) mod tests {
 
     #[test]
     fn timer_registers() {
-        let cpu = run_el(
-            &[
-                0xd51b_e301, // msr cntv_tval_el0, x1
-                0xd53b_e342, // mrs x2, cntv_cval_el0
-                0xd53b_e043, // mrs x3, cntvct_el0
-                HVC_0,
-            ],
-            1,
-            |c| c.x[1] = 0xffff_ffff_ffff_fff0, // TVAL = -16
-        );
-        // The MSR is the first instruction: the counter reads 0 there. Later reads only have to
-        // be monotonic (the count advances per block).
-        assert_eq!(cpu.x[2], (-16i64) as u64);
-        assert!((1..=2).contains(&cpu.x[3]));
+        let (mut cpu, mut bus) = machine(&[
+            0xd51b_e301, // msr cntv_tval_el0, x1
+            0xd53b_e342, // mrs x2, cntv_cval_el0
+            0xd53b_e043, // mrs x3, cntvct_el0
+            HVC_0,
+        ]);
+        cpu.x[1] = 0xffff_ffff_ffff_fff0; // TVAL = -16
+        cpu.time_offset = 1000;
+        let mut cache = BlockCache::new();
+        // A timer write ends the run for the machine, PC past the MSR.
+        assert_eq!(cpu.run(&mut cache, &mut bus, 100), Exit::Yield);
+        assert_eq!((cpu.pc, cpu.insns), (BASE + 4, 1));
+        assert_eq!(cpu.run(&mut cache, &mut bus, 100), Exit::Hvc(0));
+        // The counter read by instruction k is 1000 + k + 1 (timer.rs): the MSR (k = 0) set
+        // CVAL = 1001 - 16, the second MRS (k = 2) read 1003.
+        assert_eq!(cpu.x[2], 1001 - 16);
+        assert_eq!(cpu.x[3], 1003);
         // EL0 needs CNTKCTL_EL1.EL0VCTEN.
         let cpu = run_el(&[0xd53b_e043], 0, |_| {});
         assert_eq!(esr(&cpu) >> 26, 0x18);
+    }
+
+    const WFE: u32 = 0xd503_205f;
+    const WFI: u32 = 0xd503_207f;
+    const SEV: u32 = 0xd503_209f;
+    const SEVL: u32 = 0xd503_20bf;
+
+    /// WFE: an event register that is set is consumed; a clear one waits for the machine.
+    #[test]
+    fn wfe_and_the_event_register() {
+        let (mut cpu, mut bus) = machine(&[WFE, HVC_0]);
+        let mut cache = BlockCache::new();
+        assert_eq!(cpu.run(&mut cache, &mut bus, 10), Exit::Wfe);
+        assert_eq!((cpu.pc, cpu.insns), (BASE + 4, 1));
+        assert_eq!(cpu.run(&mut cache, &mut bus, 10), Exit::Hvc(0));
+        // Set: cleared, and the WFE completes.
+        let (mut cpu, mut bus) = machine(&[WFE, HVC_0]);
+        cpu.event = true;
+        assert_eq!(run(&mut cpu, &mut bus, 10), Exit::Hvc(0));
+        assert!(!cpu.event);
+        // SEVL primes one WFE only.
+        let (mut cpu, mut bus) = machine(&[SEVL, WFE, WFE, HVC_0]);
+        assert_eq!(run(&mut cpu, &mut bus, 10), Exit::Wfe);
+        assert_eq!(cpu.pc, BASE + 12);
+        // SEV: every PE gets the event, this one included; the machine delivers it to the
+        // others.
+        let (mut cpu, mut bus) = machine(&[SEV, WFE, HVC_0]);
+        let mut cache = BlockCache::new();
+        assert_eq!(cpu.run(&mut cache, &mut bus, 10), Exit::Yield);
+        assert_eq!(cpu.pc, BASE + 4);
+        assert!(cpu.event && cpu.sent_event);
+        assert_eq!(cpu.run(&mut cache, &mut bus, 10), Exit::Hvc(0));
+        assert!(!cpu.event);
+        // An exception return sets the event register.
+        let (mut cpu, mut bus) = machine(&[
+            0xd518_4022, // msr elr_el1, x2
+            0xd518_4001, // msr spsr_el1, x1
+            0xd69f_03e0, // eret
+        ]);
+        bus.load_words(BASE + 0x20, &[WFE, HVC_0]);
+        cpu.x[1] = 0x3c5; // EL1h
+        cpu.x[2] = BASE + 0x20;
+        assert_eq!(run(&mut cpu, &mut bus, 10), Exit::Hvc(0));
+        assert!(!cpu.event);
+    }
+
+    /// WFE traps only when it would wait: EL0 with SCTLR_EL1.nTWE = 0 to EL1, HCR_EL2.TWE to
+    /// EL2; ESR EC 0x01 with TI = 1.
+    #[test]
+    fn wfe_traps() {
+        const WFE_ESR: u64 = 0x01 << 26 | IL | 1 << 24 | 0xe << 20 | 1;
+        let cpu = run_el(&[WFE], 0, |_| {});
+        assert_eq!(esr(&cpu), WFE_ESR);
+        assert_eq!(cpu.sys.get(Reg::ElrEl1), BASE);
+        let cpu = run_el(&[WFE, SVC_0], 0, |c| c.event = true);
+        assert_eq!(esr(&cpu) >> 26, 0x15);
+        let (mut cpu, mut bus) = machine(&[WFE]);
+        cpu.set_el_sp(0, false);
+        cpu.sys.set(Reg::SctlrEl1, 0x30d0_0800 | 1 << 18);
+        assert_eq!(run(&mut cpu, &mut bus, 10), Exit::Wfe);
+        let (mut cpu, mut bus) = machine(&[WFE]);
+        bus.load_words(VEC_LOWER, &[0xd400_00e3]); // smc #7 at EL2
+        let mut el2 = Cpu::new(2);
+        std::mem::swap(&mut cpu, &mut el2);
+        cpu.pc = BASE;
+        cpu.sys.set(Reg::VbarEl2, VBAR);
+        cpu.sys.set(Reg::HcrEl2, 1 << 14);
+        cpu.set_el_sp(1, true);
+        assert_eq!(run(&mut cpu, &mut bus, 10), Exit::Smc(7));
+        assert_eq!(cpu.sys.get(Reg::EsrEl2), WFE_ESR);
+        assert_eq!(cpu.sys.get(Reg::ElrEl2), BASE);
+    }
+
+    /// WFI completes at once when an interrupt is pending, even masked by PSTATE (and then does
+    /// not trap); WFE only when the interrupt would be taken.
+    #[test]
+    fn wfi_and_wfe_with_a_pending_interrupt() {
+        // EL1 with PSTATE.I set and the IRQ line up: WFI runs on, WFE waits.
+        let (mut cpu, mut bus) = machine(&[WFI, WFE, HVC_0]);
+        cpu.irq.set(IrqLines::IRQ);
+        let mut cache = BlockCache::new();
+        assert_eq!(cpu.run(&mut cache, &mut bus, 10), Exit::Wfe);
+        assert_eq!(cpu.pc, BASE + 8);
+        // EL0 with SCTLR_EL1.nTWI = 0: no trap while an interrupt is pending.
+        let cpu = run_el(&[WFI, SVC_0], 0, |c| c.irq.set(IrqLines::FIQ));
+        assert_eq!(esr(&cpu) >> 26, 0x15);
+        // A virtual IRQ counts at EL1 (not at EL2).
+        let mut cpu = Cpu::new(2);
+        cpu.sys.set(Reg::HcrEl2, 1 << 4 | 1 << 7); // IMO, VI
+        assert!(!cpu.interrupt_pending());
+        cpu.set_el_sp(1, true);
+        assert!(cpu.interrupt_pending());
+        // WFE with an interrupt that would be taken (unmasked at EL1) completes.
+        let (mut cpu, mut bus) = machine(&[]);
+        cpu.daif = 0;
+        cpu.irq.set(IrqLines::IRQ);
+        let mut code = CodePages::default();
+        let mut env = Env {
+            bus: &mut bus,
+            code: &mut code,
+        };
+        assert_eq!(wfe(&mut cpu, &mut env, &Ops::default()), Flow::Next);
+        cpu.daif = 1 << 7;
+        assert_eq!(wfe(&mut cpu, &mut env, &Ops::default()), Flow::Exit);
+        assert_eq!(cpu.exit, Some(Exit::Wfe));
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! System registers computed from or acting on other state, and the access checks beyond
 //! `min_el` (DDI 0487 D19: the "Accessibility" pseudocode of each register; D1.19 for the EL0
-//! controls in SCTLR_EL1 and CNTKCTL_EL1).
+//! controls in SCTLR_EL1). The generic timer's registers and checks are in
+//! [`crate::aarch64::timer`].
 //!
 //! Not modelled: the EL2 fine-grained traps of EL1 accesses (HCR_EL2.TVM/TRVM/TID*/TSW/TPC…,
-//! MDCR_EL2, CNTHCTL_EL2): an EL1 access always goes ahead. `TODO(FEAT_EL2_TRAPS)`.
+//! MDCR_EL2): an EL1 access always goes ahead. `TODO(FEAT_EL2_TRAPS)`.
 
 use super::{Deny, Dir, Reg};
 use crate::aarch64::state::Cpu;
@@ -26,14 +27,6 @@ pub const HCR_TSC: u64 = 1 << 19;
 pub const HCR_TDZ: u64 = 1 << 28;
 /// HCR_EL2.HCD: HVC is UNDEFINED (no EL3).
 pub const HCR_HCD: u64 = 1 << 29;
-/// CNTKCTL_EL1.EL0PCTEN: EL0 may read CNTPCT_EL0 (and CNTFRQ_EL0).
-const CNTKCTL_EL0PCTEN: u64 = 1 << 0;
-/// CNTKCTL_EL1.EL0VCTEN: EL0 may read CNTVCT_EL0 (and CNTFRQ_EL0).
-const CNTKCTL_EL0VCTEN: u64 = 1 << 1;
-/// CNTKCTL_EL1.EL0VTEN: EL0 may access the CNTV_* registers.
-const CNTKCTL_EL0VTEN: u64 = 1 << 8;
-/// CNTKCTL_EL1.EL0PTEN: EL0 may access the CNTP_* registers.
-const CNTKCTL_EL0PTEN: u64 = 1 << 9;
 /// PMUSERENR_EL0.EN: EL0 may access the PMU.
 const PMUSERENR_EN: u64 = 1 << 0;
 /// CPTR_EL2.TFP: FP/AdvSIMD accesses below and at EL2 trap to EL2.
@@ -52,11 +45,6 @@ fn el0_unless(c: &Cpu, enabled: bool) -> Result<(), Deny> {
 #[inline]
 fn sctlr1(c: &Cpu, bit: u64) -> bool {
     c.sys.get(Reg::SctlrEl1) & bit != 0
-}
-
-#[inline]
-fn cntkctl(c: &Cpu, bits: u64) -> bool {
-    c.sys.get(Reg::CntkctlEl1) & bits != 0
 }
 
 /// DAIF at EL0: SCTLR_EL1.UMA.
@@ -117,34 +105,6 @@ pub fn check_fp(c: &Cpu, _: Dir) -> Result<(), Deny> {
         return Err(Deny::TrapFp(2));
     }
     Ok(())
-}
-
-/// CNTFRQ_EL0: EL0 reads need EL0PCTEN or EL0VCTEN; writes only at the highest EL.
-pub fn check_cntfrq(c: &Cpu, dir: Dir) -> Result<(), Deny> {
-    if dir == Dir::Write && c.el != c.max_el {
-        return Err(Deny::Undefined);
-    }
-    el0_unless(c, cntkctl(c, CNTKCTL_EL0PCTEN | CNTKCTL_EL0VCTEN))
-}
-
-/// CNTPCT_EL0 at EL0: CNTKCTL_EL1.EL0PCTEN.
-pub fn check_cntpct(c: &Cpu, _: Dir) -> Result<(), Deny> {
-    el0_unless(c, cntkctl(c, CNTKCTL_EL0PCTEN))
-}
-
-/// CNTVCT_EL0 at EL0: CNTKCTL_EL1.EL0VCTEN.
-pub fn check_cntvct(c: &Cpu, _: Dir) -> Result<(), Deny> {
-    el0_unless(c, cntkctl(c, CNTKCTL_EL0VCTEN))
-}
-
-/// CNTP_* at EL0: CNTKCTL_EL1.EL0PTEN.
-pub fn check_cntp(c: &Cpu, _: Dir) -> Result<(), Deny> {
-    el0_unless(c, cntkctl(c, CNTKCTL_EL0PTEN))
-}
-
-/// CNTV_* at EL0: CNTKCTL_EL1.EL0VTEN.
-pub fn check_cntv(c: &Cpu, _: Dir) -> Result<(), Deny> {
-    el0_unless(c, cntkctl(c, CNTKCTL_EL0VTEN))
 }
 
 /// PMU registers at EL0: PMUSERENR_EL0.EN.
@@ -239,7 +199,7 @@ pub fn read_sp_el1(c: &Cpu) -> u64 {
 pub fn write_sp_el1(c: &mut Cpu, v: u64) {
     c.set_sp_of(1, v)
 }
-/// Registers that read as zero here (ISR_EL1 until the interrupt controller reports lines).
+/// Registers that read as zero here (the read side of write-only registers).
 pub fn read_zero(_: &Cpu) -> u64 {
     0
 }
@@ -250,60 +210,4 @@ pub fn read_zero(_: &Cpu) -> u64 {
 pub fn write_oslar(c: &mut Cpu, v: u64) {
     let oslsr = c.sys.get(Reg::OslsrEl1) & !2;
     c.sys.set(Reg::OslsrEl1, oslsr | (v & 1) << 1);
-}
-
-// ## Generic timer (plain storage; interrupts belong to the timer device)
-//
-// The system counter is the instruction count for now: CNTPCT_EL0 = insns, CNTVCT_EL0 =
-// insns - CNTVOFF_EL2. The executor adds a block's instructions when the block ends, so a read
-// sees the count at the start of its block: monotonic, as the architecture requires, with block
-// granularity. `TODO(FEAT_TIMER)`: a fixed instructions-per-tick ratio from the machine.
-
-/// The timer a CTL/CVAL/TVAL register belongs to: its CVAL field and whether it counts virtual
-/// time.
-fn timer_of(r: Reg) -> (Reg, bool) {
-    match r {
-        Reg::CntvCtlEl0 | Reg::CntvCvalEl0 => (Reg::CntvCvalEl0, true),
-        Reg::CntpCtlEl0 | Reg::CntpCvalEl0 => (Reg::CntpCvalEl0, false),
-        _ => (Reg::CnthpCvalEl2, false),
-    }
-}
-
-/// CNTPCT_EL0.
-pub fn read_cntpct(c: &Cpu) -> u64 {
-    c.insns
-}
-
-/// CNTVCT_EL0.
-pub fn read_cntvct(c: &Cpu) -> u64 {
-    c.insns.wrapping_sub(c.sys.get(Reg::CntvoffEl2))
-}
-
-fn count(c: &Cpu, virt: bool) -> u64 {
-    if virt {
-        read_cntvct(c)
-    } else {
-        read_cntpct(c)
-    }
-}
-
-/// CNTx_CTL: ENABLE and IMASK as written, ISTATUS = ENABLE and the counter reached CVAL.
-pub fn read_timer_ctl(c: &Cpu, r: Reg) -> u64 {
-    let (cval, virt) = timer_of(r);
-    let ctl = c.sys.get(r) & 3;
-    let fired = ctl & 1 == 1 && count(c, virt) >= c.sys.get(cval);
-    ctl | (fired as u64) << 2
-}
-
-/// CNTx_TVAL (a view of CVAL): CVAL - counter, as a 32-bit value.
-pub fn read_timer_tval(c: &Cpu, cval: Reg) -> u64 {
-    let (_, virt) = timer_of(cval);
-    c.sys.get(cval).wrapping_sub(count(c, virt)) as u32 as u64
-}
-
-/// CNTx_TVAL: CVAL = counter + SignExtend(value<31:0>).
-pub fn write_timer_tval(c: &mut Cpu, cval: Reg, v: u64) {
-    let (_, virt) = timer_of(cval);
-    let t = count(c, virt).wrapping_add(v as u32 as i32 as i64 as u64);
-    c.sys.set(cval, t);
 }

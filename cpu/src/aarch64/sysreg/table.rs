@@ -8,7 +8,13 @@ use super::hooks::*;
 use super::id::{self, aarch32};
 use super::ops::{self, OpFn};
 use super::{enc, Deny, Dir, Reg};
+use crate::aarch64::exception::read_isr;
 use crate::aarch64::state::Cpu;
+use crate::aarch64::timer::{
+    check_cntfrq, check_cntp, check_cntpct, check_cntv, check_cntvct, read_cntpct, read_cntvct,
+    read_timer_ctl, read_timer_tval, write_cnthctl, write_cntvoff, write_timer_ctl,
+    write_timer_cval, write_timer_tval, CNTKCTL_MASK,
+};
 
 /// Where a register's value lives.
 #[derive(Clone, Copy)]
@@ -210,8 +216,6 @@ pub static RESERVED_ID: SysRegDesc = ro("ID space (reserved, RAZ)", 0, 1, 0);
 
 /// VBAR_ELx: bits 10:0 are RES0.
 const VBAR_MASK: u64 = !0x7ff;
-/// CNTx_CTL: ENABLE and IMASK are writable; ISTATUS is computed.
-const CTL_MASK: u64 = 3;
 
 /// Every system register and SYS operation, sorted by encoding.
 pub static SYSREGS: &[SysRegDesc] = &[
@@ -395,8 +399,7 @@ pub static SYSREGS: &[SysRegDesc] = &[
         read_field,
         write_masked::<VBAR_MASK>,
     ),
-    // TODO(FEAT_GIC): ISR_EL1 reports the pending IRQ/FIQ/SError lines.
-    ro_hook("ISR_EL1", enc(3, 0, 12, 1, 0), 1, read_zero),
+    ro_hook("ISR_EL1", enc(3, 0, 12, 1, 0), 1, read_isr),
     rw(
         "CONTEXTIDR_EL1",
         enc(3, 0, 13, 0, 1),
@@ -405,7 +408,15 @@ pub static SYSREGS: &[SysRegDesc] = &[
         0,
     ),
     rw("TPIDR_EL1", enc(3, 0, 13, 0, 4), 1, Reg::TpidrEl1, 0),
-    rw("CNTKCTL_EL1", enc(3, 0, 14, 1, 0), 1, Reg::CntkctlEl1, 0),
+    view(
+        "CNTKCTL_EL1",
+        enc(3, 0, 14, 1, 0),
+        1,
+        Reg::CntkctlEl1,
+        0,
+        read_field,
+        write_masked::<CNTKCTL_MASK>,
+    ),
     ro_hook("CCSIDR_EL1", enc(3, 1, 0, 0, 0), 1, id::read_ccsidr),
     ro("CLIDR_EL1", enc(3, 1, 0, 0, 1), 1, id::CLIDR),
     ro("AIDR_EL1", enc(3, 1, 0, 0, 7), 1, 0),
@@ -529,7 +540,8 @@ pub static SYSREGS: &[SysRegDesc] = &[
         rw("TPIDRRO_EL0", enc(3, 3, 13, 0, 3), 0, Reg::TpidrroEl0, 0),
         check_el0_read_only,
     ),
-    // Generic timer: plain storage and the instruction count as system counter.
+    // Generic timer (timer.rs): the instruction count as system counter; writes that change a
+    // timer end the run for the machine.
     checked(
         rw(
             "CNTFRQ_EL0",
@@ -568,7 +580,7 @@ pub static SYSREGS: &[SysRegDesc] = &[
             1,
             Reg::CntpCtlEl0,
             read_timer_ctl,
-            write_masked::<CTL_MASK>,
+            write_timer_ctl,
         ),
         check_cntp,
     ),
@@ -580,7 +592,7 @@ pub static SYSREGS: &[SysRegDesc] = &[
             2,
             Reg::CntpCvalEl0,
             read_field,
-            write_field,
+            write_timer_cval,
         ),
         check_cntp,
     ),
@@ -604,7 +616,7 @@ pub static SYSREGS: &[SysRegDesc] = &[
             1,
             Reg::CntvCtlEl0,
             read_timer_ctl,
-            write_masked::<CTL_MASK>,
+            write_timer_ctl,
         ),
         check_cntv,
     ),
@@ -616,7 +628,7 @@ pub static SYSREGS: &[SysRegDesc] = &[
             2,
             Reg::CntvCvalEl0,
             read_field,
-            write_field,
+            write_timer_cval,
         ),
         check_cntv,
     ),
@@ -682,10 +694,26 @@ pub static SYSREGS: &[SysRegDesc] = &[
         write_masked::<VBAR_MASK>,
     ),
     rw("TPIDR_EL2", enc(3, 4, 13, 0, 2), 2, Reg::TpidrEl2, 0),
-    rw("CNTVOFF_EL2", enc(3, 4, 14, 0, 3), 2, Reg::CntvoffEl2, 0),
-    // EL1PCTEN | EL1PCEN: an allowed value of this UNKNOWN reset (the EL2 traps are not
-    // modelled, see hooks.rs).
-    rw("CNTHCTL_EL2", enc(3, 4, 14, 1, 0), 2, Reg::CnthctlEl2, 3),
+    view(
+        "CNTVOFF_EL2",
+        enc(3, 4, 14, 0, 3),
+        2,
+        Reg::CntvoffEl2,
+        0,
+        read_field,
+        write_cntvoff,
+    ),
+    // EL1PCTEN | EL1PCEN: an allowed value of this UNKNOWN reset (EL1 may use the physical
+    // counter and timer until EL2 says otherwise).
+    view(
+        "CNTHCTL_EL2",
+        enc(3, 4, 14, 1, 0),
+        2,
+        Reg::CnthctlEl2,
+        3,
+        read_field,
+        write_cnthctl,
+    ),
     timer(
         "CNTHP_TVAL_EL2",
         4,
@@ -702,7 +730,7 @@ pub static SYSREGS: &[SysRegDesc] = &[
         1,
         Reg::CnthpCtlEl2,
         read_timer_ctl,
-        write_masked::<CTL_MASK>,
+        write_timer_ctl,
     ),
     timer(
         "CNTHP_CVAL_EL2",
@@ -711,7 +739,7 @@ pub static SYSREGS: &[SysRegDesc] = &[
         2,
         Reg::CnthpCvalEl2,
         read_field,
-        write_field,
+        write_timer_cval,
     ),
 ];
 
