@@ -70,8 +70,11 @@ el2_vectors:
         .balign 128
         .endr
 
+// x24 = 0: nobody expected this exception. Each expected one consumes x24.
 resume_el2:
+        cbz     x24, unexpected_el2
         msr     elr_el2, x24
+        mov     x24, #0
         eret
 
 lower_el2:
@@ -131,7 +134,9 @@ el1_vectors:
         .endr
 
 resume_el1:
+        cbz     x24, unexpected_exception
         msr     elr_el1, x24
+        mov     x24, #0
         eret
 
 // From EL0: SVC resumes at EL1h at x24; anything else skips the instruction and resumes EL0.
@@ -216,6 +221,7 @@ lower_el1:
 
 main:
         msr     daifset, #0xf
+        mov     x24, #0
         mrs     x0, currentel
         CHECK   x0, 8                   // started at EL2
         adr     x0, el2_vectors

@@ -50,7 +50,9 @@ vectors:
         mrs     x16, far_el1
         mov     x18, #1
         add     x17, x17, #1
+        cbz     x24, unexpected_exception // x24 = 0: nobody expected it
         msr     elr_el1, x24
+        mov     x24, #0
         eret
         .balign 128
         .rept   3
@@ -78,9 +80,11 @@ lower:
         add     x9, x15, #4
         msr     elr_el1, x9
         eret
-1:      mov     x9, #0x3c5
+1:      cbz     x24, unexpected_exception
+        mov     x9, #0x3c5
         msr     spsr_el1, x9
         msr     elr_el1, x24
+        mov     x24, #0
         eret
 2:      msr     elr_el1, x30
         eret
@@ -184,6 +188,7 @@ map:
 
 main:
         msr     daifset, #0xf
+        mov     x24, #0
         adr     x0, vectors
         msr     vbar_el1, x0
         isb

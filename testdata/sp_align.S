@@ -15,7 +15,9 @@ vectors:
         mrs     x20, esr_el1            // 0x200: current EL with SPx, synchronous
         mrs     x21, elr_el1
         add     x19, x19, #1
+        cbz     x24, unexpected_exception // x24 = 0: nobody expected it
         msr     elr_el1, x24
+        mov     x24, #0
         eret
         .balign 128
         .rept   11
@@ -25,6 +27,7 @@ vectors:
 
 main:
         msr     daifset, #0xf
+        mov     x24, #0
         adr     x0, vectors
         msr     vbar_el1, x0
         mov     x19, #0
