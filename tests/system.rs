@@ -205,7 +205,10 @@ fn system_guest(name: &str, class: &str, flags: &[&str], qemu: Option<Qemu>) -> 
                 String::from_utf8_lossy(&bytes),
                 "{name} {flags:?}: bootemu's console differs from QEMU's"
             );
-            assert_eq!(run.console, bytes, "{name}: console bytes differ from QEMU's");
+            assert_eq!(
+                run.console, bytes,
+                "{name}: console bytes differ from QEMU's"
+            );
         }
     }
     Some(run)
@@ -276,7 +279,10 @@ fn system_timer_gicv3() {
 #[test]
 fn system_timer_long() {
     if let Some(run) = system_guest("timer_long", "timer_long", &["--gic", "v2"], None) {
-        eprintln!("timer_long: 10 virtual seconds took {:?} of host time", run.wall);
+        eprintln!(
+            "timer_long: 10 virtual seconds took {:?} of host time",
+            run.wall
+        );
         assert!(
             run.wall < Duration::from_secs(5),
             "timer_long took {:?}: idle time is not skipped",
