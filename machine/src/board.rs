@@ -141,7 +141,8 @@ impl Board {
 
     /// System reset: RAM zeroed, GIC and devices to their reset state.
     pub fn reset(&mut self) {
-        self.mem.zero_ram();
+        // RAM keeps its contents across a system reset, as on QEMU's virt (the boot images are
+        // loaded again by the machine); guests use that to tell a warm boot from a cold one.
         self.gic.reset();
         for d in &mut self.devices {
             d.dev.reset();

@@ -34,8 +34,8 @@
 //! Ends of a run ([`StopReason`]): PSCI `SYSTEM_OFF`; all `--expect` markers seen; the
 //! instruction budget (counted over all vCPUs) spent; guest failure: every vCPU waits with no
 //! pending timer or interrupt, or an exception loop (an exception taken while executing the
-//! vector table itself). PSCI `SYSTEM_RESET` does not end the run: RAM is zeroed, the boot plan
-//! re-applied, the GIC and devices reset (the RTC keeps its count, the virtual clock runs on) and
+//! vector table itself). PSCI `SYSTEM_RESET` does not end the run: RAM keeps its contents (as on
+//! QEMU's virt), the boot plan is re-applied, the GIC and devices reset (the RTC keeps its count, the virtual clock runs on) and
 //! every vCPU restarts from its reset state.
 
 use std::collections::BTreeMap;
@@ -594,7 +594,7 @@ impl Machine {
         self.vcpus[i].wait = None;
     }
 
-    /// PSCI SYSTEM_RESET: zeroed RAM, the plan again, devices and vCPUs reset.
+    /// PSCI SYSTEM_RESET: RAM kept, the plan loaded again, devices and vCPUs reset.
     fn system_reset(&mut self) {
         self.resets += 1;
         for i in 0..self.vcpus.len() {
@@ -1080,7 +1080,7 @@ mod tests {
         assert_eq!(o.reason, StopReason::PowerOff);
         assert_eq!(o.resets, 1);
         assert_eq!(*out.0.borrow(), b"RO");
-        assert_eq!(m.cpu().x[5], 0, "RAM was zeroed");
+        assert_eq!(m.cpu().x[5], 0x1234, "RAM outside the images is kept");
         assert_eq!(o.insns, 16 + 12);
     }
 

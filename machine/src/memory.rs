@@ -116,13 +116,6 @@ impl GuestMemory {
         NonNull::new(r.map[off..].as_mut_ptr())
     }
 
-    /// Zero every RAM region (ROM keeps its contents), in place: host pointers stay valid.
-    pub fn zero_ram(&mut self) {
-        for r in self.regions.iter_mut().filter(|r| r.writable) {
-            r.map.fill(0);
-        }
-    }
-
     /// Whether `pa` is in a read-only region (writes there are ignored).
     pub fn is_rom(&self, pa: u64) -> bool {
         self.find(pa, 1)
