@@ -6,11 +6,11 @@
 //! through [`aarch64::Bus`].
 //!
 //! Known gaps use one greppable convention, `TODO(FEAT_x)` (`grep -rn 'TODO(FEAT_' cpu/`):
-//! - `TODO(FEAT_FP)`: scalar FP and AdvSIMD are UNDEFINED until the FP/SIMD issue.
-//! - `TODO(FEAT_MMU)`: stage-1 translation; with the MMU off VA = PA (system issue).
-//! - `TODO(FEAT_TIMER)`, `TODO(FEAT_GIC)`, `TODO(FEAT_SMP)`, `TODO(FEAT_EL2_TRAPS)`,
-//!   `TODO(FEAT_PMU)`: timers, interrupt controller, several vCPUs, EL2 traps of EL1 accesses and
-//!   performance counters (system issue).
+//! - `TODO(FEAT_FP)`: scalar FP and AdvSIMD encodings not implemented yet are UNDEFINED.
+//! - `TODO(FEAT_MMU)`: top-byte-ignore of register branch targets; `TODO(FEAT_S2)`: stage-2
+//!   translation; `TODO(FEAT_EL2_TRAPS)`: EL2 traps of EL1 accesses (HCR_EL2.TVM/TID…);
+//!   `TODO(FEAT_SMP)`: broadcast TLBI reaching other vCPUs; `TODO(FEAT_PMU)`: counting PMU;
+//!   `TODO(GICV3_VIRT)`: the GICv3 virtual CPU interface.
 //! - Not advertised, so UNDEFINED by design: `TODO(FEAT_PAuth)`, `TODO(FEAT_PAN)`,
 //!   `TODO(FEAT_UAO)`, `TODO(FEAT_DIT)`, `TODO(FEAT_SSBS)`, `TODO(FEAT_SB)`, `TODO(FEAT_XS)`,
 //!   `TODO(FEAT_HBC)`, `TODO(FEAT_FlagM)`.
