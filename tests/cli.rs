@@ -143,8 +143,8 @@ fn inspect_a_synthetic_image_header() {
 fn options_not_supported_yet_exit_2() {
     for (args, msg) in [
         (
-            &["--initrd", "x"][..],
-            "--initrd: not supported yet (needs the Linux boot issue)",
+            &["--append", "quiet"][..],
+            "--initrd, --append and --dtb need an arm64 Linux Image",
         ),
         (&["--smp", "9"][..], "9 is not in 1..=8"),
         (&["--gic", "v4"][..], "expected v2 or v3"),
