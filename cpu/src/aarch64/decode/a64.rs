@@ -1550,49 +1550,49 @@ pub static TABLE: &[Pattern] = &[
     pat!(
         AND_v,
         "0 q:1 0 01110 00 1 rm:5 00011 1 rn:5 rd:5",
-        v_logic,
+        v_bytes,
         ar::logic::<{ a::AND }>
     ),
     pat!(
         BIC_v,
         "0 q:1 0 01110 01 1 rm:5 00011 1 rn:5 rd:5",
-        v_logic,
+        v_bytes,
         ar::logic::<{ a::BIC }>
     ),
     pat!(
         ORR_v,
         "0 q:1 0 01110 10 1 rm:5 00011 1 rn:5 rd:5",
-        v_logic,
+        v_bytes,
         ar::logic::<{ a::ORR }>
     ),
     pat!(
         ORN_v,
         "0 q:1 0 01110 11 1 rm:5 00011 1 rn:5 rd:5",
-        v_logic,
+        v_bytes,
         ar::logic::<{ a::ORN }>
     ),
     pat!(
         EOR_v,
         "0 q:1 1 01110 00 1 rm:5 00011 1 rn:5 rd:5",
-        v_logic,
+        v_bytes,
         ar::logic::<{ a::EOR }>
     ),
     pat!(
         BSL_v,
         "0 q:1 1 01110 01 1 rm:5 00011 1 rn:5 rd:5",
-        v_logic,
+        v_bytes,
         ar::logic::<{ a::BSL }>
     ),
     pat!(
         BIT_v,
         "0 q:1 1 01110 10 1 rm:5 00011 1 rn:5 rd:5",
-        v_logic,
+        v_bytes,
         ar::logic::<{ a::BIT }>
     ),
     pat!(
         BIF_v,
         "0 q:1 1 01110 11 1 rm:5 00011 1 rn:5 rd:5",
-        v_logic,
+        v_bytes,
         ar::logic::<{ a::BIF }>
     ),
     // Pairwise (three same): over the concatenation Vm:Vn.
@@ -1945,7 +1945,7 @@ pub static TABLE: &[Pattern] = &[
     pat!(
         RBIT_v,
         "0 q:1 1 01110 01 10000 00101 10 rn:5 rd:5",
-        v_any,
+        v_bytes,
         ar::misc::<{ a::RBIT }>
     ),
     pat!(

@@ -861,8 +861,9 @@ pub fn v_b(w: u32) -> Option<Ops> {
     vec3(w, rule::B)
 }
 
-/// Vector logical operations: bits 23:22 are part of the opcode; whole-register, `op` = 0.
-pub fn v_logic(w: u32) -> Option<Ops> {
+/// Vector byte-wise operations whose bits 23:22 are part of the opcode (logical operations,
+/// RBIT): `op` = 0 (8-bit lanes).
+pub fn v_bytes(w: u32) -> Option<Ops> {
     vec3(w, rule::ALL).map(|o| Ops { op: 0, ..o })
 }
 
