@@ -42,18 +42,51 @@ pub fn set_qc(cpu: &mut Cpu) {
 
 #[cfg(test)]
 pub(crate) mod testutil {
-    //! Running single SIMD instructions on a fresh vCPU for the unit tests of this directory.
-    use crate::aarch64::exec::exec_one;
-    use crate::aarch64::state::Cpu;
+    //! Checking SIMD instructions against vectors recorded from qemu-aarch64 (`-cpu cortex-a57`):
+    //! each line is `word v0 v1 v2 v3 -> v0 v1 v2 v3 x5 fpsr # asm` (hexadecimal). The
+    //! instruction runs with V0–V3 preset, X0 = DATA + 0x100 where DATA holds the bytes
+    //! `(7i + 3) & 255`, X5 = 0x5555 and FPSR = 0; V0–V3, X5 and FPSR must then match.
+    use crate::aarch64::flat::FlatBus;
+    use crate::aarch64::state::{Cpu, Exit};
+    use crate::aarch64::sysreg::Reg;
+    use crate::aarch64::BlockCache;
 
-    /// Run `word` once on a vCPU with V0..V3 preset (others zero); returns the vCPU.
-    pub fn run_v(word: u32, v: &[u128]) -> Cpu {
-        let mut cpu = Cpu::new(1);
-        cpu.sys.set(crate::aarch64::sysreg::Reg::CpacrEl1, 3 << 20);
-        for (i, x) in v.iter().enumerate() {
-            cpu.v[i] = *x;
+    const BASE: u64 = 0x4000_0000;
+    const DATA: u64 = BASE + 0x1000;
+
+    /// Check every vector of `text`.
+    pub fn check(text: &str) {
+        let mut n = 0;
+        for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            let (data, asm) = line.split_once('#').unwrap_or((line, ""));
+            let (input, output) = data.split_once("->").expect("`->` in vector");
+            let hex = |t: &str| u128::from_str_radix(t, 16).expect("hex field");
+            let i: Vec<u128> = input.split_whitespace().map(hex).collect();
+            let o: Vec<u128> = output.split_whitespace().map(hex).collect();
+            assert!(i.len() == 5 && o.len() == 6, "malformed vector: {line}");
+            let mut bus = FlatBus::new(BASE, 0x3000);
+            bus.load_words(BASE, &[i[0] as u32, 0xd400_0002]);
+            let bytes: Vec<u8> = (0..1024u32).map(|i| (i * 7 + 3) as u8).collect();
+            bus.load(DATA, &bytes);
+            let mut cpu = Cpu::new(1);
+            cpu.pc = BASE;
+            cpu.sys.set(Reg::CpacrEl1, 3 << 20);
+            cpu.v[..4].copy_from_slice(&i[1..5]);
+            cpu.x[0] = DATA + 0x100;
+            cpu.x[5] = 0x5555;
+            let exit = cpu.run(&mut BlockCache::new(), &mut bus, 2);
+            assert_eq!(exit, Exit::Hvc(0), "{asm}: did not run to the HVC");
+            let got = [
+                cpu.v[0],
+                cpu.v[1],
+                cpu.v[2],
+                cpu.v[3],
+                cpu.x[5] as u128,
+                cpu.sys.get(Reg::Fpsr) as u128,
+            ];
+            assert_eq!(&got[..], &o[..], "{asm}: V0-V3, X5, FPSR for {line}");
+            n += 1;
         }
-        exec_one(&mut cpu, word);
-        cpu
+        assert!(n > 0);
     }
 }
