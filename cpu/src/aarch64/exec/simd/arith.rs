@@ -465,11 +465,19 @@ pub fn logic<const OP: u8>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
 /// Pairwise over the lanes of one `bits`-wide operand: `bits / 2e` results.
 #[inline(always)]
 fn pairwise<const OP: u8, const E: u32>(a: u128, bits: u32) -> u128 {
-    let mut r = 0u128;
     let mut qc = false;
+    if E == 8 {
+        // Byte lanes (UMAXP/ADDP in string routines): on the byte array.
+        let (b, mut r) = (a.to_le_bytes(), [0u8; 16]);
+        for i in 0..bits as usize / 16 {
+            r[i] = lane3::<OP>(b[2 * i] as u64, b[2 * i + 1] as u64, 0, 8, &mut qc) as u8;
+        }
+        return u128::from_le_bytes(r);
+    }
+    let mut r = 0u128;
     for i in 0..bits / E / 2 {
         let v = lane3::<OP>(elem(a, 2 * i, E), elem(a, 2 * i + 1, E), 0, E, &mut qc);
-        r = put(r, i, E, v);
+        r |= ((v & emask(E)) as u128) << (i * E);
     }
     r
 }
@@ -496,6 +504,18 @@ pub fn across<const OP: u8>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
     }
     let a = cpu.vq(o.rn);
     let bits = o.op2 as u32 * 8;
+    if o.op == 0 && matches!(OP, UMAX | UMIN | ADD) {
+        // Byte lanes (UMAXV/UMINV/ADDV in string routines): on the byte array.
+        let b = a.to_le_bytes();
+        let b = &b[..o.op2 as usize];
+        let r = match OP {
+            UMAX => b.iter().copied().max(),
+            UMIN => b.iter().copied().min(),
+            _ => Some(b.iter().fold(0u8, |s, &x| s.wrapping_add(x))),
+        };
+        cpu.set_vd(o.rd, r.unwrap_or(0) as u64);
+        return Flow::Next;
+    }
     let r = by_size!(o.op, |E| {
         let n = bits / E;
         let mut acc: i128 = match OP {
