@@ -133,7 +133,7 @@ fn qemu_console(name: &str, cpu: &str, extra: &[&str], reboot: bool) -> Option<V
     if !reboot {
         cmd.arg("-no-reboot");
     }
-    if !extra.iter().any(|a| *a == "-M") {
+    if !extra.contains(&"-M") {
         cmd.args(["-M", "virt"]);
     }
     let out = cmd

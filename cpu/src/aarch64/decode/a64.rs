@@ -8,6 +8,9 @@
 
 use super::shapes::*;
 use super::Pattern;
+use crate::aarch64::exec::simd::{
+    arith as ar, arith::op as a, ldst as vls, modimm as mi, permute as pm, shift as sh,
+};
 use crate::aarch64::exec::{branch, dp_imm, dp_reg, ldst, system};
 use crate::pat;
 
@@ -390,7 +393,7 @@ pub static TABLE: &[Pattern] = &[
         ldst::ldar
     ),
     // Load register (literal).
-    // TODO(FEAT_FP): LDR (literal, SIMD&FP), V = 1.
+    // The SIMD&FP forms (V = 1) are in their own section below.
     pat!(
         LDRw_lit,
         "00 011 0 00 imm19:19 rt:5",
@@ -411,7 +414,7 @@ pub static TABLE: &[Pattern] = &[
     ),
     pat!(PRFM_lit, "11 011 0 00 imm19:19 rt:5", none, ldst::prfm),
     // Load/store pair: bits 24:23 = non-temporal offset (LDNP/STNP), post-index, offset, pre-index.
-    // opc = 11 and STGP/LDNPSW (opc = 01) are unallocated. TODO(FEAT_FP): V = 1 pairs.
+    // opc = 11 and STGP/LDNPSW (opc = 01) are unallocated. (V = 1: below.)
     pat!(
         STPw,
         "00 101 0 0 idx:2 0 imm7:7 rt2:5 rn:5 rt:5",
@@ -444,7 +447,7 @@ pub static TABLE: &[Pattern] = &[
     ),
     // Load/store register, imm9 forms (bits 11:10): unscaled (LDUR*/STUR*), post-index,
     // unprivileged (LDTR*/STTR*: EL0 permissions at EL1, listed first), pre-index.
-    // size:opc = 10:11 and 11:11 are unallocated. TODO(FEAT_FP): V = 1 forms.
+    // size:opc = 10:11 and 11:11 are unallocated. (V = 1: below.)
     pat!(
         STTRB,
         "00 111 0 00 00 0 imm9:9 10 rn:5 rt:5",
@@ -1107,6 +1110,277 @@ pub static TABLE: &[Pattern] = &[
     //
     //
     // ## Loads and stores – SIMD&FP registers and structures (exec/simd)
+    // Load register (literal, SIMD&FP): S, D, Q; opc = 11 is unallocated.
+    pat!(
+        LDRs_lit_v,
+        "00 011 1 00 imm19:19 rt:5",
+        vld_lit,
+        vls::ld_lit::<4>
+    ),
+    pat!(
+        LDRd_lit_v,
+        "01 011 1 00 imm19:19 rt:5",
+        vld_lit,
+        vls::ld_lit::<8>
+    ),
+    pat!(
+        LDRq_lit_v,
+        "10 011 1 00 imm19:19 rt:5",
+        vld_lit,
+        vls::ld_lit::<16>
+    ),
+    // Load/store pair (SIMD&FP): S, D, Q; bits 24:23 = non-temporal, post-index, offset, pre-index.
+    pat!(
+        STPs_v,
+        "00 101 1 0 idx:2 0 imm7:7 rt2:5 rn:5 rt:5",
+        vldst_pair,
+        vls::stp::<4>
+    ),
+    pat!(
+        LDPs_v,
+        "00 101 1 0 idx:2 1 imm7:7 rt2:5 rn:5 rt:5",
+        vldst_pair,
+        vls::ldp::<4>
+    ),
+    pat!(
+        STPd_v,
+        "01 101 1 0 idx:2 0 imm7:7 rt2:5 rn:5 rt:5",
+        vldst_pair,
+        vls::stp::<8>
+    ),
+    pat!(
+        LDPd_v,
+        "01 101 1 0 idx:2 1 imm7:7 rt2:5 rn:5 rt:5",
+        vldst_pair,
+        vls::ldp::<8>
+    ),
+    pat!(
+        STPq_v,
+        "10 101 1 0 idx:2 0 imm7:7 rt2:5 rn:5 rt:5",
+        vldst_pair,
+        vls::stp::<16>
+    ),
+    pat!(
+        LDPq_v,
+        "10 101 1 0 idx:2 1 imm7:7 rt2:5 rn:5 rt:5",
+        vldst_pair,
+        vls::ldp::<16>
+    ),
+    // Load/store register (SIMD&FP) with imm9: unscaled, post-index, pre-index (bits 11:10 = 10 is unallocated).
+    pat!(
+        STRb_i9_v,
+        "00 111 1 00 00 0 imm9:9 idx:2 rn:5 rt:5",
+        vldst_i9,
+        vls::st::<1>
+    ),
+    pat!(
+        LDRb_i9_v,
+        "00 111 1 00 01 0 imm9:9 idx:2 rn:5 rt:5",
+        vldst_i9,
+        vls::ld::<1>
+    ),
+    pat!(
+        STRh_i9_v,
+        "01 111 1 00 00 0 imm9:9 idx:2 rn:5 rt:5",
+        vldst_i9,
+        vls::st::<2>
+    ),
+    pat!(
+        LDRh_i9_v,
+        "01 111 1 00 01 0 imm9:9 idx:2 rn:5 rt:5",
+        vldst_i9,
+        vls::ld::<2>
+    ),
+    pat!(
+        STRs_i9_v,
+        "10 111 1 00 00 0 imm9:9 idx:2 rn:5 rt:5",
+        vldst_i9,
+        vls::st::<4>
+    ),
+    pat!(
+        LDRs_i9_v,
+        "10 111 1 00 01 0 imm9:9 idx:2 rn:5 rt:5",
+        vldst_i9,
+        vls::ld::<4>
+    ),
+    pat!(
+        STRd_i9_v,
+        "11 111 1 00 00 0 imm9:9 idx:2 rn:5 rt:5",
+        vldst_i9,
+        vls::st::<8>
+    ),
+    pat!(
+        LDRd_i9_v,
+        "11 111 1 00 01 0 imm9:9 idx:2 rn:5 rt:5",
+        vldst_i9,
+        vls::ld::<8>
+    ),
+    pat!(
+        STRq_i9_v,
+        "00 111 1 00 10 0 imm9:9 idx:2 rn:5 rt:5",
+        vldst_i9,
+        vls::st::<16>
+    ),
+    pat!(
+        LDRq_i9_v,
+        "00 111 1 00 11 0 imm9:9 idx:2 rn:5 rt:5",
+        vldst_i9,
+        vls::ld::<16>
+    ),
+    // Load/store register (SIMD&FP, register offset).
+    pat!(
+        STRb_r_v,
+        "00 111 1 00 00 1 rm:5 option:3 s:1 10 rn:5 rt:5",
+        vldst_r,
+        vls::st_r::<1>
+    ),
+    pat!(
+        LDRb_r_v,
+        "00 111 1 00 01 1 rm:5 option:3 s:1 10 rn:5 rt:5",
+        vldst_r,
+        vls::ld_r::<1>
+    ),
+    pat!(
+        STRh_r_v,
+        "01 111 1 00 00 1 rm:5 option:3 s:1 10 rn:5 rt:5",
+        vldst_r,
+        vls::st_r::<2>
+    ),
+    pat!(
+        LDRh_r_v,
+        "01 111 1 00 01 1 rm:5 option:3 s:1 10 rn:5 rt:5",
+        vldst_r,
+        vls::ld_r::<2>
+    ),
+    pat!(
+        STRs_r_v,
+        "10 111 1 00 00 1 rm:5 option:3 s:1 10 rn:5 rt:5",
+        vldst_r,
+        vls::st_r::<4>
+    ),
+    pat!(
+        LDRs_r_v,
+        "10 111 1 00 01 1 rm:5 option:3 s:1 10 rn:5 rt:5",
+        vldst_r,
+        vls::ld_r::<4>
+    ),
+    pat!(
+        STRd_r_v,
+        "11 111 1 00 00 1 rm:5 option:3 s:1 10 rn:5 rt:5",
+        vldst_r,
+        vls::st_r::<8>
+    ),
+    pat!(
+        LDRd_r_v,
+        "11 111 1 00 01 1 rm:5 option:3 s:1 10 rn:5 rt:5",
+        vldst_r,
+        vls::ld_r::<8>
+    ),
+    pat!(
+        STRq_r_v,
+        "00 111 1 00 10 1 rm:5 option:3 s:1 10 rn:5 rt:5",
+        vldst_r,
+        vls::st_r::<16>
+    ),
+    pat!(
+        LDRq_r_v,
+        "00 111 1 00 11 1 rm:5 option:3 s:1 10 rn:5 rt:5",
+        vldst_r,
+        vls::ld_r::<16>
+    ),
+    // Load/store register (SIMD&FP, unsigned offset).
+    pat!(
+        STRb_ui_v,
+        "00 111 1 01 00 imm12:12 rn:5 rt:5",
+        vldst_ui,
+        vls::st::<1>
+    ),
+    pat!(
+        LDRb_ui_v,
+        "00 111 1 01 01 imm12:12 rn:5 rt:5",
+        vldst_ui,
+        vls::ld::<1>
+    ),
+    pat!(
+        STRh_ui_v,
+        "01 111 1 01 00 imm12:12 rn:5 rt:5",
+        vldst_ui,
+        vls::st::<2>
+    ),
+    pat!(
+        LDRh_ui_v,
+        "01 111 1 01 01 imm12:12 rn:5 rt:5",
+        vldst_ui,
+        vls::ld::<2>
+    ),
+    pat!(
+        STRs_ui_v,
+        "10 111 1 01 00 imm12:12 rn:5 rt:5",
+        vldst_ui,
+        vls::st::<4>
+    ),
+    pat!(
+        LDRs_ui_v,
+        "10 111 1 01 01 imm12:12 rn:5 rt:5",
+        vldst_ui,
+        vls::ld::<4>
+    ),
+    pat!(
+        STRd_ui_v,
+        "11 111 1 01 00 imm12:12 rn:5 rt:5",
+        vldst_ui,
+        vls::st::<8>
+    ),
+    pat!(
+        LDRd_ui_v,
+        "11 111 1 01 01 imm12:12 rn:5 rt:5",
+        vldst_ui,
+        vls::ld::<8>
+    ),
+    pat!(
+        STRq_ui_v,
+        "00 111 1 01 10 imm12:12 rn:5 rt:5",
+        vldst_ui,
+        vls::st::<16>
+    ),
+    pat!(
+        LDRq_ui_v,
+        "00 111 1 01 11 imm12:12 rn:5 rt:5",
+        vldst_ui,
+        vls::ld::<16>
+    ),
+    // Load/store multiple structures (bit 23 = post-index; Rm = 31 is the immediate form).
+    pat!(
+        ST_mult,
+        "0 q:1 001100 p:1 0 0 rm:5 opcode:4 size:2 rn:5 rt:5",
+        vstruct_mult,
+        vls::st_mult
+    ),
+    pat!(
+        LD_mult,
+        "0 q:1 001100 p:1 1 0 rm:5 opcode:4 size:2 rn:5 rt:5",
+        vstruct_mult,
+        vls::ld_mult
+    ),
+    // Load/store single structure; the replicating loads (opcode 11x) first.
+    pat!(
+        LD_repl,
+        "0 q:1 001101 p:1 1 r:1 rm:5 11 o:1 s:1 size:2 rn:5 rt:5",
+        vstruct_repl,
+        vls::ld_repl
+    ),
+    pat!(
+        ST_single,
+        "0 q:1 001101 p:1 0 r:1 rm:5 opcode:3 s:1 size:2 rn:5 rt:5",
+        vstruct_single,
+        vls::st_single
+    ),
+    pat!(
+        LD_single,
+        "0 q:1 001101 p:1 1 r:1 rm:5 opcode:3 s:1 size:2 rn:5 rt:5",
+        vstruct_single,
+        vls::ld_single
+    ),
     // ## end of loads and stores – SIMD&FP
     //
     //
@@ -1119,5 +1393,1240 @@ pub static TABLE: &[Pattern] = &[
     //
     //
     // ## AdvSIMD – integer, logical, permute, immediates (exec/simd)
+    // Three same (vector): U size opcode; FP opcodes (11xxx) are in the floating-point section.
+    pat!(
+        PMUL_v,
+        "0 q:1 1 01110 00 1 rm:5 10011 1 rn:5 rd:5",
+        v_b,
+        ar::same3::<{ a::PMUL }, false>
+    ),
+    pat!(
+        SHADD_v,
+        "0 q:1 0 01110 size:2 1 rm:5 00000 1 rn:5 rd:5",
+        v_no64,
+        ar::same3::<{ a::SHADD }, false>
+    ),
+    pat!(
+        UHADD_v,
+        "0 q:1 1 01110 size:2 1 rm:5 00000 1 rn:5 rd:5",
+        v_no64,
+        ar::same3::<{ a::UHADD }, false>
+    ),
+    pat!(
+        SQADD_v,
+        "0 q:1 0 01110 size:2 1 rm:5 00001 1 rn:5 rd:5",
+        v_any,
+        ar::same3::<{ a::SQADD }, false>
+    ),
+    pat!(
+        UQADD_v,
+        "0 q:1 1 01110 size:2 1 rm:5 00001 1 rn:5 rd:5",
+        v_any,
+        ar::same3::<{ a::UQADD }, false>
+    ),
+    pat!(
+        SRHADD_v,
+        "0 q:1 0 01110 size:2 1 rm:5 00010 1 rn:5 rd:5",
+        v_no64,
+        ar::same3::<{ a::SRHADD }, false>
+    ),
+    pat!(
+        URHADD_v,
+        "0 q:1 1 01110 size:2 1 rm:5 00010 1 rn:5 rd:5",
+        v_no64,
+        ar::same3::<{ a::URHADD }, false>
+    ),
+    pat!(
+        SHSUB_v,
+        "0 q:1 0 01110 size:2 1 rm:5 00100 1 rn:5 rd:5",
+        v_no64,
+        ar::same3::<{ a::SHSUB }, false>
+    ),
+    pat!(
+        UHSUB_v,
+        "0 q:1 1 01110 size:2 1 rm:5 00100 1 rn:5 rd:5",
+        v_no64,
+        ar::same3::<{ a::UHSUB }, false>
+    ),
+    pat!(
+        SQSUB_v,
+        "0 q:1 0 01110 size:2 1 rm:5 00101 1 rn:5 rd:5",
+        v_any,
+        ar::same3::<{ a::SQSUB }, false>
+    ),
+    pat!(
+        UQSUB_v,
+        "0 q:1 1 01110 size:2 1 rm:5 00101 1 rn:5 rd:5",
+        v_any,
+        ar::same3::<{ a::UQSUB }, false>
+    ),
+    pat!(
+        CMGT_v,
+        "0 q:1 0 01110 size:2 1 rm:5 00110 1 rn:5 rd:5",
+        v_any,
+        ar::same3::<{ a::CMGT }, false>
+    ),
+    pat!(
+        CMHI_v,
+        "0 q:1 1 01110 size:2 1 rm:5 00110 1 rn:5 rd:5",
+        v_any,
+        ar::same3::<{ a::CMHI }, false>
+    ),
+    pat!(
+        CMGE_v,
+        "0 q:1 0 01110 size:2 1 rm:5 00111 1 rn:5 rd:5",
+        v_any,
+        ar::same3::<{ a::CMGE }, false>
+    ),
+    pat!(
+        CMHS_v,
+        "0 q:1 1 01110 size:2 1 rm:5 00111 1 rn:5 rd:5",
+        v_any,
+        ar::same3::<{ a::CMHS }, false>
+    ),
+    pat!(
+        SSHL_v,
+        "0 q:1 0 01110 size:2 1 rm:5 01000 1 rn:5 rd:5",
+        v_any,
+        ar::same3::<{ a::SSHL }, false>
+    ),
+    pat!(
+        USHL_v,
+        "0 q:1 1 01110 size:2 1 rm:5 01000 1 rn:5 rd:5",
+        v_any,
+        ar::same3::<{ a::USHL }, false>
+    ),
+    pat!(
+        SQSHL_v,
+        "0 q:1 0 01110 size:2 1 rm:5 01001 1 rn:5 rd:5",
+        v_any,
+        ar::same3::<{ a::SQSHL }, false>
+    ),
+    pat!(
+        UQSHL_v,
+        "0 q:1 1 01110 size:2 1 rm:5 01001 1 rn:5 rd:5",
+        v_any,
+        ar::same3::<{ a::UQSHL }, false>
+    ),
+    pat!(
+        SRSHL_v,
+        "0 q:1 0 01110 size:2 1 rm:5 01010 1 rn:5 rd:5",
+        v_any,
+        ar::same3::<{ a::SRSHL }, false>
+    ),
+    pat!(
+        URSHL_v,
+        "0 q:1 1 01110 size:2 1 rm:5 01010 1 rn:5 rd:5",
+        v_any,
+        ar::same3::<{ a::URSHL }, false>
+    ),
+    pat!(
+        SQRSHL_v,
+        "0 q:1 0 01110 size:2 1 rm:5 01011 1 rn:5 rd:5",
+        v_any,
+        ar::same3::<{ a::SQRSHL }, false>
+    ),
+    pat!(
+        UQRSHL_v,
+        "0 q:1 1 01110 size:2 1 rm:5 01011 1 rn:5 rd:5",
+        v_any,
+        ar::same3::<{ a::UQRSHL }, false>
+    ),
+    pat!(
+        SMAX_v,
+        "0 q:1 0 01110 size:2 1 rm:5 01100 1 rn:5 rd:5",
+        v_no64,
+        ar::same3::<{ a::SMAX }, false>
+    ),
+    pat!(
+        UMAX_v,
+        "0 q:1 1 01110 size:2 1 rm:5 01100 1 rn:5 rd:5",
+        v_no64,
+        ar::same3::<{ a::UMAX }, false>
+    ),
+    pat!(
+        SMIN_v,
+        "0 q:1 0 01110 size:2 1 rm:5 01101 1 rn:5 rd:5",
+        v_no64,
+        ar::same3::<{ a::SMIN }, false>
+    ),
+    pat!(
+        UMIN_v,
+        "0 q:1 1 01110 size:2 1 rm:5 01101 1 rn:5 rd:5",
+        v_no64,
+        ar::same3::<{ a::UMIN }, false>
+    ),
+    pat!(
+        SABD_v,
+        "0 q:1 0 01110 size:2 1 rm:5 01110 1 rn:5 rd:5",
+        v_no64,
+        ar::same3::<{ a::SABD }, false>
+    ),
+    pat!(
+        UABD_v,
+        "0 q:1 1 01110 size:2 1 rm:5 01110 1 rn:5 rd:5",
+        v_no64,
+        ar::same3::<{ a::UABD }, false>
+    ),
+    pat!(
+        SABA_v,
+        "0 q:1 0 01110 size:2 1 rm:5 01111 1 rn:5 rd:5",
+        v_no64,
+        ar::same3::<{ a::SABA }, false>
+    ),
+    pat!(
+        UABA_v,
+        "0 q:1 1 01110 size:2 1 rm:5 01111 1 rn:5 rd:5",
+        v_no64,
+        ar::same3::<{ a::UABA }, false>
+    ),
+    pat!(
+        ADD_v,
+        "0 q:1 0 01110 size:2 1 rm:5 10000 1 rn:5 rd:5",
+        v_any,
+        ar::same3::<{ a::ADD }, false>
+    ),
+    pat!(
+        SUB_v,
+        "0 q:1 1 01110 size:2 1 rm:5 10000 1 rn:5 rd:5",
+        v_any,
+        ar::same3::<{ a::SUB }, false>
+    ),
+    pat!(
+        CMTST_v,
+        "0 q:1 0 01110 size:2 1 rm:5 10001 1 rn:5 rd:5",
+        v_any,
+        ar::same3::<{ a::CMTST }, false>
+    ),
+    pat!(
+        CMEQ_v,
+        "0 q:1 1 01110 size:2 1 rm:5 10001 1 rn:5 rd:5",
+        v_any,
+        ar::same3::<{ a::CMEQ }, false>
+    ),
+    pat!(
+        MLA_v,
+        "0 q:1 0 01110 size:2 1 rm:5 10010 1 rn:5 rd:5",
+        v_no64,
+        ar::same3::<{ a::MLA }, false>
+    ),
+    pat!(
+        MLS_v,
+        "0 q:1 1 01110 size:2 1 rm:5 10010 1 rn:5 rd:5",
+        v_no64,
+        ar::same3::<{ a::MLS }, false>
+    ),
+    pat!(
+        MUL_v,
+        "0 q:1 0 01110 size:2 1 rm:5 10011 1 rn:5 rd:5",
+        v_no64,
+        ar::same3::<{ a::MUL }, false>
+    ),
+    pat!(
+        SQDMULH_v,
+        "0 q:1 0 01110 size:2 1 rm:5 10110 1 rn:5 rd:5",
+        v_hs,
+        ar::same3::<{ a::SQDMULH }, false>
+    ),
+    pat!(
+        SQRDMULH_v,
+        "0 q:1 1 01110 size:2 1 rm:5 10110 1 rn:5 rd:5",
+        v_hs,
+        ar::same3::<{ a::SQRDMULH }, false>
+    ),
+    // Logical (three same, opcode 00011): size selects the operation.
+    pat!(
+        AND_v,
+        "0 q:1 0 01110 00 1 rm:5 00011 1 rn:5 rd:5",
+        v_bytes,
+        ar::logic::<{ a::AND }>
+    ),
+    pat!(
+        BIC_v,
+        "0 q:1 0 01110 01 1 rm:5 00011 1 rn:5 rd:5",
+        v_bytes,
+        ar::logic::<{ a::BIC }>
+    ),
+    pat!(
+        ORR_v,
+        "0 q:1 0 01110 10 1 rm:5 00011 1 rn:5 rd:5",
+        v_bytes,
+        ar::logic::<{ a::ORR }>
+    ),
+    pat!(
+        ORN_v,
+        "0 q:1 0 01110 11 1 rm:5 00011 1 rn:5 rd:5",
+        v_bytes,
+        ar::logic::<{ a::ORN }>
+    ),
+    pat!(
+        EOR_v,
+        "0 q:1 1 01110 00 1 rm:5 00011 1 rn:5 rd:5",
+        v_bytes,
+        ar::logic::<{ a::EOR }>
+    ),
+    pat!(
+        BSL_v,
+        "0 q:1 1 01110 01 1 rm:5 00011 1 rn:5 rd:5",
+        v_bytes,
+        ar::logic::<{ a::BSL }>
+    ),
+    pat!(
+        BIT_v,
+        "0 q:1 1 01110 10 1 rm:5 00011 1 rn:5 rd:5",
+        v_bytes,
+        ar::logic::<{ a::BIT }>
+    ),
+    pat!(
+        BIF_v,
+        "0 q:1 1 01110 11 1 rm:5 00011 1 rn:5 rd:5",
+        v_bytes,
+        ar::logic::<{ a::BIF }>
+    ),
+    // Pairwise (three same): over the concatenation Vm:Vn.
+    pat!(
+        ADDP_v,
+        "0 q:1 0 01110 size:2 1 rm:5 10111 1 rn:5 rd:5",
+        v_any,
+        ar::pair::<{ a::ADD }>
+    ),
+    pat!(
+        SMAXP_v,
+        "0 q:1 0 01110 size:2 1 rm:5 10100 1 rn:5 rd:5",
+        v_no64,
+        ar::pair::<{ a::SMAX }>
+    ),
+    pat!(
+        UMAXP_v,
+        "0 q:1 1 01110 size:2 1 rm:5 10100 1 rn:5 rd:5",
+        v_no64,
+        ar::pair::<{ a::UMAX }>
+    ),
+    pat!(
+        SMINP_v,
+        "0 q:1 0 01110 size:2 1 rm:5 10101 1 rn:5 rd:5",
+        v_no64,
+        ar::pair::<{ a::SMIN }>
+    ),
+    pat!(
+        UMINP_v,
+        "0 q:1 1 01110 size:2 1 rm:5 10101 1 rn:5 rd:5",
+        v_no64,
+        ar::pair::<{ a::UMIN }>
+    ),
+    // Scalar three same (size 11 only where the shape says D).
+    pat!(
+        SQADD_s,
+        "01 0 11110 size:2 1 rm:5 00001 1 rn:5 rd:5",
+        s_any,
+        ar::same3::<{ a::SQADD }, false>
+    ),
+    pat!(
+        UQADD_s,
+        "01 1 11110 size:2 1 rm:5 00001 1 rn:5 rd:5",
+        s_any,
+        ar::same3::<{ a::UQADD }, false>
+    ),
+    pat!(
+        SQSUB_s,
+        "01 0 11110 size:2 1 rm:5 00101 1 rn:5 rd:5",
+        s_any,
+        ar::same3::<{ a::SQSUB }, false>
+    ),
+    pat!(
+        UQSUB_s,
+        "01 1 11110 size:2 1 rm:5 00101 1 rn:5 rd:5",
+        s_any,
+        ar::same3::<{ a::UQSUB }, false>
+    ),
+    pat!(
+        CMGT_s,
+        "01 0 11110 size:2 1 rm:5 00110 1 rn:5 rd:5",
+        s_d,
+        ar::same3::<{ a::CMGT }, false>
+    ),
+    pat!(
+        CMHI_s,
+        "01 1 11110 size:2 1 rm:5 00110 1 rn:5 rd:5",
+        s_d,
+        ar::same3::<{ a::CMHI }, false>
+    ),
+    pat!(
+        CMGE_s,
+        "01 0 11110 size:2 1 rm:5 00111 1 rn:5 rd:5",
+        s_d,
+        ar::same3::<{ a::CMGE }, false>
+    ),
+    pat!(
+        CMHS_s,
+        "01 1 11110 size:2 1 rm:5 00111 1 rn:5 rd:5",
+        s_d,
+        ar::same3::<{ a::CMHS }, false>
+    ),
+    pat!(
+        SSHL_s,
+        "01 0 11110 size:2 1 rm:5 01000 1 rn:5 rd:5",
+        s_d,
+        ar::same3::<{ a::SSHL }, false>
+    ),
+    pat!(
+        USHL_s,
+        "01 1 11110 size:2 1 rm:5 01000 1 rn:5 rd:5",
+        s_d,
+        ar::same3::<{ a::USHL }, false>
+    ),
+    pat!(
+        SQSHL_s,
+        "01 0 11110 size:2 1 rm:5 01001 1 rn:5 rd:5",
+        s_any,
+        ar::same3::<{ a::SQSHL }, false>
+    ),
+    pat!(
+        UQSHL_s,
+        "01 1 11110 size:2 1 rm:5 01001 1 rn:5 rd:5",
+        s_any,
+        ar::same3::<{ a::UQSHL }, false>
+    ),
+    pat!(
+        SRSHL_s,
+        "01 0 11110 size:2 1 rm:5 01010 1 rn:5 rd:5",
+        s_d,
+        ar::same3::<{ a::SRSHL }, false>
+    ),
+    pat!(
+        URSHL_s,
+        "01 1 11110 size:2 1 rm:5 01010 1 rn:5 rd:5",
+        s_d,
+        ar::same3::<{ a::URSHL }, false>
+    ),
+    pat!(
+        SQRSHL_s,
+        "01 0 11110 size:2 1 rm:5 01011 1 rn:5 rd:5",
+        s_any,
+        ar::same3::<{ a::SQRSHL }, false>
+    ),
+    pat!(
+        UQRSHL_s,
+        "01 1 11110 size:2 1 rm:5 01011 1 rn:5 rd:5",
+        s_any,
+        ar::same3::<{ a::UQRSHL }, false>
+    ),
+    pat!(
+        ADD_s,
+        "01 0 11110 size:2 1 rm:5 10000 1 rn:5 rd:5",
+        s_d,
+        ar::same3::<{ a::ADD }, false>
+    ),
+    pat!(
+        SUB_s,
+        "01 1 11110 size:2 1 rm:5 10000 1 rn:5 rd:5",
+        s_d,
+        ar::same3::<{ a::SUB }, false>
+    ),
+    pat!(
+        CMTST_s,
+        "01 0 11110 size:2 1 rm:5 10001 1 rn:5 rd:5",
+        s_d,
+        ar::same3::<{ a::CMTST }, false>
+    ),
+    pat!(
+        CMEQ_s,
+        "01 1 11110 size:2 1 rm:5 10001 1 rn:5 rd:5",
+        s_d,
+        ar::same3::<{ a::CMEQ }, false>
+    ),
+    pat!(
+        SQDMULH_s,
+        "01 0 11110 size:2 1 rm:5 10110 1 rn:5 rd:5",
+        s_hs,
+        ar::same3::<{ a::SQDMULH }, false>
+    ),
+    pat!(
+        SQRDMULH_s,
+        "01 1 11110 size:2 1 rm:5 10110 1 rn:5 rd:5",
+        s_hs,
+        ar::same3::<{ a::SQRDMULH }, false>
+    ),
+    // Three different (vector, and the "2" forms by Q); PMULL 1Q (size 11) is FEAT_PMULL: UNDEFINED.
+    pat!(
+        SADDL_v,
+        "0 q:1 0 01110 size:2 1 rm:5 0000 00 rn:5 rd:5",
+        v_long,
+        ar::long::<{ a::SADDL }, false>
+    ),
+    pat!(
+        UADDL_v,
+        "0 q:1 1 01110 size:2 1 rm:5 0000 00 rn:5 rd:5",
+        v_long,
+        ar::long::<{ a::UADDL }, false>
+    ),
+    pat!(
+        SADDW_v,
+        "0 q:1 0 01110 size:2 1 rm:5 0001 00 rn:5 rd:5",
+        v_long,
+        ar::long::<{ a::SADDW }, false>
+    ),
+    pat!(
+        UADDW_v,
+        "0 q:1 1 01110 size:2 1 rm:5 0001 00 rn:5 rd:5",
+        v_long,
+        ar::long::<{ a::UADDW }, false>
+    ),
+    pat!(
+        SSUBL_v,
+        "0 q:1 0 01110 size:2 1 rm:5 0010 00 rn:5 rd:5",
+        v_long,
+        ar::long::<{ a::SSUBL }, false>
+    ),
+    pat!(
+        USUBL_v,
+        "0 q:1 1 01110 size:2 1 rm:5 0010 00 rn:5 rd:5",
+        v_long,
+        ar::long::<{ a::USUBL }, false>
+    ),
+    pat!(
+        SSUBW_v,
+        "0 q:1 0 01110 size:2 1 rm:5 0011 00 rn:5 rd:5",
+        v_long,
+        ar::long::<{ a::SSUBW }, false>
+    ),
+    pat!(
+        USUBW_v,
+        "0 q:1 1 01110 size:2 1 rm:5 0011 00 rn:5 rd:5",
+        v_long,
+        ar::long::<{ a::USUBW }, false>
+    ),
+    pat!(
+        ADDHN_v,
+        "0 q:1 0 01110 size:2 1 rm:5 0100 00 rn:5 rd:5",
+        v_long,
+        ar::hn::<{ a::ADDHN }>
+    ),
+    pat!(
+        RADDHN_v,
+        "0 q:1 1 01110 size:2 1 rm:5 0100 00 rn:5 rd:5",
+        v_long,
+        ar::hn::<{ a::RADDHN }>
+    ),
+    pat!(
+        SABAL_v,
+        "0 q:1 0 01110 size:2 1 rm:5 0101 00 rn:5 rd:5",
+        v_long,
+        ar::long::<{ a::SABAL }, false>
+    ),
+    pat!(
+        UABAL_v,
+        "0 q:1 1 01110 size:2 1 rm:5 0101 00 rn:5 rd:5",
+        v_long,
+        ar::long::<{ a::UABAL }, false>
+    ),
+    pat!(
+        SUBHN_v,
+        "0 q:1 0 01110 size:2 1 rm:5 0110 00 rn:5 rd:5",
+        v_long,
+        ar::hn::<{ a::SUBHN }>
+    ),
+    pat!(
+        RSUBHN_v,
+        "0 q:1 1 01110 size:2 1 rm:5 0110 00 rn:5 rd:5",
+        v_long,
+        ar::hn::<{ a::RSUBHN }>
+    ),
+    pat!(
+        SABDL_v,
+        "0 q:1 0 01110 size:2 1 rm:5 0111 00 rn:5 rd:5",
+        v_long,
+        ar::long::<{ a::SABDL }, false>
+    ),
+    pat!(
+        UABDL_v,
+        "0 q:1 1 01110 size:2 1 rm:5 0111 00 rn:5 rd:5",
+        v_long,
+        ar::long::<{ a::UABDL }, false>
+    ),
+    pat!(
+        SMLAL_v,
+        "0 q:1 0 01110 size:2 1 rm:5 1000 00 rn:5 rd:5",
+        v_long,
+        ar::long::<{ a::SMLAL }, false>
+    ),
+    pat!(
+        UMLAL_v,
+        "0 q:1 1 01110 size:2 1 rm:5 1000 00 rn:5 rd:5",
+        v_long,
+        ar::long::<{ a::UMLAL }, false>
+    ),
+    pat!(
+        SQDMLAL_v,
+        "0 q:1 0 01110 size:2 1 rm:5 1001 00 rn:5 rd:5",
+        v_long_hs,
+        ar::long::<{ a::SQDMLAL }, false>
+    ),
+    pat!(
+        SMLSL_v,
+        "0 q:1 0 01110 size:2 1 rm:5 1010 00 rn:5 rd:5",
+        v_long,
+        ar::long::<{ a::SMLSL }, false>
+    ),
+    pat!(
+        UMLSL_v,
+        "0 q:1 1 01110 size:2 1 rm:5 1010 00 rn:5 rd:5",
+        v_long,
+        ar::long::<{ a::UMLSL }, false>
+    ),
+    pat!(
+        SQDMLSL_v,
+        "0 q:1 0 01110 size:2 1 rm:5 1011 00 rn:5 rd:5",
+        v_long_hs,
+        ar::long::<{ a::SQDMLSL }, false>
+    ),
+    pat!(
+        SMULL_v,
+        "0 q:1 0 01110 size:2 1 rm:5 1100 00 rn:5 rd:5",
+        v_long,
+        ar::long::<{ a::SMULL }, false>
+    ),
+    pat!(
+        UMULL_v,
+        "0 q:1 1 01110 size:2 1 rm:5 1100 00 rn:5 rd:5",
+        v_long,
+        ar::long::<{ a::UMULL }, false>
+    ),
+    pat!(
+        SQDMULL_v,
+        "0 q:1 0 01110 size:2 1 rm:5 1101 00 rn:5 rd:5",
+        v_long_hs,
+        ar::long::<{ a::SQDMULL }, false>
+    ),
+    pat!(
+        PMULL_v,
+        "0 q:1 0 01110 size:2 1 rm:5 1110 00 rn:5 rd:5",
+        v_long_b,
+        ar::long::<{ a::PMULL }, false>
+    ),
+    // Scalar three different.
+    pat!(
+        SQDMLAL_s,
+        "01 0 11110 size:2 1 rm:5 1001 00 rn:5 rd:5",
+        s_hs,
+        ar::long::<{ a::SQDMLAL }, false>
+    ),
+    pat!(
+        SQDMLSL_s,
+        "01 0 11110 size:2 1 rm:5 1011 00 rn:5 rd:5",
+        s_hs,
+        ar::long::<{ a::SQDMLSL }, false>
+    ),
+    pat!(
+        SQDMULL_s,
+        "01 0 11110 size:2 1 rm:5 1101 00 rn:5 rd:5",
+        s_hs,
+        ar::long::<{ a::SQDMULL }, false>
+    ),
+    // Two-register miscellaneous (vector); NOT and RBIT share opcode 00101 by size.
+    pat!(
+        NOT_v,
+        "0 q:1 1 01110 00 10000 00101 10 rn:5 rd:5",
+        v_b,
+        ar::misc::<{ a::NOT }>
+    ),
+    pat!(
+        RBIT_v,
+        "0 q:1 1 01110 01 10000 00101 10 rn:5 rd:5",
+        v_bytes,
+        ar::misc::<{ a::RBIT }>
+    ),
+    pat!(
+        REV64_v,
+        "0 q:1 0 01110 size:2 10000 00000 10 rn:5 rd:5",
+        v_no64,
+        ar::rev::<{ a::REV64 }>
+    ),
+    pat!(
+        REV32_v,
+        "0 q:1 1 01110 size:2 10000 00000 10 rn:5 rd:5",
+        v_bh,
+        ar::rev::<{ a::REV32 }>
+    ),
+    pat!(
+        REV16_v,
+        "0 q:1 0 01110 size:2 10000 00001 10 rn:5 rd:5",
+        v_b,
+        ar::rev::<{ a::REV16 }>
+    ),
+    pat!(
+        SADDLP_v,
+        "0 q:1 0 01110 size:2 10000 00010 10 rn:5 rd:5",
+        v_addlp,
+        ar::addlp::<{ a::SADDLP }>
+    ),
+    pat!(
+        UADDLP_v,
+        "0 q:1 1 01110 size:2 10000 00010 10 rn:5 rd:5",
+        v_addlp,
+        ar::addlp::<{ a::UADDLP }>
+    ),
+    pat!(
+        SUQADD_v,
+        "0 q:1 0 01110 size:2 10000 00011 10 rn:5 rd:5",
+        v_any,
+        ar::misc::<{ a::SUQADD }>
+    ),
+    pat!(
+        USQADD_v,
+        "0 q:1 1 01110 size:2 10000 00011 10 rn:5 rd:5",
+        v_any,
+        ar::misc::<{ a::USQADD }>
+    ),
+    pat!(
+        CLS_v,
+        "0 q:1 0 01110 size:2 10000 00100 10 rn:5 rd:5",
+        v_no64,
+        ar::misc::<{ a::CLS }>
+    ),
+    pat!(
+        CLZ_v,
+        "0 q:1 1 01110 size:2 10000 00100 10 rn:5 rd:5",
+        v_no64,
+        ar::misc::<{ a::CLZ }>
+    ),
+    pat!(
+        CNT_v,
+        "0 q:1 0 01110 size:2 10000 00101 10 rn:5 rd:5",
+        v_b,
+        ar::misc::<{ a::CNT }>
+    ),
+    pat!(
+        SADALP_v,
+        "0 q:1 0 01110 size:2 10000 00110 10 rn:5 rd:5",
+        v_addlp,
+        ar::addlp::<{ a::SADALP }>
+    ),
+    pat!(
+        UADALP_v,
+        "0 q:1 1 01110 size:2 10000 00110 10 rn:5 rd:5",
+        v_addlp,
+        ar::addlp::<{ a::UADALP }>
+    ),
+    pat!(
+        SQABS_v,
+        "0 q:1 0 01110 size:2 10000 00111 10 rn:5 rd:5",
+        v_any,
+        ar::misc::<{ a::SQABS }>
+    ),
+    pat!(
+        SQNEG_v,
+        "0 q:1 1 01110 size:2 10000 00111 10 rn:5 rd:5",
+        v_any,
+        ar::misc::<{ a::SQNEG }>
+    ),
+    pat!(
+        CMGT0_v,
+        "0 q:1 0 01110 size:2 10000 01000 10 rn:5 rd:5",
+        v_any,
+        ar::misc::<{ a::CMGT0 }>
+    ),
+    pat!(
+        CMGE0_v,
+        "0 q:1 1 01110 size:2 10000 01000 10 rn:5 rd:5",
+        v_any,
+        ar::misc::<{ a::CMGE0 }>
+    ),
+    pat!(
+        CMEQ0_v,
+        "0 q:1 0 01110 size:2 10000 01001 10 rn:5 rd:5",
+        v_any,
+        ar::misc::<{ a::CMEQ0 }>
+    ),
+    pat!(
+        CMLE0_v,
+        "0 q:1 1 01110 size:2 10000 01001 10 rn:5 rd:5",
+        v_any,
+        ar::misc::<{ a::CMLE0 }>
+    ),
+    pat!(
+        CMLT0_v,
+        "0 q:1 0 01110 size:2 10000 01010 10 rn:5 rd:5",
+        v_any,
+        ar::misc::<{ a::CMLT0 }>
+    ),
+    pat!(
+        ABS_v,
+        "0 q:1 0 01110 size:2 10000 01011 10 rn:5 rd:5",
+        v_any,
+        ar::misc::<{ a::ABS }>
+    ),
+    pat!(
+        NEG_v,
+        "0 q:1 1 01110 size:2 10000 01011 10 rn:5 rd:5",
+        v_any,
+        ar::misc::<{ a::NEG }>
+    ),
+    pat!(
+        XTN_v,
+        "0 q:1 0 01110 size:2 10000 10010 10 rn:5 rd:5",
+        v_long,
+        ar::xtn::<{ a::XTN }>
+    ),
+    pat!(
+        SQXTUN_v,
+        "0 q:1 1 01110 size:2 10000 10010 10 rn:5 rd:5",
+        v_long,
+        ar::xtn::<{ a::SQXTUN }>
+    ),
+    pat!(
+        SQXTN_v,
+        "0 q:1 0 01110 size:2 10000 10100 10 rn:5 rd:5",
+        v_long,
+        ar::xtn::<{ a::SQXTN }>
+    ),
+    pat!(
+        UQXTN_v,
+        "0 q:1 1 01110 size:2 10000 10100 10 rn:5 rd:5",
+        v_long,
+        ar::xtn::<{ a::UQXTN }>
+    ),
+    pat!(
+        SHLL_v,
+        "0 q:1 1 01110 size:2 10000 10011 10 rn:5 rd:5",
+        v_shll,
+        sh::shift_imm
+    ),
+    // Scalar two-register miscellaneous.
+    pat!(
+        SUQADD_s,
+        "01 0 11110 size:2 10000 00011 10 rn:5 rd:5",
+        s_any,
+        ar::misc::<{ a::SUQADD }>
+    ),
+    pat!(
+        USQADD_s,
+        "01 1 11110 size:2 10000 00011 10 rn:5 rd:5",
+        s_any,
+        ar::misc::<{ a::USQADD }>
+    ),
+    pat!(
+        SQABS_s,
+        "01 0 11110 size:2 10000 00111 10 rn:5 rd:5",
+        s_any,
+        ar::misc::<{ a::SQABS }>
+    ),
+    pat!(
+        SQNEG_s,
+        "01 1 11110 size:2 10000 00111 10 rn:5 rd:5",
+        s_any,
+        ar::misc::<{ a::SQNEG }>
+    ),
+    pat!(
+        CMGT0_s,
+        "01 0 11110 size:2 10000 01000 10 rn:5 rd:5",
+        s_d,
+        ar::misc::<{ a::CMGT0 }>
+    ),
+    pat!(
+        CMGE0_s,
+        "01 1 11110 size:2 10000 01000 10 rn:5 rd:5",
+        s_d,
+        ar::misc::<{ a::CMGE0 }>
+    ),
+    pat!(
+        CMEQ0_s,
+        "01 0 11110 size:2 10000 01001 10 rn:5 rd:5",
+        s_d,
+        ar::misc::<{ a::CMEQ0 }>
+    ),
+    pat!(
+        CMLE0_s,
+        "01 1 11110 size:2 10000 01001 10 rn:5 rd:5",
+        s_d,
+        ar::misc::<{ a::CMLE0 }>
+    ),
+    pat!(
+        CMLT0_s,
+        "01 0 11110 size:2 10000 01010 10 rn:5 rd:5",
+        s_d,
+        ar::misc::<{ a::CMLT0 }>
+    ),
+    pat!(
+        ABS_s,
+        "01 0 11110 size:2 10000 01011 10 rn:5 rd:5",
+        s_d,
+        ar::misc::<{ a::ABS }>
+    ),
+    pat!(
+        NEG_s,
+        "01 1 11110 size:2 10000 01011 10 rn:5 rd:5",
+        s_d,
+        ar::misc::<{ a::NEG }>
+    ),
+    pat!(
+        SQXTUN_s,
+        "01 1 11110 size:2 10000 10010 10 rn:5 rd:5",
+        s_narrow,
+        ar::xtn::<{ a::SQXTUN }>
+    ),
+    pat!(
+        SQXTN_s,
+        "01 0 11110 size:2 10000 10100 10 rn:5 rd:5",
+        s_narrow,
+        ar::xtn::<{ a::SQXTN }>
+    ),
+    pat!(
+        UQXTN_s,
+        "01 1 11110 size:2 10000 10100 10 rn:5 rd:5",
+        s_narrow,
+        ar::xtn::<{ a::UQXTN }>
+    ),
+    // Across lanes (integer; the FP ones are in the floating-point section).
+    pat!(
+        SADDLV,
+        "0 q:1 0 01110 size:2 11000 00011 10 rn:5 rd:5",
+        v_across,
+        ar::across::<{ a::SADDLV }>
+    ),
+    pat!(
+        UADDLV,
+        "0 q:1 1 01110 size:2 11000 00011 10 rn:5 rd:5",
+        v_across,
+        ar::across::<{ a::UADDLV }>
+    ),
+    pat!(
+        SMAXV,
+        "0 q:1 0 01110 size:2 11000 01010 10 rn:5 rd:5",
+        v_across,
+        ar::across::<{ a::SMAX }>
+    ),
+    pat!(
+        UMAXV,
+        "0 q:1 1 01110 size:2 11000 01010 10 rn:5 rd:5",
+        v_across,
+        ar::across::<{ a::UMAX }>
+    ),
+    pat!(
+        SMINV,
+        "0 q:1 0 01110 size:2 11000 11010 10 rn:5 rd:5",
+        v_across,
+        ar::across::<{ a::SMIN }>
+    ),
+    pat!(
+        UMINV,
+        "0 q:1 1 01110 size:2 11000 11010 10 rn:5 rd:5",
+        v_across,
+        ar::across::<{ a::UMIN }>
+    ),
+    pat!(
+        ADDV,
+        "0 q:1 0 01110 size:2 11000 11011 10 rn:5 rd:5",
+        v_across,
+        ar::across::<{ a::ADD }>
+    ),
+    // Scalar pairwise (integer).
+    pat!(
+        ADDP_s,
+        "01 0 11110 11 11000 11011 10 rn:5 rd:5",
+        s_addp,
+        ar::across::<{ a::ADD }>
+    ),
+    // Vector x indexed element (integer; FP opcodes x001 are in the floating-point section).
+    pat!(
+        MLA_vi,
+        "0 q:1 1 01111 size:2 l:1 m:1 rm:4 0000 h:1 0 rn:5 rd:5",
+        v_elem,
+        ar::same3::<{ a::MLA }, true>
+    ),
+    pat!(
+        SMLAL_vi,
+        "0 q:1 0 01111 size:2 l:1 m:1 rm:4 0010 h:1 0 rn:5 rd:5",
+        v_elem_long,
+        ar::long::<{ a::SMLAL }, true>
+    ),
+    pat!(
+        UMLAL_vi,
+        "0 q:1 1 01111 size:2 l:1 m:1 rm:4 0010 h:1 0 rn:5 rd:5",
+        v_elem_long,
+        ar::long::<{ a::UMLAL }, true>
+    ),
+    pat!(
+        SQDMLAL_vi,
+        "0 q:1 0 01111 size:2 l:1 m:1 rm:4 0011 h:1 0 rn:5 rd:5",
+        v_elem_long,
+        ar::long::<{ a::SQDMLAL }, true>
+    ),
+    pat!(
+        MLS_vi,
+        "0 q:1 1 01111 size:2 l:1 m:1 rm:4 0100 h:1 0 rn:5 rd:5",
+        v_elem,
+        ar::same3::<{ a::MLS }, true>
+    ),
+    pat!(
+        SMLSL_vi,
+        "0 q:1 0 01111 size:2 l:1 m:1 rm:4 0110 h:1 0 rn:5 rd:5",
+        v_elem_long,
+        ar::long::<{ a::SMLSL }, true>
+    ),
+    pat!(
+        UMLSL_vi,
+        "0 q:1 1 01111 size:2 l:1 m:1 rm:4 0110 h:1 0 rn:5 rd:5",
+        v_elem_long,
+        ar::long::<{ a::UMLSL }, true>
+    ),
+    pat!(
+        SQDMLSL_vi,
+        "0 q:1 0 01111 size:2 l:1 m:1 rm:4 0111 h:1 0 rn:5 rd:5",
+        v_elem_long,
+        ar::long::<{ a::SQDMLSL }, true>
+    ),
+    pat!(
+        MUL_vi,
+        "0 q:1 0 01111 size:2 l:1 m:1 rm:4 1000 h:1 0 rn:5 rd:5",
+        v_elem,
+        ar::same3::<{ a::MUL }, true>
+    ),
+    pat!(
+        SMULL_vi,
+        "0 q:1 0 01111 size:2 l:1 m:1 rm:4 1010 h:1 0 rn:5 rd:5",
+        v_elem_long,
+        ar::long::<{ a::SMULL }, true>
+    ),
+    pat!(
+        UMULL_vi,
+        "0 q:1 1 01111 size:2 l:1 m:1 rm:4 1010 h:1 0 rn:5 rd:5",
+        v_elem_long,
+        ar::long::<{ a::UMULL }, true>
+    ),
+    pat!(
+        SQDMULL_vi,
+        "0 q:1 0 01111 size:2 l:1 m:1 rm:4 1011 h:1 0 rn:5 rd:5",
+        v_elem_long,
+        ar::long::<{ a::SQDMULL }, true>
+    ),
+    pat!(
+        SQDMULH_vi,
+        "0 q:1 0 01111 size:2 l:1 m:1 rm:4 1100 h:1 0 rn:5 rd:5",
+        v_elem,
+        ar::same3::<{ a::SQDMULH }, true>
+    ),
+    pat!(
+        SQRDMULH_vi,
+        "0 q:1 0 01111 size:2 l:1 m:1 rm:4 1101 h:1 0 rn:5 rd:5",
+        v_elem,
+        ar::same3::<{ a::SQRDMULH }, true>
+    ),
+    // Scalar x indexed element.
+    pat!(
+        SQDMLAL_si,
+        "01 0 11111 size:2 l:1 m:1 rm:4 0011 h:1 0 rn:5 rd:5",
+        s_elem,
+        ar::long::<{ a::SQDMLAL }, true>
+    ),
+    pat!(
+        SQDMLSL_si,
+        "01 0 11111 size:2 l:1 m:1 rm:4 0111 h:1 0 rn:5 rd:5",
+        s_elem,
+        ar::long::<{ a::SQDMLSL }, true>
+    ),
+    pat!(
+        SQDMULL_si,
+        "01 0 11111 size:2 l:1 m:1 rm:4 1011 h:1 0 rn:5 rd:5",
+        s_elem,
+        ar::long::<{ a::SQDMULL }, true>
+    ),
+    pat!(
+        SQDMULH_si,
+        "01 0 11111 size:2 l:1 m:1 rm:4 1100 h:1 0 rn:5 rd:5",
+        s_elem,
+        ar::same3::<{ a::SQDMULH }, true>
+    ),
+    pat!(
+        SQRDMULH_si,
+        "01 0 11111 size:2 l:1 m:1 rm:4 1101 h:1 0 rn:5 rd:5",
+        s_elem,
+        ar::same3::<{ a::SQRDMULH }, true>
+    ),
+    // Permute.
+    pat!(
+        UZP1,
+        "0 q:1 001110 size:2 0 rm:5 0 001 10 rn:5 rd:5",
+        v_any,
+        pm::perm::<{ pm::op::UZP1 }>
+    ),
+    pat!(
+        TRN1,
+        "0 q:1 001110 size:2 0 rm:5 0 010 10 rn:5 rd:5",
+        v_any,
+        pm::perm::<{ pm::op::TRN1 }>
+    ),
+    pat!(
+        ZIP1,
+        "0 q:1 001110 size:2 0 rm:5 0 011 10 rn:5 rd:5",
+        v_any,
+        pm::perm::<{ pm::op::ZIP1 }>
+    ),
+    pat!(
+        UZP2,
+        "0 q:1 001110 size:2 0 rm:5 0 101 10 rn:5 rd:5",
+        v_any,
+        pm::perm::<{ pm::op::UZP2 }>
+    ),
+    pat!(
+        TRN2,
+        "0 q:1 001110 size:2 0 rm:5 0 110 10 rn:5 rd:5",
+        v_any,
+        pm::perm::<{ pm::op::TRN2 }>
+    ),
+    pat!(
+        ZIP2,
+        "0 q:1 001110 size:2 0 rm:5 0 111 10 rn:5 rd:5",
+        v_any,
+        pm::perm::<{ pm::op::ZIP2 }>
+    ),
+    // Extract and table lookup (registers wrap modulo 32).
+    pat!(
+        EXT,
+        "0 q:1 101110 00 0 rm:5 0 imm4:4 0 rn:5 rd:5",
+        v_ext,
+        pm::ext
+    ),
+    pat!(
+        TBL,
+        "0 q:1 001110 00 0 rm:5 0 len:2 0 00 rn:5 rd:5",
+        v_tbl,
+        pm::tbl::<false>
+    ),
+    pat!(
+        TBX,
+        "0 q:1 001110 00 0 rm:5 0 len:2 1 00 rn:5 rd:5",
+        v_tbl,
+        pm::tbl::<true>
+    ),
+    // Copy (scalar and vector): imm5 gives the element size and index.
+    pat!(
+        DUP_elem_s,
+        "01 0 11110000 imm5:5 0 0000 1 rn:5 rd:5",
+        dup_elem_s,
+        pm::dup_elem
+    ),
+    pat!(
+        DUP_elem,
+        "0 q:1 0 01110000 imm5:5 0 0000 1 rn:5 rd:5",
+        dup_elem,
+        pm::dup_elem
+    ),
+    pat!(
+        DUP_gen,
+        "0 q:1 0 01110000 imm5:5 0 0001 1 rn:5 rd:5",
+        dup_gen,
+        pm::dup_gen
+    ),
+    pat!(
+        INS_gen,
+        "0 1 0 01110000 imm5:5 0 0011 1 rn:5 rd:5",
+        ins_gen,
+        pm::ins_gen
+    ),
+    pat!(
+        SMOV,
+        "0 q:1 0 01110000 imm5:5 0 0101 1 rn:5 rd:5",
+        smov,
+        pm::mov_to_gen::<true>
+    ),
+    pat!(
+        UMOV,
+        "0 q:1 0 01110000 imm5:5 0 0111 1 rn:5 rd:5",
+        umov,
+        pm::mov_to_gen::<false>
+    ),
+    pat!(
+        INS_elem,
+        "0 1 1 01110000 imm5:5 0 imm4:4 1 rn:5 rd:5",
+        ins_elem,
+        pm::ins_elem
+    ),
+    // Modified immediate (immh = 0); cmode = 1111 (FMOV) is in the floating-point section. These lines come before the shift-by-immediate classes they are carved from.
+    pat!(
+        MOVI_32,
+        "0 q:1 0 0111100000 abc:3 0 sh:2 0 0 1 defgh:5 rd:5",
+        modimm,
+        mi::modimm::<{ mi::op::MOV }>
+    ),
+    pat!(
+        ORR_32,
+        "0 q:1 0 0111100000 abc:3 0 sh:2 1 0 1 defgh:5 rd:5",
+        modimm,
+        mi::modimm::<{ mi::op::ORR }>
+    ),
+    pat!(
+        MVNI_32,
+        "0 q:1 1 0111100000 abc:3 0 sh:2 0 0 1 defgh:5 rd:5",
+        modimm,
+        mi::modimm::<{ mi::op::MOV }>
+    ),
+    pat!(
+        BIC_32,
+        "0 q:1 1 0111100000 abc:3 0 sh:2 1 0 1 defgh:5 rd:5",
+        modimm,
+        mi::modimm::<{ mi::op::BIC }>
+    ),
+    pat!(
+        MOVI_16,
+        "0 q:1 0 0111100000 abc:3 10 sh:1 0 0 1 defgh:5 rd:5",
+        modimm,
+        mi::modimm::<{ mi::op::MOV }>
+    ),
+    pat!(
+        ORR_16,
+        "0 q:1 0 0111100000 abc:3 10 sh:1 1 0 1 defgh:5 rd:5",
+        modimm,
+        mi::modimm::<{ mi::op::ORR }>
+    ),
+    pat!(
+        MVNI_16,
+        "0 q:1 1 0111100000 abc:3 10 sh:1 0 0 1 defgh:5 rd:5",
+        modimm,
+        mi::modimm::<{ mi::op::MOV }>
+    ),
+    pat!(
+        BIC_16,
+        "0 q:1 1 0111100000 abc:3 10 sh:1 1 0 1 defgh:5 rd:5",
+        modimm,
+        mi::modimm::<{ mi::op::BIC }>
+    ),
+    pat!(
+        MOVI_msl,
+        "0 q:1 0 0111100000 abc:3 110 sh:1 0 1 defgh:5 rd:5",
+        modimm,
+        mi::modimm::<{ mi::op::MOV }>
+    ),
+    pat!(
+        MVNI_msl,
+        "0 q:1 1 0111100000 abc:3 110 sh:1 0 1 defgh:5 rd:5",
+        modimm,
+        mi::modimm::<{ mi::op::MOV }>
+    ),
+    pat!(
+        MOVI_8,
+        "0 q:1 0 0111100000 abc:3 1110 0 1 defgh:5 rd:5",
+        modimm,
+        mi::modimm::<{ mi::op::MOV }>
+    ),
+    pat!(
+        MOVI_64,
+        "0 q:1 1 0111100000 abc:3 1110 0 1 defgh:5 rd:5",
+        modimm,
+        mi::modimm::<{ mi::op::MOV }>
+    ),
+    // Shift by immediate (vector, then scalar): one line per class, the operation decoded by the shape (see exec/simd/shift.rs).
+    pat!(
+        SHIFT_imm_v,
+        "0 q:1 u:1 011110 immhb:7 opcode:5 1 rn:5 rd:5",
+        shift_imm,
+        sh::shift_imm
+    ),
+    pat!(
+        SHIFT_imm_s,
+        "01 u:1 111110 immhb:7 opcode:5 1 rn:5 rd:5",
+        shift_imm,
+        sh::shift_imm
+    ),
     // ## end of AdvSIMD – integer
 ];

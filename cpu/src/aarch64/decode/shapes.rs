@@ -608,6 +608,583 @@ pub fn sysreg_write(w: u32) -> Option<Ops> {
 //
 //
 // ## SIMD&FP loads and stores, AdvSIMD integer (exec/simd)
+//
+// Layouts: see `exec/simd/mod.rs` (data processing) and `exec/simd/ldst.rs` (loads/stores).
+// V register fields are plain register numbers (31 is V31); general register fields use the
+// slot helpers above.
+
+/// V register field at `lo`.
+#[inline]
+const fn vr(w: u32, lo: u32) -> u8 {
+    bits(w, lo, 5) as u8
+}
+
+/// SIMD&FP load/store register access size in bytes: size (bits 31:30), or 16 for the Q form
+/// (size = 00, opc<1> = 1); `None` for size != 00 with opc<1> = 1.
+const fn vsize(w: u32) -> Option<u32> {
+    match (bits(w, 30, 2), bit(w, 23)) {
+        (s, false) => Some(1 << s),
+        (0, true) => Some(16),
+        _ => None,
+    }
+}
+
+/// LDR/STR (SIMD&FP) with imm9: unscaled, post-index, pre-index (unprivileged forms are
+/// unallocated); `rd` = Vt.
+pub fn vldst_i9(w: u32) -> Option<Ops> {
+    vsize(w)?;
+    if bits(w, 10, 2) == 0b10 {
+        return None;
+    }
+    ldst_i9(w).map(|o| Ops { rd: vr(w, 0), ..o })
+}
+
+/// LDR/STR (SIMD&FP, unsigned offset): `imm` = imm12 × access size.
+pub fn vldst_ui(w: u32) -> Option<Ops> {
+    let n = vsize(w)?;
+    ldst_ui(w).map(|o| Ops {
+        rd: vr(w, 0),
+        imm: bits(w, 10, 12) as u64 * n as u64,
+        ..o
+    })
+}
+
+/// LDR/STR (SIMD&FP, register offset): `shift` = S ? log2(access size) : 0.
+pub fn vldst_r(w: u32) -> Option<Ops> {
+    let n = vsize(w)?;
+    ldst_r(w).map(|o| Ops {
+        rd: vr(w, 0),
+        shift: if bit(w, 12) {
+            n.trailing_zeros() as u8
+        } else {
+            0
+        },
+        ..o
+    })
+}
+
+/// LDR (literal, SIMD&FP): `rd` = Vt, `imm` = the byte offset.
+pub fn vld_lit(w: u32) -> Option<Ops> {
+    ld_lit(w).map(|o| Ops { rd: vr(w, 0), ..o })
+}
+
+/// LDP/STP/LDNP/STNP (SIMD&FP): `rd` = Vt, `ra` = Vt2, `imm` = imm7 × (4 << opc).
+pub fn vldst_pair(w: u32) -> Option<Ops> {
+    let imm = sext(bits(w, 15, 7) as u64, 7) << (2 + bits(w, 30, 2));
+    ldst_pair(w).map(|o| Ops {
+        rd: vr(w, 0),
+        ra: vr(w, 10),
+        imm,
+        ..o
+    })
+}
+
+/// Base, post-index offset and write-back of the structure loads/stores (bit 23 = post-index):
+/// `transfer` is the immediate post-index amount (Rm = 31).
+fn vstruct(w: u32, transfer: u32) -> Ops {
+    let rn = rsp(w, 5);
+    let (rm, imm, ra) = match (bit(w, 23), bits(w, 16, 5)) {
+        (false, _) => (REG_ZR_READ, 0, REG_ZR_WRITE),
+        (true, 31) => (REG_ZR_READ, transfer as u64, rn),
+        (true, m) => (m as u8, 0, rn),
+    };
+    Ops {
+        rd: vr(w, 0),
+        rn,
+        rm,
+        ra,
+        op2: sp_mask(w),
+        imm,
+        ..Ops::default()
+    }
+}
+
+/// LD1–LD4/ST1–ST4 (multiple structures): opcode (bits 15:12) gives rpt and selem; `.1D` with
+/// more than one element per structure is reserved. Without post-index, bits 20:16 must be 0.
+pub fn vstruct_mult(w: u32) -> Option<Ops> {
+    if !bit(w, 23) && bits(w, 16, 5) != 0 {
+        return None;
+    }
+    let (rpt, selem) = match bits(w, 12, 4) {
+        0b0000 => (1, 4),
+        0b0010 => (4, 1),
+        0b0100 => (1, 3),
+        0b0110 => (3, 1),
+        0b0111 => (1, 1),
+        0b1000 => (1, 2),
+        0b1010 => (2, 1),
+        _ => return None,
+    };
+    let (size, q) = (bits(w, 10, 2), bit(w, 30));
+    if size == 3 && !q && selem > 1 {
+        return None;
+    }
+    let transfer = rpt * selem * if q { 16 } else { 8 };
+    Some(Ops {
+        op: size as u8,
+        sf: q,
+        shift: (selem | rpt << 4) as u8,
+        ..vstruct(w, transfer)
+    })
+}
+
+/// LD1–LD4/ST1–ST4 (single structure): opcode<2:1> (bits 15:14) selects B/H/S-or-D, the index
+/// is Q:S:size bits as far as the element size leaves them; reserved size/S combinations are
+/// UNDEFINED. Without post-index, bits 20:16 must be 0.
+pub fn vstruct_single(w: u32) -> Option<Ops> {
+    if !bit(w, 23) && bits(w, 16, 5) != 0 {
+        return None;
+    }
+    let selem = ((bits(w, 13, 1) << 1) | bits(w, 21, 1)) + 1;
+    let (q, s, size) = (bits(w, 30, 1), bits(w, 12, 1), bits(w, 10, 2));
+    let (scale, index) = match bits(w, 14, 2) {
+        0 => (0, q << 3 | s << 2 | size),
+        1 if size & 1 == 0 => (1, q << 2 | s << 1 | size >> 1),
+        2 if size == 0 => (2, q << 1 | s),
+        2 if size == 1 && s == 0 => (3, q),
+        _ => return None,
+    };
+    Some(Ops {
+        op: (scale | index << 2) as u8,
+        shift: selem as u8,
+        ..vstruct(w, selem << scale)
+    })
+}
+
+/// LD1R–LD4R: S must be 0; the element size is size (bits 11:10).
+pub fn vstruct_repl(w: u32) -> Option<Ops> {
+    if bit(w, 12) || (!bit(w, 23) && bits(w, 16, 5) != 0) {
+        return None;
+    }
+    let selem = ((bits(w, 13, 1) << 1) | bits(w, 21, 1)) + 1;
+    let size = bits(w, 10, 2);
+    Some(Ops {
+        op: size as u8,
+        sf: bit(w, 30),
+        shift: selem as u8,
+        ..vstruct(w, selem << size)
+    })
+}
+
+/// Element-size rules of the AdvSIMD data-processing shapes.
+mod rule {
+    /// Any size; 64-bit elements need Q = 1 (no 1D arrangement).
+    pub const ANY: u8 = 0;
+    /// 8, 16 or 32-bit elements.
+    pub const NO64: u8 = 1;
+    /// 16 or 32-bit elements.
+    pub const HS: u8 = 2;
+    /// 8 or 16-bit elements.
+    pub const BH: u8 = 3;
+    /// 8-bit elements only.
+    pub const B: u8 = 4;
+    /// 64-bit elements only.
+    pub const D: u8 = 5;
+    /// The size field is an opcode (logical operations): always allowed.
+    pub const ALL: u8 = 6;
+}
+
+/// Whether element size `size` is allowed by `r` (with Q for the vector forms, true for scalar).
+const fn size_ok(size: u32, q: bool, r: u8) -> bool {
+    match r {
+        rule::ANY => size != 3 || q,
+        rule::NO64 => size != 3,
+        rule::HS => size == 1 || size == 2,
+        rule::BH => size <= 1,
+        rule::B => size == 0,
+        rule::D => size == 3,
+        _ => true,
+    }
+}
+
+/// Vector three-register operation: `rd`, `rn`, `rm`, `op` = size (bits 23:22), `op2` = 8 or 16
+/// by Q, `sf` = Q.
+const fn vec3(w: u32, r: u8) -> Option<Ops> {
+    let (size, q) = (bits(w, 22, 2), bit(w, 30));
+    if !size_ok(size, q, r) {
+        return None;
+    }
+    Some(Ops {
+        rd: vr(w, 0),
+        rn: vr(w, 5),
+        rm: vr(w, 16),
+        ra: 0,
+        sf: q,
+        op: size as u8,
+        op2: if q { 16 } else { 8 },
+        shift: 0,
+        imm: 0,
+    })
+}
+
+/// Scalar three-register operation: as [`vec3`] with `op2` = the element size in bytes.
+const fn sca3(w: u32, r: u8) -> Option<Ops> {
+    let size = bits(w, 22, 2);
+    if !size_ok(size, true, r) {
+        return None;
+    }
+    Some(Ops {
+        rd: vr(w, 0),
+        rn: vr(w, 5),
+        rm: vr(w, 16),
+        ra: 0,
+        sf: false,
+        op: size as u8,
+        op2: 1 << size,
+        shift: 0,
+        imm: 0,
+    })
+}
+
+/// Vector, any element size (no 1D).
+pub fn v_any(w: u32) -> Option<Ops> {
+    vec3(w, rule::ANY)
+}
+
+/// Vector, 8/16/32-bit elements.
+pub fn v_no64(w: u32) -> Option<Ops> {
+    vec3(w, rule::NO64)
+}
+
+/// Vector, 16/32-bit elements.
+pub fn v_hs(w: u32) -> Option<Ops> {
+    vec3(w, rule::HS)
+}
+
+/// Vector, 8/16-bit elements.
+pub fn v_bh(w: u32) -> Option<Ops> {
+    vec3(w, rule::BH)
+}
+
+/// Vector, 8-bit elements.
+pub fn v_b(w: u32) -> Option<Ops> {
+    vec3(w, rule::B)
+}
+
+/// Vector byte-wise operations whose bits 23:22 are part of the opcode (logical operations,
+/// RBIT): `op` = 0 (8-bit lanes).
+pub fn v_bytes(w: u32) -> Option<Ops> {
+    vec3(w, rule::ALL).map(|o| Ops { op: 0, ..o })
+}
+
+/// Scalar, any element size.
+pub fn s_any(w: u32) -> Option<Ops> {
+    sca3(w, rule::ANY)
+}
+
+/// Scalar, 64-bit element.
+pub fn s_d(w: u32) -> Option<Ops> {
+    sca3(w, rule::D)
+}
+
+/// Scalar, 16/32-bit element.
+pub fn s_hs(w: u32) -> Option<Ops> {
+    sca3(w, rule::HS)
+}
+
+/// Vector long/narrowing forms (three different, XTN, SADDLP…): `op2` = 8 (the narrow side of
+/// XTN/three-different) — see [`v_addlp`] for the pairwise long forms.
+pub fn v_long(w: u32) -> Option<Ops> {
+    vec3(w, rule::NO64).map(|o| Ops { op2: 8, ..o })
+}
+
+/// Vector long forms with 16/32-bit narrow elements (SQDMULL, SQDMLAL, SQDMLSL).
+pub fn v_long_hs(w: u32) -> Option<Ops> {
+    vec3(w, rule::HS).map(|o| Ops { op2: 8, ..o })
+}
+
+/// PMULL: 8-bit elements only (the 64-bit form is FEAT_PMULL, not implemented).
+pub fn v_long_b(w: u32) -> Option<Ops> {
+    vec3(w, rule::B).map(|o| Ops { op2: 8, ..o })
+}
+
+/// Scalar narrowing (SQXTN, UQXTN, SQXTUN): 8/16/32-bit result.
+pub fn s_narrow(w: u32) -> Option<Ops> {
+    sca3(w, rule::NO64)
+}
+
+/// Vector pairwise long (SADDLP…): 8/16/32-bit source elements over 8 or 16 bytes.
+pub fn v_addlp(w: u32) -> Option<Ops> {
+    vec3(w, rule::NO64)
+}
+
+/// SHLL/SHLL2: USHLL with the shift amount = element size.
+pub fn v_shll(w: u32) -> Option<Ops> {
+    vec3(w, rule::NO64).map(|o| Ops {
+        ra: crate::aarch64::exec::simd::shift::kind::USHLL,
+        shift: 8 << o.op,
+        ..o
+    })
+}
+
+/// Across lanes: 8/16-bit elements, or 32-bit with Q = 1 (4S).
+pub fn v_across(w: u32) -> Option<Ops> {
+    vec3(w, rule::NO64).filter(|o| o.op != 2 || o.sf)
+}
+
+/// Scalar ADDP: the two 64-bit elements of Vn (size must be 11).
+pub fn s_addp(w: u32) -> Option<Ops> {
+    sca3(w, rule::D).map(|o| Ops { op2: 16, ..o })
+}
+
+/// By-element index and Vm: size 01 → index H:L:M and Vm in V0–V15, size 10 → index H:L and
+/// Vm in V0–V31; other sizes are reserved for the integer forms.
+const fn elem_idx(w: u32) -> Option<(u32, u8)> {
+    let (h, l, m) = (bits(w, 11, 1), bits(w, 21, 1), bits(w, 20, 1));
+    match bits(w, 22, 2) {
+        1 => Some((h << 2 | l << 1 | m, bits(w, 16, 4) as u8)),
+        2 => Some((h << 1 | l, bits(w, 16, 5) as u8)),
+        _ => None,
+    }
+}
+
+/// Vector by element, same width (MUL, MLA, MLS, SQDMULH, SQRDMULH): `shift` = index.
+pub fn v_elem(w: u32) -> Option<Ops> {
+    let (idx, rm) = elem_idx(w)?;
+    vec3(w, rule::HS).map(|o| Ops {
+        rm,
+        shift: idx as u8,
+        ..o
+    })
+}
+
+/// Vector by element, long (SMULL…SQDMLSL and the "2" forms).
+pub fn v_elem_long(w: u32) -> Option<Ops> {
+    v_elem(w).map(|o| Ops { op2: 8, ..o })
+}
+
+/// Scalar by element (SQDMULH, SQRDMULH, SQDMULL, SQDMLAL, SQDMLSL).
+pub fn s_elem(w: u32) -> Option<Ops> {
+    let (idx, rm) = elem_idx(w)?;
+    sca3(w, rule::HS).map(|o| Ops {
+        rm,
+        shift: idx as u8,
+        ..o
+    })
+}
+
+/// Shift by immediate (vector when bit 28 = 0, scalar when 1): the operation from U:opcode
+/// into `ra`, the element size from immh into `op`, the amount into `shift`. immh = 0 is the
+/// modified-immediate class, the fixed-point conversions (opcodes 11100, 11111) are not here,
+/// and unallocated or reserved combinations are UNDEFINED.
+pub fn shift_imm(w: u32) -> Option<Ops> {
+    use crate::aarch64::exec::simd::shift::{is_long, is_narrow, is_right, kind::*};
+    let immh = bits(w, 19, 4);
+    if immh == 0 {
+        return None;
+    }
+    let scalar = bit(w, 28);
+    let q = bit(w, 30);
+    let size = 31 - immh.leading_zeros();
+    let e = 8 << size;
+    let immhb = bits(w, 16, 7);
+    let k = match (bit(w, 29), bits(w, 11, 5)) {
+        (false, 0b00000) => SSHR,
+        (true, 0b00000) => USHR,
+        (false, 0b00010) => SSRA,
+        (true, 0b00010) => USRA,
+        (false, 0b00100) => SRSHR,
+        (true, 0b00100) => URSHR,
+        (false, 0b00110) => SRSRA,
+        (true, 0b00110) => URSRA,
+        (true, 0b01000) => SRI,
+        (false, 0b01010) => SHL,
+        (true, 0b01010) => SLI,
+        (true, 0b01100) => SQSHLU,
+        (false, 0b01110) => SQSHL,
+        (true, 0b01110) => UQSHL,
+        (false, 0b10000) if !scalar => SHRN,
+        (true, 0b10000) => SQSHRUN,
+        (false, 0b10001) if !scalar => RSHRN,
+        (true, 0b10001) => SQRSHRUN,
+        (false, 0b10010) => SQSHRN,
+        (true, 0b10010) => UQSHRN,
+        (false, 0b10011) => SQRSHRN,
+        (true, 0b10011) => UQRSHRN,
+        (false, 0b10100) if !scalar => SSHLL,
+        (true, 0b10100) if !scalar => USHLL,
+        _ => return None,
+    };
+    let (narrow, long) = (is_narrow(k), is_long(k));
+    let ok = if narrow || long {
+        size != 3
+    } else if scalar {
+        // The plain shifts and inserts are D only; the saturating left shifts take any size.
+        size == 3 || matches!(k, SQSHL | UQSHL | SQSHLU)
+    } else {
+        size != 3 || q
+    };
+    if !ok {
+        return None;
+    }
+    let amount = if is_right(k) {
+        2 * e - immhb
+    } else {
+        immhb - e
+    };
+    let op2 = if scalar {
+        (e / 8) as u8
+    } else if narrow || long {
+        8
+    } else if q {
+        16
+    } else {
+        8
+    };
+    Some(Ops {
+        rd: vr(w, 0),
+        rn: vr(w, 5),
+        ra: k,
+        sf: q && !scalar,
+        op: size as u8,
+        op2,
+        shift: amount as u8,
+        ..Ops::default()
+    })
+}
+
+/// Modified immediate (MOVI/MVNI/ORR/BIC): `imm` = AdvSIMDExpandImm (inverted for MVNI, as
+/// the table line's op bit asks), `op2` = 8 or 16 by Q; the 64-bit MOVI form needs no Q check.
+pub fn modimm(w: u32) -> Option<Ops> {
+    use crate::aarch64::exec::simd::modimm::expand_imm;
+    let (op, cmode) = (bit(w, 29), bits(w, 12, 4));
+    let imm8 = (bits(w, 16, 3) << 5 | bits(w, 5, 5)) as u64;
+    let v = expand_imm(op, cmode, imm8);
+    // MVNI (op = 1, cmode 0xx0, 10x0, 110x) writes the inverse; BIC keeps the pattern and the
+    // handler inverts it.
+    let mvn = op && cmode != 0b1110 && (cmode & 1 == 0 || cmode >> 1 == 6);
+    Some(Ops {
+        rd: vr(w, 0),
+        op2: if bit(w, 30) { 16 } else { 8 },
+        imm: if mvn { !v } else { v },
+        ..Ops::default()
+    })
+}
+
+/// AdvSIMD copy: the element size (`op`) and index (`shift`) from imm5; `None` for imm5 = x0000.
+const fn copy_elem(w: u32) -> Option<(u8, u8)> {
+    let imm5 = bits(w, 16, 5);
+    if imm5 & 0xf == 0 {
+        return None;
+    }
+    let size = imm5.trailing_zeros();
+    Some((size as u8, (imm5 >> (size + 1)) as u8))
+}
+
+/// DUP (element), vector: 64-bit elements need Q = 1.
+pub fn dup_elem(w: u32) -> Option<Ops> {
+    let (size, idx) = copy_elem(w)?;
+    let q = bit(w, 30);
+    if size == 3 && !q {
+        return None;
+    }
+    Some(Ops {
+        rd: vr(w, 0),
+        rn: vr(w, 5),
+        op: size,
+        op2: if q { 16 } else { 8 },
+        shift: idx,
+        ..Ops::default()
+    })
+}
+
+/// DUP (element), scalar: `op2` = the element size.
+pub fn dup_elem_s(w: u32) -> Option<Ops> {
+    let (size, idx) = copy_elem(w)?;
+    Some(Ops {
+        rd: vr(w, 0),
+        rn: vr(w, 5),
+        op: size,
+        op2: 1 << size,
+        shift: idx,
+        ..Ops::default()
+    })
+}
+
+/// DUP (general): `rn` = Wn/Xn (ZR-form); 64-bit elements need Q = 1.
+pub fn dup_gen(w: u32) -> Option<Ops> {
+    dup_elem(w).map(|o| Ops { rn: rz(w, 5), ..o })
+}
+
+/// INS (general): `rn` = Wn/Xn (ZR-form), `shift` = the destination index.
+pub fn ins_gen(w: u32) -> Option<Ops> {
+    let (size, idx) = copy_elem(w)?;
+    Some(Ops {
+        rd: vr(w, 0),
+        rn: rz(w, 5),
+        op: size,
+        shift: idx,
+        ..Ops::default()
+    })
+}
+
+/// INS (element): `shift` = destination index (imm5), `imm` = source index (imm4 scaled by the
+/// element size).
+pub fn ins_elem(w: u32) -> Option<Ops> {
+    let (size, idx) = copy_elem(w)?;
+    Some(Ops {
+        rd: vr(w, 0),
+        rn: vr(w, 5),
+        op: size,
+        shift: idx,
+        imm: (bits(w, 11, 4) >> size) as u64,
+        ..Ops::default()
+    })
+}
+
+/// UMOV: `rd` = Wd/Xd (ZR-form), `sf` = Q; 32-bit for B/H/S (Q = 0), 64-bit for D (Q = 1).
+pub fn umov(w: u32) -> Option<Ops> {
+    let (size, idx) = copy_elem(w)?;
+    let q = bit(w, 30);
+    if q != (size == 3) {
+        return None;
+    }
+    Some(Ops {
+        rd: wz(w, 0),
+        rn: vr(w, 5),
+        op: size,
+        sf: q,
+        shift: idx,
+        ..Ops::default()
+    })
+}
+
+/// SMOV: B/H to Wd (Q = 0), B/H/S to Xd (Q = 1).
+pub fn smov(w: u32) -> Option<Ops> {
+    let (size, idx) = copy_elem(w)?;
+    let q = bit(w, 30);
+    if size == 3 || (size == 2 && !q) {
+        return None;
+    }
+    Some(Ops {
+        rd: wz(w, 0),
+        rn: vr(w, 5),
+        op: size,
+        sf: q,
+        shift: idx,
+        ..Ops::default()
+    })
+}
+
+/// EXT: `shift` = the byte position imm4 (< 8 when Q = 0).
+pub fn v_ext(w: u32) -> Option<Ops> {
+    let (q, imm4) = (bit(w, 30), bits(w, 11, 4));
+    if !q && imm4 >= 8 {
+        return None;
+    }
+    vec3(w, rule::B).map(|o| Ops {
+        shift: imm4 as u8,
+        ..o
+    })
+}
+
+/// TBL/TBX: `shift` = the number of table registers (len + 1).
+pub fn v_tbl(w: u32) -> Option<Ops> {
+    vec3(w, rule::B).map(|o| Ops {
+        shift: bits(w, 13, 2) as u8 + 1,
+        ..o
+    })
+}
 // ## end of SIMD&FP loads and stores, AdvSIMD integer
 //
 //

@@ -22,7 +22,7 @@
 //! - STXR/STXP with Rs == Rt, Rt2 or Rn: the status is written last.
 //!
 //! Barrier semantics of acquire/release are no-ops in this single-threaded interpreter.
-//! `TODO(FEAT_FP)`: the SIMD&FP register forms (V = 1) are UNDEFINED for now.
+//! The SIMD&FP register forms (V = 1) live in `exec/simd/ldst.rs` and share the address helpers.
 //! The unprivileged forms (LDTR*/STTR*) access memory with EL0 permissions at EL1.
 
 use crate::aarch64::block::Env;
@@ -67,7 +67,7 @@ fn sp_check_enabled(cpu: &Cpu) -> bool {
 /// The base register value, or an SP alignment fault when the base is a misaligned SP and the
 /// check is enabled (`o.op2` is 15 for an SP base, 0 otherwise).
 #[inline(always)]
-fn base(cpu: &Cpu, o: &Ops) -> Result<u64, Trap> {
+pub(crate) fn base(cpu: &Cpu, o: &Ops) -> Result<u64, Trap> {
     let b = cpu.r(o.rn);
     if b & o.op2 as u64 != 0 && sp_check_enabled(cpu) {
         Err(Trap::SpAlign)
@@ -78,7 +78,7 @@ fn base(cpu: &Cpu, o: &Ops) -> Result<u64, Trap> {
 
 /// Address of an immediate form: `base + imm` (offset, pre-index) or `base` (post-index).
 #[inline(always)]
-fn imm_addr(b: u64, o: &Ops) -> u64 {
+pub(crate) fn imm_addr(b: u64, o: &Ops) -> u64 {
     b.wrapping_add(o.imm & (o.op as u64).wrapping_neg())
 }
 
@@ -144,7 +144,7 @@ pub fn stt<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
 
 /// Address of a register-offset form: `base + extend(Rm, option) << shift`.
 #[inline(always)]
-fn reg_addr(cpu: &Cpu, o: &Ops) -> Result<u64, Trap> {
+pub(crate) fn reg_addr(cpu: &Cpu, o: &Ops) -> Result<u64, Trap> {
     Ok(base(cpu, o)?.wrapping_add(extend(cpu.r(o.rm), o.op, o.shift as u32)))
 }
 
