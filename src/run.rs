@@ -10,13 +10,15 @@ use bootemu_machine::devices::pl031::DEFAULT_EPOCH;
 use bootemu_machine::{GicVersion, Machine, MachineConfig, Profile};
 
 use crate::boot::{dtb_of, plan_kernel, LinuxArgs, MachineShape};
-use crate::outcome::verdict;
+use crate::outcome::{verdict, EXIT_GUEST_FAILURE};
 use crate::size::parse_size;
-use crate::trace::{TraceEvent, TraceWriter};
+use crate::trace::{Disasm, TraceEvent, TraceWriter};
 use crate::{demo, read_input, report};
 
 /// Default `--max-insns`: generous (a Linux boot is about 1 G instructions), but every run ends.
 pub const DEFAULT_MAX_INSNS: u64 = 10_000_000_000;
+/// UNDEFINED encodings listed in the human summary (all are in the report).
+const UNDEFINED_SHOWN: usize = 16;
 /// Trace records collected before they are formatted.
 const TRACE_BATCH: usize = 4096;
 
@@ -215,8 +217,29 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         undefined,
         outcome.undefined.len()
     );
+    let mut dis = Disasm::new()?;
+    for (&word, &n) in outcome.undefined.iter().take(UNDEFINED_SHOWN) {
+        eprintln!(
+            "bootemu:   UNDEFINED {word:08x} {:<32} x{n}",
+            dis.text(word, 0)
+        );
+    }
+    if code == EXIT_GUEST_FAILURE {
+        for (cpu, records) in outcome.flight.iter().enumerate() {
+            if records.is_empty() {
+                continue;
+            }
+            eprintln!(
+                "bootemu: flight recorder, vCPU {cpu}: last {} instructions",
+                records.len()
+            );
+            for r in records {
+                eprintln!("{}", dis.line("  ", r));
+            }
+        }
+    }
     if let Some(path) = &a.report {
-        let json = report::json(&outcome, code, &description, &plan);
+        let json = report::json(&outcome, code, &description, &plan, &mut dis);
         std::fs::write(path, serde_json::to_string_pretty(&json)? + "\n")
             .with_context(|| format!("{}", path.display()))?;
     }

@@ -111,7 +111,7 @@ fn garbage_is_a_raw_binary_that_fails_as_a_guest() {
     assert_eq!(json["exit_code"], 3);
     assert_eq!(json["exit_reason"], "guest-failure");
     assert_eq!(json["load_plan"]["entry"], "0x40080000");
-    assert!(json["undefined"]["00000000"].as_u64().unwrap() > 0);
+    assert!(json["undefined"]["00000000"]["count"].as_u64().unwrap() > 0);
 }
 
 #[test]
