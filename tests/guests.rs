@@ -7,66 +7,13 @@
 //! (`testdata/setup.sh` installs it) the tests print a notice and pass, except under CI (env `CI`
 //! set), where they fail.
 
-use std::path::{Path, PathBuf};
+mod common;
+use common::{guest_bin, guests_built, root, tool_present};
 use std::process::{Command, Output, Stdio};
-use std::sync::OnceLock;
 
 /// Instruction budget for one guest run: far above what any guest needs (bench_mpi, the largest,
 /// executes about 221 M instructions), so that only a runaway guest hits it.
 const BUDGET: &str = "2000000000";
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn in_ci() -> bool {
-    std::env::var_os("CI").is_some_and(|v| !v.is_empty())
-}
-
-/// Assembles all guests (once per process). Returns false, after printing a notice, when the cross
-/// assembler is not installed; panics if it is installed but the build fails, or if it is missing
-/// under CI.
-fn guests_built() -> bool {
-    static BUILT: OnceLock<Result<bool, String>> = OnceLock::new();
-    let result = BUILT.get_or_init(|| {
-        if !tool_present("aarch64-linux-gnu-as") {
-            return Ok(false);
-        }
-        let out = Command::new("bash")
-            .arg(root().join("testdata/build.sh"))
-            .output()
-            .map_err(|e| format!("cannot run testdata/build.sh: {e}"))?;
-        if out.status.success() {
-            Ok(true)
-        } else {
-            Err(format!(
-                "testdata/build.sh failed:\n{}",
-                String::from_utf8_lossy(&out.stderr)
-            ))
-        }
-    });
-    match result {
-        Ok(true) => true,
-        Ok(false) if in_ci() => panic!("aarch64-linux-gnu-as not found (run testdata/setup.sh)"),
-        Ok(false) => {
-            eprintln!("NOTICE: aarch64-linux-gnu-as not found: guest tests skipped (run testdata/setup.sh)");
-            false
-        }
-        Err(e) => panic!("{e}"),
-    }
-}
-
-fn tool_present(name: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {name}")])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-fn guest_bin(name: &str) -> PathBuf {
-    root().join("testdata/build").join(format!("{name}.bin"))
-}
 
 /// Runs `bootemu run --kernel <guest> <extra...>` with the console captured in a file; returns the
 /// process output and the console bytes.

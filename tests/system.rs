@@ -11,10 +11,11 @@
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::Hasher;
+mod common;
+use common::{guest_bin, guests_built, tool_present};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// Instruction budget for one guest run: far above what any of these guests needs, so that only a
@@ -24,57 +25,6 @@ const BUDGET: &str = "2000000000";
 /// The epoch the PL031 guest expects: 2023-11-14T22:13:20Z.
 const RTC_EPOCH: &str = "1700000000";
 const RTC_BASE_QEMU: &str = "base=2023-11-14T22:13:20";
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn in_ci() -> bool {
-    std::env::var_os("CI").is_some_and(|v| !v.is_empty())
-}
-
-fn tool_present(name: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {name}")])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-/// Assembles all guests (once per process); false (with a notice) when the cross assembler is missing.
-fn guests_built() -> bool {
-    static BUILT: OnceLock<Result<bool, String>> = OnceLock::new();
-    let result = BUILT.get_or_init(|| {
-        if !tool_present("aarch64-linux-gnu-as") {
-            return Ok(false);
-        }
-        let out = Command::new("bash")
-            .arg(root().join("testdata/build.sh"))
-            .output()
-            .map_err(|e| format!("cannot run testdata/build.sh: {e}"))?;
-        if out.status.success() {
-            Ok(true)
-        } else {
-            Err(format!(
-                "testdata/build.sh failed:\n{}",
-                String::from_utf8_lossy(&out.stderr)
-            ))
-        }
-    });
-    match result {
-        Ok(true) => true,
-        Ok(false) if in_ci() => panic!("aarch64-linux-gnu-as not found (run testdata/setup.sh)"),
-        Ok(false) => {
-            eprintln!("NOTICE: aarch64-linux-gnu-as not found: system guest tests skipped");
-            false
-        }
-        Err(e) => panic!("{e}"),
-    }
-}
-
-fn guest_bin(name: &str) -> PathBuf {
-    root().join("testdata/build").join(format!("{name}.bin"))
-}
 
 /// A fresh path in the temporary directory for one run's output files.
 fn temp_path(name: &str, what: &str) -> PathBuf {

@@ -501,8 +501,32 @@ pub static SYSREGS: &[SysRegDesc] = &[
         hooks("DAIF", enc(3, 3, 4, 2, 1), 0, read_daif, write_daif),
         check_uma,
     ),
-    checked(rw("FPCR", enc(3, 3, 4, 4, 0), 0, Reg::Fpcr, 0), check_fp),
-    checked(rw("FPSR", enc(3, 3, 4, 4, 1), 0, Reg::Fpsr, 0), check_fp),
+    // AArch64 only, no FP16, no FP trapping: FPCR keeps AHP/DN/FZ/RMode, FPSR QC and the
+    // cumulative flags; every other bit reads as zero.
+    checked(
+        view(
+            "FPCR",
+            enc(3, 3, 4, 4, 0),
+            0,
+            Reg::Fpcr,
+            0,
+            read_field,
+            write_masked::<0x07c0_0000>,
+        ),
+        check_fp,
+    ),
+    checked(
+        view(
+            "FPSR",
+            enc(3, 3, 4, 4, 1),
+            0,
+            Reg::Fpsr,
+            0,
+            read_field,
+            write_masked::<0x0800_009f>,
+        ),
+        check_fp,
+    ),
     // Performance monitors: plain storage, no counting (ID_AA64DFR0_EL1.PMUVer = 0).
     // TODO(FEAT_PMU): counters and events.
     checked(

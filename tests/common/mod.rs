@@ -1,0 +1,60 @@
+//! Helpers shared by the end-to-end tests that run our assembly guests: where the repository is,
+//! whether a tool is installed, and building the guests once per test process.
+#![allow(dead_code)] // each test file uses its own subset
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn in_ci() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty())
+}
+
+/// Assembles all guests (once per process). Returns false, after printing a notice, when the cross
+/// assembler is not installed; panics if it is installed but the build fails, or if it is missing
+/// under CI.
+pub fn guests_built() -> bool {
+    static BUILT: OnceLock<Result<bool, String>> = OnceLock::new();
+    let result = BUILT.get_or_init(|| {
+        if !tool_present("aarch64-linux-gnu-as") {
+            return Ok(false);
+        }
+        let out = Command::new("bash")
+            .arg(root().join("testdata/build.sh"))
+            .output()
+            .map_err(|e| format!("cannot run testdata/build.sh: {e}"))?;
+        if out.status.success() {
+            Ok(true)
+        } else {
+            Err(format!(
+                "testdata/build.sh failed:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            ))
+        }
+    });
+    match result {
+        Ok(true) => true,
+        Ok(false) if in_ci() => panic!("aarch64-linux-gnu-as not found (run testdata/setup.sh)"),
+        Ok(false) => {
+            eprintln!("NOTICE: aarch64-linux-gnu-as not found: guest tests skipped (run testdata/setup.sh)");
+            false
+        }
+        Err(e) => panic!("{e}"),
+    }
+}
+
+pub fn tool_present(name: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {name}")])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+pub fn guest_bin(name: &str) -> PathBuf {
+    root().join("testdata/build").join(format!("{name}.bin"))
+}
