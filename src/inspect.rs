@@ -43,7 +43,12 @@ pub fn inspect(a: InspectArgs) -> anyhow::Result<()> {
     };
     let plan = plan_kernel(&bytes, &name.to_string(), &profile, shape, &a.linux)?;
     println!("{name}: {} bytes", bytes.len());
-    if let Some(Ok(h)) = Header::parse(&bytes) {
+    let inflated = if bytes.starts_with(&bootemu_boot::GZIP_MAGIC) {
+        bootemu_boot::inflate(&bytes, profile.ram().size).ok()
+    } else {
+        None
+    };
+    if let Some(Ok(h)) = Header::parse(inflated.as_deref().unwrap_or(&bytes)) {
         println!("arm64 Image header:");
         println!("  code0 {:#010x}  code1 {:#010x}", h.code0, h.code1);
         println!(

@@ -118,7 +118,7 @@ impl Header {
 }
 
 /// Plan an Image: copy the file to RAM base + [`KERNEL_BASE_OFFSET`] + `text_offset` and enter
-/// at its first byte with x0–x3 = 0 (`TODO(BOOT_FDT)`: x0 = the device tree).
+/// at its first byte with x0–x3 = 0 ([`crate::linux::complete`] adds the initrd and the device tree).
 pub fn plan(h: &Header, bytes: &[u8], ram: Ram) -> Result<Plan, crate::Error> {
     let base = (ram.base + KERNEL_BASE_OFFSET).next_multiple_of(BASE_ALIGN);
     let addr = base + h.text_offset;
