@@ -128,6 +128,8 @@ struct Report {
     qemu_time: Duration,
     ours_time: Duration,
     gen_time: Duration,
+    /// `BOOTEMU_ORACLE_COVERAGE`: cases per mnemonic (first batch), run / faulted under QEMU.
+    coverage: BTreeMap<String, (u64, u64)>,
 }
 
 fn default_seed(name: &str) -> u64 {
@@ -431,6 +433,7 @@ fn run_class(class: &'static Class, total: usize) -> Option<Report> {
         qemu_time: Duration::ZERO,
         ours_time: Duration::ZERO,
         gen_time: Duration::ZERO,
+        coverage: BTreeMap::new(),
     };
     let keep = env_usize("BOOTEMU_ORACLE_SHOW", 5).max(200);
     let mut done = 0;
@@ -491,6 +494,19 @@ fn run_class(class: &'static Class, total: usize) -> Option<Report> {
             }
         }
         scratch = mem;
+        if batch_no == 0 && std::env::var_os("BOOTEMU_ORACLE_COVERAGE").is_some() {
+            let words: Vec<u32> = cases.iter().map(|c| c.words[c.n - 1]).collect();
+            if let Some(text) = disasm::disassemble(&words, 0) {
+                for (t, q) in text.iter().zip(&qres) {
+                    let mn = t.split_whitespace().next().unwrap_or("?").to_string();
+                    let e = rep.coverage.entry(mn).or_default();
+                    match q {
+                        QemuResult::Done { .. } => e.0 += 1,
+                        QemuResult::Signal { .. } => e.1 += 1,
+                    }
+                }
+            }
+        }
         let t3 = Instant::now();
         rep.gen_time += t1 - t0;
         rep.qemu_time += t2 - t1;
@@ -623,6 +639,20 @@ fn finish(rep: Report) {
                     shown += 1;
                 }
             }
+        }
+    }
+    if !rep.coverage.is_empty() {
+        let _ = writeln!(
+            out,
+            "    mnemonics in the first batch (run/faulted under qemu):"
+        );
+        let items: Vec<String> = rep
+            .coverage
+            .iter()
+            .map(|(k, (a, b))| format!("{k} {a}/{b}"))
+            .collect();
+        for chunk in items.chunks(8) {
+            let _ = writeln!(out, "      {}", chunk.join("  "));
         }
     }
     eprint!("{out}");
