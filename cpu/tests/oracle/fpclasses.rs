@@ -484,24 +484,39 @@ fn simd_fp_2misc(r: &mut Rng, _: &Ctx) -> Case {
         (0, 0x17) => 16 << e.get("sz"),
         _ => sz_bits(e.get("sz")),
     };
-    let mut c = fin(r, "simd_fp_2misc", &e, Kind::Fp, esize, false);
-    // Conversions to integer: lanes near the saturation limits now and then.
-    if matches!(e.get("opcode"), 0x1a..=0x1c) && e.get("sz") <= 1 && r.chance(1, 2) {
-        let f = Fmt::of(esize);
-        let rn = e.get("rn") as usize;
-        let bits = esize as i64;
-        for lane in 0..128 / esize {
-            if r.chance(1, 2) {
-                let any = r.range(-2, bits);
-                let ex = r.pick(&[bits - 1, bits, bits - 2, any]);
-                let x = fp_at(r, f, ex, 0) as u128;
-                let sh = lane * esize;
-                let m = (u64::MAX as u128 >> (64 - esize)) << sh;
-                c.input.v[rn] = (c.input.v[rn] & !m) | x << sh;
-            }
-        }
+    let (a, op) = (e.get("a"), e.get("opcode"));
+    // SCVTF, UCVTF read integer lanes.
+    let kind = if a == 0 && op == 0x1d {
+        Kind::Int
+    } else {
+        Kind::Fp
+    };
+    let mut c = fin(r, "simd_fp_2misc", &e, kind, esize, false);
+    if matches!(op, 0x1a..=0x1b) || (a == 0 && op == 0x1c) {
+        limit_lanes(r, &mut c, e.get("rn"), esize, 0);
     }
     c
+}
+
+/// FP-to-integer conversions: half the time, put about half the `esize` lanes of V`rn` near the
+/// saturation limits of an `esize`-bit integer with `fbits` fraction bits.
+fn limit_lanes(r: &mut Rng, c: &mut Case, rn: u32, esize: u32, fbits: i64) {
+    if esize < 32 || !r.chance(1, 2) {
+        return;
+    }
+    let f = Fmt::of(esize);
+    let rn = rn as usize & 31;
+    let bits = esize as i64;
+    for lane in 0..128 / esize {
+        if r.chance(1, 2) {
+            let any = r.range(-2, bits);
+            let ex = r.pick(&[bits - 1, bits, bits - 2, any]) - fbits;
+            let x = fp_at(r, f, ex, fbits) as u128;
+            let sh = lane * esize;
+            let m = (u64::MAX as u128 >> (64 - esize)) << sh;
+            c.input.v[rn] = (c.input.v[rn] & !m) | x << sh;
+        }
+    }
 }
 
 /// AdvSIMD two-reg-misc FP vector forms: FABS, FNEG, FSQRT, FRINT*, FCVT[NPMZA][SU], SCVTF,
@@ -783,7 +798,16 @@ fn shift_imm(r: &mut Rng, name: &'static str, pattern: &'static str, vector: boo
     } else {
         Kind::Int
     };
-    fin(r, name, &e, kind, 8 << size, false)
+    let op = e.get("opcode");
+    // SCVTF, UCVTF (fixed point) read integer lanes.
+    let kind = if op == 0x1c { Kind::Int } else { kind };
+    let mut c = fin(r, name, &e, kind, 8 << size, false);
+    if op == 0x1f {
+        // FCVTZS, FCVTZU (fixed point): fbits = 2 × esize − immh:immb.
+        let fbits = (16 << size) as i64 - (e.get("immh") << 3 | e.get("immb")) as i64;
+        limit_lanes(r, &mut c, e.get("rn"), 8 << size, fbits);
+    }
+    c
 }
 
 fn simd_shift_vec(r: &mut Rng, _: &Ctx) -> Case {
@@ -1019,12 +1043,19 @@ fn scalar_2misc(r: &mut Rng, _: &Ctx) -> Case {
         set_all(&mut e, &[("u", u), ("opcode", op), ("size", size)]);
     }
     let op = e.get("opcode");
-    let (kind, esize) = if op >= 0x16 || (0x0c..=0x0e).contains(&op) {
+    let a = e.get("size") >> 1;
+    let (kind, esize) = if a == 0 && op == 0x1d {
+        (Kind::Int, 32 << (e.get("size") & 1)) // SCVTF, UCVTF
+    } else if op >= 0x16 || (0x0c..=0x0e).contains(&op) {
         (Kind::Fp, 32 << (e.get("size") & 1))
     } else {
         (Kind::Int, 8 << e.get("size"))
     };
-    fin(r, "scalar_2misc", &e, kind, esize, false)
+    let mut c = fin(r, "scalar_2misc", &e, kind, esize, false);
+    if matches!(op, 0x1a..=0x1b) || (a == 0 && op == 0x1c) {
+        limit_lanes(r, &mut c, e.get("rn"), esize, 0);
+    }
+    c
 }
 
 fn scalar_pairwise(r: &mut Rng, _: &Ctx) -> Case {
@@ -1388,8 +1419,8 @@ fn ldst_fp_regoff(r: &mut Rng, _: &Ctx) -> Case {
 }
 
 fn ldst_fp_pair(r: &mut Rng, _: &Ctx) -> Case {
-    // mode: 000 no-allocate offset (LDNP/STNP), 001 post, 010 offset, 011 pre.
-    let mut e = Enc::new(r, "opc:2 101 1 mode:3 l:1 imm7:7 rt2:5 rn:5 rt:5");
+    // mode: 00 no-allocate offset (LDNP/STNP), 01 post, 10 offset, 11 pre.
+    let mut e = Enc::new(r, "opc:2 101 1 0 mode:2 l:1 imm7:7 rt2:5 rn:5 rt:5");
     if legal(r) {
         let (opc, mode) = (r.below(3) as u32, r.below(4) as u32);
         set_all(&mut e, &[("opc", opc), ("mode", mode)]);
