@@ -9,6 +9,13 @@
 //! target, or fault-versus-no-fault is a mismatch; the first few are printed in full (with
 //! `aarch64-linux-gnu-objdump` disassembly) and a per-template summary follows.
 //!
+//! The FP/SIMD groups (`oracle/fpclasses.rs`, inputs from `oracle/fpgen.rs`) run the same way
+//! with FP state in every case: V0–V31, FPCR (random RMode, FZ, DN, AHP) and FPSR are loaded
+//! before the instruction and V0–V31, FPSR, FPCR are compared after it, with X0–X30, SP, NZCV and
+//! scratch memory. A mismatch prints the input V registers and differing ones in hex and decoded
+//! (2D, 4S, H0), FPCR and FPSR with their fields. One test per group: `oracle_fp_<group>` /
+//! `oracle_simd_<group>`; `oracle_fp_all_long` (ignored) runs 1,000,000 cases per group.
+//!
 //! Environment:
 //! - `BOOTEMU_ORACLE_SEED`: seed (decimal or 0x-hex) for every class instead of the fixed default.
 //! - `BOOTEMU_ORACLE_CASES`: cases per class for the default tests.
@@ -24,6 +31,10 @@ mod asm;
 mod classes;
 #[path = "oracle/disasm.rs"]
 mod disasm;
+#[path = "oracle/fpclasses.rs"]
+mod fpclasses;
+#[path = "oracle/fpgen.rs"]
+mod fpgen;
 #[path = "oracle/image.rs"]
 mod image;
 #[path = "oracle/ours.rs"]
@@ -51,6 +62,12 @@ pub struct State {
     pub nzcv: u64,
     /// TPIDR_EL0.
     pub tpidr: u64,
+    /// V0–V31 (FP/SIMD classes only; zero otherwise).
+    pub v: [u128; 32],
+    /// FPCR (FP/SIMD classes only).
+    pub fpcr: u64,
+    /// FPSR (FP/SIMD classes only).
+    pub fpsr: u64,
 }
 
 /// One test case: up to two instruction words (a load-exclusive may open the monitor before a
@@ -100,7 +117,7 @@ struct Mismatch {
 }
 
 struct Report {
-    class: &'static str,
+    class: &'static Class,
     seed: u64,
     tallies: BTreeMap<&'static str, Tally>,
     mismatches: Vec<Mismatch>,
@@ -111,6 +128,8 @@ struct Report {
     qemu_time: Duration,
     ours_time: Duration,
     gen_time: Duration,
+    /// `BOOTEMU_ORACLE_COVERAGE`: cases per mnemonic (first batch), run / faulted under QEMU.
+    coverage: BTreeMap<String, (u64, u64)>,
 }
 
 fn default_seed(name: &str) -> u64 {
@@ -173,6 +192,132 @@ fn diff_states(q: &State, o: &State, why: &mut Vec<String>) {
             "tpidr_el0: qemu {:#018x} ours {:#018x}",
             q.tpidr, o.tpidr
         ));
+    }
+    for r in 0..32 {
+        if q.v[r] != o.v[r] {
+            why.push(format!(
+                "v{r}: qemu {:#034x} ours {:#034x}\n        qemu {}\n        ours {}",
+                q.v[r],
+                o.v[r],
+                lanes(q.v[r]),
+                lanes(o.v[r])
+            ));
+        }
+    }
+    if q.fpcr != o.fpcr {
+        why.push(format!(
+            "fpcr: qemu {:#x} ({}) ours {:#x} ({})",
+            q.fpcr,
+            fpcr_text(q.fpcr),
+            o.fpcr,
+            fpcr_text(o.fpcr)
+        ));
+    }
+    if q.fpsr != o.fpsr {
+        why.push(format!(
+            "fpsr: qemu {:#x} ({}) ours {:#x} ({})",
+            q.fpsr,
+            fpsr_text(q.fpsr),
+            o.fpsr,
+            fpsr_text(o.fpsr)
+        ));
+    }
+}
+
+/// An FP bit pattern of format `f` as a readable value (NaNs with their payload).
+fn fp_text(bits: u64, f: fpgen::Fmt) -> String {
+    let sign = if bits >> (f.bits() - 1) & 1 == 1 {
+        "-"
+    } else {
+        ""
+    };
+    let exp = (bits >> f.m) & f.emax();
+    let mant = bits & ((1u64 << f.m) - 1);
+    if exp == f.emax() {
+        return if mant == 0 {
+            format!("{sign}inf")
+        } else if mant >> (f.m - 1) == 1 {
+            format!("{sign}qNaN:{:#x}", mant & ((1u64 << (f.m - 1)) - 1))
+        } else {
+            format!("{sign}sNaN:{mant:#x}")
+        };
+    }
+    let v = match f.bits() {
+        64 => f64::from_bits(bits),
+        32 => f32::from_bits(bits as u32) as f64,
+        _ => {
+            let m = if exp == 0 { mant } else { mant | 1 << 10 };
+            let e = exp.max(1) as i32 - 25;
+            let v = m as f64 * 2f64.powi(e);
+            if sign.is_empty() {
+                v
+            } else {
+                -v
+            }
+        }
+    };
+    let den = if exp == 0 && mant != 0 { "(den)" } else { "" };
+    if f.bits() == 32 {
+        format!("{:?}{den}", v as f32)
+    } else {
+        format!("{v:?}{den}")
+    }
+}
+
+/// A 128-bit register decoded as 2D, 4S and the lowest H lane.
+fn lanes(v: u128) -> String {
+    let d: Vec<String> = (0..2)
+        .map(|i| fp_text((v >> (64 * i)) as u64, fpgen::D))
+        .collect();
+    let s: Vec<String> = (0..4)
+        .map(|i| fp_text((v >> (32 * i)) as u32 as u64, fpgen::S))
+        .collect();
+    format!(
+        "2D[{}] 4S[{}] H0 {}",
+        d.join(", "),
+        s.join(", "),
+        fp_text(v as u16 as u64, fpgen::H)
+    )
+}
+
+fn fpcr_text(v: u64) -> String {
+    format!(
+        "RMode={} FZ={} DN={} AHP={}{}",
+        ["RN", "RP", "RM", "RZ"][(v >> 22 & 3) as usize],
+        v >> 24 & 1,
+        v >> 25 & 1,
+        v >> 26 & 1,
+        if v & !0x07c0_0000 != 0 {
+            format!(" other {:#x}", v & !0x07c0_0000)
+        } else {
+            String::new()
+        }
+    )
+}
+
+fn fpsr_text(v: u64) -> String {
+    let names = [
+        (0, "IOC"),
+        (1, "DZC"),
+        (2, "OFC"),
+        (3, "UFC"),
+        (4, "IXC"),
+        (7, "IDC"),
+        (27, "QC"),
+        (28, "V"),
+        (29, "C"),
+        (30, "Z"),
+        (31, "N"),
+    ];
+    let set: Vec<&str> = names
+        .iter()
+        .filter(|(b, _)| v >> b & 1 == 1)
+        .map(|(_, n)| *n)
+        .collect();
+    if set.is_empty() {
+        "none".into()
+    } else {
+        set.join(" ")
     }
 }
 
@@ -265,7 +410,7 @@ fn compare(plan: &Plan, case: &Case, q: &QemuResult, o: &OurResult) -> (Vec<Stri
     (why, undef, both_faulted)
 }
 
-fn run_class(class: &Class, total: usize) -> Option<Report> {
+fn run_class(class: &'static Class, total: usize) -> Option<Report> {
     let qemu = qemu_or_skip(class.name)?;
     let seed = env_seed().unwrap_or_else(|| default_seed(class.name));
     eprintln!(
@@ -273,13 +418,13 @@ fn run_class(class: &Class, total: usize) -> Option<Report> {
         class.name
     );
     let mut r = Rng::new(seed);
-    let plan = Plan::new(class.layout);
+    let plan = Plan::new(class.layout, class.fp);
     let mut scratch = [0u8; SCRATCH_LEN];
     for b in &mut scratch {
         *b = r.next() as u8;
     }
     let mut rep = Report {
-        class: class.name,
+        class,
         seed,
         tallies: BTreeMap::new(),
         mismatches: Vec::new(),
@@ -288,6 +433,7 @@ fn run_class(class: &Class, total: usize) -> Option<Report> {
         qemu_time: Duration::ZERO,
         ours_time: Duration::ZERO,
         gen_time: Duration::ZERO,
+        coverage: BTreeMap::new(),
     };
     let keep = env_usize("BOOTEMU_ORACLE_SHOW", 5).max(200);
     let mut done = 0;
@@ -308,7 +454,7 @@ fn run_class(class: &Class, total: usize) -> Option<Report> {
             .collect();
         let img = image::build(&plan, &cases, &scratch);
         let t1 = Instant::now();
-        let qres = image::run_qemu(&qemu, &img, &format!("{}-{batch_no}", class.name));
+        let qres = image::run_qemu(&qemu, &plan, &img, &format!("{}-{batch_no}", class.name));
         let t2 = Instant::now();
         let mut ours = Ours::new(&img);
         let mut mem = scratch;
@@ -348,6 +494,19 @@ fn run_class(class: &Class, total: usize) -> Option<Report> {
             }
         }
         scratch = mem;
+        if batch_no == 0 && std::env::var_os("BOOTEMU_ORACLE_COVERAGE").is_some() {
+            let words: Vec<u32> = cases.iter().map(|c| c.words[c.n - 1]).collect();
+            if let Some(text) = disasm::disassemble(&words, 0) {
+                for (t, q) in text.iter().zip(&qres) {
+                    let mn = t.split_whitespace().next().unwrap_or("?").to_string();
+                    let e = rep.coverage.entry(mn).or_default();
+                    match q {
+                        QemuResult::Done { .. } => e.0 += 1,
+                        QemuResult::Signal { .. } => e.1 += 1,
+                    }
+                }
+            }
+        }
         let t3 = Instant::now();
         rep.gen_time += t1 - t0;
         rep.qemu_time += t2 - t1;
@@ -358,11 +517,11 @@ fn run_class(class: &Class, total: usize) -> Option<Report> {
     Some(rep)
 }
 
-fn print_case(out: &mut String, m: &Mismatch, class: &str) {
+fn print_case(out: &mut String, m: &Mismatch, class: &Class) {
     let c = &m.case;
     let words = &c.words[..c.n];
     let text = disasm::disassemble(words, m.pc).unwrap_or_else(|| vec!["?".into(); words.len()]);
-    let _ = writeln!(out, "--- {class}/{} case #{}:", c.name, m.index);
+    let _ = writeln!(out, "--- {}/{} case #{}:", class.name, c.name, m.index);
     for (k, (w, t)) in words.iter().zip(&text).enumerate() {
         let _ = writeln!(out, "    {:#x}: {w:08x}  {t}", m.pc + 4 * k as u64);
     }
@@ -377,6 +536,24 @@ fn print_case(out: &mut String, m: &Mismatch, class: &str) {
         c.input.nzcv >> 28,
         c.input.tpidr
     );
+    if class.fp {
+        let _ = writeln!(
+            out,
+            "    in: fpcr={:#x} ({}) fpsr={:#x} ({})",
+            c.input.fpcr,
+            fpcr_text(c.input.fpcr),
+            c.input.fpsr,
+            fpsr_text(c.input.fpsr)
+        );
+        for r in 0..32 {
+            let _ = writeln!(
+                out,
+                "    in: v{r:<2}={:#034x}  {}",
+                c.input.v[r],
+                lanes(c.input.v[r])
+            );
+        }
+    }
     let _ = writeln!(
         out,
         "    scratch @{:#x} before: {}",
@@ -396,7 +573,7 @@ fn finish(rep: Report) {
         out,
         "=== oracle {}: {cases} cases, {} mismatches (seed {:#x}; generate+build {:.1}s, qemu \
          {:.1}s, ours {:.1}s)",
-        rep.class,
+        rep.class.name,
         rep.total_mismatches,
         rep.seed,
         rep.gen_time.as_secs_f64(),
@@ -464,15 +641,29 @@ fn finish(rep: Report) {
             }
         }
     }
+    if !rep.coverage.is_empty() {
+        let _ = writeln!(
+            out,
+            "    mnemonics in the first batch (run/faulted under qemu):"
+        );
+        let items: Vec<String> = rep
+            .coverage
+            .iter()
+            .map(|(k, (a, b))| format!("{k} {a}/{b}"))
+            .collect();
+        for chunk in items.chunks(8) {
+            let _ = writeln!(out, "      {}", chunk.join("  "));
+        }
+    }
     eprint!("{out}");
     assert_eq!(
         rep.total_mismatches, 0,
         "oracle {}: {} mismatches against qemu-aarch64 (details above)",
-        rep.class, rep.total_mismatches
+        rep.class.name, rep.total_mismatches
     );
 }
 
-fn check(class: &Class, default_cases: usize) {
+fn check(class: &'static Class, default_cases: usize) {
     let n = env_usize("BOOTEMU_ORACLE_CASES", default_cases);
     if let Some(rep) = run_class(class, n) {
         finish(rep);
@@ -520,5 +711,77 @@ fn oracle_all_long() {
         &classes::SYSTEM,
     ] {
         check(c, LONG_CASES);
+    }
+}
+
+/// Cases per FP/SIMD group in the default (`cargo test`) run.
+const FP_CASES: usize = 100_000;
+
+/// The FP/SIMD groups: one test each (`oracle_fp_<group>`).
+macro_rules! fp_tests {
+    ($($(#[$attr:meta])* $test:ident => $class:ident,)*) => {
+        $(
+            #[test]
+            $(#[$attr])*
+            fn $test() {
+                check(&fpclasses::$class, FP_CASES);
+            }
+        )*
+    };
+}
+
+fp_tests! {
+    #[ignore = "handlers not merged yet (issue 4)"]
+    oracle_fp_sysreg => FP_SYSREG,
+    #[ignore = "handlers not merged yet (issue 4)"]
+    oracle_fp_arith => FP_ARITH,
+    #[ignore = "handlers not merged yet (issue 4)"]
+    oracle_fp_fma => FP_FMA,
+    #[ignore = "handlers not merged yet (issue 4)"]
+    oracle_fp_unary => FP_UNARY,
+    #[ignore = "handlers not merged yet (issue 4)"]
+    oracle_fp_cmp => FP_CMP,
+    #[ignore = "handlers not merged yet (issue 4)"]
+    oracle_fp_cvt_int => FP_CVT_INT,
+    #[ignore = "handlers not merged yet (issue 4)"]
+    oracle_fp_imm => FP_IMM,
+    #[ignore = "handlers not merged yet (issue 4)"]
+    oracle_fp_recip => FP_RECIP,
+    #[ignore = "handlers not merged yet (issue 4)"]
+    oracle_simd_fp_vec => SIMD_FP_VEC,
+    #[ignore = "handlers not merged yet (issue 4)"]
+    oracle_simd_fp_misc => SIMD_FP_MISC,
+    #[ignore = "handlers not merged yet (issue 4)"]
+    oracle_simd_fp_elem => SIMD_FP_ELEM,
+    #[ignore = "handlers not merged yet (issue 4)"]
+    oracle_simd_int_3same => SIMD_INT_3SAME,
+    #[ignore = "handlers not merged yet (issue 4)"]
+    oracle_simd_int_3diff => SIMD_INT_3DIFF,
+    #[ignore = "handlers not merged yet (issue 4)"]
+    oracle_simd_int_2misc => SIMD_INT_2MISC,
+    #[ignore = "handlers not merged yet (issue 4)"]
+    oracle_simd_shift_imm => SIMD_SHIFT_IMM,
+    #[ignore = "handlers not merged yet (issue 4)"]
+    oracle_simd_across => SIMD_ACROSS,
+    #[ignore = "handlers not merged yet (issue 4)"]
+    oracle_simd_elem_int => SIMD_ELEM_INT,
+    #[ignore = "handlers not merged yet (issue 4)"]
+    oracle_simd_scalar => SIMD_SCALAR,
+    #[ignore = "handlers not merged yet (issue 4)"]
+    oracle_simd_permute => SIMD_PERMUTE,
+    #[ignore = "handlers not merged yet (issue 4)"]
+    oracle_simd_modimm => SIMD_MODIMM,
+    #[ignore = "handlers not merged yet (issue 4)"]
+    oracle_simd_ldst => SIMD_LDST,
+}
+
+/// Cases per FP/SIMD group in the long (`--ignored`) run.
+const FP_LONG_CASES: usize = 1_000_000;
+
+#[test]
+#[ignore = "long: 1,000,000 cases per FP/SIMD group"]
+fn oracle_fp_all_long() {
+    for c in fpclasses::ALL {
+        check(c, FP_LONG_CASES);
     }
 }

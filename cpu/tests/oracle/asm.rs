@@ -90,6 +90,55 @@ pub fn mrs_tpidr(rt: u32) -> u32 {
     0xd53b_d040 | rt
 }
 
+/// LDP Qt, Qt2, [Xn|SP, #off] (off a multiple of 16 in -1024..=1008).
+pub fn ldp_q(rt: u32, rt2: u32, rn: u32, off: i32) -> u32 {
+    0xad40_0000 | pair_imm_q(off) | rt2 << 10 | rn << 5 | rt
+}
+
+/// STP Qt, Qt2, [Xn|SP, #off].
+pub fn stp_q(rt: u32, rt2: u32, rn: u32, off: i32) -> u32 {
+    0xad00_0000 | pair_imm_q(off) | rt2 << 10 | rn << 5 | rt
+}
+
+fn pair_imm_q(off: i32) -> u32 {
+    assert!(off % 16 == 0 && (-1024..=1008).contains(&off));
+    ((off / 16) as u32 & 0x7f) << 15
+}
+
+/// MSR FPCR, Xt.
+pub fn msr_fpcr(rt: u32) -> u32 {
+    0xd51b_4400 | rt
+}
+
+/// MRS Xt, FPCR.
+pub fn mrs_fpcr(rt: u32) -> u32 {
+    0xd53b_4400 | rt
+}
+
+/// MSR FPSR, Xt.
+pub fn msr_fpsr(rt: u32) -> u32 {
+    0xd51b_4420 | rt
+}
+
+/// MRS Xt, FPSR.
+pub fn mrs_fpsr(rt: u32) -> u32 {
+    0xd53b_4420 | rt
+}
+
+/// BR Xn.
+pub fn br(rn: u32) -> u32 {
+    0xd61f_0000 | rn << 5
+}
+
+/// LDR Xt, pc + off (literal; off a multiple of 4 within ±1 MiB).
+pub fn ldr_lit_x(rt: u32, off: i64) -> u32 {
+    assert!(
+        off % 4 == 0 && (-(1 << 20)..(1 << 20)).contains(&off),
+        "LDR literal out of range"
+    );
+    0x5800_0000 | ((off / 4) as u32 & 0x7_ffff) << 5 | rt
+}
+
 /// FMOV Dd, Xn.
 pub fn fmov_dx(rd: u32, rn: u32) -> u32 {
     0x9e67_0000 | rn << 5 | rd
@@ -192,6 +241,17 @@ mod tests {
             (mrs_nzcv(0), "mrs x0, nzcv"),
             (msr_tpidr(0), "msr tpidr_el0, x0"),
             (mrs_tpidr(7), "mrs x7, tpidr_el0"),
+            (ldp_q(0, 1, 30, 288), "ldp q0, q1, [x30, #288]"),
+            (br(30), "br x30"),
+            (br(0), "br x0"),
+            (ldr_lit_x(30, -572), "ldr x30, .-572"),
+            (ldr_lit_x(1, 0x1000), "ldr x1, .+0x1000"),
+            (ldp_q(30, 31, 30, -1024), "ldp q30, q31, [x30, #-1024]"),
+            (stp_q(2, 3, 30, 1008), "stp q2, q3, [x30, #1008]"),
+            (msr_fpcr(0), "msr fpcr, x0"),
+            (mrs_fpcr(5), "mrs x5, fpcr"),
+            (msr_fpsr(0), "msr fpsr, x0"),
+            (mrs_fpsr(9), "mrs x9, fpsr"),
             (fmov_dx(1, ZR), "fmov d1, xzr"),
             (fmov_dx(0, 30), "fmov d0, x30"),
             (fmov_xd(0, 0), "fmov x0, d0"),

@@ -25,6 +25,8 @@ pub struct Class {
     pub name: &'static str,
     /// How its cases are laid out.
     pub layout: Layout,
+    /// FP/SIMD state (FPCR, FPSR, V0–V31) is part of each case.
+    pub fp: bool,
     /// Its templates, picked uniformly.
     pub templates: &'static [Template],
 }
@@ -111,11 +113,12 @@ pub fn case(r: &mut Rng, name: &'static str, word: u32) -> Case {
             sp: r.biased(),
             nzcv: (r.below(16) << 28),
             tpidr: r.biased(),
+            ..State::default()
         },
     }
 }
 
-fn sext(v: u64, bits: u32) -> i64 {
+pub fn sext(v: u64, bits: u32) -> i64 {
     ((v << (64 - bits)) as i64) >> (64 - bits)
 }
 
@@ -179,6 +182,7 @@ fn adr(r: &mut Rng, _: &Ctx) -> Case {
 pub static DP_IMM: Class = Class {
     name: "dp_imm",
     layout: Layout::Straight,
+    fp: false,
     templates: &[
         ("addsub_imm", addsub_imm),
         ("logical_imm", logical_imm),
@@ -312,6 +316,7 @@ fn dp3(r: &mut Rng, _: &Ctx) -> Case {
 pub static DP_REG: Class = Class {
     name: "dp_reg",
     layout: Layout::Straight,
+    fp: false,
     templates: &[
         ("logical_shifted", logical_shifted),
         ("addsub_shifted", addsub_shifted),
@@ -330,7 +335,7 @@ pub static DP_REG: Class = Class {
 
 /// Point base register `rn` (31 = SP) so that `base + delta` is an address in the scratch area
 /// where `bytes` bytes aligned to `align` fit.
-fn set_base(r: &mut Rng, c: &mut Case, rn: u32, delta: u64, bytes: u64, align: u64) {
+pub fn set_base(r: &mut Rng, c: &mut Case, rn: u32, delta: u64, bytes: u64, align: u64) {
     let slots = (SCRATCH_LEN as u64 - bytes) / align + 1;
     let target = SCRATCH + r.below(slots) * align;
     c.set_reg_sp(rn, target.wrapping_sub(delta));
@@ -338,7 +343,7 @@ fn set_base(r: &mut Rng, c: &mut Case, rn: u32, delta: u64, bytes: u64, align: u
 
 /// Redraw field `f` until it differs from every register in `avoid` (31 in `avoid` is ignored:
 /// SP and XZR are never the same register as a GPR).
-fn distinct(r: &mut Rng, e: &mut Enc, f: &str, avoid: &[u32]) {
+pub fn distinct(r: &mut Rng, e: &mut Enc, f: &str, avoid: &[u32]) {
     while avoid.iter().any(|&a| a != 31 && a == e.get(f)) {
         e.set(f, r.below(32) as u32);
     }
@@ -413,7 +418,7 @@ fn ldst_post(r: &mut Rng, _: &Ctx) -> Case {
     )
 }
 
-fn extend(v: u64, option: u32) -> u64 {
+pub fn extend(v: u64, option: u32) -> u64 {
     match option & 7 {
         0b010 => v as u32 as u64,
         0b110 => v as u32 as i32 as i64 as u64,
@@ -594,6 +599,7 @@ fn ldst_excl_v81(r: &mut Rng, _: &Ctx) -> Case {
 pub static LDST: Class = Class {
     name: "ldst",
     layout: Layout::Straight,
+    fp: false,
     templates: &[
         ("ldst_uimm", ldst_uimm),
         ("ldst_unscaled", ldst_unscaled),
@@ -674,6 +680,7 @@ fn br_blr_ret(r: &mut Rng, ctx: &Ctx) -> Case {
 pub static BRANCH: Class = Class {
     name: "branch",
     layout: Layout::Branch,
+    fp: false,
     templates: &[
         ("b_cond", b_cond),
         ("cbz", cbz),
@@ -751,6 +758,7 @@ fn el0_traps(r: &mut Rng, _: &Ctx) -> Case {
 pub static SYSTEM: Class = Class {
     name: "system",
     layout: Layout::Straight,
+    fp: false,
     templates: &[
         ("mrs_msr_nzcv", sys_nzcv),
         ("mrs_msr_tpidr", sys_tpidr),

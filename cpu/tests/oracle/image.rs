@@ -21,6 +21,20 @@
 //! the case from the faulting PC (cases have a fixed stride), marks its output record with the
 //! signal number and resumes at the next case, so one fault costs nothing else.
 //!
+//! FP/SIMD classes use a plan with `fp` set: the input record also holds FPCR, FPSR and V0–V31,
+//! the output record FPCR, FPSR and V0–V31 too, and the load and save code is shared by all cases
+//! (QEMU translates it once, so a case costs a few translated instructions instead of ~120):
+//!
+//! ```text
+//! case:  adr x30, record; b LOAD
+//!        ldr x30, =input X30          <- LOAD returns here (br to record + IN_LEN + 8)
+//!        instruction under test; second instruction or NOP
+//!        msr tpidr_el0, x30; adrp+add x30, output record; b SAVE
+//! LOAD:  NZCV, TPIDR_EL0, SP, FPCR, FPSR, V0–V31, X0–X29 from [x30]; br to the case
+//! SAVE:  X0–X29, X30 (from TPIDR_EL0), SP, NZCV, FPCR, FPSR, V0–V31, scratch to [x30];
+//!        the case index from x30, TPIDR_EL0 input from its record; br to the next case
+//! ```
+//!
 //! Branch cases use [`Layout::Branch`]: the instruction sits between two windows of one-instruction
 //! landing stubs that count, in SIMD registers D1/D3, how many stubs ran before the save code;
 //! that count says where the branch landed (see [`Landing`]).
@@ -42,9 +56,22 @@ pub const SCRATCH_LEN: usize = 128;
 /// Address of the first case.
 pub const CASES: u64 = BASE + 0x3000;
 /// Bytes of a case's input record: X0–X30, SP, NZCV, TPIDR_EL0.
-pub const IN_LEN: u64 = 272;
+const IN_LEN: u64 = 272;
+/// FP plans: FPCR, FPSR and V0–V31 follow in the input record.
+const IN_FPCR: u32 = 272;
+const IN_FPSR: u32 = 280;
+const IN_V: i32 = 288;
+const IN_LEN_FP: u64 = IN_V as u64 + 512;
+/// FP plans: words of a case's own code, and the offset of the instruction under test.
+const CASE_WORDS_FP: u64 = 9;
+const T_OFF_FP: u64 = IN_LEN_FP + 12;
 /// Bytes of a case's output record.
-pub const OUT_LEN: u64 = 296 + SCRATCH_LEN as u64;
+const OUT_LEN: u64 = 296 + SCRATCH_LEN as u64;
+/// FP plans: FPCR, FPSR and V0–V31 follow the scratch memory in the output record.
+const OUT_FPCR: u32 = OUT_LEN as u32;
+const OUT_FPSR: u32 = OUT_FPCR + 8;
+const OUT_V: i32 = (OUT_FPSR as i32 + 8 + 15) & !15;
+const OUT_LEN_FP: u64 = OUT_V as u64 + 512;
 const OUT_HDR: u64 = 16;
 const OUT_STATUS: u32 = 288;
 const OUT_D: i32 = 272;
@@ -72,6 +99,14 @@ pub enum Layout {
 pub struct Plan {
     /// The layout.
     pub layout: Layout,
+    /// FP/SIMD state (FPCR, FPSR, V0–V31) is loaded and saved too.
+    pub fp: bool,
+    /// Bytes of a case's input record.
+    pub in_len: u64,
+    /// Bytes of a case's output record.
+    pub out_len: u64,
+    /// Words of the load code before the instruction(s).
+    load_words: u64,
     /// Bytes per case.
     pub stride: u64,
     /// Offset of the (first) instruction under test from the start of its case.
@@ -82,8 +117,21 @@ const LOAD_WORDS: u64 = 28;
 const SAVE_WORDS: u64 = 31 + SCRATCH_LEN as u64 / 8;
 
 impl Plan {
-    /// The plan of `layout`.
-    pub fn new(layout: Layout) -> Plan {
+    /// The plan of `layout`, with FP/SIMD state when `fp` (straight layout only).
+    pub fn new(layout: Layout, fp: bool) -> Plan {
+        if fp {
+            assert_eq!(layout, Layout::Straight);
+            return Plan {
+                layout,
+                fp,
+                in_len: IN_LEN_FP,
+                out_len: OUT_LEN_FP,
+                load_words: 0,
+                stride: (IN_LEN_FP + 4 * CASE_WORDS_FP + 15) & !15,
+                t_off: T_OFF_FP,
+            };
+        }
+        let (in_len, out_len, load, save) = (IN_LEN, OUT_LEN, LOAD_WORDS, SAVE_WORDS);
         let (t_words, body) = match layout {
             Layout::Straight => (0, 2),
             // b T; K backward stubs; b SAVE; T; K forward stubs.
@@ -94,8 +142,12 @@ impl Plan {
         };
         Plan {
             layout,
-            stride: IN_LEN + 4 * (LOAD_WORDS + body + SAVE_WORDS + 1),
-            t_off: IN_LEN + 4 * (LOAD_WORDS + t_words),
+            fp,
+            in_len,
+            out_len,
+            load_words: load,
+            stride: in_len + 4 * (load + body + save + 1),
+            t_off: in_len + 4 * (load + t_words),
         }
     }
 
@@ -170,10 +222,11 @@ pub fn literal_range(plan: &Plan, n: usize) -> (u64, u64) {
 /// Build the ELF for `cases` (instruction words and inputs), scratch memory starting as `scratch`.
 pub fn build(plan: &Plan, cases: &[super::Case], scratch: &[u8; SCRATCH_LEN]) -> Image {
     let n = cases.len();
-    let exit_code = CASES + n as u64 * plan.stride + IN_LEN;
+    let (in_len, out_len) = (plan.in_len, plan.out_len);
+    let exit_code = CASES + n as u64 * plan.stride + in_len;
     let file_end = (exit_code + 64 + 0xfff) & !0xfff;
     let out = file_end;
-    let out_bytes = OUT_HDR + n as u64 * OUT_LEN;
+    let out_bytes = OUT_HDR + n as u64 * out_len;
     let alt = (out + out_bytes + 0xf) & !0xf;
     let memsz = alt + ALT_STACK - BASE;
     let mut c = Code {
@@ -220,7 +273,7 @@ pub fn build(plan: &Plan, cases: &[super::Case], scratch: &[u8; SCRATCH_LEN]) ->
         c.all(&mov32(1, ACT_REC));
         c.all(&[movz(2, 0, 0), movz(3, 8, 0), movz(8, 134, 0), SVC0]);
     }
-    let to_first = CASES + IN_LEN;
+    let to_first = CASES + in_len;
     c.put(b(to_first as i64 - c.at as i64));
 
     // The handler: x0 = signal, x2 = ucontext.
@@ -240,9 +293,9 @@ pub fn build(plan: &Plan, cases: &[super::Case], scratch: &[u8; SCRATCH_LEN]) ->
     c.put(0);
     c.put(add_imm(10, 7, 1));
     c.put(madd(9, 10, 6, 4));
-    c.put(add_imm(9, 9, IN_LEN as u32));
+    c.put(add_imm(9, 9, in_len as u32));
     c.put(str_x(9, 2, UC_PC));
-    c.put(movz(10, OUT_LEN as u32, 0));
+    c.put(movz(10, out_len as u32, 0));
     c.all(&mov32(11, out + OUT_HDR));
     c.put(madd(12, 7, 10, 11));
     c.put(add_imm(13, 0, 0x100));
@@ -255,6 +308,11 @@ pub fn build(plan: &Plan, cases: &[super::Case], scratch: &[u8; SCRATCH_LEN]) ->
     c.put(str_x(0, 1, 0));
     c.put(str_x(3, 1, 8));
     c.put(b(exit_code as i64 - c.at as i64));
+    let (load, save) = if plan.fp {
+        fp_routines(&mut c, plan, out)
+    } else {
+        (0, 0)
+    };
     assert!(c.at <= SCRATCH, "start-up code too long");
     let end = c.at;
     c.at = lo_fix;
@@ -268,6 +326,11 @@ pub fn build(plan: &Plan, cases: &[super::Case], scratch: &[u8; SCRATCH_LEN]) ->
 
     for (i, case) in cases.iter().enumerate() {
         let rec = CASES + i as u64 * plan.stride;
+        if plan.fp {
+            let o = out + OUT_HDR + i as u64 * out_len;
+            fp_case(&mut c, plan, rec, o, case, load, save);
+            continue;
+        }
         let st = &case.input;
         for r in 0..31 {
             c.u64_at(rec + 8 * r as u64, st.x[r]);
@@ -275,7 +338,7 @@ pub fn build(plan: &Plan, cases: &[super::Case], scratch: &[u8; SCRATCH_LEN]) ->
         c.u64_at(rec + 248, st.sp);
         c.u64_at(rec + 256, st.nzcv);
         c.u64_at(rec + 264, st.tpidr);
-        c.at = rec + IN_LEN;
+        c.at = rec + in_len;
         let code = c.at;
         c.put(CLREX);
         c.put(adr(30, rec as i64 - c.at as i64));
@@ -287,7 +350,7 @@ pub fn build(plan: &Plan, cases: &[super::Case], scratch: &[u8; SCRATCH_LEN]) ->
             c.put(ldp_x(r, r + 1, 30, 8 * r as i32));
         }
         c.put(ldr_x(30, 30, 240));
-        debug_assert_eq!(c.at, code + 4 * LOAD_WORDS);
+        debug_assert_eq!(c.at, code + 4 * plan.load_words);
         match plan.layout {
             Layout::Straight => {
                 c.put(case.words[0]);
@@ -309,7 +372,7 @@ pub fn build(plan: &Plan, cases: &[super::Case], scratch: &[u8; SCRATCH_LEN]) ->
             }
         }
         debug_assert_eq!(c.at - rec, plan.stride - 4 * (SAVE_WORDS + 1));
-        let o = out + OUT_HDR + i as u64 * OUT_LEN;
+        let o = out + OUT_HDR + i as u64 * out_len;
         c.put(fmov_dx(0, 30));
         c.put(adrp(30, c.at, o));
         c.put(add_imm(30, 30, (o & 0xfff) as u32));
@@ -328,7 +391,7 @@ pub fn build(plan: &Plan, cases: &[super::Case], scratch: &[u8; SCRATCH_LEN]) ->
             c.put(ldp_x(1, 2, 0, 16 * k));
             c.put(stp_x(1, 2, 30, OUT_MEM + 16 * k));
         }
-        c.put(b((rec + plan.stride + IN_LEN) as i64 - c.at as i64));
+        c.put(b((rec + plan.stride + in_len) as i64 - c.at as i64));
         debug_assert_eq!(c.at - rec, plan.stride);
     }
 
@@ -346,6 +409,91 @@ pub fn build(plan: &Plan, cases: &[super::Case], scratch: &[u8; SCRATCH_LEN]) ->
     }
 }
 
+/// FP plans: the shared LOAD and SAVE routines at `c.at`; their addresses.
+fn fp_routines(c: &mut Code, plan: &Plan, out: u64) -> (u64, u64) {
+    // LOAD: x30 = input record.
+    let load = c.at;
+    c.put(CLREX);
+    c.all(&[ldr_x(0, 30, 256), msr_nzcv(0)]);
+    c.all(&[ldr_x(0, 30, 264), msr_tpidr(0)]);
+    c.all(&[ldr_x(0, 30, 248), add_imm(SP, 0, 0)]);
+    c.all(&[ldr_x(0, 30, IN_FPCR), msr_fpcr(0)]);
+    c.all(&[ldr_x(0, 30, IN_FPSR), msr_fpsr(0)]);
+    for r in (0..32).step_by(2) {
+        c.put(ldp_q(r, r + 1, 30, IN_V + 16 * r as i32));
+    }
+    for r in (0..30).step_by(2) {
+        c.put(ldp_x(r, r + 1, 30, 8 * r as i32));
+    }
+    // Back to the case, whose instruction there loads X30.
+    c.put(add_imm(30, 30, (T_OFF_FP - 4) as u32));
+    c.put(br(30));
+
+    // SAVE: x30 = output record, TPIDR_EL0 = X30 after the instruction.
+    let save = c.at;
+    for r in (0..30).step_by(2) {
+        c.put(stp_x(r, r + 1, 30, 8 * r as i32));
+    }
+    c.all(&[mrs_tpidr(0), str_x(0, 30, 240)]);
+    c.all(&[add_imm(0, SP, 0), str_x(0, 30, 248)]);
+    c.all(&[mrs_nzcv(0), str_x(0, 30, 256)]);
+    c.all(&[mrs_fpcr(0), str_x(0, 30, OUT_FPCR)]);
+    c.all(&[mrs_fpsr(0), str_x(0, 30, OUT_FPSR)]);
+    for r in (0..32).step_by(2) {
+        c.put(stp_q(r, r + 1, 30, OUT_V + 16 * r as i32));
+    }
+    // x0 = input record of case (x30 - first output record) / out_len.
+    c.all(&mov32(1, out + OUT_HDR));
+    c.put(sub(1, 30, 1));
+    c.all(&mov32(2, plan.out_len));
+    c.put(udiv(3, 1, 2));
+    c.all(&mov32(4, plan.stride));
+    c.all(&mov32(5, CASES));
+    c.put(madd(0, 3, 4, 5));
+    // TPIDR_EL0 held X30: report the input value (FP/SIMD instructions never write it).
+    c.all(&[ldr_x(1, 0, 264), str_x(1, 30, 264)]);
+    c.all(&[movz(1, 1, 0), str_x(1, 30, OUT_STATUS)]);
+    c.all(&mov32(3, SCRATCH));
+    for k in 0..(SCRATCH_LEN as i32 / 16) {
+        c.put(ldp_x(1, 2, 3, 16 * k));
+        c.put(stp_x(1, 2, 30, OUT_MEM + 16 * k));
+    }
+    // On to the next case (or the exit code after the last).
+    c.put(add_imm(0, 0, (plan.stride + plan.in_len) as u32));
+    c.put(br(0));
+    (load, save)
+}
+
+/// FP plans: `case`'s input record at `rec` and its own code after it; `o` its output record.
+fn fp_case(c: &mut Code, plan: &Plan, rec: u64, o: u64, case: &super::Case, load: u64, save: u64) {
+    let st = &case.input;
+    for r in 0..31 {
+        c.u64_at(rec + 8 * r as u64, st.x[r]);
+    }
+    c.u64_at(rec + 248, st.sp);
+    c.u64_at(rec + 256, st.nzcv);
+    c.u64_at(rec + 264, st.tpidr);
+    c.u64_at(rec + IN_FPCR as u64, st.fpcr);
+    c.u64_at(rec + IN_FPSR as u64, st.fpsr);
+    for (k, v) in st.v.iter().enumerate() {
+        let a = rec + IN_V as u64 + 16 * k as u64;
+        c.u64_at(a, *v as u64);
+        c.u64_at(a + 8, (*v >> 64) as u64);
+    }
+    c.at = rec + plan.in_len;
+    c.put(adr(30, rec as i64 - c.at as i64));
+    c.put(b(load as i64 - c.at as i64));
+    c.put(ldr_lit_x(30, (rec + 240) as i64 - c.at as i64));
+    debug_assert_eq!(c.at, rec + plan.t_off);
+    c.put(case.words[0]);
+    c.put(if case.n > 1 { case.words[1] } else { NOP });
+    c.put(msr_tpidr(30));
+    c.put(adrp(30, c.at, o));
+    c.put(add_imm(30, 30, (o & 0xfff) as u32));
+    c.put(b(save as i64 - c.at as i64));
+    debug_assert_eq!(c.at, rec + plan.in_len + 4 * CASE_WORDS_FP);
+}
+
 /// Path of the QEMU user-mode emulator, if present.
 pub fn qemu() -> Option<String> {
     if let Ok(p) = std::env::var("BOOTEMU_QEMU_AARCH64") {
@@ -358,7 +506,7 @@ pub fn qemu() -> Option<String> {
 }
 
 /// Run the image under QEMU and parse the per-case results.
-pub fn run_qemu(qemu: &str, img: &Image, tag: &str) -> Vec<QemuResult> {
+pub fn run_qemu(qemu: &str, plan: &Plan, img: &Image, tag: &str) -> Vec<QemuResult> {
     let path =
         std::env::temp_dir().join(format!("bootemu-oracle-{}-{tag}.elf", std::process::id()));
     std::fs::write(&path, &img.elf).expect("write ELF");
@@ -376,7 +524,7 @@ pub fn run_qemu(qemu: &str, img: &Image, tag: &str) -> Vec<QemuResult> {
         eprintln!("kept {}", path.display());
     }
     let b = out.stdout;
-    let want = (OUT_HDR + img.n as u64 * OUT_LEN) as usize;
+    let want = (OUT_HDR + img.n as u64 * plan.out_len) as usize;
     assert!(
         out.status.success() && b.len() == want,
         "qemu-aarch64 run failed: {} ({} of {want} bytes), stderr: {}",
@@ -394,7 +542,7 @@ pub fn run_qemu(qemu: &str, img: &Image, tag: &str) -> Vec<QemuResult> {
     );
     (0..img.n)
         .map(|i| {
-            let r = OUT_HDR as usize + i * OUT_LEN as usize;
+            let r = OUT_HDR as usize + i * plan.out_len as usize;
             let status = u(r + OUT_STATUS as usize);
             if status >= 0x100 {
                 return QemuResult::Signal {
@@ -407,12 +555,21 @@ pub fn run_qemu(qemu: &str, img: &Image, tag: &str) -> Vec<QemuResult> {
             for (k, v) in x.iter_mut().enumerate() {
                 *v = u(r + 8 * k);
             }
-            let state = State {
+            let mut state = State {
                 x,
                 sp: u(r + 248),
                 nzcv: u(r + 256),
                 tpidr: u(r + 264),
+                ..State::default()
             };
+            if plan.fp {
+                state.fpcr = u(r + OUT_FPCR as usize);
+                state.fpsr = u(r + OUT_FPSR as usize);
+                for (k, v) in state.v.iter_mut().enumerate() {
+                    let a = r + OUT_V as usize + 16 * k;
+                    *v = u(a) as u128 | (u(a + 8) as u128) << 64;
+                }
+            }
             let (d1, d3) = (
                 u(r + OUT_D as usize) as i64,
                 u(r + OUT_D as usize + 8) as i64,

@@ -64,6 +64,9 @@ impl Ours {
             Reg::SctlrEl1,
             sctlr | 1 << 15 | 1 << 14 | 1 << 26 | 1 << 16 | 1 << 18,
         );
+        // FP/SIMD enabled at EL0 and EL1 (CPACR_EL1.FPEN = 0b11), as Linux runs user space.
+        let cpacr = cpu.sys.get(Reg::CpacrEl1);
+        cpu.sys.set(Reg::CpacrEl1, cpacr | 3 << 20);
         Ours {
             bus,
             cache: BlockCache::new(),
@@ -90,6 +93,9 @@ impl Ours {
         cpu.x[REG_SP as usize] = case.input.sp;
         cpu.nzcv = case.input.nzcv as u32 & 0xf000_0000;
         cpu.sys.set(Reg::TpidrEl0, case.input.tpidr);
+        cpu.v = case.input.v;
+        cpu.sys.set(Reg::Fpcr, case.input.fpcr);
+        cpu.sys.set(Reg::Fpsr, case.input.fpsr);
         let t = plan.pc(i);
         cpu.pc = t;
         for k in 0..case.n {
@@ -110,12 +116,18 @@ impl Ours {
         }
         let mut x = [0; 31];
         x.copy_from_slice(&cpu.x[..31]);
-        let state = State {
+        let mut state = State {
             x,
             sp: cpu.x[REG_SP as usize],
             nzcv: cpu.nzcv as u64,
             tpidr: cpu.sys.get(Reg::TpidrEl0),
+            ..State::default()
         };
+        if plan.fp {
+            state.v = cpu.v;
+            state.fpcr = cpu.sys.get(Reg::Fpcr);
+            state.fpsr = cpu.sys.get(Reg::Fpsr);
+        }
         let off = (SCRATCH - BASE) as usize;
         let mut out = [0; SCRATCH_LEN];
         out.copy_from_slice(&self.bus.ram()[off..off + SCRATCH_LEN]);
