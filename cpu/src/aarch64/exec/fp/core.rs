@@ -1209,3 +1209,79 @@ pub fn ursqrte(x: u32) -> u32 {
         (rsqrt_estimate((x >> 23) as u64) as u32) << 23
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn estimate_tables_match_the_pseudocode_ends() {
+        // RecipEstimate: a = 256 -> 511, a = 511 -> 256 (DDI 0487 J1.3, RecipEstimate).
+        assert_eq!(recip_estimate(256), 511);
+        assert_eq!(recip_estimate(511), 256);
+        // RecipSqrtEstimate: a = 128 (0.25) -> 511, a = 511 (~1.0) -> 256.
+        assert_eq!(rsqrt_estimate(128), 511);
+        assert_eq!(rsqrt_estimate(511), 256);
+    }
+
+    #[test]
+    fn vfp_expand_imm() {
+        // imm8 0x70 = 1.0, 0x00 = 2.0, 0xf0 = -1.0, 0x7f = 1.9375 (DDI 0487 C2.2.3 table).
+        assert_eq!(S.expand_imm(0x70), 0x3f80_0000);
+        assert_eq!(S.expand_imm(0x00), 0x4000_0000);
+        assert_eq!(D.expand_imm(0xf0), 0xbff0_0000_0000_0000);
+        assert_eq!(S.expand_imm(0x7f), 0x3ff8_0000);
+        assert_eq!(H.expand_imm(0x70), 0x3c00);
+    }
+
+    #[test]
+    fn round_ties_and_directed_modes() {
+        // 1 + 2^-24 in single: a tie, to even (1.0) for RN, up for RP, IXC in both.
+        for (rm, want) in [
+            (Rounding::TieEven, 0x3f80_0000),
+            (Rounding::PosInf, 0x3f80_0001),
+        ] {
+            let mut fp = Fp::with_fpcr(0);
+            assert_eq!(fp.round(S, false, (1 << 24) + 1, -24, rm), want);
+            assert_eq!(fp.exc, IXC);
+        }
+        // Round to odd keeps the sticky information in the last bit.
+        let mut fp = Fp::with_fpcr(0);
+        assert_eq!(
+            fp.round(S, false, (1 << 30) + 1, -30, Rounding::Odd),
+            0x3f80_0001
+        );
+    }
+
+    #[test]
+    fn tininess_before_rounding() {
+        // The largest denormal plus a bit rounds up to the smallest normal, yet it was tiny
+        // before rounding: UFC and IXC (FPRound detects underflow before rounding).
+        let mut fp = Fp::with_fpcr(0);
+        let m = (1u128 << 24) - 1; // 0.111…1 (24 ones) × 2^-126
+        assert_eq!(
+            fp.round(S, false, m, -126 - 24, Rounding::TieEven),
+            0x0080_0000
+        );
+        assert_eq!(fp.exc, UFC | IXC);
+        // With FZ the same value flushes to zero with UFC only.
+        let mut fp = Fp::with_fpcr(FPCR_FZ);
+        assert_eq!(
+            fp.round(S, true, m, -126 - 24, Rounding::TieEven),
+            0x8000_0000
+        );
+        assert_eq!(fp.exc, UFC);
+    }
+
+    #[test]
+    fn exact_sums_keep_the_sticky_bit() {
+        // 2^60 - 2^-60 in double: the tiny operand only affects rounding direction.
+        let mut fp = Fp::with_fpcr(3 << FPCR_RMODE_SHIFT);
+        let big = 0x43b0_0000_0000_0000; // 2^60
+        let tiny = 0x3c30_0000_0000_0000; // 2^-60
+        assert_eq!(fp.sub(D, big, tiny), 0x43af_ffff_ffff_ffff);
+        fp.fpcr = 0;
+        assert_eq!(fp.sub(D, big, tiny), big);
+        assert_eq!(fp.exc, IXC);
+    }
+}
