@@ -1024,6 +1024,8 @@ pub static TABLE: &[Pattern] = &[
     //
     //
     // ## Scalar floating point (exec/fp)
+    // TODO(FEAT_FP16): half-precision arithmetic (ftype = 11 outside FCVT) is UNDEFINED; FCVT
+    // to and from half precision is base ARMv8.0. TODO(FEAT_FRINTTS): FRINT32*/FRINT64*.
     // Conversion between floating point and fixed point (ftype 11 = FEAT_FP16, 10 unallocated).
     pat!(
         SCVTF_fix,
@@ -1366,6 +1368,8 @@ pub static TABLE: &[Pattern] = &[
     //
     //
     // ## AdvSIMD – floating point (exec/fp)
+    // TODO(FEAT_FP16): the half-precision encodings (size 0x of the FP classes, U = 0 pairwise
+    // and across lanes) are UNDEFINED. TODO(FEAT_FHM), TODO(FEAT_FCMA), TODO(FEAT_BF16).
     // AdvSIMD scalar three same (FP: opcode 11xxx; size<1> is part of the opcode, sz = bit 22).
     pat!(
         FMULX_ss,
