@@ -417,7 +417,34 @@ fn simd_fp_3same(r: &mut Rng, _: &Ctx) -> Case {
             e.set("q", 1);
         }
     }
-    fin(r, "simd_fp_3same", &e, Kind::Fp, sz_bits(e.get("sz")), true)
+    let mut c = fin(r, "simd_fp_3same", &e, Kind::Fp, sz_bits(e.get("sz")), true);
+    if e.get("u") == 0 && e.get("op3") == 1 && r.chance(1, 4) {
+        // FMLA/FMLS: accumulator lanes ≈ ∓ the rounded products, so the fused result is the
+        // products' rounding error.
+        let (d, n, m) = (e.get("rd"), e.get("rn"), e.get("rm"));
+        let neg = e.get("a") == 0;
+        cancel_lanes(&mut c, d, n, m, sz_bits(e.get("sz")), neg);
+    }
+    c
+}
+
+/// Set every `esize` lane of V`d` to the host-rounded product of the lanes of V`n` and V`m`,
+/// negated when `neg`.
+fn cancel_lanes(c: &mut Case, d: u32, n: u32, m: u32, esize: u32, neg: bool) {
+    let (vn, vm) = (c.input.v[n as usize & 31], c.input.v[m as usize & 31]);
+    let mut out = 0u128;
+    for lane in 0..128 / esize {
+        let sh = lane * esize;
+        let p = if esize == 32 {
+            let p = f32::from_bits((vn >> sh) as u32) * f32::from_bits((vm >> sh) as u32);
+            (if neg { -p } else { p }).to_bits() as u128
+        } else {
+            let p = f64::from_bits((vn >> sh) as u64) * f64::from_bits((vm >> sh) as u64);
+            (if neg { -p } else { p }).to_bits() as u128
+        };
+        out |= p << sh;
+    }
+    c.input.v[d as usize & 31] = out;
 }
 
 /// AdvSIMD three-same FP vector forms (2S, 4S, 2D).
