@@ -733,7 +733,6 @@ macro_rules! fp_tests {
 }
 
 fp_tests! {
-    #[ignore = "MSR FPCR/FPSR keep every bit; they must mask to FPCR 0x07c0_0000, FPSR 0x0800_009f"]
     oracle_fp_sysreg => FP_SYSREG,
     oracle_fp_arith => FP_ARITH,
     oracle_fp_fma => FP_FMA,
