@@ -4,8 +4,9 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use bootemu_boot::arm64_image::Header;
-use bootemu_machine::Profile;
+use bootemu_machine::{GicVersion, Profile};
 
+use crate::boot::{plan_kernel, LinuxArgs, MachineShape};
 use crate::read_input;
 use crate::size::parse_size;
 
@@ -17,6 +18,17 @@ pub struct InspectArgs {
     /// Guest RAM size to plan for.
     #[arg(long, value_parser = parse_size, default_value = "512M")]
     memory: u64,
+    /// vCPUs the device tree describes.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=8))]
+    smp: u32,
+    /// Interrupt controller the device tree describes: v2 or v3.
+    #[arg(long, value_name = "VERSION", default_value = "v2", value_parser = crate::run::parse_gic)]
+    gic: GicVersion,
+    /// Plan for a guest starting at EL2 (PSCI over SMC).
+    #[arg(long)]
+    el2: bool,
+    #[command(flatten)]
+    linux: LinuxArgs,
 }
 
 /// Print the recognised format, header fields, load map and entry state.
@@ -24,7 +36,12 @@ pub fn inspect(a: InspectArgs) -> anyhow::Result<()> {
     let bytes = read_input(&a.file)?;
     let profile = Profile::virt(a.memory).context("--memory")?;
     let name = a.file.display();
-    let plan = bootemu_boot::plan(&bytes, profile.ram()).with_context(|| format!("{name}"))?;
+    let shape = MachineShape {
+        smp: a.smp as usize,
+        gic: a.gic,
+        el2: a.el2,
+    };
+    let plan = plan_kernel(&bytes, &name.to_string(), &profile, shape, &a.linux)?;
     println!("{name}: {} bytes", bytes.len());
     if let Some(Ok(h)) = Header::parse(&bytes) {
         println!("arm64 Image header:");

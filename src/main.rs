@@ -4,6 +4,7 @@
 //! lives in the `bootemu-boot`, `bootemu-machine` and `bootemu-cpu` crates. Exit codes
 //! (see `outcome.rs`): 0 success, 2 bad invocation or input, 3 guest failure, 4 budget exhausted.
 
+mod boot;
 mod demo;
 mod inspect;
 mod logging;

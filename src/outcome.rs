@@ -2,7 +2,8 @@
 //!
 //! 0: all `--expect` markers seen, or PSCI power-off with no marker outstanding (a PSCI reset
 //! restarts the guest and the run goes on);
-//! 3: guest failure (hang, exception loop, or power-off before every marker appeared);
+//! 3: guest failure (hang, exception loop, a kernel failure on the console — `Kernel panic`,
+//! `Oops`, `Unable to handle kernel` — or power-off before every marker appeared);
 //! 4: the instruction budget ran out first.
 
 use bootemu_machine::{RunOutcome, StopReason};
@@ -21,6 +22,7 @@ pub fn reason_name(r: &StopReason) -> &'static str {
         StopReason::ExpectSeen => "expect-seen",
         StopReason::BudgetExhausted => "budget-exhausted",
         StopReason::GuestFailure(_) => "guest-failure",
+        StopReason::ConsoleFailure(_) => "kernel-failure",
     }
 }
 
@@ -36,6 +38,17 @@ pub fn verdict(o: &RunOutcome) -> (u8, String) {
                 .join(", ")
         )
     };
+    // A kernel failure came first, whatever ended the run afterwards (markers, power-off, the
+    // budget running out while the kernel printed its report).
+    if let (Some(line), false) = (
+        &o.console_failure,
+        matches!(o.reason, StopReason::GuestFailure(_)),
+    ) {
+        return (
+            EXIT_GUEST_FAILURE,
+            format!("kernel failure on the console: {line:?}"),
+        );
+    }
     match &o.reason {
         StopReason::ExpectSeen => (EXIT_OK, "all --expect markers seen".into()),
         StopReason::PowerOff => {
@@ -54,6 +67,10 @@ pub fn verdict(o: &RunOutcome) -> (u8, String) {
             ),
         ),
         StopReason::GuestFailure(msg) => (EXIT_GUEST_FAILURE, format!("guest failure: {msg}")),
+        StopReason::ConsoleFailure(line) => (
+            EXIT_GUEST_FAILURE,
+            format!("kernel failure on the console: {line:?}"),
+        ),
     }
 }
 
@@ -70,6 +87,10 @@ mod tests {
             console_bytes: 0,
             expect_missing: missing.iter().map(|s| s.to_string()).collect(),
             undefined: Default::default(),
+            per_cpu: vec![7],
+            kernel_cmdline: None,
+            console_failure: None,
+            flight: vec![vec![]],
         }
     }
 
@@ -84,5 +105,18 @@ mod tests {
         assert_eq!(verdict(&outcome(StopReason::BudgetExhausted, &["x"])).0, 4);
         let f = StopReason::GuestFailure("WFI".into());
         assert_eq!(verdict(&outcome(f, &[])).0, 3);
+        let f = StopReason::ConsoleFailure("Kernel panic - not syncing".into());
+        let (code, msg) = verdict(&outcome(f, &[]));
+        assert_eq!(code, 3);
+        assert!(msg.contains("Kernel panic"), "{msg}");
+        let mut o = outcome(StopReason::ExpectSeen, &[]);
+        o.console_failure = Some("Oops".into());
+        assert_eq!(verdict(&o).0, 3, "a failure before the markers still fails");
+        o.reason = StopReason::BudgetExhausted;
+        assert_eq!(
+            verdict(&o).0,
+            3,
+            "the failure came before the budget ran out"
+        );
     }
 }

@@ -1,10 +1,16 @@
-//! The JSON run report (`--report FILE.json`).
+//! The JSON run report (`--report FILE.json`): exit reason and code, instructions (total and per
+//! vCPU), virtual time, the load plan, the kernel's `Kernel command line:`, the first kernel
+//! failure line, UNDEFINED encodings met (with disassembly), console byte count, and on a guest
+//! failure (exit 3) the flight recorder: each vCPU's last instructions.
 
 use bootemu_boot::Plan;
+use bootemu_cpu::aarch64::sysreg::id::CNTFRQ;
+use bootemu_cpu::aarch64::trace::TraceRecord;
 use bootemu_machine::RunOutcome;
 use serde_json::{json, Map, Value};
 
-use crate::outcome::reason_name;
+use crate::outcome::{reason_name, EXIT_GUEST_FAILURE};
+use crate::trace::Disasm;
 
 fn hex(v: u64) -> String {
     format!("{v:#x}")
@@ -24,23 +30,65 @@ pub fn plan_json(plan: &Plan) -> Value {
     })
 }
 
+/// Flight recorder records as JSON objects with their disassembly.
+fn flight_json(records: &[TraceRecord], dis: &mut Disasm) -> Value {
+    records
+        .iter()
+        .map(|r| {
+            json!({
+                "insn": r.insn,
+                "el": r.el,
+                "pc": hex(r.pc),
+                "word": format!("{:08x}", r.word),
+                "disasm": dis.text(r.word, r.pc),
+            })
+        })
+        .collect()
+}
+
 /// The whole report.
-pub fn json(o: &RunOutcome, exit_code: u8, description: &str, plan: &Plan) -> Value {
+pub fn json(
+    o: &RunOutcome,
+    exit_code: u8,
+    description: &str,
+    plan: &Plan,
+    dis: &mut Disasm,
+) -> Value {
+    let undefined_total: u64 = o.undefined.values().sum();
     let undefined: Map<String, Value> = o
         .undefined
         .iter()
-        .map(|(word, count)| (format!("{word:08x}"), json!(count)))
+        .map(|(&word, &count)| {
+            (
+                format!("{word:08x}"),
+                json!({ "count": count, "disasm": dis.text(word, 0) }),
+            )
+        })
         .collect();
-    json!({
+    let mut report = json!({
         "exit_reason": reason_name(&o.reason),
         "description": description,
         "exit_code": exit_code,
         "instructions": o.insns,
+        "instructions_per_cpu": o.per_cpu,
         "virtual_clock": o.clock,
+        "virtual_time_s": o.clock as f64 / CNTFRQ as f64,
         "resets": o.resets,
         "console_bytes": o.console_bytes,
         "expect_missing": o.expect_missing,
+        "kernel_cmdline": o.kernel_cmdline,
+        "console_failure": o.console_failure,
         "load_plan": plan_json(plan),
+        "undefined_total": undefined_total,
         "undefined": undefined,
-    })
+    });
+    if exit_code == EXIT_GUEST_FAILURE {
+        report["flight_recorder"] = o
+            .flight
+            .iter()
+            .enumerate()
+            .map(|(cpu, f)| json!({ "cpu": cpu, "last": flight_json(f, dis) }))
+            .collect();
+    }
+    report
 }

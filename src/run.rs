@@ -9,13 +9,16 @@ use bootemu_boot::Plan;
 use bootemu_machine::devices::pl031::DEFAULT_EPOCH;
 use bootemu_machine::{GicVersion, Machine, MachineConfig, Profile};
 
-use crate::outcome::verdict;
+use crate::boot::{dtb_of, plan_kernel, LinuxArgs, MachineShape};
+use crate::outcome::{verdict, EXIT_GUEST_FAILURE};
 use crate::size::parse_size;
-use crate::trace::{TraceEvent, TraceWriter};
+use crate::trace::{Disasm, TraceEvent, TraceWriter};
 use crate::{demo, read_input, report};
 
 /// Default `--max-insns`: generous (a Linux boot is about 1 G instructions), but every run ends.
 pub const DEFAULT_MAX_INSNS: u64 = 10_000_000_000;
+/// UNDEFINED encodings listed in the human summary (all are in the report).
+const UNDEFINED_SHOWN: usize = 16;
 /// Trace records collected before they are formatted.
 const TRACE_BATCH: usize = 4096;
 
@@ -45,18 +48,14 @@ pub struct RunArgs {
     /// Firmware image for the flash.
     #[arg(long, value_name = "FILE")]
     firmware: Option<PathBuf>,
-    /// Kernel: arm64 Image, ELF or raw binary.
+    /// Kernel: arm64 Image (possibly gzip'd), ELF or raw binary.
     #[arg(long, value_name = "FILE")]
     kernel: Option<PathBuf>,
-    /// Initial RAM disk.
+    #[command(flatten)]
+    linux: LinuxArgs,
+    /// Write the device tree the kernel gets to FILE.
     #[arg(long, value_name = "FILE")]
-    initrd: Option<PathBuf>,
-    /// Kernel command line.
-    #[arg(long, value_name = "STR")]
-    append: Option<String>,
-    /// Device tree blob to pass instead of the generated one.
-    #[arg(long, value_name = "FILE")]
-    dtb: Option<PathBuf>,
+    dump_dtb: Option<PathBuf>,
     /// Stop with success once every marker has appeared on the console (repeatable).
     #[arg(long, value_name = "STR")]
     expect: Vec<String>,
@@ -89,7 +88,7 @@ enum Serial {
     File(PathBuf),
 }
 
-fn parse_gic(s: &str) -> Result<GicVersion, String> {
+pub fn parse_gic(s: &str) -> Result<GicVersion, String> {
     match s {
         "v2" | "2" => Ok(GicVersion::V2),
         "v3" | "3" => Ok(GicVersion::V3),
@@ -113,12 +112,7 @@ fn reject_unsupported(a: &RunArgs) -> anyhow::Result<()> {
     if a.machine != "virt" {
         bail!("--machine {}: not supported yet (only `virt`)", a.machine);
     }
-    let later = [
-        ("--firmware", a.firmware.is_some(), "the firmware issue"),
-        ("--initrd", a.initrd.is_some(), "the Linux boot issue"),
-        ("--append", a.append.is_some(), "the Linux boot issue"),
-        ("--dtb", a.dtb.is_some(), "the Linux boot issue"),
-    ];
+    let later = [("--firmware", a.firmware.is_some(), "the firmware issue")];
     for (flag, given, issue) in later {
         if given {
             bail!("{flag}: not supported yet (needs {issue})");
@@ -141,11 +135,19 @@ fn plan_for(a: &RunArgs, profile: &Profile) -> anyhow::Result<(String, Plan)> {
     match &a.kernel {
         Some(path) => {
             let bytes = read_input(path)?;
-            let plan = bootemu_boot::plan(&bytes, profile.ram())
-                .with_context(|| format!("{}", path.display()))?;
-            Ok((path.display().to_string(), plan))
+            let name = path.display().to_string();
+            let shape = MachineShape {
+                smp: a.smp as usize,
+                gic: a.gic,
+                el2: a.el2,
+            };
+            let plan = plan_kernel(&bytes, &name, profile, shape, &a.linux)?;
+            Ok((name, plan))
         }
         None => {
+            if a.linux.initrd.is_some() || a.linux.append.is_some() || a.linux.dtb.is_some() {
+                bail!("built-in demo guest: {}", bootemu_boot::Error::NotLinux);
+            }
             let plan = bootemu_boot::raw::plan(&demo::DEMO, profile.ram())
                 .context("built-in demo guest")?;
             if plan.entry != demo::LINK_ADDR {
@@ -165,6 +167,12 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
     reject_unsupported(&a)?;
     let profile = Profile::virt(a.memory).context("--memory")?;
     let (name, plan) = plan_for(&a, &profile)?;
+    if let Some(path) = &a.dump_dtb {
+        let Some(dtb) = dtb_of(&plan) else {
+            bail!("--dump-dtb: {name} gets no device tree (not a Linux Image)");
+        };
+        std::fs::write(path, dtb).with_context(|| format!("{}", path.display()))?;
+    }
     let mut machine = Machine::new(MachineConfig {
         profile,
         console: console_sink(&a.serial)?,
@@ -209,8 +217,29 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         undefined,
         outcome.undefined.len()
     );
+    let mut dis = Disasm::new()?;
+    for (&word, &n) in outcome.undefined.iter().take(UNDEFINED_SHOWN) {
+        eprintln!(
+            "bootemu:   UNDEFINED {word:08x} {:<32} x{n}",
+            dis.text(word, 0)
+        );
+    }
+    if code == EXIT_GUEST_FAILURE {
+        for (cpu, records) in outcome.flight.iter().enumerate() {
+            if records.is_empty() {
+                continue;
+            }
+            eprintln!(
+                "bootemu: flight recorder, vCPU {cpu}: last {} instructions",
+                records.len()
+            );
+            for r in records {
+                eprintln!("{}", dis.line("  ", r));
+            }
+        }
+    }
     if let Some(path) = &a.report {
-        let json = report::json(&outcome, code, &description, &plan);
+        let json = report::json(&outcome, code, &description, &plan, &mut dis);
         std::fs::write(path, serde_json::to_string_pretty(&json)? + "\n")
             .with_context(|| format!("{}", path.display()))?;
     }

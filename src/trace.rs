@@ -34,16 +34,29 @@ fn is_pc_relative(word: u32) -> bool {
         || word & 0x3b00_0000 == 0x1800_0000
 }
 
-struct Inner {
-    out: Box<dyn Write>,
+/// Capstone disassembly with a cache per instruction word (and PC for the PC-relative ones).
+pub struct Disasm {
     cs: Capstone,
     cache: HashMap<(u32, u64), String>,
-    error: Option<std::io::Error>,
-    show_cpu: bool,
 }
 
-impl Inner {
-    fn disasm(&mut self, word: u32, pc: u64) -> &str {
+impl Disasm {
+    /// A disassembler for A64.
+    pub fn new() -> anyhow::Result<Disasm> {
+        let cs = Capstone::new()
+            .arm64()
+            .mode(ArchMode::Arm)
+            .build()
+            .map_err(|e| anyhow::anyhow!("{e}"))
+            .context("capstone")?;
+        Ok(Disasm {
+            cs,
+            cache: HashMap::new(),
+        })
+    }
+
+    /// The text of `word` at `pc` (`<unknown>` when capstone has no name for it).
+    pub fn text(&mut self, word: u32, pc: u64) -> &str {
         let key = (word, if is_pc_relative(word) { pc } else { 0 });
         let cs = &self.cs;
         self.cache.entry(key).or_insert_with(|| {
@@ -62,6 +75,22 @@ impl Inner {
             }
         })
     }
+
+    /// One trace line: `count EL pc: word  disassembly`, with `prefix` in front.
+    pub fn line(&mut self, prefix: &str, r: &TraceRecord) -> String {
+        let text = self.text(r.word, r.pc);
+        format!(
+            "{prefix}{:>12} EL{} {:#018x}: {:08x}  {text}",
+            r.insn, r.el, r.pc, r.word
+        )
+    }
+}
+
+struct Inner {
+    out: Box<dyn Write>,
+    dis: Disasm,
+    error: Option<std::io::Error>,
+    show_cpu: bool,
 }
 
 /// Formats trace records to a writer; clones share the writer.
@@ -71,16 +100,9 @@ pub struct TraceWriter(Rc<RefCell<Inner>>);
 impl TraceWriter {
     /// A writer to `out`; `show_cpu` prefixes each line with the vCPU.
     pub fn new(out: Box<dyn Write>, show_cpu: bool) -> anyhow::Result<TraceWriter> {
-        let cs = Capstone::new()
-            .arm64()
-            .mode(ArchMode::Arm)
-            .build()
-            .map_err(|e| anyhow::anyhow!("{e}"))
-            .context("capstone")?;
         Ok(TraceWriter(Rc::new(RefCell::new(Inner {
             out,
-            cs,
-            cache: HashMap::new(),
+            dis: Disasm::new()?,
             error: None,
             show_cpu,
         }))))
@@ -93,17 +115,13 @@ impl TraceWriter {
         if inner.error.is_some() {
             return;
         }
+        let prefix = if inner.show_cpu {
+            format!("cpu{cpu} ")
+        } else {
+            String::new()
+        };
         for r in records {
-            let text = inner.disasm(r.word, r.pc).to_string();
-            let prefix = if inner.show_cpu {
-                format!("cpu{cpu} ")
-            } else {
-                String::new()
-            };
-            let line = format!(
-                "{prefix}{:>12} EL{} {:#018x}: {:08x}  {text}\n",
-                r.insn, r.el, r.pc, r.word
-            );
+            let line = inner.dis.line(&prefix, r) + "\n";
             if let Err(e) = inner.out.write_all(line.as_bytes()) {
                 inner.error = Some(e);
                 return;

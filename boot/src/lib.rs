@@ -6,17 +6,21 @@
 //!   `Documentation/arch/arm64/booting.rst`;
 //! - [`elf`]: ELF64 AArch64 executables (firmware, bare-metal tests), every `PT_LOAD` at its
 //!   physical address;
-//! - [`raw`]: anything else, a flat binary entered at its first byte.
+//! - [`raw`]: anything else, a flat binary entered at its first byte;
+//! - gzip streams (an `Image.gz`) are inflated and recognised again ([`inflate`]).
+//!
+//! Linux direct boot ([`plan_linux`], [`linux`]) adds the initrd and the device tree ([`fdt`])
+//! to an Image's plan, as QEMU lays them out.
 //!
 //! Known gaps, one greppable convention: `TODO(BOOT_x)`.
-//! - `TODO(BOOT_GZIP)`: gzip-compressed Images (Debian's `vmlinuz`) are recognised and refused.
-//! - `TODO(BOOT_FDT)`: no device tree yet, so `x0` is 0 at entry.
 //! - `TODO(BOOT_ELF_KERNEL_OFFSET)`: `vmlinux` (linked at virtual addresses) is refused by the
 //!   RAM rule; it needs linux-loader's `kernel_offset` placement.
 #![deny(missing_docs)]
 
 pub mod arm64_image;
 pub mod elf;
+pub mod fdt;
+pub mod linux;
 mod plan;
 pub mod raw;
 
@@ -40,6 +44,16 @@ pub enum Error {
     /// Something would be placed outside RAM.
     #[error(transparent)]
     Placement(#[from] PlacementError),
+    /// The device tree cannot be built or used.
+    #[error(transparent)]
+    Fdt(#[from] fdt::Error),
+    /// A gzip stream does not inflate.
+    #[error("gzip: {0}")]
+    Gzip(String),
+    /// An initrd, a command line or a device tree was given for a kernel that is not an arm64
+    /// Image.
+    #[error("--initrd, --append and --dtb need an arm64 Linux Image (or a gzip'd one)")]
+    NotLinux,
 }
 
 /// A blob or reservation that does not lie inside guest RAM.
@@ -65,13 +79,26 @@ pub struct PlacementError {
 /// Magic of gzip streams (RFC 1952 §2.3.1).
 pub const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
-/// Recognise `bytes` and plan where everything goes in `ram`.
+/// Recognise `bytes` and plan where everything goes in `ram` (an Image gets no device tree:
+/// x0 = 0; see [`plan_linux`]).
 ///
-/// Order: ELF magic, then the arm64 Image magic, then known-but-unsupported containers (gzip),
-/// and finally a raw binary.
+/// Order: ELF magic, then the arm64 Image magic, then gzip (inflated, then recognised again,
+/// once), and finally a raw binary.
 pub fn plan(bytes: &[u8], ram: Ram) -> Result<Plan, Error> {
     if bytes.is_empty() {
         return Err(Error::Empty);
+    }
+    if bytes.starts_with(&GZIP_MAGIC) {
+        let inner = inflate(bytes, ram.size)?;
+        if inner.starts_with(&GZIP_MAGIC) {
+            return Err(Error::Unsupported("gzip inside gzip"));
+        }
+        let mut p = plan(&inner, ram)?;
+        p.format = Format::Gzip {
+            compressed: bytes.len() as u64,
+            inner: Box::new(p.format),
+        };
+        return Ok(p);
     }
     if bytes.starts_with(&elf::MAGIC) {
         return elf::plan(bytes, ram);
@@ -79,13 +106,30 @@ pub fn plan(bytes: &[u8], ram: Ram) -> Result<Plan, Error> {
     if let Some(header) = arm64_image::Header::parse(bytes) {
         return arm64_image::plan(&header?, bytes, ram);
     }
-    if bytes.starts_with(&GZIP_MAGIC) {
-        // TODO(BOOT_GZIP): inflate and recurse.
-        return Err(Error::Unsupported(
-            "gzip-compressed kernel (decompress it first)",
-        ));
-    }
     raw::plan(bytes, ram)
+}
+
+/// Plan a Linux direct boot: the kernel (an arm64 Image, possibly gzip'd) as [`plan`] does,
+/// then the initrd and the device tree ([`linux::complete`]).
+pub fn plan_linux(kernel: &[u8], ram: Ram, boot: &linux::LinuxBoot) -> Result<Plan, Error> {
+    let p = plan(kernel, ram)?;
+    linux::complete(p, ram, boot)
+}
+
+/// Inflate a gzip stream of at most `limit` bytes inflated (RFC 1952).
+pub fn inflate(bytes: &[u8], limit: u64) -> Result<Vec<u8>, Error> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut out)
+        .map_err(|e| Error::Gzip(e.to_string()))?;
+    if out.len() as u64 > limit {
+        return Err(Error::Gzip(format!(
+            "inflates to more than {limit:#x} bytes (the RAM size)"
+        )));
+    }
+    Ok(out)
 }
 
 /// Check that `start..start+len` lies inside `ram`, naming what and the rule otherwise.
@@ -124,10 +168,48 @@ mod tests {
         assert_eq!(plan(&[], RAM), Err(Error::Empty));
     }
 
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(bytes).unwrap();
+        e.finish().unwrap()
+    }
+
     #[test]
-    fn gzip_is_recognised_and_refused() {
-        let bytes = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0];
-        assert!(matches!(plan(&bytes, RAM), Err(Error::Unsupported(_))));
+    fn gzip_image_is_inflated() {
+        let img = arm64_image::synthetic(0, 0x10_0000, 0xa, 0x1000);
+        let gz = gzip(&img);
+        let p = plan(&gz, RAM).unwrap();
+        assert_eq!(p.blobs[0].bytes, img);
+        assert_eq!(p.entry, 0x4020_0000);
+        match &p.format {
+            Format::Gzip { compressed, inner } => {
+                assert_eq!(*compressed, gz.len() as u64);
+                assert!(matches!(**inner, Format::Arm64Image { .. }));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(matches!(p.format.image(), Some(Format::Arm64Image { .. })));
+    }
+
+    #[test]
+    fn bad_or_nested_or_huge_gzip_is_refused() {
+        assert!(matches!(
+            plan(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0], RAM),
+            Err(Error::Gzip(_))
+        ));
+        assert!(matches!(
+            plan(&gzip(&gzip(b"x")), RAM),
+            Err(Error::Unsupported(_))
+        ));
+        let small = Ram {
+            base: RAM.base,
+            size: 0x1000,
+        };
+        assert!(matches!(
+            plan(&gzip(&[0u8; 0x1001]), small),
+            Err(Error::Gzip(_))
+        ));
     }
 
     #[test]

@@ -61,6 +61,23 @@ pub enum Format {
     },
     /// Flat binary.
     Raw,
+    /// A gzip stream holding another format.
+    Gzip {
+        /// Size of the compressed file.
+        compressed: u64,
+        /// What it inflated to.
+        inner: Box<Format>,
+    },
+}
+
+impl Format {
+    /// The format of what is loaded, through any compression.
+    pub fn image(&self) -> Option<&Format> {
+        match self {
+            Format::Gzip { inner, .. } => inner.image(),
+            f => Some(f),
+        }
+    }
 }
 
 impl fmt::Display for Format {
@@ -86,6 +103,9 @@ impl fmt::Display for Format {
             }
             Format::Elf { segments } => write!(f, "ELF64 AArch64, {segments} PT_LOAD segment(s)"),
             Format::Raw => write!(f, "raw binary"),
+            Format::Gzip { compressed, inner } => {
+                write!(f, "gzip ({compressed} bytes) of {inner}")
+            }
         }
     }
 }

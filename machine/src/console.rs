@@ -1,5 +1,7 @@
-//! The console as evidence: where the guest's serial output goes on the host, and the scanner
-//! that watches it for the user's `--expect` markers.
+//! The console as evidence: where the guest's serial output goes on the host, the scanner that
+//! watches it for the user's `--expect` markers, and the line watcher that notices kernel
+//! failures (`Kernel panic`, `Oops`, `Unable to handle kernel`) and the kernel's own
+//! `Kernel command line:`.
 
 use std::collections::VecDeque;
 use std::io::Write;
@@ -57,6 +59,59 @@ impl ExpectScanner {
     }
 }
 
+/// Console text that means the guest kernel failed.
+pub const FAILURE_PATTERNS: [&str; 3] = ["Kernel panic", "Oops", "Unable to handle kernel"];
+/// The failure pattern after which the kernel prints nothing useful: the run can stop.
+pub const PANIC_PATTERN: &str = "Kernel panic";
+/// What the kernel prints before its command line (`init/main.c`).
+pub const CMDLINE_PREFIX: &str = "Kernel command line: ";
+/// Longest line kept for matching; the rest of a longer line is not looked at.
+pub const MAX_LINE: usize = 1024;
+
+/// Watches complete console lines for kernel failures and the kernel command line.
+#[derive(Debug, Default)]
+pub struct LineWatch {
+    line: Vec<u8>,
+    /// The first line that matched a [`FAILURE_PATTERNS`] entry.
+    pub failure: Option<String>,
+    /// A line with [`PANIC_PATTERN`] appeared.
+    pub panicked: bool,
+    /// What followed the first [`CMDLINE_PREFIX`].
+    pub kernel_cmdline: Option<String>,
+}
+
+impl LineWatch {
+    /// Scan the next chunk of output.
+    pub fn feed(&mut self, chunk: &[u8]) {
+        for &b in chunk {
+            if b == b'\n' {
+                self.end_line();
+            } else if self.line.len() < MAX_LINE {
+                self.line.push(b);
+            }
+        }
+    }
+
+    /// Treat what is buffered as a complete line (end of the run).
+    pub fn end_line(&mut self) {
+        if self.line.is_empty() {
+            return;
+        }
+        let text = String::from_utf8_lossy(&self.line);
+        let text = text.trim_end_matches('\r');
+        if self.failure.is_none() && FAILURE_PATTERNS.iter().any(|p| text.contains(p)) {
+            self.failure = Some(text.to_string());
+        }
+        self.panicked |= text.contains(PANIC_PATTERN);
+        if self.kernel_cmdline.is_none() {
+            if let Some(i) = text.find(CMDLINE_PREFIX) {
+                self.kernel_cmdline = Some(text[i + CMDLINE_PREFIX.len()..].to_string());
+            }
+        }
+        self.line.clear();
+    }
+}
+
 /// Bytes of console output kept for reports (the end of the transcript).
 pub const TAIL_BYTES: usize = 4096;
 
@@ -65,6 +120,8 @@ pub struct Console {
     out: Box<dyn Write>,
     /// The `--expect` markers.
     pub expect: ExpectScanner,
+    /// Kernel failures and command line.
+    pub watch: LineWatch,
     /// Bytes the guest wrote.
     pub bytes: u64,
     tail: VecDeque<u8>,
@@ -76,6 +133,7 @@ impl Console {
         Console {
             out,
             expect: ExpectScanner::new(expect),
+            watch: LineWatch::default(),
             bytes: 0,
             tail: VecDeque::with_capacity(TAIL_BYTES),
         }
@@ -93,6 +151,7 @@ impl Console {
             self.out = Box::new(std::io::sink());
         }
         self.expect.feed(chunk);
+        self.watch.feed(chunk);
         let start = chunk.len().saturating_sub(TAIL_BYTES);
         self.tail.extend(&chunk[start..]);
         let excess = self.tail.len().saturating_sub(TAIL_BYTES);
@@ -145,6 +204,39 @@ mod tests {
         e.feed(b"c");
         e.feed(b"d");
         assert_eq!(e.missing(), s(&["never"]));
+    }
+
+    #[test]
+    fn line_watch_finds_failures_and_the_command_line() {
+        let mut w = LineWatch::default();
+        w.feed(b"[    0.000000] Kernel command line: console=ttyAMA0 panic=-1\r\n[ 1.0] ok\n");
+        assert_eq!(
+            w.kernel_cmdline.as_deref(),
+            Some("console=ttyAMA0 panic=-1")
+        );
+        assert_eq!(w.failure, None);
+        w.feed(b"[ 13.3] Internal error: Oo");
+        assert_eq!(w.failure, None, "only complete lines count");
+        w.feed(b"ps - Undefined instruction [#1] SMP\n[ 13.4] Kernel panic - not syncing\n");
+        assert_eq!(
+            w.failure.as_deref(),
+            Some("[ 13.3] Internal error: Oops - Undefined instruction [#1] SMP")
+        );
+        assert!(w.panicked);
+        w.feed(b"Kernel command line: other\n");
+        assert_eq!(
+            w.kernel_cmdline.as_deref(),
+            Some("console=ttyAMA0 panic=-1")
+        );
+        let mut w = LineWatch::default();
+        w.feed(b"Unable to handle kernel paging request");
+        w.end_line();
+        assert!(w.failure.is_some());
+        assert!(!w.panicked);
+        let mut w = LineWatch::default();
+        w.feed(&[b'x'; 5000]);
+        w.feed(b"Kernel panic\n");
+        assert_eq!(w.failure, None, "past MAX_LINE a line is not looked at");
     }
 
     #[test]

@@ -34,7 +34,9 @@
 //! Ends of a run ([`StopReason`]): PSCI `SYSTEM_OFF`; all `--expect` markers seen; the
 //! instruction budget (counted over all vCPUs) spent; guest failure: every vCPU waits with no
 //! pending timer or interrupt, or an exception loop (an exception taken while executing the
-//! vector table itself). PSCI `SYSTEM_RESET` does not end the run: RAM keeps its contents (as on
+//! vector table itself); a kernel failure on the console ([`crate::console::FAILURE_PATTERNS`]):
+//! the run goes on so that the kernel can print its report, and stops at the `Kernel panic`
+//! line, at the next PSCI SYSTEM_RESET or SYSTEM_OFF, or [`FAILURE_GRACE`] instructions later. PSCI `SYSTEM_RESET` does not end the run: RAM keeps its contents (as on
 //! QEMU's virt), the boot plan is re-applied, the GIC and devices reset (the RTC keeps its count, the virtual clock runs on) and
 //! every vCPU restarts from its reset state.
 
@@ -60,6 +62,11 @@ use crate::psci::{self, Call, Power};
 /// Instructions per vCPU slice: the scheduling quantum, and the granularity of console
 /// scanning and host input.
 pub const QUANTUM: u64 = 10_000;
+/// Instructions the guest may run after a kernel failure appeared on the console (for its
+/// register dump and call trace) before the run stops.
+pub const FAILURE_GRACE: u64 = 200_000_000;
+/// Instructions per vCPU the flight recorder reports.
+pub const FLIGHT_INSNS: usize = bootemu_cpu::aarch64::trace::FLIGHT_INSNS;
 /// Size of the vector table (VBAR_ELx is 2 KiB aligned).
 const VECTOR_TABLE_SIZE: u64 = 0x800;
 
@@ -113,6 +120,8 @@ pub enum StopReason {
     BudgetExhausted,
     /// The guest cannot go on (hang, exception loop).
     GuestFailure(String),
+    /// The kernel reported a failure on the console (the first failure line).
+    ConsoleFailure(String),
 }
 
 /// The result of [`Machine::run`].
@@ -132,6 +141,14 @@ pub struct RunOutcome {
     pub expect_missing: Vec<String>,
     /// UNDEFINED instruction words executed, with counts.
     pub undefined: BTreeMap<u32, u64>,
+    /// Instructions executed per vCPU (over CPU_ON restarts and resets).
+    pub per_cpu: Vec<u64>,
+    /// The kernel's own `Kernel command line:` from the console.
+    pub kernel_cmdline: Option<String>,
+    /// The first kernel failure line on the console, if any.
+    pub console_failure: Option<String>,
+    /// The flight recorder: each vCPU's last instructions, oldest first.
+    pub flight: Vec<Vec<TraceRecord>>,
 }
 
 /// Errors building or loading a machine.
@@ -214,6 +231,10 @@ pub struct Machine {
     resets: u64,
     /// UNDEFINED counts of vCPU states replaced by CPU_ON or a reset.
     undefined: BTreeMap<u32, u64>,
+    /// Instructions of vCPU states replaced by CPU_ON or a reset, per vCPU.
+    retired: Vec<u64>,
+    /// `executed` when a kernel failure first appeared on the console.
+    failure_at: Option<u64>,
     plan: Option<Plan>,
     max_el: u8,
     gic: GicVersion,
@@ -238,6 +259,7 @@ impl Machine {
                 lines: cpus.iter().map(|c| c.irq.clone()).collect(),
             },
         )?;
+        let retired = vec![0; cpus.len()];
         let vcpus = cpus
             .into_iter()
             .enumerate()
@@ -260,6 +282,8 @@ impl Machine {
             executed: 0,
             resets: 0,
             undefined: BTreeMap::new(),
+            retired,
+            failure_at: None,
             plan: None,
             max_el,
             gic: config.gic,
@@ -314,11 +338,8 @@ impl Machine {
         for i in 0..self.vcpus.len() {
             self.drain_trace(i);
         }
-        if let Some(uart) = self.board.console_uart() {
-            uart.drain_tx(&mut self.scratch);
-        }
-        self.console.output(&self.scratch);
-        self.scratch.clear();
+        self.flush_console();
+        self.console.watch.end_line();
         let mut undefined = self.undefined.clone();
         for v in &self.vcpus {
             for (&w, &n) in &v.cpu.stats.undefined {
@@ -333,7 +354,34 @@ impl Machine {
             console_bytes: self.console.bytes,
             expect_missing: self.console.expect.missing(),
             undefined,
+            per_cpu: (0..self.vcpus.len())
+                .map(|i| self.retired[i] + self.vcpus[i].cpu.insns)
+                .collect(),
+            kernel_cmdline: self.console.watch.kernel_cmdline.clone(),
+            console_failure: self.console.watch.failure.clone(),
+            flight: self
+                .vcpus
+                .iter()
+                .map(|v| v.cpu.flight.last(FLIGHT_INSNS))
+                .collect(),
         }
+    }
+
+    /// Move the console UART's output to the console.
+    fn flush_console(&mut self) {
+        if let Some(uart) = self.board.console_uart() {
+            uart.drain_tx(&mut self.scratch);
+        }
+        self.console.output(&self.scratch);
+        self.scratch.clear();
+    }
+
+    /// Whether a kernel failure on the console ends the run now.
+    fn console_failure_stop(&mut self) -> Option<StopReason> {
+        let line = self.console.watch.failure.clone()?;
+        let at = *self.failure_at.get_or_insert(self.executed);
+        (self.console.watch.panicked || self.executed - at >= FAILURE_GRACE)
+            .then_some(StopReason::ConsoleFailure(line))
     }
 
     /// One round of slices; `Some` when the run must end.
@@ -570,8 +618,19 @@ impl Machine {
                 psci::affinity_info(&power, find(target), level),
                 AfterCall::Continue,
             ),
-            Call::SystemOff => return AfterCall::Stop(StopReason::PowerOff),
+            Call::SystemOff => {
+                self.flush_console();
+                return AfterCall::Stop(match self.console.watch.failure.clone() {
+                    Some(line) => StopReason::ConsoleFailure(line),
+                    None => StopReason::PowerOff,
+                });
+            }
             Call::SystemReset => {
+                // A kernel that failed restarts (panic=N): the failure ends the run.
+                self.flush_console();
+                if let Some(line) = self.console.watch.failure.clone() {
+                    return AfterCall::Stop(StopReason::ConsoleFailure(line));
+                }
                 self.system_reset();
                 return AfterCall::Reset;
             }
@@ -590,6 +649,7 @@ impl Machine {
         for (&w, &n) in &old.stats.undefined {
             *self.undefined.entry(w).or_default() += n;
         }
+        self.retired[i] += old.insns;
         *old = new;
         self.vcpus[i].wait = None;
     }
@@ -626,6 +686,9 @@ impl Machine {
         self.board.sync_irqs();
         self.console.output(&self.scratch);
         self.scratch.clear();
+        if let Some(stop) = self.console_failure_stop() {
+            return Some(stop);
+        }
         if self.console.expect.satisfied() {
             return Some(StopReason::ExpectSeen);
         }
@@ -901,6 +964,67 @@ mod tests {
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
         }
+    }
+
+    /// `mov w2, #c; str w2, [x1]` per byte of `text` (x1 = the UART), then `tail`.
+    fn print_then(text: &str, tail: &[u32]) -> Vec<u32> {
+        let mut w: Vec<u32> = text
+            .bytes()
+            .flat_map(|c| [0x5280_0002 | (c as u32) << 5, STR_W2_X1])
+            .collect();
+        w.extend_from_slice(tail);
+        w
+    }
+
+    #[test]
+    fn kernel_panic_on_the_console_ends_the_run() {
+        let code = print_then(
+            "[ 1.0] Kernel command line: a=b\nKernel panic - x\nmore\n",
+            &[B_SELF],
+        );
+        let mut m = machine(&code, [0, VIRT_UART0, 0, 0], &["never"]);
+        let o = m.run(100 * QUANTUM);
+        assert_eq!(
+            o.reason,
+            StopReason::ConsoleFailure("Kernel panic - x".into())
+        );
+        assert_eq!(o.insns, QUANTUM, "at the end of the round that printed it");
+        assert_eq!(o.kernel_cmdline.as_deref(), Some("a=b"));
+        assert_eq!(o.console_failure.as_deref(), Some("Kernel panic - x"));
+        assert_eq!(o.per_cpu, vec![QUANTUM]);
+        let f = &o.flight[0];
+        assert_eq!(f.len(), FLIGHT_INSNS);
+        assert_eq!(f.last().unwrap().insn, QUANTUM - 1);
+        assert!(f
+            .iter()
+            .all(|r| r.word == B_SELF && r.pc == ENTRY + 4 * (code.len() as u64 - 1)));
+    }
+
+    #[test]
+    fn oops_then_reset_ends_the_run_at_the_reset() {
+        let code = print_then("Internal error: Oops - BUG\nregs\n", &[HVC0, B_SELF]);
+        let mut m = machine(&code, [0x8400_0009, VIRT_UART0, 0, 0], &[]);
+        let o = m.run(100 * QUANTUM);
+        assert_eq!(
+            o.reason,
+            StopReason::ConsoleFailure("Internal error: Oops - BUG".into())
+        );
+        assert_eq!(o.resets, 0);
+        assert_eq!(o.insns, code.len() as u64 - 1);
+        assert_eq!(o.flight[0].last().unwrap().word, HVC0);
+    }
+
+    #[test]
+    fn oops_without_panic_ends_the_run_after_the_grace() {
+        let code = print_then("Unable to handle kernel NULL pointer\n", &[B_SELF]);
+        let mut m = machine(&code, [0, VIRT_UART0, 0, 0], &[]);
+        let o = m.run(10 * FAILURE_GRACE);
+        assert!(
+            matches!(o.reason, StopReason::ConsoleFailure(_)),
+            "{:?}",
+            o.reason
+        );
+        assert_eq!(o.insns, QUANTUM + FAILURE_GRACE);
     }
 
     #[test]

@@ -4,7 +4,10 @@
 //! `virt` machine). Regions not modelled yet are listed as comments at their addresses so that
 //! the map reads like QEMU's.
 
+use bootemu_boot::fdt::{GicDesc, MachineDesc, MmioDesc, PsciConduit};
 use bootemu_boot::Ram;
+
+use crate::gic::{self, GicVersion};
 
 /// 1 MiB.
 pub const MIB: u64 = 1 << 20;
@@ -154,6 +157,52 @@ impl Profile {
         self.regions[..i].last().filter(|r| r.contains(pa))
     }
 
+    /// The first region of `kind`.
+    fn first(&self, kind: RegionKind) -> Option<&Region> {
+        self.regions.iter().find(|r| r.kind == kind)
+    }
+
+    /// The machine as its device tree describes it: `smp` CPUs, the GIC `gic`, PSCI over SMC
+    /// when the guest owns EL2 (`el2`) and over HVC otherwise.
+    pub fn fdt_desc(&self, smp: usize, gic: GicVersion, el2: bool) -> MachineDesc {
+        let frame = |kind| self.first(kind).map_or((0, 0), |r| (r.base, r.size));
+        let mmio = |kind| {
+            self.first(kind).map_or(
+                MmioDesc {
+                    base: 0,
+                    size: 0,
+                    spi: 0,
+                },
+                |r| MmioDesc {
+                    base: r.base,
+                    size: r.size,
+                    spi: r.spi.unwrap_or(0),
+                },
+            )
+        };
+        MachineDesc {
+            ram: self.ram(),
+            cpus: (0..smp).map(gic::affinity).collect(),
+            gic: match gic {
+                GicVersion::V2 => GicDesc::V2 {
+                    dist: frame(RegionKind::GicDist),
+                    cpu: frame(RegionKind::GicCpu),
+                },
+                GicVersion::V3 => GicDesc::V3 {
+                    dist: frame(RegionKind::GicDist),
+                    redist: frame(RegionKind::GicRedist),
+                },
+            },
+            psci: if el2 {
+                PsciConduit::Smc
+            } else {
+                PsciConduit::Hvc
+            },
+            uart: mmio(RegionKind::Pl011),
+            rtc: mmio(RegionKind::Pl031),
+        }
+    }
+
     /// The main RAM region, as boot planning sees it.
     pub fn ram(&self) -> Ram {
         self.regions
@@ -205,6 +254,39 @@ mod tests {
             Ram {
                 base: 0x4000_0000,
                 size: GIB
+            }
+        );
+    }
+
+    #[test]
+    fn device_tree_description() {
+        let p = Profile::virt(VIRT_RAM_DEFAULT).unwrap();
+        let d = p.fdt_desc(2, GicVersion::V3, true);
+        assert_eq!(d.cpus, vec![0, 1]);
+        assert_eq!(d.psci, PsciConduit::Smc);
+        assert_eq!(
+            d.gic,
+            GicDesc::V3 {
+                dist: (VIRT_GIC_DIST, 0x1_0000),
+                redist: (VIRT_GIC_REDIST, 0xf6_0000)
+            }
+        );
+        assert_eq!(
+            d.uart,
+            MmioDesc {
+                base: VIRT_UART0,
+                size: 0x1000,
+                spi: VIRT_UART0_SPI
+            }
+        );
+        assert_eq!(d.rtc.spi, VIRT_RTC_SPI);
+        let d = p.fdt_desc(1, GicVersion::V2, false);
+        assert_eq!(d.psci, PsciConduit::Hvc);
+        assert_eq!(
+            d.gic,
+            GicDesc::V2 {
+                dist: (VIRT_GIC_DIST, 0x1_0000),
+                cpu: (VIRT_GIC_CPU, 0x1_0000)
             }
         );
     }

@@ -230,6 +230,7 @@ impl Cpu {
                 bus: &mut *bus,
                 code: &mut cache.code,
             };
+            let (pc0, el0, insn0) = (self.pc, self.el, self.insns);
             let flow = if let Some(trace) = self.trace.as_mut() {
                 let room = room.min(trace.room());
                 if room == 0 {
@@ -239,6 +240,8 @@ impl Cpu {
             } else {
                 self.exec_block::<false>(&block, room, &mut env)
             };
+            let ran = self.insns - insn0;
+            self.flight.record(block, pc0, el0, insn0, ran);
             if flow == Flow::Exit {
                 return self.exit.take().unwrap_or(Exit::Budget);
             }

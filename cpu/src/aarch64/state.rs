@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use super::block::JumpCache;
 use super::mem::Tlb;
 use super::sysreg::SysRegs;
-use super::trace::TraceBuf;
+use super::trace::{FlightRecorder, TraceBuf};
 
 /// Slot of the current stack pointer (SP_ELx selected by PSTATE.SP and EL).
 pub const REG_SP: u8 = 31;
@@ -155,6 +155,8 @@ pub struct Cpu {
     pub jumps: JumpCache,
     /// Trace records, when tracing.
     pub trace: Option<TraceBuf>,
+    /// The last blocks run, for failure reports.
+    pub flight: FlightRecorder,
     /// Index of this vCPU in its machine (0 for the boot CPU).
     pub id: u32,
     /// Interrupt lines from the machine's interrupt controller.
@@ -189,6 +191,7 @@ impl Cpu {
             code_written: false,
             jumps: JumpCache::default(),
             trace: None,
+            flight: FlightRecorder::default(),
             v: [0; 32],
             id: 0,
             irq: Default::default(),

@@ -1,0 +1,621 @@
+//! The flattened device tree handed to Linux in x0: built for the machine (as QEMU's `virt`
+//! builds it, `hw/arm/virt.c` `create_fdt` and friends), or taken from the user and given a new
+//! `/chosen`.
+//!
+//! Bindings: Devicetree Specification v0.4 §3 (root, `/memory`, `/cpus`, `/chosen`,
+//! `/aliases`), Linux `Documentation/devicetree/bindings/`: `arm/psci.yaml`,
+//! `timer/arm,arch_timer.yaml`, `interrupt-controller/arm,gic.yaml` and `arm,gic-v3.yaml`,
+//! `serial/pl011.yaml`, `rtc/arm,pl031.yaml`, `clock/fixed-clock.yaml`, `chosen.yaml`.
+//!
+//! The generated tree matches QEMU's for the devices bootemu models (compare
+//! `shared/reference/virt-*.dts`): same node names, properties, interrupt specifiers, phandle
+//! numbering scheme (0x8000 the clock, then the CPUs, then the GIC) and node order. Left out on
+//! purpose: what is not modelled (flash, fw-cfg, virtio-mmio, PCIe, PL061 and gpio-keys, the
+//! platform bus, the PMU, GICv2m and the ITS, the virtualization parts of the GIC) and the random
+//! `kaslr-seed`/`rng-seed` (a run must be reproducible). Same inputs give the same bytes.
+
+use fdt::Fdt;
+use vm_fdt::{FdtReserveEntry, FdtWriter};
+
+use crate::Ram;
+
+/// booting.rst: "The device tree blob (dtb) must be placed on an 8-byte boundary".
+pub const DTB_ALIGN: u64 = 8;
+/// booting.rst: the dtb "must not exceed 2 megabytes in size".
+pub const DTB_MAX_SIZE: u64 = 2 << 20;
+
+/// Phandle of the fixed APB clock (QEMU's first phandle).
+pub const PHANDLE_CLOCK: u32 = 0x8000;
+
+/// GIC interrupt specifier, cell 0: shared peripheral interrupt.
+pub const IRQ_TYPE_SPI: u32 = 0;
+/// GIC interrupt specifier, cell 0: private peripheral interrupt.
+pub const IRQ_TYPE_PPI: u32 = 1;
+/// GIC interrupt specifier, cell 2: level-sensitive, active high.
+pub const IRQ_LEVEL_HI: u32 = 4;
+/// Timer PPIs (INTID - 16): secure physical, non-secure physical, virtual, hypervisor.
+pub const TIMER_PPIS: [u32; 4] = [13, 14, 11, 10];
+/// PSCI 0.1 function IDs QEMU lists in its `psci` node (SMC64 CPU_SUSPEND, SMC32 CPU_OFF,
+/// SMC64 CPU_ON, SMC64 MIGRATE).
+pub const PSCI_0_1_IDS: [(&str, u32); 4] = [
+    ("migrate", 0xc400_0005),
+    ("cpu_on", 0xc400_0003),
+    ("cpu_off", 0x8400_0002),
+    ("cpu_suspend", 0xc400_0001),
+];
+
+/// How PSCI is called.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PsciConduit {
+    /// HVC (the guest runs at EL1).
+    Hvc,
+    /// SMC (the guest owns EL2).
+    Smc,
+}
+
+/// The interrupt controller's frames (base, size).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GicDesc {
+    /// GICv2: distributor and CPU interface.
+    V2 {
+        /// Distributor frame.
+        dist: (u64, u64),
+        /// CPU interface frame.
+        cpu: (u64, u64),
+    },
+    /// GICv3: distributor and one redistributor region.
+    V3 {
+        /// Distributor frame.
+        dist: (u64, u64),
+        /// Redistributor region.
+        redist: (u64, u64),
+    },
+}
+
+/// An MMIO device with one SPI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MmioDesc {
+    /// Guest-physical base.
+    pub base: u64,
+    /// Size of the frame.
+    pub size: u64,
+    /// Its interrupt, as an SPI number (INTID - 32).
+    pub spi: u32,
+}
+
+/// What the device tree describes: the machine.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MachineDesc {
+    /// RAM.
+    pub ram: Ram,
+    /// The CPUs' MPIDR affinity fields (`reg` of each cpu node), boot CPU first.
+    pub cpus: Vec<u64>,
+    /// Interrupt controller.
+    pub gic: GicDesc,
+    /// PSCI conduit.
+    pub psci: PsciConduit,
+    /// The PL011 UART (the console).
+    pub uart: MmioDesc,
+    /// The PL031 RTC.
+    pub rtc: MmioDesc,
+}
+
+/// What `/chosen` says.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Chosen {
+    /// The kernel command line (`bootargs`), if any.
+    pub bootargs: Option<String>,
+    /// The initrd's guest-physical range `start..end`, if any.
+    pub initrd: Option<(u64, u64)>,
+}
+
+/// Why a device tree cannot be built or used.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum Error {
+    /// The writer refused something (a bug in the description).
+    #[error("building the device tree: {0}")]
+    Write(String),
+    /// A user-supplied blob is not a valid FDT.
+    #[error("not a usable device tree blob: {0}")]
+    BadBlob(String),
+    /// The blob is larger than booting.rst allows.
+    #[error("device tree is {size:#x} bytes; booting.rst allows at most {DTB_MAX_SIZE:#x}")]
+    TooLarge {
+        /// Its size.
+        size: u64,
+    },
+}
+
+impl From<vm_fdt::Error> for Error {
+    fn from(e: vm_fdt::Error) -> Self {
+        Error::Write(e.to_string())
+    }
+}
+
+type Result<T> = std::result::Result<T, Error>;
+
+/// Path of the console UART node, as `stdout-path` and `aliases/serial0` name it.
+fn uart_path(m: &MachineDesc) -> String {
+    format!("/pl011@{:x}", m.uart.base)
+}
+
+/// `reg` cells for #address-cells = #size-cells = 2.
+fn reg2(frames: &[(u64, u64)]) -> Vec<u64> {
+    frames.iter().flat_map(|&(b, s)| [b, s]).collect()
+}
+
+/// A device node with the QEMU `virt` PrimeCell shape.
+fn primecell(
+    w: &mut FdtWriter,
+    name: &str,
+    dev: &MmioDesc,
+    compatible: &str,
+    clocks: &[&str],
+) -> Result<()> {
+    let n = w.begin_node(&format!("{name}@{:x}", dev.base))?;
+    w.property_string_list(
+        "clock-names",
+        clocks.iter().map(|s| s.to_string()).collect(),
+    )?;
+    w.property_array_u32("clocks", &vec![PHANDLE_CLOCK; clocks.len()])?;
+    w.property_array_u32("interrupts", &[IRQ_TYPE_SPI, dev.spi, IRQ_LEVEL_HI])?;
+    w.property_array_u64("reg", &[dev.base, dev.size])?;
+    w.property_string_list(
+        "compatible",
+        vec![compatible.to_string(), "arm,primecell".to_string()],
+    )?;
+    Ok(w.end_node(n)?)
+}
+
+/// `/chosen` properties (the caller opened the node).
+fn chosen_props(w: &mut FdtWriter, c: &Chosen) -> Result<()> {
+    if let Some((start, end)) = c.initrd {
+        w.property_u64("linux,initrd-end", end)?;
+        w.property_u64("linux,initrd-start", start)?;
+    }
+    if let Some(args) = &c.bootargs {
+        w.property_string("bootargs", args)?;
+    }
+    Ok(())
+}
+
+/// Build the machine's device tree.
+pub fn build(m: &MachineDesc, chosen: &Chosen) -> Result<Vec<u8>> {
+    let ncpu = m.cpus.len() as u32;
+    let phandle_cpu = |i: usize| PHANDLE_CLOCK + ncpu - i as u32;
+    let phandle_gic = PHANDLE_CLOCK + ncpu + 1;
+
+    let mut w = FdtWriter::new()?;
+    let root = w.begin_node("")?;
+    w.property_u32("interrupt-parent", phandle_gic)?;
+    w.property_null("dma-coherent")?;
+    w.property_string("model", "linux,dummy-virt")?;
+    w.property_u32("#size-cells", 2)?;
+    w.property_u32("#address-cells", 2)?;
+    w.property_string("compatible", "linux,dummy-virt")?;
+
+    let n = w.begin_node("psci")?;
+    for (name, id) in PSCI_0_1_IDS {
+        w.property_u32(name, id)?;
+    }
+    w.property_string(
+        "method",
+        match m.psci {
+            PsciConduit::Hvc => "hvc",
+            PsciConduit::Smc => "smc",
+        },
+    )?;
+    w.property_string_list(
+        "compatible",
+        ["arm,psci-1.0", "arm,psci-0.2", "arm,psci"]
+            .map(String::from)
+            .to_vec(),
+    )?;
+    w.end_node(n)?;
+
+    let n = w.begin_node(&format!("memory@{:x}", m.ram.base))?;
+    w.property_array_u64("reg", &[m.ram.base, m.ram.size])?;
+    w.property_string("device_type", "memory")?;
+    w.end_node(n)?;
+
+    primecell(&mut w, "pl031", &m.rtc, "arm,pl031", &["apb_pclk"])?;
+    primecell(
+        &mut w,
+        "pl011",
+        &m.uart,
+        "arm,pl011",
+        &["uartclk", "apb_pclk"],
+    )?;
+
+    let (gic_base, gic_reg, gic_compat) = match m.gic {
+        GicDesc::V2 { dist, cpu } => (dist.0, reg2(&[dist, cpu]), "arm,cortex-a15-gic"),
+        GicDesc::V3 { dist, redist } => (dist.0, reg2(&[dist, redist]), "arm,gic-v3"),
+    };
+    let n = w.begin_node(&format!("intc@{gic_base:x}"))?;
+    w.property_phandle(phandle_gic)?;
+    w.property_array_u64("reg", &gic_reg)?;
+    if let GicDesc::V3 { .. } = m.gic {
+        w.property_u32("#redistributor-regions", 1)?;
+    }
+    w.property_string("compatible", gic_compat)?;
+    w.property_null("ranges")?;
+    w.property_u32("#size-cells", 2)?;
+    w.property_u32("#address-cells", 2)?;
+    w.property_null("interrupt-controller")?;
+    w.property_u32("#interrupt-cells", 3)?;
+    w.end_node(n)?;
+
+    let cpus = w.begin_node("cpus")?;
+    w.property_u32("#size-cells", 0)?;
+    w.property_u32("#address-cells", 1)?;
+    let map = w.begin_node("cpu-map")?;
+    let socket = w.begin_node("socket0")?;
+    let cluster = w.begin_node("cluster0")?;
+    for i in 0..m.cpus.len() {
+        let core = w.begin_node(&format!("core{i}"))?;
+        w.property_u32("cpu", phandle_cpu(i))?;
+        w.end_node(core)?;
+    }
+    w.end_node(cluster)?;
+    w.end_node(socket)?;
+    w.end_node(map)?;
+    for (i, &aff) in m.cpus.iter().enumerate() {
+        let n = w.begin_node(&format!("cpu@{aff:x}"))?;
+        w.property_phandle(phandle_cpu(i))?;
+        w.property_u32("reg", aff as u32)?;
+        w.property_string("enable-method", "psci")?;
+        w.property_string("compatible", "arm,cortex-a57")?;
+        w.property_string("device_type", "cpu")?;
+        w.end_node(n)?;
+    }
+    w.end_node(cpus)?;
+
+    // GICv2 PPI specifiers carry the CPU mask in bits 15:8 (QEMU: GIC_FDT_IRQ_PPI_CPU_*).
+    let ppi_flags = match m.gic {
+        GicDesc::V2 { .. } => IRQ_LEVEL_HI | (((1u32 << ncpu.min(8)) - 1) << 8),
+        GicDesc::V3 { .. } => IRQ_LEVEL_HI,
+    };
+    let n = w.begin_node("timer")?;
+    let irqs: Vec<u32> = TIMER_PPIS
+        .iter()
+        .flat_map(|&p| [IRQ_TYPE_PPI, p, ppi_flags])
+        .collect();
+    w.property_array_u32("interrupts", &irqs)?;
+    w.property_null("always-on")?;
+    w.property_string_list(
+        "compatible",
+        ["arm,armv8-timer", "arm,armv7-timer"]
+            .map(String::from)
+            .to_vec(),
+    )?;
+    w.end_node(n)?;
+
+    let n = w.begin_node("apb-pclk")?;
+    w.property_phandle(PHANDLE_CLOCK)?;
+    w.property_string("clock-output-names", "clk24mhz")?;
+    w.property_u32("clock-frequency", 24_000_000)?;
+    w.property_u32("#clock-cells", 0)?;
+    w.property_string("compatible", "fixed-clock")?;
+    w.end_node(n)?;
+
+    let n = w.begin_node("aliases")?;
+    w.property_string("serial0", &uart_path(m))?;
+    w.end_node(n)?;
+
+    let n = w.begin_node("chosen")?;
+    chosen_props(&mut w, chosen)?;
+    w.property_string("stdout-path", &uart_path(m))?;
+    w.end_node(n)?;
+
+    w.end_node(root)?;
+    let blob = w.finish()?;
+    check_size(&blob)?;
+    Ok(blob)
+}
+
+fn check_size(blob: &[u8]) -> Result<()> {
+    let size = blob.len() as u64;
+    if size > DTB_MAX_SIZE {
+        return Err(Error::TooLarge { size });
+    }
+    Ok(())
+}
+
+/// FDT header field `boot_cpuid_phys` (big-endian u32 at byte 28).
+const BOOT_CPUID_OFFSET: usize = 28;
+
+/// `/chosen` properties this module owns in a user's blob.
+const CHOSEN_OWNED: [&str; 3] = ["bootargs", "linux,initrd-start", "linux,initrd-end"];
+
+/// A user's device tree with `/chosen` updated: `bootargs` and the initrd range replaced by
+/// `chosen`'s (or removed when `chosen` has none), every other node and property, the memory
+/// reservations and `boot_cpuid_phys` kept. `/chosen` is created if missing.
+pub fn with_chosen(blob: &[u8], chosen: &Chosen) -> Result<Vec<u8>> {
+    // The fdt crate panics on some malformed blobs; a user's file must not crash the host.
+    std::panic::catch_unwind(|| rewrite(blob, chosen))
+        .unwrap_or_else(|_| Err(Error::BadBlob("malformed structure block".into())))
+}
+
+fn rewrite(blob: &[u8], chosen: &Chosen) -> Result<Vec<u8>> {
+    let tree = Fdt::new(blob).map_err(|e| Error::BadBlob(format!("{e:?}")))?;
+    let reservations: Vec<FdtReserveEntry> = tree
+        .memory_reservations()
+        .map(|r| FdtReserveEntry::new(r.address() as u64, r.size() as u64))
+        .collect::<std::result::Result<_, _>>()?;
+    let mut w = FdtWriter::new_with_mem_reserv(&reservations)?;
+    let cpuid = blob
+        .get(BOOT_CPUID_OFFSET..BOOT_CPUID_OFFSET + 4)
+        .map_or(0, |b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
+    w.set_boot_cpuid_phys(cpuid);
+    let root = tree
+        .find_node("/")
+        .ok_or_else(|| Error::BadBlob("no root node".into()))?;
+    copy_node(&mut w, root, true, chosen)?;
+    let out = w.finish()?;
+    check_size(&out)?;
+    Ok(out)
+}
+
+fn copy_node(w: &mut FdtWriter, node: fdt::node::FdtNode, is_root: bool, c: &Chosen) -> Result<()> {
+    let name = if is_root { "" } else { node.name };
+    let n = w.begin_node(name)?;
+    let is_chosen = !is_root && (node.name == "chosen" || node.name.starts_with("chosen@"));
+    for p in node.properties() {
+        if !(is_chosen && CHOSEN_OWNED.contains(&p.name)) {
+            w.property(p.name, p.value)?;
+        }
+    }
+    if is_chosen {
+        chosen_props(w, c)?;
+    }
+    let mut had_chosen = false;
+    for child in node.children() {
+        had_chosen |= is_root && child.name == "chosen";
+        copy_node(w, child, false, c)?;
+    }
+    if is_root && !had_chosen {
+        let n = w.begin_node("chosen")?;
+        chosen_props(w, c)?;
+        w.end_node(n)?;
+    }
+    w.end_node(n)?;
+    Ok(())
+}
+
+/// Read `/chosen` back from a blob (for checks and reports).
+pub fn read_chosen(blob: &[u8]) -> Result<Chosen> {
+    std::panic::catch_unwind(|| {
+        let tree = Fdt::new(blob).map_err(|e| Error::BadBlob(format!("{e:?}")))?;
+        let Some(node) = tree.find_node("/chosen") else {
+            return Ok(Chosen::default());
+        };
+        let u = |name| {
+            node.property(name)
+                .and_then(|p| p.as_usize())
+                .map(|v| v as u64)
+        };
+        Ok(Chosen {
+            bootargs: node
+                .property("bootargs")
+                .and_then(|p| p.as_str())
+                .map(String::from),
+            initrd: u("linux,initrd-start").zip(u("linux,initrd-end")),
+        })
+    })
+    .unwrap_or_else(|_| Err(Error::BadBlob("malformed structure block".into())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn virt(ncpu: usize, gic: GicDesc) -> MachineDesc {
+        MachineDesc {
+            ram: Ram {
+                base: 0x4000_0000,
+                size: 512 << 20,
+            },
+            cpus: (0..ncpu as u64).collect(),
+            gic,
+            psci: PsciConduit::Hvc,
+            uart: MmioDesc {
+                base: 0x0900_0000,
+                size: 0x1000,
+                spi: 1,
+            },
+            rtc: MmioDesc {
+                base: 0x0901_0000,
+                size: 0x1000,
+                spi: 2,
+            },
+        }
+    }
+
+    const V2: GicDesc = GicDesc::V2 {
+        dist: (0x0800_0000, 0x1_0000),
+        cpu: (0x0801_0000, 0x1_0000),
+    };
+    const V3: GicDesc = GicDesc::V3 {
+        dist: (0x0800_0000, 0x1_0000),
+        redist: (0x080a_0000, 0xf6_0000),
+    };
+
+    fn cells(p: fdt::node::NodeProperty) -> Vec<u32> {
+        p.value
+            .chunks(4)
+            .map(|c| u32::from_be_bytes(c.try_into().unwrap()))
+            .collect()
+    }
+
+    fn chosen() -> Chosen {
+        Chosen {
+            bootargs: Some("console=ttyAMA0 panic=-1".into()),
+            initrd: Some((0x4800_0000, 0x480f_0d8c)),
+        }
+    }
+
+    #[test]
+    fn generated_tree_reads_back_like_qemus() {
+        let blob = build(&virt(2, V2), &chosen()).unwrap();
+        assert_eq!(blob.len() % 4, 0);
+        let t = Fdt::new(&blob).unwrap();
+        // Values from shared/reference/virt-a57-512M-smp2-direct.dts.
+        assert_eq!(t.root().model(), "linux,dummy-virt");
+        let mem: Vec<_> = t.memory().regions().collect();
+        assert_eq!(mem[0].starting_address as u64, 0x4000_0000);
+        assert_eq!(mem[0].size, Some(0x2000_0000));
+        let cpus: Vec<_> = t.cpus().map(|c| c.ids().first()).collect();
+        assert_eq!(cpus, vec![0, 1]);
+        let n = |p: &str| t.find_node(p).unwrap();
+        assert_eq!(
+            n("/cpus/cpu@1").property("enable-method").unwrap().as_str(),
+            Some("psci")
+        );
+        assert_eq!(
+            cells(n("/cpus/cpu@0").property("phandle").unwrap()),
+            [0x8002]
+        );
+        assert_eq!(
+            cells(n("/cpus/cpu@1").property("phandle").unwrap()),
+            [0x8001]
+        );
+        assert_eq!(
+            cells(n("/intc@8000000").property("phandle").unwrap()),
+            [0x8003]
+        );
+        assert_eq!(
+            cells(t.root().property("interrupt-parent").unwrap()),
+            [0x8003]
+        );
+        assert_eq!(
+            cells(n("/timer").property("interrupts").unwrap()),
+            [1, 13, 0x304, 1, 14, 0x304, 1, 11, 0x304, 1, 10, 0x304]
+        );
+        assert_eq!(
+            cells(n("/intc@8000000").property("reg").unwrap()),
+            [0, 0x0800_0000, 0, 0x1_0000, 0, 0x0801_0000, 0, 0x1_0000]
+        );
+        assert_eq!(
+            cells(n("/pl011@9000000").property("interrupts").unwrap()),
+            [0, 1, 4]
+        );
+        assert_eq!(
+            cells(n("/pl031@9010000").property("interrupts").unwrap()),
+            [0, 2, 4]
+        );
+        assert_eq!(
+            cells(n("/pl011@9000000").property("clocks").unwrap()),
+            [0x8000, 0x8000]
+        );
+        assert_eq!(n("/psci").property("method").unwrap().as_str(), Some("hvc"));
+        assert_eq!(
+            n("/psci").property("compatible").unwrap().value,
+            b"arm,psci-1.0\0arm,psci-0.2\0arm,psci\0"
+        );
+        assert_eq!(
+            n("/chosen").property("stdout-path").unwrap().as_str(),
+            Some("/pl011@9000000")
+        );
+        assert_eq!(read_chosen(&blob).unwrap(), chosen());
+        assert!(n("/chosen").property("kaslr-seed").is_none());
+        assert!(n("/chosen").property("rng-seed").is_none());
+    }
+
+    #[test]
+    fn gicv3_and_smc() {
+        let mut m = virt(1, V3);
+        m.psci = PsciConduit::Smc;
+        let blob = build(&m, &Chosen::default()).unwrap();
+        let t = Fdt::new(&blob).unwrap();
+        let gic = t.find_node("/intc@8000000").unwrap();
+        assert_eq!(gic.compatible().unwrap().first(), "arm,gic-v3");
+        assert_eq!(
+            cells(gic.property("reg").unwrap()),
+            [0, 0x0800_0000, 0, 0x1_0000, 0, 0x080a_0000, 0, 0xf6_0000]
+        );
+        assert_eq!(cells(gic.property("#redistributor-regions").unwrap()), [1]);
+        assert_eq!(
+            cells(
+                t.find_node("/timer")
+                    .unwrap()
+                    .property("interrupts")
+                    .unwrap()
+            ),
+            [1, 13, 4, 1, 14, 4, 1, 11, 4, 1, 10, 4]
+        );
+        assert_eq!(
+            t.find_node("/psci")
+                .unwrap()
+                .property("method")
+                .unwrap()
+                .as_str(),
+            Some("smc")
+        );
+        assert_eq!(read_chosen(&blob).unwrap(), Chosen::default());
+    }
+
+    #[test]
+    fn same_inputs_same_bytes() {
+        let a = build(&virt(2, V3), &chosen()).unwrap();
+        let b = build(&virt(2, V3), &chosen()).unwrap();
+        assert_eq!(a, b);
+        assert_ne!(a, build(&virt(2, V2), &chosen()).unwrap());
+    }
+
+    #[test]
+    fn user_blob_gets_a_new_chosen() {
+        let mine = build(&virt(1, V2), &chosen()).unwrap();
+        let new = Chosen {
+            bootargs: Some("quiet".into()),
+            initrd: None,
+        };
+        let out = with_chosen(&mine, &new).unwrap();
+        assert_eq!(read_chosen(&out).unwrap(), new);
+        let t = Fdt::new(&out).unwrap();
+        assert_eq!(
+            t.find_node("/chosen")
+                .unwrap()
+                .property("stdout-path")
+                .unwrap()
+                .as_str(),
+            Some("/pl011@9000000"),
+            "other /chosen properties are kept"
+        );
+        assert!(t.find_node("/intc@8000000").is_some());
+        // Round trip: putting the original chosen back gives a tree that reads the same.
+        let back = with_chosen(&out, &chosen()).unwrap();
+        assert_eq!(read_chosen(&back).unwrap(), chosen());
+        assert_eq!(back.len(), mine.len());
+    }
+
+    #[test]
+    fn user_blob_without_chosen_gets_one() {
+        let mut w =
+            FdtWriter::new_with_mem_reserv(&[FdtReserveEntry::new(0x4000_0000, 0x1000).unwrap()])
+                .unwrap();
+        let r = w.begin_node("").unwrap();
+        w.property_u32("#address-cells", 2).unwrap();
+        w.end_node(r).unwrap();
+        let blob = w.finish().unwrap();
+        let out = with_chosen(&blob, &chosen()).unwrap();
+        assert_eq!(read_chosen(&out).unwrap(), chosen());
+        let t = Fdt::new(&out).unwrap();
+        let res: Vec<_> = t
+            .memory_reservations()
+            .map(|r| (r.address() as u64, r.size()))
+            .collect();
+        assert_eq!(res, vec![(0x4000_0000, 0x1000)]);
+    }
+
+    #[test]
+    fn garbage_is_refused() {
+        assert!(matches!(
+            with_chosen(b"not a dtb at all, clearly", &chosen()),
+            Err(Error::BadBlob(_))
+        ));
+        let mut blob = build(&virt(1, V2), &chosen()).unwrap();
+        let n = blob.len();
+        blob[n / 2..].fill(0xff);
+        assert!(with_chosen(&blob, &chosen()).is_err());
+    }
+}

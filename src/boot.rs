@@ -1,0 +1,85 @@
+//! From the command line's kernel, initrd, command line and device tree options to a boot
+//! [`Plan`]: shared by `bootemu run` and `bootemu inspect`.
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+use bootemu_boot::linux::{DtbSource, LinuxBoot};
+use bootemu_boot::{Format, Plan};
+use bootemu_machine::{GicVersion, Profile};
+
+use crate::read_input;
+
+/// Options of a Linux direct boot.
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct LinuxArgs {
+    /// Initial RAM disk (Linux Images only).
+    #[arg(long, value_name = "FILE")]
+    pub initrd: Option<PathBuf>,
+    /// Kernel command line (Linux Images only).
+    #[arg(long, value_name = "STR")]
+    pub append: Option<String>,
+    /// Device tree blob to pass instead of the generated one (its /chosen gets the command line
+    /// and the initrd range).
+    #[arg(long, value_name = "FILE")]
+    pub dtb: Option<PathBuf>,
+}
+
+impl LinuxArgs {
+    fn any(&self) -> bool {
+        self.initrd.is_some() || self.append.is_some() || self.dtb.is_some()
+    }
+}
+
+/// The machine the device tree describes.
+#[derive(Clone, Copy, Debug)]
+pub struct MachineShape {
+    /// vCPUs.
+    pub smp: usize,
+    /// Interrupt controller.
+    pub gic: GicVersion,
+    /// Guest starts at EL2 (PSCI over SMC).
+    pub el2: bool,
+}
+
+/// Plan the boot of `bytes` (read from `name`): an arm64 Image (possibly gzip'd) gets the
+/// initrd and a device tree (generated for `profile` and `shape`, or the user's); anything
+/// else is planned as it is, and refuses the Linux options.
+pub fn plan_kernel(
+    bytes: &[u8],
+    name: &str,
+    profile: &Profile,
+    shape: MachineShape,
+    l: &LinuxArgs,
+) -> anyhow::Result<Plan> {
+    let ram = profile.ram();
+    let plan = bootemu_boot::plan(bytes, ram).with_context(|| name.to_string())?;
+    if !matches!(plan.format.image(), Some(Format::Arm64Image { .. })) {
+        if l.any() {
+            bail!("{name}: {}", bootemu_boot::Error::NotLinux);
+        }
+        return Ok(plan);
+    }
+    let boot = LinuxBoot {
+        initrd: l.initrd.as_ref().map(read_input).transpose()?,
+        cmdline: l.append.clone(),
+        dtb: match &l.dtb {
+            Some(p) => DtbSource::User(read_input(p)?),
+            None => DtbSource::Generate(profile.fdt_desc(shape.smp, shape.gic, shape.el2)),
+        },
+    };
+    let what = match &l.dtb {
+        Some(p) => p.display().to_string(),
+        None => name.to_string(),
+    };
+    bootemu_boot::linux::complete(plan, ram, &boot).with_context(|| what)
+}
+
+/// The device tree blob of a plan (the blob x0 points at), if it has one.
+pub fn dtb_of(plan: &Plan) -> Option<&[u8]> {
+    let x0 = plan.regs[0];
+    plan.blobs
+        .iter()
+        .find(|b| x0 != 0 && b.addr == x0)
+        .map(|b| b.bytes.as_slice())
+}

@@ -1,0 +1,198 @@
+#!/usr/bin/env bash
+# Fetches the Linux test artifacts into testdata/cache/ (git-ignored; nothing fetched is committed):
+#   - the current Debian bookworm arm64 kernels behind the metapackages `linux-image-arm64` and
+#     `linux-image-cloud-arm64`, as their `-unsigned` packages (the EFI-stub Images are identical
+#     to the signed ones minus the signature);
+#   - `busybox-static` for arm64;
+# and builds testdata/cache/initramfs.cpio.gz, a gzip'd newc cpio whose /init (a busybox script)
+# mounts /proc, prints `BOOTEMU-CMDLINE: <contents of /proc/cmdline>` and the marker line
+# `BOOTEMU-MARKER: userspace reached`, then runs `poweroff -f` (PSCI SYSTEM_OFF).
+#
+# Results (paths printed at the end, also in testdata/cache/linux.env as shell assignments):
+#   testdata/cache/vmlinuz-<abi>-arm64, testdata/cache/vmlinuz-<abi>-cloud-arm64,
+#   testdata/cache/initramfs.cpio.gz, testdata/cache/versions.txt
+#
+# apt runs in an isolated configuration (own source list, package lists, archive cache and an
+# empty dpkg status, APT::Architecture=arm64): the machine's dpkg architecture and its apt state
+# are left untouched. Runs as root or not (downloading needs no privileges); installing the host's
+# `cpio` tool when it is missing needs root.
+#
+# Idempotent: when everything is in the cache it only prints the versions (a second or so).
+# `--refresh` looks for newer packages first. Exit status 0 on success, 1 on failure.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cache=$here/cache
+apt_dir=$cache/apt-arm64
+debs=$cache/debs
+out_env=$cache/linux.env
+refresh=0
+[ "${1:-}" = "--refresh" ] && refresh=1
+
+log=$cache/fetch-linux.log
+mkdir -p "$cache"
+: > "$log"
+die() { echo "fetch-linux.sh: $*" >&2; [ -s "$log" ] && tail -n 20 "$log" >&2; exit 1; }
+run() { "$@" >>"$log" 2>&1 || die "failed: $*"; }
+
+print_result() {
+    cat "$cache/versions.txt"
+    cat "$out_env"
+}
+
+if [ $refresh = 0 ] && [ -s "$out_env" ]; then
+    # shellcheck disable=SC1090
+    . "$out_env"
+    if [ -s "${BOOTEMU_LINUX_GENERIC:-}" ] && [ -s "${BOOTEMU_LINUX_CLOUD:-}" ] &&
+        [ -s "${BOOTEMU_INITRAMFS:-}" ]; then
+        print_result
+        exit 0
+    fi
+fi
+
+# --- host tools: cpio (Debian's package), installed through an isolated amd64 apt config ----------
+if ! command -v cpio >/dev/null; then
+    [ "$(id -u)" -eq 0 ] || die "cpio is missing; install Debian's cpio package (as root)"
+    h=${TMPDIR:-/tmp}/bootemu-apt
+    mkdir -p "$h/lists/partial"
+    k=/usr/share/keyrings/debian-archive-keyring.gpg
+    cat > "$h/sources.list" <<SRC
+deb [signed-by=$k] http://deb.debian.org/debian bookworm main
+deb [signed-by=$k] http://deb.debian.org/debian bookworm-updates main
+deb [signed-by=$k] http://deb.debian.org/debian-security bookworm-security main
+SRC
+    ho=(-q -y -oDir::Etc::SourceList="$h/sources.list" -oDir::Etc::SourceParts=/nonexistent
+        -oDir::State::Lists="$h/lists" -oDPkg::Lock::Timeout=600)
+    DEBIAN_FRONTEND=noninteractive run apt-get "${ho[@]}" update
+    DEBIAN_FRONTEND=noninteractive run apt-get "${ho[@]}" install --no-install-recommends cpio
+fi
+for t in cpio gzip dpkg-deb apt-get tar; do
+    command -v "$t" >/dev/null || die "$t not found"
+done
+
+# --- isolated arm64 apt configuration ----------------------------------------------------------------
+mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$debs"
+: > "$apt_dir/status"
+k=/usr/share/keyrings/debian-archive-keyring.gpg
+cat > "$apt_dir/sources.list" <<SRC
+deb [arch=arm64 signed-by=$k] http://deb.debian.org/debian bookworm main
+deb [arch=arm64 signed-by=$k] http://deb.debian.org/debian bookworm-updates main
+deb [arch=arm64 signed-by=$k] http://deb.debian.org/debian-security bookworm-security main
+SRC
+ao=(-q
+    -oAPT::Architecture=arm64 -oAPT::Architectures=arm64
+    -oDir::Etc::SourceList="$apt_dir/sources.list" -oDir::Etc::SourceParts=/nonexistent
+    -oDir::Etc::Preferences=/nonexistent -oDir::Etc::PreferencesParts=/nonexistent
+    -oDir::State::Lists="$apt_dir/lists" -oDir::State::status="$apt_dir/status"
+    -oDir::Cache="$apt_dir/cache" -oDir::Cache::archives="$apt_dir/cache/archives"
+    -oDir::Cache::pkgcache="" -oDir::Cache::srcpkgcache=""
+    -oAPT::Sandbox::User=root)
+
+if [ $refresh = 1 ] || [ -z "$(ls "$apt_dir/lists" 2>/dev/null | grep -v partial || true)" ]; then
+    echo "fetch-linux.sh: updating the arm64 package lists (isolated apt configuration)" >&2
+    run apt-get "${ao[@]}" update
+fi
+
+# The package a metapackage depends on (its first `Depends:` of the form linux-image-*).
+resolve() {
+    apt-cache "${ao[@]}" depends "$1" 2>>"$log" |
+        sed -n 's/^ *Depends: \(linux-image-[^ ]*\).*/\1/p' | head -n 1
+}
+version_of() {
+    apt-cache "${ao[@]}" show --no-all-versions "$1" 2>>"$log" | sed -n 's/^Version: //p' | head -n 1
+}
+
+gen=$(resolve linux-image-arm64)
+cloud=$(resolve linux-image-cloud-arm64)
+[ -n "$gen" ] || die "cannot resolve linux-image-arm64"
+[ -n "$cloud" ] || die "cannot resolve linux-image-cloud-arm64"
+gen=${gen%-unsigned}-unsigned
+cloud=${cloud%-unsigned}-unsigned
+pkgs=("$gen" "$cloud" busybox-static)
+
+declare -A ver
+for p in "${pkgs[@]}"; do
+    v=$(version_of "$p")
+    [ -n "$v" ] || die "package $p not found in bookworm arm64"
+    ver[$p]=$v
+done
+
+# --- download (apt-get download writes to the current directory) -------------------------------------
+deb_of() { echo "$debs/${1}_${ver[$1]//:/%3a}_arm64.deb"; }
+need=()
+for p in "${pkgs[@]}"; do
+    [ -s "$(deb_of "$p")" ] || need+=("$p=${ver[$p]}")
+done
+if [ ${#need[@]} -gt 0 ]; then
+    echo "fetch-linux.sh: downloading ${need[*]}" >&2
+    (cd "$debs" && run apt-get "${ao[@]}" download "${need[@]}")
+fi
+for p in "${pkgs[@]}"; do
+    [ -s "$(deb_of "$p")" ] || die "$(deb_of "$p") missing after download"
+done
+
+# --- extract -----------------------------------------------------------------------------------------
+# The kernel packages are large (modules); only boot/vmlinuz-* is taken from them.
+kernel_from() { # package → path of its vmlinuz, copied to $cache/
+    local p=$1 x=$cache/extract/$1
+    local abi=${p#linux-image-}
+    abi=${abi%-unsigned}
+    local dst=$cache/vmlinuz-$abi
+    if [ ! -s "$dst" ]; then
+        rm -rf "$x" && mkdir -p "$x"
+        dpkg-deb --fsys-tarfile "$(deb_of "$p")" | tar -x -C "$x" --wildcards './boot/vmlinuz-*' \
+            2>>"$log" || die "extracting the kernel of $p"
+        local k
+        k=$(ls "$x"/boot/vmlinuz-* | head -n 1)
+        [ -s "$k" ] || die "no boot/vmlinuz-* in $p"
+        cp "$k" "$dst.tmp" && mv "$dst.tmp" "$dst"
+        rm -rf "$x"
+    fi
+    echo "$dst"
+}
+kgen=$(kernel_from "$gen")
+kcloud=$(kernel_from "$cloud")
+
+bb=$cache/extract/busybox-static
+rm -rf "$bb" && mkdir -p "$bb"
+run dpkg-deb -x "$(deb_of busybox-static)" "$bb"
+[ -x "$bb/bin/busybox" ] || die "no bin/busybox in busybox-static"
+
+# --- initramfs ---------------------------------------------------------------------------------------
+root=$cache/initramfs-root
+rm -rf "$root"
+mkdir -p "$root"/{bin,dev,proc,sys,root}
+cp "$bb/bin/busybox" "$root/bin/busybox"
+ln -s busybox "$root/bin/sh"
+cat > "$root/init" <<'INIT'
+#!/bin/busybox sh
+# bootemu's test initramfs: prove userspace runs, show the command line, power off.
+/bin/busybox mount -t proc proc /proc
+echo "BOOTEMU-CMDLINE: $(/bin/busybox cat /proc/cmdline)"
+echo "BOOTEMU-MARKER: userspace reached"
+/bin/busybox poweroff -f
+INIT
+chmod 755 "$root/init" "$root/bin/busybox"
+# /dev/console for init's stdio (the kernel's built-in initramfs has one too; harmless twice).
+if [ "$(id -u)" -eq 0 ]; then
+    mknod -m 600 "$root/dev/console" c 5 1
+fi
+# Reproducible archive: fixed mtimes, sorted names, no gzip timestamp.
+find "$root" -exec touch -h -d @0 {} +
+(cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
+    cpio --quiet -o -H newc --reproducible -R 0:0) | gzip -9 -n > "$cache/initramfs.cpio.gz.tmp"
+mv "$cache/initramfs.cpio.gz.tmp" "$cache/initramfs.cpio.gz"
+rm -rf "$root" "$bb"
+
+{
+    echo "# packages used by testdata/fetch-linux.sh (Debian bookworm, arm64)"
+    echo "linux-image-arm64 -> $gen ${ver[$gen]}"
+    echo "linux-image-cloud-arm64 -> $cloud ${ver[$cloud]}"
+    echo "busybox-static ${ver[busybox-static]}"
+} > "$cache/versions.txt"
+{
+    echo "BOOTEMU_LINUX_GENERIC=$kgen"
+    echo "BOOTEMU_LINUX_CLOUD=$kcloud"
+    echo "BOOTEMU_INITRAMFS=$cache/initramfs.cpio.gz"
+} > "$out_env"
+print_result
