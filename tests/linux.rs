@@ -200,49 +200,41 @@ fn boots_to_userspace(kernel: Kernel, smp: &str, gic: &str) {
 }
 
 #[test]
-#[ignore = "needs FP/SIMD (issue 4)"]
 fn generic_smp1_gicv2() {
     boots_to_userspace(Kernel::Generic, "1", "v2");
 }
 
 #[test]
-#[ignore = "needs FP/SIMD (issue 4)"]
 fn generic_smp2_gicv2() {
     boots_to_userspace(Kernel::Generic, "2", "v2");
 }
 
 #[test]
-#[ignore = "needs FP/SIMD (issue 4)"]
 fn generic_smp1_gicv3() {
     boots_to_userspace(Kernel::Generic, "1", "v3");
 }
 
 #[test]
-#[ignore = "needs FP/SIMD (issue 4)"]
 fn generic_smp2_gicv3() {
     boots_to_userspace(Kernel::Generic, "2", "v3");
 }
 
 #[test]
-#[ignore = "needs FP/SIMD (issue 4)"]
 fn cloud_smp1_gicv2() {
     boots_to_userspace(Kernel::Cloud, "1", "v2");
 }
 
 #[test]
-#[ignore = "needs FP/SIMD (issue 4)"]
 fn cloud_smp2_gicv2() {
     boots_to_userspace(Kernel::Cloud, "2", "v2");
 }
 
 #[test]
-#[ignore = "needs FP/SIMD (issue 4)"]
 fn cloud_smp1_gicv3() {
     boots_to_userspace(Kernel::Cloud, "1", "v3");
 }
 
 #[test]
-#[ignore = "needs FP/SIMD (issue 4)"]
 fn cloud_smp2_gicv3() {
     boots_to_userspace(Kernel::Cloud, "2", "v3");
 }
@@ -250,7 +242,6 @@ fn cloud_smp2_gicv3() {
 /// A gzip'd Image boots like the Image; a user's --dtb (here: our own, dumped with another
 /// command line) gets the new command line and initrd in /chosen.
 #[test]
-#[ignore = "needs FP/SIMD (issue 4)"]
 fn gzip_image_and_user_dtb() {
     let Some(a) = artifacts() else {
         return;
