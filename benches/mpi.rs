@@ -6,23 +6,16 @@
 //! MIPS. When `qemu-system-aarch64` is installed, it times QEMU (TCG) on the same image five times
 //! and prints the wall-time ratio bootemu / QEMU. Wall times include process start-up on both sides.
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::{root, tool_present};
+
 const RUNS: usize = 5;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn tool_present(name: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {name}")])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();

@@ -15,13 +15,11 @@
 
 mod common;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::OnceLock;
 
-use common::{in_ci, root};
+use common::{linux_artifacts as artifacts, Artifacts};
 
 /// Instruction budget of one boot: the generic kernel needs about 1 G to reach the marker.
 const BUDGET: &str = "4000000000";
@@ -29,53 +27,6 @@ const BUDGET: &str = "4000000000";
 const MARKER: &str = "BOOTEMU-MARKER: userspace reached";
 /// The line prefix before the guest's /proc/cmdline.
 const CMDLINE_LINE: &str = "BOOTEMU-CMDLINE: ";
-
-/// Paths the fetch script reports.
-struct Artifacts {
-    generic: PathBuf,
-    cloud: PathBuf,
-    initramfs: PathBuf,
-}
-
-/// Runs testdata/fetch-linux.sh once per process; `None` (after a notice) when it cannot fetch
-/// outside CI.
-fn artifacts() -> Option<&'static Artifacts> {
-    static A: OnceLock<Result<Artifacts, String>> = OnceLock::new();
-    let r = A.get_or_init(|| {
-        let out = Command::new("bash")
-            .arg(root().join("testdata/fetch-linux.sh"))
-            .stdin(Stdio::null())
-            .output()
-            .map_err(|e| format!("cannot run testdata/fetch-linux.sh: {e}"))?;
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        if !out.status.success() {
-            return Err(format!(
-                "testdata/fetch-linux.sh failed:\n{stdout}{}",
-                String::from_utf8_lossy(&out.stderr)
-            ));
-        }
-        eprint!("{stdout}");
-        let vars: HashMap<&str, &str> = stdout.lines().filter_map(|l| l.split_once('=')).collect();
-        let get = |k: &str| {
-            vars.get(k)
-                .map(PathBuf::from)
-                .ok_or_else(|| format!("fetch-linux.sh printed no {k}"))
-        };
-        Ok(Artifacts {
-            generic: get("BOOTEMU_LINUX_GENERIC")?,
-            cloud: get("BOOTEMU_LINUX_CLOUD")?,
-            initramfs: get("BOOTEMU_INITRAMFS")?,
-        })
-    });
-    match r {
-        Ok(a) => Some(a),
-        Err(e) if in_ci() => panic!("{e}"),
-        Err(e) => {
-            eprintln!("NOTICE: Linux artifacts unavailable, Linux boot tests skipped: {e}");
-            None
-        }
-    }
-}
 
 #[derive(Clone, Copy, Debug)]
 enum Kernel {
@@ -200,49 +151,41 @@ fn boots_to_userspace(kernel: Kernel, smp: &str, gic: &str) {
 }
 
 #[test]
-#[ignore = "needs FP/SIMD (issue 4)"]
 fn generic_smp1_gicv2() {
     boots_to_userspace(Kernel::Generic, "1", "v2");
 }
 
 #[test]
-#[ignore = "needs FP/SIMD (issue 4)"]
 fn generic_smp2_gicv2() {
     boots_to_userspace(Kernel::Generic, "2", "v2");
 }
 
 #[test]
-#[ignore = "needs FP/SIMD (issue 4)"]
 fn generic_smp1_gicv3() {
     boots_to_userspace(Kernel::Generic, "1", "v3");
 }
 
 #[test]
-#[ignore = "needs FP/SIMD (issue 4)"]
 fn generic_smp2_gicv3() {
     boots_to_userspace(Kernel::Generic, "2", "v3");
 }
 
 #[test]
-#[ignore = "needs FP/SIMD (issue 4)"]
 fn cloud_smp1_gicv2() {
     boots_to_userspace(Kernel::Cloud, "1", "v2");
 }
 
 #[test]
-#[ignore = "needs FP/SIMD (issue 4)"]
 fn cloud_smp2_gicv2() {
     boots_to_userspace(Kernel::Cloud, "2", "v2");
 }
 
 #[test]
-#[ignore = "needs FP/SIMD (issue 4)"]
 fn cloud_smp1_gicv3() {
     boots_to_userspace(Kernel::Cloud, "1", "v3");
 }
 
 #[test]
-#[ignore = "needs FP/SIMD (issue 4)"]
 fn cloud_smp2_gicv3() {
     boots_to_userspace(Kernel::Cloud, "2", "v3");
 }
@@ -250,7 +193,6 @@ fn cloud_smp2_gicv3() {
 /// A gzip'd Image boots like the Image; a user's --dtb (here: our own, dumped with another
 /// command line) gets the new command line and initrd in /chosen.
 #[test]
-#[ignore = "needs FP/SIMD (issue 4)"]
 fn gzip_image_and_user_dtb() {
     let Some(a) = artifacts() else {
         return;

@@ -6,7 +6,9 @@
 //! through [`aarch64::Bus`].
 //!
 //! Known gaps use one greppable convention, `TODO(FEAT_x)` (`grep -rn 'TODO(FEAT_' cpu/`):
-//! - `TODO(FEAT_FP)`: scalar FP and AdvSIMD encodings not implemented yet are UNDEFINED.
+//! - Not advertised FP extensions, UNDEFINED: `TODO(FEAT_FP16)` (half-precision arithmetic),
+//!   `TODO(FEAT_FRINTTS)`, `TODO(FEAT_FHM)`, `TODO(FEAT_FCMA)`, `TODO(FEAT_BF16)`, and the crypto
+//!   instructions (AES/SHA/PMULL.1Q are not advertised in ID_AA64ISAR0_EL1).
 //! - `TODO(FEAT_MMU)`: top-byte-ignore of register branch targets; `TODO(FEAT_S2)`: stage-2
 //!   translation; `TODO(FEAT_EL2_TRAPS)`: EL2 traps of EL1 accesses (HCR_EL2.TVM/TID…);
 //!   `TODO(FEAT_SMP)`: broadcast TLBI reaching other vCPUs; `TODO(FEAT_PMU)`: counting PMU;

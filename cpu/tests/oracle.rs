@@ -20,6 +20,8 @@
 //! - `BOOTEMU_ORACLE_SEED`: seed (decimal or 0x-hex) for every class instead of the fixed default.
 //! - `BOOTEMU_ORACLE_CASES`: cases per class for the default tests.
 //! - `BOOTEMU_ORACLE_SHOW`: how many mismatches to print in full per class (default 5).
+//! - `BOOTEMU_ORACLE_COVERAGE`: print how many cases of each mnemonic the first batch held, and
+//!   how many of them QEMU ran or faulted (UNDEFINED share).
 //! - `BOOTEMU_QEMU_AARCH64`: path of qemu-aarch64 (default /usr/bin/qemu-aarch64).
 //! - `CI`: when set, a missing qemu-aarch64 fails the tests instead of skipping them.
 //!
@@ -128,6 +130,8 @@ struct Report {
     qemu_time: Duration,
     ours_time: Duration,
     gen_time: Duration,
+    /// `BOOTEMU_ORACLE_COVERAGE`: cases per mnemonic (first batch), run / faulted under QEMU.
+    coverage: BTreeMap<String, (u64, u64)>,
 }
 
 fn default_seed(name: &str) -> u64 {
@@ -431,6 +435,7 @@ fn run_class(class: &'static Class, total: usize) -> Option<Report> {
         qemu_time: Duration::ZERO,
         ours_time: Duration::ZERO,
         gen_time: Duration::ZERO,
+        coverage: BTreeMap::new(),
     };
     let keep = env_usize("BOOTEMU_ORACLE_SHOW", 5).max(200);
     let mut done = 0;
@@ -491,6 +496,19 @@ fn run_class(class: &'static Class, total: usize) -> Option<Report> {
             }
         }
         scratch = mem;
+        if batch_no == 0 && std::env::var_os("BOOTEMU_ORACLE_COVERAGE").is_some() {
+            let words: Vec<u32> = cases.iter().map(|c| c.words[c.n - 1]).collect();
+            if let Some(text) = disasm::disassemble(&words, 0) {
+                for (t, q) in text.iter().zip(&qres) {
+                    let mn = t.split_whitespace().next().unwrap_or("?").to_string();
+                    let e = rep.coverage.entry(mn).or_default();
+                    match q {
+                        QemuResult::Done { .. } => e.0 += 1,
+                        QemuResult::Signal { .. } => e.1 += 1,
+                    }
+                }
+            }
+        }
         let t3 = Instant::now();
         rep.gen_time += t1 - t0;
         rep.qemu_time += t2 - t1;
@@ -625,6 +643,20 @@ fn finish(rep: Report) {
             }
         }
     }
+    if !rep.coverage.is_empty() {
+        let _ = writeln!(
+            out,
+            "    mnemonics in the first batch (run/faulted under qemu):"
+        );
+        let items: Vec<String> = rep
+            .coverage
+            .iter()
+            .map(|(k, (a, b))| format!("{k} {a}/{b}"))
+            .collect();
+        for chunk in items.chunks(8) {
+            let _ = writeln!(out, "      {}", chunk.join("  "));
+        }
+    }
     eprint!("{out}");
     assert_eq!(
         rep.total_mismatches, 0,
@@ -701,47 +733,26 @@ macro_rules! fp_tests {
 }
 
 fp_tests! {
-    #[ignore = "handlers not merged yet (issue 4)"]
     oracle_fp_sysreg => FP_SYSREG,
-    #[ignore = "handlers not merged yet (issue 4)"]
     oracle_fp_arith => FP_ARITH,
-    #[ignore = "handlers not merged yet (issue 4)"]
     oracle_fp_fma => FP_FMA,
-    #[ignore = "handlers not merged yet (issue 4)"]
     oracle_fp_unary => FP_UNARY,
-    #[ignore = "handlers not merged yet (issue 4)"]
     oracle_fp_cmp => FP_CMP,
-    #[ignore = "handlers not merged yet (issue 4)"]
     oracle_fp_cvt_int => FP_CVT_INT,
-    #[ignore = "handlers not merged yet (issue 4)"]
     oracle_fp_imm => FP_IMM,
-    #[ignore = "handlers not merged yet (issue 4)"]
     oracle_fp_recip => FP_RECIP,
-    #[ignore = "handlers not merged yet (issue 4)"]
     oracle_simd_fp_vec => SIMD_FP_VEC,
-    #[ignore = "handlers not merged yet (issue 4)"]
     oracle_simd_fp_misc => SIMD_FP_MISC,
-    #[ignore = "handlers not merged yet (issue 4)"]
     oracle_simd_fp_elem => SIMD_FP_ELEM,
-    #[ignore = "handlers not merged yet (issue 4)"]
     oracle_simd_int_3same => SIMD_INT_3SAME,
-    #[ignore = "handlers not merged yet (issue 4)"]
     oracle_simd_int_3diff => SIMD_INT_3DIFF,
-    #[ignore = "handlers not merged yet (issue 4)"]
     oracle_simd_int_2misc => SIMD_INT_2MISC,
-    #[ignore = "handlers not merged yet (issue 4)"]
     oracle_simd_shift_imm => SIMD_SHIFT_IMM,
-    #[ignore = "handlers not merged yet (issue 4)"]
     oracle_simd_across => SIMD_ACROSS,
-    #[ignore = "handlers not merged yet (issue 4)"]
     oracle_simd_elem_int => SIMD_ELEM_INT,
-    #[ignore = "handlers not merged yet (issue 4)"]
     oracle_simd_scalar => SIMD_SCALAR,
-    #[ignore = "handlers not merged yet (issue 4)"]
     oracle_simd_permute => SIMD_PERMUTE,
-    #[ignore = "handlers not merged yet (issue 4)"]
     oracle_simd_modimm => SIMD_MODIMM,
-    #[ignore = "handlers not merged yet (issue 4)"]
     oracle_simd_ldst => SIMD_LDST,
 }
 

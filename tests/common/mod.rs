@@ -2,6 +2,7 @@
 //! whether a tool is installed, and building the guests once per test process.
 #![allow(dead_code)] // each test file uses its own subset
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
@@ -57,4 +58,54 @@ pub fn tool_present(name: &str) -> bool {
 
 pub fn guest_bin(name: &str) -> PathBuf {
     root().join("testdata/build").join(format!("{name}.bin"))
+}
+
+/// Paths the fetch script reports.
+pub struct Artifacts {
+    /// The generic kernel's vmlinuz.
+    pub generic: PathBuf,
+    /// The cloud kernel's vmlinuz.
+    pub cloud: PathBuf,
+    /// The test initramfs.
+    pub initramfs: PathBuf,
+}
+
+/// Runs testdata/fetch-linux.sh once per process; `None` (after a notice) when it cannot fetch
+/// outside CI.
+pub fn linux_artifacts() -> Option<&'static Artifacts> {
+    static A: OnceLock<Result<Artifacts, String>> = OnceLock::new();
+    let r = A.get_or_init(|| {
+        let out = Command::new("bash")
+            .arg(root().join("testdata/fetch-linux.sh"))
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| format!("cannot run testdata/fetch-linux.sh: {e}"))?;
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        if !out.status.success() {
+            return Err(format!(
+                "testdata/fetch-linux.sh failed:\n{stdout}{}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        eprint!("{stdout}");
+        let vars: HashMap<&str, &str> = stdout.lines().filter_map(|l| l.split_once('=')).collect();
+        let get = |k: &str| {
+            vars.get(k)
+                .map(PathBuf::from)
+                .ok_or_else(|| format!("fetch-linux.sh printed no {k}"))
+        };
+        Ok(Artifacts {
+            generic: get("BOOTEMU_LINUX_GENERIC")?,
+            cloud: get("BOOTEMU_LINUX_CLOUD")?,
+            initramfs: get("BOOTEMU_INITRAMFS")?,
+        })
+    });
+    match r {
+        Ok(a) => Some(a),
+        Err(e) if in_ci() => panic!("{e}"),
+        Err(e) => {
+            eprintln!("NOTICE: Linux artifacts unavailable, Linux boot tests skipped: {e}");
+            None
+        }
+    }
 }

@@ -125,6 +125,20 @@ pub fn mrs_fpsr(rt: u32) -> u32 {
     0xd53b_4420 | rt
 }
 
+/// BR Xn.
+pub fn br(rn: u32) -> u32 {
+    0xd61f_0000 | rn << 5
+}
+
+/// LDR Xt, pc + off (literal; off a multiple of 4 within ±1 MiB).
+pub fn ldr_lit_x(rt: u32, off: i64) -> u32 {
+    assert!(
+        off % 4 == 0 && (-(1 << 20)..(1 << 20)).contains(&off),
+        "LDR literal out of range"
+    );
+    0x5800_0000 | ((off / 4) as u32 & 0x7_ffff) << 5 | rt
+}
+
 /// FMOV Dd, Xn.
 pub fn fmov_dx(rd: u32, rn: u32) -> u32 {
     0x9e67_0000 | rn << 5 | rd
@@ -228,6 +242,10 @@ mod tests {
             (msr_tpidr(0), "msr tpidr_el0, x0"),
             (mrs_tpidr(7), "mrs x7, tpidr_el0"),
             (ldp_q(0, 1, 30, 288), "ldp q0, q1, [x30, #288]"),
+            (br(30), "br x30"),
+            (br(0), "br x0"),
+            (ldr_lit_x(30, -572), "ldr x30, .-572"),
+            (ldr_lit_x(1, 0x1000), "ldr x1, .+0x1000"),
             (ldp_q(30, 31, 30, -1024), "ldp q30, q31, [x30, #-1024]"),
             (stp_q(2, 3, 30, 1008), "stp q2, q3, [x30, #1008]"),
             (msr_fpcr(0), "msr fpcr, x0"),

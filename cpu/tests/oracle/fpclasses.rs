@@ -417,7 +417,34 @@ fn simd_fp_3same(r: &mut Rng, _: &Ctx) -> Case {
             e.set("q", 1);
         }
     }
-    fin(r, "simd_fp_3same", &e, Kind::Fp, sz_bits(e.get("sz")), true)
+    let mut c = fin(r, "simd_fp_3same", &e, Kind::Fp, sz_bits(e.get("sz")), true);
+    if e.get("u") == 0 && e.get("op3") == 1 && r.chance(1, 4) {
+        // FMLA/FMLS: accumulator lanes ≈ ∓ the rounded products, so the fused result is the
+        // products' rounding error.
+        let (d, n, m) = (e.get("rd"), e.get("rn"), e.get("rm"));
+        let neg = e.get("a") == 0;
+        cancel_lanes(&mut c, d, n, m, sz_bits(e.get("sz")), neg);
+    }
+    c
+}
+
+/// Set every `esize` lane of V`d` to the host-rounded product of the lanes of V`n` and V`m`,
+/// negated when `neg`.
+fn cancel_lanes(c: &mut Case, d: u32, n: u32, m: u32, esize: u32, neg: bool) {
+    let (vn, vm) = (c.input.v[n as usize & 31], c.input.v[m as usize & 31]);
+    let mut out = 0u128;
+    for lane in 0..128 / esize {
+        let sh = lane * esize;
+        let p = if esize == 32 {
+            let p = f32::from_bits((vn >> sh) as u32) * f32::from_bits((vm >> sh) as u32);
+            (if neg { -p } else { p }).to_bits() as u128
+        } else {
+            let p = f64::from_bits((vn >> sh) as u64) * f64::from_bits((vm >> sh) as u64);
+            (if neg { -p } else { p }).to_bits() as u128
+        };
+        out |= p << sh;
+    }
+    c.input.v[d as usize & 31] = out;
 }
 
 /// AdvSIMD three-same FP vector forms (2S, 4S, 2D).
@@ -484,24 +511,39 @@ fn simd_fp_2misc(r: &mut Rng, _: &Ctx) -> Case {
         (0, 0x17) => 16 << e.get("sz"),
         _ => sz_bits(e.get("sz")),
     };
-    let mut c = fin(r, "simd_fp_2misc", &e, Kind::Fp, esize, false);
-    // Conversions to integer: lanes near the saturation limits now and then.
-    if matches!(e.get("opcode"), 0x1a..=0x1c) && e.get("sz") <= 1 && r.chance(1, 2) {
-        let f = Fmt::of(esize);
-        let rn = e.get("rn") as usize;
-        let bits = esize as i64;
-        for lane in 0..128 / esize {
-            if r.chance(1, 2) {
-                let any = r.range(-2, bits);
-                let ex = r.pick(&[bits - 1, bits, bits - 2, any]);
-                let x = fp_at(r, f, ex, 0) as u128;
-                let sh = lane * esize;
-                let m = (u64::MAX as u128 >> (64 - esize)) << sh;
-                c.input.v[rn] = (c.input.v[rn] & !m) | x << sh;
-            }
-        }
+    let (a, op) = (e.get("a"), e.get("opcode"));
+    // SCVTF, UCVTF read integer lanes.
+    let kind = if a == 0 && op == 0x1d {
+        Kind::Int
+    } else {
+        Kind::Fp
+    };
+    let mut c = fin(r, "simd_fp_2misc", &e, kind, esize, false);
+    if matches!(op, 0x1a..=0x1b) || (a == 0 && op == 0x1c) {
+        limit_lanes(r, &mut c, e.get("rn"), esize, 0);
     }
     c
+}
+
+/// FP-to-integer conversions: half the time, put about half the `esize` lanes of V`rn` near the
+/// saturation limits of an `esize`-bit integer with `fbits` fraction bits.
+fn limit_lanes(r: &mut Rng, c: &mut Case, rn: u32, esize: u32, fbits: i64) {
+    if esize < 32 || !r.chance(1, 2) {
+        return;
+    }
+    let f = Fmt::of(esize);
+    let rn = rn as usize & 31;
+    let bits = esize as i64;
+    for lane in 0..128 / esize {
+        if r.chance(1, 2) {
+            let any = r.range(-2, bits);
+            let ex = r.pick(&[bits - 1, bits, bits - 2, any]) - fbits;
+            let x = fp_at(r, f, ex, fbits) as u128;
+            let sh = lane * esize;
+            let m = (u64::MAX as u128 >> (64 - esize)) << sh;
+            c.input.v[rn] = (c.input.v[rn] & !m) | x << sh;
+        }
+    }
 }
 
 /// AdvSIMD two-reg-misc FP vector forms: FABS, FNEG, FSQRT, FRINT*, FCVT[NPMZA][SU], SCVTF,
@@ -783,7 +825,16 @@ fn shift_imm(r: &mut Rng, name: &'static str, pattern: &'static str, vector: boo
     } else {
         Kind::Int
     };
-    fin(r, name, &e, kind, 8 << size, false)
+    let op = e.get("opcode");
+    // SCVTF, UCVTF (fixed point) read integer lanes.
+    let kind = if op == 0x1c { Kind::Int } else { kind };
+    let mut c = fin(r, name, &e, kind, 8 << size, false);
+    if op == 0x1f {
+        // FCVTZS, FCVTZU (fixed point): fbits = 2 × esize − immh:immb.
+        let fbits = (16 << size) as i64 - (e.get("immh") << 3 | e.get("immb")) as i64;
+        limit_lanes(r, &mut c, e.get("rn"), 8 << size, fbits);
+    }
+    c
 }
 
 fn simd_shift_vec(r: &mut Rng, _: &Ctx) -> Case {
@@ -1019,12 +1070,19 @@ fn scalar_2misc(r: &mut Rng, _: &Ctx) -> Case {
         set_all(&mut e, &[("u", u), ("opcode", op), ("size", size)]);
     }
     let op = e.get("opcode");
-    let (kind, esize) = if op >= 0x16 || (0x0c..=0x0e).contains(&op) {
+    let a = e.get("size") >> 1;
+    let (kind, esize) = if a == 0 && op == 0x1d {
+        (Kind::Int, 32 << (e.get("size") & 1)) // SCVTF, UCVTF
+    } else if op >= 0x16 || (0x0c..=0x0e).contains(&op) {
         (Kind::Fp, 32 << (e.get("size") & 1))
     } else {
         (Kind::Int, 8 << e.get("size"))
     };
-    fin(r, "scalar_2misc", &e, kind, esize, false)
+    let mut c = fin(r, "scalar_2misc", &e, kind, esize, false);
+    if matches!(op, 0x1a..=0x1b) || (a == 0 && op == 0x1c) {
+        limit_lanes(r, &mut c, e.get("rn"), esize, 0);
+    }
+    c
 }
 
 fn scalar_pairwise(r: &mut Rng, _: &Ctx) -> Case {
@@ -1388,8 +1446,8 @@ fn ldst_fp_regoff(r: &mut Rng, _: &Ctx) -> Case {
 }
 
 fn ldst_fp_pair(r: &mut Rng, _: &Ctx) -> Case {
-    // mode: 000 no-allocate offset (LDNP/STNP), 001 post, 010 offset, 011 pre.
-    let mut e = Enc::new(r, "opc:2 101 1 mode:3 l:1 imm7:7 rt2:5 rn:5 rt:5");
+    // mode: 00 no-allocate offset (LDNP/STNP), 01 post, 10 offset, 11 pre.
+    let mut e = Enc::new(r, "opc:2 101 1 0 mode:2 l:1 imm7:7 rt2:5 rn:5 rt:5");
     if legal(r) {
         let (opc, mode) = (r.below(3) as u32, r.below(4) as u32);
         set_all(&mut e, &[("opc", opc), ("mode", mode)]);
@@ -1457,9 +1515,21 @@ fn fp_sysreg(r: &mut Rng, _: &Ctx) -> Case {
     let e = Enc::new(r, "1101010100 l:1 1 1 011 0100 0100 00 op2:1 rt:5");
     let mut c = vcase(r, "mrs_msr_fpcr_fpsr", e.w, Kind::Fp, 32);
     let rt = e.get("rt") as usize;
-    if rt < 31 && r.chance(1, 2) {
-        // A value with every FPCR field set at random (trap enables, FZ16, RES0 bits too).
-        c.input.x[rt] = r.next() & r.next();
+    if rt < 31 {
+        // Every field at random (trap enables, FZ16, RES0 bits too), except the AArch32-only
+        // fields QEMU's cortex-a57 keeps (it has AArch32; our CPU is AArch64-only, where they
+        // are RES0): FPCR.Len and FPCR.Stride, FPSR.{N,Z,C,V}.
+        let v = if r.chance(1, 2) {
+            r.next() & r.next()
+        } else {
+            c.input.x[rt]
+        };
+        let aarch32_only = if e.get("op2") == 0 {
+            0x0037_0000
+        } else {
+            0xf000_0000
+        };
+        c.input.x[rt] = v & !aarch32_only;
     }
     c
 }
@@ -1475,7 +1545,6 @@ pub static FP_SYSREG: Class = Class {
 
 /// Every FP/SIMD group, in the order the tests run them.
 pub static ALL: &[&Class] = &[
-    &FP_SYSREG,
     &FP_ARITH,
     &FP_FMA,
     &FP_UNARY,
@@ -1496,4 +1565,5 @@ pub static ALL: &[&Class] = &[
     &SIMD_PERMUTE,
     &SIMD_MODIMM,
     &SIMD_LDST,
+    &FP_SYSREG,
 ];

@@ -341,3 +341,52 @@ pub fn relate(r: &mut Rng, c: &mut Case, rn: u32, rm: u32, esize: u32) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every class of FP value shows up often enough in each format, and so do exact rounding
+    /// ties at the units bit (x.5).
+    #[test]
+    fn fp_inputs_cover_the_special_classes() {
+        let mut r = Rng::new(1);
+        for f in [H, S, D] {
+            let mut n = [0u32; 7];
+            for _ in 0..20_000 {
+                let b = fp_bits(&mut r, f);
+                let exp = (b >> f.m) & f.emax();
+                let mant = b & mask(f.m);
+                let class = match (exp, mant) {
+                    (0, 0) => 0,
+                    (0, _) => 1,
+                    (e, 0) if e == f.emax() => 2,
+                    (e, m) if e == f.emax() && m >> (f.m - 1) == 1 => 3,
+                    (e, _) if e == f.emax() => 4,
+                    (e, m) => {
+                        // A tie: the bits below the units bit are exactly one half.
+                        let ue = e as i64 - f.bias();
+                        if (0..f.m as i64).contains(&ue) {
+                            let p = f.m as i64 - ue;
+                            if m & mask(p as u32) == 1 << (p - 1) {
+                                6
+                            } else {
+                                5
+                            }
+                        } else {
+                            5
+                        }
+                    }
+                };
+                n[class] += 1;
+            }
+            // zero, denormal, inf, qNaN, sNaN, other normals, x.5 ties
+            for (k, &c) in n.iter().enumerate() {
+                assert!(
+                    c >= 200,
+                    "format {f:?}: class {k} only {c} of 20000 ({n:?})"
+                );
+            }
+        }
+    }
+}

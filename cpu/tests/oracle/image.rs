@@ -21,9 +21,19 @@
 //! the case from the faulting PC (cases have a fixed stride), marks its output record with the
 //! signal number and resumes at the next case, so one fault costs nothing else.
 //!
-//! FP/SIMD classes use a plan with `fp` set: the input record also holds FPCR, FPSR and V0–V31
-//! (loaded with MSR and LDP Q before the X registers), and the save code also writes FPCR, FPSR
-//! and V0–V31 (X30 is parked in TPIDR_EL0 meanwhile, instead of D0).
+//! FP/SIMD classes use a plan with `fp` set: the input record also holds FPCR, FPSR and V0–V31,
+//! the output record FPCR, FPSR and V0–V31 too, and the load and save code is shared by all cases
+//! (QEMU translates it once, so a case costs a few translated instructions instead of ~120):
+//!
+//! ```text
+//! case:  adr x30, record; b LOAD
+//!        ldr x30, =input X30          <- LOAD returns here (br to record + IN_LEN + 8)
+//!        instruction under test; second instruction or NOP
+//!        msr tpidr_el0, x30; adrp+add x30, output record; b SAVE
+//! LOAD:  NZCV, TPIDR_EL0, SP, FPCR, FPSR, V0–V31, X0–X29 from [x30]; br to the case
+//! SAVE:  X0–X29, X30 (from TPIDR_EL0), SP, NZCV, FPCR, FPSR, V0–V31, scratch to [x30];
+//!        the case index from x30, TPIDR_EL0 input from its record; br to the next case
+//! ```
 //!
 //! Branch cases use [`Layout::Branch`]: the instruction sits between two windows of one-instruction
 //! landing stubs that count, in SIMD registers D1/D3, how many stubs ran before the save code;
@@ -52,6 +62,9 @@ const IN_FPCR: u32 = 272;
 const IN_FPSR: u32 = 280;
 const IN_V: i32 = 288;
 const IN_LEN_FP: u64 = IN_V as u64 + 512;
+/// FP plans: words of a case's own code, and the offset of the instruction under test.
+const CASE_WORDS_FP: u64 = 9;
+const T_OFF_FP: u64 = IN_LEN_FP + 12;
 /// Bytes of a case's output record.
 const OUT_LEN: u64 = 296 + SCRATCH_LEN as u64;
 /// FP plans: FPCR, FPSR and V0–V31 follow the scratch memory in the output record.
@@ -102,20 +115,23 @@ pub struct Plan {
 
 const LOAD_WORDS: u64 = 28;
 const SAVE_WORDS: u64 = 31 + SCRATCH_LEN as u64 / 8;
-/// FP plans: MSR FPCR/FPSR and 16 LDP Q more; the save code 4 words for FPCR/FPSR, 1 for
-/// TPIDR_EL0, 16 STP Q, minus the D1/D3 store.
-const LOAD_WORDS_FP: u64 = LOAD_WORDS + 4 + 16;
-const SAVE_WORDS_FP: u64 = SAVE_WORDS + 4 + 1 + 16 - 1;
 
 impl Plan {
     /// The plan of `layout`, with FP/SIMD state when `fp` (straight layout only).
     pub fn new(layout: Layout, fp: bool) -> Plan {
-        assert!(!fp || layout == Layout::Straight);
-        let (in_len, out_len, load, save) = if fp {
-            (IN_LEN_FP, OUT_LEN_FP, LOAD_WORDS_FP, SAVE_WORDS_FP)
-        } else {
-            (IN_LEN, OUT_LEN, LOAD_WORDS, SAVE_WORDS)
-        };
+        if fp {
+            assert_eq!(layout, Layout::Straight);
+            return Plan {
+                layout,
+                fp,
+                in_len: IN_LEN_FP,
+                out_len: OUT_LEN_FP,
+                load_words: 0,
+                stride: (IN_LEN_FP + 4 * CASE_WORDS_FP + 15) & !15,
+                t_off: T_OFF_FP,
+            };
+        }
+        let (in_len, out_len, load, save) = (IN_LEN, OUT_LEN, LOAD_WORDS, SAVE_WORDS);
         let (t_words, body) = match layout {
             Layout::Straight => (0, 2),
             // b T; K backward stubs; b SAVE; T; K forward stubs.
@@ -292,6 +308,11 @@ pub fn build(plan: &Plan, cases: &[super::Case], scratch: &[u8; SCRATCH_LEN]) ->
     c.put(str_x(0, 1, 0));
     c.put(str_x(3, 1, 8));
     c.put(b(exit_code as i64 - c.at as i64));
+    let (load, save) = if plan.fp {
+        fp_routines(&mut c, plan, out)
+    } else {
+        (0, 0)
+    };
     assert!(c.at <= SCRATCH, "start-up code too long");
     let end = c.at;
     c.at = lo_fix;
@@ -305,6 +326,11 @@ pub fn build(plan: &Plan, cases: &[super::Case], scratch: &[u8; SCRATCH_LEN]) ->
 
     for (i, case) in cases.iter().enumerate() {
         let rec = CASES + i as u64 * plan.stride;
+        if plan.fp {
+            let o = out + OUT_HDR + i as u64 * out_len;
+            fp_case(&mut c, plan, rec, o, case, load, save);
+            continue;
+        }
         let st = &case.input;
         for r in 0..31 {
             c.u64_at(rec + 8 * r as u64, st.x[r]);
@@ -312,15 +338,6 @@ pub fn build(plan: &Plan, cases: &[super::Case], scratch: &[u8; SCRATCH_LEN]) ->
         c.u64_at(rec + 248, st.sp);
         c.u64_at(rec + 256, st.nzcv);
         c.u64_at(rec + 264, st.tpidr);
-        if plan.fp {
-            c.u64_at(rec + IN_FPCR as u64, st.fpcr);
-            c.u64_at(rec + IN_FPSR as u64, st.fpsr);
-            for (k, v) in st.v.iter().enumerate() {
-                let a = rec + IN_V as u64 + 16 * k as u64;
-                c.u64_at(a, *v as u64);
-                c.u64_at(a + 8, (*v >> 64) as u64);
-            }
-        }
         c.at = rec + in_len;
         let code = c.at;
         c.put(CLREX);
@@ -329,13 +346,6 @@ pub fn build(plan: &Plan, cases: &[super::Case], scratch: &[u8; SCRATCH_LEN]) ->
         c.all(&[ldr_x(0, 30, 264), msr_tpidr(0)]);
         c.all(&[ldr_x(0, 30, 248), add_imm(SP, 0, 0)]);
         c.all(&[fmov_dx(1, ZR), fmov_dx(3, ZR), movz(0, 1, 0), fmov_dx(2, 0)]);
-        if plan.fp {
-            c.all(&[ldr_x(0, 30, IN_FPCR), msr_fpcr(0)]);
-            c.all(&[ldr_x(0, 30, IN_FPSR), msr_fpsr(0)]);
-            for r in (0..32).step_by(2) {
-                c.put(ldp_q(r, r + 1, 30, IN_V + 16 * r as i32));
-            }
-        }
         for r in (0..30).step_by(2) {
             c.put(ldp_x(r, r + 1, 30, 8 * r as i32));
         }
@@ -361,38 +371,19 @@ pub fn build(plan: &Plan, cases: &[super::Case], scratch: &[u8; SCRATCH_LEN]) ->
                 }
             }
         }
+        debug_assert_eq!(c.at - rec, plan.stride - 4 * (SAVE_WORDS + 1));
         let o = out + OUT_HDR + i as u64 * out_len;
-        // X30 waits in D0 (integer plans) or TPIDR_EL0 (FP plans, where D0 is state).
-        c.put(if plan.fp {
-            msr_tpidr(30)
-        } else {
-            fmov_dx(0, 30)
-        });
+        c.put(fmov_dx(0, 30));
         c.put(adrp(30, c.at, o));
         c.put(add_imm(30, 30, (o & 0xfff) as u32));
         for r in (0..30).step_by(2) {
             c.put(stp_x(r, r + 1, 30, 8 * r as i32));
         }
-        if plan.fp {
-            c.all(&[mrs_tpidr(0), str_x(0, 30, 240)]);
-        } else {
-            c.all(&[fmov_xd(0, 0), str_x(0, 30, 240)]);
-        }
+        c.all(&[fmov_xd(0, 0), str_x(0, 30, 240)]);
         c.all(&[add_imm(0, SP, 0), str_x(0, 30, 248)]);
         c.all(&[mrs_nzcv(0), str_x(0, 30, 256)]);
-        if plan.fp {
-            // TPIDR_EL0 held X30: report the input value (FP instructions never write it).
-            c.put(adr(0, rec as i64 - c.at as i64));
-            c.all(&[ldr_x(0, 0, 264), str_x(0, 30, 264)]);
-            c.all(&[mrs_fpcr(0), str_x(0, 30, OUT_FPCR)]);
-            c.all(&[mrs_fpsr(0), str_x(0, 30, OUT_FPSR)]);
-            for r in (0..32).step_by(2) {
-                c.put(stp_q(r, r + 1, 30, OUT_V + 16 * r as i32));
-            }
-        } else {
-            c.all(&[mrs_tpidr(0), str_x(0, 30, 264)]);
-            c.put(stp_d(1, 3, 30, OUT_D));
-        }
+        c.all(&[mrs_tpidr(0), str_x(0, 30, 264)]);
+        c.put(stp_d(1, 3, 30, OUT_D));
         c.all(&[movz(0, 1, 0), str_x(0, 30, OUT_STATUS)]);
         c.put(adrp(0, c.at, SCRATCH));
         c.put(add_imm(0, 0, (SCRATCH & 0xfff) as u32));
@@ -416,6 +407,91 @@ pub fn build(plan: &Plan, cases: &[super::Case], scratch: &[u8; SCRATCH_LEN]) ->
         memsz,
         n,
     }
+}
+
+/// FP plans: the shared LOAD and SAVE routines at `c.at`; their addresses.
+fn fp_routines(c: &mut Code, plan: &Plan, out: u64) -> (u64, u64) {
+    // LOAD: x30 = input record.
+    let load = c.at;
+    c.put(CLREX);
+    c.all(&[ldr_x(0, 30, 256), msr_nzcv(0)]);
+    c.all(&[ldr_x(0, 30, 264), msr_tpidr(0)]);
+    c.all(&[ldr_x(0, 30, 248), add_imm(SP, 0, 0)]);
+    c.all(&[ldr_x(0, 30, IN_FPCR), msr_fpcr(0)]);
+    c.all(&[ldr_x(0, 30, IN_FPSR), msr_fpsr(0)]);
+    for r in (0..32).step_by(2) {
+        c.put(ldp_q(r, r + 1, 30, IN_V + 16 * r as i32));
+    }
+    for r in (0..30).step_by(2) {
+        c.put(ldp_x(r, r + 1, 30, 8 * r as i32));
+    }
+    // Back to the case, whose instruction there loads X30.
+    c.put(add_imm(30, 30, (T_OFF_FP - 4) as u32));
+    c.put(br(30));
+
+    // SAVE: x30 = output record, TPIDR_EL0 = X30 after the instruction.
+    let save = c.at;
+    for r in (0..30).step_by(2) {
+        c.put(stp_x(r, r + 1, 30, 8 * r as i32));
+    }
+    c.all(&[mrs_tpidr(0), str_x(0, 30, 240)]);
+    c.all(&[add_imm(0, SP, 0), str_x(0, 30, 248)]);
+    c.all(&[mrs_nzcv(0), str_x(0, 30, 256)]);
+    c.all(&[mrs_fpcr(0), str_x(0, 30, OUT_FPCR)]);
+    c.all(&[mrs_fpsr(0), str_x(0, 30, OUT_FPSR)]);
+    for r in (0..32).step_by(2) {
+        c.put(stp_q(r, r + 1, 30, OUT_V + 16 * r as i32));
+    }
+    // x0 = input record of case (x30 - first output record) / out_len.
+    c.all(&mov32(1, out + OUT_HDR));
+    c.put(sub(1, 30, 1));
+    c.all(&mov32(2, plan.out_len));
+    c.put(udiv(3, 1, 2));
+    c.all(&mov32(4, plan.stride));
+    c.all(&mov32(5, CASES));
+    c.put(madd(0, 3, 4, 5));
+    // TPIDR_EL0 held X30: report the input value (FP/SIMD instructions never write it).
+    c.all(&[ldr_x(1, 0, 264), str_x(1, 30, 264)]);
+    c.all(&[movz(1, 1, 0), str_x(1, 30, OUT_STATUS)]);
+    c.all(&mov32(3, SCRATCH));
+    for k in 0..(SCRATCH_LEN as i32 / 16) {
+        c.put(ldp_x(1, 2, 3, 16 * k));
+        c.put(stp_x(1, 2, 30, OUT_MEM + 16 * k));
+    }
+    // On to the next case (or the exit code after the last).
+    c.put(add_imm(0, 0, (plan.stride + plan.in_len) as u32));
+    c.put(br(0));
+    (load, save)
+}
+
+/// FP plans: `case`'s input record at `rec` and its own code after it; `o` its output record.
+fn fp_case(c: &mut Code, plan: &Plan, rec: u64, o: u64, case: &super::Case, load: u64, save: u64) {
+    let st = &case.input;
+    for r in 0..31 {
+        c.u64_at(rec + 8 * r as u64, st.x[r]);
+    }
+    c.u64_at(rec + 248, st.sp);
+    c.u64_at(rec + 256, st.nzcv);
+    c.u64_at(rec + 264, st.tpidr);
+    c.u64_at(rec + IN_FPCR as u64, st.fpcr);
+    c.u64_at(rec + IN_FPSR as u64, st.fpsr);
+    for (k, v) in st.v.iter().enumerate() {
+        let a = rec + IN_V as u64 + 16 * k as u64;
+        c.u64_at(a, *v as u64);
+        c.u64_at(a + 8, (*v >> 64) as u64);
+    }
+    c.at = rec + plan.in_len;
+    c.put(adr(30, rec as i64 - c.at as i64));
+    c.put(b(load as i64 - c.at as i64));
+    c.put(ldr_lit_x(30, (rec + 240) as i64 - c.at as i64));
+    debug_assert_eq!(c.at, rec + plan.t_off);
+    c.put(case.words[0]);
+    c.put(if case.n > 1 { case.words[1] } else { NOP });
+    c.put(msr_tpidr(30));
+    c.put(adrp(30, c.at, o));
+    c.put(add_imm(30, 30, (o & 0xfff) as u32));
+    c.put(b(save as i64 - c.at as i64));
+    debug_assert_eq!(c.at, rec + plan.in_len + 4 * CASE_WORDS_FP);
 }
 
 /// Path of the QEMU user-mode emulator, if present.

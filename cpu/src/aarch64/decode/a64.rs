@@ -8,10 +8,11 @@
 
 use super::shapes::*;
 use super::Pattern;
+use crate::aarch64::exec::fp::vector::{op as op2, un_op as op1};
 use crate::aarch64::exec::simd::{
     arith as ar, arith::op as a, ldst as vls, modimm as mi, permute as pm, shift as sh,
 };
-use crate::aarch64::exec::{branch, dp_imm, dp_reg, ldst, system};
+use crate::aarch64::exec::{branch, dp_imm, dp_reg, fp, ldst, system};
 use crate::pat;
 
 /// The table.
@@ -1385,10 +1386,1080 @@ pub static TABLE: &[Pattern] = &[
     //
     //
     // ## Scalar floating point (exec/fp)
+    // TODO(FEAT_FP16): half-precision arithmetic (ftype = 11 outside FCVT) is UNDEFINED; FCVT
+    // to and from half precision is base ARMv8.0. TODO(FEAT_FRINTTS): FRINT32*/FRINT64*.
+    // Conversion between floating point and fixed point (ftype 11 = FEAT_FP16, 10 unallocated).
+    pat!(
+        SCVTF_fix,
+        "sf:1 00 11110 ftype:2 0 00 010 scale:6 rn:5 rd:5",
+        fixed_to_fp,
+        fp::scalar::cvtf_from_gpr
+    ),
+    pat!(
+        UCVTF_fix,
+        "sf:1 00 11110 ftype:2 0 00 011 scale:6 rn:5 rd:5",
+        fixed_to_fp,
+        fp::scalar::cvtf_from_gpr
+    ),
+    pat!(
+        FCVTZS_fix,
+        "sf:1 00 11110 ftype:2 0 11 000 scale:6 rn:5 rd:5",
+        fp_to_fixed,
+        fp::scalar::fcvt_to_gpr
+    ),
+    pat!(
+        FCVTZU_fix,
+        "sf:1 00 11110 ftype:2 0 11 001 scale:6 rn:5 rd:5",
+        fp_to_fixed,
+        fp::scalar::fcvt_to_gpr
+    ),
+    // Conversion between floating point and integer. TODO(FEAT_JSCVT): FJCVTZS.
+    pat!(
+        FCVTNS_g,
+        "sf:1 00 11110 ftype:2 1 00 000 000000 rn:5 rd:5",
+        fp_to_int,
+        fp::scalar::fcvt_to_gpr
+    ),
+    pat!(
+        FCVTNU_g,
+        "sf:1 00 11110 ftype:2 1 00 001 000000 rn:5 rd:5",
+        fp_to_int,
+        fp::scalar::fcvt_to_gpr
+    ),
+    pat!(
+        FCVTPS_g,
+        "sf:1 00 11110 ftype:2 1 01 000 000000 rn:5 rd:5",
+        fp_to_int,
+        fp::scalar::fcvt_to_gpr
+    ),
+    pat!(
+        FCVTPU_g,
+        "sf:1 00 11110 ftype:2 1 01 001 000000 rn:5 rd:5",
+        fp_to_int,
+        fp::scalar::fcvt_to_gpr
+    ),
+    pat!(
+        FCVTMS_g,
+        "sf:1 00 11110 ftype:2 1 10 000 000000 rn:5 rd:5",
+        fp_to_int,
+        fp::scalar::fcvt_to_gpr
+    ),
+    pat!(
+        FCVTMU_g,
+        "sf:1 00 11110 ftype:2 1 10 001 000000 rn:5 rd:5",
+        fp_to_int,
+        fp::scalar::fcvt_to_gpr
+    ),
+    pat!(
+        FCVTZS_g,
+        "sf:1 00 11110 ftype:2 1 11 000 000000 rn:5 rd:5",
+        fp_to_int,
+        fp::scalar::fcvt_to_gpr
+    ),
+    pat!(
+        FCVTZU_g,
+        "sf:1 00 11110 ftype:2 1 11 001 000000 rn:5 rd:5",
+        fp_to_int,
+        fp::scalar::fcvt_to_gpr
+    ),
+    pat!(
+        FCVTAS_g,
+        "sf:1 00 11110 ftype:2 1 00 100 000000 rn:5 rd:5",
+        fp_to_int,
+        fp::scalar::fcvt_to_gpr
+    ),
+    pat!(
+        FCVTAU_g,
+        "sf:1 00 11110 ftype:2 1 00 101 000000 rn:5 rd:5",
+        fp_to_int,
+        fp::scalar::fcvt_to_gpr
+    ),
+    pat!(
+        SCVTF_g,
+        "sf:1 00 11110 ftype:2 1 00 010 000000 rn:5 rd:5",
+        int_to_fp,
+        fp::scalar::cvtf_from_gpr
+    ),
+    pat!(
+        UCVTF_g,
+        "sf:1 00 11110 ftype:2 1 00 011 000000 rn:5 rd:5",
+        int_to_fp,
+        fp::scalar::cvtf_from_gpr
+    ),
+    pat!(
+        FMOV_ws,
+        "0 00 11110 00 1 00 110 000000 rn:5 rd:5",
+        fmov_to_gpr,
+        fp::scalar::fmov_to_gpr
+    ),
+    pat!(
+        FMOV_sw,
+        "0 00 11110 00 1 00 111 000000 rn:5 rd:5",
+        fmov_from_gpr,
+        fp::scalar::fmov_from_gpr
+    ),
+    pat!(
+        FMOV_xd,
+        "1 00 11110 01 1 00 110 000000 rn:5 rd:5",
+        fmov_to_gpr,
+        fp::scalar::fmov_to_gpr
+    ),
+    pat!(
+        FMOV_dx,
+        "1 00 11110 01 1 00 111 000000 rn:5 rd:5",
+        fmov_from_gpr,
+        fp::scalar::fmov_from_gpr
+    ),
+    pat!(
+        FMOV_xv1,
+        "1 00 11110 10 1 01 110 000000 rn:5 rd:5",
+        fmov_to_gpr,
+        fp::scalar::fmov_to_gpr
+    ),
+    pat!(
+        FMOV_v1x,
+        "1 00 11110 10 1 01 111 000000 rn:5 rd:5",
+        fmov_from_gpr,
+        fp::scalar::fmov_from_gpr
+    ),
+    // Data-processing (1 source).
+    pat!(
+        FMOV_r,
+        "000 11110 ftype:2 1 000000 10000 rn:5 rd:5",
+        fp_scalar,
+        fp::vector::un::<{ op1::MOV }>
+    ),
+    pat!(
+        FABS_s,
+        "000 11110 ftype:2 1 000001 10000 rn:5 rd:5",
+        fp_scalar,
+        fp::vector::un::<{ op1::ABS }>
+    ),
+    pat!(
+        FNEG_s,
+        "000 11110 ftype:2 1 000010 10000 rn:5 rd:5",
+        fp_scalar,
+        fp::vector::un::<{ op1::NEG }>
+    ),
+    pat!(
+        FSQRT_s,
+        "000 11110 ftype:2 1 000011 10000 rn:5 rd:5",
+        fp_scalar,
+        fp::vector::un::<{ op1::SQRT }>
+    ),
+    pat!(
+        FCVT_s,
+        "000 11110 ftype:2 1 0001 opc:2 10000 rn:5 rd:5",
+        fp_fcvt,
+        fp::scalar::fcvt
+    ),
+    pat!(
+        FRINTN_s,
+        "000 11110 ftype:2 1 001 000 10000 rn:5 rd:5",
+        fp_rint,
+        fp::vector::un::<{ op1::RINT }>
+    ),
+    pat!(
+        FRINTP_s,
+        "000 11110 ftype:2 1 001 001 10000 rn:5 rd:5",
+        fp_rint,
+        fp::vector::un::<{ op1::RINT }>
+    ),
+    pat!(
+        FRINTM_s,
+        "000 11110 ftype:2 1 001 010 10000 rn:5 rd:5",
+        fp_rint,
+        fp::vector::un::<{ op1::RINT }>
+    ),
+    pat!(
+        FRINTZ_s,
+        "000 11110 ftype:2 1 001 011 10000 rn:5 rd:5",
+        fp_rint,
+        fp::vector::un::<{ op1::RINT }>
+    ),
+    pat!(
+        FRINTA_s,
+        "000 11110 ftype:2 1 001 100 10000 rn:5 rd:5",
+        fp_rint,
+        fp::vector::un::<{ op1::RINT }>
+    ),
+    pat!(
+        FRINTX_s,
+        "000 11110 ftype:2 1 001 110 10000 rn:5 rd:5",
+        fp_rint,
+        fp::vector::un::<{ op1::RINT }>
+    ),
+    pat!(
+        FRINTI_s,
+        "000 11110 ftype:2 1 001 111 10000 rn:5 rd:5",
+        fp_rint,
+        fp::vector::un::<{ op1::RINT }>
+    ),
+    // Compare (with zero: Rm is ignored, as QEMU does).
+    pat!(
+        FCMP,
+        "000 11110 ftype:2 1 rm:5 00 1000 rn:5 0 0 000",
+        fp_cmp,
+        fp::scalar::fcmp
+    ),
+    pat!(
+        FCMP_z,
+        "000 11110 ftype:2 1 rm:5 00 1000 rn:5 0 1 000",
+        fp_cmp,
+        fp::scalar::fcmp
+    ),
+    pat!(
+        FCMPE,
+        "000 11110 ftype:2 1 rm:5 00 1000 rn:5 1 0 000",
+        fp_cmp,
+        fp::scalar::fcmp
+    ),
+    pat!(
+        FCMPE_z,
+        "000 11110 ftype:2 1 rm:5 00 1000 rn:5 1 1 000",
+        fp_cmp,
+        fp::scalar::fcmp
+    ),
+    // Immediate (imm5 must be zero).
+    pat!(
+        FMOV_si,
+        "000 11110 ftype:2 1 imm8:8 100 00000 rd:5",
+        fp_imm,
+        fp::scalar::fmov_i
+    ),
+    // Conditional compare and select.
+    pat!(
+        FCCMP,
+        "000 11110 ftype:2 1 rm:5 cond:4 01 rn:5 0 nzcv:4",
+        fp_ccmp,
+        fp::scalar::fccmp
+    ),
+    pat!(
+        FCCMPE,
+        "000 11110 ftype:2 1 rm:5 cond:4 01 rn:5 1 nzcv:4",
+        fp_ccmp,
+        fp::scalar::fccmp
+    ),
+    pat!(
+        FCSEL,
+        "000 11110 ftype:2 1 rm:5 cond:4 11 rn:5 rd:5",
+        fp_csel,
+        fp::scalar::fcsel
+    ),
+    // Data-processing (2 source); opcode 1001-1111 unallocated.
+    pat!(
+        FMUL_s,
+        "000 11110 ftype:2 1 rm:5 0000 10 rn:5 rd:5",
+        fp_scalar,
+        fp::vector::bin::<{ op2::MUL }>
+    ),
+    pat!(
+        FDIV_s,
+        "000 11110 ftype:2 1 rm:5 0001 10 rn:5 rd:5",
+        fp_scalar,
+        fp::vector::bin::<{ op2::DIV }>
+    ),
+    pat!(
+        FADD_s,
+        "000 11110 ftype:2 1 rm:5 0010 10 rn:5 rd:5",
+        fp_scalar,
+        fp::vector::bin::<{ op2::ADD }>
+    ),
+    pat!(
+        FSUB_s,
+        "000 11110 ftype:2 1 rm:5 0011 10 rn:5 rd:5",
+        fp_scalar,
+        fp::vector::bin::<{ op2::SUB }>
+    ),
+    pat!(
+        FMAX_s,
+        "000 11110 ftype:2 1 rm:5 0100 10 rn:5 rd:5",
+        fp_scalar,
+        fp::vector::bin::<{ op2::MAX }>
+    ),
+    pat!(
+        FMIN_s,
+        "000 11110 ftype:2 1 rm:5 0101 10 rn:5 rd:5",
+        fp_scalar,
+        fp::vector::bin::<{ op2::MIN }>
+    ),
+    pat!(
+        FMAXNM_s,
+        "000 11110 ftype:2 1 rm:5 0110 10 rn:5 rd:5",
+        fp_scalar,
+        fp::vector::bin::<{ op2::MAXNM }>
+    ),
+    pat!(
+        FMINNM_s,
+        "000 11110 ftype:2 1 rm:5 0111 10 rn:5 rd:5",
+        fp_scalar,
+        fp::vector::bin::<{ op2::MINNM }>
+    ),
+    pat!(
+        FNMUL_s,
+        "000 11110 ftype:2 1 rm:5 1000 10 rn:5 rd:5",
+        fp_scalar,
+        fp::vector::bin::<{ op2::NMUL }>
+    ),
+    // Data-processing (3 source).
+    pat!(
+        FMADD,
+        "000 11111 ftype:2 0 rm:5 0 ra:5 rn:5 rd:5",
+        fp_3src,
+        fp::scalar::fma
+    ),
+    pat!(
+        FMSUB,
+        "000 11111 ftype:2 0 rm:5 1 ra:5 rn:5 rd:5",
+        fp_3src,
+        fp::scalar::fma
+    ),
+    pat!(
+        FNMADD,
+        "000 11111 ftype:2 1 rm:5 0 ra:5 rn:5 rd:5",
+        fp_3src,
+        fp::scalar::fma
+    ),
+    pat!(
+        FNMSUB,
+        "000 11111 ftype:2 1 rm:5 1 ra:5 rn:5 rd:5",
+        fp_3src,
+        fp::scalar::fma
+    ),
     // ## end of scalar floating point
     //
     //
     // ## AdvSIMD – floating point (exec/fp)
+    // TODO(FEAT_FP16): the half-precision encodings (size 0x of the FP classes, U = 0 pairwise
+    // and across lanes) are UNDEFINED. TODO(FEAT_FHM), TODO(FEAT_FCMA), TODO(FEAT_BF16).
+    // AdvSIMD scalar three same (FP: opcode 11xxx; size<1> is part of the opcode, sz = bit 22).
+    pat!(
+        FMULX_ss,
+        "01 0 11110 0 sz:1 1 rm:5 11011 1 rn:5 rd:5",
+        simd_fp_scalar,
+        fp::vector::bin::<{ op2::MULX }>
+    ),
+    pat!(
+        FCMEQ_ss,
+        "01 0 11110 0 sz:1 1 rm:5 11100 1 rn:5 rd:5",
+        simd_fp_scalar,
+        fp::vector::bin::<{ op2::CMEQ }>
+    ),
+    pat!(
+        FRECPS_ss,
+        "01 0 11110 0 sz:1 1 rm:5 11111 1 rn:5 rd:5",
+        simd_fp_scalar,
+        fp::vector::bin::<{ op2::RECPS }>
+    ),
+    pat!(
+        FRSQRTS_ss,
+        "01 0 11110 1 sz:1 1 rm:5 11111 1 rn:5 rd:5",
+        simd_fp_scalar,
+        fp::vector::bin::<{ op2::RSQRTS }>
+    ),
+    pat!(
+        FCMGE_ss,
+        "01 1 11110 0 sz:1 1 rm:5 11100 1 rn:5 rd:5",
+        simd_fp_scalar,
+        fp::vector::bin::<{ op2::CMGE }>
+    ),
+    pat!(
+        FACGE_ss,
+        "01 1 11110 0 sz:1 1 rm:5 11101 1 rn:5 rd:5",
+        simd_fp_scalar,
+        fp::vector::bin::<{ op2::ACGE }>
+    ),
+    pat!(
+        FABD_ss,
+        "01 1 11110 1 sz:1 1 rm:5 11010 1 rn:5 rd:5",
+        simd_fp_scalar,
+        fp::vector::bin::<{ op2::ABD }>
+    ),
+    pat!(
+        FCMGT_ss,
+        "01 1 11110 1 sz:1 1 rm:5 11100 1 rn:5 rd:5",
+        simd_fp_scalar,
+        fp::vector::bin::<{ op2::CMGT }>
+    ),
+    pat!(
+        FACGT_ss,
+        "01 1 11110 1 sz:1 1 rm:5 11101 1 rn:5 rd:5",
+        simd_fp_scalar,
+        fp::vector::bin::<{ op2::ACGT }>
+    ),
+    // AdvSIMD scalar two-register miscellaneous (FP).
+    pat!(
+        FCVTNS_ss,
+        "01 0 11110 0 sz:1 10000 11010 10 rn:5 rd:5",
+        simd_fp_scalar,
+        fp::vector::un::<{ op1::TOINT }>
+    ),
+    pat!(
+        FCVTMS_ss,
+        "01 0 11110 0 sz:1 10000 11011 10 rn:5 rd:5",
+        simd_fp_scalar,
+        fp::vector::un::<{ op1::TOINT }>
+    ),
+    pat!(
+        FCVTAS_ss,
+        "01 0 11110 0 sz:1 10000 11100 10 rn:5 rd:5",
+        simd_fp_scalar,
+        fp::vector::un::<{ op1::TOINT }>
+    ),
+    pat!(
+        SCVTF_ss,
+        "01 0 11110 0 sz:1 10000 11101 10 rn:5 rd:5",
+        simd_fp_scalar,
+        fp::vector::un::<{ op1::FROMINT }>
+    ),
+    pat!(
+        FCMGT0_ss,
+        "01 0 11110 1 sz:1 10000 01100 10 rn:5 rd:5",
+        simd_fp_scalar,
+        fp::vector::un::<{ op1::CMGT0 }>
+    ),
+    pat!(
+        FCMEQ0_ss,
+        "01 0 11110 1 sz:1 10000 01101 10 rn:5 rd:5",
+        simd_fp_scalar,
+        fp::vector::un::<{ op1::CMEQ0 }>
+    ),
+    pat!(
+        FCMLT0_ss,
+        "01 0 11110 1 sz:1 10000 01110 10 rn:5 rd:5",
+        simd_fp_scalar,
+        fp::vector::un::<{ op1::CMLT0 }>
+    ),
+    pat!(
+        FCVTPS_ss,
+        "01 0 11110 1 sz:1 10000 11010 10 rn:5 rd:5",
+        simd_fp_scalar,
+        fp::vector::un::<{ op1::TOINT }>
+    ),
+    pat!(
+        FCVTZS_ss,
+        "01 0 11110 1 sz:1 10000 11011 10 rn:5 rd:5",
+        simd_fp_scalar,
+        fp::vector::un::<{ op1::TOINT }>
+    ),
+    pat!(
+        FRECPE_ss,
+        "01 0 11110 1 sz:1 10000 11101 10 rn:5 rd:5",
+        simd_fp_scalar,
+        fp::vector::un::<{ op1::RECPE }>
+    ),
+    pat!(
+        FRECPX_ss,
+        "01 0 11110 1 sz:1 10000 11111 10 rn:5 rd:5",
+        simd_fp_scalar,
+        fp::vector::un::<{ op1::RECPX }>
+    ),
+    pat!(
+        FCVTNU_ss,
+        "01 1 11110 0 sz:1 10000 11010 10 rn:5 rd:5",
+        simd_fp_scalar,
+        fp::vector::un::<{ op1::TOINT }>
+    ),
+    pat!(
+        FCVTMU_ss,
+        "01 1 11110 0 sz:1 10000 11011 10 rn:5 rd:5",
+        simd_fp_scalar,
+        fp::vector::un::<{ op1::TOINT }>
+    ),
+    pat!(
+        FCVTAU_ss,
+        "01 1 11110 0 sz:1 10000 11100 10 rn:5 rd:5",
+        simd_fp_scalar,
+        fp::vector::un::<{ op1::TOINT }>
+    ),
+    pat!(
+        UCVTF_ss,
+        "01 1 11110 0 sz:1 10000 11101 10 rn:5 rd:5",
+        simd_fp_scalar,
+        fp::vector::un::<{ op1::FROMINT }>
+    ),
+    pat!(
+        FCMGE0_ss,
+        "01 1 11110 1 sz:1 10000 01100 10 rn:5 rd:5",
+        simd_fp_scalar,
+        fp::vector::un::<{ op1::CMGE0 }>
+    ),
+    pat!(
+        FCMLE0_ss,
+        "01 1 11110 1 sz:1 10000 01101 10 rn:5 rd:5",
+        simd_fp_scalar,
+        fp::vector::un::<{ op1::CMLE0 }>
+    ),
+    pat!(
+        FCVTPU_ss,
+        "01 1 11110 1 sz:1 10000 11010 10 rn:5 rd:5",
+        simd_fp_scalar,
+        fp::vector::un::<{ op1::TOINT }>
+    ),
+    pat!(
+        FCVTZU_ss,
+        "01 1 11110 1 sz:1 10000 11011 10 rn:5 rd:5",
+        simd_fp_scalar,
+        fp::vector::un::<{ op1::TOINT }>
+    ),
+    pat!(
+        FRSQRTE_ss,
+        "01 1 11110 1 sz:1 10000 11101 10 rn:5 rd:5",
+        simd_fp_scalar,
+        fp::vector::un::<{ op1::RSQRTE }>
+    ),
+    pat!(
+        FCVTXN_ss,
+        "01 1 11110 0 1 10000 10110 10 rn:5 rd:5",
+        simd_fcvtxn_scalar,
+        fp::vector::fcvtn
+    ),
+    // AdvSIMD scalar pairwise (FP; U = 0 is FEAT_FP16).
+    pat!(
+        FMAXNMP_ss,
+        "01 1 11110 0 sz:1 11000 01100 10 rn:5 rd:5",
+        simd_fp_pairwise_scalar,
+        fp::vector::pairwise::<{ op2::MAXNM }>
+    ),
+    pat!(
+        FADDP_ss,
+        "01 1 11110 0 sz:1 11000 01101 10 rn:5 rd:5",
+        simd_fp_pairwise_scalar,
+        fp::vector::pairwise::<{ op2::ADD }>
+    ),
+    pat!(
+        FMAXP_ss,
+        "01 1 11110 0 sz:1 11000 01111 10 rn:5 rd:5",
+        simd_fp_pairwise_scalar,
+        fp::vector::pairwise::<{ op2::MAX }>
+    ),
+    pat!(
+        FMINNMP_ss,
+        "01 1 11110 1 sz:1 11000 01100 10 rn:5 rd:5",
+        simd_fp_pairwise_scalar,
+        fp::vector::pairwise::<{ op2::MINNM }>
+    ),
+    pat!(
+        FMINP_ss,
+        "01 1 11110 1 sz:1 11000 01111 10 rn:5 rd:5",
+        simd_fp_pairwise_scalar,
+        fp::vector::pairwise::<{ op2::MIN }>
+    ),
+    // AdvSIMD scalar x indexed element (FP; size 0x is FEAT_FP16 or unallocated).
+    pat!(
+        FMLA_se,
+        "01 0 11111 1 sz:1 L:1 rm:5 0001 H:1 0 rn:5 rd:5",
+        simd_fp_elem_scalar,
+        fp::vector::bin_elem::<{ op2::MLA }>
+    ),
+    pat!(
+        FMLS_se,
+        "01 0 11111 1 sz:1 L:1 rm:5 0101 H:1 0 rn:5 rd:5",
+        simd_fp_elem_scalar,
+        fp::vector::bin_elem::<{ op2::MLS }>
+    ),
+    pat!(
+        FMUL_se,
+        "01 0 11111 1 sz:1 L:1 rm:5 1001 H:1 0 rn:5 rd:5",
+        simd_fp_elem_scalar,
+        fp::vector::bin_elem::<{ op2::MUL }>
+    ),
+    pat!(
+        FMULX_se,
+        "01 1 11111 1 sz:1 L:1 rm:5 1001 H:1 0 rn:5 rd:5",
+        simd_fp_elem_scalar,
+        fp::vector::bin_elem::<{ op2::MULX }>
+    ),
+    // AdvSIMD scalar shift by immediate (fixed-point conversions).
+    pat!(
+        SCVTF_sfix,
+        "01 0 111110 immh:4 immb:3 11100 1 rn:5 rd:5",
+        simd_fp_fixed_scalar,
+        fp::vector::un::<{ op1::FROMINT }>
+    ),
+    pat!(
+        UCVTF_sfix,
+        "01 1 111110 immh:4 immb:3 11100 1 rn:5 rd:5",
+        simd_fp_fixed_scalar,
+        fp::vector::un::<{ op1::FROMINT }>
+    ),
+    pat!(
+        FCVTZS_sfix,
+        "01 0 111110 immh:4 immb:3 11111 1 rn:5 rd:5",
+        simd_fp_fixed_scalar,
+        fp::vector::un::<{ op1::TOINT }>
+    ),
+    pat!(
+        FCVTZU_sfix,
+        "01 1 111110 immh:4 immb:3 11111 1 rn:5 rd:5",
+        simd_fp_fixed_scalar,
+        fp::vector::un::<{ op1::TOINT }>
+    ),
+    // AdvSIMD three same (FP: opcode 11xxx). FMLAL/FMLSL (FEAT_FHM) are unallocated.
+    pat!(
+        FMAXNM_v,
+        "0 Q:1 0 01110 0 sz:1 1 rm:5 11000 1 rn:5 rd:5",
+        simd_fp,
+        fp::vector::bin::<{ op2::MAXNM }>
+    ),
+    pat!(
+        FMLA_v,
+        "0 Q:1 0 01110 0 sz:1 1 rm:5 11001 1 rn:5 rd:5",
+        simd_fp,
+        fp::vector::bin::<{ op2::MLA }>
+    ),
+    pat!(
+        FADD_v,
+        "0 Q:1 0 01110 0 sz:1 1 rm:5 11010 1 rn:5 rd:5",
+        simd_fp,
+        fp::vector::bin::<{ op2::ADD }>
+    ),
+    pat!(
+        FMULX_v,
+        "0 Q:1 0 01110 0 sz:1 1 rm:5 11011 1 rn:5 rd:5",
+        simd_fp,
+        fp::vector::bin::<{ op2::MULX }>
+    ),
+    pat!(
+        FCMEQ_v,
+        "0 Q:1 0 01110 0 sz:1 1 rm:5 11100 1 rn:5 rd:5",
+        simd_fp,
+        fp::vector::bin::<{ op2::CMEQ }>
+    ),
+    pat!(
+        FMAX_v,
+        "0 Q:1 0 01110 0 sz:1 1 rm:5 11110 1 rn:5 rd:5",
+        simd_fp,
+        fp::vector::bin::<{ op2::MAX }>
+    ),
+    pat!(
+        FRECPS_v,
+        "0 Q:1 0 01110 0 sz:1 1 rm:5 11111 1 rn:5 rd:5",
+        simd_fp,
+        fp::vector::bin::<{ op2::RECPS }>
+    ),
+    pat!(
+        FMINNM_v,
+        "0 Q:1 0 01110 1 sz:1 1 rm:5 11000 1 rn:5 rd:5",
+        simd_fp,
+        fp::vector::bin::<{ op2::MINNM }>
+    ),
+    pat!(
+        FMLS_v,
+        "0 Q:1 0 01110 1 sz:1 1 rm:5 11001 1 rn:5 rd:5",
+        simd_fp,
+        fp::vector::bin::<{ op2::MLS }>
+    ),
+    pat!(
+        FSUB_v,
+        "0 Q:1 0 01110 1 sz:1 1 rm:5 11010 1 rn:5 rd:5",
+        simd_fp,
+        fp::vector::bin::<{ op2::SUB }>
+    ),
+    pat!(
+        FMIN_v,
+        "0 Q:1 0 01110 1 sz:1 1 rm:5 11110 1 rn:5 rd:5",
+        simd_fp,
+        fp::vector::bin::<{ op2::MIN }>
+    ),
+    pat!(
+        FRSQRTS_v,
+        "0 Q:1 0 01110 1 sz:1 1 rm:5 11111 1 rn:5 rd:5",
+        simd_fp,
+        fp::vector::bin::<{ op2::RSQRTS }>
+    ),
+    pat!(
+        FMAXNMP_v,
+        "0 Q:1 1 01110 0 sz:1 1 rm:5 11000 1 rn:5 rd:5",
+        simd_fp_pairwise,
+        fp::vector::pairwise::<{ op2::MAXNM }>
+    ),
+    pat!(
+        FADDP_v,
+        "0 Q:1 1 01110 0 sz:1 1 rm:5 11010 1 rn:5 rd:5",
+        simd_fp_pairwise,
+        fp::vector::pairwise::<{ op2::ADD }>
+    ),
+    pat!(
+        FMUL_v,
+        "0 Q:1 1 01110 0 sz:1 1 rm:5 11011 1 rn:5 rd:5",
+        simd_fp,
+        fp::vector::bin::<{ op2::MUL }>
+    ),
+    pat!(
+        FCMGE_v,
+        "0 Q:1 1 01110 0 sz:1 1 rm:5 11100 1 rn:5 rd:5",
+        simd_fp,
+        fp::vector::bin::<{ op2::CMGE }>
+    ),
+    pat!(
+        FACGE_v,
+        "0 Q:1 1 01110 0 sz:1 1 rm:5 11101 1 rn:5 rd:5",
+        simd_fp,
+        fp::vector::bin::<{ op2::ACGE }>
+    ),
+    pat!(
+        FMAXP_v,
+        "0 Q:1 1 01110 0 sz:1 1 rm:5 11110 1 rn:5 rd:5",
+        simd_fp_pairwise,
+        fp::vector::pairwise::<{ op2::MAX }>
+    ),
+    pat!(
+        FDIV_v,
+        "0 Q:1 1 01110 0 sz:1 1 rm:5 11111 1 rn:5 rd:5",
+        simd_fp,
+        fp::vector::bin::<{ op2::DIV }>
+    ),
+    pat!(
+        FMINNMP_v,
+        "0 Q:1 1 01110 1 sz:1 1 rm:5 11000 1 rn:5 rd:5",
+        simd_fp_pairwise,
+        fp::vector::pairwise::<{ op2::MINNM }>
+    ),
+    pat!(
+        FABD_v,
+        "0 Q:1 1 01110 1 sz:1 1 rm:5 11010 1 rn:5 rd:5",
+        simd_fp,
+        fp::vector::bin::<{ op2::ABD }>
+    ),
+    pat!(
+        FCMGT_v,
+        "0 Q:1 1 01110 1 sz:1 1 rm:5 11100 1 rn:5 rd:5",
+        simd_fp,
+        fp::vector::bin::<{ op2::CMGT }>
+    ),
+    pat!(
+        FACGT_v,
+        "0 Q:1 1 01110 1 sz:1 1 rm:5 11101 1 rn:5 rd:5",
+        simd_fp,
+        fp::vector::bin::<{ op2::ACGT }>
+    ),
+    pat!(
+        FMINP_v,
+        "0 Q:1 1 01110 1 sz:1 1 rm:5 11110 1 rn:5 rd:5",
+        simd_fp_pairwise,
+        fp::vector::pairwise::<{ op2::MIN }>
+    ),
+    // AdvSIMD two-register miscellaneous (FP).
+    pat!(
+        FCVTN_v,
+        "0 Q:1 0 01110 0 sz:1 10000 10110 10 rn:5 rd:5",
+        simd_fcvtn,
+        fp::vector::fcvtn
+    ),
+    pat!(
+        FCVTL_v,
+        "0 Q:1 0 01110 0 sz:1 10000 10111 10 rn:5 rd:5",
+        simd_fcvtl,
+        fp::vector::fcvtl
+    ),
+    pat!(
+        FCVTXN_v,
+        "0 Q:1 1 01110 0 1 10000 10110 10 rn:5 rd:5",
+        simd_fcvtn,
+        fp::vector::fcvtn
+    ),
+    pat!(
+        FRINTN_v,
+        "0 Q:1 0 01110 0 sz:1 10000 11000 10 rn:5 rd:5",
+        simd_fp,
+        fp::vector::un::<{ op1::RINT }>
+    ),
+    pat!(
+        FRINTM_v,
+        "0 Q:1 0 01110 0 sz:1 10000 11001 10 rn:5 rd:5",
+        simd_fp,
+        fp::vector::un::<{ op1::RINT }>
+    ),
+    pat!(
+        FRINTP_v,
+        "0 Q:1 0 01110 1 sz:1 10000 11000 10 rn:5 rd:5",
+        simd_fp,
+        fp::vector::un::<{ op1::RINT }>
+    ),
+    pat!(
+        FRINTZ_v,
+        "0 Q:1 0 01110 1 sz:1 10000 11001 10 rn:5 rd:5",
+        simd_fp,
+        fp::vector::un::<{ op1::RINT }>
+    ),
+    pat!(
+        FRINTA_v,
+        "0 Q:1 1 01110 0 sz:1 10000 11000 10 rn:5 rd:5",
+        simd_fp,
+        fp::vector::un::<{ op1::RINT }>
+    ),
+    pat!(
+        FRINTX_v,
+        "0 Q:1 1 01110 0 sz:1 10000 11001 10 rn:5 rd:5",
+        simd_fp,
+        fp::vector::un::<{ op1::RINT }>
+    ),
+    pat!(
+        FRINTI_v,
+        "0 Q:1 1 01110 1 sz:1 10000 11001 10 rn:5 rd:5",
+        simd_fp,
+        fp::vector::un::<{ op1::RINT }>
+    ),
+    pat!(
+        FABS_v,
+        "0 Q:1 0 01110 1 sz:1 10000 01111 10 rn:5 rd:5",
+        simd_fp,
+        fp::vector::un::<{ op1::ABS }>
+    ),
+    pat!(
+        FNEG_v,
+        "0 Q:1 1 01110 1 sz:1 10000 01111 10 rn:5 rd:5",
+        simd_fp,
+        fp::vector::un::<{ op1::NEG }>
+    ),
+    pat!(
+        FSQRT_v,
+        "0 Q:1 1 01110 1 sz:1 10000 11111 10 rn:5 rd:5",
+        simd_fp,
+        fp::vector::un::<{ op1::SQRT }>
+    ),
+    pat!(
+        FCVTNS_v,
+        "0 Q:1 0 01110 0 sz:1 10000 11010 10 rn:5 rd:5",
+        simd_fp,
+        fp::vector::un::<{ op1::TOINT }>
+    ),
+    pat!(
+        FCVTMS_v,
+        "0 Q:1 0 01110 0 sz:1 10000 11011 10 rn:5 rd:5",
+        simd_fp,
+        fp::vector::un::<{ op1::TOINT }>
+    ),
+    pat!(
+        FCVTAS_v,
+        "0 Q:1 0 01110 0 sz:1 10000 11100 10 rn:5 rd:5",
+        simd_fp,
+        fp::vector::un::<{ op1::TOINT }>
+    ),
+    pat!(
+        SCVTF_v,
+        "0 Q:1 0 01110 0 sz:1 10000 11101 10 rn:5 rd:5",
+        simd_fp,
+        fp::vector::un::<{ op1::FROMINT }>
+    ),
+    pat!(
+        FCMGT0_v,
+        "0 Q:1 0 01110 1 sz:1 10000 01100 10 rn:5 rd:5",
+        simd_fp,
+        fp::vector::un::<{ op1::CMGT0 }>
+    ),
+    pat!(
+        FCMEQ0_v,
+        "0 Q:1 0 01110 1 sz:1 10000 01101 10 rn:5 rd:5",
+        simd_fp,
+        fp::vector::un::<{ op1::CMEQ0 }>
+    ),
+    pat!(
+        FCMLT0_v,
+        "0 Q:1 0 01110 1 sz:1 10000 01110 10 rn:5 rd:5",
+        simd_fp,
+        fp::vector::un::<{ op1::CMLT0 }>
+    ),
+    pat!(
+        FCVTPS_v,
+        "0 Q:1 0 01110 1 sz:1 10000 11010 10 rn:5 rd:5",
+        simd_fp,
+        fp::vector::un::<{ op1::TOINT }>
+    ),
+    pat!(
+        FCVTZS_v,
+        "0 Q:1 0 01110 1 sz:1 10000 11011 10 rn:5 rd:5",
+        simd_fp,
+        fp::vector::un::<{ op1::TOINT }>
+    ),
+    pat!(
+        FRECPE_v,
+        "0 Q:1 0 01110 1 sz:1 10000 11101 10 rn:5 rd:5",
+        simd_fp,
+        fp::vector::un::<{ op1::RECPE }>
+    ),
+    pat!(
+        FCVTNU_v,
+        "0 Q:1 1 01110 0 sz:1 10000 11010 10 rn:5 rd:5",
+        simd_fp,
+        fp::vector::un::<{ op1::TOINT }>
+    ),
+    pat!(
+        FCVTMU_v,
+        "0 Q:1 1 01110 0 sz:1 10000 11011 10 rn:5 rd:5",
+        simd_fp,
+        fp::vector::un::<{ op1::TOINT }>
+    ),
+    pat!(
+        FCVTAU_v,
+        "0 Q:1 1 01110 0 sz:1 10000 11100 10 rn:5 rd:5",
+        simd_fp,
+        fp::vector::un::<{ op1::TOINT }>
+    ),
+    pat!(
+        UCVTF_v,
+        "0 Q:1 1 01110 0 sz:1 10000 11101 10 rn:5 rd:5",
+        simd_fp,
+        fp::vector::un::<{ op1::FROMINT }>
+    ),
+    pat!(
+        FCMGE0_v,
+        "0 Q:1 1 01110 1 sz:1 10000 01100 10 rn:5 rd:5",
+        simd_fp,
+        fp::vector::un::<{ op1::CMGE0 }>
+    ),
+    pat!(
+        FCMLE0_v,
+        "0 Q:1 1 01110 1 sz:1 10000 01101 10 rn:5 rd:5",
+        simd_fp,
+        fp::vector::un::<{ op1::CMLE0 }>
+    ),
+    pat!(
+        FCVTPU_v,
+        "0 Q:1 1 01110 1 sz:1 10000 11010 10 rn:5 rd:5",
+        simd_fp,
+        fp::vector::un::<{ op1::TOINT }>
+    ),
+    pat!(
+        FCVTZU_v,
+        "0 Q:1 1 01110 1 sz:1 10000 11011 10 rn:5 rd:5",
+        simd_fp,
+        fp::vector::un::<{ op1::TOINT }>
+    ),
+    pat!(
+        FRSQRTE_v,
+        "0 Q:1 1 01110 1 sz:1 10000 11101 10 rn:5 rd:5",
+        simd_fp,
+        fp::vector::un::<{ op1::RSQRTE }>
+    ),
+    pat!(
+        URECPE_v,
+        "0 Q:1 0 01110 1 0 10000 11100 10 rn:5 rd:5",
+        simd_u32_est,
+        fp::vector::un::<{ op1::URECPE }>
+    ),
+    pat!(
+        URSQRTE_v,
+        "0 Q:1 1 01110 1 0 10000 11100 10 rn:5 rd:5",
+        simd_u32_est,
+        fp::vector::un::<{ op1::URSQRTE }>
+    ),
+    // AdvSIMD across lanes (FP: 4S only; U = 0 is FEAT_FP16).
+    pat!(
+        FMAXNMV,
+        "0 1 1 01110 0 0 11000 01100 10 rn:5 rd:5",
+        simd_fp_across,
+        fp::vector::across::<{ op2::MAXNM }>
+    ),
+    pat!(
+        FMAXV,
+        "0 1 1 01110 0 0 11000 01111 10 rn:5 rd:5",
+        simd_fp_across,
+        fp::vector::across::<{ op2::MAX }>
+    ),
+    pat!(
+        FMINNMV,
+        "0 1 1 01110 1 0 11000 01100 10 rn:5 rd:5",
+        simd_fp_across,
+        fp::vector::across::<{ op2::MINNM }>
+    ),
+    pat!(
+        FMINV,
+        "0 1 1 01110 1 0 11000 01111 10 rn:5 rd:5",
+        simd_fp_across,
+        fp::vector::across::<{ op2::MIN }>
+    ),
+    // AdvSIMD vector x indexed element (FP).
+    pat!(
+        FMLA_ve,
+        "0 Q:1 0 01111 1 sz:1 L:1 rm:5 0001 H:1 0 rn:5 rd:5",
+        simd_fp_elem,
+        fp::vector::bin_elem::<{ op2::MLA }>
+    ),
+    pat!(
+        FMLS_ve,
+        "0 Q:1 0 01111 1 sz:1 L:1 rm:5 0101 H:1 0 rn:5 rd:5",
+        simd_fp_elem,
+        fp::vector::bin_elem::<{ op2::MLS }>
+    ),
+    pat!(
+        FMUL_ve,
+        "0 Q:1 0 01111 1 sz:1 L:1 rm:5 1001 H:1 0 rn:5 rd:5",
+        simd_fp_elem,
+        fp::vector::bin_elem::<{ op2::MUL }>
+    ),
+    pat!(
+        FMULX_ve,
+        "0 Q:1 1 01111 1 sz:1 L:1 rm:5 1001 H:1 0 rn:5 rd:5",
+        simd_fp_elem,
+        fp::vector::bin_elem::<{ op2::MULX }>
+    ),
+    // AdvSIMD shift by immediate (fixed-point conversions): immh 1xxx double, 01xx single, as two
+    // lines so that immh = 0000 (modified immediate) stays outside; 001x (FEAT_FP16) and 0001 are
+    // unallocated.
+    pat!(
+        SCVTF_vfix_d,
+        "0 Q:1 0 011110 1 immhb:6 11100 1 rn:5 rd:5",
+        simd_fp_fixed,
+        fp::vector::un::<{ op1::FROMINT }>
+    ),
+    pat!(
+        SCVTF_vfix_s,
+        "0 Q:1 0 011110 01 immhb:5 11100 1 rn:5 rd:5",
+        simd_fp_fixed,
+        fp::vector::un::<{ op1::FROMINT }>
+    ),
+    pat!(
+        UCVTF_vfix_d,
+        "0 Q:1 1 011110 1 immhb:6 11100 1 rn:5 rd:5",
+        simd_fp_fixed,
+        fp::vector::un::<{ op1::FROMINT }>
+    ),
+    pat!(
+        UCVTF_vfix_s,
+        "0 Q:1 1 011110 01 immhb:5 11100 1 rn:5 rd:5",
+        simd_fp_fixed,
+        fp::vector::un::<{ op1::FROMINT }>
+    ),
+    pat!(
+        FCVTZS_vfix_d,
+        "0 Q:1 0 011110 1 immhb:6 11111 1 rn:5 rd:5",
+        simd_fp_fixed,
+        fp::vector::un::<{ op1::TOINT }>
+    ),
+    pat!(
+        FCVTZS_vfix_s,
+        "0 Q:1 0 011110 01 immhb:5 11111 1 rn:5 rd:5",
+        simd_fp_fixed,
+        fp::vector::un::<{ op1::TOINT }>
+    ),
+    pat!(
+        FCVTZU_vfix_d,
+        "0 Q:1 1 011110 1 immhb:6 11111 1 rn:5 rd:5",
+        simd_fp_fixed,
+        fp::vector::un::<{ op1::TOINT }>
+    ),
+    pat!(
+        FCVTZU_vfix_s,
+        "0 Q:1 1 011110 01 immhb:5 11111 1 rn:5 rd:5",
+        simd_fp_fixed,
+        fp::vector::un::<{ op1::TOINT }>
+    ),
+    // AdvSIMD modified immediate, FMOV (vector, immediate): cmode = 1111, o2 = 0 (o2 = 1 is
+    // FEAT_FP16); op = 1 (double) needs Q = 1.
+    pat!(
+        FMOV_vi_s,
+        "0 Q:1 0 0111100000 abc:3 1111 0 1 defgh:5 rd:5",
+        simd_fmov_imm,
+        fp::vector::fmov_vi
+    ),
+    pat!(
+        FMOV_vi_d,
+        "0 Q:1 1 0111100000 abc:3 1111 0 1 defgh:5 rd:5",
+        simd_fmov_imm,
+        fp::vector::fmov_vi
+    ),
     // ## end of AdvSIMD – floating point
     //
     //

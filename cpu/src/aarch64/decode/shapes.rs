@@ -1189,4 +1189,380 @@ pub fn v_tbl(w: u32) -> Option<Ops> {
 //
 //
 // ## Floating point, scalar and AdvSIMD (exec/fp)
+
+/// Scalar FP `ftype` (bits 23:22) as an element size code: single (2) and double (3); half
+/// (ftype = 11) needs FEAT_FP16 and 10 is unallocated.
+fn ftype_sd(w: u32) -> Option<u8> {
+    match bits(w, 22, 2) {
+        0 => Some(2),
+        1 => Some(3),
+        _ => None,
+    }
+}
+
+/// FP operands with `n` lanes of format `code`: `rd`, `rn`, `rm` are V registers.
+fn fp_ops(w: u32, code: u8, lanes: u32, q: bool) -> Ops {
+    Ops {
+        rd: bits(w, 0, 5) as u8,
+        rn: bits(w, 5, 5) as u8,
+        rm: bits(w, 16, 5) as u8,
+        op: code,
+        shift: lanes as u8,
+        sf: q,
+        ..Ops::default()
+    }
+}
+
+/// Scalar FP data-processing (1 and 2 source): one lane of `ftype`.
+pub fn fp_scalar(w: u32) -> Option<Ops> {
+    Some(fp_ops(w, ftype_sd(w)?, 1, false))
+}
+
+/// FRINT* (scalar): `op2` = the rounding of opcode<2:0> (bits 17:15: N, P, M, Z, A, -, X, I),
+/// `imm` = 1 for FRINTX (exact).
+pub fn fp_rint(w: u32) -> Option<Ops> {
+    let (op2, exact) = match bits(w, 15, 3) {
+        6 => (6, 1),
+        7 => (6, 0),
+        r => (r as u8, 0),
+    };
+    Some(Ops {
+        op2,
+        imm: exact,
+        ..fp_scalar(w)?
+    })
+}
+
+/// FMADD family: `ra` = Va (bits 14:10); `op2` bit 0 = negate Va (o1), bit 1 = negate Vn
+/// (o1 EOR o0).
+pub fn fp_3src(w: u32) -> Option<Ops> {
+    let (o1, o0) = (bit(w, 21) as u8, bit(w, 15) as u8);
+    Some(Ops {
+        ra: bits(w, 10, 5) as u8,
+        op2: o1 | (o1 ^ o0) << 1,
+        ..fp_ops(w, ftype_sd(w)?, 1, false)
+    })
+}
+
+/// FCVT (between precisions): `op` = source (ftype), `op2` = destination (opc, bits 16:15);
+/// half (11) is allowed here; equal formats and 10 are unallocated.
+pub fn fp_fcvt(w: u32) -> Option<Ops> {
+    let code = |t: u32| match t {
+        0 => Some(2u8),
+        1 => Some(3),
+        3 => Some(1),
+        _ => None,
+    };
+    let (from, to) = (code(bits(w, 22, 2))?, code(bits(w, 15, 2))?);
+    (from != to).then(|| Ops {
+        op2: to,
+        ..fp_ops(w, from, 1, false)
+    })
+}
+
+/// FCMP/FCMPE: `op2` = signalling (bit 4), `imm` = 1 compares with zero (bit 3; Rm ignored).
+pub fn fp_cmp(w: u32) -> Option<Ops> {
+    Some(Ops {
+        op2: bit(w, 4) as u8,
+        imm: bit(w, 3) as u64,
+        ..fp_ops(w, ftype_sd(w)?, 1, false)
+    })
+}
+
+/// FCCMP/FCCMPE: `imm` = cond | nzcv << 4, `op2` = signalling (bit 4).
+pub fn fp_ccmp(w: u32) -> Option<Ops> {
+    Some(Ops {
+        op2: bit(w, 4) as u8,
+        imm: (bits(w, 12, 4) | bits(w, 0, 4) << 4) as u64,
+        ..fp_ops(w, ftype_sd(w)?, 1, false)
+    })
+}
+
+/// FCSEL: `imm` = cond.
+pub fn fp_csel(w: u32) -> Option<Ops> {
+    Some(Ops {
+        imm: bits(w, 12, 4) as u64,
+        ..fp_ops(w, ftype_sd(w)?, 1, false)
+    })
+}
+
+/// FMOV (scalar, immediate): `imm` = VFPExpandImm(imm8).
+pub fn fp_imm(w: u32) -> Option<Ops> {
+    let code = ftype_sd(w)?;
+    Some(Ops {
+        imm: crate::aarch64::exec::fp::core::Fmt::from_code(code).expand_imm(bits(w, 13, 8) as u8),
+        ..fp_ops(w, code, 1, false)
+    })
+}
+
+/// FP to integer (FCVT*S/U general): `rd` = Wd/Xd (ZR-form), `op2` = rounding (rmode, or
+/// ties-away for FCVTA*: opcode<2> = bit 18), `imm` = unsigned (opcode<0>), `shift` = 0.
+pub fn fp_to_int(w: u32) -> Option<Ops> {
+    let rm = if bit(w, 18) { 4 } else { bits(w, 19, 2) as u8 };
+    Some(Ops {
+        rd: wz(w, 0),
+        sf: sf(w),
+        op2: rm,
+        imm: bit(w, 16) as u64,
+        shift: 0,
+        ..fp_ops(w, ftype_sd(w)?, 1, false)
+    })
+}
+
+/// Fraction bits of the fixed-point conversions with general registers: 64 - scale;
+/// 32-bit forms need scale ≥ 32.
+fn fixed_fbits(w: u32) -> Option<u8> {
+    let scale = bits(w, 10, 6);
+    (sf(w) || scale >= 32).then_some((64 - scale) as u8)
+}
+
+/// FCVTZS/FCVTZU (scalar, fixed-point): as [`fp_to_int`] with `shift` = fbits.
+pub fn fp_to_fixed(w: u32) -> Option<Ops> {
+    Some(Ops {
+        shift: fixed_fbits(w)?,
+        op2: 3,
+        ..fp_to_int(w)?
+    })
+}
+
+/// SCVTF/UCVTF (scalar, integer): `rn` = Wn/Xn (ZR-form), `imm` = unsigned (opcode<0>).
+pub fn int_to_fp(w: u32) -> Option<Ops> {
+    Some(Ops {
+        rn: rz(w, 5),
+        sf: sf(w),
+        imm: bit(w, 16) as u64,
+        shift: 0,
+        ..fp_ops(w, ftype_sd(w)?, 1, false)
+    })
+}
+
+/// SCVTF/UCVTF (scalar, fixed-point): as [`int_to_fp`] with `shift` = fbits.
+pub fn fixed_to_fp(w: u32) -> Option<Ops> {
+    Some(Ops {
+        shift: fixed_fbits(w)?,
+        ..int_to_fp(w)?
+    })
+}
+
+/// FMOV (general), FP to general: `rd` = Wd/Xd (ZR-form), `rn` = Vn, `sf`, `imm` = bit offset
+/// (64 for Vn.D[1], opcode rmode = 01).
+pub fn fmov_to_gpr(w: u32) -> Option<Ops> {
+    Some(Ops {
+        rd: wz(w, 0),
+        rn: bits(w, 5, 5) as u8,
+        sf: sf(w),
+        imm: if bit(w, 19) { 64 } else { 0 },
+        ..Ops::default()
+    })
+}
+
+/// FMOV (general), general to FP: `rd` = Vd, `rn` = Wn/Xn (ZR-form), `sf`, `imm` = 64 for
+/// Vd.D[1].
+pub fn fmov_from_gpr(w: u32) -> Option<Ops> {
+    Some(Ops {
+        rd: bits(w, 0, 5) as u8,
+        rn: rz(w, 5),
+        sf: sf(w),
+        imm: if bit(w, 19) { 64 } else { 0 },
+        ..Ops::default()
+    })
+}
+
+/// AdvSIMD FP size bit sz (bit 22): single (2) or double (3).
+fn sz_code(w: u32) -> u8 {
+    2 + bit(w, 22) as u8
+}
+
+/// AdvSIMD vector FP, one lane per element of Q:sz; the 64-bit double arrangement (.1D) is
+/// reserved.
+fn vec_fp(w: u32) -> Option<Ops> {
+    let (q, code) = (bit(w, 30), sz_code(w));
+    if code == 3 && !q {
+        return None;
+    }
+    let lanes = (64 << q as u32) >> (code + 3);
+    Some(fp_ops(w, code, lanes, q))
+}
+
+/// The rounding of an AdvSIMD FRINT* / FCVT*S/U "two-register miscellaneous" encoding, from
+/// U (bit 29), o1 (bit 23) and opcode (bits 16:12): FCVTN/M/P/Z and FRINTN/M/P/Z by o1:opcode<0>,
+/// FCVTA* and FRINTA ties away, FRINTX (exact) and FRINTI the FPCR mode.
+fn misc_rounding(w: u32) -> (u8, u64) {
+    let opc = bits(w, 12, 5);
+    let o1_o0 = (bit(w, 23) as u32) << 1 | (opc & 1);
+    let directed = [0u8, 2, 1, 3][o1_o0 as usize];
+    match (opc, bit(w, 29)) {
+        (0b11100, _) => (4, 0),
+        (0b11000 | 0b11001, true) => match o1_o0 {
+            0 => (4, 0),
+            1 => (6, 1),
+            _ => (6, 0),
+        },
+        _ => (directed, 0),
+    }
+}
+
+/// The extra operands of a "two-register miscellaneous" FP encoding: rounding in `op2`, FRINTX
+/// exactness in `imm` bit 0, unsigned (U) in `imm` bit 8.
+fn misc_extra(w: u32, o: Ops) -> Ops {
+    let (op2, exact) = misc_rounding(w);
+    Ops {
+        op2,
+        imm: exact | (bit(w, 29) as u64) << 8,
+        ..o
+    }
+}
+
+/// AdvSIMD vector FP "three same" and "two-register miscellaneous" (`op2`/`imm` as
+/// [`misc_extra`]).
+pub fn simd_fp(w: u32) -> Option<Ops> {
+    Some(misc_extra(w, vec_fp(w)?))
+}
+
+/// AdvSIMD scalar FP "three same" and "two-register miscellaneous": one lane of sz.
+pub fn simd_fp_scalar(w: u32) -> Option<Ops> {
+    Some(misc_extra(w, fp_ops(w, sz_code(w), 1, false)))
+}
+
+/// URECPE/URSQRTE: 32-bit lanes (sz = 0 is fixed by the pattern).
+pub fn simd_u32_est(w: u32) -> Option<Ops> {
+    vec_fp(w)
+}
+
+/// AdvSIMD vector pairwise FP: `imm` = lanes per source register.
+pub fn simd_fp_pairwise(w: u32) -> Option<Ops> {
+    let o = vec_fp(w)?;
+    Some(Ops {
+        imm: o.shift as u64,
+        ..o
+    })
+}
+
+/// AdvSIMD scalar pairwise FP: one result lane from lanes 0 and 1 of Vn.
+pub fn simd_fp_pairwise_scalar(w: u32) -> Option<Ops> {
+    Some(Ops {
+        imm: 2,
+        ..fp_ops(w, sz_code(w), 1, false)
+    })
+}
+
+/// AdvSIMD across lanes FP (FMAXV…): 4S only (Q = 1, sz = 0 are fixed by the pattern).
+pub fn simd_fp_across(w: u32) -> Option<Ops> {
+    Some(fp_ops(w, 2, 4, false))
+}
+
+/// FCVTN/FCVTXN (vector): `op` = source format (sz: single, double), lanes = 128 / source
+/// size, `sf` = Q (the "2" form writes the upper half); `op2` = FPCR rounding, or round to odd
+/// for FCVTXN (U = 1).
+pub fn simd_fcvtn(w: u32) -> Option<Ops> {
+    let code = sz_code(w);
+    Some(Ops {
+        op2: if bit(w, 29) { 5 } else { 6 },
+        ..fp_ops(w, code, 128 >> (code + 3), bit(w, 30))
+    })
+}
+
+/// FCVTXN (scalar): Sd from Dn, round to odd.
+pub fn simd_fcvtxn_scalar(w: u32) -> Option<Ops> {
+    Some(Ops {
+        op2: 5,
+        ..fp_ops(w, 3, 1, false)
+    })
+}
+
+/// FCVTL (vector): `op` = destination format (sz: single, double), `sf` = Q (source is the
+/// upper half of Vn).
+pub fn simd_fcvtl(w: u32) -> Option<Ops> {
+    Some(fp_ops(w, sz_code(w), 0, bit(w, 30)))
+}
+
+/// Lane index and Vm of the FP "by element" encodings: single H:L with Vm = M:Rm, double H
+/// (L = 1 reserved).
+fn elem_index(w: u32) -> Option<u64> {
+    let (h, l) = (bit(w, 11) as u64, bit(w, 21) as u64);
+    if bit(w, 22) {
+        (l == 0).then_some(h)
+    } else {
+        Some(h << 1 | l)
+    }
+}
+
+/// AdvSIMD vector FP by element: `imm` = index.
+pub fn simd_fp_elem(w: u32) -> Option<Ops> {
+    Some(Ops {
+        imm: elem_index(w)?,
+        ..vec_fp(w)?
+    })
+}
+
+/// AdvSIMD scalar FP by element.
+pub fn simd_fp_elem_scalar(w: u32) -> Option<Ops> {
+    Some(Ops {
+        imm: elem_index(w)?,
+        ..fp_ops(w, sz_code(w), 1, false)
+    })
+}
+
+/// Format and fraction bits of the fixed-point shifts by immediate: immh 01xx single,
+/// 1xxx double (001x half needs FEAT_FP16, 0001 is reserved); fbits = 2 × esize − immh:immb.
+fn shift_fixed(w: u32) -> Option<(u8, u64)> {
+    let immh = bits(w, 19, 4);
+    let code = if immh >= 8 {
+        3
+    } else if immh >= 4 {
+        2
+    } else {
+        return None;
+    };
+    let esize = 8u32 << code;
+    Some((code, (2 * esize - bits(w, 16, 7)) as u64))
+}
+
+/// SCVTF/UCVTF/FCVTZS/FCVTZU (vector, fixed-point): `imm` = fbits | U << 8, `op2` = round
+/// towards zero (for FCVTZ*).
+pub fn simd_fp_fixed(w: u32) -> Option<Ops> {
+    let (code, fbits) = shift_fixed(w)?;
+    let q = bit(w, 30);
+    if code == 3 && !q {
+        return None;
+    }
+    Some(Ops {
+        op2: 3,
+        imm: fbits | (bit(w, 29) as u64) << 8,
+        ..fp_ops(w, code, (64 << q as u32) >> (code + 3), q)
+    })
+}
+
+/// SCVTF/UCVTF/FCVTZS/FCVTZU (scalar, fixed-point).
+pub fn simd_fp_fixed_scalar(w: u32) -> Option<Ops> {
+    let (code, fbits) = shift_fixed(w)?;
+    Some(Ops {
+        op2: 3,
+        imm: fbits | (bit(w, 29) as u64) << 8,
+        ..fp_ops(w, code, 1, false)
+    })
+}
+
+/// FMOV (vector, immediate): `imm` = the 64-bit replicated constant (op = 0: two singles;
+/// op = 1: one double, Q = 1 only), `sf` = Q.
+pub fn simd_fmov_imm(w: u32) -> Option<Ops> {
+    use crate::aarch64::exec::fp::core::{D, S};
+    let imm8 = (bits(w, 16, 3) << 5 | bits(w, 5, 5)) as u8;
+    let q = bit(w, 30);
+    let imm = if bit(w, 29) {
+        if !q {
+            return None;
+        }
+        D.expand_imm(imm8)
+    } else {
+        let s = S.expand_imm(imm8);
+        s | s << 32
+    };
+    Some(Ops {
+        rd: bits(w, 0, 5) as u8,
+        sf: q,
+        imm,
+        ..Ops::default()
+    })
+}
 // ## end of floating point
