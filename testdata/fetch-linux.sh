@@ -138,7 +138,8 @@ kernel_from() { # package → path of its vmlinuz, copied to $cache/
     local abi=${p#linux-image-}
     abi=${abi%-unsigned}
     local dst=$cache/vmlinuz-$abi
-    if [ ! -s "$dst" ]; then
+    # Same ABI name, new upload (e.g. -2 to -3): the stamp tells them apart.
+    if [ ! -s "$dst" ] || [ "$(cat "$dst.version" 2>/dev/null)" != "${ver[$p]}" ]; then
         rm -rf "$x" && mkdir -p "$x"
         dpkg-deb --fsys-tarfile "$(deb_of "$p")" | tar -x -C "$x" --wildcards './boot/vmlinuz-*' \
             2>>"$log" || die "extracting the kernel of $p"
@@ -146,6 +147,7 @@ kernel_from() { # package → path of its vmlinuz, copied to $cache/
         k=$(ls "$x"/boot/vmlinuz-* | head -n 1)
         [ -s "$k" ] || die "no boot/vmlinuz-* in $p"
         cp "$k" "$dst.tmp" && mv "$dst.tmp" "$dst"
+        echo "${ver[$p]}" > "$dst.version"
         rm -rf "$x"
     fi
     echo "$dst"
