@@ -8,7 +8,7 @@
 //! set), where they fail.
 
 mod common;
-use common::{guest_bin, guests_built, root, tool_present};
+use common::{guest_bin, guests_built, qemu_console, root};
 use std::process::{Command, Output, Stdio};
 
 /// Instruction budget for one guest run: far above what any guest needs (bench_mpi, the largest,
@@ -39,40 +39,6 @@ fn bootemu(name: &str, extra: &[&str]) -> (Output, Vec<u8>) {
     let bytes = std::fs::read(&console).unwrap_or_default();
     let _ = std::fs::remove_file(&console);
     (out, bytes)
-}
-
-/// The guest's console under QEMU, or None when qemu-system-aarch64 is not installed.
-///
-/// With stdin not a terminal, `-nographic` puts the PL011 on stdout and QEMU writes exactly the
-/// bytes the guest sends: no terminal set-up sequences and no newline translation (checked with
-/// `od -c`), so nothing is stripped. Any QEMU diagnostics go to stderr, which is not compared.
-fn qemu_console(name: &str) -> Option<Vec<u8>> {
-    if !tool_present("qemu-system-aarch64") {
-        eprintln!("NOTICE: qemu-system-aarch64 not found: QEMU comparison of {name} skipped");
-        return None;
-    }
-    let out = Command::new("timeout")
-        .args([
-            "60",
-            "qemu-system-aarch64",
-            "-M",
-            "virt",
-            "-cpu",
-            "cortex-a57",
-            "-nographic",
-        ])
-        .args(["-no-reboot", "-nic", "none", "-kernel"])
-        .arg(guest_bin(name))
-        .stdin(Stdio::null())
-        .output()
-        .expect("cannot run qemu-system-aarch64");
-    assert!(
-        out.status.success(),
-        "QEMU failed on {name}: {:?}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(out.stdout)
 }
 
 fn describe(out: &Output, console: &[u8]) -> String {
@@ -109,7 +75,7 @@ fn self_checking(name: &str) {
         "{name}: {}",
         describe(&out, &console)
     );
-    if let Some(qemu) = qemu_console(name) {
+    if let Some(qemu) = qemu_console(name, "cortex-a57", &[], false) {
         assert_eq!(
             String::from_utf8_lossy(&console),
             String::from_utf8_lossy(&qemu),
@@ -176,7 +142,7 @@ fn hello_expect() {
     let (out, console) = bootemu("hello", &[]);
     assert_eq!(out.status.code(), Some(0), "{}", describe(&out, &console));
     assert_eq!(console, b"hello from bootemu\n");
-    if let Some(qemu) = qemu_console("hello") {
+    if let Some(qemu) = qemu_console("hello", "cortex-a57", &[], false) {
         assert_eq!(console, qemu, "hello: console bytes differ from QEMU's");
     }
 }

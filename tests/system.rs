@@ -12,7 +12,7 @@
 use std::collections::hash_map::DefaultHasher;
 use std::hash::Hasher;
 mod common;
-use common::{guest_bin, guests_built, tool_present};
+use common::{guest_bin, guests_built, qemu_console};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -66,40 +66,6 @@ fn bootemu(name: &str, extra: &[&str]) -> Run {
         console: bytes,
         wall,
     }
-}
-
-/// The guest's console under `qemu-system-aarch64 -M virt -cpu <cpu> -m 512M -nographic -nic none
-/// <extra...> -kernel <guest>` (with `-no-reboot` unless `reboot`), or None when QEMU is not
-/// installed. With stdin not a terminal QEMU writes exactly the bytes the guest sends (see
-/// tests/guests.rs).
-fn qemu_console(name: &str, cpu: &str, extra: &[&str], reboot: bool) -> Option<Vec<u8>> {
-    if !tool_present("qemu-system-aarch64") {
-        eprintln!("NOTICE: qemu-system-aarch64 not found: QEMU comparison of {name} skipped");
-        return None;
-    }
-    let mut cmd = Command::new("timeout");
-    cmd.args(["60", "qemu-system-aarch64", "-cpu", cpu, "-m", "512M"])
-        .args(["-nographic", "-nic", "none"]);
-    if !reboot {
-        cmd.arg("-no-reboot");
-    }
-    if !extra.contains(&"-M") {
-        cmd.args(["-M", "virt"]);
-    }
-    let out = cmd
-        .args(extra)
-        .arg("-kernel")
-        .arg(guest_bin(name))
-        .stdin(Stdio::null())
-        .output()
-        .expect("cannot run qemu-system-aarch64");
-    assert!(
-        out.status.success(),
-        "QEMU failed on {name}: {:?}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(out.stdout)
 }
 
 fn describe(run: &Run) -> String {
