@@ -20,6 +20,7 @@
 pub mod arm64_image;
 pub mod elf;
 pub mod fdt;
+pub mod handoff;
 pub mod linux;
 mod plan;
 pub mod raw;
