@@ -341,12 +341,12 @@ pub fn check_entry(s: &EntryState, fdt: &[u8], image: &ImageFound, exp: &Expecte
     let base = image.start.wrapping_sub(w.text_offset);
     out.push(pass_if(
         "image.base-aligned",
-        base % BASE_ALIGN == 0,
+        base.is_multiple_of(BASE_ALIGN),
         format!(
             "base {base:#x} = start {:#x} - text_offset {:#x}{}",
             image.start,
             w.text_offset,
-            if base % BASE_ALIGN == 0 {
+            if base.is_multiple_of(BASE_ALIGN) {
                 ""
             } else {
                 " (not 2 MiB aligned)"
@@ -454,7 +454,7 @@ pub fn check_entry(s: &EntryState, fdt: &[u8], image: &ImageFound, exp: &Expecte
     });
     out.push(pass_if(
         "fdt.aligned",
-        x0 % DTB_ALIGN == 0,
+        x0.is_multiple_of(DTB_ALIGN),
         format!("x0 = {x0:#x}"),
     ));
     out.push(if header_ok {
