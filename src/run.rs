@@ -13,7 +13,7 @@ use crate::boot::{dtb_of, plan_kernel, LinuxArgs, MachineShape};
 use crate::outcome::{verdict, EXIT_GUEST_FAILURE};
 use crate::size::parse_size;
 use crate::trace::{Disasm, TraceEvent, TraceWriter};
-use crate::{demo, read_input, report};
+use crate::{demo, handoff, read_input, report};
 
 /// Default `--max-insns`: generous (a Linux boot is about 1 G instructions), but every run ends.
 pub const DEFAULT_MAX_INSNS: u64 = 10_000_000_000;
@@ -68,6 +68,17 @@ pub struct RunArgs {
     /// Write the trace here instead of stderr.
     #[arg(long, value_name = "FILE", requires = "trace")]
     trace_file: Option<PathBuf>,
+    /// Place the kernel with a kernel_offset as rust-vmm linux-loader defines it (arm64 Image:
+    /// the base, 2 MiB aligned, image at base + text_offset; ELF: added to every p_paddr).
+    #[arg(long, value_name = "ADDR", value_parser = crate::boot::parse_addr)]
+    kernel_offset: Option<u64>,
+    /// Waive a handoff check (repeatable): it is reported as waived and cannot fail the run.
+    #[arg(long, value_name = "ID", value_parser = parse_check_id)]
+    no_check: Vec<String>,
+    /// The command line the kernel must get (checked in /chosen/bootargs and on the console);
+    /// defaults to --append.
+    #[arg(long, value_name = "STR")]
+    expect_cmdline: Option<String>,
     /// Write a JSON report here.
     #[arg(long, value_name = "FILE.json")]
     report: Option<PathBuf>,
@@ -93,6 +104,18 @@ pub fn parse_gic(s: &str) -> Result<GicVersion, String> {
         "v2" | "2" => Ok(GicVersion::V2),
         "v3" | "3" => Ok(GicVersion::V3),
         _ => Err(format!("expected v2 or v3, not {s:?}")),
+    }
+}
+
+fn parse_check_id(s: &str) -> Result<String, String> {
+    if bootemu_boot::handoff::is_check_id(s) {
+        Ok(s.to_string())
+    } else {
+        let ids: Vec<&str> = bootemu_boot::handoff::RULES
+            .iter()
+            .map(|(i, _)| *i)
+            .collect();
+        Err(format!("unknown check {s:?}; checks: {}", ids.join(", ")))
     }
 }
 
@@ -141,11 +164,15 @@ fn plan_for(a: &RunArgs, profile: &Profile) -> anyhow::Result<(String, Plan)> {
                 gic: a.gic,
                 el2: a.el2,
             };
-            let plan = plan_kernel(&bytes, &name, profile, shape, &a.linux)?;
+            let plan = plan_kernel(&bytes, &name, profile, shape, &a.linux, a.kernel_offset)?;
             Ok((name, plan))
         }
         None => {
-            if a.linux.initrd.is_some() || a.linux.append.is_some() || a.linux.dtb.is_some() {
+            if a.linux.initrd.is_some()
+                || a.linux.append.is_some()
+                || a.linux.dtb.is_some()
+                || a.kernel_offset.is_some()
+            {
                 bail!("built-in demo guest: {}", bootemu_boot::Error::NotLinux);
             }
             let plan = bootemu_boot::raw::plan(&demo::DEMO, profile.ram())
@@ -174,7 +201,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         std::fs::write(path, dtb).with_context(|| format!("{}", path.display()))?;
     }
     let mut machine = Machine::new(MachineConfig {
-        profile,
+        profile: profile.clone(),
         console: console_sink(&a.serial)?,
         expect: a.expect.clone(),
         stdin: a.stdin,
@@ -184,6 +211,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         rtc_epoch: a.rtc_epoch,
     })?;
     machine.load(&plan).with_context(|| name.clone())?;
+    let watched = handoff::arm(&mut machine, &plan);
     eprintln!("bootemu: {name}: {}, entry {:#x}", plan.format, plan.entry);
     let tracer = if a.trace.contains(&TraceEvent::Insn) {
         let out: Box<dyn Write> = match &a.trace_file {
@@ -208,6 +236,19 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         t.finish().context("trace")?;
     }
     let (code, description) = verdict(&outcome);
+    let expected_cmdline = a.expect_cmdline.as_deref().or(a.linux.append.as_deref());
+    let checks = match watched {
+        Some(_) => handoff::judge(
+            &outcome,
+            &plan,
+            &profile,
+            a.smp as usize,
+            expected_cmdline,
+            &a.no_check,
+        ),
+        None => Vec::new(),
+    };
+    let code = handoff::exit_code(code, &checks, outcome.handoff.is_some());
     let undefined: u64 = outcome.undefined.values().sum();
     eprintln!("bootemu: {description}");
     eprintln!(
@@ -239,9 +280,14 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         }
     }
     if let Some(path) = &a.report {
-        let json = report::json(&outcome, code, &description, &plan, &mut dis);
+        let mut json = report::json(&outcome, code, &description, &plan, &mut dis);
+        json["checks"] = handoff::json(&checks);
+        json["kernel_entry"] = handoff::entry_json(&outcome);
         std::fs::write(path, serde_json::to_string_pretty(&json)? + "\n")
             .with_context(|| format!("{}", path.display()))?;
+    }
+    if !checks.is_empty() {
+        handoff::print_summary(&checks);
     }
     Ok(code)
 }
