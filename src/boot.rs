@@ -52,9 +52,11 @@ pub fn plan_kernel(
     profile: &Profile,
     shape: MachineShape,
     l: &LinuxArgs,
+    kernel_offset: Option<u64>,
 ) -> anyhow::Result<Plan> {
     let ram = profile.ram();
-    let plan = bootemu_boot::plan(bytes, ram).with_context(|| name.to_string())?;
+    let plan =
+        bootemu_boot::plan_at(bytes, ram, kernel_offset).with_context(|| name.to_string())?;
     if !matches!(plan.format.image(), Some(Format::Arm64Image { .. })) {
         if l.any() {
             bail!("{name}: {}", bootemu_boot::Error::NotLinux);
@@ -102,6 +104,16 @@ pub fn plan_firmware(
     let fw = read_input(&firmware.to_path_buf())?;
     bootemu_boot::firmware::plan(&fw, profile.ram(), &boot)
         .with_context(|| firmware.display().to_string())
+}
+
+/// Parse an address: `0x` hexadecimal or decimal.
+pub fn parse_addr(s: &str) -> Result<u64, String> {
+    let t = s.replace('_', "");
+    match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        Some(h) => u64::from_str_radix(h, 16),
+        None => t.parse(),
+    }
+    .map_err(|e| format!("{s:?}: {e}"))
 }
 
 /// The device tree blob of a plan (the blob x0 points at), if it has one.

@@ -29,6 +29,10 @@ pub struct InspectArgs {
     el2: bool,
     #[command(flatten)]
     linux: LinuxArgs,
+    /// Plan with a kernel_offset as rust-vmm linux-loader defines it (arm64 Image: the
+    /// 2 MiB-aligned base; ELF: added to every PT_LOAD's p_paddr).
+    #[arg(long, value_name = "ADDR", value_parser = crate::boot::parse_addr)]
+    kernel_offset: Option<u64>,
 }
 
 /// Print the recognised format, header fields, load map and entry state.
@@ -41,7 +45,14 @@ pub fn inspect(a: InspectArgs) -> anyhow::Result<()> {
         gic: a.gic,
         el2: a.el2,
     };
-    let plan = plan_kernel(&bytes, &name.to_string(), &profile, shape, &a.linux)?;
+    let plan = plan_kernel(
+        &bytes,
+        &name.to_string(),
+        &profile,
+        shape,
+        &a.linux,
+        a.kernel_offset,
+    )?;
     println!("{name}: {} bytes", bytes.len());
     if let Some(Ok(h)) = Header::parse(&bytes) {
         println!("arm64 Image header:");
@@ -65,6 +76,21 @@ pub fn inspect(a: InspectArgs) -> anyhow::Result<()> {
             }
         );
         println!("  EFI stub: {}", if h.efi_stub { "yes (MZ)" } else { "no" });
+        if let Some(w) = bootemu_boot::handoff::EntryWatch::from_header(&h) {
+            println!("  primary_entry at image offset {:#x}", w.entry_offset);
+        }
+        if let Some(b) = plan.blobs.first() {
+            println!(
+                "  base {:#x} + text_offset {:#x} = image at {:#x}{}",
+                b.addr - h.text_offset,
+                h.text_offset,
+                b.addr,
+                match a.kernel_offset {
+                    Some(_) => " (--kernel-offset)",
+                    None => " (default placement)",
+                }
+            );
+        }
     }
     println!("{plan}");
     Ok(())

@@ -2,10 +2,11 @@
 //!
 //! This binary parses arguments, reads files, prints and chooses the exit code; the emulation
 //! lives in the `bootemu-boot`, `bootemu-machine` and `bootemu-cpu` crates. Exit codes
-//! (see `outcome.rs`): 0 success, 2 bad invocation or input, 3 guest failure, 4 budget exhausted.
+//! (see `outcome.rs`): 0 success, 1 a handoff rule failed, 2 bad invocation or input, 3 guest failure, 4 budget exhausted.
 
 mod boot;
 mod demo;
+mod handoff;
 mod inspect;
 mod logging;
 mod outcome;

@@ -91,6 +91,8 @@ mod tests {
             kernel_cmdline: None,
             console_failure: None,
             flight: vec![vec![]],
+            handoff: None,
+            smp: Default::default(),
         }
     }
 

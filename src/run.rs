@@ -9,11 +9,15 @@ use bootemu_boot::Plan;
 use bootemu_machine::devices::pl031::DEFAULT_EPOCH;
 use bootemu_machine::{GicVersion, Machine, MachineConfig, Profile};
 
+use bootemu_boot::firmware::KernelLoad;
+use bootemu_boot::handoff::EntryWatch;
+use bootemu_machine::entry::{EntrySpec, WatchAt};
+
 use crate::boot::{dtb_of, plan_firmware, plan_kernel, LinuxArgs, MachineShape};
 use crate::outcome::{verdict, EXIT_GUEST_FAILURE};
 use crate::size::parse_size;
 use crate::trace::{Disasm, TraceEvent, TraceWriter};
-use crate::{demo, read_input, report};
+use crate::{demo, handoff, read_input, report};
 
 /// Default `--max-insns`: generous (a Linux boot is about 1 G instructions), but every run ends.
 pub const DEFAULT_MAX_INSNS: u64 = 10_000_000_000;
@@ -71,6 +75,17 @@ pub struct RunArgs {
     /// Write the trace here instead of stderr.
     #[arg(long, value_name = "FILE", requires = "trace")]
     trace_file: Option<PathBuf>,
+    /// Place the kernel with a kernel_offset as rust-vmm linux-loader defines it (arm64 Image:
+    /// the base, 2 MiB aligned, image at base + text_offset; ELF: added to every p_paddr).
+    #[arg(long, value_name = "ADDR", value_parser = crate::boot::parse_addr)]
+    kernel_offset: Option<u64>,
+    /// Waive a handoff check (repeatable): it is reported as waived and cannot fail the run.
+    #[arg(long, value_name = "ID", value_parser = parse_check_id)]
+    no_check: Vec<String>,
+    /// The command line the kernel must get (checked in /chosen/bootargs and on the console);
+    /// defaults to --append.
+    #[arg(long, value_name = "STR")]
+    expect_cmdline: Option<String>,
     /// Write a JSON report here.
     #[arg(long, value_name = "FILE.json")]
     report: Option<PathBuf>,
@@ -96,6 +111,18 @@ pub fn parse_gic(s: &str) -> Result<GicVersion, String> {
         "v2" | "2" => Ok(GicVersion::V2),
         "v3" | "3" => Ok(GicVersion::V3),
         _ => Err(format!("expected v2 or v3, not {s:?}")),
+    }
+}
+
+fn parse_check_id(s: &str) -> Result<String, String> {
+    if bootemu_boot::handoff::is_check_id(s) {
+        Ok(s.to_string())
+    } else {
+        let ids: Vec<&str> = bootemu_boot::handoff::RULES
+            .iter()
+            .map(|(i, _)| *i)
+            .collect();
+        Err(format!("unknown check {s:?}; checks: {}", ids.join(", ")))
     }
 }
 
@@ -141,7 +168,10 @@ fn console_sink(serial: &Serial) -> anyhow::Result<Box<dyn Write>> {
     })
 }
 
-fn plan_for(a: &RunArgs, profile: &Profile, gic: GicVersion) -> anyhow::Result<(String, Plan)> {
+/// The plan, its name, and for a firmware boot where the kernel file was left.
+type Planned = (String, Plan, Option<KernelLoad>);
+
+fn plan_for(a: &RunArgs, profile: &Profile, gic: GicVersion) -> anyhow::Result<Planned> {
     let shape = MachineShape {
         smp: a.smp as usize,
         gic,
@@ -156,17 +186,21 @@ fn plan_for(a: &RunArgs, profile: &Profile, gic: GicVersion) -> anyhow::Result<(
             k.start,
             k.size
         );
-        return Ok((name, plan));
+        return Ok((name, plan, Some(k)));
     }
     match &a.kernel {
         Some(path) => {
             let bytes = read_input(path)?;
             let name = path.display().to_string();
-            let plan = plan_kernel(&bytes, &name, profile, shape, &a.linux)?;
-            Ok((name, plan))
+            let plan = plan_kernel(&bytes, &name, profile, shape, &a.linux, a.kernel_offset)?;
+            Ok((name, plan, None))
         }
         None => {
-            if a.linux.initrd.is_some() || a.linux.append.is_some() || a.linux.dtb.is_some() {
+            if a.linux.initrd.is_some()
+                || a.linux.append.is_some()
+                || a.linux.dtb.is_some()
+                || a.kernel_offset.is_some()
+            {
                 bail!("built-in demo guest: {}", bootemu_boot::Error::NotLinux);
             }
             let plan = bootemu_boot::raw::plan(&demo::DEMO, profile.ram())
@@ -178,7 +212,7 @@ fn plan_for(a: &RunArgs, profile: &Profile, gic: GicVersion) -> anyhow::Result<(
                     plan.entry
                 );
             }
-            Ok(("built-in demo guest".into(), plan))
+            Ok(("built-in demo guest".into(), plan, None))
         }
     }
 }
@@ -186,7 +220,7 @@ fn plan_for(a: &RunArgs, profile: &Profile, gic: GicVersion) -> anyhow::Result<(
 /// Run; returns the exit code.
 pub fn run(a: RunArgs) -> anyhow::Result<u8> {
     let (profile, gic) = machine_of(&a)?;
-    let (name, plan) = plan_for(&a, &profile, gic)?;
+    let (name, plan, kernel_load) = plan_for(&a, &profile, gic)?;
     if let Some(path) = &a.dump_dtb {
         let Some(dtb) = dtb_of(&plan) else {
             bail!("--dump-dtb: {name} gets no device tree (not a Linux Image)");
@@ -194,7 +228,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         std::fs::write(path, dtb).with_context(|| format!("{}", path.display()))?;
     }
     let mut machine = Machine::new(MachineConfig {
-        profile,
+        profile: profile.clone(),
         console: console_sink(&a.serial)?,
         expect: a.expect.clone(),
         stdin: a.stdin,
@@ -204,6 +238,23 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         rtc_epoch: a.rtc_epoch,
     })?;
     machine.load(&plan).with_context(|| name.clone())?;
+    let watched = match &kernel_load {
+        // A firmware places the kernel: watch the kernel file's primary_entry at any base.
+        Some(k) => plan
+            .blobs
+            .iter()
+            .find(|b| b.addr == k.start)
+            .and_then(|b| EntryWatch::from_image(&b.bytes))
+            .map(|watch| {
+                let spec = EntrySpec {
+                    watch,
+                    at: WatchAt::AnyBase,
+                };
+                machine.watch_kernel_entry(spec);
+                spec
+            }),
+        None => handoff::arm(&mut machine, &plan),
+    };
     eprintln!("bootemu: {name}: {}, entry {:#x}", plan.format, plan.entry);
     let tracer = if a.trace.contains(&TraceEvent::Insn) {
         let out: Box<dyn Write> = match &a.trace_file {
@@ -228,6 +279,19 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         t.finish().context("trace")?;
     }
     let (code, description) = verdict(&outcome);
+    let expected_cmdline = a.expect_cmdline.as_deref().or(a.linux.append.as_deref());
+    let checks = match watched {
+        Some(_) => handoff::judge(
+            &outcome,
+            &plan,
+            &profile,
+            a.smp as usize,
+            expected_cmdline,
+            &a.no_check,
+        ),
+        None => Vec::new(),
+    };
+    let code = handoff::exit_code(code, &checks, outcome.handoff.is_some());
     let undefined: u64 = outcome.undefined.values().sum();
     eprintln!("bootemu: {description}");
     eprintln!(
@@ -259,9 +323,17 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         }
     }
     if let Some(path) = &a.report {
-        let json = report::json(&outcome, code, &description, &plan, &mut dis);
+        let mut json = report::json(&outcome, code, &description, &plan, &mut dis);
+        json["checks"] = handoff::json(&checks);
+        json["kernel_entry"] = handoff::entry_json(&outcome);
         std::fs::write(path, serde_json::to_string_pretty(&json)? + "\n")
             .with_context(|| format!("{}", path.display()))?;
+    }
+    if let (Some(k), Some(h)) = (&kernel_load, &outcome.handoff) {
+        eprintln!("bootemu: firmware put the {}", k.placement(h.image.start));
+    }
+    if !checks.is_empty() {
+        handoff::print_summary(&checks);
     }
     Ok(code)
 }

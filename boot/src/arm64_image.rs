@@ -37,9 +37,19 @@ pub const FLAG_BE: u64 = 1;
 pub const RULE_IMAGE_IN_RAM: &str = "booting.rst: the Image is placed text_offset bytes above a \
      2 MiB-aligned base in usable RAM with image_size bytes free";
 
+/// Rule broken by a `--kernel-offset` that is not a 2 MiB-aligned base.
+pub const RULE_BASE_ALIGNED: &str =
+    "booting.rst: the Image must be placed text_offset bytes from a 2 MiB aligned base address";
+
 /// Why an Image header cannot be used.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum Error {
+    /// The requested base (`kernel_offset`) is not 2 MiB aligned.
+    #[error("kernel offset {base:#x} is not 2 MiB aligned (rule: {RULE_BASE_ALIGNED})")]
+    Misaligned {
+        /// The requested base.
+        base: u64,
+    },
     /// `flags` bit 0 says big-endian; bootemu runs little-endian guests only.
     #[error("arm64 Image is big-endian (flags {flags:#x} bit 0); only little-endian kernels are supported")]
     BigEndian {
@@ -120,7 +130,24 @@ impl Header {
 /// Plan an Image: copy the file to RAM base + [`KERNEL_BASE_OFFSET`] + `text_offset` and enter
 /// at its first byte with x0–x3 = 0 (`TODO(BOOT_FDT)`: x0 = the device tree).
 pub fn plan(h: &Header, bytes: &[u8], ram: Ram) -> Result<Plan, crate::Error> {
-    let base = (ram.base + KERNEL_BASE_OFFSET).next_multiple_of(BASE_ALIGN);
+    plan_at(h, bytes, ram, None)
+}
+
+/// Plan an Image at `kernel_offset` (linux-loader's arm64 `PE` loader: the base, which must
+/// be 2 MiB aligned; the image goes at base + `text_offset`), or at the default base.
+pub fn plan_at(
+    h: &Header,
+    bytes: &[u8],
+    ram: Ram,
+    kernel_offset: Option<u64>,
+) -> Result<Plan, crate::Error> {
+    let base = match kernel_offset {
+        Some(b) if !b.is_multiple_of(BASE_ALIGN) => {
+            return Err(Error::Misaligned { base: b }.into())
+        }
+        Some(b) => b,
+        None => (ram.base + KERNEL_BASE_OFFSET).next_multiple_of(BASE_ALIGN),
+    };
     let addr = base + h.text_offset;
     let reserve = h.image_size.max(bytes.len() as u64);
     check_in_ram(ram, "kernel Image", addr, reserve, RULE_IMAGE_IN_RAM)?;

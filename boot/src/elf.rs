@@ -2,14 +2,72 @@
 //! 183): every `PT_LOAD` segment is placed at its physical address `p_paddr`, `p_filesz` bytes
 //! copied from the file and `p_memsz - p_filesz` bytes zeroed; the CPU enters at `e_entry`, which
 //! must lie inside a loaded segment (the MMU is off at entry, so it is a physical address).
+//!
+//! `kernel_offset`, as rust-vmm linux-loader defines it (`src/loader/x86_64/elf/mod.rs`): each
+//! `PT_LOAD` goes to `kernel_offset + p_paddr`, the entry is `kernel_offset + e_entry`, and the
+//! PVH entry note (`XEN_ELFNOTE_PHYS32_ENTRY`, name "Xen", in a `PT_NOTE`) is only looked for
+//! without an offset: with one it is reported as ignored ([`Pvh`]).
 
 use goblin::elf::header::{EI_CLASS, EI_DATA, ELFCLASS64, ELFDATA2LSB, EM_AARCH64};
-use goblin::elf::program_header::PT_LOAD;
+use goblin::elf::program_header::{PT_LOAD, PT_NOTE};
 
 use crate::{check_in_ram, Blob, Format, MapEntry, Plan, Ram};
 
 /// The ELF magic.
 pub const MAGIC: [u8; 4] = *b"\x7fELF";
+
+/// Xen ELF note type of the PVH 32-bit physical entry point (Xen `include/public/elfnote.h`).
+pub const XEN_ELFNOTE_PHYS32_ENTRY: u32 = 18;
+/// Name of Xen's ELF notes, with its terminating NUL.
+pub const XEN_NOTE_NAME: &[u8] = b"Xen\0";
+
+/// The PVH entry note of an ELF kernel, in linux-loader's three states.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pvh {
+    /// A `XEN_ELFNOTE_PHYS32_ENTRY` note with this entry point.
+    Present(u64),
+    /// No such note.
+    NotPresent,
+    /// A `PT_NOTE` was not searched because a `kernel_offset` was given (linux-loader:
+    /// PVH requires the kernel at its link-time physical address).
+    Ignored,
+}
+
+impl std::fmt::Display for Pvh {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Pvh::Present(e) => write!(f, "present (entry {e:#x})"),
+            Pvh::NotPresent => write!(f, "not present"),
+            Pvh::Ignored => write!(f, "ignored because an offset was given"),
+        }
+    }
+}
+
+/// Find a `XEN_ELFNOTE_PHYS32_ENTRY` note named "Xen" in a `PT_NOTE` segment's bytes (notes are
+/// 4-byte aligned: gABI "Note Section"); its descriptor's first 4 bytes are the entry.
+pub fn find_pvh_note(notes: &[u8]) -> Option<u64> {
+    let u32_at = |o: usize| -> Option<u32> {
+        Some(u32::from_le_bytes(notes.get(o..o + 4)?.try_into().ok()?))
+    };
+    let mut at = 0usize;
+    while at + 12 <= notes.len() {
+        let (namesz, descsz, ty) = (
+            u32_at(at)? as usize,
+            u32_at(at + 4)? as usize,
+            u32_at(at + 8)?,
+        );
+        let name_at = at + 12;
+        let desc_at = name_at.checked_add(namesz.next_multiple_of(4))?;
+        if ty == XEN_ELFNOTE_PHYS32_ENTRY
+            && notes.get(name_at..name_at + namesz) == Some(XEN_NOTE_NAME)
+            && descsz >= 4
+        {
+            return u32_at(desc_at).map(u64::from);
+        }
+        at = desc_at.checked_add(descsz.next_multiple_of(4))?;
+    }
+    None
+}
 
 /// Rule: every loadable segment lies in RAM.
 pub const RULE_SEGMENT_IN_RAM: &str =
@@ -62,8 +120,14 @@ pub enum Error {
     EntryNotLoaded(u64),
 }
 
-/// Plan an ELF file.
+/// Plan an ELF file at its physical addresses.
 pub fn plan(bytes: &[u8], ram: Ram) -> Result<Plan, crate::Error> {
+    plan_at(bytes, ram, None)
+}
+
+/// Plan an ELF file, each `PT_LOAD` at `kernel_offset + p_paddr` when an offset is given.
+pub fn plan_at(bytes: &[u8], ram: Ram, kernel_offset: Option<u64>) -> Result<Plan, crate::Error> {
+    let off = kernel_offset.unwrap_or(0);
     let (class, data) = (bytes.get(EI_CLASS), bytes.get(EI_DATA));
     if class != Some(&ELFCLASS64) || data != Some(&ELFDATA2LSB) {
         return Err(Error::NotElf64Le {
@@ -78,7 +142,22 @@ pub fn plan(bytes: &[u8], ram: Ram) -> Result<Plan, crate::Error> {
     }
     let mut blobs = Vec::new();
     let mut map = Vec::new();
+    let mut pvh = if kernel_offset.is_some() {
+        Pvh::Ignored
+    } else {
+        Pvh::NotPresent
+    };
     for (index, ph) in elf.program_headers.iter().enumerate() {
+        if ph.p_type == PT_NOTE && kernel_offset.is_none() && pvh == Pvh::NotPresent {
+            let notes = ph
+                .p_offset
+                .checked_add(ph.p_filesz)
+                .and_then(|end| bytes.get(ph.p_offset as usize..end as usize))
+                .unwrap_or_default();
+            if let Some(e) = find_pvh_note(notes) {
+                pvh = Pvh::Present(e);
+            }
+        }
         if ph.p_type != PT_LOAD || ph.p_memsz == 0 {
             continue;
         }
@@ -102,15 +181,13 @@ pub fn plan(bytes: &[u8], ram: Ram) -> Result<Plan, crate::Error> {
                 file_len: bytes.len() as u64,
             })?;
         let what = format!("ELF PT_LOAD #{index} (filesz {filesz:#x}, memsz {memsz:#x})");
-        check_in_ram(ram, what.clone(), ph.p_paddr, memsz, RULE_SEGMENT_IN_RAM)?;
+        let addr = ph.p_paddr.wrapping_add(off);
+        check_in_ram(ram, what.clone(), addr, memsz, RULE_SEGMENT_IN_RAM)?;
         let mut seg = file_bytes.to_vec();
         seg.resize(memsz as usize, 0);
-        blobs.push(Blob {
-            addr: ph.p_paddr,
-            bytes: seg,
-        });
+        blobs.push(Blob { addr, bytes: seg });
         map.push(MapEntry {
-            start: ph.p_paddr,
+            start: addr,
             size: memsz,
             what,
         });
@@ -118,7 +195,7 @@ pub fn plan(bytes: &[u8], ram: Ram) -> Result<Plan, crate::Error> {
     if blobs.is_empty() {
         return Err(Error::NoLoadSegment.into());
     }
-    let entry = elf.header.e_entry;
+    let entry = elf.header.e_entry.wrapping_add(off);
     if !blobs
         .iter()
         .any(|b| entry >= b.addr && entry - b.addr < b.bytes.len() as u64)
@@ -128,6 +205,7 @@ pub fn plan(bytes: &[u8], ram: Ram) -> Result<Plan, crate::Error> {
     Ok(Plan {
         format: Format::Elf {
             segments: blobs.len(),
+            pvh,
         },
         blobs,
         entry,
@@ -189,7 +267,13 @@ mod tests {
             &[1, 2, 3, 4, 5, 6, 7, 8],
         );
         let p = crate::plan(&f, RAM).unwrap();
-        assert_eq!(p.format, Format::Elf { segments: 2 });
+        assert_eq!(
+            p.format,
+            Format::Elf {
+                segments: 2,
+                pvh: Pvh::NotPresent
+            }
+        );
         assert_eq!(p.entry, 0x4010_0004);
         assert_eq!(p.blobs[0].addr, 0x4010_0000);
         assert_eq!(

@@ -22,6 +22,7 @@ pub mod arm64_image;
 pub mod elf;
 pub mod fdt;
 pub mod firmware;
+pub mod handoff;
 pub mod linux;
 mod plan;
 pub mod raw;
@@ -94,6 +95,13 @@ pub const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 /// Order: ELF magic, then the arm64 Image magic, then gzip (inflated, then recognised again,
 /// once), and finally a raw binary.
 pub fn plan(bytes: &[u8], ram: Ram) -> Result<Plan, Error> {
+    plan_at(bytes, ram, None)
+}
+
+/// [`plan`] with a `kernel_offset` as rust-vmm linux-loader defines it: an arm64 Image's
+/// 2 MiB-aligned base ([`arm64_image::plan_at`]), or the offset added to every ELF `PT_LOAD`'s
+/// `p_paddr` and to the entry ([`elf::plan_at`]). Raw binaries refuse an offset.
+pub fn plan_at(bytes: &[u8], ram: Ram, kernel_offset: Option<u64>) -> Result<Plan, Error> {
     if bytes.is_empty() {
         return Err(Error::Empty);
     }
@@ -102,7 +110,7 @@ pub fn plan(bytes: &[u8], ram: Ram) -> Result<Plan, Error> {
         if inner.starts_with(&GZIP_MAGIC) {
             return Err(Error::Unsupported("gzip inside gzip"));
         }
-        let mut p = plan(&inner, ram)?;
+        let mut p = plan_at(&inner, ram, kernel_offset)?;
         p.format = Format::Gzip {
             compressed: bytes.len() as u64,
             inner: Box::new(p.format),
@@ -110,10 +118,13 @@ pub fn plan(bytes: &[u8], ram: Ram) -> Result<Plan, Error> {
         return Ok(p);
     }
     if bytes.starts_with(&elf::MAGIC) {
-        return elf::plan(bytes, ram);
+        return elf::plan_at(bytes, ram, kernel_offset);
     }
     if let Some(header) = arm64_image::Header::parse(bytes) {
-        return arm64_image::plan(&header?, bytes, ram);
+        return arm64_image::plan_at(&header?, bytes, ram, kernel_offset);
+    }
+    if kernel_offset.is_some() {
+        return Err(Error::Unsupported("--kernel-offset for a raw binary"));
     }
     raw::plan(bytes, ram)
 }

@@ -58,6 +58,8 @@ pub enum Format {
     Elf {
         /// Number of `PT_LOAD` segments loaded.
         segments: usize,
+        /// The PVH entry note.
+        pvh: crate::elf::Pvh,
     },
     /// Flat binary.
     Raw,
@@ -101,7 +103,10 @@ impl fmt::Display for Format {
                 }
                 Ok(())
             }
-            Format::Elf { segments } => write!(f, "ELF64 AArch64, {segments} PT_LOAD segment(s)"),
+            Format::Elf { segments, pvh } => write!(
+                f,
+                "ELF64 AArch64, {segments} PT_LOAD segment(s), PVH entry note: {pvh}"
+            ),
             Format::Raw => write!(f, "raw binary"),
             Format::Gzip { compressed, inner } => {
                 write!(f, "gzip ({compressed} bytes) of {inner}")

@@ -13,6 +13,7 @@
 pub mod board;
 pub mod console;
 pub mod devices;
+pub mod entry;
 pub mod gic;
 pub mod host_input;
 pub mod machine;

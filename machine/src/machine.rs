@@ -53,11 +53,13 @@ use bootemu_cpu::aarch64::{BlockCache, Cpu, Exit};
 use crate::board::{Board, BoardConfig};
 use crate::console::Console;
 use crate::devices::pl031::DEFAULT_EPOCH;
+use crate::entry::{self, EntrySpec, Handoff};
 use crate::gic::{self, GicVersion, MAX_CPUS, PPI_HYP_TIMER, PPI_PHYS_TIMER, PPI_VIRT_TIMER};
 use crate::host_input::HostInput;
 use crate::memory::MemoryError;
 use crate::profile::Profile;
 use crate::psci::{self, Call, Power};
+use bootemu_boot::handoff::{CpuOn, SmpFacts};
 
 /// Instructions per vCPU slice: the scheduling quantum, and the granularity of console
 /// scanning and host input.
@@ -149,6 +151,10 @@ pub struct RunOutcome {
     pub console_failure: Option<String>,
     /// The flight recorder: each vCPU's last instructions, oldest first.
     pub flight: Vec<Vec<TraceRecord>>,
+    /// The state captured at the kernel's entry, when a watch was armed and it was reached.
+    pub handoff: Option<Handoff>,
+    /// CPU_ON calls and secondary entries, for the SMP handoff checks.
+    pub smp: SmpFacts,
 }
 
 /// Errors building or loading a machine.
@@ -238,6 +244,10 @@ pub struct Machine {
     plan: Option<Plan>,
     max_el: u8,
     gic: GicVersion,
+    /// The kernel entry watched for ([`Machine::watch_kernel_entry`]).
+    entry_spec: Option<EntrySpec>,
+    handoff: Option<Handoff>,
+    smp: SmpFacts,
 }
 
 impl Machine {
@@ -287,6 +297,9 @@ impl Machine {
             plan: None,
             max_el,
             gic: config.gic,
+            entry_spec: None,
+            handoff: None,
+            smp: SmpFacts::default(),
         })
     }
 
@@ -316,6 +329,60 @@ impl Machine {
         cpu.pc = plan.entry;
         cpu.x[..4].copy_from_slice(&plan.regs);
         Ok(())
+    }
+
+    /// Capture the handoff state the first time a vCPU is about to run the kernel's
+    /// `primary_entry` with the MMU off (see [`crate::entry`]).
+    pub fn watch_kernel_entry(&mut self, spec: EntrySpec) {
+        self.entry_spec = Some(spec);
+        for v in &mut self.vcpus {
+            v.cpu.watch = spec.core_watch();
+        }
+    }
+
+    /// The core watch every vCPU should have now.
+    fn core_watch(&self) -> bootemu_cpu::aarch64::Watch {
+        match (&self.entry_spec, &self.handoff) {
+            (Some(spec), None) => spec.core_watch(),
+            _ => Default::default(),
+        }
+    }
+
+    /// vCPU `i` stopped before a watched block: capture if it is the kernel entry, else let it
+    /// run on.
+    fn on_watch(&mut self, i: usize) {
+        let Some(spec) = self.entry_spec else {
+            self.vcpus[i].cpu.watch = Default::default();
+            return;
+        };
+        let cpu = &self.vcpus[i].cpu;
+        match entry::qualifies(&spec, cpu, &self.board.mem) {
+            Some((start, header)) if self.handoff.is_none() => {
+                let state = entry::entry_state(i, cpu, self.gic == GicVersion::V3);
+                let fdt = entry::read_fdt(&self.board.mem, state.x[0]);
+                self.smp.running_at_entry = self
+                    .vcpus
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, v)| *j != i && v.power != Power::Off)
+                    .map(|(j, v)| (j, v.cpu.pc))
+                    .collect();
+                self.handoff = Some(Handoff {
+                    entry: state,
+                    fdt,
+                    image: bootemu_boot::handoff::ImageFound {
+                        start,
+                        header,
+                        watch: spec.watch,
+                    },
+                    at_insn: self.executed,
+                });
+                for v in &mut self.vcpus {
+                    v.cpu.watch = Default::default();
+                }
+            }
+            _ => self.vcpus[i].cpu.watch.pass = true,
+        }
     }
 
     /// Record every executed instruction, handing them to `sink` in batches of up to `capacity`
@@ -364,6 +431,8 @@ impl Machine {
                 .iter()
                 .map(|v| v.cpu.flight.last(FLIGHT_INSNS))
                 .collect(),
+            handoff: self.handoff.clone(),
+            smp: self.smp.clone(),
         }
     }
 
@@ -521,6 +590,7 @@ impl Machine {
             match exit {
                 Exit::Budget | Exit::Yield => {}
                 Exit::TraceFull => self.drain_trace(i),
+                Exit::Watch => self.on_watch(i),
                 Exit::Wfi => {
                     if cpu.irq.get() == 0 {
                         self.vcpus[i].wait = Some(Wait::Interrupt);
@@ -610,6 +680,19 @@ impl Machine {
                     v.cpu.pc = entry;
                     v.cpu.x[0] = context;
                     v.power = Power::OnPending;
+                    let entered = self.handoff.is_some();
+                    self.smp.cpu_ons.push(CpuOn {
+                        caller: i,
+                        target,
+                        entry,
+                        context,
+                        before_entry: !entered,
+                    });
+                    if entered {
+                        let s =
+                            entry::entry_state(t, &self.vcpus[t].cpu, self.gic == GicVersion::V3);
+                        self.smp.secondaries.push((s, context));
+                    }
                     (psci::SUCCESS, AfterCall::Continue)
                 }
                 Err(e) => (e, AfterCall::Continue),
@@ -643,6 +726,7 @@ impl Machine {
     /// and UNDEFINED counts).
     fn restart_cpu(&mut self, i: usize) {
         let mut new = fresh_cpu(i, self.max_el, self.gic);
+        new.watch = self.core_watch();
         let old = &mut self.vcpus[i].cpu;
         new.irq = old.irq.clone();
         new.trace = old.trace.take();

@@ -203,6 +203,9 @@ impl Cpu {
                     continue;
                 }
             };
+            if pa & self.watch.mask == self.watch.value && !std::mem::take(&mut self.watch.pass) {
+                return Exit::Watch;
+            }
             let slot = (pa >> 2) as usize & (JUMP_CACHE - 1);
             let block = match &self.jumps.entries[slot] {
                 Some(b) if b.pa == pa => b.clone(),

@@ -125,4 +125,30 @@ mod tests {
         assert_eq!(cpu.sys.get(crate::aarch64::sysreg::Reg::FarEl1), 0x1000);
         assert_eq!(cpu.pc, 0x200); // VBAR_EL1 = 0, current EL with SPx
     }
+
+    /// A watched block start exits before anything of it runs; `pass` lets it run once.
+    #[test]
+    fn watch_exits_before_the_watched_block() {
+        let mut bus = FlatBus::new(0x4000_0000, 0x10000);
+        bus.load_words(
+            0x4000_0000,
+            &[
+                0x1400_0002, // b #8
+                0xd400_0002, // hvc #0 (skipped)
+                0x9100_0400, // add x0, x0, #1   <- watched
+                0xd400_0022, // hvc #1
+            ],
+        );
+        let mut cpu = Cpu::new(1);
+        cpu.pc = 0x4000_0000;
+        cpu.watch.mask = (2 << 20) - 1;
+        cpu.watch.value = 8; // offset 8 in any 2 MiB region
+        let mut cache = BlockCache::new();
+        assert_eq!(cpu.run(&mut cache, &mut bus, 100), Exit::Watch);
+        assert_eq!((cpu.pc, cpu.insns, cpu.x[0]), (0x4000_0008, 1, 0));
+        assert_eq!(cpu.run(&mut cache, &mut bus, 100), Exit::Watch, "no pass");
+        cpu.watch.pass = true;
+        assert_eq!(cpu.run(&mut cache, &mut bus, 100), Exit::Hvc(1));
+        assert_eq!((cpu.insns, cpu.x[0]), (3, 1));
+    }
 }

@@ -18,4 +18,4 @@ pub mod trace;
 
 pub use block::{BlockCache, Env};
 pub use mem::{Bus, BusFault};
-pub use state::{Cpu, Exit, Flow, IrqLines, Ops, REG_SP, REG_ZR_READ, REG_ZR_WRITE};
+pub use state::{Cpu, Exit, Flow, IrqLines, Ops, Watch, REG_SP, REG_ZR_READ, REG_ZR_WRITE};

@@ -53,6 +53,34 @@ pub enum Exit {
     /// State the machine schedules on changed (a timer was reprogrammed, WFE, SEV): look at it
     /// and run on. PC points at the next instruction.
     Yield,
+    /// A block whose physical address matches [`Cpu::watch`] is about to run (nothing of it
+    /// has run; PC points at it). The machine looks, then sets `watch.pass` to run on.
+    Watch,
+}
+
+/// A physical address the executor reports before running a block there: it returns
+/// [`Exit::Watch`] when a block starts at a PA with `pa & mask == value`. One AND and one
+/// compare per block start; the default (`mask` 0, `value` 1) never matches. An exact address
+/// is `mask = !0`; "this offset in any 2 MiB-aligned region" is `mask = 2 MiB - 1`.
+/// Code that reaches the address by falling through from an earlier block start is not seen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Watch {
+    /// Bits of the PA compared.
+    pub mask: u64,
+    /// Their expected value.
+    pub value: u64,
+    /// Let the next matching block start run (set by the machine after an [`Exit::Watch`]).
+    pub pass: bool,
+}
+
+impl Default for Watch {
+    fn default() -> Self {
+        Watch {
+            mask: 0,
+            value: 1,
+            pass: false,
+        }
+    }
 }
 
 /// Interrupt lines into one vCPU, driven by the machine's interrupt controller and sampled by
@@ -168,6 +196,8 @@ pub struct Cpu {
     /// Virtual time: the system counter (CNTPCT) reads `insns + time_offset`; the machine moves
     /// it forward when every vCPU idles (WFI) and aligns vCPUs' time slices.
     pub time_offset: u64,
+    /// The physical block start the machine watches for (kernel entry).
+    pub watch: Watch,
 }
 
 impl Cpu {
@@ -198,6 +228,7 @@ impl Cpu {
             time_offset: 0,
             event: false,
             sent_event: false,
+            watch: Watch::default(),
         };
         cpu.sys.reset();
         cpu.tlb.switch(cpu.el as usize);

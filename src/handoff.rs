@@ -1,0 +1,120 @@
+//! Handoff checks for `bootemu run`: arm the kernel-entry watch, judge the captured state with
+//! [`bootemu_boot::handoff`], print the summary and give the JSON.
+//!
+//! Exit code: a failed check at the kernel entry gives 1 whatever the run did afterwards (it is
+//! the likely cause of what followed); `boot.cmdline`, or an entry that was never reached,
+//! turns a success (0) into 1 and leaves a guest failure (3) or budget exit (4) as it is.
+
+use bootemu_boot::handoff::{self, Check, EntryWatch, Expected, Status};
+use bootemu_boot::{Format, Plan};
+use bootemu_machine::entry::{EntrySpec, WatchAt};
+use bootemu_machine::{Machine, Profile, RunOutcome};
+use serde_json::{json, Value};
+
+use crate::outcome::EXIT_OK;
+
+/// Exit code for a failed handoff rule.
+pub const EXIT_HANDOFF: u8 = 1;
+
+/// Arm the watch for an arm64 Image's `primary_entry` where the plan put it; `None` (no
+/// checks) for other formats.
+pub fn arm(machine: &mut Machine, plan: &Plan) -> Option<EntrySpec> {
+    if !matches!(plan.format.image(), Some(Format::Arm64Image { .. })) {
+        return None;
+    }
+    let image = plan.blobs.first()?;
+    let watch = EntryWatch::from_image(&image.bytes)?;
+    let spec = EntrySpec {
+        watch,
+        at: WatchAt::Exact(image.addr + watch.entry_offset),
+    };
+    machine.watch_kernel_entry(spec);
+    Some(spec)
+}
+
+/// Judge the run: the checks, with `waived` applied.
+pub fn judge(
+    o: &RunOutcome,
+    plan: &Plan,
+    profile: &Profile,
+    smp: usize,
+    cmdline: Option<&str>,
+    waived: &[String],
+) -> Vec<Check> {
+    let initrd = plan
+        .map
+        .iter()
+        .find(|m| m.what == "initrd")
+        .map(|m| (m.start, m.start + m.size));
+    let exp = Expected {
+        ram: vec![profile.ram()],
+        cmdline: cmdline.map(String::from),
+        initrd,
+        smp,
+    };
+    let mut checks = match &o.handoff {
+        Some(h) => {
+            let mut c = handoff::check_entry(&h.entry, &h.fdt, &h.image, &exp);
+            c.extend(handoff::check_smp(&h.entry, &h.fdt, &h.image, &exp, &o.smp));
+            c
+        }
+        None => handoff::not_reached("kernel entry (primary_entry with the MMU off) never reached"),
+    };
+    checks.push(handoff::check_cmdline(cmdline, o.kernel_cmdline.as_deref()));
+    handoff::waive(&mut checks, waived);
+    checks
+}
+
+/// The exit code after the checks (see the module documentation).
+pub fn exit_code(code: u8, checks: &[Check], reached: bool) -> u8 {
+    let entry_failed = reached
+        && checks
+            .iter()
+            .any(|c| c.status == Status::Fail && c.id != "boot.cmdline");
+    if entry_failed || (code == EXIT_OK && handoff::any_failed(checks)) {
+        EXIT_HANDOFF
+    } else {
+        code
+    }
+}
+
+/// Print the summary on stderr: a header line with the counts, then one line per check.
+pub fn print_summary(checks: &[Check]) {
+    let n = |s| checks.iter().filter(|c| c.status == s).count();
+    eprintln!(
+        "bootemu: handoff checks: {} pass, {} fail, {} waived, {} n/a",
+        n(Status::Pass),
+        n(Status::Fail),
+        n(Status::Waived),
+        n(Status::NotApplicable)
+    );
+    for line in handoff::summary(checks).lines() {
+        eprintln!("  {line}");
+    }
+}
+
+/// The `checks` array of the report.
+pub fn json(checks: &[Check]) -> Value {
+    checks
+        .iter()
+        .map(|c| json!({ "id": c.id, "rule": c.rule, "status": c.status.name(), "detail": c.detail }))
+        .collect()
+}
+
+/// The `kernel_entry` object of the report.
+pub fn entry_json(o: &RunOutcome) -> Value {
+    match &o.handoff {
+        Some(h) => json!({
+            "cpu": h.entry.cpu,
+            "pc": format!("{:#x}", h.entry.pc),
+            "el": h.entry.el,
+            "x0": format!("{:#x}", h.entry.x[0]),
+            "image_start": format!("{:#x}", h.image.start),
+            "image_base": format!("{:#x}", h.image.start - h.image.watch.text_offset),
+            "text_offset": format!("{:#x}", h.image.watch.text_offset),
+            "entry_offset": format!("{:#x}", h.image.watch.entry_offset),
+            "at_instruction": h.at_insn,
+        }),
+        None => Value::Null,
+    }
+}
