@@ -1,9 +1,10 @@
 //! From the command line's kernel, initrd, command line and device tree options to a boot
 //! [`Plan`]: shared by `bootemu run` and `bootemu inspect`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
+use bootemu_boot::firmware::{FirmwareBoot, FirmwareMachine, KernelLoad};
 use bootemu_boot::linux::{DtbSource, LinuxBoot};
 use bootemu_boot::{Format, Plan};
 use bootemu_machine::{GicVersion, Profile};
@@ -75,6 +76,34 @@ pub fn plan_kernel(
         None => name.to_string(),
     };
     bootemu_boot::linux::complete(plan, ram, &boot).with_context(|| what)
+}
+
+/// Plan a firmware boot ([`bootemu_boot::firmware`]): the firmware for `profile` (virt or
+/// cloud-hypervisor), the kernel file untouched at the top of RAM for it, and the device tree.
+pub fn plan_firmware(
+    firmware: &Path,
+    kernel: &Path,
+    profile: &Profile,
+    shape: MachineShape,
+    l: &LinuxArgs,
+) -> anyhow::Result<(Plan, KernelLoad)> {
+    let machine = match profile.name {
+        "cloud-hypervisor" => FirmwareMachine::CloudHypervisor,
+        _ => FirmwareMachine::Virt,
+    };
+    let boot = FirmwareBoot {
+        machine,
+        kernel: read_input(&kernel.to_path_buf())?,
+        initrd: l.initrd.as_ref().map(read_input).transpose()?,
+        cmdline: l.append.clone(),
+        dtb: match &l.dtb {
+            Some(p) => DtbSource::User(read_input(p)?),
+            None => DtbSource::Generate(profile.fdt_desc(shape.smp, shape.gic, shape.el2)),
+        },
+    };
+    let fw = read_input(&firmware.to_path_buf())?;
+    bootemu_boot::firmware::plan(&fw, profile.ram(), &boot)
+        .with_context(|| firmware.display().to_string())
 }
 
 /// Parse an address: `0x` hexadecimal or decimal.

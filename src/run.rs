@@ -9,7 +9,11 @@ use bootemu_boot::Plan;
 use bootemu_machine::devices::pl031::DEFAULT_EPOCH;
 use bootemu_machine::{GicVersion, Machine, MachineConfig, Profile};
 
-use crate::boot::{dtb_of, plan_kernel, LinuxArgs, MachineShape};
+use bootemu_boot::firmware::KernelLoad;
+use bootemu_boot::handoff::EntryWatch;
+use bootemu_machine::entry::{EntrySpec, WatchAt};
+
+use crate::boot::{dtb_of, plan_firmware, plan_kernel, LinuxArgs, MachineShape};
 use crate::outcome::{verdict, EXIT_GUEST_FAILURE};
 use crate::size::parse_size;
 use crate::trace::{Disasm, TraceEvent, TraceWriter};
@@ -25,15 +29,17 @@ const TRACE_BATCH: usize = 4096;
 /// Options of `bootemu run`.
 #[derive(clap::Args)]
 pub struct RunArgs {
-    /// Machine profile.
+    /// Machine profile: virt (QEMU's) or cloud-hypervisor (Cloud Hypervisor's aarch64 map:
+    /// GICv3, EL1, firmware loaded as an Image at 0x4040_0000).
     #[arg(long, default_value = "virt")]
     machine: String,
     /// Number of vCPUs (1 to 8); CPU 0 starts, the others wait for PSCI CPU_ON.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=8))]
     smp: u32,
-    /// Interrupt controller: v2 (GICv2, QEMU virt's default) or v3 (GICv3).
-    #[arg(long, value_name = "VERSION", default_value = "v2", value_parser = parse_gic)]
-    gic: GicVersion,
+    /// Interrupt controller: v2 (GICv2, QEMU virt's default) or v3 (GICv3; the only one, and
+    /// the default, of cloud-hypervisor).
+    #[arg(long, value_name = "VERSION", value_parser = parse_gic)]
+    gic: Option<GicVersion>,
     /// Start the vCPUs at EL2 (EL2 implemented, PSCI over SMC), like QEMU's
     /// `virtualization=on`; without it they start at EL1 and PSCI is over HVC.
     #[arg(long)]
@@ -45,8 +51,9 @@ pub struct RunArgs {
     /// Guest RAM size (e.g. 512M, 2G; a bare number is MiB).
     #[arg(long, value_parser = parse_size, default_value = "512M")]
     memory: u64,
-    /// Firmware image for the flash.
-    #[arg(long, value_name = "FILE")]
+    /// Firmware: a raw binary at the flash base (virt) or an arm64 Image at 0x4040_0000
+    /// (cloud-hypervisor); the --kernel file is left for it in RAM, described in /chosen.
+    #[arg(long, value_name = "FILE", requires = "kernel")]
     firmware: Option<PathBuf>,
     /// Kernel: arm64 Image (possibly gzip'd), ELF or raw binary.
     #[arg(long, value_name = "FILE")]
@@ -130,18 +137,25 @@ fn parse_serial(s: &str) -> Result<Serial, String> {
     }
 }
 
-/// Refuse options that parse but mean nothing yet, naming the issue that brings them.
-fn reject_unsupported(a: &RunArgs) -> anyhow::Result<()> {
-    if a.machine != "virt" {
-        bail!("--machine {}: not supported yet (only `virt`)", a.machine);
-    }
-    let later = [("--firmware", a.firmware.is_some(), "the firmware issue")];
-    for (flag, given, issue) in later {
-        if given {
-            bail!("{flag}: not supported yet (needs {issue})");
+/// The machine profile and GIC of `--machine`, `--gic`, `--el2`, `--memory`, `--smp`.
+fn machine_of(a: &RunArgs) -> anyhow::Result<(Profile, GicVersion)> {
+    match a.machine.as_str() {
+        "virt" => Ok((
+            Profile::virt(a.memory).context("--memory")?,
+            a.gic.unwrap_or(GicVersion::V2),
+        )),
+        "cloud-hypervisor" => {
+            if a.gic == Some(GicVersion::V2) {
+                bail!("--machine cloud-hypervisor has a GICv3 only (not --gic v2)");
+            }
+            if a.el2 {
+                bail!("--machine cloud-hypervisor starts the vCPUs at EL1 (not --el2)");
+            }
+            let p = Profile::cloud_hypervisor(a.memory, a.smp as usize).context("--memory")?;
+            Ok((p, GicVersion::V3))
         }
+        m => bail!("--machine {m}: unknown (virt or cloud-hypervisor)"),
     }
-    Ok(())
 }
 
 fn console_sink(serial: &Serial) -> anyhow::Result<Box<dyn Write>> {
@@ -154,18 +168,32 @@ fn console_sink(serial: &Serial) -> anyhow::Result<Box<dyn Write>> {
     })
 }
 
-fn plan_for(a: &RunArgs, profile: &Profile) -> anyhow::Result<(String, Plan)> {
+/// The plan, its name, and for a firmware boot where the kernel file was left.
+type Planned = (String, Plan, Option<KernelLoad>);
+
+fn plan_for(a: &RunArgs, profile: &Profile, gic: GicVersion) -> anyhow::Result<Planned> {
+    let shape = MachineShape {
+        smp: a.smp as usize,
+        gic,
+        el2: a.el2,
+    };
+    if let (Some(fw), Some(kernel)) = (&a.firmware, &a.kernel) {
+        let name = fw.display().to_string();
+        let (plan, k) = plan_firmware(fw, kernel, profile, shape, &a.linux)?;
+        eprintln!(
+            "bootemu: {}: left at {:#x} ({:#x} bytes) for the firmware",
+            kernel.display(),
+            k.start,
+            k.size
+        );
+        return Ok((name, plan, Some(k)));
+    }
     match &a.kernel {
         Some(path) => {
             let bytes = read_input(path)?;
             let name = path.display().to_string();
-            let shape = MachineShape {
-                smp: a.smp as usize,
-                gic: a.gic,
-                el2: a.el2,
-            };
             let plan = plan_kernel(&bytes, &name, profile, shape, &a.linux, a.kernel_offset)?;
-            Ok((name, plan))
+            Ok((name, plan, None))
         }
         None => {
             if a.linux.initrd.is_some()
@@ -184,16 +212,15 @@ fn plan_for(a: &RunArgs, profile: &Profile) -> anyhow::Result<(String, Plan)> {
                     plan.entry
                 );
             }
-            Ok(("built-in demo guest".into(), plan))
+            Ok(("built-in demo guest".into(), plan, None))
         }
     }
 }
 
 /// Run; returns the exit code.
 pub fn run(a: RunArgs) -> anyhow::Result<u8> {
-    reject_unsupported(&a)?;
-    let profile = Profile::virt(a.memory).context("--memory")?;
-    let (name, plan) = plan_for(&a, &profile)?;
+    let (profile, gic) = machine_of(&a)?;
+    let (name, plan, kernel_load) = plan_for(&a, &profile, gic)?;
     if let Some(path) = &a.dump_dtb {
         let Some(dtb) = dtb_of(&plan) else {
             bail!("--dump-dtb: {name} gets no device tree (not a Linux Image)");
@@ -206,12 +233,28 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         expect: a.expect.clone(),
         stdin: a.stdin,
         smp: a.smp as usize,
-        gic: a.gic,
+        gic,
         el2: a.el2,
         rtc_epoch: a.rtc_epoch,
     })?;
     machine.load(&plan).with_context(|| name.clone())?;
-    let watched = handoff::arm(&mut machine, &plan);
+    let watched = match &kernel_load {
+        // A firmware places the kernel: watch the kernel file's primary_entry at any base.
+        Some(k) => plan
+            .blobs
+            .iter()
+            .find(|b| b.addr == k.start)
+            .and_then(|b| EntryWatch::from_image(&b.bytes))
+            .map(|watch| {
+                let spec = EntrySpec {
+                    watch,
+                    at: WatchAt::AnyBase,
+                };
+                machine.watch_kernel_entry(spec);
+                spec
+            }),
+        None => handoff::arm(&mut machine, &plan),
+    };
     eprintln!("bootemu: {name}: {}, entry {:#x}", plan.format, plan.entry);
     let tracer = if a.trace.contains(&TraceEvent::Insn) {
         let out: Box<dyn Write> = match &a.trace_file {
@@ -285,6 +328,9 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         json["kernel_entry"] = handoff::entry_json(&outcome);
         std::fs::write(path, serde_json::to_string_pretty(&json)? + "\n")
             .with_context(|| format!("{}", path.display()))?;
+    }
+    if let (Some(k), Some(h)) = (&kernel_load, &outcome.handoff) {
+        eprintln!("bootemu: firmware put the {}", k.placement(h.image.start));
     }
     if !checks.is_empty() {
         handoff::print_summary(&checks);

@@ -148,10 +148,15 @@ fn options_not_supported_yet_exit_2() {
         ),
         (&["--smp", "9"][..], "9 is not in 1..=8"),
         (&["--gic", "v4"][..], "expected v2 or v3"),
-        (&["--firmware", "x"][..], "--firmware: not supported yet"),
+        (&["--firmware", "x"][..], "--kernel <FILE>"),
+        (&["--machine", "sbsa"][..], "--machine sbsa: unknown"),
         (
-            &["--machine", "sbsa"][..],
-            "--machine sbsa: not supported yet",
+            &["--machine", "cloud-hypervisor", "--gic", "v2"][..],
+            "GICv3 only",
+        ),
+        (
+            &["--machine", "cloud-hypervisor", "--el2"][..],
+            "starts the vCPUs at EL1",
         ),
     ] {
         let o = bootemu(&[&["run"][..], args].concat());

@@ -107,6 +107,9 @@ pub struct Chosen {
     pub bootargs: Option<String>,
     /// The initrd's guest-physical range `start..end`, if any.
     pub initrd: Option<(u64, u64)>,
+    /// The kernel file handed to a firmware (`linux,kernel-start`, `linux,kernel-size`: the
+    /// protocol of rust-hypervisor-firmware's direct kernel boot), as (start, size).
+    pub kernel: Option<(u64, u64)>,
 }
 
 /// Why a device tree cannot be built or used.
@@ -169,6 +172,10 @@ fn primecell(
 
 /// `/chosen` properties (the caller opened the node).
 fn chosen_props(w: &mut FdtWriter, c: &Chosen) -> Result<()> {
+    if let Some((start, size)) = c.kernel {
+        w.property_u64("linux,kernel-start", start)?;
+        w.property_u64("linux,kernel-size", size)?;
+    }
     if let Some((start, end)) = c.initrd {
         w.property_u64("linux,initrd-end", end)?;
         w.property_u64("linux,initrd-start", start)?;
@@ -325,7 +332,13 @@ fn check_size(blob: &[u8]) -> Result<()> {
 const BOOT_CPUID_OFFSET: usize = 28;
 
 /// `/chosen` properties this module owns in a user's blob.
-const CHOSEN_OWNED: [&str; 3] = ["bootargs", "linux,initrd-start", "linux,initrd-end"];
+const CHOSEN_OWNED: [&str; 5] = [
+    "bootargs",
+    "linux,initrd-start",
+    "linux,initrd-end",
+    "linux,kernel-start",
+    "linux,kernel-size",
+];
 
 /// A user's device tree with `/chosen` updated: `bootargs` and the initrd range replaced by
 /// `chosen`'s (or removed when `chosen` has none), every other node and property, the memory
@@ -400,6 +413,7 @@ pub fn read_chosen(blob: &[u8]) -> Result<Chosen> {
                 .and_then(|p| p.as_str())
                 .map(String::from),
             initrd: u("linux,initrd-start").zip(u("linux,initrd-end")),
+            kernel: u("linux,kernel-start").zip(u("linux,kernel-size")),
         })
     })
     .unwrap_or_else(|_| Err(Error::BadBlob("malformed structure block".into())))
@@ -451,6 +465,7 @@ mod tests {
         Chosen {
             bootargs: Some("console=ttyAMA0 panic=-1".into()),
             initrd: Some((0x4800_0000, 0x480f_0d8c)),
+            kernel: None,
         }
     }
 
@@ -568,6 +583,7 @@ mod tests {
         let new = Chosen {
             bootargs: Some("quiet".into()),
             initrd: None,
+            kernel: Some((0x5f00_0000, 0x1234)),
         };
         let out = with_chosen(&mine, &new).unwrap();
         assert_eq!(read_chosen(&out).unwrap(), new);

@@ -874,6 +874,7 @@ mod tests {
             &Chosen {
                 bootargs: Some("console=ttyAMA0".into()),
                 initrd: Some(INITRD),
+                kernel: None,
             },
         )
         .unwrap()
@@ -1062,6 +1063,7 @@ mod tests {
             &Chosen {
                 bootargs: Some("console=ttyAMA0".into()),
                 initrd: Some(far),
+                kernel: None,
             },
         )
         .unwrap();

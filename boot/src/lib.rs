@@ -10,7 +10,8 @@
 //! - gzip streams (an `Image.gz`) are inflated and recognised again ([`inflate`]).
 //!
 //! Linux direct boot ([`plan_linux`], [`linux`]) adds the initrd and the device tree ([`fdt`])
-//! to an Image's plan, as QEMU lays them out.
+//! to an Image's plan, as QEMU lays them out. A firmware boot ([`firmware`]) loads a firmware
+//! and leaves the kernel file to it, described in the device tree.
 //!
 //! Known gaps, one greppable convention: `TODO(BOOT_x)`.
 //! - `TODO(BOOT_ELF_KERNEL_OFFSET)`: `vmlinux` (linked at virtual addresses) is refused by the
@@ -20,6 +21,7 @@
 pub mod arm64_image;
 pub mod elf;
 pub mod fdt;
+pub mod firmware;
 pub mod handoff;
 pub mod linux;
 mod plan;
@@ -55,6 +57,13 @@ pub enum Error {
     /// Image.
     #[error("--initrd, --append and --dtb need an arm64 Linux Image (or a gzip'd one)")]
     NotLinux,
+    /// A Cloud Hypervisor firmware without an arm64 Image header.
+    #[error(
+        "--machine cloud-hypervisor: the firmware must carry an arm64 Image header \
+         (text_offset, image_size, magic \"ARM\\x64\"): Cloud Hypervisor loads it at \
+         0x4040_0000 + text_offset"
+    )]
+    FirmwareNotImage,
 }
 
 /// A blob or reservation that does not lie inside guest RAM.

@@ -68,6 +68,7 @@ pub fn complete(mut plan: Plan, ram: Ram, boot: &LinuxBoot) -> Result<Plan, Erro
     let mut chosen = Chosen {
         bootargs: boot.cmdline.clone(),
         initrd: None,
+        kernel: None,
     };
     let mut next = initrd_at;
     if let Some(initrd) = &boot.initrd {

@@ -802,7 +802,10 @@ impl Machine {
         } else {
             String::new()
         };
-        (inside(cpu.pc) && inside(sys.get(elr))).then(|| {
+        // ESR_ELx is 0 until an exception is taken (every A64 synchronous exception sets
+        // ESR.IL): code that merely runs at the reset VBAR of 0 (a firmware in flash) is no loop.
+        let taken = sys.get(esr) != 0;
+        (taken && inside(cpu.pc) && inside(sys.get(elr))).then(|| {
             format!(
                 "{who}exception loop at EL{}: exception taken inside the vector table at {:#x} \
                  (ELR {:#x}, ESR {:#x}, FAR {:#x})",

@@ -3,6 +3,11 @@
 //! `virt` follows QEMU's `hw/arm/virt.c` `base_memmap` (the map Linux and EDK2 expect of a
 //! `virt` machine). Regions not modelled yet are listed as comments at their addresses so that
 //! the map reads like QEMU's.
+//!
+//! `cloud-hypervisor` follows Cloud Hypervisor's `arch/src/aarch64/layout.rs`: RAM from 1 GiB
+//! with the device tree at its start, the ACPI area at RAM + 2 MiB, the firmware at RAM + 4 MiB
+//! (plus its Image `text_offset`), the legacy PL011/PL031 at QEMU's addresses and the GICv3
+//! distributor just below them with one redistributor per vCPU below it.
 
 use bootemu_boot::fdt::{GicDesc, MachineDesc, MmioDesc, PsciConduit};
 use bootemu_boot::Ram;
@@ -100,7 +105,51 @@ pub const VIRT_GIC_REDIST: u64 = 0x080a_0000;
 /// RAM sizes are multiples of this (the Image placement granule; also page aligned).
 pub const RAM_GRANULE: u64 = 2 * MIB;
 
+/// `cloud-hypervisor`: base of RAM (`layout::RAM_START`), also where the device tree goes.
+pub const CH_RAM_BASE: u64 = GIB;
+/// `cloud-hypervisor`: the ACPI tables area (`layout::ACPI_START`), RAM reserved for them.
+pub const CH_ACPI_START: u64 = CH_RAM_BASE + 2 * MIB;
+/// `cloud-hypervisor`: where the firmware's Image base goes (`layout::UEFI_START`).
+pub const CH_FIRMWARE_BASE: u64 = CH_RAM_BASE + 4 * MIB;
+/// `cloud-hypervisor`: the GICv3 distributor (just below `layout::MAPPED_IO_START`).
+pub const CH_GIC_DIST: u64 = 0x08ff_0000;
+/// `cloud-hypervisor`: the PCI ECAM window (`layout::PCI_MMCONFIG_START`; not modelled).
+pub const CH_PCI_ECAM: u64 = 0x3000_0000;
+
 impl Profile {
+    /// Cloud Hypervisor's aarch64 map with `ram_size` bytes of RAM and `smp` vCPUs (one GICv3
+    /// redistributor each, ending at the distributor). The PCI ECAM window at
+    /// [`CH_PCI_ECAM`] is left unmapped: the generated device tree has no PCI host, so
+    /// nothing looks there (an access is a bus fault).
+    pub fn cloud_hypervisor(ram_size: u64, smp: usize) -> Result<Profile, ProfileError> {
+        let mut p = Profile::virt(ram_size)?;
+        let redist = smp.max(1) as u64 * crate::gic::v3::REDIST_STRIDE;
+        p.name = "cloud-hypervisor";
+        p.regions.retain(|r| {
+            !matches!(
+                r.kind,
+                RegionKind::Rom | RegionKind::GicDist | RegionKind::GicCpu | RegionKind::GicRedist
+            )
+        });
+        let gic = |name, base, size, kind| Region {
+            name,
+            base,
+            size,
+            kind,
+            spi: None,
+        };
+        p.regions.push(gic(
+            "gic-redist",
+            CH_GIC_DIST - redist,
+            redist,
+            RegionKind::GicRedist,
+        ));
+        p.regions
+            .push(gic("gic-dist", CH_GIC_DIST, 0x1_0000, RegionKind::GicDist));
+        p.regions.sort_by_key(|r| r.base);
+        Ok(p)
+    }
+
     /// QEMU's `virt` with `ram_size` bytes of RAM.
     pub fn virt(ram_size: u64) -> Result<Profile, ProfileError> {
         if ram_size == 0 || !ram_size.is_multiple_of(RAM_GRANULE) || ram_size > VIRT_RAM_MAX {
@@ -289,6 +338,36 @@ mod tests {
                 cpu: (VIRT_GIC_CPU, 0x1_0000)
             }
         );
+    }
+
+    #[test]
+    fn cloud_hypervisor_map() {
+        let p = Profile::cloud_hypervisor(VIRT_RAM_DEFAULT, 2).unwrap();
+        assert_eq!(p.name, "cloud-hypervisor");
+        for w in p.regions.windows(2) {
+            assert!(w[0].base + w[0].size <= w[1].base, "{w:?}");
+        }
+        assert!(p.region_at(0).is_none(), "no flash");
+        assert_eq!(p.region_at(0x08ff_0000).unwrap().kind, RegionKind::GicDist);
+        let r = p.region_at(0x08fb_0000).unwrap();
+        assert_eq!(
+            (r.kind, r.base, r.size),
+            (RegionKind::GicRedist, 0x08fb_0000, 0x4_0000)
+        );
+        assert!(p.region_at(0x08fa_ffff).is_none());
+        assert_eq!(p.region_at(0x0900_0000).unwrap().kind, RegionKind::Pl011);
+        assert_eq!(p.region_at(0x0901_0000).unwrap().kind, RegionKind::Pl031);
+        assert!(p.region_at(CH_PCI_ECAM).is_none());
+        assert_eq!(p.ram().base, 0x4000_0000);
+        assert_eq!(CH_FIRMWARE_BASE, 0x4040_0000);
+        assert_eq!(CH_ACPI_START, 0x4020_0000);
+        match p.fdt_desc(2, GicVersion::V3, false).gic {
+            GicDesc::V3 { dist, redist } => {
+                assert_eq!(dist, (0x08ff_0000, 0x1_0000));
+                assert_eq!(redist, (0x08fb_0000, 0x4_0000));
+            }
+            g => panic!("{g:?}"),
+        }
     }
 
     #[test]

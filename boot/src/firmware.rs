@@ -1,0 +1,398 @@
+//! Firmware + kernel (`--firmware FW --kernel K`): the protocol of rust-hypervisor-firmware's
+//! aarch64 direct kernel boot, as Cloud Hypervisor drives it.
+//!
+//! The VMM loads the firmware and leaves the kernel to it:
+//! - the kernel file goes into RAM untouched, page aligned, at the top of RAM, or just below
+//!   the initrd when there is one (the initrd then takes the top);
+//! - the device tree's `/chosen` says where: `linux,kernel-start` and `linux,kernel-size` (each a
+//!   big-endian u64), next to `bootargs` and `linux,initrd-start`/`linux,initrd-end`;
+//! - the firmware finds the device tree through x0, copies the kernel to a 2 MiB-aligned base +
+//!   `text_offset` and enters it as Linux `Documentation/arch/arm64/booting.rst` asks.
+//!
+//! Two machines ([`FirmwareMachine`]):
+//! - `virt`: the firmware is a raw binary at the flash base (0x0) and starts there; the device
+//!   tree is at the start of RAM. QEMU leaves a `-bios` firmware to find the tree at the start
+//!   of RAM by itself (x0 is 0 there); bootemu also puts its address in x0 so that one firmware
+//!   works on both machines.
+//! - `cloud-hypervisor`: the firmware must be an arm64 Image; it is loaded at 0x4040_0000 (Cloud
+//!   Hypervisor's `UEFI_START`) + its `text_offset` and entered there with x0 = the device tree
+//!   at 0x4000_0000 (at most 2 MiB, below the ACPI area at 0x4020_0000).
+//!
+//! After the run, [`KernelLoad::placement`] compares where the firmware finally put the kernel
+//! with where bootemu left it.
+
+use std::fmt;
+
+use crate::arm64_image::{Header, BASE_ALIGN};
+use crate::fdt::{self, Chosen};
+use crate::linux::DtbSource;
+use crate::{check_in_ram, Blob, Error, Format, MapEntry, Plan, Ram};
+
+/// The kernel and the initrd are page aligned.
+pub const KERNEL_ALIGN: u64 = 4 << 10;
+/// `virt`: the firmware's load and entry address (flash bank 0).
+pub const VIRT_FLASH_BASE: u64 = 0;
+/// `virt`: the flash size the firmware must fit in (two 64 MiB banks).
+pub const VIRT_FLASH_SIZE: u64 = 128 << 20;
+/// `cloud-hypervisor`: size of the device tree area at the start of RAM (`FDT_MAX_SIZE`).
+pub const CH_FDT_AREA: u64 = 2 << 20;
+/// `cloud-hypervisor`: the ACPI tables area (`ACPI_START`), reserved; nothing is put there.
+pub const CH_ACPI_OFFSET: u64 = 2 << 20;
+/// `cloud-hypervisor`: the firmware's Image base, from the start of RAM (`UEFI_START`).
+pub const CH_FIRMWARE_OFFSET: u64 = 4 << 20;
+
+/// Rule: the firmware fits where the machine loads it.
+pub const RULE_FIRMWARE_FITS: &str =
+    "the firmware must fit in the flash (virt) or in RAM from 0x4040_0000 + text_offset \
+     (cloud-hypervisor)";
+/// Rule: the kernel file and the initrd fit at the top of RAM above everything else.
+pub const RULE_KERNEL_AT_TOP: &str =
+    "the kernel file (and the initrd above it) go page aligned at the top of RAM, above the \
+     device tree and the firmware";
+
+/// Which machine's firmware protocol.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FirmwareMachine {
+    /// QEMU `virt`: raw firmware in flash at 0x0.
+    Virt,
+    /// Cloud Hypervisor: an Image-headed firmware at RAM + 4 MiB + `text_offset`.
+    CloudHypervisor,
+}
+
+/// What goes with the firmware.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FirmwareBoot {
+    /// The machine.
+    pub machine: FirmwareMachine,
+    /// The kernel file, placed untouched.
+    pub kernel: Vec<u8>,
+    /// The initial RAM disk, if any.
+    pub initrd: Option<Vec<u8>>,
+    /// The kernel command line (`bootargs`), if any.
+    pub cmdline: Option<String>,
+    /// The device tree.
+    pub dtb: DtbSource,
+}
+
+/// Where bootemu left the kernel file for the firmware.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KernelLoad {
+    /// `linux,kernel-start`.
+    pub start: u64,
+    /// `linux,kernel-size` (the file's size).
+    pub size: u64,
+    /// The file's arm64 Image header, when it has one.
+    pub header: Option<Header>,
+}
+
+/// Where the firmware finally put the kernel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Placement {
+    /// The Image's first byte at kernel entry.
+    pub image: u64,
+    /// `text_offset` of the header.
+    pub text_offset: u64,
+    /// `image - text_offset`.
+    pub base: u64,
+    /// The image is not where bootemu put the file.
+    pub moved: bool,
+    /// `base` is 2 MiB aligned.
+    pub aligned: bool,
+}
+
+impl KernelLoad {
+    /// Compare `image` (the Image's first byte at kernel entry) with where the file was put.
+    pub fn placement(&self, image: u64) -> Placement {
+        let text_offset = self.header.map_or(0, |h| h.text_offset);
+        let base = image.wrapping_sub(text_offset);
+        Placement {
+            image,
+            text_offset,
+            base,
+            moved: image != self.start,
+            aligned: base.is_multiple_of(BASE_ALIGN),
+        }
+    }
+}
+
+impl fmt::Display for Placement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "kernel at {:#x} (base {:#x} + text_offset {:#x}), {}, base {}2 MiB aligned",
+            self.image,
+            self.base,
+            self.text_offset,
+            if self.moved {
+                "moved from linux,kernel-start"
+            } else {
+                "not moved (run in place)"
+            },
+            if self.aligned { "" } else { "NOT " }
+        )
+    }
+}
+
+/// Plan a firmware boot: the firmware, the device tree and the kernel (and initrd) for it.
+pub fn plan(firmware: &[u8], ram: Ram, boot: &FirmwareBoot) -> Result<(Plan, KernelLoad), Error> {
+    if firmware.is_empty() || boot.kernel.is_empty() {
+        return Err(Error::Empty);
+    }
+    let mut map = Vec::new();
+    let dtb_at = ram.base;
+    let (format, fw_at, fw_end) = match boot.machine {
+        FirmwareMachine::Virt => {
+            let flash = Ram {
+                base: VIRT_FLASH_BASE,
+                size: VIRT_FLASH_SIZE,
+            };
+            let len = firmware.len() as u64;
+            check_in_ram(flash, "firmware", VIRT_FLASH_BASE, len, RULE_FIRMWARE_FITS)?;
+            (Format::Raw, VIRT_FLASH_BASE, VIRT_FLASH_BASE + len)
+        }
+        FirmwareMachine::CloudHypervisor => {
+            let h = Header::parse(firmware).ok_or(Error::FirmwareNotImage)??;
+            let at = ram.base + CH_FIRMWARE_OFFSET + h.text_offset;
+            let reserve = h.image_size.max(firmware.len() as u64);
+            check_in_ram(ram, "firmware", at, reserve, RULE_FIRMWARE_FITS)?;
+            map.push(MapEntry {
+                start: ram.base + CH_ACPI_OFFSET,
+                size: CH_FIRMWARE_OFFSET - CH_ACPI_OFFSET,
+                what: "ACPI area (reserved, empty)".into(),
+            });
+            let format = Format::Arm64Image {
+                text_offset: h.text_offset,
+                image_size: h.image_size,
+                flags: h.flags,
+                efi_stub: h.efi_stub,
+                legacy: h.legacy,
+            };
+            (format, at, at + reserve)
+        }
+    };
+    map.push(MapEntry {
+        start: fw_at,
+        size: fw_end - fw_at,
+        what: "firmware".into(),
+    });
+
+    // From the top of RAM down: the initrd, then the kernel file.
+    let mut top = ram.end();
+    let mut blobs = vec![Blob {
+        addr: fw_at,
+        bytes: firmware.to_vec(),
+    }];
+    let mut place = |what: &str, bytes: &[u8], top: &mut u64| -> Result<u64, Error> {
+        let len = bytes.len() as u64;
+        let at = top
+            .checked_sub(len)
+            .map(|a| a & !(KERNEL_ALIGN - 1))
+            .unwrap_or(0);
+        check_in_ram(ram, what, at, len, RULE_KERNEL_AT_TOP)?;
+        *top = at;
+        map.push(MapEntry {
+            start: at,
+            size: len,
+            what: what.into(),
+        });
+        blobs.push(Blob {
+            addr: at,
+            bytes: bytes.to_vec(),
+        });
+        Ok(at)
+    };
+    let initrd = match &boot.initrd {
+        Some(i) => {
+            let at = place("initrd", i, &mut top)?;
+            Some((at, at + i.len() as u64))
+        }
+        None => None,
+    };
+    let kernel_at = place("kernel file (for the firmware)", &boot.kernel, &mut top)?;
+    let kernel = KernelLoad {
+        start: kernel_at,
+        size: boot.kernel.len() as u64,
+        header: Header::parse(&boot.kernel).and_then(|h| h.ok()),
+    };
+
+    let chosen = Chosen {
+        bootargs: boot.cmdline.clone(),
+        initrd,
+        kernel: Some((kernel.start, kernel.size)),
+    };
+    let (dtb, what) = match &boot.dtb {
+        DtbSource::Generate(m) => (fdt::build(m, &chosen)?, "device tree (generated)"),
+        DtbSource::User(blob) => (
+            fdt::with_chosen(blob, &chosen)?,
+            "device tree (--dtb, /chosen updated)",
+        ),
+    };
+    let dtb_len = dtb.len() as u64;
+    check_in_ram(
+        ram,
+        "device tree",
+        dtb_at,
+        dtb_len,
+        crate::linux::RULE_DTB_IN_RAM,
+    )?;
+    // Everything placed at the top must stay clear of the tree's area and the firmware.
+    let low_end = (dtb_at + dtb_len).max(if fw_at >= ram.base { fw_end } else { 0 });
+    let above = Ram {
+        base: low_end,
+        size: ram.end().saturating_sub(low_end),
+    };
+    check_in_ram(
+        above,
+        "kernel file and initrd",
+        top,
+        ram.end() - top,
+        RULE_KERNEL_AT_TOP,
+    )?;
+    map.push(MapEntry {
+        start: dtb_at,
+        size: dtb_len,
+        what: what.into(),
+    });
+    blobs.push(Blob {
+        addr: dtb_at,
+        bytes: dtb,
+    });
+    map.sort_by_key(|m| m.start);
+    Ok((
+        Plan {
+            format,
+            blobs,
+            entry: fw_at,
+            regs: [dtb_at, 0, 0, 0],
+            map,
+        },
+        kernel,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::arm64_image::synthetic;
+    use crate::fdt::{read_chosen, GicDesc, MachineDesc, MmioDesc, PsciConduit};
+
+    const RAM: Ram = Ram {
+        base: 0x4000_0000,
+        size: 512 << 20,
+    };
+
+    fn desc() -> MachineDesc {
+        MachineDesc {
+            ram: RAM,
+            cpus: vec![0],
+            gic: GicDesc::V3 {
+                dist: (0x08ff_0000, 0x1_0000),
+                redist: (0x08fd_0000, 0x2_0000),
+            },
+            psci: PsciConduit::Hvc,
+            uart: MmioDesc {
+                base: 0x0900_0000,
+                size: 0x1000,
+                spi: 1,
+            },
+            rtc: MmioDesc {
+                base: 0x0901_0000,
+                size: 0x1000,
+                spi: 2,
+            },
+        }
+    }
+
+    fn boot(machine: FirmwareMachine, initrd: Option<usize>) -> FirmwareBoot {
+        FirmwareBoot {
+            machine,
+            kernel: synthetic(0, 0x20_0000, 0xa, 0x1_0001),
+            initrd: initrd.map(|n| vec![0x55; n]),
+            cmdline: Some("console=ttyAMA0".into()),
+            dtb: DtbSource::Generate(desc()),
+        }
+    }
+
+    #[test]
+    fn virt_layout() {
+        let b = boot(FirmwareMachine::Virt, Some(0x1800));
+        let (p, k) = plan(&[0u8; 0x100], RAM, &b).unwrap();
+        assert_eq!(p.entry, 0);
+        assert_eq!(p.format, Format::Raw);
+        assert_eq!(p.regs, [0x4000_0000, 0, 0, 0]);
+        // initrd: 0x6000_0000 - 0x1800 = 0x5fff_e800, page aligned down: 0x5fff_e000.
+        // kernel: 0x5fff_e000 - 0x1_0001 = 0x5ffe_dfff, down: 0x5ffe_d000.
+        assert_eq!(k.start, 0x5ffe_d000);
+        assert_eq!(k.size, 0x1_0001);
+        assert_eq!(k.header.unwrap().text_offset, 0);
+        let kernel_blob = p.blobs.iter().find(|b| b.addr == k.start).unwrap();
+        assert_eq!(kernel_blob.bytes, b.kernel, "untouched");
+        let dtb = &p
+            .blobs
+            .iter()
+            .find(|b| b.addr == 0x4000_0000)
+            .unwrap()
+            .bytes;
+        let c = read_chosen(dtb).unwrap();
+        assert_eq!(c.kernel, Some((0x5ffe_d000, 0x1_0001)));
+        assert_eq!(c.initrd, Some((0x5fff_e000, 0x5fff_f800)));
+        assert_eq!(c.bootargs.as_deref(), Some("console=ttyAMA0"));
+    }
+
+    #[test]
+    fn kernel_without_initrd_takes_the_top() {
+        let (_, k) = plan(&[0u8; 4], RAM, &boot(FirmwareMachine::Virt, None)).unwrap();
+        assert_eq!(k.start, 0x5ffe_f000);
+    }
+
+    #[test]
+    fn cloud_hypervisor_needs_an_image_headed_firmware() {
+        let b = boot(FirmwareMachine::CloudHypervisor, None);
+        assert_eq!(plan(&[0u8; 0x100], RAM, &b), Err(Error::FirmwareNotImage));
+        let fw = synthetic(0x1000, 0x4_0000, 0xa, 0x2000);
+        let (p, _) = plan(&fw, RAM, &b).unwrap();
+        assert_eq!(p.entry, 0x4040_1000);
+        assert_eq!(p.regs[0], 0x4000_0000);
+        assert!(matches!(
+            p.format,
+            Format::Arm64Image {
+                text_offset: 0x1000,
+                ..
+            }
+        ));
+        assert!(p
+            .map
+            .iter()
+            .any(|m| m.start == 0x4020_0000 && m.what.starts_with("ACPI")));
+    }
+
+    #[test]
+    fn too_big_for_ram_names_the_rule() {
+        let b = boot(FirmwareMachine::Virt, Some(RAM.size as usize));
+        match plan(&[0u8; 4], RAM, &b) {
+            Err(Error::Placement(e)) => assert_eq!(e.rule, RULE_KERNEL_AT_TOP),
+            other => panic!("unexpected {other:?}"),
+        }
+        let big = vec![0u8; (VIRT_FLASH_SIZE + 1) as usize];
+        match plan(&big, RAM, &boot(FirmwareMachine::Virt, None)) {
+            Err(Error::Placement(e)) => assert_eq!(e.rule, RULE_FIRMWARE_FITS),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn placement_report() {
+        let k = KernelLoad {
+            start: 0x5e00_0000,
+            size: 0x100,
+            header: Header::parse(&synthetic(0x8_0000, 0x1000, 0xa, 64)).and_then(|h| h.ok()),
+        };
+        let p = k.placement(0x4028_0000);
+        assert_eq!(p.base, 0x4020_0000);
+        assert!(p.moved && p.aligned);
+        let p = k.placement(0x4029_0000);
+        assert!(!p.aligned);
+        assert!(p.to_string().contains("NOT 2 MiB aligned"));
+        assert!(!k.placement(0x5e00_0000).moved);
+    }
+}
