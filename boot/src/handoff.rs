@@ -602,6 +602,14 @@ pub fn check_entry(s: &EntryState, fdt: &[u8], image: &ImageFound, exp: &Expecte
         Some(_) => mk("gic.sre-el2", Status::NotApplicable, el_note()),
         None => mk("gic.sre-el2", Status::NotApplicable, "GICv2"),
     });
+    if !header_ok {
+        // No device tree at x0: that is `regs.x0-fdt`'s failure, and there is no blob for the
+        // `fdt.*` rules to judge.
+        for c in out.iter_mut().filter(|c| c.id.starts_with("fdt.")) {
+            c.status = Status::NotApplicable;
+            c.detail = format!("no device tree at x0 = {x0:#x} (see regs.x0-fdt)");
+        }
+    }
     out
 }
 
@@ -785,6 +793,24 @@ pub fn check_cmdline(expected: Option<&str>, seen: Option<&str>) -> Check {
             Status::Fail,
             format!("no \"Kernel command line:\" on the console, expected {w:?}"),
         ),
+    }
+}
+
+/// `boot.cmdline` when an entry rule already failed and the kernel never printed its command
+/// line: the failed entry rule explains it, so this check is not applicable rather than a second
+/// failure for the same cause. A command line that was printed is still judged.
+pub fn cmdline_after_failed_entry(c: Check) -> Check {
+    if c.status == Status::Fail && c.detail.starts_with("no \"Kernel command line:\"") {
+        Check {
+            status: Status::NotApplicable,
+            detail: format!(
+                "{} (the kernel did not get that far: an entry rule failed)",
+                c.detail
+            ),
+            ..c
+        }
+    } else {
+        c
     }
 }
 
@@ -1023,6 +1049,13 @@ mod tests {
         let mut bad = f.clone();
         bad[0] = 0;
         let c = check_entry(&s, &bad, &img, &e);
+        // No magic: no device tree at x0, judged once by regs.x0-fdt.
+        assert_eq!(get(&c, "regs.x0-fdt").status, Status::Fail);
+        assert_eq!(get(&c, "fdt.header").status, Status::NotApplicable);
+        // A header that claims more bytes than the blob has: a broken tree.
+        let mut short = f.clone();
+        short.truncate(64);
+        let c = check_entry(&s, &short, &img, &e);
         assert_eq!(get(&c, "fdt.header").status, Status::Fail);
         assert_eq!(get(&c, "fdt.memory").status, Status::Fail);
         let mut s2 = state();
@@ -1223,5 +1256,29 @@ mod tests {
         assert!(not_reached("x").iter().all(|c| c.status == Status::Fail));
         assert!(is_check_id("regs.el") && !is_check_id("regs.nope"));
         assert!(RULES.iter().all(|(_, r)| !r.is_empty()));
+    }
+
+    #[test]
+    fn no_fdt_at_x0_fails_only_regs_x0_fdt() {
+        let (img, e) = (image(), exp());
+        let s = state();
+        let not_a_tree = vec![0u8; 64];
+        let c = check_entry(&s, &not_a_tree, &img, &e);
+        assert_eq!(get(&c, "regs.x0-fdt").status, Status::Fail);
+        for check in c.iter().filter(|c| c.id.starts_with("fdt.")) {
+            assert_eq!(check.status, Status::NotApplicable, "{}", check.id);
+        }
+    }
+
+    #[test]
+    fn missing_cmdline_after_a_failed_entry_is_not_a_second_failure() {
+        let missing = check_cmdline(Some("console=ttyAMA0"), None);
+        assert_eq!(missing.status, Status::Fail);
+        assert_eq!(
+            cmdline_after_failed_entry(missing).status,
+            Status::NotApplicable
+        );
+        let wrong = check_cmdline(Some("console=ttyAMA0"), Some("console=ttyAMA0X"));
+        assert_eq!(cmdline_after_failed_entry(wrong).status, Status::Fail);
     }
 }

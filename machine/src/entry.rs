@@ -11,16 +11,19 @@
 //!
 //! Two placements ([`WatchAt`]):
 //! - [`WatchAt::Exact`]: bootemu placed the Image (direct boot): the one PA of `primary_entry`;
-//! - [`WatchAt::AnyBase`]: a firmware places it: `primary_entry`'s offset from any 2 MiB-aligned
-//!   base (`text_offset + entry_offset` modulo 2 MiB), confirmed by the header magic. An image
-//!   put at a base that is not 2 MiB aligned is not seen this way (that is itself a rule broken:
-//!   the run then reports the entry as never reached).
+//! - [`WatchAt::AnyBase`]: a firmware places it: `primary_entry`'s offset from any page-aligned
+//!   base (`text_offset + entry_offset` modulo the 4 KiB page), confirmed by the header magic
+//!   at `pc - entry_offset`. Page granularity, not 2 MiB, so that an image a firmware put at a
+//!   misaligned base is still found and judged (`image.base-aligned` fails) rather than reported
+//!   as never reached. The watch is disarmed once the entry is captured, so its cost (one block
+//!   start in 1024 leaves the core to be checked) is paid only while the firmware runs.
 //!
 //! Limitation: the core checks block *starts*; `primary_entry` is reached by a branch (the
 //! header's `code1`, or the EFI stub's jump), so it starts a block.
 
-use bootemu_boot::arm64_image::{BASE_ALIGN, HEADER_SIZE, MAGIC, MAGIC_OFFSET};
+use bootemu_boot::arm64_image::{HEADER_SIZE, MAGIC, MAGIC_OFFSET};
 use bootemu_boot::handoff::{EntryState, EntryWatch, ImageFound, FDT_MAGIC};
+use bootemu_cpu::aarch64::mem::PAGE_SIZE;
 use bootemu_cpu::aarch64::sysreg::Reg;
 use bootemu_cpu::aarch64::{Cpu, Watch};
 
@@ -57,8 +60,8 @@ impl EntrySpec {
                 pass: false,
             },
             WatchAt::AnyBase => Watch {
-                mask: BASE_ALIGN - 1,
-                value: (self.watch.text_offset + self.watch.entry_offset) & (BASE_ALIGN - 1),
+                mask: PAGE_SIZE - 1,
+                value: (self.watch.text_offset + self.watch.entry_offset) & (PAGE_SIZE - 1),
                 pass: false,
             },
         }
