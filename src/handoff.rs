@@ -60,12 +60,12 @@ pub fn judge(
         }
         None => handoff::not_reached("kernel entry (primary_entry with the MMU off) never reached"),
     };
-    let cmdline_check = handoff::check_cmdline(cmdline, o.kernel_cmdline.as_deref());
-    checks.push(if handoff::any_failed(&checks) {
-        handoff::cmdline_after_failed_entry(cmdline_check)
-    } else {
-        cmdline_check
-    });
+    let entry_failed = handoff::any_failed(&checks);
+    checks.push(handoff::check_cmdline(
+        cmdline,
+        o.kernel_cmdline.as_deref(),
+        entry_failed,
+    ));
     handoff::waive(&mut checks, waived);
     checks
 }

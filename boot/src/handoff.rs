@@ -771,8 +771,11 @@ pub fn check_smp(
     out
 }
 
-/// Judge the console after the boot: `boot.cmdline`.
-pub fn check_cmdline(expected: Option<&str>, seen: Option<&str>) -> Check {
+/// `boot.cmdline`: the kernel's own `Kernel command line:` (from the console) equals the
+/// expected command line. When the kernel never printed one and `entry_failed` (an entry rule
+/// already failed, or the entry was never reached), that failure explains it: not applicable
+/// rather than a second failure for the same cause. A printed command line is always judged.
+pub fn check_cmdline(expected: Option<&str>, seen: Option<&str>, entry_failed: bool) -> Check {
     match (expected, seen) {
         (None, s) => mk(
             "boot.cmdline",
@@ -788,29 +791,19 @@ pub fn check_cmdline(expected: Option<&str>, seen: Option<&str>) -> Check {
                 format!("{s:?}, expected {w:?}")
             },
         ),
+        (Some(w), None) if entry_failed => mk(
+            "boot.cmdline",
+            Status::NotApplicable,
+            format!(
+                "no \"Kernel command line:\" on the console, expected {w:?} (the kernel did not \
+                 get that far: an entry rule failed)"
+            ),
+        ),
         (Some(w), None) => mk(
             "boot.cmdline",
             Status::Fail,
             format!("no \"Kernel command line:\" on the console, expected {w:?}"),
         ),
-    }
-}
-
-/// `boot.cmdline` when an entry rule already failed and the kernel never printed its command
-/// line: the failed entry rule explains it, so this check is not applicable rather than a second
-/// failure for the same cause. A command line that was printed is still judged.
-pub fn cmdline_after_failed_entry(c: Check) -> Check {
-    if c.status == Status::Fail && c.detail.starts_with("no \"Kernel command line:\"") {
-        Check {
-            status: Status::NotApplicable,
-            detail: format!(
-                "{} (the kernel did not get that far: an entry rule failed)",
-                c.detail
-            ),
-            ..c
-        }
-    } else {
-        c
     }
 }
 
@@ -1243,11 +1236,20 @@ mod tests {
 
     #[test]
     fn cmdline_waive_and_summary() {
-        assert_eq!(check_cmdline(Some("a b"), Some("a b")).status, Status::Pass);
-        assert_eq!(check_cmdline(Some("a b"), Some("a")).status, Status::Fail);
-        assert_eq!(check_cmdline(Some("a"), None).status, Status::Fail);
-        assert_eq!(check_cmdline(None, Some("a")).status, Status::NotApplicable);
-        let mut c = vec![check_cmdline(Some("a"), None)];
+        assert_eq!(
+            check_cmdline(Some("a b"), Some("a b"), false).status,
+            Status::Pass
+        );
+        assert_eq!(
+            check_cmdline(Some("a b"), Some("a"), false).status,
+            Status::Fail
+        );
+        assert_eq!(check_cmdline(Some("a"), None, false).status, Status::Fail);
+        assert_eq!(
+            check_cmdline(None, Some("a"), false).status,
+            Status::NotApplicable
+        );
+        let mut c = vec![check_cmdline(Some("a"), None, false)];
         assert!(any_failed(&c));
         waive(&mut c, &["boot.cmdline".to_string()]);
         assert_eq!(c[0].status, Status::Waived);
@@ -1272,13 +1274,9 @@ mod tests {
 
     #[test]
     fn missing_cmdline_after_a_failed_entry_is_not_a_second_failure() {
-        let missing = check_cmdline(Some("console=ttyAMA0"), None);
-        assert_eq!(missing.status, Status::Fail);
-        assert_eq!(
-            cmdline_after_failed_entry(missing).status,
-            Status::NotApplicable
-        );
-        let wrong = check_cmdline(Some("console=ttyAMA0"), Some("console=ttyAMA0X"));
-        assert_eq!(cmdline_after_failed_entry(wrong).status, Status::Fail);
+        let missing = check_cmdline(Some("console=ttyAMA0"), None, true);
+        assert_eq!(missing.status, Status::NotApplicable);
+        let wrong = check_cmdline(Some("console=ttyAMA0"), Some("console=ttyAMA0X"), true);
+        assert_eq!(wrong.status, Status::Fail);
     }
 }
