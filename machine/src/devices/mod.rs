@@ -34,6 +34,37 @@ pub trait MmioDevice {
     }
     /// System reset (PSCI SYSTEM_RESET).
     fn reset(&mut self) {}
+    /// Perform the DMA a register write started, if any (called by the board after every write
+    /// to the device, with the guest's memory).
+    fn dma(&mut self, mem: &mut dyn DmaMemory) {
+        let _ = mem;
+    }
+    /// Host pointer to the 4 KiB page at byte `offset` (page aligned) when the device currently
+    /// reads like memory there (a flash bank in read-array mode): the CPU then reads and fetches
+    /// it directly. Writes always reach [`MmioDevice::write`].
+    fn direct_page(&mut self, offset: u64) -> Option<std::ptr::NonNull<u8>> {
+        let _ = offset;
+        None
+    }
+    /// Whether the pages [`MmioDevice::direct_page`] hands out changed (a mode switch) since the
+    /// last call; the CPUs must then forget the pointers they hold.
+    fn take_remapped(&mut self) -> bool {
+        false
+    }
+    /// The device's backing store (a flash bank's contents), for writing back to its file.
+    fn backing(&self) -> Option<&[u8]> {
+        None
+    }
+}
+
+/// Guest memory as a DMA-capable device sees it: guest-physical byte ranges of RAM.
+pub trait DmaMemory {
+    /// Copy guest memory at `addr` into `buf`; `false` (nothing copied) when the range is not
+    /// inside one RAM region.
+    fn read(&self, addr: u64, buf: &mut [u8]) -> bool;
+    /// Copy `data` to guest memory at `addr`; `false` (nothing written) when the range is not
+    /// inside one writable RAM region.
+    fn write(&mut self, addr: u64, data: &[u8]) -> bool;
 }
 
 /// A UART as the machine sees it: bytes out to the host, bytes in from the host.
