@@ -6,6 +6,7 @@
 //! Devices never panic on guest input: unknown offsets or sizes are logged and read as zero /
 //! ignored on write.
 
+pub mod fw_cfg;
 pub mod pl011;
 pub mod pl031;
 
