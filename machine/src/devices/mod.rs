@@ -7,6 +7,7 @@
 //! ignored on write.
 
 pub mod fw_cfg;
+pub mod pflash;
 pub mod pl011;
 pub mod pl031;
 
