@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
-use bootemu_boot::firmware::{FirmwareBoot, FirmwareMachine, KernelLoad};
+use bootemu_boot::firmware::{FirmwareBoot, FirmwarePlan, KernelVia};
 use bootemu_boot::linux::{DtbSource, LinuxBoot};
 use bootemu_boot::{Format, Plan};
 use bootemu_machine::{GicVersion, Profile};
@@ -78,22 +78,33 @@ pub fn plan_kernel(
     bootemu_boot::linux::complete(plan, ram, &boot).with_context(|| what)
 }
 
-/// Plan a firmware boot ([`bootemu_boot::firmware`]): the firmware for `profile` (virt or
-/// cloud-hypervisor), the kernel file untouched at the top of RAM for it, and the device tree.
+/// Plan a firmware boot ([`bootemu_boot::firmware`]) on `profile`: the firmware, the device
+/// tree, and the kernel (if any) delivered `via` fw_cfg or `/chosen`.
 pub fn plan_firmware(
     firmware: &Path,
-    kernel: &Path,
+    kernel: Option<&Path>,
+    via: Option<KernelVia>,
     profile: &Profile,
     shape: MachineShape,
     l: &LinuxArgs,
-) -> anyhow::Result<(Plan, KernelLoad)> {
-    let machine = match profile.name {
-        "cloud-hypervisor" => FirmwareMachine::CloudHypervisor,
-        _ => FirmwareMachine::Virt,
-    };
+) -> anyhow::Result<FirmwarePlan> {
+    let machine = profile.firmware;
+    let via = via.unwrap_or(KernelVia::default_for(machine));
+    if via == KernelVia::FwCfg && profile.fdt_desc(1, shape.gic, false).fw_cfg.is_none() {
+        bail!(
+            "--kernel-via fw-cfg: --machine {} has no fw_cfg device (use --kernel-via chosen)",
+            profile.name
+        );
+    }
+    if kernel.is_none() && (l.initrd.is_some() || l.append.is_some()) {
+        bail!("--initrd and --append go with a --kernel (a firmware boot without one takes none)");
+    }
     let boot = FirmwareBoot {
         machine,
-        kernel: read_input(&kernel.to_path_buf())?,
+        via,
+        kernel: kernel
+            .map(|k| read_kernel(k, profile.ram().size))
+            .transpose()?,
         initrd: l.initrd.as_ref().map(read_input).transpose()?,
         cmdline: l.append.clone(),
         dtb: match &l.dtb {
@@ -104,6 +115,22 @@ pub fn plan_firmware(
     let fw = read_input(&firmware.to_path_buf())?;
     bootemu_boot::firmware::plan(&fw, profile.ram(), &boot)
         .with_context(|| firmware.display().to_string())
+}
+
+/// Read a kernel given to a firmware: gzip'd files are inflated (QEMU does the same for a
+/// `-kernel` it hands to a firmware through fw_cfg); a truncated arm64 Image is refused.
+pub fn read_kernel(path: &Path, limit: u64) -> anyhow::Result<Vec<u8>> {
+    let bytes = read_input(&path.to_path_buf())?;
+    let name = || path.display().to_string();
+    let bytes = if bytes.starts_with(&bootemu_boot::GZIP_MAGIC) {
+        bootemu_boot::inflate(&bytes, limit).with_context(name)?
+    } else {
+        bytes
+    };
+    if let Some(Err(e)) = bootemu_boot::arm64_image::Header::parse(&bytes) {
+        return Err(e).with_context(name);
+    }
+    Ok(bytes)
 }
 
 /// Parse an address: `0x` hexadecimal or decimal.

@@ -6,6 +6,7 @@
 
 mod boot;
 mod demo;
+mod firmware;
 mod handoff;
 mod inspect;
 mod logging;

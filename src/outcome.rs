@@ -93,6 +93,8 @@ mod tests {
             flight: vec![vec![]],
             handoff: None,
             smp: Default::default(),
+            unclaimed: Default::default(),
+            longest_quiet: 0,
         }
     }
 

@@ -13,11 +13,15 @@ use bootemu_boot::firmware::KernelLoad;
 use bootemu_boot::handoff::EntryWatch;
 use bootemu_machine::entry::{EntrySpec, WatchAt};
 
-use crate::boot::{dtb_of, plan_firmware, plan_kernel, LinuxArgs, MachineShape};
+use crate::boot::{dtb_of, plan_firmware, plan_kernel, read_kernel, LinuxArgs, MachineShape};
+use crate::firmware::{self, FlashArg, LoadArg};
 use crate::outcome::{verdict, EXIT_GUEST_FAILURE};
 use crate::size::parse_size;
 use crate::trace::{Disasm, TraceEvent, TraceWriter};
 use crate::{demo, handoff, read_input, report};
+use bootemu_boot::firmware::KernelVia;
+use bootemu_machine::devices::fw_cfg::FwCfg;
+use bootemu_machine::machine::DEFAULT_HANG_INSNS;
 
 /// Default `--max-insns`: generous (a Linux boot is about 1 G instructions), but every run ends.
 pub const DEFAULT_MAX_INSNS: u64 = 10_000_000_000;
@@ -51,10 +55,28 @@ pub struct RunArgs {
     /// Guest RAM size (e.g. 512M, 2G; a bare number is MiB).
     #[arg(long, value_parser = parse_size, default_value = "512M")]
     memory: u64,
-    /// Firmware: a raw binary at the flash base (virt) or an arm64 Image at 0x4040_0000
-    /// (cloud-hypervisor); the --kernel file is left for it in RAM, described in /chosen.
-    #[arg(long, value_name = "FILE", requires = "kernel")]
+    /// Firmware: flash bank 0, read-only (virt, like QEMU's -bios) or an arm64 Image at
+    /// 0x4040_0000 (cloud-hypervisor); --kernel, --initrd and --append reach it as
+    /// --kernel-via says.
+    #[arg(long, value_name = "FILE")]
     firmware: Option<PathBuf>,
+    /// How the kernel, initrd and command line reach the firmware: fw-cfg (QEMU's fw_cfg
+    /// items; the default on virt) or chosen (in RAM, described by /chosen linux,kernel-*;
+    /// the default on cloud-hypervisor).
+    #[arg(long, value_name = "HOW", value_parser = parse_kernel_via, requires = "firmware")]
+    kernel_via: Option<KernelVia>,
+    /// Flash bank 0 (firmware code), instead of --firmware: FILE[,rw]. The guest's writes stay
+    /// in memory unless ,rw (then the bank is written back at exit).
+    #[arg(long, value_name = "FILE[,rw]", value_parser = firmware::parse_flash)]
+    pflash0: Option<FlashArg>,
+    /// Flash bank 1 (EDK2's variable store, U-Boot's environment): FILE[,rw]. Without it the
+    /// bank is blank and writable in memory.
+    #[arg(long, value_name = "FILE[,rw]", value_parser = firmware::parse_flash)]
+    pflash1: Option<FlashArg>,
+    /// Put FILE's bytes at guest-physical ADDR in RAM or flash before the run (repeatable),
+    /// like QEMU's -device loader,file=FILE,addr=ADDR,force-raw=on.
+    #[arg(long, value_name = "FILE@ADDR", value_parser = firmware::parse_load)]
+    load: Vec<LoadArg>,
     /// Kernel: arm64 Image (possibly gzip'd), ELF or raw binary.
     #[arg(long, value_name = "FILE")]
     kernel: Option<PathBuf>,
@@ -64,8 +86,15 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE")]
     dump_dtb: Option<PathBuf>,
     /// Stop with success once every marker has appeared on the console (repeatable).
-    #[arg(long, value_name = "STR")]
+    #[arg(long, value_name = "STR", value_parser = non_empty)]
     expect: Vec<String>,
+    /// A console line containing STR ends the run as a guest failure, exit 3 (repeatable).
+    #[arg(long, value_name = "STR", value_parser = non_empty)]
+    fail_on: Vec<String>,
+    /// End the run as a hang (exit 3) after N instructions with no console output and no
+    /// device access (0: never).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_HANG_INSNS)]
+    hang_insns: u64,
     /// Instruction budget; exit code 4 when it runs out.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_INSNS)]
     max_insns: u64,
@@ -111,6 +140,22 @@ pub fn parse_gic(s: &str) -> Result<GicVersion, String> {
         "v2" | "2" => Ok(GicVersion::V2),
         "v3" | "3" => Ok(GicVersion::V3),
         _ => Err(format!("expected v2 or v3, not {s:?}")),
+    }
+}
+
+fn parse_kernel_via(s: &str) -> Result<KernelVia, String> {
+    match s {
+        "fw-cfg" | "fw_cfg" => Ok(KernelVia::FwCfg),
+        "chosen" => Ok(KernelVia::Chosen),
+        _ => Err(format!("expected fw-cfg or chosen, not {s:?}")),
+    }
+}
+
+fn non_empty(s: &str) -> Result<String, String> {
+    if s.is_empty() {
+        Err("an empty string would match at once".into())
+    } else {
+        Ok(s.to_string())
     }
 }
 
@@ -168,32 +213,123 @@ fn console_sink(serial: &Serial) -> anyhow::Result<Box<dyn Write>> {
     })
 }
 
-/// The plan, its name, and for a firmware boot where the kernel file was left.
-type Planned = (String, Plan, Option<KernelLoad>);
+/// What a run boots.
+struct Planned {
+    /// What the report calls it.
+    name: String,
+    plan: Plan,
+    /// A firmware boot: where the kernel file went.
+    kernel_load: Option<KernelLoad>,
+    /// A firmware boot: the kernel file as handed over (its header gives the entry watch).
+    kernel: Option<Vec<u8>>,
+    /// `--firmware` on a machine whose firmware lives in flash bank 0.
+    flash0: Option<Vec<u8>>,
+    /// The fw_cfg device, with the kernel items when the kernel goes through it.
+    fw_cfg: Option<FwCfg>,
+}
 
-fn plan_for(a: &RunArgs, profile: &Profile, gic: GicVersion) -> anyhow::Result<Planned> {
+impl Planned {
+    fn plain(name: String, plan: Plan) -> Planned {
+        Planned {
+            name,
+            plan,
+            kernel_load: None,
+            kernel: None,
+            flash0: None,
+            fw_cfg: None,
+        }
+    }
+}
+
+/// The boot plan, the flash banks and the fw_cfg device of a run.
+fn plan_for(
+    a: &RunArgs,
+    profile: &Profile,
+    gic: GicVersion,
+) -> anyhow::Result<(Planned, Vec<firmware::Bank>)> {
     let shape = MachineShape {
         smp: a.smp as usize,
         gic,
         el2: a.el2,
     };
-    if let (Some(fw), Some(kernel)) = (&a.firmware, &a.kernel) {
+    if a.firmware.is_some() && a.pflash0.is_some() {
+        bail!("--firmware and --pflash0 both fill flash bank 0: give one");
+    }
+    let mut planned = plan_boot(a, profile, shape)?;
+    let pflash = [a.pflash0.as_ref(), a.pflash1.as_ref()];
+    let mut banks = firmware::banks(profile, planned.flash0.take(), pflash)?;
+    let loads = firmware::place_loads(&a.load, profile, &mut banks)?;
+    planned.plan.blobs.extend(loads);
+    Ok((planned, banks))
+}
+
+fn plan_boot(a: &RunArgs, profile: &Profile, shape: MachineShape) -> anyhow::Result<Planned> {
+    // --pflash0 FILE is the firmware as much as --firmware FILE is (QEMU's -pflash / -bios).
+    let firmware_path = a
+        .firmware
+        .clone()
+        .or_else(|| a.pflash0.as_ref().map(|f| f.path.clone()));
+    if let Some(fw) = &firmware_path {
+        if a.kernel_offset.is_some() {
+            bail!(
+                "--kernel-offset places a kernel that bootemu loads; with a firmware, the \
+                 firmware places the kernel"
+            );
+        }
         let name = fw.display().to_string();
-        let (plan, k) = plan_firmware(fw, kernel, profile, shape, &a.linux)?;
-        eprintln!(
-            "bootemu: {}: left at {:#x} ({:#x} bytes) for the firmware",
-            kernel.display(),
-            k.start,
-            k.size
-        );
-        return Ok((name, plan, Some(k)));
+        let fp = plan_firmware(
+            fw,
+            a.kernel.as_deref(),
+            a.kernel_via,
+            profile,
+            shape,
+            &a.linux,
+        )?;
+        let kernel = match (&a.kernel, fp.kernel) {
+            (Some(path), Some(k)) => {
+                match k.start {
+                    Some(start) => eprintln!(
+                        "bootemu: {}: left at {start:#x} ({:#x} bytes) for the firmware",
+                        path.display(),
+                        k.size
+                    ),
+                    None => eprintln!(
+                        "bootemu: {}: handed to the firmware through fw_cfg ({:#x} bytes)",
+                        path.display(),
+                        k.size
+                    ),
+                }
+                Some(read_kernel(path, profile.ram().size)?)
+            }
+            _ => None,
+        };
+        let fw_cfg = match fp.kernel.map(|k| k.start.is_none()) {
+            Some(true) => {
+                let initrd = a.linux.initrd.as_ref().map(read_input).transpose()?;
+                Some(firmware::fw_cfg(
+                    kernel.as_deref(),
+                    initrd.as_deref(),
+                    a.linux.append.as_deref(),
+                ))
+            }
+            _ => None,
+        };
+        return Ok(Planned {
+            name,
+            plan: fp.plan,
+            kernel_load: fp.kernel,
+            kernel,
+            // --pflash0 fills bank 0 itself (writable, maybe written back).
+            flash0: fp.flash0.filter(|_| a.firmware.is_some()),
+            fw_cfg,
+        });
     }
     match &a.kernel {
         Some(path) => {
             let bytes = read_input(path)?;
             let name = path.display().to_string();
             let plan = plan_kernel(&bytes, &name, profile, shape, &a.linux, a.kernel_offset)?;
-            Ok((name, plan, None))
+            Ok(Planned::plain(name, plan))
         }
         None => {
             if a.linux.initrd.is_some()
@@ -212,7 +348,7 @@ fn plan_for(a: &RunArgs, profile: &Profile, gic: GicVersion) -> anyhow::Result<P
                     plan.entry
                 );
             }
-            Ok(("built-in demo guest".into(), plan, None))
+            Ok(Planned::plain("built-in demo guest".into(), plan))
         }
     }
 }
@@ -220,7 +356,15 @@ fn plan_for(a: &RunArgs, profile: &Profile, gic: GicVersion) -> anyhow::Result<P
 /// Run; returns the exit code.
 pub fn run(a: RunArgs) -> anyhow::Result<u8> {
     let (profile, gic) = machine_of(&a)?;
-    let (name, plan, kernel_load) = plan_for(&a, &profile, gic)?;
+    let (planned, banks) = plan_for(&a, &profile, gic)?;
+    let Planned {
+        name,
+        plan,
+        kernel_load,
+        kernel,
+        fw_cfg,
+        ..
+    } = planned;
     if let Some(path) = &a.dump_dtb {
         let Some(dtb) = dtb_of(&plan) else {
             bail!("--dump-dtb: {name} gets no device tree (not a Linux Image)");
@@ -236,23 +380,23 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         gic,
         el2: a.el2,
         rtc_epoch: a.rtc_epoch,
-    })?;
+        flash: banks.iter().map(|b| b.image.clone()).collect(),
+        fw_cfg,
+        fail_on: a.fail_on.clone(),
+        hang_insns: a.hang_insns,
+    })
+    .with_context(|| name.clone())?;
     machine.load(&plan).with_context(|| name.clone())?;
-    let watched = match &kernel_load {
+    let watched = match &kernel {
         // A firmware places the kernel: watch the kernel file's primary_entry at any base.
-        Some(k) => plan
-            .blobs
-            .iter()
-            .find(|b| b.addr == k.start)
-            .and_then(|b| EntryWatch::from_image(&b.bytes))
-            .map(|watch| {
-                let spec = EntrySpec {
-                    watch,
-                    at: WatchAt::AnyBase,
-                };
-                machine.watch_kernel_entry(spec);
-                spec
-            }),
+        Some(k) => EntryWatch::from_image(k).map(|watch| {
+            let spec = EntrySpec {
+                watch,
+                at: WatchAt::AnyBase,
+            };
+            machine.watch_kernel_entry(spec);
+            spec
+        }),
         None => handoff::arm(&mut machine, &plan),
     };
     eprintln!("bootemu: {name}: {}, entry {:#x}", plan.format, plan.entry);
@@ -275,6 +419,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
     };
 
     let outcome = machine.run(a.max_insns);
+    firmware::write_back(&machine, &banks)?;
     if let Some(t) = tracer {
         t.finish().context("trace")?;
     }
@@ -301,6 +446,19 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         undefined,
         outcome.undefined.len()
     );
+    if outcome.unclaimed.count > 0 {
+        let first: Vec<String> = outcome
+            .unclaimed
+            .first
+            .iter()
+            .map(|&(pa, write)| format!("{} {pa:#x}", if write { "write" } else { "read" }))
+            .collect();
+        eprintln!(
+            "bootemu: {} access(es) where no device answers (bus faults), first: {}",
+            outcome.unclaimed.count,
+            first.join(", ")
+        );
+    }
     let mut dis = Disasm::new()?;
     for (&word, &n) in outcome.undefined.iter().take(UNDEFINED_SHOWN) {
         eprintln!(

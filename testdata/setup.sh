@@ -3,6 +3,8 @@
 #   - binutils-aarch64-linux-gnu  (aarch64-linux-gnu-as / -ld / -objcopy), from bookworm
 #   - qemu-user                   (qemu-aarch64, user mode), from bookworm-backports
 #   - qemu-system-arm             (qemu-system-aarch64), from bookworm-backports
+#   - qemu-efi-aarch64, u-boot-qemu (Debian's EDK2 QEMU_EFI.fd/AAVMF and U-Boot qemu_arm64: the
+#     real firmware the firmware tests boot), u-boot-tools (mkenvimage), from bookworm
 # Idempotent and quiet: when everything is already installed it only prints the tool versions.
 #
 # Why backports: some machine images carry qemu-utils from bookworm-backports, which conflicts with
@@ -15,9 +17,9 @@ set -euo pipefail
 
 installed() { [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]; }
 
-base_pkgs=(binutils-aarch64-linux-gnu)
+base_pkgs=(binutils-aarch64-linux-gnu qemu-efi-aarch64 u-boot-qemu u-boot-tools)
 qemu_pkgs=(qemu-system-arm qemu-user)
-tools=(aarch64-linux-gnu-as aarch64-linux-gnu-ld aarch64-linux-gnu-objcopy qemu-aarch64 qemu-system-aarch64)
+tools=(aarch64-linux-gnu-as aarch64-linux-gnu-ld aarch64-linux-gnu-objcopy qemu-aarch64 qemu-system-aarch64 mkenvimage)
 
 missing_base=(); for p in "${base_pkgs[@]}"; do installed "$p" || missing_base+=("$p"); done
 missing_qemu=(); for p in "${qemu_pkgs[@]}"; do installed "$p" || missing_qemu+=("$p"); done
@@ -56,3 +58,4 @@ done
 aarch64-linux-gnu-as --version | head -1
 qemu-aarch64 --version | head -1
 qemu-system-aarch64 --version | head -1
+dpkg-query -W -f='${Package} ${Version}\n' qemu-efi-aarch64 u-boot-qemu

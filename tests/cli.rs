@@ -148,7 +148,10 @@ fn options_not_supported_yet_exit_2() {
         ),
         (&["--smp", "9"][..], "9 is not in 1..=8"),
         (&["--gic", "v4"][..], "expected v2 or v3"),
-        (&["--firmware", "x"][..], "--kernel <FILE>"),
+        (
+            &["--firmware", "/nonexistent/fw.fd"][..],
+            "/nonexistent/fw.fd: No such file",
+        ),
         (&["--machine", "sbsa"][..], "--machine sbsa: unknown"),
         (
             &["--machine", "cloud-hypervisor", "--gic", "v2"][..],

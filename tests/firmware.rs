@@ -96,7 +96,8 @@ impl Boot {
     }
 }
 
-/// `bootemu run --machine M --firmware FW --kernel K --initrd I --append APPEND extra...`.
+/// `bootemu run --machine M --firmware FW --kernel K --initrd I --append APPEND
+/// --kernel-via chosen extra...`.
 fn boot(machine: &str, fw: &str, a: &Artifacts, extra: &[&str]) -> Boot {
     let console = temp_path("console");
     let report = temp_path("json");
@@ -108,6 +109,8 @@ fn boot(machine: &str, fw: &str, a: &Artifacts, extra: &[&str]) -> Boot {
         .arg("--initrd")
         .arg(&a.initramfs)
         .args(["--append", APPEND, "--expect", MARKER])
+        // The test firmware implements rust-hypervisor-firmware's protocol only.
+        .args(["--kernel-via", "chosen"])
         .arg("--serial")
         .arg(format!("file:{}", console.display()))
         .arg("--report")

@@ -50,6 +50,17 @@ pub enum Error {
         /// The requested base.
         base: u64,
     },
+    /// The EFI stub's PE section table describes more file than there is.
+    #[error(
+        "truncated: the file has {len:#x} bytes but its PE section table describes {needs:#x} \
+         (the EFI stub's sections end past the end of the file)"
+    )]
+    Truncated {
+        /// The file's size.
+        len: u64,
+        /// Where its last PE section ends in the file.
+        needs: u64,
+    },
     /// `flags` bit 0 says big-endian; bootemu runs little-endian guests only.
     #[error("arm64 Image is big-endian (flags {flags:#x} bit 0); only little-endian kernels are supported")]
     BigEndian {
@@ -95,6 +106,15 @@ impl Header {
         if flags & FLAG_BE != 0 {
             return Some(Err(Error::BigEndian { flags }));
         }
+        let efi_stub = bytes.starts_with(&EFI_STUB_MAGIC);
+        if efi_stub {
+            if let Some(needs) = pe_file_end(bytes).filter(|&n| n > bytes.len() as u64) {
+                return Some(Err(Error::Truncated {
+                    len: bytes.len() as u64,
+                    needs,
+                }));
+            }
+        }
         let image_size = u64_at(bytes, 16);
         let legacy = image_size == 0;
         Some(Ok(Header {
@@ -111,7 +131,7 @@ impl Header {
                 image_size
             },
             flags,
-            efi_stub: bytes.starts_with(&EFI_STUB_MAGIC),
+            efi_stub,
             legacy,
         }))
     }
@@ -125,6 +145,47 @@ impl Header {
             _ => None,
         }
     }
+}
+
+/// Offset of the PE header's offset in the DOS header (`e_lfanew`; the Image header's `res5`).
+pub const PE_HEADER_POINTER: usize = 0x3c;
+/// Size of one PE section header (PE/COFF specification, "Section Table").
+const PE_SECTION_HEADER: usize = 40;
+/// Size of the COFF file header after the "PE\0\0" signature.
+const COFF_HEADER: usize = 20;
+
+/// Where the file data of the EFI stub's PE sections ends (the largest `PointerToRawData +
+/// SizeOfRawData` of the section table), when the PE headers are there to read. A PE header
+/// pointing past the end of the file also means the file was cut short: that is the header's
+/// own end. Per the PE/COFF specification (signature, COFF header, section table).
+pub fn pe_file_end(bytes: &[u8]) -> Option<u64> {
+    let pe = u32::from_le_bytes(
+        bytes
+            .get(PE_HEADER_POINTER..PE_HEADER_POINTER + 4)?
+            .try_into()
+            .ok()?,
+    ) as usize;
+    let coff = pe.checked_add(4)?;
+    let Some(h) = bytes.get(coff..coff + COFF_HEADER) else {
+        return Some((coff + COFF_HEADER) as u64);
+    };
+    if bytes.get(pe..pe + 4) != Some(b"PE\0\0".as_slice()) {
+        return None;
+    }
+    let sections = u16::from_le_bytes([h[2], h[3]]) as usize;
+    let optional = u16::from_le_bytes([h[16], h[17]]) as usize;
+    let table = coff + COFF_HEADER + optional;
+    let mut end = (table + sections * PE_SECTION_HEADER) as u64;
+    for i in 0..sections {
+        let at = table + i * PE_SECTION_HEADER;
+        let Some(sh) = bytes.get(at..at + PE_SECTION_HEADER) else {
+            break;
+        };
+        let raw_size = u32::from_le_bytes(sh[16..20].try_into().ok()?) as u64;
+        let raw_ptr = u32::from_le_bytes(sh[20..24].try_into().ok()?) as u64;
+        end = end.max(raw_ptr + raw_size);
+    }
+    Some(end)
 }
 
 /// Plan an Image: copy the file to RAM base + [`KERNEL_BASE_OFFSET`] + `text_offset` and enter
@@ -201,6 +262,40 @@ mod tests {
         base: 0x4000_0000,
         size: 512 << 20,
     };
+
+    /// An EFI-stub Image whose one PE section holds file bytes 0x1000..0x2000.
+    fn pe_image(len: usize) -> Vec<u8> {
+        let mut b = synthetic(0, 0x10_0000, 0b1010, len.max(0x100));
+        b[0..2].copy_from_slice(b"MZ");
+        b[PE_HEADER_POINTER..PE_HEADER_POINTER + 4].copy_from_slice(&0x40u32.to_le_bytes());
+        b[0x40..0x44].copy_from_slice(b"PE\0\0");
+        b[0x46..0x48].copy_from_slice(&1u16.to_le_bytes()); // NumberOfSections
+        let sh = 0x44 + COFF_HEADER; // no optional header
+        b[sh + 16..sh + 20].copy_from_slice(&0x1000u32.to_le_bytes()); // SizeOfRawData
+        b[sh + 20..sh + 24].copy_from_slice(&0x1000u32.to_le_bytes()); // PointerToRawData
+        b.truncate(len);
+        b
+    }
+
+    #[test]
+    fn truncated_efi_stub_image_is_refused() {
+        assert_eq!(pe_file_end(&pe_image(0x2000)), Some(0x2000));
+        assert!(Header::parse(&pe_image(0x2000)).unwrap().is_ok());
+        assert_eq!(
+            Header::parse(&pe_image(0x1800)),
+            Some(Err(Error::Truncated {
+                len: 0x1800,
+                needs: 0x2000
+            }))
+        );
+        let mut no_pe = pe_image(0x2000);
+        no_pe[0x40] = b'X';
+        assert_eq!(
+            pe_file_end(&no_pe),
+            None,
+            "not a PE header: nothing to judge"
+        );
+    }
 
     #[test]
     fn modern_image_goes_to_base_plus_2m() {

@@ -10,7 +10,7 @@
 //! The generated tree matches QEMU's for the devices bootemu models (compare
 //! `shared/reference/virt-*.dts`): same node names, properties, interrupt specifiers, phandle
 //! numbering scheme (0x8000 the clock, then the CPUs, then the GIC) and node order. Left out on
-//! purpose: what is not modelled (flash, fw-cfg, virtio-mmio, PCIe, PL061 and gpio-keys, the
+//! purpose: what is not modelled (virtio-mmio, PCIe, PL061 and gpio-keys, the
 //! platform bus, the PMU, GICv2m and the ITS, the virtualization parts of the GIC) and the random
 //! `kaslr-seed`/`rng-seed` (a run must be reproducible). Same inputs give the same bytes.
 
@@ -83,6 +83,20 @@ pub struct MmioDesc {
     pub spi: u32,
 }
 
+/// CFI flash banks, described as QEMU's `virt` does (`hw/arm/virt.c` `virt_flash_fdt`: one
+/// `cfi-flash` node whose `reg` lists every bank).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FlashDesc {
+    /// Guest-physical base of the first bank.
+    pub base: u64,
+    /// Size of one bank; the banks follow each other.
+    pub bank_size: u64,
+    /// Number of banks.
+    pub banks: u64,
+    /// `bank-width` in bytes.
+    pub bank_width: u32,
+}
+
 /// What the device tree describes: the machine.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MachineDesc {
@@ -98,6 +112,10 @@ pub struct MachineDesc {
     pub uart: MmioDesc,
     /// The PL031 RTC.
     pub rtc: MmioDesc,
+    /// The QEMU firmware configuration device (`qemu,fw-cfg-mmio`), as (base, size).
+    pub fw_cfg: Option<(u64, u64)>,
+    /// The CFI flash.
+    pub flash: Option<FlashDesc>,
 }
 
 /// What `/chosen` says.
@@ -225,6 +243,14 @@ pub fn build(m: &MachineDesc, chosen: &Chosen) -> Result<Vec<u8>> {
     w.property_string("device_type", "memory")?;
     w.end_node(n)?;
 
+    if let Some((base, size)) = m.fw_cfg {
+        let n = w.begin_node(&format!("fw-cfg@{base:x}"))?;
+        w.property_null("dma-coherent")?;
+        w.property_array_u64("reg", &[base, size])?;
+        w.property_string("compatible", "qemu,fw-cfg-mmio")?;
+        w.end_node(n)?;
+    }
+
     primecell(&mut w, "pl031", &m.rtc, "arm,pl031", &["apb_pclk"])?;
     primecell(
         &mut w,
@@ -251,6 +277,17 @@ pub fn build(m: &MachineDesc, chosen: &Chosen) -> Result<Vec<u8>> {
     w.property_null("interrupt-controller")?;
     w.property_u32("#interrupt-cells", 3)?;
     w.end_node(n)?;
+
+    if let Some(f) = m.flash {
+        let n = w.begin_node(&format!("flash@{:x}", f.base))?;
+        w.property_u32("bank-width", f.bank_width)?;
+        let banks: Vec<(u64, u64)> = (0..f.banks)
+            .map(|i| (f.base + i * f.bank_size, f.bank_size))
+            .collect();
+        w.property_array_u64("reg", &reg2(&banks))?;
+        w.property_string("compatible", "cfi-flash")?;
+        w.end_node(n)?;
+    }
 
     let cpus = w.begin_node("cpus")?;
     w.property_u32("#size-cells", 0)?;
@@ -442,6 +479,8 @@ mod tests {
                 size: 0x1000,
                 spi: 2,
             },
+            fw_cfg: None,
+            flash: None,
         }
     }
 

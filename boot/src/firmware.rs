@@ -1,19 +1,24 @@
-//! Firmware + kernel (`--firmware FW --kernel K`): the protocol of rust-hypervisor-firmware's
-//! aarch64 direct kernel boot, as Cloud Hypervisor drives it.
+//! Firmware boots (`--firmware FW [--kernel K]`): the firmware is loaded as the machine loads
+//! it, and the kernel (with its initrd and command line) reaches the firmware one of two ways
+//! ([`KernelVia`]), never both:
 //!
-//! The VMM loads the firmware and leaves the kernel to it:
-//! - the kernel file goes into RAM untouched, page aligned, at the top of RAM, or just below
-//!   the initrd when there is one (the initrd then takes the top);
-//! - the device tree's `/chosen` says where: `linux,kernel-start` and `linux,kernel-size` (each a
-//!   big-endian u64), next to `bootargs` and `linux,initrd-start`/`linux,initrd-end`;
-//! - the firmware finds the device tree through x0, copies the kernel to a 2 MiB-aligned base +
-//!   `text_offset` and enters it as Linux `Documentation/arch/arm64/booting.rst` asks.
+//! - [`KernelVia::FwCfg`], QEMU's way (`-bios FW -kernel K -initrd I -append S` on `virt`): the
+//!   files go into the fw_cfg device's kernel, initrd and command-line items (built by the caller
+//!   from [`FirmwareBoot`]); nothing is put in RAM for them and `/chosen` carries only `bootargs`
+//!   (as QEMU writes it). EDK2 and U-Boot read them from there.
+//! - [`KernelVia::Chosen`], rust-hypervisor-firmware's aarch64 direct kernel boot as Cloud
+//!   Hypervisor drives it: the kernel file goes into RAM untouched, page aligned, at the top of
+//!   RAM, or just below the initrd when there is one (the initrd then takes the top); the device
+//!   tree's `/chosen` says where: `linux,kernel-start` and `linux,kernel-size` (each a big-endian
+//!   u64), next to `bootargs` and `linux,initrd-start`/`linux,initrd-end`. The firmware finds the
+//!   device tree through x0, copies the kernel to a 2 MiB-aligned base + `text_offset` and enters
+//!   it as Linux `Documentation/arch/arm64/booting.rst` asks.
 //!
 //! Two machines ([`FirmwareMachine`]):
-//! - `virt`: the firmware is a raw binary at the flash base (0x0) and starts there; the device
-//!   tree is at the start of RAM. QEMU leaves a `-bios` firmware to find the tree at the start
-//!   of RAM by itself (x0 is 0 there); bootemu also puts its address in x0 so that one firmware
-//!   works on both machines.
+//! - `virt`: the firmware is the contents of flash bank 0 (at 0x0, where the vCPU starts);
+//!   the device tree is at the start of RAM. QEMU leaves a `-bios` firmware to find the tree at
+//!   the start of RAM by itself (x0 is 0 there); bootemu also puts its address in x0 so that one
+//!   firmware works on both machines.
 //! - `cloud-hypervisor`: the firmware must be an arm64 Image; it is loaded at 0x4040_0000 (Cloud
 //!   Hypervisor's `UEFI_START`) + its `text_offset` and entered there with x0 = the device tree
 //!   at 0x4000_0000 (at most 2 MiB, below the ACPI area at 0x4020_0000).
@@ -32,8 +37,8 @@ use crate::{check_in_ram, Blob, Error, Format, MapEntry, Plan, Ram};
 pub const KERNEL_ALIGN: u64 = 4 << 10;
 /// `virt`: the firmware's load and entry address (flash bank 0).
 pub const VIRT_FLASH_BASE: u64 = 0;
-/// `virt`: the flash size the firmware must fit in (two 64 MiB banks).
-pub const VIRT_FLASH_SIZE: u64 = 128 << 20;
+/// `virt`: the flash bank the firmware must fit in (bank 0, 64 MiB).
+pub const VIRT_FLASH_SIZE: u64 = 64 << 20;
 /// `cloud-hypervisor`: size of the device tree area at the start of RAM (`FDT_MAX_SIZE`).
 pub const CH_FDT_AREA: u64 = 2 << 20;
 /// `cloud-hypervisor`: the ACPI tables area (`ACPI_START`), reserved; nothing is put there.
@@ -43,8 +48,8 @@ pub const CH_FIRMWARE_OFFSET: u64 = 4 << 20;
 
 /// Rule: the firmware fits where the machine loads it.
 pub const RULE_FIRMWARE_FITS: &str =
-    "the firmware must fit in the flash (virt) or in RAM from 0x4040_0000 + text_offset \
-     (cloud-hypervisor)";
+    "the firmware must fit in flash bank 0 (virt, 64 MiB) or in RAM from 0x4040_0000 + \
+     text_offset (cloud-hypervisor)";
 /// Rule: the kernel file and the initrd fit at the top of RAM above everything else.
 pub const RULE_KERNEL_AT_TOP: &str =
     "the kernel file (and the initrd above it) go page aligned at the top of RAM, above the \
@@ -59,13 +64,35 @@ pub enum FirmwareMachine {
     CloudHypervisor,
 }
 
+/// How the kernel, initrd and command line reach the firmware (`--kernel-via`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KernelVia {
+    /// QEMU's fw_cfg kernel, initrd and command-line items (the default on `virt`).
+    FwCfg,
+    /// In RAM, described by `/chosen` `linux,kernel-*` (rust-hypervisor-firmware's protocol,
+    /// the default on `cloud-hypervisor`).
+    Chosen,
+}
+
+impl KernelVia {
+    /// The default of a machine.
+    pub fn default_for(machine: FirmwareMachine) -> KernelVia {
+        match machine {
+            FirmwareMachine::Virt => KernelVia::FwCfg,
+            FirmwareMachine::CloudHypervisor => KernelVia::Chosen,
+        }
+    }
+}
+
 /// What goes with the firmware.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FirmwareBoot {
     /// The machine.
     pub machine: FirmwareMachine,
-    /// The kernel file, placed untouched.
-    pub kernel: Vec<u8>,
+    /// How the kernel reaches the firmware.
+    pub via: KernelVia,
+    /// The kernel file, placed untouched, if any.
+    pub kernel: Option<Vec<u8>>,
     /// The initial RAM disk, if any.
     pub initrd: Option<Vec<u8>>,
     /// The kernel command line (`bootargs`), if any.
@@ -77,8 +104,8 @@ pub struct FirmwareBoot {
 /// Where bootemu left the kernel file for the firmware.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct KernelLoad {
-    /// `linux,kernel-start`.
-    pub start: u64,
+    /// `linux,kernel-start`; `None` when the kernel went through fw_cfg.
+    pub start: Option<u64>,
     /// `linux,kernel-size` (the file's size).
     pub size: u64,
     /// The file's arm64 Image header, when it has one.
@@ -94,8 +121,10 @@ pub struct Placement {
     pub text_offset: u64,
     /// `image - text_offset`.
     pub base: u64,
-    /// The image is not where bootemu put the file.
+    /// The image is not where bootemu put the file (always, for a kernel given through fw_cfg).
     pub moved: bool,
+    /// The kernel reached the firmware through fw_cfg (nothing was put in RAM).
+    pub via_fw_cfg: bool,
     /// `base` is 2 MiB aligned.
     pub aligned: bool,
 }
@@ -109,7 +138,8 @@ impl KernelLoad {
             image,
             text_offset,
             base,
-            moved: image != self.start,
+            moved: self.start != Some(image),
+            via_fw_cfg: self.start.is_none(),
             aligned: base.is_multiple_of(BASE_ALIGN),
         }
     }
@@ -123,7 +153,9 @@ impl fmt::Display for Placement {
             self.image,
             self.base,
             self.text_offset,
-            if self.moved {
+            if self.via_fw_cfg {
+                "loaded by the firmware from fw_cfg"
+            } else if self.moved {
                 "moved from linux,kernel-start"
             } else {
                 "not moved (run in place)"
@@ -133,14 +165,27 @@ impl fmt::Display for Placement {
     }
 }
 
+/// A planned firmware boot.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FirmwarePlan {
+    /// What goes into RAM (the device tree, on `cloud-hypervisor` the firmware, with
+    /// [`KernelVia::Chosen`] the kernel file and initrd) and how the vCPU starts.
+    pub plan: Plan,
+    /// The contents of flash bank 0 (`virt`: the firmware).
+    pub flash0: Option<Vec<u8>>,
+    /// Where the kernel file went, when there is one.
+    pub kernel: Option<KernelLoad>,
+}
+
 /// Plan a firmware boot: the firmware, the device tree and the kernel (and initrd) for it.
-pub fn plan(firmware: &[u8], ram: Ram, boot: &FirmwareBoot) -> Result<(Plan, KernelLoad), Error> {
-    if firmware.is_empty() || boot.kernel.is_empty() {
+pub fn plan(firmware: &[u8], ram: Ram, boot: &FirmwareBoot) -> Result<FirmwarePlan, Error> {
+    if firmware.is_empty() || boot.kernel.as_ref().is_some_and(|k| k.is_empty()) {
         return Err(Error::Empty);
     }
     let mut map = Vec::new();
+    let mut blobs = Vec::new();
     let dtb_at = ram.base;
-    let (format, fw_at, fw_end) = match boot.machine {
+    let (format, fw_at, fw_end, flash0) = match boot.machine {
         FirmwareMachine::Virt => {
             let flash = Ram {
                 base: VIRT_FLASH_BASE,
@@ -148,11 +193,20 @@ pub fn plan(firmware: &[u8], ram: Ram, boot: &FirmwareBoot) -> Result<(Plan, Ker
             };
             let len = firmware.len() as u64;
             check_in_ram(flash, "firmware", VIRT_FLASH_BASE, len, RULE_FIRMWARE_FITS)?;
-            (Format::Raw, VIRT_FLASH_BASE, VIRT_FLASH_BASE + len)
+            (
+                Format::Raw,
+                VIRT_FLASH_BASE,
+                VIRT_FLASH_BASE + len,
+                Some(firmware.to_vec()),
+            )
         }
         FirmwareMachine::CloudHypervisor => {
             let h = Header::parse(firmware).ok_or(Error::FirmwareNotImage)??;
-            let at = ram.base + CH_FIRMWARE_OFFSET + h.text_offset;
+            let at = ram
+                .base
+                .checked_add(CH_FIRMWARE_OFFSET)
+                .and_then(|a| a.checked_add(h.text_offset))
+                .unwrap_or(u64::MAX);
             let reserve = h.image_size.max(firmware.len() as u64);
             check_in_ram(ram, "firmware", at, reserve, RULE_FIRMWARE_FITS)?;
             map.push(MapEntry {
@@ -167,21 +221,25 @@ pub fn plan(firmware: &[u8], ram: Ram, boot: &FirmwareBoot) -> Result<(Plan, Ker
                 efi_stub: h.efi_stub,
                 legacy: h.legacy,
             };
-            (format, at, at + reserve)
+            blobs.push(Blob {
+                addr: at,
+                bytes: firmware.to_vec(),
+            });
+            (format, at, at + reserve, None)
         }
     };
     map.push(MapEntry {
         start: fw_at,
         size: fw_end - fw_at,
-        what: "firmware".into(),
+        what: if flash0.is_some() {
+            "firmware (flash bank 0)".into()
+        } else {
+            "firmware".into()
+        },
     });
 
     // From the top of RAM down: the initrd, then the kernel file.
     let mut top = ram.end();
-    let mut blobs = vec![Blob {
-        addr: fw_at,
-        bytes: firmware.to_vec(),
-    }];
     let mut place = |what: &str, bytes: &[u8], top: &mut u64| -> Result<u64, Error> {
         let len = bytes.len() as u64;
         let at = top
@@ -201,24 +259,43 @@ pub fn plan(firmware: &[u8], ram: Ram, boot: &FirmwareBoot) -> Result<(Plan, Ker
         });
         Ok(at)
     };
-    let initrd = match &boot.initrd {
-        Some(i) => {
-            let at = place("initrd", i, &mut top)?;
-            Some((at, at + i.len() as u64))
+    let header_of = |k: &[u8]| Header::parse(k).and_then(|h| h.ok());
+    let (chosen, kernel) = match boot.via {
+        KernelVia::FwCfg => (
+            Chosen {
+                bootargs: boot.cmdline.clone(),
+                initrd: None,
+                kernel: None,
+            },
+            boot.kernel.as_ref().map(|k| KernelLoad {
+                start: None,
+                size: k.len() as u64,
+                header: header_of(k),
+            }),
+        ),
+        KernelVia::Chosen => {
+            let initrd = match &boot.initrd {
+                Some(i) => {
+                    let at = place("initrd", i, &mut top)?;
+                    Some((at, at + i.len() as u64))
+                }
+                None => None,
+            };
+            let kernel = match &boot.kernel {
+                Some(k) => Some(KernelLoad {
+                    start: Some(place("kernel file (for the firmware)", k, &mut top)?),
+                    size: k.len() as u64,
+                    header: header_of(k),
+                }),
+                None => None,
+            };
+            let chosen = Chosen {
+                bootargs: boot.cmdline.clone(),
+                initrd,
+                kernel: kernel.and_then(|k| k.start.map(|s| (s, k.size))),
+            };
+            (chosen, kernel)
         }
-        None => None,
-    };
-    let kernel_at = place("kernel file (for the firmware)", &boot.kernel, &mut top)?;
-    let kernel = KernelLoad {
-        start: kernel_at,
-        size: boot.kernel.len() as u64,
-        header: Header::parse(&boot.kernel).and_then(|h| h.ok()),
-    };
-
-    let chosen = Chosen {
-        bootargs: boot.cmdline.clone(),
-        initrd,
-        kernel: Some((kernel.start, kernel.size)),
     };
     let (dtb, what) = match &boot.dtb {
         DtbSource::Generate(m) => (fdt::build(m, &chosen)?, "device tree (generated)"),
@@ -258,16 +335,17 @@ pub fn plan(firmware: &[u8], ram: Ram, boot: &FirmwareBoot) -> Result<(Plan, Ker
         bytes: dtb,
     });
     map.sort_by_key(|m| m.start);
-    Ok((
-        Plan {
+    Ok(FirmwarePlan {
+        plan: Plan {
             format,
             blobs,
             entry: fw_at,
             regs: [dtb_at, 0, 0, 0],
             map,
         },
+        flash0,
         kernel,
-    ))
+    })
 }
 
 #[cfg(test)]
@@ -300,13 +378,16 @@ mod tests {
                 size: 0x1000,
                 spi: 2,
             },
+            fw_cfg: None,
+            flash: None,
         }
     }
 
     fn boot(machine: FirmwareMachine, initrd: Option<usize>) -> FirmwareBoot {
         FirmwareBoot {
             machine,
-            kernel: synthetic(0, 0x20_0000, 0xa, 0x1_0001),
+            via: KernelVia::Chosen,
+            kernel: Some(synthetic(0, 0x20_0000, 0xa, 0x1_0001)),
             initrd: initrd.map(|n| vec![0x55; n]),
             cmdline: Some("console=ttyAMA0".into()),
             dtb: DtbSource::Generate(desc()),
@@ -316,17 +397,27 @@ mod tests {
     #[test]
     fn virt_layout() {
         let b = boot(FirmwareMachine::Virt, Some(0x1800));
-        let (p, k) = plan(&[0u8; 0x100], RAM, &b).unwrap();
+        let fp = plan(&[0u8; 0x100], RAM, &b).unwrap();
+        let (p, k) = (fp.plan, fp.kernel.unwrap());
+        assert_eq!(
+            fp.flash0,
+            Some(vec![0u8; 0x100]),
+            "the firmware is flash bank 0"
+        );
+        assert!(
+            p.blobs.iter().all(|b| b.addr >= RAM.base),
+            "nothing in flash"
+        );
         assert_eq!(p.entry, 0);
         assert_eq!(p.format, Format::Raw);
         assert_eq!(p.regs, [0x4000_0000, 0, 0, 0]);
         // initrd: 0x6000_0000 - 0x1800 = 0x5fff_e800, page aligned down: 0x5fff_e000.
         // kernel: 0x5fff_e000 - 0x1_0001 = 0x5ffe_dfff, down: 0x5ffe_d000.
-        assert_eq!(k.start, 0x5ffe_d000);
+        assert_eq!(k.start, Some(0x5ffe_d000));
         assert_eq!(k.size, 0x1_0001);
         assert_eq!(k.header.unwrap().text_offset, 0);
-        let kernel_blob = p.blobs.iter().find(|b| b.addr == k.start).unwrap();
-        assert_eq!(kernel_blob.bytes, b.kernel, "untouched");
+        let kernel_blob = p.blobs.iter().find(|b| b.addr == 0x5ffe_d000).unwrap();
+        assert_eq!(Some(&kernel_blob.bytes), b.kernel.as_ref(), "untouched");
         let dtb = &p
             .blobs
             .iter()
@@ -341,8 +432,46 @@ mod tests {
 
     #[test]
     fn kernel_without_initrd_takes_the_top() {
-        let (_, k) = plan(&[0u8; 4], RAM, &boot(FirmwareMachine::Virt, None)).unwrap();
-        assert_eq!(k.start, 0x5ffe_f000);
+        let fp = plan(&[0u8; 4], RAM, &boot(FirmwareMachine::Virt, None)).unwrap();
+        assert_eq!(fp.kernel.unwrap().start, Some(0x5ffe_f000));
+    }
+
+    #[test]
+    fn fw_cfg_delivery_puts_nothing_in_ram_and_only_bootargs_in_chosen() {
+        let b = FirmwareBoot {
+            via: KernelVia::FwCfg,
+            ..boot(FirmwareMachine::Virt, Some(0x1800))
+        };
+        let fp = plan(&[0u8; 0x100], RAM, &b).unwrap();
+        assert_eq!(fp.plan.blobs.len(), 1, "the device tree only");
+        let c = read_chosen(&fp.plan.blobs[0].bytes).unwrap();
+        assert_eq!(c.kernel, None);
+        assert_eq!(c.initrd, None);
+        assert_eq!(c.bootargs.as_deref(), Some("console=ttyAMA0"));
+        let k = fp.kernel.unwrap();
+        assert_eq!((k.start, k.size), (None, 0x1_0001));
+        let p = k.placement(0x4808_0000);
+        assert!(p.moved && p.via_fw_cfg);
+        assert!(p.to_string().contains("from fw_cfg"), "{p}");
+    }
+
+    #[test]
+    fn firmware_without_a_kernel() {
+        let b = FirmwareBoot {
+            kernel: None,
+            ..boot(FirmwareMachine::Virt, None)
+        };
+        let fp = plan(&[0u8; 4], RAM, &b).unwrap();
+        assert_eq!(fp.kernel, None);
+        assert_eq!(read_chosen(&fp.plan.blobs[0].bytes).unwrap().kernel, None);
+        assert_eq!(
+            KernelVia::default_for(FirmwareMachine::Virt),
+            KernelVia::FwCfg
+        );
+        assert_eq!(
+            KernelVia::default_for(FirmwareMachine::CloudHypervisor),
+            KernelVia::Chosen
+        );
     }
 
     #[test]
@@ -350,7 +479,7 @@ mod tests {
         let b = boot(FirmwareMachine::CloudHypervisor, None);
         assert_eq!(plan(&[0u8; 0x100], RAM, &b), Err(Error::FirmwareNotImage));
         let fw = synthetic(0x1000, 0x4_0000, 0xa, 0x2000);
-        let (p, _) = plan(&fw, RAM, &b).unwrap();
+        let p = plan(&fw, RAM, &b).unwrap().plan;
         assert_eq!(p.entry, 0x4040_1000);
         assert_eq!(p.regs[0], 0x4000_0000);
         assert!(matches!(
@@ -383,7 +512,7 @@ mod tests {
     #[test]
     fn placement_report() {
         let k = KernelLoad {
-            start: 0x5e00_0000,
+            start: Some(0x5e00_0000),
             size: 0x100,
             header: Header::parse(&synthetic(0x8_0000, 0x1000, 0xa, 64)).and_then(|h| h.ok()),
         };

@@ -884,6 +884,8 @@ mod tests {
                 size: 0x1000,
                 spi: 2,
             },
+            fw_cfg: None,
+            flash: None,
         }
     }
 

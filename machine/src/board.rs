@@ -4,7 +4,15 @@
 //! RAM and ROM pages go to the core as host pointers; every other access is dispatched to the
 //! GIC frame or the device whose region holds it, with the offset within that region. Writes
 //! to ROM are ignored; accesses where nothing is mapped are bus faults (synchronous external
-//! aborts in the guest). The GIC frames of the other GIC version are not mapped.
+//! aborts in the guest), counted with the first addresses kept for the report
+//! ([`Board::unclaimed`]). The GIC frames of the other GIC version are not mapped.
+//!
+//! Flash banks read like memory while in read-array mode: their pages go to the core as host
+//! pointers for reads and instruction fetch ([`MmioDevice::direct_page`]); every write reaches
+//! the device's command state machine. When a bank switches mode the board tells the core
+//! through [`Bus::take_remapped`] (the writing vCPU forgets its translations at once) and
+//! bumps [`Board::remap_epoch`] (the machine flushes the other vCPUs before they run again).
+//! Devices that do DMA (fw_cfg) get the guest memory after each write to them.
 //!
 //! Banked GIC registers need to know which vCPU accesses them: the machine sets
 //! [`Board::cur`] before running a vCPU. Device interrupt outputs are sampled into the GIC
@@ -15,9 +23,11 @@ use std::sync::Arc;
 
 use bootemu_cpu::aarch64::{Bus, BusFault, IrqLines};
 
+use crate::devices::fw_cfg::FwCfg;
+use crate::devices::pflash::Pflash;
 use crate::devices::pl011::Pl011;
 use crate::devices::pl031::Pl031;
-use crate::devices::{MmioDevice, SerialPort};
+use crate::devices::{DmaMemory, MmioDevice, SerialPort};
 use crate::gic::{Gic, GicFrame, GicVersion};
 use crate::memory::{GuestMemory, MemoryError};
 use crate::profile::{Profile, RegionKind};
@@ -31,6 +41,18 @@ struct Mapped {
     dev: Box<dyn MmioDevice>,
 }
 
+/// Unclaimed accesses whose addresses the board keeps for the report.
+pub const UNCLAIMED_KEPT: usize = 8;
+
+/// The contents a flash bank starts with.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FlashImage {
+    /// The bytes (at most the bank's size).
+    pub contents: Vec<u8>,
+    /// The guest cannot program or erase the bank.
+    pub read_only: bool,
+}
+
 /// Board options beyond the memory map.
 pub struct BoardConfig {
     /// GIC version.
@@ -39,6 +61,36 @@ pub struct BoardConfig {
     pub rtc_epoch: u32,
     /// Interrupt lines of the vCPUs, in vCPU order.
     pub lines: Vec<Arc<IrqLines>>,
+    /// Contents of the flash banks, in bank order; a bank without one is blank and writable.
+    pub flash: Vec<FlashImage>,
+    /// The fw_cfg device's items (an empty device when `None`).
+    pub fw_cfg: Option<FwCfg>,
+}
+
+/// Accesses no device claimed (bus faults).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Unclaimed {
+    /// How many.
+    pub count: u64,
+    /// The first [`UNCLAIMED_KEPT`]: physical address, and whether it was a write.
+    pub first: Vec<(u64, bool)>,
+}
+
+/// Why a board cannot be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BoardError {
+    /// Guest memory.
+    #[error(transparent)]
+    Memory(#[from] MemoryError),
+    /// A flash bank's contents.
+    #[error("flash bank {bank}: {source}")]
+    Flash {
+        /// Bank index.
+        bank: usize,
+        /// Why.
+        #[source]
+        source: crate::devices::pflash::PflashError,
+    },
 }
 
 /// Memory, interrupt controller and devices of one machine.
@@ -51,12 +103,45 @@ pub struct Board {
     pub cur: usize,
     gic_frames: Vec<(u64, u64, GicFrame)>,
     devices: Vec<Mapped>,
+    /// Accesses no device claimed.
+    pub unclaimed: Unclaimed,
+    /// Device accesses so far (MMIO and the machine's system registers): a sign of progress.
+    pub accesses: u64,
+    /// Bumped whenever a device's directly mapped pages change (a flash mode switch).
+    pub remap_epoch: u64,
+    /// A remap happened since the core last asked ([`Bus::take_remapped`]).
+    remapped: bool,
+    /// RAM ranges written by DMA since the core last asked ([`Bus::take_dma_written`]).
+    dma_written: Vec<(u64, u64)>,
+}
+
+/// Guest memory as a device's DMA sees it, noting what it writes (decoded code there is stale).
+struct DmaRecorder<'a> {
+    mem: &'a mut GuestMemory,
+    written: &'a mut Vec<(u64, u64)>,
+}
+
+impl DmaMemory for DmaRecorder<'_> {
+    fn read(&self, addr: u64, buf: &mut [u8]) -> bool {
+        DmaMemory::read(&*self.mem, addr, buf)
+    }
+
+    fn write(&mut self, addr: u64, data: &[u8]) -> bool {
+        let ok = DmaMemory::write(self.mem, addr, data);
+        if ok && !data.is_empty() {
+            self.written.push((addr, addr + data.len() as u64));
+        }
+        ok
+    }
 }
 
 impl Board {
     /// Build memory, GIC and devices for `profile`.
-    pub fn new(profile: &Profile, config: BoardConfig) -> Result<Board, MemoryError> {
+    pub fn new(profile: &Profile, config: BoardConfig) -> Result<Board, BoardError> {
         let mem = GuestMemory::new(profile)?;
+        let mut flash = config.flash.into_iter();
+        let mut fw_cfg = config.fw_cfg;
+        let mut bank = 0;
         let v3 = config.gic == GicVersion::V3;
         let mut gic_frames = Vec::new();
         let mut devices = Vec::new();
@@ -74,6 +159,14 @@ impl Board {
             let dev: Box<dyn MmioDevice> = match r.kind {
                 RegionKind::Pl011 => Box::new(Pl011::new()),
                 RegionKind::Pl031 => Box::new(Pl031::new(config.rtc_epoch)),
+                RegionKind::FwCfg => Box::new(fw_cfg.take().unwrap_or_default()),
+                RegionKind::Flash => {
+                    let image = flash.next().unwrap_or_default();
+                    let dev = Pflash::new(r.size, &image.contents, image.read_only)
+                        .map_err(|source| BoardError::Flash { bank, source })?;
+                    bank += 1;
+                    Box::new(dev)
+                }
                 _ => continue,
             };
             devices.push(Mapped {
@@ -89,17 +182,35 @@ impl Board {
             cur: 0,
             gic_frames,
             devices,
+            unclaimed: Unclaimed::default(),
+            accesses: 0,
+            remap_epoch: 0,
+            remapped: false,
+            dma_written: Vec::new(),
         })
     }
 
-    fn device(&mut self, pa: u64) -> Option<(&mut Mapped, u64)> {
+    fn device_index(&self, pa: u64) -> Option<(usize, u64)> {
         self.devices
-            .iter_mut()
-            .find(|d| pa >= d.base && pa - d.base < d.size)
-            .map(|d| {
-                let off = pa - d.base;
-                (d, off)
-            })
+            .iter()
+            .position(|d| pa >= d.base && pa - d.base < d.size)
+            .map(|i| (i, pa - self.devices[i].base))
+    }
+
+    fn note_unclaimed(&mut self, pa: u64, write: bool) -> BusFault {
+        self.unclaimed.count += 1;
+        if self.unclaimed.first.len() < UNCLAIMED_KEPT {
+            self.unclaimed.first.push((pa, write));
+        }
+        BusFault(pa)
+    }
+
+    /// The backing store of the device at `base` (a flash bank's contents).
+    pub fn backing(&self, base: u64) -> Option<&[u8]> {
+        self.devices
+            .iter()
+            .find(|d| d.base == base)
+            .and_then(|d| d.dev.backing())
     }
 
     fn gic_frame(&self, pa: u64) -> Option<(GicFrame, u64)> {
@@ -155,15 +266,32 @@ impl Board {
 // resized or moved.
 unsafe impl Bus for Board {
     fn ram_page(&mut self, page: u64, write: bool) -> Option<NonNull<u8>> {
-        self.mem.page(page, write)
+        if let Some(p) = self.mem.page(page, write) {
+            return Some(p);
+        }
+        if write {
+            return None;
+        }
+        let (i, off) = self.device_index(page)?;
+        self.devices[i].dev.direct_page(off)
+    }
+
+    fn take_remapped(&mut self) -> bool {
+        std::mem::take(&mut self.remapped)
+    }
+
+    fn take_dma_written(&mut self) -> Vec<(u64, u64)> {
+        std::mem::take(&mut self.dma_written)
     }
 
     fn mmio_read(&mut self, pa: u64, size: u8) -> Result<u64, BusFault> {
+        self.accesses += 1;
         if let Some((f, off)) = self.gic_frame(pa) {
             return Ok(self.gic.mmio_read(self.cur, f, off, size));
         }
-        match self.device(pa) {
-            Some((d, off)) => {
+        match self.device_index(pa) {
+            Some((i, off)) => {
+                let d = &mut self.devices[i];
                 let v = d.dev.read(off, size);
                 let irq = d.intid.map(|i| (i, d.dev.irq_level()));
                 if let Some((intid, level)) = irq {
@@ -171,11 +299,12 @@ unsafe impl Bus for Board {
                 }
                 Ok(v)
             }
-            None => Err(BusFault(pa)),
+            None => Err(self.note_unclaimed(pa, false)),
         }
     }
 
     fn mmio_write(&mut self, pa: u64, size: u8, value: u64) -> Result<(), BusFault> {
+        self.accesses += 1;
         if self.mem.is_rom(pa) {
             log::debug!("write of {value:#x} to ROM at {pa:#x} ignored");
             return Ok(());
@@ -184,24 +313,35 @@ unsafe impl Bus for Board {
             self.gic.mmio_write(self.cur, f, off, size, value);
             return Ok(());
         }
-        match self.device(pa) {
-            Some((d, off)) => {
+        match self.device_index(pa) {
+            Some((i, off)) => {
+                let d = &mut self.devices[i];
                 d.dev.write(off, size, value);
+                d.dev.dma(&mut DmaRecorder {
+                    mem: &mut self.mem,
+                    written: &mut self.dma_written,
+                });
                 let irq = d.intid.map(|i| (i, d.dev.irq_level()));
+                if d.dev.take_remapped() {
+                    self.remapped = true;
+                    self.remap_epoch += 1;
+                }
                 if let Some((intid, level)) = irq {
                     self.gic.set_level(0, intid, level);
                 }
                 Ok(())
             }
-            None => Err(BusFault(pa)),
+            None => Err(self.note_unclaimed(pa, true)),
         }
     }
 
     fn sysreg_read(&mut self, cpu: u32, enc: u32) -> u64 {
+        self.accesses += 1;
         self.gic.sysreg_read(cpu as usize, enc)
     }
 
     fn sysreg_write(&mut self, cpu: u32, enc: u32, value: u64) {
+        self.accesses += 1;
         self.gic.sysreg_write(cpu as usize, enc, value);
     }
 }
@@ -218,6 +358,8 @@ mod tests {
             gic,
             rtc_epoch: 1234,
             lines,
+            flash: Vec::new(),
+            fw_cfg: None,
         };
         Board::new(&Profile::virt(64 * MIB).unwrap(), config).unwrap()
     }
@@ -232,14 +374,20 @@ mod tests {
         assert_eq!(out, b"h");
         assert_eq!(b.mmio_read(VIRT_UART0 + pl011::ID_BASE, 4).unwrap(), 0x11);
         assert_eq!(b.mmio_read(VIRT_RTC, 4), Ok(1234));
-        assert_eq!(b.mmio_read(0x0902_0000, 4), Err(BusFault(0x0902_0000)));
+        assert_eq!(b.mmio_read(0x0903_0000, 4), Err(BusFault(0x0903_0000)));
+        assert_eq!(b.unclaimed.count, 1);
+        assert_eq!(b.unclaimed.first, vec![(0x0903_0000, false)]);
         assert_eq!(b.mmio_read(VIRT_GIC_DIST + 0xfe8, 4), Ok(0x2b));
         assert_eq!(b.mmio_read(VIRT_GIC_CPU + 0xfc, 4), Ok(0x0202_143b));
         assert!(
             b.mmio_read(VIRT_GIC_REDIST, 4).is_err(),
             "no redistributors on v2"
         );
-        assert_eq!(b.mmio_write(0x100, 4, 0), Ok(()), "ROM writes are ignored");
+        assert!(b.ram_page(0, false).is_some(), "flash in read-array mode");
+        assert!(
+            b.ram_page(0, true).is_none(),
+            "flash writes reach the device"
+        );
         assert!(b.ram_page(0x4000_0000, true).is_some());
     }
 

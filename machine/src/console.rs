@@ -1,6 +1,8 @@
 //! The console as evidence: where the guest's serial output goes on the host, the scanner that
 //! watches it for the user's `--expect` markers, and the line watcher that notices kernel
-//! failures (`Kernel panic`, `Oops`, `Unable to handle kernel`) and the kernel's own
+//! failures (`Kernel panic`, `Oops`, `Unable to handle kernel`), firmware failures (EDK2's
+//! `Synchronous Exception at`, U-Boot's `"Synchronous Abort" handler` and `Resetting CPU`, a
+//! Rust firmware's `PANIC`), the user's `--fail-on` strings, and the kernel's own
 //! `Kernel command line:`.
 
 use std::collections::VecDeque;
@@ -61,6 +63,17 @@ impl ExpectScanner {
 
 /// Console text that means the guest kernel failed.
 pub const FAILURE_PATTERNS: [&str; 3] = ["Kernel panic", "Oops", "Unable to handle kernel"];
+/// Console text that means the firmware died: EDK2's `DefaultExceptionHandler`, U-Boot's
+/// `do_sync` / `panic` paths, and the panic handler of a Rust firmware (`PANIC: panicked at`,
+/// matched at the start of a line only). The firmware prints a register dump after it and then
+/// spins, so the run ends shortly after ([`crate::machine::FIRMWARE_GRACE`]).
+pub const FIRMWARE_FAILURE_PATTERNS: [&str; 3] = [
+    "Synchronous Exception at",
+    "\"Synchronous Abort\" handler",
+    "Resetting CPU",
+];
+/// A Rust firmware's panic line starts with this.
+pub const RUST_PANIC_PREFIX: &str = "PANIC";
 /// The failure pattern after which the kernel prints nothing useful: the run can stop.
 pub const PANIC_PATTERN: &str = "Kernel panic";
 /// What the kernel prints before its command line (`init/main.c`).
@@ -68,12 +81,27 @@ pub const CMDLINE_PREFIX: &str = "Kernel command line: ";
 /// Longest line kept for matching; the rest of a longer line is not looked at.
 pub const MAX_LINE: usize = 1024;
 
-/// Watches complete console lines for kernel failures and the kernel command line.
+/// Which kind of failure a console line reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailureKind {
+    /// A kernel failure ([`FAILURE_PATTERNS`]).
+    Kernel,
+    /// A firmware failure ([`FIRMWARE_FAILURE_PATTERNS`], [`RUST_PANIC_PREFIX`]).
+    Firmware,
+    /// One of the user's `--fail-on` strings.
+    User,
+}
+
+/// Watches complete console lines for failures and the kernel command line.
 #[derive(Debug, Default)]
 pub struct LineWatch {
     line: Vec<u8>,
-    /// The first line that matched a [`FAILURE_PATTERNS`] entry.
+    /// The user's `--fail-on` strings.
+    pub fail_on: Vec<String>,
+    /// The first line that matched a failure pattern.
     pub failure: Option<String>,
+    /// What kind of failure that line reported.
+    pub failure_kind: Option<FailureKind>,
     /// A line with [`PANIC_PATTERN`] appeared.
     pub panicked: bool,
     /// What followed the first [`CMDLINE_PREFIX`].
@@ -99,8 +127,22 @@ impl LineWatch {
         }
         let text = String::from_utf8_lossy(&self.line);
         let text = text.trim_end_matches('\r');
-        if self.failure.is_none() && FAILURE_PATTERNS.iter().any(|p| text.contains(p)) {
-            self.failure = Some(text.to_string());
+        if self.failure.is_none() {
+            let kind = if FAILURE_PATTERNS.iter().any(|p| text.contains(p)) {
+                Some(FailureKind::Kernel)
+            } else if FIRMWARE_FAILURE_PATTERNS.iter().any(|p| text.contains(p))
+                || text.trim_start().starts_with(RUST_PANIC_PREFIX)
+            {
+                Some(FailureKind::Firmware)
+            } else if self.fail_on.iter().any(|p| text.contains(p.as_str())) {
+                Some(FailureKind::User)
+            } else {
+                None
+            };
+            if kind.is_some() {
+                self.failure = Some(text.to_string());
+                self.failure_kind = kind;
+            }
         }
         self.panicked |= text.contains(PANIC_PATTERN);
         if self.kernel_cmdline.is_none() {
@@ -237,6 +279,32 @@ mod tests {
         w.feed(&[b'x'; 5000]);
         w.feed(b"Kernel panic\n");
         assert_eq!(w.failure, None, "past MAX_LINE a line is not looked at");
+    }
+
+    #[test]
+    fn firmware_and_user_failures() {
+        let mut w = LineWatch::default();
+        w.feed(b"\r\n\r\nSynchronous Exception at 0x0000000047843270\r\n");
+        assert_eq!(w.failure_kind, Some(FailureKind::Firmware));
+        assert_eq!(
+            w.failure.as_deref(),
+            Some("Synchronous Exception at 0x0000000047843270")
+        );
+        let mut w = LineWatch::default();
+        w.feed(b"\"Synchronous Abort\" handler, esr 0x96000010\n");
+        assert_eq!(w.failure_kind, Some(FailureKind::Firmware));
+        let mut w = LineWatch::default();
+        w.feed(b"[INFO] PANIC is not a panic\nPANIC: panicked at src/pci.rs:59:14:\n");
+        assert_eq!(
+            w.failure.as_deref(),
+            Some("PANIC: panicked at src/pci.rs:59:14:")
+        );
+        let mut w = LineWatch {
+            fail_on: vec!["ASSERT".into()],
+            ..LineWatch::default()
+        };
+        w.feed(b"ok\nASSERT [DxeCore] foo.c(12): bar\n");
+        assert_eq!(w.failure_kind, Some(FailureKind::User));
     }
 
     #[test]

@@ -50,8 +50,9 @@ use bootemu_cpu::aarch64::timer::{TIMER_HYP, TIMER_PHYS, TIMER_VIRT};
 use bootemu_cpu::aarch64::trace::{TraceBuf, TraceRecord};
 use bootemu_cpu::aarch64::{BlockCache, Cpu, Exit};
 
-use crate::board::{Board, BoardConfig};
-use crate::console::Console;
+use crate::board::{Board, BoardConfig, FlashImage, Unclaimed};
+use crate::console::{Console, FailureKind};
+use crate::devices::fw_cfg::FwCfg;
 use crate::devices::pl031::DEFAULT_EPOCH;
 use crate::entry::{self, EntrySpec, Handoff};
 use crate::gic::{self, GicVersion, MAX_CPUS, PPI_HYP_TIMER, PPI_PHYS_TIMER, PPI_VIRT_TIMER};
@@ -67,6 +68,13 @@ pub const QUANTUM: u64 = 10_000;
 /// Instructions the guest may run after a kernel failure appeared on the console (for its
 /// register dump and call trace) before the run stops.
 pub const FAILURE_GRACE: u64 = 200_000_000;
+/// The same after a firmware failure or a `--fail-on` line: enough for a firmware's register
+/// dump, short enough that a dead firmware ends the run in a fraction of a second.
+pub const FIRMWARE_GRACE: u64 = 20_000_000;
+/// Default [`MachineConfig::hang_insns`]: instructions with no sign of progress after which the
+/// run ends as a hang. Progress is console output or any device access (MMIO, or the GICv3
+/// CPU interface registers, which every interrupt taken goes through).
+pub const DEFAULT_HANG_INSNS: u64 = 1_000_000_000;
 /// Instructions per vCPU the flight recorder reports.
 pub const FLIGHT_INSNS: usize = bootemu_cpu::aarch64::trace::FLIGHT_INSNS;
 /// Size of the vector table (VBAR_ELx is 2 KiB aligned).
@@ -90,6 +98,15 @@ pub struct MachineConfig {
     pub el2: bool,
     /// PL031 count at virtual time 0.
     pub rtc_epoch: u32,
+    /// Contents of the flash banks, in bank order (blank and writable where missing).
+    pub flash: Vec<FlashImage>,
+    /// The fw_cfg device with its items (an empty one when `None`).
+    pub fw_cfg: Option<FwCfg>,
+    /// Console lines that end the run as a guest failure (`--fail-on`).
+    pub fail_on: Vec<String>,
+    /// Instructions without progress after which the run ends as a hang (0: never); see
+    /// [`DEFAULT_HANG_INSNS`].
+    pub hang_insns: u64,
 }
 
 impl MachineConfig {
@@ -104,6 +121,10 @@ impl MachineConfig {
             gic: GicVersion::V2,
             el2: false,
             rtc_epoch: DEFAULT_EPOCH,
+            flash: Vec::new(),
+            fw_cfg: None,
+            fail_on: Vec::new(),
+            hang_insns: DEFAULT_HANG_INSNS,
         }
     }
 }
@@ -155,6 +176,11 @@ pub struct RunOutcome {
     pub handoff: Option<Handoff>,
     /// CPU_ON calls and secondary entries, for the SMP handoff checks.
     pub smp: SmpFacts,
+    /// Accesses no device claimed (bus faults taken by the guest).
+    pub unclaimed: Unclaimed,
+    /// The longest stretch of instructions without console output or device access (what the
+    /// hang rule, `--hang-insns`, compares).
+    pub longest_quiet: u64,
 }
 
 /// Errors building or loading a machine.
@@ -163,6 +189,9 @@ pub enum MachineError {
     /// Guest memory could not be set up or a blob does not fit.
     #[error(transparent)]
     Memory(#[from] MemoryError),
+    /// The board could not be built (a flash image).
+    #[error(transparent)]
+    Board(#[from] crate::board::BoardError),
     /// The vCPU count is out of range.
     #[error("{0} vCPUs: the machine supports 1 to {MAX_CPUS}")]
     BadSmp(usize),
@@ -185,6 +214,8 @@ pub struct Vcpu {
     pub power: Power,
     /// Sleeping, and for what.
     pub wait: Option<Wait>,
+    /// The board's [`Board::remap_epoch`] its TLB reflects.
+    remap_seen: u64,
 }
 
 impl Vcpu {
@@ -248,6 +279,13 @@ pub struct Machine {
     entry_spec: Option<EntrySpec>,
     handoff: Option<Handoff>,
     smp: SmpFacts,
+    hang_insns: u64,
+    /// Console bytes and device accesses when progress was last seen.
+    progress_seen: (u64, u64),
+    /// `executed` when progress was last seen.
+    quiet_since: u64,
+    /// The longest stretch without progress so far.
+    longest_quiet: u64,
 }
 
 impl Machine {
@@ -267,6 +305,8 @@ impl Machine {
                 gic: config.gic,
                 rtc_epoch: config.rtc_epoch,
                 lines: cpus.iter().map(|c| c.irq.clone()).collect(),
+                flash: config.flash,
+                fw_cfg: config.fw_cfg,
             },
         )?;
         let retired = vec![0; cpus.len()];
@@ -277,13 +317,18 @@ impl Machine {
                 cpu,
                 power: if i == 0 { Power::On } else { Power::Off },
                 wait: None,
+                remap_seen: 0,
             })
             .collect();
         Ok(Machine {
             vcpus,
             cache: BlockCache::new(),
             board,
-            console: Console::new(config.console, &config.expect),
+            console: {
+                let mut c = Console::new(config.console, &config.expect);
+                c.watch.fail_on = config.fail_on;
+                c
+            },
             input: config.stdin.then(|| HostInput::spawn(std::io::stdin())),
             trace: None,
             scratch: Vec::new(),
@@ -300,6 +345,10 @@ impl Machine {
             entry_spec: None,
             handoff: None,
             smp: SmpFacts::default(),
+            hang_insns: config.hang_insns,
+            progress_seen: (0, 0),
+            quiet_since: 0,
+            longest_quiet: 0,
         })
     }
 
@@ -433,6 +482,8 @@ impl Machine {
                 .collect(),
             handoff: self.handoff.clone(),
             smp: self.smp.clone(),
+            unclaimed: self.board.unclaimed.clone(),
+            longest_quiet: self.longest_quiet.max(self.executed - self.quiet_since),
         }
     }
 
@@ -445,12 +496,34 @@ impl Machine {
         self.scratch.clear();
     }
 
-    /// Whether a kernel failure on the console ends the run now.
+    /// Whether a failure on the console ends the run now.
     fn console_failure_stop(&mut self) -> Option<StopReason> {
         let line = self.console.watch.failure.clone()?;
         let at = *self.failure_at.get_or_insert(self.executed);
-        (self.console.watch.panicked || self.executed - at >= FAILURE_GRACE)
+        let grace = match self.console.watch.failure_kind {
+            Some(FailureKind::Kernel) | None => FAILURE_GRACE,
+            Some(FailureKind::Firmware | FailureKind::User) => FIRMWARE_GRACE,
+        };
+        (self.console.watch.panicked || self.executed - at >= grace)
             .then_some(StopReason::ConsoleFailure(line))
+    }
+
+    /// Whether the guest has shown no progress for [`MachineConfig::hang_insns`] instructions.
+    fn hang_stop(&mut self) -> Option<StopReason> {
+        let progress = (self.console.bytes, self.board.accesses);
+        if progress != self.progress_seen {
+            self.progress_seen = progress;
+            self.quiet_since = self.executed;
+            return None;
+        }
+        let quiet = self.executed - self.quiet_since;
+        self.longest_quiet = self.longest_quiet.max(quiet);
+        (self.hang_insns != 0 && quiet >= self.hang_insns).then(|| {
+            StopReason::GuestFailure(format!(
+                "hang: no console output and no device access for {quiet} instructions \
+                 (--hang-insns)"
+            ))
+        })
     }
 
     /// One round of slices; `Some` when the run must end.
@@ -548,6 +621,12 @@ impl Machine {
             cpu.time_offset = t0.wrapping_sub(cpu.insns);
             cpu.insns
         };
+        // A flash bank may have switched mode while another vCPU ran.
+        let v = &mut self.vcpus[i];
+        if v.remap_seen != self.board.remap_epoch {
+            v.cpu.tlb.flush();
+            v.remap_seen = self.board.remap_epoch;
+        }
         // Its timers may have fired since its last slice ended.
         self.sync_timers(i);
         loop {
@@ -574,6 +653,9 @@ impl Machine {
             self.board.set_time(now);
             let before = cpu.insns;
             let exit = cpu.run(&mut self.cache, &mut self.board, n);
+            // The core flushed its own translations at any remap it caused.
+            self.vcpus[i].remap_seen = self.board.remap_epoch;
+            let cpu = &mut self.vcpus[i].cpu;
             self.executed += cpu.insns - before;
             let now = cpu.counter();
             let sent_event = std::mem::take(&mut cpu.sent_event);
@@ -775,6 +857,9 @@ impl Machine {
         }
         if self.console.expect.satisfied() {
             return Some(StopReason::ExpectSeen);
+        }
+        if let Some(stop) = self.hang_stop() {
+            return Some(stop);
         }
         (0..self.vcpus.len())
             .find_map(|i| self.exception_loop(i))

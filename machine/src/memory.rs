@@ -51,6 +51,28 @@ impl Backed {
     }
 }
 
+impl crate::devices::DmaMemory for GuestMemory {
+    fn read(&self, addr: u64, buf: &mut [u8]) -> bool {
+        match self.find(addr, buf.len() as u64) {
+            Some((i, off)) if self.regions[i].writable => {
+                buf.copy_from_slice(&self.regions[i].map[off..off + buf.len()]);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn write(&mut self, addr: u64, data: &[u8]) -> bool {
+        match self.find(addr, data.len() as u64) {
+            Some((i, off)) if self.regions[i].writable => {
+                self.regions[i].map[off..off + data.len()].copy_from_slice(data);
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
 /// The host-backed regions of a machine.
 pub struct GuestMemory {
     regions: Vec<Backed>,
@@ -153,13 +175,44 @@ mod tests {
 
     #[test]
     fn pages_of_ram_and_rom() {
-        let mut m = mem();
+        let mut p = Profile::virt(64 * MIB).unwrap();
+        p.regions.insert(
+            0,
+            crate::profile::Region {
+                name: "rom",
+                base: 0,
+                size: 64 * 1024,
+                kind: RegionKind::Rom,
+                spi: None,
+            },
+        );
+        let mut m = GuestMemory::new(&p).unwrap();
         assert!(m.page(0x4000_0000, true).is_some());
         assert!(m.page(0, false).is_some());
         assert!(m.page(0, true).is_none(), "ROM is not writable");
         assert!(m.is_rom(0x10));
         assert!(m.page(0x0900_0000, false).is_none());
         assert!(m.page(0x4000_0000 + 64 * MIB, false).is_none());
+        assert!(
+            m.page(0x10_0000, false).is_none(),
+            "flash is a device, not memory"
+        );
         assert_eq!(m.region_name(0x4000_0000), Some("ram"));
+    }
+
+    #[test]
+    fn dma_reaches_ram_only() {
+        use crate::devices::DmaMemory;
+        let mut m = mem();
+        assert!(DmaMemory::write(&mut m, 0x4000_0010, &[9, 8]));
+        let mut b = [0u8; 2];
+        assert!(DmaMemory::read(&m, 0x4000_0010, &mut b));
+        assert_eq!(b, [9, 8]);
+        let end = 0x4000_0000 + 64 * MIB;
+        assert!(
+            !DmaMemory::write(&mut m, end - 1, &[1, 2]),
+            "past the end of RAM"
+        );
+        assert!(!DmaMemory::read(&m, 0x0900_0000, &mut b));
     }
 }

@@ -9,7 +9,8 @@
 //! (plus its Image `text_offset`), the legacy PL011/PL031 at QEMU's addresses and the GICv3
 //! distributor just below them with one redistributor per vCPU below it.
 
-use bootemu_boot::fdt::{GicDesc, MachineDesc, MmioDesc, PsciConduit};
+use bootemu_boot::fdt::{FlashDesc, GicDesc, MachineDesc, MmioDesc, PsciConduit};
+use bootemu_boot::firmware::FirmwareMachine;
 use bootemu_boot::Ram;
 
 use crate::gic::{self, GicVersion};
@@ -26,6 +27,10 @@ pub enum RegionKind {
     Ram,
     /// Read-only memory: host-backed, reads as RAM, writes ignored.
     Rom,
+    /// One bank of CFI parallel flash (Intel command set, QEMU's `pflash_cfi01`).
+    Flash,
+    /// QEMU's firmware configuration device (MMIO interface).
+    FwCfg,
     /// An Arm PrimeCell PL011 UART.
     Pl011,
     /// An Arm PrimeCell PL031 real time clock.
@@ -65,6 +70,8 @@ impl Region {
 pub struct Profile {
     /// Machine name (`--machine`).
     pub name: &'static str,
+    /// How a firmware is loaded and started on this board.
+    pub firmware: FirmwareMachine,
     /// The regions, sorted by base, non-overlapping.
     pub regions: Vec<Region>,
 }
@@ -96,6 +103,12 @@ pub const VIRT_UART0_SPI: u32 = 1;
 pub const VIRT_RTC: u64 = 0x0901_0000;
 /// `virt`: the RTC's interrupt, SPI 2 (INTID 34).
 pub const VIRT_RTC_SPI: u32 = 2;
+/// `virt`: the two CFI flash banks (firmware code, then variables), 64 MiB each from 0.
+pub const VIRT_FLASH_BANK: u64 = 64 * MIB;
+/// `virt`: CFI flash bank width in bytes (QEMU's `virt_flash_create1`: width 4).
+pub const VIRT_FLASH_WIDTH: u32 = 4;
+/// `virt`: the fw_cfg device's registers.
+pub const VIRT_FW_CFG: u64 = 0x0902_0000;
 /// `virt`: GIC distributor.
 pub const VIRT_GIC_DIST: u64 = 0x0800_0000;
 /// `virt`: GICv2 CPU interface.
@@ -125,10 +138,15 @@ impl Profile {
         let mut p = Profile::virt(ram_size)?;
         let redist = smp.max(1) as u64 * crate::gic::v3::REDIST_STRIDE;
         p.name = "cloud-hypervisor";
+        p.firmware = FirmwareMachine::CloudHypervisor;
         p.regions.retain(|r| {
             !matches!(
                 r.kind,
-                RegionKind::Rom | RegionKind::GicDist | RegionKind::GicCpu | RegionKind::GicRedist
+                RegionKind::Flash
+                    | RegionKind::FwCfg
+                    | RegionKind::GicDist
+                    | RegionKind::GicCpu
+                    | RegionKind::GicRedist
             )
         });
         let gic = |name, base, size, kind| Region {
@@ -171,9 +189,15 @@ impl Profile {
         };
         Ok(Profile {
             name: "virt",
+            firmware: FirmwareMachine::Virt,
             regions: vec![
-                // Two 64 MiB CFI flash banks in QEMU; empty read-only memory until --firmware.
-                r("flash", 0, 128 * MIB, RegionKind::Rom),
+                r("flash0", 0, VIRT_FLASH_BANK, RegionKind::Flash),
+                r(
+                    "flash1",
+                    VIRT_FLASH_BANK,
+                    VIRT_FLASH_BANK,
+                    RegionKind::Flash,
+                ),
                 r("gic-dist", VIRT_GIC_DIST, 0x1_0000, RegionKind::GicDist),
                 r("gic-cpu", VIRT_GIC_CPU, 0x1_0000, RegionKind::GicCpu),
                 // r("gic-v2m", 0x0802_0000, 0x1000, ...), r("gic-its", 0x0808_0000, 0x2_0000, ...)
@@ -191,7 +215,7 @@ impl Profile {
                     r("pl031", VIRT_RTC, 0x1000, RegionKind::Pl031),
                     VIRT_RTC_SPI,
                 ),
-                // r("fw-cfg", 0x0902_0000, 0x18, RegionKind::FwCfg),
+                r("fw-cfg", VIRT_FW_CFG, 0x18, RegionKind::FwCfg),
                 // r("virtio-mmio", 0x0a00_0000, 0x200 * 32, RegionKind::VirtioMmio),
                 // r("pcie-mmio", 0x1000_0000, 0x2eff_0000, RegionKind::PcieMmio),
                 // r("pcie-ecam", 0x3f00_0000, 0x100_0000, RegionKind::PcieEcam),
@@ -249,7 +273,19 @@ impl Profile {
             },
             uart: mmio(RegionKind::Pl011),
             rtc: mmio(RegionKind::Pl031),
+            fw_cfg: self.first(RegionKind::FwCfg).map(|r| (r.base, r.size)),
+            flash: self.first(RegionKind::Flash).map(|r| FlashDesc {
+                base: r.base,
+                bank_size: r.size,
+                banks: self.flash_banks().count() as u64,
+                bank_width: VIRT_FLASH_WIDTH,
+            }),
         }
+    }
+
+    /// The flash banks, in address order.
+    pub fn flash_banks(&self) -> impl Iterator<Item = &Region> {
+        self.regions.iter().filter(|r| r.kind == RegionKind::Flash)
     }
 
     /// The main RAM region, as boot planning sees it.
@@ -280,15 +316,16 @@ mod tests {
     #[test]
     fn region_lookup() {
         let p = Profile::virt(VIRT_RAM_DEFAULT).unwrap();
-        assert_eq!(p.region_at(0).unwrap().name, "flash");
-        assert_eq!(p.region_at(128 * MIB - 1).unwrap().name, "flash");
+        assert_eq!(p.region_at(0).unwrap().name, "flash0");
+        assert_eq!(p.region_at(128 * MIB - 1).unwrap().name, "flash1");
         assert_eq!(p.region_at(128 * MIB).unwrap().kind, RegionKind::GicDist);
         assert!(p.region_at(0x0802_0000).is_none());
         assert_eq!(p.region_at(0x0900_0fff).unwrap().kind, RegionKind::Pl011);
         assert_eq!(p.region_at(0x0901_0000).unwrap().spi, Some(2));
         assert_eq!(p.region_at(0x0900_0000).unwrap().spi, Some(1));
         assert_eq!(p.region_at(0x0801_0000).unwrap().kind, RegionKind::GicCpu);
-        assert!(p.region_at(0x0902_0000).is_none());
+        assert_eq!(p.region_at(0x0902_0017).unwrap().kind, RegionKind::FwCfg);
+        assert!(p.region_at(0x0902_0018).is_none());
         assert_eq!(p.region_at(0x4000_0000).unwrap().kind, RegionKind::Ram);
         assert_eq!(p.region_at(0x5fff_ffff).unwrap().kind, RegionKind::Ram);
         assert!(p.region_at(0x6000_0000).is_none());

@@ -53,6 +53,17 @@ pub unsafe trait Bus {
     fn mmio_read(&mut self, pa: u64, size: u8) -> Result<u64, BusFault>;
     /// Write `size` bytes (1, 2, 4 or 8) of device memory at `pa`.
     fn mmio_write(&mut self, pa: u64, size: u8, value: u64) -> Result<(), BusFault>;
+    /// Whether the pages [`Bus::ram_page`] hands out changed since the last call (a flash bank
+    /// left or entered read-array mode): the core then forgets every translation it holds.
+    /// Asked after each MMIO write.
+    fn take_remapped(&mut self) -> bool {
+        false
+    }
+    /// Guest-physical ranges `start..end` a device wrote by DMA since the last call (asked after
+    /// each MMIO write): decoded code there is dropped.
+    fn take_dma_written(&mut self) -> Vec<(u64, u64)> {
+        Vec::new()
+    }
     /// MRS of a register the machine implements (`Storage::Machine`: the GICv3 CPU interface)
     /// by vCPU `cpu`; `enc` as in [`super::sysreg::enc`].
     fn sysreg_read(&mut self, cpu: u32, enc: u32) -> u64 {
@@ -444,7 +455,21 @@ impl Cpu {
         }
         env.bus
             .mmio_write(w.pa, size as u8, value)
-            .map_err(|_| Trap::abort(Access::Write, va, fsc::EXTERNAL))
+            .map_err(|_| Trap::abort(Access::Write, va, fsc::EXTERNAL))?;
+        if env.bus.take_remapped() {
+            self.tlb.flush();
+        }
+        for (start, end) in env.bus.take_dma_written() {
+            let mut page = start & !PAGE_MASK;
+            while page < end {
+                if env.code.contains(page) {
+                    env.code.invalidate(page);
+                    self.code_written = true;
+                }
+                page += PAGE_SIZE;
+            }
+        }
+        Ok(())
     }
 
     /// Physical address of the instruction at `va` and a host pointer to its RAM page.
