@@ -39,17 +39,22 @@ pub fn judge(
     profile: &Profile,
     smp: usize,
     cmdline: Option<&str>,
+    initrd_file: Option<(u64, u64)>,
     waived: &[String],
 ) -> Vec<Check> {
+    // Where bootemu put the initrd, unless a firmware was free to move it (then the kernel
+    // must be told of a range holding the file's bytes, wherever it is).
     let initrd = plan
         .map
         .iter()
-        .find(|m| m.what == "initrd")
-        .map(|m| (m.start, m.start + m.size));
+        .find(|m| m.what == bootemu_boot::MAP_INITRD)
+        .map(|m| (m.start, m.start + m.size))
+        .filter(|_| initrd_file.is_none());
     let exp = Expected {
         ram: vec![profile.ram()],
         cmdline: cmdline.map(String::from),
         initrd,
+        initrd_file,
         smp,
     };
     let mut checks = match &o.handoff {
@@ -118,6 +123,8 @@ pub fn entry_json(o: &RunOutcome) -> Value {
             "image_base": format!("{:#x}", h.image.start - h.image.watch.text_offset),
             "text_offset": format!("{:#x}", h.image.watch.text_offset),
             "entry_offset": format!("{:#x}", h.image.watch.entry_offset),
+            "entered": h.image.path.name(),
+            "entered_how": h.image.path.describe(),
             "at_instruction": h.at_insn,
         }),
         None => Value::Null,

@@ -81,6 +81,14 @@ pub fn json(
         "load_plan": plan_json(plan),
         "undefined_total": undefined_total,
         "undefined": undefined,
+        "unclaimed_accesses": {
+            "count": o.unclaimed.count,
+            "first": o.unclaimed.first.iter().map(|&(pa, write)| json!({
+                "address": format!("{pa:#x}"),
+                "access": if write { "write" } else { "read" },
+            })).collect::<Vec<_>>(),
+        },
+        "longest_quiet_insns": o.longest_quiet,
     });
     if exit_code == EXIT_GUEST_FAILURE {
         report["flight_recorder"] = o

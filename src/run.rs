@@ -226,6 +226,8 @@ struct Planned {
     flash0: Option<Vec<u8>>,
     /// The fw_cfg device, with the kernel items when the kernel goes through it.
     fw_cfg: Option<FwCfg>,
+    /// A firmware boot with an initrd: its length and digest (the firmware may move it).
+    initrd_file: Option<(u64, u64)>,
 }
 
 impl Planned {
@@ -237,6 +239,7 @@ impl Planned {
             kernel: None,
             flash0: None,
             fw_cfg: None,
+            initrd_file: None,
         }
     }
 }
@@ -303,15 +306,16 @@ fn plan_boot(a: &RunArgs, profile: &Profile, shape: MachineShape) -> anyhow::Res
             }
             _ => None,
         };
+        let initrd = a.linux.initrd.as_ref().map(read_input).transpose()?;
+        let initrd_file = initrd
+            .as_deref()
+            .map(|i| (i.len() as u64, bootemu_boot::handoff::digest(i)));
         let fw_cfg = match fp.kernel.map(|k| k.start.is_none()) {
-            Some(true) => {
-                let initrd = a.linux.initrd.as_ref().map(read_input).transpose()?;
-                Some(firmware::fw_cfg(
-                    kernel.as_deref(),
-                    initrd.as_deref(),
-                    a.linux.append.as_deref(),
-                ))
-            }
+            Some(true) => Some(firmware::fw_cfg(
+                kernel.as_deref(),
+                initrd.as_deref(),
+                a.linux.append.as_deref(),
+            )),
             _ => None,
         };
         return Ok(Planned {
@@ -322,6 +326,7 @@ fn plan_boot(a: &RunArgs, profile: &Profile, shape: MachineShape) -> anyhow::Res
             // --pflash0 fills bank 0 itself (writable, maybe written back).
             flash0: fp.flash0.filter(|_| a.firmware.is_some()),
             fw_cfg,
+            initrd_file,
         });
     }
     match &a.kernel {
@@ -363,6 +368,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         kernel_load,
         kernel,
         fw_cfg,
+        initrd_file,
         ..
     } = planned;
     if let Some(path) = &a.dump_dtb {
@@ -432,6 +438,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
             &profile,
             a.smp as usize,
             expected_cmdline,
+            initrd_file,
             &a.no_check,
         ),
         None => Vec::new(),
@@ -487,8 +494,11 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         std::fs::write(path, serde_json::to_string_pretty(&json)? + "\n")
             .with_context(|| format!("{}", path.display()))?;
     }
-    if let (Some(k), Some(h)) = (&kernel_load, &outcome.handoff) {
-        eprintln!("bootemu: firmware put the {}", k.placement(h.image.start));
+    if let Some(h) = &outcome.handoff {
+        eprintln!("bootemu: kernel entered {}", h.image.path.describe());
+        if let Some(k) = &kernel_load {
+            eprintln!("bootemu: firmware put the {}", k.placement(h.image.start));
+        }
     }
     if !checks.is_empty() {
         handoff::print_summary(&checks);

@@ -4,7 +4,8 @@
 # Needs binutils-aarch64-linux-gnu (see setup.sh). Exits 1 with a message when the tools are missing.
 # Also builds the test firmwares of testdata/fw/fw.S (see its header) into testdata/build/fw/:
 #   fw-<machine>[-<break>].bin, machine virt or ch (cloud-hypervisor: with an Image header),
-#   break one of the BREAKS below (none: the good firmware); linked at 0, position independent.
+#   break one of the BREAKS below (none: the good firmware); linked at 0, position independent;
+#   and dead-branch.bin / dead-mem.bin from testdata/fw/dead.S (a firmware that dies quietly).
 # Usage: testdata/build.sh [name...]   (default: all guests and the firmwares)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -28,6 +29,13 @@ build_firmwares() {
             "${cross}objcopy" -O binary -j .text "$tmp/$name.elf" "$tmp/$name.bin"
             mv -f "$tmp/$name.bin" "$fwout/$name.bin"
         done
+    done
+    for i in 0 1; do
+        name=dead-$([ "$i" = 1 ] && echo mem || echo branch)
+        "${cross}as" --defsym MEM=$i -o "$tmp/$name.o" "$here/fw/dead.S"
+        "${cross}ld" -nostdlib --no-warn-rwx-segments -Ttext=0 -e _start -o "$tmp/$name.elf" "$tmp/$name.o"
+        "${cross}objcopy" -O binary -j .text "$tmp/$name.elf" "$tmp/$name.bin"
+        mv -f "$tmp/$name.bin" "$fwout/$name.bin"
     done
     rm -rf "$tmp"
 }

@@ -276,7 +276,7 @@ pub fn plan(firmware: &[u8], ram: Ram, boot: &FirmwareBoot) -> Result<FirmwarePl
         KernelVia::Chosen => {
             let initrd = match &boot.initrd {
                 Some(i) => {
-                    let at = place("initrd", i, &mut top)?;
+                    let at = place(crate::MAP_INITRD, i, &mut top)?;
                     Some((at, at + i.len() as u64))
                 }
                 None => None,

@@ -28,6 +28,10 @@ pub const INITRD_WINDOW_SIZE: u64 = 32 << 30;
 pub const SCTLR_M: u64 = 1 << 0;
 /// SCTLR_ELx.C: data cache enable.
 pub const SCTLR_C: u64 = 1 << 2;
+/// The EFI stub's minimum image alignment (`EFI_KIMG_ALIGN`, `SEGMENT_ALIGN` = 64 KiB with
+/// 4 KiB pages, `arch/arm64/include/asm/efi.h`): a stub-booted kernel may sit at a 64 KiB-aligned
+/// address and fixes itself up (`drivers/firmware/efi/libstub/arm64-stub.c`).
+pub const EFI_KIMG_ALIGN: u64 = 64 << 10;
 /// PSTATE.DAIF all masked, in the DAIF register layout (bits 9:6).
 pub const DAIF_ALL: u32 = 0xf << 6;
 /// CNTHCTL_EL2.EL1PCTEN (bit 0, HCR_EL2.E2H = 0).
@@ -40,7 +44,7 @@ pub const ICC_SRE_SRE: u64 = 1 << 0;
 pub const ICC_SRE_ENABLE: u64 = 1 << 3;
 
 /// Where the kernel's `primary_entry` is, relative to the Image.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct EntryWatch {
     /// Byte offset of `primary_entry` from the image start.
     pub entry_offset: u64,
@@ -98,16 +102,88 @@ pub struct EntryState {
     pub cnthctl_el2: u64,
     /// CPTR_EL2 (0 without EL2).
     pub cptr_el2: u64,
-    /// ICC_SRE_EL2, when the GIC is a GICv3.
+    /// ICC_SRE_EL2, when the GIC is a GICv3 and EL2 is implemented.
     pub icc_sre_el2: Option<u64>,
+    /// The interrupt controller is a GICv3.
+    pub gicv3: bool,
     /// EL2 is implemented.
     pub el2_present: bool,
     /// MPIDR_EL1.
     pub mpidr: u64,
 }
 
-/// Where the kernel image lies in RAM, as found at entry (entry - entry_offset).
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// How `primary_entry` was reached, from the block that ran just before it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum EntryPath {
+    /// Through the image's first instruction (`code0`/`code1`): a direct boot, or a firmware
+    /// jumping to the image it placed (`booti`, rust-hypervisor-firmware).
+    ImageStart,
+    /// From inside the image but not its start: the EFI stub (`efi_enter_kernel`), entered by
+    /// a UEFI firmware at the PE entry point, turning the MMU off and branching here.
+    EfiStub,
+    /// From outside the image, at this address: something branched to `primary_entry`
+    /// directly.
+    Elsewhere(u64),
+    /// Nothing ran before (the vCPU started there).
+    #[default]
+    Unknown,
+}
+
+impl EntryPath {
+    /// Classify from the start of the block that ran last and the image's range.
+    pub fn classify(previous_block: Option<u64>, image: (u64, u64)) -> EntryPath {
+        match previous_block {
+            None => EntryPath::Unknown,
+            Some(p) if p == image.0 => EntryPath::ImageStart,
+            Some(p) if p > image.0 && p < image.1 => EntryPath::EfiStub,
+            Some(p) => EntryPath::Elsewhere(p),
+        }
+    }
+
+    /// A few words for reports.
+    pub fn describe(&self) -> String {
+        match self {
+            EntryPath::ImageStart => {
+                "at the image's first instruction (direct or firmware jump)".into()
+            }
+            EntryPath::EfiStub => "through the EFI stub (PE entry, then primary_entry)".into(),
+            EntryPath::Elsewhere(p) => format!("by a branch from {p:#x}, outside the image"),
+            EntryPath::Unknown => "as the vCPU's first instruction".into(),
+        }
+    }
+
+    /// Short name for reports.
+    pub fn name(&self) -> &'static str {
+        match self {
+            EntryPath::ImageStart => "image-start",
+            EntryPath::EfiStub => "efi-stub",
+            EntryPath::Elsewhere(_) => "branch",
+            EntryPath::Unknown => "first-instruction",
+        }
+    }
+}
+
+/// Where the kernel was told its initrd is, and a digest of the bytes there at entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InitrdSeen {
+    /// `start..end`.
+    pub range: (u64, u64),
+    /// Told by `/chosen` (`false`) or by the EFI `LINUX_EFI_INITRD_MEDIA_GUID` table (`true`).
+    pub via_efi: bool,
+    /// [`digest`] of the bytes in `range` (`None`: not readable as RAM).
+    pub digest: Option<u64>,
+}
+
+/// A 64-bit FNV-1a digest: compares an initrd in guest memory with its file.
+pub fn digest(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// Where the kernel image lies in RAM, as found at entry (entry - entry_offset), how it was
+/// entered, and what a firmware told it besides the device tree.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ImageFound {
     /// Physical address of the image's first byte.
     pub start: u64,
@@ -115,6 +191,12 @@ pub struct ImageFound {
     pub header: Vec<u8>,
     /// The header's `text_offset` and `image_size`, from the file.
     pub watch: EntryWatch,
+    /// How `primary_entry` was reached.
+    pub path: EntryPath,
+    /// The UEFI facts of a stub-booted kernel.
+    pub efi: Option<crate::efi::EfiFacts>,
+    /// The initrd the kernel was told about.
+    pub initrd: Option<InitrdSeen>,
 }
 
 /// What the checks compare against.
@@ -124,8 +206,10 @@ pub struct Expected {
     pub ram: Vec<Ram>,
     /// The command line the user asked for (`--append` or `--expect-cmdline`).
     pub cmdline: Option<String>,
-    /// Where the initrd bytes were put, `start..end`.
+    /// Where bootemu put the initrd bytes, `start..end`.
     pub initrd: Option<(u64, u64)>,
+    /// A firmware placed the initrd: its length and [`digest`], to find it wherever it went.
+    pub initrd_file: Option<(u64, u64)>,
     /// Number of vCPUs.
     pub smp: usize,
 }
@@ -339,17 +423,22 @@ pub fn check_entry(s: &EntryState, fdt: &[u8], image: &ImageFound, exp: &Expecte
         },
     ));
     let base = image.start.wrapping_sub(w.text_offset);
+    let stub = image.path == EntryPath::EfiStub;
+    let align = if stub { EFI_KIMG_ALIGN } else { BASE_ALIGN };
+    let aligned = base.is_multiple_of(align);
     out.push(pass_if(
         "image.base-aligned",
-        base.is_multiple_of(BASE_ALIGN),
+        aligned,
         format!(
             "base {base:#x} = start {:#x} - text_offset {:#x}{}",
             image.start,
             w.text_offset,
-            if base.is_multiple_of(BASE_ALIGN) {
-                ""
-            } else {
-                " (not 2 MiB aligned)"
+            match (aligned, stub) {
+                (true, false) => "",
+                (true, true) if base.is_multiple_of(BASE_ALIGN) => "",
+                (true, true) => " (64 KiB aligned: the EFI stub's own placement)",
+                (false, false) => " (not 2 MiB aligned)",
+                (false, true) => " (not even 64 KiB aligned, the EFI stub's minimum)",
             }
         ),
     ));
@@ -381,7 +470,8 @@ pub fn check_entry(s: &EntryState, fdt: &[u8], image: &ImageFound, exp: &Expecte
     if header_ok && overlaps(img, (x0, x0 + total)) {
         clashes.push(format!("dtb {x0:#x}..{:#x}", x0 + total));
     }
-    if let Some(r) = exp.initrd.filter(|&r| overlaps(img, r)) {
+    let initrd_range = exp.initrd.or(image.initrd.map(|i| i.range));
+    if let Some(r) = initrd_range.filter(|&r| overlaps(img, r)) {
         clashes.push(format!("initrd {:#x}..{:#x}", r.0, r.1));
     }
     if let Ok(t) = &tree {
@@ -495,8 +585,8 @@ pub fn check_entry(s: &EntryState, fdt: &[u8], image: &ImageFound, exp: &Expecte
         ),
     });
     let initrd = t.map(|t| t.initrd).unwrap_or_default();
-    out.push(match (exp.initrd, initrd) {
-        (Some(want), (Some(a), Some(b))) => pass_if(
+    out.push(match (exp.initrd, exp.initrd_file, initrd) {
+        (Some(want), _, (Some(a), Some(b))) => pass_if(
             "fdt.initrd",
             (a, b) == want,
             format!(
@@ -508,7 +598,7 @@ pub fn check_entry(s: &EntryState, fdt: &[u8], image: &ImageFound, exp: &Expecte
                 }
             ),
         ),
-        (Some(want), _) => mk(
+        (Some(want), _, _) => mk(
             "fdt.initrd",
             Status::Fail,
             format!(
@@ -516,13 +606,29 @@ pub fn check_entry(s: &EntryState, fdt: &[u8], image: &ImageFound, exp: &Expecte
                 want.0, want.1
             ),
         ),
-        (None, (None, None)) => mk("fdt.initrd", Status::NotApplicable, "no initrd"),
-        (None, (a, b)) => mk(
-            "fdt.initrd",
-            Status::Fail,
-            format!("no initrd given but /chosen says {a:#x?}..{b:#x?}"),
-        ),
+        (None, Some(file), _) => check_moved_initrd(image.initrd, file),
+        (None, None, (None, None)) if image.initrd.is_none() => {
+            mk("fdt.initrd", Status::NotApplicable, "no initrd")
+        }
+        (None, None, _) => {
+            let (a, b) = image
+                .initrd
+                .map_or(initrd, |i| (Some(i.range.0), Some(i.range.1)));
+            mk(
+                "fdt.initrd",
+                Status::Fail,
+                format!(
+                    "no initrd given but the kernel is told of one at {}..{}",
+                    hex_or_none(a),
+                    hex_or_none(b)
+                ),
+            )
+        }
     });
+    let initrd = match image.initrd {
+        Some(i) if exp.initrd.is_none() => (Some(i.range.0), Some(i.range.1)),
+        _ => initrd,
+    };
     out.push(match initrd {
         (Some(a), Some(b)) => {
             let lo = a.min(img.0);
@@ -536,8 +642,9 @@ pub fn check_entry(s: &EntryState, fdt: &[u8], image: &ImageFound, exp: &Expecte
         }
         _ => mk("fdt.initrd-window", Status::NotApplicable, "no initrd"),
     });
-    out.push(match t {
-        Some(t) => {
+    out.push(match (t, &image.efi) {
+        (Some(_), Some(efi)) => check_uefi_memory(efi, &exp.ram),
+        (Some(t), None) => {
             let mut want: Vec<(u64, u64)> = exp.ram.iter().map(|r| (r.base, r.end())).collect();
             want.sort_unstable();
             let show = |v: &[(u64, u64)]| {
@@ -556,7 +663,7 @@ pub fn check_entry(s: &EntryState, fdt: &[u8], image: &ImageFound, exp: &Expecte
                 },
             )
         }
-        None => mk("fdt.memory", Status::Fail, "no device tree"),
+        (None, _) => mk("fdt.memory", Status::Fail, "no device tree"),
     });
     // Timer, FP, GIC.
     out.push(pass_if(
@@ -600,6 +707,11 @@ pub fn check_entry(s: &EntryState, fdt: &[u8], image: &ImageFound, exp: &Expecte
             )
         }
         Some(_) => mk("gic.sre-el2", Status::NotApplicable, el_note()),
+        None if s.gicv3 => mk(
+            "gic.sre-el2",
+            Status::NotApplicable,
+            format!("GICv3, {}", el_note()),
+        ),
         None => mk("gic.sre-el2", Status::NotApplicable, "GICv2"),
     });
     if !header_ok {
@@ -611,6 +723,88 @@ pub fn check_entry(s: &EntryState, fdt: &[u8], image: &ImageFound, exp: &Expecte
         }
     }
     out
+}
+
+fn hex_or_none(v: Option<u64>) -> String {
+    v.map_or("(missing)".into(), |v| format!("{v:#x}"))
+}
+
+/// `fdt.initrd` when a firmware placed the initrd: the kernel must be told of a range whose
+/// bytes are the initrd file's, through `/chosen` or the EFI initrd table.
+fn check_moved_initrd(seen: Option<InitrdSeen>, (len, want): (u64, u64)) -> Check {
+    let Some(i) = seen else {
+        return mk(
+            "fdt.initrd",
+            Status::Fail,
+            format!(
+                "an initrd of {len:#x} bytes was given, but neither /chosen nor an EFI \
+                 initrd table tells the kernel of one"
+            ),
+        );
+    };
+    let (a, b) = i.range;
+    let via = if i.via_efi {
+        "EFI LINUX_EFI_INITRD_MEDIA_GUID table"
+    } else {
+        "/chosen linux,initrd-start/end"
+    };
+    let same = b.checked_sub(a) == Some(len) && i.digest == Some(want);
+    pass_if(
+        "fdt.initrd",
+        same,
+        if same {
+            format!("{a:#x}..{b:#x} (from {via}), the --initrd file's bytes")
+        } else if b.checked_sub(a) != Some(len) {
+            format!(
+                "{a:#x}..{b:#x} (from {via}) is {:#x} bytes, the --initrd file {len:#x}",
+                b.wrapping_sub(a)
+            )
+        } else {
+            format!("{a:#x}..{b:#x} (from {via}) does not hold the --initrd file's bytes")
+        },
+    )
+}
+
+/// `fdt.memory` for a stub-booted kernel: the UEFI memory map (`linux,uefi-mmap-*`) is what
+/// describes memory to it; every range it may use must be RAM.
+fn check_uefi_memory(efi: &crate::efi::EfiFacts, ram: &[Ram]) -> Check {
+    if efi.mmap.is_empty() {
+        return mk(
+            "fdt.memory",
+            Status::Fail,
+            format!(
+                "UEFI memory map at {:#x} ({:#x} bytes, descriptor size {:#x}) unreadable or empty",
+                efi.chosen.mmap_start, efi.chosen.mmap_size, efi.chosen.desc_size
+            ),
+        );
+    }
+    let usable: Vec<_> = efi.mmap.iter().filter(|d| d.usable()).collect();
+    let outside: Vec<String> = usable
+        .iter()
+        .filter(|d| !in_ram(ram, d.phys, d.phys_end() - d.phys))
+        .map(|d| format!("{:#x}..{:#x} (type {})", d.phys, d.phys_end(), d.ty))
+        .collect();
+    let bytes: u64 = usable.iter().map(|d| d.phys_end() - d.phys).sum();
+    pass_if(
+        "fdt.memory",
+        outside.is_empty() && !usable.is_empty(),
+        if !outside.is_empty() {
+            format!(
+                "UEFI memory map: usable ranges outside RAM: {}",
+                outside.join(", ")
+            )
+        } else if usable.is_empty() {
+            "UEFI memory map has no usable range".to_string()
+        } else {
+            format!(
+                "UEFI memory map (linux,uefi-mmap-*): {} descriptors, {} usable in RAM \
+                 ({} MiB)",
+                efi.mmap.len(),
+                usable.len(),
+                bytes >> 20
+            )
+        },
+    )
 }
 
 /// A PSCI CPU_ON call, as the machine saw it.
@@ -914,6 +1108,7 @@ mod tests {
             cnthctl_el2: 0,
             cptr_el2: 0,
             icc_sre_el2: None,
+            gicv3: false,
             el2_present: false,
             mpidr: 0x8000_0000,
         }
@@ -925,6 +1120,7 @@ mod tests {
             start: START,
             header: bytes[..64].to_vec(),
             watch: EntryWatch::from_image(&bytes).unwrap(),
+            ..ImageFound::default()
         }
     }
 
@@ -933,6 +1129,7 @@ mod tests {
             ram: vec![RAM],
             cmdline: Some("console=ttyAMA0".into()),
             initrd: Some(INITRD),
+            initrd_file: None,
             smp: 1,
         }
     }

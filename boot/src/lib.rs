@@ -19,6 +19,7 @@
 #![deny(missing_docs)]
 
 pub mod arm64_image;
+pub mod efi;
 pub mod elf;
 pub mod fdt;
 pub mod firmware;
@@ -85,6 +86,9 @@ pub struct PlacementError {
     /// The rule that requires it.
     pub rule: &'static str,
 }
+
+/// The load-map name of the initrd (`MapEntry::what`), which the handoff checks look for.
+pub const MAP_INITRD: &str = "initrd";
 
 /// Magic of gzip streams (RFC 1952 §2.3.1).
 pub const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];

@@ -82,7 +82,7 @@ pub fn complete(mut plan: Plan, ram: Ram, boot: &LinuxBoot) -> Result<Plan, Erro
         plan.map.push(MapEntry {
             start: initrd_at,
             size: len,
-            what: "initrd".into(),
+            what: crate::MAP_INITRD.into(),
         });
         next += len;
     }

@@ -22,7 +22,8 @@
 //! header's `code1`, or the EFI stub's jump), so it starts a block.
 
 use bootemu_boot::arm64_image::{HEADER_SIZE, MAGIC, MAGIC_OFFSET};
-use bootemu_boot::handoff::{EntryState, EntryWatch, ImageFound, FDT_MAGIC};
+use bootemu_boot::efi::EfiFacts;
+use bootemu_boot::handoff::{digest, EntryState, EntryWatch, ImageFound, InitrdSeen, FDT_MAGIC};
 use bootemu_cpu::aarch64::mem::PAGE_SIZE;
 use bootemu_cpu::aarch64::sysreg::Reg;
 use bootemu_cpu::aarch64::{Cpu, Watch};
@@ -106,6 +107,7 @@ pub fn entry_state(index: usize, cpu: &Cpu, gicv3: bool) -> EntryState {
         cnthctl_el2: el2_reg(Reg::CnthctlEl2),
         cptr_el2: el2_reg(Reg::CptrEl2),
         icc_sre_el2: (gicv3 && el2).then(|| cpu.sys.get(Reg::IccSreEl2)),
+        gicv3,
         el2_present: el2,
         mpidr: cpu.sys.get(Reg::MpidrEl1),
     }
@@ -147,4 +149,50 @@ pub fn read_fdt(mem: &GuestMemory, x0: u64) -> Vec<u8> {
     mem.read(x0, total.clamp(8, FDT_READ_MAX))
         .map(<[u8]>::to_vec)
         .unwrap_or_else(|_| head.to_vec())
+}
+
+/// What a firmware told the kernel besides its registers: the UEFI facts of a stub-booted
+/// kernel (read through the device tree's `linux,uefi-*` properties) and the initrd it was
+/// told about (the EFI initrd table, else `/chosen`), with a digest of the bytes there now.
+pub fn delivered(mem: &GuestMemory, fdt: &[u8]) -> (Option<EfiFacts>, Option<InitrdSeen>) {
+    let read = |addr: u64, len: u64| mem.read(addr, len).ok().map(<[u8]>::to_vec);
+    let efi = bootemu_boot::efi::capture(fdt, &read);
+    let chosen = bootemu_boot::fdt::read_chosen(fdt)
+        .ok()
+        .and_then(|c| c.initrd);
+    let range = match efi.as_ref().and_then(|e| e.initrd) {
+        Some(r) => Some((r, true)),
+        None => chosen.map(|r| (r, false)),
+    };
+    let initrd = range.map(|((a, b), via_efi)| InitrdSeen {
+        range: (a, b),
+        via_efi,
+        digest: b
+            .checked_sub(a)
+            .and_then(|len| mem.read(a, len).ok())
+            .map(digest),
+    });
+    (efi, initrd)
+}
+
+/// The [`ImageFound`] of a capture: the image at `start` with its `header`, entered after a
+/// block that started at `previous_block`, told what [`delivered`] read.
+pub fn image_found(
+    spec: &EntrySpec,
+    start: u64,
+    header: Vec<u8>,
+    previous_block: Option<u64>,
+    mem: &GuestMemory,
+    fdt: &[u8],
+) -> ImageFound {
+    let (efi, initrd) = delivered(mem, fdt);
+    let end = start.saturating_add(spec.watch.image_size);
+    ImageFound {
+        start,
+        header,
+        watch: spec.watch,
+        path: bootemu_boot::handoff::EntryPath::classify(previous_block, (start, end)),
+        efi,
+        initrd,
+    }
 }

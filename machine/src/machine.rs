@@ -77,6 +77,8 @@ pub const FIRMWARE_GRACE: u64 = 20_000_000;
 pub const DEFAULT_HANG_INSNS: u64 = 1_000_000_000;
 /// Instructions per vCPU the flight recorder reports.
 pub const FLIGHT_INSNS: usize = bootemu_cpu::aarch64::trace::FLIGHT_INSNS;
+/// PSTATE.I in the DAIF register layout.
+const DAIF_I: u32 = 1 << 7;
 /// Size of the vector table (VBAR_ELx is 2 KiB aligned).
 const VECTOR_TABLE_SIZE: u64 = 0x800;
 
@@ -416,14 +418,13 @@ impl Machine {
                     .filter(|(j, v)| *j != i && v.power != Power::Off)
                     .map(|(j, v)| (j, v.cpu.pc))
                     .collect();
+                let previous = cpu.flight.last_block_pc();
+                let image =
+                    entry::image_found(&spec, start, header, previous, &self.board.mem, &fdt);
                 self.handoff = Some(Handoff {
                     entry: state,
                     fdt,
-                    image: bootemu_boot::handoff::ImageFound {
-                        start,
-                        header,
-                        watch: spec.watch,
-                    },
+                    image,
                     at_insn: self.executed,
                 });
                 for v in &mut self.vcpus {
@@ -508,7 +509,10 @@ impl Machine {
             .then_some(StopReason::ConsoleFailure(line))
     }
 
-    /// Whether the guest has shown no progress for [`MachineConfig::hang_insns`] instructions.
+    /// Whether the guest has shown no progress for [`MachineConfig::hang_insns`] instructions,
+    /// or sits in a dead loop: its only running vCPU, with IRQs masked, ran nothing but one
+    /// block over and over for a whole round without touching a device (nothing can ever
+    /// change what that loop reads).
     fn hang_stop(&mut self) -> Option<StopReason> {
         let progress = (self.console.bytes, self.board.accesses);
         if progress != self.progress_seen {
@@ -517,6 +521,24 @@ impl Machine {
             return None;
         }
         let quiet = self.executed - self.quiet_since;
+        let on: Vec<&Vcpu> = self
+            .vcpus
+            .iter()
+            .filter(|v| v.power != Power::Off)
+            .collect();
+        if let [v] = on[..] {
+            let masked = v.cpu.daif & DAIF_I != 0;
+            if let (true, true, Some(pc)) = (
+                self.hang_insns != 0,
+                masked && quiet >= QUANTUM,
+                v.cpu.flight.stuck_at(),
+            ) {
+                return Some(StopReason::GuestFailure(format!(
+                    "hang: dead loop at {pc:#x} with interrupts masked (one block over and \
+                     over, no device access)"
+                )));
+            }
+        }
         self.longest_quiet = self.longest_quiet.max(quiet);
         (self.hang_insns != 0 && quiet >= self.hang_insns).then(|| {
             StopReason::GuestFailure(format!(

@@ -102,6 +102,34 @@ impl FlightRecorder {
         self.next = (self.next + 1) % FLIGHT_BLOCKS;
     }
 
+    /// The PC every one of the last [`FLIGHT_BLOCKS`] blocks started at, when they all started
+    /// at the same one (a loop of one block that ran at least that often in a row) and that
+    /// block reads no system register (a counter read means time moves the loop on) and does not
+    /// wait (WFI/WFE).
+    pub fn stuck_at(&self) -> Option<u64> {
+        const MRS_MASK: u32 = 0xfff0_0000;
+        const MRS: u32 = 0xd530_0000;
+        const WFE: u32 = 0xd503_205f;
+        const WFI: u32 = 0xd503_207f;
+        let first = &self.ring[0];
+        let block = first.block.as_ref()?;
+        let same = self
+            .ring
+            .iter()
+            .all(|e| e.block.is_some() && e.pc == first.pc);
+        let inert = block
+            .words
+            .iter()
+            .all(|&w| w & MRS_MASK != MRS && w != WFE && w != WFI);
+        (same && inert).then_some(first.pc)
+    }
+
+    /// Where the last block that ran started (virtual PC), if any ran.
+    pub fn last_block_pc(&self) -> Option<u64> {
+        let e = &self.ring[(self.next + FLIGHT_BLOCKS - 1) % FLIGHT_BLOCKS];
+        e.block.as_ref().map(|_| e.pc)
+    }
+
     /// The last `max` instructions executed (at most [`FLIGHT_INSNS`] are guaranteed), oldest
     /// first. Instruction fetches that faulted are not included.
     pub fn last(&self, max: usize) -> Vec<TraceRecord> {

@@ -338,7 +338,7 @@ impl Pflash {
             2 => self.cycle2(offset, value, width),
             3 => self.cycle3(cmd),
             w => {
-                log::warn!("pflash: invalid write cycle {w}, back to read array");
+                log::debug!("pflash: invalid write cycle {w}, back to read array");
                 Flow::ReadArray
             }
         };
@@ -346,7 +346,7 @@ impl Pflash {
             Flow::Done => {}
             Flow::ReadArray => self.read_array(),
             Flow::Error => {
-                log::warn!(
+                log::debug!(
                     "pflash: unimplemented command sequence (offset {offset:#x}, cycle {}, \
                      command {:#04x}, value {value:#x}), back to read array",
                     self.wcycle,
