@@ -21,28 +21,39 @@ use bootemu_machine::{Machine, Profile};
 use crate::boot::parse_addr;
 use crate::read_input;
 
+/// What the guest's programs and erases of a flash bank do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FlashMode {
+    /// They stay in memory; the file is never touched (the default).
+    Overlay,
+    /// `,rw`: they are written back to the file at exit.
+    WriteBack,
+    /// `,ro`: the bank is read-only to the guest (programs and erases fail).
+    ReadOnly,
+}
+
 /// `--pflashN FILE[,rw|,ro]`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FlashArg {
     /// The file.
     pub path: PathBuf,
-    /// Write the guest's changes back at exit.
-    pub rw: bool,
+    /// What guest writes do.
+    pub mode: FlashMode,
 }
 
 /// Parse `FILE[,rw|,ro]`.
 pub fn parse_flash(s: &str) -> Result<FlashArg, String> {
-    let (path, rw) = match s.rsplit_once(',') {
-        Some((p, "rw")) => (p, true),
-        Some((p, "ro")) => (p, false),
-        _ => (s, false),
+    let (path, mode) = match s.rsplit_once(',') {
+        Some((p, "rw")) => (p, FlashMode::WriteBack),
+        Some((p, "ro")) => (p, FlashMode::ReadOnly),
+        _ => (s, FlashMode::Overlay),
     };
     if path.is_empty() {
-        return Err(format!("expected FILE[,rw], not {s:?}"));
+        return Err(format!("expected FILE[,rw|,ro], not {s:?}"));
     }
     Ok(FlashArg {
         path: path.into(),
-        rw,
+        mode,
     })
 }
 
@@ -122,7 +133,7 @@ pub fn banks(
                         region.size
                     );
                 }
-                if a.rw && contents.len() as u64 != region.size {
+                if a.mode == FlashMode::WriteBack && contents.len() as u64 != region.size {
                     bail!(
                         "{}: {} bytes; a flash file written back (,rw) must be exactly the \
                          bank's {} bytes (e.g. truncate -s {} FILE)",
@@ -135,9 +146,9 @@ pub fn banks(
                 (
                     FlashImage {
                         contents,
-                        read_only: false,
+                        read_only: a.mode == FlashMode::ReadOnly,
                     },
-                    a.rw.then(|| a.path.clone()),
+                    (a.mode == FlashMode::WriteBack).then(|| a.path.clone()),
                 )
             }
             _ => (FlashImage::default(), None),
@@ -244,11 +255,12 @@ mod tests {
             parse_flash("vars.fd,rw"),
             Ok(FlashArg {
                 path: "vars.fd".into(),
-                rw: true
+                mode: FlashMode::WriteBack
             })
         );
         assert_eq!(parse_flash("a,b.fd").unwrap().path, PathBuf::from("a,b.fd"));
-        assert!(!parse_flash("x.fd,ro").unwrap().rw);
+        assert_eq!(parse_flash("a,b.fd").unwrap().mode, FlashMode::Overlay);
+        assert_eq!(parse_flash("x.fd,ro").unwrap().mode, FlashMode::ReadOnly);
         assert!(parse_flash(",rw").is_err());
     }
 

@@ -8,7 +8,7 @@
 use bootemu_boot::handoff::{self, Check, EntryWatch, Expected, Status};
 use bootemu_boot::{Format, Plan};
 use bootemu_machine::entry::{EntrySpec, WatchAt};
-use bootemu_machine::{Machine, Profile, RunOutcome};
+use bootemu_machine::{Machine, Profile, RunOutcome, StopReason};
 use serde_json::{json, Value};
 
 use crate::outcome::EXIT_OK;
@@ -63,14 +63,35 @@ pub fn judge(
             c.extend(handoff::check_smp(&h.entry, &h.fdt, &h.image, &exp, &o.smp));
             c
         }
-        None => handoff::not_reached("kernel entry (primary_entry with the MMU off) never reached"),
+        None => {
+            // A run that ended normally without ever starting the kernel is the firmware's
+            // failure; one cut short (budget, guest failure) never got to be judged.
+            let (code, _) = crate::outcome::verdict(o);
+            let status = if code == EXIT_OK {
+                Status::Fail
+            } else {
+                Status::NotReached
+            };
+            handoff::not_reached(
+                "kernel entry (primary_entry with the MMU off) never reached",
+                status,
+            )
+        }
     };
-    let entry_failed = handoff::any_failed(&checks);
-    checks.push(handoff::check_cmdline(
-        cmdline,
-        o.kernel_cmdline.as_deref(),
-        entry_failed,
-    ));
+    let entry_failed = handoff::any_failed(&checks) || o.handoff.is_none();
+    let mut cmdline_check =
+        handoff::check_cmdline(cmdline, o.kernel_cmdline.as_deref(), entry_failed);
+    if cmdline_check.status == Status::Fail
+        && o.kernel_cmdline.is_none()
+        && o.reason != StopReason::PowerOff
+    {
+        cmdline_check.status = Status::NotReached;
+        cmdline_check.detail = format!(
+            "the run ended ({}) before the kernel printed \"Kernel command line:\"",
+            crate::outcome::reason_name(&o.reason)
+        );
+    }
+    checks.push(cmdline_check);
     handoff::waive(&mut checks, waived);
     checks
 }
@@ -91,12 +112,26 @@ pub fn exit_code(code: u8, checks: &[Check], reached: bool) -> u8 {
 /// Print the summary on stderr: a header line with the counts, then one line per check.
 pub fn print_summary(checks: &[Check]) {
     let n = |s| checks.iter().filter(|c| c.status == s).count();
+    let failed: Vec<&str> = checks
+        .iter()
+        .filter(|c| c.status == Status::Fail)
+        .map(|c| c.id)
+        .collect();
     eprintln!(
-        "bootemu: handoff checks: {} pass, {} fail, {} waived, {} n/a",
+        "bootemu: handoff checks: {} pass, {} fail{}, {} waived, {} n/a{}",
         n(Status::Pass),
-        n(Status::Fail),
+        failed.len(),
+        if failed.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", failed.join(", "))
+        },
         n(Status::Waived),
-        n(Status::NotApplicable)
+        n(Status::NotApplicable),
+        match n(Status::NotReached) {
+            0 => String::new(),
+            k => format!(", {k} not reached (the run ended first)"),
+        }
     );
     for line in handoff::summary(checks).lines() {
         eprintln!("  {line}");

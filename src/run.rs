@@ -65,13 +65,14 @@ pub struct RunArgs {
     /// the default on cloud-hypervisor).
     #[arg(long, value_name = "HOW", value_parser = parse_kernel_via, requires = "firmware")]
     kernel_via: Option<KernelVia>,
-    /// Flash bank 0 (firmware code), instead of --firmware: FILE[,rw]. The guest's writes stay
-    /// in memory unless ,rw (then the bank is written back at exit).
-    #[arg(long, value_name = "FILE[,rw]", value_parser = firmware::parse_flash)]
+    /// Flash bank 0 (firmware code), instead of --firmware: FILE[,rw|,ro]. The guest's writes
+    /// stay in memory (the file is never touched) unless ,rw (the bank is written back at
+    /// exit); ,ro makes the bank read-only to the guest.
+    #[arg(long, value_name = "FILE[,rw|,ro]", value_parser = firmware::parse_flash)]
     pflash0: Option<FlashArg>,
-    /// Flash bank 1 (EDK2's variable store, U-Boot's environment): FILE[,rw]. Without it the
-    /// bank is blank and writable in memory.
-    #[arg(long, value_name = "FILE[,rw]", value_parser = firmware::parse_flash)]
+    /// Flash bank 1 (EDK2's variable store, U-Boot's environment): FILE[,rw|,ro] as for
+    /// --pflash0. Without it the bank is blank (zeros, as QEMU's) and writable in memory.
+    #[arg(long, value_name = "FILE[,rw|,ro]", value_parser = firmware::parse_flash)]
     pflash1: Option<FlashArg>,
     /// Put FILE's bytes at guest-physical ADDR in RAM or flash before the run (repeatable),
     /// like QEMU's -device loader,file=FILE,addr=ADDR,force-raw=on.

@@ -225,6 +225,9 @@ pub enum Status {
     Waived,
     /// The rule does not apply to this boot.
     NotApplicable,
+    /// The run ended (budget, guest failure) before the state this rule judges existed: not
+    /// judged, and not a failure of the handoff.
+    NotReached,
 }
 
 impl Status {
@@ -235,6 +238,7 @@ impl Status {
             Status::Fail => "FAIL",
             Status::Waived => "WAIVED",
             Status::NotApplicable => "N/A",
+            Status::NotReached => "NOT REACHED",
         }
     }
 
@@ -245,6 +249,7 @@ impl Status {
             Status::Fail => "fail",
             Status::Waived => "waived",
             Status::NotApplicable => "n/a",
+            Status::NotReached => "not-reached",
         }
     }
 }
@@ -974,7 +979,10 @@ pub fn check_cmdline(expected: Option<&str>, seen: Option<&str>, entry_failed: b
         (None, s) => mk(
             "boot.cmdline",
             Status::NotApplicable,
-            format!("no command line asked for (console: {s:?})"),
+            match s {
+                Some(s) => format!("no command line asked for (the kernel printed {s:?})"),
+                None => "no command line asked for".to_string(),
+            },
         ),
         (Some(w), Some(s)) => pass_if(
             "boot.cmdline",
@@ -1001,15 +1009,16 @@ pub fn check_cmdline(expected: Option<&str>, seen: Option<&str>, entry_failed: b
     }
 }
 
-/// The checks when the kernel entry was never reached: every entry rule fails with `why`.
-pub fn not_reached(why: &str) -> Vec<Check> {
+/// The checks when the kernel entry was never reached: every entry rule gets `status` (a
+/// failure when the run ended normally, [`Status::NotReached`] when it was cut short) and `why`.
+pub fn not_reached(why: &str, status: Status) -> Vec<Check> {
     RULES
         .iter()
         .filter(|(id, _)| !id.starts_with("smp.") && *id != "boot.cmdline")
         .map(|&(id, r)| Check {
             id,
             rule: r,
-            status: Status::Fail,
+            status,
             detail: why.to_string(),
         })
         .collect()
@@ -1454,7 +1463,12 @@ mod tests {
         assert_eq!(c[0].status, Status::Waived);
         assert!(!any_failed(&c));
         assert!(summary(&c).starts_with("WAIVED  boot.cmdline  "));
-        assert!(not_reached("x").iter().all(|c| c.status == Status::Fail));
+        assert!(not_reached("x", Status::Fail)
+            .iter()
+            .all(|c| c.status == Status::Fail));
+        let n = not_reached("budget", Status::NotReached);
+        assert!(!any_failed(&n));
+        assert!(summary(&n).starts_with("NOT REACHED  image.magic  budget"));
         assert!(is_check_id("regs.el") && !is_check_id("regs.nope"));
         assert!(RULES.iter().all(|(_, r)| !r.is_empty()));
     }
