@@ -4,8 +4,8 @@
 //! 0x4040_0000), and the Debian generic kernel + the test initramfs of `testdata/fetch-linux.sh`.
 //!
 //! Checked: the device tree the firmware gets describes the kernel file (`linux,kernel-start`,
-//! `linux,kernel-size`), the initrd and the command line, and the file lies there untouched at
-//! the top of RAM; the good firmware copies the kernel to a 2 MiB-aligned base and the kernel
+//! `linux,kernel-size`), the initrd and the command line, and the file lies there untouched
+//! (cloud-hypervisor: at the top of RAM; virt: from RAM + 64 MiB); the good firmware copies the kernel to a 2 MiB-aligned base and the kernel
 //! reaches the marker with exit 0 and the command line intact on both profiles; a
 //! cloud-hypervisor firmware without an Image header exits 2; the good firmware passes every
 //! hand-off check (none fails) and each broken variant (violating one hand-off rule) fails
@@ -138,7 +138,7 @@ fn boot(machine: &str, fw: &str, a: &Artifacts, extra: &[&str]) -> Boot {
 }
 
 #[test]
-fn device_tree_describes_the_kernel_file_at_the_top_of_ram() {
+fn device_tree_describes_the_kernel_file_where_it_lies() {
     let Some(a) = inputs() else { return };
     let kernel = std::fs::read(&a.generic).unwrap();
     let initrd_len = std::fs::metadata(&a.initramfs).unwrap().len();
@@ -154,15 +154,21 @@ fn device_tree_describes_the_kernel_file_at_the_top_of_ram() {
         let blob = std::fs::read(&dtb).unwrap();
         let _ = std::fs::remove_file(&dtb);
         let c = bootemu_boot::fdt::read_chosen(&blob).unwrap();
-        // 512 MiB of RAM from 0x4000_0000: the initrd ends at the top, page aligned; the
-        // kernel file ends at or below the initrd, page aligned, and holds the file's size.
+        // 512 MiB of RAM from 0x4000_0000. cloud-hypervisor: the initrd ends at the top, page
+        // aligned, and the kernel file ends at or below it, page aligned. virt: the kernel file
+        // at RAM + 64 MiB, the initrd after it, page aligned (firmwares move to the top).
         let ram_end = 0x6000_0000u64;
         let (i0, i1) = c.initrd.expect("initrd");
-        assert_eq!(i0, (ram_end - initrd_len) & !0xfff, "{machine}");
-        assert_eq!(i1 - i0, initrd_len);
         let (k0, ks) = c.kernel.expect("linux,kernel-start/size");
         assert_eq!(ks, kernel.len() as u64, "{machine}");
-        assert_eq!(k0, (i0 - ks) & !0xfff, "{machine}");
+        assert_eq!(i1 - i0, initrd_len);
+        if machine == "virt" {
+            assert_eq!(k0, 0x4400_0000);
+            assert_eq!(i0, (k0 + ks).next_multiple_of(0x1000));
+        } else {
+            assert_eq!(i0, (ram_end - initrd_len) & !0xfff, "{machine}");
+            assert_eq!(k0, (i0 - ks) & !0xfff, "{machine}");
+        }
         assert_eq!(c.bootargs.as_deref(), Some(APPEND));
     }
 }

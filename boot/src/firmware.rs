@@ -7,8 +7,10 @@
 //!   from [`FirmwareBoot`]); nothing is put in RAM for them and `/chosen` carries only `bootargs`
 //!   (as QEMU writes it). EDK2 and U-Boot read them from there.
 //! - [`KernelVia::Chosen`], rust-hypervisor-firmware's aarch64 direct kernel boot as Cloud
-//!   Hypervisor drives it: the kernel file goes into RAM untouched, page aligned, at the top of
-//!   RAM, or just below the initrd when there is one (the initrd then takes the top); the device
+//!   Hypervisor drives it: the kernel file goes into RAM untouched, page aligned — on
+//!   `cloud-hypervisor` at the top of RAM, or just below the initrd when there is one (the
+//!   initrd then takes the top); on `virt` from RAM + 64 MiB up, the initrd after it
+//!   ([`VIRT_KERNEL_OFFSET`]: U-Boot and EDK2 move themselves to the top of RAM) — and the device
 //!   tree's `/chosen` says where: `linux,kernel-start` and `linux,kernel-size` (each a big-endian
 //!   u64), next to `bootargs` and `linux,initrd-start`/`linux,initrd-end`. The firmware finds the
 //!   device tree through x0, copies the kernel to a 2 MiB-aligned base + `text_offset` and enters
@@ -50,6 +52,14 @@ pub const CH_FIRMWARE_OFFSET: u64 = 4 << 20;
 pub const RULE_FIRMWARE_FITS: &str =
     "the firmware must fit in flash bank 0 (virt, 64 MiB) or in RAM from 0x4040_0000 + \
      text_offset (cloud-hypervisor)";
+/// `virt`: where the kernel file (then the initrd) go for a `/chosen` firmware boot, from the
+/// start of RAM: clear of the device tree below and of the top of RAM, where U-Boot and EDK2
+/// relocate themselves.
+pub const VIRT_KERNEL_OFFSET: u64 = 64 << 20;
+/// Rule (virt): the kernel file and the initrd go from RAM + 64 MiB up.
+pub const RULE_KERNEL_LOW: &str =
+    "virt: the kernel file, then the initrd, go page aligned from RAM + 64 MiB up, above the \
+     device tree and below the top of RAM where firmwares relocate themselves";
 /// Rule: the kernel file and the initrd fit at the top of RAM above everything else.
 pub const RULE_KERNEL_AT_TOP: &str =
     "the kernel file (and the initrd above it) go page aligned at the top of RAM, above the \
@@ -238,16 +248,33 @@ pub fn plan(firmware: &[u8], ram: Ram, boot: &FirmwareBoot) -> Result<FirmwarePl
         },
     });
 
-    // From the top of RAM down: the initrd, then the kernel file.
-    let mut top = ram.end();
-    let mut place = |what: &str, bytes: &[u8], top: &mut u64| -> Result<u64, Error> {
+    // cloud-hypervisor: from the top of RAM down, the initrd then the kernel file; virt: from
+    // RAM + 64 MiB up, the kernel file then the initrd (U-Boot and EDK2 relocate themselves to
+    // the top of RAM, where they would overwrite them).
+    let top_down = boot.machine == FirmwareMachine::CloudHypervisor;
+    let (rule, mut cursor) = if top_down {
+        (RULE_KERNEL_AT_TOP, ram.end())
+    } else {
+        (RULE_KERNEL_LOW, ram.base.saturating_add(VIRT_KERNEL_OFFSET))
+    };
+    let mut placed = (u64::MAX, 0u64);
+    let mut place = |what: &str, bytes: &[u8]| -> Result<u64, Error> {
         let len = bytes.len() as u64;
-        let at = top
-            .checked_sub(len)
-            .map(|a| a & !(KERNEL_ALIGN - 1))
-            .unwrap_or(0);
-        check_in_ram(ram, what, at, len, RULE_KERNEL_AT_TOP)?;
-        *top = at;
+        let at = if top_down {
+            cursor
+                .checked_sub(len)
+                .map(|a| a & !(KERNEL_ALIGN - 1))
+                .unwrap_or(0)
+        } else {
+            cursor
+        };
+        check_in_ram(ram, what, at, len, rule)?;
+        cursor = if top_down {
+            at
+        } else {
+            (at + len).next_multiple_of(KERNEL_ALIGN)
+        };
+        placed = (placed.0.min(at), placed.1.max(at + len));
         map.push(MapEntry {
             start: at,
             size: len,
@@ -274,20 +301,29 @@ pub fn plan(firmware: &[u8], ram: Ram, boot: &FirmwareBoot) -> Result<FirmwarePl
             }),
         ),
         KernelVia::Chosen => {
-            let initrd = match &boot.initrd {
-                Some(i) => {
-                    let at = place(crate::MAP_INITRD, i, &mut top)?;
-                    Some((at, at + i.len() as u64))
-                }
-                None => None,
+            let place_initrd = |place: &mut dyn FnMut(&str, &[u8]) -> Result<u64, Error>| {
+                boot.initrd
+                    .as_ref()
+                    .map(|i| place(crate::MAP_INITRD, i).map(|at| (at, at + i.len() as u64)))
+                    .transpose()
+            };
+            let initrd = if top_down {
+                place_initrd(&mut place)?
+            } else {
+                None
             };
             let kernel = match &boot.kernel {
                 Some(k) => Some(KernelLoad {
-                    start: Some(place("kernel file (for the firmware)", k, &mut top)?),
+                    start: Some(place("kernel file (for the firmware)", k)?),
                     size: k.len() as u64,
                     header: header_of(k),
                 }),
                 None => None,
+            };
+            let initrd = if top_down {
+                initrd
+            } else {
+                place_initrd(&mut place)?
             };
             let chosen = Chosen {
                 bootargs: boot.cmdline.clone(),
@@ -312,19 +348,21 @@ pub fn plan(firmware: &[u8], ram: Ram, boot: &FirmwareBoot) -> Result<FirmwarePl
         dtb_len,
         crate::linux::RULE_DTB_IN_RAM,
     )?;
-    // Everything placed at the top must stay clear of the tree's area and the firmware.
+    // Everything placed for the firmware must stay clear of the tree's area and the firmware.
     let low_end = (dtb_at + dtb_len).max(if fw_at >= ram.base { fw_end } else { 0 });
     let above = Ram {
         base: low_end,
         size: ram.end().saturating_sub(low_end),
     };
-    check_in_ram(
-        above,
-        "kernel file and initrd",
-        top,
-        ram.end() - top,
-        RULE_KERNEL_AT_TOP,
-    )?;
+    if placed.0 < placed.1 {
+        check_in_ram(
+            above,
+            "kernel file and initrd",
+            placed.0,
+            placed.1 - placed.0,
+            rule,
+        )?;
+    }
     map.push(MapEntry {
         start: dtb_at,
         size: dtb_len,
@@ -411,12 +449,11 @@ mod tests {
         assert_eq!(p.entry, 0);
         assert_eq!(p.format, Format::Raw);
         assert_eq!(p.regs, [0x4000_0000, 0, 0, 0]);
-        // initrd: 0x6000_0000 - 0x1800 = 0x5fff_e800, page aligned down: 0x5fff_e000.
-        // kernel: 0x5fff_e000 - 0x1_0001 = 0x5ffe_dfff, down: 0x5ffe_d000.
-        assert_eq!(k.start, Some(0x5ffe_d000));
+        // kernel at RAM + 64 MiB; initrd after it: 0x4400_0000 + 0x1_0001, page aligned up.
+        assert_eq!(k.start, Some(0x4400_0000));
         assert_eq!(k.size, 0x1_0001);
         assert_eq!(k.header.unwrap().text_offset, 0);
-        let kernel_blob = p.blobs.iter().find(|b| b.addr == 0x5ffe_d000).unwrap();
+        let kernel_blob = p.blobs.iter().find(|b| b.addr == 0x4400_0000).unwrap();
         assert_eq!(Some(&kernel_blob.bytes), b.kernel.as_ref(), "untouched");
         let dtb = &p
             .blobs
@@ -425,14 +462,23 @@ mod tests {
             .unwrap()
             .bytes;
         let c = read_chosen(dtb).unwrap();
-        assert_eq!(c.kernel, Some((0x5ffe_d000, 0x1_0001)));
-        assert_eq!(c.initrd, Some((0x5fff_e000, 0x5fff_f800)));
+        assert_eq!(c.kernel, Some((0x4400_0000, 0x1_0001)));
+        assert_eq!(c.initrd, Some((0x4401_1000, 0x4401_2800)));
         assert_eq!(c.bootargs.as_deref(), Some("console=ttyAMA0"));
     }
 
     #[test]
-    fn kernel_without_initrd_takes_the_top() {
-        let fp = plan(&[0u8; 4], RAM, &boot(FirmwareMachine::Virt, None)).unwrap();
+    fn cloud_hypervisor_puts_the_kernel_at_the_top() {
+        let b = boot(FirmwareMachine::CloudHypervisor, Some(0x1800));
+        let fw = synthetic(0x1000, 0x4_0000, 0xa, 0x2000);
+        let fp = plan(&fw, RAM, &b).unwrap();
+        // initrd: 0x6000_0000 - 0x1800 = 0x5fff_e800, page aligned down: 0x5fff_e000.
+        // kernel: 0x5fff_e000 - 0x1_0001 = 0x5ffe_dfff, down: 0x5ffe_d000.
+        assert_eq!(fp.kernel.unwrap().start, Some(0x5ffe_d000));
+        let c = read_chosen(&fp.plan.blobs.last().unwrap().bytes).unwrap();
+        assert_eq!(c.initrd, Some((0x5fff_e000, 0x5fff_f800)));
+        let b = boot(FirmwareMachine::CloudHypervisor, None);
+        let fp = plan(&fw, RAM, &b).unwrap();
         assert_eq!(fp.kernel.unwrap().start, Some(0x5ffe_f000));
     }
 
@@ -499,6 +545,12 @@ mod tests {
     fn too_big_for_ram_names_the_rule() {
         let b = boot(FirmwareMachine::Virt, Some(RAM.size as usize));
         match plan(&[0u8; 4], RAM, &b) {
+            Err(Error::Placement(e)) => assert_eq!(e.rule, RULE_KERNEL_LOW),
+            other => panic!("unexpected {other:?}"),
+        }
+        let b = boot(FirmwareMachine::CloudHypervisor, Some(RAM.size as usize));
+        let fw = synthetic(0x1000, 0x4_0000, 0xa, 0x2000);
+        match plan(&fw, RAM, &b) {
             Err(Error::Placement(e)) => assert_eq!(e.rule, RULE_KERNEL_AT_TOP),
             other => panic!("unexpected {other:?}"),
         }

@@ -288,6 +288,16 @@ pub struct Machine {
     quiet_since: u64,
     /// The longest stretch without progress so far.
     longest_quiet: u64,
+    /// The single-block loop the only running vCPU was in at the last check.
+    loop_seen: Option<LoopState>,
+}
+
+/// A vCPU's registers at the start of the block it loops in (dead-loop detection).
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct LoopState {
+    pc: u64,
+    nzcv: u32,
+    x: [u64; bootemu_cpu::aarch64::state::REG_SLOTS],
 }
 
 impl Machine {
@@ -351,6 +361,7 @@ impl Machine {
             progress_seen: (0, 0),
             quiet_since: 0,
             longest_quiet: 0,
+            loop_seen: None,
         })
     }
 
@@ -526,19 +537,28 @@ impl Machine {
             .iter()
             .filter(|v| v.power != Power::Off)
             .collect();
-        if let [v] = on[..] {
-            let masked = v.cpu.daif & DAIF_I != 0;
-            if let (true, true, Some(pc)) = (
-                self.hang_insns != 0,
-                masked && quiet >= QUANTUM,
-                v.cpu.flight.stuck_at(),
-            ) {
+        let stuck = match on[..] {
+            [v] if self.hang_insns != 0 && v.cpu.daif & DAIF_I != 0 && quiet >= QUANTUM => {
+                v.cpu.flight.stuck_at().map(|pc| LoopState {
+                    pc,
+                    nzcv: v.cpu.nzcv,
+                    x: v.cpu.x,
+                })
+            }
+            _ => None,
+        };
+        // The same block, entered with the same registers twice in a row a round apart, and
+        // nothing outside the vCPU touched: it will loop forever.
+        if let (Some(now), Some(before)) = (&stuck, &self.loop_seen) {
+            if now == before {
                 return Some(StopReason::GuestFailure(format!(
-                    "hang: dead loop at {pc:#x} with interrupts masked (one block over and \
-                     over, no device access)"
+                    "hang: dead loop at {:#x} with interrupts masked (one block over and over \
+                     with the same registers, no device access)",
+                    now.pc
                 )));
             }
         }
+        self.loop_seen = stuck;
         self.longest_quiet = self.longest_quiet.max(quiet);
         (self.hang_insns != 0 && quiet >= self.hang_insns).then(|| {
             StopReason::GuestFailure(format!(
