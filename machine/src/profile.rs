@@ -104,7 +104,7 @@ pub const VIRT_RTC: u64 = 0x0901_0000;
 /// `virt`: the RTC's interrupt, SPI 2 (INTID 34).
 pub const VIRT_RTC_SPI: u32 = 2;
 /// `virt`: the two CFI flash banks (firmware code, then variables), 64 MiB each from 0.
-pub const VIRT_FLASH_BANK: u64 = 64 * MIB;
+pub const VIRT_FLASH_BANK: u64 = bootemu_boot::firmware::VIRT_FLASH_SIZE;
 /// `virt`: CFI flash bank width in bytes (QEMU's `virt_flash_create1`: width 4).
 pub const VIRT_FLASH_WIDTH: u32 = 4;
 /// `virt`: the fw_cfg device's registers.
@@ -121,9 +121,9 @@ pub const RAM_GRANULE: u64 = 2 * MIB;
 /// `cloud-hypervisor`: base of RAM (`layout::RAM_START`), also where the device tree goes.
 pub const CH_RAM_BASE: u64 = GIB;
 /// `cloud-hypervisor`: the ACPI tables area (`layout::ACPI_START`), RAM reserved for them.
-pub const CH_ACPI_START: u64 = CH_RAM_BASE + 2 * MIB;
+pub const CH_ACPI_START: u64 = CH_RAM_BASE + bootemu_boot::firmware::CH_ACPI_OFFSET;
 /// `cloud-hypervisor`: where the firmware's Image base goes (`layout::UEFI_START`).
-pub const CH_FIRMWARE_BASE: u64 = CH_RAM_BASE + 4 * MIB;
+pub const CH_FIRMWARE_BASE: u64 = CH_RAM_BASE + bootemu_boot::firmware::CH_FIRMWARE_OFFSET;
 /// `cloud-hypervisor`: the GICv3 distributor (just below `layout::MAPPED_IO_START`).
 pub const CH_GIC_DIST: u64 = 0x08ff_0000;
 /// `cloud-hypervisor`: the PCI ECAM window (`layout::PCI_MMCONFIG_START`; not modelled).
