@@ -197,12 +197,13 @@ pub fn plan(firmware: &[u8], ram: Ram, boot: &FirmwareBoot) -> Result<FirmwarePl
     let dtb_at = ram.base;
     let (format, fw_at, fw_end, flash0) = match boot.machine {
         FirmwareMachine::Virt => {
-            let flash = Ram {
-                base: VIRT_FLASH_BASE,
-                size: VIRT_FLASH_SIZE,
-            };
             let len = firmware.len() as u64;
-            check_in_ram(flash, "firmware", VIRT_FLASH_BASE, len, RULE_FIRMWARE_FITS)?;
+            if len > VIRT_FLASH_SIZE {
+                return Err(Error::FirmwareTooLarge {
+                    len,
+                    bank: VIRT_FLASH_SIZE,
+                });
+            }
             (
                 Format::Raw,
                 VIRT_FLASH_BASE,
@@ -555,10 +556,13 @@ mod tests {
             other => panic!("unexpected {other:?}"),
         }
         let big = vec![0u8; (VIRT_FLASH_SIZE + 1) as usize];
-        match plan(&big, RAM, &boot(FirmwareMachine::Virt, None)) {
-            Err(Error::Placement(e)) => assert_eq!(e.rule, RULE_FIRMWARE_FITS),
-            other => panic!("unexpected {other:?}"),
-        }
+        assert_eq!(
+            plan(&big, RAM, &boot(FirmwareMachine::Virt, None)),
+            Err(Error::FirmwareTooLarge {
+                len: VIRT_FLASH_SIZE + 1,
+                bank: VIRT_FLASH_SIZE
+            })
+        );
     }
 
     #[test]

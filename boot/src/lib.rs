@@ -58,6 +58,14 @@ pub enum Error {
     /// Image.
     #[error("--initrd, --append and --dtb need an arm64 Linux Image (or a gzip'd one)")]
     NotLinux,
+    /// A `virt` firmware larger than flash bank 0.
+    #[error("{len:#x} bytes: larger than flash bank 0 ({bank:#x} bytes), where the firmware goes")]
+    FirmwareTooLarge {
+        /// The firmware's size.
+        len: u64,
+        /// The bank's size.
+        bank: u64,
+    },
     /// A Cloud Hypervisor firmware without an arm64 Image header.
     #[error(
         "--machine cloud-hypervisor: the firmware must carry an arm64 Image header \
