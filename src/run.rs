@@ -10,7 +10,7 @@ use bootemu_machine::devices::pl031::DEFAULT_EPOCH;
 use bootemu_machine::{GicVersion, Machine, MachineConfig, Profile};
 
 use bootemu_boot::firmware::KernelLoad;
-use bootemu_boot::handoff::EntryWatch;
+use bootemu_boot::handoff::{EntryPath, EntryWatch};
 use bootemu_machine::entry::{EntrySpec, WatchAt};
 
 use crate::boot::{dtb_of, plan_firmware, plan_kernel, read_kernel, LinuxArgs, MachineShape};
@@ -496,7 +496,16 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
             .with_context(|| format!("{}", path.display()))?;
     }
     if let Some(h) = &outcome.handoff {
-        eprintln!("bootemu: kernel entered {}", h.image.path.describe());
+        let how = match (h.image.path, kernel_load.is_some()) {
+            (EntryPath::ImageStart, true) => {
+                "by the firmware's jump to the image's first instruction".to_string()
+            }
+            (EntryPath::ImageStart, false) => {
+                "by direct boot at the image's first instruction".to_string()
+            }
+            (path, _) => path.describe(),
+        };
+        eprintln!("bootemu: kernel entered {how}");
         if let Some(k) = &kernel_load {
             eprintln!("bootemu: firmware put the {}", k.placement(h.image.start));
         }
