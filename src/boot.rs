@@ -64,10 +64,14 @@ pub fn plan_kernel(
         return Ok(plan);
     }
     let boot = LinuxBoot {
-        initrd: l.initrd.as_ref().map(read_input).transpose()?,
+        initrd: l
+            .initrd
+            .as_ref()
+            .map(|p| read_input(p, ram.size))
+            .transpose()?,
         cmdline: l.append.clone(),
         dtb: match &l.dtb {
-            Some(p) => DtbSource::User(read_input(p)?),
+            Some(p) => DtbSource::User(read_input(p, DTB_READ_MAX)?),
             None => DtbSource::Generate(profile.fdt_desc(shape.smp, shape.gic, shape.el2)),
         },
     };
@@ -105,14 +109,25 @@ pub fn plan_firmware(
         kernel: kernel
             .map(|k| read_kernel(k, profile.ram().size))
             .transpose()?,
-        initrd: l.initrd.as_ref().map(read_input).transpose()?,
+        initrd: l
+            .initrd
+            .as_ref()
+            .map(|p| read_input(p, profile.ram().size))
+            .transpose()?,
         cmdline: l.append.clone(),
         dtb: match &l.dtb {
-            Some(p) => DtbSource::User(read_input(p)?),
+            Some(p) => DtbSource::User(read_input(p, DTB_READ_MAX)?),
             None => DtbSource::Generate(profile.fdt_desc(shape.smp, shape.gic, shape.el2)),
         },
     };
-    let fw = read_input(&firmware.to_path_buf())?;
+    let fw = read_input(firmware, firmware_limit(profile))?;
+    if fw.starts_with(b"\x7fELF") {
+        bail!(
+            "{}: an ELF file; --firmware takes the raw image a machine loads (flash contents on \
+             virt, an arm64 Image on cloud-hypervisor): extract it with objcopy -O binary",
+            firmware.display()
+        );
+    }
     bootemu_boot::firmware::plan(&fw, profile.ram(), &boot)
         .with_context(|| firmware.display().to_string())
 }
@@ -120,7 +135,7 @@ pub fn plan_firmware(
 /// Read a kernel given to a firmware: gzip'd files are inflated (QEMU does the same for a
 /// `-kernel` it hands to a firmware through fw_cfg); a truncated arm64 Image is refused.
 pub fn read_kernel(path: &Path, limit: u64) -> anyhow::Result<Vec<u8>> {
-    let bytes = read_input(&path.to_path_buf())?;
+    let bytes = read_input(path, limit)?;
     let name = || path.display().to_string();
     let bytes = if bytes.starts_with(&bootemu_boot::GZIP_MAGIC) {
         bootemu_boot::inflate(&bytes, limit).with_context(name)?
@@ -131,6 +146,20 @@ pub fn read_kernel(path: &Path, limit: u64) -> anyhow::Result<Vec<u8>> {
         return Err(e).with_context(name);
     }
     Ok(bytes)
+}
+
+/// Most bytes read from a `--dtb` file: booting.rst's 2 MiB, and a little more so that a blob
+/// just over the limit is reported with its size by the device tree code.
+pub const DTB_READ_MAX: u64 = 4 << 20;
+
+/// Most bytes a firmware file can have on `profile`: a flash bank, or RAM.
+pub fn firmware_limit(profile: &Profile) -> u64 {
+    profile
+        .flash_banks()
+        .map(|r| r.size)
+        .max()
+        .unwrap_or(0)
+        .max(profile.ram().size)
 }
 
 /// Parse an address: `0x` hexadecimal or decimal.

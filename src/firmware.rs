@@ -120,7 +120,7 @@ pub fn banks(
                 None,
             ),
             (_, _, Some(a)) => {
-                let contents = read_input(&a.path)?;
+                let contents = read_input(&a.path, region.size)?;
                 let what = || format!("{}", a.path.display());
                 if contents.is_empty() {
                     bail!("{}: empty file (flash bank {i})", what());
@@ -173,7 +173,7 @@ pub fn place_loads(
     let ram = profile.ram();
     let mut blobs = Vec::new();
     for l in loads {
-        let bytes = read_input(&l.path)?;
+        let bytes = read_input(&l.path, crate::boot::firmware_limit(profile))?;
         let len = bytes.len() as u64;
         let end = l.addr.checked_add(len);
         let inside = |base: u64, size: u64| {
@@ -231,7 +231,7 @@ pub fn write_back(machine: &Machine, banks: &[Bank]) -> anyhow::Result<()> {
             continue;
         }
         replace_file(path, now).with_context(|| format!("{}: writing back", path.display()))?;
-        eprintln!("bootemu: {}: flash bank written back", path.display());
+        say!("bootemu: {}: flash bank written back", path.display());
     }
     Ok(())
 }

@@ -117,7 +117,7 @@ pub fn print_summary(checks: &[Check]) {
         .filter(|c| c.status == Status::Fail)
         .map(|c| c.id)
         .collect();
-    eprintln!(
+    say!(
         "bootemu: handoff checks: {} pass, {} fail{}, {} waived, {} n/a{}",
         n(Status::Pass),
         failed.len(),
@@ -134,7 +134,7 @@ pub fn print_summary(checks: &[Check]) {
         }
     );
     for line in handoff::summary(checks).lines() {
-        eprintln!("  {line}");
+        say!("  {line}");
     }
 }
 

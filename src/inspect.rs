@@ -37,8 +37,8 @@ pub struct InspectArgs {
 
 /// Print the recognised format, header fields, load map and entry state.
 pub fn inspect(a: InspectArgs) -> anyhow::Result<()> {
-    let bytes = read_input(&a.file)?;
     let profile = Profile::virt(a.memory).context("--memory")?;
+    let bytes = read_input(&a.file, profile.ram().size)?;
     let name = a.file.display();
     let shape = MachineShape {
         smp: a.smp as usize,
@@ -53,16 +53,16 @@ pub fn inspect(a: InspectArgs) -> anyhow::Result<()> {
         &a.linux,
         a.kernel_offset,
     )?;
-    println!("{name}: {} bytes", bytes.len());
+    out!("{name}: {} bytes", bytes.len());
     let inflated = if bytes.starts_with(&bootemu_boot::GZIP_MAGIC) {
         bootemu_boot::inflate(&bytes, profile.ram().size).ok()
     } else {
         None
     };
     if let Some(Ok(h)) = Header::parse(inflated.as_deref().unwrap_or(&bytes)) {
-        println!("arm64 Image header:");
-        println!("  code0 {:#010x}  code1 {:#010x}", h.code0, h.code1);
-        println!(
+        out!("arm64 Image header:");
+        out!("  code0 {:#010x}  code1 {:#010x}", h.code0, h.code1);
+        out!(
             "  text_offset {:#x}  image_size {:#x}  flags {:#x} ({}, page size {}, {})",
             h.text_offset,
             h.image_size,
@@ -80,12 +80,12 @@ pub fn inspect(a: InspectArgs) -> anyhow::Result<()> {
                 "placed anywhere in RAM"
             }
         );
-        println!("  EFI stub: {}", if h.efi_stub { "yes (MZ)" } else { "no" });
+        out!("  EFI stub: {}", if h.efi_stub { "yes (MZ)" } else { "no" });
         if let Some(w) = bootemu_boot::handoff::EntryWatch::from_header(&h) {
-            println!("  primary_entry at image offset {:#x}", w.entry_offset);
+            out!("  primary_entry at image offset {:#x}", w.entry_offset);
         }
         if let Some(b) = plan.blobs.first() {
-            println!(
+            out!(
                 "  base {:#x} + text_offset {:#x} = image at {:#x}{}",
                 b.addr - h.text_offset,
                 h.text_offset,
@@ -97,6 +97,6 @@ pub fn inspect(a: InspectArgs) -> anyhow::Result<()> {
             );
         }
     }
-    println!("{plan}");
+    out!("{plan}");
     Ok(())
 }

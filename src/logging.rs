@@ -12,7 +12,7 @@ impl Log for Stderr {
 
     fn log(&self, r: &Record) {
         if self.enabled(r.metadata()) {
-            eprintln!(
+            say!(
                 "bootemu: {}: {}",
                 r.level().as_str().to_lowercase(),
                 r.args()

@@ -4,6 +4,23 @@
 //! lives in the `bootemu-boot`, `bootemu-machine` and `bootemu-cpu` crates. Exit codes
 //! (see `outcome.rs`): 0 success, 1 a handoff rule failed, 2 bad invocation or input, 3 guest failure, 4 budget exhausted.
 
+/// `eprintln!` that never panics: a closed stderr (a pipe whose reader went away) must not turn
+/// a run's verdict into a crash.
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
+/// `println!` that never panics (see [`say!`]).
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
 mod boot;
 mod demo;
 mod firmware;
@@ -16,7 +33,8 @@ mod run;
 mod size;
 mod trace;
 
-use std::path::PathBuf;
+use std::io::Read;
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -53,13 +71,37 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("bootemu: {e:#}");
+            say!("bootemu: {e:#}");
             ExitCode::from(EXIT_BAD_INPUT)
         }
     }
 }
 
-/// Read an input file; errors name the file.
-fn read_input(path: &PathBuf) -> anyhow::Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+/// Read an input file of at most `limit` bytes (what it is for bounds it: RAM for a kernel or
+/// an initrd, a flash bank, 2 MiB for a device tree), without reading more than that from an
+/// endless or huge file; errors name the file.
+fn read_input(path: &Path, limit: u64) -> anyhow::Result<Vec<u8>> {
+    let name = || path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| anyhow::anyhow!("{}: {e}", name()))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| anyhow::anyhow!("{}: {e}", name()))?;
+    if meta.is_dir() {
+        anyhow::bail!("{}: is a directory", name());
+    }
+    if meta.is_file() && meta.len() > limit {
+        anyhow::bail!(
+            "{}: {} bytes, more than the {limit} bytes it can be here",
+            name(),
+            meta.len()
+        );
+    }
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", name()))?;
+    if bytes.len() as u64 > limit {
+        anyhow::bail!("{}: more than the {limit} bytes it can be here", name());
+    }
+    Ok(bytes)
 }

@@ -292,12 +292,12 @@ fn plan_boot(a: &RunArgs, profile: &Profile, shape: MachineShape) -> anyhow::Res
         let kernel = match (&a.kernel, fp.kernel) {
             (Some(path), Some(k)) => {
                 match k.start {
-                    Some(start) => eprintln!(
+                    Some(start) => say!(
                         "bootemu: {}: left at {start:#x} ({:#x} bytes) for the firmware",
                         path.display(),
                         k.size
                     ),
-                    None => eprintln!(
+                    None => say!(
                         "bootemu: {}: handed to the firmware through fw_cfg ({:#x} bytes)",
                         path.display(),
                         k.size
@@ -307,7 +307,12 @@ fn plan_boot(a: &RunArgs, profile: &Profile, shape: MachineShape) -> anyhow::Res
             }
             _ => None,
         };
-        let initrd = a.linux.initrd.as_ref().map(read_input).transpose()?;
+        let initrd = a
+            .linux
+            .initrd
+            .as_ref()
+            .map(|p| read_input(p, profile.ram().size))
+            .transpose()?;
         let initrd_file = initrd
             .as_deref()
             .map(|i| (i.len() as u64, bootemu_boot::handoff::digest(i)));
@@ -332,7 +337,7 @@ fn plan_boot(a: &RunArgs, profile: &Profile, shape: MachineShape) -> anyhow::Res
     }
     match &a.kernel {
         Some(path) => {
-            let bytes = read_input(path)?;
+            let bytes = read_input(path, profile.ram().size)?;
             let name = path.display().to_string();
             let plan = plan_kernel(&bytes, &name, profile, shape, &a.linux, a.kernel_offset)?;
             Ok(Planned::plain(name, plan))
@@ -362,6 +367,13 @@ fn plan_boot(a: &RunArgs, profile: &Profile, shape: MachineShape) -> anyhow::Res
 /// Run; returns the exit code.
 pub fn run(a: RunArgs) -> anyhow::Result<u8> {
     let (profile, gic) = machine_of(&a)?;
+    // The report file is created before the run, so that an unusable path is an input error
+    // (exit 2) at once, not after the run in place of its verdict.
+    let report_file = a
+        .report
+        .as_ref()
+        .map(|p| File::create(p).with_context(|| format!("--report {}", p.display())))
+        .transpose()?;
     let (planned, banks) = plan_for(&a, &profile, gic)?;
     let Planned {
         name,
@@ -406,7 +418,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         }),
         None => handoff::arm(&mut machine, &plan),
     };
-    eprintln!("bootemu: {name}: {}, entry {:#x}", plan.format, plan.entry);
+    say!("bootemu: {name}: {}, entry {:#x}", plan.format, plan.entry);
     let tracer = if a.trace.contains(&TraceEvent::Insn) {
         let out: Box<dyn Write> = match &a.trace_file {
             Some(p) => Box::new(BufWriter::new(
@@ -428,7 +440,10 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
     let outcome = machine.run(a.max_insns);
     firmware::write_back(&machine, &banks)?;
     if let Some(t) = tracer {
-        t.finish().context("trace")?;
+        // A trace the reader stopped taking (`| head`) does not change the run's verdict.
+        if let Err(e) = t.finish() {
+            say!("bootemu: trace: {e:#}");
+        }
     }
     let (code, description) = verdict(&outcome);
     let expected_cmdline = a.expect_cmdline.as_deref().or(a.linux.append.as_deref());
@@ -446,8 +461,8 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
     };
     let code = handoff::exit_code(code, &checks, outcome.handoff.is_some());
     let undefined: u64 = outcome.undefined.values().sum();
-    eprintln!("bootemu: {description}");
-    eprintln!(
+    say!("bootemu: {description}");
+    say!(
         "bootemu: {} instructions, {} console bytes, {} UNDEFINED ({} distinct encodings)",
         outcome.insns,
         outcome.console_bytes,
@@ -461,7 +476,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
             .iter()
             .map(|&(pa, write)| format!("{} {pa:#x}", if write { "write" } else { "read" }))
             .collect();
-        eprintln!(
+        say!(
             "bootemu: {} access(es) where no device answers (bus faults), first: {}",
             outcome.unclaimed.count,
             first.join(", ")
@@ -469,7 +484,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
     }
     let mut dis = Disasm::new()?;
     for (&word, &n) in outcome.undefined.iter().take(UNDEFINED_SHOWN) {
-        eprintln!(
+        say!(
             "bootemu:   UNDEFINED {word:08x} {:<32} x{n}",
             dis.text(word, 0)
         );
@@ -479,20 +494,20 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
             if records.is_empty() {
                 continue;
             }
-            eprintln!(
+            say!(
                 "bootemu: flight recorder, vCPU {cpu}: last {} instructions",
                 records.len()
             );
             for r in records {
-                eprintln!("{}", dis.line("  ", r));
+                say!("{}", dis.line("  ", r));
             }
         }
     }
-    if let Some(path) = &a.report {
+    if let (Some(path), Some(mut file)) = (&a.report, report_file) {
         let mut json = report::json(&outcome, code, &description, &plan, &mut dis);
         json["checks"] = handoff::json(&checks);
         json["kernel_entry"] = handoff::entry_json(&outcome);
-        std::fs::write(path, serde_json::to_string_pretty(&json)? + "\n")
+        file.write_all((serde_json::to_string_pretty(&json)? + "\n").as_bytes())
             .with_context(|| format!("{}", path.display()))?;
     }
     if let Some(h) = &outcome.handoff {
@@ -505,9 +520,9 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
             }
             (path, _) => path.describe(),
         };
-        eprintln!("bootemu: kernel entered {how}");
+        say!("bootemu: kernel entered {how}");
         if let Some(k) = &kernel_load {
-            eprintln!("bootemu: firmware put the {}", k.placement(h.image.start));
+            say!("bootemu: firmware put the {}", k.placement(h.image.start));
         }
     }
     if !checks.is_empty() {

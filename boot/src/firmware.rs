@@ -175,6 +175,9 @@ impl fmt::Display for Placement {
     }
 }
 
+/// Puts a named blob in RAM for the firmware and returns its address.
+type Placer<'a> = dyn FnMut(&str, &[u8]) -> Result<u64, Error> + 'a;
+
 /// A planned firmware boot.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FirmwarePlan {
@@ -302,7 +305,7 @@ pub fn plan(firmware: &[u8], ram: Ram, boot: &FirmwareBoot) -> Result<FirmwarePl
             }),
         ),
         KernelVia::Chosen => {
-            let place_initrd = |place: &mut dyn FnMut(&str, &[u8]) -> Result<u64, Error>| {
+            let place_initrd = |place: &mut Placer| {
                 boot.initrd
                     .as_ref()
                     .map(|i| place(crate::MAP_INITRD, i).map(|at| (at, at + i.len() as u64)))

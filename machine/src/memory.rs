@@ -16,7 +16,7 @@ use crate::profile::{Profile, RegionKind};
 #[derive(Debug, thiserror::Error)]
 pub enum MemoryError {
     /// The host refused the mapping.
-    #[error("cannot map {size:#x} bytes of guest {name}: {source}")]
+    #[error("cannot map {size:#x} bytes of guest {name}")]
     Map {
         /// Region name.
         name: &'static str,
