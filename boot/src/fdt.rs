@@ -377,6 +377,125 @@ const CHOSEN_OWNED: [&str; 5] = [
     "linux,kernel-size",
 ];
 
+/// Deepest node nesting accepted in a blob (Linux's own `dtc` and libfdt walk trees much
+/// shallower than this; deeper ones are hostile and would exhaust the host's stack).
+pub const MAX_DEPTH: usize = 64;
+/// Size of the FDT header (version 17).
+const HEADER_LEN: usize = 40;
+const FDT_BEGIN_NODE: u32 = 1;
+const FDT_END_NODE: u32 = 2;
+const FDT_PROP: u32 = 3;
+const FDT_NOP: u32 = 4;
+const FDT_END: u32 = 9;
+
+/// Check a blob's structure before any parser walks it (Devicetree Specification v0.4 ch. 5):
+/// the header's blocks lie inside `totalsize`, which lies inside the blob; the memory
+/// reservation block ends inside it; every structure token, node name and property value lies
+/// inside the structure block, every property name inside the strings block, nodes are balanced
+/// and at most [`MAX_DEPTH`] deep, and the block ends with `FDT_END`. A blob that passes cannot
+/// send the `fdt` crate out of bounds or into deep recursion.
+pub fn validate(blob: &[u8]) -> Result<()> {
+    let bad = |what: &str| Err(Error::BadBlob(what.to_string()));
+    let word = |off: usize| -> Option<u32> {
+        Some(u32::from_be_bytes(
+            blob.get(off..off.checked_add(4)?)?.try_into().ok()?,
+        ))
+    };
+    if blob.len() < HEADER_LEN {
+        return bad("shorter than the 40-byte header");
+    }
+    if word(0) != Some(0xd00d_feed) {
+        return bad("no FDT magic (0xd00dfeed)");
+    }
+    let field = |i: usize| word(4 * i).unwrap_or(0) as usize;
+    let (total, off_struct, off_strings, off_rsv) = (field(1), field(2), field(3), field(4));
+    let (version, size_strings, size_struct) = (field(5), field(8), field(9));
+    if total < HEADER_LEN || total > blob.len() {
+        return Err(Error::BadBlob(format!(
+            "totalsize {total:#x} does not fit the {:#x}-byte blob",
+            blob.len()
+        )));
+    }
+    if version < 16 {
+        return Err(Error::BadBlob(format!(
+            "version {version} (16 or later needed)"
+        )));
+    }
+    let inside = |off: usize, len: usize| off.checked_add(len).is_some_and(|end| end <= total);
+    if !inside(off_struct, size_struct) || !inside(off_strings, size_strings) {
+        return bad("structure or strings block outside totalsize");
+    }
+    if off_rsv % 8 != 0 || !inside(off_rsv, 16) {
+        return bad("memory reservation block misplaced");
+    }
+    let mut at = off_rsv;
+    loop {
+        if !inside(at, 16) {
+            return bad("memory reservation block runs past totalsize");
+        }
+        if blob[at..at + 16].iter().all(|&b| b == 0) {
+            break;
+        }
+        at += 16;
+    }
+    let strings = &blob[off_strings..off_strings + size_strings];
+    let end = off_struct + size_struct;
+    let cstr_end = |from: usize, limit: usize| blob[from..limit].iter().position(|&b| b == 0);
+    let (mut at, mut depth, mut seen_root) = (off_struct, 0usize, false);
+    loop {
+        if at + 4 > end {
+            return bad("structure block ends without FDT_END");
+        }
+        let token = word(at).unwrap_or(0);
+        at += 4;
+        match token {
+            FDT_BEGIN_NODE => {
+                if depth == 0 && seen_root {
+                    return bad("more than one root node");
+                }
+                seen_root = true;
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(Error::BadBlob(format!(
+                        "nodes nested deeper than {MAX_DEPTH}"
+                    )));
+                }
+                let Some(n) = cstr_end(at, end) else {
+                    return bad("node name runs past the structure block");
+                };
+                at = (at + n + 1).next_multiple_of(4);
+            }
+            FDT_END_NODE => {
+                if depth == 0 {
+                    return bad("unbalanced FDT_END_NODE");
+                }
+                depth -= 1;
+            }
+            FDT_PROP => {
+                if depth == 0 {
+                    return bad("property outside any node");
+                }
+                let (Some(len), Some(name)) = (word(at), word(at + 4)) else {
+                    return bad("property header runs past the blob");
+                };
+                let (len, name) = (len as usize, name as usize);
+                at += 8;
+                if at.checked_add(len).is_none_or(|e| e > end) {
+                    return bad("property value runs past the structure block");
+                }
+                if name >= strings.len() || !strings[name..].contains(&0) {
+                    return bad("property name outside the strings block");
+                }
+                at = (at + len).next_multiple_of(4);
+            }
+            FDT_NOP => {}
+            FDT_END if depth == 0 && seen_root => return Ok(()),
+            FDT_END => return bad("FDT_END inside a node"),
+            t => return Err(Error::BadBlob(format!("unknown structure token {t:#x}"))),
+        }
+    }
+}
+
 /// A user's device tree with `/chosen` updated: `bootargs` and the initrd range replaced by
 /// `chosen`'s (or removed when `chosen` has none), every other node and property, the memory
 /// reservations and `boot_cpuid_phys` kept. `/chosen` is created if missing.
@@ -387,6 +506,7 @@ pub fn with_chosen(blob: &[u8], chosen: &Chosen) -> Result<Vec<u8>> {
 }
 
 fn rewrite(blob: &[u8], chosen: &Chosen) -> Result<Vec<u8>> {
+    validate(blob)?;
     let tree = Fdt::new(blob).map_err(|e| Error::BadBlob(format!("{e:?}")))?;
     let reservations: Vec<FdtReserveEntry> = tree
         .memory_reservations()
@@ -434,6 +554,7 @@ fn copy_node(w: &mut FdtWriter, node: fdt::node::FdtNode, is_root: bool, c: &Cho
 
 /// Read `/chosen` back from a blob (for checks and reports).
 pub fn read_chosen(blob: &[u8]) -> Result<Chosen> {
+    validate(blob)?;
     std::panic::catch_unwind(|| {
         let tree = Fdt::new(blob).map_err(|e| Error::BadBlob(format!("{e:?}")))?;
         let Some(node) = tree.find_node("/chosen") else {
@@ -454,6 +575,103 @@ pub fn read_chosen(blob: &[u8]) -> Result<Chosen> {
         })
     })
     .unwrap_or_else(|_| Err(Error::BadBlob("malformed structure block".into())))
+}
+
+#[cfg(test)]
+mod validate_tests {
+    use super::*;
+
+    fn good() -> Vec<u8> {
+        let mut w = FdtWriter::new().unwrap();
+        let root = w.begin_node("").unwrap();
+        let c = w.begin_node("chosen").unwrap();
+        w.property_string("bootargs", "x").unwrap();
+        w.end_node(c).unwrap();
+        w.end_node(root).unwrap();
+        w.finish().unwrap()
+    }
+
+    fn set(b: &mut [u8], off: usize, v: u32) {
+        b[off..off + 4].copy_from_slice(&v.to_be_bytes());
+    }
+
+    #[test]
+    fn a_good_blob_passes() {
+        assert_eq!(validate(&good()), Ok(()));
+    }
+
+    #[test]
+    fn corrupt_headers_are_refused_not_panics() {
+        for (off, v) in [
+            (4, 0xffff_fff0),
+            (8, 0xffff_fff0),
+            (12, 0xffff_fff0),
+            (16, 0xffff_fff0),
+            (20, 1),
+            (32, 0xffff_fff0),
+            (36, 0xffff_fff0),
+            (16, 3),
+        ] {
+            let mut b = good();
+            set(&mut b, off, v);
+            assert!(
+                matches!(validate(&b), Err(Error::BadBlob(_))),
+                "word at {off} = {v:#x}"
+            );
+            // The callers refuse it as well, without panicking.
+            assert!(read_chosen(&b).is_err());
+            assert!(with_chosen(&b, &Chosen::default()).is_err());
+        }
+        assert!(validate(&good()[..20]).is_err());
+    }
+
+    /// A blob whose root holds `depth - 1` nested nodes, written by hand (the writer itself
+    /// refuses deep trees).
+    fn nested(depth: usize) -> Vec<u8> {
+        let mut st = Vec::new();
+        for i in 0..depth {
+            st.extend(FDT_BEGIN_NODE.to_be_bytes());
+            st.extend(if i == 0 { *b"\0\0\0\0" } else { *b"a\0\0\0" });
+        }
+        for _ in 0..depth {
+            st.extend(FDT_END_NODE.to_be_bytes());
+        }
+        st.extend(FDT_END.to_be_bytes());
+        let (rsv, off_st) = (HEADER_LEN, HEADER_LEN + 16);
+        let total = off_st + st.len();
+        let mut b = vec![0u8; total];
+        for (i, v) in [
+            0xd00d_feed,
+            total as u32,
+            off_st as u32,
+            total as u32,
+            rsv as u32,
+            17,
+            16,
+            0,
+            0,
+            st.len() as u32,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            set(&mut b, 4 * i, v);
+        }
+        b[off_st..].copy_from_slice(&st);
+        b
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        assert_eq!(validate(&nested(MAX_DEPTH)), Ok(()));
+        let blob = nested(MAX_DEPTH + 1);
+        assert_eq!(
+            validate(&blob),
+            Err(Error::BadBlob(format!(
+                "nodes nested deeper than {MAX_DEPTH}"
+            )))
+        );
+    }
 }
 
 #[cfg(test)]
