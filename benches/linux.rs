@@ -2,13 +2,28 @@
 //!
 //! Boots Debian's generic arm64 kernel with the test initramfs of `testdata/fetch-linux.sh` to its
 //! marker, in bootemu and in `qemu-system-aarch64 -M virt -cpu cortex-a57 -m 512M -nographic`
-//! (direct boot, same command line, same marker: QEMU is stopped when the marker appears),
-//! alternating the two, `RUNS` times each. Prints both median wall times, their ratio and
-//! bootemu's guest MIPS (instructions from the `--report` JSON). Wall times include start-up.
+//! (same files, same command line, same marker: QEMU is stopped when the marker appears),
+//! alternating the two, `RUNS` times each, in three ways:
+//!
+//! - `direct`: the kernel booted directly (`--kernel` / `-kernel`);
+//! - `edk2`: Debian's EDK2 (`--firmware QEMU_EFI.fd` / `-bios QEMU_EFI.fd`) loading the kernel
+//!   from fw_cfg and starting it through its EFI stub. QEMU is timed twice: plain `-M virt`, what
+//!   users run (EDK2 then installs QEMU's ACPI tables and the kernel boots with ACPI, which
+//!   bootemu does not offer), which gives the ratio, and `-M virt,acpi=off` (the device-tree boot
+//!   bootemu does) for reference;
+//! - `u-boot`: Debian's U-Boot (`--firmware u-boot.bin` / `-bios u-boot.bin`) with an environment
+//!   in flash bank 1 (`mkenvimage`, padded to the 64 MiB QEMU wants, on `--pflash1` / `-drive
+//!   if=pflash,unit=1`): `bootdelay=0` and `qfw load` + `booti`, so that U-Boot's countdown is
+//!   not part of the time.
+//!
+//! Prints, for each way, both median wall times, their ratio and bootemu's guest MIPS
+//! (instructions from the `--report` JSON). Wall times include start-up. A way whose firmware
+//! (testdata/setup.sh) or `mkenvimage` is missing is skipped with a note.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
 
+use std::ffi::OsString;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -20,30 +35,54 @@ const RUNS: usize = 5;
 const APPEND: &str = "console=ttyAMA0 panic=-1";
 const MARKER: &str = "BOOTEMU-MARKER";
 
+const EDK2: &str = "/usr/share/qemu-efi-aarch64/QEMU_EFI.fd";
+const UBOOT: &str = "/usr/lib/u-boot/qemu_arm64/u-boot.bin";
+/// The environment of tests/real_firmware.rs's `booti` boot.
+const UBOOT_ENV: &str = "bootdelay=0
+kernel_addr_r=0x40400000
+ramdisk_addr_r=0x44000000
+bootcmd=qfw load ${kernel_addr_r} ${ramdisk_addr_r}; \
+booti ${kernel_addr_r} ${ramdisk_addr_r}:${filesize} ${fdtcontroladdr}
+";
+/// A virt flash bank.
+const BANK: u64 = 64 << 20;
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
 }
 
+fn os(args: &[&str]) -> Vec<OsString> {
+    args.iter().map(OsString::from).collect()
+}
+
+/// One way of booting, on both emulators.
+struct Case {
+    name: &'static str,
+    /// `bootemu run` arguments besides `--serial`, `--expect`, `--report`.
+    ours: Vec<OsString>,
+    /// QEMU variants: a label and the arguments after the common ones; the first gives the
+    /// ratio.
+    theirs: Vec<(&'static str, Vec<OsString>)>,
+}
+
 /// One bootemu boot to the marker: wall time and instructions executed.
-fn bootemu_boot(kernel: &Path, initrd: &Path, report: &Path) -> (Duration, u64) {
+fn bootemu_boot(args: &[OsString], report: &Path) -> (Duration, u64) {
     let start = Instant::now();
     let out = Command::new(env!("CARGO_BIN_EXE_bootemu"))
-        .args([
-            "run", "--serial", "none", "--expect", MARKER, "--append", APPEND,
-        ])
-        .arg("--kernel")
-        .arg(kernel)
-        .arg("--initrd")
-        .arg(initrd)
+        .args(["run", "--serial", "none", "--expect", MARKER])
+        .args(args)
         .arg("--report")
         .arg(report)
+        .stdin(Stdio::null())
         .output()
         .expect("cannot run bootemu");
     let wall = start.elapsed();
     assert!(
         out.status.success(),
-        "bootemu did not reach the marker: {out:?}"
+        "bootemu did not reach the marker: {}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
     );
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(report).expect("report written")).expect("JSON");
@@ -54,12 +93,10 @@ fn bootemu_boot(kernel: &Path, initrd: &Path, report: &Path) -> (Duration, u64) 
 }
 
 /// One QEMU boot, stopped as soon as the marker appears on its console.
-fn qemu_boot(kernel: &Path, initrd: &Path) -> Duration {
+fn qemu_boot(args: &[OsString]) -> Duration {
     let start = Instant::now();
     let mut child = Command::new("qemu-system-aarch64")
         .args([
-            "-M",
-            "virt",
             "-cpu",
             "cortex-a57",
             "-m",
@@ -67,26 +104,80 @@ fn qemu_boot(kernel: &Path, initrd: &Path) -> Duration {
             "-nographic",
             "-no-reboot",
         ])
-        .args(["-nic", "none", "-append", APPEND])
-        .arg("-kernel")
-        .arg(kernel)
-        .arg("-initrd")
-        .arg(initrd)
+        .args(["-nic", "none"])
+        .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .expect("cannot run qemu-system-aarch64");
     let stdout = child.stdout.take().expect("piped stdout");
+    // Bytes, not UTF-8 lines: firmware output need not be UTF-8.
     let seen = BufReader::new(stdout)
-        .lines()
+        .split(b'\n')
         .map_while(Result::ok)
-        .any(|l| l.contains(MARKER));
+        .any(|l| l.windows(MARKER.len()).any(|w| w == MARKER.as_bytes()));
     let wall = start.elapsed();
     let _ = child.kill();
     let _ = child.wait();
-    assert!(seen, "QEMU did not reach the marker");
+    assert!(seen, "QEMU ({args:?}) did not reach the marker");
     wall
+}
+
+fn bench(case: &Case, qemu: bool, report: &Path) {
+    let n = case.name;
+    let mut ours = Vec::new();
+    let mut theirs: Vec<Vec<Duration>> = vec![Vec::new(); case.theirs.len()];
+    let mut insns = 0;
+    for _ in 0..RUNS {
+        let (t, i) = bootemu_boot(&case.ours, report);
+        ours.push(t);
+        insns = i;
+        if qemu {
+            for (k, (_, args)) in case.theirs.iter().enumerate() {
+                theirs[k].push(qemu_boot(args));
+            }
+        }
+    }
+    let ours_med = median(ours.clone());
+    println!("bench linux {n}: bootemu wall times {ours:.3?}");
+    println!(
+        "bench linux {n}: bootemu median {:.3} s, {:.1} M guest instructions, {:.0} guest MIPS",
+        ours_med.as_secs_f64(),
+        insns as f64 / 1e6,
+        insns as f64 / 1e6 / ours_med.as_secs_f64()
+    );
+    if !qemu {
+        println!("bench linux {n}: qemu-system-aarch64 not installed: no ratio");
+        return;
+    }
+    for (k, (label, _)) in case.theirs.iter().enumerate() {
+        let med = median(theirs[k].clone());
+        println!("bench linux {n}: qemu {label} wall times {:.3?}", theirs[k]);
+        println!(
+            "bench linux {n}: qemu {label} median {:.3} s; ratio bootemu/QEMU wall time = {:.2}",
+            med.as_secs_f64(),
+            ours_med.as_secs_f64() / med.as_secs_f64()
+        );
+    }
+}
+
+/// `mkenvimage -s 0x40000` of [`UBOOT_ENV`], padded with zeros to a whole flash bank.
+fn uboot_env(path: &Path) -> bool {
+    let txt = path.with_extension("txt");
+    std::fs::write(&txt, UBOOT_ENV).expect("write the environment text");
+    let ok = Command::new("mkenvimage")
+        .args(["-s", "0x40000", "-o"])
+        .arg(path)
+        .arg(&txt)
+        .status()
+        .is_ok_and(|s| s.success());
+    let _ = std::fs::remove_file(&txt);
+    ok && std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .and_then(|f| f.set_len(BANK))
+        .is_ok()
 }
 
 fn main() {
@@ -101,39 +192,88 @@ fn main() {
         return;
     };
     let qemu = tool_present("qemu-system-aarch64");
-    let report: PathBuf =
-        std::env::temp_dir().join(format!("bootemu-bench-linux-{}.json", std::process::id()));
-    let (mut ours, mut theirs, mut insns) = (Vec::new(), Vec::new(), 0);
-    for _ in 0..RUNS {
-        let (t, n) = bootemu_boot(&a.generic, &a.initramfs, &report);
-        ours.push(t);
-        insns = n;
-        if qemu {
-            theirs.push(qemu_boot(&a.generic, &a.initramfs));
-        }
+    let tmp = |what: &str| -> PathBuf {
+        std::env::temp_dir().join(format!("bootemu-bench-linux-{}.{what}", std::process::id()))
+    };
+    let report = tmp("json");
+    let env = tmp("env.bin");
+    println!("bench linux: kernel {}", a.generic.display());
+    // The kernel, initrd and command line: QEMU's -kernel..., bootemu's --kernel....
+    let linux = |dash: &str| -> Vec<OsString> {
+        vec![
+            format!("{dash}kernel").into(),
+            a.generic.clone().into(),
+            format!("{dash}initrd").into(),
+            a.initramfs.clone().into(),
+            format!("{dash}append").into(),
+            APPEND.into(),
+        ]
+    };
+    let files = linux("-");
+    let ours_files = linux("--");
+    let plus = |a: &[OsString], b: &[&str]| -> Vec<OsString> {
+        let mut v = a.to_vec();
+        v.extend(os(b));
+        v
+    };
+
+    let mut cases = vec![Case {
+        name: "direct",
+        ours: ours_files.clone(),
+        theirs: vec![("-M virt", plus(&files, &["-M", "virt"]))],
+    }];
+
+    if Path::new(EDK2).is_file() {
+        let cmdline = format!("{APPEND} initrd=initrd");
+        cases.push(Case {
+            name: "edk2",
+            ours: plus(
+                &ours_files,
+                &["--firmware", EDK2, "--expect-cmdline", &cmdline],
+            ),
+            theirs: vec![
+                ("-M virt", plus(&files, &["-M", "virt", "-bios", EDK2])),
+                (
+                    "-M virt,acpi=off",
+                    plus(&files, &["-M", "virt,acpi=off", "-bios", EDK2]),
+                ),
+            ],
+        });
+    } else {
+        println!("bench linux edk2: {EDK2} not found (testdata/setup.sh): skipped");
+    }
+
+    if !Path::new(UBOOT).is_file() {
+        println!("bench linux u-boot: {UBOOT} not found (testdata/setup.sh): skipped");
+    } else if !uboot_env(&env) {
+        println!("bench linux u-boot: mkenvimage failed or missing (testdata/setup.sh): skipped");
+    } else {
+        let e = env.to_str().expect("UTF-8 temporary path");
+        let drive = format!("if=pflash,format=raw,unit=1,file={e}");
+        cases.push(Case {
+            name: "u-boot",
+            ours: plus(
+                &ours_files,
+                &[
+                    "--firmware",
+                    UBOOT,
+                    "--pflash1",
+                    e,
+                    // U-Boot enters the kernel with SError unmasked (tests/real_firmware.rs).
+                    "--no-check",
+                    "regs.daif-masked",
+                ],
+            ),
+            theirs: vec![(
+                "-M virt",
+                plus(&files, &["-M", "virt", "-bios", UBOOT, "-drive", &drive]),
+            )],
+        });
+    }
+
+    for case in &cases {
+        bench(case, qemu, &report);
     }
     let _ = std::fs::remove_file(&report);
-    let ours_med = median(ours.clone());
-    println!("bench linux: kernel {}", a.generic.display());
-    println!("bench linux: bootemu wall times {ours:.3?}");
-    println!(
-        "bench linux: bootemu median {:.3} s, {:.1} M guest instructions, {:.0} guest MIPS",
-        ours_med.as_secs_f64(),
-        insns as f64 / 1e6,
-        insns as f64 / 1e6 / ours_med.as_secs_f64()
-    );
-    if theirs.is_empty() {
-        println!("bench linux: qemu-system-aarch64 not installed: no ratio");
-        return;
-    }
-    let theirs_med = median(theirs.clone());
-    println!("bench linux: qemu    wall times {theirs:.3?}");
-    println!(
-        "bench linux: qemu    median {:.3} s",
-        theirs_med.as_secs_f64()
-    );
-    println!(
-        "bench linux: ratio bootemu/QEMU wall time = {:.2}",
-        ours_med.as_secs_f64() / theirs_med.as_secs_f64()
-    );
+    let _ = std::fs::remove_file(&env);
 }
