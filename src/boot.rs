@@ -67,11 +67,11 @@ pub fn plan_kernel(
         initrd: l
             .initrd
             .as_ref()
-            .map(|p| read_input(p, ram.size))
+            .map(|p| read_input(p, (ram.size, "guest RAM")))
             .transpose()?,
         cmdline: l.append.clone(),
         dtb: match &l.dtb {
-            Some(p) => DtbSource::User(read_input(p, DTB_READ_MAX)?),
+            Some(p) => DtbSource::User(read_input(p, (DTB_READ_MAX, "a device tree"))?),
             None => DtbSource::Generate(profile.fdt_desc(shape.smp, shape.gic, shape.el2)),
         },
     };
@@ -112,15 +112,15 @@ pub fn plan_firmware(
         initrd: l
             .initrd
             .as_ref()
-            .map(|p| read_input(p, profile.ram().size))
+            .map(|p| read_input(p, (profile.ram().size, "guest RAM")))
             .transpose()?,
         cmdline: l.append.clone(),
         dtb: match &l.dtb {
-            Some(p) => DtbSource::User(read_input(p, DTB_READ_MAX)?),
+            Some(p) => DtbSource::User(read_input(p, (DTB_READ_MAX, "a device tree"))?),
             None => DtbSource::Generate(profile.fdt_desc(shape.smp, shape.gic, shape.el2)),
         },
     };
-    let fw = read_input(firmware, firmware_limit(profile))?;
+    let fw = read_input(firmware, (firmware_limit(profile), "a firmware"))?;
     if fw.starts_with(b"\x7fELF") {
         bail!(
             "{}: an ELF file; --firmware takes the raw image a machine loads (flash contents on \
@@ -135,7 +135,7 @@ pub fn plan_firmware(
 /// Read a kernel given to a firmware: gzip'd files are inflated (QEMU does the same for a
 /// `-kernel` it hands to a firmware through fw_cfg); a truncated arm64 Image is refused.
 pub fn read_kernel(path: &Path, limit: u64) -> anyhow::Result<Vec<u8>> {
-    let bytes = read_input(path, limit)?;
+    let bytes = read_input(path, (limit, "guest RAM"))?;
     let name = || path.display().to_string();
     let bytes = if bytes.starts_with(&bootemu_boot::GZIP_MAGIC) {
         bootemu_boot::inflate(&bytes, limit).with_context(name)?

@@ -120,7 +120,8 @@ pub fn banks(
                 None,
             ),
             (_, _, Some(a)) => {
-                let contents = read_input(&a.path, region.size)?;
+                let within = format!("flash bank {i}");
+                let contents = read_input(&a.path, (region.size, within.as_str()))?;
                 let what = || format!("{}", a.path.display());
                 if contents.is_empty() {
                     bail!("{}: empty file (flash bank {i})", what());
@@ -173,7 +174,10 @@ pub fn place_loads(
     let ram = profile.ram();
     let mut blobs = Vec::new();
     for l in loads {
-        let bytes = read_input(&l.path, crate::boot::firmware_limit(profile))?;
+        let bytes = read_input(
+            &l.path,
+            (crate::boot::firmware_limit(profile), "RAM or flash"),
+        )?;
         let len = bytes.len() as u64;
         let end = l.addr.checked_add(len);
         let inside = |base: u64, size: u64| {

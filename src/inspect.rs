@@ -38,7 +38,7 @@ pub struct InspectArgs {
 /// Print the recognised format, header fields, load map and entry state.
 pub fn inspect(a: InspectArgs) -> anyhow::Result<()> {
     let profile = Profile::virt(a.memory).context("--memory")?;
-    let bytes = read_input(&a.file, profile.ram().size)?;
+    let bytes = read_input(&a.file, (profile.ram().size, "guest RAM"))?;
     let name = a.file.display();
     let shape = MachineShape {
         smp: a.smp as usize,

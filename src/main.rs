@@ -77,10 +77,10 @@ fn main() -> ExitCode {
     }
 }
 
-/// Read an input file of at most `limit` bytes (what it is for bounds it: RAM for a kernel or
-/// an initrd, a flash bank, 2 MiB for a device tree), without reading more than that from an
-/// endless or huge file; errors name the file.
-fn read_input(path: &Path, limit: u64) -> anyhow::Result<Vec<u8>> {
+/// Read an input file of at most `limit.0` bytes, the size of `limit.1`, what holds it (guest
+/// RAM for a kernel or an initrd, a flash bank, a device tree's 4 MiB), without reading more
+/// than that from an endless or huge file; errors name the file and that limit.
+fn read_input(path: &Path, (limit, within): (u64, &str)) -> anyhow::Result<Vec<u8>> {
     let name = || path.display().to_string();
     let file = std::fs::File::open(path).map_err(|e| anyhow::anyhow!("{}: {e}", name()))?;
     let meta = file
@@ -91,7 +91,7 @@ fn read_input(path: &Path, limit: u64) -> anyhow::Result<Vec<u8>> {
     }
     if meta.is_file() && meta.len() > limit {
         anyhow::bail!(
-            "{}: {} bytes, more than the {limit} bytes it can be here",
+            "{}: {} bytes, larger than {within} ({limit} bytes)",
             name(),
             meta.len()
         );
@@ -101,7 +101,7 @@ fn read_input(path: &Path, limit: u64) -> anyhow::Result<Vec<u8>> {
         .read_to_end(&mut bytes)
         .map_err(|e| anyhow::anyhow!("{}: {e}", name()))?;
     if bytes.len() as u64 > limit {
-        anyhow::bail!("{}: more than the {limit} bytes it can be here", name());
+        anyhow::bail!("{}: larger than {within} ({limit} bytes)", name());
     }
     Ok(bytes)
 }

@@ -311,7 +311,7 @@ fn plan_boot(a: &RunArgs, profile: &Profile, shape: MachineShape) -> anyhow::Res
             .linux
             .initrd
             .as_ref()
-            .map(|p| read_input(p, profile.ram().size))
+            .map(|p| read_input(p, (profile.ram().size, "guest RAM")))
             .transpose()?;
         let initrd_file = initrd
             .as_deref()
@@ -337,7 +337,7 @@ fn plan_boot(a: &RunArgs, profile: &Profile, shape: MachineShape) -> anyhow::Res
     }
     match &a.kernel {
         Some(path) => {
-            let bytes = read_input(path, profile.ram().size)?;
+            let bytes = read_input(path, (profile.ram().size, "guest RAM"))?;
             let name = path.display().to_string();
             let plan = plan_kernel(&bytes, &name, profile, shape, &a.linux, a.kernel_offset)?;
             Ok(Planned::plain(name, plan))

@@ -603,8 +603,9 @@ fn assert_edk2_exception(b: &Boot, what: &str) {
     assert!(!b.console.contains("Booting Linux"), "{what}: {}", b.why());
 }
 
-/// `bootemu run args...` must exit 2 with exactly one stderr line, naming `file`.
-fn assert_bad_input(args: &[&str], file: &str) {
+/// `bootemu run args...` must exit 2 with exactly one stderr line, naming `file` and saying
+/// `says`.
+fn assert_bad_input(args: &[&str], file: &str, says: &str) {
     let out = Command::new(env!("CARGO_BIN_EXE_bootemu"))
         .arg("run")
         .args(args)
@@ -617,6 +618,7 @@ fn assert_bad_input(args: &[&str], file: &str) {
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 1, "{args:?}: {stderr}");
     assert!(lines[0].contains(file), "{args:?}: {stderr}");
+    assert!(lines[0].contains(says), "{args:?}: {stderr}");
 }
 
 #[test]
@@ -627,19 +629,24 @@ fn bad_inputs_exit_2_naming_the_file() {
         .unwrap();
     let empty = Temp::with("empty.fd", b"");
     let blob = Temp::with("blob.bin", &[0x5a; 4096]);
-    assert_bad_input(&["--firmware", empty.s()], empty.s());
-    assert_bad_input(&["--load", "/nonexistent@0x40000000"], "/nonexistent");
+    assert_bad_input(&["--firmware", empty.s()], empty.s(), "empty file");
+    assert_bad_input(
+        &["--load", "/nonexistent@0x40000000"],
+        "/nonexistent",
+        "No such file",
+    );
     let outside = format!("{}@0x20000000", blob.s());
-    assert_bad_input(&["--load", &outside], blob.s());
-    assert_bad_input(&["--pflash1", big.s()], big.s());
+    assert_bad_input(&["--load", &outside], blob.s(), "not inside RAM");
+    assert_bad_input(&["--pflash1", big.s()], big.s(), "larger than flash bank 1");
     let Some(a) = linux_artifacts() else { return };
     let kernel = std::fs::read(&a.generic).unwrap();
     let truncated = Temp::with("truncated.img", &kernel[..4096]);
-    assert_bad_input(&["--kernel", truncated.s()], truncated.s());
+    assert_bad_input(&["--kernel", truncated.s()], truncated.s(), "truncated");
     if files_present(&[EDK2]) {
         assert_bad_input(
             &["--firmware", EDK2, "--kernel", truncated.s()],
             truncated.s(),
+            "truncated",
         );
     }
 }
