@@ -35,6 +35,9 @@ use crate::fdt::{self, Chosen};
 use crate::linux::DtbSource;
 use crate::{check_in_ram, Blob, Error, Format, MapEntry, Plan, Ram};
 
+/// Places a named blob in RAM and returns its address.
+type PlaceFn<'a> = dyn FnMut(&str, &[u8]) -> Result<u64, Error> + 'a;
+
 /// The kernel and the initrd are page aligned.
 pub const KERNEL_ALIGN: u64 = 4 << 10;
 /// `virt`: the firmware's load and entry address (flash bank 0).
@@ -301,7 +304,7 @@ pub fn plan(firmware: &[u8], ram: Ram, boot: &FirmwareBoot) -> Result<FirmwarePl
             }),
         ),
         KernelVia::Chosen => {
-            let place_initrd = |place: &mut dyn FnMut(&str, &[u8]) -> Result<u64, Error>| {
+            let place_initrd = |place: &mut PlaceFn<'_>| {
                 boot.initrd
                     .as_ref()
                     .map(|i| place(crate::MAP_INITRD, i).map(|at| (at, at + i.len() as u64)))
