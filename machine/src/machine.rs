@@ -985,6 +985,7 @@ mod tests {
     const WFI: u32 = 0xd503_207f; // wfi
     const LDXR_X1_X2: u32 = 0xc85f_7c41; // ldxr x1, [x2]
     const B_SELF: u32 = 0x1400_0000; // b .
+    const MSR_DAIFCLR_2: u32 = 0xd503_42ff; // msr daifclr, #2
 
     /// GICv2, 2 vCPUs: CPU 0 starts CPU 1 (CPU_ON, context 0x55), checks AFFINITY_INFO, waits in WFI for SGI 7 that CPU 1 sends through GICD_SGIR, acknowledges it (x23), checks AFFINITY_INFO (x24) and CPU_ON again (x25), powers off.
     const SMP_V2: &[u32] = &[
@@ -1230,7 +1231,11 @@ mod tests {
 
     #[test]
     fn oops_without_panic_ends_the_run_after_the_grace() {
-        let code = print_then("Unable to handle kernel NULL pointer\n", &[B_SELF]);
+        // IRQs unmasked: the loop waits for an interrupt that could come, so it is no dead loop.
+        let code = print_then(
+            "Unable to handle kernel NULL pointer\n",
+            &[MSR_DAIFCLR_2, B_SELF],
+        );
         let mut m = machine(&code, [0, VIRT_UART0, 0, 0], &[]);
         let o = m.run(10 * FAILURE_GRACE);
         assert!(
@@ -1239,6 +1244,25 @@ mod tests {
             o.reason
         );
         assert_eq!(o.insns, QUANTUM + FAILURE_GRACE);
+    }
+
+    #[test]
+    fn dead_loop_after_an_oops_ends_the_run_before_the_grace() {
+        // IRQs masked, one block, same registers: the dead-loop rule ends the run at once; the
+        // failure line is still reported.
+        let code = print_then("Unable to handle kernel NULL pointer\n", &[B_SELF]);
+        let mut m = machine(&code, [0, VIRT_UART0, 0, 0], &[]);
+        let o = m.run(10 * FAILURE_GRACE);
+        match &o.reason {
+            StopReason::GuestFailure(msg) => assert!(msg.contains("dead loop"), "{msg}"),
+            other => panic!("unexpected {other:?}"),
+        }
+        // Round 1 prints, round 2 sees the loop, round 3 sees it again with the same registers.
+        assert_eq!(o.insns, 3 * QUANTUM);
+        assert_eq!(
+            o.console_failure.as_deref(),
+            Some("Unable to handle kernel NULL pointer")
+        );
     }
 
     #[test]
