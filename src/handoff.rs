@@ -155,7 +155,11 @@ pub fn entry_json(o: &RunOutcome) -> Value {
             "el": h.entry.el,
             "x0": format!("{:#x}", h.entry.x[0]),
             "image_start": format!("{:#x}", h.image.start),
-            "image_base": format!("{:#x}", h.image.start - h.image.watch.text_offset),
+            "image_base": h
+                .image
+                .start
+                .checked_sub(h.image.watch.text_offset)
+                .map_or(Value::Null, |b| format!("{b:#x}").into()),
             "text_offset": format!("{:#x}", h.image.watch.text_offset),
             "entry_offset": format!("{:#x}", h.image.watch.entry_offset),
             "entered": h.image.path.name(),

@@ -48,7 +48,10 @@ pub(super) fn check(e: &Entry) -> Vec<Check> {
     out.push(Check::pass_if(
         Rule::FdtInRam,
         in_ram(&e.exp.ram, x0, total),
-        format!("{x0:#x}..{:#x}", x0.saturating_add(total)),
+        match x0.checked_add(total) {
+            Some(end) => format!("{x0:#x}..{end:#x}"),
+            None => format!("x0 {x0:#x} + totalsize {total:#x} runs past 2^64"),
+        },
     ));
     let t = e.dtb.facts();
     out.push(check_bootargs(
@@ -163,16 +166,19 @@ fn check_moved_initrd(seen: Option<InitrdSeen>, (len, want): (u64, u64)) -> Chec
     } else {
         "/chosen linux,initrd-start/end"
     };
-    let same = b.checked_sub(a) == Some(len) && i.digest == Some(want);
+    let size = b.checked_sub(a);
+    let same = size == Some(len) && i.digest == Some(want);
     Check::pass_if(
         Rule::FdtInitrd,
         same,
         if same {
             format!("{a:#x}..{b:#x} (from {via}), the --initrd file's bytes")
-        } else if b.checked_sub(a) != Some(len) {
+        } else if size.is_none() {
+            format!("{a:#x}..{b:#x} (from {via}) ends below its start")
+        } else if size != Some(len) {
             format!(
                 "{a:#x}..{b:#x} (from {via}) is {:#x} bytes, the --initrd file {len:#x}",
-                b.wrapping_sub(a)
+                b - a
             )
         } else {
             format!("{a:#x}..{b:#x} (from {via}) does not hold the --initrd file's bytes")
@@ -183,13 +189,18 @@ fn check_moved_initrd(seen: Option<InitrdSeen>, (len, want): (u64, u64)) -> Chec
 /// `fdt.initrd-window`: the initrd `a..b` and the image `img` in one window.
 fn check_initrd_window(initrd: (Option<u64>, Option<u64>), img: (u64, u64)) -> Check {
     match initrd {
+        (Some(a), Some(b)) if b < a => Check::new(
+            Rule::FdtInitrdWindow,
+            Status::Fail,
+            format!("initrd {a:#x}..{b:#x} ends below its start"),
+        ),
         (Some(a), Some(b)) => {
             let lo = a.min(img.0);
             let hi = b.max(img.1);
             let win = lo & !(INITRD_WINDOW_ALIGN - 1);
             Check::pass_if(
                 Rule::FdtInitrdWindow,
-                hi - win <= INITRD_WINDOW_SIZE && a <= b,
+                hi - win <= INITRD_WINDOW_SIZE,
                 format!("kernel and initrd in {lo:#x}..{hi:#x}, window from {win:#x}"),
             )
         }
@@ -234,10 +245,20 @@ fn check_uefi_memory(efi: &crate::efi::EfiFacts, ram: &[Ram]) -> Check {
     let usable: Vec<_> = efi.mmap.iter().filter(|d| d.usable()).collect();
     let outside: Vec<String> = usable
         .iter()
-        .filter(|d| !in_ram(ram, d.phys, d.phys_end() - d.phys))
-        .map(|d| format!("{:#x}..{:#x} (type {})", d.phys, d.phys_end(), d.ty))
+        .filter_map(|d| match d.size().zip(d.checked_end()) {
+            Some((size, _)) if in_ram(ram, d.phys, size) => None,
+            Some((_, end)) => Some(format!("{:#x}..{end:#x} (type {})", d.phys, d.ty)),
+            None => Some(format!(
+                "{:#x} + {:#x} pages (type {}) runs past 2^64",
+                d.phys, d.pages, d.ty
+            )),
+        })
         .collect();
-    let bytes: u64 = usable.iter().map(|d| d.phys_end() - d.phys).sum();
+    // All in RAM by now (else `outside` says so): the sum cannot pass 2^64 then, but saturates
+    // anyway.
+    let bytes = usable
+        .iter()
+        .fold(0u64, |n, d| n.saturating_add(d.size().unwrap_or(u64::MAX)));
     Check::pass_if(
         Rule::FdtMemory,
         outside.is_empty() && !usable.is_empty(),
@@ -341,6 +362,93 @@ mod tests {
             status(&state(), &f2, &image(), &e2, "fdt.initrd-window"),
             Status::NotApplicable
         );
+    }
+
+    #[test]
+    fn ranges_that_run_past_2_64_fail_instead_of_wrapping() {
+        let (img, e, f) = (image(), exp(), good_fdt());
+        // x0 + totalsize.
+        let mut s = state();
+        s.x[0] = u64::MAX - 0x10;
+        let c = check_entry(&s, &f, &img, &e);
+        let in_ram = get(&c, "fdt.in-ram");
+        assert_eq!(in_ram.status, Status::Fail);
+        assert!(
+            in_ram.detail.contains("runs past 2^64"),
+            "{}",
+            in_ram.detail
+        );
+        assert_eq!(get(&c, "image.no-overlap").status, Status::Pass);
+        // A memory node whose reg runs past 2^64: a malformed tree.
+        let mut w = vm_fdt::FdtWriter::new().unwrap();
+        let r = w.begin_node("").unwrap();
+        w.property_u32("#address-cells", 2).unwrap();
+        w.property_u32("#size-cells", 2).unwrap();
+        let m = w.begin_node("memory@ffffffffffff0000").unwrap();
+        w.property_string("device_type", "memory").unwrap();
+        w.property_array_u64("reg", &[0xffff_ffff_ffff_0000, 0x10_0000])
+            .unwrap();
+        w.end_node(m).unwrap();
+        w.end_node(r).unwrap();
+        let bad = w.finish().unwrap();
+        let c = check_entry(&state(), &bad, &img, &e);
+        let header = get(&c, "fdt.header");
+        assert_eq!(header.status, Status::Fail);
+        assert!(
+            header.detail.contains("runs past 2^64"),
+            "{}",
+            header.detail
+        );
+    }
+
+    #[test]
+    fn an_initrd_that_ends_below_its_start_fails() {
+        let (s, f) = (state(), build(&desc(1), &Chosen::default()).unwrap());
+        let mut img = image();
+        img.initrd = Some(InitrdSeen {
+            range: (0x4900_0000, 0x4800_0000),
+            via_efi: true,
+            digest: None,
+        });
+        let mut e = exp();
+        e.initrd = None;
+        e.initrd_file = Some((0x10_0000, 5));
+        let c = check_entry(&s, &f, &img, &e);
+        for id in ["fdt.initrd", "fdt.initrd-window"] {
+            let ch = get(&c, id);
+            assert_eq!(ch.status, Status::Fail, "{id}");
+            assert!(
+                ch.detail.contains("ends below its start"),
+                "{id}: {}",
+                ch.detail
+            );
+        }
+    }
+
+    #[test]
+    fn uefi_memory_map_descriptors_past_2_64_fail() {
+        use crate::efi::{EfiFacts, MemDesc};
+        let desc = |phys, pages| MemDesc {
+            ty: 7,
+            phys,
+            virt: 0,
+            pages,
+            attr: 0,
+        };
+        let mut img = image();
+        img.efi = Some(EfiFacts {
+            mmap: vec![desc(RAM.base, 0x100)],
+            ..EfiFacts::default()
+        });
+        let (s, f, e) = (state(), good_fdt(), exp());
+        assert_eq!(status(&s, &f, &img, &e, "fdt.memory"), Status::Pass);
+        for bad in [desc(0xffff_ffff_ffff_0000, 0x100), desc(RAM.base, u64::MAX)] {
+            img.efi.as_mut().unwrap().mmap = vec![desc(RAM.base, 0x100), bad];
+            let c = check_entry(&s, &f, &img, &e);
+            let m = get(&c, "fdt.memory");
+            assert_eq!(m.status, Status::Fail, "{bad:?}");
+            assert!(m.detail.contains("runs past 2^64"), "{}", m.detail);
+        }
     }
 
     #[test]

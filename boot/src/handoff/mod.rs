@@ -74,12 +74,14 @@ pub struct EntryWatch {
     pub image_size: u64,
 }
 
-/// Target offset of an A64 `B imm26` at `at`, if `word` is one.
+/// Target offset of an A64 `B imm26` at `at`, if `word` is one that branches forward or back
+/// within the image (not before its first byte).
 fn branch_target(word: u32, at: u64) -> Option<u64> {
-    (word & 0xfc00_0000 == 0x1400_0000).then(|| {
-        let imm = ((word & 0x03ff_ffff) << 6) as i32 >> 6;
-        at.wrapping_add((imm as i64 * 4) as u64)
-    })
+    if word & 0xfc00_0000 != 0x1400_0000 {
+        return None;
+    }
+    let imm = ((word & 0x03ff_ffff) << 6) as i32 >> 6;
+    at.checked_add_signed(imm as i64 * 4)
 }
 
 impl EntryWatch {
@@ -375,8 +377,12 @@ mod tests {
         b[0..4].copy_from_slice(&0x9100_5a4du32.to_le_bytes());
         b[4..8].copy_from_slice(&0x1400_0400u32.to_le_bytes());
         assert_eq!(EntryWatch::from_image(&b).unwrap().entry_offset, 0x1004);
-        // Backwards branch decodes the sign.
+        // Backwards branch decodes the sign; one to before the image is no entry.
         assert_eq!(branch_target(0x17ff_ffff, 8), Some(4));
+        assert_eq!(branch_target(0x17ff_ffff, 0), None);
+        let mut back = synthetic(0, 0x1000, 0, 64);
+        back[0..4].copy_from_slice(&0x17ff_ffffu32.to_le_bytes()); // b .-4
+        assert_eq!(EntryWatch::from_image(&back), None);
         // No branch: no entry.
         b[4..8].copy_from_slice(&0xd503_201fu32.to_le_bytes());
         assert_eq!(EntryWatch::from_image(&b), None);

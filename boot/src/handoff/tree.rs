@@ -3,7 +3,8 @@
 //! memory, reservations, cpus, `/psci`).
 //!
 //! The blob comes from guest memory: the fdt crate can panic on a malformed one, so it is read
-//! under `catch_unwind`, once.
+//! under `catch_unwind`, once; a `reg` or `/memreserve/` range that runs past 2^64 makes it
+//! malformed (`fdt.header` fails naming it).
 
 use fdt::Fdt;
 
@@ -41,7 +42,7 @@ pub(super) fn read_tree(blob: &[u8]) -> Result<TreeFacts, String> {
         }
         for r in t.memory_reservations() {
             f.reserved
-                .push((r.address() as u64, r.address() as u64 + r.size() as u64));
+                .push(range("/memreserve/", r.address() as u64, r.size() as u64)?);
         }
         if let Some(root) = t.find_node("/") {
             for n in root.children() {
@@ -52,8 +53,9 @@ pub(super) fn read_tree(blob: &[u8]) -> Result<TreeFacts, String> {
                     .is_some_and(|s| s == "memory");
                 if is_mem || dev_mem {
                     for r in n.reg().into_iter().flatten() {
-                        let base = r.starting_address as u64;
-                        f.memory.push((base, base + r.size.unwrap_or(0) as u64));
+                        let size = r.size.unwrap_or(0) as u64;
+                        f.memory
+                            .push(range(n.name, r.starting_address as u64, size)?);
                     }
                 }
                 if n.name == "psci" || n.name.starts_with("psci@") {
@@ -62,8 +64,9 @@ pub(super) fn read_tree(blob: &[u8]) -> Result<TreeFacts, String> {
                 if n.name == "reserved-memory" {
                     for c in n.children() {
                         for r in c.reg().into_iter().flatten() {
-                            let base = r.starting_address as u64;
-                            f.reserved.push((base, base + r.size.unwrap_or(0) as u64));
+                            let size = r.size.unwrap_or(0) as u64;
+                            f.reserved
+                                .push(range(c.name, r.starting_address as u64, size)?);
                         }
                     }
                 }
@@ -88,6 +91,14 @@ pub(super) fn read_tree(blob: &[u8]) -> Result<TreeFacts, String> {
         Ok(f)
     })
     .unwrap_or_else(|_| Err("malformed structure block".into()))
+}
+
+/// `base..base + size` of a `reg` or `/memreserve/` entry of node `what`; a range that runs
+/// past 2^64 makes the tree malformed.
+fn range(what: &str, base: u64, size: u64) -> Result<(u64, u64), String> {
+    base.checked_add(size)
+        .map(|end| (base, end))
+        .ok_or_else(|| format!("{what}: range {base:#x} + size {size:#x} runs past 2^64"))
 }
 
 /// The device tree at x0: its header and, when the header is sound, its facts.
