@@ -5,7 +5,7 @@
 //! the likely cause of what followed); `boot.cmdline`, or an entry that was never reached,
 //! turns a success (0) into 1 and leaves a guest failure (3) or budget exit (4) as it is.
 
-use bootemu_boot::handoff::{self, Check, EntryWatch, Expected, Status};
+use bootemu_boot::handoff::{self, Check, EntryWatch, Expected, Rule, Status};
 use bootemu_boot::{Format, Plan};
 use bootemu_machine::entry::{EntrySpec, WatchAt};
 use bootemu_machine::{Machine, Profile, RunOutcome, StopReason};
@@ -101,7 +101,7 @@ pub fn exit_code(code: u8, checks: &[Check], reached: bool) -> u8 {
     let entry_failed = reached
         && checks
             .iter()
-            .any(|c| c.status == Status::Fail && c.id != "boot.cmdline");
+            .any(|c| c.status == Status::Fail && c.rule != Rule::BootCmdline);
     if entry_failed || (code == EXIT_OK && handoff::any_failed(checks)) {
         EXIT_HANDOFF
     } else {
@@ -115,7 +115,7 @@ pub fn print_summary(checks: &[Check]) {
     let failed: Vec<&str> = checks
         .iter()
         .filter(|c| c.status == Status::Fail)
-        .map(|c| c.id)
+        .map(|c| c.id())
         .collect();
     say!(
         "bootemu: handoff checks: {} pass, {} fail{}, {} waived, {} n/a{}",
@@ -142,7 +142,7 @@ pub fn print_summary(checks: &[Check]) {
 pub fn json(checks: &[Check]) -> Value {
     checks
         .iter()
-        .map(|c| json!({ "id": c.id, "rule": c.rule, "status": c.status.name(), "detail": c.detail }))
+        .map(|c| json!({ "id": c.id(), "rule": c.rule_text(), "status": c.status.name(), "detail": c.detail }))
         .collect()
 }
 
@@ -155,7 +155,11 @@ pub fn entry_json(o: &RunOutcome) -> Value {
             "el": h.entry.el,
             "x0": format!("{:#x}", h.entry.x[0]),
             "image_start": format!("{:#x}", h.image.start),
-            "image_base": format!("{:#x}", h.image.start - h.image.watch.text_offset),
+            "image_base": h
+                .image
+                .start
+                .checked_sub(h.image.watch.text_offset)
+                .map_or(Value::Null, |b| format!("{b:#x}").into()),
             "text_offset": format!("{:#x}", h.image.watch.text_offset),
             "entry_offset": format!("{:#x}", h.image.watch.entry_offset),
             "entered": h.image.path.name(),

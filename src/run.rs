@@ -161,13 +161,11 @@ fn non_empty(s: &str) -> Result<String, String> {
 }
 
 fn parse_check_id(s: &str) -> Result<String, String> {
-    if bootemu_boot::handoff::is_check_id(s) {
+    use bootemu_boot::handoff::Rule;
+    if Rule::from_id(s).is_some() {
         Ok(s.to_string())
     } else {
-        let ids: Vec<&str> = bootemu_boot::handoff::RULES
-            .iter()
-            .map(|(i, _)| *i)
-            .collect();
+        let ids: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
         Err(format!("unknown check {s:?}; checks: {}", ids.join(", ")))
     }
 }

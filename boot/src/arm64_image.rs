@@ -61,6 +61,17 @@ pub enum Error {
         /// Where its last PE section ends in the file.
         needs: u64,
     },
+    /// The base + `text_offset` passes 2^64: there is no address to place the Image at.
+    #[error(
+        "text_offset {text_offset:#x} above base {base:#x} runs past 2^64 \
+         (rule: {RULE_IMAGE_IN_RAM})"
+    )]
+    TextOffsetOverflow {
+        /// The 2 MiB-aligned base.
+        base: u64,
+        /// The header's `text_offset`.
+        text_offset: u64,
+    },
     /// `flags` bit 0 says big-endian; bootemu runs little-endian guests only.
     #[error("arm64 Image is big-endian (flags {flags:#x} bit 0); only little-endian kernels are supported")]
     BigEndian {
@@ -209,7 +220,12 @@ pub fn plan_at(
         Some(b) => b,
         None => (ram.base + KERNEL_BASE_OFFSET).next_multiple_of(BASE_ALIGN),
     };
-    let addr = base + h.text_offset;
+    let addr = base
+        .checked_add(h.text_offset)
+        .ok_or(Error::TextOffsetOverflow {
+            base,
+            text_offset: h.text_offset,
+        })?;
     let reserve = h.image_size.max(bytes.len() as u64);
     check_in_ram(ram, "kernel Image", addr, reserve, RULE_IMAGE_IN_RAM)?;
     let mut map = vec![MapEntry {
@@ -364,6 +380,33 @@ mod tests {
             }
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[test]
+    fn text_offset_past_2_64_is_refused_not_wrapped_into_ram() {
+        // 0x4020_0000 + 0xffff_ffff_fff0_0000 wraps to 0x4010_0000, in RAM, and the handoff's
+        // start - text_offset would give back the 2 MiB-aligned base.
+        let img = synthetic(0xffff_ffff_fff0_0000, 0x1000, 0, 64);
+        let err = || Error::TextOffsetOverflow {
+            base: 0x4020_0000,
+            text_offset: 0xffff_ffff_fff0_0000,
+        };
+        assert_eq!(crate::plan(&img, RAM), Err(err().into()));
+        assert!(err().to_string().contains("runs past 2^64"));
+        // The same with a --kernel-offset base.
+        assert!(matches!(
+            crate::plan_at(&img, RAM, Some(0x4040_0000)),
+            Err(crate::Error::Image(Error::TextOffsetOverflow {
+                base: 0x4040_0000,
+                ..
+            }))
+        ));
+        // A text_offset that stays below 2^64 but leaves RAM is the RAM rule's.
+        let img = synthetic(0x8000_0000_0000_0000, 0x1000, 0, 64);
+        assert!(matches!(
+            crate::plan(&img, RAM),
+            Err(crate::Error::Placement(_))
+        ));
     }
 
     #[test]

@@ -74,6 +74,16 @@ impl MemDesc {
             .saturating_add(self.pages.saturating_mul(EFI_PAGE))
     }
 
+    /// Its size in bytes, `None` when `NumberOfPages` × 4 KiB passes 2^64.
+    pub fn size(&self) -> Option<u64> {
+        self.pages.checked_mul(EFI_PAGE)
+    }
+
+    /// One past the last physical byte, `None` when it would pass 2^64 (a broken map).
+    pub fn checked_end(&self) -> Option<u64> {
+        self.phys.checked_add(self.size()?)
+    }
+
     /// Whether the kernel may use it as RAM.
     pub fn usable(&self) -> bool {
         USABLE_TYPES.contains(&self.ty)
@@ -140,12 +150,17 @@ pub fn parse_mmap(bytes: &[u8], desc_size: u64) -> Vec<MemDesc> {
 }
 
 /// The physical address of `va`, a pointer the firmware converted with `SetVirtualAddressMap`
-/// (runtime regions), or `va` itself when no runtime region maps it (no virtual map was set).
-pub fn to_phys(mmap: &[MemDesc], va: u64) -> u64 {
-    mmap.iter()
+/// (runtime regions), or `va` itself when no runtime region maps it (no virtual map was set);
+/// `None` when the region's physical address + the offset passes 2^64 (a broken map).
+pub fn to_phys(mmap: &[MemDesc], va: u64) -> Option<u64> {
+    match mmap
+        .iter()
         .filter(|d| d.attr & MEMORY_RUNTIME != 0 && d.virt != 0)
         .find(|d| va >= d.virt && va - d.virt < d.pages.saturating_mul(EFI_PAGE))
-        .map_or(va, |d| d.phys + (va - d.virt))
+    {
+        Some(d) => d.phys.checked_add(va - d.virt),
+        None => Some(va),
+    }
 }
 
 /// Read the UEFI facts of a stub-booted kernel: `read(addr, len)` reads guest physical memory.
@@ -181,13 +196,13 @@ fn find_table(
         return None;
     }
     let n = le64(&st, ST_TABLE_ENTRIES as usize)?.min(MAX_CONFIG_ENTRIES);
-    let tables = to_phys(mmap, le64(&st, ST_CONFIG_TABLE as usize)?);
+    let tables = to_phys(mmap, le64(&st, ST_CONFIG_TABLE as usize)?)?;
     let entries = read(tables, n * CONFIG_ENTRY_SIZE)?;
     entries
         .chunks_exact(CONFIG_ENTRY_SIZE as usize)
         .find(|e| e[..16] == guid[..])
         .and_then(|e| le64(e, 16))
-        .map(|p| to_phys(mmap, p))
+        .and_then(|p| to_phys(mmap, p))
 }
 
 #[cfg(test)]
@@ -281,8 +296,24 @@ mod tests {
     }
 
     #[test]
+    fn a_translation_past_2_64_is_refused() {
+        let d = MemDesc {
+            ty: 6,
+            phys: u64::MAX - 0xfff,
+            virt: 0x2000_0000,
+            pages: 2,
+            attr: MEMORY_RUNTIME,
+        };
+        assert_eq!(to_phys(&[d], 0x2000_0800), Some(u64::MAX - 0x7ff));
+        assert_eq!(to_phys(&[d], 0x2000_1000), None, "would wrap to 0");
+        assert_eq!(d.size(), Some(0x2000));
+        assert_eq!(d.checked_end(), None);
+        assert_eq!(d.phys_end(), u64::MAX);
+    }
+
+    #[test]
     fn unmapped_pointers_are_physical() {
-        assert_eq!(to_phys(&[], 0x4000_1000), 0x4000_1000);
+        assert_eq!(to_phys(&[], 0x4000_1000), Some(0x4000_1000));
         assert!(
             parse_mmap(&[0u8; 80], 8).is_empty(),
             "descriptor size too small"

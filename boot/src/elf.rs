@@ -7,6 +7,11 @@
 //! `PT_LOAD` goes to `kernel_offset + p_paddr`, the entry is `kernel_offset + e_entry`, and the
 //! PVH entry note (`XEN_ELFNOTE_PHYS32_ENTRY`, name "Xen", in a `PT_NOTE`) is only looked for
 //! without an offset: with one it is reported as ignored ([`Pvh`]).
+//!
+//! Header values are untrusted: `kernel_offset + p_paddr` (or `+ e_entry`) past 2^64 is refused
+//! rather than wrapped ([`Error::SegmentAddressOverflow`], [`Error::EntryAddressOverflow`]), and
+//! every segment's `p_paddr..p_paddr+p_memsz` is checked against RAM before any memory is
+//! allocated for it (the BSS zero-fill is sized by `p_memsz`).
 
 use goblin::elf::header::{EI_CLASS, EI_DATA, ELFCLASS64, ELFDATA2LSB, EM_AARCH64};
 use goblin::elf::program_header::{PT_LOAD, PT_NOTE};
@@ -118,6 +123,29 @@ pub enum Error {
     /// `e_entry` is not inside any loaded segment.
     #[error("ELF entry point {0:#x} is not inside any PT_LOAD segment")]
     EntryNotLoaded(u64),
+    /// `kernel_offset + p_paddr` passes 2^64: there is no address to load the segment at.
+    #[error(
+        "ELF PT_LOAD #{index}: kernel offset {kernel_offset:#x} + p_paddr {paddr:#x} runs past \
+         2^64 (rule: {RULE_SEGMENT_IN_RAM})"
+    )]
+    SegmentAddressOverflow {
+        /// Program header index.
+        index: usize,
+        /// `p_paddr`.
+        paddr: u64,
+        /// The kernel offset.
+        kernel_offset: u64,
+    },
+    /// `kernel_offset + e_entry` passes 2^64.
+    #[error(
+        "ELF entry point: kernel offset {kernel_offset:#x} + e_entry {entry:#x} runs past 2^64"
+    )]
+    EntryAddressOverflow {
+        /// `e_entry`.
+        entry: u64,
+        /// The kernel offset.
+        kernel_offset: u64,
+    },
 }
 
 /// Plan an ELF file at its physical addresses.
@@ -140,8 +168,9 @@ pub fn plan_at(bytes: &[u8], ram: Ram, kernel_offset: Option<u64>) -> Result<Pla
     if elf.header.e_machine != EM_AARCH64 {
         return Err(Error::NotAarch64(elf.header.e_machine).into());
     }
-    let mut blobs = Vec::new();
-    let mut map = Vec::new();
+    // First every segment is checked (file bytes, address, RAM), then memory is allocated:
+    // p_memsz is untrusted, and nothing is sized by it before it is known to fit in RAM.
+    let mut segments = Vec::new();
     let mut pvh = if kernel_offset.is_some() {
         Pvh::Ignored
     } else {
@@ -181,26 +210,51 @@ pub fn plan_at(bytes: &[u8], ram: Ram, kernel_offset: Option<u64>) -> Result<Pla
                 file_len: bytes.len() as u64,
             })?;
         let what = format!("ELF PT_LOAD #{index} (filesz {filesz:#x}, memsz {memsz:#x})");
-        let addr = ph.p_paddr.wrapping_add(off);
+        let addr = ph
+            .p_paddr
+            .checked_add(off)
+            .ok_or(Error::SegmentAddressOverflow {
+                index,
+                paddr: ph.p_paddr,
+                kernel_offset: off,
+            })?;
         check_in_ram(ram, what.clone(), addr, memsz, RULE_SEGMENT_IN_RAM)?;
-        let mut seg = file_bytes.to_vec();
-        seg.resize(memsz as usize, 0);
-        blobs.push(Blob { addr, bytes: seg });
-        map.push(MapEntry {
-            start: addr,
-            size: memsz,
-            what,
-        });
+        segments.push((
+            addr,
+            file_bytes,
+            MapEntry {
+                start: addr,
+                size: memsz,
+                what,
+            },
+        ));
     }
-    if blobs.is_empty() {
+    if segments.is_empty() {
         return Err(Error::NoLoadSegment.into());
     }
-    let entry = elf.header.e_entry.wrapping_add(off);
-    if !blobs
+    let entry = elf
+        .header
+        .e_entry
+        .checked_add(off)
+        .ok_or(Error::EntryAddressOverflow {
+            entry: elf.header.e_entry,
+            kernel_offset: off,
+        })?;
+    if !segments
         .iter()
-        .any(|b| entry >= b.addr && entry - b.addr < b.bytes.len() as u64)
+        .any(|(addr, _, m)| entry >= *addr && entry - addr < m.size)
     {
         return Err(Error::EntryNotLoaded(entry).into());
+    }
+    let mut blobs = Vec::with_capacity(segments.len());
+    let mut map = Vec::with_capacity(segments.len());
+    for (addr, file_bytes, m) in segments {
+        // In RAM (checked above), so the host can hold it.
+        let mut bytes = Vec::with_capacity(m.size as usize);
+        bytes.extend_from_slice(file_bytes);
+        bytes.resize(m.size as usize, 0);
+        blobs.push(Blob { addr, bytes });
+        map.push(m);
     }
     Ok(Plan {
         format: Format::Elf {
@@ -298,6 +352,86 @@ mod tests {
             }
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[test]
+    fn kernel_offset_past_2_64_is_refused_not_wrapped_into_ram() {
+        // 0xffff_ffff_ffff_0000 + 0x4008_0000 wraps to 0x4007_0000, inside RAM.
+        let off = 0xffff_ffff_ffff_0000;
+        let f = elf(
+            EM_AARCH64,
+            0x4008_0000,
+            &[(PT_LOAD, 0x100, 0x4008_0000, 4, 4)],
+            &[0; 4],
+        );
+        assert_eq!(
+            crate::plan_at(&f, RAM, Some(off)),
+            Err(Error::SegmentAddressOverflow {
+                index: 0,
+                paddr: 0x4008_0000,
+                kernel_offset: off
+            }
+            .into())
+        );
+        let msg = crate::plan_at(&f, RAM, Some(off)).unwrap_err().to_string();
+        assert!(msg.contains("PT_LOAD #0"), "{msg}");
+        // The segment fits once offset, but the entry point runs past 2^64.
+        let f = elf(
+            EM_AARCH64,
+            u64::MAX - 0x10,
+            &[(PT_LOAD, 0x100, 0x0008_0000, 4, 4)],
+            &[0; 4],
+        );
+        assert_eq!(
+            crate::plan_at(&f, RAM, Some(0x4000_0000)),
+            Err(Error::EntryAddressOverflow {
+                entry: u64::MAX - 0x10,
+                kernel_offset: 0x4000_0000
+            }
+            .into())
+        );
+        // An offset that does not overflow still works.
+        let f = elf(
+            EM_AARCH64,
+            0x0008_0000,
+            &[(PT_LOAD, 0x100, 0x0008_0000, 4, 4)],
+            &[0; 4],
+        );
+        let p = crate::plan_at(&f, RAM, Some(0x4000_0000)).unwrap();
+        assert_eq!((p.entry, p.blobs[0].addr), (0x4008_0000, 0x4008_0000));
+    }
+
+    #[test]
+    fn huge_bss_is_refused_before_anything_is_allocated() {
+        // p_memsz = 1 TiB: the RAM check refuses it; a zero-fill first would need 1 TiB.
+        let f = elf(
+            EM_AARCH64,
+            0x4000_0000,
+            &[(PT_LOAD, 0x100, 0x4000_0000, 4, 1 << 40)],
+            &[0; 4],
+        );
+        match crate::plan(&f, RAM) {
+            Err(crate::Error::Placement(e)) => {
+                assert_eq!(e.rule, RULE_SEGMENT_IN_RAM);
+                assert_eq!((e.start, e.end), (0x4000_0000, 0x4000_0000 + (1 << 40)));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        // Every segment is checked before any is allocated: a bad second segment refuses the
+        // file whatever the first one holds.
+        let f = elf(
+            EM_AARCH64,
+            0x4000_0000,
+            &[
+                (PT_LOAD, 0x100, 0x4000_0000, 4, RAM.size),
+                (PT_LOAD, 0x100, 0x4000_0000, 4, u64::MAX),
+            ],
+            &[0; 4],
+        );
+        assert!(matches!(
+            crate::plan(&f, RAM),
+            Err(crate::Error::Placement(_))
+        ));
     }
 
     #[test]

@@ -129,13 +129,13 @@ pub struct Placement {
     pub image: u64,
     /// `text_offset` of the header.
     pub text_offset: u64,
-    /// `image - text_offset`.
+    /// `image - text_offset` (wrapped when `text_offset` is above `image`: then not aligned).
     pub base: u64,
     /// The image is not where bootemu put the file (always, for a kernel given through fw_cfg).
     pub moved: bool,
     /// The kernel reached the firmware through fw_cfg (nothing was put in RAM).
     pub via_fw_cfg: bool,
-    /// `base` is 2 MiB aligned.
+    /// `base` is 2 MiB aligned (and `text_offset` is not above `image`).
     pub aligned: bool,
 }
 
@@ -143,14 +143,14 @@ impl KernelLoad {
     /// Compare `image` (the Image's first byte at kernel entry) with where the file was put.
     pub fn placement(&self, image: u64) -> Placement {
         let text_offset = self.header.map_or(0, |h| h.text_offset);
-        let base = image.wrapping_sub(text_offset);
+        let base = image.checked_sub(text_offset);
         Placement {
             image,
             text_offset,
-            base,
+            base: image.wrapping_sub(text_offset),
             moved: self.start != Some(image),
             via_fw_cfg: self.start.is_none(),
-            aligned: base.is_multiple_of(BASE_ALIGN),
+            aligned: base.is_some_and(|b| b.is_multiple_of(BASE_ALIGN)),
         }
     }
 }
@@ -582,5 +582,14 @@ mod tests {
         assert!(!p.aligned);
         assert!(p.to_string().contains("NOT 2 MiB aligned"));
         assert!(!k.placement(0x5e00_0000).moved);
+        // A text_offset above the image: the wrapped "base" 0x4020_0000 is not a base.
+        let k = KernelLoad {
+            header: Header::parse(&synthetic(0xffff_ffff_fff0_0000, 0x1000, 0xa, 64))
+                .and_then(|h| h.ok()),
+            ..k
+        };
+        let p = k.placement(0x4010_0000);
+        assert_eq!(p.base, 0x4020_0000);
+        assert!(!p.aligned);
     }
 }

@@ -13,6 +13,7 @@
 //! - entry at image offset 0 with x0 = the device tree, x1..x3 = 0 (booting.rst §4). The
 //!   MMU-off, DAIF-masked EL1/EL2 entry state is the vCPU's reset state (machine side).
 
+use crate::arm64_image::RULE_IMAGE_IN_RAM;
 use crate::fdt::{self, Chosen, MachineDesc};
 use crate::{check_in_ram, Blob, Error, Format, MapEntry, Plan, Ram};
 
@@ -51,10 +52,16 @@ pub struct LinuxBoot {
     pub dtb: DtbSource,
 }
 
-/// Where the initrd starts, after an Image that ends (with its BSS) at `image_end`.
+/// Where the initrd starts, after an Image that ends (with its BSS) at `image_end`; `u64::MAX`
+/// (outside any RAM, refused by the placement check) when rounding up would pass 2^64.
 pub fn initrd_start(ram: Ram, image_end: u64) -> u64 {
-    let preferred = ram.base + (ram.size / 2).min(INITRD_MAX_OFFSET);
-    preferred.max(image_end).next_multiple_of(INITRD_ALIGN)
+    let preferred = ram
+        .base
+        .saturating_add((ram.size / 2).min(INITRD_MAX_OFFSET));
+    preferred
+        .max(image_end)
+        .checked_next_multiple_of(INITRD_ALIGN)
+        .unwrap_or(u64::MAX)
 }
 
 /// Add the initrd and the device tree to the plan of an arm64 Image and set x0.
@@ -63,7 +70,11 @@ pub fn complete(mut plan: Plan, ram: Ram, boot: &LinuxBoot) -> Result<Plan, Erro
         Some(Format::Arm64Image { image_size, .. }) => *image_size,
         _ => return Err(Error::NotLinux),
     };
-    let image_end = plan.entry + image_size.max(plan.blobs[0].bytes.len() as u64);
+    // The Image was placed in RAM by its plan; checked again here, so that the addresses
+    // derived from its end cannot pass 2^64 whatever plan this is given.
+    let reserve = image_size.max(plan.blobs[0].bytes.len() as u64);
+    check_in_ram(ram, "kernel Image", plan.entry, reserve, RULE_IMAGE_IN_RAM)?;
+    let image_end = plan.entry + reserve;
     let initrd_at = initrd_start(ram, image_end);
     let mut chosen = Chosen {
         bootargs: boot.cmdline.clone(),
@@ -93,7 +104,10 @@ pub fn complete(mut plan: Plan, ram: Ram, boot: &LinuxBoot) -> Result<Plan, Erro
             "device tree (--dtb, /chosen updated)",
         ),
     };
-    let dtb_at = next.next_multiple_of(DTB_PLACE_ALIGN);
+    // u64::MAX when rounding up passes 2^64: refused by the check below.
+    let dtb_at = next
+        .checked_next_multiple_of(DTB_PLACE_ALIGN)
+        .unwrap_or(u64::MAX);
     check_in_ram(
         ram,
         "device tree",
@@ -201,6 +215,30 @@ mod tests {
             Err(Error::Placement(e)) => assert_eq!(e.rule, RULE_INITRD_IN_RAM),
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[test]
+    fn placement_math_past_2_64_is_refused_not_wrapped() {
+        // A plan whose Image runs past 2^64 (entry + image_size): refused by the Image rule
+        // instead of wrapping the initrd and device tree addresses around into RAM.
+        let img = synthetic(0, 0x10_0000, 0xa, 0x1000);
+        let mut p = crate::plan(&img, RAM).unwrap();
+        p.entry = u64::MAX - 0x800;
+        p.blobs[0].addr = p.entry;
+        match complete(p, RAM, &boot(Some(0x1000))) {
+            Err(Error::Placement(e)) => {
+                assert_eq!(e.rule, RULE_IMAGE_IN_RAM);
+                assert_eq!((e.start, e.end), (u64::MAX - 0x800, u64::MAX));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        // Rounding up near 2^64 saturates rather than wrapping to 0.
+        assert_eq!(initrd_start(RAM, u64::MAX - 10), u64::MAX);
+        let top = Ram {
+            base: u64::MAX - 0xfff,
+            size: 0x1000,
+        };
+        assert_eq!(initrd_start(top, 0), u64::MAX);
     }
 
     #[test]

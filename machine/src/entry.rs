@@ -62,7 +62,9 @@ impl EntrySpec {
             },
             WatchAt::AnyBase => Watch {
                 mask: PAGE_SIZE - 1,
-                value: (self.watch.text_offset + self.watch.entry_offset) & (PAGE_SIZE - 1),
+                // Both from the file: modulo the page, so wrapping is exact.
+                value: self.watch.text_offset.wrapping_add(self.watch.entry_offset)
+                    & (PAGE_SIZE - 1),
                 pass: false,
             },
         }
