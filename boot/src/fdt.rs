@@ -577,6 +577,27 @@ pub fn read_chosen(blob: &[u8]) -> Result<Chosen> {
     .unwrap_or_else(|_| Err(Error::BadBlob("malformed structure block".into())))
 }
 
+/// A `virt`-shaped machine for unit tests: `ncpu` CPUs, `gic`, PSCI over HVC, the PL011 and
+/// PL031 at QEMU's addresses, no fw_cfg or flash.
+#[cfg(test)]
+pub(crate) fn test_desc(ram: Ram, ncpu: usize, gic: GicDesc) -> MachineDesc {
+    let mmio = |base, spi| MmioDesc {
+        base,
+        size: 0x1000,
+        spi,
+    };
+    MachineDesc {
+        ram,
+        cpus: (0..ncpu as u64).collect(),
+        gic,
+        psci: PsciConduit::Hvc,
+        uart: mmio(0x0900_0000, 1),
+        rtc: mmio(0x0901_0000, 2),
+        fw_cfg: None,
+        flash: None,
+    }
+}
+
 #[cfg(test)]
 mod validate_tests {
     use super::*;
@@ -679,27 +700,14 @@ mod tests {
     use super::*;
 
     fn virt(ncpu: usize, gic: GicDesc) -> MachineDesc {
-        MachineDesc {
-            ram: Ram {
+        test_desc(
+            Ram {
                 base: 0x4000_0000,
                 size: 512 << 20,
             },
-            cpus: (0..ncpu as u64).collect(),
+            ncpu,
             gic,
-            psci: PsciConduit::Hvc,
-            uart: MmioDesc {
-                base: 0x0900_0000,
-                size: 0x1000,
-                spi: 1,
-            },
-            rtc: MmioDesc {
-                base: 0x0901_0000,
-                size: 0x1000,
-                spi: 2,
-            },
-            fw_cfg: None,
-            flash: None,
-        }
+        )
     }
 
     const V2: GicDesc = GicDesc::V2 {

@@ -394,7 +394,7 @@ pub fn plan(firmware: &[u8], ram: Ram, boot: &FirmwareBoot) -> Result<FirmwarePl
 mod tests {
     use super::*;
     use crate::arm64_image::synthetic;
-    use crate::fdt::{read_chosen, GicDesc, MachineDesc, MmioDesc, PsciConduit};
+    use crate::fdt::{read_chosen, GicDesc, MachineDesc};
 
     const RAM: Ram = Ram {
         base: 0x4000_0000,
@@ -402,27 +402,14 @@ mod tests {
     };
 
     fn desc() -> MachineDesc {
-        MachineDesc {
-            ram: RAM,
-            cpus: vec![0],
-            gic: GicDesc::V3 {
+        crate::fdt::test_desc(
+            RAM,
+            1,
+            GicDesc::V3 {
                 dist: (0x08ff_0000, 0x1_0000),
                 redist: (0x08fd_0000, 0x2_0000),
             },
-            psci: PsciConduit::Hvc,
-            uart: MmioDesc {
-                base: 0x0900_0000,
-                size: 0x1000,
-                spi: 1,
-            },
-            rtc: MmioDesc {
-                base: 0x0901_0000,
-                size: 0x1000,
-                spi: 2,
-            },
-            fw_cfg: None,
-            flash: None,
-        }
+        )
     }
 
     fn boot(machine: FirmwareMachine, initrd: Option<usize>) -> FirmwareBoot {

@@ -132,7 +132,7 @@ pub fn complete(mut plan: Plan, ram: Ram, boot: &LinuxBoot) -> Result<Plan, Erro
 mod tests {
     use super::*;
     use crate::arm64_image::synthetic;
-    use crate::fdt::{read_chosen, GicDesc, MmioDesc, PsciConduit};
+    use crate::fdt::{read_chosen, GicDesc};
 
     const RAM: Ram = Ram {
         base: 0x4000_0000,
@@ -140,27 +140,14 @@ mod tests {
     };
 
     fn desc() -> MachineDesc {
-        MachineDesc {
-            ram: RAM,
-            cpus: vec![0],
-            gic: GicDesc::V2 {
+        crate::fdt::test_desc(
+            RAM,
+            1,
+            GicDesc::V2 {
                 dist: (0x0800_0000, 0x1_0000),
                 cpu: (0x0801_0000, 0x1_0000),
             },
-            psci: PsciConduit::Hvc,
-            uart: MmioDesc {
-                base: 0x0900_0000,
-                size: 0x1000,
-                spi: 1,
-            },
-            rtc: MmioDesc {
-                base: 0x0901_0000,
-                size: 0x1000,
-                spi: 2,
-            },
-            fw_cfg: None,
-            flash: None,
-        }
+        )
     }
 
     fn boot(initrd: Option<usize>) -> LinuxBoot {

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::arm64_image::synthetic;
-use crate::fdt::{build, Chosen, GicDesc, MachineDesc, MmioDesc, PsciConduit};
+use crate::fdt::{build, Chosen, GicDesc, MachineDesc};
 
 pub const RAM: Ram = Ram {
     base: 0x4000_0000,
@@ -14,27 +14,14 @@ pub const DTB: u64 = 0x4820_0000;
 pub const INITRD: (u64, u64) = (0x4800_0000, 0x4810_0000);
 
 pub fn desc(ncpu: usize) -> MachineDesc {
-    MachineDesc {
-        ram: RAM,
-        cpus: (0..ncpu as u64).collect(),
-        gic: GicDesc::V2 {
+    crate::fdt::test_desc(
+        RAM,
+        ncpu,
+        GicDesc::V2 {
             dist: (0x0800_0000, 0x1_0000),
             cpu: (0x0801_0000, 0x1_0000),
         },
-        psci: PsciConduit::Hvc,
-        uart: MmioDesc {
-            base: 0x0900_0000,
-            size: 0x1000,
-            spi: 1,
-        },
-        rtc: MmioDesc {
-            base: 0x0901_0000,
-            size: 0x1000,
-            spi: 2,
-        },
-        fw_cfg: None,
-        flash: None,
-    }
+    )
 }
 
 pub fn good_fdt() -> Vec<u8> {
