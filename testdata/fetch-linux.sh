@@ -6,11 +6,16 @@
 #   - `busybox-static` for arm64;
 # and builds testdata/cache/initramfs.cpio.gz, a gzip'd newc cpio whose /init (a busybox script)
 # mounts /proc, prints `BOOTEMU-CMDLINE: <contents of /proc/cmdline>` and the marker line
-# `BOOTEMU-MARKER: userspace reached`, then runs `poweroff -f` (PSCI SYSTEM_OFF).
+# `BOOTEMU-MARKER: userspace reached`, then runs `poweroff -f` (PSCI SYSTEM_OFF);
+# and, with make-initramfs-disk.sh, testdata/cache/initramfs-disk.cpio.gz: the same busybox plus
+# the generic kernel's virtio_mmio/virtio_pci/virtio_blk modules (from the same package), whose
+# /init also prints `BOOTEMU-DISK-SHA256: <sha256 of /dev/vda>` and, with `bootemu.write=1` on the
+# command line, writes 1 MiB of 0x5a at offset 1 MiB of the disk (see make-initramfs-disk.sh).
 #
 # Results (paths printed at the end, also in testdata/cache/linux.env as shell assignments):
 #   testdata/cache/vmlinuz-<abi>-arm64, testdata/cache/vmlinuz-<abi>-cloud-arm64,
-#   testdata/cache/initramfs.cpio.gz, testdata/cache/versions.txt
+#   testdata/cache/initramfs.cpio.gz, testdata/cache/initramfs-disk.cpio.gz,
+#   testdata/cache/versions.txt
 #
 # apt runs in an isolated configuration (own source list, package lists, archive cache and an
 # empty dpkg status, APT::Architecture=arm64): the machine's dpkg architecture and its apt state
@@ -44,7 +49,7 @@ if [ $refresh = 0 ] && [ -s "$out_env" ]; then
     # shellcheck disable=SC1090
     . "$out_env"
     if [ -s "${BOOTEMU_LINUX_GENERIC:-}" ] && [ -s "${BOOTEMU_LINUX_CLOUD:-}" ] &&
-        [ -s "${BOOTEMU_INITRAMFS:-}" ]; then
+        [ -s "${BOOTEMU_INITRAMFS:-}" ] && [ -s "${BOOTEMU_INITRAMFS_DISK:-}" ]; then
         print_result
         exit 0
     fi
@@ -184,7 +189,12 @@ find "$root" -exec touch -h -d @0 {} +
 (cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
     cpio --quiet -o -H newc --reproducible -R 0:0) | gzip -9 -n > "$cache/initramfs.cpio.gz.tmp"
 mv "$cache/initramfs.cpio.gz.tmp" "$cache/initramfs.cpio.gz"
-rm -rf "$root" "$bb"
+rm -rf "$root"
+
+# The disk test initramfs: the generic kernel's virtio modules from its own package.
+run bash "$here/make-initramfs-disk.sh" "$(deb_of "$gen")" "$bb/bin/busybox" \
+    "$cache/initramfs-disk.cpio.gz"
+rm -rf "$bb"
 
 {
     echo "# packages used by testdata/fetch-linux.sh (Debian bookworm, arm64)"
@@ -196,5 +206,6 @@ rm -rf "$root" "$bb"
     echo "BOOTEMU_LINUX_GENERIC=$kgen"
     echo "BOOTEMU_LINUX_CLOUD=$kcloud"
     echo "BOOTEMU_INITRAMFS=$cache/initramfs.cpio.gz"
+    echo "BOOTEMU_INITRAMFS_DISK=$cache/initramfs-disk.cpio.gz"
 } > "$out_env"
 print_result

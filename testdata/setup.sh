@@ -5,6 +5,9 @@
 #   - qemu-system-arm             (qemu-system-aarch64), from bookworm-backports
 #   - qemu-efi-aarch64, u-boot-qemu (Debian's EDK2 QEMU_EFI.fd/AAVMF and U-Boot qemu_arm64: the
 #     real firmware the firmware tests boot), u-boot-tools (mkenvimage), from bookworm
+#   - fdisk (sfdisk), dosfstools (mkfs.vfat), mtools (mformat/mcopy/mmd), e2fsprogs (mkfs.ext4, debugfs),
+#     xz-utils (xz): make-disks.sh and fetch-linux.sh build disk images and the disk initramfs
+#     with them, without root or loop mounts, from bookworm
 # Idempotent and quiet: when everything is already installed it only prints the tool versions.
 #
 # Why backports: some machine images carry qemu-utils from bookworm-backports, which conflicts with
@@ -17,9 +20,11 @@ set -euo pipefail
 
 installed() { [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]; }
 
-base_pkgs=(binutils-aarch64-linux-gnu qemu-efi-aarch64 u-boot-qemu u-boot-tools)
+base_pkgs=(binutils-aarch64-linux-gnu qemu-efi-aarch64 u-boot-qemu u-boot-tools
+           fdisk dosfstools mtools e2fsprogs xz-utils)
 qemu_pkgs=(qemu-system-arm qemu-user)
-tools=(aarch64-linux-gnu-as aarch64-linux-gnu-ld aarch64-linux-gnu-objcopy qemu-aarch64 qemu-system-aarch64 mkenvimage)
+tools=(aarch64-linux-gnu-as aarch64-linux-gnu-ld aarch64-linux-gnu-objcopy qemu-aarch64 qemu-system-aarch64 mkenvimage
+       sfdisk mkfs.vfat mformat mcopy mmd mkfs.ext4 debugfs xz)
 
 missing_base=(); for p in "${base_pkgs[@]}"; do installed "$p" || missing_base+=("$p"); done
 missing_qemu=(); for p in "${qemu_pkgs[@]}"; do installed "$p" || missing_qemu+=("$p"); done
