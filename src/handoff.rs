@@ -88,7 +88,7 @@ pub fn judge(
         cmdline_check.status = Status::NotReached;
         cmdline_check.detail = format!(
             "the run ended ({}) before the kernel printed \"Kernel command line:\"",
-            crate::outcome::reason_name(&o.reason)
+            crate::outcome::reason_name(o)
         );
     }
     checks.push(cmdline_check);

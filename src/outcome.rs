@@ -6,6 +6,7 @@
 //! `Oops`, `Unable to handle kernel` — or power-off before every marker appeared);
 //! 4: the instruction budget ran out first.
 
+use bootemu_machine::console::FailureKind;
 use bootemu_machine::{RunOutcome, StopReason};
 
 /// Success.
@@ -16,13 +17,17 @@ pub const EXIT_GUEST_FAILURE: u8 = 3;
 pub const EXIT_BUDGET: u8 = 4;
 
 /// Short name of a stop reason, for reports.
-pub fn reason_name(r: &StopReason) -> &'static str {
-    match r {
+pub fn reason_name(o: &RunOutcome) -> &'static str {
+    match &o.reason {
         StopReason::PowerOff => "power-off",
         StopReason::ExpectSeen => "expect-seen",
         StopReason::BudgetExhausted => "budget-exhausted",
         StopReason::GuestFailure(_) => "guest-failure",
-        StopReason::ConsoleFailure(_) => "kernel-failure",
+        StopReason::ConsoleFailure(_) => match o.console_failure_kind {
+            Some(FailureKind::Firmware) => "firmware-failure",
+            Some(FailureKind::User) => "fail-on",
+            Some(FailureKind::Kernel) | None => "kernel-failure",
+        },
     }
 }
 
@@ -46,7 +51,7 @@ pub fn verdict(o: &RunOutcome) -> (u8, String) {
     ) {
         return (
             EXIT_GUEST_FAILURE,
-            format!("kernel failure on the console: {line:?}"),
+            format!("{} on the console: {line:?}", failure_kind(o)),
         );
     }
     match &o.reason {
@@ -69,8 +74,17 @@ pub fn verdict(o: &RunOutcome) -> (u8, String) {
         StopReason::GuestFailure(msg) => (EXIT_GUEST_FAILURE, format!("guest failure: {msg}")),
         StopReason::ConsoleFailure(line) => (
             EXIT_GUEST_FAILURE,
-            format!("kernel failure on the console: {line:?}"),
+            format!("{} on the console: {line:?}", failure_kind(o)),
         ),
+    }
+}
+
+/// What a console failure line reports, in words.
+fn failure_kind(o: &RunOutcome) -> &'static str {
+    match o.console_failure_kind {
+        Some(FailureKind::Firmware) => "firmware failure",
+        Some(FailureKind::User) => "--fail-on line",
+        Some(FailureKind::Kernel) | None => "kernel failure",
     }
 }
 
@@ -94,6 +108,7 @@ mod tests {
             handoff: None,
             smp: Default::default(),
             unclaimed: Default::default(),
+            console_failure_kind: None,
             longest_quiet: 0,
         }
     }
@@ -122,5 +137,20 @@ mod tests {
             3,
             "the failure came before the budget ran out"
         );
+    }
+
+    #[test]
+    fn firmware_and_fail_on_lines_are_named_as_such() {
+        let line = "Synchronous Exception at 0x0000000047843270";
+        let mut o = outcome(StopReason::ConsoleFailure(line.into()), &[]);
+        o.console_failure = Some(line.into());
+        o.console_failure_kind = Some(FailureKind::Firmware);
+        let (code, msg) = verdict(&o);
+        assert_eq!(code, 3);
+        assert!(msg.starts_with("firmware failure on the console"), "{msg}");
+        assert_eq!(reason_name(&o), "firmware-failure");
+        o.console_failure_kind = Some(FailureKind::User);
+        assert_eq!(reason_name(&o), "fail-on");
+        assert!(verdict(&o).1.starts_with("--fail-on line"));
     }
 }

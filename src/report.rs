@@ -66,7 +66,7 @@ pub fn json(
         })
         .collect();
     let mut report = json!({
-        "exit_reason": reason_name(&o.reason),
+        "exit_reason": reason_name(o),
         "description": description,
         "exit_code": exit_code,
         "instructions": o.insns,

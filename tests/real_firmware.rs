@@ -523,7 +523,7 @@ fn uboot_synchronous_abort_ends_the_run() {
         DYING_BUDGET,
     ]);
     b.assert_died_fast("U-Boot abort");
-    assert_eq!(b.report["exit_reason"], "kernel-failure", "{}", b.why());
+    assert_eq!(b.report["exit_reason"], "firmware-failure", "{}", b.why());
     let failure = b.report["console_failure"].as_str().unwrap_or("");
     assert!(
         failure.starts_with("\"Synchronous Abort\" handler"),
@@ -587,7 +587,7 @@ fn edk2_dies_on_a_damaged_variable_store() {
 
 fn assert_edk2_exception(b: &Boot, what: &str) {
     b.assert_died_fast(what);
-    assert_eq!(b.report["exit_reason"], "kernel-failure", "{}", b.why());
+    assert_eq!(b.report["exit_reason"], "firmware-failure", "{}", b.why());
     assert!(
         b.last_line().starts_with("Synchronous Exception at 0x"),
         "{what}: {}",

@@ -184,6 +184,8 @@ pub struct RunOutcome {
     pub kernel_cmdline: Option<String>,
     /// The first kernel failure line on the console, if any.
     pub console_failure: Option<String>,
+    /// Whose failure that line reports (kernel, firmware, a `--fail-on` string).
+    pub console_failure_kind: Option<crate::console::FailureKind>,
     /// The flight recorder: each vCPU's last instructions, oldest first.
     pub flight: Vec<Vec<TraceRecord>>,
     /// The state captured at the kernel's entry, when a watch was armed and it was reached.

@@ -51,6 +51,7 @@ impl Machine {
                 .collect(),
             kernel_cmdline: self.console.watch.kernel_cmdline.clone(),
             console_failure: self.console.watch.failure.clone(),
+            console_failure_kind: self.console.watch.failure_kind,
             flight: self
                 .vcpus
                 .iter()
