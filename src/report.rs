@@ -91,12 +91,23 @@ pub fn json(
         "longest_quiet_insns": o.longest_quiet,
     });
     if exit_code == EXIT_GUEST_FAILURE {
-        report["flight_recorder"] = o
-            .flight
-            .iter()
-            .enumerate()
-            .map(|(cpu, f)| json!({ "cpu": cpu, "last": flight_json(f, dis) }))
-            .collect();
+        report["flight_recorder"] = flight_json_all(o, dis);
     }
     report
+}
+
+/// The flight recorder of every vCPU, with where each stopped.
+pub fn flight_json_all(o: &RunOutcome, dis: &mut Disasm) -> Value {
+    o.flight
+        .iter()
+        .enumerate()
+        .map(|(cpu, f)| {
+            json!({
+                "cpu": cpu,
+                "stopped_at": f.last().map(|r| format!("{:#x}", r.pc)),
+                "el": f.last().map(|r| r.el),
+                "last": flight_json(f, dis),
+            })
+        })
+        .collect()
 }

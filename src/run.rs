@@ -15,7 +15,7 @@ use bootemu_machine::entry::{EntrySpec, WatchAt};
 
 use crate::boot::{dtb_of, plan_firmware, plan_kernel, read_kernel, LinuxArgs, MachineShape};
 use crate::firmware::{self, FlashArg, LoadArg};
-use crate::outcome::{verdict, EXIT_GUEST_FAILURE};
+use crate::outcome::{verdict, EXIT_BUDGET, EXIT_GUEST_FAILURE};
 use crate::size::parse_size;
 use crate::trace::{Disasm, TraceEvent, TraceWriter};
 use crate::{demo, handoff, read_input, report};
@@ -457,6 +457,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         ),
         None => Vec::new(),
     };
+    let run_code = code;
     let code = handoff::exit_code(code, &checks, outcome.handoff.is_some());
     let undefined: u64 = outcome.undefined.values().sum();
     say!("bootemu: {description}");
@@ -487,13 +488,18 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
             dis.text(word, 0)
         );
     }
-    if code == EXIT_GUEST_FAILURE {
+    // A run that failed or ran out of budget shows where each vCPU was and what it last did.
+    let keep_evidence = run_code == EXIT_GUEST_FAILURE || run_code == EXIT_BUDGET;
+    if keep_evidence {
         for (cpu, records) in outcome.flight.iter().enumerate() {
-            if records.is_empty() {
+            let Some(last) = records.last() else {
                 continue;
-            }
+            };
             say!(
-                "bootemu: flight recorder, vCPU {cpu}: last {} instructions",
+                "bootemu: vCPU {cpu} stopped at {:#x} (EL{}); flight recorder: last {} \
+                 instructions",
+                last.pc,
+                last.el,
                 records.len()
             );
             for r in records {
@@ -503,6 +509,9 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
     }
     if let (Some(path), Some(mut file)) = (&a.report, report_file) {
         let mut json = report::json(&outcome, code, &description, &plan, &mut dis);
+        if keep_evidence {
+            json["flight_recorder"] = report::flight_json_all(&outcome, &mut dis);
+        }
         json["checks"] = handoff::json(&checks);
         json["kernel_entry"] = handoff::entry_json(&outcome);
         file.write_all((serde_json::to_string_pretty(&json)? + "\n").as_bytes())

@@ -74,8 +74,11 @@ pub const FIRMWARE_FAILURE_PATTERNS: [&str; 3] = [
 ];
 /// A Rust firmware's panic line starts with this.
 pub const RUST_PANIC_PREFIX: &str = "PANIC";
-/// The failure pattern after which the kernel prints nothing useful: the run can stop.
+/// The kernel's panic line: what follows is its call trace, then [`PANIC_END_PATTERN`].
 pub const PANIC_PATTERN: &str = "Kernel panic";
+/// The last line of a kernel panic report (`kernel/panic.c`: `---[ end Kernel panic - not
+/// syncing: ... ]---`): after it the kernel prints nothing useful and the run can stop.
+pub const PANIC_END_PATTERN: &str = "---[ end Kernel panic";
 /// What the kernel prints before its command line (`init/main.c`).
 pub const CMDLINE_PREFIX: &str = "Kernel command line: ";
 /// Longest line kept for matching; the rest of a longer line is not looked at.
@@ -104,6 +107,8 @@ pub struct LineWatch {
     pub failure_kind: Option<FailureKind>,
     /// A line with [`PANIC_PATTERN`] appeared.
     pub panicked: bool,
+    /// The kernel's panic report ended ([`PANIC_END_PATTERN`]).
+    pub panic_ended: bool,
     /// What followed the first [`CMDLINE_PREFIX`].
     pub kernel_cmdline: Option<String>,
 }
@@ -145,6 +150,7 @@ impl LineWatch {
             }
         }
         self.panicked |= text.contains(PANIC_PATTERN);
+        self.panic_ended |= text.contains(PANIC_END_PATTERN);
         if self.kernel_cmdline.is_none() {
             if let Some(i) = text.find(CMDLINE_PREFIX) {
                 self.kernel_cmdline = Some(text[i + CMDLINE_PREFIX.len()..].to_string());

@@ -15,6 +15,8 @@ pub const STR_W2_X1: u32 = 0xb900_0022; // str w2, [x1]
 pub const WFI: u32 = 0xd503_207f; // wfi
 pub const LDXR_X1_X2: u32 = 0xc85f_7c41; // ldxr x1, [x2]
 pub const B_SELF: u32 = 0x1400_0000; // b .
+pub const B_BACK1: u32 = 0x17ff_ffff; // b .-4
+pub const MRS_CNTVCT: u32 = 0xd53b_e040; // mrs x0, cntvct_el0
 pub const MSR_DAIFCLR_2: u32 = 0xd503_42ff; // msr daifclr, #2
 
 /// GICv2, 2 vCPUs: CPU 0 starts CPU 1 (CPU_ON, context 0x55), checks AFFINITY_INFO, waits in WFI for SGI 7 that CPU 1 sends through GICD_SGIR, acknowledges it (x23), checks AFFINITY_INFO (x24) and CPU_ON again (x25), powers off.

@@ -30,8 +30,19 @@ impl Machine {
             Some(FailureKind::Kernel) | None => FAILURE_GRACE,
             Some(FailureKind::Firmware | FailureKind::User) => FIRMWARE_GRACE,
         };
-        (self.console.watch.panicked || self.executed - at >= grace)
-            .then_some(StopReason::ConsoleFailure(line))
+        // After `Kernel panic` the kernel prints its call trace and `---[ end Kernel panic`:
+        // the run keeps them, with a short bound for a kernel that never prints that end.
+        let panic_over = match (self.console.watch.panicked, self.panic_at) {
+            (false, _) => false,
+            (true, None) => {
+                self.panic_at = Some(self.executed);
+                self.console.watch.panic_ended
+            }
+            (true, Some(p)) => {
+                self.console.watch.panic_ended || self.executed - p >= FIRMWARE_GRACE
+            }
+        };
+        (panic_over || self.executed - at >= grace).then_some(StopReason::ConsoleFailure(line))
     }
 
     /// Whether the guest has shown no progress for [`MachineConfig::hang_insns`] instructions,
@@ -129,7 +140,8 @@ mod tests {
     #[test]
     fn kernel_panic_on_the_console_ends_the_run() {
         let code = print_then(
-            "[ 1.0] Kernel command line: a=b\nKernel panic - x\nmore\n",
+            "[ 1.0] Kernel command line: a=b\nKernel panic - x\nCall trace:\n f+0x0/0x4\n\
+             ---[ end Kernel panic - x ]---\nmore\n",
             &[B_SELF],
         );
         let mut m = machine(&code, [0, VIRT_UART0, 0, 0], &["never"]);
@@ -138,7 +150,10 @@ mod tests {
             o.reason,
             StopReason::ConsoleFailure("Kernel panic - x".into())
         );
-        assert_eq!(o.insns, QUANTUM, "at the end of the round that printed it");
+        assert_eq!(
+            o.insns, QUANTUM,
+            "at the end of the round that printed the end of the panic report"
+        );
         assert_eq!(o.kernel_cmdline.as_deref(), Some("a=b"));
         assert_eq!(o.console_failure.as_deref(), Some("Kernel panic - x"));
         assert_eq!(o.per_cpu, vec![QUANTUM]);
@@ -148,6 +163,19 @@ mod tests {
         assert!(f
             .iter()
             .all(|r| r.word == B_SELF && r.pc == ENTRY + 4 * (code.len() as u64 - 1)));
+    }
+
+    #[test]
+    fn a_panic_without_its_end_line_ends_the_run_a_little_later() {
+        // The loop after the panic reads the counter (a kernel's mdelay), so it is no dead loop.
+        let code = print_then("Kernel panic - x\nCall trace:\n", &[MRS_CNTVCT, B_BACK1]);
+        let mut m = machine(&code, [0, VIRT_UART0, 0, 0], &[]);
+        let o = m.run(10 * FAILURE_GRACE);
+        assert_eq!(
+            o.reason,
+            StopReason::ConsoleFailure("Kernel panic - x".into())
+        );
+        assert!(o.insns >= FIRMWARE_GRACE && o.insns < FIRMWARE_GRACE + 2 * QUANTUM);
     }
 
     #[test]

@@ -268,6 +268,8 @@ pub struct Machine {
     retired: Vec<u64>,
     /// `executed` when a kernel failure first appeared on the console.
     failure_at: Option<u64>,
+    /// `executed` when the `Kernel panic` line appeared.
+    panic_at: Option<u64>,
     plan: Option<Plan>,
     max_el: u8,
     gic: GicVersion,
@@ -337,6 +339,7 @@ impl Machine {
             undefined: BTreeMap::new(),
             retired,
             failure_at: None,
+            panic_at: None,
             plan: None,
             max_el,
             gic: config.gic,
