@@ -20,6 +20,7 @@ pub mod machine;
 pub mod memory;
 pub mod profile;
 pub mod psci;
+pub mod virtio;
 
 pub use gic::GicVersion;
 pub use machine::{
