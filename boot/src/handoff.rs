@@ -1089,6 +1089,7 @@ mod tests {
             },
             fw_cfg: None,
             flash: None,
+            virtio_mmio: Vec::new(),
         }
     }
 

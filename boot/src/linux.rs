@@ -146,6 +146,7 @@ mod tests {
             },
             fw_cfg: None,
             flash: None,
+            virtio_mmio: Vec::new(),
         }
     }
 
