@@ -2,9 +2,11 @@
 //! has 32 of: 0x200 bytes each from 0x0a00_0000, SPI 16 + slot, FDT `compatible =
 //! "virtio,mmio"` with an edge-triggered interrupt.
 //!
-//! Behavioural reference: QEMU's `hw/virtio/virtio-mmio.c` (non-legacy mode, the default since
-//! machine type 4.2). The transport only maps registers onto [`Virtio`], which holds the
-//! transport-independent state and the device model.
+//! Behavioural reference: QEMU's `hw/virtio/virtio-mmio.c` in its non-legacy mode. QEMU's own
+//! default is still the legacy layout (`force-legacy=true`: version 1, QEMU 10 included); what
+//! is modelled here is what QEMU presents with `-global virtio-mmio.force-legacy=false`, the
+//! layout of the virtio 1.x specification. The transport only maps registers onto [`Virtio`],
+//! which holds the transport-independent state and the device model.
 //!
 //! Registers (32-bit, little-endian; byte offsets from `virtio-bindings`' `virtio_mmio`):
 //! [`MAGIC_VALUE`] `"virt"`, [`VERSION`] 2, [`DEVICE_ID`] (0 in an empty slot, so no driver

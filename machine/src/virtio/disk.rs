@@ -50,7 +50,7 @@ impl DiskMode {
 pub enum DiskError {
     /// It cannot be opened (missing, unreadable, …).
     #[error("{0}")]
-    Open(#[source] io::Error),
+    Open(io::Error),
     /// It is a directory.
     #[error("is a directory")]
     Directory,
