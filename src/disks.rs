@@ -89,6 +89,7 @@ pub fn open(args: &[DiskArg], profile: &Profile) -> anyhow::Result<Vec<Disk>> {
     let mut disks = Vec::new();
     for a in args {
         let name = a.path.display();
+        // TODO(VIRTIO_PCI): the same device model behind a PCI transport.
         if a.interface == Interface::Pci {
             bail!(
                 "{name}: --disk if=pci: the virtio-pci transport is not modelled yet (use if=mmio)"

@@ -27,7 +27,7 @@
 //! `virtio_ids`, `virtio_blk` and `virtio_mmio` constants; only constants, which are the same
 //! for every guest architecture, not its per-architecture structs).
 //!
-//! Not modelled: packed virtqueues, `VIRTIO_F_EVENT_IDX`, `VIRTIO_F_RING_RESET` (per-queue
+//! Not modelled (`TODO(VIRTIO_FEATURES)`): packed virtqueues, `VIRTIO_F_EVENT_IDX`, `VIRTIO_F_RING_RESET` (per-queue
 //! reset), `VIRTIO_F_NOTIFICATION_DATA`, shared memory regions, legacy (pre-1.0) interfaces.
 
 pub mod blk;
