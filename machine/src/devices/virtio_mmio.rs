@@ -174,8 +174,9 @@ impl VirtioMmio {
             QUEUE_USED_LOW => v.set_queue_addr(Ring::Used, false, value),
             QUEUE_USED_HIGH => v.set_queue_addr(Ring::Used, true, value),
             SHM_SEL => {}
+            // EDK2 writes QueueAlign on a version 2 transport too: harmless, not worth a warning.
             GUEST_PAGE_SIZE | QUEUE_ALIGN | QUEUE_PFN => {
-                log::warn!(
+                log::debug!(
                     "virtio-mmio: write of {value:#x} to legacy register {offset:#x} ignored"
                 );
             }
