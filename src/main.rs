@@ -23,6 +23,7 @@ macro_rules! out {
 
 mod boot;
 mod demo;
+mod disks;
 mod firmware;
 mod handoff;
 mod inspect;

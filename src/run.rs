@@ -78,6 +78,12 @@ pub struct RunArgs {
     /// like QEMU's -device loader,file=FILE,addr=ADDR,force-raw=on.
     #[arg(long, value_name = "FILE@ADDR", value_parser = firmware::parse_load)]
     load: Vec<LoadArg>,
+    /// A disk image as a virtio block device (repeatable): FILE[,if=mmio][,ro|,rw]. The
+    /// guest's writes stay in memory (the file is never touched) unless ,rw (written to the
+    /// file as they happen); ,ro offers a read-only disk. if=mmio (the default) fills the
+    /// virtio-mmio slots from the top, as QEMU's -device virtio-blk-device does.
+    #[arg(long, value_name = "FILE[,if=mmio][,ro|,rw]", value_parser = crate::disks::parse_disk)]
+    disk: Vec<crate::disks::DiskArg>,
     /// Kernel: arm64 Image (possibly gzip'd), ELF or raw binary.
     #[arg(long, value_name = "FILE")]
     kernel: Option<PathBuf>,
@@ -373,6 +379,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         .map(|p| File::create(p).with_context(|| format!("--report {}", p.display())))
         .transpose()?;
     let (planned, banks) = plan_for(&a, &profile, gic)?;
+    let disks = crate::disks::open(&a.disk, &profile)?;
     let Planned {
         name,
         plan,
@@ -399,6 +406,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         rtc_epoch: a.rtc_epoch,
         flash: banks.iter().map(|b| b.image.clone()).collect(),
         fw_cfg,
+        disks,
         fail_on: a.fail_on.clone(),
         hang_insns: a.hang_insns,
     })
@@ -437,6 +445,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
 
     let outcome = machine.run(a.max_insns);
     firmware::write_back(&machine, &banks)?;
+    let disks_json = crate::disks::finish(&mut machine, &a.disk)?;
     if let Some(t) = tracer {
         // A trace the reader stopped taking (`| head`) does not change the run's verdict.
         if let Err(e) = t.finish() {
@@ -514,6 +523,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         }
         json["checks"] = handoff::json(&checks);
         json["kernel_entry"] = handoff::entry_json(&outcome);
+        json["disks"] = disks_json;
         file.write_all((serde_json::to_string_pretty(&json)? + "\n").as_bytes())
             .with_context(|| format!("{}", path.display()))?;
     }

@@ -169,6 +169,85 @@ fn options_not_supported_yet_exit_2() {
 }
 
 #[test]
+fn bad_disks_exit_2_naming_the_file() {
+    let empty = scratch("empty.img", &[]);
+    let odd = scratch("odd.img", &[0; 1000]);
+    let dir = std::env::temp_dir();
+    let good = scratch("good.img", &[0; 1024]);
+    let pci = format!("{},if=pci", good.display());
+    let cases: [(&[&str], String); 6] = [
+        (
+            &["--disk", "/nonexistent/disk.img"],
+            "bootemu: /nonexistent/disk.img: No such file or directory".into(),
+        ),
+        (
+            &["--disk", dir.to_str().unwrap()],
+            format!("bootemu: {}: is a directory", dir.display()),
+        ),
+        (
+            &["--disk", empty.to_str().unwrap()],
+            format!("bootemu: {}: empty file", empty.display()),
+        ),
+        (
+            &["--disk", odd.to_str().unwrap()],
+            format!(
+                "bootemu: {}: 1000 bytes, not a multiple of 512",
+                odd.display()
+            ),
+        ),
+        (
+            &["--disk", &pci],
+            format!(
+                "bootemu: {}: --disk if=pci: the virtio-pci transport is not modelled yet",
+                good.display()
+            ),
+        ),
+        (
+            &[
+                "--machine",
+                "cloud-hypervisor",
+                "--disk",
+                good.to_str().unwrap(),
+            ],
+            format!(
+                "bootemu: {}: --machine cloud-hypervisor has no virtio-mmio slots",
+                good.display()
+            ),
+        ),
+    ];
+    for (args, msg) in cases {
+        let o = bootemu(&[&["run"][..], args].concat());
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = text(&o.stderr);
+        assert!(err.starts_with(&msg), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+}
+
+#[test]
+fn a_disk_the_guest_never_touches_is_reported() {
+    let img = scratch("untouched.img", &[7; 4096]);
+    let report = std::env::temp_dir().join(format!("bootemu-cli-{}-disk.json", std::process::id()));
+    let o = bootemu(&[
+        "run",
+        "--disk",
+        &format!("{},ro", img.display()),
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let _ = std::fs::remove_file(&report);
+    let d = &r["disks"][0];
+    assert_eq!(d["file"], img.to_str().unwrap());
+    assert_eq!(d["size"], 4096);
+    assert_eq!(d["mode"], "ro");
+    assert_eq!(d["read_only"], true);
+    assert_eq!(d["bytes_read"], 0);
+    assert_eq!(d["overlay"], "none");
+}
+
+#[test]
 fn trace_file_has_one_line_per_instruction() {
     let f = scratch("trace.txt", b"");
     let o = bootemu(&[

@@ -5,12 +5,13 @@
 //! Bindings: Devicetree Specification v0.4 §3 (root, `/memory`, `/cpus`, `/chosen`,
 //! `/aliases`), Linux `Documentation/devicetree/bindings/`: `arm/psci.yaml`,
 //! `timer/arm,arch_timer.yaml`, `interrupt-controller/arm,gic.yaml` and `arm,gic-v3.yaml`,
-//! `serial/pl011.yaml`, `rtc/arm,pl031.yaml`, `clock/fixed-clock.yaml`, `chosen.yaml`.
+//! `serial/pl011.yaml`, `rtc/arm,pl031.yaml`, `clock/fixed-clock.yaml`, `chosen.yaml`,
+//! `virtio/mmio.yaml`.
 //!
 //! The generated tree matches QEMU's for the devices bootemu models (compare
 //! `shared/reference/virt-*.dts`): same node names, properties, interrupt specifiers, phandle
 //! numbering scheme (0x8000 the clock, then the CPUs, then the GIC) and node order. Left out on
-//! purpose: what is not modelled (virtio-mmio, PCIe, PL061 and gpio-keys, the
+//! purpose: what is not modelled (PCIe, PL061 and gpio-keys, the
 //! platform bus, the PMU, GICv2m and the ITS, the virtualization parts of the GIC) and the random
 //! `kaslr-seed`/`rng-seed` (a run must be reproducible). Same inputs give the same bytes.
 
@@ -31,6 +32,8 @@ pub const PHANDLE_CLOCK: u32 = 0x8000;
 pub const IRQ_TYPE_SPI: u32 = 0;
 /// GIC interrupt specifier, cell 0: private peripheral interrupt.
 pub const IRQ_TYPE_PPI: u32 = 1;
+/// GIC interrupt specifier, cell 2: rising edge.
+pub const IRQ_EDGE_LO_HI: u32 = 1;
 /// GIC interrupt specifier, cell 2: level-sensitive, active high.
 pub const IRQ_LEVEL_HI: u32 = 4;
 /// Timer PPIs (INTID - 16): secure physical, non-secure physical, virtual, hypervisor.
@@ -116,6 +119,8 @@ pub struct MachineDesc {
     pub fw_cfg: Option<(u64, u64)>,
     /// The CFI flash.
     pub flash: Option<FlashDesc>,
+    /// The virtio-mmio transports (`virtio,mmio`, edge-triggered SPIs), in address order.
+    pub virtio_mmio: Vec<MmioDesc>,
 }
 
 /// What `/chosen` says.
@@ -248,6 +253,16 @@ pub fn build(m: &MachineDesc, chosen: &Chosen) -> Result<Vec<u8>> {
         w.property_null("dma-coherent")?;
         w.property_array_u64("reg", &[base, size])?;
         w.property_string("compatible", "qemu,fw-cfg-mmio")?;
+        w.end_node(n)?;
+    }
+
+    // QEMU adds these nodes highest address first, so they read lowest first.
+    for t in &m.virtio_mmio {
+        let n = w.begin_node(&format!("virtio_mmio@{:x}", t.base))?;
+        w.property_null("dma-coherent")?;
+        w.property_array_u32("interrupts", &[IRQ_TYPE_SPI, t.spi, IRQ_EDGE_LO_HI])?;
+        w.property_array_u64("reg", &[t.base, t.size])?;
+        w.property_string("compatible", "virtio,mmio")?;
         w.end_node(n)?;
     }
 
@@ -595,6 +610,7 @@ pub(crate) fn test_desc(ram: Ram, ncpu: usize, gic: GicDesc) -> MachineDesc {
         rtc: mmio(0x0901_0000, 2),
         fw_cfg: None,
         flash: None,
+        virtio_mmio: Vec::new(),
     }
 }
 
@@ -799,6 +815,51 @@ mod tests {
         assert_eq!(read_chosen(&blob).unwrap(), chosen());
         assert!(n("/chosen").property("kaslr-seed").is_none());
         assert!(n("/chosen").property("rng-seed").is_none());
+    }
+
+    #[test]
+    fn virtio_mmio_nodes_as_qemus() {
+        let mut m = virt(1, V2);
+        m.virtio_mmio = (0..32)
+            .map(|i| MmioDesc {
+                base: 0x0a00_0000 + 0x200 * i,
+                size: 0x200,
+                spi: 16 + i as u32,
+            })
+            .collect();
+        let blob = build(&m, &chosen()).unwrap();
+        let t = Fdt::new(&blob).unwrap();
+        // Values from shared/reference/virt-a57-512M-smp2-direct.dts.
+        let n = t.find_node("/virtio_mmio@a003e00").unwrap();
+        assert_eq!(cells(n.property("interrupts").unwrap()), [0, 0x2f, 1]);
+        assert_eq!(
+            cells(n.property("reg").unwrap()),
+            [0, 0x0a00_3e00, 0, 0x200]
+        );
+        assert_eq!(n.compatible().unwrap().first(), "virtio,mmio");
+        assert!(n.property("dma-coherent").is_some());
+        let names: Vec<&str> = t
+            .find_node("/")
+            .unwrap()
+            .children()
+            .map(|c| c.name)
+            .filter(|n| n.starts_with("virtio_mmio@"))
+            .collect();
+        assert_eq!(names.len(), 32);
+        assert_eq!(names[0], "virtio_mmio@a000000");
+        assert_eq!(names[31], "virtio_mmio@a003e00");
+        // Right after fw-cfg, before the PL031, as in QEMU's tree.
+        let all: Vec<&str> = t
+            .find_node("/")
+            .unwrap()
+            .children()
+            .map(|c| c.name)
+            .collect();
+        let first = all
+            .iter()
+            .position(|n| *n == "virtio_mmio@a000000")
+            .unwrap();
+        assert_eq!(all[first + 32], "pl031@9010000");
     }
 
     #[test]

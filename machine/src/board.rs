@@ -12,7 +12,12 @@
 //! the device's command state machine. When a bank switches mode the board tells the core
 //! through [`Bus::take_remapped`] (the writing vCPU forgets its translations at once) and
 //! bumps [`Board::remap_epoch`] (the machine flushes the other vCPUs before they run again).
-//! Devices that do DMA (fw_cfg) get the guest memory after each write to them.
+//! Devices that do DMA (fw_cfg, virtio) get the guest memory after each write to them.
+//!
+//! Disks go to the virtio-mmio slots from the top, as QEMU's `-device virtio-blk-device`
+//! options fill them (`hw/arm/virt.c` `create_virtio_devices`: the first device gets the slot
+//! with the highest address), so that a guest enumerates them as it does on QEMU; the other
+//! slots are empty transports (device ID 0).
 //!
 //! Banked GIC registers need to know which vCPU accesses them: the machine sets
 //! [`Board::cur`] before running a vCPU. Device interrupt outputs are sampled into the GIC
@@ -27,10 +32,13 @@ use crate::devices::fw_cfg::FwCfg;
 use crate::devices::pflash::Pflash;
 use crate::devices::pl011::Pl011;
 use crate::devices::pl031::Pl031;
+use crate::devices::virtio_mmio::VirtioMmio;
 use crate::devices::{DmaMemory, MmioDevice, SerialPort};
 use crate::gic::{Gic, GicFrame, GicVersion};
 use crate::memory::{GuestMemory, MemoryError};
 use crate::profile::{Profile, RegionKind};
+use crate::virtio::blk::Blk;
+use crate::virtio::disk::Disk;
 
 /// A device mapped at a guest-physical range.
 struct Mapped {
@@ -39,6 +47,8 @@ struct Mapped {
     /// INTID its interrupt output drives.
     intid: Option<u32>,
     dev: Box<dyn MmioDevice>,
+    /// Index in [`BoardConfig::disks`] of the disk behind it.
+    disk: Option<usize>,
 }
 
 /// Unclaimed accesses whose addresses the board keeps for the report.
@@ -65,6 +75,8 @@ pub struct BoardConfig {
     pub flash: Vec<FlashImage>,
     /// The fw_cfg device's items (an empty device when `None`).
     pub fw_cfg: Option<FwCfg>,
+    /// Disks, each a virtio block device in a virtio-mmio slot (the first in the last slot).
+    pub disks: Vec<Disk>,
 }
 
 /// Accesses no device claimed (bus faults).
@@ -90,6 +102,14 @@ pub enum BoardError {
         /// Why.
         #[source]
         source: crate::devices::pflash::PflashError,
+    },
+    /// More disks than virtio-mmio slots.
+    #[error("{disks} disk(s) but the machine has {slots} virtio-mmio slot(s)")]
+    TooManyDisks {
+        /// Disks given.
+        disks: usize,
+        /// Slots in the profile.
+        slots: usize,
     },
 }
 
@@ -142,6 +162,19 @@ impl Board {
         let mut flash = config.flash.into_iter();
         let mut fw_cfg = config.fw_cfg;
         let mut bank = 0;
+        let nslots = profile.virtio_mmio_slots().count();
+        if config.disks.len() > nslots {
+            return Err(BoardError::TooManyDisks {
+                disks: config.disks.len(),
+                slots: nslots,
+            });
+        }
+        // Slot `nslots - 1 - i` gets disk `i`.
+        let mut slots: Vec<Option<(usize, Disk)>> = (0..nslots).map(|_| None).collect();
+        for (i, d) in config.disks.into_iter().enumerate() {
+            slots[nslots - 1 - i] = Some((i, d));
+        }
+        let mut slots = slots.into_iter();
         let v3 = config.gic == GicVersion::V3;
         let mut gic_frames = Vec::new();
         let mut devices = Vec::new();
@@ -156,6 +189,7 @@ impl Board {
                 gic_frames.push((r.base, r.size, f));
                 continue;
             }
+            let mut disk = None;
             let dev: Box<dyn MmioDevice> = match r.kind {
                 RegionKind::Pl011 => Box::new(Pl011::new()),
                 RegionKind::Pl031 => Box::new(Pl031::new(config.rtc_epoch)),
@@ -167,6 +201,13 @@ impl Board {
                     bank += 1;
                     Box::new(dev)
                 }
+                RegionKind::VirtioMmio => match slots.next().flatten() {
+                    Some((i, d)) => {
+                        disk = Some(i);
+                        Box::new(VirtioMmio::new(Box::new(Blk::new(d))))
+                    }
+                    None => Box::new(VirtioMmio::empty()),
+                },
                 _ => continue,
             };
             devices.push(Mapped {
@@ -174,6 +215,7 @@ impl Board {
                 size: r.size,
                 intid: r.spi.map(|s| s + 32),
                 dev,
+                disk,
             });
         }
         Ok(Board {
@@ -211,6 +253,17 @@ impl Board {
             .iter()
             .find(|d| d.base == base)
             .and_then(|d| d.dev.backing())
+    }
+
+    /// The disks, in [`BoardConfig::disks`] order.
+    pub fn disks(&mut self) -> Vec<&mut Disk> {
+        let mut disks: Vec<(usize, &mut Disk)> = self
+            .devices
+            .iter_mut()
+            .filter_map(|d| Some((d.disk?, d.dev.as_disk()?)))
+            .collect();
+        disks.sort_by_key(|&(i, _)| i);
+        disks.into_iter().map(|(_, d)| d).collect()
     }
 
     fn gic_frame(&self, pa: u64) -> Option<(GicFrame, u64)> {
@@ -360,6 +413,7 @@ mod tests {
             lines,
             flash: Vec::new(),
             fw_cfg: None,
+            disks: Vec::new(),
         };
         Board::new(&Profile::virt(64 * MIB).unwrap(), config).unwrap()
     }
@@ -419,5 +473,128 @@ mod tests {
         b.mmio_write(VIRT_UART0 + pl011::ICR, 4, pl011::INT_TX as u64)
             .unwrap();
         assert!(!b.gic.pending(0, 33));
+    }
+
+    #[test]
+    fn disks_fill_the_virtio_slots_from_the_top() {
+        use crate::devices::virtio_mmio::{DEVICE_ID, MAGIC_VALUE};
+        use crate::profile::{VIRT_MMIO, VIRT_MMIO_SIZE};
+        use crate::virtio::disk::tests::Scratch;
+        use crate::virtio::disk::DiskMode;
+        let a = Scratch::new("board-a", 2);
+        let b = Scratch::new("board-b", 4);
+        let config = BoardConfig {
+            gic: GicVersion::V2,
+            rtc_epoch: 0,
+            lines: vec![Arc::default()],
+            flash: Vec::new(),
+            fw_cfg: None,
+            disks: vec![
+                Disk::open(&a.0, DiskMode::Overlay).unwrap(),
+                Disk::open(&b.0, DiskMode::ReadOnly).unwrap(),
+            ],
+        };
+        let mut bd = Board::new(&Profile::virt(64 * MIB).unwrap(), config).unwrap();
+        let slot = |i: u64| VIRT_MMIO + i * VIRT_MMIO_SIZE;
+        for i in 0..32 {
+            assert_eq!(bd.mmio_read(slot(i) + MAGIC_VALUE, 4), Ok(0x7472_6976));
+            let id = bd.mmio_read(slot(i) + DEVICE_ID, 4).unwrap();
+            assert_eq!(id, if i >= 30 { 2 } else { 0 }, "slot {i}");
+        }
+        // Capacity: disk 0 (2 sectors) in slot 31, disk 1 (4 sectors) in slot 30.
+        assert_eq!(bd.mmio_read(slot(31) + 0x100, 4), Ok(2));
+        assert_eq!(bd.mmio_read(slot(30) + 0x100, 4), Ok(4));
+        let disks = bd.disks();
+        assert_eq!(disks.len(), 2);
+        assert_eq!(disks[0].path(), a.0.as_path());
+        assert_eq!(disks[1].mode(), DiskMode::ReadOnly);
+        let config = BoardConfig {
+            gic: GicVersion::V2,
+            rtc_epoch: 0,
+            lines: vec![Arc::default()],
+            flash: Vec::new(),
+            fw_cfg: None,
+            disks: vec![Disk::open(&a.0, DiskMode::Overlay).unwrap()],
+        };
+        let ch = Profile::cloud_hypervisor(64 * MIB, 1).unwrap();
+        assert!(matches!(
+            Board::new(&ch, config),
+            Err(BoardError::TooManyDisks { disks: 1, slots: 0 })
+        ));
+    }
+
+    #[test]
+    fn a_virtio_completion_is_dma_recorded_and_an_edge_on_spi_47() {
+        use crate::devices::virtio_mmio as vm;
+        use crate::profile::VIRT_MMIO;
+        use crate::virtio::disk::tests::Scratch;
+        use crate::virtio::disk::DiskMode;
+        use crate::virtio::queue::{DESC_F_NEXT, DESC_F_WRITE};
+        let img = Scratch::new("board-irq", 2);
+        let lines: Vec<Arc<IrqLines>> = vec![Arc::default()];
+        let config = BoardConfig {
+            gic: GicVersion::V2,
+            rtc_epoch: 0,
+            lines: lines.clone(),
+            flash: Vec::new(),
+            fw_cfg: None,
+            disks: vec![Disk::open(&img.0, DiskMode::Overlay).unwrap()],
+        };
+        let mut b = Board::new(&Profile::virt(64 * MIB).unwrap(), config).unwrap();
+        let t = VIRT_MMIO + 31 * 0x200;
+        // GIC: distributor and CPU interface on, INTID 79 (SPI 47) enabled, edge-triggered.
+        b.mmio_write(VIRT_GIC_DIST, 4, 1).unwrap();
+        b.mmio_write(VIRT_GIC_DIST + 0x100 + 8, 4, 1 << 15).unwrap();
+        b.mmio_write(VIRT_GIC_DIST + 0x800 + 79, 1, 1).unwrap();
+        b.mmio_write(VIRT_GIC_DIST + 0xc00 + 16, 4, 2 << 30)
+            .unwrap();
+        b.mmio_write(VIRT_GIC_CPU + v2::GICC_CTLR, 4, 1).unwrap();
+        b.mmio_write(VIRT_GIC_CPU + v2::GICC_PMR, 4, 0xff).unwrap();
+        // Driver: features, one queue of 4 at 0x4000_1000 / 0x4000_2000 / 0x4000_3000.
+        let w = |b: &mut Board, off: u64, v: u64| b.mmio_write(t + off, 4, v).unwrap();
+        w(&mut b, vm::STATUS, 3);
+        w(&mut b, vm::DRIVER_FEATURES_SEL, 1);
+        w(&mut b, vm::DRIVER_FEATURES, 1);
+        w(&mut b, vm::STATUS, 11);
+        w(&mut b, vm::QUEUE_NUM, 4);
+        w(&mut b, vm::QUEUE_DESC_LOW, 0x4000_1000);
+        w(&mut b, vm::QUEUE_AVAIL_LOW, 0x4000_2000);
+        w(&mut b, vm::QUEUE_USED_LOW, 0x4000_3000);
+        w(&mut b, vm::QUEUE_READY, 1);
+        w(&mut b, vm::STATUS, 15);
+        let desc = |addr: u64, len: u32, flags: u16, next: u16| {
+            let mut d = addr.to_le_bytes().to_vec();
+            d.extend_from_slice(&len.to_le_bytes());
+            d.extend_from_slice(&flags.to_le_bytes());
+            d.extend_from_slice(&next.to_le_bytes());
+            d
+        };
+        let mut table = desc(0x4000_4000, 16, DESC_F_NEXT, 1);
+        table.extend(desc(0x4000_5000, 512, DESC_F_NEXT | DESC_F_WRITE, 2));
+        table.extend(desc(0x4000_5200, 1, DESC_F_WRITE, 0));
+        b.mem.write(0x4000_1000, &table).unwrap();
+        b.mem.write(0x4000_4000, &[0; 16]).unwrap();
+        b.mem.write(0x4000_2000, &[0, 0, 1, 0, 0, 0]).unwrap();
+        b.take_dma_written();
+        w(&mut b, vm::QUEUE_NOTIFY, 0);
+        assert_eq!(b.mem.read(0x4000_3002, 2).unwrap(), &[1, 0], "used idx");
+        let written = b.take_dma_written();
+        assert!(
+            written.contains(&(0x4000_5000, 0x4000_5200)),
+            "{written:x?}"
+        );
+        assert_eq!(lines[0].get(), IrqLines::IRQ);
+        assert_eq!(b.mmio_read(VIRT_GIC_CPU + v2::GICC_IAR, 4), Ok(79));
+        // The handler: read and acknowledge the interrupt status, then EOI.
+        assert_eq!(b.mmio_read(t + vm::INTERRUPT_STATUS, 4), Ok(1));
+        w(&mut b, vm::INTERRUPT_ACK, 1);
+        b.mmio_write(VIRT_GIC_CPU + v2::GICC_EOIR, 4, 79).unwrap();
+        assert_eq!(lines[0].get(), 0);
+        // The next completion is a new edge.
+        b.mem.write(0x4000_2000, &[0, 0, 2, 0, 0, 0, 0, 0]).unwrap();
+        w(&mut b, vm::QUEUE_NOTIFY, 0);
+        assert_eq!(b.mem.read(0x4000_3002, 2).unwrap(), &[2, 0]);
+        assert_eq!(lines[0].get(), IrqLines::IRQ);
+        assert_eq!(b.mmio_read(VIRT_GIC_CPU + v2::GICC_IAR, 4), Ok(79));
     }
 }

@@ -8,6 +8,9 @@
 //! Known gaps, one greppable convention:
 //! - `TODO(GICV3_VIRT)`: the GICv3 virtual CPU interface (ICH_* are storage only); no GICv2
 //!   virtualization extensions, v2m, ITS or LPIs.
+//! - `TODO(VIRTIO_PCI)`: the virtio-pci transport (`--disk if=pci`); virtio-mmio only.
+//! - `TODO(VIRTIO_FEATURES)`: virtio `EVENT_IDX`, packed rings, per-queue reset; virtio-blk
+//!   multiqueue, discard and write zeroes.
 #![deny(missing_docs)]
 
 pub mod board;
@@ -20,6 +23,7 @@ pub mod machine;
 pub mod memory;
 pub mod profile;
 pub mod psci;
+pub mod virtio;
 
 pub use gic::GicVersion;
 pub use machine::{

@@ -1,7 +1,7 @@
 //! Machine profiles as data: the guest-physical memory map of a board as a table of regions.
 //!
 //! `virt` follows QEMU's `hw/arm/virt.c` `base_memmap` (the map Linux and EDK2 expect of a
-//! `virt` machine). Regions not modelled yet are listed as comments at their addresses so that
+//! `virt` machine), with its 32 virtio-mmio transports as one region per slot. Regions not modelled yet are listed as comments at their addresses so that
 //! the map reads like QEMU's.
 //!
 //! `cloud-hypervisor` follows Cloud Hypervisor's `arch/src/aarch64/layout.rs`: RAM from 1 GiB
@@ -31,6 +31,8 @@ pub enum RegionKind {
     Flash,
     /// QEMU's firmware configuration device (MMIO interface).
     FwCfg,
+    /// One virtio-mmio transport slot (a virtio device, or empty).
+    VirtioMmio,
     /// An Arm PrimeCell PL011 UART.
     Pl011,
     /// An Arm PrimeCell PL031 real time clock.
@@ -109,6 +111,14 @@ pub const VIRT_FLASH_BANK: u64 = bootemu_boot::firmware::VIRT_FLASH_SIZE;
 pub const VIRT_FLASH_WIDTH: u32 = 4;
 /// `virt`: the fw_cfg device's registers.
 pub const VIRT_FW_CFG: u64 = 0x0902_0000;
+/// `virt`: the first of the virtio-mmio transports.
+pub const VIRT_MMIO: u64 = 0x0a00_0000;
+/// `virt`: size of one virtio-mmio transport (they follow each other).
+pub const VIRT_MMIO_SIZE: u64 = 0x200;
+/// `virt`: number of virtio-mmio transports (QEMU's `NUM_VIRTIO_TRANSPORTS`).
+pub const VIRT_MMIO_SLOTS: u32 = 32;
+/// `virt`: the first virtio-mmio transport's SPI (slot `i` has SPI 16 + `i`).
+pub const VIRT_MMIO_SPI: u32 = 16;
 /// `virt`: GIC distributor.
 pub const VIRT_GIC_DIST: u64 = 0x0800_0000;
 /// `virt`: GICv2 CPU interface.
@@ -144,6 +154,7 @@ impl Profile {
                 r.kind,
                 RegionKind::Flash
                     | RegionKind::FwCfg
+                    | RegionKind::VirtioMmio
                     | RegionKind::GicDist
                     | RegionKind::GicCpu
                     | RegionKind::GicRedist
@@ -187,40 +198,53 @@ impl Profile {
             spi: Some(spi),
             ..region
         };
+        let virtio = (0..VIRT_MMIO_SLOTS).map(|i| {
+            irq(
+                r(
+                    "virtio-mmio",
+                    VIRT_MMIO + i as u64 * VIRT_MMIO_SIZE,
+                    VIRT_MMIO_SIZE,
+                    RegionKind::VirtioMmio,
+                ),
+                VIRT_MMIO_SPI + i,
+            )
+        });
+        let mut regions = vec![
+            r("flash0", 0, VIRT_FLASH_BANK, RegionKind::Flash),
+            r(
+                "flash1",
+                VIRT_FLASH_BANK,
+                VIRT_FLASH_BANK,
+                RegionKind::Flash,
+            ),
+            r("gic-dist", VIRT_GIC_DIST, 0x1_0000, RegionKind::GicDist),
+            r("gic-cpu", VIRT_GIC_CPU, 0x1_0000, RegionKind::GicCpu),
+            // r("gic-v2m", 0x0802_0000, 0x1000, ...), r("gic-its", 0x0808_0000, 0x2_0000, ...)
+            r(
+                "gic-redist",
+                VIRT_GIC_REDIST,
+                0xf6_0000,
+                RegionKind::GicRedist,
+            ),
+            irq(
+                r("pl011", VIRT_UART0, 0x1000, RegionKind::Pl011),
+                VIRT_UART0_SPI,
+            ),
+            irq(
+                r("pl031", VIRT_RTC, 0x1000, RegionKind::Pl031),
+                VIRT_RTC_SPI,
+            ),
+            r("fw-cfg", VIRT_FW_CFG, 0x18, RegionKind::FwCfg),
+        ];
+        // 32 virtio-mmio slots from 0x0a00_0000, one region each (its own SPI).
+        regions.extend(virtio);
+        // r("pcie-mmio", 0x1000_0000, 0x2eff_0000, RegionKind::PcieMmio),
+        // r("pcie-ecam", 0x3f00_0000, 0x100_0000, RegionKind::PcieEcam),
+        regions.push(r("ram", VIRT_RAM_BASE, ram_size, RegionKind::Ram));
         Ok(Profile {
             name: "virt",
             firmware: FirmwareMachine::Virt,
-            regions: vec![
-                r("flash0", 0, VIRT_FLASH_BANK, RegionKind::Flash),
-                r(
-                    "flash1",
-                    VIRT_FLASH_BANK,
-                    VIRT_FLASH_BANK,
-                    RegionKind::Flash,
-                ),
-                r("gic-dist", VIRT_GIC_DIST, 0x1_0000, RegionKind::GicDist),
-                r("gic-cpu", VIRT_GIC_CPU, 0x1_0000, RegionKind::GicCpu),
-                // r("gic-v2m", 0x0802_0000, 0x1000, ...), r("gic-its", 0x0808_0000, 0x2_0000, ...)
-                r(
-                    "gic-redist",
-                    VIRT_GIC_REDIST,
-                    0xf6_0000,
-                    RegionKind::GicRedist,
-                ),
-                irq(
-                    r("pl011", VIRT_UART0, 0x1000, RegionKind::Pl011),
-                    VIRT_UART0_SPI,
-                ),
-                irq(
-                    r("pl031", VIRT_RTC, 0x1000, RegionKind::Pl031),
-                    VIRT_RTC_SPI,
-                ),
-                r("fw-cfg", VIRT_FW_CFG, 0x18, RegionKind::FwCfg),
-                // r("virtio-mmio", 0x0a00_0000, 0x200 * 32, RegionKind::VirtioMmio),
-                // r("pcie-mmio", 0x1000_0000, 0x2eff_0000, RegionKind::PcieMmio),
-                // r("pcie-ecam", 0x3f00_0000, 0x100_0000, RegionKind::PcieEcam),
-                r("ram", VIRT_RAM_BASE, ram_size, RegionKind::Ram),
-            ],
+            regions,
         })
     }
 
@@ -280,7 +304,22 @@ impl Profile {
                 banks: self.flash_banks().count() as u64,
                 bank_width: VIRT_FLASH_WIDTH,
             }),
+            virtio_mmio: self
+                .virtio_mmio_slots()
+                .map(|r| MmioDesc {
+                    base: r.base,
+                    size: r.size,
+                    spi: r.spi.unwrap_or(0),
+                })
+                .collect(),
         }
+    }
+
+    /// The virtio-mmio transport slots, in address order.
+    pub fn virtio_mmio_slots(&self) -> impl Iterator<Item = &Region> {
+        self.regions
+            .iter()
+            .filter(|r| r.kind == RegionKind::VirtioMmio)
     }
 
     /// The flash banks, in address order.
@@ -330,6 +369,15 @@ mod tests {
         assert_eq!(p.region_at(0x5fff_ffff).unwrap().kind, RegionKind::Ram);
         assert!(p.region_at(0x6000_0000).is_none());
         assert!(p.region_at(u64::MAX).is_none());
+        let v = p.region_at(0x0a00_0000).unwrap();
+        assert_eq!(
+            (v.kind, v.size, v.spi),
+            (RegionKind::VirtioMmio, 0x200, Some(16))
+        );
+        let v = p.region_at(0x0a00_3fff).unwrap();
+        assert_eq!((v.base, v.spi), (0x0a00_3e00, Some(47)));
+        assert!(p.region_at(0x0a00_4000).is_none());
+        assert_eq!(p.virtio_mmio_slots().count(), 32);
     }
 
     #[test]
@@ -366,6 +414,15 @@ mod tests {
             }
         );
         assert_eq!(d.rtc.spi, VIRT_RTC_SPI);
+        assert_eq!(d.virtio_mmio.len(), 32);
+        assert_eq!(
+            d.virtio_mmio[31],
+            MmioDesc {
+                base: 0x0a00_3e00,
+                size: 0x200,
+                spi: 47
+            }
+        );
         let d = p.fdt_desc(1, GicVersion::V2, false);
         assert_eq!(d.psci, PsciConduit::Hvc);
         assert_eq!(
@@ -395,6 +452,8 @@ mod tests {
         assert_eq!(p.region_at(0x0900_0000).unwrap().kind, RegionKind::Pl011);
         assert_eq!(p.region_at(0x0901_0000).unwrap().kind, RegionKind::Pl031);
         assert!(p.region_at(CH_PCI_ECAM).is_none());
+        assert!(p.region_at(VIRT_MMIO).is_none(), "no virtio-mmio");
+        assert!(p.fdt_desc(1, GicVersion::V3, false).virtio_mmio.is_empty());
         assert_eq!(p.ram().base, 0x4000_0000);
         assert_eq!(CH_FIRMWARE_BASE, 0x4040_0000);
         assert_eq!(CH_ACPI_START, 0x4020_0000);

@@ -10,6 +10,7 @@ pub mod fw_cfg;
 pub mod pflash;
 pub mod pl011;
 pub mod pl031;
+pub mod virtio_mmio;
 
 /// A device on the MMIO bus.
 pub trait MmioDevice {
@@ -55,6 +56,11 @@ pub trait MmioDevice {
     }
     /// The device's backing store (a flash bank's contents), for writing back to its file.
     fn backing(&self) -> Option<&[u8]> {
+        None
+    }
+    /// The disk behind the device, if it is a block device (for its counters and its flush at
+    /// the end of a run).
+    fn as_disk(&mut self) -> Option<&mut crate::virtio::disk::Disk> {
         None
     }
 }

@@ -116,6 +116,8 @@ pub struct MachineConfig {
     pub flash: Vec<FlashImage>,
     /// The fw_cfg device with its items (an empty one when `None`).
     pub fw_cfg: Option<FwCfg>,
+    /// Disks (virtio block devices; see [`BoardConfig::disks`]).
+    pub disks: Vec<crate::virtio::disk::Disk>,
     /// Console lines that end the run as a guest failure (`--fail-on`).
     pub fail_on: Vec<String>,
     /// Instructions without progress after which the run ends as a hang (0: never); see
@@ -137,6 +139,7 @@ impl MachineConfig {
             rtc_epoch: DEFAULT_EPOCH,
             flash: Vec::new(),
             fw_cfg: None,
+            disks: Vec::new(),
             fail_on: Vec::new(),
             hang_insns: DEFAULT_HANG_INSNS,
         }
@@ -307,6 +310,7 @@ impl Machine {
                 lines: cpus.iter().map(|c| c.irq.clone()).collect(),
                 flash: config.flash,
                 fw_cfg: config.fw_cfg,
+                disks: config.disks,
             },
         )?;
         let retired = vec![0; cpus.len()];
