@@ -100,6 +100,12 @@ pub fn plan_firmware(
             profile.name
         );
     }
+    if via == KernelVia::None && l.append.is_some() {
+        bail!(
+            "--kernel-via none: the firmware finds the command line with the kernel; say what \
+             the kernel must get with --expect-cmdline instead of --append"
+        );
+    }
     if kernel.is_none() && (l.initrd.is_some() || l.append.is_some()) {
         bail!("--initrd and --append go with a --kernel (a firmware boot without one takes none)");
     }

@@ -61,8 +61,9 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE")]
     firmware: Option<PathBuf>,
     /// How the kernel, initrd and command line reach the firmware: fw-cfg (QEMU's fw_cfg
-    /// items; the default on virt) or chosen (in RAM, described by /chosen linux,kernel-*;
-    /// the default on cloud-hypervisor).
+    /// items; the default on virt), chosen (in RAM, described by /chosen linux,kernel-*;
+    /// the default on cloud-hypervisor) or none (the firmware loads them itself from a
+    /// --disk: --kernel and --initrd only say what to watch for and to expect).
     #[arg(long, value_name = "HOW", value_parser = parse_kernel_via, requires = "firmware")]
     kernel_via: Option<KernelVia>,
     /// Flash bank 0 (firmware code), instead of --firmware: FILE[,rw|,ro]. The guest's writes
@@ -154,7 +155,8 @@ fn parse_kernel_via(s: &str) -> Result<KernelVia, String> {
     match s {
         "fw-cfg" | "fw_cfg" => Ok(KernelVia::FwCfg),
         "chosen" => Ok(KernelVia::Chosen),
-        _ => Err(format!("expected fw-cfg or chosen, not {s:?}")),
+        "none" => Ok(KernelVia::None),
+        _ => Err(format!("expected fw-cfg, chosen or none, not {s:?}")),
     }
 }
 
@@ -295,13 +297,18 @@ fn plan_boot(a: &RunArgs, profile: &Profile, shape: MachineShape) -> anyhow::Res
         )?;
         let kernel = match (&a.kernel, fp.kernel) {
             (Some(path), Some(k)) => {
-                match k.start {
-                    Some(start) => say!(
+                match (k.via, k.start) {
+                    (_, Some(start)) => say!(
                         "bootemu: {}: left at {start:#x} ({:#x} bytes) for the firmware",
                         path.display(),
                         k.size
                     ),
-                    None => say!(
+                    (KernelVia::None, None) => say!(
+                        "bootemu: {}: not handed over; the firmware loads the kernel itself and \
+                         its entry is watched for",
+                        path.display()
+                    ),
+                    (_, None) => say!(
                         "bootemu: {}: handed to the firmware through fw_cfg ({:#x} bytes)",
                         path.display(),
                         k.size
@@ -320,8 +327,8 @@ fn plan_boot(a: &RunArgs, profile: &Profile, shape: MachineShape) -> anyhow::Res
         let initrd_file = initrd
             .as_deref()
             .map(|i| (i.len() as u64, bootemu_boot::handoff::digest(i)));
-        let fw_cfg = match fp.kernel.map(|k| k.start.is_none()) {
-            Some(true) => Some(firmware::fw_cfg(
+        let fw_cfg = match fp.kernel.map(|k| k.via) {
+            Some(KernelVia::FwCfg) => Some(firmware::fw_cfg(
                 kernel.as_deref(),
                 initrd.as_deref(),
                 a.linux.append.as_deref(),

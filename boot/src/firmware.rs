@@ -25,6 +25,9 @@
 //!   Hypervisor's `UEFI_START`) + its `text_offset` and entered there with x0 = the device tree
 //!   at 0x4000_0000 (at most 2 MiB, below the ACPI area at 0x4020_0000).
 //!
+//! - [`KernelVia::None`]: the firmware loads the kernel itself (from a `--disk`); `--kernel` and
+//!   `--initrd` only tell bootemu what to watch for and what the kernel must be given.
+//!
 //! After the run, [`KernelLoad::placement`] compares where the firmware finally put the kernel
 //! with where bootemu left it.
 
@@ -82,6 +85,9 @@ pub enum KernelVia {
     /// In RAM, described by `/chosen` `linux,kernel-*` (rust-hypervisor-firmware's protocol,
     /// the default on `cloud-hypervisor`).
     Chosen,
+    /// Not at all: the firmware loads the kernel and initrd itself (from a disk); the files
+    /// only say what to watch for and what the kernel must be given.
+    None,
 }
 
 impl KernelVia {
@@ -114,7 +120,9 @@ pub struct FirmwareBoot {
 /// Where bootemu left the kernel file for the firmware.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct KernelLoad {
-    /// `linux,kernel-start`; `None` when the kernel went through fw_cfg.
+    /// How it was handed over.
+    pub via: KernelVia,
+    /// `linux,kernel-start`; `None` unless the kernel went into RAM ([`KernelVia::Chosen`]).
     pub start: Option<u64>,
     /// `linux,kernel-size` (the file's size).
     pub size: u64,
@@ -131,10 +139,10 @@ pub struct Placement {
     pub text_offset: u64,
     /// `image - text_offset` (wrapped when `text_offset` is above `image`: then not aligned).
     pub base: u64,
-    /// The image is not where bootemu put the file (always, for a kernel given through fw_cfg).
+    /// The image is not where bootemu put the file (always, for a kernel not put in RAM).
     pub moved: bool,
-    /// The kernel reached the firmware through fw_cfg (nothing was put in RAM).
-    pub via_fw_cfg: bool,
+    /// How the kernel reached the firmware.
+    pub via: KernelVia,
     /// `base` is 2 MiB aligned (and `text_offset` is not above `image`).
     pub aligned: bool,
 }
@@ -149,7 +157,7 @@ impl KernelLoad {
             text_offset,
             base: image.wrapping_sub(text_offset),
             moved: self.start != Some(image),
-            via_fw_cfg: self.start.is_none(),
+            via: self.via,
             aligned: base.is_some_and(|b| b.is_multiple_of(BASE_ALIGN)),
         }
     }
@@ -163,8 +171,10 @@ impl fmt::Display for Placement {
             self.image,
             self.base,
             self.text_offset,
-            if self.via_fw_cfg {
+            if self.via == KernelVia::FwCfg {
                 "loaded by the firmware from fw_cfg"
+            } else if self.via == KernelVia::None {
+                "loaded by the firmware itself"
             } else if self.moved {
                 "moved from linux,kernel-start"
             } else {
@@ -292,13 +302,14 @@ pub fn plan(firmware: &[u8], ram: Ram, boot: &FirmwareBoot) -> Result<FirmwarePl
     };
     let header_of = |k: &[u8]| Header::parse(k).and_then(|h| h.ok());
     let (chosen, kernel) = match boot.via {
-        KernelVia::FwCfg => (
+        KernelVia::FwCfg | KernelVia::None => (
             Chosen {
                 bootargs: boot.cmdline.clone(),
                 initrd: None,
                 kernel: None,
             },
             boot.kernel.as_ref().map(|k| KernelLoad {
+                via: boot.via,
                 start: None,
                 size: k.len() as u64,
                 header: header_of(k),
@@ -318,6 +329,7 @@ pub fn plan(firmware: &[u8], ram: Ram, boot: &FirmwareBoot) -> Result<FirmwarePl
             };
             let kernel = match &boot.kernel {
                 Some(k) => Some(KernelLoad {
+                    via: KernelVia::Chosen,
                     start: Some(place("kernel file (for the firmware)", k)?),
                     size: k.len() as u64,
                     header: header_of(k),
@@ -488,7 +500,7 @@ mod tests {
         let k = fp.kernel.unwrap();
         assert_eq!((k.start, k.size), (None, 0x1_0001));
         let p = k.placement(0x4808_0000);
-        assert!(p.moved && p.via_fw_cfg);
+        assert!(p.moved && p.via == KernelVia::FwCfg);
         assert!(p.to_string().contains("from fw_cfg"), "{p}");
     }
 
@@ -558,6 +570,7 @@ mod tests {
     #[test]
     fn placement_report() {
         let k = KernelLoad {
+            via: KernelVia::Chosen,
             start: Some(0x5e00_0000),
             size: 0x100,
             header: Header::parse(&synthetic(0x8_0000, 0x1000, 0xa, 64)).and_then(|h| h.ok()),
