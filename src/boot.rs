@@ -71,7 +71,7 @@ pub fn plan_kernel(
             .transpose()?,
         cmdline: l.append.clone(),
         dtb: match &l.dtb {
-            Some(p) => DtbSource::User(read_input(p, (DTB_READ_MAX, "a device tree"))?),
+            Some(p) => user_dtb(p, profile)?,
             None => DtbSource::Generate(profile.fdt_desc(shape.smp, shape.gic, shape.el2)),
         },
     };
@@ -122,7 +122,7 @@ pub fn plan_firmware(
             .transpose()?,
         cmdline: l.append.clone(),
         dtb: match &l.dtb {
-            Some(p) => DtbSource::User(read_input(p, (DTB_READ_MAX, "a device tree"))?),
+            Some(p) => user_dtb(p, profile)?,
             None => DtbSource::Generate(profile.fdt_desc(shape.smp, shape.gic, shape.el2)),
         },
     };
@@ -152,6 +152,29 @@ pub fn read_kernel(path: &Path, limit: u64) -> anyhow::Result<Vec<u8>> {
         return Err(e).with_context(name);
     }
     Ok(bytes)
+}
+
+/// Read a `--dtb` file and warn (once, on stderr) about the devices it describes that `profile`
+/// does not model: a guest that probes them would fault or hang, and nothing else would say why.
+fn user_dtb(path: &Path, profile: &Profile) -> anyhow::Result<DtbSource> {
+    let blob = read_input(path, (DTB_READ_MAX, "a device tree"))?;
+    let modelled = profile.compatibles();
+    let foreign: Vec<String> = bootemu_boot::fdt::devices(&blob)
+        .with_context(|| path.display().to_string())?
+        .into_iter()
+        .filter(|(_, c)| !c.iter().any(|c| modelled.contains(&c.as_str())))
+        .map(|(node, c)| format!("{node} ({})", c.join(", ")))
+        .collect();
+    if !foreign.is_empty() {
+        say!(
+            "bootemu: warning: {} describes devices --machine {} does not model (a guest that \
+             uses them gets bus faults): {}",
+            path.display(),
+            profile.name,
+            foreign.join("; ")
+        );
+    }
+    Ok(DtbSource::User(blob))
 }
 
 /// Most bytes read from a `--dtb` file: booting.rst's 2 MiB, and a little more so that a blob

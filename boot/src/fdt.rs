@@ -567,6 +567,40 @@ fn copy_node(w: &mut FdtWriter, node: fdt::node::FdtNode, is_root: bool, c: &Cho
     Ok(())
 }
 
+/// The devices a blob describes: every node with a `reg` and a `compatible`, below the root
+/// (children of buses included), as (node path, its compatible strings). Memory, CPU and
+/// reserved-memory nodes are left out.
+pub fn devices(blob: &[u8]) -> Result<Vec<(String, Vec<String>)>> {
+    validate(blob)?;
+    std::panic::catch_unwind(|| {
+        let tree = Fdt::new(blob).map_err(|e| Error::BadBlob(format!("{e:?}")))?;
+        let root = tree
+            .find_node("/")
+            .ok_or_else(|| Error::BadBlob("no root node".into()))?;
+        let mut out = Vec::new();
+        // Depth is bounded by `validate`; an explicit stack keeps the walk iterative anyway.
+        let mut stack: Vec<(String, fdt::node::FdtNode)> = root
+            .children()
+            .map(|c| (format!("/{}", c.name), c))
+            .collect();
+        while let Some((path, n)) = stack.pop() {
+            let skip = ["memory", "cpus", "reserved-memory", "chosen", "aliases"]
+                .iter()
+                .any(|p| n.name == *p || n.name.starts_with(&format!("{p}@")));
+            if skip {
+                continue;
+            }
+            if let (Some(c), true) = (n.compatible(), n.property("reg").is_some()) {
+                out.push((path.clone(), c.all().map(String::from).collect()));
+            }
+            stack.extend(n.children().map(|c| (format!("{path}/{}", c.name), c)));
+        }
+        out.sort();
+        Ok(out)
+    })
+    .unwrap_or_else(|_| Err(Error::BadBlob("malformed structure block".into())))
+}
+
 /// Read `/chosen` back from a blob (for checks and reports).
 pub fn read_chosen(blob: &[u8]) -> Result<Chosen> {
     validate(blob)?;

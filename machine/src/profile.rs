@@ -322,6 +322,28 @@ impl Profile {
             .filter(|r| r.kind == RegionKind::VirtioMmio)
     }
 
+    /// The `compatible` strings of the devices this board models (what a device tree given to
+    /// its guest may describe), from its region table.
+    pub fn compatibles(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        for r in &self.regions {
+            out.extend_from_slice(match r.kind {
+                RegionKind::Pl011 => &["arm,pl011"][..],
+                RegionKind::Pl031 => &["arm,pl031"],
+                RegionKind::GicDist | RegionKind::GicCpu | RegionKind::GicRedist => {
+                    &["arm,cortex-a15-gic", "arm,gic-400", "arm,gic-v3"]
+                }
+                RegionKind::Flash => &["cfi-flash"],
+                RegionKind::FwCfg => &["qemu,fw-cfg-mmio"],
+                RegionKind::VirtioMmio => &["virtio,mmio"],
+                RegionKind::Ram | RegionKind::Rom => &[],
+            });
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// The flash banks, in address order.
     pub fn flash_banks(&self) -> impl Iterator<Item = &Region> {
         self.regions.iter().filter(|r| r.kind == RegionKind::Flash)
