@@ -4,7 +4,8 @@
 //! restarts the guest and the run goes on);
 //! 3: guest failure (hang, exception loop, a kernel failure on the console — `Kernel panic`,
 //! `Oops`, `Unable to handle kernel` — or power-off before every marker appeared);
-//! 4: the instruction budget ran out first.
+//! 4: the instruction budget ran out first, or the host interrupted the run (SIGINT/SIGTERM:
+//! the time budget of whoever ran it).
 
 use bootemu_machine::console::FailureKind;
 use bootemu_machine::{RunOutcome, StopReason};
@@ -22,6 +23,7 @@ pub fn reason_name(o: &RunOutcome) -> &'static str {
         StopReason::PowerOff => "power-off",
         StopReason::ExpectSeen => "expect-seen",
         StopReason::BudgetExhausted => "budget-exhausted",
+        StopReason::Interrupted => "interrupted",
         StopReason::GuestFailure(_) => "guest-failure",
         StopReason::ConsoleFailure(_) => match o.console_failure_kind {
             Some(FailureKind::Firmware) => "firmware-failure",
@@ -72,6 +74,13 @@ pub fn verdict(o: &RunOutcome) -> (u8, String) {
             ),
         ),
         StopReason::GuestFailure(msg) => (EXIT_GUEST_FAILURE, format!("guest failure: {msg}")),
+        StopReason::Interrupted => (
+            EXIT_BUDGET,
+            format!(
+                "interrupted (SIGINT or SIGTERM) after {} instructions",
+                o.insns
+            ),
+        ),
         StopReason::ConsoleFailure(line) => (
             EXIT_GUEST_FAILURE,
             format!("{} on the console: {line:?}", failure_kind(o)),

@@ -375,6 +375,19 @@ fn plan_boot(a: &RunArgs, profile: &Profile, shape: MachineShape) -> anyhow::Res
     }
 }
 
+/// A flag that SIGINT and SIGTERM set: the run then ends at the next round with its report
+/// and evidence (exit 4). A second signal of the same kind ends the process at once.
+fn interrupt_flag() -> anyhow::Result<std::sync::Arc<std::sync::atomic::AtomicBool>> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    for sig in [SIGINT, SIGTERM] {
+        signal_hook::flag::register_conditional_shutdown(sig, 128 + sig as i32, flag.clone())
+            .context("signal handler")?;
+        signal_hook::flag::register(sig, flag.clone()).context("signal handler")?;
+    }
+    Ok(flag)
+}
+
 /// Run; returns the exit code.
 pub fn run(a: RunArgs) -> anyhow::Result<u8> {
     let (profile, gic) = machine_of(&a)?;
@@ -415,6 +428,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         fw_cfg,
         disks,
         fail_on: a.fail_on.clone(),
+        interrupt: Some(interrupt_flag()?),
         hang_insns: a.hang_insns,
     })
     .with_context(|| name.clone())?;
@@ -506,6 +520,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
     }
     // A run that failed or ran out of budget shows where each vCPU was and what it last did.
     let keep_evidence = run_code == EXIT_GUEST_FAILURE || run_code == EXIT_BUDGET;
+    // (EXIT_BUDGET also covers a run interrupted by SIGINT/SIGTERM.)
     if keep_evidence {
         for (cpu, records) in outcome.flight.iter().enumerate() {
             let Some(last) = records.last() else {

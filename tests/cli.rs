@@ -270,3 +270,79 @@ fn trace_file_has_one_line_per_instruction() {
     );
     assert!(lines[4].starts_with("           4 EL1 "), "{}", lines[4]);
 }
+
+/// `bootemu args...` under an address-space limit of `kib` KiB (the shell's `ulimit -v`: a run
+/// that tried to read an endless file or recurse without bound would die instead of exiting 2).
+fn bootemu_limited(kib: u64, args: &[&str]) -> Output {
+    Command::new("bash")
+        .arg("-c")
+        .arg(format!("ulimit -v {kib} && exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_bootemu"))
+        .args(args)
+        .output()
+        .expect("bash runs")
+}
+
+/// A device tree blob of `depth` nested nodes, written by hand (FDT header v17, empty
+/// reservation map and strings block).
+fn nested_dtb(depth: usize) -> Vec<u8> {
+    let mut st = Vec::new();
+    for i in 0..depth {
+        st.extend(1u32.to_be_bytes());
+        st.extend(if i == 0 { *b"\0\0\0\0" } else { *b"a\0\0\0" });
+    }
+    for _ in 0..depth {
+        st.extend(2u32.to_be_bytes());
+    }
+    st.extend(9u32.to_be_bytes());
+    let (rsv, off_st) = (40usize, 56usize);
+    let total = off_st + st.len();
+    let mut b = vec![0u8; total];
+    let header = [
+        0xd00d_feed,
+        total as u32,
+        off_st as u32,
+        total as u32,
+        rsv as u32,
+        17,
+        16,
+        0,
+        0,
+        st.len() as u32,
+    ];
+    for (i, v) in header.into_iter().enumerate() {
+        b[4 * i..4 * i + 4].copy_from_slice(&v.to_be_bytes());
+    }
+    b[off_st..].copy_from_slice(&st);
+    b
+}
+
+#[test]
+fn hostile_device_trees_exit_2_within_a_memory_limit() {
+    let img = scratch("hostile-dtb-image", &image(0, 0x1000));
+    let img = img.to_str().unwrap();
+    let deep = scratch("deep.dtb", &nested_dtb(200_000));
+    let mut corrupt = nested_dtb(3);
+    corrupt[8..12].copy_from_slice(&0xffff_fff0u32.to_be_bytes());
+    let corrupt = scratch("corrupt.dtb", &corrupt);
+    for (dtb, says) in [
+        ("/dev/zero", "larger than a device tree"),
+        (deep.to_str().unwrap(), "nested deeper than 64"),
+        (corrupt.to_str().unwrap(), "outside totalsize"),
+    ] {
+        for cmd in [
+            &["inspect", img][..],
+            &["run", "--max-insns", "1", "--kernel", img][..],
+        ] {
+            let args = [cmd, &["--dtb", dtb]].concat();
+            let o = bootemu_limited(2 << 20, &args);
+            let err = text(&o.stderr);
+            assert_eq!(o.status.code(), Some(2), "{cmd:?} {dtb}: {err}");
+            assert_eq!(err.lines().count(), 1, "{cmd:?} {dtb}: {err}");
+            assert!(
+                err.contains(dtb) && err.contains(says),
+                "{cmd:?} {dtb}: {err}"
+            );
+        }
+    }
+}

@@ -583,6 +583,65 @@ fn dead_test_firmware_ends_at_once() {
     }
 }
 
+/// A run that never ends by itself (the dead loop with the hang rules off) and is stopped by
+/// SIGTERM, and one that runs out of budget, both leave a report with where the vCPU stopped
+/// and its flight recorder.
+#[test]
+fn interrupted_and_budget_exhausted_runs_keep_their_evidence() {
+    if !guests_built() {
+        return;
+    }
+    let fw = root().join("testdata/build/fw/dead-branch.bin");
+    let fw = fw.to_str().unwrap();
+    let report = Temp::new("json");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bootemu"))
+        .args([
+            "run",
+            "--firmware",
+            fw,
+            "--hang-insns",
+            "0",
+            "--serial",
+            "none",
+        ])
+        .args(["--report", report.s()])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run bootemu");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let out = child.wait_with_output().expect("bootemu ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(stderr.contains("stopped at 0x24"), "{stderr}");
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report.0).unwrap()).unwrap();
+    assert_eq!(r["exit_reason"], "interrupted");
+    assert_eq!(r["flight_recorder"][0]["stopped_at"], "0x24");
+    assert_eq!(
+        r["flight_recorder"][0]["last"].as_array().map(Vec::len),
+        Some(64)
+    );
+
+    let b = run(&[
+        "--firmware",
+        fw,
+        "--hang-insns",
+        "0",
+        "--max-insns",
+        "100000",
+    ]);
+    assert_eq!(b.code(), Some(4), "{}", b.why());
+    assert_eq!(b.report["exit_reason"], "budget-exhausted");
+    assert_eq!(b.report["flight_recorder"][0]["stopped_at"], "0x24");
+    assert!(b.stderr().contains("flight recorder"), "{}", b.why());
+}
+
 #[test]
 fn uboot_synchronous_abort_ends_the_run() {
     if !files_present(&[UBOOT]) {

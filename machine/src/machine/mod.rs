@@ -120,6 +120,10 @@ pub struct MachineConfig {
     pub disks: Vec<crate::virtio::disk::Disk>,
     /// Console lines that end the run as a guest failure (`--fail-on`).
     pub fail_on: Vec<String>,
+    /// Set from outside (a signal handler) to end the run at the next round, with its evidence.
+    /// Only the host's wish to stop reaches the guest's run this way: where it stops is the
+    /// one thing that then depends on host timing.
+    pub interrupt: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
     /// Instructions without progress after which the run ends as a hang (0: never); see
     /// [`DEFAULT_HANG_INSNS`].
     pub hang_insns: u64,
@@ -141,6 +145,7 @@ impl MachineConfig {
             fw_cfg: None,
             disks: Vec::new(),
             fail_on: Vec::new(),
+            interrupt: None,
             hang_insns: DEFAULT_HANG_INSNS,
         }
     }
@@ -162,6 +167,8 @@ pub enum StopReason {
     GuestFailure(String),
     /// The kernel reported a failure on the console (the first failure line).
     ConsoleFailure(String),
+    /// The host asked the run to stop ([`MachineConfig::interrupt`] was set, e.g. by SIGTERM).
+    Interrupted,
 }
 
 /// The result of [`Machine::run`].
@@ -281,6 +288,8 @@ pub struct Machine {
     handoff: Option<Handoff>,
     smp: SmpFacts,
     hang_insns: u64,
+    /// [`MachineConfig::interrupt`].
+    interrupt: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
     /// Console bytes and device accesses when progress was last seen.
     progress_seen: (u64, u64),
     /// `executed` when progress was last seen.
@@ -351,6 +360,7 @@ impl Machine {
             handoff: None,
             smp: SmpFacts::default(),
             hang_insns: config.hang_insns,
+            interrupt: config.interrupt,
             progress_seen: (0, 0),
             quiet_since: 0,
             longest_quiet: 0,

@@ -276,6 +276,13 @@ impl Machine {
         if let Some(stop) = self.console_failure_stop() {
             return Some(stop);
         }
+        if self
+            .interrupt
+            .as_ref()
+            .is_some_and(|f| f.load(std::sync::atomic::Ordering::Relaxed))
+        {
+            return Some(StopReason::Interrupted);
+        }
         if self.console.expect.satisfied() {
             return Some(StopReason::ExpectSeen);
         }
