@@ -381,7 +381,7 @@ fn interrupt_flag() -> anyhow::Result<std::sync::Arc<std::sync::atomic::AtomicBo
     use signal_hook::consts::{SIGINT, SIGTERM};
     let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     for sig in [SIGINT, SIGTERM] {
-        signal_hook::flag::register_conditional_shutdown(sig, 128 + sig as i32, flag.clone())
+        signal_hook::flag::register_conditional_shutdown(sig, 128 + sig, flag.clone())
             .context("signal handler")?;
         signal_hook::flag::register(sig, flag.clone()).context("signal handler")?;
     }
