@@ -594,7 +594,7 @@ fn interrupted_and_budget_exhausted_runs_keep_their_evidence() {
     let fw = root().join("testdata/build/fw/dead-branch.bin");
     let fw = fw.to_str().unwrap();
     let report = Temp::new("json");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_bootemu"))
+    let child = Command::new(env!("CARGO_BIN_EXE_bootemu"))
         .args([
             "run",
             "--firmware",
