@@ -301,5 +301,8 @@ fn kernel_panic_exits_3_with_the_flight_recorder() {
     assert_eq!(flight.as_array().unwrap().len(), 64, "{}", b.report);
     assert!(flight[63]["disasm"].as_str().is_some());
     let stderr = String::from_utf8_lossy(&b.out.stderr);
-    assert!(stderr.contains("flight recorder, vCPU 0"), "{stderr}");
+    assert!(
+        stderr.contains("vCPU 0 stopped at 0x") && stderr.contains("flight recorder: last 64"),
+        "{stderr}"
+    );
 }
