@@ -78,22 +78,38 @@ pub fn judge(
             )
         }
     };
+    // Waived entry failures do not explain a missing command line: waive before judging it.
+    handoff::waive(&mut checks, waived);
     let entry_failed = handoff::any_failed(&checks) || o.handoff.is_none();
     let mut cmdline_check =
         handoff::check_cmdline(cmdline, o.kernel_cmdline.as_deref(), entry_failed);
-    if cmdline_check.status == Status::Fail
+    if cmdline_check.status != Status::Pass
+        && cmdline.is_some()
         && o.kernel_cmdline.is_none()
         && o.reason != StopReason::PowerOff
     {
         cmdline_check.status = Status::NotReached;
         cmdline_check.detail = format!(
             "the run ended ({}) before the kernel printed \"Kernel command line:\"",
-            crate::outcome::reason_name(o)
+            ended_how(&o.reason)
         );
     }
-    checks.push(cmdline_check);
-    handoff::waive(&mut checks, waived);
+    let mut last = [cmdline_check];
+    handoff::waive(&mut last, waived);
+    checks.extend(last);
     checks
+}
+
+/// Why a run ended, in words.
+fn ended_how(r: &StopReason) -> &'static str {
+    match r {
+        StopReason::PowerOff => "the guest powered off",
+        StopReason::ExpectSeen => "every --expect marker appeared",
+        StopReason::BudgetExhausted => "the instruction budget ran out",
+        StopReason::GuestFailure(_) => "the guest failed",
+        StopReason::ConsoleFailure(_) => "a failure appeared on the console",
+        StopReason::Interrupted => "it was interrupted",
+    }
 }
 
 /// The exit code after the checks (see the module documentation).

@@ -259,7 +259,6 @@ pub fn plan_at(
 }
 
 /// A synthetic Image header for tests: `code0`, `text_offset`, `image_size`, `flags`, magic.
-#[cfg(test)]
 pub(crate) fn synthetic(text_offset: u64, image_size: u64, flags: u64, len: usize) -> Vec<u8> {
     let mut b = vec![0u8; len.max(HEADER_SIZE)];
     b[0..4].copy_from_slice(&0x1400_0010u32.to_le_bytes()); // b #0x40

@@ -626,9 +626,8 @@ pub fn read_chosen(blob: &[u8]) -> Result<Chosen> {
     .unwrap_or_else(|_| Err(Error::BadBlob("malformed structure block".into())))
 }
 
-/// A `virt`-shaped machine for unit tests: `ncpu` CPUs, `gic`, PSCI over HVC, the PL011 and
-/// PL031 at QEMU's addresses, no fw_cfg or flash.
-#[cfg(test)]
+/// A `virt`-shaped machine for unit tests and the fuzz targets: `ncpu` CPUs, `gic`, PSCI over
+/// HVC, the PL011 and PL031 at QEMU's addresses, no fw_cfg or flash.
 pub(crate) fn test_desc(ram: Ram, ncpu: usize, gic: GicDesc) -> MachineDesc {
     let mmio = |base, spi| MmioDesc {
         base,

@@ -23,6 +23,8 @@ pub mod efi;
 pub mod elf;
 pub mod fdt;
 pub mod firmware;
+#[doc(hidden)]
+pub mod fuzz_targets;
 pub mod handoff;
 pub mod linux;
 mod plan;
