@@ -406,8 +406,9 @@ const FDT_END: u32 = 9;
 /// Check a blob's structure before any parser walks it (Devicetree Specification v0.4 ch. 5):
 /// the header's blocks lie inside `totalsize`, which lies inside the blob; the memory
 /// reservation block ends inside it; every structure token, node name and property value lies
-/// inside the structure block, every property name inside the strings block, nodes are balanced
-/// and at most [`MAX_DEPTH`] deep, and the block ends with `FDT_END`. A blob that passes cannot
+/// inside the structure block, every property name inside the strings block, names are UTF-8,
+/// `#address-cells`/`#size-cells` are one cell, nodes are balanced and at most [`MAX_DEPTH`]
+/// deep, and the block ends with `FDT_END`. A blob that passes cannot
 /// send the `fdt` crate out of bounds or into deep recursion.
 pub fn validate(blob: &[u8]) -> Result<()> {
     let bad = |what: &str| Err(Error::BadBlob(what.to_string()));
@@ -478,6 +479,9 @@ pub fn validate(blob: &[u8]) -> Result<()> {
                 let Some(n) = cstr_end(at, end) else {
                     return bad("node name runs past the structure block");
                 };
+                if std::str::from_utf8(&blob[at..at + n]).is_err() {
+                    return bad("node name is not UTF-8");
+                }
                 at = (at + n + 1).next_multiple_of(4);
             }
             FDT_END_NODE => {
@@ -498,8 +502,19 @@ pub fn validate(blob: &[u8]) -> Result<()> {
                 if at.checked_add(len).is_none_or(|e| e > end) {
                     return bad("property value runs past the structure block");
                 }
-                if name >= strings.len() || !strings[name..].contains(&0) {
+                let Some(name_len) = strings
+                    .get(name..)
+                    .and_then(|n| n.iter().position(|&b| b == 0))
+                else {
                     return bad("property name outside the strings block");
+                };
+                let Ok(prop) = std::str::from_utf8(&strings[name..name + name_len]) else {
+                    return bad("property name is not UTF-8");
+                };
+                if matches!(prop, "#address-cells" | "#size-cells") && len != 4 {
+                    return Err(Error::BadBlob(format!(
+                        "{prop} is {len} bytes, not one cell"
+                    )));
                 }
                 at = (at + len).next_multiple_of(4);
             }
