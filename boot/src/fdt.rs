@@ -747,6 +747,27 @@ mod validate_tests {
     }
 
     #[test]
+    fn names_must_be_utf8_and_cells_one_cell() {
+        // The strings block holds "bootargs": make its first byte invalid UTF-8.
+        let mut b = good();
+        let off_strings = u32::from_be_bytes(b[12..16].try_into().unwrap()) as usize;
+        b[off_strings] = 0xff;
+        assert_eq!(
+            validate(&b),
+            Err(Error::BadBlob("property name is not UTF-8".into()))
+        );
+        let mut w = FdtWriter::new().unwrap();
+        let root = w.begin_node("").unwrap();
+        w.property("#address-cells", &[0, 2]).unwrap();
+        w.end_node(root).unwrap();
+        let blob = w.finish().unwrap();
+        assert_eq!(
+            validate(&blob),
+            Err(Error::BadBlob("#address-cells is 2 bytes, not one cell".into()))
+        );
+    }
+
+    #[test]
     fn deep_nesting_is_refused() {
         assert_eq!(validate(&nested(MAX_DEPTH)), Ok(()));
         let blob = nested(MAX_DEPTH + 1);
