@@ -103,7 +103,7 @@ pub struct EfiFacts {
 
 /// The `linux,uefi-*` properties of `/chosen`, when the tree has them (a stub-booted kernel).
 pub fn uefi_chosen(blob: &[u8]) -> Option<UefiChosen> {
-    crate::fdt::validate(blob).ok()?;
+    let blob = &*crate::fdt::prepare(blob).ok()?;
     std::panic::catch_unwind(|| {
         let t = Fdt::new(blob).ok()?;
         let c = t.find_node("/chosen")?;

@@ -458,6 +458,9 @@ pub fn validate(blob: &[u8]) -> Result<()> {
     let end = off_struct + size_struct;
     let cstr_end = |from: usize, limit: usize| blob[from..limit].iter().position(|&b| b == 0);
     let (mut at, mut depth, mut seen_root) = (off_struct, 0usize, false);
+    // Per open node: whether a subnode has begun (properties must precede subnodes, DT spec
+    // §5.4.1; the fdt crate relies on it).
+    let mut had_child: Vec<bool> = Vec::new();
     loop {
         if at + 4 > end {
             return bad("structure block ends without FDT_END");
@@ -470,6 +473,10 @@ pub fn validate(blob: &[u8]) -> Result<()> {
                     return bad("more than one root node");
                 }
                 seen_root = true;
+                if let Some(parent) = had_child.last_mut() {
+                    *parent = true;
+                }
+                had_child.push(false);
                 depth += 1;
                 if depth > MAX_DEPTH {
                     return Err(Error::BadBlob(format!(
@@ -488,11 +495,15 @@ pub fn validate(blob: &[u8]) -> Result<()> {
                 if depth == 0 {
                     return bad("unbalanced FDT_END_NODE");
                 }
+                had_child.pop();
                 depth -= 1;
             }
             FDT_PROP => {
                 if depth == 0 {
                     return bad("property outside any node");
+                }
+                if had_child.last() == Some(&true) {
+                    return bad("property after a subnode");
                 }
                 let (Some(len), Some(name)) = (word(at), word(at + 4)) else {
                     return bad("property header runs past the blob");
@@ -526,6 +537,73 @@ pub fn validate(blob: &[u8]) -> Result<()> {
     }
 }
 
+/// A blob the `fdt` crate can walk: [`validate`]d, with its `FDT_NOP` tokens (which libfdt
+/// leaves where it deletes properties, and which the crate mishandles between properties and
+/// subnodes) removed. Borrowed as it is when it has none.
+pub fn prepare(blob: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>> {
+    validate(blob)?;
+    let be = |off: usize| u32::from_be_bytes(blob[off..off + 4].try_into().unwrap_or_default());
+    let (off_struct, size_struct) = (be(8) as usize, be(36) as usize);
+    let (off_strings, size_strings) = (be(12) as usize, be(32) as usize);
+    let off_rsv = be(16) as usize;
+    let block = &blob[off_struct..off_struct + size_struct];
+    // Walk the (valid) structure block token by token, keeping all but FDT_NOP.
+    let mut out = Vec::with_capacity(block.len());
+    let mut at = 0;
+    let mut nops = 0;
+    while at + 4 <= block.len() {
+        let token = u32::from_be_bytes(block[at..at + 4].try_into().unwrap_or_default());
+        let len = match token {
+            FDT_BEGIN_NODE => {
+                let n = block[at + 4..].iter().position(|&b| b == 0).unwrap_or(0);
+                4 + (n + 1).next_multiple_of(4)
+            }
+            FDT_PROP => {
+                let v = u32::from_be_bytes(block[at + 4..at + 8].try_into().unwrap_or_default());
+                12 + (v as usize).next_multiple_of(4)
+            }
+            _ => 4,
+        };
+        let len = len.min(block.len() - at);
+        if token == FDT_NOP {
+            nops += 1;
+        } else {
+            out.extend_from_slice(&block[at..at + len]);
+        }
+        if token == FDT_END {
+            break;
+        }
+        at += len;
+    }
+    if nops == 0 {
+        return Ok(std::borrow::Cow::Borrowed(blob));
+    }
+    // Header, reservation map, structure block, strings block.
+    let mut rsv_end = off_rsv;
+    while blob[rsv_end..rsv_end + 16].iter().any(|&b| b != 0) {
+        rsv_end += 16;
+    }
+    rsv_end += 16;
+    let mut b = blob[..HEADER_LEN].to_vec();
+    let rsv_at = b.len();
+    b.extend_from_slice(&blob[off_rsv..rsv_end]);
+    let struct_at = b.len();
+    b.extend_from_slice(&out);
+    let strings_at = b.len();
+    b.extend_from_slice(&blob[off_strings..off_strings + size_strings]);
+    let total = b.len();
+    for (off, v) in [
+        (4, total),
+        (8, struct_at),
+        (12, strings_at),
+        (16, rsv_at),
+        (36, out.len()),
+    ] {
+        b[off..off + 4].copy_from_slice(&(v as u32).to_be_bytes());
+    }
+    Ok(std::borrow::Cow::Owned(b))
+}
+
 /// A user's device tree with `/chosen` updated: `bootargs` and the initrd range replaced by
 /// `chosen`'s (or removed when `chosen` has none), every other node and property, the memory
 /// reservations and `boot_cpuid_phys` kept. `/chosen` is created if missing.
@@ -536,7 +614,7 @@ pub fn with_chosen(blob: &[u8], chosen: &Chosen) -> Result<Vec<u8>> {
 }
 
 fn rewrite(blob: &[u8], chosen: &Chosen) -> Result<Vec<u8>> {
-    validate(blob)?;
+    let blob = &*prepare(blob)?;
     let tree = Fdt::new(blob).map_err(|e| Error::BadBlob(format!("{e:?}")))?;
     let reservations: Vec<FdtReserveEntry> = tree
         .memory_reservations()
@@ -586,7 +664,7 @@ fn copy_node(w: &mut FdtWriter, node: fdt::node::FdtNode, is_root: bool, c: &Cho
 /// (children of buses included), as (node path, its compatible strings). Memory, CPU and
 /// reserved-memory nodes are left out.
 pub fn devices(blob: &[u8]) -> Result<Vec<(String, Vec<String>)>> {
-    validate(blob)?;
+    let blob = &*prepare(blob)?;
     std::panic::catch_unwind(|| {
         let tree = Fdt::new(blob).map_err(|e| Error::BadBlob(format!("{e:?}")))?;
         let root = tree
@@ -618,7 +696,7 @@ pub fn devices(blob: &[u8]) -> Result<Vec<(String, Vec<String>)>> {
 
 /// Read `/chosen` back from a blob (for checks and reports).
 pub fn read_chosen(blob: &[u8]) -> Result<Chosen> {
-    validate(blob)?;
+    let blob = &*prepare(blob)?;
     std::panic::catch_unwind(|| {
         let tree = Fdt::new(blob).map_err(|e| Error::BadBlob(format!("{e:?}")))?;
         let Some(node) = tree.find_node("/chosen") else {
@@ -763,7 +841,74 @@ mod validate_tests {
         let blob = w.finish().unwrap();
         assert_eq!(
             validate(&blob),
-            Err(Error::BadBlob("#address-cells is 2 bytes, not one cell".into()))
+            Err(Error::BadBlob(
+                "#address-cells is 2 bytes, not one cell".into()
+            ))
+        );
+    }
+
+    /// A blob written by hand from structure-block words and a strings block.
+    fn raw(st: &[u32], strings: &[u8]) -> Vec<u8> {
+        let st: Vec<u8> = st.iter().flat_map(|w| w.to_be_bytes()).collect();
+        let off_st = HEADER_LEN + 16;
+        let off_str = off_st + st.len();
+        let total = off_str + strings.len();
+        let mut b = vec![0u8; HEADER_LEN + 16];
+        let words = [
+            0xd00d_feed,
+            total,
+            off_st,
+            off_str,
+            HEADER_LEN,
+            17,
+            16,
+            0,
+            strings.len(),
+            st.len(),
+        ];
+        for (i, v) in words.into_iter().enumerate() {
+            set(&mut b, 4 * i, v as u32);
+        }
+        b.extend_from_slice(&st);
+        b.extend_from_slice(strings);
+        b
+    }
+
+    #[test]
+    fn nops_are_removed_and_properties_must_precede_subnodes() {
+        // / { NOP; bootargs = "x"; NOP; chosen { NOP; }; NOP; }
+        let (b, p, e, n, end) = (FDT_BEGIN_NODE, FDT_PROP, FDT_END_NODE, FDT_NOP, FDT_END);
+        let x = u32::from_be_bytes(*b"x\0\0\0");
+        let chosen = [u32::from_be_bytes(*b"chos"), u32::from_be_bytes(*b"en\0\0")];
+        let blob = raw(
+            &[
+                b, 0, n, p, 2, 0, x, n, b, chosen[0], chosen[1], n, e, n, e, end,
+            ],
+            b"bootargs\0",
+        );
+        assert_eq!(validate(&blob), Ok(()));
+        let clean = prepare(&blob).unwrap();
+        assert!(matches!(clean, std::borrow::Cow::Owned(_)));
+        assert_eq!(validate(&clean), Ok(()));
+        assert_eq!(clean.len(), blob.len() - 4 * 4, "four NOPs gone");
+        let t = Fdt::new(&clean).unwrap();
+        assert!(t.find_node("/chosen").is_some());
+        assert_eq!(
+            read_chosen(&blob).unwrap().bootargs,
+            None,
+            "bootargs is on /"
+        );
+        assert!(matches!(
+            prepare(&good()),
+            Ok(std::borrow::Cow::Borrowed(_))
+        ));
+        let late = raw(
+            &[b, 0, b, chosen[0], chosen[1], e, p, 2, 0, x, e, end],
+            b"bootargs\0",
+        );
+        assert_eq!(
+            validate(&late),
+            Err(Error::BadBlob("property after a subnode".into()))
         );
     }
 

@@ -19,6 +19,13 @@ const RAM: Ram = Ram {
 /// hand-off rule that reads a tree.
 pub fn dtb(data: &[u8]) {
     let _ = fdt::validate(data);
+    if let Ok(p) = fdt::prepare(data) {
+        // What `prepare` gives back must itself pass.
+        assert!(
+            fdt::validate(&p).is_ok(),
+            "prepare() output does not validate"
+        );
+    }
     let _ = fdt::read_chosen(data);
     let chosen = Chosen {
         bootargs: Some("console=ttyAMA0".into()),

@@ -31,7 +31,7 @@ pub(super) struct TreeFacts {
 pub(super) fn read_tree(blob: &[u8]) -> Result<TreeFacts, String> {
     // The blob comes from guest memory: its structure is checked (bounds, nesting depth)
     // before the fdt crate walks it.
-    crate::fdt::validate(blob).map_err(|e| e.to_string())?;
+    let blob = &*crate::fdt::prepare(blob).map_err(|e| e.to_string())?;
     std::panic::catch_unwind(|| {
         let t = Fdt::new(blob).map_err(|e| format!("{e:?}"))?;
         let mut f = TreeFacts::default();
