@@ -191,16 +191,6 @@ pub fn firmware_limit(profile: &Profile) -> u64 {
         .max(profile.ram().size)
 }
 
-/// Parse an address: `0x` hexadecimal or decimal.
-pub fn parse_addr(s: &str) -> Result<u64, String> {
-    let t = s.replace('_', "");
-    match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
-        Some(h) => u64::from_str_radix(h, 16),
-        None => t.parse(),
-    }
-    .map_err(|e| format!("{s:?}: {e}"))
-}
-
 /// The device tree blob of a plan (the blob x0 points at), if it has one.
 pub fn dtb_of(plan: &Plan) -> Option<&[u8]> {
     let x0 = plan.regs[0];

@@ -18,8 +18,8 @@ use bootemu_machine::devices::fw_cfg::FwCfg;
 use bootemu_machine::profile::Region;
 use bootemu_machine::{Machine, Profile};
 
-use crate::boot::parse_addr;
 use crate::read_input;
+use crate::size::parse_addr;
 
 /// What the guest's programs and erases of a flash bank do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -31,7 +31,7 @@ pub struct InspectArgs {
     linux: LinuxArgs,
     /// Plan with a kernel_offset as rust-vmm linux-loader defines it (arm64 Image: the
     /// 2 MiB-aligned base; ELF: added to every PT_LOAD's p_paddr).
-    #[arg(long, value_name = "ADDR", value_parser = crate::boot::parse_addr)]
+    #[arg(long, value_name = "ADDR", value_parser = crate::size::parse_addr)]
     kernel_offset: Option<u64>,
 }
 

@@ -114,7 +114,7 @@ pub struct RunArgs {
     trace_file: Option<PathBuf>,
     /// Place the kernel with a kernel_offset as rust-vmm linux-loader defines it (arm64 Image:
     /// the base, 2 MiB aligned, image at base + text_offset; ELF: added to every p_paddr).
-    #[arg(long, value_name = "ADDR", value_parser = crate::boot::parse_addr)]
+    #[arg(long, value_name = "ADDR", value_parser = crate::size::parse_addr)]
     kernel_offset: Option<u64>,
     /// Waive a handoff check (repeatable): it is reported as waived and cannot fail the run.
     #[arg(long, value_name = "ID", value_parser = parse_check_id)]

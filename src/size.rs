@@ -1,5 +1,8 @@
-//! Memory sizes on the command line, as QEMU's `-m` takes them: a number with an optional
-//! K/M/G/T suffix (binary units, optional trailing "B" or "iB"); a bare number means MiB.
+//! Sizes and addresses on the command line. Sizes as QEMU's `-m` takes them: a number with an
+//! optional K/M/G/T suffix (binary units, optional trailing "B" or "iB"); a bare number means
+//! MiB. Addresses: `0x` hexadecimal or decimal, `_` separators allowed.
+//!
+//! No dependencies: `fuzz/fuzz_targets/cli.rs` includes this file as it is.
 
 /// Parse a size in bytes.
 pub fn parse_size(s: &str) -> Result<u64, String> {
@@ -28,9 +31,47 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("size too large: {s:?}"))
 }
 
+/// Parse an address: `0x` hexadecimal or decimal.
+pub fn parse_addr(s: &str) -> Result<u64, String> {
+    let t = s.replace('_', "");
+    match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        Some(h) => u64::from_str_radix(h, 16),
+        None => t.parse(),
+    }
+    .map_err(|e| format!("{s:?}: {e}"))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::parse_size;
+    use super::{parse_addr, parse_size};
+
+    #[test]
+    fn addresses() {
+        assert_eq!(parse_addr("0x4000_0000"), Ok(0x4000_0000));
+        assert_eq!(parse_addr("1024"), Ok(1024));
+        assert!(parse_addr("0x1_0000_0000_0000_0000").is_err());
+        assert!(parse_addr("").is_err());
+    }
+
+    /// Bounded replay of the `cli` fuzz target: every short string over an alphabet of the
+    /// characters that matter, and multi-byte characters, never panics.
+    #[test]
+    fn parsers_never_panic() {
+        let alphabet = [
+            '0', '1', '9', 'x', 'X', '_', 'k', 'M', 'G', 'T', 'i', 'B', ' ', 'é', '€',
+        ];
+        let mut s = String::new();
+        for n in 0..alphabet.len().pow(4) {
+            s.clear();
+            let mut k = n;
+            for _ in 0..4 {
+                s.push(alphabet[k % alphabet.len()]);
+                k /= alphabet.len();
+            }
+            let _ = parse_size(&s);
+            let _ = parse_addr(&s);
+        }
+    }
 
     #[test]
     fn sizes() {
