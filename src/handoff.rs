@@ -8,7 +8,7 @@
 use bootemu_boot::handoff::{self, Check, EntryWatch, Expected, Rule, Status};
 use bootemu_boot::{Format, Plan};
 use bootemu_machine::entry::{EntrySpec, WatchAt};
-use bootemu_machine::{Machine, Profile, RunOutcome, StopReason};
+use bootemu_machine::{EntryJudge, Machine, Profile, RunOutcome, StopReason};
 use serde_json::{json, Value};
 
 use crate::outcome::EXIT_OK;
@@ -32,35 +32,48 @@ pub fn arm(machine: &mut Machine, plan: &Plan) -> Option<EntrySpec> {
     Some(spec)
 }
 
-/// Judge the run: the checks, with `waived` applied.
-pub fn judge(
-    o: &RunOutcome,
+/// What the checks compare against: the machine's RAM, the command line asked for, where
+/// bootemu put the initrd (unless a firmware was free to move it: then the kernel must be told
+/// of a range holding the file's bytes, `initrd_file`, wherever it is) and the vCPU count.
+pub fn expected(
     plan: &Plan,
     profile: &Profile,
     smp: usize,
     cmdline: Option<&str>,
     initrd_file: Option<(u64, u64)>,
-    waived: &[String],
-) -> Vec<Check> {
-    // Where bootemu put the initrd, unless a firmware was free to move it (then the kernel
-    // must be told of a range holding the file's bytes, wherever it is).
+) -> Expected {
     let initrd = plan
         .map
         .iter()
         .find(|m| m.what == bootemu_boot::MAP_INITRD)
         .map(|m| (m.start, m.start + m.size))
         .filter(|_| initrd_file.is_none());
-    let exp = Expected {
+    Expected {
         ram: vec![profile.ram()],
         cmdline: cmdline.map(String::from),
         initrd,
         initrd_file,
         smp,
-    };
+    }
+}
+
+/// `--stop-on-check-failure`: judge the entry as soon as it is captured (the same entry rules
+/// as [`judge`], with `waived` applied) and end the run when one fails.
+pub fn entry_judge(exp: Expected, waived: Vec<String>) -> EntryJudge {
+    Box::new(move |h| {
+        let mut c = handoff::check_entry(&h.entry, &h.fdt, &h.image, &exp);
+        handoff::waive(&mut c, &waived);
+        handoff::any_failed(&c)
+    })
+}
+
+/// Judge the run: the checks, with `waived` applied.
+pub fn judge(o: &RunOutcome, exp: &Expected, waived: &[String]) -> Vec<Check> {
+    let cmdline = exp.cmdline.as_deref();
     let mut checks = match &o.handoff {
         Some(h) => {
-            let mut c = handoff::check_entry(&h.entry, &h.fdt, &h.image, &exp);
-            c.extend(handoff::check_smp(&h.entry, &h.fdt, &h.image, &exp, &o.smp));
+            let mut c = handoff::check_entry(&h.entry, &h.fdt, &h.image, exp);
+            c.extend(handoff::check_smp(&h.entry, &h.fdt, &h.image, exp, &o.smp));
             c
         }
         None => {
@@ -109,6 +122,7 @@ fn ended_how(r: &StopReason) -> &'static str {
         StopReason::GuestFailure(_) => "the guest failed",
         StopReason::ConsoleFailure(_) => "a failure appeared on the console",
         StopReason::Interrupted => "it was interrupted",
+        StopReason::EntryCheckFailed => "a hand-off check failed at the kernel entry",
     }
 }
 

@@ -24,6 +24,7 @@ pub fn reason_name(o: &RunOutcome) -> &'static str {
         StopReason::ExpectSeen => "expect-seen",
         StopReason::BudgetExhausted => "budget-exhausted",
         StopReason::Interrupted => "interrupted",
+        StopReason::EntryCheckFailed => "entry-check-failed",
         StopReason::GuestFailure(_) => "guest-failure",
         StopReason::ConsoleFailure(_) => match o.console_failure_kind {
             Some(FailureKind::Firmware) => "firmware-failure",
@@ -74,6 +75,12 @@ pub fn verdict(o: &RunOutcome) -> (u8, String) {
             ),
         ),
         StopReason::GuestFailure(msg) => (EXIT_GUEST_FAILURE, format!("guest failure: {msg}")),
+        StopReason::EntryCheckFailed => (
+            EXIT_OK,
+            "stopped at the kernel entry: a hand-off check failed there \
+             (--stop-on-check-failure)"
+                .into(),
+        ),
         StopReason::Interrupted => (
             EXIT_BUDGET,
             format!(

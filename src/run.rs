@@ -99,6 +99,10 @@ pub struct RunArgs {
     /// A console line containing STR ends the run as a guest failure, exit 3 (repeatable).
     #[arg(long, value_name = "STR", value_parser = non_empty)]
     fail_on: Vec<String>,
+    /// End the run right after the kernel entry when a hand-off check fails there (exit 1),
+    /// instead of running on to the markers or the budget.
+    #[arg(long)]
+    stop_on_check_failure: bool,
     /// End the run as a hang (exit 3) after N instructions with no console output and no
     /// device access (0: never).
     #[arg(long, value_name = "N", default_value_t = DEFAULT_HANG_INSNS)]
@@ -393,6 +397,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
     let (profile, gic) = machine_of(&a)?;
     // The report file is created before the run, so that an unusable path is an input error
     // (exit 2) at once, not after the run in place of its verdict.
+    let expected_cmdline = a.expect_cmdline.as_deref().or(a.linux.append.as_deref());
     let report_file = a
         .report
         .as_ref()
@@ -409,6 +414,13 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         initrd_file,
         ..
     } = planned;
+    let expected = handoff::expected(
+        &plan,
+        &profile,
+        a.smp as usize,
+        expected_cmdline,
+        initrd_file,
+    );
     if let Some(path) = &a.dump_dtb {
         let Some(dtb) = dtb_of(&plan) else {
             bail!("--dump-dtb: {name} gets no device tree (not a Linux Image)");
@@ -429,6 +441,9 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         disks,
         fail_on: a.fail_on.clone(),
         interrupt: Some(interrupt_flag()?),
+        entry_judge: a
+            .stop_on_check_failure
+            .then(|| handoff::entry_judge(expected.clone(), a.no_check.clone())),
         hang_insns: a.hang_insns,
     })
     .with_context(|| name.clone())?;
@@ -474,17 +489,8 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         }
     }
     let (code, description) = verdict(&outcome);
-    let expected_cmdline = a.expect_cmdline.as_deref().or(a.linux.append.as_deref());
     let checks = match watched {
-        Some(_) => handoff::judge(
-            &outcome,
-            &plan,
-            &profile,
-            a.smp as usize,
-            expected_cmdline,
-            initrd_file,
-            &a.no_check,
-        ),
+        Some(_) => handoff::judge(&outcome, &expected, &a.no_check),
         None => Vec::new(),
     };
     let run_code = code;

@@ -642,6 +642,32 @@ fn interrupted_and_budget_exhausted_runs_keep_their_evidence() {
     assert!(b.stderr().contains("flight recorder"), "{}", b.why());
 }
 
+/// `--stop-on-check-failure`: U-Boot's SError finding ends the run at the kernel entry, long
+/// before userspace, with exit 1; the command-line check was never reached.
+#[test]
+fn stop_on_check_failure_ends_at_the_kernel_entry() {
+    let Some(a) = inputs(&[UBOOT]) else { return };
+    let b = run(&[
+        "--firmware",
+        UBOOT,
+        "--kernel",
+        a.generic.to_str().unwrap(),
+        "--initrd",
+        a.initramfs.to_str().unwrap(),
+        "--append",
+        APPEND,
+        "--expect",
+        MARKER,
+        "--stop-on-check-failure",
+    ]);
+    assert_eq!(b.code(), Some(1), "{}", b.why());
+    assert_eq!(b.report["exit_reason"], "entry-check-failed", "{}", b.why());
+    assert_eq!(b.checks("fail"), vec![UBOOT_FINDING], "{}", b.why());
+    assert_eq!(b.checks("not-reached"), vec!["boot.cmdline"], "{}", b.why());
+    assert!(!b.console.contains(MARKER), "{}", b.why());
+    assert!(b.instructions() < 500_000_000, "{}", b.why());
+}
+
 #[test]
 fn uboot_synchronous_abort_ends_the_run() {
     if !files_present(&[UBOOT]) {

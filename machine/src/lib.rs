@@ -27,6 +27,7 @@ pub mod virtio;
 
 pub use gic::GicVersion;
 pub use machine::{
-    Machine, MachineConfig, MachineError, RunOutcome, StopReason, TraceSink, Vcpu, Wait, QUANTUM,
+    EntryJudge, Machine, MachineConfig, MachineError, RunOutcome, StopReason, TraceSink, Vcpu,
+    Wait, QUANTUM,
 };
 pub use profile::{Profile, ProfileError};

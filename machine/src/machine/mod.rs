@@ -120,6 +120,9 @@ pub struct MachineConfig {
     pub disks: Vec<crate::virtio::disk::Disk>,
     /// Console lines that end the run as a guest failure (`--fail-on`).
     pub fail_on: Vec<String>,
+    /// Called once the kernel entry is captured; when it says a rule failed, the run ends at
+    /// the end of that round ([`StopReason::EntryCheckFailed`]).
+    pub entry_judge: Option<EntryJudge>,
     /// Set from outside (a signal handler) to end the run at the next round, with its evidence.
     /// Only the host's wish to stop reaches the guest's run this way: where it stops is the
     /// one thing that then depends on host timing.
@@ -146,6 +149,7 @@ impl MachineConfig {
             disks: Vec::new(),
             fail_on: Vec::new(),
             interrupt: None,
+            entry_judge: None,
             hang_insns: DEFAULT_HANG_INSNS,
         }
     }
@@ -169,7 +173,12 @@ pub enum StopReason {
     ConsoleFailure(String),
     /// The host asked the run to stop ([`MachineConfig::interrupt`] was set, e.g. by SIGTERM).
     Interrupted,
+    /// [`MachineConfig::entry_judge`] found the kernel entry at fault (`--stop-on-check-failure`).
+    EntryCheckFailed,
 }
+
+/// Judges the captured kernel entry: `true` when a hand-off rule failed there.
+pub type EntryJudge = Box<dyn FnMut(&Handoff) -> bool>;
 
 /// The result of [`Machine::run`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -290,6 +299,10 @@ pub struct Machine {
     hang_insns: u64,
     /// [`MachineConfig::interrupt`].
     interrupt: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    /// [`MachineConfig::entry_judge`].
+    entry_judge: Option<EntryJudge>,
+    /// The judge found the entry at fault.
+    entry_failed: bool,
     /// Console bytes and device accesses when progress was last seen.
     progress_seen: (u64, u64),
     /// `executed` when progress was last seen.
@@ -361,6 +374,8 @@ impl Machine {
             smp: SmpFacts::default(),
             hang_insns: config.hang_insns,
             interrupt: config.interrupt,
+            entry_judge: config.entry_judge,
+            entry_failed: false,
             progress_seen: (0, 0),
             quiet_since: 0,
             longest_quiet: 0,

@@ -283,6 +283,9 @@ impl Machine {
         {
             return Some(StopReason::Interrupted);
         }
+        if self.entry_failed {
+            return Some(StopReason::EntryCheckFailed);
+        }
         if self.console.expect.satisfied() {
             return Some(StopReason::ExpectSeen);
         }

@@ -56,6 +56,9 @@ impl Machine {
                 for v in &mut self.vcpus {
                     v.cpu.watch = Default::default();
                 }
+                if let (Some(judge), Some(h)) = (&mut self.entry_judge, &self.handoff) {
+                    self.entry_failed = judge(h);
+                }
             }
             _ => self.vcpus[i].cpu.watch.pass = true,
         }
