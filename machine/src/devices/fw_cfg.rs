@@ -531,20 +531,15 @@ mod tests {
     const BUF: u64 = RAM + 0x1000;
 
     /// One RAM region at [`RAM`].
-    struct FakeMem(Vec<u8>);
+    use crate::devices::test_mem::FakeMem;
 
-    impl FakeMem {
-        fn new() -> Self {
-            FakeMem(vec![0; 0x10000])
-        }
-        fn range(&self, addr: u64, len: usize) -> Option<std::ops::Range<usize>> {
-            let start = usize::try_from(addr.checked_sub(RAM)?).ok()?;
-            let end = start.checked_add(len)?;
-            (end <= self.0.len()).then_some(start..end)
-        }
-        fn bytes(&self, addr: u64, len: usize) -> &[u8] {
-            &self.0[self.range(addr, len).unwrap()]
-        }
+    /// fw_cfg's DMA descriptor in test memory.
+    trait Descriptors {
+        fn put_desc(&mut self, at: u64, control: u32, length: u32, address: u64);
+        fn control(&self, at: u64) -> u32;
+    }
+
+    impl Descriptors for FakeMem {
         fn put_desc(&mut self, at: u64, control: u32, length: u32, address: u64) {
             let mut d = Vec::new();
             d.extend_from_slice(&control.to_be_bytes());
@@ -554,27 +549,6 @@ mod tests {
         }
         fn control(&self, at: u64) -> u32 {
             u32::from_be_bytes(self.bytes(at, 4).try_into().unwrap())
-        }
-    }
-
-    impl DmaMemory for FakeMem {
-        fn read(&self, addr: u64, buf: &mut [u8]) -> bool {
-            match self.range(addr, buf.len()) {
-                Some(r) => {
-                    buf.copy_from_slice(&self.0[r]);
-                    true
-                }
-                None => false,
-            }
-        }
-        fn write(&mut self, addr: u64, data: &[u8]) -> bool {
-            match self.range(addr, data.len()) {
-                Some(r) => {
-                    self.0[r].copy_from_slice(data);
-                    true
-                }
-                None => false,
-            }
         }
     }
 
@@ -706,7 +680,7 @@ mod tests {
     fn dma_select_and_read() {
         let mut f = FwCfg::new();
         f.add_file("etc/x", (0..=255).collect()).unwrap();
-        let mut mem = FakeMem::new();
+        let mut mem = FakeMem::new(0x10000);
         let ctl = (0x20 << 16) | DMA_CTL_SELECT | DMA_CTL_READ;
         mem.put_desc(DESC, ctl, 100, BUF);
         start_dma(&mut f, &mut mem, DESC);
@@ -726,7 +700,7 @@ mod tests {
     #[test]
     fn dma_skip_then_read() {
         let mut f = FwCfg::new();
-        let mut mem = FakeMem::new();
+        let mut mem = FakeMem::new(0x10000);
         mem.put_desc(
             DESC,
             ((FW_CFG_SIGNATURE as u32) << 16) | DMA_CTL_SELECT | DMA_CTL_SKIP,
@@ -748,7 +722,7 @@ mod tests {
     #[test]
     fn dma_read_past_end_fills_zeros() {
         let mut f = FwCfg::new();
-        let mut mem = FakeMem::new();
+        let mut mem = FakeMem::new(0x10000);
         assert!(mem.write(BUF, &[0xee; 16]));
         mem.put_desc(DESC, DMA_CTL_SELECT | DMA_CTL_READ, 10, BUF);
         start_dma(&mut f, &mut mem, DESC);
@@ -768,7 +742,7 @@ mod tests {
     #[test]
     fn dma_write_is_an_error() {
         let mut f = FwCfg::new();
-        let mut mem = FakeMem::new();
+        let mut mem = FakeMem::new(0x10000);
         mem.put_desc(
             DESC,
             ((FW_CFG_ID as u32) << 16) | DMA_CTL_SELECT | DMA_CTL_WRITE,
@@ -789,7 +763,7 @@ mod tests {
     #[test]
     fn dma_bad_addresses() {
         let mut f = FwCfg::new();
-        let mut mem = FakeMem::new();
+        let mut mem = FakeMem::new(0x10000);
         // Descriptor outside RAM: nothing to report to, no panic.
         start_dma(&mut f, &mut mem, 0x0900_0000);
         start_dma(&mut f, &mut mem, u64::MAX - 3);
@@ -831,7 +805,7 @@ mod tests {
         f.write(DATA, 1, 0xff);
         f.write(DMA_ADDR + 4, 8, 0);
         f.write(DMA_ADDR, 2, 0);
-        let mut mem = FakeMem::new();
+        let mut mem = FakeMem::new(0x10000);
         f.dma(&mut mem);
         assert!(mem.0.iter().all(|&b| b == 0), "no DMA started");
         assert_eq!(
@@ -877,7 +851,7 @@ mod tests {
         f.add_file("etc/x", vec![1, 2]).unwrap();
         select(&mut f, 0x20);
         assert_eq!(f.read(DATA, 1), 1);
-        let mut mem = FakeMem::new();
+        let mut mem = FakeMem::new(0x10000);
         mem.put_desc(DESC, DMA_CTL_SELECT | DMA_CTL_READ, 4, BUF);
         f.write(DMA_ADDR + 4, 4, (DESC as u32).swap_bytes() as u64);
         f.reset();

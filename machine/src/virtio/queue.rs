@@ -403,56 +403,7 @@ fn read_u16(mem: &dyn DmaMemory, addr: u64, what: &'static str) -> Result<u16, Q
 pub(crate) mod tests {
     use super::*;
 
-    /// Guest RAM for tests: `len` bytes at [`RAM`].
-    pub struct FakeMem(pub Vec<u8>);
-
-    /// Base of [`FakeMem`].
-    pub const RAM: u64 = 0x4000_0000;
-
-    impl FakeMem {
-        pub fn new(len: usize) -> FakeMem {
-            FakeMem(vec![0; len])
-        }
-        fn range(&self, addr: u64, len: usize) -> Option<std::ops::Range<usize>> {
-            let start = usize::try_from(addr.checked_sub(RAM)?).ok()?;
-            let end = start.checked_add(len)?;
-            (end <= self.0.len()).then_some(start..end)
-        }
-        pub fn bytes(&self, addr: u64, len: usize) -> &[u8] {
-            &self.0[self.range(addr, len).unwrap()]
-        }
-        pub fn put(&mut self, addr: u64, data: &[u8]) {
-            let r = self.range(addr, data.len()).unwrap();
-            self.0[r].copy_from_slice(data);
-        }
-        pub fn u16(&self, addr: u64) -> u16 {
-            u16::from_le_bytes(self.bytes(addr, 2).try_into().unwrap())
-        }
-        pub fn u32(&self, addr: u64) -> u32 {
-            u32::from_le_bytes(self.bytes(addr, 4).try_into().unwrap())
-        }
-    }
-
-    impl DmaMemory for FakeMem {
-        fn read(&self, addr: u64, buf: &mut [u8]) -> bool {
-            match self.range(addr, buf.len()) {
-                Some(r) => {
-                    buf.copy_from_slice(&self.0[r]);
-                    true
-                }
-                None => false,
-            }
-        }
-        fn write(&mut self, addr: u64, data: &[u8]) -> bool {
-            match self.range(addr, data.len()) {
-                Some(r) => {
-                    self.0[r].copy_from_slice(data);
-                    true
-                }
-                None => false,
-            }
-        }
-    }
+    pub use crate::devices::test_mem::{FakeMem, RAM};
 
     /// A driver's view of one queue in a [`FakeMem`]: descriptor table, available and used
     /// rings at fixed places, and the driver's available index.
