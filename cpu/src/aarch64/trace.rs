@@ -54,6 +54,10 @@ pub const FLIGHT_BLOCKS: usize = 64;
 /// Instructions the flight recorder can always give back.
 pub const FLIGHT_INSNS: usize = 64;
 
+/// Decode-table lines after which a one-block loop may see something new (a system register
+/// such as the counter, or an event): such a loop is not stuck ([`FlightRecorder::stuck_at`]).
+pub const LOOP_MOVES_ON: [&str; 4] = ["MRS", "MRS_timer", "WFE", "WFI"];
+
 /// One run of a block: where it started and how many of its instructions ran.
 #[derive(Clone, Default)]
 struct FlightEntry {
@@ -105,22 +109,19 @@ impl FlightRecorder {
     /// The PC every one of the last [`FLIGHT_BLOCKS`] blocks started at, when they all started
     /// at the same one (a loop of one block that ran at least that often in a row) and that
     /// block reads no system register (a counter read means time moves the loop on) and does not
-    /// wait (WFI/WFE).
+    /// wait (WFI/WFE). The words are classified by the decode table.
     pub fn stuck_at(&self) -> Option<u64> {
-        const MRS_MASK: u32 = 0xfff0_0000;
-        const MRS: u32 = 0xd530_0000;
-        const WFE: u32 = 0xd503_205f;
-        const WFI: u32 = 0xd503_207f;
         let first = &self.ring[0];
         let block = first.block.as_ref()?;
         let same = self
             .ring
             .iter()
             .all(|e| e.block.is_some() && e.pc == first.pc);
-        let inert = block
-            .words
-            .iter()
-            .all(|&w| w & MRS_MASK != MRS && w != WFE && w != WFI);
+        let inert = block.words.iter().all(|&w| {
+            super::decode::decode(w)
+                .pattern
+                .is_none_or(|p| !LOOP_MOVES_ON.contains(&p.name))
+        });
         (same && inert).then_some(first.pc)
     }
 

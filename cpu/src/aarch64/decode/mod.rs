@@ -192,6 +192,15 @@ mod tests {
     }
 
     #[test]
+    fn the_dead_loop_rule_names_table_lines() {
+        for name in crate::aarch64::trace::LOOP_MOVES_ON {
+            assert!(a64::TABLE.iter().any(|p| p.name == name), "{name}");
+        }
+        assert_eq!(decode(0xd53b_e040).pattern.unwrap().name, "MRS_timer"); // mrs x0, cntvct_el0
+        assert_eq!(decode(0xd503_207f).pattern.unwrap().name, "WFI");
+    }
+
+    #[test]
     fn names_are_unique() {
         let mut names: Vec<_> = a64::TABLE.iter().map(|p| p.name).collect();
         names.sort();
