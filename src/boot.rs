@@ -83,7 +83,8 @@ pub fn plan_kernel(
 }
 
 /// Plan a firmware boot ([`bootemu_boot::firmware`]) on `profile`: the firmware, the device
-/// tree, and the kernel (if any) delivered `via` fw_cfg or `/chosen`.
+/// tree, and the kernel (if any) delivered `via` fw_cfg or `/chosen`. Also gives back what was
+/// read for it (the kernel, inflated, and the initrd), so that nothing is read twice.
 pub fn plan_firmware(
     firmware: &Path,
     kernel: Option<&Path>,
@@ -91,7 +92,7 @@ pub fn plan_firmware(
     profile: &Profile,
     shape: MachineShape,
     l: &LinuxArgs,
-) -> anyhow::Result<FirmwarePlan> {
+) -> anyhow::Result<(FirmwarePlan, FirmwareBoot)> {
     let machine = profile.firmware;
     let via = via.unwrap_or(KernelVia::default_for(machine));
     if via == KernelVia::FwCfg && profile.fdt_desc(1, shape.gic, false).fw_cfg.is_none() {
@@ -134,13 +135,14 @@ pub fn plan_firmware(
             firmware.display()
         );
     }
-    bootemu_boot::firmware::plan(&fw, profile.ram(), &boot)
-        .with_context(|| firmware.display().to_string())
+    let plan = bootemu_boot::firmware::plan(&fw, profile.ram(), &boot)
+        .with_context(|| firmware.display().to_string())?;
+    Ok((plan, boot))
 }
 
 /// Read a kernel given to a firmware: gzip'd files are inflated (QEMU does the same for a
 /// `-kernel` it hands to a firmware through fw_cfg); a truncated arm64 Image is refused.
-pub fn read_kernel(path: &Path, limit: u64) -> anyhow::Result<Vec<u8>> {
+fn read_kernel(path: &Path, limit: u64) -> anyhow::Result<Vec<u8>> {
     let bytes = read_input(path, (limit, "guest RAM"))?;
     let name = || path.display().to_string();
     let bytes = if bytes.starts_with(&bootemu_boot::GZIP_MAGIC) {

@@ -89,15 +89,16 @@ pub struct Bank {
     pub image: FlashImage,
     /// `,rw`: the file to write the bank back to.
     pub write_back: Option<PathBuf>,
-    /// The contents as read (to tell whether the guest changed them).
-    original: Vec<u8>,
+    /// `,rw`: the contents as read (to tell whether the guest changed them).
+    original: Option<Vec<u8>>,
 }
 
-/// The flash banks of `profile`: bank 0 from `--firmware` (given as `firmware`, read-only) or
-/// `--pflash0`, bank 1 from `--pflash1`; the others blank and writable.
+/// The flash banks of `profile`. Bank 0 holds `bank0`, the bytes already read from
+/// `--firmware` (read-only to the guest) or from `--pflash0` (with that argument's mode); bank 1
+/// holds `--pflash1`; the others are blank and writable.
 pub fn banks(
     profile: &Profile,
-    firmware: Option<Vec<u8>>,
+    mut bank0: Option<Vec<u8>>,
     pflash: [Option<&FlashArg>; 2],
 ) -> anyhow::Result<Vec<Bank>> {
     let regions: Vec<Region> = profile.flash_banks().copied().collect();
@@ -110,18 +111,23 @@ pub fn banks(
     let mut out = Vec::new();
     for (i, region) in regions.into_iter().enumerate() {
         let arg = pflash.get(i).copied().flatten();
-        let (image, write_back) = match (i, &firmware, arg) {
-            (0, Some(_), Some(_)) => bail!("--firmware and --pflash0 both fill flash bank 0"),
-            (0, Some(fw), None) => (
+        let read = if i == 0 { bank0.take() } else { None };
+        let (image, write_back) = match (read, arg) {
+            (Some(fw), None) => (
                 FlashImage {
-                    contents: fw.clone(),
+                    contents: fw,
                     read_only: true,
                 },
                 None,
             ),
-            (_, _, Some(a)) => {
-                let within = format!("flash bank {i}");
-                let contents = read_input(&a.path, (region.size, within.as_str()))?;
+            (read, Some(a)) => {
+                let contents = match read {
+                    Some(c) => c,
+                    None => {
+                        let within = format!("flash bank {i}");
+                        read_input(&a.path, (region.size, within.as_str()))?
+                    }
+                };
                 let what = || format!("{}", a.path.display());
                 if contents.is_empty() {
                     bail!("{}: empty file (flash bank {i})", what());
@@ -152,11 +158,11 @@ pub fn banks(
                     (a.mode == FlashMode::WriteBack).then(|| a.path.clone()),
                 )
             }
-            _ => (FlashImage::default(), None),
+            (None, None) => (FlashImage::default(), None),
         };
         out.push(Bank {
             region,
-            original: image.contents.clone(),
+            original: write_back.as_ref().map(|_| image.contents.clone()),
             image,
             write_back,
         });
@@ -231,7 +237,7 @@ pub fn write_back(machine: &Machine, banks: &[Bank]) -> anyhow::Result<()> {
         let Some(now) = machine.board.backing(b.region.base) else {
             continue;
         };
-        if now == b.original.as_slice() {
+        if Some(now) == b.original.as_deref() {
             continue;
         }
         replace_file(path, now).with_context(|| format!("{}: writing back", path.display()))?;

@@ -13,7 +13,7 @@ use bootemu_boot::firmware::KernelLoad;
 use bootemu_boot::handoff::{EntryPath, EntryWatch};
 use bootemu_machine::entry::{EntrySpec, WatchAt};
 
-use crate::boot::{dtb_of, plan_firmware, plan_kernel, read_kernel, LinuxArgs, MachineShape};
+use crate::boot::{dtb_of, plan_firmware, plan_kernel, LinuxArgs, MachineShape};
 use crate::firmware::{self, FlashArg, LoadArg};
 use crate::outcome::{verdict, EXIT_BUDGET, EXIT_GUEST_FAILURE};
 use crate::size::parse_size;
@@ -233,7 +233,8 @@ struct Planned {
     kernel_load: Option<KernelLoad>,
     /// A firmware boot: the kernel file as handed over (its header gives the entry watch).
     kernel: Option<Vec<u8>>,
-    /// `--firmware` on a machine whose firmware lives in flash bank 0.
+    /// The firmware (`--firmware` or `--pflash0`) on a machine whose firmware lives in flash
+    /// bank 0.
     flash0: Option<Vec<u8>>,
     /// The fw_cfg device, with the kernel items when the kernel goes through it.
     fw_cfg: Option<FwCfg>,
@@ -291,7 +292,7 @@ fn plan_boot(a: &RunArgs, profile: &Profile, shape: MachineShape) -> anyhow::Res
             );
         }
         let name = fw.display().to_string();
-        let fp = plan_firmware(
+        let (fp, boot) = plan_firmware(
             fw,
             a.kernel.as_deref(),
             a.kernel_via,
@@ -318,16 +319,11 @@ fn plan_boot(a: &RunArgs, profile: &Profile, shape: MachineShape) -> anyhow::Res
                         k.size
                     ),
                 }
-                Some(read_kernel(path, profile.ram().size)?)
+                boot.kernel
             }
             _ => None,
         };
-        let initrd = a
-            .linux
-            .initrd
-            .as_ref()
-            .map(|p| read_input(p, (profile.ram().size, "guest RAM")))
-            .transpose()?;
+        let initrd = boot.initrd;
         let initrd_file = initrd
             .as_deref()
             .map(|i| (i.len() as u64, bootemu_boot::handoff::digest(i)));
@@ -344,8 +340,7 @@ fn plan_boot(a: &RunArgs, profile: &Profile, shape: MachineShape) -> anyhow::Res
             plan: fp.plan,
             kernel_load: fp.kernel,
             kernel,
-            // --pflash0 fills bank 0 itself (writable, maybe written back).
-            flash0: fp.flash0.filter(|_| a.firmware.is_some()),
+            flash0: fp.flash0,
             fw_cfg,
             initrd_file,
         });
@@ -403,7 +398,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         .as_ref()
         .map(|p| File::create(p).with_context(|| format!("--report {}", p.display())))
         .transpose()?;
-    let (planned, banks) = plan_for(&a, &profile, gic)?;
+    let (planned, mut banks) = plan_for(&a, &profile, gic)?;
     let disks = crate::disks::open(&a.disk, &profile)?;
     let Planned {
         name,
@@ -436,7 +431,10 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         gic,
         el2: a.el2,
         rtc_epoch: a.rtc_epoch,
-        flash: banks.iter().map(|b| b.image.clone()).collect(),
+        flash: banks
+            .iter_mut()
+            .map(|b| std::mem::take(&mut b.image))
+            .collect(),
         fw_cfg,
         disks,
         fail_on: a.fail_on.clone(),

@@ -4,7 +4,7 @@
 
 use bootemu_cpu::aarch64::sysreg::Reg;
 
-use super::{Machine, StopReason, Vcpu, FAILURE_GRACE, FIRMWARE_GRACE, QUANTUM};
+use super::{Machine, StopReason, FAILURE_GRACE, FIRMWARE_GRACE, QUANTUM};
 use crate::console::FailureKind;
 use crate::psci::Power;
 
@@ -57,13 +57,13 @@ impl Machine {
             return None;
         }
         let quiet = self.executed - self.quiet_since;
-        let on: Vec<&Vcpu> = self
-            .vcpus
-            .iter()
-            .filter(|v| v.power != Power::Off)
-            .collect();
-        let stuck = match on[..] {
-            [v] if self.hang_insns != 0 && v.cpu.daif & DAIF_I != 0 && quiet >= QUANTUM => {
+        let mut on = self.vcpus.iter().filter(|v| v.power != Power::Off);
+        let only = match (on.next(), on.next()) {
+            (Some(v), None) => Some(v),
+            _ => None,
+        };
+        let stuck = match only {
+            Some(v) if self.hang_insns != 0 && v.cpu.daif & DAIF_I != 0 && quiet >= QUANTUM => {
                 v.cpu.flight.stuck_at().map(|pc| LoopState {
                     pc,
                     nzcv: v.cpu.nzcv,
