@@ -340,43 +340,51 @@ mod tests {
         mem.put(HDR, &h);
     }
 
-    /// Submit header + data (`len` bytes at DATA, device-writable when `write`) + status, and
-    /// process; returns (status byte, used length).
-    fn submit(
-        blk: &mut Blk,
-        q: &mut Queue,
-        drv: &mut Driver,
-        mem: &mut FakeMem,
-        kind: u32,
-        sector: u64,
-        data: (u64, u32, bool),
-    ) -> (u8, u32) {
-        header(mem, kind, sector);
-        mem.put(STATUS, &[0xff]);
-        let (addr, len, dev_writes) = data;
-        drv.set_desc(mem, 0, HDR, 16, DESC_F_NEXT, 1);
-        let f = if dev_writes { DESC_F_WRITE } else { 0 };
-        drv.set_desc(mem, 1, addr, len, DESC_F_NEXT | f, 2);
-        drv.set_desc(mem, 2, STATUS, 1, DESC_F_WRITE, 0);
-        drv.offer(mem, 0);
-        let before = drv.used_idx(mem);
-        assert_eq!(blk.process(0, q, mem), Ok(true));
-        assert_eq!(drv.used_idx(mem), before.wrapping_add(1));
-        let (id, len) = drv.used_elem(mem, before);
-        assert_eq!(id, 0);
-        (mem.bytes(STATUS, 1)[0], len)
+    /// A virtio-blk device with its queue, the driver's view of it and guest memory.
+    struct Rig {
+        blk: Blk,
+        q: Queue,
+        drv: Driver,
+        mem: FakeMem,
     }
 
-    fn setup(img: &Scratch, mode: DiskMode) -> (Blk, Queue, Driver, FakeMem) {
+    impl Rig {
+        /// Submit header + data (`len` bytes at `addr`, device-writable when the flag says so)
+        /// + status, and process; returns (status byte, used length).
+        fn submit(&mut self, kind: u32, sector: u64, data: (u64, u32, bool)) -> (u8, u32) {
+            let Rig { blk, q, drv, mem } = self;
+            header(mem, kind, sector);
+            mem.put(STATUS, &[0xff]);
+            let (addr, len, dev_writes) = data;
+            drv.set_desc(mem, 0, HDR, 16, DESC_F_NEXT, 1);
+            let f = if dev_writes { DESC_F_WRITE } else { 0 };
+            drv.set_desc(mem, 1, addr, len, DESC_F_NEXT | f, 2);
+            drv.set_desc(mem, 2, STATUS, 1, DESC_F_WRITE, 0);
+            drv.offer(mem, 0);
+            let before = drv.used_idx(mem);
+            assert_eq!(blk.process(0, q, mem), Ok(true));
+            assert_eq!(drv.used_idx(mem), before.wrapping_add(1));
+            let (id, len) = drv.used_elem(mem, before);
+            assert_eq!(id, 0);
+            (mem.bytes(STATUS, 1)[0], len)
+        }
+    }
+
+    fn setup(img: &Scratch, mode: DiskMode) -> Rig {
         let blk = Blk::new(Disk::open(&img.0, mode).unwrap());
         let drv = Driver::new(16);
-        (blk, drv.queue(), drv, FakeMem::new(0x20000))
+        Rig {
+            blk,
+            q: drv.queue(),
+            drv,
+            mem: FakeMem::new(0x20000),
+        }
     }
 
     #[test]
     fn config_and_features() {
         let img = Scratch::new("blk-config", 8);
-        let (blk, ..) = setup(&img, DiskMode::Overlay);
+        let Rig { blk, .. } = setup(&img, DiskMode::Overlay);
         let mut b = [0u8; 8];
         blk.read_config(0, &mut b);
         assert_eq!(u64::from_le_bytes(b), 8);
@@ -389,99 +397,51 @@ mod tests {
         assert_eq!(w, [0; 4]);
         assert_eq!(blk.features() & F_RO, 0);
         assert_ne!(blk.features() & F_FLUSH, 0);
-        let (ro, ..) = setup(&img, DiskMode::ReadOnly);
+        let Rig { blk: ro, .. } = setup(&img, DiskMode::ReadOnly);
         assert_ne!(ro.features() & F_RO, 0);
     }
 
     #[test]
     fn read_sectors() {
-        let img = Scratch::new("blk-read", 8);
-        let (mut blk, mut q, mut drv, mut mem) = setup(&img, DiskMode::Overlay);
-        let r = submit(
-            &mut blk,
-            &mut q,
-            &mut drv,
-            &mut mem,
-            T_IN,
-            2,
-            (DATA, 1024, true),
-        );
+        let img = Scratch::new("rig.blk-read", 8);
+        let mut rig = setup(&img, DiskMode::Overlay);
+        let r = rig.submit(T_IN, 2, (DATA, 1024, true));
         assert_eq!(r, (S_OK, 1025));
-        assert_eq!(mem.bytes(DATA, 512), &[2; 512]);
-        assert_eq!(mem.bytes(DATA + 512, 512), &[3; 512]);
-        assert_eq!(blk.disk.stats().bytes_read, 1024);
+        assert_eq!(rig.mem.bytes(DATA, 512), &[2; 512]);
+        assert_eq!(rig.mem.bytes(DATA + 512, 512), &[3; 512]);
+        assert_eq!(rig.blk.disk.stats().bytes_read, 1024);
     }
 
     #[test]
     fn write_goes_to_the_overlay_then_reads_back() {
-        let img = Scratch::new("blk-write", 8);
+        let img = Scratch::new("rig.blk-write", 8);
         let before = img.bytes();
-        let (mut blk, mut q, mut drv, mut mem) = setup(&img, DiskMode::Overlay);
-        mem.put(DATA, &[0x5a; 512]);
-        let r = submit(
-            &mut blk,
-            &mut q,
-            &mut drv,
-            &mut mem,
-            T_OUT,
-            7,
-            (DATA, 512, false),
-        );
+        let mut rig = setup(&img, DiskMode::Overlay);
+        rig.mem.put(DATA, &[0x5a; 512]);
+        let r = rig.submit(T_OUT, 7, (DATA, 512, false));
         assert_eq!(r, (S_OK, 1));
-        mem.put(DATA, &[0; 512]);
-        let r = submit(
-            &mut blk,
-            &mut q,
-            &mut drv,
-            &mut mem,
-            T_IN,
-            7,
-            (DATA, 512, true),
-        );
+        rig.mem.put(DATA, &[0; 512]);
+        let r = rig.submit(T_IN, 7, (DATA, 512, true));
         assert_eq!(r, (S_OK, 513));
-        assert_eq!(mem.bytes(DATA, 512), &[0x5a; 512]);
-        let s = blk.disk.stats();
+        assert_eq!(rig.mem.bytes(DATA, 512), &[0x5a; 512]);
+        let s = rig.blk.disk.stats();
         assert_eq!((s.bytes_written, s.overlay_sectors), (512, 1));
-        let r = submit(
-            &mut blk,
-            &mut q,
-            &mut drv,
-            &mut mem,
-            T_FLUSH,
-            0,
-            (DATA, 0, true),
-        );
+        let r = rig.submit(T_FLUSH, 0, (DATA, 0, true));
         assert_eq!(r, (S_OK, 1));
-        drop(blk);
+        drop(rig.blk);
         assert_eq!(img.bytes(), before, "the file is untouched");
     }
 
     #[test]
     fn write_through_and_flush() {
-        let img = Scratch::new("blk-rw", 4);
-        let (mut blk, mut q, mut drv, mut mem) = setup(&img, DiskMode::WriteThrough);
-        mem.put(DATA, &[0x11; 1024]);
-        let r = submit(
-            &mut blk,
-            &mut q,
-            &mut drv,
-            &mut mem,
-            T_OUT,
-            1,
-            (DATA, 1024, false),
-        );
+        let img = Scratch::new("rig.blk-rw", 4);
+        let mut rig = setup(&img, DiskMode::WriteThrough);
+        rig.mem.put(DATA, &[0x11; 1024]);
+        let r = rig.submit(T_OUT, 1, (DATA, 1024, false));
         assert_eq!(r, (S_OK, 1));
-        let r = submit(
-            &mut blk,
-            &mut q,
-            &mut drv,
-            &mut mem,
-            T_FLUSH,
-            0,
-            (DATA, 0, true),
-        );
+        let r = rig.submit(T_FLUSH, 0, (DATA, 0, true));
         assert_eq!(r, (S_OK, 1));
-        drop(blk);
+        drop(rig.blk);
         let b = img.bytes();
         assert!(b[512..1536].iter().all(|&x| x == 0x11));
         assert!(b[1536..].iter().all(|&x| x == 3));
@@ -489,123 +449,69 @@ mod tests {
 
     #[test]
     fn read_only_refuses_writes() {
-        let img = Scratch::new("blk-ro", 4);
+        let img = Scratch::new("rig.blk-ro", 4);
         let before = img.bytes();
-        let (mut blk, mut q, mut drv, mut mem) = setup(&img, DiskMode::ReadOnly);
-        let r = submit(
-            &mut blk,
-            &mut q,
-            &mut drv,
-            &mut mem,
-            T_OUT,
-            0,
-            (DATA, 512, false),
-        );
+        let mut rig = setup(&img, DiskMode::ReadOnly);
+        let r = rig.submit(T_OUT, 0, (DATA, 512, false));
         assert_eq!(r, (S_IOERR, 1));
-        assert_eq!(blk.disk.stats().bytes_written, 0);
-        drop(blk);
+        assert_eq!(rig.blk.disk.stats().bytes_written, 0);
+        drop(rig.blk);
         assert_eq!(img.bytes(), before);
     }
 
     #[test]
     fn out_of_range_and_odd_lengths_are_io_errors() {
-        let img = Scratch::new("blk-range", 4);
-        let (mut blk, mut q, mut drv, mut mem) = setup(&img, DiskMode::Overlay);
+        let img = Scratch::new("rig.blk-range", 4);
+        let mut rig = setup(&img, DiskMode::Overlay);
         for (sector, len) in [(4, 512), (3, 1024), (u64::MAX / 2, 512), (0, 100)] {
-            let r = submit(
-                &mut blk,
-                &mut q,
-                &mut drv,
-                &mut mem,
-                T_IN,
-                sector,
-                (DATA, len, true),
-            );
+            let r = rig.submit(T_IN, sector, (DATA, len, true));
             assert_eq!(r, (S_IOERR, 1), "read {sector} {len}");
-            let r = submit(
-                &mut blk,
-                &mut q,
-                &mut drv,
-                &mut mem,
-                T_OUT,
-                sector,
-                (DATA, len, false),
-            );
+            let r = rig.submit(T_OUT, sector, (DATA, len, false));
             assert_eq!(r, (S_IOERR, 1), "write {sector} {len}");
         }
         // A data buffer outside RAM: the request fails, the device goes on.
-        let r = submit(
-            &mut blk,
-            &mut q,
-            &mut drv,
-            &mut mem,
-            T_IN,
-            0,
-            (0x1000, 512, true),
-        );
+        let r = rig.submit(T_IN, 0, (0x1000, 512, true));
         assert_eq!(r, (S_IOERR, 1));
         // A 4 GiB buffer fails the range check; nothing is allocated for it.
-        let r = submit(
-            &mut blk,
-            &mut q,
-            &mut drv,
-            &mut mem,
-            T_IN,
-            0,
-            (DATA, !511, true),
-        );
+        let r = rig.submit(T_IN, 0, (DATA, !511, true));
         assert_eq!(r, (S_IOERR, 1));
-        assert_eq!(blk.disk.stats().bytes_written, 0);
+        assert_eq!(rig.blk.disk.stats().bytes_written, 0);
     }
 
     #[test]
     fn get_id_and_unsupported() {
-        let img = Scratch::new("blk-id", 1);
-        let (mut blk, mut q, mut drv, mut mem) = setup(&img, DiskMode::Overlay);
-        blk.set_serial(b"bootemu-serial-number-long");
-        mem.put(DATA, &[0xee; 32]);
-        let r = submit(
-            &mut blk,
-            &mut q,
-            &mut drv,
-            &mut mem,
-            T_GET_ID,
-            0,
-            (DATA, 32, true),
-        );
+        let img = Scratch::new("rig.blk-id", 1);
+        let mut rig = setup(&img, DiskMode::Overlay);
+        rig.blk.set_serial(b"bootemu-serial-number-long");
+        rig.mem.put(DATA, &[0xee; 32]);
+        let r = rig.submit(T_GET_ID, 0, (DATA, 32, true));
         assert_eq!(r, (S_OK, 21));
-        assert_eq!(mem.bytes(DATA, 20), b"bootemu-serial-numbe");
-        assert_eq!(mem.bytes(DATA + 20, 1), &[0xee]);
-        let r = submit(
-            &mut blk,
-            &mut q,
-            &mut drv,
-            &mut mem,
-            11,
-            0,
-            (DATA, 16, false),
-        );
+        assert_eq!(rig.mem.bytes(DATA, 20), b"bootemu-serial-numbe");
+        assert_eq!(rig.mem.bytes(DATA + 20, 1), &[0xee]);
+        let r = rig.submit(11, 0, (DATA, 16, false));
         assert_eq!(r, (S_UNSUPP, 1));
     }
 
     #[test]
     fn split_header_and_malformed_chains() {
-        let img = Scratch::new("blk-split", 2);
-        let (mut blk, mut q, mut drv, mut mem) = setup(&img, DiskMode::Overlay);
+        let img = Scratch::new("rig.blk-split", 2);
+        let mut rig = setup(&img, DiskMode::Overlay);
         // Header in two pieces, data and status in one writable buffer.
-        header(&mut mem, T_IN, 1);
-        drv.set_desc(&mut mem, 0, HDR, 4, DESC_F_NEXT, 1);
-        drv.set_desc(&mut mem, 1, HDR + 4, 12, DESC_F_NEXT, 2);
-        drv.set_desc(&mut mem, 2, DATA, 513, DESC_F_WRITE, 0);
-        drv.offer(&mut mem, 0);
-        assert_eq!(blk.process(0, &mut q, &mut mem), Ok(true));
-        assert_eq!(mem.bytes(DATA, 513)[..512], [1; 512]);
-        assert_eq!(mem.bytes(DATA + 512, 1), &[S_OK]);
+        header(&mut rig.mem, T_IN, 1);
+        rig.drv.set_desc(&mut rig.mem, 0, HDR, 4, DESC_F_NEXT, 1);
+        rig.drv
+            .set_desc(&mut rig.mem, 1, HDR + 4, 12, DESC_F_NEXT, 2);
+        rig.drv
+            .set_desc(&mut rig.mem, 2, DATA, 513, DESC_F_WRITE, 0);
+        rig.drv.offer(&mut rig.mem, 0);
+        assert_eq!(rig.blk.process(0, &mut rig.q, &mut rig.mem), Ok(true));
+        assert_eq!(rig.mem.bytes(DATA, 513)[..512], [1; 512]);
+        assert_eq!(rig.mem.bytes(DATA + 512, 1), &[S_OK]);
         // No status byte: the device needs a reset.
-        drv.set_desc(&mut mem, 0, HDR, 16, 0, 0);
-        drv.offer(&mut mem, 0);
+        rig.drv.set_desc(&mut rig.mem, 0, HDR, 16, 0, 0);
+        rig.drv.offer(&mut rig.mem, 0);
         assert!(matches!(
-            blk.process(0, &mut q, &mut mem),
+            rig.blk.process(0, &mut rig.q, &mut rig.mem),
             Err(QueueError::Malformed(_))
         ));
     }
