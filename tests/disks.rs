@@ -24,10 +24,11 @@ mod common;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
+use common::run::Run as Boot;
 use common::{in_ci, linux_artifacts, root, Artifacts};
 
 const EDK2: &str = "/usr/share/qemu-efi-aarch64/QEMU_EFI.fd";
@@ -133,76 +134,11 @@ impl Drop for Copy {
     }
 }
 
-struct Boot {
-    out: Output,
-    console: String,
-    console_bytes: Vec<u8>,
-    report: serde_json::Value,
-}
-
-impl Boot {
-    fn code(&self) -> Option<i32> {
-        self.out.status.code()
-    }
-
-    fn why(&self) -> String {
-        let lines: Vec<&str> = self.console.lines().collect();
-        format!(
-            "exit {:?}\nstderr:\n{}\nconsole (last 30 lines):\n{}",
-            self.code(),
-            String::from_utf8_lossy(&self.out.stderr),
-            lines[lines.len().saturating_sub(30)..].join("\n")
-        )
-    }
-
-    fn line(&self, prefix: &str) -> Option<&str> {
-        self.console
-            .lines()
-            .find_map(|l| l.trim_end_matches('\r').strip_prefix(prefix))
-    }
-
-    fn checks(&self, status: &str) -> Vec<&str> {
-        self.report["checks"]
-            .as_array()
-            .unwrap_or_else(|| panic!("no checks: {}", self.why()))
-            .iter()
-            .filter(|c| c["status"] == status)
-            .filter_map(|c| c["id"].as_str())
-            .collect()
-    }
-}
-
-/// `bootemu run args... --expect MARKER`, console and report captured.
+/// `bootemu run args... --expect MARKER` with the disk tests' budget.
 fn boot(args: &[&str]) -> Boot {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let n = N.fetch_add(1, Ordering::Relaxed);
-    let tmp = |what: &str| {
-        std::env::temp_dir().join(format!("bootemu-disks-{}-{n}.{what}", std::process::id()))
-    };
-    let (console, report) = (tmp("console"), tmp("json"));
-    let out = Command::new(env!("CARGO_BIN_EXE_bootemu"))
-        .arg("run")
-        .args(args)
-        .args(["--expect", MARKER, "--max-insns", BUDGET, "--serial"])
-        .arg(format!("file:{}", console.display()))
-        .arg("--report")
-        .arg(&report)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run bootemu");
-    let console_bytes = std::fs::read(&console).unwrap_or_default();
-    let b = Boot {
-        out,
-        console: String::from_utf8_lossy(&console_bytes).into_owned(),
-        console_bytes,
-        report: std::fs::read(&report)
-            .ok()
-            .and_then(|r| serde_json::from_slice(&r).ok())
-            .unwrap_or(serde_json::Value::Null),
-    };
-    let _ = std::fs::remove_file(&console);
-    let _ = std::fs::remove_file(&report);
-    b
+    let mut args = args.to_vec();
+    args.extend(["--expect", MARKER, "--max-insns", BUDGET]);
+    common::run::run(&args)
 }
 
 fn sha256(path: &Path) -> String {

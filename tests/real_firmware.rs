@@ -37,10 +37,11 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
+use common::run::Run as Boot;
 use common::{guests_built, in_ci, linux_artifacts, root, tool_present, Artifacts};
 
 /// Debian's EDK2 build for QEMU's virt machine (qemu-efi-aarch64).
@@ -178,120 +179,35 @@ fn env_image(text: &str) -> Option<Temp> {
     Some(bin)
 }
 
-/// One finished run.
-struct Boot {
-    out: Output,
-    console_bytes: Vec<u8>,
-    console: String,
-    report: serde_json::Value,
-}
-
-impl Boot {
-    fn code(&self) -> Option<i32> {
-        self.out.status.code()
-    }
-
-    fn stderr(&self) -> String {
-        String::from_utf8_lossy(&self.out.stderr).into_owned()
-    }
-
-    /// Everything worth seeing when a check fails.
-    fn why(&self) -> String {
-        let lines: Vec<&str> = self.console.lines().collect();
-        let stderr = self.stderr();
-        let err: Vec<&str> = stderr.lines().collect();
-        format!(
-            "exit {:?}\nstderr (first 80 lines):\n{}\nconsole (last 30 lines):\n{}",
-            self.code(),
-            err[..err.len().min(80)].join("\n"),
-            lines[lines.len().saturating_sub(30)..].join("\n")
-        )
-    }
-
-    fn guest_cmdline(&self) -> Option<&str> {
-        self.console
-            .lines()
-            .find_map(|l| l.trim_end_matches('\r').strip_prefix(CMDLINE_LINE))
-    }
-
-    fn instructions(&self) -> u64 {
-        self.report["instructions"]
-            .as_u64()
-            .unwrap_or_else(|| panic!("no instructions in the report: {}", self.why()))
-    }
-
-    /// Ids of the checks with this status.
-    fn checks(&self, status: &str) -> Vec<&str> {
-        self.report["checks"]
-            .as_array()
-            .unwrap_or_else(|| panic!("no checks in the report: {}", self.why()))
-            .iter()
-            .filter(|c| c["status"] == status)
-            .filter_map(|c| c["id"].as_str())
-            .collect()
-    }
-
-    /// The last console line with anything on it.
-    fn last_line(&self) -> &str {
-        self.console
-            .lines()
-            .map(|l| l.trim_end_matches('\r'))
-            .rfind(|l| !l.trim().is_empty())
-            .unwrap_or("")
-    }
-
-    /// Exit 3 within [`DYING_MAX`] instructions, with the flight recorder on stderr and in the
-    /// report.
-    fn assert_died_fast(&self, what: &str) {
-        assert_eq!(self.code(), Some(3), "{what}: {}", self.why());
-        assert!(
-            self.instructions() < DYING_MAX,
-            "{what}: ended after {} instructions: {}",
-            self.instructions(),
-            self.why()
-        );
-        assert!(
-            self.stderr().contains("flight recorder"),
-            "{what}: {}",
-            self.why()
-        );
-        let flight = self.report["flight_recorder"][0]["last"]
-            .as_array()
-            .map_or(0, Vec::len);
-        assert!(flight > 0, "{what}: no flight recorder in the report");
-    }
+/// Exit 3 within [`DYING_MAX`] instructions, with the flight recorder on stderr and in the
+/// report.
+fn assert_died_fast(b: &Boot, what: &str) {
+    assert_eq!(b.code(), Some(3), "{what}: {}", b.why());
+    assert!(
+        b.instructions() < DYING_MAX,
+        "{what}: ended after {} instructions: {}",
+        b.instructions(),
+        b.why()
+    );
+    assert!(
+        b.stderr().contains("flight recorder"),
+        "{what}: {}",
+        b.why()
+    );
+    let flight = b.report["flight_recorder"][0]["last"]
+        .as_array()
+        .map_or(0, Vec::len);
+    assert!(flight > 0, "{what}: no flight recorder in the report");
 }
 
 /// `bootemu run --serial file:.. --report .. args...` (with [`BUDGET`] unless `--max-insns` is
 /// among `args`).
 fn run(args: &[&str]) -> Boot {
-    let console = Temp::new("console");
-    let report = Temp::new("json");
-    let budget: &[&str] = if args.contains(&"--max-insns") {
-        &[]
-    } else {
-        &["--max-insns", BUDGET]
-    };
-    let out = Command::new(env!("CARGO_BIN_EXE_bootemu"))
-        .arg("run")
-        .args(args)
-        .args(budget)
-        .arg("--serial")
-        .arg(format!("file:{}", console.s()))
-        .args(["--report", report.s()])
-        .stdin(Stdio::null())
-        .output()
-        .expect("cannot run bootemu");
-    let console_bytes = std::fs::read(&console.0).unwrap_or_default();
-    Boot {
-        out,
-        console: String::from_utf8_lossy(&console_bytes).into_owned(),
-        console_bytes,
-        report: std::fs::read(&report.0)
-            .ok()
-            .and_then(|r| serde_json::from_slice(&r).ok())
-            .unwrap_or(serde_json::Value::Null),
+    let mut args = args.to_vec();
+    if !args.contains(&"--max-insns") {
+        args.extend(["--max-insns", BUDGET]);
     }
+    common::run::run(&args)
 }
 
 /// `--firmware FW --kernel K --initrd I --append APPEND --expect MARKER` + `extra`.
@@ -335,7 +251,12 @@ fn assert_edk2_boot(b: &Boot, what: &str) {
         "{what}: {}",
         b.why()
     );
-    assert_eq!(b.guest_cmdline(), Some(EDK2_CMDLINE), "{what}: {}", b.why());
+    assert_eq!(
+        b.line(CMDLINE_LINE),
+        Some(EDK2_CMDLINE),
+        "{what}: {}",
+        b.why()
+    );
     assert_eq!(b.report["kernel_cmdline"], EDK2_CMDLINE, "{what}");
 }
 
@@ -354,7 +275,7 @@ fn assert_uboot_finding(b: &Boot, what: &str) {
         summary.contains(&format!("1 fail ({UBOOT_FINDING})")),
         "{what}: {summary}"
     );
-    assert_eq!(b.guest_cmdline(), Some(APPEND), "{what}: {}", b.why());
+    assert_eq!(b.line(CMDLINE_LINE), Some(APPEND), "{what}: {}", b.why());
 }
 
 #[test]
@@ -566,7 +487,7 @@ fn dead_test_firmware_ends_at_once() {
     for name in ["dead-branch", "dead-mem"] {
         let fw = root().join("testdata/build/fw").join(format!("{name}.bin"));
         let b = run(&["--firmware", fw.to_str().unwrap()]);
-        b.assert_died_fast(name);
+        assert_died_fast(&b, name);
         assert_eq!(b.report["exit_reason"], "guest-failure", "{}", b.why());
         assert!(
             b.report["description"]
@@ -684,7 +605,7 @@ fn uboot_synchronous_abort_ends_the_run() {
         "--max-insns",
         DYING_BUDGET,
     ]);
-    b.assert_died_fast("U-Boot abort");
+    assert_died_fast(&b, "U-Boot abort");
     assert_eq!(b.report["exit_reason"], "firmware-failure", "{}", b.why());
     let failure = b.report["console_failure"].as_str().unwrap_or("");
     assert!(
@@ -748,7 +669,7 @@ fn edk2_dies_on_a_damaged_variable_store() {
 }
 
 fn assert_edk2_exception(b: &Boot, what: &str) {
-    b.assert_died_fast(what);
+    assert_died_fast(b, what);
     assert_eq!(b.report["exit_reason"], "firmware-failure", "{}", b.why());
     assert!(
         b.last_line().starts_with("Synchronous Exception at 0x"),

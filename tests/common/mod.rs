@@ -2,6 +2,8 @@
 //! whether a tool is installed, and building the guests once per test process.
 #![allow(dead_code)] // each test file uses its own subset
 
+pub mod run;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
