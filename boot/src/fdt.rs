@@ -100,6 +100,32 @@ pub struct FlashDesc {
     pub bank_width: u32,
 }
 
+/// A PCIe host bridge with an ECAM window (`pci-host-ecam-generic`), as QEMU's `virt`
+/// (`hw/arm/virt.c` `create_pcie`) and Cloud Hypervisor describe it. Memory windows map
+/// CPU addresses 1:1 onto PCI addresses; the I/O window maps PCI I/O address 0 to its base.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PciDesc {
+    /// ECAM window (base, size): 1 MiB per bus, buses from 0.
+    pub ecam: (u64, u64),
+    /// I/O port window (CPU base, size), if any.
+    pub io: Option<(u64, u64)>,
+    /// 32-bit memory window (base, size).
+    pub mmio32: (u64, u64),
+    /// 64-bit memory window (base, size), if any.
+    pub mmio64: Option<(u64, u64)>,
+    /// Legacy interrupts: the SPI of INTA at slot 0; INTA..INTD are four consecutive SPIs and
+    /// slot `s` pin `p` (0 = INTA) raises SPI `intx_spi + (s + p) % 4` (QEMU's swizzle).
+    /// `None` when the host has no INTx routing.
+    pub intx_spi: Option<u32>,
+}
+
+impl PciDesc {
+    /// Number of buses the ECAM window covers.
+    pub fn buses(&self) -> u64 {
+        (self.ecam.1 >> 20).clamp(1, 256)
+    }
+}
+
 /// What the device tree describes: the machine.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MachineDesc {
@@ -121,6 +147,8 @@ pub struct MachineDesc {
     pub flash: Option<FlashDesc>,
     /// The virtio-mmio transports (`virtio,mmio`, edge-triggered SPIs), in address order.
     pub virtio_mmio: Vec<MmioDesc>,
+    /// The PCIe host bridge, if any.
+    pub pci: Option<PciDesc>,
 }
 
 /// What `/chosen` says.
@@ -737,6 +765,7 @@ pub(crate) fn test_desc(ram: Ram, ncpu: usize, gic: GicDesc) -> MachineDesc {
         fw_cfg: None,
         flash: None,
         virtio_mmio: Vec::new(),
+        pci: None,
     }
 }
 

@@ -9,7 +9,7 @@
 //! (plus its Image `text_offset`), the legacy PL011/PL031 at QEMU's addresses and the GICv3
 //! distributor just below them with one redistributor per vCPU below it.
 
-use bootemu_boot::fdt::{FlashDesc, GicDesc, MachineDesc, MmioDesc, PsciConduit};
+use bootemu_boot::fdt::{FlashDesc, GicDesc, MachineDesc, MmioDesc, PciDesc, PsciConduit};
 use bootemu_boot::firmware::FirmwareMachine;
 use bootemu_boot::Ram;
 
@@ -43,6 +43,15 @@ pub enum RegionKind {
     GicCpu,
     /// GICv3 redistributors (absent with a GICv2).
     GicRedist,
+    /// The PCIe host bridge's configuration window (ECAM); its `spi` is INTA's at slot 0,
+    /// the first of four consecutive INTx SPIs.
+    PcieEcam,
+    /// The PCIe host bridge's 32-bit memory window (BARs).
+    PcieMmio,
+    /// The PCIe host bridge's 64-bit memory window (BARs).
+    PcieMmioHigh,
+    /// The PCIe host bridge's I/O port window.
+    PciePio,
 }
 
 /// One entry of the memory map.
@@ -125,6 +134,16 @@ pub const VIRT_GIC_DIST: u64 = 0x0800_0000;
 pub const VIRT_GIC_CPU: u64 = 0x0801_0000;
 /// `virt`: GICv3 redistributors (room for 123 CPUs of 128 KiB each).
 pub const VIRT_GIC_REDIST: u64 = 0x080a_0000;
+/// `virt`: the PCIe 32-bit memory window (`VIRT_PCIE_MMIO`).
+pub const VIRT_PCIE_MMIO: (u64, u64) = (0x1000_0000, 0x2eff_0000);
+/// `virt`: the PCIe I/O window (`VIRT_PCIE_PIO`).
+pub const VIRT_PCIE_PIO: (u64, u64) = (0x3eff_0000, 0x1_0000);
+/// `virt`: the PCIe ECAM window, high (`VIRT_HIGH_PCIE_ECAM`: 256 buses).
+pub const VIRT_PCIE_ECAM: (u64, u64) = (0x40_1000_0000, 0x1000_0000);
+/// `virt`: the PCIe 64-bit memory window (`VIRT_HIGH_PCIE_MMIO`).
+pub const VIRT_PCIE_MMIO_HIGH: (u64, u64) = (0x80_0000_0000, 0x80_0000_0000);
+/// `virt`: INTA at slot 0 (`VIRT_PCIE` irq 3); INTA..INTD are SPIs 3..6.
+pub const VIRT_PCIE_SPI: u32 = 3;
 /// RAM sizes are multiples of this (the Image placement granule; also page aligned).
 pub const RAM_GRANULE: u64 = 2 * MIB;
 
@@ -158,6 +177,10 @@ impl Profile {
                     | RegionKind::GicDist
                     | RegionKind::GicCpu
                     | RegionKind::GicRedist
+                    | RegionKind::PcieEcam
+                    | RegionKind::PcieMmio
+                    | RegionKind::PcieMmioHigh
+                    | RegionKind::PciePio
             )
         });
         let gic = |name, base, size, kind| Region {
@@ -238,9 +261,36 @@ impl Profile {
         ];
         // 32 virtio-mmio slots from 0x0a00_0000, one region each (its own SPI).
         regions.extend(virtio);
-        // r("pcie-mmio", 0x1000_0000, 0x2eff_0000, RegionKind::PcieMmio),
-        // r("pcie-ecam", 0x3f00_0000, 0x100_0000, RegionKind::PcieEcam),
+        // The PCIe host: low MMIO and I/O windows, the high ECAM and high MMIO windows QEMU
+        // uses on a 64-bit virt (`highmem_ecam`), INTA..INTD on SPIs 3..6.
+        regions.push(r(
+            "pcie-mmio",
+            VIRT_PCIE_MMIO.0,
+            VIRT_PCIE_MMIO.1,
+            RegionKind::PcieMmio,
+        ));
+        regions.push(r(
+            "pcie-pio",
+            VIRT_PCIE_PIO.0,
+            VIRT_PCIE_PIO.1,
+            RegionKind::PciePio,
+        ));
         regions.push(r("ram", VIRT_RAM_BASE, ram_size, RegionKind::Ram));
+        regions.push(irq(
+            r(
+                "pcie-ecam",
+                VIRT_PCIE_ECAM.0,
+                VIRT_PCIE_ECAM.1,
+                RegionKind::PcieEcam,
+            ),
+            VIRT_PCIE_SPI,
+        ));
+        regions.push(r(
+            "pcie-mmio-high",
+            VIRT_PCIE_MMIO_HIGH.0,
+            VIRT_PCIE_MMIO_HIGH.1,
+            RegionKind::PcieMmioHigh,
+        ));
         Ok(Profile {
             name: "virt",
             firmware: FirmwareMachine::Virt,
@@ -312,7 +362,21 @@ impl Profile {
                     spi: r.spi.unwrap_or(0),
                 })
                 .collect(),
+            pci: self.pci_desc(),
         }
+    }
+
+    /// The PCIe host bridge as its windows in the region table describe it.
+    pub fn pci_desc(&self) -> Option<PciDesc> {
+        let ecam = self.first(RegionKind::PcieEcam)?;
+        let window = |kind| self.first(kind).map(|r: &Region| (r.base, r.size));
+        Some(PciDesc {
+            ecam: (ecam.base, ecam.size),
+            io: window(RegionKind::PciePio),
+            mmio32: window(RegionKind::PcieMmio)?,
+            mmio64: window(RegionKind::PcieMmioHigh),
+            intx_spi: ecam.spi,
+        })
     }
 
     /// The virtio-mmio transport slots, in address order.
@@ -336,7 +400,12 @@ impl Profile {
                 RegionKind::Flash => &["cfi-flash"],
                 RegionKind::FwCfg => &["qemu,fw-cfg-mmio"],
                 RegionKind::VirtioMmio => &["virtio,mmio"],
-                RegionKind::Ram | RegionKind::Rom => &[],
+                RegionKind::PcieEcam => &["pci-host-ecam-generic"],
+                RegionKind::Ram
+                | RegionKind::Rom
+                | RegionKind::PcieMmio
+                | RegionKind::PcieMmioHigh
+                | RegionKind::PciePio => &[],
             });
         }
         out.sort_unstable();
