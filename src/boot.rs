@@ -72,7 +72,9 @@ pub fn plan_kernel(
         cmdline: l.append.clone(),
         dtb: match &l.dtb {
             Some(p) => user_dtb(p, profile)?,
-            None => DtbSource::Generate(profile.fdt_desc(shape.smp, shape.gic, shape.el2)),
+            None => {
+                DtbSource::Generate(Box::new(profile.fdt_desc(shape.smp, shape.gic, shape.el2)))
+            }
         },
     };
     let what = match &l.dtb {
@@ -124,7 +126,9 @@ pub fn plan_firmware(
         cmdline: l.append.clone(),
         dtb: match &l.dtb {
             Some(p) => user_dtb(p, profile)?,
-            None => DtbSource::Generate(profile.fdt_desc(shape.smp, shape.gic, shape.el2)),
+            None => {
+                DtbSource::Generate(Box::new(profile.fdt_desc(shape.smp, shape.gic, shape.el2)))
+            }
         },
     };
     let fw = read_input(firmware, (firmware_limit(profile), "a firmware"))?;

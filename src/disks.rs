@@ -4,10 +4,14 @@
 //! Disk files are the user's: by default the guest's writes stay in an in-memory overlay and
 //! the file is never touched (the report says how many sectors were discarded); `,rw` writes
 //! them to the file as they happen (and `sync_data`s it at flushes and at exit); `,ro` offers a
-//! read-only device. `if=mmio` (the default) puts the disk in a virtio-mmio slot of `virt`,
-//! from the top as QEMU's `-device virtio-blk-device` does; `if=pci` is not modelled yet.
+//! read-only device. `if=pci` (the default, as QEMU's `-drive if=virtio` on `virt`) makes the
+//! disk a virtio-blk-pci function on the PCI host, from slot 00:01.0 in order; `if=mmio` puts
+//! it in a virtio-mmio slot of `virt`, from the top as QEMU's `-device virtio-blk-device`
+//! does.
 
 use anyhow::{bail, Context};
+use bootemu_machine::board::{BoardDisk, DiskBus};
+use bootemu_machine::pci::host::SLOTS as PCI_SLOTS;
 use bootemu_machine::virtio::disk::{Disk, DiskMode};
 use bootemu_machine::{Machine, Profile};
 use serde_json::{json, Value};
@@ -18,7 +22,7 @@ use std::path::PathBuf;
 pub enum Interface {
     /// A virtio-mmio slot.
     Mmio,
-    /// virtio-pci (not modelled yet).
+    /// A virtio-pci function.
     Pci,
 }
 
@@ -78,37 +82,47 @@ pub fn parse_disk(s: &str) -> Result<DiskArg, String> {
     }
     Ok(DiskArg {
         path: path.into(),
-        interface: interface.unwrap_or(Interface::Mmio),
+        interface: interface.unwrap_or(Interface::Pci),
         mode: mode.unwrap_or(DiskMode::Overlay),
     })
 }
 
 /// Open the disks for `profile` (errors name the file).
-pub fn open(args: &[DiskArg], profile: &Profile) -> anyhow::Result<Vec<Disk>> {
-    let slots = profile.virtio_mmio_slots().count();
+pub fn open(args: &[DiskArg], profile: &Profile) -> anyhow::Result<Vec<BoardDisk>> {
+    let mmio_slots = profile.virtio_mmio_slots().count();
+    let pci_slots = if profile.pci_desc().is_some() {
+        PCI_SLOTS - 1
+    } else {
+        0
+    };
     let mut disks = Vec::new();
     for a in args {
         let name = a.path.display();
-        // TODO(VIRTIO_PCI): the same device model behind a PCI transport.
-        if a.interface == Interface::Pci {
-            bail!(
-                "{name}: --disk if=pci: the virtio-pci transport is not modelled yet (use if=mmio)"
-            );
-        }
+        let (bus, slots, what) = match a.interface {
+            Interface::Pci => (DiskBus::Pci, pci_slots, "a PCI host"),
+            Interface::Mmio => (DiskBus::Mmio, mmio_slots, "virtio-mmio slots"),
+        };
         if slots == 0 {
             bail!(
-                "{name}: --machine {} has no virtio-mmio slots for --disk",
+                "{name}: --disk if={}: --machine {} has no {what}",
+                a.interface.name(),
                 profile.name
             );
         }
-        disks.push(Disk::open(&a.path, a.mode).with_context(|| name.to_string())?);
+        let disk = Disk::open(&a.path, a.mode).with_context(|| name.to_string())?;
+        disks.push(BoardDisk { disk, bus });
     }
-    if disks.len() > slots {
-        bail!(
-            "{} disks given; --machine {} has {slots} virtio-mmio slots",
-            disks.len(),
-            profile.name
-        );
+    for (bus, slots, what) in [
+        (DiskBus::Pci, pci_slots, "PCI slots"),
+        (DiskBus::Mmio, mmio_slots, "virtio-mmio slots"),
+    ] {
+        let n = disks.iter().filter(|d| d.bus == bus).count();
+        if n > slots {
+            bail!(
+                "{n} disks given for {what}; --machine {} has {slots}",
+                profile.name
+            );
+        }
     }
     Ok(disks)
 }
@@ -163,8 +177,8 @@ mod tests {
     fn disk_args() {
         use DiskMode::*;
         use Interface::*;
-        assert_eq!(parse_disk("d.img"), Ok(arg("d.img", Mmio, Overlay)));
-        assert_eq!(parse_disk("d.img,rw"), Ok(arg("d.img", Mmio, WriteThrough)));
+        assert_eq!(parse_disk("d.img"), Ok(arg("d.img", Pci, Overlay)));
+        assert_eq!(parse_disk("d.img,rw"), Ok(arg("d.img", Pci, WriteThrough)));
         assert_eq!(
             parse_disk("d.img,if=mmio,ro"),
             Ok(arg("d.img", Mmio, ReadOnly))
@@ -175,7 +189,7 @@ mod tests {
         );
         assert_eq!(
             parse_disk("a,b.img,rw"),
-            Ok(arg("a,b.img", Mmio, WriteThrough))
+            Ok(arg("a,b.img", Pci, WriteThrough))
         );
         assert!(parse_disk("d.img,ro,rw").is_err());
         assert!(parse_disk("d.img,if=scsi").is_err());

@@ -79,11 +79,12 @@ pub struct RunArgs {
     /// like QEMU's -device loader,file=FILE,addr=ADDR,force-raw=on.
     #[arg(long, value_name = "FILE@ADDR", value_parser = firmware::parse_load)]
     load: Vec<LoadArg>,
-    /// A disk image as a virtio block device (repeatable): FILE[,if=mmio][,ro|,rw]. The
+    /// A disk image as a virtio block device (repeatable): FILE[,if=pci|mmio][,ro|,rw]. The
     /// guest's writes stay in memory (the file is never touched) unless ,rw (written to the
-    /// file as they happen); ,ro offers a read-only disk. if=mmio (the default) fills the
-    /// virtio-mmio slots from the top, as QEMU's -device virtio-blk-device does.
-    #[arg(long, value_name = "FILE[,if=mmio][,ro|,rw]", value_parser = crate::disks::parse_disk)]
+    /// file as they happen); ,ro offers a read-only disk. if=pci (the default) adds a
+    /// virtio-blk-pci function from slot 00:01.0; if=mmio fills the virtio-mmio slots from
+    /// the top, as QEMU's -device virtio-blk-device does.
+    #[arg(long, value_name = "FILE[,if=pci|mmio][,ro|,rw]", value_parser = crate::disks::parse_disk)]
     disk: Vec<crate::disks::DiskArg>,
     /// Kernel: arm64 Image (possibly gzip'd), ELF or raw binary.
     #[arg(long, value_name = "FILE")]

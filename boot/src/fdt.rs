@@ -237,6 +237,56 @@ fn chosen_props(w: &mut FdtWriter, c: &Chosen) -> Result<()> {
     Ok(())
 }
 
+/// `ranges` space codes (phys.hi bits 24..25 of a PCI address): I/O, 32-bit and 64-bit
+/// memory (IEEE 1275 PCI binding).
+const PCI_SPACE_IO: u32 = 0x0100_0000;
+const PCI_SPACE_MEM32: u32 = 0x0200_0000;
+const PCI_SPACE_MEM64: u32 = 0x0300_0000;
+
+/// The PCIe host node as QEMU's `create_pcie` writes it (without `msi-map`: no MSI
+/// controller is modelled, so functions use INTx through `interrupt-map`).
+fn pcie_node(w: &mut FdtWriter, pci: &PciDesc, phandle_gic: u32) -> Result<()> {
+    let mmio_base = pci.mmio32.0;
+    let n = w.begin_node(&format!("pcie@{mmio_base:x}"))?;
+    if let Some(spi) = pci.intx_spi {
+        w.property_array_u32("interrupt-map-mask", &[0x1800, 0, 0, 7])?;
+        let mut map = Vec::new();
+        for slot in 0..4u32 {
+            for pin in 1..=4u32 {
+                let line = spi + (slot + pin - 1) % 4;
+                map.extend_from_slice(&[slot << 11, 0, 0, pin, phandle_gic, 0, 0]);
+                map.extend_from_slice(&[IRQ_TYPE_SPI, line, IRQ_LEVEL_HI]);
+            }
+        }
+        w.property_array_u32("interrupt-map", &map)?;
+        w.property_u32("#interrupt-cells", 1)?;
+    }
+    let hi = |v: u64| (v >> 32) as u32;
+    let mut ranges = Vec::new();
+    let mut range = |space: u32, pci_addr: u64, cpu: u64, size: u64| {
+        ranges.extend_from_slice(&[space, hi(pci_addr), pci_addr as u32]);
+        ranges.extend_from_slice(&[hi(cpu), cpu as u32, hi(size), size as u32]);
+    };
+    if let Some((base, size)) = pci.io {
+        range(PCI_SPACE_IO, 0, base, size);
+    }
+    range(PCI_SPACE_MEM32, pci.mmio32.0, pci.mmio32.0, pci.mmio32.1);
+    if let Some((base, size)) = pci.mmio64 {
+        range(PCI_SPACE_MEM64, base, base, size);
+    }
+    w.property_array_u32("ranges", &ranges)?;
+    w.property_array_u64("reg", &[pci.ecam.0, pci.ecam.1])?;
+    w.property_null("dma-coherent")?;
+    w.property_array_u32("bus-range", &[0, pci.buses() as u32 - 1])?;
+    w.property_u32("linux,pci-domain", 0)?;
+    w.property_u32("#size-cells", 2)?;
+    w.property_u32("#address-cells", 3)?;
+    w.property_string("device_type", "pci")?;
+    w.property_string("compatible", "pci-host-ecam-generic")?;
+    w.end_node(n)?;
+    Ok(())
+}
+
 /// Build the machine's device tree.
 pub fn build(m: &MachineDesc, chosen: &Chosen) -> Result<Vec<u8>> {
     let ncpu = m.cpus.len() as u32;
@@ -292,6 +342,10 @@ pub fn build(m: &MachineDesc, chosen: &Chosen) -> Result<Vec<u8>> {
         w.property_array_u64("reg", &[t.base, t.size])?;
         w.property_string("compatible", "virtio,mmio")?;
         w.end_node(n)?;
+    }
+
+    if let Some(pci) = &m.pci {
+        pcie_node(&mut w, pci, phandle_gic)?;
     }
 
     primecell(&mut w, "pl031", &m.rtc, "arm,pl031", &["apb_pclk"])?;

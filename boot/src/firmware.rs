@@ -431,7 +431,7 @@ mod tests {
             kernel: Some(synthetic(0, 0x20_0000, 0xa, 0x1_0001)),
             initrd: initrd.map(|n| vec![0x55; n]),
             cmdline: Some("console=ttyAMA0".into()),
-            dtb: DtbSource::Generate(desc()),
+            dtb: DtbSource::Generate(Box::new(desc())),
         }
     }
 

@@ -81,7 +81,7 @@ pub fn image(data: &[u8]) {
     let boot = crate::linux::LinuxBoot {
         initrd: Some(vec![0x55; 4096]),
         cmdline: Some("console=ttyAMA0".into()),
-        dtb: crate::linux::DtbSource::Generate(virt()),
+        dtb: crate::linux::DtbSource::Generate(Box::new(virt())),
     };
     let _ = crate::plan_linux(data, RAM, &boot);
 }

@@ -36,7 +36,7 @@ pub const RULE_DTB_IN_RAM: &str = "booting.rst: the dtb must be in RAM on an 8-b
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DtbSource {
     /// One built for the machine ([`fdt::build`]).
-    Generate(MachineDesc),
+    Generate(Box<MachineDesc>),
     /// The user's blob, with `/chosen` updated ([`fdt::with_chosen`]).
     User(Vec<u8>),
 }
@@ -154,7 +154,7 @@ mod tests {
         LinuxBoot {
             initrd: initrd.map(|n| vec![0xaa; n]),
             cmdline: Some("console=ttyAMA0".into()),
-            dtb: DtbSource::Generate(desc()),
+            dtb: DtbSource::Generate(Box::new(desc())),
         }
     }
 

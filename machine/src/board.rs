@@ -36,19 +36,50 @@ use crate::devices::virtio_mmio::VirtioMmio;
 use crate::devices::{DmaMemory, MmioDevice, SerialPort};
 use crate::gic::{Gic, GicFrame, GicVersion};
 use crate::memory::{GuestMemory, MemoryError};
+use crate::pci::host::PciHost;
+use crate::pci::virtio_pci::VirtioPci;
 use crate::profile::{Profile, RegionKind};
-use crate::virtio::blk::Blk;
+use crate::virtio::blk::{self, Blk};
 use crate::virtio::disk::Disk;
 
-/// A device mapped at a guest-physical range.
+/// A device on the board.
 struct Mapped {
+    /// INTID its first interrupt output drives; output `i` drives `intid + i`.
+    intid: Option<u32>,
+    /// Number of interrupt outputs.
+    lines: u32,
+    dev: Box<dyn MmioDevice>,
+    /// Indexes in [`BoardConfig::disks`] of the disks behind it, in the order
+    /// [`MmioDevice::disks`] lists them.
+    disks: Vec<usize>,
+}
+
+/// A guest-physical range that reaches a device.
+struct Window {
     base: u64,
     size: u64,
-    /// INTID its interrupt output drives.
-    intid: Option<u32>,
-    dev: Box<dyn MmioDevice>,
-    /// Index in [`BoardConfig::disks`] of the disk behind it.
-    disk: Option<usize>,
+    /// Index in [`Board::devices`].
+    dev: usize,
+    /// What the device sees as the offset of `base`: 0 for a device with one region, `base`
+    /// itself for the PCI host, which decodes guest-physical addresses across its windows.
+    offset: u64,
+}
+
+/// The transport a disk's virtio block device sits on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DiskBus {
+    /// A function on the PCI host (virtio-pci), from slot 1 in order.
+    Pci,
+    /// A virtio-mmio slot, from the top.
+    Mmio,
+}
+
+/// A disk and its transport.
+pub struct BoardDisk {
+    /// The disk.
+    pub disk: Disk,
+    /// Its transport.
+    pub bus: DiskBus,
 }
 
 /// Unclaimed accesses whose addresses the board keeps for the report.
@@ -75,8 +106,9 @@ pub struct BoardConfig {
     pub flash: Vec<FlashImage>,
     /// The fw_cfg device's items (an empty device when `None`).
     pub fw_cfg: Option<FwCfg>,
-    /// Disks, each a virtio block device in a virtio-mmio slot (the first in the last slot).
-    pub disks: Vec<Disk>,
+    /// Disks, each a virtio block device: on the PCI host from slot 1, or in a virtio-mmio
+    /// slot (the first in the last slot).
+    pub disks: Vec<BoardDisk>,
 }
 
 /// Accesses no device claimed (bus faults).
@@ -103,14 +135,19 @@ pub enum BoardError {
         #[source]
         source: crate::devices::pflash::PflashError,
     },
-    /// More disks than virtio-mmio slots.
-    #[error("{disks} disk(s) but the machine has {slots} virtio-mmio slot(s)")]
+    /// More disks than slots of their transport.
+    #[error("{disks} {bus} disk(s) but the machine has {slots} {bus} slot(s)")]
     TooManyDisks {
         /// Disks given.
         disks: usize,
         /// Slots in the profile.
         slots: usize,
+        /// The transport.
+        bus: &'static str,
     },
+    /// The PCI host refused a function or its BARs.
+    #[error("PCI: {0}")]
+    Pci(#[from] crate::pci::host::HostError),
 }
 
 /// Memory, interrupt controller and devices of one machine.
@@ -123,6 +160,8 @@ pub struct Board {
     pub cur: usize,
     gic_frames: Vec<(u64, u64, GicFrame)>,
     devices: Vec<Mapped>,
+    /// The ranges that reach [`Board::devices`], in address order.
+    windows: Vec<Window>,
     /// Accesses no device claimed.
     pub unclaimed: Unclaimed,
     /// Device accesses so far (MMIO and the machine's system registers): a sign of progress.
@@ -162,22 +201,61 @@ impl Board {
         let mut flash = config.flash.into_iter();
         let mut fw_cfg = config.fw_cfg;
         let mut bank = 0;
+        let (pci_disks, mmio_disks): (Vec<_>, Vec<_>) = config
+            .disks
+            .into_iter()
+            .enumerate()
+            .partition(|(_, d)| d.bus == DiskBus::Pci);
         let nslots = profile.virtio_mmio_slots().count();
-        if config.disks.len() > nslots {
+        if mmio_disks.len() > nslots {
             return Err(BoardError::TooManyDisks {
-                disks: config.disks.len(),
+                disks: mmio_disks.len(),
                 slots: nslots,
+                bus: "virtio-mmio",
             });
         }
-        // Slot `nslots - 1 - i` gets disk `i`.
+        // Slot `nslots - 1 - i` gets virtio-mmio disk `i`.
         let mut slots: Vec<Option<(usize, Disk)>> = (0..nslots).map(|_| None).collect();
-        for (i, d) in config.disks.into_iter().enumerate() {
-            slots[nslots - 1 - i] = Some((i, d));
+        for (i, (index, d)) in mmio_disks.into_iter().enumerate() {
+            slots[nslots - 1 - i] = Some((index, d.disk));
         }
         let mut slots = slots.into_iter();
         let v3 = config.gic == GicVersion::V3;
         let mut gic_frames = Vec::new();
         let mut devices = Vec::new();
+        let mut windows = Vec::new();
+        let pci_host = match profile.pci_desc() {
+            Some(desc) => {
+                let mut host = PciHost::new(desc);
+                let mut disks = Vec::new();
+                for (index, d) in pci_disks {
+                    host.add(Box::new(VirtioPci::new(
+                        Box::new(Blk::new(d.disk)),
+                        blk::PCI_CLASS,
+                    )))?;
+                    disks.push(index);
+                }
+                if profile.pci_bars_preassigned {
+                    host.assign_bars()?;
+                    host.require_bus_master(false);
+                }
+                devices.push(Mapped {
+                    intid: desc.intx_spi.map(|s| s + 32),
+                    lines: 4,
+                    dev: Box::new(host),
+                    disks,
+                });
+                Some(devices.len() - 1)
+            }
+            None if !pci_disks.is_empty() => {
+                return Err(BoardError::TooManyDisks {
+                    disks: pci_disks.len(),
+                    slots: 0,
+                    bus: "PCI",
+                })
+            }
+            None => None,
+        };
         for r in &profile.regions {
             let frame = match r.kind {
                 RegionKind::GicDist => Some(GicFrame::Dist),
@@ -189,7 +267,23 @@ impl Board {
                 gic_frames.push((r.base, r.size, f));
                 continue;
             }
-            let mut disk = None;
+            if let (
+                RegionKind::PcieEcam
+                | RegionKind::PcieMmio
+                | RegionKind::PcieMmioHigh
+                | RegionKind::PciePio,
+                Some(host),
+            ) = (r.kind, pci_host)
+            {
+                windows.push(Window {
+                    base: r.base,
+                    size: r.size,
+                    dev: host,
+                    offset: r.base,
+                });
+                continue;
+            }
+            let mut disks = Vec::new();
             let dev: Box<dyn MmioDevice> = match r.kind {
                 RegionKind::Pl011 => Box::new(Pl011::new()),
                 RegionKind::Pl031 => Box::new(Pl031::new(config.rtc_epoch)),
@@ -203,27 +297,34 @@ impl Board {
                 }
                 RegionKind::VirtioMmio => match slots.next().flatten() {
                     Some((i, d)) => {
-                        disk = Some(i);
+                        disks.push(i);
                         Box::new(VirtioMmio::new(Box::new(Blk::new(d))))
                     }
                     None => Box::new(VirtioMmio::empty()),
                 },
                 _ => continue,
             };
-            devices.push(Mapped {
+            windows.push(Window {
                 base: r.base,
                 size: r.size,
+                dev: devices.len(),
+                offset: 0,
+            });
+            devices.push(Mapped {
                 intid: r.spi.map(|s| s + 32),
+                lines: 1,
                 dev,
-                disk,
+                disks,
             });
         }
+        windows.sort_by_key(|w| w.base);
         Ok(Board {
             mem,
             gic: Gic::new(config.gic, config.lines),
             cur: 0,
             gic_frames,
             devices,
+            windows,
             unclaimed: Unclaimed::default(),
             accesses: 0,
             remap_epoch: 0,
@@ -233,10 +334,21 @@ impl Board {
     }
 
     fn device_index(&self, pa: u64) -> Option<(usize, u64)> {
-        self.devices
-            .iter()
-            .position(|d| pa >= d.base && pa - d.base < d.size)
-            .map(|i| (i, pa - self.devices[i].base))
+        let i = self.windows.partition_point(|w| w.base <= pa);
+        let w = self.windows[..i].last()?;
+        (pa - w.base < w.size).then(|| (w.dev, pa - w.base + w.offset))
+    }
+
+    /// Drive the GIC from device `i`'s interrupt outputs.
+    fn sync_device_irqs(&mut self, i: usize) {
+        let d = &self.devices[i];
+        if let Some(intid) = d.intid {
+            let levels = d.dev.irq_lines();
+            for line in 0..d.lines {
+                self.gic
+                    .set_level(0, intid + line, levels & (1 << line) != 0);
+            }
+        }
     }
 
     fn note_unclaimed(&mut self, pa: u64, write: bool) -> BusFault {
@@ -249,10 +361,8 @@ impl Board {
 
     /// The backing store of the device at `base` (a flash bank's contents).
     pub fn backing(&self, base: u64) -> Option<&[u8]> {
-        self.devices
-            .iter()
-            .find(|d| d.base == base)
-            .and_then(|d| d.dev.backing())
+        let w = self.windows.iter().find(|w| w.base == base)?;
+        self.devices[w.dev].dev.backing()
     }
 
     /// The disks, in [`BoardConfig::disks`] order.
@@ -260,7 +370,7 @@ impl Board {
         let mut disks: Vec<(usize, &mut Disk)> = self
             .devices
             .iter_mut()
-            .filter_map(|d| Some((d.disk?, d.dev.as_disk()?)))
+            .flat_map(|d| d.disks.iter().copied().zip(d.dev.disks()))
             .collect();
         disks.sort_by_key(|&(i, _)| i);
         disks.into_iter().map(|(_, d)| d).collect()
@@ -278,12 +388,10 @@ impl Board {
         self.devices.iter_mut().find_map(|d| d.dev.as_serial())
     }
 
-    /// Move every device's interrupt output into the GIC.
+    /// Move every device's interrupt outputs into the GIC.
     pub fn sync_irqs(&mut self) {
-        for d in &self.devices {
-            if let Some(intid) = d.intid {
-                self.gic.set_level(0, intid, d.dev.irq_level());
-            }
+        for i in 0..self.devices.len() {
+            self.sync_device_irqs(i);
         }
     }
 
@@ -344,12 +452,8 @@ unsafe impl Bus for Board {
         }
         match self.device_index(pa) {
             Some((i, off)) => {
-                let d = &mut self.devices[i];
-                let v = d.dev.read(off, size);
-                let irq = d.intid.map(|i| (i, d.dev.irq_level()));
-                if let Some((intid, level)) = irq {
-                    self.gic.set_level(0, intid, level);
-                }
+                let v = self.devices[i].dev.read(off, size);
+                self.sync_device_irqs(i);
                 Ok(v)
             }
             None => Err(self.note_unclaimed(pa, false)),
@@ -374,14 +478,11 @@ unsafe impl Bus for Board {
                     mem: &mut self.mem,
                     written: &mut self.dma_written,
                 });
-                let irq = d.intid.map(|i| (i, d.dev.irq_level()));
                 if d.dev.take_remapped() {
                     self.remapped = true;
                     self.remap_epoch += 1;
                 }
-                if let Some((intid, level)) = irq {
-                    self.gic.set_level(0, intid, level);
-                }
+                self.sync_device_irqs(i);
                 Ok(())
             }
             None => Err(self.note_unclaimed(pa, true)),
@@ -405,6 +506,13 @@ mod tests {
     use crate::devices::pl011;
     use crate::gic::v2;
     use crate::profile::{MIB, VIRT_GIC_CPU, VIRT_GIC_DIST, VIRT_GIC_REDIST, VIRT_RTC, VIRT_UART0};
+
+    fn mmio(disk: Disk) -> BoardDisk {
+        BoardDisk {
+            disk,
+            bus: DiskBus::Mmio,
+        }
+    }
 
     fn board(gic: GicVersion, lines: Vec<Arc<IrqLines>>) -> Board {
         let config = BoardConfig {
@@ -490,8 +598,8 @@ mod tests {
             flash: Vec::new(),
             fw_cfg: None,
             disks: vec![
-                Disk::open(&a.0, DiskMode::Overlay).unwrap(),
-                Disk::open(&b.0, DiskMode::ReadOnly).unwrap(),
+                mmio(Disk::open(&a.0, DiskMode::Overlay).unwrap()),
+                mmio(Disk::open(&b.0, DiskMode::ReadOnly).unwrap()),
             ],
         };
         let mut bd = Board::new(&Profile::virt(64 * MIB).unwrap(), config).unwrap();
@@ -514,12 +622,16 @@ mod tests {
             lines: vec![Arc::default()],
             flash: Vec::new(),
             fw_cfg: None,
-            disks: vec![Disk::open(&a.0, DiskMode::Overlay).unwrap()],
+            disks: vec![mmio(Disk::open(&a.0, DiskMode::Overlay).unwrap())],
         };
         let ch = Profile::cloud_hypervisor(64 * MIB, 1).unwrap();
         assert!(matches!(
             Board::new(&ch, config),
-            Err(BoardError::TooManyDisks { disks: 1, slots: 0 })
+            Err(BoardError::TooManyDisks {
+                disks: 1,
+                slots: 0,
+                ..
+            })
         ));
     }
 
@@ -538,7 +650,7 @@ mod tests {
             lines: lines.clone(),
             flash: Vec::new(),
             fw_cfg: None,
-            disks: vec![Disk::open(&img.0, DiskMode::Overlay).unwrap()],
+            disks: vec![mmio(Disk::open(&img.0, DiskMode::Overlay).unwrap())],
         };
         let mut b = Board::new(&Profile::virt(64 * MIB).unwrap(), config).unwrap();
         let t = VIRT_MMIO + 31 * 0x200;

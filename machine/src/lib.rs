@@ -8,7 +8,6 @@
 //! Known gaps, one greppable convention:
 //! - `TODO(GICV3_VIRT)`: the GICv3 virtual CPU interface (ICH_* are storage only); no GICv2
 //!   virtualization extensions, v2m, ITS or LPIs.
-//! - `TODO(VIRTIO_PCI)`: the virtio-pci transport (`--disk if=pci`); virtio-mmio only.
 //! - `TODO(VIRTIO_FEATURES)`: virtio `EVENT_IDX`, packed rings, per-queue reset; virtio-blk
 //!   multiqueue, discard and write zeroes.
 #![deny(missing_docs)]
@@ -21,6 +20,7 @@ pub mod gic;
 pub mod host_input;
 pub mod machine;
 pub mod memory;
+pub mod pci;
 pub mod profile;
 pub mod psci;
 pub mod virtio;

@@ -85,6 +85,9 @@ pub struct Profile {
     pub firmware: FirmwareMachine,
     /// The regions, sorted by base, non-overlapping.
     pub regions: Vec<Region>,
+    /// The machine assigns PCI BARs before the guest starts (as a VMM does); otherwise the
+    /// guest's firmware or kernel does (as on QEMU).
+    pub pci_bars_preassigned: bool,
 }
 
 /// Errors building a profile.
@@ -295,6 +298,7 @@ impl Profile {
             name: "virt",
             firmware: FirmwareMachine::Virt,
             regions,
+            pci_bars_preassigned: false,
         })
     }
 

@@ -27,6 +27,11 @@ pub trait MmioDevice {
     fn irq_level(&self) -> bool {
         false
     }
+    /// Levels of the device's interrupt outputs, bit `i` for output `i`, for a device with
+    /// several (a PCI host's INTA..INTD); by default the one [`MmioDevice::irq_level`].
+    fn irq_lines(&self) -> u32 {
+        self.irq_level() as u32
+    }
     /// The system counter (virtual time) is now `counter`.
     fn set_time(&mut self, counter: u64) {
         let _ = counter;
@@ -58,10 +63,10 @@ pub trait MmioDevice {
     fn backing(&self) -> Option<&[u8]> {
         None
     }
-    /// The disk behind the device, if it is a block device (for its counters and its flush at
-    /// the end of a run).
-    fn as_disk(&mut self) -> Option<&mut crate::virtio::disk::Disk> {
-        None
+    /// The disks behind the device (a block device's one, a PCI host's functions'), for
+    /// their counters and their flush at the end of a run.
+    fn disks(&mut self) -> Vec<&mut crate::virtio::disk::Disk> {
+        Vec::new()
     }
 }
 

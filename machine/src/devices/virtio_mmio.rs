@@ -247,8 +247,12 @@ impl MmioDevice for VirtioMmio {
         }
     }
 
-    fn as_disk(&mut self) -> Option<&mut Disk> {
-        self.virtio.as_mut().and_then(Virtio::as_disk)
+    fn disks(&mut self) -> Vec<&mut Disk> {
+        self.virtio
+            .as_mut()
+            .and_then(Virtio::as_disk)
+            .into_iter()
+            .collect()
     }
 }
 
@@ -529,6 +533,6 @@ mod tests {
         // System reset too.
         MmioDevice::reset(&mut t);
         assert_eq!(rd(&mut t, STATUS), 0);
-        assert!(t.as_disk().is_some(), "the disk stays");
+        assert_eq!(t.disks().len(), 1, "the disk stays");
     }
 }

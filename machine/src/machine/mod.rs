@@ -117,7 +117,7 @@ pub struct MachineConfig {
     /// The fw_cfg device with its items (an empty one when `None`).
     pub fw_cfg: Option<FwCfg>,
     /// Disks (virtio block devices; see [`BoardConfig::disks`]).
-    pub disks: Vec<crate::virtio::disk::Disk>,
+    pub disks: Vec<crate::board::BoardDisk>,
     /// Console lines that end the run as a guest failure (`--fail-on`).
     pub fail_on: Vec<String>,
     /// Called once the kernel entry is captured; when it says a rule failed, the run ends at

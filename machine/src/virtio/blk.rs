@@ -44,6 +44,9 @@ use crate::devices::DmaMemory;
 
 /// Device ID of a block device.
 pub const DEVICE_ID: u32 = virtio_bindings::virtio_ids::VIRTIO_ID_BLOCK;
+/// PCI class code of a virtio-blk-pci function: mass storage, SCSI (QEMU's
+/// `virtio_blk_pci_class_init`: `PCI_CLASS_STORAGE_SCSI`).
+pub const PCI_CLASS: u32 = 0x01_00_00;
 /// Feature: `size_max` is valid.
 pub const F_SIZE_MAX: u64 = 1 << vb::VIRTIO_BLK_F_SIZE_MAX;
 /// Feature: `seg_max` is valid.

@@ -156,6 +156,21 @@ impl Virtio {
         word(self.dev.features(), self.device_features_sel)
     }
 
+    /// The device feature word select.
+    pub fn device_features_sel(&self) -> u32 {
+        self.device_features_sel
+    }
+
+    /// The driver feature word select.
+    pub fn driver_features_sel(&self) -> u32 {
+        self.driver_features_sel
+    }
+
+    /// Number of queues.
+    pub fn num_queues(&self) -> usize {
+        self.queues.len()
+    }
+
     /// Select which 32 bits [`Virtio::device_features`] shows.
     pub fn set_device_features_sel(&mut self, sel: u32) {
         self.device_features_sel = sel;
