@@ -1,21 +1,22 @@
-//! Disks: virtio-blk over virtio-mmio (`--disk FILE[,ro|,rw]`), with the images that
-//! `testdata/make-disks.sh` makes without root and the disk initramfs of
-//! `testdata/fetch-linux.sh` (which loads `virtio_mmio` and `virtio_blk` from the same Debian
-//! kernel package).
+//! Disks: virtio-blk over virtio-pci (`--disk FILE[,ro|,rw]`, the default) and virtio-mmio
+//! (`,if=mmio`), with the images that `testdata/make-disks.sh` makes without root and the disk
+//! initramfs of `testdata/make-initramfs-disk.sh` (which loads `virtio_pci`, `virtio_mmio` and
+//! `virtio_blk` from the same Debian kernel package).
 //!
 //! Checked:
-//! - Linux (direct boot) reads the whole disk: the sha256 it prints equals the host's; it writes
-//!   1 MiB of 0x5a at the disk's second MiB: without `,rw` the file is byte-identical afterwards
-//!   and the report says the overlay was discarded, with `,rw` the file holds the pattern and
-//!   nothing else changed;
-//! - Debian's EDK2 boots a GPT disk whose EFI system partition holds Debian's GRUB (and, on a
-//!   second image, systemd-boot) with the kernel and initramfs: the marker is reached, the kernel
-//!   entered through its EFI stub, every hand-off check passes or is n/a, and /proc/cmdline is
-//!   the boot loader's (`--kernel-via none`: the files only arm the entry watch and the initrd
-//!   check);
-//! - Debian's U-Boot boots an extlinux disk through its distro boot: the marker is reached with
-//!   exactly `regs.daif-masked` failing (U-Boot's SError finding), and two runs give identical
-//!   console bytes and instruction counts.
+//! - Linux (direct boot) finds the disk where QEMU's Linux does (00:01.0 behind the PCIe host,
+//!   or the top virtio-mmio slot) and reads it whole: the sha256 it prints equals the host's; it
+//!   writes 1 MiB of 0x5a at the disk's second MiB: without `,rw` the file is byte-identical
+//!   afterwards and the report says the overlay was discarded, with `,rw` the file holds the
+//!   pattern and nothing else changed; both transports;
+//! - Debian's EDK2 boots a GPT disk whose EFI system partition holds Debian's GRUB (over PCI)
+//!   and, on a second image, systemd-boot (over virtio-mmio), with the kernel and initramfs: the
+//!   marker is reached, the kernel entered through its EFI stub, every hand-off check passes or
+//!   is n/a, and /proc/cmdline is the boot loader's (`--kernel-via none`: the files only arm the
+//!   entry watch and the initrd check);
+//! - Debian's U-Boot boots an extlinux disk over PCI through its distro boot: the marker is
+//!   reached with exactly `regs.daif-masked` failing (U-Boot's SError finding), and two runs
+//!   give identical console bytes and instruction counts.
 //!
 //! Like the other boot tests: without the tools, firmware or artifacts they print a notice and
 //! pass, except under CI (env `CI` set), where they fail.
@@ -153,12 +154,43 @@ fn sha256(path: &Path) -> String {
         .to_string()
 }
 
+/// Where Linux finds the disk (`BOOTEMU-DISK-DEVICE`), for each transport: the sysfs paths
+/// Linux prints on QEMU 10.0.2 `virt` for the same disk and initramfs (`-drive if=virtio
+/// -nic none`; QEMU's default NIC would take 00:01.0; `-device virtio-blk-device` for mmio).
+const DEVICE_LINE: &str = "BOOTEMU-DISK-DEVICE: ";
+
 #[test]
-fn linux_reads_and_writes_a_virtio_mmio_disk() {
+fn linux_reads_and_writes_a_virtio_disk_over_pci_and_mmio() {
     let Some((a, d)) = disks() else { return };
     let want = sha256(&d.data);
     let original = std::fs::read(&d.data).unwrap();
-    for (opts, writes_back) in [("", false), (",rw", true)] {
+    let cases = [
+        (
+            "",
+            false,
+            "pci",
+            "/4010000000.pcie/pci0000:00/0000:00:01.0/virtio0/block/vda",
+        ),
+        (
+            ",rw",
+            true,
+            "pci",
+            "/4010000000.pcie/pci0000:00/0000:00:01.0/virtio0/block/vda",
+        ),
+        (
+            ",if=mmio",
+            false,
+            "mmio",
+            "/a003e00.virtio_mmio/virtio0/block/vda",
+        ),
+        (
+            ",if=mmio,rw",
+            true,
+            "mmio",
+            "/a003e00.virtio_mmio/virtio0/block/vda",
+        ),
+    ];
+    for (opts, writes_back, interface, device) in cases {
         let disk = Copy::of(&d.data);
         let b = boot(&[
             "--kernel",
@@ -171,10 +203,16 @@ fn linux_reads_and_writes_a_virtio_mmio_disk() {
             &disk.arg(opts),
         ]);
         assert_eq!(b.code(), Some(0), "{opts:?}: {}", b.why());
+        assert!(
+            b.line(DEVICE_LINE).is_some_and(|l| l.ends_with(device)),
+            "{opts:?}: {}",
+            b.why()
+        );
         assert_eq!(b.line(SHA_LINE), Some(want.as_str()), "{}", b.why());
         assert!(b.console.contains(WRITTEN), "{}", b.why());
         let after = disk.bytes();
         let r = &b.report["disks"][0];
+        assert_eq!(r["interface"], interface, "{}", b.report);
         if writes_back {
             let (lo, hi, byte) = PATTERN;
             assert!(
@@ -192,8 +230,9 @@ fn linux_reads_and_writes_a_virtio_mmio_disk() {
     }
 }
 
-/// EDK2 boots `image` through the boot loader on its ESP; the kernel gets `cmdline`.
-fn edk2_boots(image: &Path, cmdline: &str) {
+/// EDK2 boots `image` (with `--disk` options `opts`) through the boot loader on its ESP; the
+/// kernel gets `cmdline`.
+fn edk2_boots(image: &Path, opts: &str, cmdline: &str) {
     let Some((a, _)) = disks() else { return };
     if !firmware_present(EDK2) {
         return;
@@ -203,7 +242,7 @@ fn edk2_boots(image: &Path, cmdline: &str) {
         "--firmware",
         EDK2,
         "--disk",
-        &disk.arg(""),
+        &disk.arg(opts),
         "--kernel-via",
         "none",
         "--kernel",
@@ -231,25 +270,27 @@ fn edk2_boots(image: &Path, cmdline: &str) {
 }
 
 #[test]
-fn edk2_boots_grub_from_a_gpt_disk() {
+fn edk2_boots_grub_from_a_gpt_disk_over_pci() {
     let Some((_, d)) = disks() else { return };
     edk2_boots(
         &d.esp_grub,
+        "",
         "BOOT_IMAGE=/vmlinuz console=ttyAMA0 panic=-1 bootemu.disk=grub",
     );
 }
 
 #[test]
-fn edk2_boots_systemd_boot_from_a_gpt_disk() {
+fn edk2_boots_systemd_boot_from_a_gpt_disk_over_mmio() {
     let Some((_, d)) = disks() else { return };
     edk2_boots(
         &d.esp_sdboot,
+        ",if=mmio",
         "initrd=\\initrd.img console=ttyAMA0 panic=-1 bootemu.disk=sdboot",
     );
 }
 
 #[test]
-fn uboot_boots_extlinux_from_a_disk_deterministically() {
+fn uboot_boots_extlinux_from_a_pci_disk_deterministically() {
     let Some((a, d)) = disks() else { return };
     if !firmware_present(UBOOT) {
         return;

@@ -1,7 +1,9 @@
 //! Machine profiles as data: the guest-physical memory map of a board as a table of regions.
 //!
 //! `virt` follows QEMU's `hw/arm/virt.c` `base_memmap` (the map Linux and EDK2 expect of a
-//! `virt` machine), with its 32 virtio-mmio transports as one region per slot. Regions not modelled yet are listed as comments at their addresses so that
+//! `virt` machine), with its 32 virtio-mmio transports as one region per slot and the PCIe
+//! host's windows (ECAM, I/O, 32-bit and 64-bit memory) as one region each, all reaching
+//! one host device. Regions not modelled yet are listed as comments at their addresses so that
 //! the map reads like QEMU's.
 //!
 //! `cloud-hypervisor` follows Cloud Hypervisor's `arch/src/aarch64/layout.rs`: RAM from 1 GiB

@@ -365,3 +365,200 @@ impl PciFunction for VirtioPci {
         self.virtio.as_disk()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::devices::MmioDevice;
+    use crate::pci::config::{reg, COMMAND_BUS_MASTER, COMMAND_MEMORY};
+    use crate::pci::host::PciHost;
+    use crate::virtio::blk::{self, Blk, S_OK, T_IN};
+    use crate::virtio::disk::tests::Scratch;
+    use crate::virtio::disk::{Disk, DiskMode};
+    use crate::virtio::queue::tests::{Driver, FakeMem, RAM};
+    use crate::virtio::queue::{DESC_F_NEXT, DESC_F_WRITE};
+    use crate::virtio::{
+        F_VERSION_1, INT_VRING, STATUS_ACKNOWLEDGE, STATUS_DRIVER, STATUS_DRIVER_OK,
+        STATUS_FEATURES_OK,
+    };
+    use bootemu_boot::fdt::PciDesc;
+
+    const DESC: PciDesc = PciDesc {
+        ecam: (0x40_1000_0000, 0x1000_0000),
+        io: Some((0x3eff_0000, 0x1_0000)),
+        mmio32: (0x1000_0000, 0x2eff_0000),
+        mmio64: Some((0x80_0000_0000, 0x80_0000_0000)),
+        intx_spi: Some(3),
+    };
+    /// Where the test driver puts BAR 4.
+    const BAR4: u64 = 0x1000_4000;
+
+    fn cfg(slot: u64, r: u64) -> u64 {
+        DESC.ecam.0 + (slot << 15) + r
+    }
+
+    /// The host with a virtio-blk-pci function at 00:01.0 over `img`, BAR 4 programmed and
+    /// memory decoding and bus mastering on.
+    fn host(img: &Scratch) -> PciHost {
+        let disk = Disk::open(&img.0, DiskMode::Overlay).unwrap();
+        let mut h = PciHost::new(DESC);
+        h.add(Box::new(VirtioPci::new(
+            Box::new(Blk::new(disk)),
+            blk::PCI_CLASS,
+        )))
+        .unwrap();
+        h.write(cfg(1, 0x20), 4, BAR4);
+        h.write(cfg(1, 0x24), 4, 0);
+        let cmd = (COMMAND_MEMORY | COMMAND_BUS_MASTER) as u64;
+        h.write(cfg(1, reg::COMMAND as u64), 2, cmd);
+        h
+    }
+
+    /// The capabilities as a driver walks them: (cfg_type, bar, offset, length, the word
+    /// after them when `cap_len` covers one).
+    fn caps(h: &mut PciHost) -> Vec<(u8, u8, u32, u32, u32)> {
+        let mut out = Vec::new();
+        let mut at = h.read(cfg(1, reg::CAPABILITIES as u64), 1);
+        while at != 0 {
+            assert_eq!(h.read(cfg(1, at), 1), CAP_VENDOR as u64);
+            let f = |h: &mut PciHost, o: u64, s: u8| h.read(cfg(1, at + o), s) as u32;
+            let cap_len = f(h, 2, 1);
+            out.push((
+                f(h, 3, 1) as u8,
+                f(h, 4, 1) as u8,
+                f(h, 8, 4),
+                f(h, 12, 4),
+                if cap_len >= 20 { f(h, 16, 4) } else { 0 },
+            ));
+            at = h.read(cfg(1, at + 1), 1);
+        }
+        out
+    }
+
+    #[test]
+    fn identity_and_capabilities_as_virtio_specifies() {
+        let img = Scratch::new("vpci-id", 8);
+        let mut h = host(&img);
+        // §4.1.2: vendor 0x1af4, device 0x1040 + 2, revision 1 for a non-transitional device.
+        assert_eq!(h.read(cfg(1, 0), 4), 0x1042_1af4);
+        assert_eq!(h.read(cfg(1, 8), 1), 1);
+        assert_eq!(h.read(cfg(1, 0x3d), 1), 1, "INTA");
+        assert_eq!(
+            caps(&mut h),
+            vec![
+                (CAP_COMMON, 4, 0, 0x1000, 0),
+                (CAP_ISR, 4, 0x1000, 0x1000, 0),
+                (CAP_DEVICE, 4, 0x2000, 0x1000, 0),
+                (CAP_NOTIFY, 4, 0x3000, 0x1000, NOTIFY_OFF_MULTIPLIER),
+                (CAP_PCI_CFG, 4, 0, 0, 0),
+            ]
+        );
+        // Device configuration: capacity 8 sectors.
+        assert_eq!(h.read(BAR4 + DEVICE, 8), 8);
+        assert_eq!(h.read(BAR4 + COMMON + common::NUM_QUEUES, 2), 1);
+        assert_eq!(
+            h.read(BAR4 + COMMON + common::CONFIG_MSIX_VECTOR, 2),
+            0xffff
+        );
+    }
+
+    #[test]
+    fn a_read_request_through_the_common_configuration() {
+        let img = Scratch::with("vpci-read", &[0xab; 1024]);
+        let mut h = host(&img);
+        let mut mem = FakeMem::new(0x10000);
+        let c = |o| BAR4 + COMMON + o;
+        h.write(c(common::DEVICE_STATUS), 1, STATUS_ACKNOWLEDGE as u64);
+        let st = STATUS_ACKNOWLEDGE | STATUS_DRIVER;
+        h.write(c(common::DEVICE_STATUS), 1, st as u64);
+        h.write(c(common::DEVICE_FEATURE_SELECT), 4, 1);
+        assert_eq!(h.read(c(common::DEVICE_FEATURE), 4) & 1, 1, "VERSION_1");
+        h.write(c(common::DRIVER_FEATURE_SELECT), 4, 1);
+        h.write(c(common::DRIVER_FEATURE), 4, F_VERSION_1 >> 32);
+        h.write(
+            c(common::DEVICE_STATUS),
+            1,
+            (st | STATUS_FEATURES_OK) as u64,
+        );
+        assert_eq!(
+            h.read(c(common::DEVICE_STATUS), 1) as u8 & STATUS_FEATURES_OK,
+            STATUS_FEATURES_OK
+        );
+        let mut drv = Driver::new(4);
+        h.write(c(common::QUEUE_SELECT), 2, 0);
+        assert_eq!(h.read(c(common::QUEUE_NOTIFY_OFF), 2), 0);
+        h.write(c(common::QUEUE_SIZE), 2, drv.size as u64);
+        h.write(c(common::QUEUE_DESC), 8, drv.desc);
+        h.write(c(common::QUEUE_DRIVER), 4, drv.avail);
+        h.write(c(common::QUEUE_DRIVER_HI), 4, 0);
+        h.write(c(common::QUEUE_DEVICE), 4, drv.used);
+        h.write(c(common::QUEUE_DEVICE_HI), 4, 0);
+        assert_eq!(h.read(c(common::QUEUE_DESC), 4), drv.desc);
+        assert_eq!(h.read(c(common::QUEUE_DEVICE), 8), drv.used);
+        h.write(c(common::QUEUE_ENABLE), 2, 1);
+        let ok = st | STATUS_FEATURES_OK | STATUS_DRIVER_OK;
+        h.write(c(common::DEVICE_STATUS), 1, ok as u64);
+        // A read of sector 1 into RAM + 0x9000.
+        let mut hdr = T_IN.to_le_bytes().to_vec();
+        hdr.extend_from_slice(&[0; 4]);
+        hdr.extend_from_slice(&1u64.to_le_bytes());
+        mem.put(RAM + 0x8000, &hdr);
+        drv.set_desc(&mut mem, 0, RAM + 0x8000, 16, DESC_F_NEXT, 1);
+        drv.set_desc(
+            &mut mem,
+            1,
+            RAM + 0x9000,
+            512,
+            DESC_F_NEXT | DESC_F_WRITE,
+            2,
+        );
+        drv.set_desc(&mut mem, 2, RAM + 0x9200, 1, DESC_F_WRITE, 0);
+        drv.offer(&mut mem, 0);
+        h.write(BAR4 + NOTIFY, 2, 0);
+        h.dma(&mut mem);
+        assert_eq!(drv.used_idx(&mem), 1);
+        assert_eq!(drv.used_elem(&mem, 0), (0, 513));
+        assert_eq!(mem.bytes(RAM + 0x9000, 512), &[0xab; 512][..]);
+        assert_eq!(mem.bytes(RAM + 0x9200, 1), &[S_OK]);
+        // INTA of slot 1 is line 1; the ISR read returns and clears the status.
+        assert_eq!(h.irq_lines(), 1 << 1);
+        assert_ne!(h.read(cfg(1, reg::STATUS as u64), 2) & 0x8, 0);
+        assert_eq!(h.read(BAR4 + ISR, 1), INT_VRING as u64);
+        assert_eq!(h.irq_lines(), 0);
+        assert_eq!(h.read(BAR4 + ISR, 1), 0);
+        // Without bus mastering the next notification does no DMA.
+        h.write(cfg(1, reg::COMMAND as u64), 2, COMMAND_MEMORY as u64);
+        drv.offer(&mut mem, 0);
+        h.write(BAR4 + NOTIFY, 2, 0);
+        h.dma(&mut mem);
+        assert_eq!(drv.used_idx(&mem), 1, "no DMA without BUS_MASTER");
+    }
+
+    #[test]
+    fn the_pci_configuration_access_capability_reaches_the_bar() {
+        let img = Scratch::new("vpci-cfgcap", 16);
+        let mut h = host(&img);
+        let at = caps_offset(&mut h, CAP_PCI_CFG);
+        // Read the capacity (device configuration offset 0, 4 bytes) through the window.
+        h.write(cfg(1, at + 4), 1, BAR as u64);
+        h.write(cfg(1, at + 8), 4, DEVICE);
+        h.write(cfg(1, at + 12), 4, 4);
+        assert_eq!(h.read(cfg(1, at + 16), 4), 16);
+        // Write the device status through it.
+        h.write(cfg(1, at + 8), 4, COMMON + common::DEVICE_STATUS);
+        h.write(cfg(1, at + 12), 4, 1);
+        h.write(cfg(1, at + 16), 4, STATUS_ACKNOWLEDGE as u64);
+        assert_eq!(h.read(BAR4 + COMMON + common::DEVICE_STATUS, 1), 1);
+        // A length the window does not take reads the capability's own bytes.
+        h.write(cfg(1, at + 12), 4, 3);
+        assert_eq!(h.read(cfg(1, at + 16), 4), 0);
+    }
+
+    fn caps_offset(h: &mut PciHost, cfg_type: u8) -> u64 {
+        let mut at = h.read(cfg(1, reg::CAPABILITIES as u64), 1);
+        while at != 0 && h.read(cfg(1, at + 3), 1) as u8 != cfg_type {
+            at = h.read(cfg(1, at + 1), 1);
+        }
+        at
+    }
+}
