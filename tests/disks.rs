@@ -14,6 +14,7 @@
 //!   marker is reached, the kernel entered through its EFI stub, every hand-off check passes or
 //!   is n/a, and /proc/cmdline is the boot loader's (`--kernel-via none`: the files only arm the
 //!   entry watch and the initrd check);
+//! - two runs of the Linux and EDK2 boots give identical console bytes and instruction counts;
 //! - Debian's U-Boot boots an extlinux disk over PCI through its distro boot: the marker is
 //!   reached with exactly `regs.daif-masked` failing (U-Boot's SError finding), and two runs
 //!   give identical console bytes and instruction counts.
@@ -190,9 +191,8 @@ fn linux_reads_and_writes_a_virtio_disk_over_pci_and_mmio() {
             "/a003e00.virtio_mmio/virtio0/block/vda",
         ),
     ];
-    for (opts, writes_back, interface, device) in cases {
-        let disk = Copy::of(&d.data);
-        let b = boot(&[
+    let run = |disk: &Copy, opts: &str| {
+        boot(&[
             "--kernel",
             a.generic.to_str().unwrap(),
             "--initrd",
@@ -201,7 +201,12 @@ fn linux_reads_and_writes_a_virtio_disk_over_pci_and_mmio() {
             "console=ttyAMA0 panic=-1 bootemu.write=1",
             "--disk",
             &disk.arg(opts),
-        ]);
+        ])
+    };
+    let mut first = None;
+    for (opts, writes_back, interface, device) in cases {
+        let disk = Copy::of(&d.data);
+        let b = run(&disk, opts);
         assert_eq!(b.code(), Some(0), "{opts:?}: {}", b.why());
         assert!(
             b.line(DEVICE_LINE).is_some_and(|l| l.ends_with(device)),
@@ -227,7 +232,15 @@ fn linux_reads_and_writes_a_virtio_disk_over_pci_and_mmio() {
             assert_eq!(r["overlay"], "discarded 2048 sectors", "{}", b.report);
         }
         assert_eq!(r["bytes_written"], 1 << 20, "{}", b.report);
+        first.get_or_insert(b);
     }
+    // Determinism: the first case again gives the same console bytes and instruction count.
+    let (first, again) = (first.unwrap(), run(&Copy::of(&d.data), cases[0].0));
+    assert!(
+        again.console_bytes == first.console_bytes,
+        "same console bytes every run"
+    );
+    assert_eq!(again.report["instructions"], first.report["instructions"]);
 }
 
 /// EDK2 boots `image` (with `--disk` options `opts`) through the boot loader on its ESP; the
@@ -238,20 +251,23 @@ fn edk2_boots(image: &Path, opts: &str, cmdline: &str) {
         return;
     }
     let disk = Copy::of(image);
-    let b = boot(&[
-        "--firmware",
-        EDK2,
-        "--disk",
-        &disk.arg(opts),
-        "--kernel-via",
-        "none",
-        "--kernel",
-        a.generic.to_str().unwrap(),
-        "--initrd",
-        a.initramfs.to_str().unwrap(),
-        "--expect-cmdline",
-        cmdline,
-    ]);
+    let run = || {
+        boot(&[
+            "--firmware",
+            EDK2,
+            "--disk",
+            &disk.arg(opts),
+            "--kernel-via",
+            "none",
+            "--kernel",
+            a.generic.to_str().unwrap(),
+            "--initrd",
+            a.initramfs.to_str().unwrap(),
+            "--expect-cmdline",
+            cmdline,
+        ])
+    };
+    let b = run();
     assert_eq!(b.code(), Some(0), "{}", b.why());
     assert_eq!(b.line(CMDLINE_LINE), Some(cmdline), "{}", b.why());
     assert_eq!(
@@ -267,6 +283,12 @@ fn edk2_boots(image: &Path, opts: &str, cmdline: &str) {
         disk.bytes() == std::fs::read(image).unwrap(),
         "disk untouched"
     );
+    let again = run();
+    assert!(
+        again.console_bytes == b.console_bytes,
+        "same console bytes every run"
+    );
+    assert_eq!(again.report["instructions"], b.report["instructions"]);
 }
 
 #[test]

@@ -113,10 +113,13 @@ pub struct PciDesc {
     pub mmio32: (u64, u64),
     /// 64-bit memory window (base, size), if any.
     pub mmio64: Option<(u64, u64)>,
-    /// Legacy interrupts: the SPI of INTA at slot 0; INTA..INTD are four consecutive SPIs and
-    /// slot `s` pin `p` (0 = INTA) raises SPI `intx_spi + (s + p) % 4` (QEMU's swizzle).
-    /// `None` when the host has no INTx routing.
+    /// Legacy interrupts: the SPI of INTA at slot 0, the first of [`PciDesc::intx_lines`]
+    /// consecutive SPIs; slot `s` pin `p` (0 = INTA) raises SPI `intx_spi + (s + p) %
+    /// intx_lines` (QEMU's swizzle with 4 lines; Cloud Hypervisor's `_PRT`, slot `s` INTA on
+    /// GSI 32 + `s` % 8, with 8). `None` when the host has no INTx routing.
     pub intx_spi: Option<u32>,
+    /// Number of INTx SPIs (a power of two).
+    pub intx_lines: u32,
 }
 
 impl PciDesc {
@@ -249,11 +252,15 @@ fn pcie_node(w: &mut FdtWriter, pci: &PciDesc, phandle_gic: u32) -> Result<()> {
     let mmio_base = pci.mmio32.0;
     let n = w.begin_node(&format!("pcie@{mmio_base:x}"))?;
     if let Some(spi) = pci.intx_spi {
-        w.property_array_u32("interrupt-map-mask", &[0x1800, 0, 0, 7])?;
+        // The mask keeps the slot bits that tell the lines apart (0x1800 for QEMU's 4): the
+        // swizzle repeats every `lines` slots (a power of two).
+        let lines = pci.intx_lines.clamp(1, 32).next_power_of_two();
+        let slot_mask = (lines - 1) << 11;
+        w.property_array_u32("interrupt-map-mask", &[slot_mask, 0, 0, 7])?;
         let mut map = Vec::new();
-        for slot in 0..4u32 {
+        for slot in 0..lines {
             for pin in 1..=4u32 {
-                let line = spi + (slot + pin - 1) % 4;
+                let line = spi + (slot + pin - 1) % lines;
                 map.extend_from_slice(&[slot << 11, 0, 0, pin, phandle_gic, 0, 0]);
                 map.extend_from_slice(&[IRQ_TYPE_SPI, line, IRQ_LEVEL_HI]);
             }
@@ -1123,6 +1130,7 @@ mod tests {
             mmio32: (0x1000_0000, 0x2eff_0000),
             mmio64: Some((0x80_0000_0000, 0x80_0000_0000)),
             intx_spi: Some(3),
+            intx_lines: 4,
         });
         let blob = build(&m, &chosen()).unwrap();
         let t = Fdt::new(&blob).unwrap();

@@ -241,7 +241,7 @@ impl Board {
                 }
                 devices.push(Mapped {
                     intid: desc.intx_spi.map(|s| s + 32),
-                    lines: 4,
+                    lines: desc.intx_lines,
                     dev: Box::new(host),
                     disks,
                 });

@@ -90,6 +90,8 @@ pub struct Profile {
     /// The machine assigns PCI BARs before the guest starts (as a VMM does); otherwise the
     /// guest's firmware or kernel does (as on QEMU).
     pub pci_bars_preassigned: bool,
+    /// Number of PCI INTx SPIs (from the ECAM region's SPI); see [`PciDesc::intx_lines`].
+    pub pci_intx_lines: u32,
 }
 
 /// Errors building a profile.
@@ -160,19 +162,44 @@ pub const CH_ACPI_START: u64 = CH_RAM_BASE + bootemu_boot::firmware::CH_ACPI_OFF
 pub const CH_FIRMWARE_BASE: u64 = CH_RAM_BASE + bootemu_boot::firmware::CH_FIRMWARE_OFFSET;
 /// `cloud-hypervisor`: the GICv3 distributor (just below `layout::MAPPED_IO_START`).
 pub const CH_GIC_DIST: u64 = 0x08ff_0000;
-/// `cloud-hypervisor`: the PCI ECAM window (`layout::PCI_MMCONFIG_START`; not modelled).
+/// `cloud-hypervisor`: the PCI ECAM window of segment 0 (`layout::PCI_MMCONFIG_START`).
 pub const CH_PCI_ECAM: u64 = 0x3000_0000;
+/// `cloud-hypervisor`: ECAM per segment (`PCI_MMIO_CONFIG_SIZE_PER_SEGMENT`: bus 0 only).
+pub const CH_PCI_ECAM_SIZE: u64 = 0x10_0000;
+/// `cloud-hypervisor`: the 32-bit PCI window (`MEM_32BIT_DEVICES_START`/`_SIZE`).
+pub const CH_PCI_MMIO: (u64, u64) = (0x1000_0000, 0x2000_0000);
+/// `cloud-hypervisor`: the PCI I/O window (`MEM_PCI_IO_START`/`_SIZE`).
+pub const CH_PCI_PIO: (u64, u64) = (0x0905_0000, 0x1_0000);
+/// `cloud-hypervisor`: the lowest base of the 64-bit window in its device tree
+/// (`PCI_HIGH_BASE`).
+pub const CH_PCI_HIGH_BASE: u64 = 0x2_0000_0000;
+/// `cloud-hypervisor`: the end of its device area with a 40-bit guest address space (the top
+/// 64 KiB and the 1 MiB platform area below it excluded).
+pub const CH_PCI_HIGH_END: u64 = (1 << 40) - 0x1_0000 - MIB;
+/// `cloud-hypervisor`: the first PCI INTx SPI (INTID 32) and how many there are.
+pub const CH_PCI_INTX_SPI: u32 = 0;
+/// `cloud-hypervisor`: PCI INTx lines (INTIDs 32..39, slot `s` on `32 + s % 8`).
+pub const CH_PCI_INTX_LINES: u32 = 8;
+/// `cloud-hypervisor`: the PL011's SPI (INTID 43).
+pub const CH_UART0_SPI: u32 = 11;
+/// `cloud-hypervisor`: the PL031's SPI (INTID 40).
+pub const CH_RTC_SPI: u32 = 8;
 
 impl Profile {
     /// Cloud Hypervisor's aarch64 map with `ram_size` bytes of RAM and `smp` vCPUs (one GICv3
-    /// redistributor each, ending at the distributor). The PCI ECAM window at
-    /// [`CH_PCI_ECAM`] is left unmapped: the generated device tree has no PCI host, so
-    /// nothing looks there (an access is a bus fault).
+    /// redistributor each, ending at the distributor), its PL011 on SPI 11 and PL031 on SPI 8,
+    /// and its PCI segment: ECAM for bus 0 at [`CH_PCI_ECAM`], the 32-bit window
+    /// [`CH_PCI_MMIO`], the I/O window [`CH_PCI_PIO`] (described, nothing behind it), a
+    /// 64-bit window from 8 GiB (or above RAM) to the top of a 40-bit space less CH's
+    /// platform area; BARs assigned by the machine; INTx of slot `s` on SPI `s % 8` (CH's
+    /// `_PRT`; CH's own devices use MSI-X instead, which is not modelled).
     pub fn cloud_hypervisor(ram_size: u64, smp: usize) -> Result<Profile, ProfileError> {
         let mut p = Profile::virt(ram_size)?;
         let redist = smp.max(1) as u64 * crate::gic::v3::REDIST_STRIDE;
         p.name = "cloud-hypervisor";
         p.firmware = FirmwareMachine::CloudHypervisor;
+        p.pci_bars_preassigned = true;
+        p.pci_intx_lines = CH_PCI_INTX_LINES;
         p.regions.retain(|r| {
             !matches!(
                 r.kind,
@@ -188,21 +215,54 @@ impl Profile {
                     | RegionKind::PciePio
             )
         });
-        let gic = |name, base, size, kind| Region {
+        for r in &mut p.regions {
+            match r.kind {
+                RegionKind::Pl011 => r.spi = Some(CH_UART0_SPI),
+                RegionKind::Pl031 => r.spi = Some(CH_RTC_SPI),
+                _ => {}
+            }
+        }
+        let r = |name, base, size, kind| Region {
             name,
             base,
             size,
             kind,
             spi: None,
         };
-        p.regions.push(gic(
-            "gic-redist",
-            CH_GIC_DIST - redist,
-            redist,
-            RegionKind::GicRedist,
-        ));
-        p.regions
-            .push(gic("gic-dist", CH_GIC_DIST, 0x1_0000, RegionKind::GicDist));
+        let ram_end = CH_RAM_BASE + ram_size;
+        let high = ram_end.next_multiple_of(128 * MIB).max(CH_PCI_HIGH_BASE);
+        p.regions.extend([
+            r(
+                "gic-redist",
+                CH_GIC_DIST - redist,
+                redist,
+                RegionKind::GicRedist,
+            ),
+            r("gic-dist", CH_GIC_DIST, 0x1_0000, RegionKind::GicDist),
+            r("pcie-pio", CH_PCI_PIO.0, CH_PCI_PIO.1, RegionKind::PciePio),
+            r(
+                "pcie-mmio",
+                CH_PCI_MMIO.0,
+                CH_PCI_MMIO.1,
+                RegionKind::PcieMmio,
+            ),
+            Region {
+                spi: Some(CH_PCI_INTX_SPI),
+                ..r(
+                    "pcie-ecam",
+                    CH_PCI_ECAM,
+                    CH_PCI_ECAM_SIZE,
+                    RegionKind::PcieEcam,
+                )
+            },
+            r(
+                "pcie-mmio-high",
+                high,
+                CH_PCI_HIGH_END.saturating_sub(high),
+                RegionKind::PcieMmioHigh,
+            ),
+        ]);
+        p.regions.retain(|r| r.size > 0);
         p.regions.sort_by_key(|r| r.base);
         Ok(p)
     }
@@ -301,6 +361,7 @@ impl Profile {
             firmware: FirmwareMachine::Virt,
             regions,
             pci_bars_preassigned: false,
+            pci_intx_lines: 4,
         })
     }
 
@@ -382,6 +443,7 @@ impl Profile {
             mmio32: window(RegionKind::PcieMmio)?,
             mmio64: window(RegionKind::PcieMmioHigh),
             intx_spi: ecam.spi,
+            intx_lines: self.pci_intx_lines,
         })
     }
 
@@ -548,7 +610,18 @@ mod tests {
         assert!(p.region_at(0x08fa_ffff).is_none());
         assert_eq!(p.region_at(0x0900_0000).unwrap().kind, RegionKind::Pl011);
         assert_eq!(p.region_at(0x0901_0000).unwrap().kind, RegionKind::Pl031);
-        assert!(p.region_at(CH_PCI_ECAM).is_none());
+        assert_eq!(p.region_at(CH_PCI_ECAM).unwrap().kind, RegionKind::PcieEcam);
+        assert!(p.region_at(CH_PCI_ECAM + CH_PCI_ECAM_SIZE).is_none());
+        assert_eq!(p.region_at(0x2fff_ffff).unwrap().kind, RegionKind::PcieMmio);
+        assert_eq!(p.region_at(0x0900_0000).unwrap().spi, Some(11));
+        assert_eq!(p.region_at(0x0901_0000).unwrap().spi, Some(8));
+        let pci = p.pci_desc().unwrap();
+        assert_eq!(
+            pci.mmio64,
+            Some((0x2_0000_0000, 0xff_ffef_0000 - 0x2_0000_0000))
+        );
+        assert_eq!((pci.intx_spi, pci.intx_lines), (Some(0), 8));
+        assert!(p.pci_bars_preassigned);
         assert!(p.region_at(VIRT_MMIO).is_none(), "no virtio-mmio");
         assert!(p.fdt_desc(1, GicVersion::V3, false).virtio_mmio.is_empty());
         assert_eq!(p.ram().base, 0x4000_0000);

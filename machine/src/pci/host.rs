@@ -10,8 +10,9 @@
 //! - **Memory and I/O windows**: an access goes to the function whose enabled BAR holds the
 //!   address (the I/O window maps port 0 to its base); an address no BAR claims reads all ones
 //!   and ignores writes (a master abort), logged.
-//! - **INTx**: slot `s` pin `p` (1 = INTA) drives line `(s + p - 1) % 4` of the host's four
-//!   interrupt outputs (QEMU's swizzle, and the `interrupt-map` the device tree carries);
+//! - **INTx**: slot `s` pin `p` (1 = INTA) drives line `(s + p - 1) % n` of the host's `n`
+//!   interrupt outputs (QEMU's swizzle with 4, Cloud Hypervisor's `_PRT` with 8; the
+//!   device tree's `interrupt-map` says the same);
 //!   `INTX_DISABLE` in a function's command register masks it, its status register shows it.
 //! - **DMA**: after a write to a function, its DMA runs if it may master the bus: on `virt`
 //!   (as QEMU, whose bus-master alias is off until the driver sets the bit) only with
@@ -119,44 +120,44 @@ impl PciHost {
         Ok(slot)
     }
 
-    /// Assign every BAR as a VMM does before the guest starts: in slot and BAR order, each
-    /// at the next address of its window aligned to its size (64-bit BARs in the 64-bit window
-    /// when there is one), decoding enabled. The assignment survives resets.
+    /// Assign every BAR as Cloud Hypervisor does before the guest starts: memory BARs (32-
+    /// and 64-bit) from the top of the 32-bit window down (its allocators are top-down; a
+    /// firmware that maps only the low GiB as device memory reaches them), I/O BARs from port
+    /// 0x1000 up; in slot and BAR order, each aligned to its size, decoding enabled. The
+    /// assignment survives resets.
     pub fn assign_bars(&mut self) -> Result<(), HostError> {
-        let mut next32 = self.desc.mmio32.0;
-        let mut next64 = self.desc.mmio64.map(|w| w.0);
-        let mut next_io = self.desc.io.map(|_| 0x1000u64);
+        let (low, size32) = self.desc.mmio32;
+        let mut top = low + size32;
+        let mut next_io = 0x1000u64;
+        let io_end = self.desc.io.map_or(0, |w| w.1);
         for (slot, f) in self.slots.iter_mut().enumerate().skip(1) {
             let Some(f) = f else { continue };
             let bars: Vec<(usize, Bar)> = f.config().bars().map(|(i, b, _)| (i, b)).collect();
             for (i, b) in bars {
-                let (next, end, window) = match (b.kind, next64, next_io) {
-                    (BarKind::Mem64, Some(n), _) => {
-                        let w = self.desc.mmio64.unwrap_or_default();
-                        (n, w.0 + w.1, "64-bit")
-                    }
-                    (BarKind::Io, _, Some(n)) => {
-                        let w = self.desc.io.unwrap_or_default();
-                        (n, w.1, "I/O")
-                    }
-                    (BarKind::Io, _, None) => (0, 0, "I/O"),
-                    _ => (next32, self.desc.mmio32.0 + self.desc.mmio32.1, "32-bit"),
+                let no_room = |window| HostError::NoRoom {
+                    slot,
+                    bar: i,
+                    size: b.size,
+                    window,
                 };
-                let at = next.next_multiple_of(b.size);
-                if at.checked_add(b.size).is_none_or(|e| e > end) {
-                    return Err(HostError::NoRoom {
-                        slot,
-                        bar: i,
-                        size: b.size,
-                        window,
-                    });
-                }
+                let at = if b.kind == BarKind::Io {
+                    let at = next_io.next_multiple_of(b.size);
+                    if at + b.size > io_end {
+                        return Err(no_room("I/O"));
+                    }
+                    next_io = at + b.size;
+                    at
+                } else {
+                    let at = top.checked_sub(b.size).map(|a| a & !(b.size - 1));
+                    match at {
+                        Some(at) if at >= low => {
+                            top = at;
+                            at
+                        }
+                        _ => return Err(no_room("32-bit")),
+                    }
+                };
                 f.config_mut().assign_bar(i, at)?;
-                match window {
-                    "64-bit" => next64 = Some(at + b.size),
-                    "I/O" => next_io = Some(at + b.size),
-                    _ => next32 = at + b.size,
-                }
             }
         }
         Ok(())
@@ -204,7 +205,7 @@ impl PciHost {
             let pin = c.read(reg::INTERRUPT_PIN, 1) as usize;
             if (1..=4).contains(&pin) && f.intx() && c.command() & config::COMMAND_INTX_DISABLE == 0
             {
-                lines |= 1 << ((slot + pin - 1) % 4);
+                lines |= 1 << ((slot + pin - 1) % self.desc.intx_lines.clamp(1, 32) as usize);
             }
         }
         lines
@@ -307,6 +308,7 @@ mod tests {
         mmio32: (0x1000_0000, 0x2eff_0000),
         mmio64: Some((0x80_0000_0000, 0x80_0000_0000)),
         intx_spi: Some(3),
+        intx_lines: 4,
     };
 
     /// A function with one 32-bit BAR of 256 bytes of scratch registers and an INTx input.
@@ -445,11 +447,13 @@ mod tests {
                 .map(|b| b.2)
                 .collect()
         };
-        assert_eq!(bars(&h, 1), vec![0x1000_0000, 0x80_0000_0000]);
-        assert_eq!(bars(&h, 2), vec![0x1000_0100, 0x1000]);
+        // Top-down from 0x3eff_0000: slot 1 BAR 0 (0x100), BAR 2 (0x4000, aligned), slot 2.
+        assert_eq!(bars(&h, 1), vec![0x3efe_ff00, 0x3efe_8000]);
+        assert_eq!(bars(&h, 2), vec![0x3efe_7f00, 0x1000]);
         assert_eq!(h.read(ecam(1, 0x04), 2), 0x2, "memory decoding on");
+        assert_eq!(h.read(ecam(2, 0x04), 2), 0x3, "memory and I/O decoding on");
         h.reset();
-        assert_eq!(bars(&h, 1), vec![0x1000_0000, 0x80_0000_0000]);
+        assert_eq!(bars(&h, 1), vec![0x3efe_ff00, 0x3efe_8000]);
         let mut small = PciHost::new(PciDesc {
             mmio32: (0x1000_0000, 0x80),
             mmio64: None,

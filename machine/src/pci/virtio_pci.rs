@@ -389,6 +389,7 @@ mod tests {
         mmio32: (0x1000_0000, 0x2eff_0000),
         mmio64: Some((0x80_0000_0000, 0x80_0000_0000)),
         intx_spi: Some(3),
+        intx_lines: 4,
     };
     /// Where the test driver puts BAR 4.
     const BAR4: u64 = 0x1000_4000;
