@@ -13,11 +13,15 @@
 //! to an Image's plan, as QEMU lays them out. A firmware boot ([`firmware`]) loads a firmware
 //! and leaves the kernel file to it, described in the device tree.
 //!
+//! [`acpi`] describes the same machine in ACPI tables, as Cloud Hypervisor writes them into
+//! guest memory or as QEMU's `virt` hands them to EDK2 over fw_cfg.
+//!
 //! Known gaps, one greppable convention: `TODO(BOOT_x)`.
 //! - `TODO(BOOT_ELF_KERNEL_OFFSET)`: `vmlinux` (linked at virtual addresses) is refused by the
 //!   RAM rule; it needs linux-loader's `kernel_offset` placement.
 #![deny(missing_docs)]
 
+pub mod acpi;
 pub mod arm64_image;
 pub mod efi;
 pub mod elf;
@@ -53,6 +57,9 @@ pub enum Error {
     /// The device tree cannot be built or used.
     #[error(transparent)]
     Fdt(#[from] fdt::Error),
+    /// The ACPI tables cannot be built.
+    #[error(transparent)]
+    Acpi(#[from] acpi::Error),
     /// A gzip stream does not inflate.
     #[error("gzip: {0}")]
     Gzip(String),
