@@ -192,7 +192,7 @@ pub(crate) fn parse(mem: Mem, rsdp: u64) -> Found {
 /// The tables both Cloud Hypervisor and QEMU list in the XSDT for these machines, in order.
 const XSDT_LIST: [&str; 7] = ["FACP", "APIC", "PPTT", "GTDT", "MCFG", "SPCR", "DBG2"];
 
-fn check_found(f: &Found, m: &MachineDesc) {
+pub(crate) fn check_found(f: &Found, m: &MachineDesc) {
     let expected: Vec<&str> = XSDT_LIST
         .iter()
         .copied()

@@ -229,3 +229,185 @@ pub fn fw_cfg_files(m: &MachineDesc) -> Result<FwCfgAcpi, Error> {
         loader,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::acpi::conformance::{check_found, parse, virt_desc, Mem};
+    use crate::fdt::GicDesc;
+
+    /// A file the firmware placed in memory.
+    struct Blob {
+        name: String,
+        addr: u64,
+        bytes: Vec<u8>,
+    }
+
+    fn u32_at(b: &[u8], off: usize) -> u32 {
+        u32::from_le_bytes(b[off..off + 4].try_into().unwrap())
+    }
+
+    /// A 56-byte file name field, which EDK2 requires NUL-terminated.
+    fn name_at(b: &[u8], off: usize) -> String {
+        let field = &b[off..off + 56];
+        assert_eq!(field[55], 0, "file name not NUL-terminated");
+        let end = field.iter().position(|&c| c == 0).unwrap();
+        String::from_utf8(field[..end].to_vec()).unwrap()
+    }
+
+    fn find(blobs: &[Blob], name: &str) -> usize {
+        blobs
+            .iter()
+            .position(|b| b.name == name)
+            .unwrap_or_else(|| panic!("{name}: not allocated"))
+    }
+
+    fn read_le(b: &[u8], off: usize, size: usize) -> u64 {
+        let mut v = [0u8; 8];
+        v[..size].copy_from_slice(&b[off..off + size]);
+        u64::from_le_bytes(v)
+    }
+
+    /// Run `etc/table-loader` the way EDK2's `InstallQemuFwCfgTables` does, reading the
+    /// 128-byte records by QEMU's layout: the first pass allocates (whole pages from `at`),
+    /// relocates pointers and computes checksums with its range checks; the second pass looks
+    /// at every pointer's target and "installs" each table with a valid header and checksum,
+    /// except the RSDT and XSDT. Returns the blobs and the installed tables' signatures.
+    fn run_like_edk2(files: &FwCfgAcpi, mut at: u64) -> (Vec<Blob>, Vec<String>) {
+        let fw_cfg = files.files();
+        assert_eq!(files.loader.len() % 128, 0, "whole commands");
+        let mut blobs: Vec<Blob> = Vec::new();
+        let mut pointers = Vec::new();
+        for c in files.loader.chunks(128) {
+            match u32_at(c, 0) {
+                1 => {
+                    let name = name_at(c, 4);
+                    let align = u32_at(c, 60);
+                    assert!(
+                        align.is_power_of_two() && align <= 4096,
+                        "alignment {align}"
+                    );
+                    assert!(c[64] == 1 || c[64] == 2, "zone {}", c[64]);
+                    assert!(
+                        blobs.iter().all(|b| b.name != name),
+                        "{name} allocated twice"
+                    );
+                    let bytes = fw_cfg
+                        .iter()
+                        .find(|(n, _)| *n == name)
+                        .unwrap_or_else(|| panic!("{name}: no such fw_cfg file"))
+                        .1
+                        .to_vec();
+                    let pages = (bytes.len() as u64).div_ceil(4096).max(1);
+                    blobs.push(Blob {
+                        name,
+                        addr: at,
+                        bytes,
+                    });
+                    at += pages * 4096;
+                }
+                2 => {
+                    let (p, q) = (find(&blobs, &name_at(c, 4)), find(&blobs, &name_at(c, 60)));
+                    let (offset, size) = (u32_at(c, 116) as usize, c[120] as usize);
+                    assert!([1, 2, 4, 8].contains(&size), "pointer size {size}");
+                    assert!(offset + size <= blobs[p].bytes.len(), "pointer location");
+                    let value = read_le(&blobs[p].bytes, offset, size);
+                    assert!(
+                        value < blobs[q].bytes.len() as u64,
+                        "pointer value {value:#x}"
+                    );
+                    let value = value + blobs[q].addr;
+                    assert!(size == 8 || value >> (8 * size) == 0, "unrepresentable");
+                    blobs[p].bytes[offset..offset + size]
+                        .copy_from_slice(&value.to_le_bytes()[..size]);
+                    pointers.push((p, offset, size, q));
+                }
+                3 => {
+                    let b = find(&blobs, &name_at(c, 4));
+                    let (result, start, len) = (
+                        u32_at(c, 60) as usize,
+                        u32_at(c, 64) as usize,
+                        u32_at(c, 68) as usize,
+                    );
+                    let bytes = &mut blobs[b].bytes;
+                    assert!(result < bytes.len() && start + len <= bytes.len(), "range");
+                    let sum = bytes[start..start + len]
+                        .iter()
+                        .fold(0u8, |s, x| s.wrapping_add(*x));
+                    bytes[result] = 0u8.wrapping_sub(sum);
+                }
+                other => panic!("unknown command {other}"),
+            }
+        }
+        let mut installed = Vec::new();
+        for (p, offset, size, q) in pointers {
+            let value = read_le(&blobs[p].bytes, offset, size);
+            let target = &blobs[q];
+            let at = (value - target.addr) as usize;
+            let rest = &target.bytes[at..];
+            if rest.len() < 36 {
+                continue;
+            }
+            let len = u32_at(rest, 4) as usize;
+            if len < 36 || len > rest.len() {
+                continue;
+            }
+            if rest[..len].iter().fold(0u8, |s, x| s.wrapping_add(*x)) != 0 {
+                continue;
+            }
+            let sig = String::from_utf8_lossy(&rest[..4]).into_owned();
+            if sig != "RSDT" && sig != "XSDT" {
+                installed.push(sig);
+            }
+        }
+        (blobs, installed)
+    }
+
+    #[test]
+    fn edk2_installs_every_table_and_the_acpi_crate_reads_them() {
+        let m = virt_desc(
+            2,
+            GicDesc::V3 {
+                dist: (0x0800_0000, 0x1_0000),
+                redist: (0x080a_0000, 0xf6_0000),
+            },
+        );
+        let files = fw_cfg_files(&m).unwrap();
+        let (blobs, installed) = run_like_edk2(&files, 0x5e00_0000);
+        // The DSDT through the FADT's X_DSDT, the others through the XSDT (QEMU's order).
+        assert_eq!(
+            installed,
+            ["DSDT", "FACP", "APIC", "PPTT", "GTDT", "MCFG", "SPCR", "DBG2"]
+        );
+        let rsdp = blobs[find(&blobs, FILE_RSDP)].addr;
+        assert_eq!(&blobs[find(&blobs, FILE_RSDP)].bytes[9..15], b"BOCHS ");
+        let mem = Mem::new(blobs.into_iter().map(|b| (b.addr, b.bytes)).collect());
+        check_found(&parse(mem, rsdp), &m);
+    }
+
+    #[test]
+    fn commands_in_qemus_order() {
+        let files = fw_cfg_files(&virt_desc(
+            1,
+            GicDesc::V2 {
+                dist: (0x0800_0000, 0x1_0000),
+                cpu: (0x0801_0000, 0x1_0000),
+            },
+        ))
+        .unwrap();
+        let kinds: Vec<u32> = files.loader.chunks(128).map(|c| u32_at(c, 0)).collect();
+        // ALLOCATE rsdp, tables; DSDT checksum; FADT pointer + checksum; six checksums;
+        // XSDT: seven pointers + checksum; RSDP: pointer + two checksums.
+        let mut expected = vec![1, 1, 3, 2, 3, 3, 3, 3, 3, 3, 3];
+        expected.extend([2; 7]);
+        expected.extend([3, 2, 3, 3]);
+        assert_eq!(kinds, expected);
+        assert_eq!(name_at(&files.loader, 4), FILE_RSDP);
+        assert_eq!(files.loader[64], ZONE_FSEG);
+        assert_eq!(name_at(&files.loader, 128 + 4), FILE_TABLES);
+        // The firmware computes every checksum: the files carry zeros.
+        assert_eq!((files.rsdp[8], files.rsdp[32]), (0, 0));
+        assert_eq!(&files.tables[..4], b"DSDT");
+        assert_eq!(files.tables[9], 0);
+    }
+}
