@@ -485,3 +485,52 @@ fn check_dsdt(dsl: &str, m: &MachineDesc, tag: &str) {
         "{tag}: no RTC"
     );
 }
+
+/// A change to a machine description.
+type Edit = Box<dyn Fn(&mut MachineDesc)>;
+
+#[test]
+fn odd_descriptions_build_or_fail_without_panicking() {
+    let edits: Vec<Edit> = vec![
+        Box::new(|m| m.cpus = (0..MAX_CPUS as u64).collect()),
+        Box::new(|m| m.virtio_mmio.truncate(0)),
+        Box::new(|m| {
+            m.virtio_mmio = (0..MAX_VIRTIO as u64)
+                .map(|i| MmioDesc {
+                    base: 0x1000 * i,
+                    size: 0x1000,
+                    spi: i as u32,
+                })
+                .collect()
+        }),
+        Box::new(|m| m.cpus = vec![u64::MAX; 3]),
+        Box::new(|m| m.fw_cfg = Some((0xffff_fff0, 0x10))),
+        Box::new(|m| m.fw_cfg = Some((0xffff_fff0, 0x11))),
+        Box::new(|m| m.pci.as_mut().unwrap().ecam = (0, u64::MAX)),
+        Box::new(|m| m.pci.as_mut().unwrap().ecam = (u64::MAX - 0xf_ffff, 0x10_0000)),
+        Box::new(|m| m.pci.as_mut().unwrap().mmio64 = Some((0, u64::MAX))),
+        Box::new(|m| m.pci.as_mut().unwrap().mmio64 = Some((u64::MAX, 1))),
+        Box::new(|m| m.pci.as_mut().unwrap().mmio32 = (0, 0x1_0000_0000)),
+        Box::new(|m| m.pci.as_mut().unwrap().io = Some((0, 0x1_0000_0000))),
+        Box::new(|m| m.pci.as_mut().unwrap().io = Some((0x1_0000_0000, 0x1000))),
+        Box::new(|m| m.pci.as_mut().unwrap().intx_spi = Some(MAX_SPI - 3)),
+        Box::new(|m| {
+            m.gic = GicDesc::V3 {
+                dist: (0, 1),
+                redist: (0, 1 << 32),
+            }
+        }),
+    ];
+    for (i, edit) in edits.iter().enumerate() {
+        for mut m in [virt_desc(1, V3), ch_desc(1)] {
+            edit(&mut m);
+            for flavor in [Flavor::CloudHypervisor, Flavor::Virt] {
+                if let Ok(t) = build(&m, flavor, CH_RSDP) {
+                    let f = parse(Mem::new(vec![(CH_RSDP, t.blob)]), CH_RSDP);
+                    assert_eq!(f.gicc_mpidrs.len(), m.cpus.len(), "edit {i}");
+                }
+            }
+            let _ = fw_cfg_files(&m);
+        }
+    }
+}

@@ -146,12 +146,14 @@ pub(crate) fn build(m: &MachineDesc, style: &Style) -> Result<Table> {
             }
         }
     }
-    let mut t = style.sdt(*b"DSDT", style.rev.dsdt, super::style::HEADER_LEN);
-    t.append_slice(&out.root);
+    let mut aml = out.root;
     if d.sb_scope {
         let sb = Raw(out.sb);
-        Scope::new(Path::new("\\_SB_"), vec![&sb]).to_aml_bytes(&mut t);
+        Scope::new(Path::new("\\_SB_"), vec![&sb]).to_aml_bytes(&mut aml);
     }
+    // One append: `Sdt` recomputes its checksum on every write.
+    let mut t = style.sdt(*b"DSDT", style.rev.dsdt, super::style::HEADER_LEN);
+    t.append_slice(&aml);
     Ok(t.into())
 }
 

@@ -63,8 +63,10 @@ pub(crate) fn build(m: &MachineDesc, style: &Style) -> Table {
         .u8(version)
         .u8(0)
         .u16(0);
+    // Collected first: every append recomputes the table's checksum.
+    let mut body = Vec::with_capacity(24 + 80 * m.cpus.len() + 16);
     if style.gicd_first {
-        t.append_slice(&gicd.0);
+        body.extend(&gicd.0);
     }
     for (i, &mpidr) in m.cpus.iter().enumerate() {
         let gicc = Le::new(GICC, 80)
@@ -83,16 +85,17 @@ pub(crate) fn build(m: &MachineDesc, style: &Style) -> Table {
             .u8(0) // Processor Power Efficiency Class
             .u8(0)
             .u16(0); // SPE overflow interrupt
-        t.append_slice(&gicc.0);
+        body.extend(&gicc.0);
     }
     if !style.gicd_first {
-        t.append_slice(&gicd.0);
+        body.extend(&gicd.0);
     }
     if let Some((base, len)) = redist {
         // Checked to fit 32 bits by `acpi::check`.
         let gicr = Le::new(GICR, 16).u64(base).u32(len as u32);
-        t.append_slice(&gicr.0);
+        body.extend(&gicr.0);
     }
+    t.append_slice(&body);
     t.into()
 }
 
