@@ -36,7 +36,9 @@
 //! Hypervisor writes its PL011 as edge-triggered), as bootemu's device tree and devices have
 //! them; the PSCI conduit in the FADT follows the description in both flavors (Cloud Hypervisor
 //! always runs its guest at EL1 and writes HVC); bus ranges follow the ECAM window (Cloud
-//! Hypervisor's is one bus per segment, so it writes bus 0..0).
+//! Hypervisor's is one bus per segment, so it writes bus 0..0); the objects inside one DSDT
+//! device follow one order for both flavors. Kept from Cloud Hypervisor although iasl warns:
+//! `_ADR` beside `_HID` on its PCI root bridge.
 
 mod dsdt;
 mod fadt;

@@ -28,7 +28,8 @@ pub(crate) struct Revisions {
 /// How the OEM Table ID of each table is formed.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum TableId {
-    /// Two letters, the signature, two spaces (`"CHDSDT  "`).
+    /// Two letters, the table's name, two spaces (`"CHDSDT  "`); the name is the signature
+    /// except for the MADT (`APIC` → `"CHMADT  "`).
     PerTable([u8; 2]),
     /// One ID for every table.
     Fixed([u8; 8]),
@@ -319,7 +320,11 @@ impl Style {
     pub(crate) fn table_id(&self, signature: [u8; 4]) -> [u8; 8] {
         match self.table_id {
             TableId::PerTable([a, b]) => {
-                let [c, d, e, f] = signature;
+                let [c, d, e, f] = if &signature == b"APIC" {
+                    *b"MADT"
+                } else {
+                    signature
+                };
                 [a, b, c, d, e, f, b' ', b' ']
             }
             TableId::Fixed(id) => id,
@@ -355,6 +360,7 @@ mod tests {
     fn table_ids_as_each_vmm_writes_them() {
         let ch = Style::of(Flavor::CloudHypervisor);
         assert_eq!(&ch.table_id(*b"FACP"), b"CHFACP  ");
+        assert_eq!(&ch.table_id(*b"APIC"), b"CHMADT  ");
         assert_eq!(&Style::of(Flavor::Virt).table_id(*b"FACP"), b"BXPC    ");
     }
 
