@@ -42,14 +42,15 @@ pub(crate) fn virt_desc(ncpu: usize, gic: GicDesc) -> MachineDesc {
         mmio32: (0x1000_0000, 0x2eff_0000),
         mmio64: Some((0x80_0000_0000, 0x80_0000_0000)),
         intx_spi: Some(3),
+        intx_lines: 4,
     });
     m
 }
 
 /// Cloud Hypervisor's aarch64 layout (`arch/src/aarch64/layout.rs`) with `ncpu` CPUs: GICv3
-/// distributor at 0x08ff_0000 with the redistributors below, one PCI segment (ECAM at
-/// 0x3000_0000, one bus; 32-bit devices at 0x1000_0000; 64-bit above RAM), no fw_cfg, no
-/// virtio-mmio.
+/// distributor at 0x08ff_0000 with the redistributors below, the PL011 on SPI 11, one PCI
+/// segment (ECAM at 0x3000_0000, one bus; 32-bit devices at 0x1000_0000; I/O at 0x0905_0000;
+/// 64-bit above RAM; INTx of slot s on SPI s % 8), no fw_cfg, no virtio-mmio.
 pub(crate) fn ch_desc(ncpu: usize) -> MachineDesc {
     let redist = 0x2_0000 * ncpu as u64;
     let mut m = test_desc(
@@ -63,12 +64,14 @@ pub(crate) fn ch_desc(ncpu: usize) -> MachineDesc {
             redist: (0x08ff_0000 - redist, redist),
         },
     );
+    m.uart.spi = 11;
     m.pci = Some(PciDesc {
         ecam: (0x3000_0000, 0x10_0000),
-        io: None,
+        io: Some((0x0905_0000, 0x1_0000)),
         mmio32: (0x1000_0000, 0x2000_0000),
         mmio64: Some((0x2_0000_0000, 0x1_0000_0000)),
-        intx_spi: Some(4),
+        intx_spi: Some(0),
+        intx_lines: 8,
     });
     m
 }
@@ -318,6 +321,14 @@ fn impossible_descriptions_are_errors() {
         }
     );
     assert_eq!(
+        with(&|m| m.pci.as_mut().unwrap().intx_lines = 0),
+        Error::BadIntxLines { lines: 0 }
+    );
+    assert_eq!(
+        with(&|m| m.pci.as_mut().unwrap().intx_lines = 32),
+        Error::BadIntxLines { lines: 32 }
+    );
+    assert_eq!(
         with(&|m| m.uart.size = 0),
         Error::BadWindow {
             what: "uart",
@@ -514,6 +525,10 @@ fn odd_descriptions_build_or_fail_without_panicking() {
         Box::new(|m| m.pci.as_mut().unwrap().io = Some((0, 0x1_0000_0000))),
         Box::new(|m| m.pci.as_mut().unwrap().io = Some((0x1_0000_0000, 0x1000))),
         Box::new(|m| m.pci.as_mut().unwrap().intx_spi = Some(MAX_SPI - 3)),
+        Box::new(|m| {
+            let p = m.pci.as_mut().unwrap();
+            (p.intx_spi, p.intx_lines) = (Some(MAX_SPI - 15), 16);
+        }),
         Box::new(|m| {
             m.gic = GicDesc::V3 {
                 dist: (0, 1),

@@ -263,7 +263,7 @@ fn pci(p: &PciDesc, s: &PciStyle, out: &mut Out) -> Result<()> {
         false,
         vec![&Return::new(&aml::ZERO)],
     ));
-    let prt = p.intx_spi.map(|intx| prt(intx, s.prt));
+    let prt = p.intx_spi.map(|intx| prt(intx, p.intx_lines, s.prt));
     let cba = raw(&Method::new(
         Path::new("_CBA"),
         0,
@@ -348,14 +348,14 @@ fn crs(p: &PciDesc, s: &PciStyle) -> Result<Raw> {
     Ok(raw(&ResourceTemplate::new(refs)))
 }
 
-/// `_PRT`: slot `s` pin `p` raises SPI `intx + (s + p) % 4`; with link devices, its `GSIn`
-/// devices follow it.
-fn prt(intx: u32, form: Prt) -> Raw {
+/// `_PRT`: slot `s` pin `p` raises SPI `intx + (s + p) % lines` (checked: 1..=16 lines);
+/// with link devices, its `GSIn` devices, one per line, follow it.
+fn prt(intx: u32, lines: u32, form: Prt) -> Raw {
     let mut v = Vec::new();
     match form {
         Prt::DirectIntA => {
             let rows: Vec<(u32, u32)> = (0..PCI_SLOTS)
-                .map(|slot| ((slot << 16) | 0xffff, gsiv(intx + slot % PCI_PINS)))
+                .map(|slot| ((slot << 16) | 0xffff, gsiv(intx + slot % lines)))
                 .collect();
             let pkgs: Vec<Package> = rows
                 .iter()
@@ -368,7 +368,7 @@ fn prt(intx: u32, form: Prt) -> Raw {
             let links: Vec<(u32, u32, Path)> = (0..PCI_SLOTS)
                 .flat_map(|slot| (0..PCI_PINS).map(move |pin| (slot, pin)))
                 .map(|(slot, pin)| {
-                    let link = Path::new(&format!("GSI{}", (slot + pin) % PCI_PINS));
+                    let link = Path::new(&format!("GSI{:X}", (slot + pin) % lines));
                     ((slot << 16) | 0xffff, pin, link)
                 })
                 .collect();
@@ -378,7 +378,7 @@ fn prt(intx: u32, form: Prt) -> Raw {
                 .collect();
             let refs: Vec<&dyn Aml> = pkgs.iter().map(|p| p as &dyn Aml).collect();
             name("_PRT", &Package::new(refs)).to_aml_bytes(&mut v);
-            for i in 0..PCI_PINS {
+            for i in 0..lines {
                 let irq = interrupt(intx + i);
                 let hid = name("_HID", &"PNP0C0F");
                 let uid = name("_UID", &i);
@@ -386,7 +386,7 @@ fn prt(intx: u32, form: Prt) -> Raw {
                 let crs = name("_CRS", &ResourceTemplate::new(vec![&irq]));
                 let srs = Method::new(Path::new("_SRS"), 1, false, vec![]);
                 Device::new(
-                    Path::new(&format!("GSI{i}")),
+                    Path::new(&format!("GSI{i:X}")),
                     vec![&hid, &uid, &prs, &crs, &srs],
                 )
                 .to_aml_bytes(&mut v);

@@ -119,6 +119,12 @@ pub enum Error {
         /// The SPI number (INTID - 32).
         spi: u64,
     },
+    /// A PCI host whose INTx lines the tables cannot route.
+    #[error("{lines} PCI INTx lines: 1 to {MAX_INTX_LINES} (link devices GSI0..GSIF)")]
+    BadIntxLines {
+        /// How many.
+        lines: u32,
+    },
     /// A window that is empty, wraps around or is too large for its field.
     #[error("{what}: window {base:#x} + {size:#x} is empty, wraps or is too large")]
     BadWindow {
@@ -155,6 +161,8 @@ pub enum Error {
 pub const MAX_CPUS: usize = 0x1000;
 /// Most virtio-mmio transports: device names are `VR` and two decimal digits.
 pub const MAX_VIRTIO: usize = 100;
+/// Most PCI INTx lines: QEMU-style link devices are `GSI` and one hex digit.
+pub const MAX_INTX_LINES: u32 = 16;
 /// Largest SPI number (INTID 1019, the last SPI of a GIC, minus 32).
 pub const MAX_SPI: u32 = 1019 - SPI_BASE;
 /// GSIV of SPI 0 (GIC INTIDs of SPIs start at 32).
@@ -257,7 +265,12 @@ fn check(m: &MachineDesc) -> Result<()> {
             window("PCI I/O", w)?;
         }
         if let Some(s) = p.intx_spi {
-            spi("PCI INTx", u64::from(s) + 3)?;
+            if p.intx_lines == 0 || p.intx_lines > MAX_INTX_LINES {
+                return Err(Error::BadIntxLines {
+                    lines: p.intx_lines,
+                });
+            }
+            spi("PCI INTx", u64::from(s) + u64::from(p.intx_lines) - 1)?;
         }
     }
     Ok(())
