@@ -4,7 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
-use bootemu_boot::firmware::{FirmwareBoot, FirmwarePlan, KernelVia};
+use bootemu_boot::acpi::{self, FwCfgAcpi, TableInfo};
+use bootemu_boot::firmware::{
+    FirmwareBoot, FirmwareMachine, FirmwarePlan, KernelVia, CH_ACPI_OFFSET,
+};
 use bootemu_boot::linux::{DtbSource, LinuxBoot};
 use bootemu_boot::{Format, Plan};
 use bootemu_machine::{GicVersion, Profile};
@@ -84,9 +87,64 @@ pub fn plan_kernel(
     bootemu_boot::linux::complete(plan, ram, &boot).with_context(|| what)
 }
 
+/// The ACPI tables a firmware boot gets (`--acpi on`, the default), as the machine's VMM gives
+/// them: on `cloud-hypervisor` written into RAM at the ACPI area (RSDP first) as Cloud
+/// Hypervisor does; on `virt` through fw_cfg's `etc/acpi/tables`, `etc/acpi/rsdp` and
+/// `etc/table-loader`, where the firmware (EDK2) places and links them itself, as on QEMU.
+#[derive(Clone, Debug)]
+pub struct AcpiPlan {
+    /// The tables, in order; their addresses are final when [`AcpiPlan::fw_cfg`] is `None`.
+    pub tables: Vec<TableInfo>,
+    /// The RSDP's address, when bootemu placed the tables.
+    pub rsdp: Option<u64>,
+    /// The fw_cfg files, when the firmware places them.
+    pub fw_cfg: Option<FwCfgAcpi>,
+}
+
+/// Build the ACPI tables of `profile` for a firmware boot.
+fn acpi_plan(
+    profile: &Profile,
+    shape: MachineShape,
+) -> anyhow::Result<(AcpiPlan, Option<Vec<u8>>)> {
+    let desc = profile.fdt_desc(shape.smp, shape.gic, shape.el2);
+    Ok(match profile.firmware {
+        FirmwareMachine::CloudHypervisor => {
+            let t = acpi::build(
+                &desc,
+                acpi::Flavor::CloudHypervisor,
+                profile.ram().base + CH_ACPI_OFFSET,
+            )
+            .context("ACPI tables")?;
+            (
+                AcpiPlan {
+                    tables: t.tables,
+                    rsdp: Some(t.rsdp),
+                    fw_cfg: None,
+                },
+                Some(t.blob),
+            )
+        }
+        FirmwareMachine::Virt => {
+            // The same tables as the firmware will get them, for their list (the firmware
+            // decides the addresses).
+            let listed = acpi::build(&desc, acpi::Flavor::Virt, 0).context("ACPI tables")?;
+            let files = acpi::fw_cfg_files(&desc).context("ACPI tables")?;
+            (
+                AcpiPlan {
+                    tables: listed.tables,
+                    rsdp: None,
+                    fw_cfg: Some(files),
+                },
+                None,
+            )
+        }
+    })
+}
+
 /// Plan a firmware boot ([`bootemu_boot::firmware`]) on `profile`: the firmware, the device
-/// tree, and the kernel (if any) delivered `via` fw_cfg or `/chosen`. Also gives back what was
-/// read for it (the kernel, inflated, and the initrd), so that nothing is read twice.
+/// tree, the ACPI tables when `acpi`, and the kernel (if any) delivered `via` fw_cfg or
+/// `/chosen`. Also gives back what was read for it (the kernel, inflated, and the initrd), so
+/// that nothing is read twice.
 pub fn plan_firmware(
     firmware: &Path,
     kernel: Option<&Path>,
@@ -94,7 +152,8 @@ pub fn plan_firmware(
     profile: &Profile,
     shape: MachineShape,
     l: &LinuxArgs,
-) -> anyhow::Result<(FirmwarePlan, FirmwareBoot)> {
+    acpi: bool,
+) -> anyhow::Result<(FirmwarePlan, FirmwareBoot, Option<AcpiPlan>)> {
     let machine = profile.firmware;
     let via = via.unwrap_or(KernelVia::default_for(machine));
     if via == KernelVia::FwCfg && profile.fdt_desc(1, shape.gic, false).fw_cfg.is_none() {
@@ -112,7 +171,15 @@ pub fn plan_firmware(
     if kernel.is_none() && (l.initrd.is_some() || l.append.is_some()) {
         bail!("--initrd and --append go with a --kernel (a firmware boot without one takes none)");
     }
+    let (acpi, acpi_blob) = match acpi {
+        true => {
+            let (p, blob) = acpi_plan(profile, shape)?;
+            (Some(p), blob)
+        }
+        false => (None, None),
+    };
     let boot = FirmwareBoot {
+        acpi: acpi_blob,
         machine,
         via,
         kernel: kernel
@@ -141,7 +208,7 @@ pub fn plan_firmware(
     }
     let plan = bootemu_boot::firmware::plan(&fw, profile.ram(), &boot)
         .with_context(|| firmware.display().to_string())?;
-    Ok((plan, boot))
+    Ok((plan, boot, acpi))
 }
 
 /// Read a kernel given to a firmware: gzip'd files are inflated (QEMU does the same for a

@@ -66,6 +66,12 @@ pub struct RunArgs {
     /// --disk: --kernel and --initrd only say what to watch for and to expect).
     #[arg(long, value_name = "HOW", value_parser = parse_kernel_via, requires = "firmware")]
     kernel_via: Option<KernelVia>,
+    /// ACPI tables for a firmware boot, as the machine's VMM gives them: on (the default;
+    /// cloud-hypervisor: written at 0x4020_0000 as Cloud Hypervisor does; virt: through
+    /// fw_cfg's etc/table-loader as QEMU does) or off (the kernel then gets only the device
+    /// tree).
+    #[arg(long, value_name = "on|off", value_parser = parse_on_off, requires = "firmware")]
+    acpi: Option<bool>,
     /// Flash bank 0 (firmware code), instead of --firmware: FILE[,rw|,ro]. The guest's writes
     /// stay in memory (the file is never touched) unless ,rw (the bank is written back at
     /// exit); ,ro makes the bank read-only to the guest.
@@ -156,6 +162,14 @@ pub fn parse_gic(s: &str) -> Result<GicVersion, String> {
     }
 }
 
+fn parse_on_off(s: &str) -> Result<bool, String> {
+    match s {
+        "on" => Ok(true),
+        "off" => Ok(false),
+        _ => Err(format!("expected on or off, not {s:?}")),
+    }
+}
+
 fn parse_kernel_via(s: &str) -> Result<KernelVia, String> {
     match s {
         "fw-cfg" | "fw_cfg" => Ok(KernelVia::FwCfg),
@@ -241,6 +255,8 @@ struct Planned {
     fw_cfg: Option<FwCfg>,
     /// A firmware boot with an initrd: its length and digest (the firmware may move it).
     initrd_file: Option<(u64, u64)>,
+    /// A firmware boot's ACPI tables.
+    acpi: Option<crate::boot::AcpiPlan>,
 }
 
 impl Planned {
@@ -253,6 +269,7 @@ impl Planned {
             flash0: None,
             fw_cfg: None,
             initrd_file: None,
+            acpi: None,
         }
     }
 }
@@ -293,13 +310,14 @@ fn plan_boot(a: &RunArgs, profile: &Profile, shape: MachineShape) -> anyhow::Res
             );
         }
         let name = fw.display().to_string();
-        let (fp, boot) = plan_firmware(
+        let (fp, boot, acpi) = plan_firmware(
             fw,
             a.kernel.as_deref(),
             a.kernel_via,
             profile,
             shape,
             &a.linux,
+            a.acpi.unwrap_or(true),
         )?;
         let kernel = match (&a.kernel, fp.kernel) {
             (Some(path), Some(k)) => {
@@ -328,7 +346,7 @@ fn plan_boot(a: &RunArgs, profile: &Profile, shape: MachineShape) -> anyhow::Res
         let initrd_file = initrd
             .as_deref()
             .map(|i| (i.len() as u64, bootemu_boot::handoff::digest(i)));
-        let fw_cfg = match fp.kernel.map(|k| k.via) {
+        let mut fw_cfg = match fp.kernel.map(|k| k.via) {
             Some(KernelVia::FwCfg) => Some(firmware::fw_cfg(
                 kernel.as_deref(),
                 initrd.as_deref(),
@@ -336,6 +354,31 @@ fn plan_boot(a: &RunArgs, profile: &Profile, shape: MachineShape) -> anyhow::Res
             )),
             _ => None,
         };
+        if let Some(files) = acpi.as_ref().and_then(|p| p.fw_cfg.as_ref()) {
+            let device = fw_cfg.get_or_insert_with(FwCfg::new);
+            for (name, data) in files.files() {
+                device
+                    .add_file(name, data.to_vec())
+                    .with_context(|| format!("fw_cfg file {name}"))?;
+            }
+        }
+        if let Some(p) = &acpi {
+            let names: Vec<String> = p
+                .tables
+                .iter()
+                .map(|t| String::from_utf8_lossy(&t.signature).into_owned())
+                .collect();
+            match p.rsdp {
+                Some(rsdp) => say!(
+                    "bootemu: ACPI tables at {rsdp:#x} (RSDP, then {})",
+                    names.join(" ")
+                ),
+                None => say!(
+                    "bootemu: ACPI tables for the firmware through fw_cfg etc/table-loader ({})",
+                    names.join(" ")
+                ),
+            }
+        }
         return Ok(Planned {
             name,
             plan: fp.plan,
@@ -344,6 +387,7 @@ fn plan_boot(a: &RunArgs, profile: &Profile, shape: MachineShape) -> anyhow::Res
             flash0: fp.flash0,
             fw_cfg,
             initrd_file,
+            acpi,
         });
     }
     match &a.kernel {
@@ -373,6 +417,27 @@ fn plan_boot(a: &RunArgs, profile: &Profile, shape: MachineShape) -> anyhow::Res
             Ok(Planned::plain("built-in demo guest".into(), plan))
         }
     }
+}
+
+/// The report's `acpi`: where the tables went and each table's signature, address (null when
+/// the firmware places them) and length.
+fn acpi_json(p: &crate::boot::AcpiPlan) -> serde_json::Value {
+    let tables: Vec<serde_json::Value> = p
+        .tables
+        .iter()
+        .map(|t| {
+            serde_json::json!({
+                "signature": String::from_utf8_lossy(&t.signature),
+                "address": p.rsdp.map(|_| format!("{:#x}", t.addr)),
+                "length": t.len,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "rsdp": p.rsdp.map(|a| format!("{a:#x}")),
+        "placed_by": if p.rsdp.is_some() { "bootemu" } else { "the firmware (fw_cfg etc/table-loader)" },
+        "tables": tables,
+    })
 }
 
 /// A flag that SIGINT and SIGTERM set: the run then ends at the next round with its report
@@ -408,6 +473,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         kernel,
         fw_cfg,
         initrd_file,
+        acpi,
         ..
     } = planned;
     let expected = handoff::expected(
@@ -551,6 +617,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         json["checks"] = handoff::json(&checks);
         json["kernel_entry"] = handoff::entry_json(&outcome);
         json["disks"] = disks_json;
+        json["acpi"] = acpi.as_ref().map_or(serde_json::Value::Null, acpi_json);
         file.write_all((serde_json::to_string_pretty(&json)? + "\n").as_bytes())
             .with_context(|| format!("{}", path.display()))?;
     }

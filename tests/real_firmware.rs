@@ -281,8 +281,44 @@ fn assert_uboot_finding(b: &Boot, what: &str) {
 #[test]
 fn edk2_boots_the_kernel_through_its_efi_stub() {
     let Some(a) = inputs(&[EDK2]) else { return };
+    // ACPI on (the default, as QEMU's with EDK2): EDK2 installs the tables it linked from
+    // fw_cfg's etc/table-loader and no device tree; the kernel's own log says it found them,
+    // its console through SPCR and the PCIe host through MCFG and the DSDT.
     let b = boot(EDK2, a, &[]);
-    assert_edk2_boot(&b, "EDK2");
+    assert_edk2_boot(&b, "EDK2 --acpi on");
+    for line in [
+        "EFI stub: Generating empty DTB",
+        "ACPI: RSDP 0x",
+        "ACPI: SPCR: console: pl011,mmio32,0x9000000",
+        "ACPI: MCFG table detected, 1 entries",
+        "ACPI: PCI Root Bridge [PCI0] (domain 0000 [bus 00-ff])",
+        "ARMH0011:00: ttyAMA0 at MMIO 0x9000000",
+    ] {
+        assert!(b.console.contains(line), "--acpi on: {line:?}: {}", b.why());
+    }
+    let tables: Vec<&str> = b.report["acpi"]["tables"]
+        .as_array()
+        .expect("acpi tables in the report")
+        .iter()
+        .filter_map(|t| t["signature"].as_str())
+        .collect();
+    for sig in ["DSDT", "FACP", "APIC", "GTDT", "MCFG", "SPCR", "XSDT"] {
+        assert!(
+            tables.contains(&sig) && b.console.contains(&format!("ACPI: {sig} 0x")),
+            "{sig}: {tables:?} {}",
+            b.why()
+        );
+    }
+    // ACPI off: the device tree, as before.
+    let b = boot(EDK2, a, &["--acpi", "off"]);
+    assert_edk2_boot(&b, "EDK2 --acpi off");
+    assert!(
+        b.console.contains("EFI stub: Using DTB from configuration table")
+            && !b.console.contains("ACPI: RSDP"),
+        "--acpi off: {}",
+        b.why()
+    );
+    assert!(b.report["acpi"].is_null());
 }
 
 /// The `--pflash1 COPY,rw` boot of AAVMF_VARS.fd, once per process: the bank it wrote back (a
@@ -403,7 +439,7 @@ fn uboot_reads_and_writes_a_virtio_disk() {
         (",ro", false, "none", false),
     ] {
         let img = Temp::with("disk.img", &disk);
-        let arg = format!("{}{mode}", img.s());
+        let arg = format!("{},if=mmio{mode}", img.s());
         let b = run(&["--firmware", UBOOT, "--pflash1", env.s(), "--disk", &arg]);
         let what = format!("--disk {arg}");
         assert_eq!(b.code(), Some(0), "{what}: {}", b.why());

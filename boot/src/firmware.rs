@@ -46,8 +46,10 @@ pub const VIRT_FLASH_BASE: u64 = 0;
 pub const VIRT_FLASH_SIZE: u64 = 64 << 20;
 /// `cloud-hypervisor`: size of the device tree area at the start of RAM (`FDT_MAX_SIZE`).
 pub const CH_FDT_AREA: u64 = 2 << 20;
-/// `cloud-hypervisor`: the ACPI tables area (`ACPI_START`), reserved; nothing is put there.
+/// `cloud-hypervisor`: the ACPI tables area (`ACPI_START`), from the start of RAM.
 pub const CH_ACPI_OFFSET: u64 = 2 << 20;
+/// `cloud-hypervisor`: the ACPI area's size (`ACPI_MAX_SIZE`).
+pub const CH_ACPI_MAX: u64 = 2 << 20;
 /// `cloud-hypervisor`: the firmware's Image base, from the start of RAM (`UEFI_START`).
 pub const CH_FIRMWARE_OFFSET: u64 = 4 << 20;
 
@@ -115,6 +117,9 @@ pub struct FirmwareBoot {
     pub cmdline: Option<String>,
     /// The device tree.
     pub dtb: DtbSource,
+    /// `cloud-hypervisor`: the ACPI tables to put in the ACPI area ([`CH_ACPI_OFFSET`] from the
+    /// start of RAM, at most [`CH_ACPI_MAX`] bytes), built for that address.
+    pub acpi: Option<Vec<u8>>,
 }
 
 /// Where bootemu left the kernel file for the firmware.
@@ -233,11 +238,33 @@ pub fn plan(firmware: &[u8], ram: Ram, boot: &FirmwareBoot) -> Result<FirmwarePl
                 .unwrap_or(u64::MAX);
             let reserve = h.image_size.max(firmware.len() as u64);
             check_in_ram(ram, "firmware", at, reserve, RULE_FIRMWARE_FITS)?;
-            map.push(MapEntry {
-                start: ram.base + CH_ACPI_OFFSET,
-                size: CH_FIRMWARE_OFFSET - CH_ACPI_OFFSET,
-                what: "ACPI area (reserved, empty)".into(),
-            });
+            let acpi_at = ram.base + CH_ACPI_OFFSET;
+            match &boot.acpi {
+                Some(tables) => {
+                    let len = tables.len() as u64;
+                    if len > CH_ACPI_MAX {
+                        return Err(Error::AcpiTooLarge {
+                            len,
+                            max: CH_ACPI_MAX,
+                        });
+                    }
+                    check_in_ram(ram, "ACPI tables", acpi_at, len, RULE_FIRMWARE_FITS)?;
+                    map.push(MapEntry {
+                        start: acpi_at,
+                        size: len,
+                        what: "ACPI tables (RSDP first)".into(),
+                    });
+                    blobs.push(Blob {
+                        addr: acpi_at,
+                        bytes: tables.clone(),
+                    });
+                }
+                None => map.push(MapEntry {
+                    start: acpi_at,
+                    size: CH_ACPI_MAX,
+                    what: "ACPI area (reserved, empty)".into(),
+                }),
+            }
             let format = Format::Arm64Image {
                 text_offset: h.text_offset,
                 image_size: h.image_size,
@@ -432,6 +459,7 @@ mod tests {
             initrd: initrd.map(|n| vec![0x55; n]),
             cmdline: Some("console=ttyAMA0".into()),
             dtb: DtbSource::Generate(Box::new(desc())),
+            acpi: None,
         }
     }
 
@@ -483,6 +511,33 @@ mod tests {
         let b = boot(FirmwareMachine::CloudHypervisor, None);
         let fp = plan(&fw, RAM, &b).unwrap();
         assert_eq!(fp.kernel.unwrap().start, Some(0x5ffe_f000));
+    }
+
+    #[test]
+    fn cloud_hypervisor_acpi_tables_go_to_the_acpi_area() {
+        let fw = synthetic(0x1000, 0x4_0000, 0xa, 0x2000);
+        let b = FirmwareBoot {
+            acpi: Some(vec![0x52; 0x800]),
+            ..boot(FirmwareMachine::CloudHypervisor, None)
+        };
+        let fp = plan(&fw, RAM, &b).unwrap();
+        let t = fp
+            .plan
+            .blobs
+            .iter()
+            .find(|b| b.addr == 0x4020_0000)
+            .unwrap();
+        assert_eq!(t.bytes.len(), 0x800);
+        let m = fp.plan.map.iter().find(|m| m.start == 0x4020_0000).unwrap();
+        assert_eq!(m.what, "ACPI tables (RSDP first)");
+        let big = FirmwareBoot {
+            acpi: Some(vec![0; (CH_ACPI_MAX + 1) as usize]),
+            ..b
+        };
+        assert!(matches!(
+            plan(&fw, RAM, &big),
+            Err(Error::AcpiTooLarge { .. })
+        ));
     }
 
     #[test]

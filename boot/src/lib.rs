@@ -67,6 +67,14 @@ pub enum Error {
     /// Image.
     #[error("--initrd, --append and --dtb need an arm64 Linux Image (or a gzip'd one)")]
     NotLinux,
+    /// ACPI tables larger than the area the machine keeps for them.
+    #[error("ACPI tables of {len:#x} bytes do not fit the ACPI area ({max:#x} bytes)")]
+    AcpiTooLarge {
+        /// The tables' size.
+        len: u64,
+        /// The area's size.
+        max: u64,
+    },
     /// A `virt` firmware larger than flash bank 0.
     #[error("{len:#x} bytes: larger than flash bank 0 ({bank:#x} bytes), where the firmware goes")]
     FirmwareTooLarge {
