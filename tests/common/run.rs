@@ -77,8 +77,14 @@ fn temp_path(what: &str) -> PathBuf {
 
 /// `bootemu run args... --serial file:.. --report ..`, stdin closed.
 pub fn run(args: &[&str]) -> Run {
+    run_env(args, &[])
+}
+
+/// [`run`] with these environment variables set (e.g. `BOOTEMU_LOG`).
+pub fn run_env(args: &[&str], env: &[(&str, &str)]) -> Run {
     let (console, report) = (temp_path("console"), temp_path("json"));
     let out = Command::new(env!("CARGO_BIN_EXE_bootemu"))
+        .envs(env.iter().copied())
         .arg("run")
         .args(args)
         .arg("--serial")

@@ -31,6 +31,11 @@
 //! reset (QEMU: "virtio-blk missing headers"). The used length is the number of bytes written
 //! into the device-writable buffers, status byte included.
 //!
+//! A notification serves at most the queue size in requests. A driver cannot have more
+//! outstanding; only the device's own writes can make more available (a read whose buffer is
+//! the available ring), and those wait for the next notification instead of keeping the
+//! notifying write from returning.
+//!
 //! Not modelled: multiple queues (`VIRTIO_BLK_F_MQ`), discard / write zeroes / secure erase,
 //! zoned devices, the writeback toggle (`VIRTIO_BLK_F_CONFIG_WCE`), geometry and topology
 //! hints.
@@ -310,11 +315,23 @@ impl VirtioDevice for Blk {
         queue: &mut Queue,
         mem: &mut dyn DmaMemory,
     ) -> Result<bool, QueueError> {
+        // At most one queue's worth per notification: a driver cannot have more chains
+        // outstanding, so what is left was made available by the device's own writes (a read
+        // into the available ring), which could otherwise keep it busy for ever.
         let mut used = false;
-        while let Some(chain) = queue.pop(mem)? {
+        for _ in 0..queue.size {
+            let Some(chain) = queue.pop(mem)? else {
+                return Ok(used);
+            };
             let len = self.request(&chain, mem)?;
             queue.push_used(mem, chain.head, len)?;
             used = true;
+        }
+        if queue.has_available(mem) {
+            log::warn!(
+                "virtio-blk: {} requests served in one notification; the rest wait for the next",
+                queue.size
+            );
         }
         Ok(used)
     }
@@ -479,6 +496,58 @@ mod tests {
         let r = rig.submit(T_IN, 0, (DATA, !511, true));
         assert_eq!(r, (S_IOERR, 1));
         assert_eq!(rig.blk.disk.stats().bytes_written, 0);
+    }
+
+    #[test]
+    fn a_full_queue_is_served_in_one_notification() {
+        let img = Scratch::new("rig.blk-full", 4);
+        let mut rig = setup(&img, DiskMode::Overlay);
+        let Rig { blk, q, drv, mem } = &mut rig;
+        header(mem, T_IN, 1);
+        drv.set_desc(mem, 0, HDR, 16, DESC_F_NEXT, 1);
+        drv.set_desc(mem, 1, DATA, 512, DESC_F_NEXT | DESC_F_WRITE, 2);
+        drv.set_desc(mem, 2, STATUS, 1, DESC_F_WRITE, 0);
+        for _ in 0..drv.size {
+            drv.offer(mem, 0); // the same chain each time: the device does not mind
+        }
+        assert_eq!(blk.process(0, q, mem), Ok(true));
+        assert_eq!(drv.used_idx(mem), drv.size);
+        assert!(!q.has_available(mem));
+    }
+
+    #[test]
+    fn chains_made_available_by_the_device_itself_wait_for_the_next_notification() {
+        // A read whose data buffer covers its own header and the available ring: sector s of
+        // the disk holds the header of a read of sector s + 1 and an available index one ahead
+        // of the device, so each chain served makes the next one available. After 65536
+        // sectors the 16-bit indices come round and the chain of requests would never end
+        // (the vCPU never gets back from the notifying write); the device serves at most one
+        // queue's worth of chains per notification.
+        const SECTORS: u64 = 1 << 16;
+        let mut bytes = vec![0u8; (SECTORS * SECTOR) as usize];
+        for s in 0..SECTORS {
+            let at = (s * SECTOR) as usize;
+            bytes[at + 8..at + 16].copy_from_slice(&((s + 1) % SECTORS).to_le_bytes());
+            bytes[at + 18..at + 20].copy_from_slice(&((s + 2) as u16).to_le_bytes());
+        }
+        let img = Scratch::with("blk-refill", &bytes);
+        let mut blk = Blk::new(Disk::open(&img.0, DiskMode::Overlay).unwrap());
+        let mut mem = FakeMem::new(0x20000);
+        let mut drv = Driver::new(16);
+        drv.avail = DATA + HEADER_LEN;
+        let mut q = drv.queue();
+        let mut h = T_IN.to_le_bytes().to_vec();
+        h.extend_from_slice(&[0; 12]);
+        mem.put(DATA, &h);
+        drv.set_desc(&mut mem, 0, DATA, 16, DESC_F_NEXT, 1);
+        drv.set_desc(&mut mem, 1, DATA, 512, DESC_F_NEXT | DESC_F_WRITE, 2);
+        drv.set_desc(&mut mem, 2, STATUS, 1, DESC_F_WRITE, 0);
+        drv.offer(&mut mem, 0);
+        assert_eq!(blk.process(0, &mut q, &mut mem), Ok(true));
+        assert_eq!(drv.used_idx(&mem), 16, "one queue's worth per notification");
+        assert_eq!(mem.u16(drv.avail + 2), 17, "the next one is available");
+        assert_eq!(blk.process(0, &mut q, &mut mem), Ok(true));
+        assert_eq!(drv.used_idx(&mem), 32, "served at the next notification");
     }
 
     #[test]

@@ -10,7 +10,9 @@
 //! Determinism: notified queues are processed synchronously, in queue index order, when the
 //! board calls the transport's DMA hook after the notifying register write (or after the write
 //! of `DRIVER_OK`, for notifications that came before it); completions (used ring entries and
-//! the interrupt status) are in place when that write returns. No threads, no host time.
+//! the interrupt status) are in place when that write returns. No threads, no host time. A
+//! device serves at most one queue's worth of buffers per notification, so that write always
+//! returns (see [`blk`]).
 //!
 //! A driver that breaks the rules (a queue enabled with a bad size or misaligned rings, a
 //! descriptor loop, rings outside RAM, a malformed request) puts the device in the

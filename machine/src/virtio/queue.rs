@@ -285,6 +285,13 @@ impl Queue {
         self.walk(mem, head).map(Some)
     }
 
+    /// Whether the driver made a chain available that [`Queue::pop`] has not taken yet (an
+    /// unreadable ring counts as none: `pop` is the one that reports it).
+    pub fn has_available(&self, mem: &dyn DmaMemory) -> bool {
+        read_u16(mem, self.avail.wrapping_add(RING_IDX), "available ring")
+            .is_ok_and(|idx| idx != self.next_avail)
+    }
+
     /// Follow the chain starting at descriptor `head`.
     fn walk(&self, mem: &dyn DmaMemory, head: u16) -> Result<Chain, QueueError> {
         let mut descs = Vec::new();
@@ -495,8 +502,11 @@ pub(crate) mod tests {
             0,
         );
         drv.set_desc(&mut mem, 0, RAM + 0x9200, 1, DESC_F_WRITE, 0);
+        assert!(!q.has_available(&mem));
         drv.offer(&mut mem, 3);
+        assert!(q.has_available(&mem));
         let c = q.pop(&mem).unwrap().unwrap();
+        assert!(!q.has_available(&mem));
         assert_eq!(c.head, 3);
         assert_eq!(
             c.descs,
