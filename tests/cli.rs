@@ -174,7 +174,9 @@ fn bad_disks_exit_2_naming_the_file() {
     let odd = scratch("odd.img", &[0; 1000]);
     let dir = std::env::temp_dir();
     let good = scratch("good.img", &[0; 1024]);
-    let pci = format!("{},if=pci", good.display());
+    let mmio = format!("{},if=mmio", good.display());
+    let good_s = good.to_str().unwrap();
+    let thirty_two_disks: Vec<&str> = (0..32).flat_map(|_| ["--disk", good_s]).collect();
     let cases: [(&[&str], String); 6] = [
         (
             &["--disk", "/nonexistent/disk.img"],
@@ -196,23 +198,15 @@ fn bad_disks_exit_2_naming_the_file() {
             ),
         ),
         (
-            &["--disk", &pci],
+            &["--machine", "cloud-hypervisor", "--disk", &mmio],
             format!(
-                "bootemu: {}: --disk if=pci: the virtio-pci transport is not modelled yet",
+                "bootemu: {}: --disk if=mmio: --machine cloud-hypervisor has no virtio-mmio slots",
                 good.display()
             ),
         ),
         (
-            &[
-                "--machine",
-                "cloud-hypervisor",
-                "--disk",
-                good.to_str().unwrap(),
-            ],
-            format!(
-                "bootemu: {}: --machine cloud-hypervisor has no virtio-mmio slots",
-                good.display()
-            ),
+            &thirty_two_disks,
+            "bootemu: 32 disks given for PCI slots; --machine virt has 31".into(),
         ),
     ];
     for (args, msg) in cases {

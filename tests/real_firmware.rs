@@ -313,7 +313,8 @@ fn edk2_boots_the_kernel_through_its_efi_stub() {
     let b = boot(EDK2, a, &["--acpi", "off"]);
     assert_edk2_boot(&b, "EDK2 --acpi off");
     assert!(
-        b.console.contains("EFI stub: Using DTB from configuration table")
+        b.console
+            .contains("EFI stub: Using DTB from configuration table")
             && !b.console.contains("ACPI: RSDP"),
         "--acpi off: {}",
         b.why()
