@@ -7,7 +7,9 @@
 //! Checked:
 //! - EDK2 reaches the initramfs marker with exit 0, the kernel is entered through its EFI stub,
 //!   every hand-off check passes or is n/a, and the guest's /proc/cmdline is the command line
-//!   plus EDK2's `initrd=initrd`;
+//!   plus EDK2's `initrd=initrd`; with ACPI on (the default) the kernel's own log shows the
+//!   tables EDK2 installed from fw_cfg (RSDP, the tables, the SPCR console, MCFG and the PCI
+//!   root bridge) and an empty device tree from its stub; with `--acpi off` the device tree;
 //! - a copy of AAVMF_VARS.fd on `--pflash1 COPY` boots and is byte-identical afterwards (EDK2's
 //!   writes stay in memory), while `--pflash1 COPY,rw` boots and writes the bank back: same size,
 //!   different bytes (Debian's AAVMF_VARS.fd is all zeros; EDK2 formats it on its first boot);

@@ -23,7 +23,8 @@
 //!   firmware works on both machines.
 //! - `cloud-hypervisor`: the firmware must be an arm64 Image; it is loaded at 0x4040_0000 (Cloud
 //!   Hypervisor's `UEFI_START`) + its `text_offset` and entered there with x0 = the device tree
-//!   at 0x4000_0000 (at most 2 MiB, below the ACPI area at 0x4020_0000).
+//!   at 0x4000_0000 (at most 2 MiB, below the ACPI area at 0x4020_0000, where the ACPI tables
+//!   go when [`FirmwareBoot::acpi`] has them, RSDP first, as Cloud Hypervisor writes them).
 //!
 //! - [`KernelVia::None`]: the firmware loads the kernel itself (from a `--disk`); `--kernel` and
 //!   `--initrd` only tell bootemu what to watch for and what the kernel must be given.
