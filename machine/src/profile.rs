@@ -9,7 +9,14 @@
 //! `cloud-hypervisor` follows Cloud Hypervisor's `arch/src/aarch64/layout.rs`: RAM from 1 GiB
 //! with the device tree at its start, the ACPI area at RAM + 2 MiB, the firmware at RAM + 4 MiB
 //! (plus its Image `text_offset`), the legacy PL011/PL031 at QEMU's addresses and the GICv3
-//! distributor just below them with one redistributor per vCPU below it.
+//! distributor just below them with one redistributor per vCPU below it, and CH's PCI segment.
+//! Differences from what Cloud Hypervisor gives, none of which rust-hypervisor-firmware or
+//! Linux needs to boot: no GICv3 ITS (CH's PCI devices signal MSI-X through it; here they use
+//! INTx on the lines CH's `_PRT` names, and the device tree gets the matching `interrupt-map`
+//! that CH leaves empty); no PL061 GPIO with its `gpio-keys` power button; the device tree is
+//! bootemu's one writer (QEMU's node names and PSCI 0.1 IDs beside CH's nodes' contents), and
+//! RAM is one range from 1 GiB (CH splits it around its 32-bit reserved hole at 0xfc00_0000
+//! when it is larger than about 3 GiB).
 
 use bootemu_boot::fdt::{FlashDesc, GicDesc, MachineDesc, MmioDesc, PciDesc, PsciConduit};
 use bootemu_boot::firmware::FirmwareMachine;
