@@ -5,7 +5,10 @@
 # Also builds the test firmwares of testdata/fw/fw.S (see its header) into testdata/build/fw/:
 #   fw-<machine>[-<break>].bin, machine virt or ch (cloud-hypervisor: with an Image header),
 #   break one of the BREAKS below (none: the good firmware); linked at 0, position independent;
-#   and dead-branch.bin / dead-mem.bin from testdata/fw/dead.S (a firmware that dies quietly).
+#   dead-branch.bin / dead-mem.bin from testdata/fw/dead.S (a firmware that dies quietly);
+#   and ch-acpi-pci.bin from testdata/fw/acpi_pci.S (cloud-hypervisor: ACPI tables, PCI, a disk
+#   read), which uses common.inc and virtio.inc and is linked with fw/fw.ld (at 0, with an Image
+#   header, position independent).
 # Usage: testdata/build.sh [name...]   (default: all guests and the firmwares)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -37,6 +40,11 @@ build_firmwares() {
         "${cross}objcopy" -O binary -j .text "$tmp/$name.elf" "$tmp/$name.bin"
         mv -f "$tmp/$name.bin" "$fwout/$name.bin"
     done
+    name=ch-acpi-pci
+    "${cross}as" -I "$here" -o "$tmp/$name.o" "$here/fw/acpi_pci.S"
+    "${cross}ld" -nostdlib --no-warn-rwx-segments -T "$here/fw/fw.ld" -o "$tmp/$name.elf" "$tmp/$name.o"
+    "${cross}objcopy" -O binary "$tmp/$name.elf" "$tmp/$name.bin"
+    mv -f "$tmp/$name.bin" "$fwout/$name.bin"
     rm -rf "$tmp"
 }
 if [ $# -eq 0 ]; then build_firmwares; fi

@@ -49,104 +49,20 @@
 //
 // Registers: x24 = the queue memory (`ring`) and x25 = the transport state (`vt`) throughout;
 // x19-x23 (and x16-x18 in scenarios 5-7) hold observed values between a helper's return and the
-// CHECKs; helpers clobber x0-x15.
+// CHECKs; helpers clobber x0-x15. The driver itself (capability walk, initialization, the queue,
+// read requests, bounded waits) is the shared one of virtio.inc; what breaks the rules is here.
         .include "common.inc"
+        .include "virtio.inc"
         GUEST_ENTRY
 
 // Where to find the device.
         .equ    ECAM_DEV1, 0x4010000000 + (1 << 15)    // 00:01.0 configuration space
-        .equ    PCI_ID_BLK, 0x10421af4      // device 0x1040 + 2 (block), vendor 0x1af4 (§4.1.2.1)
         .equ    BAR4_ADDR, 0x10000000       // where the guest puts BAR 4: virt's 32-bit window
         .equ    MMIO_SLOT31, 0x0a003e00     // the last virtio-mmio slot (the first if=mmio disk)
         .equ    FAR_AWAY, 0x700000000       // 28 GiB: no device, and past the default 512 MiB
                                             // of RAM (0x4000_0000..0x6000_0000)
-        .equ    POLL_MAX, 100000
-        .equ    QSIZE, 8
         .equ    HUGE_LEN, 0xfffff000
-
-// PCI configuration header (PCI Local Bus 3.0 §6.1) and virtio capabilities (§4.1.4).
-        .equ    PCI_COMMAND, 0x04
-        .equ    PCI_STATUS, 0x06
-        .equ    PCI_BAR4, 0x20
-        .equ    PCI_BAR5, 0x24
-        .equ    PCI_CAP_PTR, 0x34
-        .equ    CAP_VNDR, 0x09
-        .equ    CMD_MEM_MASTER, 0x6         // MEMORY | BUS_MASTER
-// virtio_pci_common_cfg (§4.1.4.3), byte offsets.
-        .equ    C_DFSELECT, 0x00
-        .equ    C_DF, 0x04
-        .equ    C_GFSELECT, 0x08
-        .equ    C_GF, 0x0c
-        .equ    C_STATUS, 0x14
-        .equ    C_Q_SELECT, 0x16
-        .equ    C_Q_SIZE, 0x18
-        .equ    C_Q_ENABLE, 0x1c
-        .equ    C_Q_NOFF, 0x1e
-        .equ    C_Q_DESCLO, 0x20
-        .equ    C_Q_AVAILLO, 0x28
-        .equ    C_Q_USEDLO, 0x30
-// virtio-mmio version 2 registers (§4.2.2).
-        .equ    M_MAGIC, 0x000
-        .equ    M_VERSION, 0x004
-        .equ    M_DEVICE_ID, 0x008
-        .equ    M_DF, 0x010
-        .equ    M_DFSEL, 0x014
-        .equ    M_GF, 0x020
-        .equ    M_GFSEL, 0x024
-        .equ    M_Q_SEL, 0x030
-        .equ    M_Q_NUM_MAX, 0x034
-        .equ    M_Q_NUM, 0x038
-        .equ    M_Q_READY, 0x044
-        .equ    M_Q_NOTIFY, 0x050
-        .equ    M_ISR, 0x060
-        .equ    M_ISR_ACK, 0x064
-        .equ    M_STATUS, 0x070
-        .equ    M_Q_DESCLO, 0x080
-        .equ    M_Q_AVAILLO, 0x090
-        .equ    M_Q_USEDLO, 0x0a0
-        .equ    M_CONFIG, 0x100
-// Device status bits (§2.1), virtio-blk (§5.2.6).
-        .equ    S_ACK, 1
-        .equ    S_DRIVER, 2
-        .equ    S_DRIVER_OK, 4
-        .equ    S_FEATURES_OK, 8
-        .equ    S_NEEDS_RESET, 0x40
-        .equ    VIRTQ_DESC_F_NEXT, 1
-        .equ    VIRTQ_DESC_F_WRITE, 2
-        .equ    BLK_T_IN, 0
-// `vt`: what the probe found, and the driver's ring positions.
-        .equ    VT_KIND, 0                  // 0 virtio-mmio, 1 virtio-pci
-        .equ    VT_BASE, 8                  // virtio-mmio registers, or BAR 4
-        .equ    VT_COMMON, 16               // PCI: the structures the capabilities point at
-        .equ    VT_ISR, 24
-        .equ    VT_DEVICE, 32
-        .equ    VT_NOTIFY, 40
-        .equ    VT_MULT, 48                 // notify_off_multiplier
-        .equ    VT_AVAIL_NEXT, 56           // the driver's next available index
-        .equ    VT_USED_SEEN, 64            // used entries taken so far
-        .equ    VT_CAPS, 72                 // PCI: bit n = a cfg_type n capability on BAR 4 found
-// Queue memory (in .bss, page aligned): rings, request header, status byte, data buffer.
-        .equ    R_DESC, 0x000               // 16-byte aligned, 16 * QSIZE
-        .equ    R_AVAIL, 0x100              // 2-byte aligned, 6 + 2 * QSIZE
-        .equ    R_USED, 0x200               // 4-byte aligned, 6 + 8 * QSIZE
-        .equ    R_HDR, 0x400                // struct virtio_blk_req header, 16 bytes
-        .equ    R_STATUS, 0x410             // its status byte
-        .equ    R_DATA, 0x1000              // 1024 bytes of data
-
-// SAY "text": print a string (clobbers x0-x2).
-        .macro  SAY str
-        adr     x0, .Lsay\@
-        bl      puts
-        .pushsection .rodata
-.Lsay\@: .asciz "\str"
-        .popsection
-        .endm
-
-// SAYX reg: print x<reg> as 0x<hex> (clobbers x0-x6).
-        .macro  SAYX reg
-        mov     x0, \reg
-        bl      putx
-        .endm
+        .equ    CMD_MEM_MASTER, 0x6         // PCI command: MEMORY | BUS_MASTER
 
 main:
         adr     x25, vt
@@ -174,49 +90,14 @@ main:
 probe_pci:
         mov     x28, #3                     // check n is the n-th CHECK of the file: skip the
                                             // virtio-mmio probe's three
-        // The capability list (§4.1.4): record where each structure is in BAR 4.
         ldrh    w0, [x19, #PCI_STATUS]
-        and     x0, x0, #0x10               // capabilities list
-        CHECK   x0, 0x10
-        mov     x0, #1
-        str     x0, [x25, #VT_KIND]
-        mov     x0, #BAR4_ADDR
-        str     x0, [x25, #VT_BASE]
-        ldrb    w20, [x19, #PCI_CAP_PTR]
-        mov     x21, #48                    // at most 48 capabilities fit in 192 bytes
-1:      and     x20, x20, #0xfc
-        cbz     x20, 3f
-        add     x22, x19, x20
-        ldrb    w0, [x22]                   // cap_vndr
-        cmp     w0, #CAP_VNDR
-        b.ne    2f
-        ldrb    w1, [x22, #3]               // cfg_type
-        ldrb    w2, [x22, #4]               // bar
-        cmp     w2, #4
-        b.ne    2f
-        sub     w3, w1, #1
-        cmp     w3, #3
-        b.hi    2f                          // only common (1), notify (2), ISR (3), device (4)
-        ldr     w4, [x22, #8]               // offset
-        mov     x5, #BAR4_ADDR
-        add     x4, x4, x5
-        adr     x5, cap_slot
-        ldrb    w5, [x5, x3]
-        str     x4, [x25, x5]
-        ldr     x6, [x25, #VT_CAPS]
-        mov     x7, #1
-        lsl     x7, x7, x1
-        orr     x6, x6, x7
-        str     x6, [x25, #VT_CAPS]
-        cmp     w1, #2
-        b.ne    2f
-        ldr     w4, [x22, #16]              // notify_off_multiplier
-        str     x4, [x25, #VT_MULT]
-2:      ldrb    w20, [x22, #1]              // cap_next
-        subs    x21, x21, #1
-        b.ne    1b
-3:      ldr     x0, [x25, #VT_CAPS]
-        CHECK   x0, 0x1e                    // all four found on BAR 4
+        and     x0, x0, #1 << PCI_STATUS_CAP_LIST
+        CHECK   x0, 1 << PCI_STATUS_CAP_LIST
+        // The capability list (§4.1.4): where each structure is in BAR 4.
+        mov     x0, x19
+        mov     x1, #BAR4_ADDR
+        bl      vt_pci_caps
+        CHECK   x0, VT_CAPS_ALL             // all four found on BAR 4
         // Place BAR 4 (64-bit: BAR 5 holds the high half) and turn on memory decoding and DMA.
         mov     w0, #BAR4_ADDR
         str     w0, [x19, #PCI_BAR4]
@@ -460,7 +341,7 @@ probed:
         bl      dev_reset
         b       pass
 
-// ---- Driver --------------------------------------------------------------------------------------
+// ---- Scenario helpers (the driver is virtio.inc's) -----------------------------------------------
 
 // far_ring: scenario 3 with the rings at x0 (descriptor table), x1 (available), x2 (used), named by
 // the string at x3. Prints its line; returns x20 = queue ready and x21 = status after enabling,
@@ -523,45 +404,6 @@ far_ring:
         ldp     x29, x30, [sp], #16
         ret
 
-// blk_read: a read of x2 bytes at sector x0 into x1 (header, data, status byte: three descriptors),
-// on the queue dev_start set up; waits for the used ring. Returns x19 = used id, x20 = used length,
-// x21 = the request's status byte, x22 = device status, x23 = isr.
-blk_read:
-        stp     x29, x30, [sp, #-16]!
-        stp     x1, x2, [sp, #-16]!
-        bl      put_header
-        mov     w0, #0xff
-        strb    w0, [x24, #R_STATUS]
-        mov     w0, #0
-        add     x1, x24, #R_HDR
-        mov     w2, #16
-        mov     w3, #VIRTQ_DESC_F_NEXT
-        mov     w4, #1
-        bl      set_desc
-        mov     w0, #1
-        ldp     x1, x2, [sp], #16
-        mov     w3, #VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE
-        mov     w4, #2
-        bl      set_desc
-        mov     w0, #2
-        add     x1, x24, #R_STATUS
-        mov     w2, #1
-        mov     w3, #VIRTQ_DESC_F_WRITE
-        mov     w4, #0
-        bl      set_desc
-        mov     w0, #0
-        bl      submit
-        bl      wait_used
-        mov     x19, x0
-        mov     x20, x1
-        ldrb    w21, [x24, #R_STATUS]
-        bl      vt_status
-        mov     x22, x0
-        bl      vt_isr
-        mov     x23, x0
-        ldp     x29, x30, [sp], #16
-        ret
-
 // say_result: prints blk_read's results (x19-x23).
 say_result:
         stp     x29, x30, [sp, #-16]!
@@ -580,293 +422,23 @@ say_result:
         ldp     x29, x30, [sp], #16
         ret
 
-// put_header: a VIRTIO_BLK_T_IN header for sector x0 (§5.2.6: le32 type, le32 reserved, le64 sector).
-put_header:
-        str     wzr, [x24, #R_HDR]          // BLK_T_IN
-        str     wzr, [x24, #R_HDR + 4]
-        str     x0, [x24, #R_HDR + 8]
-        ret
-
-// set_desc: descriptor w0 of the in-RAM table = { addr x1, len w2, flags w3, next w4 } (§2.7.5).
-// set_desc_at: the same in the table at [sp] (far_ring's saved x0).
-set_desc:
-        add     x5, x24, #R_DESC
-        b       1f
+// set_desc_at: set_desc in the table at [sp] (far_ring's saved x0); nothing is written when the
+// table is not in RAM.
 set_desc_at:
         ldr     x5, [sp]
         mov     x6, #FAR_AWAY
         cmp     x5, x6
-        b.eq    2f                          // nothing to write: the table is not in RAM
-1:      add     x5, x5, x0, lsl #4
-        str     x1, [x5]
-        str     w2, [x5, #8]
-        strh    w3, [x5, #12]
-        strh    w4, [x5, #14]
-2:      ret
+        b.ne    set_desc_in
+        ret
 
-// submit: make chain w0 available in the in-RAM available ring and notify (§2.7.13);
-// submit_at: head 0 in the ring at x1 (nothing is written when it is not in RAM).
-submit:
-        add     x1, x24, #R_AVAIL
-        b       1f
+// submit_at: make head 0 available in the ring at x1 and notify; only the notification when the
+// ring is not in RAM.
 submit_at:
         mov     w0, #0
         mov     x6, #FAR_AWAY
         cmp     x1, x6
-        b.eq    2f
-1:      ldr     x2, [x25, #VT_AVAIL_NEXT]
-        and     x3, x2, #QSIZE - 1
-        add     x3, x1, x3, lsl #1
-        strh    w0, [x3, #4]                // ring[idx % size] = head
-        add     x2, x2, #1
-        str     x2, [x25, #VT_AVAIL_NEXT]
-        dmb     sy                          // the entry before idx (§2.7.13.3.1)
-        strh    w2, [x1, #2]                // idx
-2:      dmb     sy                          // idx before the notification (§2.7.13.4)
-        b       vt_notify
-
-// wait_used: poll the used ring until the device returns a chain; x0 = its id, x1 = its length.
-wait_used:
-        MOV32   w10, POLL_MAX
-        ldr     x11, [x25, #VT_USED_SEEN]
-1:      ldrh    w0, [x24, #R_USED + 2]
-        cmp     w0, w11, uxth
-        b.ne    2f
-        subs    w10, w10, #1
-        b.ne    1b
-        adr     x0, .Ltimeout_used
-        b       fail_timeout
-2:      dmb     sy                          // idx before the entry (§2.7.14)
-        and     x12, x11, #QSIZE - 1
-        add     x12, x24, x12, lsl #3
-        ldr     w0, [x12, #R_USED + 4]
-        ldr     w1, [x12, #R_USED + 8]
-        add     x11, x11, #1
-        str     x11, [x25, #VT_USED_SEEN]
-        ret
-
-// wait_needs_reset: poll the status until DEVICE_NEEDS_RESET; x0 = the status.
-wait_needs_reset:
-        stp     x29, x30, [sp, #-16]!
-        MOV32   w10, POLL_MAX
-1:      bl      vt_status
-        tbnz    w0, #6, 2f
-        subs    w10, w10, #1
-        b.ne    1b
-        adr     x0, .Ltimeout_reset
-        b       fail_timeout
-2:      ldp     x29, x30, [sp], #16
-        ret
-
-// dev_reset: write 0 to the status and wait for it to read 0 (§2.4.2, §4.1.4.3.2); the
-// driver's ring positions start again at 0, the rings are cleared.
-dev_reset:
-        stp     x29, x30, [sp, #-16]!
-        mov     w0, #0
-        bl      vt_set_status
-        MOV32   w10, POLL_MAX
-1:      bl      vt_status
-        cbz     w0, 2f
-        subs    w10, w10, #1
-        b.ne    1b
-        adr     x0, .Ltimeout_zero
-        b       fail_timeout
-2:      str     xzr, [x25, #VT_AVAIL_NEXT]
-        str     xzr, [x25, #VT_USED_SEEN]
-        add     x0, x24, #R_DESC
-        add     x1, x24, #R_HDR
-3:      str     xzr, [x0], #8
-        cmp     x0, x1
-        b.lo    3b
-        ldp     x29, x30, [sp], #16
-        ret
-
-// dev_negotiate: §3.1.1 steps 1-6 with VIRTIO_F_VERSION_1 only; x0 = the status read back.
-dev_negotiate:
-        stp     x29, x30, [sp, #-16]!
-        bl      dev_reset
-        mov     w0, #S_ACK
-        bl      vt_set_status
-        mov     w0, #S_ACK | S_DRIVER
-        bl      vt_set_status
-        mov     w0, #0
-        mov     w1, #0
-        bl      vt_set_features
-        mov     w0, #1
-        mov     w1, #1                      // bit 32: VIRTIO_F_VERSION_1
-        bl      vt_set_features
-        mov     w0, #S_ACK | S_DRIVER | S_FEATURES_OK
-        bl      vt_set_status
-        bl      vt_status
-        ldp     x29, x30, [sp], #16
-        ret
-
-// dev_start: dev_negotiate, queue 0 of QSIZE in RAM, DRIVER_OK; x0 = the status read back.
-dev_start:
-        stp     x29, x30, [sp, #-16]!
-        bl      dev_negotiate
-        mov     w0, #QSIZE
-        add     x1, x24, #R_DESC
-        add     x2, x24, #R_AVAIL
-        add     x3, x24, #R_USED
-        bl      vt_queue_setup
-        mov     w0, #S_ACK | S_DRIVER | S_FEATURES_OK | S_DRIVER_OK
-        bl      vt_set_status
-        bl      vt_status
-        ldp     x29, x30, [sp], #16
-        ret
-
-// ---- Transport: the same operations over virtio-mmio (§4.2.2) or virtio-pci (§4.1.4.3) -----------
-// 64-bit fields are written as two 32-bit halves, low first (§4.1.3.1, §4.2.2.2). Clobber x0-x7.
-
-// vt_status: w0 = device status.
-vt_status:
-        ldr     x1, [x25, #VT_KIND]
-        cbnz    x1, 1f
-        ldr     x1, [x25, #VT_BASE]
-        ldr     w0, [x1, #M_STATUS]
-        ret
-1:      ldr     x1, [x25, #VT_COMMON]
-        ldrb    w0, [x1, #C_STATUS]
-        ret
-
-// vt_set_status: device status = w0.
-vt_set_status:
-        ldr     x1, [x25, #VT_KIND]
-        cbnz    x1, 1f
-        ldr     x1, [x25, #VT_BASE]
-        str     w0, [x1, #M_STATUS]
-        ret
-1:      ldr     x1, [x25, #VT_COMMON]
-        strb    w0, [x1, #C_STATUS]
-        ret
-
-// vt_isr: w0 = the interrupt status, acknowledged (MMIO: InterruptACK; PCI: the read clears it).
-vt_isr:
-        ldr     x1, [x25, #VT_KIND]
-        cbnz    x1, 1f
-        ldr     x1, [x25, #VT_BASE]
-        ldr     w0, [x1, #M_ISR]
-        str     w0, [x1, #M_ISR_ACK]
-        ret
-1:      ldr     x1, [x25, #VT_ISR]
-        ldrb    w0, [x1]
-        ret
-
-// vt_features: w0 = device feature word w0.
-vt_features:
-        ldr     x1, [x25, #VT_KIND]
-        cbnz    x1, 1f
-        ldr     x1, [x25, #VT_BASE]
-        str     w0, [x1, #M_DFSEL]
-        ldr     w0, [x1, #M_DF]
-        ret
-1:      ldr     x1, [x25, #VT_COMMON]
-        str     w0, [x1, #C_DFSELECT]
-        ldr     w0, [x1, #C_DF]
-        ret
-
-// vt_set_features: driver feature word w0 = w1.
-vt_set_features:
-        ldr     x2, [x25, #VT_KIND]
-        cbnz    x2, 1f
-        ldr     x2, [x25, #VT_BASE]
-        str     w0, [x2, #M_GFSEL]
-        str     w1, [x2, #M_GF]
-        ret
-1:      ldr     x2, [x25, #VT_COMMON]
-        str     w0, [x2, #C_GFSELECT]
-        str     w1, [x2, #C_GF]
-        ret
-
-// vt_queue_max: w0 = the largest size of queue 0 (selects it).
-vt_queue_max:
-        ldr     x1, [x25, #VT_KIND]
-        cbnz    x1, 1f
-        ldr     x1, [x25, #VT_BASE]
-        str     wzr, [x1, #M_Q_SEL]
-        ldr     w0, [x1, #M_Q_NUM_MAX]
-        ret
-1:      ldr     x1, [x25, #VT_COMMON]
-        strh    wzr, [x1, #C_Q_SELECT]
-        ldrh    w0, [x1, #C_Q_SIZE]         // reads the maximum until written (§4.1.4.3)
-        ret
-
-// vt_queue_setup: queue 0 of size w0 with the descriptor table at x1, the available ring at x2 and
-// the used ring at x3, then enabled (§4.2.3.2, §4.1.5.1.3).
-vt_queue_setup:
-        ldr     x4, [x25, #VT_KIND]
-        cbnz    x4, 1f
-        ldr     x4, [x25, #VT_BASE]
-        str     wzr, [x4, #M_Q_SEL]
-        str     w0, [x4, #M_Q_NUM]
-        add     x5, x4, #M_Q_DESCLO
-        mov     w6, #1
-        b       2f
-1:      ldr     x4, [x25, #VT_COMMON]
-        strh    wzr, [x4, #C_Q_SELECT]
-        strh    w0, [x4, #C_Q_SIZE]
-        add     x5, x4, #C_Q_DESCLO
-        mov     w6, #0
-2:      str     w1, [x5]                    // the three addresses: 8 bytes apart on PCI,
-        lsr     x7, x1, #32                 // 16 on virtio-mmio
-        str     w7, [x5, #4]
-        add     x5, x5, #8
-        add     x5, x5, x6, lsl #3
-        str     w2, [x5]
-        lsr     x7, x2, #32
-        str     w7, [x5, #4]
-        add     x5, x5, #8
-        add     x5, x5, x6, lsl #3
-        str     w3, [x5]
-        lsr     x7, x3, #32
-        str     w7, [x5, #4]
-        mov     w7, #1
-        cbz     w6, 3f
-        str     w7, [x4, #M_Q_READY]
-        ret
-3:      strh    w7, [x4, #C_Q_ENABLE]
-        ret
-
-// vt_queue_ready: w0 = queue 0 is enabled.
-vt_queue_ready:
-        ldr     x1, [x25, #VT_KIND]
-        cbnz    x1, 1f
-        ldr     x1, [x25, #VT_BASE]
-        ldr     w0, [x1, #M_Q_READY]
-        ret
-1:      ldr     x1, [x25, #VT_COMMON]
-        ldrh    w0, [x1, #C_Q_ENABLE]
-        ret
-
-// vt_notify: an available buffer notification for queue 0 (MMIO: QueueNotify; PCI: the 16-bit
-// queue index at notify + queue_notify_off * notify_off_multiplier, §4.1.4.4).
-vt_notify:
-        ldr     x1, [x25, #VT_KIND]
-        cbnz    x1, 1f
-        ldr     x1, [x25, #VT_BASE]
-        str     wzr, [x1, #M_Q_NOTIFY]
-        ret
-1:      ldr     x1, [x25, #VT_COMMON]
-        ldrh    w2, [x1, #C_Q_NOFF]
-        ldr     x3, [x25, #VT_MULT]
-        ldr     x4, [x25, #VT_NOTIFY]
-        madd    x4, x2, x3, x4
-        strh    wzr, [x4]
-        ret
-
-// vt_capacity: x0 = the disk's capacity in 512-byte sectors (le64 at 0 of the virtio-blk
-// configuration, §5.2.4), read as two 32-bit halves (§4.1.3.1, §4.2.2.2).
-vt_capacity:
-        ldr     x1, [x25, #VT_KIND]
-        ldr     x2, [x25, #VT_BASE]
-        add     x2, x2, #M_CONFIG
-        cbz     x1, 1f
-        ldr     x2, [x25, #VT_DEVICE]
-1:      ldr     w0, [x2]
-        ldr     w1, [x2, #4]
-        orr     x0, x0, x1, lsl #32
-        ret
+        b.ne    submit_ring
+        b       vt_kick
 
 // ---- Output --------------------------------------------------------------------------------------
 
@@ -880,51 +452,12 @@ fail_timeout:
         SAY     "\n"
         b       poweroff
 
-// putx: print x0 as 0x and its hex digits without leading zeros (clobbers x0-x6).
-putx:
-        mov     x2, #UART_DR
-        mov     w4, #'0'
-        strb    w4, [x2]
-        mov     w4, #'x'
-        strb    w4, [x2]
-        orr     x3, x0, #1
-        clz     x3, x3
-        mov     x4, #63
-        sub     x3, x4, x3
-        bic     x3, x3, #3                  // shift of the top non-zero digit
-        b       hex_digits
-
-// puthex2: print the byte w0 as two hex digits (clobbers x0-x6).
-puthex2:
-        and     x0, x0, #0xff
-        mov     x2, #UART_DR
-        mov     x3, #4
-hex_digits:                                 // x0 from digit x3 / 4 down, to x2
-        lsr     x4, x0, x3
-        and     x4, x4, #0xf
-        add     x5, x4, #'0'
-        add     x6, x4, #('a' - 10)
-        cmp     x4, #10
-        csel    x4, x6, x5, hs
-        strb    w4, [x2]
-        subs    x3, x3, #4
-        b.pl    hex_digits
-        ret
+        VIRTIO_DRIVER
+        PRINT_HELPERS
 
         .section .rodata
 .Lname_desc:    .asciz  "descriptor table"
 .Lname_avail:   .asciz  "available ring"
 .Lname_used:    .asciz  "used ring"
-.Ltimeout_used: .asciz  "the used ring"
-.Ltimeout_reset: .asciz "DEVICE_NEEDS_RESET"
-.Ltimeout_zero: .asciz  "the status to read 0 after a reset"
-        .balign 4
-cap_slot:       .byte   VT_COMMON, VT_NOTIFY, VT_ISR, VT_DEVICE    // cfg_type 1..4
-
-        .bss
-        .balign 8
-vt:     .space  80
-        .balign 4096
-ring:   .space  0x2000
 
         GUEST_END virtio-hostile
