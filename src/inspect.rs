@@ -96,6 +96,14 @@ pub fn inspect(a: InspectArgs) -> anyhow::Result<()> {
                 }
             );
         }
+        match bootemu_boot::kallsyms::parse(inflated.as_deref().unwrap_or(&bytes)) {
+            Ok(k) => out!(
+                "  kallsyms: {} symbols, _text linked at {:#x}",
+                k.table.len(),
+                k.text
+            ),
+            Err(e) => out!("  kallsyms: {e}"),
+        }
     }
     out!("{plan}");
     Ok(())

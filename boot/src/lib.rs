@@ -13,6 +13,9 @@
 //! to an Image's plan, as QEMU lays them out. A firmware boot ([`firmware`]) loads a firmware
 //! and leaves the kernel file to it, described in the device tree.
 //!
+//! [`kallsyms`] reads the kernel's own symbol table from an Image, and [`symbols`] holds symbol
+//! tables (that one, an ELF's, a `System.map`'s) for naming guest addresses.
+//!
 //! [`acpi`] describes the same machine in ACPI tables, as Cloud Hypervisor writes them into
 //! guest memory or as QEMU's `virt` hands them to EDK2 over fw_cfg.
 //!
@@ -30,9 +33,11 @@ pub mod firmware;
 #[doc(hidden)]
 pub mod fuzz_targets;
 pub mod handoff;
+pub mod kallsyms;
 pub mod linux;
 mod plan;
 pub mod raw;
+pub mod symbols;
 
 pub use plan::{Blob, Format, MapEntry, Plan, Ram};
 
