@@ -32,6 +32,7 @@ mod outcome;
 mod report;
 mod run;
 mod size;
+mod symbols;
 mod trace;
 
 use std::io::Read;

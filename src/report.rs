@@ -1,7 +1,8 @@
 //! The JSON run report (`--report FILE.json`): exit reason and code, instructions (total and per
 //! vCPU), virtual time, the load plan, the kernel's `Kernel command line:`, the first kernel
 //! failure line, UNDEFINED encodings met (with disassembly), console byte count, and on a guest
-//! failure (exit 3) the flight recorder: each vCPU's last instructions.
+//! failure (exit 3) the flight recorder: each vCPU's last instructions, each PC with its
+//! `symbol` (`function+0xoff`, null when no symbol covers it).
 
 use bootemu_boot::Plan;
 use bootemu_cpu::aarch64::sysreg::id::CNTFRQ;
@@ -41,6 +42,7 @@ fn flight_json(records: &[TraceRecord], dis: &mut Disasm) -> Value {
                 "pc": hex(r.pc),
                 "word": format!("{:08x}", r.word),
                 "disasm": dis.text(r.word, r.pc),
+                "symbol": dis.symbol(r.pc),
             })
         })
         .collect()
@@ -105,6 +107,7 @@ pub fn flight_json_all(o: &RunOutcome, dis: &mut Disasm) -> Value {
             json!({
                 "cpu": cpu,
                 "stopped_at": f.last().map(|r| format!("{:#x}", r.pc)),
+                "stopped_at_symbol": f.last().and_then(|r| dis.symbol(r.pc)),
                 "el": f.last().map(|r| r.el),
                 "last": flight_json(f, dis),
             })

@@ -3,9 +3,10 @@
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
+use std::rc::Rc;
 
 use anyhow::{bail, Context};
-use bootemu_boot::Plan;
+use bootemu_boot::{Format, Plan};
 use bootemu_machine::devices::pl031::DEFAULT_EPOCH;
 use bootemu_machine::{GicVersion, Machine, MachineConfig, Profile};
 
@@ -17,6 +18,7 @@ use crate::boot::{dtb_of, plan_firmware, plan_kernel, LinuxArgs, MachineShape};
 use crate::firmware::{self, FlashArg, LoadArg};
 use crate::outcome::{verdict, EXIT_BUDGET, EXIT_GUEST_FAILURE};
 use crate::size::parse_size;
+use crate::symbols::Symbols;
 use crate::trace::{Disasm, TraceEvent, TraceWriter};
 use crate::{demo, handoff, read_input, report};
 use bootemu_boot::firmware::KernelVia;
@@ -120,6 +122,15 @@ pub struct RunArgs {
     /// Trace events, comma-separated (insn: every executed instruction).
     #[arg(long, value_delimiter = ',', value_name = "EVENTS")]
     trace: Vec<TraceEvent>,
+    /// Symbols to name PCs with, besides the kernel's own (read from the Image's kallsyms):
+    /// an ELF (its .symtab), a System.map or a /proc/kallsyms (repeatable; addresses as they
+    /// are).
+    #[arg(long, value_name = "FILE")]
+    symbols: Vec<PathBuf>,
+    /// Trace only instructions whose PC lies in START..END (end excluded) or in the extent of a
+    /// SYMBOL (repeatable; a kernel PC matches by its physical or its link address).
+    #[arg(long, value_name = "START..END|SYMBOL", value_parser = crate::trace::parse_trace_range, requires = "trace")]
+    trace_range: Vec<crate::trace::TraceRange>,
     /// Write the trace here instead of stderr.
     #[arg(long, value_name = "FILE", requires = "trace")]
     trace_file: Option<PathBuf>,
@@ -440,6 +451,18 @@ fn acpi_json(p: &crate::boot::AcpiPlan) -> serde_json::Value {
     })
 }
 
+/// The kernel Image whose kallsyms name PCs, and its physical address when known before the
+/// run: a firmware boot's kernel file (placed by the firmware), or a direct boot's Image.
+fn kernel_image<'a>(plan: &'a Plan, kernel: Option<&'a [u8]>) -> Option<(&'a [u8], Option<u64>)> {
+    if let Some(k) = kernel {
+        return Some((k, None));
+    }
+    match plan.format.image() {
+        Some(Format::Arm64Image { .. }) => plan.blobs.first().map(|b| (&b.bytes[..], Some(b.addr))),
+        _ => None,
+    }
+}
+
 /// A flag that SIGINT and SIGTERM set: the run then ends at the next round with its report
 /// and evidence (exit 4). A second signal of the same kind ends the process at once.
 fn interrupt_flag() -> anyhow::Result<std::sync::Arc<std::sync::atomic::AtomicBool>> {
@@ -526,14 +549,31 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         None => handoff::arm(&mut machine, &plan),
     };
     say!("bootemu: {name}: {}, entry {:#x}", plan.format, plan.entry);
-    let tracer = if a.trace.contains(&TraceEvent::Insn) {
+    // Symbols: --symbols files at once (a bad one is an input error); the kernel's kallsyms
+    // when a trace needs them, otherwise only after the run for the evidence and the report.
+    let extra_symbols = crate::symbols::read_files(&a.symbols)?;
+    let ram_size = profile.ram().size;
+    let make_symbols = |phys_seen: Option<u64>| -> Option<Rc<Symbols>> {
+        let k = kernel_image(&plan, kernel.as_deref()).and_then(|(bytes, phys)| {
+            crate::symbols::kernel_symbols(bytes, ram_size, phys.or(phys_seen))
+        });
+        crate::symbols::merge(k, &extra_symbols).map(Rc::new)
+    };
+    let trace_insn = a.trace.contains(&TraceEvent::Insn);
+    let mut symbols = if trace_insn { make_symbols(None) } else { None };
+    let tracer = if trace_insn {
+        let ranges = a
+            .trace_range
+            .iter()
+            .map(|r| r.resolve(symbols.as_deref()))
+            .collect::<anyhow::Result<Vec<_>>>()?;
         let out: Box<dyn Write> = match &a.trace_file {
             Some(p) => Box::new(BufWriter::new(
                 File::create(p).with_context(|| format!("{}", p.display()))?,
             )),
             None => Box::new(std::io::stderr()),
         };
-        let tracer = TraceWriter::new(out, a.smp > 1)?;
+        let tracer = TraceWriter::new(out, a.smp > 1, symbols.clone(), ranges)?;
         let t = tracer.clone();
         machine.set_trace(
             TRACE_BATCH,
@@ -582,25 +622,38 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
             first.join(", ")
         );
     }
+    // A firmware boot's kernel lies where its entry was seen.
+    let seen = outcome.handoff.as_ref().map(|h| h.image.start);
+    let keep_evidence = run_code == EXIT_GUEST_FAILURE || run_code == EXIT_BUDGET;
+    symbols = match symbols {
+        Some(s) => match (s.kernel(), seen) {
+            (Some(k), Some(at)) if k.phys.is_none() => Some(Rc::new(s.with_kernel_at(at))),
+            _ => Some(s),
+        },
+        None if keep_evidence || a.report.is_some() => make_symbols(seen),
+        None => None,
+    };
     let mut dis = Disasm::new()?;
+    dis.set_symbols(symbols.clone());
     for (&word, &n) in outcome.undefined.iter().take(UNDEFINED_SHOWN) {
         say!(
             "bootemu:   UNDEFINED {word:08x} {:<32} x{n}",
             dis.text(word, 0)
         );
     }
-    // A run that failed or ran out of budget shows where each vCPU was and what it last did.
-    let keep_evidence = run_code == EXIT_GUEST_FAILURE || run_code == EXIT_BUDGET;
-    // (EXIT_BUDGET also covers a run interrupted by SIGINT/SIGTERM.)
+    // A run that failed or ran out of budget (or was interrupted by SIGINT/SIGTERM) shows where
+    // each vCPU was and what it last did.
     if keep_evidence {
         for (cpu, records) in outcome.flight.iter().enumerate() {
             let Some(last) = records.last() else {
                 continue;
             };
             say!(
-                "bootemu: vCPU {cpu} stopped at {:#x} (EL{}); flight recorder: last {} \
+                "bootemu: vCPU {cpu} stopped at {:#x}{} (EL{}); flight recorder: last {} \
                  instructions",
                 last.pc,
+                dis.symbol(last.pc)
+                    .map_or(String::new(), |s| format!(" <{s}>")),
                 last.el,
                 records.len()
             );
@@ -616,6 +669,9 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         }
         json["checks"] = handoff::json(&checks);
         json["kernel_entry"] = handoff::entry_json(&outcome);
+        if let Some(h) = &outcome.handoff {
+            json["kernel_entry"]["pc_symbol"] = dis.symbol(h.entry.pc).into();
+        }
         json["disks"] = disks_json;
         json["acpi"] = acpi.as_ref().map_or(serde_json::Value::Null, acpi_json);
         file.write_all((serde_json::to_string_pretty(&json)? + "\n").as_bytes())

@@ -184,21 +184,19 @@ fn find_tokens(b: &[u8]) -> Vec<Tokens<'_>> {
     found
 }
 
+/// Decoded names: the `nm` type letter and the name.
+type Names = Vec<(char, String)>;
+
 /// A decoded header: where the relative base sits, the offsets and the names.
 struct Decoded {
     base_slot: usize,
     offsets: Vec<u32>,
-    names: Vec<(char, String)>,
+    names: Names,
 }
 
 /// Decode the names of `n` symbols at `at`, then check the markers and where the token table
 /// starts; `Ok(None)` when this is not a header after all.
-fn decode(
-    b: &[u8],
-    tokens: &Tokens<'_>,
-    at: usize,
-    n: usize,
-) -> Result<Option<(Vec<(char, String)>, usize)>, Error> {
+fn decode(b: &[u8], tokens: &Tokens<'_>, at: usize, n: usize) -> Result<Option<Names>, Error> {
     let mut names = Vec::with_capacity(n);
     let mut starts = Vec::with_capacity(n.div_ceil(MARKER_STRIDE));
     let mut p = at;
@@ -272,7 +270,7 @@ fn decode(
             why: "the token table does not follow kallsyms_markers",
         });
     }
-    Ok(Some((names, markers)))
+    Ok(Some(names))
 }
 
 /// Find the offsets / base / count header that decodes with `tokens`.
@@ -299,14 +297,14 @@ fn find_header(b: &[u8], tokens: &Tokens<'_>) -> Result<Decoded, Error> {
                 if offsets.windows(2).any(|w| w[1] < w[0]) {
                     continue;
                 }
-                match decode(b, tokens, q + 16, n) {
-                    Ok(Some((names, _))) => found.push(Decoded {
+                // Not decoding means not this place (a real table that fails to decode is
+                // refused too).
+                if let Ok(Some(names)) = decode(b, tokens, q + 16, n) {
+                    found.push(Decoded {
                         base_slot: q,
                         offsets,
                         names,
-                    }),
-                    // Not this place (a real table that fails to decode is refused too).
-                    Ok(None) | Err(_) => {}
+                    });
                 }
                 break;
             }
@@ -364,7 +362,7 @@ fn relative_base(b: &[u8], d: &Decoded) -> Result<(u64, u64), Error> {
             let addend = u64_at(b, at + 16).unwrap_or(0);
             let text = r_offset.wrapping_sub(d.base_slot as u64);
             let base = if slot != 0 { slot } else { addend };
-            if text % TEXT_ALIGN == 0
+            if text.is_multiple_of(TEXT_ALIGN)
                 && (slot == 0 || addend == slot)
                 && base >= text
                 && (base - text)
@@ -439,7 +437,7 @@ pub(crate) mod tests {
     pub const TEXT: u64 = 0xffff_8000_0800_0000;
 
     fn pad(v: &mut Vec<u8>) {
-        while v.len() % ALIGN != 0 {
+        while !v.len().is_multiple_of(ALIGN) {
             v.push(0);
         }
     }

@@ -296,7 +296,7 @@ mod tests {
         v.extend_from_slice(&symtab);
         v.extend_from_slice(&strtab);
         v.resize(sh_off as usize, 0);
-        let mut sh = |ty: u32, off: u64, size: u64, link: u32, entsize: u64| {
+        let sh = |ty: u32, off: u64, size: u64, link: u32, entsize: u64| {
             let mut h = vec![0u8; 64];
             h[4..8].copy_from_slice(&ty.to_le_bytes());
             h[24..32].copy_from_slice(&off.to_le_bytes());

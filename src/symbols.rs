@@ -1,0 +1,196 @@
+//! Naming guest PCs `function+0xoff` in traces, the flight recorder and the report: the one
+//! lookup helper ([`Symbols::describe`]) over the kernel's own kallsyms (read from the Image,
+//! `bootemu_boot::kallsyms`) and any `--symbols FILE` (an ELF's `.symtab`, a `System.map` or a
+//! `/proc/kallsyms`).
+//!
+//! Kernel symbols are link addresses (`0xffff8000…`), which the kernel runs at: bootemu's device
+//! trees carry no `/chosen/kaslr-seed` and a direct boot has no EFI RNG, so KASLR stays off
+//! (a firmware that supplies a seed would move the kernel; that is not covered). Before the MMU
+//! is on the kernel runs at physical addresses: a PC inside the Image's physical extent (a direct
+//! boot: where the plan put it; a firmware boot: where the kernel entry was observed, known only
+//! after the run) is mapped through the Image's load offset, `_text + (pc - load address)`.
+//! `--symbols` addresses are used as they are (no mapping).
+
+use std::path::{Path, PathBuf};
+
+use bootemu_boot::symbols::SymbolTable;
+
+/// The kernel Image as the symbols see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KernelImage {
+    /// Link address of the Image's first byte (`_text`).
+    pub text: u64,
+    /// Bytes from `_text` the physical mapping covers (the header's `image_size`).
+    pub size: u64,
+    /// Physical address of the Image's first byte, when known.
+    pub phys: Option<u64>,
+}
+
+/// Symbols for naming guest PCs.
+#[derive(Clone, Debug, Default)]
+pub struct Symbols {
+    table: SymbolTable,
+    kernel: Option<KernelImage>,
+}
+
+impl Symbols {
+    /// Symbols from a table, and the kernel Image they describe (if any).
+    pub fn new(table: SymbolTable, kernel: Option<KernelImage>) -> Symbols {
+        Symbols { table, kernel }
+    }
+
+    /// The same symbols with the kernel Image at physical address `phys`.
+    pub fn with_kernel_at(&self, phys: u64) -> Symbols {
+        let mut s = self.clone();
+        if let Some(k) = &mut s.kernel {
+            k.phys = Some(phys);
+        }
+        s
+    }
+
+    /// The symbol table.
+    pub fn table(&self) -> &SymbolTable {
+        &self.table
+    }
+
+    /// The kernel Image, if the symbols came from one.
+    pub fn kernel(&self) -> Option<KernelImage> {
+        self.kernel
+    }
+
+    /// The link address a PC runs at: a PC in the kernel Image's physical extent maps through
+    /// its load offset; any other is itself.
+    pub fn link_address(&self, pc: u64) -> u64 {
+        match self.kernel {
+            Some(KernelImage {
+                text,
+                size,
+                phys: Some(phys),
+            }) if pc >= phys && pc - phys < size => text.wrapping_add(pc - phys),
+            _ => pc,
+        }
+    }
+
+    /// `function+0xoff` for a guest PC (virtual or, inside the kernel Image, physical).
+    pub fn describe(&self, pc: u64) -> Option<String> {
+        let link = self.link_address(pc);
+        let (name, off) = self
+            .table
+            .lookup(link)
+            .or_else(|| (link != pc).then(|| self.table.lookup(pc)).flatten())?;
+        Some(format!("{name}+{off:#x}"))
+    }
+}
+
+/// Read the kernel's kallsyms from `image` (an arm64 Image, possibly gzip'd, of at most
+/// `limit` bytes inflated); `None` with a notice when it has none.
+pub fn kernel_symbols(image: &[u8], limit: u64, phys: Option<u64>) -> Option<Symbols> {
+    let inflated;
+    let bytes = if image.starts_with(&bootemu_boot::GZIP_MAGIC) {
+        inflated = bootemu_boot::inflate(image, limit).ok()?;
+        &inflated[..]
+    } else {
+        image
+    };
+    let size = match bootemu_boot::arm64_image::Header::parse(bytes) {
+        Some(Ok(h)) if h.image_size != 0 => h.image_size,
+        _ => bytes.len() as u64,
+    };
+    match bootemu_boot::kallsyms::parse(bytes) {
+        Ok(k) => Some(Symbols::new(
+            k.table,
+            Some(KernelImage {
+                text: k.text,
+                size,
+                phys,
+            }),
+        )),
+        Err(e) => {
+            say!("bootemu: kernel symbols (kallsyms): {e}");
+            None
+        }
+    }
+}
+
+/// The symbols of every `--symbols` file.
+pub fn read_files(files: &[PathBuf]) -> anyhow::Result<SymbolTable> {
+    let mut t = SymbolTable::default();
+    for path in files {
+        t.extend(read_file(path)?);
+    }
+    Ok(t)
+}
+
+/// The kernel's symbols (if any) and `extra`; `None` when there are none at all.
+pub fn merge(kernel: Option<Symbols>, extra: &SymbolTable) -> Option<Symbols> {
+    let mut s = kernel.unwrap_or_default();
+    s.table.extend(extra.clone());
+    (!s.table.is_empty()).then_some(s)
+}
+
+/// The symbols of one `--symbols` file.
+fn read_file(path: &Path) -> anyhow::Result<SymbolTable> {
+    /// Largest symbol file read (a `vmlinux` with debug info is a few hundred MiB).
+    const LIMIT: u64 = 1 << 30;
+    let bytes = crate::read_input(path, (LIMIT, "the symbol file limit"))?;
+    SymbolTable::from_file_bytes(&bytes)
+        .map_err(|e| anyhow::anyhow!("--symbols {}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bootemu_boot::symbols::Symbol;
+
+    fn symbols(phys: Option<u64>) -> Symbols {
+        let sym = |addr, name: &str| Symbol {
+            addr,
+            size: 0,
+            kind: 'T',
+            name: name.into(),
+        };
+        Symbols::new(
+            SymbolTable::new(vec![
+                sym(0xffff_8000_0801_0000, "_stext"),
+                sym(0xffff_8000_0966_8d5c, "primary_entry"),
+                sym(0xffff_8000_0966_8e00, "next"),
+                sym(0x4000_0000, "fw_start"),
+                sym(0x4000_0100, "fw_end"),
+            ]),
+            Some(KernelImage {
+                text: 0xffff_8000_0800_0000,
+                size: 0x201_0000,
+                phys,
+            }),
+        )
+    }
+
+    #[test]
+    fn virtual_physical_and_unknown_pcs() {
+        let s = symbols(Some(0x4020_0000));
+        assert_eq!(
+            s.describe(0xffff_8000_0966_8d60).as_deref(),
+            Some("primary_entry+0x4")
+        );
+        assert_eq!(
+            s.describe(0x4186_8d5c).as_deref(),
+            Some("primary_entry+0x0")
+        );
+        assert_eq!(s.describe(0x4000_0010).as_deref(), Some("fw_start+0x10"));
+        assert_eq!(
+            s.describe(0x4020_0000),
+            None,
+            "_text is not a kallsyms symbol"
+        );
+        assert_eq!(s.describe(0x4420_0000), None, "past image_size");
+        // Physical address unknown (a firmware boot before the entry is seen): virtual only.
+        let s = symbols(None);
+        assert_eq!(s.describe(0x4186_8d5c), None);
+        assert_eq!(
+            s.with_kernel_at(0x4020_0000)
+                .describe(0x4186_8d5c)
+                .as_deref(),
+            Some("primary_entry+0x0")
+        );
+    }
+}
