@@ -71,13 +71,12 @@ impl Symbols {
         }
     }
 
-    /// `function+0xoff` for a guest PC (virtual or, inside the kernel Image, physical).
+    /// `function+0xoff` for a guest PC (virtual or, inside the kernel Image, physical). A symbol
+    /// without a size extends to the next symbol's address, so a lone one can claim far
+    /// addresses (a System.map's last symbol does not: past the last symbol nothing matches).
     pub fn describe(&self, pc: u64) -> Option<String> {
-        let link = self.link_address(pc);
-        let (name, off) = self
-            .table
-            .lookup(link)
-            .or_else(|| (link != pc).then(|| self.table.lookup(pc)).flatten())?;
+        // Inside the kernel Image's physical extent only the kernel's symbols apply.
+        let (name, off) = self.table.lookup(self.link_address(pc))?;
         Some(format!("{name}+{off:#x}"))
     }
 }

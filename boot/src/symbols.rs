@@ -4,9 +4,15 @@
 //! `System.map` / `/proc/kallsyms` (`addr type name [module]` lines).
 //!
 //! Lookup is a binary search over sorted addresses. A symbol's extent is its ELF `st_size` when
-//! it has one, else up to the next higher address; past the last symbol nothing matches. Among
+//! it has one, else up to the next higher address but at most [`IMPLICIT_SIZE_MAX`] (so that the
+//! last symbol of one image does not claim the gap up to another's); past the last symbol
+//! nothing matches. Among
 //! symbols at one address the first in table order names it, as the kernel's own lookup does
 //! (`kernel/kallsyms.c` `get_symbol_pos`).
+
+/// Largest extent given to a symbol without a size (no function is this large; the gap after
+/// an image's last symbol usually is).
+pub const IMPLICIT_SIZE_MAX: u64 = 1 << 20;
 
 /// One symbol.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -85,7 +91,7 @@ impl SymbolTable {
         let s = &self.syms[first];
         let off = addr - s.addr;
         let end = match (s.size, self.syms.get(above)) {
-            (0, Some(next)) => next.addr,
+            (0, Some(next)) => next.addr.min(s.addr.saturating_add(IMPLICIT_SIZE_MAX)),
             (0, None) => s.addr.saturating_add(1),
             (size, _) => s.addr.saturating_add(size),
         };
@@ -109,7 +115,7 @@ impl SymbolTable {
             .max()
             .unwrap_or(0);
         let end = match (size, self.syms.get(above)) {
-            (0, Some(next)) => next.addr,
+            (0, Some(next)) => next.addr.min(start.saturating_add(IMPLICIT_SIZE_MAX)),
             (0, None) => start.saturating_add(1),
             (size, _) => start.saturating_add(size),
         };
@@ -215,6 +221,7 @@ mod tests {
     fn lookup_bounds_and_aliases() {
         let t = SymbolTable::new(vec![
             sym(0x200, 0, "c"),
+            sym(0x200 + 3 * IMPLICIT_SIZE_MAX, 0, "far"),
             sym(0x100, 0, "a"),
             sym(0x100, 0, "a_alias"),
             sym(0x180, 0x10, "b"),
@@ -225,7 +232,9 @@ mod tests {
         assert_eq!(t.lookup(0x18f), Some(("b", 0xf)));
         assert_eq!(t.lookup(0x190), None, "past b's st_size");
         assert_eq!(t.lookup(0x200), Some(("c", 0)));
-        assert_eq!(t.lookup(0x201), None, "past the last symbol");
+        assert_eq!(t.lookup(0x200 + IMPLICIT_SIZE_MAX), None, "c's implicit size");
+        assert_eq!(t.lookup(0x200 + 3 * IMPLICIT_SIZE_MAX), Some(("far", 0)));
+        assert_eq!(t.lookup(0x201 + 3 * IMPLICIT_SIZE_MAX), None, "past the last symbol");
         assert_eq!(t.extent("a"), Some((0x100, 0x180)));
         assert_eq!(t.extent("b"), Some((0x180, 0x190)));
         assert_eq!(t.by_name("nope"), None);
