@@ -232,9 +232,17 @@ mod tests {
         assert_eq!(t.lookup(0x18f), Some(("b", 0xf)));
         assert_eq!(t.lookup(0x190), None, "past b's st_size");
         assert_eq!(t.lookup(0x200), Some(("c", 0)));
-        assert_eq!(t.lookup(0x200 + IMPLICIT_SIZE_MAX), None, "c's implicit size");
+        assert_eq!(
+            t.lookup(0x200 + IMPLICIT_SIZE_MAX),
+            None,
+            "c's implicit size"
+        );
         assert_eq!(t.lookup(0x200 + 3 * IMPLICIT_SIZE_MAX), Some(("far", 0)));
-        assert_eq!(t.lookup(0x201 + 3 * IMPLICIT_SIZE_MAX), None, "past the last symbol");
+        assert_eq!(
+            t.lookup(0x201 + 3 * IMPLICIT_SIZE_MAX),
+            None,
+            "past the last symbol"
+        );
         assert_eq!(t.extent("a"), Some((0x100, 0x180)));
         assert_eq!(t.extent("b"), Some((0x180, 0x190)));
         assert_eq!(t.by_name("nope"), None);
