@@ -173,6 +173,32 @@ pub fn image_seeds() -> Vec<Vec<u8>> {
     vec![plain, img, elf, gz]
 }
 
+/// A symbol source: the kernel's kallsyms in an Image, or a symbol file (ELF or System.map
+/// text), and lookups in what was read.
+pub fn symbols(data: &[u8]) {
+    if let Ok(k) = crate::kallsyms::parse(data) {
+        let _ = k.table.lookup(k.text.wrapping_add(0x1000));
+    }
+    if let Ok(t) = crate::symbols::SymbolTable::from_file_bytes(data) {
+        for s in t.symbols().iter().take(16) {
+            assert_eq!(t.lookup(s.addr).map(|(_, off)| off), Some(0));
+            let _ = t.extent(&s.name);
+        }
+    }
+}
+
+/// Seeds for [`symbols`]: a synthetic Image with kallsyms, and a System.map.
+pub fn symbols_seeds() -> Vec<Vec<u8>> {
+    vec![
+        crate::kallsyms::synthetic(
+            &["_stext", "primary_init", "primary_entry", "start_kernel"],
+            3,
+        ),
+        b"ffff800008010000 T _stext\nffff8000096609f4 T start_kernel\nffff800008cc5cb4 T panic\n"
+            .to_vec(),
+    ]
+}
+
 /// Seeds for [`uefi_mmap`]: a version-1 map of three 48-byte descriptors.
 pub fn uefi_mmap_seeds() -> Vec<Vec<u8>> {
     let mut m = Vec::new();

@@ -273,6 +273,21 @@ fn decode(b: &[u8], tokens: &Tokens<'_>, at: usize, n: usize) -> Result<Option<N
     Ok(Some(names))
 }
 
+/// `n` little-endian u32 at `at` if they are in ascending order (read until the first that
+/// is not, so a false candidate costs little).
+fn sorted_u32s(b: &[u8], at: usize, n: usize) -> Option<Vec<u32>> {
+    let words = b.get(at..at.checked_add(n.checked_mul(4)?)?)?;
+    let mut v = Vec::new();
+    for w in words.chunks_exact(4) {
+        let x = u32::from_le_bytes(w.try_into().ok()?);
+        if v.last().is_some_and(|&p| x < p) {
+            return None;
+        }
+        v.push(x);
+    }
+    Some(v)
+}
+
 /// Find the offsets / base / count header that decodes with `tokens`.
 fn find_header(b: &[u8], tokens: &Tokens<'_>) -> Result<Decoded, Error> {
     let mut found: Vec<Decoded> = Vec::new();
@@ -288,15 +303,9 @@ fn find_header(b: &[u8], tokens: &Tokens<'_>) -> Result<Decoded, Error> {
                 if u32_at(b, start) != Some(0) {
                     continue;
                 }
-                let Some(offsets) = (0..n)
-                    .map(|i| u32_at(b, start + 4 * i))
-                    .collect::<Option<Vec<u32>>>()
-                else {
+                let Some(offsets) = sorted_u32s(b, start, n) else {
                     continue;
                 };
-                if offsets.windows(2).any(|w| w[1] < w[0]) {
-                    continue;
-                }
                 // Not decoding means not this place (a real table that fails to decode is
                 // refused too).
                 if let Ok(Some(names)) = decode(b, tokens, q + 16, n) {
@@ -429,98 +438,102 @@ pub fn parse(image: &[u8]) -> Result<Kallsyms, Error> {
     })
 }
 
+#[doc(hidden)]
+/// Link address of the synthetic Image's first byte.
+pub const SYNTHETIC_TEXT: u64 = 0xffff_8000_0800_0000;
+
+fn pad8(v: &mut Vec<u8>) {
+    while !v.len().is_multiple_of(ALIGN) {
+        v.push(0);
+    }
+}
+
+#[doc(hidden)]
+/// A synthetic Image (for the tests and the fuzz seeds): header with `b` to the 3rd symbol, code, kallsyms tables as
+/// `scripts/kallsyms.c` lays them out (identity tokens except 0xff = "_init"), and a
+/// relocation of the relative base. Symbols at TEXT + 0x1000 + 0x40 * i.
+pub fn synthetic(names: &[&str], seqs: usize) -> Vec<u8> {
+    let mut v = vec![0u8; 0x1000 + 0x40 * names.len()];
+    // code1 (after "MZ"): b to symbol 2's offset.
+    v[0] = b'M';
+    v[1] = b'Z';
+    let target = 0x1000 + 0x40 * 2 - 4;
+    v[4..8].copy_from_slice(&(0x1400_0000u32 | (target / 4) as u32).to_le_bytes());
+    pad8(&mut v);
+    for i in 0..names.len() {
+        v.extend_from_slice(&(0x40 * i as u32).to_le_bytes());
+    }
+    pad8(&mut v);
+    let slot = v.len();
+    v.extend_from_slice(&0u64.to_le_bytes());
+    v.extend_from_slice(&(names.len() as u32).to_le_bytes());
+    pad8(&mut v);
+    let names_at = v.len();
+    let mut marks = Vec::new();
+    for (i, n) in names.iter().enumerate() {
+        if i % MARKER_STRIDE == 0 {
+            marks.push((v.len() - names_at) as u32);
+        }
+        let mut enc = Vec::new();
+        let full = format!("T{n}");
+        let mut rest = full.as_bytes();
+        while !rest.is_empty() {
+            if rest.starts_with(b"_init") {
+                enc.push(0xff);
+                rest = &rest[5..];
+            } else {
+                enc.push(rest[0]);
+                rest = &rest[1..];
+            }
+        }
+        if enc.len() > 0x7f {
+            v.push((enc.len() & 0x7f) as u8 | 0x80);
+            v.push((enc.len() >> 7) as u8);
+        } else {
+            v.push(enc.len() as u8);
+        }
+        v.extend_from_slice(&enc);
+    }
+    pad8(&mut v);
+    for m in marks {
+        v.extend_from_slice(&m.to_le_bytes());
+    }
+    pad8(&mut v);
+    v.extend(std::iter::repeat_n(0u8, seqs * names.len()));
+    pad8(&mut v);
+    let table = v.len();
+    let mut index = Vec::new();
+    for t in 0..=255u8 {
+        index.push((v.len() - table) as u16);
+        match t {
+            0 => v.extend_from_slice(b"\x01"),
+            0xff => v.extend_from_slice(b"_init"),
+            c => v.push(c),
+        }
+        v.push(0);
+    }
+    pad8(&mut v);
+    for i in index {
+        v.extend_from_slice(&i.to_le_bytes());
+    }
+    pad8(&mut v);
+    // .rela.dyn: a decoy, then the relocation of kallsyms_relative_base.
+    for (off, add) in [
+        (SYNTHETIC_TEXT + 0x10, SYNTHETIC_TEXT + 0x2000),
+        (SYNTHETIC_TEXT + slot as u64, SYNTHETIC_TEXT + 0x1000),
+    ] {
+        v.extend_from_slice(&off.to_le_bytes());
+        v.extend_from_slice(&R_AARCH64_RELATIVE.to_le_bytes());
+        v.extend_from_slice(&add.to_le_bytes());
+    }
+    v
+}
+
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
 
-    /// Link address of the synthetic Image's first byte.
-    pub const TEXT: u64 = 0xffff_8000_0800_0000;
-
-    fn pad(v: &mut Vec<u8>) {
-        while !v.len().is_multiple_of(ALIGN) {
-            v.push(0);
-        }
-    }
-
-    /// A synthetic Image: header with `b` to the 3rd symbol, code, kallsyms tables as
-    /// `scripts/kallsyms.c` lays them out (identity tokens except 0xff = "_init"), and a
-    /// relocation of the relative base. Symbols at TEXT + 0x1000 + 0x40 * i.
-    pub fn synthetic(names: &[&str], seqs: usize) -> Vec<u8> {
-        let mut v = vec![0u8; 0x1000 + 0x40 * names.len()];
-        // code1 (after "MZ"): b to symbol 2's offset.
-        v[0] = b'M';
-        v[1] = b'Z';
-        let target = 0x1000 + 0x40 * 2 - 4;
-        v[4..8].copy_from_slice(&(0x1400_0000u32 | (target / 4) as u32).to_le_bytes());
-        pad(&mut v);
-        for i in 0..names.len() {
-            v.extend_from_slice(&(0x40 * i as u32).to_le_bytes());
-        }
-        pad(&mut v);
-        let slot = v.len();
-        v.extend_from_slice(&0u64.to_le_bytes());
-        v.extend_from_slice(&(names.len() as u32).to_le_bytes());
-        pad(&mut v);
-        let names_at = v.len();
-        let mut marks = Vec::new();
-        for (i, n) in names.iter().enumerate() {
-            if i % MARKER_STRIDE == 0 {
-                marks.push((v.len() - names_at) as u32);
-            }
-            let mut enc = Vec::new();
-            let full = format!("T{n}");
-            let mut rest = full.as_bytes();
-            while !rest.is_empty() {
-                if rest.starts_with(b"_init") {
-                    enc.push(0xff);
-                    rest = &rest[5..];
-                } else {
-                    enc.push(rest[0]);
-                    rest = &rest[1..];
-                }
-            }
-            if enc.len() > 0x7f {
-                v.push((enc.len() & 0x7f) as u8 | 0x80);
-                v.push((enc.len() >> 7) as u8);
-            } else {
-                v.push(enc.len() as u8);
-            }
-            v.extend_from_slice(&enc);
-        }
-        pad(&mut v);
-        for m in marks {
-            v.extend_from_slice(&m.to_le_bytes());
-        }
-        pad(&mut v);
-        v.extend(std::iter::repeat_n(0u8, seqs * names.len()));
-        pad(&mut v);
-        let table = v.len();
-        let mut index = Vec::new();
-        for t in 0..=255u8 {
-            index.push((v.len() - table) as u16);
-            match t {
-                0 => v.extend_from_slice(b"\x01"),
-                0xff => v.extend_from_slice(b"_init"),
-                c => v.push(c),
-            }
-            v.push(0);
-        }
-        pad(&mut v);
-        for i in index {
-            v.extend_from_slice(&i.to_le_bytes());
-        }
-        pad(&mut v);
-        // .rela.dyn: a decoy, then the relocation of kallsyms_relative_base.
-        for (off, add) in [
-            (TEXT + 0x10, TEXT + 0x2000),
-            (TEXT + slot as u64, TEXT + 0x1000),
-        ] {
-            v.extend_from_slice(&off.to_le_bytes());
-            v.extend_from_slice(&R_AARCH64_RELATIVE.to_le_bytes());
-            v.extend_from_slice(&add.to_le_bytes());
-        }
-        v
-    }
+    const TEXT: u64 = SYNTHETIC_TEXT;
 
     const NAMES: [&str; 5] = [
         "_stext",

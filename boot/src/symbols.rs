@@ -90,12 +90,18 @@ impl SymbolTable {
         let first = self.syms[..=last].partition_point(|s| s.addr < at);
         let s = &self.syms[first];
         let off = addr - s.addr;
-        let end = match (s.size, self.syms.get(above)) {
-            (0, Some(next)) => next.addr.min(s.addr.saturating_add(IMPLICIT_SIZE_MAX)),
-            (0, None) => s.addr.saturating_add(1),
-            (size, _) => s.addr.saturating_add(size),
-        };
-        (addr < end).then_some((s.name.as_str(), off))
+        (off < self.len_at(first, above)).then_some((s.name.as_str(), off))
+    }
+
+    /// The extent of the symbol at `index` whose next higher address is at `above`: its size,
+    /// or up to the next higher address (at most [`IMPLICIT_SIZE_MAX`]), or 1 for the last.
+    fn len_at(&self, index: usize, above: usize) -> u64 {
+        let s = &self.syms[index];
+        match (s.size, self.syms.get(above)) {
+            (0, Some(next)) => (next.addr - s.addr).min(IMPLICIT_SIZE_MAX),
+            (0, None) => 1,
+            (size, _) => size,
+        }
     }
 
     /// The address of the first symbol called `name`.
@@ -103,23 +109,13 @@ impl SymbolTable {
         self.syms.iter().find(|s| s.name == name).map(|s| s.addr)
     }
 
-    /// `[start, end)` of the symbol called `name` (its size, or up to the next higher address).
+    /// `[start, end)` of the symbol called `name` (its size, or up to the next higher address;
+    /// `end` saturates at the top of the address space).
     pub fn extent(&self, name: &str) -> Option<(u64, u64)> {
-        let start = self.by_name(name)?;
+        let index = self.syms.iter().position(|s| s.name == name)?;
+        let start = self.syms[index].addr;
         let above = self.syms.partition_point(|s| s.addr <= start);
-        let size = self
-            .syms
-            .iter()
-            .filter(|s| s.addr == start)
-            .map(|s| s.size)
-            .max()
-            .unwrap_or(0);
-        let end = match (size, self.syms.get(above)) {
-            (0, Some(next)) => next.addr.min(start.saturating_add(IMPLICIT_SIZE_MAX)),
-            (0, None) => start.saturating_add(1),
-            (size, _) => start.saturating_add(size),
-        };
-        Some((start, end))
+        Some((start, start.saturating_add(self.len_at(index, above))))
     }
 
     /// The symbols of an ELF file's `.symtab` (functions, objects and untyped labels with a
@@ -246,6 +242,9 @@ mod tests {
         assert_eq!(t.extent("a"), Some((0x100, 0x180)));
         assert_eq!(t.extent("b"), Some((0x180, 0x190)));
         assert_eq!(t.by_name("nope"), None);
+        let top = SymbolTable::new(vec![sym(u64::MAX, 0, "top")]);
+        assert_eq!(top.lookup(u64::MAX), Some(("top", 0)));
+        assert_eq!(top.extent("top"), Some((u64::MAX, u64::MAX)));
     }
 
     #[test]

@@ -95,6 +95,11 @@ fn image_target() {
 }
 
 #[test]
+fn symbols_target() {
+    replay("symbols", &t::symbols_seeds(), t::symbols);
+}
+
+#[test]
 fn uefi_mmap_target() {
     replay("uefi_mmap", &t::uefi_mmap_seeds(), t::uefi_mmap);
 }
