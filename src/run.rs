@@ -624,6 +624,18 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
     }
     // A firmware boot's kernel lies where its entry was seen.
     let seen = outcome.handoff.as_ref().map(|h| h.image.start);
+    if let Some(h) = &outcome.handoff {
+        let nokaslr = bootemu_boot::fdt::read_chosen(&h.fdt)
+            .ok()
+            .and_then(|c| c.bootargs)
+            .is_some_and(|b| b.split_whitespace().any(|w| w == "nokaslr"));
+        if bootemu_boot::fdt::kaslr_seed(&h.fdt).is_some() && !nokaslr {
+            say!(
+                "bootemu: the kernel got a /chosen/kaslr-seed: it may run at a random virtual \
+                 base, where its link-address symbols are off (add nokaslr)"
+            );
+        }
+    }
     let keep_evidence = run_code == EXIT_GUEST_FAILURE || run_code == EXIT_BUDGET;
     symbols = match symbols {
         Some(s) => match (s.kernel(), seen) {

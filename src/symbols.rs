@@ -4,8 +4,11 @@
 //! `/proc/kallsyms`).
 //!
 //! Kernel symbols are link addresses (`0xffff8000…`), which the kernel runs at: bootemu's device
-//! trees carry no `/chosen/kaslr-seed` and a direct boot has no EFI RNG, so KASLR stays off
-//! (a firmware that supplies a seed would move the kernel; that is not covered). Before the MMU
+//! trees carry no `/chosen/kaslr-seed`, a direct boot has no EFI RNG and the CPU has no
+//! FEAT_RNG (`RNDR`) for `kaslr_early_init` to fall back on, so KASLR stays off. A firmware that
+//! hands the kernel a seed (an EFI stub with an RNG protocol) would move it: the run then says
+//! so after the fact (the seed is read from the device tree seen at the kernel entry), and the
+//! names are not corrected (not covered). Before the MMU
 //! is on the kernel runs at physical addresses: a PC inside the Image's physical extent (a direct
 //! boot: where the plan put it; a firmware boot: where the kernel entry was observed, known only
 //! after the run) is mapped through the Image's load offset, `_text + (pc - load address)`.

@@ -808,6 +808,25 @@ pub fn read_chosen(blob: &[u8]) -> Result<Chosen> {
     .unwrap_or_else(|_| Err(Error::BadBlob("malformed structure block".into())))
 }
 
+/// `/chosen/kaslr-seed` when present and non-zero (an EFI stub with an RNG writes one): an
+/// arm64 kernel built with `CONFIG_RANDOMIZE_BASE` then runs at a random virtual base, unless
+/// its command line says `nokaslr` (Linux `arch/arm64/kernel/kaslr.c`, `pi/kaslr_early.c`).
+pub fn kaslr_seed(blob: &[u8]) -> Option<u64> {
+    let blob = &*prepare(blob).ok()?;
+    std::panic::catch_unwind(|| {
+        let tree = Fdt::new(blob).ok()?;
+        let p = tree.find_node("/chosen")?.property("kaslr-seed")?;
+        let v = match p.value.len() {
+            8 => u64::from_be_bytes(p.value.try_into().ok()?),
+            4 => u64::from(u32::from_be_bytes(p.value.try_into().ok()?)),
+            _ => return None,
+        };
+        (v != 0).then_some(v)
+    })
+    .ok()
+    .flatten()
+}
+
 /// A `virt`-shaped machine for unit tests and the fuzz targets: `ncpu` CPUs, `gic`, PSCI over
 /// HVC, the PL011 and PL031 at QEMU's addresses, no fw_cfg or flash.
 pub(crate) fn test_desc(ram: Ram, ncpu: usize, gic: GicDesc) -> MachineDesc {
@@ -846,6 +865,26 @@ mod validate_tests {
 
     fn set(b: &mut [u8], off: usize, v: u32) {
         b[off..off + 4].copy_from_slice(&v.to_be_bytes());
+    }
+
+    #[test]
+    fn kaslr_seed_is_read_from_chosen() {
+        let with = |seed: u64| {
+            let mut w = FdtWriter::new().unwrap();
+            let root = w.begin_node("").unwrap();
+            let c = w.begin_node("chosen").unwrap();
+            w.property_u64("kaslr-seed", seed).unwrap();
+            w.end_node(c).unwrap();
+            w.end_node(root).unwrap();
+            w.finish().unwrap()
+        };
+        assert_eq!(
+            kaslr_seed(&with(0x1234_5678_9abc_def0)),
+            Some(0x1234_5678_9abc_def0)
+        );
+        assert_eq!(kaslr_seed(&with(0)), None);
+        assert_eq!(kaslr_seed(&good()), None);
+        assert_eq!(kaslr_seed(b"junk"), None);
     }
 
     #[test]
@@ -1118,6 +1157,7 @@ mod tests {
         );
         assert_eq!(read_chosen(&blob).unwrap(), chosen());
         assert!(n("/chosen").property("kaslr-seed").is_none());
+        assert_eq!(kaslr_seed(&blob), None);
         assert!(n("/chosen").property("rng-seed").is_none());
     }
 
