@@ -6,7 +6,9 @@
 //!
 //! Checked:
 //! - EDK2 reaches the initramfs marker with exit 0, the kernel is entered through its EFI stub,
-//!   every hand-off check passes or is n/a, and the guest's /proc/cmdline is the command line
+//!   every hand-off check passes or is n/a, the report names the entry PC `primary_entry+0x0`
+//!   (the kernel's kallsyms mapped through where the entry was seen; also for U-Boot's `booti`
+//!   at 0x4040_0000), and the guest's /proc/cmdline is the command line
 //!   plus EDK2's `initrd=initrd`; with ACPI on (the default) the kernel's own log shows the
 //!   tables EDK2 installed from fw_cfg (RSDP, the tables, the SPCR console, MCFG and the PCI
 //!   root bridge) and an empty device tree from its stub; with `--acpi off` the device tree;
@@ -253,6 +255,13 @@ fn assert_edk2_boot(b: &Boot, what: &str) {
         "{what}: {}",
         b.why()
     );
+    // Where the stub left the kernel, seen at its entry, maps the physical PC to its symbol.
+    assert_eq!(
+        b.report["kernel_entry"]["pc_symbol"],
+        "primary_entry+0x0",
+        "{what}: {}",
+        b.why()
+    );
     assert_eq!(
         b.line(CMDLINE_LINE),
         Some(EDK2_CMDLINE),
@@ -413,6 +422,7 @@ fn uboot_booti_from_an_environment_in_flash() {
     );
     assert_eq!(b.report["kernel_entry"]["entered"], "image-start");
     assert_eq!(b.report["kernel_entry"]["image_start"], "0x40400000");
+    assert_eq!(b.report["kernel_entry"]["pc_symbol"], "primary_entry+0x0");
 }
 
 #[test]
