@@ -512,6 +512,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         };
         std::fs::write(path, dtb).with_context(|| format!("{}", path.display()))?;
     }
+    let entry_seen = Rc::new(std::cell::Cell::new(None));
     let mut machine = Machine::new(MachineConfig {
         profile: profile.clone(),
         console: console_sink(&a.serial)?,
@@ -529,9 +530,18 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         disks,
         fail_on: a.fail_on.clone(),
         interrupt: Some(interrupt_flag()?),
-        entry_judge: a
-            .stop_on_check_failure
-            .then(|| handoff::entry_judge(expected.clone(), a.no_check.clone())),
+        entry_judge: {
+            // Where the kernel was entered names its physical PCs from then on; the judge
+            // proper only with --stop-on-check-failure.
+            let mut judge = a
+                .stop_on_check_failure
+                .then(|| handoff::entry_judge(expected.clone(), a.no_check.clone()));
+            let seen = entry_seen.clone();
+            Some(Box::new(move |h| {
+                seen.set(Some(h.image.start));
+                judge.as_mut().is_some_and(|j| j(h))
+            }))
+        },
         hang_insns: a.hang_insns,
     })
     .with_context(|| name.clone())?;
@@ -557,6 +567,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         let k = kernel_image(&plan, kernel.as_deref()).and_then(|(bytes, phys)| {
             crate::symbols::kernel_symbols(bytes, ram_size, phys.or(phys_seen))
         });
+        let k = k.map(|k| k.following(entry_seen.clone()));
         crate::symbols::merge(k, &extra_symbols).map(Rc::new)
     };
     let trace_insn = a.trace.contains(&TraceEvent::Insn);
@@ -637,14 +648,9 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         }
     }
     let keep_evidence = run_code == EXIT_GUEST_FAILURE || run_code == EXIT_BUDGET;
-    symbols = match symbols {
-        Some(s) => match (s.kernel(), seen) {
-            (Some(k), Some(at)) if k.phys.is_none() => Some(Rc::new(s.with_kernel_at(at))),
-            _ => Some(s),
-        },
-        None if keep_evidence || a.report.is_some() => make_symbols(seen),
-        None => None,
-    };
+    if symbols.is_none() && (keep_evidence || a.report.is_some()) {
+        symbols = make_symbols(seen);
+    }
     let mut dis = Disasm::new()?;
     dis.set_symbols(symbols.clone());
     for (&word, &n) in outcome.undefined.iter().take(UNDEFINED_SHOWN) {

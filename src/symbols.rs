@@ -10,11 +10,15 @@
 //! so after the fact (the seed is read from the device tree seen at the kernel entry), and the
 //! names are not corrected (not covered). Before the MMU
 //! is on the kernel runs at physical addresses: a PC inside the Image's physical extent (a direct
-//! boot: where the plan put it; a firmware boot: where the kernel entry was observed, known only
-//! after the run) is mapped through the Image's load offset, `_text + (pc - load address)`.
+//! boot: where the plan put it; a firmware boot: where the kernel entry was observed, from that
+//! instruction on) is mapped through the Image's load offset, `_text + (pc - load address)`.
+//! Not covered: a firmware boot's physical kernel PCs before the entry (an EFI stub's code, whose
+//! `__efistub_` symbols kallsyms leaves out anyway).
 //! `--symbols` addresses are used as they are (no mapping).
 
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use bootemu_boot::symbols::SymbolTable;
 
@@ -34,21 +38,25 @@ pub struct KernelImage {
 pub struct Symbols {
     table: SymbolTable,
     kernel: Option<KernelImage>,
+    /// Where the kernel entry was seen (a firmware boot: set by the machine at the entry).
+    entry_seen: Option<Rc<Cell<Option<u64>>>>,
 }
 
 impl Symbols {
     /// Symbols from a table, and the kernel Image they describe (if any).
     pub fn new(table: SymbolTable, kernel: Option<KernelImage>) -> Symbols {
-        Symbols { table, kernel }
+        Symbols {
+            table,
+            kernel,
+            entry_seen: None,
+        }
     }
 
-    /// The same symbols with the kernel Image at physical address `phys`.
-    pub fn with_kernel_at(&self, phys: u64) -> Symbols {
-        let mut s = self.clone();
-        if let Some(k) = &mut s.kernel {
-            k.phys = Some(phys);
-        }
-        s
+    /// The same symbols, with the kernel Image (when its physical address is not known yet)
+    /// where `seen` says the kernel was entered, once it says so.
+    pub fn following(mut self, seen: Rc<Cell<Option<u64>>>) -> Symbols {
+        self.entry_seen = Some(seen);
+        self
     }
 
     /// The symbol table.
@@ -56,20 +64,17 @@ impl Symbols {
         &self.table
     }
 
-    /// The kernel Image, if the symbols came from one.
-    pub fn kernel(&self) -> Option<KernelImage> {
-        self.kernel
-    }
-
     /// The link address a PC runs at: a PC in the kernel Image's physical extent maps through
     /// its load offset; any other is itself.
     pub fn link_address(&self, pc: u64) -> u64 {
-        match self.kernel {
-            Some(KernelImage {
-                text,
-                size,
-                phys: Some(phys),
-            }) if pc >= phys && pc - phys < size => text.wrapping_add(pc - phys),
+        let Some(k) = self.kernel else {
+            return pc;
+        };
+        let phys = k
+            .phys
+            .or_else(|| self.entry_seen.as_ref().and_then(|s| s.get()));
+        match phys {
+            Some(phys) if pc >= phys && pc - phys < k.size => k.text.wrapping_add(pc - phys),
             _ => pc,
         }
     }
@@ -188,10 +193,12 @@ mod tests {
         // Physical address unknown (a firmware boot before the entry is seen): virtual only.
         let s = symbols(None);
         assert_eq!(s.describe(0x4186_8d5c), None);
+        let seen = Rc::new(Cell::new(None));
+        let s = s.following(seen.clone());
+        assert_eq!(s.describe(0x4186_8d5c), None);
+        seen.set(Some(0x4020_0000));
         assert_eq!(
-            s.with_kernel_at(0x4020_0000)
-                .describe(0x4186_8d5c)
-                .as_deref(),
+            s.describe(0x4186_8d5c).as_deref(),
             Some("primary_entry+0x0")
         );
     }

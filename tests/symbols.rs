@@ -14,7 +14,8 @@
 //! checked. `--symbols` (a System.map) is checked on the built-in demo guest.
 //!
 //! The trace check needs no oracle boot: the Image header's branch to `primary_entry` gives that
-//! symbol's physical PC, where the trace must say `<primary_entry+0x0>`.
+//! symbol's physical PC, where the trace must say `<primary_entry+0x0>` — a direct boot (the
+//! Image at 0x4020_0000) and U-Boot's (at 0x4040_0000, named from the entry seen on).
 //!
 //! Artifacts as in tests/linux.rs: missing ones skip the tests with a notice, except under CI.
 
@@ -336,4 +337,61 @@ fn symbols_file_names_the_demo_guests_pcs() {
     let _ = std::fs::remove_file(&bad);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("line 1"));
+}
+
+/// Debian's U-Boot for QEMU's virt (package u-boot-qemu), as tests/real_firmware.rs uses it.
+const UBOOT: &str = "/usr/lib/u-boot/qemu_arm64/u-boot.bin";
+
+#[test]
+fn firmware_boot_trace_names_the_kernel_from_where_it_was_entered() {
+    let Some(a) = common::linux_artifacts() else {
+        return;
+    };
+    if !Path::new(UBOOT).exists() {
+        assert!(!common::in_ci(), "{UBOOT} missing");
+        eprintln!("NOTICE: {UBOOT} missing (package u-boot-qemu), test skipped");
+        return;
+    }
+    // U-Boot's distro boot puts the kernel at 0x4040_0000 (not where a direct boot would) and
+    // enters it with SError unmasked: --stop-on-check-failure ends the run just after the entry.
+    let trace = temp_path("uboot-trace");
+    let out = bootemu(&[
+        "--firmware",
+        UBOOT,
+        "--kernel",
+        a.generic.to_str().unwrap(),
+        "--initrd",
+        a.initramfs.to_str().unwrap(),
+        "--append",
+        "console=ttyAMA0",
+        "--serial",
+        "none",
+        "--stop-on-check-failure",
+        "--trace",
+        "insn",
+        "--trace-range",
+        "primary_entry",
+        "--trace-file",
+        trace.to_str().unwrap(),
+    ]);
+    let text = std::fs::read_to_string(&trace).unwrap_or_default();
+    let _ = std::fs::remove_file(&trace);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("firmware put the kernel at 0x40400000"),
+        "{stderr}"
+    );
+    let lines: Vec<&str> = text.lines().collect();
+    let pe = 0x4040_0000 + primary_entry_offset(&a.generic);
+    assert!(
+        lines.first().is_some_and(
+            |l| l.contains(&format!("{pe:#018x}:")) && l.ends_with("<primary_entry+0x0>")
+        ),
+        "{text}\n{stderr}"
+    );
+    assert!(
+        lines.iter().all(|l| l.contains("<primary_entry+0x")),
+        "{text}"
+    );
 }

@@ -120,8 +120,9 @@ pub struct MachineConfig {
     pub disks: Vec<crate::board::BoardDisk>,
     /// Console lines that end the run as a guest failure (`--fail-on`).
     pub fail_on: Vec<String>,
-    /// Called once the kernel entry is captured; when it says a rule failed, the run ends at
-    /// the end of that round ([`StopReason::EntryCheckFailed`]).
+    /// Called once the kernel entry is captured (after the trace sink got every instruction
+    /// before it); when it says a rule failed, the run ends at the end of that round
+    /// ([`StopReason::EntryCheckFailed`]).
     pub entry_judge: Option<EntryJudge>,
     /// Set from outside (a signal handler) to end the run at the next round, with its evidence.
     /// Only the host's wish to stop reaches the guest's run this way: where it stops is the

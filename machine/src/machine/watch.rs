@@ -56,6 +56,11 @@ impl Machine {
                 for v in &mut self.vcpus {
                     v.cpu.watch = Default::default();
                 }
+                // The judge sees the entry after the trace sink has seen every instruction
+                // before it (so a sink told of the entry names only later PCs by it).
+                for j in 0..self.vcpus.len() {
+                    self.drain_trace(j);
+                }
                 if let (Some(judge), Some(h)) = (&mut self.entry_judge, &self.handoff) {
                     self.entry_failed = judge(h);
                 }
