@@ -26,7 +26,7 @@
 use std::ptr::NonNull;
 use std::sync::Arc;
 
-use bootemu_cpu::aarch64::{Bus, BusFault, IrqLines};
+use bootemu_cpu::aarch64::{Bus, BusFault, BusId, IrqLines};
 
 use crate::devices::fw_cfg::FwCfg;
 use crate::devices::pflash::Pflash;
@@ -152,8 +152,11 @@ pub enum BoardError {
 
 /// Memory, interrupt controller and devices of one machine.
 pub struct Board {
-    /// Guest RAM and ROM.
-    pub mem: GuestMemory,
+    /// Guest RAM and ROM. Private: the core holds host pointers into it under [`Board::id`],
+    /// so it must not be replaced or swapped while the board keeps its identity.
+    mem: GuestMemory,
+    /// This bus's identity ([`Bus::id`]).
+    id: BusId,
     /// The interrupt controller.
     pub gic: Gic,
     /// The vCPU whose accesses the bus serves (banked GIC registers).
@@ -320,6 +323,7 @@ impl Board {
         windows.sort_by_key(|w| w.base);
         Ok(Board {
             mem,
+            id: BusId::fresh(),
             gic: Gic::new(config.gic, config.lines),
             cur: 0,
             gic_frames,
@@ -331,6 +335,17 @@ impl Board {
             remapped: false,
             dma_written: Vec::new(),
         })
+    }
+
+    /// Guest RAM and ROM.
+    pub fn mem(&self) -> &GuestMemory {
+        &self.mem
+    }
+
+    /// Copy `bytes` to guest-physical `addr` from the host side (loading; ROM included). Code
+    /// already decoded there is not invalidated: load before running.
+    pub fn write_mem(&mut self, addr: u64, bytes: &[u8]) -> Result<(), MemoryError> {
+        self.mem.write(addr, bytes)
     }
 
     fn device_index(&self, pa: u64) -> Option<(usize, u64)> {
@@ -423,9 +438,14 @@ impl Board {
     }
 }
 
-// SAFETY: pages come from `GuestMemory`, whose mappings live as long as the board and are never
-// resized or moved.
+// SAFETY: pages come from `GuestMemory` and the flash banks' mappings, which live as long as the
+// board, are never resized or moved, and are reachable only through it (`mem` and `devices`
+// are private); the identity is the board's own.
 unsafe impl Bus for Board {
+    fn id(&self) -> BusId {
+        self.id
+    }
+
     fn ram_page(&mut self, page: u64, write: bool) -> Option<NonNull<u8>> {
         if let Some(p) = self.mem.page(page, write) {
             return Some(p);
@@ -684,9 +704,9 @@ mod tests {
         let mut table = desc(0x4000_4000, 16, DESC_F_NEXT, 1);
         table.extend(desc(0x4000_5000, 512, DESC_F_NEXT | DESC_F_WRITE, 2));
         table.extend(desc(0x4000_5200, 1, DESC_F_WRITE, 0));
-        b.mem.write(0x4000_1000, &table).unwrap();
-        b.mem.write(0x4000_4000, &[0; 16]).unwrap();
-        b.mem.write(0x4000_2000, &[0, 0, 1, 0, 0, 0]).unwrap();
+        b.write_mem(0x4000_1000, &table).unwrap();
+        b.write_mem(0x4000_4000, &[0; 16]).unwrap();
+        b.write_mem(0x4000_2000, &[0, 0, 1, 0, 0, 0]).unwrap();
         b.take_dma_written();
         w(&mut b, vm::QUEUE_NOTIFY, 0);
         assert_eq!(b.mem.read(0x4000_3002, 2).unwrap(), &[1, 0], "used idx");
@@ -703,10 +723,49 @@ mod tests {
         b.mmio_write(VIRT_GIC_CPU + v2::GICC_EOIR, 4, 79).unwrap();
         assert_eq!(lines[0].get(), 0);
         // The next completion is a new edge.
-        b.mem.write(0x4000_2000, &[0, 0, 2, 0, 0, 0, 0, 0]).unwrap();
+        b.write_mem(0x4000_2000, &[0, 0, 2, 0, 0, 0, 0, 0]).unwrap();
         w(&mut b, vm::QUEUE_NOTIFY, 0);
         assert_eq!(b.mem.read(0x4000_3002, 2).unwrap(), &[2, 0]);
         assert_eq!(lines[0].get(), IrqLines::IRQ);
         assert_eq!(b.mmio_read(VIRT_GIC_CPU + v2::GICC_IAR, 4), Ok(79));
+    }
+
+    /// One vCPU run against two boards (as `Machine::vcpus` allows) reads and writes the RAM of
+    /// the board it runs against, also after the first board is dropped (its RAM unmapped).
+    #[test]
+    fn a_vcpu_moved_between_boards_uses_the_new_ram() {
+        use bootemu_cpu::aarch64::{BlockCache, Cpu, Exit};
+        const CODE: u64 = 0x4000_0000;
+        const DATA: u64 = 0x4000_1000;
+        let code = [
+            0xf940_0020u32, // ldr x0, [x1]
+            0xf900_0422,    // str x2, [x1, #8]
+            0xd400_0002,    // hvc #0
+        ];
+        let bytes: Vec<u8> = code.iter().flat_map(|w| w.to_le_bytes()).collect();
+        let board_with = |value: u64| {
+            let mut b = board(GicVersion::V2, vec![Arc::default()]);
+            b.write_mem(CODE, &bytes).unwrap();
+            b.write_mem(DATA, &value.to_le_bytes()).unwrap();
+            b
+        };
+        let run = |cpu: &mut Cpu, b: &mut Board, store: u64| {
+            cpu.pc = CODE;
+            cpu.x[1] = DATA;
+            cpu.x[2] = store;
+            assert_eq!(cpu.run(&mut BlockCache::new(), b, 100), Exit::Hvc(0));
+            cpu.x[0]
+        };
+        let mut cpu = Cpu::new(1);
+        let mut a = board_with(0x1111);
+        let mut b = board_with(0x2222);
+        assert_eq!(run(&mut cpu, &mut a, 0xa), 0x1111);
+        assert_eq!(run(&mut cpu, &mut b, 0xb), 0x2222);
+        assert_eq!(a.mem().read(DATA + 8, 1).unwrap(), &[0xa]);
+        assert_eq!(b.mem().read(DATA + 8, 1).unwrap(), &[0xb]);
+        assert_eq!(run(&mut cpu, &mut a, 0xc), 0x1111);
+        drop(a);
+        assert_eq!(run(&mut cpu, &mut b, 0xd), 0x2222);
+        assert_eq!(b.mem().read(DATA + 8, 1).unwrap(), &[0xd]);
     }
 }

@@ -11,10 +11,11 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::decode::{decode, Decoded};
 use super::exception::Trap;
-use super::mem::{Bus, PAGE_MASK, PAGE_SIZE};
+use super::mem::{Bus, BusId, PAGE_MASK, PAGE_SIZE};
 use super::state::{Cpu, Exit, Flow};
 use super::trace::TraceRecord;
 
@@ -23,11 +24,26 @@ pub const MAX_BLOCK: usize = 64;
 const JUMP_CACHE: usize = 4096;
 
 /// What a handler can reach besides its vCPU: the bus and the set of code pages.
+///
+/// Only [`Cpu::run`] makes one, after binding the vCPU's TLB to the bus ([`Tlb::bind`]): the
+/// fast paths of [`Cpu::load`] and [`Cpu::store`] use the TLB's host pointers without asking
+/// the bus, so an `Env` whose bus is not the one the TLB was filled from must not exist.
+///
+/// [`Tlb::bind`]: super::mem::Tlb::bind
 pub struct Env<'a> {
     /// The machine.
-    pub bus: &'a mut dyn Bus,
+    pub(crate) bus: &'a mut dyn Bus,
     /// Pages holding decoded code.
-    pub code: &'a mut CodePages,
+    pub(crate) code: &'a mut CodePages,
+}
+
+impl<'a> Env<'a> {
+    /// The environment of `cpu` running against `bus`: binds the vCPU's TLB to it first.
+    #[cfg(test)]
+    pub(crate) fn bound(cpu: &mut Cpu, bus: &'a mut dyn Bus, code: &'a mut CodePages) -> Self {
+        cpu.tlb.bind(bus.id());
+        Env { bus, code }
+    }
 }
 
 /// A deterministic hasher for physical addresses (no per-process random state).
@@ -97,17 +113,44 @@ impl CodePages {
 }
 
 /// Decoded blocks of all vCPUs, keyed by physical address.
-#[derive(Default)]
 pub struct BlockCache {
     blocks: AddrMap<Rc<Block>>,
     /// Pages holding code.
     pub code: CodePages,
+    /// This cache's identity, for the jump caches that hold its blocks.
+    id: u64,
+    /// The bus the blocks were decoded from (`None`: no block yet).
+    bus: Option<BusId>,
+}
+
+impl Default for BlockCache {
+    fn default() -> Self {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        BlockCache {
+            blocks: AddrMap::default(),
+            code: CodePages::default(),
+            id: NEXT.fetch_add(1, Ordering::Relaxed),
+            bus: None,
+        }
+    }
 }
 
 impl BlockCache {
     /// An empty cache.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Make the cache the one of `bus`: blocks decoded from another bus's memory are dropped
+    /// (and every jump cache holding them forgets them, through the epoch).
+    fn bind(&mut self, bus: BusId) {
+        if self.bus != Some(bus) {
+            self.blocks.clear();
+            self.code.pages.clear();
+            self.code.dropped.clear();
+            self.code.epoch += 1;
+            self.bus = Some(bus);
+        }
     }
 
     fn sweep(&mut self) {
@@ -130,7 +173,10 @@ impl BlockCache {
 /// Per-vCPU direct-mapped cache in front of the [`BlockCache`].
 pub struct JumpCache {
     entries: Box<[Option<Rc<Block>>]>,
+    /// The [`CodePages::epoch`] the entries reflect (`u64::MAX`: none, refill).
     epoch: u64,
+    /// Identity of the [`BlockCache`] the entries come from (0: none).
+    cache: u64,
 }
 
 impl Default for JumpCache {
@@ -138,6 +184,7 @@ impl Default for JumpCache {
         JumpCache {
             entries: vec![None; JUMP_CACHE].into_boxed_slice(),
             epoch: u64::MAX,
+            cache: 0,
         }
     }
 }
@@ -174,7 +221,20 @@ impl Cpu {
     /// still consumes the budget. Asynchronous exceptions (the interrupt lines, HCR_EL2's
     /// virtual interrupts) are sampled before each block: a due one is taken there, with ELR the
     /// block's first instruction; taking it counts no instruction.
+    ///
+    /// The vCPU may be run against another bus (or block cache) than last time: the
+    /// translations, host pointers and blocks it holds from the other one are then forgotten
+    /// (one compare each per call).
     pub fn run(&mut self, cache: &mut BlockCache, bus: &mut dyn Bus, budget: u64) -> Exit {
+        let id = bus.id();
+        self.tlb.bind(id);
+        cache.bind(id);
+        if self.jumps.cache != cache.id {
+            // Blocks of another cache: refilled below, and the write TLB flushed, since pages
+            // that are code in this cache must not be written through it.
+            self.jumps.cache = cache.id;
+            self.jumps.epoch = u64::MAX;
+        }
         let end = self.insns.saturating_add(budget);
         loop {
             if self.insns >= end {

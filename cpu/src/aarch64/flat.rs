@@ -3,12 +3,13 @@
 
 use std::ptr::NonNull;
 
-use super::mem::{Bus, BusFault, PAGE_MASK, PAGE_SIZE};
+use super::mem::{Bus, BusFault, BusId, PAGE_MASK, PAGE_SIZE};
 
 /// RAM of `size` bytes at guest-physical `base`; every other address faults.
 pub struct FlatBus {
     base: u64,
     ram: Vec<u8>,
+    id: BusId,
 }
 
 impl FlatBus {
@@ -19,6 +20,7 @@ impl FlatBus {
         FlatBus {
             base,
             ram: vec![0; size],
+            id: BusId::fresh(),
         }
     }
 
@@ -51,8 +53,13 @@ impl FlatBus {
     }
 }
 
-// SAFETY: pages point into `ram`, which is never resized after construction.
+// SAFETY: pages point into `ram`, which is never resized after construction and lives as long
+// as the bus; the identity is the bus's own.
 unsafe impl Bus for FlatBus {
+    fn id(&self) -> BusId {
+        self.id
+    }
+
     fn ram_page(&mut self, page: u64, _write: bool) -> Option<NonNull<u8>> {
         let off = page.checked_sub(self.base)? as usize;
         if off + PAGE_SIZE as usize <= self.ram.len() {

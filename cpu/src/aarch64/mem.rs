@@ -18,7 +18,9 @@
 //! write entry, so that every store to them reaches [`CodePages`](super::block::CodePages) and
 //! invalidates the stale blocks.
 
+use std::num::NonZeroU64;
 use std::ptr::NonNull;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::block::Env;
 use super::exception::Trap;
@@ -40,12 +42,36 @@ const STRICT: u64 = 1;
 /// VA bits a TLBI by address compares (55:12; the top byte is a tag under TBI).
 const TLBI_VA_MASK: u64 = 0x00ff_ffff_ffff_f000;
 
+/// The identity of one [`Bus`]: what the host pointers a vCPU caches (its TLB) and the blocks a
+/// [`BlockCache`](super::block::BlockCache) decodes were taken from. Every call of
+/// [`BusId::fresh`] returns a value no other call in the process returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BusId(NonZeroU64);
+
+impl BusId {
+    /// A new identity, never handed out before: take one when a bus is created.
+    pub fn fresh() -> Self {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        BusId(NonZeroU64::new(n).expect("bus identities exhausted"))
+    }
+}
+
 /// The machine as the core sees it.
 ///
 /// # Safety
 /// A pointer returned by [`Bus::ram_page`] must stay valid for reads (and writes when `write` was
 /// asked) of [`PAGE_SIZE`] bytes for as long as the bus lives: the core keeps it in its TLB.
+///
+/// [`Bus::id`] must return the same [`BusId`] for the whole life of the bus, taken from
+/// [`BusId::fresh`] for this bus alone (a clone of a bus takes a fresh one): a vCPU keeps the
+/// pointers it got from a bus only while it is run against a bus of the same identity, and
+/// forgets them all when it sees another. Whatever can free or move the memory behind the
+/// pointers (the bus's RAM, its flash banks) must be reachable only through the bus, or change
+/// its identity: replacing the memory under the same identity would leave the pointers dangling.
 pub unsafe trait Bus {
+    /// This bus's identity (see the safety contract).
+    fn id(&self) -> BusId;
     /// Host pointer to the start of the guest-physical page at `page` (page aligned) when that page
     /// is RAM (or ROM, for reads), `None` otherwise.
     fn ram_page(&mut self, page: u64, write: bool) -> Option<NonNull<u8>>;
@@ -85,8 +111,8 @@ pub struct BusFault(pub u64);
 struct TlbEntry {
     /// Virtual page (with its top byte), or `INVALID_PAGE`.
     page: u64,
-    /// Host address of the page.
-    host: usize,
+    /// Host address of the page (null in an empty entry).
+    host: *mut u8,
     /// Physical page (instruction fetch keys blocks by physical address); in data entries the
     /// low bit is [`STRICT`].
     pa: u64,
@@ -95,7 +121,7 @@ struct TlbEntry {
 const EMPTY: TlbEntry = TlbEntry {
     pa: 0,
     page: INVALID_PAGE,
-    host: 0,
+    host: std::ptr::null_mut(),
 };
 
 type Table = Box<[TlbEntry; TLB_ENTRIES]>;
@@ -169,6 +195,9 @@ pub struct Tlb {
     idx: usize,
     /// The sets not in use; `parked[idx]` is a spare.
     parked: [TlbSet; 3],
+    /// The bus every host pointer in the sets came from (`None`: the sets are empty). Kept
+    /// with the sets, so that moving a TLB between vCPUs moves its owner along.
+    bus: Option<BusId>,
 }
 
 impl Default for Tlb {
@@ -177,11 +206,23 @@ impl Default for Tlb {
             live: TlbSet::new(),
             idx: IDX_EL1,
             parked: [TlbSet::new(), TlbSet::new(), TlbSet::new()],
+            bus: None,
         }
     }
 }
 
 impl Tlb {
+    /// Make the TLB the one of `bus`: when its entries came from another bus, forget them all.
+    /// Called before any access through the TLB (on entry to [`Cpu::run`]), so that a hit
+    /// only ever uses a pointer of the bus the access goes to.
+    #[inline]
+    pub fn bind(&mut self, bus: BusId) {
+        if self.bus != Some(bus) {
+            self.flush();
+            self.bus = Some(bus);
+        }
+    }
+
     /// The regime and privilege whose set is live ([`IDX_EL0`], [`IDX_EL1`], [`IDX_EL2`]): the
     /// translation every access uses.
     #[inline]
@@ -268,9 +309,10 @@ pub enum Access {
 /// # Safety
 /// `host` is a RAM page of PAGE_SIZE bytes (Bus contract) and `off + size <= PAGE_SIZE`.
 #[inline(always)]
-unsafe fn host_read(host: usize, off: usize, size: usize) -> u64 {
+unsafe fn host_read(host: *const u8, off: usize, size: usize) -> u64 {
+    debug_assert!(size <= 8 && off + size <= PAGE_SIZE as usize);
     let mut b = [0u8; 8];
-    std::ptr::copy_nonoverlapping((host + off) as *const u8, b.as_mut_ptr(), size);
+    std::ptr::copy_nonoverlapping(host.add(off), b.as_mut_ptr(), size);
     u64::from_le_bytes(b)
 }
 
@@ -279,15 +321,31 @@ unsafe fn host_read(host: usize, off: usize, size: usize) -> u64 {
 /// # Safety
 /// As [`host_read`], for a page handed out writable.
 #[inline(always)]
-unsafe fn host_write(host: usize, off: usize, size: usize, value: u64) {
+unsafe fn host_write(host: *mut u8, off: usize, size: usize, value: u64) {
+    debug_assert!(size <= 8 && off + size <= PAGE_SIZE as usize);
     let b = value.to_le_bytes();
-    std::ptr::copy_nonoverlapping(b.as_ptr(), (host + off) as *mut u8, size);
+    std::ptr::copy_nonoverlapping(b.as_ptr(), host.add(off), size);
 }
 
 impl Cpu {
     /// Load `N` bytes (1, 2, 4, 8) little-endian from `va`, zero-extended.
+    ///
+    /// Any other `N` is refused when the load is instantiated:
+    ///
+    /// ```compile_fail,E0080
+    /// use bootemu_cpu::aarch64::{Cpu, Env};
+    /// let load: fn(&mut Cpu, &mut Env, u64) -> _ = Cpu::load::<16>;
+    /// ```
+    ///
+    /// (The same with `load::<8>` compiles.)
+    ///
+    /// ```
+    /// use bootemu_cpu::aarch64::{Cpu, Env};
+    /// let load: fn(&mut Cpu, &mut Env, u64) -> _ = Cpu::load::<8>;
+    /// ```
     #[inline(always)]
     pub fn load<const N: usize>(&mut self, env: &mut Env, va: u64) -> Result<u64, Trap> {
+        const { assert!(N == 1 || N == 2 || N == 4 || N == 8, "access size") };
         let e = self.tlb.live.read[slot(va)];
         if e.page == key(va, N) {
             // SAFETY: the entry came from `Bus::ram_page`, valid for PAGE_SIZE bytes, and an
@@ -299,6 +357,18 @@ impl Cpu {
     }
 
     /// Store the low `N` bytes (1, 2, 4, 8) of `value` little-endian at `va`.
+    ///
+    /// Any other `N` is refused when the store is instantiated:
+    ///
+    /// ```compile_fail,E0080
+    /// use bootemu_cpu::aarch64::{Cpu, Env};
+    /// let store: fn(&mut Cpu, &mut Env, u64, u64) -> _ = Cpu::store::<16>;
+    /// ```
+    ///
+    /// ```
+    /// use bootemu_cpu::aarch64::{Cpu, Env};
+    /// let store: fn(&mut Cpu, &mut Env, u64, u64) -> _ = Cpu::store::<8>;
+    /// ```
     #[inline(always)]
     pub fn store<const N: usize>(
         &mut self,
@@ -306,6 +376,7 @@ impl Cpu {
         va: u64,
         value: u64,
     ) -> Result<(), Trap> {
+        const { assert!(N == 1 || N == 2 || N == 4 || N == 8, "access size") };
         let e = self.tlb.live.write[slot(va)];
         if e.page == key(va, N) {
             // SAFETY: as in `load`; write entries come from `ram_page(_, true)`.
@@ -400,7 +471,7 @@ impl Cpu {
         let w = self.translate(env.bus, va, Access::Read, idx, unaligned)?;
         let page = w.pa & !PAGE_MASK;
         if let Some(host) = env.bus.ram_page(page, false) {
-            let host = host.as_ptr() as usize;
+            let host = host.as_ptr();
             self.tlb.live.read[slot(va)] = TlbEntry {
                 page: va & !PAGE_MASK,
                 host,
@@ -442,7 +513,7 @@ impl Cpu {
             self.code_written = true;
         }
         if let Some(host) = env.bus.ram_page(page, true) {
-            let host = host.as_ptr() as usize;
+            let host = host.as_ptr();
             self.tlb.live.write[slot(va)] = TlbEntry {
                 page: va & !PAGE_MASK,
                 host,
@@ -472,12 +543,17 @@ impl Cpu {
         Ok(())
     }
 
-    /// Physical address of the instruction at `va` and a host pointer to its RAM page.
+    /// Physical address of the instruction at `va` and a host pointer to its RAM page. The
+    /// TLB must be bound to `bus` ([`Tlb::bind`]).
     #[inline]
-    pub fn fetch_page(&mut self, bus: &mut dyn Bus, va: u64) -> Result<(u64, NonNull<u8>), Trap> {
+    pub(crate) fn fetch_page(
+        &mut self,
+        bus: &mut dyn Bus,
+        va: u64,
+    ) -> Result<(u64, NonNull<u8>), Trap> {
         let e = self.tlb.live.exec[slot(va)];
         if e.page == va & !PAGE_MASK {
-            if let Some(host) = NonNull::new(e.host as *mut u8) {
+            if let Some(host) = NonNull::new(e.host) {
                 return Ok((e.pa | (va & PAGE_MASK), host));
             }
         }
@@ -493,7 +569,7 @@ impl Cpu {
             Some(host) => {
                 self.tlb.live.exec[slot(va)] = TlbEntry {
                     page: va & !PAGE_MASK,
-                    host: host.as_ptr() as usize,
+                    host: host.as_ptr(),
                     pa: page,
                 };
                 self.tlb.live.note_span(w.span);
@@ -501,5 +577,133 @@ impl Cpu {
             }
             None => Err(Trap::abort(Access::Exec, va, fsc::EXTERNAL)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! One vCPU run against several buses: every access must reach the bus of the run, never a
+    //! host pointer cached from another (DDI 0487 has nothing to say here: this is the host's
+    //! memory safety).
+    use super::*;
+    use crate::aarch64::flat::FlatBus;
+    use crate::aarch64::mmu::tests::{identity_map, AF};
+    use crate::aarch64::{BlockCache, Exit};
+
+    const BASE: u64 = 0x4000_0000;
+    const DATA: u64 = BASE + 0x1000;
+    const LDR_X0_X1: u32 = 0xf940_0020; // ldr x0, [x1]
+    const STR_X2_X1_8: u32 = 0xf900_0422; // str x2, [x1, #8]
+    const ADD_X0_1: u32 = 0x9100_0400; // add x0, x0, #1
+    const HVC_0: u32 = 0xd400_0002; // hvc #0
+
+    /// A bus whose code loads the doubleword at DATA (`value`), stores X2 after it, and exits;
+    /// with `add`, one more instruction adds 1 to what was loaded.
+    fn bus(value: u64, add: bool) -> FlatBus {
+        let mut bus = FlatBus::new(BASE, 0x4000);
+        let code: &[u32] = if add {
+            &[LDR_X0_X1, ADD_X0_1, STR_X2_X1_8, HVC_0]
+        } else {
+            &[LDR_X0_X1, STR_X2_X1_8, HVC_0]
+        };
+        bus.load_words(BASE, code);
+        bus.load(DATA, &value.to_le_bytes());
+        bus
+    }
+
+    /// Run `cpu` from BASE with X1 = DATA, X2 = `store` until the HVC.
+    fn run(cpu: &mut Cpu, cache: &mut BlockCache, bus: &mut FlatBus, store: u64) {
+        cpu.pc = BASE;
+        cpu.x[1] = DATA;
+        cpu.x[2] = store;
+        assert_eq!(cpu.run(cache, bus, 100), Exit::Hvc(0));
+    }
+
+    fn stored(bus: &FlatBus) -> u64 {
+        let off = (DATA + 8 - BASE) as usize;
+        u64::from_le_bytes(bus.ram()[off..off + 8].try_into().unwrap())
+    }
+
+    /// The second run reads, writes and executes the second bus's memory, with the block cache
+    /// of the first run or a new one.
+    #[test]
+    fn one_cpu_two_buses() {
+        for same_cache in [true, false] {
+            let (mut a, mut b) = (bus(0x1111, false), bus(0x2222, true));
+            let mut cpu = Cpu::new(1);
+            let mut cache = BlockCache::new();
+            run(&mut cpu, &mut cache, &mut a, 0xa);
+            assert_eq!((cpu.x[0], stored(&a)), (0x1111, 0xa));
+            if !same_cache {
+                cache = BlockCache::new();
+            }
+            run(&mut cpu, &mut cache, &mut b, 0xb);
+            assert_eq!(cpu.x[0], 0x2223, "B's data and B's code");
+            assert_eq!((stored(&a), stored(&b)), (0xa, 0xb), "the store went to B");
+            // And back: A's memory again, B's blocks and pointers forgotten.
+            run(&mut cpu, &mut cache, &mut a, 0xc);
+            assert_eq!((cpu.x[0], stored(&a), stored(&b)), (0x1111, 0xc, 0xb));
+        }
+    }
+
+    /// The first bus is dropped (its RAM freed) before the vCPU runs against the second: no
+    /// access may reach the freed memory (run under Miri to see it checked).
+    #[test]
+    fn dropped_bus_is_forgotten() {
+        let mut cpu = Cpu::new(1);
+        let mut cache = BlockCache::new();
+        {
+            let mut a = bus(0x1111, false);
+            run(&mut cpu, &mut cache, &mut a, 0xa);
+            assert_eq!(cpu.x[0], 0x1111);
+        }
+        let mut b = bus(0x2222, false);
+        run(&mut cpu, &mut cache, &mut b, 0xb);
+        assert_eq!((cpu.x[0], stored(&b)), (0x2222, 0xb));
+    }
+
+    /// A TLB moved to another vCPU keeps the identity of its bus: the vCPU that receives it
+    /// forgets its entries when run against its own bus.
+    #[test]
+    fn swapped_tlbs_follow_their_bus() {
+        let (mut a, mut b) = (bus(0x1111, false), bus(0x2222, false));
+        let (mut cpu_a, mut cpu_b) = (Cpu::new(1), Cpu::new(1));
+        let (mut cache_a, mut cache_b) = (BlockCache::new(), BlockCache::new());
+        run(&mut cpu_a, &mut cache_a, &mut a, 0xa);
+        run(&mut cpu_b, &mut cache_b, &mut b, 0xb);
+        std::mem::swap(&mut cpu_a.tlb, &mut cpu_b.tlb);
+        drop(a);
+        run(&mut cpu_b, &mut cache_b, &mut b, 0xc);
+        assert_eq!((cpu_b.x[0], stored(&b)), (0x2222, 0xc));
+    }
+
+    /// Every access size the core uses reaches RAM whole, aligned or not, within a page or
+    /// across two.
+    #[test]
+    fn access_sizes() {
+        let mut bus = FlatBus::new(BASE, 0x8000);
+        let mut cpu = Cpu::new(1);
+        // Normal memory: unaligned accesses allowed.
+        identity_map(&mut cpu, &mut bus, BASE + 0x4000, BASE, |_| AF);
+        let mut code = super::super::block::CodePages::default();
+        let mut env = Env::bound(&mut cpu, &mut bus, &mut code);
+        for va in [DATA, DATA + 1, DATA + 0xffc, DATA + 0xfff] {
+            for (i, &size) in [1u8, 2, 4, 8].iter().enumerate() {
+                let v = 0x0102_0304_0506_0708u64.rotate_left(i as u32 * 8);
+                let mask = u64::MAX >> (64 - 8 * size as u32);
+                cpu.store_sized(&mut env, va, size, v).unwrap();
+                assert_eq!(
+                    cpu.load_sized(&mut env, va, size),
+                    Ok(v & mask),
+                    "{va:#x} {size}"
+                );
+                assert_eq!(cpu.load::<1>(&mut env, va), Ok(v & 0xff));
+            }
+        }
+        let off = (DATA + 0xfff - BASE) as usize;
+        assert_eq!(
+            bus.ram()[off..off + 8],
+            0x0102_0304_0506_0708u64.rotate_left(24).to_le_bytes()
+        );
     }
 }

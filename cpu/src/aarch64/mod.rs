@@ -17,5 +17,5 @@ pub mod timer;
 pub mod trace;
 
 pub use block::{BlockCache, Env};
-pub use mem::{Bus, BusFault};
+pub use mem::{Bus, BusFault, BusId};
 pub use state::{Cpu, Exit, Flow, IrqLines, Ops, Watch, REG_SP, REG_ZR_READ, REG_ZR_WRITE};

@@ -404,7 +404,7 @@ impl Machine {
 
     fn apply(&mut self, plan: &Plan) -> Result<(), MachineError> {
         for b in &plan.blobs {
-            self.board.mem.write(b.addr, &b.bytes)?;
+            self.board.write_mem(b.addr, &b.bytes)?;
         }
         let cpu = &mut self.vcpus[0].cpu;
         cpu.pc = plan.entry;

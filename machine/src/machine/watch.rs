@@ -33,10 +33,10 @@ impl Machine {
             return;
         };
         let cpu = &self.vcpus[i].cpu;
-        match entry::qualifies(&spec, cpu, &self.board.mem) {
+        match entry::qualifies(&spec, cpu, self.board.mem()) {
             Some((start, header)) if self.handoff.is_none() => {
                 let state = entry::entry_state(i, cpu, self.gic == GicVersion::V3);
-                let fdt = entry::read_fdt(&self.board.mem, state.x[0]);
+                let fdt = entry::read_fdt(self.board.mem(), state.x[0]);
                 self.smp.running_at_entry = self
                     .vcpus
                     .iter()
@@ -46,7 +46,7 @@ impl Machine {
                     .collect();
                 let previous = cpu.flight.last_block_pc();
                 let image =
-                    entry::image_found(&spec, start, header, previous, &self.board.mem, &fdt);
+                    entry::image_found(&spec, start, header, previous, self.board.mem(), &fdt);
                 self.handoff = Some(Handoff {
                     entry: state,
                     fdt,

@@ -241,10 +241,7 @@ pub(crate) fn exec_one(cpu: &mut Cpu, word: u32) -> super::state::Flow {
     let d = decode(word).insn;
     let mut bus = FlatBus::new(0, 0x1000);
     let mut code = CodePages::default();
-    let mut env = Env {
-        bus: &mut bus,
-        code: &mut code,
-    };
+    let mut env = Env::bound(cpu, &mut bus, &mut code);
     (d.exec)(cpu, &mut env, &d.ops)
 }
 

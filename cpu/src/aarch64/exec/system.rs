@@ -786,10 +786,7 @@ pub(crate) mod tests {
         cpu.daif = 0;
         cpu.irq.set(IrqLines::IRQ);
         let mut code = CodePages::default();
-        let mut env = Env {
-            bus: &mut bus,
-            code: &mut code,
-        };
+        let mut env = Env::bound(&mut cpu, &mut bus, &mut code);
         assert_eq!(wfe(&mut cpu, &mut env, &Ops::default()), Flow::Next);
         cpu.daif = 1 << 7;
         assert_eq!(wfe(&mut cpu, &mut env, &Ops::default()), Flow::Exit);
