@@ -6,10 +6,25 @@ use std::ptr::NonNull;
 use super::mem::{Bus, BusFault, BusId, PAGE_MASK, PAGE_SIZE};
 
 /// RAM of `size` bytes at guest-physical `base`; every other address faults.
+///
+/// The RAM is held through a raw pointer, never re-borrowed whole to hand out a page: a
+/// reference to all of it, taken for each [`Bus::ram_page`], would invalidate the pointers
+/// the core holds from earlier pages (the aliasing rules Miri checks).
 pub struct FlatBus {
     base: u64,
-    ram: Vec<u8>,
+    /// The RAM, from `Box::into_raw`; freed on drop.
+    ram: NonNull<[u8]>,
     id: BusId,
+}
+
+// SAFETY: the bus owns its RAM alone, as a `Box<[u8]>` would.
+unsafe impl Send for FlatBus {}
+
+impl Drop for FlatBus {
+    fn drop(&mut self) {
+        // SAFETY: `ram` came from `Box::into_raw` and is freed only here.
+        drop(unsafe { Box::from_raw(self.ram.as_ptr()) });
+    }
 }
 
 impl FlatBus {
@@ -19,7 +34,7 @@ impl FlatBus {
         let size = (size + PAGE_SIZE as usize - 1) & !(PAGE_SIZE as usize - 1);
         FlatBus {
             base,
-            ram: vec![0; size],
+            ram: NonNull::from(Box::leak(vec![0u8; size].into_boxed_slice())),
             id: BusId::fresh(),
         }
     }
@@ -31,19 +46,22 @@ impl FlatBus {
 
     /// The RAM bytes.
     pub fn ram(&self) -> &[u8] {
-        &self.ram
+        // SAFETY: `ram` is a live allocation owned by the bus; the core writes through its
+        // pointers only while it runs, which needs `&mut self`.
+        unsafe { self.ram.as_ref() }
     }
 
     /// The RAM bytes, writable. Write code here only before it runs, or invalidate the block
     /// cache afterwards.
     pub fn ram_mut(&mut self) -> &mut [u8] {
-        &mut self.ram
+        // SAFETY: as in `ram`, and `&mut self` excludes any other use.
+        unsafe { self.ram.as_mut() }
     }
 
     /// Copy `bytes` to guest-physical `addr`; panics when outside RAM (test set-up only).
     pub fn load(&mut self, addr: u64, bytes: &[u8]) {
         let off = (addr - self.base) as usize;
-        self.ram[off..off + bytes.len()].copy_from_slice(bytes);
+        self.ram_mut()[off..off + bytes.len()].copy_from_slice(bytes);
     }
 
     /// Copy instruction words to `addr`.
@@ -54,7 +72,7 @@ impl FlatBus {
 }
 
 // SAFETY: pages point into `ram`, which is never resized after construction and lives as long
-// as the bus; the identity is the bus's own.
+// as the bus; the identity is the bus's own (the bus is not `Clone`).
 unsafe impl Bus for FlatBus {
     fn id(&self) -> BusId {
         self.id
@@ -62,8 +80,9 @@ unsafe impl Bus for FlatBus {
 
     fn ram_page(&mut self, page: u64, _write: bool) -> Option<NonNull<u8>> {
         let off = page.checked_sub(self.base)? as usize;
-        if off + PAGE_SIZE as usize <= self.ram.len() {
-            NonNull::new(self.ram[off..].as_mut_ptr())
+        if off.checked_add(PAGE_SIZE as usize)? <= self.ram.len() {
+            // SAFETY: `off + PAGE_SIZE` is within the allocation.
+            Some(unsafe { self.ram.cast::<u8>().add(off) })
         } else {
             None
         }
