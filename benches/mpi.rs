@@ -5,6 +5,8 @@
 //! executed instruction count from the `--report` JSON, and prints the median wall time and guest
 //! MIPS. When `qemu-system-aarch64` is installed, it times QEMU (TCG) on the same image five times
 //! and prints the wall-time ratio bootemu / QEMU. Wall times include process start-up on both sides.
+//! Then bootemu alone on testdata/bench_mpi_far.S, the same loop with its two buffers 1 MiB apart
+//! (the same set of the data TLB).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -62,61 +64,16 @@ fn main() {
         .status()
         .expect("cannot run testdata/build.sh");
     assert!(status.success(), "testdata/build.sh bench_mpi failed");
+    let t = time_bootemu("bench_mpi");
+    // The same loop with its two buffers in the same TLB set.
+    let status = Command::new("bash")
+        .arg(root().join("testdata/build.sh"))
+        .arg("bench_mpi_far")
+        .status()
+        .expect("cannot run testdata/build.sh");
+    assert!(status.success(), "testdata/build.sh bench_mpi_far failed");
+    time_bootemu("bench_mpi_far");
     let kernel = root().join("testdata/build/bench_mpi.bin");
-    let bootemu = PathBuf::from(env!("CARGO_BIN_EXE_bootemu"));
-    let tmp = std::env::temp_dir();
-    let report = tmp.join(format!("bootemu-bench-mpi-{}.json", std::process::id()));
-    let console = tmp.join(format!("bootemu-bench-mpi-{}.console", std::process::id()));
-
-    let mut times = Vec::new();
-    let mut insns = None;
-    for _ in 0..RUNS {
-        let start = Instant::now();
-        let out = Command::new(&bootemu)
-            .arg("run")
-            .arg("--kernel")
-            .arg(&kernel)
-            .arg("--serial")
-            .arg(format!("file:{}", console.display()))
-            .arg("--report")
-            .arg(&report)
-            .stdin(Stdio::null())
-            .output()
-            .expect("cannot run bootemu");
-        times.push(start.elapsed());
-        let text = std::fs::read_to_string(&console).unwrap_or_default();
-        if out.status.code() != Some(0) || !text.contains("PASS bench_mpi") {
-            eprintln!(
-                "bench mpi: bootemu did not pass the guest (exit {:?}); console:\n{text}\n{}",
-                out.status.code(),
-                String::from_utf8_lossy(&out.stderr)
-            );
-            std::process::exit(1);
-        }
-        let json = std::fs::read_to_string(&report).unwrap_or_default();
-        let json: Option<serde_json::Value> = serde_json::from_str(&json).ok();
-        insns = json.as_ref().and_then(|v| {
-            v.get("instructions")
-                .and_then(serde_json::Value::as_u64)
-                .or_else(|| instruction_count(v))
-        });
-    }
-    let _ = std::fs::remove_file(&report);
-    let _ = std::fs::remove_file(&console);
-    let t = median(times.clone());
-    println!("bench_mpi: bootemu wall times {}", fmt_times(&times));
-    match insns {
-        Some(n) => println!(
-            "bench_mpi: bootemu median {:.3} s, {:.1} M guest instructions, {:.1} guest MIPS",
-            t.as_secs_f64(),
-            n as f64 / 1e6,
-            n as f64 / 1e6 / t.as_secs_f64()
-        ),
-        None => println!(
-            "bench_mpi: bootemu median {:.3} s (no instruction count found in the --report JSON)",
-            t.as_secs_f64()
-        ),
-    }
 
     if !tool_present("qemu-system-aarch64") {
         println!("bench_mpi: qemu-system-aarch64 not found; no QEMU comparison");
@@ -144,6 +101,73 @@ fn main() {
         base.as_secs_f64(),
         t.as_secs_f64() / (q.as_secs_f64() - base.as_secs_f64()).max(1e-3)
     );
+}
+
+/// Median wall time of RUNS runs of the release `bootemu` on the guest `name` (built), each of
+/// which must pass; prints the times and guest MIPS.
+fn time_bootemu(name: &str) -> Duration {
+    let kernel = root().join(format!("testdata/build/{name}.bin"));
+    let bootemu = PathBuf::from(env!("CARGO_BIN_EXE_bootemu"));
+    let tmp = std::env::temp_dir();
+    let report = tmp.join(format!("bootemu-bench-{name}-{}.json", std::process::id()));
+    let console = tmp.join(format!(
+        "bootemu-bench-{name}-{}.console",
+        std::process::id()
+    ));
+
+    let mut times = Vec::new();
+    let mut insns = None;
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        let out = Command::new(&bootemu)
+            .arg("run")
+            .arg("--kernel")
+            .arg(&kernel)
+            .arg("--serial")
+            .arg(format!("file:{}", console.display()))
+            .arg("--report")
+            .arg(&report)
+            .stdin(Stdio::null())
+            .output()
+            .expect("cannot run bootemu");
+        times.push(start.elapsed());
+        let text = std::fs::read_to_string(&console).unwrap_or_default();
+        if out.status.code() != Some(0)
+            || !text.lines().any(|l| l.trim_end() == format!("PASS {name}"))
+        {
+            eprintln!(
+                "bench mpi: bootemu did not pass {name} (exit {:?}); console:\n{text}\n{}",
+                out.status.code(),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            std::process::exit(1);
+        }
+        let json = std::fs::read_to_string(&report).unwrap_or_default();
+        let json: Option<serde_json::Value> = serde_json::from_str(&json).ok();
+        insns = json.as_ref().and_then(|v| {
+            v.get("instructions")
+                .and_then(serde_json::Value::as_u64)
+                .or_else(|| instruction_count(v))
+        });
+    }
+    let _ = std::fs::remove_file(&report);
+    let _ = std::fs::remove_file(&console);
+    let t = median(times.clone());
+    println!("{name}: bootemu wall times {}", fmt_times(&times));
+    match insns {
+        Some(n) => println!(
+            "{name}: bootemu median {:.3} s, {:.1} M guest instructions, {:.1} guest MIPS",
+            t.as_secs_f64(),
+            n as f64 / 1e6,
+            n as f64 / 1e6 / t.as_secs_f64()
+        ),
+        None => println!(
+            "{name}: bootemu median {:.3} s (no instruction count found in the --report JSON)",
+            t.as_secs_f64()
+        ),
+    }
+
+    t
 }
 
 /// Wall times of RUNS QEMU runs of `kernel`, each of which must print `marker`.

@@ -128,6 +128,11 @@ fn guest_bench_mpi() {
 }
 
 #[test]
+fn guest_bench_mpi_far() {
+    self_checking("bench_mpi_far");
+}
+
+#[test]
 fn hello_expect() {
     if !guests_built() {
         return;
