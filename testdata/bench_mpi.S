@@ -15,8 +15,12 @@
 
 main:
         adr     x20, s1_buf
+.ifdef FAR
+        add     x21, x20, #0x100, lsl #12       // res 1 MiB after s1 (bench_mpi_far)
+.else
         adr     x21, res_buf
-        // Fill s1 and then res (consecutive) from the LCG.
+.endif
+        // Fill s1 and then res_buf (consecutive) from the LCG.
         ldr     x10, =0x0123456789abcdef        // LCG state
         ldr     x11, =6364136223846793005
         ldr     x12, =1442695040888963407
@@ -69,7 +73,11 @@ limb:
         CHECK   x23, EXPECTED_CHECKSUM
         b       pass
 
+.ifdef FAR
+        .equ    EXPECTED_CHECKSUM, 0xe9ffc692dc90c8ec
+.else
         .equ    EXPECTED_CHECKSUM, 0x5eda5bb2108a82c7
+.endif
 msg:    .asciz  "bench_mpi checksum 0x"
 
         .data
@@ -77,4 +85,8 @@ msg:    .asciz  "bench_mpi checksum 0x"
 s1_buf: .space  8 * LIMBS
 res_buf: .space 8 * LIMBS
 
+.ifdef FAR
+        GUEST_END bench_mpi_far
+.else
         GUEST_END bench_mpi
+.endif
