@@ -259,6 +259,7 @@ impl MmioDevice for VirtioMmio {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::virtio::blk::tests::{offer_request, DATA, STATUS as STATUS_BYTE};
     use crate::virtio::blk::{self, Blk, S_OK, T_IN};
     use crate::virtio::disk::tests::Scratch;
     use crate::virtio::disk::{Disk, DiskMode};
@@ -380,28 +381,14 @@ mod tests {
         assert_eq!(rd(&mut t, QUEUE_READY), 1);
         assert_eq!(rd(&mut t, QUEUE_DESC_LOW), drv.desc as u32);
         // A read of sector 3.
-        let mut h = T_IN.to_le_bytes().to_vec();
-        h.extend_from_slice(&[0; 4]);
-        h.extend_from_slice(&3u64.to_le_bytes());
-        mem.put(RAM + 0x8000, &h);
-        drv.set_desc(&mut mem, 0, RAM + 0x8000, 16, DESC_F_NEXT, 1);
-        drv.set_desc(
-            &mut mem,
-            1,
-            RAM + 0x9000,
-            512,
-            DESC_F_NEXT | DESC_F_WRITE,
-            2,
-        );
-        drv.set_desc(&mut mem, 2, RAM + 0x9200, 1, DESC_F_WRITE, 0);
-        drv.offer(&mut mem, 0);
+        offer_request(&mut drv, &mut mem, T_IN, 3, (DATA, 512, true));
         wr(&mut t, QUEUE_NOTIFY, 0);
         assert!(!t.irq_level(), "nothing happens before the DMA hook");
         t.dma(&mut mem);
         assert_eq!(drv.used_idx(&mem), 1);
         assert_eq!(drv.used_elem(&mem, 0), (0, 513));
-        assert_eq!(mem.bytes(RAM + 0x9000, 512), &[3; 512]);
-        assert_eq!(mem.bytes(RAM + 0x9200, 1), &[S_OK]);
+        assert_eq!(mem.bytes(DATA, 512), &[3; 512]);
+        assert_eq!(mem.bytes(STATUS_BYTE, 1), &[S_OK]);
         assert!(t.irq_level());
         assert_eq!(rd(&mut t, INTERRUPT_STATUS), INT_VRING as u32);
         wr(&mut t, INTERRUPT_ACK, INT_VRING as u32);

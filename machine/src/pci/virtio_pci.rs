@@ -372,11 +372,11 @@ mod tests {
     use crate::devices::MmioDevice;
     use crate::pci::config::{reg, COMMAND_BUS_MASTER, COMMAND_MEMORY};
     use crate::pci::host::PciHost;
+    use crate::virtio::blk::tests::{offer_request, DATA, STATUS as STATUS_BYTE};
     use crate::virtio::blk::{self, Blk, S_OK, T_IN};
     use crate::virtio::disk::tests::Scratch;
     use crate::virtio::disk::{Disk, DiskMode};
-    use crate::virtio::queue::tests::{Driver, FakeMem, RAM};
-    use crate::virtio::queue::{DESC_F_NEXT, DESC_F_WRITE};
+    use crate::virtio::queue::tests::{Driver, FakeMem};
     use crate::virtio::{
         F_VERSION_1, INT_VRING, STATUS_ACKNOWLEDGE, STATUS_DRIVER, STATUS_DRIVER_OK,
         STATUS_FEATURES_OK,
@@ -499,28 +499,14 @@ mod tests {
         h.write(c(common::QUEUE_ENABLE), 2, 1);
         let ok = st | STATUS_FEATURES_OK | STATUS_DRIVER_OK;
         h.write(c(common::DEVICE_STATUS), 1, ok as u64);
-        // A read of sector 1 into RAM + 0x9000.
-        let mut hdr = T_IN.to_le_bytes().to_vec();
-        hdr.extend_from_slice(&[0; 4]);
-        hdr.extend_from_slice(&1u64.to_le_bytes());
-        mem.put(RAM + 0x8000, &hdr);
-        drv.set_desc(&mut mem, 0, RAM + 0x8000, 16, DESC_F_NEXT, 1);
-        drv.set_desc(
-            &mut mem,
-            1,
-            RAM + 0x9000,
-            512,
-            DESC_F_NEXT | DESC_F_WRITE,
-            2,
-        );
-        drv.set_desc(&mut mem, 2, RAM + 0x9200, 1, DESC_F_WRITE, 0);
-        drv.offer(&mut mem, 0);
+        // A read of sector 1.
+        offer_request(&mut drv, &mut mem, T_IN, 1, (DATA, 512, true));
         h.write(BAR4 + NOTIFY, 2, 0);
         h.dma(&mut mem);
         assert_eq!(drv.used_idx(&mem), 1);
         assert_eq!(drv.used_elem(&mem, 0), (0, 513));
-        assert_eq!(mem.bytes(RAM + 0x9000, 512), &[0xab; 512][..]);
-        assert_eq!(mem.bytes(RAM + 0x9200, 1), &[S_OK]);
+        assert_eq!(mem.bytes(DATA, 512), &[0xab; 512][..]);
+        assert_eq!(mem.bytes(STATUS_BYTE, 1), &[S_OK]);
         // INTA of slot 1 is line 1; the ISR read returns and clears the status.
         assert_eq!(h.irq_lines(), 1 << 1);
         assert_ne!(h.read(cfg(1, reg::STATUS as u64), 2) & 0x8, 0);

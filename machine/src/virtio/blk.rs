@@ -342,15 +342,17 @@ impl VirtioDevice for Blk {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::virtio::disk::tests::Scratch;
     use crate::virtio::queue::tests::{Driver, FakeMem, RAM};
     use crate::virtio::queue::{DESC_F_NEXT, DESC_F_WRITE};
 
     const HDR: u64 = RAM + 0x8000;
-    const DATA: u64 = RAM + 0x9000;
-    const STATUS: u64 = RAM + 0xf000;
+    /// Where [`offer_request`] and the tests put data buffers.
+    pub const DATA: u64 = RAM + 0x9000;
+    /// Where [`offer_request`] puts the status byte.
+    pub const STATUS: u64 = RAM + 0xf000;
 
     fn header(mem: &mut FakeMem, kind: u32, sector: u64) {
         let mut h = Vec::new();
@@ -358,6 +360,26 @@ mod tests {
         h.extend_from_slice(&0u32.to_le_bytes());
         h.extend_from_slice(&sector.to_le_bytes());
         mem.put(HDR, &h);
+    }
+
+    /// Make a request available as a driver does: header (`kind`, `sector`), data (`len` bytes
+    /// at `addr`, device-writable when the flag says so), status byte (0xff until written), as
+    /// descriptors 0..2.
+    pub fn offer_request(
+        drv: &mut Driver,
+        mem: &mut FakeMem,
+        kind: u32,
+        sector: u64,
+        data: (u64, u32, bool),
+    ) {
+        header(mem, kind, sector);
+        mem.put(STATUS, &[0xff]);
+        let (addr, len, dev_writes) = data;
+        drv.set_desc(mem, 0, HDR, 16, DESC_F_NEXT, 1);
+        let f = if dev_writes { DESC_F_WRITE } else { 0 };
+        drv.set_desc(mem, 1, addr, len, DESC_F_NEXT | f, 2);
+        drv.set_desc(mem, 2, STATUS, 1, DESC_F_WRITE, 0);
+        drv.offer(mem, 0);
     }
 
     /// A virtio-blk device with its queue, the driver's view of it and guest memory.
@@ -373,14 +395,7 @@ mod tests {
         /// + status, and process; returns (status byte, used length).
         fn submit(&mut self, kind: u32, sector: u64, data: (u64, u32, bool)) -> (u8, u32) {
             let Rig { blk, q, drv, mem } = self;
-            header(mem, kind, sector);
-            mem.put(STATUS, &[0xff]);
-            let (addr, len, dev_writes) = data;
-            drv.set_desc(mem, 0, HDR, 16, DESC_F_NEXT, 1);
-            let f = if dev_writes { DESC_F_WRITE } else { 0 };
-            drv.set_desc(mem, 1, addr, len, DESC_F_NEXT | f, 2);
-            drv.set_desc(mem, 2, STATUS, 1, DESC_F_WRITE, 0);
-            drv.offer(mem, 0);
+            offer_request(drv, mem, kind, sector, data);
             let before = drv.used_idx(mem);
             assert_eq!(blk.process(0, q, mem), Ok(true));
             assert_eq!(drv.used_idx(mem), before.wrapping_add(1));
