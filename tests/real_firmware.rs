@@ -617,19 +617,7 @@ fn interrupted_and_budget_exhausted_runs_keep_their_evidence() {
 #[test]
 fn stop_on_check_failure_ends_at_the_kernel_entry() {
     let Some(a) = inputs(&[UBOOT]) else { return };
-    let b = run(&[
-        "--firmware",
-        UBOOT,
-        "--kernel",
-        a.generic.to_str().unwrap(),
-        "--initrd",
-        a.initramfs.to_str().unwrap(),
-        "--append",
-        APPEND,
-        "--expect",
-        MARKER,
-        "--stop-on-check-failure",
-    ]);
+    let b = boot(UBOOT, a, &["--stop-on-check-failure"]);
     assert_eq!(b.code(), Some(1), "{}", b.why());
     assert_eq!(b.report["exit_reason"], "entry-check-failed", "{}", b.why());
     assert_eq!(b.checks("fail"), vec![UBOOT_FINDING], "{}", b.why());

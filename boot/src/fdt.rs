@@ -827,6 +827,18 @@ pub fn kaslr_seed(blob: &[u8]) -> Option<u64> {
     .flatten()
 }
 
+/// QEMU `virt`'s PCIe host (`hw/arm/virt.c`: high ECAM, I/O, 32- and 64-bit windows, INTx on
+/// SPIs 3..6), for unit tests.
+#[cfg(test)]
+pub(crate) const TEST_VIRT_PCI: PciDesc = PciDesc {
+    ecam: (0x40_1000_0000, 0x1000_0000),
+    io: Some((0x3eff_0000, 0x1_0000)),
+    mmio32: (0x1000_0000, 0x2eff_0000),
+    mmio64: Some((0x80_0000_0000, 0x80_0000_0000)),
+    intx_spi: Some(3),
+    intx_lines: 4,
+};
+
 /// A `virt`-shaped machine for unit tests and the fuzz targets: `ncpu` CPUs, `gic`, PSCI over
 /// HVC, the PL011 and PL031 at QEMU's addresses, no fw_cfg or flash.
 pub(crate) fn test_desc(ram: Ram, ncpu: usize, gic: GicDesc) -> MachineDesc {
@@ -1164,14 +1176,7 @@ mod tests {
     #[test]
     fn pcie_node_as_qemus() {
         let mut m = virt(1, V2);
-        m.pci = Some(PciDesc {
-            ecam: (0x40_1000_0000, 0x1000_0000),
-            io: Some((0x3eff_0000, 0x1_0000)),
-            mmio32: (0x1000_0000, 0x2eff_0000),
-            mmio64: Some((0x80_0000_0000, 0x80_0000_0000)),
-            intx_spi: Some(3),
-            intx_lines: 4,
-        });
+        m.pci = Some(TEST_VIRT_PCI);
         let blob = build(&m, &chosen()).unwrap();
         let t = Fdt::new(&blob).unwrap();
         let gic = cells(t.root().property("interrupt-parent").unwrap())[0];

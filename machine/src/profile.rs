@@ -158,6 +158,17 @@ pub const VIRT_PCIE_ECAM: (u64, u64) = (0x40_1000_0000, 0x1000_0000);
 pub const VIRT_PCIE_MMIO_HIGH: (u64, u64) = (0x80_0000_0000, 0x80_0000_0000);
 /// `virt`: INTA at slot 0 (`VIRT_PCIE` irq 3); INTA..INTD are SPIs 3..6.
 pub const VIRT_PCIE_SPI: u32 = 3;
+/// `virt`: PCI INTx lines (INTA..INTD, QEMU's swizzle).
+pub const VIRT_PCIE_INTX_LINES: u32 = 4;
+/// `virt`: the PCIe host as [`Profile::pci_desc`] describes it.
+pub const VIRT_PCI: PciDesc = PciDesc {
+    ecam: VIRT_PCIE_ECAM,
+    io: Some(VIRT_PCIE_PIO),
+    mmio32: VIRT_PCIE_MMIO,
+    mmio64: Some(VIRT_PCIE_MMIO_HIGH),
+    intx_spi: Some(VIRT_PCIE_SPI),
+    intx_lines: VIRT_PCIE_INTX_LINES,
+};
 /// RAM sizes are multiples of this (the Image placement granule; also page aligned).
 pub const RAM_GRANULE: u64 = 2 * MIB;
 
@@ -368,7 +379,7 @@ impl Profile {
             firmware: FirmwareMachine::Virt,
             regions,
             pci_bars_preassigned: false,
-            pci_intx_lines: 4,
+            pci_intx_lines: VIRT_PCIE_INTX_LINES,
         })
     }
 
@@ -544,6 +555,11 @@ mod tests {
         assert_eq!((v.base, v.spi), (0x0a00_3e00, Some(47)));
         assert!(p.region_at(0x0a00_4000).is_none());
         assert_eq!(p.virtio_mmio_slots().count(), 32);
+        assert_eq!(p.pci_desc(), Some(VIRT_PCI));
+        assert_eq!(
+            p.region_at(0x40_1000_0000).unwrap().kind,
+            RegionKind::PcieEcam
+        );
     }
 
     #[test]

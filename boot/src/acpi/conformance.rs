@@ -36,14 +36,7 @@ pub(crate) fn virt_desc(ncpu: usize, gic: GicDesc) -> MachineDesc {
             spi: 16 + i as u32,
         })
         .collect();
-    m.pci = Some(PciDesc {
-        ecam: (0x40_1000_0000, 0x1000_0000),
-        io: Some((0x3eff_0000, 0x1_0000)),
-        mmio32: (0x1000_0000, 0x2eff_0000),
-        mmio64: Some((0x80_0000_0000, 0x80_0000_0000)),
-        intx_spi: Some(3),
-        intx_lines: 4,
-    });
+    m.pci = Some(crate::fdt::TEST_VIRT_PCI);
     m
 }
 

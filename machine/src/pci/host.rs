@@ -302,14 +302,8 @@ impl MmioDevice for PciHost {
 mod tests {
     use super::*;
 
-    const DESC: PciDesc = PciDesc {
-        ecam: (0x40_1000_0000, 0x1000_0000),
-        io: Some((0x3eff_0000, 0x1_0000)),
-        mmio32: (0x1000_0000, 0x2eff_0000),
-        mmio64: Some((0x80_0000_0000, 0x80_0000_0000)),
-        intx_spi: Some(3),
-        intx_lines: 4,
-    };
+    /// `virt`'s PCIe host, as its profile describes it.
+    const DESC: PciDesc = crate::profile::VIRT_PCI;
 
     /// A function with one 32-bit BAR of 256 bytes of scratch registers and an INTx input.
     struct Scratch {

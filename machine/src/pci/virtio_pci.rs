@@ -383,14 +383,8 @@ mod tests {
     };
     use bootemu_boot::fdt::PciDesc;
 
-    const DESC: PciDesc = PciDesc {
-        ecam: (0x40_1000_0000, 0x1000_0000),
-        io: Some((0x3eff_0000, 0x1_0000)),
-        mmio32: (0x1000_0000, 0x2eff_0000),
-        mmio64: Some((0x80_0000_0000, 0x80_0000_0000)),
-        intx_spi: Some(3),
-        intx_lines: 4,
-    };
+    /// `virt`'s PCIe host, as its profile describes it.
+    const DESC: PciDesc = crate::profile::VIRT_PCI;
     /// Where the test driver puts BAR 4.
     const BAR4: u64 = 0x1000_4000;
 
