@@ -8,16 +8,27 @@
 use std::collections::VecDeque;
 use std::io::Write;
 
-/// Watches a byte stream for a set of markers; all must appear, in any order.
+/// Watches a byte stream for a set of markers; all must appear, in any order, and then the
+/// line that completed the last one must end.
 ///
 /// Each chunk is searched together with the last `longest - 1` bytes of the previous ones, so a
-/// marker split across chunks is found and the total cost stays linear in the output.
+/// marker split across chunks is found and the total cost stays linear in the output. Once the
+/// last marker is found, the scanner looks for the newline that ends its line, and gives up
+/// after [`EXPECT_LINE_BYTES`] bytes without one ([`ExpectScanner::line_ended`]).
 #[derive(Debug, Default)]
 pub struct ExpectScanner {
     markers: Vec<(String, bool)>,
     longest: usize,
     window: Vec<u8>,
+    /// Bytes seen after the last marker without a newline.
+    after: usize,
+    /// The line of the last marker ended (or [`EXPECT_LINE_BYTES`] came without a newline).
+    ended: bool,
 }
+
+/// Bytes after the last `--expect` marker within which its line must end; past them the line
+/// counts as ended (a prompt such as `login: ` never ends its line).
+pub const EXPECT_LINE_BYTES: usize = 1024;
 
 impl ExpectScanner {
     /// A scanner for `markers` (empty markers count as seen).
@@ -25,26 +36,59 @@ impl ExpectScanner {
         ExpectScanner {
             markers: markers.iter().map(|m| (m.clone(), m.is_empty())).collect(),
             longest: markers.iter().map(String::len).max().unwrap_or(0),
-            window: Vec::new(),
+            ..ExpectScanner::default()
         }
     }
 
     /// Scan the next chunk of output.
     pub fn feed(&mut self, chunk: &[u8]) {
-        if self.all_seen() || chunk.is_empty() {
+        if self.markers.is_empty() || chunk.is_empty() {
             return;
         }
+        if self.all_seen() {
+            self.line_rest(chunk);
+            return;
+        }
+        let base = self.window.len();
         self.window.extend_from_slice(chunk);
+        // Where (in the window) the last marker found in this chunk ends.
+        let mut last_end = 0;
         for (m, seen) in self.markers.iter_mut().filter(|(_, s)| !*s) {
-            *seen = self.window.windows(m.len()).any(|w| w == m.as_bytes());
+            if let Some(at) = self.window.windows(m.len()).position(|w| w == m.as_bytes()) {
+                *seen = true;
+                last_end = last_end.max(at + m.len());
+            }
         }
         let keep = self.longest.saturating_sub(1).min(self.window.len());
         self.window.drain(..self.window.len() - keep);
+        if self.all_seen() {
+            // A marker not seen before ends in this chunk (the kept window is shorter than
+            // any marker).
+            self.line_rest(&chunk[last_end.saturating_sub(base)..]);
+        }
+    }
+
+    /// Output after the last marker: look for the end of its line.
+    fn line_rest(&mut self, rest: &[u8]) {
+        if self.ended {
+            return;
+        }
+        if rest.contains(&b'\n') {
+            self.ended = true;
+        } else {
+            self.after += rest.len();
+            self.ended = self.after >= EXPECT_LINE_BYTES;
+        }
     }
 
     /// Whether there are markers and all have been seen.
     pub fn satisfied(&self) -> bool {
         !self.markers.is_empty() && self.all_seen()
+    }
+
+    /// Whether [`ExpectScanner::satisfied`] and the line of the last marker has ended.
+    pub fn line_ended(&self) -> bool {
+        self.satisfied() && self.ended
     }
 
     fn all_seen(&self) -> bool {
@@ -111,6 +155,8 @@ pub struct LineWatch {
     pub panic_ended: bool,
     /// What followed the first [`CMDLINE_PREFIX`].
     pub kernel_cmdline: Option<String>,
+    /// The last complete line (without its `\r`), at most [`MAX_LINE`] bytes of it.
+    pub last_line: String,
 }
 
 impl LineWatch {
@@ -156,6 +202,54 @@ impl LineWatch {
                 self.kernel_cmdline = Some(text[i + CMDLINE_PREFIX.len()..].to_string());
             }
         }
+        self.last_line = text.to_string();
+        self.line.clear();
+    }
+}
+
+/// A console line and when it ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConsoleLine {
+    /// Instructions executed (all vCPUs) when the line's newline reached the console.
+    pub insn: u64,
+    /// The virtual clock then.
+    pub time: u64,
+    /// The line without its line ending, at most [`MAX_LINE`] bytes of it (invalid UTF-8
+    /// replaced).
+    pub text: String,
+}
+
+/// Every console line with when it ended, for the timeline ([`Console::log_lines`]). Output
+/// reaches the console between rounds, so a line's time is the end of the round in which its
+/// newline was written.
+#[derive(Debug, Default)]
+pub struct LineLog {
+    line: Vec<u8>,
+    /// The lines so far.
+    pub lines: Vec<ConsoleLine>,
+}
+
+impl LineLog {
+    fn feed(&mut self, chunk: &[u8], (insn, time): (u64, u64)) {
+        for &b in chunk {
+            if b == b'\n' {
+                self.end_line((insn, time));
+            } else if self.line.len() < MAX_LINE {
+                self.line.push(b);
+            }
+        }
+    }
+
+    fn end_line(&mut self, (insn, time): (u64, u64)) {
+        if self.line.is_empty() {
+            return;
+        }
+        let text = String::from_utf8_lossy(&self.line);
+        self.lines.push(ConsoleLine {
+            insn,
+            time,
+            text: text.trim_end_matches('\r').to_string(),
+        });
         self.line.clear();
     }
 }
@@ -173,6 +267,10 @@ pub struct Console {
     /// Bytes the guest wrote.
     pub bytes: u64,
     tail: VecDeque<u8>,
+    /// Every line with when it ended, when asked for ([`Console::log_lines`]).
+    pub log: Option<LineLog>,
+    /// Instructions executed and the virtual clock, for the log.
+    now: (u64, u64),
 }
 
 impl Console {
@@ -184,6 +282,26 @@ impl Console {
             watch: LineWatch::default(),
             bytes: 0,
             tail: VecDeque::with_capacity(TAIL_BYTES),
+            log: None,
+            now: (0, 0),
+        }
+    }
+
+    /// Keep every line with when it ended ([`Console::log`]).
+    pub fn log_lines(&mut self) {
+        self.log = Some(LineLog::default());
+    }
+
+    /// Instructions executed and the virtual clock at the output that follows.
+    pub fn set_now(&mut self, insn: u64, time: u64) {
+        self.now = (insn, time);
+    }
+
+    /// The run is over: a last unterminated line counts as complete.
+    pub fn end(&mut self) {
+        self.watch.end_line();
+        if let Some(log) = &mut self.log {
+            log.end_line(self.now);
         }
     }
 
@@ -200,6 +318,9 @@ impl Console {
         }
         self.expect.feed(chunk);
         self.watch.feed(chunk);
+        if let Some(log) = &mut self.log {
+            log.feed(chunk, self.now);
+        }
         let start = chunk.len().saturating_sub(TAIL_BYTES);
         self.tail.extend(&chunk[start..]);
         let excess = self.tail.len().saturating_sub(TAIL_BYTES);
@@ -232,6 +353,59 @@ mod tests {
         e.feed(b"in: ");
         assert!(e.satisfied());
         assert!(e.missing().is_empty());
+    }
+
+    #[test]
+    fn the_line_of_the_last_marker_must_end() {
+        let mut e = ExpectScanner::new(&s(&["login:", "Linux version"]));
+        e.feed(b"Linux version 6.1\n");
+        assert!(!e.satisfied());
+        e.feed(b"debian login: ok");
+        assert!(e.satisfied());
+        assert!(!e.line_ended(), "its line goes on");
+        e.feed(b" more");
+        assert!(!e.line_ended());
+        e.feed(b" end\r\nnext");
+        assert!(e.line_ended());
+        // A newline before the marker (in the same chunk) is not the end of its line.
+        let mut e = ExpectScanner::new(&s(&["B"]));
+        e.feed(b"A\nB");
+        assert!(e.satisfied() && !e.line_ended());
+        e.feed(b"\n");
+        assert!(e.line_ended());
+        // The newline in the chunk that completes the marker.
+        let mut e = ExpectScanner::new(&s(&["mark"]));
+        e.feed(b"ma");
+        e.feed(b"rk!\n");
+        assert!(e.line_ended());
+        // A line that does not end: given up after EXPECT_LINE_BYTES bytes.
+        let mut e = ExpectScanner::new(&s(&["login: "]));
+        e.feed(b"login: ");
+        e.feed(&[b'x'; EXPECT_LINE_BYTES - 1]);
+        assert!(!e.line_ended());
+        e.feed(b"x");
+        assert!(e.line_ended());
+    }
+
+    #[test]
+    fn line_log_times_each_line() {
+        let mut c = Console::new(Box::new(std::io::sink()), &[]);
+        c.log_lines();
+        c.set_now(10, 5);
+        c.output(b"one\r\ntw");
+        c.set_now(20, 15);
+        c.output(b"o\n\nthree");
+        c.end();
+        let lines: Vec<(u64, u64, &str)> = c
+            .log
+            .as_ref()
+            .unwrap()
+            .lines
+            .iter()
+            .map(|l| (l.insn, l.time, l.text.as_str()))
+            .collect();
+        assert_eq!(lines, [(10, 5, "one"), (20, 15, "two"), (20, 15, "three")]);
+        assert_eq!(c.watch.last_line, "three");
     }
 
     #[test]

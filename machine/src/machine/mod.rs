@@ -74,7 +74,10 @@ mod hang;
 mod psci_calls;
 mod reset;
 mod sched;
+mod timeline;
 mod watch;
+
+pub use timeline::{Phase, PhaseMark, Sample, VcpuTimeline};
 
 use hang::LoopState;
 
@@ -155,6 +158,28 @@ impl MachineConfig {
         }
     }
 }
+
+/// Rounds between two calls of the progress hook ([`Machine::set_progress`]).
+pub const PROGRESS_ROUNDS: u64 = 16;
+/// After the last `--expect` marker, how long (virtual time, in counter ticks: instructions of
+/// a busy vCPU) the run waits for the end of its console line before it stops anyway (the
+/// console also gives up after [`crate::console::EXPECT_LINE_BYTES`] bytes).
+pub const EXPECT_LINE_TICKS: u64 = 10_000_000;
+
+/// What the progress hook is shown.
+#[derive(Clone, Copy, Debug)]
+pub struct Progress<'a> {
+    /// Instructions executed by all vCPUs.
+    pub insns: u64,
+    /// The virtual clock.
+    pub clock: u64,
+    /// The last complete console line.
+    pub last_line: &'a str,
+}
+
+/// Called now and then during a run (every [`PROGRESS_ROUNDS`] rounds) with where it is; it
+/// cannot change the run.
+pub type ProgressHook = Box<dyn FnMut(&Progress)>;
 
 /// Receives drained trace records of one vCPU (its index, then the records).
 pub type TraceSink = Box<dyn FnMut(usize, &[TraceRecord])>;
@@ -312,6 +337,19 @@ pub struct Machine {
     longest_quiet: u64,
     /// The single-block loop the only running vCPU was in at the last check.
     loop_seen: Option<LoopState>,
+    /// Per vCPU: phases and PC samples (see [`timeline`]).
+    timeline: Vec<VcpuTimeline>,
+    /// The PC sampler, when sampling.
+    sampler: Option<timeline::Sampler>,
+    /// A firmware boots: [`Phase::Firmware`] until the kernel entry.
+    firmware: bool,
+    /// The console's [`crate::console::ExpectScanner`] was satisfied at this virtual time (the
+    /// run goes on to the end of that line).
+    expect_seen_at: Option<u64>,
+    /// Called every [`PROGRESS_ROUNDS`] rounds.
+    progress: Option<ProgressHook>,
+    /// Rounds run.
+    rounds: u64,
 }
 
 impl Machine {
@@ -381,6 +419,12 @@ impl Machine {
             quiet_since: 0,
             longest_quiet: 0,
             loop_seen: None,
+            timeline: vec![VcpuTimeline::default(); config.smp],
+            sampler: None,
+            firmware: false,
+            expect_seen_at: None,
+            progress: None,
+            rounds: 0,
         })
     }
 
@@ -421,11 +465,17 @@ impl Machine {
         self.trace = Some(sink);
     }
 
+    /// Call `hook` every [`PROGRESS_ROUNDS`] rounds of the run.
+    pub fn set_progress(&mut self, hook: ProgressHook) {
+        self.progress = Some(hook);
+    }
+
     /// Move the console UART's output to the console.
     fn flush_console(&mut self) {
         if let Some(uart) = self.board.console_uart() {
             uart.drain_tx(&mut self.scratch);
         }
+        self.console.set_now(self.executed, self.clock);
         self.console.output(&self.scratch);
         self.scratch.clear();
     }

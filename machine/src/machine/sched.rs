@@ -6,7 +6,10 @@ use bootemu_cpu::aarch64::timer::{TIMER_HYP, TIMER_PHYS, TIMER_VIRT};
 use bootemu_cpu::aarch64::Exit;
 
 use super::psci_calls::AfterCall;
-use super::{Machine, RunOutcome, StopReason, Vcpu, Wait, FLIGHT_INSNS, QUANTUM};
+use super::{
+    Machine, Progress, RunOutcome, StopReason, Vcpu, Wait, EXPECT_LINE_TICKS, FLIGHT_INSNS,
+    PROGRESS_ROUNDS, QUANTUM,
+};
 use crate::gic::{PPI_HYP_TIMER, PPI_PHYS_TIMER, PPI_VIRT_TIMER};
 use crate::psci::Power;
 
@@ -31,7 +34,7 @@ impl Machine {
             self.drain_trace(i);
         }
         self.flush_console();
-        self.console.watch.end_line();
+        self.console.end();
         let mut undefined = self.undefined.clone();
         for v in &self.vcpus {
             for (&w, &n) in &v.cpu.stats.undefined {
@@ -167,6 +170,7 @@ impl Machine {
         }
         // Its timers may have fired since its last slice ended.
         self.sync_timers(i);
+        self.observe(i);
         loop {
             let cpu = &mut self.vcpus[i].cpu;
             let used = cpu.insns - start;
@@ -188,13 +192,17 @@ impl Machine {
                     n = n.min(d - now);
                 }
             }
+            let n = self.until_sample(i, n);
             self.board.set_time(now);
+            let cpu = &mut self.vcpus[i].cpu;
             let before = cpu.insns;
             let exit = cpu.run(&mut self.cache, &mut self.board, n);
             // The core flushed its own translations at any remap it caused.
             self.vcpus[i].remap_seen = self.board.remap_epoch;
             let cpu = &mut self.vcpus[i].cpu;
             self.executed += cpu.insns - before;
+            self.observe(i);
+            let cpu = &mut self.vcpus[i].cpu;
             let now = cpu.counter();
             let sent_event = std::mem::take(&mut cpu.sent_event);
             self.board.set_time(now);
@@ -271,6 +279,7 @@ impl Machine {
             }
         }
         self.board.sync_irqs();
+        self.console.set_now(self.executed, self.clock);
         self.console.output(&self.scratch);
         self.scratch.clear();
         if let Some(stop) = self.console_failure_stop() {
@@ -287,7 +296,22 @@ impl Machine {
             return Some(StopReason::EntryCheckFailed);
         }
         if self.console.expect.satisfied() {
-            return Some(StopReason::ExpectSeen);
+            // The run ends at the end of the line that completed the last marker, or
+            // EXPECT_LINE_TICKS later.
+            let at = *self.expect_seen_at.get_or_insert(self.clock);
+            if self.console.expect.line_ended() || self.clock - at >= EXPECT_LINE_TICKS {
+                return Some(StopReason::ExpectSeen);
+            }
+        }
+        self.rounds += 1;
+        if self.rounds % PROGRESS_ROUNDS == 0 {
+            if let Some(hook) = &mut self.progress {
+                hook(&Progress {
+                    insns: self.executed,
+                    clock: self.clock,
+                    last_line: &self.console.watch.last_line,
+                });
+            }
         }
         if let Some(stop) = self.hang_stop() {
             // A guest that hangs after a failure on the console ends on that failure: it is the
@@ -323,17 +347,49 @@ mod tests {
     }
 
     #[test]
-    fn console_output_and_expect() {
+    fn expect_waits_for_the_end_of_the_line() {
+        // '!', a loop of 30000 iterations (60000 instructions), '\n', spin.
+        const GUEST: &[u32] = &[
+            STR_W2_X1,
+            0xd28e_a603, // mov x3, #30000
+            0xf100_0463, // subs x3, x3, #1
+            0x54ff_ffe1, // b.ne .-4
+            0x5280_0142, // mov w2, #10
+            STR_W2_X1,
+            B_SELF,
+        ];
+        let mut m = machine(GUEST, [0, VIRT_UART0, b'!' as u64, 0], &["!"]);
+        let out = Shared::default();
+        m.console = Console::new(Box::new(out.clone()), &["!".to_string()]);
+        let o = m.run(100 * QUANTUM);
+        assert_eq!(o.reason, StopReason::ExpectSeen);
+        assert_eq!(*out.0.borrow(), b"!\n");
+        let newline_at: u64 = 2 + 2 * 30000 + 2;
+        assert_eq!(
+            o.insns,
+            newline_at.div_ceil(QUANTUM) * QUANTUM,
+            "the end of the round in which the newline was written"
+        );
+    }
+
+    #[test]
+    fn expect_without_a_newline_stops_after_a_bound() {
+        // '!', then count in x3 for ever.
+        const ADD_X3_1: u32 = 0x9100_0463; // add x3, x3, #1
         let mut m = machine(
-            &[STR_W2_X1, B_SELF],
+            &[STR_W2_X1, ADD_X3_1, B_BACK1],
             [0, VIRT_UART0, b'!' as u64, 0],
             &["!"],
         );
         let out = Shared::default();
         m.console = Console::new(Box::new(out.clone()), &["!".to_string()]);
-        let o = m.run(10 * QUANTUM);
+        let o = m.run(EXPECT_LINE_TICKS + 10 * QUANTUM);
         assert_eq!(o.reason, StopReason::ExpectSeen);
-        assert_eq!(o.insns, QUANTUM, "checked at the end of the first round");
+        assert_eq!(
+            o.insns,
+            QUANTUM + EXPECT_LINE_TICKS,
+            "marker seen at the end of the first round, then the bound"
+        );
         assert_eq!(o.console_bytes, 1);
         assert_eq!(*out.0.borrow(), b"!");
     }
