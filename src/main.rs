@@ -29,10 +29,12 @@ mod handoff;
 mod inspect;
 mod logging;
 mod outcome;
+mod progress;
 mod report;
 mod run;
 mod size;
 mod symbols;
+mod timeline;
 mod trace;
 
 use std::io::Read;

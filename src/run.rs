@@ -148,6 +148,23 @@ pub struct RunArgs {
     /// Write a JSON report here.
     #[arg(long, value_name = "FILE.json")]
     report: Option<PathBuf>,
+    /// Write a boot timeline here: Chrome's trace-event JSON (ui.perfetto.dev,
+    /// chrome://tracing) with per vCPU its phases and the functions its sampled PCs were in,
+    /// and the console lines, in virtual time.
+    #[arg(long, value_name = "FILE.json")]
+    timeline: Option<PathBuf>,
+    /// With --timeline: sample each vCPU's PC every N of its instructions.
+    #[arg(long, value_name = "N", default_value_t = crate::timeline::DEFAULT_SAMPLE,
+          value_parser = clap::value_parser!(u64).range(1..), requires = "timeline")]
+    timeline_sample: u64,
+    /// With --timeline: a function gets spans in the timeline when its sampled instructions
+    /// (samples x N) in the whole run reach this.
+    #[arg(long, value_name = "INSNS", default_value_t = crate::timeline::DEFAULT_MIN_INSNS,
+          requires = "timeline")]
+    timeline_min_insns: u64,
+    /// No status line on the terminal.
+    #[arg(long, short)]
+    quiet: bool,
     /// Guest serial output: stdio, none or file:PATH.
     #[arg(long, value_name = "MODE", default_value = "stdio", value_parser = parse_serial)]
     serial: Serial,
@@ -240,9 +257,14 @@ fn machine_of(a: &RunArgs) -> anyhow::Result<(Profile, GicVersion)> {
     }
 }
 
-fn console_sink(serial: &Serial) -> anyhow::Result<Box<dyn Write>> {
+fn console_sink(
+    serial: &Serial,
+    status: Option<&crate::progress::Status>,
+) -> anyhow::Result<Box<dyn Write>> {
     Ok(match serial {
-        Serial::Stdio => Box::new(std::io::stdout()),
+        Serial::Stdio => status
+            .and_then(|s| s.console())
+            .unwrap_or_else(|| Box::new(std::io::stdout())),
         Serial::None => Box::new(std::io::sink()),
         Serial::File(p) => Box::new(BufWriter::new(
             File::create(p).with_context(|| format!("{}", p.display()))?,
@@ -487,6 +509,11 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         .as_ref()
         .map(|p| File::create(p).with_context(|| format!("--report {}", p.display())))
         .transpose()?;
+    let timeline_file = a
+        .timeline
+        .as_ref()
+        .map(|p| File::create(p).with_context(|| format!("--timeline {}", p.display())))
+        .transpose()?;
     let (planned, mut banks) = plan_for(&a, &profile, gic)?;
     let disks = crate::disks::open(&a.disk, &profile)?;
     let Planned {
@@ -513,9 +540,10 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         std::fs::write(path, dtb).with_context(|| format!("{}", path.display()))?;
     }
     let entry_seen = Rc::new(std::cell::Cell::new(None));
+    let status = crate::progress::Status::start(a.quiet, a.stdin);
     let mut machine = Machine::new(MachineConfig {
         profile: profile.clone(),
-        console: console_sink(&a.serial)?,
+        console: console_sink(&a.serial, status.as_ref())?,
         expect: a.expect.clone(),
         stdin: a.stdin,
         smp: a.smp as usize,
@@ -546,6 +574,16 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
     })
     .with_context(|| name.clone())?;
     machine.load(&plan).with_context(|| name.clone())?;
+    if a.firmware.is_some() || a.pflash0.is_some() {
+        machine.firmware_boot();
+    }
+    if a.timeline.is_some() {
+        machine.sample_pcs(a.timeline_sample);
+        machine.console.log_lines();
+    }
+    if let Some(s) = &status {
+        machine.set_progress(s.hook());
+    }
     let watched = match &kernel {
         // A firmware places the kernel: watch the kernel file's primary_entry at any base.
         Some(k) => EntryWatch::from_image(k).map(|watch| {
@@ -596,6 +634,9 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
     };
 
     let outcome = machine.run(a.max_insns);
+    if let Some(s) = status {
+        s.finish();
+    }
     firmware::write_back(&machine, &banks)?;
     let disks_json = crate::disks::finish(&mut machine, &a.disk)?;
     if let Some(t) = tracer {
@@ -648,8 +689,30 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         }
     }
     let keep_evidence = run_code == EXIT_GUEST_FAILURE || run_code == EXIT_BUDGET;
-    if symbols.is_none() && (keep_evidence || a.report.is_some()) {
+    if symbols.is_none() && (keep_evidence || a.report.is_some() || a.timeline.is_some()) {
         symbols = make_symbols(seen);
+    }
+    let vcpus = machine.timeline();
+    let names = a
+        .timeline
+        .is_some()
+        .then(|| crate::timeline::name_samples(vcpus, symbols.as_deref()));
+    let sampled = names.as_deref().map(|n| (n, a.timeline_sample));
+    for line in crate::timeline::summary(vcpus, sampled) {
+        say!("{line}");
+    }
+    if let (Some(path), Some(file), Some(names)) = (&a.timeline, timeline_file, &names) {
+        let t = crate::timeline::Timeline {
+            vcpus,
+            every: a.timeline_sample,
+            names,
+            entry: outcome.handoff.as_ref().map(|h| (h.entry.cpu, h.entry.pc)),
+        };
+        let lines = machine.console.log.as_ref().map_or(&[][..], |l| &l.lines[..]);
+        let mut out = BufWriter::new(file);
+        crate::timeline::write(&mut out, &t, a.timeline_min_insns, lines, &name)
+            .and_then(|()| out.flush())
+            .with_context(|| format!("--timeline {}", path.display()))?;
     }
     let mut dis = Disasm::new()?;
     dis.set_symbols(symbols.clone());
@@ -692,6 +755,9 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         }
         json["disks"] = disks_json;
         json["acpi"] = acpi.as_ref().map_or(serde_json::Value::Null, acpi_json);
+        let (phases, top) = crate::timeline::report_json(vcpus, sampled);
+        json["phases"] = phases;
+        json["top_functions"] = top;
         file.write_all((serde_json::to_string_pretty(&json)? + "\n").as_bytes())
             .with_context(|| format!("{}", path.display()))?;
     }

@@ -79,6 +79,13 @@ impl Symbols {
         }
     }
 
+    /// The function a guest PC is in; a PC in the kernel Image's physical extent maps through
+    /// its load offset only with `map_phys` (see [`Symbols::link_address`]).
+    pub fn function(&self, pc: u64, map_phys: bool) -> Option<&str> {
+        let addr = if map_phys { self.link_address(pc) } else { pc };
+        self.table.lookup(addr).map(|(name, _)| name)
+    }
+
     /// `function+0xoff` for a guest PC (virtual or, inside the kernel Image, physical). A symbol
     /// without a size extends to the next symbol's address, so a lone one can claim far
     /// addresses (a System.map's last symbol does not: past the last symbol nothing matches).
@@ -184,6 +191,9 @@ mod tests {
             Some("primary_entry+0x0")
         );
         assert_eq!(s.describe(0x4000_0010).as_deref(), Some("fw_start+0x10"));
+        assert_eq!(s.function(0x4186_8d60, true), Some("primary_entry"));
+        assert_eq!(s.function(0x4186_8d60, false), None, "not mapped");
+        assert_eq!(s.function(0xffff_8000_0966_8d60, false), Some("primary_entry"));
         assert_eq!(
             s.describe(0x4020_0000),
             None,

@@ -475,7 +475,9 @@ impl Machine {
         if let Some(uart) = self.board.console_uart() {
             uart.drain_tx(&mut self.scratch);
         }
-        self.console.set_now(self.executed, self.clock);
+        // Mid-round (the end of the run) the vCPUs' counters are ahead of the clock.
+        let now = self.vcpus.iter().map(|v| v.cpu.counter()).fold(self.clock, u64::max);
+        self.console.set_now(self.executed, now);
         self.console.output(&self.scratch);
         self.scratch.clear();
     }

@@ -47,7 +47,17 @@ impl Phase {
         Phase::Userspace,
     ];
 
-    /// The name reports and timelines use.
+    /// The identifier the report uses.
+    pub fn id(self) -> &'static str {
+        match self {
+            Phase::Firmware => "firmware",
+            Phase::KernelMmuOff => "kernel-mmu-off",
+            Phase::Kernel => "kernel",
+            Phase::Userspace => "userspace",
+        }
+    }
+
+    /// The name timelines and the end-of-run lines use.
     pub fn name(self) -> &'static str {
         match self {
             Phase::Firmware => "firmware",
