@@ -708,7 +708,11 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
             names,
             entry: outcome.handoff.as_ref().map(|h| (h.entry.cpu, h.entry.pc)),
         };
-        let lines = machine.console.log.as_ref().map_or(&[][..], |l| &l.lines[..]);
+        let lines = machine
+            .console
+            .log
+            .as_ref()
+            .map_or(&[][..], |l| &l.lines[..]);
         let mut out = BufWriter::new(file);
         crate::timeline::write(&mut out, &t, a.timeline_min_insns, lines, &name)
             .and_then(|()| out.flush())

@@ -193,7 +193,10 @@ mod tests {
         assert_eq!(s.describe(0x4000_0010).as_deref(), Some("fw_start+0x10"));
         assert_eq!(s.function(0x4186_8d60, true), Some("primary_entry"));
         assert_eq!(s.function(0x4186_8d60, false), None, "not mapped");
-        assert_eq!(s.function(0xffff_8000_0966_8d60, false), Some("primary_entry"));
+        assert_eq!(
+            s.function(0xffff_8000_0966_8d60, false),
+            Some("primary_entry")
+        );
         assert_eq!(
             s.describe(0x4020_0000),
             None,

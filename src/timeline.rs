@@ -237,7 +237,10 @@ pub fn write(
         "sample_period_insns": t.every,
         "min_function_insns": min_insns,
     });
-    writeln!(out, "{{\"displayTimeUnit\":\"ns\",\"otherData\":{other},\"traceEvents\":[")?;
+    writeln!(
+        out,
+        "{{\"displayTimeUnit\":\"ns\",\"otherData\":{other},\"traceEvents\":["
+    )?;
     for (k, e) in events.iter().enumerate() {
         let sep = if k + 1 < events.len() { "," } else { "" };
         writeln!(out, "{e}{sep}")?;
@@ -247,7 +250,10 @@ pub fn write(
 
 /// The report's `phases` (instructions per phase, total and per vCPU) and, when sampled,
 /// `top_functions`.
-pub fn report_json(vcpus: &[VcpuTimeline], sampled: Option<(&[Vec<Option<String>>], u64)>) -> (Value, Value) {
+pub fn report_json(
+    vcpus: &[VcpuTimeline],
+    sampled: Option<(&[Vec<Option<String>>], u64)>,
+) -> (Value, Value) {
     let totals = phase_totals(vcpus);
     let phases: Vec<Value> = Phase::ALL
         .iter()
@@ -276,14 +282,20 @@ pub fn report_json(vcpus: &[VcpuTimeline], sampled: Option<(&[Vec<Option<String>
 }
 
 /// The end-of-run lines: instructions per phase, and the top functions when sampled.
-pub fn summary(vcpus: &[VcpuTimeline], sampled: Option<(&[Vec<Option<String>>], u64)>) -> Vec<String> {
+pub fn summary(
+    vcpus: &[VcpuTimeline],
+    sampled: Option<(&[Vec<Option<String>>], u64)>,
+) -> Vec<String> {
     let totals = phase_totals(vcpus);
     let phases: Vec<String> = Phase::ALL
         .iter()
         .filter(|&&p| totals[p as usize] > 0)
         .map(|&p| format!("{} {}", p.name(), totals[p as usize]))
         .collect();
-    let mut out = vec![format!("bootemu: instructions per phase: {}", phases.join(", "))];
+    let mut out = vec![format!(
+        "bootemu: instructions per phase: {}",
+        phases.join(", ")
+    )];
     if let Some((names, every)) = sampled {
         let all: u64 = names.iter().map(|n| n.len() as u64).sum();
         let top: Vec<String> = top_functions(names)
@@ -398,10 +410,16 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         let fw = &find("X", "firmware")[0];
-        assert_eq!((fw["ts"].as_f64(), fw["dur"].as_f64()), (Some(0.0), Some(4.0)));
+        assert_eq!(
+            (fw["ts"].as_f64(), fw["dur"].as_f64()),
+            (Some(0.0), Some(4.0))
+        );
         assert_eq!(fw["args"]["instructions"], 250);
         let k = &find("X", "kernel (MMU off)")[0];
-        assert_eq!((k["ts"].as_f64(), k["dur"].as_f64()), (Some(4.0), Some(20.8)));
+        assert_eq!(
+            (k["ts"].as_f64(), k["dur"].as_f64()),
+            (Some(4.0), Some(20.8))
+        );
         let a = find("X", "a");
         assert_eq!(a.len(), 1, "a has 300 sampled instructions: kept");
         assert_eq!(a[0]["args"]["samples"], 3);

@@ -152,6 +152,29 @@ fn hello_expect() {
     }
 }
 
+/// `--expect` ends the run at the end of the line that completed the marker: the slowline guest
+/// writes its first line in three pieces ten quanta apart, so the run (which looks at the
+/// console between rounds) sees the marker long before the newline. Oracle: QEMU's console up
+/// to its first newline.
+#[test]
+fn expect_ends_at_the_end_of_the_line() {
+    if !guests_built() {
+        return;
+    }
+    let (out, console) = bootemu("slowline", &["--expect", "start", "--max-insns", BUDGET]);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out, &console));
+    assert_eq!(console, b"slowline: start middle end\n");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("all --expect markers seen"),
+        "{}",
+        describe(&out, &console)
+    );
+    if let Some(qemu) = qemu_console("slowline", "cortex-a57", &[], false) {
+        let first = qemu.iter().position(|&b| b == b'\n').map_or(0, |i| i + 1);
+        assert_eq!(console, qemu[..first], "the first line as on QEMU");
+    }
+}
+
 #[test]
 fn hello_budget_exhausted() {
     if !guests_built() {

@@ -476,7 +476,11 @@ impl Machine {
             uart.drain_tx(&mut self.scratch);
         }
         // Mid-round (the end of the run) the vCPUs' counters are ahead of the clock.
-        let now = self.vcpus.iter().map(|v| v.cpu.counter()).fold(self.clock, u64::max);
+        let now = self
+            .vcpus
+            .iter()
+            .map(|v| v.cpu.counter())
+            .fold(self.clock, u64::max);
         self.console.set_now(self.executed, now);
         self.console.output(&self.scratch);
         self.scratch.clear();
