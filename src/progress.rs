@@ -83,12 +83,17 @@ pub fn text(p: &Progress, host_s: f64) -> String {
     } else {
         0.0
     };
-    format!(
-        "{} instructions · {:.3} s virtual · {mips:.0} MIPS · {}",
+    let mut s = format!(
+        "{} instructions · {:.3} s virtual · {mips:.0} MIPS",
         p.insns,
         p.clock as f64 / CNTFRQ as f64,
-        p.last_line.trim()
-    )
+    );
+    let line = p.last_line.trim();
+    if !line.is_empty() {
+        s += " · ";
+        s += line;
+    }
+    s
 }
 
 /// Console output to stdout above the status line, a complete line at a time.
@@ -130,6 +135,11 @@ mod tests {
         assert_eq!(
             text(&p, 2.0),
             "250000000 instructions · 2.000 s virtual · 125 MIPS · [    1.0] Run /init as init process"
+        );
+        let p = Progress { last_line: "", ..p };
+        assert_eq!(
+            text(&p, 0.0),
+            "250000000 instructions · 2.000 s virtual · 0 MIPS"
         );
     }
 }

@@ -340,3 +340,21 @@ fn hostile_device_trees_exit_2_within_a_memory_limit() {
         }
     }
 }
+
+#[test]
+fn bad_timeline_options_exit_2() {
+    let o = bootemu(&["run", "--timeline", "/nonexistent-dir/t.json"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("--timeline /nonexistent-dir/t.json"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(o.stdout.is_empty(), "refused before the run");
+    let t = scratch("t.json", b"");
+    let t = t.to_str().unwrap();
+    let o = bootemu(&["run", "--timeline", t, "--timeline-sample", "0"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    let o = bootemu(&["run", "--timeline-sample", "100"]);
+    assert_eq!(o.status.code(), Some(2), "needs --timeline");
+}

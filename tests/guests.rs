@@ -8,7 +8,7 @@
 //! set), where they fail.
 
 mod common;
-use common::{guest_bin, guests_built, qemu_console, root};
+use common::{guest_bin, guests_built, qemu_console, root, tool_present};
 use std::process::{Command, Output, Stdio};
 
 /// Instruction budget for one guest run: far above what any guest needs (bench_mpi, the largest,
@@ -173,6 +173,46 @@ fn expect_ends_at_the_end_of_the_line() {
         let first = qemu.iter().position(|&b| b == b'\n').map_or(0, |i| i + 1);
         assert_eq!(console, qemu[..first], "the first line as on QEMU");
     }
+}
+
+/// The status line (instructions, virtual time, MIPS) is drawn when stderr is a terminal (a
+/// pseudo-terminal from util-linux `script`), and not with `--quiet` or when stderr is a pipe.
+#[test]
+fn status_line_only_on_a_terminal() {
+    if !guests_built() || !tool_present("script") {
+        return;
+    }
+    let on_tty = |extra: &str| {
+        let cmd = format!(
+            "{} run --kernel {} --serial none --max-insns 20000000 {extra}",
+            env!("CARGO_BIN_EXE_bootemu"),
+            guest_bin("bench_mpi").display()
+        );
+        let out = Command::new("script")
+            .args(["-qec", &cmd, "/dev/null"])
+            .stdin(Stdio::null())
+            .output()
+            .expect("cannot run script");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let shown = on_tty("");
+    assert!(
+        shown.contains(" instructions · ") && shown.contains(" MIPS"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("budget exhausted"),
+        "the run went on: {shown}"
+    );
+    let quiet = on_tty("--quiet");
+    assert!(quiet.contains("budget exhausted"), "{quiet}");
+    assert!(!quiet.contains(" MIPS"), "{quiet}");
+    let (out, console) = bootemu("bench_mpi", &["--max-insns", "20000000"]);
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains(" MIPS"),
+        "{}",
+        describe(&out, &console)
+    );
 }
 
 #[test]
