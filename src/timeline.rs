@@ -177,7 +177,7 @@ pub fn write(
             json!({"ph": "M", "pid": PID, "tid": tid, "name": "thread_sort_index", "args": {"sort_index": tid}}),
         ]
     };
-    let wanted: BTreeMap<String, u64> = top_functions(&t.names)
+    let wanted: BTreeMap<String, u64> = top_functions(t.names)
         .into_iter()
         .filter(|(_, n)| n * t.every >= min_insns.max(1))
         .collect();

@@ -31,7 +31,9 @@
 //! markers), feeds host input to the UART when enabled and checks for exception loops. Trace
 //! records are drained at the end of each slice and whenever the core's buffer is full.
 //!
-//! Ends of a run ([`StopReason`]): PSCI `SYSTEM_OFF`; all `--expect` markers seen; the
+//! Ends of a run ([`StopReason`]): PSCI `SYSTEM_OFF`; all `--expect` markers seen and the line
+//! that completed the last one ended (or [`EXPECT_LINE_TICKS`] of virtual time passed, or
+//! [`crate::console::EXPECT_LINE_BYTES`] bytes came, without its newline); the
 //! instruction budget (counted over all vCPUs) spent; guest failure: every vCPU waits with no
 //! pending timer or interrupt, or an exception loop (an exception taken while executing the
 //! vector table itself); a kernel failure on the console ([`crate::console::FAILURE_PATTERNS`]):
@@ -44,8 +46,8 @@
 //! This file holds the machine's types, construction and loading; the rest of `impl Machine`
 //! lives by concern: `sched` (the run loop, rounds and slices, timers, the work between
 //! rounds), `psci_calls` (serving PSCI calls), `reset` (SYSTEM_RESET and vCPU restarts),
-//! `watch` (the kernel-entry watch and capture) and `hang` (the console-failure, hang,
-//! dead-loop and exception-loop stop rules).
+//! `watch` (the kernel-entry watch and capture), `hang` (the console-failure, hang,
+//! dead-loop and exception-loop stop rules) and `timeline` (boot phases and PC samples).
 
 use std::collections::BTreeMap;
 use std::io::Write;

@@ -304,7 +304,7 @@ impl Machine {
             }
         }
         self.rounds += 1;
-        if self.rounds % PROGRESS_ROUNDS == 0 {
+        if self.rounds.is_multiple_of(PROGRESS_ROUNDS) {
             if let Some(hook) = &mut self.progress {
                 hook(&Progress {
                     insns: self.executed,
