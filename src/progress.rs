@@ -1,8 +1,8 @@
 //! The status line on a terminal: instructions, virtual time, guest MIPS and the last console
 //! line, redrawn a few times a second on stderr (where bootemu's own lines go) with `indicatif`.
 //!
-//! Shown only when stderr is a terminal, without `--quiet` and without `--stdin` (an
-//! interactive console owns the terminal). Host time decides only when to redraw and the MIPS
+//! Shown only when stderr is a terminal, without `--quiet`, without `--stdin` (an interactive
+//! console owns the terminal) and without a `--trace` written to stderr. Host time decides only when to redraw and the MIPS
 //! shown: the hook reads the machine and cannot change the run ([`Machine::set_progress`]).
 //! When the console also goes to a terminal (stdout), its output is written above the line, a
 //! complete line at a time: a partial line waits for its end (or the end of the run), so that
@@ -28,9 +28,10 @@ pub struct Status {
 }
 
 impl Status {
-    /// A status line, when stderr is a terminal and it is wanted.
-    pub fn start(quiet: bool, interactive: bool) -> Option<Status> {
-        if quiet || interactive || !std::io::stderr().is_terminal() {
+    /// A status line, when stderr is a terminal and it is wanted (not `quiet`, and nothing
+    /// else, such as an interactive console, owns the terminal).
+    pub fn start(quiet: bool, terminal_taken: bool) -> Option<Status> {
+        if quiet || terminal_taken || !std::io::stderr().is_terminal() {
             return None;
         }
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr_with_hz(8));

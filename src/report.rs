@@ -2,7 +2,9 @@
 //! vCPU), virtual time, the load plan, the kernel's `Kernel command line:`, the first kernel
 //! failure line, UNDEFINED encodings met (with disassembly), console byte count, and on a guest
 //! failure (exit 3) the flight recorder: each vCPU's last instructions, each PC with its
-//! `symbol` (`function+0xoff`, null when no symbol covers it).
+//! `symbol` (`function+0xoff`, null when no symbol covers it). `bootemu run` adds the hand-off
+//! checks, the kernel entry, disks, ACPI, and the instructions per boot phase (`phases`) and,
+//! with `--timeline`, the most sampled functions (`top_functions`; see `crate::timeline`).
 
 use bootemu_boot::Plan;
 use bootemu_cpu::aarch64::sysreg::id::CNTFRQ;

@@ -540,7 +540,9 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         std::fs::write(path, dtb).with_context(|| format!("{}", path.display()))?;
     }
     let entry_seen = Rc::new(std::cell::Cell::new(None));
-    let status = crate::progress::Status::start(a.quiet, a.stdin);
+    // No status line over an interactive console or a trace written to stderr.
+    let trace_on_stderr = !a.trace.is_empty() && a.trace_file.is_none();
+    let status = crate::progress::Status::start(a.quiet, a.stdin || trace_on_stderr);
     let mut machine = Machine::new(MachineConfig {
         profile: profile.clone(),
         console: console_sink(&a.serial, status.as_ref())?,
