@@ -171,6 +171,30 @@ struct TlbSet {
     /// OR of (size - 1) of every mapping larger than a page that an entry came from since the
     /// last flush: a TLBI by address then drops every entry within such a region around it.
     big: u64,
+    /// The 1 GiB regions (VA bits 55:30, plus one; 0 = unused) holding such mappings, so that a
+    /// TLBI elsewhere drops only its own page's entries; `None` once more regions were seen than
+    /// fit (every TLBI by address then scans the tables).
+    big_regions: Option<[u64; BIG_REGIONS]>,
+}
+
+/// How many 1 GiB regions with block mappings a [`TlbSet`] tells apart.
+const BIG_REGIONS: usize = 8;
+
+/// The 1 GiB region key of `va` (never 0): blocks are at most 1 GiB and aligned to their size,
+/// so a block lies within one region.
+#[inline(always)]
+fn big_region(va: u64) -> u64 {
+    ((va & TLBI_VA_MASK) >> 30) + 1
+}
+
+/// Drop the entries of `entries` whose page equals `va` under `mask`.
+#[inline(always)]
+fn drop_matching(entries: &mut [TlbEntry], va: u64, mask: u64) {
+    for e in entries {
+        if (e.page ^ va) & mask == 0 {
+            *e = EMPTY;
+        }
+    }
 }
 
 impl TlbSet {
@@ -180,6 +204,7 @@ impl TlbSet {
             write: Box::new([[EMPTY; DATA_WAYS]; DATA_SETS]),
             exec: Box::new([EMPTY; TLB_ENTRIES]),
             big: 0,
+            big_regions: Some([0; BIG_REGIONS]),
         }
     }
 
@@ -188,34 +213,45 @@ impl TlbSet {
         self.write.fill([EMPTY; DATA_WAYS]);
         self.exec.fill(EMPTY);
         self.big = 0;
+        self.big_regions = Some([0; BIG_REGIONS]);
     }
 
     /// Drop the entries that translate `va` (bits 55:12 compared, every ASID).
     fn flush_va(&mut self, va: u64) {
         let va = va & TLBI_VA_MASK;
-        let (entries, mask): (&mut dyn Iterator<Item = &mut TlbEntry>, u64) = if self.big == 0 {
-            let i = set(va);
-            let ways = self.read[i].iter_mut().chain(self.write[i].iter_mut());
-            (&mut ways.chain([&mut self.exec[slot(va)]]), TLBI_VA_MASK)
+        let in_big = self.big != 0 && self.big_regions.is_none_or(|r| r.contains(&big_region(va)));
+        if in_big {
+            // Entries of a block mapping around `va` may sit in any set.
+            let mask = TLBI_VA_MASK & !self.big;
+            drop_matching(self.read.as_flattened_mut(), va, mask);
+            drop_matching(self.write.as_flattened_mut(), va, mask);
+            drop_matching(&mut self.exec[..], va, mask);
         } else {
-            let data = self.read.iter_mut().chain(self.write.iter_mut()).flatten();
-            (
-                &mut data.chain(self.exec.iter_mut()),
-                TLBI_VA_MASK & !self.big,
-            )
-        };
-        for e in entries {
-            if (e.page ^ va) & mask == 0 {
-                *e = EMPTY;
-            }
+            let i = set(va);
+            drop_matching(&mut self.read[i], va, TLBI_VA_MASK);
+            drop_matching(&mut self.write[i], va, TLBI_VA_MASK);
+            drop_matching(
+                std::slice::from_mut(&mut self.exec[slot(va)]),
+                va,
+                TLBI_VA_MASK,
+            );
         }
     }
 
-    /// Remember the size of the mapping an entry came from.
+    /// Remember the size of the mapping an entry for `va` came from.
     #[inline]
-    fn note_span(&mut self, span: u8) {
+    fn note_span(&mut self, span: u8, va: u64) {
         if span as u32 > PAGE_SIZE.trailing_zeros() {
             self.big |= (1u64 << span) - 1;
+            let key = big_region(va);
+            if let Some(regions) = &mut self.big_regions {
+                if !regions.contains(&key) {
+                    match regions.iter_mut().find(|r| **r == 0) {
+                        Some(free) => *free = key,
+                        None => self.big_regions = None,
+                    }
+                }
+            }
         }
     }
 }
@@ -519,7 +555,7 @@ impl Cpu {
                 pa: page | (w.device() as u64 * STRICT),
             };
             fill(&mut self.tlb.live.read[set(va)], e);
-            self.tlb.live.note_span(w.span);
+            self.tlb.live.note_span(w.span, va);
             // SAFETY: `host` is a RAM page and off + size <= PAGE_SIZE.
             return Ok(unsafe { host_read(host, off, size) });
         }
@@ -563,7 +599,7 @@ impl Cpu {
                 pa: page | (w.device() as u64 * STRICT),
             };
             fill(&mut self.tlb.live.write[set(va)], e);
-            self.tlb.live.note_span(w.span);
+            self.tlb.live.note_span(w.span, va);
             // SAFETY: a page handed out writable, off + size <= PAGE_SIZE.
             unsafe { host_write(host, off, size, value) };
             return Ok(());
@@ -616,7 +652,7 @@ impl Cpu {
                     host: host.as_ptr(),
                     pa: page,
                 };
-                self.tlb.live.note_span(w.span);
+                self.tlb.live.note_span(w.span, va);
                 Ok((w.pa, host))
             }
             None => Err(Trap::abort(Access::Exec, va, fsc::EXTERNAL)),
@@ -749,6 +785,47 @@ mod tests {
             bus.ram()[off..off + 8],
             0x0102_0304_0506_0708u64.rotate_left(24).to_le_bytes()
         );
+    }
+
+    /// A TLBI by address outside every 1 GiB region with block mappings drops only its own
+    /// page; inside one it drops the block's entries from every set; with more regions than
+    /// tracked, every TLBI by address looks at the whole block around it.
+    #[test]
+    fn tlbi_by_va_and_block_regions() {
+        const GIB: u64 = 1 << 30;
+        let entry = |va: u64| TlbEntry {
+            page: va & !PAGE_MASK,
+            host: std::ptr::null_mut(),
+            pa: va & !PAGE_MASK,
+        };
+        let has = |t: &TlbSet, va: u64| find(&t.read[set(va)], va).is_some();
+        let mut t = TlbSet::new();
+        // Two pages of a 2 MiB block at 3 GiB, and a page mapping at 5 GiB in the second's set.
+        let (a, b) = (3 * GIB, 3 * GIB + 0x1000);
+        let c = 5 * GIB + 0x1000;
+        for (va, span) in [(a, 21), (b, 21), (c, 12)] {
+            fill(&mut t.read[set(va)], entry(va));
+            t.note_span(span, va);
+        }
+        // Another page at 5 GiB, same set as `b`: only its own page would go (there is none).
+        t.flush_va(5 * GIB + 0x20_1000);
+        assert!(has(&t, a) && has(&t, b) && has(&t, c));
+        t.flush_va(c);
+        assert!(has(&t, a) && has(&t, b) && !has(&t, c));
+        // Anywhere in the block: both of its pages.
+        t.flush_va(a + 0x1f_f000);
+        assert!(!has(&t, a) && !has(&t, b));
+        // Too many regions: a TLBI then drops every entry in the block-sized region around it,
+        // here the 2 MiB around `c` (a 4 KiB mapping, but the set cannot tell).
+        for i in 0..=BIG_REGIONS as u64 {
+            t.note_span(21, (10 + i) * GIB);
+        }
+        assert!(t.big_regions.is_none());
+        fill(&mut t.read[set(c)], entry(c));
+        t.flush_va(c + 0x1000);
+        assert!(!has(&t, c));
+        t.flush();
+        assert_eq!(t.big_regions, Some([0; BIG_REGIONS]));
     }
 
     /// Pages 1 MiB apart share a set of the data tables: both stay mapped, a third evicts the

@@ -923,8 +923,9 @@ pub(crate) mod tests {
             m.cpu.x[1] = va + 0x80;
             m.cpu.x[3] = new | NORMAL | if level == 3 { 0b11 } else { 0b01 };
             m.cpu.x[4] = pte;
-            // TLBI names any address within the block or page.
-            m.cpu.x[6] = (va + 0x1_0000) >> 12;
+            // TLBI names any address within the block or page: another page of the block.
+            let within = if level == 3 { 0 } else { 0x1_0000 };
+            m.cpu.x[6] = (va + within) >> 12;
             // The tables are read through an identity map of themselves at their PA.
             m.map0(TABLES, TABLES, 2, NORMAL);
             m.run(&[
