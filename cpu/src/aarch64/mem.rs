@@ -171,20 +171,81 @@ struct TlbSet {
     /// OR of (size - 1) of every mapping larger than a page that an entry came from since the
     /// last flush: a TLBI by address then drops every entry within such a region around it.
     big: u64,
-    /// The 1 GiB regions (VA bits 55:30, plus one; 0 = unused) holding such mappings, so that a
-    /// TLBI elsewhere drops only its own page's entries; `None` once more regions were seen than
-    /// fit (every TLBI by address then scans the tables).
-    big_regions: Option<[u64; BIG_REGIONS]>,
+    /// Where those mappings are, so that a TLBI elsewhere drops only its own page's entries.
+    block_regions: BlockRegions,
 }
 
-/// How many 1 GiB regions with block mappings a [`TlbSet`] tells apart.
-const BIG_REGIONS: usize = 8;
+/// How many regions a [`BlockRegions`] holds before it coarsens.
+const BLOCK_REGIONS: usize = 16;
 
-/// The 1 GiB region key of `va` (never 0): blocks are at most 1 GiB and aligned to their size,
-/// so a block lies within one region.
-#[inline(always)]
-fn big_region(va: u64) -> u64 {
-    ((va & TLBI_VA_MASK) >> 30) + 1
+/// The VA regions (bits 55:12 as a TLBI compares them) holding mappings larger than a page: 2 MiB
+/// regions for mappings up to 2 MiB (contiguous runs, level 2 blocks of the 4 KiB granule), 1 GiB
+/// regions for larger ones up to 1 GiB; blocks are aligned to their size, so each lies within
+/// its region. When more regions are seen than fit, all are coarsened to 1 GiB; past that, or
+/// for a mapping above 1 GiB, every address counts as covered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct BlockRegions {
+    /// (shift, VA >> shift) of each region.
+    keys: [(u8, u64); BLOCK_REGIONS],
+    len: usize,
+    all: bool,
+}
+
+impl BlockRegions {
+    const EMPTY: BlockRegions = BlockRegions {
+        keys: [(0, 0); BLOCK_REGIONS],
+        len: 0,
+        all: false,
+    };
+
+    /// Whether `va` may lie in a mapping larger than a page.
+    #[inline]
+    fn covers(&self, va: u64) -> bool {
+        let va = va & TLBI_VA_MASK;
+        self.all || self.keys[..self.len].iter().any(|&(s, k)| va >> s == k)
+    }
+
+    /// Note a mapping of 2^`span` bytes around `va`.
+    fn note(&mut self, va: u64, span: u8) {
+        let va = va & TLBI_VA_MASK;
+        let shift = match span {
+            ..=21 => 21,
+            22..=30 => 30,
+            _ => {
+                self.all = true;
+                return;
+            }
+        };
+        let known = |r: &BlockRegions| {
+            r.keys[..r.len]
+                .iter()
+                .any(|&(s, k)| s >= shift && va >> s == k)
+        };
+        if self.all || known(self) {
+            return;
+        }
+        if self.len == BLOCK_REGIONS {
+            // Coarsen everything to 1 GiB regions, dropping duplicates.
+            let mut coarse = BlockRegions::EMPTY;
+            for &(s, k) in &self.keys {
+                let key = (30, k >> (30 - s));
+                if !coarse.keys[..coarse.len].contains(&key) {
+                    coarse.keys[coarse.len] = key;
+                    coarse.len += 1;
+                }
+            }
+            *self = coarse;
+            if known(self) {
+                return;
+            }
+            if self.len == BLOCK_REGIONS {
+                self.all = true;
+                return;
+            }
+        }
+        self.keys[self.len] = (shift, va >> shift);
+        self.len += 1;
+    }
 }
 
 /// Drop the entries of `entries` whose page equals `va` under `mask`.
@@ -204,7 +265,7 @@ impl TlbSet {
             write: Box::new([[EMPTY; DATA_WAYS]; DATA_SETS]),
             exec: Box::new([EMPTY; TLB_ENTRIES]),
             big: 0,
-            big_regions: Some([0; BIG_REGIONS]),
+            block_regions: BlockRegions::EMPTY,
         }
     }
 
@@ -213,13 +274,13 @@ impl TlbSet {
         self.write.fill([EMPTY; DATA_WAYS]);
         self.exec.fill(EMPTY);
         self.big = 0;
-        self.big_regions = Some([0; BIG_REGIONS]);
+        self.block_regions = BlockRegions::EMPTY;
     }
 
     /// Drop the entries that translate `va` (bits 55:12 compared, every ASID).
     fn flush_va(&mut self, va: u64) {
         let va = va & TLBI_VA_MASK;
-        let in_big = self.big != 0 && self.big_regions.is_none_or(|r| r.contains(&big_region(va)));
+        let in_big = self.big != 0 && self.block_regions.covers(va);
         if in_big {
             // Entries of a block mapping around `va` may sit in any set.
             let mask = TLBI_VA_MASK & !self.big;
@@ -243,15 +304,7 @@ impl TlbSet {
     fn note_span(&mut self, span: u8, va: u64) {
         if span as u32 > PAGE_SIZE.trailing_zeros() {
             self.big |= (1u64 << span) - 1;
-            let key = big_region(va);
-            if let Some(regions) = &mut self.big_regions {
-                if !regions.contains(&key) {
-                    match regions.iter_mut().find(|r| **r == 0) {
-                        Some(free) => *free = key,
-                        None => self.big_regions = None,
-                    }
-                }
-            }
+            self.block_regions.note(va, span);
         }
     }
 }
@@ -787,12 +840,13 @@ mod tests {
         );
     }
 
-    /// A TLBI by address outside every 1 GiB region with block mappings drops only its own
-    /// page; inside one it drops the block's entries from every set; with more regions than
-    /// tracked, every TLBI by address looks at the whole block around it.
+    /// A TLBI by address outside every region with block mappings drops only its own page;
+    /// inside one it drops the block's entries from every set; regions are 2 MiB for 2 MiB
+    /// blocks, 1 GiB for larger ones, coarsened to 1 GiB when too many, then everything.
     #[test]
     fn tlbi_by_va_and_block_regions() {
         const GIB: u64 = 1 << 30;
+        const MIB2: u64 = 1 << 21;
         let entry = |va: u64| TlbEntry {
             page: va & !PAGE_MASK,
             host: std::ptr::null_mut(),
@@ -800,32 +854,43 @@ mod tests {
         };
         let has = |t: &TlbSet, va: u64| find(&t.read[set(va)], va).is_some();
         let mut t = TlbSet::new();
-        // Two pages of a 2 MiB block at 3 GiB, and a page mapping at 5 GiB in the second's set.
+        // Two pages of a 2 MiB block at 3 GiB, and a page mapping 4 MiB further in the second's
+        // set (as Linux's fixmap pages beside the device tree's block).
         let (a, b) = (3 * GIB, 3 * GIB + 0x1000);
-        let c = 5 * GIB + 0x1000;
+        let c = 3 * GIB + 2 * MIB2 + 0x1000;
         for (va, span) in [(a, 21), (b, 21), (c, 12)] {
             fill(&mut t.read[set(va)], entry(va));
             t.note_span(span, va);
         }
-        // Another page at 5 GiB, same set as `b`: only its own page would go (there is none).
-        t.flush_va(5 * GIB + 0x20_1000);
+        // Another page of c's 2 MiB, same set as `b`: only its own page would go (none).
+        t.flush_va(c + 0x10_0000);
         assert!(has(&t, a) && has(&t, b) && has(&t, c));
         t.flush_va(c);
         assert!(has(&t, a) && has(&t, b) && !has(&t, c));
         // Anywhere in the block: both of its pages.
         t.flush_va(a + 0x1f_f000);
         assert!(!has(&t, a) && !has(&t, b));
-        // Too many regions: a TLBI then drops every entry in the block-sized region around it,
-        // here the 2 MiB around `c` (a 4 KiB mapping, but the set cannot tell).
-        for i in 0..=BIG_REGIONS as u64 {
+        // A 1 GiB block covers its whole region.
+        t.note_span(30, 7 * GIB);
+        assert!(t.block_regions.covers(7 * GIB + 0x3000_0000));
+        assert!(!t.block_regions.covers(6 * GIB));
+        // More 2 MiB blocks than fit, all in one GiB: coarsened to that GiB.
+        for i in 0..=BLOCK_REGIONS as u64 {
+            t.note_span(21, 9 * GIB + i * MIB2);
+        }
+        assert!(!t.block_regions.all && t.block_regions.len == 3);
+        assert!(t.block_regions.covers(9 * GIB + 0x3000_0000) && !t.block_regions.covers(8 * GIB));
+        // More GiB regions than fit: everything is covered; a TLBI then drops every entry in
+        // the block-sized region around it, here the 2 MiB around `c`.
+        for i in 0..BLOCK_REGIONS as u64 {
             t.note_span(21, (10 + i) * GIB);
         }
-        assert!(t.big_regions.is_none());
+        assert!(t.block_regions.all);
         fill(&mut t.read[set(c)], entry(c));
         t.flush_va(c + 0x1000);
         assert!(!has(&t, c));
         t.flush();
-        assert_eq!(t.big_regions, Some([0; BIG_REGIONS]));
+        assert_eq!(t.block_regions, BlockRegions::EMPTY);
     }
 
     /// Pages 1 MiB apart share a set of the data tables: both stay mapped, a third evicts the
