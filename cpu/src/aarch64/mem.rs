@@ -486,6 +486,32 @@ impl Cpu {
         }
     }
 
+    /// [`Cpu::load`] when the data TLB holds `va`'s page for an aligned `N`-byte access, `None`
+    /// otherwise (then [`Cpu::load`] decides: walk, device, fault). For handlers whose hot path
+    /// must not carry the slow path's frame.
+    #[inline(always)]
+    pub(crate) fn load_hit<const N: usize>(&self, va: u64) -> Option<u64> {
+        const { assert!(N == 1 || N == 2 || N == 4 || N == 8, "access size") };
+        let e = find(&self.tlb.live.read[set(va)], key(va, N))?;
+        // SAFETY: as in `load`.
+        Some(unsafe { host_read(e.host, (va & PAGE_MASK) as usize, N) })
+    }
+
+    /// [`Cpu::store`] when the write TLB holds `va`'s page for an aligned `N`-byte access
+    /// (`true`: stored), nothing otherwise.
+    #[inline(always)]
+    pub(crate) fn store_hit<const N: usize>(&mut self, va: u64, value: u64) -> bool {
+        const { assert!(N == 1 || N == 2 || N == 4 || N == 8, "access size") };
+        match find(&self.tlb.live.write[set(va)], key(va, N)) {
+            Some(e) => {
+                // SAFETY: as in `store`.
+                unsafe { host_write(e.host, (va & PAGE_MASK) as usize, N, value) };
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Store the low `N` bytes (1, 2, 4, 8) of `value` little-endian at `va`.
     ///
     /// Any other `N` is refused when the store is instantiated:
