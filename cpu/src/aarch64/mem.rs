@@ -248,14 +248,17 @@ impl BlockRegions {
     }
 }
 
-/// Drop the entries of `entries` whose page equals `va` under `mask`.
+/// Drop the entries of `entries` whose page equals `va` under `mask`; whether there were any.
 #[inline(always)]
-fn drop_matching(entries: &mut [TlbEntry], va: u64, mask: u64) {
+fn drop_matching(entries: &mut [TlbEntry], va: u64, mask: u64) -> bool {
+    let mut dropped = false;
     for e in entries {
         if (e.page ^ va) & mask == 0 {
             *e = EMPTY;
+            dropped = true;
         }
     }
+    dropped
 }
 
 impl TlbSet {
@@ -277,8 +280,9 @@ impl TlbSet {
         self.block_regions = BlockRegions::EMPTY;
     }
 
-    /// Drop the entries that translate `va` (bits 55:12 compared, every ASID).
-    fn flush_va(&mut self, va: u64) {
+    /// Drop the entries that translate `va` (bits 55:12 compared, every ASID); whether an
+    /// instruction-fetch entry was among them.
+    fn flush_va(&mut self, va: u64) -> bool {
         let va = va & TLBI_VA_MASK;
         let in_big = self.big != 0 && self.block_regions.covers(va);
         if in_big {
@@ -286,7 +290,7 @@ impl TlbSet {
             let mask = TLBI_VA_MASK & !self.big;
             drop_matching(self.read.as_flattened_mut(), va, mask);
             drop_matching(self.write.as_flattened_mut(), va, mask);
-            drop_matching(&mut self.exec[..], va, mask);
+            drop_matching(&mut self.exec[..], va, mask)
         } else {
             let i = set(va);
             drop_matching(&mut self.read[i], va, TLBI_VA_MASK);
@@ -295,7 +299,7 @@ impl TlbSet {
                 std::slice::from_mut(&mut self.exec[slot(va)]),
                 va,
                 TLBI_VA_MASK,
-            );
+            )
         }
     }
 
@@ -323,6 +327,9 @@ pub struct Tlb {
     /// The bus every host pointer in the sets came from (`None`: the sets are empty). Kept
     /// with the sets, so that moving a TLB between vCPUs moves its owner along.
     bus: Option<BusId>,
+    /// Bumped whenever an instruction-fetch translation may have been dropped: what the
+    /// executor's VA-keyed jump cache is valid for ([`Tlb::exec_generation`]).
+    exec_gen: u64,
 }
 
 impl Default for Tlb {
@@ -332,6 +339,7 @@ impl Default for Tlb {
             idx: IDX_EL1,
             parked: [TlbSet::new(), TlbSet::new(), TlbSet::new()],
             bus: None,
+            exec_gen: 0,
         }
     }
 }
@@ -382,6 +390,7 @@ impl Tlb {
     /// Forget every translation of the regimes in `mask` (TLBI VMALLE1, ALLE2, a change of
     /// SCTLR/TCR/TTBR/MAIR).
     pub fn flush_regimes(&mut self, mask: u8) {
+        self.exec_gen += 1;
         for idx in 0..3 {
             if mask & (1 << idx) != 0 {
                 self.set(idx).flush();
@@ -392,10 +401,18 @@ impl Tlb {
     /// Forget the translations of `va` in the regimes in `mask`, for every ASID (TLBI VAE1…).
     pub fn flush_va(&mut self, mask: u8, va: u64) {
         for idx in 0..3 {
-            if mask & (1 << idx) != 0 {
-                self.set(idx).flush_va(va);
+            if mask & (1 << idx) != 0 && self.set(idx).flush_va(va) {
+                self.exec_gen += 1;
             }
         }
+    }
+
+    /// A number that changes whenever a translation for instruction fetch may have been dropped
+    /// (a flush, a TLBI that hit an instruction entry, another bus): a VA -> block mapping
+    /// cached under one generation and set index ([`Tlb::idx`]) holds while both stay the same.
+    #[inline(always)]
+    pub fn exec_generation(&self) -> u64 {
+        self.exec_gen
     }
 
     /// Forget the write entries only (a page became code).
