@@ -89,7 +89,8 @@ pub fn parse_window(s: &str) -> Result<(u64, u64), String> {
 /// Which items are written.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Filter {
-    /// The [`kind`] bits shown (`irq` also shows the acknowledge reads of device accesses).
+    /// The [`kind`] bits shown (`irq` also shows the reads of the GIC's acknowledge register,
+    /// device accesses, as interrupt acknowledges).
     pub kinds: u32,
     /// PCs in these ranges only (all when empty): the PC itself or, inside the kernel Image,
     /// its link address.
@@ -114,7 +115,8 @@ impl Filter {
     }
 
     /// Whether `item` of vCPU `cpu` passes the filters other than the PC ranges, and if so
-    /// whether it is shown as an interrupt acknowledge.
+    /// whether it is shown as an interrupt acknowledge (with `irq`, a read of the GIC's
+    /// acknowledge register is one, rather than a device access).
     fn pass(&self, cpu: usize, item: &TraceItem) -> Option<bool> {
         if !self.cpus.is_empty() && !self.cpus.contains(&cpu) {
             return None;
@@ -127,11 +129,10 @@ impl Filter {
         if !self.els.is_empty() && !self.els.contains(&item.el) {
             return None;
         }
-        let k = item.event.kind();
-        if self.kinds & k != 0 {
-            return Some(false);
+        if self.kinds & kind::IRQ != 0 && trace_event::ack(&item.event).is_some() {
+            return Some(true);
         }
-        (self.kinds & kind::IRQ != 0 && trace_event::ack(&item.event).is_some()).then_some(true)
+        (self.kinds & item.event.kind() != 0).then_some(false)
     }
 }
 
@@ -542,6 +543,11 @@ mod tests {
         assert!(irq.contains("ack INTID 27 (ICC_IAR1_EL1)"), "{irq}");
         assert_eq!(only(kind::IRQ).recorded_kinds(), kind::IRQ | kind::MMIO);
         assert_eq!(count(only(kind::MMIO)), 1);
+        let both = written(only(kind::IRQ | kind::MMIO), TraceFormat::Text, &mix());
+        assert!(
+            both.contains("ack INTID 27") && !both.contains("mmio"),
+            "{both}"
+        );
         assert_eq!(
             count(Filter {
                 els: vec![0],
@@ -592,8 +598,23 @@ mod tests {
         assert_eq!(lines[2]["cpu"], 1);
         assert_eq!(lines[3]["reg"], "SCTLR_EL1");
         assert_eq!(lines[3]["value"], "0x30d01805");
-        assert_eq!(lines[4]["kind"], "mmio");
-        assert_eq!(lines[4]["event"], "sysreg_read");
+        // With irq traced, the acknowledge register read is shown as the acknowledge.
+        assert_eq!(lines[4]["kind"], "irq");
+        assert_eq!(lines[4]["event"], "irq_ack");
+        let mmio = Filter {
+            kinds: kind::MMIO,
+            ..Filter::default()
+        };
+        let read: serde_json::Value =
+            serde_json::from_str(written(mmio, TraceFormat::Json, &mix()).trim()).unwrap();
+        assert_eq!(
+            (read["kind"].as_str(), read["event"].as_str()),
+            (Some("mmio"), Some("sysreg_read"))
+        );
+        assert_eq!(
+            (read["reg"].as_str(), read["value"].as_str()),
+            (Some("ICC_IAR1_EL1"), Some("0x1b"))
+        );
         let irq = Filter {
             kinds: kind::IRQ,
             ..Filter::default()
