@@ -436,11 +436,10 @@ fn debian_kernel_traces_match_the_running_kernel() {
         .filter(|l| l.contains("irq    IRQ"))
         .collect();
     assert!(irqs.len() > 50, "{text}");
-    let want = format!("EL1->EL1 ELR 0x");
+    let want = "EL1->EL1 ELR 0x";
     let vector = format!("vector {:#x}  <", vectors + 0x280);
     assert!(
-        irqs.iter()
-            .all(|l| l.contains(&want) && l.contains(&vector)),
+        irqs.iter().all(|l| l.contains(want) && l.contains(&vector)),
         "{}",
         irqs[0]
     );

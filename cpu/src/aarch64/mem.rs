@@ -861,6 +861,63 @@ mod tests {
         );
     }
 
+    /// With memory accesses traced, every access is recorded (none is served from the data
+    /// TLB, which stays empty), a page-crossing one once with no PA; without, the TLB fills.
+    #[test]
+    fn traced_memory_accesses_bypass_the_tlb() {
+        use crate::aarch64::trace::{kind, Event, TraceBuf};
+        let mut bus = FlatBus::new(BASE, 0x8000);
+        let mut cpu = Cpu::new(1);
+        identity_map(&mut cpu, &mut bus, BASE + 0x4000, BASE, |_| AF);
+        cpu.trace = Some(TraceBuf::new(16, kind::MEM));
+        let mut code = super::super::block::CodePages::default();
+        let mut env = Env::bound(&mut cpu, &mut bus, &mut code);
+        let hit = |cpu: &Cpu, va: u64| find(&cpu.tlb.live.read[set(va)], va).is_some();
+        for _ in 0..3 {
+            cpu.store::<4>(&mut env, DATA, 0x1234_5678).unwrap();
+            assert_eq!(cpu.load::<2>(&mut env, DATA), Ok(0x5678));
+        }
+        let cross = DATA + 0xffe;
+        cpu.store::<4>(&mut env, cross, 0xaabb_ccdd).unwrap();
+        assert!(!hit(&cpu, DATA) && !hit(&cpu, cross));
+        let events: Vec<Event> = cpu
+            .trace
+            .as_mut()
+            .unwrap()
+            .drain()
+            .map(|i| i.event)
+            .collect();
+        let store = Event::Mem {
+            va: DATA,
+            pa: Some(DATA),
+            size: 4,
+            value: 0x1234_5678,
+            write: true,
+        };
+        let load = Event::Mem {
+            va: DATA,
+            pa: Some(DATA),
+            size: 2,
+            value: 0x5678,
+            write: false,
+        };
+        let crossing = Event::Mem {
+            va: cross,
+            pa: None,
+            size: 4,
+            value: 0xaabb_ccdd,
+            write: true,
+        };
+        assert_eq!(
+            events,
+            [store, load, store, load, store, load, crossing].to_vec()
+        );
+        assert_eq!(cpu.trace.as_ref().unwrap().kinds, kind::MEM);
+        cpu.trace = None;
+        cpu.load::<2>(&mut env, DATA).unwrap();
+        assert!(hit(&cpu, DATA));
+    }
+
     /// Pages 1 MiB apart share a set of the data tables: both stay mapped, a third evicts the
     /// older, and a TLBI by address drops only its own page.
     #[test]
