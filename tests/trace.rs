@@ -10,9 +10,10 @@
 //!
 //! The Debian kernel: `--trace insn --trace-range start_kernel` names `start_kernel+0x14` at the
 //! address the running kernel's `/proc/kallsyms` gives; `--trace exc,irq --trace-window
-//! 0..200000000` lists the kernel's first exception return (from `init_el1`, SPSR
-//! INIT_PSTATE_EL1) and its timer interrupts at `vectors+0x280` acknowledged with the INTID
-//! `/proc/interrupts` gives the arch_timer, and two runs give byte-identical files.
+//! 0..200000000` (started at EL2) lists the kernel's first exception return (from `init_el2`,
+//! SPSR INIT_PSTATE_EL1), its `hvc #0` to the EL2 stub (ESR 0x5a000000 at
+//! `__hyp_stub_vectors+0x400`) and its timer interrupts at `vectors+0x280` acknowledged with the
+//! INTID `/proc/interrupts` gives the arch_timer, and two runs give byte-identical files.
 //!
 //! Guests need the cross assembler, the QEMU comparison qemu-system-aarch64, the Debian checks
 //! the artifacts of tests/linux.rs: each skips with a notice when absent (not under CI).
@@ -23,6 +24,9 @@ use std::process::{Command, Stdio};
 
 use common::oracle::{boot_oracle, bootemu, kallsyms_of, temp_path};
 use serde_json::Value;
+
+/// Where bootemu loads the kernel Image on `virt` (RAM base + 2 MiB, text_offset 0).
+const IMAGE_BASE: u64 = 0x4020_0000;
 
 /// Run bootemu with `args` plus `--trace-file`, expecting exit `code`; the trace's text.
 fn traced(args: &[&str], code: i32) -> String {
@@ -361,6 +365,7 @@ fn arch_timer_intid(interrupts: &[String]) -> u64 {
         .iter()
         .find(|l| l.trim_end().ends_with("arch_timer"))
         .unwrap_or_else(|| panic!("no arch_timer in /proc/interrupts: {interrupts:?}"));
+    eprintln!("oracle /proc/interrupts: {line}");
     let f: Vec<&str> = line.split_whitespace().collect();
     f[f.len() - 3].parse().unwrap()
 }
@@ -370,7 +375,7 @@ fn debian_kernel_traces_match_the_running_kernel() {
     let Some(a) = common::linux_artifacts() else {
         return;
     };
-    let oracle = boot_oracle(a, &a.generic, &[]);
+    let oracle = boot_oracle(a, &a.generic, &["--el2"]);
     let kernel = a.generic.to_str().unwrap();
 
     // start_kernel+0x14 at the address /proc/kallsyms gives (start_kernel runs after ~2.3 M
@@ -399,7 +404,8 @@ fn debian_kernel_traces_match_the_running_kernel() {
     assert!(line.ends_with("<start_kernel+0x14>"), "{line}");
     assert!(text.lines().all(|l| l.contains("<start_kernel+0x")));
 
-    // The first exceptions and interrupts.
+    // The first exceptions and interrupts, started at EL2 (as with QEMU's virtualization=on) so
+    // that the kernel's own hypervisor calls show.
     let initrd = a.initramfs.to_str().unwrap();
     let args = [
         "--kernel",
@@ -410,6 +416,7 @@ fn debian_kernel_traces_match_the_running_kernel() {
         "console=ttyAMA0 panic=-1",
         "--serial",
         "none",
+        "--el2",
         "--max-insns",
         "200000000",
         "--trace",
@@ -420,15 +427,38 @@ fn debian_kernel_traces_match_the_running_kernel() {
     let text = traced(&args, 4);
     assert_eq!(text, traced(&args, 4), "two runs differ");
     let lines: Vec<&str> = text.lines().collect();
-    // init_el1 (arch/arm64/kernel/head.S) returns to its caller with SPSR = INIT_PSTATE_EL1
-    // (D, A, I, F masked, EL1h: 0x3c5), MMU still off.
+    // init_el2 (arch/arm64/kernel/head.S) drops to EL1 with SPSR = INIT_PSTATE_EL1 (D, A, I, F
+    // masked, EL1h: 0x3c5), MMU off.
     assert!(
-        lines[0].contains("eret   EL1->EL1") && lines[0].contains("SPSR 0x3c5"),
+        lines[0].contains("eret   EL2->EL1") && lines[0].contains("SPSR 0x3c5"),
         "{}",
         lines[0]
     );
-    assert!(lines[0].contains("<init_el1+0x"), "{}", lines[0]);
+    assert!(lines[0].contains("<init_el2+0x"), "{}", lines[0]);
+    // finalise_el2 (arch/arm64/kernel/hyp-stub.S) calls the EL2 stub with `hvc #0`: EC 0x16,
+    // IL, imm16 0 = ESR 0x5a000000, taken at VBAR_EL2 = __hyp_stub_vectors (set by init_el2,
+    // a physical address: EL2's MMU is off) + 0x400 (lower EL, AArch64, synchronous); the stub
+    // returns to the instruction after the HVC.
     let k = kallsyms_of(&a.generic);
+    let phys = |name: &str| IMAGE_BASE + k.table.by_name(name).expect(name) - k.text;
+    let hvc = lines
+        .iter()
+        .position(|l| l.contains("exc    "))
+        .expect("no exception");
+    let want = format!(
+        "exc    EC 0x16 (HVC) ESR 0x5a000000 ELR {:#x} EL1->EL2 vector {:#x}",
+        hvc_pc(lines[hvc]) + 4,
+        phys("__hyp_stub_vectors") + 0x400
+    );
+    assert!(lines[hvc].contains(&want), "{}\nwant {want}", lines[hvc]);
+    eprintln!("first lines:\n{}", lines[..hvc + 2].join("\n"));
+    assert!(lines[hvc].contains("<finalise_el2+0x"), "{}", lines[hvc]);
+    assert!(
+        lines[hvc + 1].contains(&format!("eret   EL2->EL1 to {:#x}", hvc_pc(lines[hvc]) + 4)),
+        "{}",
+        lines[hvc + 1]
+    );
+    // Timer interrupts: at EL1, through `vectors` + 0x280 (current EL with SP_ELx, IRQ).
     let vectors = k.table.by_name("vectors").expect("vectors");
     let irqs: Vec<&str> = lines
         .iter()
@@ -436,25 +466,35 @@ fn debian_kernel_traces_match_the_running_kernel() {
         .filter(|l| l.contains("irq    IRQ"))
         .collect();
     assert!(irqs.len() > 50, "{text}");
-    let want = "EL1->EL1 ELR 0x";
     let vector = format!("vector {:#x}  <", vectors + 0x280);
     assert!(
-        irqs.iter().all(|l| l.contains(want) && l.contains(&vector)),
+        irqs.iter()
+            .all(|l| l.contains("IRQ EL1->EL1 ELR 0x") && l.contains(&vector)),
         "{}",
         irqs[0]
     );
-    // gic_handle_irq acknowledges the timer, then reads the IAR again until it is spurious.
+    // gic_handle_irq acknowledges the timer's INTID, as /proc/interrupts gives it for
+    // arch_timer (with EL2 present the kernel uses the EL1 physical timer, PPI 30), then reads
+    // the IAR again until it is spurious.
     let intid = arch_timer_intid(&oracle.interrupts);
-    assert_eq!(intid, 27, "the virtual timer PPI");
     let acks: Vec<&str> = lines
         .iter()
         .copied()
         .filter(|l| l.contains(" ack INTID "))
         .collect();
-    assert!(acks
-        .iter()
-        .any(|l| l.contains(&format!("ack INTID {intid} (GICC_IAR)  <gic_handle_irq+0x"))));
+    let timer_ack = format!("ack INTID {intid} (GICC_IAR)  <gic_handle_irq+0x");
+    assert!(acks.iter().any(|l| l.contains(&timer_ack)), "{text}");
     assert!(acks
         .iter()
         .all(|l| l.contains(&format!("INTID {intid} ")) || l.contains("INTID 1023 (spurious)")));
+}
+
+/// The PC of a trace line (`count ELn PC: …`).
+fn hvc_pc(line: &str) -> u64 {
+    let pc = line
+        .split_whitespace()
+        .nth(2)
+        .unwrap()
+        .trim_end_matches(':');
+    u64::from_str_radix(pc.trim_start_matches("0x"), 16).unwrap()
 }
