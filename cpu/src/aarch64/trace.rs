@@ -206,8 +206,10 @@ impl TraceItem {
     }
 }
 
-/// A buffer of trace items. Instructions are bounded: the run stops with `Exit::TraceFull` when
-/// no room is left ([`TraceBuf::room`]); events always fit (one instruction makes few).
+/// A buffer of trace items, drained by the machine. The executor checks [`TraceBuf::room`]
+/// before each block and runs at most that many instructions (the run stops with
+/// `Exit::TraceFull` when there is none); every item pushed is kept, so the capacity is exceeded
+/// by at most the events of one block.
 pub struct TraceBuf {
     items: Vec<TraceItem>,
     capacity: usize,
@@ -245,7 +247,9 @@ impl TraceBuf {
     #[inline(always)]
     pub fn insn(&mut self, insn: u64, pc: u64, el: u8, word: u32) {
         self.at = (insn, pc, el);
-        if self.kinds & kind::INSN != 0 && self.items.len() < self.capacity {
+        // No bound here: the executor ran at most `room` instructions since the buffer was
+        // last checked, and events pushed in between may have taken some of that room.
+        if self.kinds & kind::INSN != 0 {
             self.items.push(TraceItem {
                 insn,
                 pc,

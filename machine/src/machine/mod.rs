@@ -496,6 +496,44 @@ mod tests {
             .all(|(i, r)| r.insn == i as u64 && r.pc == ENTRY && r.word == B_SELF && r.el == 1));
     }
 
+    /// Events that fill the buffer inside a block take no instruction's place.
+    #[test]
+    fn trace_events_do_not_crowd_out_instructions() {
+        use bootemu_cpu::aarch64::trace::{kind, Event};
+        let code = [STR_W2_X1, STR_W2_X1, STR_W2_X1, STR_W2_X1, B_SELF];
+        let data = ENTRY + 0x1000;
+        let mut m = machine(&code, [0, data, 0x55, 0], &[]);
+        let seen = Rc::new(RefCell::new(Vec::new()));
+        let s = seen.clone();
+        m.set_trace(
+            3,
+            kind::INSN | kind::MEM,
+            None,
+            Box::new(move |_, r| s.borrow_mut().extend_from_slice(r)),
+        );
+        m.run(20);
+        let seen = seen.borrow();
+        let insns: Vec<u64> = seen
+            .iter()
+            .filter_map(|i| i.insn_record())
+            .map(|r| r.insn)
+            .collect();
+        assert_eq!(insns, (0..20).collect::<Vec<_>>());
+        let stores: Vec<(u64, Event)> = seen
+            .iter()
+            .filter(|i| i.insn_record().is_none())
+            .map(|i| (i.insn, i.event))
+            .collect();
+        let store = Event::Mem {
+            va: data,
+            pa: Some(data),
+            size: 4,
+            value: 0x55,
+            write: true,
+        };
+        assert_eq!(stores, (0..4).map(|n| (n, store)).collect::<Vec<_>>());
+    }
+
     #[test]
     fn mpidr_and_start_el_per_vcpu() {
         let mut c = config(3, GicVersion::V2);
