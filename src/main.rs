@@ -34,6 +34,7 @@ mod run;
 mod size;
 mod symbols;
 mod trace;
+mod trace_event;
 
 use std::io::Read;
 use std::path::Path;

@@ -17,7 +17,6 @@ use super::decode::{decode, Decoded};
 use super::exception::Trap;
 use super::mem::{Bus, BusId, PAGE_MASK, PAGE_SIZE};
 use super::state::{Cpu, Exit, Flow};
-use super::trace::TraceRecord;
 
 /// Longest block, in instructions.
 pub const MAX_BLOCK: usize = 64;
@@ -286,6 +285,7 @@ impl Cpu {
                         b
                     }
                     Err(t) => {
+                        self.trace_here();
                         self.insns += 1;
                         self.raise(t);
                         continue;
@@ -369,14 +369,8 @@ impl Cpu {
         self.insns = start + n as u64;
         for (i, d) in block.insns[..n].iter().enumerate() {
             if TRACE {
-                let rec = TraceRecord {
-                    insn: start + i as u64,
-                    pc: self.pc,
-                    word: block.words[i],
-                    el: self.el,
-                };
                 if let Some(t) = self.trace.as_mut() {
-                    t.push(rec);
+                    t.insn(start + i as u64, self.pc, self.el, block.words[i]);
                 }
             }
             match (d.exec)(self, env, &d.ops) {
@@ -399,7 +393,7 @@ mod tests {
     };
     use crate::aarch64::flat::FlatBus;
     use crate::aarch64::sysreg::Reg;
-    use crate::aarch64::trace::TraceBuf;
+    use crate::aarch64::trace::{kind, TraceBuf};
     use crate::aarch64::{BlockCache, Cpu, Exit, IrqLines};
 
     const ADD_X1_1: u32 = 0x9100_0421; // add x1, x1, #1
@@ -602,21 +596,24 @@ mod tests {
         ]);
         let (mut cpu, mut bus) = vcpu(1, 1, false, 0x3c0, &code);
         cpu.time_offset = 1000;
-        cpu.trace = Some(TraceBuf::new(100));
+        cpu.trace = Some(TraceBuf::new(100, kind::INSN | kind::EXC));
         assert_eq!(go(&mut cpu, &mut bus), Exit::Hvc(0x104));
         assert_eq!((cpu.x[0], cpu.x[3]), (1006, 1007));
         assert_eq!(cpu.x[1], 6);
         // The UDF was instruction 8, the marker 9.
         assert_eq!(cpu.insns, 10);
         assert_eq!(cpu.sys.get(Reg::ElrEl1), BASE + 32);
-        let numbers: Vec<u64> = cpu
+        let numbers: Vec<(u64, u32)> = cpu
             .trace
             .as_mut()
             .unwrap()
             .drain()
-            .map(|r| r.insn)
+            .map(|r| (r.insn, r.event.kind()))
             .collect();
-        assert_eq!(numbers, (0..10).collect::<Vec<_>>());
+        // Instructions 0..10, and the UDF's exception after instruction 8.
+        let mut want: Vec<(u64, u32)> = (0..10).map(|i| (i, kind::INSN)).collect();
+        want.insert(9, (8, kind::EXC));
+        assert_eq!(numbers, want);
         // A budget that ends inside a block counts exactly what ran.
         let (mut cpu, mut bus) = vcpu(1, 1, false, 0x3c0, &code);
         assert_eq!(cpu.run(&mut BlockCache::new(), &mut bus, 3), Exit::Budget);

@@ -29,6 +29,7 @@ use super::block::Env;
 use super::exception::Trap;
 use super::mmu::{fsc, IDX_EL0, IDX_EL1, IDX_EL2};
 use super::state::Cpu;
+use super::trace::{kind, DeviceReg, Event};
 
 /// Size of a guest page as the TLB and the block cache see it.
 pub const PAGE_SIZE: u64 = 4096;
@@ -98,6 +99,12 @@ pub unsafe trait Bus {
     /// each MMIO write): decoded code there is dropped.
     fn take_dma_written(&mut self) -> Vec<(u64, u64)> {
         Vec::new()
+    }
+    /// The device (and register) at physical address `pa`, for traces; asked only while
+    /// device accesses are traced.
+    fn describe(&self, pa: u64) -> Option<DeviceReg> {
+        let _ = pa;
+        None
     }
     /// MRS of a register the machine implements (`Storage::Machine`: the GICv3 CPU interface)
     /// by vCPU `cpu`; `enc` as in [`super::sysreg::enc`].
@@ -475,6 +482,15 @@ unsafe fn host_write(host: *mut u8, off: usize, size: usize, value: u64) {
     std::ptr::copy_nonoverlapping(b.as_ptr(), host.add(off), size);
 }
 
+/// The low `size` bytes of a value.
+fn size_mask(size: usize) -> u64 {
+    if size >= 8 {
+        u64::MAX
+    } else {
+        (1 << (8 * size)) - 1
+    }
+}
+
 impl Cpu {
     /// Load `N` bytes (1, 2, 4, 8) little-endian from `va`, zero-extended.
     ///
@@ -621,17 +637,81 @@ impl Cpu {
         Ok(true)
     }
 
+    /// The trace kinds recorded by this vCPU (0 when it is not traced).
+    #[inline]
+    fn traced(&self) -> u32 {
+        self.trace.as_ref().map_or(0, |t| t.kinds)
+    }
+
+    /// Set the trace kinds recorded (when traced).
+    fn set_traced(&mut self, kinds: u32) {
+        if let Some(t) = self.trace.as_mut() {
+            t.kinds = kinds;
+        }
+    }
+
+    /// While the bytes of a page-crossing access run: memory accesses still bypass the TLB but
+    /// are not recorded (the whole access is, once).
+    fn quiet_mem(&mut self, kinds: u32) {
+        if kinds & kind::MEM != 0 {
+            self.set_traced(kinds & !kind::MEM | kind::MEM_QUIET);
+        }
+    }
+
+    /// Record a data access to memory (`pa` when translated as one piece).
+    #[cold]
+    fn trace_mem(&mut self, va: u64, pa: Option<u64>, size: usize, value: u64, write: bool) {
+        if let Some(t) = self.trace.as_mut() {
+            t.event(Event::Mem {
+                va,
+                pa,
+                size: size as u8,
+                value,
+                write,
+            });
+        }
+    }
+
+    /// Record a device access.
+    #[cold]
+    fn trace_mmio(&mut self, bus: &dyn Bus, pa: u64, size: usize, value: u64, write: bool) {
+        if let Some(t) = self.trace.as_mut() {
+            t.event(Event::Mmio {
+                pa,
+                size: size as u8,
+                value,
+                write,
+                dev: bus.describe(pa),
+            });
+        }
+    }
+
     #[cold]
     fn load_slow(&mut self, env: &mut Env, va: u64, size: usize) -> Result<u64, Trap> {
         let off = (va & PAGE_MASK) as usize;
         let unaligned = va & (size as u64 - 1) != 0;
+        let traced = self.traced();
         if unaligned {
             if self.unaligned_checks(env, va, size, Access::Read)? {
-                let mut v = 0u64;
+                // Traced as one access: the byte loads are not recorded.
+                self.quiet_mem(traced);
+                let mut v = Ok(0u64);
                 for i in 0..size {
-                    v |= self.load::<1>(env, va.wrapping_add(i as u64))? << (8 * i);
+                    match self.load::<1>(env, va.wrapping_add(i as u64)) {
+                        Ok(b) => v = v.map(|v| v | b << (8 * i)),
+                        Err(t) => {
+                            v = Err(t);
+                            break;
+                        }
+                    }
                 }
-                return Ok(v);
+                self.set_traced(traced);
+                if let Ok(v) = v {
+                    if traced & kind::MEM != 0 {
+                        self.trace_mem(va, None, size, v, false);
+                    }
+                }
+                return v;
             }
             if let Some(e) = find(&self.tlb.live.read[set(va)], va & !PAGE_MASK) {
                 if e.pa & STRICT == 0 {
@@ -645,6 +725,13 @@ impl Cpu {
         let page = w.pa & !PAGE_MASK;
         if let Some(host) = env.bus.ram_page(page, false) {
             let host = host.as_ptr();
+            // SAFETY: `host` is a RAM page and off + size <= PAGE_SIZE.
+            let v = unsafe { host_read(host, off, size) };
+            if traced & (kind::MEM | kind::MEM_QUIET) != 0 {
+                // Not cached: every traced access comes back here.
+                self.trace_mem(va, Some(w.pa), size, v, false);
+                return Ok(v);
+            }
             let e = TlbEntry {
                 page: va & !PAGE_MASK,
                 host,
@@ -652,25 +739,40 @@ impl Cpu {
             };
             fill(&mut self.tlb.live.read[set(va)], e);
             self.tlb.live.note_span(w.span, va);
-            // SAFETY: `host` is a RAM page and off + size <= PAGE_SIZE.
-            return Ok(unsafe { host_read(host, off, size) });
+            return Ok(v);
         }
-        env.bus
+        let v = env
+            .bus
             .mmio_read(w.pa, size as u8)
-            .map_err(|_| Trap::abort(Access::Read, va, fsc::EXTERNAL))
+            .map_err(|_| Trap::abort(Access::Read, va, fsc::EXTERNAL))?;
+        if traced & kind::MMIO != 0 {
+            self.trace_mmio(env.bus, w.pa, size, v, false);
+        }
+        Ok(v)
     }
 
     #[cold]
     fn store_slow(&mut self, env: &mut Env, va: u64, size: usize, value: u64) -> Result<(), Trap> {
         let off = (va & PAGE_MASK) as usize;
         let unaligned = va & (size as u64 - 1) != 0;
+        let traced = self.traced();
         if unaligned {
             if self.unaligned_checks(env, va, size, Access::Write)? {
-                // Both pages are writable: the bytes cannot fault halfway.
+                // Both pages are writable: the bytes cannot fault halfway. Traced as one
+                // access: the byte stores are not recorded.
+                self.quiet_mem(traced);
+                let mut r = Ok(());
                 for i in 0..size {
-                    self.store::<1>(env, va.wrapping_add(i as u64), value >> (8 * i))?;
+                    r = self.store::<1>(env, va.wrapping_add(i as u64), value >> (8 * i));
+                    if r.is_err() {
+                        break;
+                    }
                 }
-                return Ok(());
+                self.set_traced(traced);
+                if r.is_ok() && traced & kind::MEM != 0 {
+                    self.trace_mem(va, None, size, value & size_mask(size), true);
+                }
+                return r;
             }
             if let Some(e) = find(&self.tlb.live.write[set(va)], va & !PAGE_MASK) {
                 if e.pa & STRICT == 0 {
@@ -689,6 +791,13 @@ impl Cpu {
         }
         if let Some(host) = env.bus.ram_page(page, true) {
             let host = host.as_ptr();
+            // SAFETY: a page handed out writable, off + size <= PAGE_SIZE.
+            unsafe { host_write(host, off, size, value) };
+            if traced & (kind::MEM | kind::MEM_QUIET) != 0 {
+                // Not cached: every traced access comes back here.
+                self.trace_mem(va, Some(w.pa), size, value & size_mask(size), true);
+                return Ok(());
+            }
             let e = TlbEntry {
                 page: va & !PAGE_MASK,
                 host,
@@ -696,13 +805,14 @@ impl Cpu {
             };
             fill(&mut self.tlb.live.write[set(va)], e);
             self.tlb.live.note_span(w.span, va);
-            // SAFETY: a page handed out writable, off + size <= PAGE_SIZE.
-            unsafe { host_write(host, off, size, value) };
             return Ok(());
         }
         env.bus
             .mmio_write(w.pa, size as u8, value)
             .map_err(|_| Trap::abort(Access::Write, va, fsc::EXTERNAL))?;
+        if traced & kind::MMIO != 0 {
+            self.trace_mmio(env.bus, w.pa, size, value & size_mask(size), true);
+        }
         if env.bus.take_remapped() {
             self.tlb.flush();
         }
@@ -934,6 +1044,63 @@ mod tests {
         assert!(!has(&t, c));
         t.flush();
         assert_eq!(t.block_regions, BlockRegions::EMPTY);
+    }
+
+    /// With memory accesses traced, every access is recorded (none is served from the data
+    /// TLB, which stays empty), a page-crossing one once with no PA; without, the TLB fills.
+    #[test]
+    fn traced_memory_accesses_bypass_the_tlb() {
+        use crate::aarch64::trace::{kind, Event, TraceBuf};
+        let mut bus = FlatBus::new(BASE, 0x8000);
+        let mut cpu = Cpu::new(1);
+        identity_map(&mut cpu, &mut bus, BASE + 0x4000, BASE, |_| AF);
+        cpu.trace = Some(TraceBuf::new(16, kind::MEM));
+        let mut code = super::super::block::CodePages::default();
+        let mut env = Env::bound(&mut cpu, &mut bus, &mut code);
+        let hit = |cpu: &Cpu, va: u64| find(&cpu.tlb.live.read[set(va)], va).is_some();
+        for _ in 0..3 {
+            cpu.store::<4>(&mut env, DATA, 0x1234_5678).unwrap();
+            assert_eq!(cpu.load::<2>(&mut env, DATA), Ok(0x5678));
+        }
+        let cross = DATA + 0xffe;
+        cpu.store::<4>(&mut env, cross, 0xaabb_ccdd).unwrap();
+        assert!(!hit(&cpu, DATA) && !hit(&cpu, cross));
+        let events: Vec<Event> = cpu
+            .trace
+            .as_mut()
+            .unwrap()
+            .drain()
+            .map(|i| i.event)
+            .collect();
+        let store = Event::Mem {
+            va: DATA,
+            pa: Some(DATA),
+            size: 4,
+            value: 0x1234_5678,
+            write: true,
+        };
+        let load = Event::Mem {
+            va: DATA,
+            pa: Some(DATA),
+            size: 2,
+            value: 0x5678,
+            write: false,
+        };
+        let crossing = Event::Mem {
+            va: cross,
+            pa: None,
+            size: 4,
+            value: 0xaabb_ccdd,
+            write: true,
+        };
+        assert_eq!(
+            events,
+            [store, load, store, load, store, load, crossing].to_vec()
+        );
+        assert_eq!(cpu.trace.as_ref().unwrap().kinds, kind::MEM);
+        cpu.trace = None;
+        cpu.load::<2>(&mut env, DATA).unwrap();
+        assert!(hit(&cpu, DATA));
     }
 
     /// Pages 1 MiB apart share a set of the data tables: both stay mapped, a third evicts the
