@@ -22,7 +22,7 @@ use super::state::{Cpu, Exit, Flow};
 pub const MAX_BLOCK: usize = 64;
 const JUMP_CACHE: usize = 4096;
 /// Entries of the VA-keyed level in front of the jump cache.
-const VA_CACHE: usize = 1024;
+const VA_CACHE: usize = 4096;
 
 /// What a handler can reach besides its vCPU: the bus and the set of code pages.
 ///
