@@ -5,8 +5,9 @@
 //! executed instruction count from the `--report` JSON, and prints the median wall time and guest
 //! MIPS. When `qemu-system-aarch64` is installed, it times QEMU (TCG) on the same image five times
 //! and prints the wall-time ratio bootemu / QEMU. Wall times include process start-up on both sides.
-//! Then bootemu alone on testdata/bench_mpi_far.S, the same loop with its two buffers 1 MiB apart
-//! (the same set of the data TLB).
+//! testdata/bench_submul.S runs the kernel's own `mpihelp_submul_1` block word for word on the same
+//! inputs, timed the same way. Then bootemu alone on testdata/bench_mpi_far.S, the first loop with
+//! its two buffers 1 MiB apart (the same set of the data TLB).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -60,47 +61,38 @@ fn main() {
     }
     let status = Command::new("bash")
         .arg(root().join("testdata/build.sh"))
-        .arg("bench_mpi")
+        .args(["bench_mpi", "bench_mpi_far", "bench_submul", "hello"])
         .status()
         .expect("cannot run testdata/build.sh");
-    assert!(status.success(), "testdata/build.sh bench_mpi failed");
-    let t = time_bootemu("bench_mpi");
-    // The same loop with its two buffers in the same TLB set.
-    let status = Command::new("bash")
-        .arg(root().join("testdata/build.sh"))
-        .arg("bench_mpi_far")
-        .status()
-        .expect("cannot run testdata/build.sh");
-    assert!(status.success(), "testdata/build.sh bench_mpi_far failed");
+    assert!(status.success(), "testdata/build.sh failed");
+    // The loop shaped like mpihelp_submul_1, the kernel's own block, and the first one with its
+    // two buffers in the same TLB set.
+    let times: Vec<(&str, Duration)> = ["bench_mpi", "bench_submul"]
+        .into_iter()
+        .map(|name| (name, time_bootemu(name)))
+        .collect();
     time_bootemu("bench_mpi_far");
-    let kernel = root().join("testdata/build/bench_mpi.bin");
 
     if !tool_present("qemu-system-aarch64") {
-        println!("bench_mpi: qemu-system-aarch64 not found; no QEMU comparison");
+        println!("bench mpi: qemu-system-aarch64 not found; no QEMU comparison");
         return;
     }
-    let qtimes = time_qemu(&kernel, "PASS bench_mpi");
-    let q = median(qtimes.clone());
-    println!("bench_mpi: qemu    wall times {}", fmt_times(&qtimes));
-    println!("bench_mpi: qemu    median {:.3} s", q.as_secs_f64());
-    println!(
-        "bench_mpi: ratio bootemu/QEMU wall time = {:.2}",
-        t.as_secs_f64() / q.as_secs_f64()
-    );
-    // QEMU's own start-up and shutdown weigh on a run this short: time the hello guest (a few
-    // hundred instructions) as the baseline and also print the ratio without it.
-    let status = Command::new("bash")
-        .arg(root().join("testdata/build.sh"))
-        .arg("hello")
-        .status()
-        .expect("cannot run testdata/build.sh");
-    assert!(status.success(), "testdata/build.sh hello failed");
+    // QEMU's own start-up and shutdown weigh on runs this short: the hello guest (a few hundred
+    // instructions) is the baseline, and the ratio is also printed without it.
     let base = median(time_qemu(&root().join("testdata/build/hello.bin"), "hello"));
-    println!(
-        "bench_mpi: qemu    start-up baseline (hello) {:.3} s; ratio without it = {:.2}",
-        base.as_secs_f64(),
-        t.as_secs_f64() / (q.as_secs_f64() - base.as_secs_f64()).max(1e-3)
-    );
+    println!("qemu start-up baseline (hello) {:.3} s", base.as_secs_f64());
+    for (name, t) in times {
+        let kernel = root().join(format!("testdata/build/{name}.bin"));
+        let qtimes = time_qemu(&kernel, &format!("PASS {name}"));
+        let q = median(qtimes.clone());
+        println!("{name}: qemu    wall times {}", fmt_times(&qtimes));
+        println!(
+            "{name}: qemu    median {:.3} s; ratio bootemu/QEMU {:.2}, without QEMU's start-up {:.2}",
+            q.as_secs_f64(),
+            t.as_secs_f64() / q.as_secs_f64(),
+            t.as_secs_f64() / (q.as_secs_f64() - base.as_secs_f64()).max(1e-3)
+        );
+    }
 }
 
 /// Median wall time of RUNS runs of the release `bootemu` on the guest `name` (built), each of

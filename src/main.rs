@@ -36,6 +36,7 @@ mod size;
 mod symbols;
 mod timeline;
 mod trace;
+mod trace_event;
 
 use std::io::Read;
 use std::path::Path;

@@ -119,7 +119,9 @@ pub struct RunArgs {
     /// Instruction budget; exit code 4 when it runs out.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_INSNS)]
     max_insns: u64,
-    /// Trace events, comma-separated (insn: every executed instruction).
+    /// Trace events, comma-separated: insn (every instruction), exc (exceptions taken and
+    /// returned), irq (interrupts taken, INTIDs acknowledged), mmio (device accesses), mem (data
+    /// accesses to memory: slow), sysreg (system-register writes), psci (PSCI calls).
     #[arg(long, value_delimiter = ',', value_name = "EVENTS")]
     trace: Vec<TraceEvent>,
     /// Symbols to name PCs with, besides the kernel's own (read from the Image's kallsyms):
@@ -131,6 +133,26 @@ pub struct RunArgs {
     /// SYMBOL (repeatable; a kernel PC matches by its physical or its link address).
     #[arg(long, value_name = "START..END|SYMBOL", value_parser = crate::trace::parse_trace_range, requires = "trace")]
     trace_range: Vec<crate::trace::TraceRange>,
+    /// Trace only at these exception levels (comma-separated; an exception counts at the EL
+    /// it came from).
+    #[arg(long, value_delimiter = ',', value_name = "EL", value_parser = clap::value_parser!(u8).range(0..=3), requires = "trace")]
+    trace_el: Vec<u8>,
+    /// Trace only instructions (and their events) whose count lies in N..M (M excluded): each
+    /// vCPU's own count, as the trace lines show it.
+    #[arg(long, value_name = "N..M", value_parser = crate::trace::parse_window, requires = "trace")]
+    trace_window: Option<(u64, u64)>,
+    /// Trace only these vCPUs (comma-separated indexes; the others run untraced).
+    #[arg(long, value_delimiter = ',', value_name = "N", requires = "trace")]
+    trace_cpu: Vec<usize>,
+    /// Trace format: text, or json (one object per line).
+    #[arg(
+        long,
+        value_enum,
+        default_value_t,
+        value_name = "FORMAT",
+        requires = "trace"
+    )]
+    trace_format: crate::trace::TraceFormat,
     /// Write the trace here instead of stderr.
     #[arg(long, value_name = "FILE", requires = "trace")]
     trace_file: Option<PathBuf>,
@@ -610,25 +632,39 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         let k = k.map(|k| k.following(entry_seen.clone()));
         crate::symbols::merge(k, &extra_symbols).map(Rc::new)
     };
-    let trace_insn = a.trace.contains(&TraceEvent::Insn);
-    let mut symbols = if trace_insn { make_symbols(None) } else { None };
-    let tracer = if trace_insn {
+    let tracing = !a.trace.is_empty();
+    let mut symbols = if tracing { make_symbols(None) } else { None };
+    let tracer = if tracing {
         let ranges = a
             .trace_range
             .iter()
             .map(|r| r.resolve(symbols.as_deref()))
             .collect::<anyhow::Result<Vec<_>>>()?;
+        if let Some(&n) = a.trace_cpu.iter().find(|&&n| n >= a.smp as usize) {
+            bail!("--trace-cpu {n}: the machine has {} vCPU(s)", a.smp);
+        }
+        let filter = crate::trace::Filter {
+            kinds: a.trace.iter().fold(0, |k, e| k | e.kind()),
+            ranges,
+            els: a.trace_el.clone(),
+            window: a.trace_window,
+            cpus: a.trace_cpu.clone(),
+        };
         let out: Box<dyn Write> = match &a.trace_file {
             Some(p) => Box::new(BufWriter::new(
                 File::create(p).with_context(|| format!("{}", p.display()))?,
             )),
             None => Box::new(std::io::stderr()),
         };
-        let tracer = TraceWriter::new(out, a.smp > 1, symbols.clone(), ranges)?;
+        let kinds = filter.recorded_kinds();
+        let cpus = (!filter.cpus.is_empty()).then(|| filter.cpus.clone());
+        let tracer = TraceWriter::new(out, a.smp > 1, symbols.clone(), filter, a.trace_format)?;
         let t = tracer.clone();
         machine.set_trace(
             TRACE_BATCH,
-            Box::new(move |cpu, records| t.write(cpu, records)),
+            kinds,
+            cpus.as_deref(),
+            Box::new(move |cpu, items| t.write(cpu, items)),
         );
         Some(tracer)
     } else {

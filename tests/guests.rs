@@ -11,8 +11,8 @@ mod common;
 use common::{guest_bin, guests_built, qemu_console, root, tool_present};
 use std::process::{Command, Output, Stdio};
 
-/// Instruction budget for one guest run: far above what any guest needs (bench_mpi, the largest,
-/// executes about 221 M instructions), so that only a runaway guest hits it.
+/// Instruction budget for one guest run: far above what any guest needs (bench_submul, the largest,
+/// executes about 505 M instructions), so that only a runaway guest hits it.
 const BUDGET: &str = "2000000000";
 
 /// Runs `bootemu run --kernel <guest> <extra...>` with the console captured in a file; returns the
@@ -125,6 +125,11 @@ fn guest_exceptions() {
 #[test]
 fn guest_bench_mpi() {
     self_checking("bench_mpi");
+}
+
+#[test]
+fn guest_bench_submul() {
+    self_checking("bench_submul");
 }
 
 #[test]

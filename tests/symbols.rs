@@ -2,13 +2,9 @@
 //! an independent oracle — the running kernel's `/proc/kallsyms` — and the symbols in
 //! `--trace insn` lines and the report.
 //!
-//! The oracle: Debian's generic kernel boots the initramfs of `testdata/fetch-linux.sh` with a
-//! small uncompressed cpio in front (as early-microcode archives are prepended) that adds
-//! `/kallsyms-init`, run through `rdinit=`; it prints `BOOTEMU-KALLSYMS: <addr> <type> <name>`
-//! for a few symbols from `/proc/kallsyms` (as root, so real values: `kallsyms_show_value` lets
-//! CAP_SYSLOG see them under `kptr_restrict` 0 or 1) and powers off. bootemu's device tree has
-//! no `kaslr-seed`, so the kernel runs at its link addresses and the values must equal the
-//! parser's.
+//! The oracle (tests/common/oracle.rs): the kernel boots an initramfs that prints a few symbols
+//! from `/proc/kallsyms` and powers off. bootemu's device tree has no `kaslr-seed`, so the
+//! kernel runs at its link addresses and the values must equal the parser's.
 //!
 //! Both Debian kernels (generic and cloud: different configurations, different tables) are
 //! checked. `--symbols` (a System.map) is checked on the built-in demo guest.
@@ -21,104 +17,14 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
 
 use bootemu_boot::arm64_image::Header;
 use bootemu_boot::handoff::EntryWatch;
+use common::oracle::{boot_oracle, bootemu, kallsyms_of, temp_path, ORACLE_SYMBOLS};
 
 /// Where bootemu loads the kernel Image on `virt` (RAM base + 2 MiB, text_offset 0).
 const IMAGE_BASE: u64 = 0x4020_0000;
-/// The symbols asked of /proc/kallsyms.
-const ORACLE_SYMBOLS: [&str; 5] = [
-    "start_kernel",
-    "panic",
-    "do_idle",
-    "primary_entry",
-    "__primary_switch",
-];
-/// The oracle's line prefix.
-const PREFIX: &str = "BOOTEMU-KALLSYMS: ";
-/// Printed once the oracle lines are out.
-const DONE: &str = "BOOTEMU-KALLSYMS-DONE";
-
-fn temp_path(what: &str) -> PathBuf {
-    std::env::temp_dir().join(format!("bootemu-symbols-{}-{what}", std::process::id()))
-}
-
-/// A newc cpio archive (`cpio -H newc`) of regular files: (path, mode, bytes), then the trailer.
-fn newc(files: &[(&str, u32, &[u8])]) -> Vec<u8> {
-    let mut v = Vec::new();
-    let mut entry = |name: &str, mode: u32, data: &[u8], ino: u32| {
-        let fields = [
-            ino,
-            mode,
-            0,
-            0,
-            1,
-            0,
-            data.len() as u32,
-            0,
-            0,
-            0,
-            0,
-            name.len() as u32 + 1,
-            0,
-        ];
-        v.extend_from_slice(b"070701");
-        for f in fields {
-            v.extend_from_slice(format!("{f:08x}").as_bytes());
-        }
-        v.extend_from_slice(name.as_bytes());
-        v.push(0);
-        while v.len() % 4 != 0 {
-            v.push(0);
-        }
-        v.extend_from_slice(data);
-        while v.len() % 4 != 0 {
-            v.push(0);
-        }
-    };
-    for (i, (name, mode, data)) in files.iter().enumerate() {
-        entry(name, *mode, data, i as u32 + 1);
-    }
-    entry("TRAILER!!!", 0, &[], 0);
-    v
-}
-
-/// The initrd: the oracle's cpio, then the test initramfs.
-fn oracle_initrd(a: &common::Artifacts) -> PathBuf {
-    let pattern = ORACLE_SYMBOLS.join("|");
-    let script = format!(
-        "#!/bin/busybox sh\n\
-         /bin/busybox mount -t proc proc /proc\n\
-         /bin/busybox grep -E ' ({pattern})$' /proc/kallsyms | \
-         /bin/busybox sed 's/^/{PREFIX}/'\n\
-         echo {DONE}\n\
-         /bin/busybox poweroff -f\n"
-    );
-    let mut initrd = newc(&[("kallsyms-init", 0o100_755, script.as_bytes())]);
-    initrd.extend(std::fs::read(&a.initramfs).expect("test initramfs"));
-    let path = temp_path("initrd");
-    std::fs::write(&path, initrd).unwrap();
-    path
-}
-
-fn bootemu(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_bootemu"))
-        .arg("run")
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("cannot run bootemu")
-}
-
-fn kallsyms_of(kernel: &Path) -> bootemu_boot::kallsyms::Kallsyms {
-    let image = std::fs::read(kernel).unwrap();
-    bootemu_boot::kallsyms::parse(&image).expect("kallsyms of the Debian kernel")
-}
-
 /// The image offset of `primary_entry`, from the header's branch (independent of kallsyms).
 fn primary_entry_offset(kernel: &Path) -> u64 {
     let image = std::fs::read(kernel).unwrap();
@@ -138,50 +44,9 @@ fn kallsyms_of_the_image_match_the_running_kernels_proc_kallsyms() {
 
 /// Boot `kernel_path` with the oracle initrd and compare.
 fn oracle_check(a: &common::Artifacts, kernel_path: &Path) {
-    let initrd = oracle_initrd(a);
-    let console = temp_path("console");
-    let kernel = kernel_path.to_str().unwrap();
-    let out = bootemu(&[
-        "--kernel",
-        kernel,
-        "--initrd",
-        initrd.to_str().unwrap(),
-        "--append",
-        "console=ttyAMA0 panic=-1 rdinit=/kallsyms-init",
-        "--serial",
-        &format!("file:{}", console.display()),
-        "--expect",
-        DONE,
-        "--max-insns",
-        "4000000000",
-    ]);
-    let text = String::from_utf8_lossy(&std::fs::read(&console).unwrap_or_default()).into_owned();
-    let _ = std::fs::remove_file(&console);
-    let _ = std::fs::remove_file(&initrd);
-    let why = || {
-        format!(
-            "exit {:?}\nstderr:\n{}\nconsole tail:\n{}",
-            out.status.code(),
-            String::from_utf8_lossy(&out.stderr),
-            text.lines().rev().take(30).collect::<Vec<_>>().join("\n")
-        )
-    };
-    assert_eq!(out.status.code(), Some(0), "{}", why());
-    // name -> (address, type) as the running kernel tells them.
-    let oracle: BTreeMap<String, (u64, String)> = text
-        .lines()
-        .filter_map(|l| l.trim_end_matches('\r').strip_prefix(PREFIX))
-        .filter_map(|l| {
-            let f: Vec<&str> = l.split_whitespace().collect();
-            let [addr, kind, name] = f[..] else {
-                return None;
-            };
-            Some((
-                name.to_string(),
-                (u64::from_str_radix(addr, 16).ok()?, kind.to_string()),
-            ))
-        })
-        .collect();
+    let kernel = kernel_path.display();
+    let oracle = boot_oracle(a, kernel_path, &[]).symbols;
+    let why = || format!("{oracle:?}");
     for name in ORACLE_SYMBOLS {
         let (addr, _) = oracle
             .get(name)

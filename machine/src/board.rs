@@ -26,6 +26,7 @@
 use std::ptr::NonNull;
 use std::sync::Arc;
 
+use bootemu_cpu::aarch64::trace::DeviceReg;
 use bootemu_cpu::aarch64::{Bus, BusFault, BusId, IrqLines};
 
 use crate::devices::fw_cfg::FwCfg;
@@ -507,6 +508,23 @@ unsafe impl Bus for Board {
             }
             None => Err(self.note_unclaimed(pa, true)),
         }
+    }
+
+    fn describe(&self, pa: u64) -> Option<DeviceReg> {
+        if let Some((f, off)) = self.gic_frame(pa) {
+            return Some(DeviceReg {
+                device: f.name(),
+                offset: off,
+                reg: f.reg_name(off),
+            });
+        }
+        let (i, off) = self.device_index(pa)?;
+        let dev = &self.devices[i].dev;
+        Some(DeviceReg {
+            device: dev.name(),
+            offset: off,
+            reg: dev.reg_name(off),
+        })
     }
 
     fn sysreg_read(&mut self, cpu: u32, enc: u32) -> u64 {

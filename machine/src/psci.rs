@@ -109,6 +109,22 @@ pub enum Call {
     SystemReset,
 }
 
+/// The name of PSCI function `id` (DEN 0022 5.1), for traces.
+pub fn function_name(id: u32) -> Option<&'static str> {
+    Some(match id {
+        PSCI_VERSION => "PSCI_VERSION",
+        CPU_SUSPEND | CPU_SUSPEND64 => "CPU_SUSPEND",
+        CPU_OFF => "CPU_OFF",
+        CPU_ON | CPU_ON64 => "CPU_ON",
+        AFFINITY_INFO | AFFINITY_INFO64 => "AFFINITY_INFO",
+        MIGRATE_INFO_TYPE => "MIGRATE_INFO_TYPE",
+        SYSTEM_OFF => "SYSTEM_OFF",
+        SYSTEM_RESET => "SYSTEM_RESET",
+        PSCI_FEATURES => "PSCI_FEATURES",
+        _ => return None,
+    })
+}
+
 /// Decode the call made with immediate `imm` and x0–x3 = `x`. SMC32/HVC32 calls see only the
 /// low 32 bits of their arguments (SMCCC §2.6).
 pub fn decode(imm: u16, x: [u64; 4]) -> Call {

@@ -2,6 +2,7 @@
 //! whether a tool is installed, and building the guests once per test process.
 #![allow(dead_code)] // each test file uses its own subset
 
+pub mod oracle;
 pub mod run;
 
 use std::collections::HashMap;

@@ -17,11 +17,12 @@ use super::decode::{decode, Decoded};
 use super::exception::Trap;
 use super::mem::{Bus, BusId, PAGE_MASK, PAGE_SIZE};
 use super::state::{Cpu, Exit, Flow};
-use super::trace::TraceRecord;
 
 /// Longest block, in instructions.
 pub const MAX_BLOCK: usize = 64;
 const JUMP_CACHE: usize = 4096;
+/// Entries of the VA-keyed level in front of the jump cache.
+const VA_CACHE: usize = 4096;
 
 /// What a handler can reach besides its vCPU: the bus and the set of code pages.
 ///
@@ -170,8 +171,25 @@ impl BlockCache {
     }
 }
 
-/// Per-vCPU direct-mapped cache in front of the [`BlockCache`].
+/// A block found by virtual PC: valid while the TLB's instruction-fetch generation and set
+/// index are `tag`'s ([`va_tag`]) and the code epoch has not moved.
+#[derive(Clone, Default)]
+struct VaEntry {
+    pc: u64,
+    tag: u64,
+    block: Option<Rc<Block>>,
+}
+
+/// The tag of VA-keyed entries under the TLB's current state.
+#[inline(always)]
+fn va_tag(tlb: &super::mem::Tlb) -> u64 {
+    tlb.exec_generation() << 2 | tlb.idx() as u64
+}
+
+/// Per-vCPU direct-mapped caches in front of the [`BlockCache`]: by virtual PC (skipping the
+/// instruction-fetch translation while it cannot have changed), then by physical address.
 pub struct JumpCache {
+    by_va: Box<[VaEntry]>,
     entries: Box<[Option<Rc<Block>>]>,
     /// The [`CodePages::epoch`] the entries reflect (`u64::MAX`: none, refill).
     epoch: u64,
@@ -182,6 +200,7 @@ pub struct JumpCache {
 impl Default for JumpCache {
     fn default() -> Self {
         JumpCache {
+            by_va: vec![VaEntry::default(); VA_CACHE].into_boxed_slice(),
             entries: vec![None; JUMP_CACHE].into_boxed_slice(),
             epoch: u64::MAX,
             cache: 0,
@@ -246,47 +265,37 @@ impl Cpu {
             if self.jumps.epoch != cache.code.epoch {
                 cache.sweep();
                 self.jumps.entries.fill(None);
+                self.jumps.by_va.fill(VaEntry::default());
                 self.jumps.epoch = cache.code.epoch;
                 self.tlb.flush_writes();
             }
             let pc = self.pc;
-            if pc & 3 != 0 {
-                self.insns += 1;
-                self.raise(Trap::PcAlign(pc));
-                continue;
-            }
-            let (pa, host) = match self.fetch_page(bus, pc) {
-                Ok(p) => p,
-                Err(t) => {
-                    self.insns += 1;
-                    self.raise(t);
-                    continue;
-                }
+            let tag = va_tag(&self.tlb);
+            let va_slot = (pc >> 2) as usize & (VA_CACHE - 1);
+            let va_hit = &self.jumps.by_va[va_slot];
+            let block = match &va_hit.block {
+                Some(b) if va_hit.pc == pc && va_hit.tag == tag => b.clone(),
+                _ => match self.find_block(cache, bus, pc) {
+                    Ok(b) => {
+                        self.jumps.by_va[va_slot] = VaEntry {
+                            pc,
+                            tag: va_tag(&self.tlb),
+                            block: Some(b.clone()),
+                        };
+                        b
+                    }
+                    Err(t) => {
+                        self.trace_here();
+                        self.insns += 1;
+                        self.raise(t);
+                        continue;
+                    }
+                },
             };
-            if pa & self.watch.mask == self.watch.value && !std::mem::take(&mut self.watch.pass) {
+            if block.pa & self.watch.mask == self.watch.value
+                && !std::mem::take(&mut self.watch.pass)
+            {
                 return Exit::Watch;
-            }
-            let slot = (pa >> 2) as usize & (JUMP_CACHE - 1);
-            let block = match &self.jumps.entries[slot] {
-                Some(b) if b.pa == pa => b.clone(),
-                _ => {
-                    let b = match cache.blocks.get(&pa) {
-                        Some(b) => b.clone(),
-                        None => {
-                            let b = Rc::new(decode_block(self, bus, pa, host));
-                            cache.blocks.insert(pa, b.clone());
-                            cache.code.add(pa);
-                            b
-                        }
-                    };
-                    self.jumps.entries[slot] = Some(b.clone());
-                    b
-                }
-            };
-            if self.jumps.epoch != cache.code.epoch {
-                // This block made its page code: writes to it must leave the fast path.
-                self.jumps.epoch = cache.code.epoch;
-                self.tlb.flush_writes();
             }
             let room = (end - self.insns) as usize;
             let mut env = Env {
@@ -311,6 +320,44 @@ impl Cpu {
         }
     }
 
+    /// The block at virtual `pc`: translated, then from the jump cache, the block cache, or
+    /// decoded; `Err` for the fault the fetch takes.
+    #[inline(never)]
+    fn find_block(
+        &mut self,
+        cache: &mut BlockCache,
+        bus: &mut dyn Bus,
+        pc: u64,
+    ) -> Result<Rc<Block>, Trap> {
+        if pc & 3 != 0 {
+            return Err(Trap::PcAlign(pc));
+        }
+        let (pa, host) = self.fetch_page(bus, pc)?;
+        let slot = (pa >> 2) as usize & (JUMP_CACHE - 1);
+        let block = match &self.jumps.entries[slot] {
+            Some(b) if b.pa == pa => b.clone(),
+            _ => {
+                let b = match cache.blocks.get(&pa) {
+                    Some(b) => b.clone(),
+                    None => {
+                        let b = Rc::new(decode_block(self, bus, pa, host));
+                        cache.blocks.insert(pa, b.clone());
+                        cache.code.add(pa);
+                        b
+                    }
+                };
+                self.jumps.entries[slot] = Some(b.clone());
+                b
+            }
+        };
+        if self.jumps.epoch != cache.code.epoch {
+            // This block made its page code: writes to it must leave the fast path.
+            self.jumps.epoch = cache.code.epoch;
+            self.tlb.flush_writes();
+        }
+        Ok(block)
+    }
+
     /// Run up to `room` instructions of `block`. The whole run is counted up front and the
     /// unexecuted rest given back on an early exit: instructions that read the count (the
     /// system counter: MRS with CRn = 14) always end their block, so they see the exact count
@@ -322,14 +369,8 @@ impl Cpu {
         self.insns = start + n as u64;
         for (i, d) in block.insns[..n].iter().enumerate() {
             if TRACE {
-                let rec = TraceRecord {
-                    insn: start + i as u64,
-                    pc: self.pc,
-                    word: block.words[i],
-                    el: self.el,
-                };
                 if let Some(t) = self.trace.as_mut() {
-                    t.push(rec);
+                    t.insn(start + i as u64, self.pc, self.el, block.words[i]);
                 }
             }
             match (d.exec)(self, env, &d.ops) {
@@ -352,7 +393,7 @@ mod tests {
     };
     use crate::aarch64::flat::FlatBus;
     use crate::aarch64::sysreg::Reg;
-    use crate::aarch64::trace::TraceBuf;
+    use crate::aarch64::trace::{kind, TraceBuf};
     use crate::aarch64::{BlockCache, Cpu, Exit, IrqLines};
 
     const ADD_X1_1: u32 = 0x9100_0421; // add x1, x1, #1
@@ -555,21 +596,24 @@ mod tests {
         ]);
         let (mut cpu, mut bus) = vcpu(1, 1, false, 0x3c0, &code);
         cpu.time_offset = 1000;
-        cpu.trace = Some(TraceBuf::new(100));
+        cpu.trace = Some(TraceBuf::new(100, kind::INSN | kind::EXC));
         assert_eq!(go(&mut cpu, &mut bus), Exit::Hvc(0x104));
         assert_eq!((cpu.x[0], cpu.x[3]), (1006, 1007));
         assert_eq!(cpu.x[1], 6);
         // The UDF was instruction 8, the marker 9.
         assert_eq!(cpu.insns, 10);
         assert_eq!(cpu.sys.get(Reg::ElrEl1), BASE + 32);
-        let numbers: Vec<u64> = cpu
+        let numbers: Vec<(u64, u32)> = cpu
             .trace
             .as_mut()
             .unwrap()
             .drain()
-            .map(|r| r.insn)
+            .map(|r| (r.insn, r.event.kind()))
             .collect();
-        assert_eq!(numbers, (0..10).collect::<Vec<_>>());
+        // Instructions 0..10, and the UDF's exception after instruction 8.
+        let mut want: Vec<(u64, u32)> = (0..10).map(|i| (i, kind::INSN)).collect();
+        want.insert(9, (8, kind::EXC));
+        assert_eq!(numbers, want);
         // A budget that ends inside a block counts exactly what ran.
         let (mut cpu, mut bus) = vcpu(1, 1, false, 0x3c0, &code);
         assert_eq!(cpu.run(&mut BlockCache::new(), &mut bus, 3), Exit::Budget);

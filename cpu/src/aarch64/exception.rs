@@ -23,6 +23,7 @@
 use super::mem::Access;
 use super::state::{Cpu, Flow, IrqLines};
 use super::sysreg::Reg;
+use super::trace::{Event, IrqLine};
 
 /// Exception classes (ESR_ELx.EC) this core raises.
 pub mod ec {
@@ -307,8 +308,33 @@ impl Cpu {
             0
         };
         let ret = self.pc;
+        let from = self.el;
         self.enter_exception(a.target, a.vector, esr, None, ret);
+        if let Some(t) = self.trace.as_mut() {
+            let line = match a.vector {
+                VEC_SERROR => IrqLine::SError,
+                VEC_FIQ => IrqLine::Fiq,
+                _ => IrqLine::Irq,
+            };
+            let ev = Event::Interrupt {
+                line,
+                virtual_: a.virtual_,
+                elr: ret,
+                to_el: a.target,
+                vector: self.pc,
+            };
+            t.event_at(self.insns, ret, from, ev);
+        }
         true
+    }
+
+    /// Note the instruction at `self.pc` and count `self.insns` as the one trace events
+    /// belong to (exceptions raised outside the executor's `TRACE` path: instruction fetch).
+    #[inline]
+    pub(crate) fn trace_here(&mut self) {
+        if let Some(t) = self.trace.as_mut() {
+            t.at = (self.insns, self.pc, self.el);
+        }
     }
 
     /// Take the synchronous exception `t` for the instruction at `self.pc`; returns `Flow::Jump`.
@@ -353,7 +379,23 @@ impl Cpu {
         };
         let esr = (class << 26) | (1 << 25) | iss;
         self.enter_exception(target, 0, esr as u64, far, ret);
+        self.trace_exception(esr as u64, far, ret, target);
         Flow::Jump
+    }
+
+    /// Record a synchronous exception just taken (the vector is the PC now).
+    #[inline]
+    fn trace_exception(&mut self, esr: u64, far: Option<u64>, elr: u64, to_el: u8) {
+        if let Some(t) = self.trace.as_mut() {
+            let vector = self.pc;
+            t.event(Event::Exception {
+                esr,
+                far,
+                elr,
+                to_el,
+                vector,
+            });
+        }
     }
 
     /// Exception entry to `target` at vector group offset `kind` (0 for synchronous,
@@ -417,6 +459,14 @@ impl Cpu {
             && !(target_el == 0 && m & 1 == 1);
         self.nzcv = (spsr as u32) & 0xf000_0000;
         self.daif = (spsr as u32) & (0xf << 6);
+        if let Some(t) = self.trace.as_mut() {
+            let to_el = if legal { target_el } else { self.el };
+            t.event(Event::Eret {
+                to_el,
+                target: elr,
+                spsr,
+            });
+        }
         if legal {
             self.set_el_sp(target_el, m & 1 == 1);
             self.pc = elr;
@@ -427,6 +477,7 @@ impl Cpu {
             let esr = (ec::ILLEGAL_STATE << 26) | (1 << 25);
             let target = self.el;
             self.enter_exception(target, 0, esr as u64, None, elr);
+            self.trace_exception(esr as u64, None, elr, target);
         }
         Flow::Jump
     }

@@ -29,6 +29,7 @@ use super::block::Env;
 use super::exception::Trap;
 use super::mmu::{fsc, IDX_EL0, IDX_EL1, IDX_EL2};
 use super::state::Cpu;
+use super::trace::{kind, DeviceReg, Event};
 
 /// Size of a guest page as the TLB and the block cache see it.
 pub const PAGE_SIZE: u64 = 4096;
@@ -98,6 +99,12 @@ pub unsafe trait Bus {
     /// each MMIO write): decoded code there is dropped.
     fn take_dma_written(&mut self) -> Vec<(u64, u64)> {
         Vec::new()
+    }
+    /// The device (and register) at physical address `pa`, for traces; asked only while
+    /// device accesses are traced.
+    fn describe(&self, pa: u64) -> Option<DeviceReg> {
+        let _ = pa;
+        None
     }
     /// MRS of a register the machine implements (`Storage::Machine`: the GICv3 CPU interface)
     /// by vCPU `cpu`; `enc` as in [`super::sysreg::enc`].
@@ -171,6 +178,94 @@ struct TlbSet {
     /// OR of (size - 1) of every mapping larger than a page that an entry came from since the
     /// last flush: a TLBI by address then drops every entry within such a region around it.
     big: u64,
+    /// Where those mappings are, so that a TLBI elsewhere drops only its own page's entries.
+    block_regions: BlockRegions,
+}
+
+/// How many regions a [`BlockRegions`] holds before it coarsens.
+const BLOCK_REGIONS: usize = 16;
+
+/// The VA regions (bits 55:12 as a TLBI compares them) holding mappings larger than a page: 2 MiB
+/// regions for mappings up to 2 MiB (contiguous runs, level 2 blocks of the 4 KiB granule), 1 GiB
+/// regions for larger ones up to 1 GiB; blocks are aligned to their size, so each lies within
+/// its region. When more regions are seen than fit, all are coarsened to 1 GiB; past that, or
+/// for a mapping above 1 GiB, every address counts as covered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct BlockRegions {
+    /// (shift, VA >> shift) of each region.
+    keys: [(u8, u64); BLOCK_REGIONS],
+    len: usize,
+    all: bool,
+}
+
+impl BlockRegions {
+    const EMPTY: BlockRegions = BlockRegions {
+        keys: [(0, 0); BLOCK_REGIONS],
+        len: 0,
+        all: false,
+    };
+
+    /// Whether `va` may lie in a mapping larger than a page.
+    #[inline]
+    fn covers(&self, va: u64) -> bool {
+        let va = va & TLBI_VA_MASK;
+        self.all || self.keys[..self.len].iter().any(|&(s, k)| va >> s == k)
+    }
+
+    /// Note a mapping of 2^`span` bytes around `va`.
+    fn note(&mut self, va: u64, span: u8) {
+        let va = va & TLBI_VA_MASK;
+        let shift = match span {
+            ..=21 => 21,
+            22..=30 => 30,
+            _ => {
+                self.all = true;
+                return;
+            }
+        };
+        let known = |r: &BlockRegions| {
+            r.keys[..r.len]
+                .iter()
+                .any(|&(s, k)| s >= shift && va >> s == k)
+        };
+        if self.all || known(self) {
+            return;
+        }
+        if self.len == BLOCK_REGIONS {
+            // Coarsen everything to 1 GiB regions, dropping duplicates.
+            let mut coarse = BlockRegions::EMPTY;
+            for &(s, k) in &self.keys {
+                let key = (30, k >> (30 - s));
+                if !coarse.keys[..coarse.len].contains(&key) {
+                    coarse.keys[coarse.len] = key;
+                    coarse.len += 1;
+                }
+            }
+            *self = coarse;
+            if known(self) {
+                return;
+            }
+            if self.len == BLOCK_REGIONS {
+                self.all = true;
+                return;
+            }
+        }
+        self.keys[self.len] = (shift, va >> shift);
+        self.len += 1;
+    }
+}
+
+/// Drop the entries of `entries` whose page equals `va` under `mask`; whether there were any.
+#[inline(always)]
+fn drop_matching(entries: &mut [TlbEntry], va: u64, mask: u64) -> bool {
+    let mut dropped = false;
+    for e in entries {
+        if (e.page ^ va) & mask == 0 {
+            *e = EMPTY;
+            dropped = true;
+        }
+    }
+    dropped
 }
 
 impl TlbSet {
@@ -180,6 +275,7 @@ impl TlbSet {
             write: Box::new([[EMPTY; DATA_WAYS]; DATA_SETS]),
             exec: Box::new([EMPTY; TLB_ENTRIES]),
             big: 0,
+            block_regions: BlockRegions::EMPTY,
         }
     }
 
@@ -188,34 +284,38 @@ impl TlbSet {
         self.write.fill([EMPTY; DATA_WAYS]);
         self.exec.fill(EMPTY);
         self.big = 0;
+        self.block_regions = BlockRegions::EMPTY;
     }
 
-    /// Drop the entries that translate `va` (bits 55:12 compared, every ASID).
-    fn flush_va(&mut self, va: u64) {
+    /// Drop the entries that translate `va` (bits 55:12 compared, every ASID); whether an
+    /// instruction-fetch entry was among them.
+    fn flush_va(&mut self, va: u64) -> bool {
         let va = va & TLBI_VA_MASK;
-        let (entries, mask): (&mut dyn Iterator<Item = &mut TlbEntry>, u64) = if self.big == 0 {
-            let i = set(va);
-            let ways = self.read[i].iter_mut().chain(self.write[i].iter_mut());
-            (&mut ways.chain([&mut self.exec[slot(va)]]), TLBI_VA_MASK)
+        let in_big = self.big != 0 && self.block_regions.covers(va);
+        if in_big {
+            // Entries of a block mapping around `va` may sit in any set.
+            let mask = TLBI_VA_MASK & !self.big;
+            drop_matching(self.read.as_flattened_mut(), va, mask);
+            drop_matching(self.write.as_flattened_mut(), va, mask);
+            drop_matching(&mut self.exec[..], va, mask)
         } else {
-            let data = self.read.iter_mut().chain(self.write.iter_mut()).flatten();
-            (
-                &mut data.chain(self.exec.iter_mut()),
-                TLBI_VA_MASK & !self.big,
+            let i = set(va);
+            drop_matching(&mut self.read[i], va, TLBI_VA_MASK);
+            drop_matching(&mut self.write[i], va, TLBI_VA_MASK);
+            drop_matching(
+                std::slice::from_mut(&mut self.exec[slot(va)]),
+                va,
+                TLBI_VA_MASK,
             )
-        };
-        for e in entries {
-            if (e.page ^ va) & mask == 0 {
-                *e = EMPTY;
-            }
         }
     }
 
-    /// Remember the size of the mapping an entry came from.
+    /// Remember the size of the mapping an entry for `va` came from.
     #[inline]
-    fn note_span(&mut self, span: u8) {
+    fn note_span(&mut self, span: u8, va: u64) {
         if span as u32 > PAGE_SIZE.trailing_zeros() {
             self.big |= (1u64 << span) - 1;
+            self.block_regions.note(va, span);
         }
     }
 }
@@ -234,6 +334,9 @@ pub struct Tlb {
     /// The bus every host pointer in the sets came from (`None`: the sets are empty). Kept
     /// with the sets, so that moving a TLB between vCPUs moves its owner along.
     bus: Option<BusId>,
+    /// Bumped whenever an instruction-fetch translation may have been dropped: what the
+    /// executor's VA-keyed jump cache is valid for ([`Tlb::exec_generation`]).
+    exec_gen: u64,
 }
 
 impl Default for Tlb {
@@ -243,6 +346,7 @@ impl Default for Tlb {
             idx: IDX_EL1,
             parked: [TlbSet::new(), TlbSet::new(), TlbSet::new()],
             bus: None,
+            exec_gen: 0,
         }
     }
 }
@@ -293,6 +397,7 @@ impl Tlb {
     /// Forget every translation of the regimes in `mask` (TLBI VMALLE1, ALLE2, a change of
     /// SCTLR/TCR/TTBR/MAIR).
     pub fn flush_regimes(&mut self, mask: u8) {
+        self.exec_gen += 1;
         for idx in 0..3 {
             if mask & (1 << idx) != 0 {
                 self.set(idx).flush();
@@ -303,10 +408,18 @@ impl Tlb {
     /// Forget the translations of `va` in the regimes in `mask`, for every ASID (TLBI VAE1…).
     pub fn flush_va(&mut self, mask: u8, va: u64) {
         for idx in 0..3 {
-            if mask & (1 << idx) != 0 {
-                self.set(idx).flush_va(va);
+            if mask & (1 << idx) != 0 && self.set(idx).flush_va(va) {
+                self.exec_gen += 1;
             }
         }
+    }
+
+    /// A number that changes whenever a translation for instruction fetch may have been dropped
+    /// (a flush, a TLBI that hit an instruction entry, another bus): a VA -> block mapping
+    /// cached under one generation and set index ([`Tlb::idx`]) holds while both stay the same.
+    #[inline(always)]
+    pub fn exec_generation(&self) -> u64 {
+        self.exec_gen
     }
 
     /// Forget the write entries only (a page became code).
@@ -369,6 +482,15 @@ unsafe fn host_write(host: *mut u8, off: usize, size: usize, value: u64) {
     std::ptr::copy_nonoverlapping(b.as_ptr(), host.add(off), size);
 }
 
+/// The low `size` bytes of a value.
+fn size_mask(size: usize) -> u64 {
+    if size >= 8 {
+        u64::MAX
+    } else {
+        (1 << (8 * size)) - 1
+    }
+}
+
 impl Cpu {
     /// Load `N` bytes (1, 2, 4, 8) little-endian from `va`, zero-extended.
     ///
@@ -394,6 +516,32 @@ impl Cpu {
             Ok(unsafe { host_read(e.host, (va & PAGE_MASK) as usize, N) })
         } else {
             self.load_slow(env, va, N)
+        }
+    }
+
+    /// [`Cpu::load`] when the data TLB holds `va`'s page for an aligned `N`-byte access, `None`
+    /// otherwise (then [`Cpu::load`] decides: walk, device, fault). For handlers whose hot path
+    /// must not carry the slow path's frame.
+    #[inline(always)]
+    pub(crate) fn load_hit<const N: usize>(&self, va: u64) -> Option<u64> {
+        const { assert!(N == 1 || N == 2 || N == 4 || N == 8, "access size") };
+        let e = find(&self.tlb.live.read[set(va)], key(va, N))?;
+        // SAFETY: as in `load`.
+        Some(unsafe { host_read(e.host, (va & PAGE_MASK) as usize, N) })
+    }
+
+    /// [`Cpu::store`] when the write TLB holds `va`'s page for an aligned `N`-byte access
+    /// (`true`: stored), nothing otherwise.
+    #[inline(always)]
+    pub(crate) fn store_hit<const N: usize>(&mut self, va: u64, value: u64) -> bool {
+        const { assert!(N == 1 || N == 2 || N == 4 || N == 8, "access size") };
+        match find(&self.tlb.live.write[set(va)], key(va, N)) {
+            Some(e) => {
+                // SAFETY: as in `store`.
+                unsafe { host_write(e.host, (va & PAGE_MASK) as usize, N, value) };
+                true
+            }
+            None => false,
         }
     }
 
@@ -489,17 +637,81 @@ impl Cpu {
         Ok(true)
     }
 
+    /// The trace kinds recorded by this vCPU (0 when it is not traced).
+    #[inline]
+    fn traced(&self) -> u32 {
+        self.trace.as_ref().map_or(0, |t| t.kinds)
+    }
+
+    /// Set the trace kinds recorded (when traced).
+    fn set_traced(&mut self, kinds: u32) {
+        if let Some(t) = self.trace.as_mut() {
+            t.kinds = kinds;
+        }
+    }
+
+    /// While the bytes of a page-crossing access run: memory accesses still bypass the TLB but
+    /// are not recorded (the whole access is, once).
+    fn quiet_mem(&mut self, kinds: u32) {
+        if kinds & kind::MEM != 0 {
+            self.set_traced(kinds & !kind::MEM | kind::MEM_QUIET);
+        }
+    }
+
+    /// Record a data access to memory (`pa` when translated as one piece).
+    #[cold]
+    fn trace_mem(&mut self, va: u64, pa: Option<u64>, size: usize, value: u64, write: bool) {
+        if let Some(t) = self.trace.as_mut() {
+            t.event(Event::Mem {
+                va,
+                pa,
+                size: size as u8,
+                value,
+                write,
+            });
+        }
+    }
+
+    /// Record a device access.
+    #[cold]
+    fn trace_mmio(&mut self, bus: &dyn Bus, pa: u64, size: usize, value: u64, write: bool) {
+        if let Some(t) = self.trace.as_mut() {
+            t.event(Event::Mmio {
+                pa,
+                size: size as u8,
+                value,
+                write,
+                dev: bus.describe(pa),
+            });
+        }
+    }
+
     #[cold]
     fn load_slow(&mut self, env: &mut Env, va: u64, size: usize) -> Result<u64, Trap> {
         let off = (va & PAGE_MASK) as usize;
         let unaligned = va & (size as u64 - 1) != 0;
+        let traced = self.traced();
         if unaligned {
             if self.unaligned_checks(env, va, size, Access::Read)? {
-                let mut v = 0u64;
+                // Traced as one access: the byte loads are not recorded.
+                self.quiet_mem(traced);
+                let mut v = Ok(0u64);
                 for i in 0..size {
-                    v |= self.load::<1>(env, va.wrapping_add(i as u64))? << (8 * i);
+                    match self.load::<1>(env, va.wrapping_add(i as u64)) {
+                        Ok(b) => v = v.map(|v| v | b << (8 * i)),
+                        Err(t) => {
+                            v = Err(t);
+                            break;
+                        }
+                    }
                 }
-                return Ok(v);
+                self.set_traced(traced);
+                if let Ok(v) = v {
+                    if traced & kind::MEM != 0 {
+                        self.trace_mem(va, None, size, v, false);
+                    }
+                }
+                return v;
             }
             if let Some(e) = find(&self.tlb.live.read[set(va)], va & !PAGE_MASK) {
                 if e.pa & STRICT == 0 {
@@ -513,32 +725,54 @@ impl Cpu {
         let page = w.pa & !PAGE_MASK;
         if let Some(host) = env.bus.ram_page(page, false) {
             let host = host.as_ptr();
+            // SAFETY: `host` is a RAM page and off + size <= PAGE_SIZE.
+            let v = unsafe { host_read(host, off, size) };
+            if traced & (kind::MEM | kind::MEM_QUIET) != 0 {
+                // Not cached: every traced access comes back here.
+                self.trace_mem(va, Some(w.pa), size, v, false);
+                return Ok(v);
+            }
             let e = TlbEntry {
                 page: va & !PAGE_MASK,
                 host,
                 pa: page | (w.device() as u64 * STRICT),
             };
             fill(&mut self.tlb.live.read[set(va)], e);
-            self.tlb.live.note_span(w.span);
-            // SAFETY: `host` is a RAM page and off + size <= PAGE_SIZE.
-            return Ok(unsafe { host_read(host, off, size) });
+            self.tlb.live.note_span(w.span, va);
+            return Ok(v);
         }
-        env.bus
+        let v = env
+            .bus
             .mmio_read(w.pa, size as u8)
-            .map_err(|_| Trap::abort(Access::Read, va, fsc::EXTERNAL))
+            .map_err(|_| Trap::abort(Access::Read, va, fsc::EXTERNAL))?;
+        if traced & kind::MMIO != 0 {
+            self.trace_mmio(env.bus, w.pa, size, v, false);
+        }
+        Ok(v)
     }
 
     #[cold]
     fn store_slow(&mut self, env: &mut Env, va: u64, size: usize, value: u64) -> Result<(), Trap> {
         let off = (va & PAGE_MASK) as usize;
         let unaligned = va & (size as u64 - 1) != 0;
+        let traced = self.traced();
         if unaligned {
             if self.unaligned_checks(env, va, size, Access::Write)? {
-                // Both pages are writable: the bytes cannot fault halfway.
+                // Both pages are writable: the bytes cannot fault halfway. Traced as one
+                // access: the byte stores are not recorded.
+                self.quiet_mem(traced);
+                let mut r = Ok(());
                 for i in 0..size {
-                    self.store::<1>(env, va.wrapping_add(i as u64), value >> (8 * i))?;
+                    r = self.store::<1>(env, va.wrapping_add(i as u64), value >> (8 * i));
+                    if r.is_err() {
+                        break;
+                    }
                 }
-                return Ok(());
+                self.set_traced(traced);
+                if r.is_ok() && traced & kind::MEM != 0 {
+                    self.trace_mem(va, None, size, value & size_mask(size), true);
+                }
+                return r;
             }
             if let Some(e) = find(&self.tlb.live.write[set(va)], va & !PAGE_MASK) {
                 if e.pa & STRICT == 0 {
@@ -557,20 +791,28 @@ impl Cpu {
         }
         if let Some(host) = env.bus.ram_page(page, true) {
             let host = host.as_ptr();
+            // SAFETY: a page handed out writable, off + size <= PAGE_SIZE.
+            unsafe { host_write(host, off, size, value) };
+            if traced & (kind::MEM | kind::MEM_QUIET) != 0 {
+                // Not cached: every traced access comes back here.
+                self.trace_mem(va, Some(w.pa), size, value & size_mask(size), true);
+                return Ok(());
+            }
             let e = TlbEntry {
                 page: va & !PAGE_MASK,
                 host,
                 pa: page | (w.device() as u64 * STRICT),
             };
             fill(&mut self.tlb.live.write[set(va)], e);
-            self.tlb.live.note_span(w.span);
-            // SAFETY: a page handed out writable, off + size <= PAGE_SIZE.
-            unsafe { host_write(host, off, size, value) };
+            self.tlb.live.note_span(w.span, va);
             return Ok(());
         }
         env.bus
             .mmio_write(w.pa, size as u8, value)
             .map_err(|_| Trap::abort(Access::Write, va, fsc::EXTERNAL))?;
+        if traced & kind::MMIO != 0 {
+            self.trace_mmio(env.bus, w.pa, size, value & size_mask(size), true);
+        }
         if env.bus.take_remapped() {
             self.tlb.flush();
         }
@@ -616,7 +858,7 @@ impl Cpu {
                     host: host.as_ptr(),
                     pa: page,
                 };
-                self.tlb.live.note_span(w.span);
+                self.tlb.live.note_span(w.span, va);
                 Ok((w.pa, host))
             }
             None => Err(Trap::abort(Access::Exec, va, fsc::EXTERNAL)),
@@ -749,6 +991,116 @@ mod tests {
             bus.ram()[off..off + 8],
             0x0102_0304_0506_0708u64.rotate_left(24).to_le_bytes()
         );
+    }
+
+    /// A TLBI by address outside every region with block mappings drops only its own page;
+    /// inside one it drops the block's entries from every set; regions are 2 MiB for 2 MiB
+    /// blocks, 1 GiB for larger ones, coarsened to 1 GiB when too many, then everything.
+    #[test]
+    fn tlbi_by_va_and_block_regions() {
+        const GIB: u64 = 1 << 30;
+        const MIB2: u64 = 1 << 21;
+        let entry = |va: u64| TlbEntry {
+            page: va & !PAGE_MASK,
+            host: std::ptr::null_mut(),
+            pa: va & !PAGE_MASK,
+        };
+        let has = |t: &TlbSet, va: u64| find(&t.read[set(va)], va).is_some();
+        let mut t = TlbSet::new();
+        // Two pages of a 2 MiB block at 3 GiB, and a page mapping 4 MiB further in the second's
+        // set (as Linux's fixmap pages beside the device tree's block).
+        let (a, b) = (3 * GIB, 3 * GIB + 0x1000);
+        let c = 3 * GIB + 2 * MIB2 + 0x1000;
+        for (va, span) in [(a, 21), (b, 21), (c, 12)] {
+            fill(&mut t.read[set(va)], entry(va));
+            t.note_span(span, va);
+        }
+        // Another page of c's 2 MiB, same set as `b`: only its own page would go (none).
+        t.flush_va(c + 0x10_0000);
+        assert!(has(&t, a) && has(&t, b) && has(&t, c));
+        t.flush_va(c);
+        assert!(has(&t, a) && has(&t, b) && !has(&t, c));
+        // Anywhere in the block: both of its pages.
+        t.flush_va(a + 0x1f_f000);
+        assert!(!has(&t, a) && !has(&t, b));
+        // A 1 GiB block covers its whole region.
+        t.note_span(30, 7 * GIB);
+        assert!(t.block_regions.covers(7 * GIB + 0x3000_0000));
+        assert!(!t.block_regions.covers(6 * GIB));
+        // More 2 MiB blocks than fit, all in one GiB: coarsened to that GiB.
+        for i in 0..=BLOCK_REGIONS as u64 {
+            t.note_span(21, 9 * GIB + i * MIB2);
+        }
+        assert!(!t.block_regions.all && t.block_regions.len == 3);
+        assert!(t.block_regions.covers(9 * GIB + 0x3000_0000) && !t.block_regions.covers(8 * GIB));
+        // More GiB regions than fit: everything is covered; a TLBI then drops every entry in
+        // the block-sized region around it, here the 2 MiB around `c`.
+        for i in 0..BLOCK_REGIONS as u64 {
+            t.note_span(21, (10 + i) * GIB);
+        }
+        assert!(t.block_regions.all);
+        fill(&mut t.read[set(c)], entry(c));
+        t.flush_va(c + 0x1000);
+        assert!(!has(&t, c));
+        t.flush();
+        assert_eq!(t.block_regions, BlockRegions::EMPTY);
+    }
+
+    /// With memory accesses traced, every access is recorded (none is served from the data
+    /// TLB, which stays empty), a page-crossing one once with no PA; without, the TLB fills.
+    #[test]
+    fn traced_memory_accesses_bypass_the_tlb() {
+        use crate::aarch64::trace::{kind, Event, TraceBuf};
+        let mut bus = FlatBus::new(BASE, 0x8000);
+        let mut cpu = Cpu::new(1);
+        identity_map(&mut cpu, &mut bus, BASE + 0x4000, BASE, |_| AF);
+        cpu.trace = Some(TraceBuf::new(16, kind::MEM));
+        let mut code = super::super::block::CodePages::default();
+        let mut env = Env::bound(&mut cpu, &mut bus, &mut code);
+        let hit = |cpu: &Cpu, va: u64| find(&cpu.tlb.live.read[set(va)], va).is_some();
+        for _ in 0..3 {
+            cpu.store::<4>(&mut env, DATA, 0x1234_5678).unwrap();
+            assert_eq!(cpu.load::<2>(&mut env, DATA), Ok(0x5678));
+        }
+        let cross = DATA + 0xffe;
+        cpu.store::<4>(&mut env, cross, 0xaabb_ccdd).unwrap();
+        assert!(!hit(&cpu, DATA) && !hit(&cpu, cross));
+        let events: Vec<Event> = cpu
+            .trace
+            .as_mut()
+            .unwrap()
+            .drain()
+            .map(|i| i.event)
+            .collect();
+        let store = Event::Mem {
+            va: DATA,
+            pa: Some(DATA),
+            size: 4,
+            value: 0x1234_5678,
+            write: true,
+        };
+        let load = Event::Mem {
+            va: DATA,
+            pa: Some(DATA),
+            size: 2,
+            value: 0x5678,
+            write: false,
+        };
+        let crossing = Event::Mem {
+            va: cross,
+            pa: None,
+            size: 4,
+            value: 0xaabb_ccdd,
+            write: true,
+        };
+        assert_eq!(
+            events,
+            [store, load, store, load, store, load, crossing].to_vec()
+        );
+        assert_eq!(cpu.trace.as_ref().unwrap().kinds, kind::MEM);
+        cpu.trace = None;
+        cpu.load::<2>(&mut env, DATA).unwrap();
+        assert!(hit(&cpu, DATA));
     }
 
     /// Pages 1 MiB apart share a set of the data tables: both stay mapped, a third evicts the

@@ -923,8 +923,9 @@ pub(crate) mod tests {
             m.cpu.x[1] = va + 0x80;
             m.cpu.x[3] = new | NORMAL | if level == 3 { 0b11 } else { 0b01 };
             m.cpu.x[4] = pte;
-            // TLBI names any address within the block or page.
-            m.cpu.x[6] = (va + 0x1_0000) >> 12;
+            // TLBI names any address within the block or page: another page of the block.
+            let within = if level == 3 { 0 } else { 0x1_0000 };
+            m.cpu.x[6] = (va + within) >> 12;
             // The tables are read through an identity map of themselves at their PA.
             m.map0(TABLES, TABLES, 2, NORMAL);
             m.run(&[
@@ -946,6 +947,41 @@ pub(crate) mod tests {
                 "level {level}: TLBI VAE1 dropped the old entry"
             );
         }
+    }
+
+    /// Code behind a changed mapping: after TLBI VAE1 (and ISB) a branch to the same VA runs
+    /// the new page's instructions, whatever the executor cached by virtual PC.
+    #[test]
+    fn tlbi_by_va_makes_new_code_visible() {
+        const FN_VA: u64 = 0x5_0000;
+        const MOV_X0_1: u32 = 0xd280_0020;
+        const MOV_X0_2: u32 = 0xd280_0040;
+        const RET: u32 = 0xd65f_03c0;
+        const BLR_X1: u32 = 0xd63f_0020;
+        const MOV_X9_X0: u32 = 0xaa00_03e9;
+        const ISB: u32 = 0xd503_3fdf;
+        let mut m = machine(12, 25, 25);
+        m.bus.load_words(DATA, &[MOV_X0_1, RET]);
+        m.bus.load_words(DATA2, &[MOV_X0_2, RET]);
+        m.map0(FN_VA, DATA, 3, NORMAL);
+        m.map0(TABLES, TABLES, 2, NORMAL);
+        m.cpu.x[1] = FN_VA;
+        m.cpu.x[3] = DATA2 | NORMAL | 0b11;
+        m.cpu.x[4] = m.slot0(FN_VA, 3);
+        m.cpu.x[6] = FN_VA >> 12;
+        m.run(&[
+            BLR_X1,
+            MOV_X9_X0,
+            STR_X3_X4,
+            DSB_SY,
+            TLBI_VAE1_X6,
+            DSB_SY,
+            ISB,
+            BLR_X1,
+            HVC0,
+        ]);
+        assert!(!m.took(false));
+        assert_eq!((m.cpu.x[9], m.cpu.x[0]), (1, 2));
     }
 
     #[test]

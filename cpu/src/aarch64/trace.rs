@@ -1,5 +1,11 @@
 //! Raw trace records: recorded cheaply while running, formatted (disassembly, symbols) by the
 //! caller when it drains them.
+//!
+//! A traced vCPU has a [`TraceBuf`]: instructions (pushed by the executor's `TRACE` path) and
+//! events (pushed by cold paths only: exception entry and return in `exception.rs`, the data
+//! slow path in `mem.rs`, system-register writes, the machine's PSCI calls) go into it in the
+//! order they happened, each with the instruction count of the instruction that caused it. A
+//! vCPU that is not traced pays one `Option` check on those cold paths and nothing else.
 
 /// One executed instruction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -14,37 +20,275 @@ pub struct TraceRecord {
     pub el: u8,
 }
 
-/// A bounded buffer of trace records; the run stops with `Exit::TraceFull` when it is full.
+/// The kinds of trace items a [`TraceBuf`] records, as a bit set.
+pub mod kind {
+    /// Every executed instruction.
+    pub const INSN: u32 = 1 << 0;
+    /// Synchronous exceptions taken, and exception returns (ERET).
+    pub const EXC: u32 = 1 << 1;
+    /// Asynchronous exceptions taken (IRQ, FIQ, SError, physical or virtual).
+    pub const IRQ: u32 = 1 << 2;
+    /// Device accesses (MMIO), and reads of system registers the machine implements (the GICv3
+    /// CPU interface: the interrupt acknowledge).
+    pub const MMIO: u32 = 1 << 3;
+    /// Data loads and stores to memory (RAM, ROM, flash in read-array mode); forces every
+    /// data access through the slow path.
+    pub const MEM: u32 = 1 << 4;
+    /// System-register writes (MSR).
+    pub const SYSREG: u32 = 1 << 5;
+    /// PSCI calls served by the machine.
+    pub const PSCI: u32 = 1 << 6;
+    /// Everything.
+    pub const ALL: u32 = (1 << 7) - 1;
+    /// Internal: memory accesses bypass the data TLB but are not recorded (the bytes of a
+    /// page-crossing access traced as one).
+    pub(crate) const MEM_QUIET: u32 = 1 << 31;
+}
+
+/// Which asynchronous exception was taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IrqLine {
+    /// IRQ.
+    Irq,
+    /// FIQ.
+    Fiq,
+    /// SError.
+    SError,
+}
+
+/// The device (and register) a physical address reaches, as the machine names it
+/// ([`super::Bus::describe`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DeviceReg {
+    /// Device name (`pl011`, `gicd`…).
+    pub device: &'static str,
+    /// Offset within the device's region.
+    pub offset: u64,
+    /// Register name, where the device has a table of them.
+    pub reg: Option<&'static str>,
+}
+
+/// What happened: an instruction or an event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// The instruction `word` executed.
+    Insn {
+        /// Instruction word.
+        word: u32,
+    },
+    /// A synchronous exception was taken (also the Illegal Execution state exception of an
+    /// illegal ERET).
+    Exception {
+        /// ESR_ELx written.
+        esr: u64,
+        /// FAR_ELx written, if any.
+        far: Option<u64>,
+        /// ELR_ELx: the preferred return address.
+        elr: u64,
+        /// The EL it was taken to.
+        to_el: u8,
+        /// The vector address branched to.
+        vector: u64,
+    },
+    /// An asynchronous exception was taken.
+    Interrupt {
+        /// Which.
+        line: IrqLine,
+        /// A virtual interrupt (HCR_EL2.VI/VF/VSE).
+        virtual_: bool,
+        /// ELR_ELx: where the interrupted code resumes.
+        elr: u64,
+        /// The EL it was taken to.
+        to_el: u8,
+        /// The vector address branched to.
+        vector: u64,
+    },
+    /// ERET.
+    Eret {
+        /// The EL returned to.
+        to_el: u8,
+        /// The PC returned to (ELR).
+        target: u64,
+        /// SPSR_ELx restored.
+        spsr: u64,
+    },
+    /// A device access.
+    Mmio {
+        /// Physical address.
+        pa: u64,
+        /// Size in bytes.
+        size: u8,
+        /// Value read or written.
+        value: u64,
+        /// A write.
+        write: bool,
+        /// The device and register, when a device claims the address.
+        dev: Option<DeviceReg>,
+    },
+    /// A data access to memory.
+    Mem {
+        /// Virtual address.
+        va: u64,
+        /// Physical address, when the access was translated as one piece (not for an unaligned
+        /// access that crosses a page).
+        pa: Option<u64>,
+        /// Size in bytes.
+        size: u8,
+        /// Value read or written.
+        value: u64,
+        /// A store.
+        write: bool,
+    },
+    /// An MSR to a system register, or an MRS of one the machine implements.
+    SysReg {
+        /// Encoding (op0, op1, CRn, CRm, op2) as in [`super::sysreg::enc`].
+        enc: u32,
+        /// Register name.
+        name: &'static str,
+        /// Value written or read.
+        value: u64,
+        /// A write (MSR).
+        write: bool,
+    },
+    /// A PSCI call the machine served.
+    Psci {
+        /// Function ID (X0).
+        function: u32,
+        /// X1..X3.
+        args: [u64; 3],
+        /// What X0 became, when the call returns to the caller.
+        result: Option<u64>,
+    },
+}
+
+impl Event {
+    /// The [`kind`] bit of this event.
+    pub fn kind(&self) -> u32 {
+        match self {
+            Event::Insn { .. } => kind::INSN,
+            Event::Exception { .. } | Event::Eret { .. } => kind::EXC,
+            Event::Interrupt { .. } => kind::IRQ,
+            Event::Mmio { .. } => kind::MMIO,
+            Event::SysReg { write: false, .. } => kind::MMIO,
+            Event::Mem { .. } => kind::MEM,
+            Event::SysReg { .. } => kind::SYSREG,
+            Event::Psci { .. } => kind::PSCI,
+        }
+    }
+}
+
+/// One trace item: what happened and the instruction it belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TraceItem {
+    /// The vCPU's instruction count before the instruction (for an interrupt: the count of
+    /// instructions retired before it was taken).
+    pub insn: u64,
+    /// Virtual PC of the instruction (for an interrupt: where the interrupted code resumes).
+    pub pc: u64,
+    /// Exception level the instruction ran at (for an exception: the EL it came from).
+    pub el: u8,
+    /// What happened.
+    pub event: Event,
+}
+
+impl TraceItem {
+    /// The instruction record of an [`Event::Insn`] item.
+    pub fn insn_record(&self) -> Option<TraceRecord> {
+        match self.event {
+            Event::Insn { word } => Some(TraceRecord {
+                insn: self.insn,
+                pc: self.pc,
+                word,
+                el: self.el,
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// A buffer of trace items, drained by the machine. The executor checks [`TraceBuf::room`]
+/// before each block and runs at most that many instructions (the run stops with
+/// `Exit::TraceFull` when there is none); every item pushed is kept, so the capacity is exceeded
+/// by at most the events of one block.
 pub struct TraceBuf {
-    records: Vec<TraceRecord>,
+    items: Vec<TraceItem>,
     capacity: usize,
+    /// The [`kind`] bits recorded.
+    pub kinds: u32,
+    /// The instruction being executed: (count, PC, EL), set by the executor's `TRACE` path (and
+    /// at exception entry outside a block), so that events name their instruction.
+    pub at: (u64, u64, u8),
 }
 
 impl TraceBuf {
-    /// An empty buffer holding up to `capacity` records.
-    pub fn new(capacity: usize) -> Self {
+    /// An empty buffer recording the `kinds` bits, with room for `capacity` instructions.
+    pub fn new(capacity: usize, kinds: u32) -> Self {
         TraceBuf {
-            records: Vec::with_capacity(capacity),
+            items: Vec::with_capacity(capacity),
             capacity,
+            kinds,
+            at: (0, 0, 0),
         }
     }
 
-    /// Free records.
+    /// Whether items of kind `k` are recorded.
+    #[inline(always)]
+    pub fn wants(&self, k: u32) -> bool {
+        self.kinds & k != 0
+    }
+
+    /// Free room for instructions.
     pub fn room(&self) -> usize {
-        self.capacity - self.records.len()
+        self.capacity.saturating_sub(self.items.len())
     }
 
-    /// Append one record (the executor never overfills: it checks `room` first).
-    #[inline]
-    pub fn push(&mut self, r: TraceRecord) {
-        if self.records.len() < self.capacity {
-            self.records.push(r);
+    /// The instruction at count `insn`, virtual `pc` and `el` executes: note it as the one
+    /// events belong to, and record it when instructions are traced.
+    #[inline(always)]
+    pub fn insn(&mut self, insn: u64, pc: u64, el: u8, word: u32) {
+        self.at = (insn, pc, el);
+        // No bound here: the executor ran at most `room` instructions since the buffer was
+        // last checked, and events pushed in between may have taken some of that room.
+        if self.kinds & kind::INSN != 0 {
+            self.items.push(TraceItem {
+                insn,
+                pc,
+                el,
+                event: Event::Insn { word },
+            });
         }
     }
 
-    /// Take the records collected so far.
-    pub fn drain(&mut self) -> std::vec::Drain<'_, TraceRecord> {
-        self.records.drain(..)
+    /// Record `event` of the current instruction ([`TraceBuf::at`]) when its kind is traced.
+    #[cold]
+    pub fn event(&mut self, event: Event) {
+        if self.wants(event.kind()) {
+            let (insn, pc, el) = self.at;
+            self.items.push(TraceItem {
+                insn,
+                pc,
+                el,
+                event,
+            });
+        }
+    }
+
+    /// Record `event` at an explicit instruction count, PC and EL when its kind is traced.
+    #[cold]
+    pub fn event_at(&mut self, insn: u64, pc: u64, el: u8, event: Event) {
+        if self.wants(event.kind()) {
+            self.items.push(TraceItem {
+                insn,
+                pc,
+                el,
+                event,
+            });
+        }
+    }
+
+    /// Take the items collected so far.
+    pub fn drain(&mut self) -> std::vec::Drain<'_, TraceItem> {
+        self.items.drain(..)
     }
 }
 

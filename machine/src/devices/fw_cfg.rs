@@ -458,6 +458,19 @@ fn zero_fill(mem: &mut dyn DmaMemory, mut addr: u64, mut len: u64) -> bool {
 }
 
 impl MmioDevice for FwCfg {
+    fn name(&self) -> &'static str {
+        "fw_cfg"
+    }
+
+    fn reg_name(&self, offset: u64) -> Option<&'static str> {
+        match offset {
+            DATA..=0x07 => Some("data"),
+            SELECTOR..=0x09 => Some("selector"),
+            DMA_ADDR..=0x17 => Some("dma"),
+            _ => None,
+        }
+    }
+
     fn read(&mut self, offset: u64, size: u8) -> u64 {
         if !matches!(size, 1 | 2 | 4 | 8) {
             log::warn!("fw_cfg: {size}-byte read at offset {offset:#x}");

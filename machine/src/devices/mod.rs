@@ -18,6 +18,13 @@ pub trait MmioDevice {
     fn read(&mut self, offset: u64, size: u8) -> u64;
     /// Write the low `size` bytes of `value` at byte `offset` within the device.
     fn write(&mut self, offset: u64, size: u8, value: u64);
+    /// The device's name in traces (`pl011`, `virtio-mmio`…).
+    fn name(&self) -> &'static str;
+    /// The name of the register at byte `offset`, for traces, where the device has a table.
+    fn reg_name(&self, offset: u64) -> Option<&'static str> {
+        let _ = offset;
+        None
+    }
     /// The device as a serial port, if it is one.
     fn as_serial(&mut self) -> Option<&mut dyn SerialPort> {
         None

@@ -514,6 +514,10 @@ impl Pflash {
 }
 
 impl MmioDevice for Pflash {
+    fn name(&self) -> &'static str {
+        "pflash"
+    }
+
     fn read(&mut self, offset: u64, size: u8) -> u64 {
         if !matches!(size, 1 | 2 | 4 | 8) {
             log::warn!("pflash: {size}-byte read at {offset:#x}");

@@ -198,6 +198,31 @@ impl Pl011 {
 }
 
 impl MmioDevice for Pl011 {
+    fn name(&self) -> &'static str {
+        "pl011"
+    }
+
+    fn reg_name(&self, offset: u64) -> Option<&'static str> {
+        Some(match offset {
+            DR => "UARTDR",
+            RSR => "UARTRSR",
+            FR => "UARTFR",
+            ILPR => "UARTILPR",
+            IBRD => "UARTIBRD",
+            FBRD => "UARTFBRD",
+            LCR_H => "UARTLCR_H",
+            CR => "UARTCR",
+            IFLS => "UARTIFLS",
+            IMSC => "UARTIMSC",
+            RIS => "UARTRIS",
+            MIS => "UARTMIS",
+            ICR => "UARTICR",
+            DMACR => "UARTDMACR",
+            ID_BASE..=0xfff => "UARTPeriphID/PCellID",
+            _ => return None,
+        })
+    }
+
     fn read(&mut self, offset: u64, size: u8) -> u64 {
         if !offset.is_multiple_of(4) {
             log::warn!("pl011: misaligned read at offset {offset:#x}");

@@ -128,6 +128,25 @@ impl Pl031 {
 }
 
 impl MmioDevice for Pl031 {
+    fn name(&self) -> &'static str {
+        "pl031"
+    }
+
+    fn reg_name(&self, offset: u64) -> Option<&'static str> {
+        Some(match offset {
+            DR => "RTCDR",
+            MR => "RTCMR",
+            LR => "RTCLR",
+            CR => "RTCCR",
+            IMSC => "RTCIMSC",
+            RIS => "RTCRIS",
+            MIS => "RTCMIS",
+            ICR => "RTCICR",
+            ID_BASE..=0xfff => "RTCPeriphID/PCellID",
+            _ => return None,
+        })
+    }
+
     fn read(&mut self, offset: u64, size: u8) -> u64 {
         if !offset.is_multiple_of(4) {
             log::warn!("pl031: misaligned read at offset {offset:#x}");

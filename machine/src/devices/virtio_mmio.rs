@@ -186,6 +186,46 @@ impl VirtioMmio {
 }
 
 impl MmioDevice for VirtioMmio {
+    fn name(&self) -> &'static str {
+        "virtio-mmio"
+    }
+
+    fn reg_name(&self, offset: u64) -> Option<&'static str> {
+        Some(match offset {
+            MAGIC_VALUE => "MagicValue",
+            VERSION => "Version",
+            DEVICE_ID => "DeviceID",
+            VENDOR_ID => "VendorID",
+            DEVICE_FEATURES => "DeviceFeatures",
+            DEVICE_FEATURES_SEL => "DeviceFeaturesSel",
+            DRIVER_FEATURES => "DriverFeatures",
+            DRIVER_FEATURES_SEL => "DriverFeaturesSel",
+            GUEST_PAGE_SIZE => "GuestPageSize",
+            QUEUE_SEL => "QueueSel",
+            QUEUE_NUM_MAX => "QueueNumMax",
+            QUEUE_NUM => "QueueNum",
+            QUEUE_ALIGN => "QueueAlign",
+            QUEUE_PFN => "QueuePFN",
+            QUEUE_READY => "QueueReady",
+            QUEUE_NOTIFY => "QueueNotify",
+            INTERRUPT_STATUS => "InterruptStatus",
+            INTERRUPT_ACK => "InterruptACK",
+            STATUS => "Status",
+            QUEUE_DESC_LOW => "QueueDescLow",
+            QUEUE_DESC_HIGH => "QueueDescHigh",
+            QUEUE_AVAIL_LOW => "QueueDriverLow",
+            QUEUE_AVAIL_HIGH => "QueueDriverHigh",
+            QUEUE_USED_LOW => "QueueDeviceLow",
+            QUEUE_USED_HIGH => "QueueDeviceHigh",
+            SHM_SEL => "SHMSel",
+            SHM_LEN_LOW => "SHMLenLow",
+            SHM_LEN_HIGH => "SHMLenHigh",
+            CONFIG_GENERATION => "ConfigGeneration",
+            CONFIG..=REGION_SIZE => "Config",
+            _ => return None,
+        })
+    }
+
     fn read(&mut self, offset: u64, size: u8) -> u64 {
         let Some(v) = &self.virtio else {
             // An empty slot: enough for a driver to see a transport without a device.

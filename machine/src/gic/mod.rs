@@ -495,6 +495,89 @@ pub enum GicFrame {
     Redist,
 }
 
+impl GicFrame {
+    /// The frame's name in traces.
+    pub fn name(self) -> &'static str {
+        match self {
+            GicFrame::Dist => "gicd",
+            GicFrame::Cpu => "gicc",
+            GicFrame::Redist => "gicr",
+        }
+    }
+
+    /// The name of the register at `off` within the frame, for traces (banked arrays by
+    /// their base name).
+    pub fn reg_name(self, off: u64) -> Option<&'static str> {
+        use dist::*;
+        Some(match self {
+            GicFrame::Dist => match off {
+                v2::GICD_CTLR => "GICD_CTLR",
+                v2::GICD_TYPER => "GICD_TYPER",
+                v2::GICD_IIDR => "GICD_IIDR",
+                v3::GICD_SETSPI_NSR => "GICD_SETSPI_NSR",
+                v3::GICD_CLRSPI_NSR => "GICD_CLRSPI_NSR",
+                IGROUPR..ISENABLER => "GICD_IGROUPR",
+                ISENABLER..ICENABLER => "GICD_ISENABLER",
+                ICENABLER..ISPENDR => "GICD_ICENABLER",
+                ISPENDR..ICPENDR => "GICD_ISPENDR",
+                ICPENDR..ISACTIVER => "GICD_ICPENDR",
+                ISACTIVER..ICACTIVER => "GICD_ISACTIVER",
+                ICACTIVER..IPRIORITYR => "GICD_ICACTIVER",
+                IPRIORITYR..ITARGETSR => "GICD_IPRIORITYR",
+                ITARGETSR..ICFGR => "GICD_ITARGETSR",
+                ICFGR..BANKS_END => "GICD_ICFGR",
+                v2::GICD_SGIR => "GICD_SGIR",
+                v2::GICD_CPENDSGIR..v2::GICD_SPENDSGIR => "GICD_CPENDSGIR",
+                v2::GICD_SPENDSGIR..0xf30 => "GICD_SPENDSGIR",
+                v2::GICD_ID..0x1000 => "GICD_PIDR/CIDR",
+                v3::GICD_IROUTER..0x8000 => "GICD_IROUTER",
+                v3::ID_BASE..0x1_0000 => "GICD_PIDR/CIDR",
+                _ => return None,
+            },
+            GicFrame::Cpu => match off {
+                v2::GICC_CTLR => "GICC_CTLR",
+                v2::GICC_PMR => "GICC_PMR",
+                v2::GICC_BPR => "GICC_BPR",
+                v2::GICC_IAR => "GICC_IAR",
+                v2::GICC_EOIR => "GICC_EOIR",
+                v2::GICC_RPR => "GICC_RPR",
+                v2::GICC_HPPIR => "GICC_HPPIR",
+                v2::GICC_ABPR => "GICC_ABPR",
+                v2::GICC_AIAR => "GICC_AIAR",
+                v2::GICC_AEOIR => "GICC_AEOIR",
+                v2::GICC_AHPPIR => "GICC_AHPPIR",
+                v2::GICC_APR..v2::GICC_NSAPR => "GICC_APR",
+                v2::GICC_NSAPR..0xf0 => "GICC_NSAPR",
+                v2::GICC_IIDR => "GICC_IIDR",
+                v2::GICC_DIR => "GICC_DIR",
+                _ => return None,
+            },
+            GicFrame::Redist => {
+                let off = off % v3::REDIST_STRIDE;
+                match off {
+                    v3::GICR_CTLR => "GICR_CTLR",
+                    v3::GICR_IIDR => "GICR_IIDR",
+                    v3::GICR_TYPER => "GICR_TYPER",
+                    v3::GICR_WAKER => "GICR_WAKER",
+                    _ if off >= v3::SGI_BASE => match off - v3::SGI_BASE {
+                        IGROUPR..ISENABLER => "GICR_IGROUPR0",
+                        ISENABLER..ICENABLER => "GICR_ISENABLER0",
+                        ICENABLER..ISPENDR => "GICR_ICENABLER0",
+                        ISPENDR..ICPENDR => "GICR_ISPENDR0",
+                        ICPENDR..ISACTIVER => "GICR_ICPENDR0",
+                        ISACTIVER..ICACTIVER => "GICR_ISACTIVER0",
+                        ICACTIVER..IPRIORITYR => "GICR_ICACTIVER0",
+                        IPRIORITYR..ITARGETSR => "GICR_IPRIORITYR",
+                        ICFGR..BANKS_END => "GICR_ICFGR",
+                        _ => return None,
+                    },
+                    _ => return None,
+                }
+            }
+        })
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod testutil {
     use super::*;

@@ -55,7 +55,7 @@ use std::io::Write;
 use bootemu_boot::Plan;
 use bootemu_cpu::aarch64::sysreg::hooks::ICC_SRE_EL2_V3;
 use bootemu_cpu::aarch64::sysreg::Reg;
-use bootemu_cpu::aarch64::trace::{TraceBuf, TraceRecord};
+use bootemu_cpu::aarch64::trace::{TraceBuf, TraceItem, TraceRecord};
 use bootemu_cpu::aarch64::{BlockCache, Cpu};
 
 use crate::board::{Board, BoardConfig, FlashImage, Unclaimed};
@@ -183,8 +183,9 @@ pub struct Progress<'a> {
 /// cannot change the run.
 pub type ProgressHook = Box<dyn FnMut(&Progress)>;
 
-/// Receives drained trace records of one vCPU (its index, then the records).
-pub type TraceSink = Box<dyn FnMut(usize, &[TraceRecord])>;
+/// Receives drained trace items of one vCPU (its index, then the items in the order they
+/// happened).
+pub type TraceSink = Box<dyn FnMut(usize, &[TraceItem])>;
 
 /// Why a run ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -303,7 +304,7 @@ pub struct Machine {
     input: Option<HostInput>,
     trace: Option<TraceSink>,
     scratch: Vec<u8>,
-    trace_scratch: Vec<TraceRecord>,
+    trace_scratch: Vec<TraceItem>,
     /// Global virtual time: the system counter.
     clock: u64,
     /// Instructions executed by all vCPUs.
@@ -458,11 +459,20 @@ impl Machine {
         Ok(())
     }
 
-    /// Record every executed instruction, handing them to `sink` in batches of up to `capacity`
-    /// per vCPU.
-    pub fn set_trace(&mut self, capacity: usize, sink: TraceSink) {
-        for v in &mut self.vcpus {
-            v.cpu.trace = Some(TraceBuf::new(capacity.max(1)));
+    /// Record the trace items of the `kinds` ([`bootemu_cpu::aarch64::trace::kind`] bits) of
+    /// the vCPUs in `cpus` (all when `None`), handing them to `sink` in batches of up to
+    /// `capacity` instructions per vCPU. The other vCPUs run untraced.
+    pub fn set_trace(
+        &mut self,
+        capacity: usize,
+        kinds: u32,
+        cpus: Option<&[usize]>,
+        sink: TraceSink,
+    ) {
+        for (i, v) in self.vcpus.iter_mut().enumerate() {
+            if cpus.is_none_or(|c| c.contains(&i)) {
+                v.cpu.trace = Some(TraceBuf::new(capacity.max(1), kinds));
+            }
         }
         self.trace = Some(sink);
     }
@@ -526,9 +536,12 @@ mod tests {
         let s = seen.clone();
         m.set_trace(
             3,
+            bootemu_cpu::aarch64::trace::kind::INSN,
+            None,
             Box::new(move |cpu, r| {
                 assert_eq!(cpu, 0);
-                s.borrow_mut().extend_from_slice(r)
+                s.borrow_mut()
+                    .extend(r.iter().map(|i| i.insn_record().unwrap()))
             }),
         );
         let o = m.run(7);
@@ -539,6 +552,44 @@ mod tests {
             .iter()
             .enumerate()
             .all(|(i, r)| r.insn == i as u64 && r.pc == ENTRY && r.word == B_SELF && r.el == 1));
+    }
+
+    /// Events that fill the buffer inside a block take no instruction's place.
+    #[test]
+    fn trace_events_do_not_crowd_out_instructions() {
+        use bootemu_cpu::aarch64::trace::{kind, Event};
+        let code = [STR_W2_X1, STR_W2_X1, STR_W2_X1, STR_W2_X1, B_SELF];
+        let data = ENTRY + 0x1000;
+        let mut m = machine(&code, [0, data, 0x55, 0], &[]);
+        let seen = Rc::new(RefCell::new(Vec::new()));
+        let s = seen.clone();
+        m.set_trace(
+            3,
+            kind::INSN | kind::MEM,
+            None,
+            Box::new(move |_, r| s.borrow_mut().extend_from_slice(r)),
+        );
+        m.run(20);
+        let seen = seen.borrow();
+        let insns: Vec<u64> = seen
+            .iter()
+            .filter_map(|i| i.insn_record())
+            .map(|r| r.insn)
+            .collect();
+        assert_eq!(insns, (0..20).collect::<Vec<_>>());
+        let stores: Vec<(u64, Event)> = seen
+            .iter()
+            .filter(|i| i.insn_record().is_none())
+            .map(|i| (i.insn, i.event))
+            .collect();
+        let store = Event::Mem {
+            va: data,
+            pa: Some(data),
+            size: 4,
+            value: 0x55,
+            write: true,
+        };
+        assert_eq!(stores, (0..4).map(|n| (n, store)).collect::<Vec<_>>());
     }
 
     #[test]

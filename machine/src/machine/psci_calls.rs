@@ -3,6 +3,7 @@
 //! Decoding the function ids is [`crate::psci`]'s.
 
 use bootemu_boot::handoff::CpuOn;
+use bootemu_cpu::aarch64::trace::Event;
 
 use super::{Machine, StopReason, Wait};
 use crate::entry;
@@ -22,8 +23,29 @@ pub(super) enum AfterCall {
 }
 
 impl Machine {
-    /// Serve the PSCI call vCPU `i` just made.
+    /// Serve the PSCI call vCPU `i` just made, and trace it (at the HVC/SMC: the vCPU's PC is
+    /// after it, its count includes it).
     pub(super) fn psci(&mut self, i: usize, imm: u16) -> AfterCall {
+        let traced = self.vcpus[i].cpu.trace.is_some();
+        let c = &self.vcpus[i].cpu;
+        let at = (c.insns.wrapping_sub(1), c.pc.wrapping_sub(4), c.el);
+        let x = [c.x[0], c.x[1], c.x[2], c.x[3]];
+        let (after, result) = self.serve_psci(i, imm);
+        if traced {
+            if let Some(t) = self.vcpus[i].cpu.trace.as_mut() {
+                let ev = Event::Psci {
+                    function: x[0] as u32,
+                    args: [x[1], x[2], x[3]],
+                    result: result.map(|r| r as u64),
+                };
+                t.event_at(at.0, at.1, at.2, ev);
+            }
+        }
+        after
+    }
+
+    /// Serve the call; the result is what X0 became when the call returns to the caller.
+    fn serve_psci(&mut self, i: usize, imm: u16) -> (AfterCall, Option<i64>) {
         let x = {
             let c = &self.vcpus[i].cpu;
             [c.x[0], c.x[1], c.x[2], c.x[3]]
@@ -45,7 +67,7 @@ impl Machine {
                 if others_on {
                     self.vcpus[i].power = Power::Off;
                     self.vcpus[i].wait = None;
-                    return AfterCall::EndSlice;
+                    return (AfterCall::EndSlice, None);
                 }
                 (psci::DENIED, AfterCall::Continue)
             }
@@ -83,23 +105,24 @@ impl Machine {
             ),
             Call::SystemOff => {
                 self.flush_console();
-                return AfterCall::Stop(match self.console.watch.failure.clone() {
+                let reason = match self.console.watch.failure.clone() {
                     Some(line) => StopReason::ConsoleFailure(line),
                     None => StopReason::PowerOff,
-                });
+                };
+                return (AfterCall::Stop(reason), None);
             }
             Call::SystemReset => {
                 // A kernel that failed restarts (panic=N): the failure ends the run.
                 self.flush_console();
                 if let Some(line) = self.console.watch.failure.clone() {
-                    return AfterCall::Stop(StopReason::ConsoleFailure(line));
+                    return (AfterCall::Stop(StopReason::ConsoleFailure(line)), None);
                 }
                 self.system_reset();
-                return AfterCall::Reset;
+                return (AfterCall::Reset, None);
             }
         };
         self.vcpus[i].cpu.x[0] = ret as u64;
-        after
+        (after, Some(ret))
     }
 }
 

@@ -427,9 +427,9 @@ mod tests {
             let s = seen.clone();
             m.set_trace(
                 64,
-                Box::new(move |cpu, r| {
-                    s.borrow_mut().extend(r.iter().map(|r| (cpu, r.insn, r.pc)))
-                }),
+                bootemu_cpu::aarch64::trace::kind::ALL,
+                None,
+                Box::new(move |cpu, r| s.borrow_mut().extend(r.iter().map(|r| (cpu, *r)))),
             );
             let o = m.run(1_000_000);
             let trace = seen.borrow().clone();
@@ -440,6 +440,24 @@ mod tests {
         assert_eq!(a, b);
         assert_eq!(ta, tb);
         assert!(ta.iter().any(|t| t.0 == 1), "both vCPUs traced");
-        assert_eq!(ta.len() as u64, a.insns);
+        let insns = ta.iter().filter(|t| t.1.insn_record().is_some()).count();
+        assert_eq!(insns as u64, a.insns);
+        // Events of every vCPU come in its instruction order, after their instruction.
+        for cpu in [0, 1] {
+            let mine: Vec<_> = ta.iter().filter(|t| t.0 == cpu).map(|t| t.1).collect();
+            assert!(mine.windows(2).all(|w| w[0].insn <= w[1].insn));
+            for w in mine.windows(2) {
+                if w[1].insn_record().is_none() {
+                    assert!(w[0].insn == w[1].insn || w[0].insn + 1 == w[1].insn);
+                }
+            }
+        }
+        let kinds = ta.iter().fold(0, |k, t| k | t.1.event.kind());
+        use bootemu_cpu::aarch64::trace::kind;
+        assert_eq!(
+            kinds & (kind::MMIO | kind::PSCI),
+            kind::MMIO | kind::PSCI,
+            "GIC accesses and CPU_ON are traced"
+        );
     }
 }

@@ -213,6 +213,10 @@ impl PciHost {
 }
 
 impl MmioDevice for PciHost {
+    fn name(&self) -> &'static str {
+        "pcie"
+    }
+
     fn read(&mut self, pa: u64, size: u8) -> u64 {
         if self.in_ecam(pa) {
             if !matches!(size, 1 | 2 | 4) {

@@ -2,7 +2,7 @@
 //! extract, PC-relative addressing. Shapes precompute every immediate (offsets, DecodeBitMasks
 //! masks, the bitfield shifts), so handlers are straight-line.
 
-use super::{add_with_carry, logic_flags};
+use super::{add_with_carry, logic_flags, sub_with_flags};
 use crate::aarch64::block::Env;
 use crate::aarch64::state::{Cpu, Flow, Ops};
 
@@ -42,7 +42,7 @@ pub fn adds_i(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
 
 /// SUBS (immediate).
 pub fn subs_i(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    let (v, f) = add_with_carry(cpu.r(o.rn), !o.imm, true, o.sf);
+    let (v, f) = sub_with_flags(cpu.r(o.rn), o.imm, o.sf);
     cpu.nzcv = f;
     cpu.w(o.rd, v);
     Flow::Next

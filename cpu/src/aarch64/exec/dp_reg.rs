@@ -5,7 +5,9 @@
 //! per-instruction work is a few straight-line operations. ADD/SUB (shifted register) with LSL,
 //! by far the commonest shift, have their own table lines and skip the shift-type dispatch.
 
-use super::{add_with_carry, cond_holds, extend, logic_flags, shift, shift_type, C};
+use super::{
+    add_with_carry, cond_holds, extend, logic_flags, shift, shift_type, sub_with_flags, C,
+};
 use crate::aarch64::block::Env;
 use crate::aarch64::state::{Cpu, Flow, Ops};
 
@@ -119,7 +121,7 @@ pub fn adds_r<const ANY: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
 
 /// SUBS (shifted register), CMP, NEGS.
 pub fn subs_r<const ANY: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    let (v, f) = add_with_carry(cpu.r(o.rn), !addsub_rm::<ANY>(cpu, o), true, o.sf);
+    let (v, f) = sub_with_flags(cpu.r(o.rn), addsub_rm::<ANY>(cpu, o), o.sf);
     cpu.nzcv = f;
     cpu.w(o.rd, v);
     Flow::Next
@@ -157,7 +159,7 @@ pub fn adds_x(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
 
 /// SUBS (extended register), CMP.
 pub fn subs_x(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    let (v, f) = add_with_carry(cpu.r(o.rn), !extended_rm(cpu, o), true, o.sf);
+    let (v, f) = sub_with_flags(cpu.r(o.rn), extended_rm(cpu, o), o.sf);
     cpu.nzcv = f;
     cpu.w(o.rd, v);
     Flow::Next

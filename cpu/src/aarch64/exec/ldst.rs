@@ -85,6 +85,21 @@ pub(crate) fn imm_addr(b: u64, o: &Ops) -> u64 {
 /// LDR/LDRB/LDRH/LDRSB/LDRSH/LDRSW (immediate, all forms), LDUR* (and LDTR* through [`ldt`]): load `N` bytes with
 /// extension `E`, then write back.
 pub fn ld<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
+    let b = cpu.r(o.rn);
+    if b & o.op2 as u64 == 0 {
+        if let Some(v) = cpu.load_hit::<N>(imm_addr(b, o)) {
+            cpu.w(o.rd, ext::<N, E>(v));
+            cpu.w(o.rm, b.wrapping_add(o.imm));
+            return Flow::Next;
+        }
+    }
+    ld_slow::<N, E>(cpu, env, o)
+}
+
+/// [`ld`] past the fast path: SP alignment check, TLB miss, device, fault.
+#[cold]
+#[inline(never)]
+fn ld_slow<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
     let b = match base(cpu, o) {
         Ok(b) => b,
         Err(t) => return cpu.raise(t),
@@ -102,6 +117,18 @@ pub fn ld<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) ->
 /// STR/STRB/STRH (immediate, all forms), STUR* (and STTR* through [`stt`]): store the low `N` bytes of Rt, then write
 /// back.
 pub fn st<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
+    let b = cpu.r(o.rn);
+    if b & o.op2 as u64 == 0 && cpu.store_hit::<N>(imm_addr(b, o), cpu.r(o.rd)) {
+        cpu.w(o.rm, b.wrapping_add(o.imm));
+        return Flow::Next;
+    }
+    st_slow::<N>(cpu, env, o)
+}
+
+/// [`st`] past the fast path.
+#[cold]
+#[inline(never)]
+fn st_slow<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
     let b = match base(cpu, o) {
         Ok(b) => b,
         Err(t) => return cpu.raise(t),
@@ -150,6 +177,21 @@ pub(crate) fn reg_addr(cpu: &Cpu, o: &Ops) -> Result<u64, Trap> {
 
 /// LDR/LDRB/LDRH/LDRSB/LDRSH/LDRSW (register offset).
 pub fn ld_r<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
+    let b = cpu.r(o.rn);
+    if b & o.op2 as u64 == 0 {
+        let a = b.wrapping_add(extend(cpu.r(o.rm), o.op, o.shift as u32));
+        if let Some(v) = cpu.load_hit::<N>(a) {
+            cpu.w(o.rd, ext::<N, E>(v));
+            return Flow::Next;
+        }
+    }
+    ld_r_slow::<N, E>(cpu, env, o)
+}
+
+/// [`ld_r`] past the fast path.
+#[cold]
+#[inline(never)]
+fn ld_r_slow<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
     let r = reg_addr(cpu, o).and_then(|a| cpu.load::<N>(env, a));
     match r {
         Ok(v) => {
@@ -162,6 +204,20 @@ pub fn ld_r<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) 
 
 /// STR/STRB/STRH (register offset).
 pub fn st_r<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
+    let b = cpu.r(o.rn);
+    if b & o.op2 as u64 == 0 {
+        let a = b.wrapping_add(extend(cpu.r(o.rm), o.op, o.shift as u32));
+        if cpu.store_hit::<N>(a, cpu.r(o.rd)) {
+            return Flow::Next;
+        }
+    }
+    st_r_slow::<N>(cpu, env, o)
+}
+
+/// [`st_r`] past the fast path.
+#[cold]
+#[inline(never)]
+fn st_r_slow<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
     let v = cpu.r(o.rd);
     match reg_addr(cpu, o).and_then(|a| cpu.store::<N>(env, a, v)) {
         Ok(()) => Flow::Next,
@@ -213,6 +269,26 @@ fn store_pair<const N: usize>(
 /// LDP/LDNP (W/X), LDPSW, all forms: Rt and Rt2 (`ra`) from two consecutive elements; neither
 /// register changes if either access faults.
 pub fn ldp<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
+    let b = cpu.r(o.rn);
+    if b & o.op2 as u64 == 0 {
+        let a = imm_addr(b, o);
+        if let (Some(lo), Some(hi)) = (
+            cpu.load_hit::<N>(a),
+            cpu.load_hit::<N>(a.wrapping_add(N as u64)),
+        ) {
+            cpu.w(o.rd, ext::<N, E>(lo));
+            cpu.w(o.ra, ext::<N, E>(hi));
+            cpu.w(o.rm, b.wrapping_add(o.imm));
+            return Flow::Next;
+        }
+    }
+    ldp_slow::<N, E>(cpu, env, o)
+}
+
+/// [`ldp`] past the fast path.
+#[cold]
+#[inline(never)]
+fn ldp_slow<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
     let b = match base(cpu, o) {
         Ok(b) => b,
         Err(t) => return cpu.raise(t),
@@ -230,6 +306,25 @@ pub fn ldp<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -
 
 /// STP/STNP (W/X), all forms: Rt and Rt2 (`ra`) to two consecutive elements.
 pub fn stp<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
+    let b = cpu.r(o.rn);
+    if b & o.op2 as u64 == 0 {
+        let a = imm_addr(b, o);
+        // A miss on the second element leaves the first stored; the slow path stores both
+        // again (RAM, the same bytes: nothing observable).
+        if cpu.store_hit::<N>(a, cpu.r(o.rd))
+            && cpu.store_hit::<N>(a.wrapping_add(N as u64), cpu.r(o.ra))
+        {
+            cpu.w(o.rm, b.wrapping_add(o.imm));
+            return Flow::Next;
+        }
+    }
+    stp_slow::<N>(cpu, env, o)
+}
+
+/// [`stp`] past the fast path.
+#[cold]
+#[inline(never)]
+fn stp_slow<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
     let b = match base(cpu, o) {
         Ok(b) => b,
         Err(t) => return cpu.raise(t),

@@ -156,6 +156,28 @@ pub fn add_with_carry(x: u64, y: u64, carry: bool, sf: bool) -> (u64, u32) {
     }
 }
 
+/// `x - y` at 32 or 64 bits with the NZCV it sets: AddWithCarry(x, NOT(y), 1) computed
+/// directly (C = no borrow), for SUBS/CMP.
+#[inline(always)]
+pub fn sub_with_flags(x: u64, y: u64, sf: bool) -> (u64, u32) {
+    if sf {
+        let r = x.wrapping_sub(y);
+        let n = (r >> 63) as u32;
+        let z = (r == 0) as u32;
+        let c = (x >= y) as u32;
+        let v = (((x ^ y) & (x ^ r)) >> 63) as u32;
+        (r, n << 31 | z << 30 | c << 29 | v << 28)
+    } else {
+        let (x, y) = (x as u32, y as u32);
+        let r = x.wrapping_sub(y);
+        let n = r >> 31;
+        let z = (r == 0) as u32;
+        let c = (x >= y) as u32;
+        let v = ((x ^ y) & (x ^ r)) >> 31;
+        (r as u64, n << 31 | z << 30 | c << 29 | v << 28)
+    }
+}
+
 /// NZCV of a logical result (N and Z from the result, C = V = 0).
 #[inline(always)]
 pub fn logic_flags(r: u64, sf: bool) -> u32 {
@@ -293,5 +315,35 @@ mod tests {
         );
         assert_eq!(add_with_carry(0xffff_ffff, 0, true, false), (0, Z | C));
         assert_eq!(add_with_carry(5, !3u64, true, true), (2, C)); // 5 - 3
+    }
+
+    /// SUBS's direct form gives what AddWithCarry(x, NOT(y), 1) gives, on edge values.
+    #[test]
+    fn sub_with_flags_is_add_with_carry_of_the_complement() {
+        let edges = [
+            0u64,
+            1,
+            2,
+            0x7fff_ffff,
+            0x8000_0000,
+            0xffff_ffff,
+            0x1_0000_0000,
+            i64::MAX as u64,
+            1 << 63,
+            u64::MAX,
+            u64::MAX - 1,
+            0x1234_5678_9abc_def0,
+        ];
+        for &x in &edges {
+            for &y in &edges {
+                for sf in [false, true] {
+                    assert_eq!(
+                        sub_with_flags(x, y, sf),
+                        add_with_carry(x, !y, true, sf),
+                        "{x:#x} - {y:#x} sf={sf}"
+                    );
+                }
+            }
+        }
     }
 }

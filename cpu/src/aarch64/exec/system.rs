@@ -225,6 +225,9 @@ pub fn mrs(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
         return deny(cpu, e, word);
     }
     let v = d.read(cpu, env.bus);
+    if cpu.trace.is_some() && matches!(d.storage, Storage::Machine) {
+        d.trace(cpu, v, false);
+    }
     cpu.w(o.rd, v);
     Flow::Next
 }

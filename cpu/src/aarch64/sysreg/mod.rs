@@ -20,6 +20,7 @@ pub use table::{by_name, desc, find, lookup, Storage, SysRegDesc, SYSREGS};
 
 use super::mem::Bus;
 use super::state::Cpu;
+use super::trace::Event;
 
 /// Registers with storage in [`SysRegs`]. Add a variant here and a line in the table.
 #[allow(missing_docs)]
@@ -208,7 +209,22 @@ impl SysRegDesc {
         }
     }
 
-    /// MRS: the register's value (0 for a SYS operation).
+    /// Record an access to this register in `cpu`'s trace (MSR; MRS of a machine register).
+    #[cold]
+    pub fn trace(&self, cpu: &mut Cpu, value: u64, write: bool) {
+        if let Some(t) = cpu.trace.as_mut() {
+            t.event(Event::SysReg {
+                enc: self.enc,
+                name: self.name,
+                value,
+                write,
+            });
+        }
+    }
+
+    /// MRS: the register's value (0 for a SYS operation). A read of a machine register (the
+    /// GICv3 CPU interface) is a device access: traced by the caller, which holds the vCPU
+    /// mutably ([`SysRegDesc::trace`]).
     #[inline]
     pub fn read(&self, cpu: &Cpu, bus: &mut dyn Bus) -> u64 {
         match self.storage {
@@ -224,6 +240,9 @@ impl SysRegDesc {
     /// MSR: write `v` (ignored for constants; SYS operations go through [`Storage::Op`]).
     #[inline]
     pub fn write(&self, cpu: &mut Cpu, bus: &mut dyn Bus, v: u64) {
+        if cpu.trace.is_some() {
+            self.trace(cpu, v, true);
+        }
         match self.storage {
             Storage::Machine => bus.sysreg_write(cpu.id, self.enc, v),
             Storage::Field(r) => cpu.sys.set(r, v),
