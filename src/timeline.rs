@@ -20,7 +20,8 @@
 //! A sample is the PC of the next instruction every N instructions of a vCPU
 //! (`--timeline-sample N`) and stands for the N instructions from there: a function's sampled
 //! instructions are N times its samples. Samples are named with the kernel's kallsyms and any
-//! `--symbols` file ([`Symbols`]); in the firmware phase kernel PCs are not mapped through the
+//! `--symbols` file ([`Symbols`]); a span's `args.exceptions` counts the exceptions (synchronous,
+//! interrupts, SErrors) the vCPU took in it. In the firmware phase kernel PCs are not mapped through the
 //! Image's load address (the kernel is not there yet), and unnamed samples make no span.
 
 use std::collections::BTreeMap;
@@ -59,6 +60,8 @@ pub struct Span {
     pub end_time: u64,
     /// Samples in it.
     pub samples: u64,
+    /// Exceptions the vCPU took in it (synchronous, interrupts, SErrors).
+    pub exceptions: u64,
 }
 
 /// What the run recorded, named.
@@ -109,6 +112,7 @@ pub fn spans(v: &VcpuTimeline, names: &[Option<String>], every: u64) -> Vec<Span
             .map_or(v.end_time, |n| n.time)
             .max(s.time);
         let end_time = s.time.saturating_add(every).min(limit);
+        let exc_after = v.samples.get(k + 1).map_or(v.exceptions, |n| n.exceptions);
         let Some(name) = name else {
             open = false;
             continue;
@@ -117,6 +121,7 @@ pub fn spans(v: &VcpuTimeline, names: &[Option<String>], every: u64) -> Vec<Span
             Some(span) if open && span.name == *name => {
                 span.samples += 1;
                 span.end_time = end_time;
+                span.exceptions = exc_after.saturating_sub(span.first.exceptions);
             }
             _ => {
                 out.push(Span {
@@ -124,6 +129,7 @@ pub fn spans(v: &VcpuTimeline, names: &[Option<String>], every: u64) -> Vec<Span
                     first: *s,
                     end_time,
                     samples: 1,
+                    exceptions: exc_after.saturating_sub(s.exceptions),
                 });
                 open = true;
             }
@@ -219,6 +225,7 @@ pub fn write(
                 "args": {
                     "first_insn": s.first.insn, "samples": s.samples,
                     "instructions": s.samples * t.every, "el": s.first.el,
+                    "exceptions": s.exceptions,
                 },
             }));
         }
@@ -318,12 +325,14 @@ mod tests {
     use super::*;
     use bootemu_machine::machine::PhaseMark;
 
+    /// A sample; the vCPU has taken one exception every 50 instructions.
     fn sample(insn: u64, time: u64) -> Sample {
         Sample {
             insn,
             time,
             pc: 0,
             el: 1,
+            exceptions: insn / 50,
         }
     }
 
@@ -352,6 +361,7 @@ mod tests {
             ],
             insns: 550,
             end_time: 1550,
+            exceptions: 11,
         }
     }
 
@@ -365,15 +375,27 @@ mod tests {
     fn consecutive_samples_in_one_function_merge() {
         let v = vcpu();
         let s = spans(&v, &names(&["a", "a", "a", "b", "", "b"]), 100);
-        let got: Vec<(&str, u64, u64, u64)> = s
+        let got: Vec<(&str, u64, u64, u64, u64)> = s
             .iter()
-            .map(|s| (s.name.as_str(), s.first.time, s.end_time, s.samples))
+            .map(|s| {
+                (
+                    s.name.as_str(),
+                    s.first.time,
+                    s.end_time,
+                    s.samples,
+                    s.exceptions,
+                )
+            })
             .collect();
         // "a" ends one period after its last sample; the second "b" is cut by the vCPU's end;
         // the unnamed sample splits the two "b" runs.
         assert_eq!(
             got,
-            [("a", 0, 300, 3), ("b", 1300, 1400, 1), ("b", 1500, 1550, 1)]
+            [
+                ("a", 0, 300, 3, 6),
+                ("b", 1300, 1400, 1, 2),
+                ("b", 1500, 1550, 1, 1)
+            ]
         );
         assert_eq!(
             top_functions(&[names(&["a", "a", "a", "b", "", "b"])]),
@@ -423,6 +445,7 @@ mod tests {
         let a = find("X", "a");
         assert_eq!(a.len(), 1, "a has 300 sampled instructions: kept");
         assert_eq!(a[0]["args"]["samples"], 3);
+        assert_eq!(a[0]["args"]["exceptions"], 6);
         assert_eq!(a[0]["dur"].as_f64(), Some(4.8));
         assert!(find("X", "b").is_empty(), "b has 200: below the threshold");
         let entry = &find("i", "kernel entry")[0];

@@ -141,6 +141,8 @@ pub struct Ops {
 pub struct Stats {
     /// UNDEFINED instruction words hit, with how often each was executed.
     pub undefined: BTreeMap<u32, u64>,
+    /// Exceptions taken (synchronous, interrupts, SErrors).
+    pub exceptions: u64,
 }
 
 /// One A64 vCPU: registers, PSTATE, system registers, TLB and counters.

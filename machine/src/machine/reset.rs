@@ -19,6 +19,7 @@ impl Machine {
             *self.undefined.entry(w).or_default() += n;
         }
         self.retired[i] += old.insns;
+        self.retired_exceptions[i] += old.stats.exceptions;
         *old = new;
         self.vcpus[i].wait = None;
     }

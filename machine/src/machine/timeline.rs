@@ -15,7 +15,8 @@
 //!
 //! Sampling: the vCPU's run is split so that a piece ends exactly at every multiple of N of its
 //! own instructions (counted over CPU_ON restarts and resets), where its next PC and EL are
-//! taken. Nothing else is read, so the cost with sampling off is one test per piece; with it on
+//! taken, and how many exceptions it has taken so far (the core counts them at exception
+//! entry). Nothing else is read, so the cost with sampling off is one test per piece; with it on
 //! the splits are deterministic (a run with the same options is the same), but an interrupt
 //! that becomes pending in the middle of a block may be taken a few instructions earlier than
 //! in a run without sampling, since interrupts are taken at block starts.
@@ -90,6 +91,8 @@ pub struct Sample {
     pub pc: u64,
     /// Its exception level.
     pub el: u8,
+    /// Exceptions the vCPU took so far (over restarts).
+    pub exceptions: u64,
 }
 
 /// What the run recorded of one vCPU.
@@ -103,6 +106,8 @@ pub struct VcpuTimeline {
     pub insns: u64,
     /// Its virtual time when it last ran.
     pub end_time: u64,
+    /// Exceptions it took in all (over restarts).
+    pub exceptions: u64,
 }
 
 impl VcpuTimeline {
@@ -161,9 +166,11 @@ impl Machine {
         let insn = self.vcpu_insns(i);
         let cpu = &self.vcpus[i].cpu;
         let time = cpu.counter();
+        let exceptions = self.retired_exceptions[i] + cpu.stats.exceptions;
         let t = &mut self.timeline[i];
         t.insns = insn;
         t.end_time = time;
+        t.exceptions = exceptions;
         let phase = phase_of(cpu, self.firmware && self.handoff.is_none());
         if t.phases.last().is_none_or(|m| phase > m.phase) {
             t.phases.push(PhaseMark { phase, insn, time });
@@ -175,6 +182,7 @@ impl Machine {
                     time,
                     pc: cpu.pc,
                     el: cpu.el,
+                    exceptions,
                 });
                 s.next[i] = (insn / s.every + 1) * s.every;
             }
@@ -277,6 +285,7 @@ mod tests {
             samples: Vec::new(),
             insns: 1500,
             end_time: 6000,
+            exceptions: 0,
         };
         assert_eq!(t.phase_insns(), [0, 100, 900, 500]);
     }
