@@ -3,7 +3,8 @@
 //! the kernel entry, kernel functions named from the Image's own kallsyms (no symbol file) where
 //! QEMU's profile of the same boot puts the instructions, and every console line; and an own
 //! guest (testdata/smp.S on two vCPUs, named from its ELF) whose timeline must be the same bytes
-//! on two runs, with function names that binutils' `nm` finds in the ELF.
+//! on two runs, with function names that binutils' `nm` finds in the ELF; and a firmware boot
+//! (our test firmware) whose firmware phase ends exactly at the captured kernel entry.
 
 mod common;
 
@@ -355,4 +356,54 @@ fn own_guest_timeline_is_deterministic() {
         .collect();
     assert_eq!(lines, ["smp: 2 cpus", "PASS smp"]);
     assert_eq!(a.console, "smp: 2 cpus\nPASS smp\n");
+}
+
+/// A firmware boot (our test firmware, `testdata/fw/fw.S`, copying the Debian kernel and
+/// jumping to it): the firmware phase ends exactly at the kernel entry the hand-off capture saw,
+/// where the kernel's MMU-off phase and the entry event begin. Cut short by the budget: only
+/// the start of the kernel matters here.
+#[test]
+fn firmware_phase_ends_at_the_kernel_entry() {
+    let Some(a) = linux_artifacts() else {
+        return;
+    };
+    if !guests_built() {
+        return;
+    }
+    let fw = root().join("testdata/build/fw/fw-virt.bin");
+    let r = run(&[
+        "--firmware",
+        fw.to_str().unwrap(),
+        "--kernel",
+        a.generic.to_str().unwrap(),
+        "--initrd",
+        a.initramfs.to_str().unwrap(),
+        "--append",
+        "console=ttyAMA0",
+        "--kernel-via",
+        "chosen",
+        "--max-insns",
+        "30000000",
+    ]);
+    assert_eq!(r.out.status.code(), Some(4), "{}", r.why());
+    let events = r.events();
+    let cpu0 = phases(&events, &tid(&events, "vCPU 0: phases"));
+    let names: Vec<&str> = cpu0.iter().map(|p| p.0.as_str()).collect();
+    assert_eq!(names, ["firmware", "kernel (MMU off)", "kernel"]);
+    let at = r.report["kernel_entry"]["at_instruction"]
+        .as_u64()
+        .unwrap_or_else(|| panic!("no kernel entry: {}", r.why()));
+    assert!(at > 0);
+    assert_eq!(
+        cpu0[0].3, at,
+        "firmware instructions = those before the entry"
+    );
+    let entry = of(&events, "i", "entry");
+    assert_eq!(entry[0]["args"]["insn"], at);
+    assert_eq!(
+        f(&entry[0]["ts"]),
+        cpu0[1].1,
+        "the MMU-off phase starts at the entry"
+    );
+    assert_eq!(r.report["phases"][0]["instructions"], at);
 }

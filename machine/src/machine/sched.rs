@@ -218,7 +218,11 @@ impl Machine {
             match exit {
                 Exit::Budget | Exit::Yield => {}
                 Exit::TraceFull => self.drain_trace(i),
-                Exit::Watch => self.on_watch(i),
+                Exit::Watch => {
+                    // A captured kernel entry ends the firmware phase exactly here.
+                    self.on_watch(i);
+                    self.observe(i);
+                }
                 Exit::Wfi => {
                     if cpu.irq.get() == 0 {
                         self.vcpus[i].wait = Some(Wait::Interrupt);
