@@ -19,6 +19,8 @@ use super::mem::{Bus, BusId, PAGE_MASK, PAGE_SIZE};
 use super::state::{Cpu, Exit, Flow};
 use super::trace::TraceRecord;
 
+pub mod debug;
+
 /// Longest block, in instructions.
 pub const MAX_BLOCK: usize = 64;
 const JUMP_CACHE: usize = 4096;
@@ -236,6 +238,9 @@ impl Cpu {
             self.jumps.epoch = u64::MAX;
         }
         let end = self.insns.saturating_add(budget);
+        if self.debug.is_some() {
+            return self.run_debug(cache, bus, end);
+        }
         loop {
             if self.insns >= end {
                 return Exit::Budget;
