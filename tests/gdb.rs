@@ -211,3 +211,105 @@ fn small_guest_breakpoints_steps_and_reverse() {
     assert_eq!(out.status.code(), Some(0), "{why}");
     assert_eq!(console.as_bytes(), &text[..], "{why}");
 }
+
+/// The Debian generic kernel with the test initramfs: a breakpoint at `start_kernel` (from the
+/// kernel's own kallsyms), registers and disassembly, three steps and three steps back (the
+/// same registers as gdb printed before), `reverse-continue` back to the breakpoint, a write
+/// watchpoint on `__cpu_online_mask` (set by `boot_cpu_init()` early in `start_kernel`), then
+/// the boot on to its marker and exit 0.
+#[test]
+fn debian_kernel_break_step_reverse_watch() {
+    if !gdb_present() {
+        return;
+    }
+    let Some(a) = common::linux_artifacts() else {
+        return;
+    };
+    let image = std::fs::read(&a.generic).unwrap();
+    let k = bootemu_boot::kallsyms::parse(&image).expect("kallsyms of the Debian kernel");
+    let start_kernel = k.table.by_name("start_kernel").expect("start_kernel");
+    let emu = Emu::start(
+        "debian",
+        &[
+            "--kernel",
+            a.generic.to_str().unwrap(),
+            "--initrd",
+            a.initramfs.to_str().unwrap(),
+            "--append",
+            "console=ttyAMA0 panic=-1",
+            "--expect",
+            MARKER,
+            "--max-insns",
+            "4000000000",
+        ],
+    );
+    let regs = "info registers x0 x1 x2 x19 x29 x30 sp pc cpsr SCTLR_EL1 TTBR1_EL1 VBAR_EL1";
+    let cmds: Vec<String> = vec![
+        format!("break *{start_kernel:#x}"),
+        "continue".into(),
+        "info registers".into(),
+        "x/4i $pc".into(),
+        regs.into(),
+        "stepi".into(),
+        "stepi".into(),
+        "stepi".into(),
+        regs.into(),
+        "reverse-stepi".into(),
+        "reverse-stepi".into(),
+        "reverse-stepi".into(),
+        regs.into(),
+        "stepi".into(),
+        "stepi".into(),
+        "reverse-continue".into(),
+        regs.into(),
+        "watch -l *(unsigned long *)($sp - 104)".into(),
+        "continue".into(),
+        "x/gx $sp + 8".into(),
+        "monitor status".into(),
+        "delete".into(),
+        "continue".into(),
+    ];
+    let (o, transcript) = gdb(&emu.sock, &cmds);
+    let (out, console) = emu.finish();
+    let why = format!(
+        "gdb:\n{transcript}\nbootemu stderr:\n{}\nconsole tail:\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        &console[console.len().saturating_sub(2000)..]
+    );
+    // Keep the transcript for the record (the acceptance quotes it).
+    if let Some(dir) = std::env::var_os("BOOTEMU_GDB_TRANSCRIPT") {
+        let _ = std::fs::write(PathBuf::from(dir), &transcript);
+    }
+    assert_eq!(o.len(), cmds.len(), "{why}");
+    assert!(o[1].contains("Breakpoint 1"), "{why}");
+    let at_break = &o[4];
+    assert_eq!(reg_of(at_break, "pc"), start_kernel, "{why}");
+    assert!(
+        o[2].contains("SCTLR_EL1") && o[2].contains("VBAR_EL1"),
+        "{why}"
+    );
+    assert!(o[3].contains(&format!("{start_kernel:#x}")), "{why}");
+    assert_eq!(
+        o[3].lines().filter(|l| l.contains(":\t")).count(),
+        4,
+        "{why}"
+    );
+    // Stepped: the PC moved; stepped back: everything as before the steps.
+    assert_ne!(reg_of(&o[8], "pc"), start_kernel, "{why}");
+    assert_eq!(o[12], *at_break, "{why}");
+    assert!(o[15].contains("Breakpoint 1"), "{why}");
+    assert_eq!(o[16], *at_break, "{why}");
+    assert!(o[18].contains("Hardware watchpoint 2"), "{why}");
+    let x30 = reg_of(at_break, "x30");
+    assert!(o[18].contains(&format!("New value = {x30}")), "{why}");
+    // The frame is in place: the slot is sp + 8 now.
+    let value = o[19]
+        .split_whitespace()
+        .last()
+        .and_then(|h| u64::from_str_radix(h.trim_start_matches("0x"), 16).ok())
+        .unwrap_or_else(|| panic!("no value in {:?}\n{why}", o[19]));
+    assert_eq!(value, x30, "{why}");
+    assert!(o[22].contains("exited normally"), "{why}");
+    assert!(console.contains(MARKER), "{why}");
+    assert_eq!(out.status.code(), Some(0), "{why}");
+}
