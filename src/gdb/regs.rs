@@ -30,10 +30,11 @@ pub fn read_core(cpu: &Cpu) -> AArch64CoreRegs {
 /// Write the core registers of `cpu` (CPSR: NZCV, DAIF, and EL/SP when they name a valid
 /// state).
 pub fn write_core(cpu: &mut Cpu, r: &AArch64CoreRegs) {
+    // EL and SP selection first: they choose which stack pointer `sp` is.
+    write_cpsr(cpu, r.cpsr);
     cpu.x[..31].copy_from_slice(&r.x);
     cpu.x[REG_SP as usize] = r.sp;
     cpu.pc = r.pc;
-    write_cpsr(cpu, r.cpsr);
     cpu.v = r.v;
     cpu.sys.set(Reg::Fpcr, r.fpcr as u64 & 0x07c0_0000);
     cpu.sys.set(Reg::Fpsr, r.fpsr as u64 & 0x0800_009f);

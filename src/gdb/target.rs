@@ -70,8 +70,11 @@ pub struct GdbTarget<'a> {
     /// The hand-off checks as of now, one line each (`monitor checks`).
     pub checks: Option<Box<Checks<'a>>>,
     /// Makes the poll for gdb's Ctrl-C of a machine.
-    pub poll: Option<Box<dyn Fn() -> Box<dyn FnMut() -> bool>>>,
+    pub poll: Option<Box<PollMaker>>,
 }
+
+/// Makes a machine's poll for gdb's Ctrl-C ([`Machine::set_debug_poll`]).
+pub type PollMaker = dyn Fn() -> Box<dyn FnMut() -> bool>;
 
 /// Judges the hand-off so far: one line per check.
 pub type Checks<'a> = dyn Fn(&Machine) -> Vec<String> + 'a;

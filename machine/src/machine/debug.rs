@@ -282,3 +282,72 @@ impl Machine {
         self.clock
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::*;
+    use super::*;
+    use crate::gic::GicVersion;
+
+    fn smp() -> Machine {
+        machine_with(config(2, GicVersion::V2), SMP_V2, [0; 4])
+    }
+
+    fn regs(m: &Machine) -> Vec<(u64, [u64; 31])> {
+        m.vcpus
+            .iter()
+            .map(|v| {
+                let mut x = [0; 31];
+                x.copy_from_slice(&v.cpu.x[..31]);
+                (v.cpu.pc, x)
+            })
+            .collect()
+    }
+
+    /// Steps, breakpoints and a stop between rounds leave the run as it is without them: same
+    /// outcome, same registers; and a machine built again reaches a stop's position in the same
+    /// state.
+    #[test]
+    fn stops_do_not_change_the_run_and_positions_replay() {
+        let mut plain = smp();
+        let want = plain.run(1_000_000);
+        let mut m = smp();
+        m.attach_debugger();
+        let mut stops = Vec::new();
+        for _ in 0..20 {
+            match m.run_debug(Goal::Step { cpu: 0 }, 1_000_000) {
+                DebugRun::Stopped { cpu, at, stop } => {
+                    assert_eq!((cpu, stop), (0, DebugStop::Count));
+                    stops.push((at, regs(&m)));
+                }
+                DebugRun::Ended(o) => panic!("ended {o:?}"),
+            }
+        }
+        // The WFI of CPU 0 and CPU 1's first instructions.
+        m.set_breakpoints(&[ENTRY + 23 * 4, ENTRY + 45 * 4]);
+        let mut hits = 0;
+        let got = loop {
+            match m.run_debug(Goal::Continue, 1_000_000) {
+                DebugRun::Stopped { stop, .. } => {
+                    assert_eq!(stop, DebugStop::Breakpoint);
+                    hits += 1;
+                }
+                DebugRun::Ended(o) => break o,
+            }
+        };
+        assert!(hits >= 2, "{hits}");
+        assert_eq!(got.insns, want.insns);
+        assert_eq!(got.clock, want.clock);
+        assert_eq!(got.reason, want.reason);
+        assert_eq!(regs(&m), regs(&plain));
+        // Replay to the 12th step's position.
+        let (at, want_regs) = &stops[11];
+        let mut again = smp();
+        match again.run_debug(Goal::At { cpu: 0, at: *at }, 1_000_000) {
+            DebugRun::Stopped { at: a, .. } => assert_eq!(a, *at),
+            DebugRun::Ended(o) => panic!("ended {o:?}"),
+        }
+        assert_eq!(&regs(&again), want_regs);
+        assert_eq!(again.last_insn_at(0), Some(at - 1));
+    }
+}
