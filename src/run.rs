@@ -653,6 +653,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
                     end: a.max_insns,
                     no_reverse,
                     checks: watched.then(|| Box::new(checks) as Box<crate::gdb::Checks>),
+                    symbols: make_symbols(None).map(|s| s.table().clone()),
                 },
                 machine,
                 &mut rebuild,

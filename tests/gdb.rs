@@ -212,8 +212,8 @@ fn small_guest_breakpoints_steps_and_reverse() {
     assert_eq!(console.as_bytes(), &text[..], "{why}");
 }
 
-/// The Debian generic kernel with the test initramfs: a breakpoint at `start_kernel` (from the
-/// kernel's own kallsyms), registers and disassembly, three steps and three steps back (the
+/// The Debian generic kernel with the test initramfs: `break start_kernel` (the stub hands gdb
+/// the kernel's own kallsyms as an ELF file; the address must be kallsyms' one), registers and disassembly, three steps and three steps back (the
 /// same registers as gdb printed before), `reverse-continue` back to the breakpoint, a write
 /// watchpoint on `__cpu_online_mask` (set by `boot_cpu_init()` early in `start_kernel`), then
 /// the boot on to its marker and exit 0.
@@ -245,7 +245,7 @@ fn debian_kernel_break_step_reverse_watch() {
     );
     let regs = "info registers x0 x1 x2 x19 x29 x30 sp pc cpsr SCTLR_EL1 TTBR1_EL1 VBAR_EL1";
     let cmds: Vec<String> = vec![
-        format!("break *{start_kernel:#x}"),
+        "break start_kernel".into(),
         "continue".into(),
         "info registers".into(),
         "x/4i $pc".into(),
@@ -288,7 +288,12 @@ fn debian_kernel_break_step_reverse_watch() {
         o[2].contains("SCTLR_EL1") && o[2].contains("VBAR_EL1"),
         "{why}"
     );
-    assert!(o[3].contains(&format!("{start_kernel:#x}")), "{why}");
+    assert!(o[0].contains(&format!("{start_kernel:#x}")), "{why}");
+    assert!(
+        o[3].contains(&format!("{start_kernel:#x} <start_kernel>")),
+        "{why}"
+    );
+    assert!(o[3].contains("<start_kernel+4>"), "{why}");
     assert_eq!(
         o[3].lines().filter(|l| l.contains(":\t")).count(),
         4,

@@ -5,7 +5,9 @@
 //! Software and hardware breakpoints are both exact PC breakpoints checked before every
 //! instruction; watchpoints see data accesses (reported after the access, before the next
 //! instruction). `--gdb-wait` holds the machine before its first instruction until gdb
-//! connects (QEMU's `-s -S`); without it the machine runs and stops when gdb connects.
+//! connects (QEMU's `-s -S`); without it the machine runs and stops when gdb connects. The
+//! symbols bootemu knows (kallsyms, `--symbols`) reach gdb as a generated ELF file named as the
+//! executable ([`symfile`]).
 //!
 //! ## Reverse execution
 //! The machine is deterministic and a debugger's stops do not change a run (see
@@ -30,11 +32,12 @@
 //! their pages out of the data TLB and flush it when set: a guest that relies on a stale TLB
 //! entry (page tables changed without TLBI) could then behave differently with and without
 //! watchpoints. Ctrl-C is seen between rounds (every 32 rounds of up to 10 000
-//! instructions per vCPU). Kernel symbols are not handed to gdb (break at addresses).
+//! instructions per vCPU).
 
 mod console;
 mod monitor;
 mod regs;
+mod symfile;
 mod target;
 
 use std::cell::RefCell;
@@ -214,6 +217,17 @@ pub struct Options<'a> {
     pub no_reverse: Option<String>,
     /// The hand-off checks so far, for `monitor checks`.
     pub checks: Option<Box<Checks<'a>>>,
+    /// Symbols to hand gdb (as the executable: a generated ELF file).
+    pub symbols: Option<bootemu_boot::symbols::SymbolTable>,
+}
+
+/// A temporary file removed when dropped.
+struct TempFile(PathBuf);
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }
 
 /// Serve gdb over `machine` until the run ends (or gdb detaches and the run then ends); the
@@ -224,6 +238,21 @@ pub fn serve<'a>(
     rebuild: &'a mut Rebuild<'a>,
 ) -> anyhow::Result<(RunOutcome, Machine)> {
     let listener = Listener::bind(&opts.addr)?;
+    let symbol_file = match opts.symbols.as_ref().filter(|t| !t.is_empty()) {
+        Some(t) => {
+            let path =
+                std::env::temp_dir().join(format!("bootemu-{}-symbols.elf", std::process::id()));
+            std::fs::write(&path, symfile::elf(t))
+                .with_context(|| format!("{}", path.display()))?;
+            say!(
+                "bootemu: {} symbols for gdb in {} (gdb loads it as the executable)",
+                t.len(),
+                path.display()
+            );
+            Some(TempFile(path))
+        }
+        None => None,
+    };
     say!("bootemu: gdb stub listening on {}", listener.describe());
     machine.attach_debugger();
     let stream = if opts.wait {
@@ -259,6 +288,9 @@ pub fn serve<'a>(
     target.position = position;
     target.checks = opts.checks;
     target.poll = Some(Box::new(poll));
+    target.exec_file = symbol_file
+        .as_ref()
+        .map(|f| f.0.as_os_str().as_encoded_bytes().to_vec());
     let gdb = GdbStub::new(stream.into_conn());
     let reason = gdb
         .run_blocking::<EventLoop<'a>>(&mut target)

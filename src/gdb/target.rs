@@ -24,6 +24,7 @@ use gdbstub::target::ext::breakpoints::{
     Breakpoints, BreakpointsOps, HwBreakpoint, HwBreakpointOps, HwWatchpoint, HwWatchpointOps,
     SwBreakpoint, SwBreakpointOps,
 };
+use gdbstub::target::ext::exec_file::{ExecFile, ExecFileOps};
 use gdbstub::target::{Target, TargetError, TargetResult};
 use gdbstub_arch::aarch64::reg::id::AArch64RegId;
 use gdbstub_arch::aarch64::reg::AArch64CoreRegs;
@@ -71,6 +72,8 @@ pub struct GdbTarget<'a> {
     pub checks: Option<Box<Checks<'a>>>,
     /// Makes the poll for gdb's Ctrl-C of a machine.
     pub poll: Option<Box<PollMaker>>,
+    /// The symbol file gdb is told is the executable ([`super::symfile`]).
+    pub exec_file: Option<Vec<u8>>,
 }
 
 /// Makes a machine's poll for gdb's Ctrl-C ([`Machine::set_debug_poll`]).
@@ -111,6 +114,7 @@ impl<'a> GdbTarget<'a> {
             replays: (0, 0),
             checks: None,
             poll: None,
+            exec_file: None,
         }
     }
 
@@ -298,6 +302,27 @@ impl Target for GdbTarget<'_> {
 
     fn guard_rail_implicit_sw_breakpoints(&self) -> bool {
         true
+    }
+
+    fn support_exec_file(&mut self) -> Option<ExecFileOps<'_, Self>> {
+        self.exec_file.as_ref()?;
+        Some(self)
+    }
+}
+
+impl ExecFile for GdbTarget<'_> {
+    fn get_exec_file(
+        &self,
+        _: Option<gdbstub::common::Pid>,
+        offset: u64,
+        length: usize,
+        buf: &mut [u8],
+    ) -> TargetResult<usize, Self> {
+        let path = self.exec_file.as_deref().unwrap_or_default();
+        let start = (offset as usize).min(path.len());
+        let n = length.min(buf.len()).min(path.len() - start);
+        buf[..n].copy_from_slice(&path[start..start + n]);
+        Ok(n)
     }
 }
 
