@@ -17,10 +17,12 @@
 //! instruction; `reverse-continue` runs once from the start recording the breakpoint and
 //! watchpoint hits before the current position, then again to the last of them (or to the
 //! start). There are no snapshots: a reverse step costs a re-run from the start to the current
-//! position in the debugger's executor path (measured on the Debian generic kernel, 2 shared
-//! cores under load: the 954 M-instruction boot to its marker takes 19 s under gdb against 12 s
-//! without; a reverse step at `start_kernel`, 2.4 M instructions in, takes well under a tenth of
-//! a second; one near the end of the boot 15-20 s; `reverse-continue` runs twice). The console
+//! position in the debugger's executor path, which runs about 1.5 times slower than the plain
+//! one (measured on the Debian generic kernel, 2 cores shared with other builds: the boot to its
+//! marker takes 15 s under gdb against 10 s without; a reverse step at `start_kernel`, 2.4 M
+//! instructions in, takes a few hundredths of a second; at `run_init_process`, 950 M
+//! instructions in, 11-12 s; `reverse-continue` runs twice, up to where it stands and then to the
+//! hit it found). The console
 //! shows nothing of a re-run.
 //! Reverse execution is refused when the run does not depend on its inputs alone
 //! (`--stdin`) or would write a file again (`--disk ...,rw`). State changed from gdb

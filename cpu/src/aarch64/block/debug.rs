@@ -21,7 +21,7 @@
 
 use std::rc::Rc;
 
-use super::{Block, BlockCache, Env};
+use super::{Block, BlockCache, Env, JUMP_CACHE};
 use crate::aarch64::exception::Trap;
 use crate::aarch64::mem::{Bus, PAGE_MASK};
 use crate::aarch64::state::{Cpu, Exit, Flow};
@@ -215,12 +215,20 @@ impl Cpu {
                     {
                         return Exit::Watch;
                     }
-                    let block = match cache.blocks.get(&pa) {
-                        Some(b) => b.clone(),
-                        None => {
-                            let b = Rc::new(super::decode_block(self, bus, pa, host));
-                            cache.blocks.insert(pa, b.clone());
-                            cache.code.add(pa);
+                    let slot = (pa >> 2) as usize & (JUMP_CACHE - 1);
+                    let block = match &self.jumps.entries[slot] {
+                        Some(b) if b.pa == pa => b.clone(),
+                        _ => {
+                            let b = match cache.blocks.get(&pa) {
+                                Some(b) => b.clone(),
+                                None => {
+                                    let b = Rc::new(super::decode_block(self, bus, pa, host));
+                                    cache.blocks.insert(pa, b.clone());
+                                    cache.code.add(pa);
+                                    b
+                                }
+                            };
+                            self.jumps.entries[slot] = Some(b.clone());
                             b
                         }
                     };
