@@ -323,3 +323,37 @@ fn debian_kernel_break_step_reverse_watch() {
     assert!(console.contains(MARKER), "{why}");
     assert_eq!(out.status.code(), Some(0), "{why}");
 }
+
+/// A `,rw` disk would be written again by a re-execution: the stub offers no reverse execution
+/// (gdb says so), and everything else works.
+#[test]
+fn no_reverse_execution_with_a_rw_disk() {
+    if !gdb_present() || !guests_built() {
+        return;
+    }
+    let disk = socket_path("rw").with_extension("img");
+    std::fs::write(&disk, vec![0u8; 4096]).unwrap();
+    let disk_arg = format!("{},rw", disk.display());
+    let emu = Emu::start(
+        "rw",
+        &[
+            "--kernel",
+            guest_bin("hello").to_str().unwrap(),
+            "--disk",
+            &disk_arg,
+        ],
+    );
+    let cmds: Vec<String> = vec!["stepi".into(), "reverse-stepi".into(), "continue".into()];
+    let (o, transcript) = gdb(&emu.sock, &cmds);
+    let (out, _) = emu.finish();
+    let _ = std::fs::remove_file(&disk);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let why = format!("gdb:\n{transcript}\nbootemu stderr:\n{stderr}");
+    assert!(o[1].contains("does not support"), "{why}");
+    assert!(
+        stderr.contains("no reverse execution under gdb: a --disk ...,rw"),
+        "{why}"
+    );
+    assert!(o[2].contains("exited normally"), "{why}");
+    assert_eq!(out.status.code(), Some(0), "{why}");
+}
