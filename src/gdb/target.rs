@@ -460,9 +460,16 @@ impl MultiThreadSingleStep for GdbTarget<'_> {
     }
 }
 
+/// gdb does not name the thread of a reverse step unless the scheduler is locked (it sends
+/// `Hc0`, "any thread", which gdbstub hands over as the first thread): then the vCPU that
+/// stopped last is the one stepped back, as gdb shows it as the current thread.
 impl ReverseStep<Tid> for GdbTarget<'_> {
     fn reverse_step(&mut self, tid: Tid) -> Result<(), Self::Error> {
-        self.action = Action::ReverseStep(cpu_of(tid));
+        let cpu = match cpu_of(tid) {
+            0 => self.position.0,
+            c => c,
+        };
+        self.action = Action::ReverseStep(cpu);
         Ok(())
     }
 }
