@@ -18,6 +18,8 @@ use super::exception::Trap;
 use super::mem::{Bus, BusId, PAGE_MASK, PAGE_SIZE};
 use super::state::{Cpu, Exit, Flow};
 
+pub mod debug;
+
 /// Longest block, in instructions.
 pub const MAX_BLOCK: usize = 64;
 const JUMP_CACHE: usize = 4096;
@@ -255,6 +257,9 @@ impl Cpu {
             self.jumps.epoch = u64::MAX;
         }
         let end = self.insns.saturating_add(budget);
+        if self.debug.is_some() {
+            return self.run_debug(cache, bus, end);
+        }
         loop {
             if self.insns >= end {
                 return Exit::Budget;

@@ -68,6 +68,7 @@ use crate::profile::Profile;
 use crate::psci::Power;
 use bootemu_boot::handoff::SmpFacts;
 
+mod debug;
 #[cfg(test)]
 mod fixtures;
 mod hang;
@@ -76,6 +77,7 @@ mod reset;
 mod sched;
 mod watch;
 
+pub use debug::{DebugRun, Goal};
 use hang::LoopState;
 
 /// Instructions per vCPU slice: the scheduling quantum, and the granularity of console
@@ -313,6 +315,10 @@ pub struct Machine {
     longest_quiet: u64,
     /// The single-block loop the only running vCPU was in at the last check.
     loop_seen: Option<LoopState>,
+    /// A debugger's goals and stops ([`Machine::attach_debugger`]).
+    debug: Option<debug::DebugCtl>,
+    /// The round a debugger's stop interrupted.
+    paused: Option<sched::Paused>,
 }
 
 impl Machine {
@@ -382,6 +388,8 @@ impl Machine {
             quiet_since: 0,
             longest_quiet: 0,
             loop_seen: None,
+            debug: None,
+            paused: None,
         })
     }
 
