@@ -162,6 +162,12 @@ impl BlockCache {
         }
     }
 
+    /// Word `i` of the cached block that starts at physical `pa`, for the flight recorder
+    /// ([`super::trace::WordSource`]).
+    pub fn word(&self, pa: u64, i: usize) -> Option<u32> {
+        self.blocks.get(&pa).and_then(|b| b.words.get(i).copied())
+    }
+
     /// Number of blocks currently cached.
     pub fn len(&self) -> usize {
         self.blocks.len()
@@ -318,7 +324,7 @@ impl Cpu {
                 self.exec_block::<false>(&block, room, &mut env)
             };
             let ran = self.insns - insn0;
-            self.flight.record(block, pc0, el0, insn0, ran);
+            self.flight.record(block.pa, pc0, el0, insn0, ran);
             if flow == Flow::Exit {
                 return self.exit.take().unwrap_or(Exit::Budget);
             }

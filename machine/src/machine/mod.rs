@@ -448,6 +448,18 @@ impl Machine {
         self.scratch.clear();
     }
 
+    /// Instruction words for the flight recorder's readers: from the block cache, or from guest
+    /// memory when the block was dropped since it ran (its page written).
+    fn flight_words(&self) -> impl bootemu_cpu::aarch64::trace::WordSource + '_ {
+        move |pa: u64, i: usize| {
+            self.cache.word(pa, i).or_else(|| {
+                let at = pa.checked_add(4 * i as u64)?;
+                let b = self.board.mem().read(at, 4).ok()?;
+                Some(u32::from_le_bytes(b.try_into().ok()?))
+            })
+        }
+    }
+
     fn drain_trace(&mut self, i: usize) {
         if let (Some(buf), Some(sink)) = (self.vcpus[i].cpu.trace.as_mut(), self.trace.as_mut()) {
             self.trace_scratch.extend(buf.drain());

@@ -91,7 +91,7 @@ impl Machine {
             flight: self
                 .vcpus
                 .iter()
-                .map(|v| v.cpu.flight.last(FLIGHT_INSNS))
+                .map(|v| v.cpu.flight.last(FLIGHT_INSNS, &self.flight_words()))
                 .collect(),
             handoff: self.handoff.clone(),
             smp: self.smp.clone(),

@@ -273,7 +273,7 @@ impl Cpu {
                 i += 1;
             }
             let ran = self.insns - insn0;
-            self.flight.record(block, pc0, el0, insn0, ran);
+            self.flight.record(block.pa, pc0, el0, insn0, ran);
             if flow == Flow::Exit {
                 return self.exit.take().unwrap_or(Exit::Budget);
             }
@@ -315,7 +315,7 @@ mod tests {
         cpu.debug.as_mut().unwrap().stop_at = u64::MAX;
         assert_eq!(cpu.run(&mut cache, &mut bus, 100), Exit::Hvc(1));
         assert_eq!((cpu.insns, cpu.x[1]), (6, 5));
-        let flight = cpu.flight.last(100);
+        let flight = cpu.flight.last(100, &|pa: u64, i: usize| cache.word(pa, i));
         assert_eq!(flight.len(), 6);
         assert!(flight.iter().enumerate().all(|(i, r)| r.insn == i as u64));
     }
