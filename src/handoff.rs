@@ -67,6 +67,20 @@ pub fn entry_judge(exp: Expected, waived: Vec<String>) -> EntryJudge {
     })
 }
 
+/// The kernel-entry checks of a captured entry, with `waived` applied, one line each (gdb's
+/// `monitor checks`).
+pub fn entry_checks(
+    h: &bootemu_machine::entry::Handoff,
+    exp: &Expected,
+    waived: &[String],
+) -> Vec<String> {
+    let mut c = handoff::check_entry(&h.entry, &h.fdt, &h.image, exp);
+    handoff::waive(&mut c, waived);
+    c.iter()
+        .map(|c| format!("{}: {} {}", c.id(), c.status.name(), c.detail))
+        .collect()
+}
+
 /// Judge the run: the checks, with `waived` applied.
 pub fn judge(o: &RunOutcome, exp: &Expected, waived: &[String]) -> Vec<Check> {
     let cmdline = exp.cmdline.as_deref();

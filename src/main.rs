@@ -25,6 +25,7 @@ mod boot;
 mod demo;
 mod disks;
 mod firmware;
+mod gdb;
 mod handoff;
 mod inspect;
 mod logging;

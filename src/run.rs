@@ -194,6 +194,15 @@ pub struct RunArgs {
     /// the run then depends on host timing).
     #[arg(long)]
     stdin: bool,
+    /// Serve gdb's remote protocol on tcp:PORT (127.0.0.1) or unix:PATH: registers, memory,
+    /// breakpoints, watchpoints, each vCPU a thread, reverse-stepi and reverse-continue, and
+    /// `monitor help`.
+    #[arg(long, value_name = "tcp:PORT|unix:PATH", value_parser = crate::gdb::parse_gdb, conflicts_with = "trace")]
+    gdb: Option<crate::gdb::GdbAddr>,
+    /// With --gdb: hold the machine before its first instruction until gdb connects (like
+    /// QEMU's -s -S).
+    #[arg(long, requires = "gdb")]
+    gdb_wait: bool,
 }
 
 /// Where guest serial output goes.
@@ -537,7 +546,6 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         .map(|p| File::create(p).with_context(|| format!("--timeline {}", p.display())))
         .transpose()?;
     let (planned, mut banks) = plan_for(&a, &profile, gic)?;
-    let disks = crate::disks::open(&a.disk, &profile)?;
     let Planned {
         name,
         plan,
@@ -562,64 +570,84 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         std::fs::write(path, dtb).with_context(|| format!("{}", path.display()))?;
     }
     let entry_seen = Rc::new(std::cell::Cell::new(None));
-    // No status line over an interactive console or a trace written to stderr.
+    // No status line over an interactive console, a trace written to stderr or under gdb.
     let trace_on_stderr = !a.trace.is_empty() && a.trace_file.is_none();
-    let status = crate::progress::Status::start(a.quiet, a.stdin || trace_on_stderr);
-    let mut machine = Machine::new(MachineConfig {
-        profile: profile.clone(),
-        console: console_sink(&a.serial, status.as_ref())?,
-        expect: a.expect.clone(),
-        stdin: a.stdin,
-        smp: a.smp as usize,
-        gic,
-        el2: a.el2,
-        rtc_epoch: a.rtc_epoch,
-        flash: banks
-            .iter_mut()
-            .map(|b| std::mem::take(&mut b.image))
-            .collect(),
-        fw_cfg,
-        disks,
-        fail_on: a.fail_on.clone(),
-        interrupt: Some(interrupt_flag()?),
-        entry_judge: {
-            // Where the kernel was entered names its physical PCs from then on; the judge
-            // proper only with --stop-on-check-failure.
-            let mut judge = a
-                .stop_on_check_failure
-                .then(|| handoff::entry_judge(expected.clone(), a.no_check.clone()));
-            let seen = entry_seen.clone();
-            Some(Box::new(move |h| {
-                seen.set(Some(h.image.start));
-                judge.as_mut().is_some_and(|j| j(h))
-            }))
-        },
-        hang_insns: a.hang_insns,
-    })
-    .with_context(|| name.clone())?;
-    machine.load(&plan).with_context(|| name.clone())?;
-    if a.firmware.is_some() || a.pflash0.is_some() {
-        machine.firmware_boot();
-    }
-    if a.timeline.is_some() {
-        machine.sample_pcs(a.timeline_sample);
-        machine.console.log_lines();
-    }
-    if let Some(s) = &status {
-        machine.set_progress(s.hook());
-    }
-    let watched = match &kernel {
-        // A firmware places the kernel: watch the kernel file's primary_entry at any base.
-        Some(k) => EntryWatch::from_image(k).map(|watch| {
-            let spec = EntrySpec {
-                watch,
-                at: WatchAt::AnyBase,
-            };
-            machine.watch_kernel_entry(spec);
-            spec
-        }),
-        None => handoff::arm(&mut machine, &plan),
+    let status =
+        crate::progress::Status::start(a.quiet, a.stdin || trace_on_stderr || a.gdb.is_some());
+    let interrupt = interrupt_flag()?;
+    let flash: Vec<_> = banks
+        .iter_mut()
+        .map(|b| std::mem::take(&mut b.image))
+        .collect();
+    // The machine from the run's inputs: once, or again for gdb's reverse execution. Whether
+    // the kernel entry is watched (for the hand-off checks) comes with it.
+    let build = |console: Box<dyn Write>| -> anyhow::Result<(Machine, bool)> {
+        let disks = crate::disks::open(&a.disk, &profile)?;
+        let mut machine = Machine::new(MachineConfig {
+            profile: profile.clone(),
+            console,
+            expect: a.expect.clone(),
+            stdin: a.stdin,
+            smp: a.smp as usize,
+            gic,
+            el2: a.el2,
+            rtc_epoch: a.rtc_epoch,
+            flash: flash.clone(),
+            fw_cfg: fw_cfg.clone(),
+            disks,
+            fail_on: a.fail_on.clone(),
+            interrupt: Some(interrupt.clone()),
+            entry_judge: {
+                // Where the kernel was entered names its physical PCs from then on; the judge
+                // proper only with --stop-on-check-failure.
+                let mut judge = a
+                    .stop_on_check_failure
+                    .then(|| handoff::entry_judge(expected.clone(), a.no_check.clone()));
+                let seen = entry_seen.clone();
+                Some(Box::new(move |h| {
+                    seen.set(Some(h.image.start));
+                    judge.as_mut().is_some_and(|j| j(h))
+                }))
+            },
+            hang_insns: a.hang_insns,
+        })
+        .with_context(|| name.clone())?;
+        machine.load(&plan).with_context(|| name.clone())?;
+        // Machines built again for gdb's reverse execution sample as the first one did, so that
+        // they run the same way.
+        if a.firmware.is_some() || a.pflash0.is_some() {
+            machine.firmware_boot();
+        }
+        if a.timeline.is_some() {
+            machine.sample_pcs(a.timeline_sample);
+            machine.console.log_lines();
+        }
+        let watched = match &kernel {
+            // A firmware places the kernel: watch the kernel file's primary_entry at any base.
+            Some(k) => EntryWatch::from_image(k).map(|watch| {
+                let spec = EntrySpec {
+                    watch,
+                    at: WatchAt::AnyBase,
+                };
+                machine.watch_kernel_entry(spec);
+                spec
+            }),
+            None => handoff::arm(&mut machine, &plan),
+        };
+        Ok((machine, watched.is_some()))
     };
+    // Under gdb the console is shared by the machines reverse execution builds again.
+    let shared_console = Rc::new(std::cell::RefCell::new(console_sink(
+        &a.serial,
+        status.as_ref(),
+    )?));
+    let gated = |open: Rc<std::cell::Cell<bool>>| -> Box<dyn Write> {
+        Box::new(crate::gdb::Gated {
+            out: shared_console.clone(),
+            open,
+        })
+    };
+    let (mut machine, watched) = build(gated(Rc::new(std::cell::Cell::new(true))))?;
     say!("bootemu: {name}: {}, entry {:#x}", plan.format, plan.entry);
     // Symbols: --symbols files at once (a bad one is an input error); the kernel's kallsyms
     // when a trace needs them, otherwise only after the run for the evidence and the report.
@@ -671,7 +699,49 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         None
     };
 
-    let outcome = machine.run(a.max_insns);
+    if let Some(s) = &status {
+        machine.set_progress(s.hook());
+    }
+    let (outcome, mut machine) = match &a.gdb {
+        None => (machine.run(a.max_insns), machine),
+        Some(addr) => {
+            let no_reverse = if a.stdin {
+                Some("--stdin: the run depends on host input".to_string())
+            } else if a
+                .disk
+                .iter()
+                .any(|d| d.mode == bootemu_machine::virtio::disk::DiskMode::WriteThrough)
+            {
+                Some("a --disk ...,rw would be written again".to_string())
+            } else {
+                None
+            };
+            if let Some(why) = &no_reverse {
+                say!("bootemu: no reverse execution under gdb: {why}");
+            }
+            let mut rebuild = |open: Rc<std::cell::Cell<bool>>| -> anyhow::Result<Machine> {
+                build(gated(open)).map(|(m, _)| m)
+            };
+            let checks = |m: &Machine| -> Vec<String> {
+                match m.handoff() {
+                    Some(h) => handoff::entry_checks(h, &expected, &a.no_check),
+                    None => vec!["the kernel entry has not been reached yet".to_string()],
+                }
+            };
+            crate::gdb::serve(
+                crate::gdb::Options {
+                    addr: addr.clone(),
+                    wait: a.gdb_wait,
+                    end: a.max_insns,
+                    no_reverse,
+                    checks: watched.then(|| Box::new(checks) as Box<crate::gdb::Checks>),
+                    symbols: make_symbols(None).map(|s| s.table().clone()),
+                },
+                machine,
+                &mut rebuild,
+            )?
+        }
+    };
     if let Some(s) = status {
         s.finish();
     }
@@ -684,9 +754,10 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         }
     }
     let (code, description) = verdict(&outcome);
-    let checks = match watched {
-        Some(_) => handoff::judge(&outcome, &expected, &a.no_check),
-        None => Vec::new(),
+    let checks = if watched {
+        handoff::judge(&outcome, &expected, &a.no_check)
+    } else {
+        Vec::new()
     };
     let run_code = code;
     let code = handoff::exit_code(code, &checks, outcome.handoff.is_some());

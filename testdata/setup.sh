@@ -21,7 +21,7 @@ set -euo pipefail
 
 installed() { [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]; }
 
-base_pkgs=(binutils-aarch64-linux-gnu qemu-efi-aarch64 u-boot-qemu u-boot-tools
+base_pkgs=(binutils-aarch64-linux-gnu gdb-multiarch qemu-efi-aarch64 u-boot-qemu u-boot-tools
            fdisk dosfstools mtools e2fsprogs xz-utils acpica-tools)
 qemu_pkgs=(qemu-system-arm qemu-user)
 tools=(aarch64-linux-gnu-as aarch64-linux-gnu-ld aarch64-linux-gnu-objcopy qemu-aarch64 qemu-system-aarch64 mkenvimage

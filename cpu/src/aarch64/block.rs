@@ -18,6 +18,8 @@ use super::exception::Trap;
 use super::mem::{Bus, BusId, PAGE_MASK, PAGE_SIZE};
 use super::state::{Cpu, Exit, Flow};
 
+pub mod debug;
+
 /// Longest block, in instructions.
 pub const MAX_BLOCK: usize = 64;
 const JUMP_CACHE: usize = 4096;
@@ -160,6 +162,12 @@ impl BlockCache {
         }
     }
 
+    /// Word `i` of the cached block that starts at physical `pa`, for the flight recorder
+    /// ([`super::trace::WordSource`]).
+    pub fn word(&self, pa: u64, i: usize) -> Option<u32> {
+        self.blocks.get(&pa).and_then(|b| b.words.get(i).copied())
+    }
+
     /// Number of blocks currently cached.
     pub fn len(&self) -> usize {
         self.blocks.len()
@@ -255,6 +263,9 @@ impl Cpu {
             self.jumps.epoch = u64::MAX;
         }
         let end = self.insns.saturating_add(budget);
+        if self.debug.is_some() {
+            return self.run_debug(cache, bus, end);
+        }
         loop {
             if self.insns >= end {
                 return Exit::Budget;
@@ -313,7 +324,7 @@ impl Cpu {
                 self.exec_block::<false>(&block, room, &mut env)
             };
             let ran = self.insns - insn0;
-            self.flight.record(block, pc0, el0, insn0, ran);
+            self.flight.record(block.pa, pc0, el0, insn0, ran);
             if flow == Flow::Exit {
                 return self.exit.take().unwrap_or(Exit::Budget);
             }

@@ -723,6 +723,7 @@ impl Cpu {
         let idx = self.tlb.idx;
         let w = self.translate(env.bus, va, Access::Read, idx, unaligned)?;
         let page = w.pa & !PAGE_MASK;
+        let watched = self.debug_access(va, size, false);
         if let Some(host) = env.bus.ram_page(page, false) {
             let host = host.as_ptr();
             // SAFETY: `host` is a RAM page and off + size <= PAGE_SIZE.
@@ -737,7 +738,9 @@ impl Cpu {
                 host,
                 pa: page | (w.device() as u64 * STRICT),
             };
-            fill(&mut self.tlb.live.read[set(va)], e);
+            if !watched {
+                fill(&mut self.tlb.live.read[set(va)], e);
+            }
             self.tlb.live.note_span(w.span, va);
             return Ok(v);
         }
@@ -785,6 +788,7 @@ impl Cpu {
         let idx = self.tlb.idx;
         let w = self.translate(env.bus, va, Access::Write, idx, unaligned)?;
         let page = w.pa & !PAGE_MASK;
+        let watched = self.debug_access(va, size, true);
         if env.code.contains(page) {
             env.code.invalidate(page);
             self.code_written = true;
@@ -803,7 +807,9 @@ impl Cpu {
                 host,
                 pa: page | (w.device() as u64 * STRICT),
             };
-            fill(&mut self.tlb.live.write[set(va)], e);
+            if !watched {
+                fill(&mut self.tlb.live.write[set(va)], e);
+            }
             self.tlb.live.note_span(w.span, va);
             return Ok(());
         }
@@ -827,6 +833,19 @@ impl Cpu {
             }
         }
         Ok(())
+    }
+
+    /// A debugger's data watchpoints see a slow-path access; whether its page must stay out of
+    /// the TLB (it holds a watched byte). Nothing without a debugger.
+    #[inline]
+    fn debug_access(&mut self, va: u64, size: usize, write: bool) -> bool {
+        match self.debug.as_mut() {
+            Some(d) if !d.watchpoints.is_empty() => {
+                d.note_access(va, size as u64, write);
+                d.watches_page(va)
+            }
+            _ => false,
+        }
     }
 
     /// Physical address of the instruction at `va` and a host pointer to its RAM page. The

@@ -16,6 +16,7 @@ pub mod sysreg;
 pub mod timer;
 pub mod trace;
 
+pub use block::debug::{DataHit, DataWatch, DebugState, DebugStop, WatchKind};
 pub use block::{BlockCache, Env};
 pub use mem::{Bus, BusFault, BusId};
 pub use state::{Cpu, Exit, Flow, IrqLines, Ops, Watch, REG_SP, REG_ZR_READ, REG_ZR_WRITE};

@@ -56,6 +56,9 @@ pub enum Exit {
     /// A block whose physical address matches [`Cpu::watch`] is about to run (nothing of it
     /// has run; PC points at it). The machine looks, then sets `watch.pass` to run on.
     Watch,
+    /// A debugger's stop ([`Cpu::debug`]): PC points at the next instruction, nothing of it
+    /// has run; `debug.stopped` says why.
+    Debug,
 }
 
 /// A physical address the executor reports before running a block there: it returns
@@ -200,6 +203,9 @@ pub struct Cpu {
     pub time_offset: u64,
     /// The physical block start the machine watches for (kernel entry).
     pub watch: Watch,
+    /// A debugger's breakpoints, watchpoints and stops; while set, [`Cpu::run`] takes the
+    /// debugger's executor path ([`super::block::debug`]).
+    pub debug: Option<Box<super::block::debug::DebugState>>,
 }
 
 impl Cpu {
@@ -231,6 +237,7 @@ impl Cpu {
             event: false,
             sent_event: false,
             watch: Watch::default(),
+            debug: None,
         };
         cpu.sys.reset();
         cpu.tlb.switch(cpu.el as usize);

@@ -303,18 +303,34 @@ pub const FLIGHT_INSNS: usize = 64;
 pub const LOOP_MOVES_ON: [&str; 4] = ["MRS", "MRS_timer", "WFE", "WFI"];
 
 /// One run of a block: where it started and how many of its instructions ran.
-#[derive(Clone, Default)]
+#[derive(Clone, Copy, Default)]
 struct FlightEntry {
-    block: Option<std::rc::Rc<super::block::Block>>,
+    /// Physical address of the block's first instruction (`None`: the slot is unused).
+    pa: Option<u64>,
     pc: u64,
     insn: u64,
     n: u32,
     el: u8,
 }
 
-/// The last blocks a vCPU ran, always on: one ring slot per executed block (the block itself is
-/// kept alive by a reference count, so its words can be expanded into instructions later,
-/// after the cache dropped it). Costs a few stores per block, nothing per instruction.
+/// Where the flight recorder's readers find instruction words: word `i` of the block that
+/// starts at physical `block_pa` (from the block cache while it holds the block, else from guest
+/// memory at `block_pa + 4 * i`; `None` when neither has it).
+pub trait WordSource {
+    /// Word `i` of the block at `block_pa`.
+    fn word(&self, block_pa: u64, i: usize) -> Option<u32>;
+}
+
+impl<F: Fn(u64, usize) -> Option<u32>> WordSource for F {
+    fn word(&self, block_pa: u64, i: usize) -> Option<u32> {
+        self(block_pa, i)
+    }
+}
+
+/// The last blocks a vCPU ran, always on: one ring slot per executed block, with the block's
+/// physical address, so that its words can be read back when a report needs them
+/// ([`WordSource`]). Costs a few stores per block and holds no reference to the block (a
+/// reference count would touch the cache line of a block that ran long ago, on every block).
 pub struct FlightRecorder {
     ring: Box<[FlightEntry]>,
     next: usize,
@@ -330,58 +346,57 @@ impl Default for FlightRecorder {
 }
 
 impl FlightRecorder {
-    /// Note that `n` instructions of `block`, starting at virtual `pc` at `el`, ran from
-    /// instruction count `insn`.
+    /// Record that `n` instructions of the block at physical `pa` ran from virtual `pc` at `el`,
+    /// the first being instruction count `insn`.
     #[inline(always)]
-    pub(crate) fn record(
-        &mut self,
-        block: std::rc::Rc<super::block::Block>,
-        pc: u64,
-        el: u8,
-        insn: u64,
-        n: u64,
-    ) {
-        let e = &mut self.ring[self.next % FLIGHT_BLOCKS];
-        e.block = Some(block);
-        e.pc = pc;
-        e.el = el;
-        e.insn = insn;
-        e.n = n as u32;
+    pub(crate) fn record(&mut self, pa: u64, pc: u64, el: u8, insn: u64, n: u64) {
+        self.ring[self.next % FLIGHT_BLOCKS] = FlightEntry {
+            pa: Some(pa),
+            pc,
+            insn,
+            n: n as u32,
+            el,
+        };
         self.next = (self.next + 1) % FLIGHT_BLOCKS;
     }
 
     /// The PC every one of the last [`FLIGHT_BLOCKS`] blocks started at, when they all started
     /// at the same one (a loop of one block that ran at least that often in a row) and that
     /// block reads no system register (a counter read means time moves the loop on) and does not
-    /// wait (WFI/WFE). The words are classified by the decode table.
-    pub fn stuck_at(&self) -> Option<u64> {
+    /// wait (WFI/WFE). The words (from `words`; none readable: not stuck) are classified by the
+    /// decode table.
+    pub fn stuck_at(&self, words: &impl WordSource) -> Option<u64> {
         let first = &self.ring[0];
-        let block = first.block.as_ref()?;
-        let same = self
-            .ring
-            .iter()
-            .all(|e| e.block.is_some() && e.pc == first.pc);
-        let inert = block.words.iter().all(|&w| {
-            super::decode::decode(w)
-                .pattern
-                .is_none_or(|p| !LOOP_MOVES_ON.contains(&p.name))
+        let pa = first.pa?;
+        let same = self.ring.iter().all(|e| e.pa.is_some() && e.pc == first.pc);
+        if !same {
+            return None;
+        }
+        let n = self.ring.iter().map(|e| e.n).max().unwrap_or(0) as usize;
+        let inert = (0..n).all(|i| {
+            words.word(pa, i).is_some_and(|w| {
+                super::decode::decode(w)
+                    .pattern
+                    .is_none_or(|p| !LOOP_MOVES_ON.contains(&p.name))
+            })
         });
-        (same && inert).then_some(first.pc)
+        inert.then_some(first.pc)
     }
 
     /// Where the last block that ran started (virtual PC), if any ran.
     pub fn last_block_pc(&self) -> Option<u64> {
         let e = &self.ring[(self.next + FLIGHT_BLOCKS - 1) % FLIGHT_BLOCKS];
-        e.block.as_ref().map(|_| e.pc)
+        e.pa.map(|_| e.pc)
     }
 
     /// The last `max` instructions executed (at most [`FLIGHT_INSNS`] are guaranteed), oldest
-    /// first. Instruction fetches that faulted are not included.
-    pub fn last(&self, max: usize) -> Vec<TraceRecord> {
+    /// first, their words from `words` (0 where unreadable). Instruction fetches that faulted
+    /// are not included.
+    pub fn last(&self, max: usize, words: &impl WordSource) -> Vec<TraceRecord> {
         let mut out = Vec::with_capacity(max);
         for k in 1..=FLIGHT_BLOCKS {
             let e = &self.ring[(self.next + FLIGHT_BLOCKS - k) % FLIGHT_BLOCKS];
-            let Some(block) = &e.block else {
+            let Some(pa) = e.pa else {
                 break;
             };
             for i in (0..e.n as usize).rev() {
@@ -391,7 +406,7 @@ impl FlightRecorder {
                 out.push(TraceRecord {
                     insn: e.insn + i as u64,
                     pc: e.pc.wrapping_add(4 * i as u64),
-                    word: block.words.get(i).copied().unwrap_or(0),
+                    word: words.word(pa, i).unwrap_or(0),
                     el: e.el,
                 });
             }
@@ -425,9 +440,11 @@ mod tests {
         cpu.x[1] = 100;
         // Instruction 0 is the ADD at base, then turns of ADD (base+4), SUBS, B.NE: instruction
         // k >= 1 is the ADD when k % 3 == 1.
-        cpu.run(&mut BlockCache::new(), &mut bus, 152);
+        let mut cache = BlockCache::new();
+        cpu.run(&mut cache, &mut bus, 152);
         assert_eq!(cpu.insns, 152);
-        let last = cpu.flight.last(FLIGHT_INSNS);
+        let words = |pa: u64, i: usize| cache.word(pa, i);
+        let last = cpu.flight.last(FLIGHT_INSNS, &words);
         assert_eq!(last.len(), FLIGHT_INSNS);
         assert_eq!(last[63].insn, 151);
         assert_eq!((last[63].pc, last[63].word), (base + 4, ADD_X0_1));
@@ -435,8 +452,11 @@ mod tests {
         assert_eq!((last[61].pc, last[61].word), (base + 8, SUBS_X1_1));
         assert!(last.windows(2).all(|w| w[1].insn == w[0].insn + 1));
         assert!(last.iter().all(|r| r.el == 1));
-        let few = cpu.flight.last(2);
+        let few = cpu.flight.last(2, &words);
         assert_eq!(few, last[62..].to_vec());
-        assert!(Cpu::new(1).flight.last(64).is_empty());
+        assert!(Cpu::new(1).flight.last(64, &words).is_empty());
+        // A block the cache no longer holds: words from elsewhere (here none: 0).
+        let none = |_: u64, _: usize| None;
+        assert!(cpu.flight.last(2, &none).iter().all(|r| r.word == 0));
     }
 }

@@ -171,6 +171,7 @@ pub enum FwCfgError {
 }
 
 /// A named file item.
+#[derive(Clone)]
 struct File {
     name: String,
     data: Vec<u8>,
@@ -185,6 +186,7 @@ enum DmaOp {
 }
 
 /// fw_cfg state.
+#[derive(Clone)]
 pub struct FwCfg {
     /// Legacy and architecture-specific items by key (write-channel bit cleared); never the
     /// file directory or files.

@@ -63,13 +63,15 @@ impl Machine {
             _ => None,
         };
         let stuck = match only {
-            Some(v) if self.hang_insns != 0 && v.cpu.daif & DAIF_I != 0 && quiet >= QUANTUM => {
-                v.cpu.flight.stuck_at().map(|pc| LoopState {
+            Some(v) if self.hang_insns != 0 && v.cpu.daif & DAIF_I != 0 && quiet >= QUANTUM => v
+                .cpu
+                .flight
+                .stuck_at(&self.flight_words())
+                .map(|pc| LoopState {
                     pc,
                     nzcv: v.cpu.nzcv,
                     x: v.cpu.x,
-                })
-            }
+                }),
             _ => None,
         };
         // The same block, entered with the same registers twice in a row a round apart, and

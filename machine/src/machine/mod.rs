@@ -70,6 +70,7 @@ use crate::profile::Profile;
 use crate::psci::Power;
 use bootemu_boot::handoff::SmpFacts;
 
+mod debug;
 #[cfg(test)]
 mod fixtures;
 mod hang;
@@ -81,6 +82,7 @@ mod watch;
 
 pub use timeline::{Phase, PhaseMark, Sample, VcpuTimeline};
 
+pub use debug::{DebugRun, Goal};
 use hang::LoopState;
 
 /// Instructions per vCPU slice: the scheduling quantum, and the granularity of console
@@ -355,6 +357,10 @@ pub struct Machine {
     progress: Option<ProgressHook>,
     /// Rounds run.
     rounds: u64,
+    /// A debugger's goals and stops ([`Machine::attach_debugger`]).
+    debug: Option<debug::DebugCtl>,
+    /// The round a debugger's stop interrupted.
+    paused: Option<sched::Paused>,
 }
 
 impl Machine {
@@ -431,6 +437,8 @@ impl Machine {
             expect_seen_at: None,
             progress: None,
             rounds: 0,
+            debug: None,
+            paused: None,
         })
     }
 
@@ -499,6 +507,18 @@ impl Machine {
         self.console.set_now(self.executed, now);
         self.console.output(&self.scratch);
         self.scratch.clear();
+    }
+
+    /// Instruction words for the flight recorder's readers: from the block cache, or from guest
+    /// memory when the block was dropped since it ran (its page written).
+    fn flight_words(&self) -> impl bootemu_cpu::aarch64::trace::WordSource + '_ {
+        move |pa: u64, i: usize| {
+            self.cache.word(pa, i).or_else(|| {
+                let at = pa.checked_add(4 * i as u64)?;
+                let b = self.board.mem().read(at, 4).ok()?;
+                Some(u32::from_le_bytes(b.try_into().ok()?))
+            })
+        }
     }
 
     fn drain_trace(&mut self, i: usize) {

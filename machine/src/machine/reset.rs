@@ -15,6 +15,10 @@ impl Machine {
         let old = &mut self.vcpus[i].cpu;
         new.irq = old.irq.clone();
         new.trace = old.trace.take();
+        new.debug = old.debug.take();
+        if let Some(d) = new.debug.as_mut() {
+            d.forget_resume();
+        }
         for (&w, &n) in &old.stats.undefined {
             *self.undefined.entry(w).or_default() += n;
         }

@@ -19,6 +19,19 @@ enum SliceEnd {
     Stop(StopReason),
     /// The system was reset after this many instructions of the slice.
     Reset(u64),
+    /// A debugger's stop; the slice began at this vCPU count.
+    Debug(u64),
+}
+
+/// Where a round a debugger's stop interrupted goes on.
+pub(super) struct Paused {
+    t0: u64,
+    q: u64,
+    /// The vCPU whose slice stopped.
+    cpu: usize,
+    ran: u32,
+    longest: u64,
+    slice_start: u64,
 }
 
 impl Machine {
@@ -30,6 +43,29 @@ impl Machine {
                 break r;
             }
         };
+        self.finish(reason)
+    }
+
+    /// Run until the instruction count `end` (over all vCPUs) or a debugger's stop (`None`,
+    /// see [`Machine::attach_debugger`]); a later call goes on exactly where it stopped.
+    pub(super) fn rounds(&mut self, end: u64) -> Option<StopReason> {
+        loop {
+            if let Some(r) = self.round(end) {
+                return Some(r);
+            }
+            let cur = self.board.cur;
+            if self
+                .debug
+                .as_mut()
+                .is_some_and(|d| d.stop_between_rounds(cur))
+            {
+                return None;
+            }
+        }
+    }
+
+    /// The end of a run: trace and console drained, the outcome.
+    pub(super) fn finish(&mut self, reason: StopReason) -> RunOutcome {
         for i in 0..self.vcpus.len() {
             self.drain_trace(i);
         }
@@ -58,7 +94,7 @@ impl Machine {
             flight: self
                 .vcpus
                 .iter()
-                .map(|v| v.cpu.flight.last(FLIGHT_INSNS))
+                .map(|v| v.cpu.flight.last(FLIGHT_INSNS, &self.flight_words()))
                 .collect(),
             handoff: self.handoff.clone(),
             smp: self.smp.clone(),
@@ -69,6 +105,58 @@ impl Machine {
 
     /// One round of slices; `Some` when the run must end.
     fn round(&mut self, end: u64) -> Option<StopReason> {
+        // A round a debugger's stop interrupted goes on in the slice it stopped.
+        let (t0, q, first, mut ran, mut longest, mut resume) = match self.paused.take() {
+            Some(p) => (p.t0, p.q, p.cpu, p.ran, p.longest, Some(p.slice_start)),
+            None => match self.round_start() {
+                Ok((t0, q)) => (t0, q, 0, 0u32, 0, None),
+                Err(r) => return r,
+            },
+        };
+        for i in first..self.vcpus.len() {
+            let resumed = resume.take();
+            if resumed.is_none() {
+                self.try_wake(i);
+                if !self.vcpus[i].runnable() {
+                    continue;
+                }
+            }
+            match self.slice(i, t0, q, end, resumed) {
+                Ok(n) => {
+                    ran |= ((n > 0) as u32) << i;
+                    longest = longest.max(n);
+                }
+                Err(SliceEnd::Stop(r)) => return Some(r),
+                Err(SliceEnd::Reset(n)) => {
+                    self.clock = t0 + n.max(1);
+                    return self.service();
+                }
+                Err(SliceEnd::Debug(slice_start)) => {
+                    self.paused = Some(Paused {
+                        t0,
+                        q,
+                        cpu: i,
+                        ran,
+                        longest,
+                        slice_start,
+                    });
+                    return None;
+                }
+            }
+        }
+        // A WFE sleeper wakes when another vCPU ran (see the module documentation).
+        for (i, v) in self.vcpus.iter_mut().enumerate() {
+            if ran & !(1 << i) != 0 && v.wait == Some(Wait::Event) {
+                v.wait = None;
+            }
+        }
+        self.clock = t0 + longest.max(1);
+        self.service()
+    }
+
+    /// The start of a round: its time and quantum, or how the run goes on without one (`Err`:
+    /// the clock jumped to a sleeper's deadline, or the run ends).
+    fn round_start(&mut self) -> Result<(u64, u64), Option<StopReason>> {
         let t0 = self.clock;
         for v in &mut self.vcpus {
             if v.power == Power::OnPending {
@@ -88,7 +176,7 @@ impl Machine {
         }
         let sleeper_deadline = self.sleeper_deadline(t0);
         if !self.vcpus.iter().any(Vcpu::runnable) {
-            return match sleeper_deadline {
+            return Err(match sleeper_deadline {
                 Some(d) => {
                     self.clock = d.max(t0 + 1);
                     None
@@ -96,37 +184,12 @@ impl Machine {
                 None => Some(StopReason::GuestFailure(
                     "all vCPUs wait with no pending timer or interrupt".into(),
                 )),
-            };
+            });
         }
-        let q = sleeper_deadline.map_or(QUANTUM, |d| QUANTUM.min(d.saturating_sub(t0)).max(1));
-        // vCPUs that ran in this round (a bit each), and the longest slice.
-        let mut ran = 0u32;
-        let mut longest = 0;
-        for i in 0..self.vcpus.len() {
-            self.try_wake(i);
-            if !self.vcpus[i].runnable() {
-                continue;
-            }
-            match self.slice(i, t0, q, end) {
-                Ok(n) => {
-                    ran |= ((n > 0) as u32) << i;
-                    longest = longest.max(n);
-                }
-                Err(SliceEnd::Stop(r)) => return Some(r),
-                Err(SliceEnd::Reset(n)) => {
-                    self.clock = t0 + n.max(1);
-                    return self.service();
-                }
-            }
-        }
-        // A WFE sleeper wakes when another vCPU ran (see the module documentation).
-        for (i, v) in self.vcpus.iter_mut().enumerate() {
-            if ran & !(1 << i) != 0 && v.wait == Some(Wait::Event) {
-                v.wait = None;
-            }
-        }
-        self.clock = t0 + longest.max(1);
-        self.service()
+        Ok((
+            t0,
+            sleeper_deadline.map_or(QUANTUM, |d| QUANTUM.min(d.saturating_sub(t0)).max(1)),
+        ))
     }
 
     /// Wake vCPU `i` if it sleeps and what it waits for has come.
@@ -155,12 +218,23 @@ impl Machine {
     }
 
     /// Run vCPU `i` for up to `q` instructions from virtual time `t0`; the instructions run.
-    fn slice(&mut self, i: usize, t0: u64, q: u64, end: u64) -> Result<u64, SliceEnd> {
+    /// `resume`: the slice a debugger's stop interrupted, and the vCPU's count when it began.
+    fn slice(
+        &mut self,
+        i: usize,
+        t0: u64,
+        q: u64,
+        end: u64,
+        resume: Option<u64>,
+    ) -> Result<u64, SliceEnd> {
         self.board.cur = i;
-        let start = {
-            let cpu = &mut self.vcpus[i].cpu;
-            cpu.time_offset = t0.wrapping_sub(cpu.insns);
-            cpu.insns
+        let start = match resume {
+            Some(start) => start,
+            None => {
+                let cpu = &mut self.vcpus[i].cpu;
+                cpu.time_offset = t0.wrapping_sub(cpu.insns);
+                cpu.insns
+            }
         };
         // A flash bank may have switched mode while another vCPU ran.
         let v = &mut self.vcpus[i];
@@ -196,11 +270,19 @@ impl Machine {
             self.board.set_time(now);
             let cpu = &mut self.vcpus[i].cpu;
             let before = cpu.insns;
+            if let Some(d) = &self.debug {
+                d.arm(i, cpu, self.executed);
+            }
             let exit = cpu.run(&mut self.cache, &mut self.board, n);
             // The core flushed its own translations at any remap it caused.
             self.vcpus[i].remap_seen = self.board.remap_epoch;
             let cpu = &mut self.vcpus[i].cpu;
             self.executed += cpu.insns - before;
+            if let Some(d) = &mut self.debug {
+                if cpu.insns > before {
+                    d.last_insn_at[i] = Some(self.executed - 1);
+                }
+            }
             self.observe(i);
             let cpu = &mut self.vcpus[i].cpu;
             let now = cpu.counter();
@@ -222,6 +304,13 @@ impl Machine {
                     // A captured kernel entry ends the firmware phase exactly here.
                     self.on_watch(i);
                     self.observe(i);
+                }
+                Exit::Debug => {
+                    let stop = cpu.debug.as_ref().and_then(|d| d.stopped);
+                    if let (Some(d), Some(stop)) = (&mut self.debug, stop) {
+                        d.stopped = Some((i, stop));
+                        return Err(SliceEnd::Debug(start));
+                    }
                 }
                 Exit::Wfi => {
                     if cpu.irq.get() == 0 {

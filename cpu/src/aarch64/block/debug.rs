@@ -1,0 +1,347 @@
+//! The debugger's executor path: [`Cpu::run`] takes it instead of the fast one while
+//! [`Cpu::debug`] is set (one check per `run` call; nothing changes for runs without a debugger).
+//!
+//! Before every instruction it checks the stops a debugger asked for ([`DebugState`]): a PC
+//! breakpoint, an instruction count ([`DebugState::stop_at`]: single steps and re-execution
+//! goals) and a data watchpoint hit by the previous instruction. A stop returns
+//! [`Exit::Debug`] with nothing of the instruction done and PC pointing at it.
+//!
+//! **Stops do not change the run.** Blocks decide where interrupts are sampled (at block starts)
+//! and what the flight recorder sees, so a stop in the middle of a block must not split it:
+//! the stopped block and its position are kept and the next `run` goes on inside it, with no
+//! new interrupt sampling, as if it had never stopped. A machine run with stops is then the
+//! same instruction for instruction as one without them (or with other stops), which is what
+//! makes re-execution (reverse stepping) exact.
+//!
+//! Data watchpoints: the memory slow path ([`super::super::mem`]) reports accesses that
+//! overlap a watched range and never puts a page holding one into the data TLB, so every
+//! access to such a page takes the slow path; the debugger flushes the TLB when it adds a
+//! watchpoint. A hit is reported before the instruction after the access (the access is done),
+//! as gdb's AArch64 "non-steppable" watchpoints expect.
+
+use std::rc::Rc;
+
+use super::{Block, BlockCache, Env, JUMP_CACHE};
+use crate::aarch64::exception::Trap;
+use crate::aarch64::mem::{Bus, PAGE_MASK};
+use crate::aarch64::state::{Cpu, Exit, Flow};
+
+/// What a data watchpoint watches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WatchKind {
+    /// Reads.
+    Read,
+    /// Writes.
+    Write,
+    /// Reads and writes.
+    Access,
+}
+
+/// A watched range of virtual addresses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DataWatch {
+    /// First byte.
+    pub addr: u64,
+    /// Length in bytes (at least 1).
+    pub len: u64,
+    /// Which accesses hit.
+    pub kind: WatchKind,
+}
+
+impl DataWatch {
+    fn hit_by(&self, va: u64, size: u64, write: bool) -> bool {
+        let kind_ok = match self.kind {
+            WatchKind::Read => !write,
+            WatchKind::Write => write,
+            WatchKind::Access => true,
+        };
+        kind_ok && va < self.addr.wrapping_add(self.len) && self.addr < va.wrapping_add(size)
+    }
+}
+
+/// A watched access: the watchpoint hit and whether the access was a write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DataHit {
+    /// The watchpoint.
+    pub watch: DataWatch,
+    /// A write (else a read).
+    pub write: bool,
+}
+
+/// Why the core stopped with [`Exit::Debug`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DebugStop {
+    /// PC is a breakpoint.
+    Breakpoint,
+    /// The previous instruction made a watched access.
+    Data(DataHit),
+    /// [`DebugState::stop_at`] was reached.
+    Count,
+    /// The debugger asked to stop (between the machine's rounds, not by the core).
+    Interrupt,
+}
+
+/// The stopped block, to go on inside it.
+struct Resume {
+    block: Rc<Block>,
+    /// Index of the instruction to run next.
+    next: usize,
+    /// PC there (a debugger that moved PC forfeits the resume).
+    pc: u64,
+    /// Where the block started, for the flight recorder.
+    pc0: u64,
+    el0: u8,
+    insn0: u64,
+}
+
+/// A debugger's stops on one vCPU.
+pub struct DebugState {
+    /// PC breakpoints (virtual addresses).
+    pub breakpoints: Vec<u64>,
+    /// Data watchpoints (virtual addresses).
+    pub watchpoints: Vec<DataWatch>,
+    /// Stop before an instruction when [`Cpu::insns`] is at least this (`u64::MAX`: never).
+    pub stop_at: u64,
+    /// A watched access not reported yet.
+    pub hit: Option<DataHit>,
+    /// Why the last [`Exit::Debug`].
+    pub stopped: Option<DebugStop>,
+    resume: Option<Resume>,
+}
+
+impl Default for DebugState {
+    fn default() -> Self {
+        DebugState {
+            breakpoints: Vec::new(),
+            watchpoints: Vec::new(),
+            stop_at: u64::MAX,
+            hit: None,
+            stopped: None,
+            resume: None,
+        }
+    }
+}
+
+impl DebugState {
+    /// Whether the page of `va` holds a watched byte (kept out of the data TLB).
+    pub fn watches_page(&self, va: u64) -> bool {
+        let page = va & !PAGE_MASK;
+        self.watchpoints.iter().any(|w| {
+            let last = w.addr.wrapping_add(w.len.max(1) - 1);
+            w.addr & !PAGE_MASK <= page && page <= last & !PAGE_MASK
+        })
+    }
+
+    /// Record an access of `size` bytes at `va` if a watchpoint covers it.
+    pub fn note_access(&mut self, va: u64, size: u64, write: bool) {
+        if self.hit.is_some() {
+            return;
+        }
+        if let Some(w) = self.watchpoints.iter().find(|w| w.hit_by(va, size, write)) {
+            self.hit = Some(DataHit { watch: *w, write });
+        }
+    }
+
+    /// Forget where the core stopped (the debugger changed the vCPU's state).
+    pub fn forget_resume(&mut self) {
+        self.resume = None;
+    }
+}
+
+impl Cpu {
+    /// The stop due before the instruction at PC, if any.
+    fn debug_check(&mut self) -> Option<DebugStop> {
+        let pc = self.pc;
+        let insns = self.insns;
+        let d = self.debug.as_mut()?;
+        let why = if let Some(hit) = d.hit.take() {
+            DebugStop::Data(hit)
+        } else if insns >= d.stop_at {
+            DebugStop::Count
+        } else if d.breakpoints.contains(&pc) {
+            DebugStop::Breakpoint
+        } else {
+            return None;
+        };
+        d.stopped = Some(why);
+        Some(why)
+    }
+
+    /// [`Cpu::run`]'s loop while a debugger is attached (after the bindings), up to `end`.
+    pub(super) fn run_debug(
+        &mut self,
+        cache: &mut BlockCache,
+        bus: &mut dyn Bus,
+        end: u64,
+    ) -> Exit {
+        loop {
+            if self.insns >= end {
+                return Exit::Budget;
+            }
+            let pc = self.pc;
+            let resume = self
+                .debug
+                .as_mut()
+                .and_then(|d| d.resume.take())
+                .filter(|r| r.pc == pc);
+            let (block, first, resumed, pc0, el0, insn0) = match resume {
+                Some(r) => (r.block, r.next, true, r.pc0, r.el0, r.insn0),
+                None => {
+                    if self.async_signalled() {
+                        self.take_interrupt();
+                    }
+                    if self.jumps.epoch != cache.code.epoch {
+                        cache.sweep();
+                        self.jumps.entries.fill(None);
+                        self.jumps.epoch = cache.code.epoch;
+                        self.tlb.flush_writes();
+                    }
+                    let pc = self.pc;
+                    if pc & 3 != 0 {
+                        self.insns += 1;
+                        self.raise(Trap::PcAlign(pc));
+                        continue;
+                    }
+                    let (pa, host) = match self.fetch_page(bus, pc) {
+                        Ok(p) => p,
+                        Err(t) => {
+                            self.insns += 1;
+                            self.raise(t);
+                            continue;
+                        }
+                    };
+                    if pa & self.watch.mask == self.watch.value
+                        && !std::mem::take(&mut self.watch.pass)
+                    {
+                        return Exit::Watch;
+                    }
+                    let slot = (pa >> 2) as usize & (JUMP_CACHE - 1);
+                    let block = match &self.jumps.entries[slot] {
+                        Some(b) if b.pa == pa => b.clone(),
+                        _ => {
+                            let b = match cache.blocks.get(&pa) {
+                                Some(b) => b.clone(),
+                                None => {
+                                    let b = Rc::new(super::decode_block(self, bus, pa, host));
+                                    cache.blocks.insert(pa, b.clone());
+                                    cache.code.add(pa);
+                                    b
+                                }
+                            };
+                            self.jumps.entries[slot] = Some(b.clone());
+                            b
+                        }
+                    };
+                    if self.jumps.epoch != cache.code.epoch {
+                        self.jumps.epoch = cache.code.epoch;
+                        self.tlb.flush_writes();
+                    }
+                    (block, 0, false, self.pc, self.el, self.insns)
+                }
+            };
+            let room = (end - self.insns) as usize;
+            let mut env = Env {
+                bus: &mut *bus,
+                code: &mut cache.code,
+            };
+            let n = block.insns.len().min(first.saturating_add(room));
+            let mut flow = Flow::Next;
+            let mut i = first;
+            while i < n {
+                if !(resumed && i == first) && self.debug_check().is_some() {
+                    if let Some(d) = self.debug.as_mut() {
+                        d.resume = Some(Resume {
+                            block,
+                            next: i,
+                            pc: self.pc,
+                            pc0,
+                            el0,
+                            insn0,
+                        });
+                    }
+                    return Exit::Debug;
+                }
+                self.insns += 1;
+                let d = &block.insns[i];
+                match (d.exec)(self, &mut env, &d.ops) {
+                    Flow::Next => self.pc = self.pc.wrapping_add(4),
+                    f => {
+                        flow = f;
+                        break;
+                    }
+                }
+                i += 1;
+            }
+            let ran = self.insns - insn0;
+            self.flight.record(block.pa, pc0, el0, insn0, ran);
+            if flow == Flow::Exit {
+                return self.exit.take().unwrap_or(Exit::Budget);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aarch64::exec::system::tests::{machine, BASE};
+
+    const ADD_X1_1: u32 = 0x9100_0421; // add x1, x1, #1
+    const HVC_1: u32 = 0xd400_0022; // hvc #1
+
+    /// Stops at a breakpoint and at a count, mid-block, and goes on inside the same block: the
+    /// flight recorder sees one block of 6, as without stops.
+    #[test]
+    fn stops_mid_block_and_resumes_inside_it() {
+        let code = [ADD_X1_1, ADD_X1_1, ADD_X1_1, ADD_X1_1, ADD_X1_1, HVC_1];
+        let (mut cpu, mut bus) = machine(&code);
+        let mut cache = BlockCache::new();
+        cpu.debug = Some(Box::default());
+        cpu.debug.as_mut().unwrap().breakpoints.push(BASE + 8);
+        assert_eq!(cpu.run(&mut cache, &mut bus, 100), Exit::Debug);
+        assert_eq!((cpu.pc, cpu.insns, cpu.x[1]), (BASE + 8, 2, 2));
+        assert_eq!(
+            cpu.debug.as_ref().unwrap().stopped,
+            Some(DebugStop::Breakpoint)
+        );
+        cpu.debug.as_mut().unwrap().stop_at = 4;
+        assert_eq!(
+            cpu.run(&mut cache, &mut bus, 100),
+            Exit::Debug,
+            "not the breakpoint again"
+        );
+        assert_eq!((cpu.pc, cpu.insns, cpu.x[1]), (BASE + 16, 4, 4));
+        assert_eq!(cpu.debug.as_ref().unwrap().stopped, Some(DebugStop::Count));
+        cpu.debug.as_mut().unwrap().stop_at = u64::MAX;
+        assert_eq!(cpu.run(&mut cache, &mut bus, 100), Exit::Hvc(1));
+        assert_eq!((cpu.insns, cpu.x[1]), (6, 5));
+        let flight = cpu.flight.last(100, &|pa: u64, i: usize| cache.word(pa, i));
+        assert_eq!(flight.len(), 6);
+        assert!(flight.iter().enumerate().all(|(i, r)| r.insn == i as u64));
+    }
+
+    #[test]
+    fn watch_ranges() {
+        let w = DataWatch {
+            addr: 0x1004,
+            len: 4,
+            kind: WatchKind::Write,
+        };
+        assert!(w.hit_by(0x1000, 8, true));
+        assert!(!w.hit_by(0x1000, 4, true));
+        assert!(!w.hit_by(0x1004, 4, false));
+        let mut d = DebugState {
+            watchpoints: vec![w],
+            ..Default::default()
+        };
+        assert!(d.watches_page(0x1ff8) && !d.watches_page(0x2000) && !d.watches_page(0x0fff));
+        d.note_access(0x1007, 1, true);
+        assert_eq!(
+            d.hit,
+            Some(DataHit {
+                watch: w,
+                write: true
+            })
+        );
+    }
+}
