@@ -268,12 +268,21 @@ fn drop_matching(entries: &mut [TlbEntry], va: u64, mask: u64) -> bool {
     dropped
 }
 
+/// A boxed array of `N` copies of `v`, built in place (a `Box::new` of an array literal builds
+/// it on the stack and copies it: 30 KB per set, four sets per vCPU, at every start).
+fn on_heap<T: Clone, const N: usize>(v: T) -> Box<[T; N]> {
+    match vec![v; N].into_boxed_slice().try_into() {
+        Ok(b) => b,
+        Err(_) => unreachable!("a vec of N elements"),
+    }
+}
+
 impl TlbSet {
     fn new() -> Self {
         TlbSet {
-            read: Box::new([[EMPTY; DATA_WAYS]; DATA_SETS]),
-            write: Box::new([[EMPTY; DATA_WAYS]; DATA_SETS]),
-            exec: Box::new([EMPTY; TLB_ENTRIES]),
+            read: on_heap([EMPTY; DATA_WAYS]),
+            write: on_heap([EMPTY; DATA_WAYS]),
+            exec: on_heap(EMPTY),
             big: 0,
             block_regions: BlockRegions::EMPTY,
         }
