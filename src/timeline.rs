@@ -21,13 +21,15 @@
 //! (`--timeline-sample N`) and stands for the N instructions from there: a function's sampled
 //! instructions are N times its samples. Samples are named with the kernel's kallsyms and any
 //! `--symbols` file ([`Symbols`]); a span's `args.exceptions` counts the exceptions (synchronous,
-//! interrupts, SErrors) the vCPU took in it. In the firmware phase kernel PCs are not mapped through the
+//! interrupts, SErrors) the vCPU took in it, `args.device_accesses` its loads and stores that
+//! reached a device. In the firmware phase kernel PCs are not mapped through the
 //! Image's load address (the kernel is not there yet), and unnamed samples make no span.
 
 use std::collections::BTreeMap;
 use std::io::Write;
 
 use bootemu_cpu::aarch64::sysreg::id::CNTFRQ;
+use bootemu_cpu::aarch64::Activity;
 use bootemu_machine::console::ConsoleLine;
 use bootemu_machine::machine::{Phase, Sample, VcpuTimeline};
 use serde_json::{json, Value};
@@ -60,8 +62,9 @@ pub struct Span {
     pub end_time: u64,
     /// Samples in it.
     pub samples: u64,
-    /// Exceptions the vCPU took in it (synchronous, interrupts, SErrors).
-    pub exceptions: u64,
+    /// Exceptions the vCPU took (synchronous, interrupts, SErrors) and device accesses it
+    /// made in it.
+    pub activity: Activity,
 }
 
 /// What the run recorded, named.
@@ -112,7 +115,7 @@ pub fn spans(v: &VcpuTimeline, names: &[Option<String>], every: u64) -> Vec<Span
             .map_or(v.end_time, |n| n.time)
             .max(s.time);
         let end_time = s.time.saturating_add(every).min(limit);
-        let exc_after = v.samples.get(k + 1).map_or(v.exceptions, |n| n.exceptions);
+        let after = v.samples.get(k + 1).map_or(v.activity, |n| n.activity);
         let Some(name) = name else {
             open = false;
             continue;
@@ -121,7 +124,7 @@ pub fn spans(v: &VcpuTimeline, names: &[Option<String>], every: u64) -> Vec<Span
             Some(span) if open && span.name == *name => {
                 span.samples += 1;
                 span.end_time = end_time;
-                span.exceptions = exc_after.saturating_sub(span.first.exceptions);
+                span.activity = after.since(span.first.activity);
             }
             _ => {
                 out.push(Span {
@@ -129,7 +132,7 @@ pub fn spans(v: &VcpuTimeline, names: &[Option<String>], every: u64) -> Vec<Span
                     first: *s,
                     end_time,
                     samples: 1,
-                    exceptions: exc_after.saturating_sub(s.exceptions),
+                    activity: after.since(s.activity),
                 });
                 open = true;
             }
@@ -225,7 +228,8 @@ pub fn write(
                 "args": {
                     "first_insn": s.first.insn, "samples": s.samples,
                     "instructions": s.samples * t.every, "el": s.first.el,
-                    "exceptions": s.exceptions,
+                    "exceptions": s.activity.exceptions,
+                    "device_accesses": s.activity.device_accesses,
                 },
             }));
         }
@@ -325,14 +329,18 @@ mod tests {
     use super::*;
     use bootemu_machine::machine::PhaseMark;
 
-    /// A sample; the vCPU has taken one exception every 50 instructions.
+    /// A sample; the vCPU has taken one exception every 50 instructions and made a device
+    /// access every 25.
     fn sample(insn: u64, time: u64) -> Sample {
         Sample {
             insn,
             time,
             pc: 0,
             el: 1,
-            exceptions: insn / 50,
+            activity: Activity {
+                exceptions: insn / 50,
+                device_accesses: insn / 25,
+            },
         }
     }
 
@@ -361,7 +369,10 @@ mod tests {
             ],
             insns: 550,
             end_time: 1550,
-            exceptions: 11,
+            activity: Activity {
+                exceptions: 11,
+                device_accesses: 22,
+            },
         }
     }
 
@@ -375,7 +386,7 @@ mod tests {
     fn consecutive_samples_in_one_function_merge() {
         let v = vcpu();
         let s = spans(&v, &names(&["a", "a", "a", "b", "", "b"]), 100);
-        let got: Vec<(&str, u64, u64, u64, u64)> = s
+        let got: Vec<(&str, u64, u64, u64, u64, u64)> = s
             .iter()
             .map(|s| {
                 (
@@ -383,7 +394,8 @@ mod tests {
                     s.first.time,
                     s.end_time,
                     s.samples,
-                    s.exceptions,
+                    s.activity.exceptions,
+                    s.activity.device_accesses,
                 )
             })
             .collect();
@@ -392,9 +404,9 @@ mod tests {
         assert_eq!(
             got,
             [
-                ("a", 0, 300, 3, 6),
-                ("b", 1300, 1400, 1, 2),
-                ("b", 1500, 1550, 1, 1)
+                ("a", 0, 300, 3, 6, 12),
+                ("b", 1300, 1400, 1, 2, 4),
+                ("b", 1500, 1550, 1, 1, 2)
             ]
         );
         assert_eq!(
@@ -446,6 +458,7 @@ mod tests {
         assert_eq!(a.len(), 1, "a has 300 sampled instructions: kept");
         assert_eq!(a[0]["args"]["samples"], 3);
         assert_eq!(a[0]["args"]["exceptions"], 6);
+        assert_eq!(a[0]["args"]["device_accesses"], 12);
         assert_eq!(a[0]["dur"].as_f64(), Some(4.8));
         assert!(find("X", "b").is_empty(), "b has 200: below the threshold");
         let entry = &find("i", "kernel entry")[0];

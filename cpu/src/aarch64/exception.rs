@@ -409,7 +409,7 @@ impl Cpu {
         } else {
             VEC_CURRENT_SP0
         };
-        self.stats.exceptions += 1;
+        self.stats.activity.exceptions += 1;
         let spsr = self.pstate();
         let (r_esr, r_far, r_elr, r_spsr, r_vbar) = if target == 2 {
             (

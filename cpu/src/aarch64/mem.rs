@@ -756,6 +756,7 @@ impl Cpu {
         let v = env
             .bus
             .mmio_read(w.pa, size as u8)
+            .inspect(|_| self.stats.activity.device_accesses += 1)
             .map_err(|_| Trap::abort(Access::Read, va, fsc::EXTERNAL))?;
         if traced & kind::MMIO != 0 {
             self.trace_mmio(env.bus, w.pa, size, v, false);
@@ -824,6 +825,7 @@ impl Cpu {
         }
         env.bus
             .mmio_write(w.pa, size as u8, value)
+            .inspect(|_| self.stats.activity.device_accesses += 1)
             .map_err(|_| Trap::abort(Access::Write, va, fsc::EXTERNAL))?;
         if traced & kind::MMIO != 0 {
             self.trace_mmio(env.bus, w.pa, size, value & size_mask(size), true);

@@ -19,4 +19,6 @@ pub mod trace;
 pub use block::debug::{DataHit, DataWatch, DebugState, DebugStop, WatchKind};
 pub use block::{BlockCache, Env};
 pub use mem::{Bus, BusFault, BusId};
-pub use state::{Cpu, Exit, Flow, IrqLines, Ops, Watch, REG_SP, REG_ZR_READ, REG_ZR_WRITE};
+pub use state::{
+    Activity, Cpu, Exit, Flow, IrqLines, Ops, Watch, REG_SP, REG_ZR_READ, REG_ZR_WRITE,
+};

@@ -144,8 +144,36 @@ pub struct Ops {
 pub struct Stats {
     /// UNDEFINED instruction words hit, with how often each was executed.
     pub undefined: BTreeMap<u32, u64>,
+    /// What the vCPU did besides executing instructions.
+    pub activity: Activity,
+}
+
+/// What a vCPU did besides executing instructions, counted on cold paths (for the boot
+/// timeline's spans).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Activity {
     /// Exceptions taken (synchronous, interrupts, SErrors).
     pub exceptions: u64,
+    /// Device (MMIO) accesses made by loads and stores.
+    pub device_accesses: u64,
+}
+
+impl Activity {
+    /// Both counts summed.
+    pub fn plus(self, o: Activity) -> Activity {
+        Activity {
+            exceptions: self.exceptions + o.exceptions,
+            device_accesses: self.device_accesses + o.device_accesses,
+        }
+    }
+
+    /// What happened since `earlier` (0 where `earlier` is ahead).
+    pub fn since(self, earlier: Activity) -> Activity {
+        Activity {
+            exceptions: self.exceptions.saturating_sub(earlier.exceptions),
+            device_accesses: self.device_accesses.saturating_sub(earlier.device_accesses),
+        }
+    }
 }
 
 /// One A64 vCPU: registers, PSTATE, system registers, TLB and counters.

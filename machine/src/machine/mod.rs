@@ -342,8 +342,8 @@ pub struct Machine {
     longest_quiet: u64,
     /// The single-block loop the only running vCPU was in at the last check.
     loop_seen: Option<LoopState>,
-    /// Exceptions of vCPU states replaced by CPU_ON or a reset, per vCPU.
-    retired_exceptions: Vec<u64>,
+    /// Exceptions and device accesses of vCPU states replaced by CPU_ON or a reset, per vCPU.
+    retired_activity: Vec<bootemu_cpu::aarch64::Activity>,
     /// Per vCPU: phases and PC samples (see [`timeline`]).
     timeline: Vec<VcpuTimeline>,
     /// The PC sampler, when sampling.
@@ -430,7 +430,7 @@ impl Machine {
             quiet_since: 0,
             longest_quiet: 0,
             loop_seen: None,
-            retired_exceptions: vec![0; config.smp],
+            retired_activity: vec![Default::default(); config.smp],
             timeline: vec![VcpuTimeline::default(); config.smp],
             sampler: None,
             firmware: false,

@@ -23,7 +23,7 @@ impl Machine {
             *self.undefined.entry(w).or_default() += n;
         }
         self.retired[i] += old.insns;
-        self.retired_exceptions[i] += old.stats.exceptions;
+        self.retired_activity[i] = self.retired_activity[i].plus(old.stats.activity);
         *old = new;
         self.vcpus[i].wait = None;
     }

@@ -15,14 +15,14 @@
 //!
 //! Sampling: the vCPU's run is split so that a piece ends exactly at every multiple of N of its
 //! own instructions (counted over CPU_ON restarts and resets), where its next PC and EL are
-//! taken, and how many exceptions it has taken so far (the core counts them at exception
-//! entry). Nothing else is read, so the cost with sampling off is one test per piece; with it on
+//! taken, and how many exceptions it has taken and device accesses it has made so far (the
+//! core counts them at exception entry and in its device access path). Nothing else is read, so the cost with sampling off is one test per piece; with it on
 //! the splits are deterministic (a run with the same options is the same), but an interrupt
 //! that becomes pending in the middle of a block may be taken a few instructions earlier than
 //! in a run without sampling, since interrupts are taken at block starts.
 
 use bootemu_cpu::aarch64::sysreg::Reg;
-use bootemu_cpu::aarch64::Cpu;
+use bootemu_cpu::aarch64::{Activity, Cpu};
 
 use super::Machine;
 
@@ -91,8 +91,8 @@ pub struct Sample {
     pub pc: u64,
     /// Its exception level.
     pub el: u8,
-    /// Exceptions the vCPU took so far (over restarts).
-    pub exceptions: u64,
+    /// Exceptions taken and device accesses made by the vCPU so far (over restarts).
+    pub activity: Activity,
 }
 
 /// What the run recorded of one vCPU.
@@ -106,8 +106,8 @@ pub struct VcpuTimeline {
     pub insns: u64,
     /// Its virtual time when it last ran.
     pub end_time: u64,
-    /// Exceptions it took in all (over restarts).
-    pub exceptions: u64,
+    /// Exceptions it took and device accesses it made in all (over restarts).
+    pub activity: Activity,
 }
 
 impl VcpuTimeline {
@@ -166,11 +166,11 @@ impl Machine {
         let insn = self.vcpu_insns(i);
         let cpu = &self.vcpus[i].cpu;
         let time = cpu.counter();
-        let exceptions = self.retired_exceptions[i] + cpu.stats.exceptions;
+        let activity = self.retired_activity[i].plus(cpu.stats.activity);
         let t = &mut self.timeline[i];
         t.insns = insn;
         t.end_time = time;
-        t.exceptions = exceptions;
+        t.activity = activity;
         let phase = phase_of(cpu, self.firmware && self.handoff.is_none());
         if t.phases.last().is_none_or(|m| phase > m.phase) {
             t.phases.push(PhaseMark { phase, insn, time });
@@ -182,7 +182,7 @@ impl Machine {
                     time,
                     pc: cpu.pc,
                     el: cpu.el,
-                    exceptions,
+                    activity,
                 });
                 s.next[i] = (insn / s.every + 1) * s.every;
             }
@@ -285,7 +285,7 @@ mod tests {
             samples: Vec::new(),
             insns: 1500,
             end_time: 6000,
-            exceptions: 0,
+            activity: Activity::default(),
         };
         assert_eq!(t.phase_insns(), [0, 100, 900, 500]);
     }
