@@ -273,21 +273,15 @@ impl Cpu {
             if self.async_signalled() {
                 self.take_interrupt();
             }
-            if self.jumps.epoch != cache.code.epoch {
-                cache.sweep();
-                self.jumps.entries.fill(None);
-                self.jumps.by_va.fill(VaEntry::default());
-                self.jumps.epoch = cache.code.epoch;
-                self.tlb.flush_writes();
-            }
+            self.follow_code_epoch(cache);
             let pc = self.pc;
             let tag = va_tag(&self.tlb);
             let va_slot = (pc >> 2) as usize & (VA_CACHE - 1);
             let va_hit = &self.jumps.by_va[va_slot];
             let block = match &va_hit.block {
                 Some(b) if va_hit.pc == pc && va_hit.tag == tag => b.clone(),
-                _ => match self.find_block(cache, bus, pc) {
-                    Ok(b) => {
+                _ => match self.fetch_block(cache, bus) {
+                    Some(b) => {
                         self.jumps.by_va[va_slot] = VaEntry {
                             pc,
                             tag: va_tag(&self.tlb),
@@ -295,12 +289,7 @@ impl Cpu {
                         };
                         b
                     }
-                    Err(t) => {
-                        self.trace_here();
-                        self.insns += 1;
-                        self.raise(t);
-                        continue;
-                    }
+                    None => continue,
                 },
             };
             if block.pa & self.watch.mask == self.watch.value
@@ -327,6 +316,33 @@ impl Cpu {
             self.flight.record(block.pa, pc0, el0, insn0, ran);
             if flow == Flow::Exit {
                 return self.exit.take().unwrap_or(Exit::Budget);
+            }
+        }
+    }
+
+    /// When blocks were dropped or pages became code since this vCPU last looked (the code
+    /// epoch moved): sweep the cache, forget the jump caches' blocks and the write TLB.
+    #[inline(always)]
+    fn follow_code_epoch(&mut self, cache: &mut BlockCache) {
+        if self.jumps.epoch != cache.code.epoch {
+            cache.sweep();
+            self.jumps.entries.fill(None);
+            self.jumps.by_va.fill(VaEntry::default());
+            self.jumps.epoch = cache.code.epoch;
+            self.tlb.flush_writes();
+        }
+    }
+
+    /// The block at the PC ([`Cpu::find_block`]); `None` when its fetch faulted, the fault
+    /// then taken and counted as one instruction.
+    fn fetch_block(&mut self, cache: &mut BlockCache, bus: &mut dyn Bus) -> Option<Rc<Block>> {
+        match self.find_block(cache, bus, self.pc) {
+            Ok(b) => Some(b),
+            Err(t) => {
+                self.trace_here();
+                self.insns += 1;
+                self.raise(t);
+                None
             }
         }
     }

@@ -21,8 +21,7 @@
 
 use std::rc::Rc;
 
-use super::{Block, BlockCache, Env, JUMP_CACHE};
-use crate::aarch64::exception::Trap;
+use super::{Block, BlockCache, Env};
 use crate::aarch64::mem::{Bus, PAGE_MASK};
 use crate::aarch64::state::{Cpu, Exit, Flow};
 
@@ -190,51 +189,14 @@ impl Cpu {
                     if self.async_signalled() {
                         self.take_interrupt();
                     }
-                    if self.jumps.epoch != cache.code.epoch {
-                        cache.sweep();
-                        self.jumps.entries.fill(None);
-                        self.jumps.epoch = cache.code.epoch;
-                        self.tlb.flush_writes();
-                    }
-                    let pc = self.pc;
-                    if pc & 3 != 0 {
-                        self.insns += 1;
-                        self.raise(Trap::PcAlign(pc));
+                    self.follow_code_epoch(cache);
+                    let Some(block) = self.fetch_block(cache, bus) else {
                         continue;
-                    }
-                    let (pa, host) = match self.fetch_page(bus, pc) {
-                        Ok(p) => p,
-                        Err(t) => {
-                            self.insns += 1;
-                            self.raise(t);
-                            continue;
-                        }
                     };
-                    if pa & self.watch.mask == self.watch.value
+                    if block.pa & self.watch.mask == self.watch.value
                         && !std::mem::take(&mut self.watch.pass)
                     {
                         return Exit::Watch;
-                    }
-                    let slot = (pa >> 2) as usize & (JUMP_CACHE - 1);
-                    let block = match &self.jumps.entries[slot] {
-                        Some(b) if b.pa == pa => b.clone(),
-                        _ => {
-                            let b = match cache.blocks.get(&pa) {
-                                Some(b) => b.clone(),
-                                None => {
-                                    let b = Rc::new(super::decode_block(self, bus, pa, host));
-                                    cache.blocks.insert(pa, b.clone());
-                                    cache.code.add(pa);
-                                    b
-                                }
-                            };
-                            self.jumps.entries[slot] = Some(b.clone());
-                            b
-                        }
-                    };
-                    if self.jumps.epoch != cache.code.epoch {
-                        self.jumps.epoch = cache.code.epoch;
-                        self.tlb.flush_writes();
                     }
                     (block, 0, false, self.pc, self.el, self.insns)
                 }
