@@ -8,10 +8,8 @@
 // The expected checksum was computed with an independent model of the loop (Python big integers)
 // and confirmed on qemu-system-aarch64.
         .include "common.inc"
+        .include "mpi.inc"
         GUEST_ENTRY
-
-        .equ    LIMBS, 64
-        .equ    CALLS, 312500
 
 main:
         adr     x20, s1_buf
@@ -20,18 +18,9 @@ main:
 .else
         adr     x21, res_buf
 .endif
-        // Fill s1 and then res_buf (consecutive) from the LCG.
-        ldr     x10, =0x0123456789abcdef        // LCG state
-        ldr     x11, =6364136223846793005
-        ldr     x12, =1442695040888963407
-        mov     x0, x20
-        mov     x2, #(2 * LIMBS)
-1:      madd    x10, x10, x11, x12
-        str     x10, [x0], #8
-        subs    x2, x2, #1
-        b.ne    1b
+        MPI_FILL x20                            // s1, then res_buf (consecutive)
 
-        ldr     x3, =0x9e3779b97f4a7c15         // the multiplier limb
+        ldr     x3, =MULTIPLIER
         mov     x22, #0                         // sum of the returned carries
         ldr     x19, =CALLS
 outer:
@@ -55,21 +44,7 @@ limb:
         subs    x19, x19, #1
         b.ne    outer
 
-        // checksum = fold of (ror(sum, 13) ^ limb) over the result buffer.
-        mov     x23, x22
-        mov     x0, x21
-        mov     x2, #LIMBS
-1:      ldr     x5, [x0], #8
-        ror     x23, x23, #13
-        eor     x23, x23, x5
-        subs    x2, x2, #1
-        b.ne    1b
-        adr     x0, msg
-        bl      puts
-        mov     x0, x23
-        bl      puthex
-        mov     w0, #'\n'
-        bl      putc
+        MPI_CHECKSUM x21, x22, msg
         CHECK   x23, EXPECTED_CHECKSUM
         b       pass
 

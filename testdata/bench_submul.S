@@ -8,24 +8,13 @@
 // arithmetic is the same as bench_mpi's, so the checksum must be too: 0x5eda5bb2108a82c7, from
 // bench_mpi's Python model, and printed by qemu-system-aarch64 on this guest.
         .include "common.inc"
+        .include "mpi.inc"
         GUEST_ENTRY
-
-        .equ    LIMBS, 64
-        .equ    CALLS, 312500
 
 main:
         adr     x20, s1_buf
         adr     x21, res_buf
-        // Fill s1 and then res_buf (consecutive) from the LCG, as bench_mpi does.
-        ldr     x10, =0x0123456789abcdef        // LCG state
-        ldr     x11, =6364136223846793005
-        ldr     x12, =1442695040888963407
-        mov     x0, x20
-        mov     x2, #(2 * LIMBS)
-1:      madd    x10, x10, x11, x12
-        str     x10, [x0], #8
-        subs    x2, x2, #1
-        b.ne    1b
+        MPI_FILL x20                            // s1, then res_buf (consecutive)
 
         mov     x22, #0                         // sum of the returned carries
         ldr     x19, =CALLS
@@ -33,27 +22,13 @@ outer:
         mov     x0, x21                         // res_ptr
         mov     x1, x20                         // s1_ptr
         mov     w2, #LIMBS                      // s1_size
-        ldr     x3, =0x9e3779b97f4a7c15         // s2_limb
+        ldr     x3, =MULTIPLIER                 // s2_limb
         bl      submul_1
         add     x22, x22, x0
         subs    x19, x19, #1
         b.ne    outer
 
-        // checksum = fold of (ror(sum, 13) ^ limb) over the result buffer, as bench_mpi.
-        mov     x23, x22
-        mov     x0, x21
-        mov     x2, #LIMBS
-1:      ldr     x5, [x0], #8
-        ror     x23, x23, #13
-        eor     x23, x23, x5
-        subs    x2, x2, #1
-        b.ne    1b
-        adr     x0, msg
-        bl      puts
-        mov     x0, x23
-        bl      puthex
-        mov     w0, #'\n'
-        bl      putc
+        MPI_CHECKSUM x21, x22, msg
         CHECK   x23, 0x5eda5bb2108a82c7
         b       pass
 
