@@ -35,6 +35,8 @@ mod report;
 mod run;
 mod size;
 mod symbols;
+#[cfg(test)]
+mod test_support;
 mod timeline;
 mod trace;
 mod trace_event;

@@ -388,19 +388,8 @@ impl TraceWriter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::SharedBuf as Buf;
     use bootemu_cpu::aarch64::trace::Event;
-
-    #[derive(Clone, Default)]
-    struct Buf(Rc<RefCell<Vec<u8>>>);
-    impl Write for Buf {
-        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-            self.0.borrow_mut().extend_from_slice(b);
-            Ok(b.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
 
     fn insn(insn: u64, pc: u64, word: u32) -> TraceItem {
         TraceItem {
@@ -426,7 +415,7 @@ mod tests {
             t.write(*cpu, std::slice::from_ref(item));
         }
         t.clone().finish().unwrap();
-        let text = String::from_utf8(buf.0.borrow().clone()).unwrap();
+        let text = String::from_utf8(buf.bytes()).unwrap();
         text
     }
 

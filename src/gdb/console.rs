@@ -29,18 +29,7 @@ impl Write for Gated {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[derive(Clone, Default)]
-    struct Buf(Rc<RefCell<Vec<u8>>>);
-    impl Write for Buf {
-        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-            self.0.borrow_mut().extend_from_slice(b);
-            Ok(b.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
+    use crate::test_support::SharedBuf as Buf;
 
     #[test]
     fn shut_gate_drops_bytes() {
@@ -53,6 +42,6 @@ mod tests {
         g.write_all(b"replayed").unwrap();
         open.set(true);
         g.write_all(b"new").unwrap();
-        assert_eq!(&*buf.0.borrow(), b"new");
+        assert_eq!(buf.bytes(), b"new");
     }
 }
