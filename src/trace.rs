@@ -415,8 +415,7 @@ mod tests {
             t.write(*cpu, std::slice::from_ref(item));
         }
         t.clone().finish().unwrap();
-        let text = String::from_utf8(buf.bytes()).unwrap();
-        text
+        String::from_utf8(buf.bytes()).unwrap()
     }
 
     #[test]
