@@ -76,13 +76,17 @@ fn main() -> ExitCode {
         Command::Run(args) => run::run(*args),
         Command::Inspect(args) => inspect::inspect(args).map(|()| 0),
     };
-    match result {
-        Ok(code) => ExitCode::from(code),
+    let code = match result {
+        Ok(code) => code,
         Err(e) => {
             say!("bootemu: {e:#}");
-            ExitCode::from(EXIT_BAD_INPUT)
+            EXIT_BAD_INPUT
         }
-    }
+    };
+    // Under gdb with snapshots, the process that ends the run hands its code to the one the
+    // user started.
+    gdb::hand_exit_code(code);
+    ExitCode::from(code)
 }
 
 /// Read an input file of at most `limit.0` bytes, the size of `limit.1`, what holds it (guest

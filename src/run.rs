@@ -203,6 +203,14 @@ pub struct RunArgs {
     /// QEMU's -s -S).
     #[arg(long, requires = "gdb")]
     gdb_wait: bool,
+    /// With --gdb: instructions between two snapshots for reverse execution (the interval
+    /// doubles when more than --gdb-snapshots would be kept).
+    #[arg(long, requires = "gdb", default_value_t = 20_000_000, value_name = "N")]
+    gdb_snapshot_every: u64,
+    /// With --gdb: the most snapshots kept (forked processes sharing memory copy-on-write);
+    /// 0: none, reverse execution re-runs from the start.
+    #[arg(long, requires = "gdb", default_value_t = 32, value_name = "N")]
+    gdb_snapshots: usize,
 }
 
 /// Where guest serial output goes.
@@ -637,17 +645,9 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         Ok((machine, watched.is_some()))
     };
     // Under gdb the console is shared by the machines reverse execution builds again.
-    let shared_console = Rc::new(std::cell::RefCell::new(console_sink(
-        &a.serial,
-        status.as_ref(),
-    )?));
-    let gated = |open: Rc<std::cell::Cell<bool>>| -> Box<dyn Write> {
-        Box::new(crate::gdb::Gated {
-            out: shared_console.clone(),
-            open,
-        })
-    };
-    let (mut machine, watched) = build(gated(Rc::new(std::cell::Cell::new(true))))?;
+    let shared_console = crate::gdb::SharedConsole::new(console_sink(&a.serial, status.as_ref())?);
+    let gated = || -> Box<dyn Write> { Box::new(crate::gdb::Gated::new(shared_console.clone())) };
+    let (mut machine, watched) = build(gated())?;
     say!("bootemu: {name}: {}, entry {:#x}", plan.format, plan.entry);
     // Symbols: --symbols files at once (a bad one is an input error); the kernel's kallsyms
     // when a trace needs them, otherwise only after the run for the evidence and the report.
@@ -719,9 +719,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
             if let Some(why) = &no_reverse {
                 say!("bootemu: no reverse execution under gdb: {why}");
             }
-            let mut rebuild = |open: Rc<std::cell::Cell<bool>>| -> anyhow::Result<Machine> {
-                build(gated(open)).map(|(m, _)| m)
-            };
+            let mut rebuild = || -> anyhow::Result<Machine> { build(gated()).map(|(m, _)| m) };
             let checks = |m: &Machine| -> Vec<String> {
                 match m.handoff() {
                     Some(h) => handoff::entry_checks(h, &expected, &a.no_check),
@@ -736,6 +734,9 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
                     no_reverse,
                     checks: watched.then(|| Box::new(checks) as Box<crate::gdb::Checks>),
                     symbols: make_symbols(None).map(|s| s.table().clone()),
+                    console: shared_console.clone(),
+                    snapshots: (a.gdb_snapshots > 0)
+                        .then_some((a.gdb_snapshot_every, a.gdb_snapshots)),
                 },
                 machine,
                 &mut rebuild,

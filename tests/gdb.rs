@@ -214,11 +214,33 @@ fn small_guest_breakpoints_steps_and_reverse() {
     assert_eq!(console.as_bytes(), &text[..], "{why}");
 }
 
+/// gdb's Python: set a write watchpoint on the variable do_timer's `adrp xN, PAGE; ldr xM,
+/// [xN, #OFF]` reads (jiffies_64), from gdb's own disassembly.
+const WATCH_JIFFIES: &str = "import re; i = gdb.execute('x/8i do_timer', to_string=True); \
+    a = int(re.search(r'adrp\\s+x\\d+, (0x[0-9a-f]+)', i).group(1), 16) \
+    + int(re.search(r'ldr\\s+x\\d+, \\[x\\d+, #(\\d+)\\]', i).group(1)); \
+    gdb.execute('watch -l *(unsigned long *)0x%x' % a)";
+
+/// The address do_timer's `adrp; ldr` pair reads, from gdb's `x/8i do_timer` output.
+fn jiffies_64_of(disassembly: &str) -> Option<u64> {
+    let operand = |mnemonic: &str| -> Option<String> {
+        disassembly.lines().find_map(|l| {
+            l.split_once(&format!("\t{mnemonic}\t"))
+                .map(|(_, r)| r.to_string())
+        })
+    };
+    let page = operand("adrp")?;
+    let page = u64::from_str_radix(page.split(", 0x").nth(1)?.trim(), 16).ok()?;
+    let ldr = operand("ldr")?;
+    let off: u64 = ldr.split('#').nth(1)?.trim_end_matches(']').parse().ok()?;
+    Some(page + off)
+}
+
 /// The Debian generic kernel with the test initramfs: `break start_kernel` (the stub hands gdb
 /// the kernel's own kallsyms as an ELF file; the address must be kallsyms' one), registers and disassembly, three steps and three steps back (the
-/// same registers as gdb printed before), `reverse-continue` back to the breakpoint, a write
-/// watchpoint on `__cpu_online_mask` (set by `boot_cpu_init()` early in `start_kernel`), then
-/// the boot on to its marker and exit 0.
+/// same registers as gdb printed before), `reverse-continue` back to the breakpoint (all of it
+/// from snapshots taken every million instructions), a write watchpoint on the kernel variable
+/// `jiffies_64`, then the boot on to its marker and exit 0.
 #[test]
 fn debian_kernel_break_step_reverse_watch() {
     if !gdb_present() {
@@ -243,6 +265,8 @@ fn debian_kernel_break_step_reverse_watch() {
             MARKER,
             "--max-insns",
             "4000000000",
+            "--gdb-snapshot-every",
+            "1000000",
         ],
     );
     // Every register gdb knows: X, SP, PC, CPSR, FPSR/FPCR and the system registers (with
@@ -266,11 +290,15 @@ fn debian_kernel_break_step_reverse_watch() {
         "stepi".into(),
         "reverse-continue".into(),
         regs.into(),
-        "watch -l *(unsigned long *)($sp - 104)".into(),
+        // jiffies_64 (kallsyms has no data symbols): where do_timer's `adrp; ldr` reads it, as
+        // gdb disassembles the running kernel.
+        "x/12i do_timer".into(),
+        format!("python {WATCH_JIFFIES}"),
         "continue".into(),
-        "x/gx $sp + 8".into(),
+        "info registers pc".into(),
         "monitor status".into(),
         "monitor checks".into(),
+        "monitor snapshots".into(),
         "delete".into(),
         "continue".into(),
     ];
@@ -309,21 +337,45 @@ fn debian_kernel_break_step_reverse_watch() {
     assert_eq!(o[12], *at_break, "{why}");
     assert!(o[15].contains("Breakpoint 1"), "{why}");
     assert_eq!(o[16], *at_break, "{why}");
-    assert!(o[18].contains("Hardware watchpoint 2"), "{why}");
-    let x30 = reg_of(at_break, "x30");
-    assert!(o[18].contains(&format!("New value = {x30}")), "{why}");
-    // The frame is in place: the slot is sp + 8 now.
-    let value = o[19]
-        .split_whitespace()
-        .last()
-        .and_then(|h| u64::from_str_radix(h.trim_start_matches("0x"), 16).ok())
-        .unwrap_or_else(|| panic!("no value in {:?}\n{why}", o[19]));
-    assert_eq!(value, x30, "{why}");
+    // The watchpoint on jiffies_64 fires at the first timer tick, in do_timer: one tick more.
+    let jiffies = jiffies_64_of(&o[17]).unwrap_or_else(|| panic!("no adrp/ldr pair\n{why}"));
+    assert!(
+        o[18].contains(&format!(
+            "Hardware watchpoint 2: -location *(unsigned long *){jiffies:#x}"
+        )),
+        "{why}"
+    );
+    let value = |what: &str| -> u64 {
+        o[19]
+            .lines()
+            .find_map(|l| l.strip_prefix(what)?.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no {what}\n{why}"))
+    };
+    assert_eq!(value("New value = "), value("Old value = ") + 1, "{why}");
+    // Stopped at the store (an AArch64 watchpoint comes before the access); gdb stepped over
+    // it: PC is at the next instruction.
+    let store = o[17]
+        .lines()
+        .find(|l| l.contains("\tstr\t") && l.contains(&format!("#{}]", jiffies & 0xfff)))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|a| u64::from_str_radix(a.trim_start_matches("0x"), 16).ok())
+        .unwrap_or_else(|| panic!("no store to jiffies_64 in do_timer\n{why}"));
+    assert_eq!(reg_of(&o[20], "pc"), store + 4, "{why}");
     // The kernel entry was captured before start_kernel: its checks pass (the same checks the
     // run's summary prints, tests/handoff.rs).
-    assert!(o[21].contains("fdt.header: pass"), "{why}");
-    assert!(!o[21].contains(": fail"), "{why}");
-    assert!(o[23].contains("exited normally"), "{why}");
+    assert!(o[22].contains("fdt.header: pass"), "{why}");
+    assert!(!o[22].contains(": fail"), "{why}");
+    // Reverse execution went through snapshots: several, every million instructions at first.
+    assert!(o[23].contains("snapshots every"), "{why}");
+    assert!(
+        o[23]
+            .lines()
+            .filter(|l| l.trim_start().starts_with("at "))
+            .count()
+            > 2,
+        "{why}"
+    );
+    assert!(o[25].contains("exited normally"), "{why}");
     assert!(console.contains(MARKER), "{why}");
     assert_eq!(out.status.code(), Some(0), "{why}");
 }

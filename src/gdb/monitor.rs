@@ -1,5 +1,5 @@
 //! `monitor` commands: bootemu's own state (instruction counts, virtual time, re-executions,
-//! hand-off checks so far) and physical memory.
+//! snapshots, hand-off checks so far) and physical memory.
 
 use gdbstub::target::ext::monitor_cmd::{outputln, ConsoleOutput, MonitorCmd};
 
@@ -12,7 +12,8 @@ const HELP: &str = "bootemu monitor commands:
   status              instruction counts, virtual time, where each vCPU is
   phys ADDR [LEN]     guest-physical memory (hex dump, LEN <= 4096, default 64)
   translate VA        the physical address of VA on the stopped vCPU
-  checks              hand-off checks as of now (after the kernel entry)";
+  checks              hand-off checks as of now (after the kernel entry)
+  snapshots           the snapshots reverse execution starts from, and what they cost";
 
 fn parse_num(s: &str) -> Option<u64> {
     match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
@@ -89,6 +90,11 @@ impl MonitorCmd for GdbTarget<'_> {
                 }
                 None => outputln!(out, "no hand-off checks for this boot"),
             },
+            ["snapshots"] => {
+                for line in self.describe_snapshots() {
+                    outputln!(out, "{line}");
+                }
+            }
             _ => outputln!(out, "unknown command {cmd:?}\n{HELP}"),
         }
         Ok(())

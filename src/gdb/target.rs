@@ -2,7 +2,6 @@
 //! re-execution that gives reverse stepping and continuing (see the module documentation of
 //! [`crate::gdb`]).
 
-use std::cell::Cell;
 use std::rc::Rc;
 
 use bootemu_cpu::aarch64::{DataWatch, DebugStop, WatchKind};
@@ -30,11 +29,12 @@ use gdbstub_arch::aarch64::reg::id::AArch64RegId;
 use gdbstub_arch::aarch64::reg::AArch64CoreRegs;
 use gdbstub_arch::aarch64::AArch64;
 
+use super::console::SharedConsole;
 use super::regs;
+use super::snapshots::{finish as hand_exit_code, Arrive, Command, Goal as SnapGoal, Snapshots};
 
-/// Builds the machine again from the run's inputs; its console writes only while the gate is
-/// open.
-pub type Rebuild<'a> = dyn FnMut(Rc<Cell<bool>>) -> anyhow::Result<Machine> + 'a;
+/// Builds the machine again from the run's inputs (its console shows only what was not shown).
+pub type Rebuild<'a> = dyn FnMut() -> anyhow::Result<Machine> + 'a;
 
 /// The stop reason gdb gets.
 pub type Stop = MultiThreadStopReason<u64>;
@@ -74,6 +74,10 @@ pub struct GdbTarget<'a> {
     pub poll: Option<Box<PollMaker>>,
     /// The symbol file gdb is told is the executable ([`super::symfile`]).
     pub exec_file: Option<Vec<u8>>,
+    /// The console every machine of the run writes to.
+    pub console: Option<Rc<SharedConsole>>,
+    /// Snapshots for reverse execution, when this host takes them.
+    pub snapshots: Option<Snapshots>,
 }
 
 /// Makes a machine's poll for gdb's Ctrl-C ([`Machine::set_debug_poll`]).
@@ -115,6 +119,8 @@ impl<'a> GdbTarget<'a> {
             checks: None,
             poll: None,
             exec_file: None,
+            console: None,
+            snapshots: None,
         }
     }
 
@@ -130,10 +136,16 @@ impl<'a> GdbTarget<'a> {
     /// Carry the pending resume out: `None` when the run paused for the debugger's poll
     /// (incoming data).
     pub fn go(&mut self) -> Result<Option<Stop>, String> {
+        // The first snapshot: where gdb first lets the machine run.
+        if self.snapshots.as_ref().is_some_and(|s| s.next_at() == 0) {
+            if let Some(cmd) = self.snapshot() {
+                return self.obey(cmd).map(Some);
+            }
+        }
         let action = std::mem::replace(&mut self.action, Action::Continue);
         match action {
-            Action::Continue => Ok(self.run(Goal::Continue)),
-            Action::Step(cpu) => Ok(self.run(Goal::Step { cpu })),
+            Action::Continue => self.run(Goal::Continue),
+            Action::Step(cpu) => self.run(Goal::Step { cpu }),
             Action::ReverseStep(cpu) => self.reverse_step(cpu).map(Some),
             Action::ReverseContinue => self.reverse_continue().map(Some),
         }
@@ -145,9 +157,44 @@ impl<'a> GdbTarget<'a> {
         self.machine.set_watchpoints(&w);
     }
 
-    fn run(&mut self, goal: Goal) -> Option<Stop> {
+    /// Take a snapshot where the machine stands: `Some` in a process woken from it later.
+    fn snapshot(&mut self) -> Option<Command> {
+        let at = self.machine.executed();
+        let snaps = self.snapshots.as_mut()?;
+        if snaps.orphaned() {
+            // The process the user started is gone: so is the run.
+            hand_exit_code(1);
+        }
+        if let Some(c) = &self.console {
+            c.flush();
+        }
+        snaps.take(at)
+    }
+
+    /// Run towards `goal`, taking snapshots on the way; `Err` carries what a process woken
+    /// from a snapshot reports instead.
+    fn run_pausing(&mut self, goal: Goal) -> Result<DebugRun, Result<Stop, String>> {
+        loop {
+            let pause = self.snapshots.as_ref().map(Snapshots::next_at);
+            self.machine.set_debug_pause(pause);
+            match self.machine.run_debug(goal, self.end) {
+                DebugRun::Paused { .. } => {
+                    if let Some(cmd) = self.snapshot() {
+                        return Err(self.obey(cmd));
+                    }
+                }
+                other => return Ok(other),
+            }
+        }
+    }
+
+    fn run(&mut self, goal: Goal) -> Result<Option<Stop>, String> {
         self.arm();
-        match self.machine.run_debug(goal, self.end) {
+        let run = match self.run_pausing(goal) {
+            Ok(run) => run,
+            Err(woken) => return woken.map(Some),
+        };
+        Ok(match run {
             DebugRun::Stopped { cpu, stop, at } => {
                 self.position = (cpu, at);
                 match stop {
@@ -155,27 +202,27 @@ impl<'a> GdbTarget<'a> {
                     _ => Some(stop_reason(cpu, stop)),
                 }
             }
+            DebugRun::Paused { .. } => None,
             DebugRun::Ended(outcome) => {
                 let code = (self.exit_code)(&outcome);
                 self.outcome = Some(*outcome);
                 Some(MultiThreadStopReason::Exited(code))
             }
-        }
+        })
     }
 
     /// A machine built again and run to `(cpu, at)`, with `watch` (breakpoints and
-    /// watchpoints armed) reporting every stop on the way; its console gate.
+    /// watchpoints armed) reporting every stop on the way.
     fn replay(
         &mut self,
         cpu: usize,
         at: u64,
         mut watch: Option<&mut dyn FnMut(usize, DebugStop, u64)>,
-    ) -> Result<(Machine, Rc<Cell<bool>>), String> {
+    ) -> Result<Machine, String> {
         if let Some(why) = &self.no_reverse {
             return Err(why.clone());
         }
-        let gate = Rc::new(Cell::new(false));
-        let mut m = (self.rebuild)(gate.clone()).map_err(|e| format!("{e:#}"))?;
+        let mut m = (self.rebuild)().map_err(|e| format!("{e:#}"))?;
         m.attach_debugger();
         if watch.is_some() {
             m.set_breakpoints(&self.breakpoints);
@@ -197,6 +244,7 @@ impl<'a> GdbTarget<'a> {
                         w(c, stop, a);
                     }
                 }
+                DebugRun::Paused { .. } => {}
                 DebugRun::Ended(_) => {
                     return Err(
                         "the re-execution ended before the position (not deterministic?)".into(),
@@ -205,17 +253,183 @@ impl<'a> GdbTarget<'a> {
             }
         }
         self.replays.1 += m.executed();
-        Ok((m, gate))
+        Ok(m)
     }
 
-    /// Take the replayed machine as the current one at `(cpu, at)`.
-    fn adopt(&mut self, m: Machine, gate: Rc<Cell<bool>>, cpu: usize, at: u64) {
-        gate.set(true);
+    /// Take the replayed machine as the current one at `(cpu, at)`; snapshots after it go.
+    fn adopt(&mut self, m: Machine, cpu: usize, at: u64) {
         self.machine = m;
         if let Some(p) = &self.poll {
             self.machine.set_debug_poll(p());
         }
+        if let Some(s) = self.snapshots.as_mut() {
+            s.drop_after(at);
+        }
         self.position = (cpu, at);
+    }
+
+    /// The command that sends a snapshot to `goal` with gdb's state as it is now.
+    fn command(&self, goal: SnapGoal) -> Command {
+        Command {
+            goal,
+            breakpoints: self.breakpoints.clone(),
+            watchpoints: self.watchpoints.clone(),
+            shown: self.console.as_ref().map_or(0, |c| c.shown()),
+            replays: self.replays,
+            taken: self.snapshots.as_ref().map_or((0, 0), Snapshots::taken),
+        }
+    }
+
+    /// Hand the run to the last snapshot at or before count `at` with `goal`; returns only
+    /// when there is none (or it cannot be reached).
+    fn hand_off(&mut self, at: u64, goal: SnapGoal) {
+        let cmd = self.command(goal);
+        let Some(snaps) = self.snapshots.as_mut() else {
+            return;
+        };
+        if let Some(k) = snaps.before(at) {
+            let e = snaps.hand_off(k, &cmd);
+            say!("bootemu: snapshot unreachable ({e}): re-running from the start");
+        }
+    }
+
+    /// Carry out what a snapshot was woken for (this process is the new active one).
+    fn obey(&mut self, cmd: Command) -> Result<Stop, String> {
+        self.breakpoints = cmd.breakpoints;
+        self.watchpoints = cmd.watchpoints;
+        self.replays = cmd.replays;
+        self.replays.0 += 1;
+        if let Some(c) = &self.console {
+            c.set_shown(cmd.shown);
+        }
+        if let Some(s) = self.snapshots.as_mut() {
+            s.set_taken(cmd.taken);
+        }
+        if let Some(p) = &self.poll {
+            self.machine.set_debug_poll(p());
+        }
+        let from = self.machine.executed();
+        match cmd.goal {
+            SnapGoal::Goto { cpu, at, arrive } => {
+                self.machine.set_breakpoints(&[]);
+                self.machine.set_watchpoints(&[]);
+                loop {
+                    match self.run_pausing(Goal::At { cpu, at }) {
+                        Err(woken) => return woken,
+                        Ok(DebugRun::Stopped {
+                            stop: DebugStop::Count,
+                            ..
+                        }) => break,
+                        Ok(DebugRun::Stopped { .. } | DebugRun::Paused { .. }) => {}
+                        Ok(DebugRun::Ended(_)) => {
+                            return Err("the run from the snapshot ended before the position \
+                                        (not deterministic?)"
+                                .into())
+                        }
+                    }
+                }
+                self.replays.1 += self.machine.executed() - from;
+                self.position = (cpu, at);
+                Ok(match arrive {
+                    Arrive::Trap => MultiThreadStopReason::SignalWithThread {
+                        tid: tid(cpu),
+                        signal: Signal::SIGTRAP,
+                    },
+                    Arrive::Hit(stop) => stop_reason(cpu, stop),
+                    Arrive::Begin => MultiThreadStopReason::ReplayLog {
+                        tid: Some(tid(cpu)),
+                        pos: ReplayLogPosition::Begin,
+                    },
+                })
+            }
+            SnapGoal::Search { cpu, at } => {
+                let last = self.search(cpu, at)?;
+                self.replays.1 += self.machine.executed() - from;
+                self.found(last, from)
+            }
+        }
+    }
+
+    /// Run from here to `(cpu, at)` (`cpu` [`ANY_CPU`]: to the machine count `at`) with
+    /// breakpoints and watchpoints armed; the last hit before it.
+    fn search(&mut self, cpu: usize, at: u64) -> Result<Option<(usize, DebugStop, u64)>, String> {
+        self.arm();
+        let goal = if cpu == ANY_CPU {
+            Goal::Continue
+        } else {
+            Goal::At { cpu, at }
+        };
+        let mut last = None;
+        loop {
+            let pause = (cpu == ANY_CPU).then_some(at);
+            self.machine.set_debug_pause(pause);
+            match self.machine.run_debug(goal, self.end) {
+                DebugRun::Stopped {
+                    stop: DebugStop::Count,
+                    ..
+                } => break,
+                DebugRun::Stopped {
+                    cpu: c,
+                    stop: stop @ (DebugStop::Breakpoint | DebugStop::Data(_)),
+                    at: a,
+                } => {
+                    if a < at || cpu != ANY_CPU {
+                        last = Some((c, stop, a));
+                    }
+                }
+                DebugRun::Stopped { .. } => {}
+                DebugRun::Paused { .. } => break,
+                DebugRun::Ended(_) => {
+                    return Err(
+                        "the run from the snapshot ended before the position (not deterministic?)"
+                            .into(),
+                    )
+                }
+            }
+        }
+        Ok(last)
+    }
+
+    /// After a search from the snapshot at count `from`: go to the hit found, or search the
+    /// interval before the snapshot, or go to the beginning.
+    fn found(&mut self, last: Option<(usize, DebugStop, u64)>, from: u64) -> Result<Stop, String> {
+        match last {
+            Some((cpu, stop, at)) => {
+                let arrive = Arrive::Hit(stop);
+                self.hand_off(at, SnapGoal::Goto { cpu, at, arrive });
+                let m = self.replay(cpu, at, None)?;
+                self.adopt(m, cpu, at);
+                Ok(stop_reason(cpu, stop))
+            }
+            None if from == 0 => {
+                let arrive = Arrive::Begin;
+                self.hand_off(
+                    0,
+                    SnapGoal::Goto {
+                        cpu: 0,
+                        at: 0,
+                        arrive,
+                    },
+                );
+                let m = self.replay(0, 0, None)?;
+                self.adopt(m, 0, 0);
+                Ok(MultiThreadStopReason::ReplayLog {
+                    tid: Some(tid(0)),
+                    pos: ReplayLogPosition::Begin,
+                })
+            }
+            None => {
+                if from > 0 {
+                    let goal = SnapGoal::Search {
+                        cpu: ANY_CPU,
+                        at: from,
+                    };
+                    self.hand_off(from - 1, goal);
+                }
+                // No snapshot before: re-execute from the start.
+                self.reverse_continue_from_start(ANY_CPU, from)
+            }
+        }
     }
 
     fn reverse_step(&mut self, cpu: usize) -> Result<Stop, String> {
@@ -225,8 +439,12 @@ impl<'a> GdbTarget<'a> {
                 pos: ReplayLogPosition::Begin,
             });
         };
-        let (m, gate) = self.replay(cpu, at, None)?;
-        self.adopt(m, gate, cpu, at);
+        if self.no_reverse.is_none() {
+            let arrive = Arrive::Trap;
+            self.hand_off(at, SnapGoal::Goto { cpu, at, arrive });
+        }
+        let m = self.replay(cpu, at, None)?;
+        self.adopt(m, cpu, at);
         Ok(MultiThreadStopReason::SignalWithThread {
             tid: tid(cpu),
             signal: Signal::SIGTRAP,
@@ -234,29 +452,60 @@ impl<'a> GdbTarget<'a> {
     }
 
     fn reverse_continue(&mut self) -> Result<Stop, String> {
-        let (cur_cpu, cur_at) = self.position;
+        let (cpu, at) = self.position;
+        if self.no_reverse.is_none() {
+            self.hand_off(at, SnapGoal::Search { cpu, at });
+        }
+        self.reverse_continue_from_start(cpu, at)
+    }
+
+    /// `reverse-continue` by re-execution from the start: every breakpoint and watchpoint
+    /// hit before `(cpu, at)` (`cpu` [`ANY_CPU`]: before the count `at`), then to the last.
+    fn reverse_continue_from_start(&mut self, cpu: usize, at: u64) -> Result<Stop, String> {
         let mut last: Option<(usize, DebugStop, u64)> = None;
         let mut record = |c: usize, s: DebugStop, a: u64| {
-            if matches!(s, DebugStop::Breakpoint | DebugStop::Data(_)) {
+            if matches!(s, DebugStop::Breakpoint | DebugStop::Data(_)) && (cpu != ANY_CPU || a < at)
+            {
                 last = Some((c, s, a));
             }
         };
-        // First pass: every breakpoint and watchpoint hit before where we stand.
-        self.replay(cur_cpu, cur_at, Some(&mut record))?;
+        // First pass: every hit before the position (with any vCPU, to the first one there).
+        let until = if cpu == ANY_CPU { 0 } else { cpu };
+        self.replay(until, at, Some(&mut record))?;
         let Some((cpu, stop, at)) = last else {
-            let (m, gate) = self.replay(0, 0, None)?;
-            self.adopt(m, gate, 0, 0);
+            let m = self.replay(0, 0, None)?;
+            self.adopt(m, 0, 0);
             return Ok(MultiThreadStopReason::ReplayLog {
                 tid: Some(tid(0)),
                 pos: ReplayLogPosition::Begin,
             });
         };
         // Second pass: to the last of them.
-        let (m, gate) = self.replay(cpu, at, None)?;
-        self.adopt(m, gate, cpu, at);
+        let m = self.replay(cpu, at, None)?;
+        self.adopt(m, cpu, at);
         Ok(stop_reason(cpu, stop))
     }
+
+    /// One line per snapshot, and the totals (`monitor snapshots`).
+    pub fn describe_snapshots(&self) -> Vec<String> {
+        let Some(s) = self.snapshots.as_ref() else {
+            return vec![match &self.no_reverse {
+                Some(why) => format!("no reverse execution: {why}"),
+                None => "no snapshots: reverse execution re-runs from the start".to_string(),
+            }];
+        };
+        let (n, micros) = s.taken();
+        let mut lines = vec![format!(
+            "snapshots every {} instructions (at most {} kept); {n} taken, forks took {} us in all",
+            s.every, s.max, micros
+        )];
+        lines.extend(s.describe());
+        lines
+    }
 }
+
+/// A search bound that is a machine count, whichever vCPU runs there.
+const ANY_CPU: usize = usize::MAX;
 
 fn stop_reason(cpu: usize, stop: DebugStop) -> Stop {
     let tid = tid(cpu);

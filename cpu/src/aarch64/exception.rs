@@ -83,6 +83,9 @@ pub enum Trap {
     Smc(u16),
     /// BRK #imm.
     Brk(u16),
+    /// A debugger's data watchpoint covers the access: not an exception of the guest; the
+    /// instruction is undone and the core stops at it (see `block::debug`).
+    Watch,
     /// Any other trap of the instruction to `target` with exception class `ec` and syndrome
     /// `iss` (trapped WFI/WFE, FP access); the preferred return is the instruction itself.
     Class {
@@ -374,6 +377,7 @@ impl Cpu {
                 here,
             ),
             Trap::Brk(imm) => (default_target, ec::BRK, imm as u32, None, here),
+            Trap::Watch => return self.watch_stop(),
             Trap::SysReg { target, iss } => (target, ec::SYS, iss, None, here),
             Trap::Class { target, ec, iss } => (target, ec, iss, None, here),
         };

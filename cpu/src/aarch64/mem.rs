@@ -732,7 +732,7 @@ impl Cpu {
         let idx = self.tlb.idx;
         let w = self.translate(env.bus, va, Access::Read, idx, unaligned)?;
         let page = w.pa & !PAGE_MASK;
-        let watched = self.debug_access(va, size, false);
+        let watched = self.debug_access(va, size, false)?;
         if let Some(host) = env.bus.ram_page(page, false) {
             let host = host.as_ptr();
             // SAFETY: `host` is a RAM page and off + size <= PAGE_SIZE.
@@ -798,7 +798,7 @@ impl Cpu {
         let idx = self.tlb.idx;
         let w = self.translate(env.bus, va, Access::Write, idx, unaligned)?;
         let page = w.pa & !PAGE_MASK;
-        let watched = self.debug_access(va, size, true);
+        let watched = self.debug_access(va, size, true)?;
         if env.code.contains(page) {
             env.code.invalidate(page);
             self.code_written = true;
@@ -846,16 +846,17 @@ impl Cpu {
         Ok(())
     }
 
-    /// A debugger's data watchpoints see a slow-path access; whether its page must stay out of
-    /// the TLB (it holds a watched byte). Nothing without a debugger.
+    /// A debugger's data watchpoints see a slow-path access before it is made
+    /// ([`Trap::Watch`] on a hit); whether its page must stay out of the TLB (it holds a
+    /// watched byte). Nothing without a debugger.
     #[inline]
-    fn debug_access(&mut self, va: u64, size: usize, write: bool) -> bool {
+    fn debug_access(&mut self, va: u64, size: usize, write: bool) -> Result<bool, Trap> {
         match self.debug.as_mut() {
             Some(d) if !d.watchpoints.is_empty() => {
-                d.note_access(va, size as u64, write);
-                d.watches_page(va)
+                d.check_access(va, size as u64, write)?;
+                Ok(d.watches_page(va))
             }
-            _ => false,
+            _ => Ok(false),
         }
     }
 

@@ -46,6 +46,12 @@ pub enum DebugRun {
         /// The machine's instruction count.
         at: u64,
     },
+    /// The run reached the count set by [`Machine::set_debug_pause`], between two rounds (no
+    /// vCPU is inside an instruction); the next call goes on towards the same goal.
+    Paused {
+        /// The machine's instruction count.
+        at: u64,
+    },
     /// The run is over (the machine cannot run on).
     Ended(Box<RunOutcome>),
 }
@@ -62,6 +68,10 @@ pub(super) struct DebugCtl {
     poll: Option<Box<dyn FnMut() -> bool>>,
     /// Rounds since the last poll.
     since_poll: u32,
+    /// Pause between rounds once the machine has run this many instructions.
+    pause_at: Option<u64>,
+    /// The last piece of the run ended at [`DebugCtl::pause_at`].
+    paused: bool,
 }
 
 /// Rounds between two polls of the debugger (a round is at most [`super::QUANTUM`]
@@ -79,8 +89,13 @@ enum GoalAt {
 impl DebugCtl {
     /// Between rounds: whether the run must stop for the debugger (a stop already recorded,
     /// or the poll says so: then [`DebugStop::Interrupt`] on `cpu`).
-    pub(super) fn stop_between_rounds(&mut self, cpu: usize) -> bool {
+    pub(super) fn stop_between_rounds(&mut self, cpu: usize, executed: u64) -> bool {
         if self.stopped.is_some() {
+            return true;
+        }
+        if self.pause_at.is_some_and(|at| executed >= at) {
+            self.pause_at = None;
+            self.paused = true;
             return true;
         }
         self.since_poll += 1;
@@ -122,7 +137,18 @@ impl Machine {
             last_insn_at: vec![None; self.vcpus.len()],
             poll: None,
             since_poll: 0,
+            pause_at: None,
+            paused: false,
         });
+    }
+
+    /// Pause the debugger's run between rounds once the machine has run `at` instructions
+    /// ([`DebugRun::Paused`]; `None`: no pause). Pausing does not change the run.
+    pub fn set_debug_pause(&mut self, at: Option<u64>) {
+        self.attach_debugger();
+        if let Some(d) = self.debug.as_mut() {
+            d.pause_at = at;
+        }
     }
 
     /// Ask `poll` every few rounds whether to stop ([`DebugStop::Interrupt`]): a debugger's
@@ -162,9 +188,13 @@ impl Machine {
         if let Some(d) = self.debug.as_mut() {
             d.goal = goal;
             d.stopped = None;
+            d.paused = false;
         }
         match self.rounds(end) {
             Some(reason) => DebugRun::Ended(Box::new(self.finish(reason))),
+            None if self.debug.as_ref().is_some_and(|d| d.paused) => {
+                DebugRun::Paused { at: self.executed }
+            }
             None => {
                 let (cpu, stop) = self
                     .debug
@@ -195,7 +225,7 @@ impl Machine {
         for v in &mut self.vcpus {
             if let Some(d) = v.cpu.debug.as_mut() {
                 d.watchpoints = watches.to_vec();
-                d.hit = None;
+                d.pass = false;
                 v.cpu.tlb.flush();
             }
         }
@@ -320,7 +350,7 @@ mod tests {
                     assert_eq!((cpu, stop), (0, DebugStop::Count));
                     stops.push((at, regs(&m)));
                 }
-                DebugRun::Ended(o) => panic!("ended {o:?}"),
+                other => panic!("{other:?}"),
             }
         }
         // The WFI of CPU 0 and CPU 1's first instructions.
@@ -332,6 +362,7 @@ mod tests {
                     assert_eq!(stop, DebugStop::Breakpoint);
                     hits += 1;
                 }
+                DebugRun::Paused { at } => panic!("paused at {at}"),
                 DebugRun::Ended(o) => break o,
             }
         };
@@ -345,9 +376,40 @@ mod tests {
         let mut again = smp();
         match again.run_debug(Goal::At { cpu: 0, at: *at }, 1_000_000) {
             DebugRun::Stopped { at: a, .. } => assert_eq!(a, *at),
-            DebugRun::Ended(o) => panic!("ended {o:?}"),
+            other => panic!("{other:?}"),
         }
         assert_eq!(&regs(&again), want_regs);
         assert_eq!(again.last_insn_at(0), Some(at - 1));
+    }
+
+    /// Pauses every tenth of the run (where the gdb stub takes its snapshots) leave the run as
+    /// it is without them, and each pause is at or after its count.
+    #[test]
+    fn pauses_do_not_change_the_run() {
+        let spin2 = || machine_with(config(2, GicVersion::V2), SPIN2, [0; 4]);
+        let mut plain = spin2();
+        let want = plain.run(1_000_000);
+        let every = (want.insns / 10).max(1);
+        let mut m = spin2();
+        let mut pauses = 0;
+        let mut next = every;
+        m.set_debug_pause(Some(next));
+        let got = loop {
+            match m.run_debug(Goal::Continue, 1_000_000) {
+                DebugRun::Paused { at } => {
+                    assert!(at >= next, "{at} < {next}");
+                    pauses += 1;
+                    next = at + every;
+                    m.set_debug_pause(Some(next));
+                }
+                DebugRun::Stopped { stop, .. } => panic!("stopped: {stop:?}"),
+                DebugRun::Ended(o) => break o,
+            }
+        };
+        assert!(pauses >= 9, "{pauses} pauses in {} instructions", want.insns);
+        assert_eq!(got.insns, want.insns);
+        assert_eq!(got.clock, want.clock);
+        assert_eq!(got.reason, want.reason);
+        assert_eq!(regs(&m), regs(&plain));
     }
 }

@@ -53,11 +53,11 @@ impl Machine {
             if let Some(r) = self.round(end) {
                 return Some(r);
             }
-            let cur = self.board.cur;
+            let (cur, executed) = (self.board.cur, self.executed);
             if self
                 .debug
                 .as_mut()
-                .is_some_and(|d| d.stop_between_rounds(cur))
+                .is_some_and(|d| d.stop_between_rounds(cur, executed))
             {
                 return None;
             }

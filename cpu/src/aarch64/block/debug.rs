@@ -2,8 +2,8 @@
 //! [`Cpu::debug`] is set (one check per `run` call; nothing changes for runs without a debugger).
 //!
 //! Before every instruction it checks the stops a debugger asked for ([`DebugState`]): a PC
-//! breakpoint, an instruction count ([`DebugState::stop_at`]: single steps and re-execution
-//! goals) and a data watchpoint hit by the previous instruction. A stop returns
+//! breakpoint and an instruction count ([`DebugState::stop_at`]: single steps and re-execution
+//! goals); a data watchpoint stops the instruction that makes the access. A stop returns
 //! [`Exit::Debug`] with nothing of the instruction done and PC pointing at it.
 //!
 //! **Stops do not change the run.** Blocks decide where interrupts are sampled (at block starts)
@@ -13,15 +13,19 @@
 //! same instruction for instruction as one without them (or with other stops), which is what
 //! makes re-execution (reverse stepping) exact.
 //!
-//! Data watchpoints: the memory slow path ([`super::super::mem`]) reports accesses that
-//! overlap a watched range and never puts a page holding one into the data TLB, so every
-//! access to such a page takes the slow path; the debugger flushes the TLB when it adds a
-//! watchpoint. A hit is reported before the instruction after the access (the access is done),
-//! as gdb's AArch64 "non-steppable" watchpoints expect.
+//! Data watchpoints: the memory slow path ([`super::super::mem`]) checks accesses against the
+//! watched ranges and never puts a page holding one into the data TLB, so every access to such
+//! a page takes the slow path; the debugger flushes the TLB when it adds a watchpoint. An
+//! access that hits ends the instruction as a data abort would, before the access
+//! ([`Trap::Watch`]), and the core stops there: PC at the accessing instruction, as an AArch64
+//! watchpoint exception leaves it and as gdb expects of AArch64 ("non-steppable" watchpoints:
+//! gdb steps over the instruction itself, watchpoints removed, and then compares the value).
+//! The instruction then runs once without watch checks ([`DebugState::pass`]).
 
 use std::rc::Rc;
 
 use super::{Block, BlockCache, Env};
+use crate::aarch64::exception::Trap;
 use crate::aarch64::mem::{Bus, PAGE_MASK};
 use crate::aarch64::state::{Cpu, Exit, Flow};
 
@@ -101,8 +105,10 @@ pub struct DebugState {
     pub watchpoints: Vec<DataWatch>,
     /// Stop before an instruction when [`Cpu::insns`] is at least this (`u64::MAX`: never).
     pub stop_at: u64,
-    /// A watched access not reported yet.
-    pub hit: Option<DataHit>,
+    /// The next instruction runs without watch checks (it stopped for a watchpoint).
+    pub pass: bool,
+    /// The watchpoint that stopped the current instruction, until the stop is taken.
+    hit: Option<DataHit>,
     /// Why the last [`Exit::Debug`].
     pub stopped: Option<DebugStop>,
     resume: Option<Resume>,
@@ -114,6 +120,7 @@ impl Default for DebugState {
             breakpoints: Vec::new(),
             watchpoints: Vec::new(),
             stop_at: u64::MAX,
+            pass: false,
             hit: None,
             stopped: None,
             resume: None,
@@ -131,31 +138,49 @@ impl DebugState {
         })
     }
 
-    /// Record an access of `size` bytes at `va` if a watchpoint covers it.
-    pub fn note_access(&mut self, va: u64, size: u64, write: bool) {
-        if self.hit.is_some() {
-            return;
+    /// An access of `size` bytes at `va`: [`Trap::Watch`] when a watchpoint covers it (the
+    /// access must not be made).
+    pub fn check_access(&mut self, va: u64, size: u64, write: bool) -> Result<(), Trap> {
+        if self.pass {
+            return Ok(());
         }
-        if let Some(w) = self.watchpoints.iter().find(|w| w.hit_by(va, size, write)) {
-            self.hit = Some(DataHit { watch: *w, write });
+        match self.watchpoints.iter().find(|w| w.hit_by(va, size, write)) {
+            Some(w) => {
+                self.hit = Some(DataHit { watch: *w, write });
+                Err(Trap::Watch)
+            }
+            None => Ok(()),
         }
     }
 
     /// Forget where the core stopped (the debugger changed the vCPU's state).
     pub fn forget_resume(&mut self) {
         self.resume = None;
+        self.pass = false;
     }
 }
 
 impl Cpu {
+    /// [`Trap::Watch`]: the instruction is undone (nothing of it is architecturally visible:
+    /// the trap comes before its access, as a data abort's) and the core stops at it.
+    pub(crate) fn watch_stop(&mut self) -> Flow {
+        self.insns -= 1;
+        if let Some(d) = self.debug.as_mut() {
+            if let Some(hit) = d.hit.take() {
+                d.stopped = Some(DebugStop::Data(hit));
+                d.pass = true;
+            }
+        }
+        self.exit = Some(Exit::Debug);
+        Flow::Exit
+    }
+
     /// The stop due before the instruction at PC, if any.
     fn debug_check(&mut self) -> Option<DebugStop> {
         let pc = self.pc;
         let insns = self.insns;
         let d = self.debug.as_mut()?;
-        let why = if let Some(hit) = d.hit.take() {
-            DebugStop::Data(hit)
-        } else if insns >= d.stop_at {
+        let why = if insns >= d.stop_at {
             DebugStop::Count
         } else if d.breakpoints.contains(&pc) {
             DebugStop::Breakpoint
@@ -225,7 +250,24 @@ impl Cpu {
                 }
                 self.insns += 1;
                 let d = &block.insns[i];
-                match (d.exec)(self, &mut env, &d.ops) {
+                let f = (d.exec)(self, &mut env, &d.ops);
+                if let Some(dbg) = self.debug.as_mut() {
+                    if f == Flow::Exit && self.exit == Some(Exit::Debug) {
+                        // A watchpoint stopped the instruction: go on inside this block.
+                        dbg.resume = Some(Resume {
+                            block,
+                            next: i,
+                            pc: self.pc,
+                            pc0,
+                            el0,
+                            insn0,
+                        });
+                        self.exit = None;
+                        return Exit::Debug;
+                    }
+                    dbg.pass = false;
+                }
+                match f {
                     Flow::Next => self.pc = self.pc.wrapping_add(4),
                     f => {
                         flow = f;
@@ -282,6 +324,41 @@ mod tests {
         assert!(flight.iter().enumerate().all(|(i, r)| r.insn == i as u64));
     }
 
+    /// A write watchpoint stops the store itself, before it is made (PC at it, not counted);
+    /// the store then runs once without the check, and the block goes on as without the stop.
+    #[test]
+    fn watchpoint_stops_before_the_access() {
+        const STR_X1_X2: u32 = 0xf900_0041; // str x1, [x2]
+        let code = [ADD_X1_1, STR_X1_X2, ADD_X1_1, HVC_1];
+        let (mut cpu, mut bus) = machine(&code);
+        let slot = BASE + 0x800;
+        cpu.x[2] = slot;
+        let watch = DataWatch {
+            addr: slot,
+            len: 8,
+            kind: WatchKind::Write,
+        };
+        cpu.debug = Some(Box::new(DebugState {
+            watchpoints: vec![watch],
+            ..Default::default()
+        }));
+        let mut cache = BlockCache::new();
+        let at = |bus: &crate::aarch64::flat::FlatBus| {
+            let off = (slot - BASE) as usize;
+            u64::from_le_bytes(bus.ram()[off..off + 8].try_into().unwrap())
+        };
+        assert_eq!(cpu.run(&mut cache, &mut bus, 100), Exit::Debug);
+        assert_eq!((cpu.pc, cpu.insns, cpu.x[1], at(&bus)), (BASE + 4, 1, 1, 0));
+        assert_eq!(
+            cpu.debug.as_ref().unwrap().stopped,
+            Some(DebugStop::Data(DataHit { watch, write: true }))
+        );
+        assert_eq!(cpu.run(&mut cache, &mut bus, 100), Exit::Hvc(1));
+        assert_eq!((cpu.insns, cpu.x[1], at(&bus)), (4, 2, 1));
+        let flight = cpu.flight.last(100, &|pa: u64, i: usize| cache.word(pa, i));
+        assert_eq!(flight.len(), 4, "one block, as without the stop");
+    }
+
     #[test]
     fn watch_ranges() {
         let w = DataWatch {
@@ -297,13 +374,20 @@ mod tests {
             ..Default::default()
         };
         assert!(d.watches_page(0x1ff8) && !d.watches_page(0x2000) && !d.watches_page(0x0fff));
-        d.note_access(0x1007, 1, true);
+        assert_eq!(d.check_access(0x1000, 4, true), Ok(()));
+        assert_eq!(d.check_access(0x1007, 1, true), Err(Trap::Watch));
         assert_eq!(
             d.hit,
             Some(DataHit {
                 watch: w,
                 write: true
             })
+        );
+        d.pass = true;
+        assert_eq!(
+            d.check_access(0x1007, 1, true),
+            Ok(()),
+            "the stopped instruction passes"
         );
     }
 }
