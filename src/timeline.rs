@@ -22,7 +22,8 @@
 //! instructions are N times its samples. Samples are named with the kernel's kallsyms and any
 //! `--symbols` file ([`Symbols`]); a span's `args.exceptions` counts the exceptions (synchronous,
 //! interrupts, SErrors) the vCPU took in it, `args.device_accesses` its loads and stores that
-//! reached a device. In the firmware phase kernel PCs are not mapped through the
+//! reached a device; a counter track per vCPU ("vCPU N: activity") shows both per sample
+//! period, over the whole run. In the firmware phase kernel PCs are not mapped through the
 //! Image's load address (the kernel is not there yet), and unnamed samples make no span.
 
 use std::collections::BTreeMap;
@@ -35,6 +36,31 @@ use bootemu_machine::machine::{Phase, Sample, VcpuTimeline};
 use serde_json::{json, Value};
 
 use crate::symbols::Symbols;
+
+/// Counter events of vCPU `cpu`: its exceptions and device accesses in each sample period,
+/// one event where the rates change.
+fn activity_counters(cpu: usize, samples: &[Sample]) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut last = (Activity::default(), None::<(u64, u64)>);
+    for s in samples {
+        let rate = (
+            s.activity.exceptions.saturating_sub(last.0.exceptions),
+            s.activity
+                .device_accesses
+                .saturating_sub(last.0.device_accesses),
+        );
+        if last.1 != Some(rate) {
+            // The rate of the period that ends at this sample, from the previous one.
+            out.push(json!({
+                "ph": "C", "pid": PID, "name": format!("vCPU {cpu}: activity"),
+                "ts": us(s.time),
+                "args": {"exceptions": rate.0, "device accesses": rate.1},
+            }));
+        }
+        last = (s.activity, Some(rate));
+    }
+    out
+}
 
 /// Default `--timeline-sample`: instructions of a vCPU between two PC samples.
 pub const DEFAULT_SAMPLE: u64 = 10_000;
@@ -218,6 +244,7 @@ pub fn write(
                 }));
             }
         }
+        events.extend(activity_counters(i, &v.samples));
         for s in spans(v, &t.names[i], t.every) {
             if !wanted.contains_key(&s.name) {
                 continue;
@@ -461,6 +488,14 @@ mod tests {
         assert_eq!(a[0]["args"]["device_accesses"], 12);
         assert_eq!(a[0]["dur"].as_f64(), Some(4.8));
         assert!(find("X", "b").is_empty(), "b has 200: below the threshold");
+        // The activity counter: nothing at the first sample, then 2 exceptions and 4 device
+        // accesses per 100-instruction period (one event: the rate does not change again).
+        let c = find("C", "vCPU 0: activity");
+        assert_eq!(c.len(), 2, "{c:?}");
+        assert_eq!(c[0]["args"]["exceptions"], 0);
+        assert_eq!(c[1]["args"]["exceptions"], 2);
+        assert_eq!(c[1]["args"]["device accesses"], 4);
+        assert_eq!(c[1]["ts"].as_f64(), Some(1.6));
         let entry = &find("i", "kernel entry")[0];
         assert_eq!(entry["ts"].as_f64(), Some(4.0));
         assert_eq!(entry["args"]["pc"], "0x40200000");
@@ -479,7 +514,10 @@ mod tests {
         );
         for e in events {
             assert_eq!(e["pid"], PID);
-            assert!(["M", "X", "i"].contains(&e["ph"].as_str().unwrap()), "{e}");
+            assert!(
+                ["M", "X", "i", "C"].contains(&e["ph"].as_str().unwrap()),
+                "{e}"
+            );
         }
         assert_eq!(j["otherData"]["sample_period_insns"], 100);
         // One event per line.

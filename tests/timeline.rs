@@ -248,6 +248,18 @@ fn debian_boot_timeline() {
         .map(|e| e["args"]["device_accesses"].as_u64().unwrap())
         .sum();
     assert!(device_accesses > 0);
+    // The same activity as a counter track over the whole boot, in time order.
+    let counters: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["ph"] == "C" && e["name"] == "vCPU 0: activity")
+        .collect();
+    assert!(counters
+        .iter()
+        .any(|e| e["args"]["exceptions"].as_u64() > Some(0)));
+    assert!(counters
+        .iter()
+        .any(|e| e["args"]["device accesses"].as_u64() > Some(0)));
+    assert!(counters.windows(2).all(|w| f(&w[0]["ts"]) < f(&w[1]["ts"])));
     let spans_of = |name: &str| functions.iter().filter(|e| e["name"] == name).count();
     assert!(spans_of("mpihelp_submul_1") > 0 && spans_of("inflate_fast") > 0);
     // The initramfs is unpacked before /init runs.

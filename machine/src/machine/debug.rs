@@ -406,7 +406,11 @@ mod tests {
                 DebugRun::Ended(o) => break o,
             }
         };
-        assert!(pauses >= 9, "{pauses} pauses in {} instructions", want.insns);
+        assert!(
+            pauses >= 9,
+            "{pauses} pauses in {} instructions",
+            want.insns
+        );
         assert_eq!(got.insns, want.insns);
         assert_eq!(got.clock, want.clock);
         assert_eq!(got.reason, want.reason);
