@@ -211,6 +211,10 @@ pub struct RunArgs {
     /// 0: none, reverse execution re-runs from the start.
     #[arg(long, requires = "gdb", default_value_t = 32, value_name = "N")]
     gdb_snapshots: usize,
+    /// With --gdb: the most memory the snapshots may hold of their own (pages the run wrote
+    /// after them), in MiB; beyond it the interval doubles.
+    #[arg(long, requires = "gdb", default_value_t = 2048, value_name = "MIB")]
+    gdb_snapshot_memory: u64,
 }
 
 /// Where guest serial output goes.
@@ -735,8 +739,11 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
                     checks: watched.then(|| Box::new(checks) as Box<crate::gdb::Checks>),
                     symbols: make_symbols(None).map(|s| s.table().clone()),
                     console: shared_console.clone(),
-                    snapshots: (a.gdb_snapshots > 0)
-                        .then_some((a.gdb_snapshot_every, a.gdb_snapshots)),
+                    snapshots: (a.gdb_snapshots > 0).then_some((
+                        a.gdb_snapshot_every,
+                        a.gdb_snapshots,
+                        a.gdb_snapshot_memory,
+                    )),
                 },
                 machine,
                 &mut rebuild,

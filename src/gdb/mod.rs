@@ -15,7 +15,8 @@
 //! the machine again to that position (the vCPU and the machine's instruction count) from an
 //! earlier state. Those states are snapshots ([`snapshots`]): forked copies of the process,
 //! one every `--gdb-snapshot-every` instructions (20 M by default; at most `--gdb-snapshots`
-//! kept, 32 by default, the interval doubling when more would be). `reverse-stepi` goes to
+//! kept, 32 by default, holding at most `--gdb-snapshot-memory` MiB, 2048 by default, the
+//! interval doubling when more would be). `reverse-stepi` goes to
 //! where the vCPU ran its previous instruction, from the last snapshot before it;
 //! `reverse-continue` runs from the last snapshot to where it stands recording the breakpoint
 //! and watchpoint hits, then goes to the last of them (or searches the interval before,
@@ -227,9 +228,9 @@ pub struct Options<'a> {
     pub symbols: Option<bootemu_boot::symbols::SymbolTable>,
     /// The console every machine of the run writes to.
     pub console: Rc<SharedConsole>,
-    /// Snapshots for reverse execution: the interval and the most kept (`None`: re-execution
-    /// from the start only).
-    pub snapshots: Option<(u64, usize)>,
+    /// Snapshots for reverse execution: the interval, the most kept and the most memory they
+    /// hold in MiB (`None`: re-execution from the start only).
+    pub snapshots: Option<(u64, usize, u64)>,
 }
 
 /// A temporary file removed when dropped.
@@ -296,8 +297,8 @@ pub fn serve<'a>(
     machine.set_debug_poll(poll());
     let position = (0, machine.executed());
     let snapshots = match (&opts.no_reverse, opts.snapshots) {
-        (None, Some((every, max))) => {
-            let s = snapshots::Snapshots::start(every, max);
+        (None, Some((every, max, memory))) => {
+            let s = snapshots::Snapshots::start(every, max, memory);
             if s.is_none() {
                 say!(
                     "bootemu: no snapshots on this host: reverse execution re-runs from the start"

@@ -19,9 +19,9 @@
 //! ## What it costs
 //! A snapshot costs one `fork` (the host copies the page tables of the process, not its
 //! memory) and afterwards the pages the active process writes while the snapshot still holds
-//! the old contents. [`Snapshots::max`] bounds the number kept: when it is exceeded the
-//! interval doubles and every other snapshot is dropped, so a step back never re-runs more than
-//! the current interval. `monitor snapshots` lists each one with its count and the memory it
+//! the old contents. [`Snapshots::max`] bounds the number kept and [`Snapshots::memory_kib`]
+//! the memory they hold: when either is exceeded the interval doubles and every other
+//! snapshot is dropped, so a step back never re-runs more than the current interval. `monitor snapshots` lists each one with its count and the memory it
 //! holds on its own (`Private_Dirty` of `/proc/PID/smaps_rollup`).
 //!
 //! Linux only (fork, pipes, `/proc`); on other hosts the stub falls back to re-execution from
@@ -203,6 +203,8 @@ pub struct Snapshots {
     pub every: u64,
     /// The most snapshots kept.
     pub max: usize,
+    /// The most memory the snapshots may hold of their own, in KiB.
+    pub memory_kib: u64,
     list: Vec<Snap>,
     /// Write end of the supervisor's message pipe.
     msg: RawFd,
@@ -345,7 +347,7 @@ static ACTIVE_MSG: std::sync::OnceLock<RawFd> = std::sync::OnceLock::new();
 impl Snapshots {
     /// Become the active process under a supervisor (see the module documentation); `None`
     /// when the host cannot (the caller re-executes from the start instead).
-    pub fn start(every: u64, max: usize) -> Option<Snapshots> {
+    pub fn start(every: u64, max: usize, memory_mib: u64) -> Option<Snapshots> {
         if !cfg!(target_os = "linux") {
             return None;
         }
@@ -371,6 +373,7 @@ impl Snapshots {
                 Some(Snapshots {
                     every: every.max(1),
                     max: max.max(2),
+                    memory_kib: memory_mib.saturating_mul(1024),
                     list: Vec::new(),
                     msg: msg_w,
                     lifeline: life_r,
@@ -487,10 +490,18 @@ impl Snapshots {
 
     /// Drop snapshots beyond [`Snapshots::max`]: double the interval, keep those that many
     /// instructions apart (the first and the last always).
+    /// Drop snapshots beyond [`Snapshots::max`] or beyond [`Snapshots::memory_kib`] of memory
+    /// held: double the interval, keep those that many instructions apart (the first and the
+    /// last always), until both limits hold or two snapshots are left.
     fn thin(&mut self) {
-        if self.list.len() <= self.max {
-            return;
+        while self.list.len() > 2
+            && (self.list.len() > self.max || self.own_memory_kib() > self.memory_kib)
+        {
+            self.thin_once();
         }
+    }
+
+    fn thin_once(&mut self) {
         self.every = self.every.saturating_mul(2);
         let last = self.list.len() - 1;
         let mut kept_at = None::<u64>;
@@ -557,6 +568,14 @@ impl Snapshots {
     /// Restore the statistics a command carried.
     pub fn set_taken(&mut self, (n, micros): (u64, u64)) {
         self.taken = (n, Duration::from_micros(micros));
+    }
+
+    /// The memory the snapshots hold of their own, in KiB.
+    pub fn own_memory_kib(&self) -> u64 {
+        self.list
+            .iter()
+            .filter_map(|s| private_dirty_kib(s.pid))
+            .sum()
     }
 
     /// One line per snapshot: its count, pid and the memory it holds on its own.

@@ -496,8 +496,13 @@ impl<'a> GdbTarget<'a> {
         };
         let (n, micros) = s.taken();
         let mut lines = vec![format!(
-            "snapshots every {} instructions (at most {} kept); {n} taken, forks took {} us in all",
-            s.every, s.max, micros
+            "snapshots every {} instructions (at most {} kept, {} MiB); {n} taken, forks took {} us \
+             in all; {} KiB held",
+            s.every,
+            s.max,
+            s.memory_kib / 1024,
+            micros,
+            s.own_memory_kib()
         )];
         lines.extend(s.describe());
         lines
