@@ -851,12 +851,20 @@ impl Cpu {
     /// watched byte). Nothing without a debugger.
     #[inline]
     fn debug_access(&mut self, va: u64, size: usize, write: bool) -> Result<bool, Trap> {
+        if self.debug.as_ref().is_none_or(|d| d.watchpoints.is_empty()) {
+            return Ok(false);
+        }
+        self.watched_access(va, size, write)
+    }
+
+    #[cold]
+    fn watched_access(&mut self, va: u64, size: usize, write: bool) -> Result<bool, Trap> {
         match self.debug.as_mut() {
-            Some(d) if !d.watchpoints.is_empty() => {
+            Some(d) => {
                 d.check_access(va, size as u64, write)?;
                 Ok(d.watches_page(va))
             }
-            _ => Ok(false),
+            None => Ok(false),
         }
     }
 
