@@ -1,0 +1,407 @@
+//! From iced-x86's decoded `Instruction` to our pre-decoded [`Insn`] record, once per
+//! instruction at block-build time.
+//!
+//! [`line`] is the mnemonic table: one line per mnemonic names its handler, whether it ends a
+//! block and a selector (condition code, ALU operation, fixed operand size). Operands are
+//! extracted generically ([`operands`]): general-purpose registers, one memory operand,
+//! immediates and near branch targets; a form with any other operand kind (segment, control,
+//! vector registers, far pointers, string operands) is not supported yet and decodes, like an
+//! unknown mnemonic or undecodable bytes, to a record that raises #UD and is counted by its
+//! iced `Code` name ([`Cpu::undefined`](super::state::Cpu::undefined)). Nothing here panics on
+//! any byte sequence.
+
+use iced_x86::{Code, Instruction, MemorySize, Mnemonic, OpKind, Register};
+
+use super::block::Env;
+use super::exec::{alu, bits, branch, data, muldiv, shift, stack};
+use super::insn::{Handler, Insn, Mem, Opnd, Ops, Seg, NO_REG, RIP_REL};
+use super::state::{Cpu, Fault};
+
+/// One line of the mnemonic table.
+struct Line {
+    exec: Handler,
+    /// Control flow: the block ends after it.
+    ends: bool,
+    /// Handler-specific: condition code, or a fixed operand size for operand-less forms.
+    sel: u8,
+}
+
+const fn l(exec: Handler, sel: u8) -> Line {
+    Line {
+        exec,
+        ends: false,
+        sel,
+    }
+}
+
+const fn br(exec: Handler, sel: u8) -> Line {
+    Line {
+        exec,
+        ends: true,
+        sel,
+    }
+}
+
+/// The mnemonic table (SDM vol. 2 instruction reference, by mnemonic).
+fn line(m: Mnemonic) -> Option<Line> {
+    use Mnemonic as M;
+    Some(match m {
+        // Data movement.
+        M::Mov => l(data::mov, 0),
+        M::Movzx => l(data::movzx, 0),
+        M::Movsx | M::Movsxd => l(data::movsx, 0),
+        M::Lea => l(data::lea, 0),
+        M::Xchg => l(data::xchg, 0),
+        M::Nop => l(data::nop, 0),
+        M::Cbw => l(data::widen_acc, 2),
+        M::Cwde => l(data::widen_acc, 4),
+        M::Cdqe => l(data::widen_acc, 8),
+        M::Cwd => l(data::sign_to_dx, 2),
+        M::Cdq => l(data::sign_to_dx, 4),
+        M::Cqo => l(data::sign_to_dx, 8),
+        M::Cmovo => l(data::cmov, 0x0),
+        M::Cmovno => l(data::cmov, 0x1),
+        M::Cmovb => l(data::cmov, 0x2),
+        M::Cmovae => l(data::cmov, 0x3),
+        M::Cmove => l(data::cmov, 0x4),
+        M::Cmovne => l(data::cmov, 0x5),
+        M::Cmovbe => l(data::cmov, 0x6),
+        M::Cmova => l(data::cmov, 0x7),
+        M::Cmovs => l(data::cmov, 0x8),
+        M::Cmovns => l(data::cmov, 0x9),
+        M::Cmovp => l(data::cmov, 0xa),
+        M::Cmovnp => l(data::cmov, 0xb),
+        M::Cmovl => l(data::cmov, 0xc),
+        M::Cmovge => l(data::cmov, 0xd),
+        M::Cmovle => l(data::cmov, 0xe),
+        M::Cmovg => l(data::cmov, 0xf),
+        M::Seto => l(data::setcc, 0x0),
+        M::Setno => l(data::setcc, 0x1),
+        M::Setb => l(data::setcc, 0x2),
+        M::Setae => l(data::setcc, 0x3),
+        M::Sete => l(data::setcc, 0x4),
+        M::Setne => l(data::setcc, 0x5),
+        M::Setbe => l(data::setcc, 0x6),
+        M::Seta => l(data::setcc, 0x7),
+        M::Sets => l(data::setcc, 0x8),
+        M::Setns => l(data::setcc, 0x9),
+        M::Setp => l(data::setcc, 0xa),
+        M::Setnp => l(data::setcc, 0xb),
+        M::Setl => l(data::setcc, 0xc),
+        M::Setge => l(data::setcc, 0xd),
+        M::Setle => l(data::setcc, 0xe),
+        M::Setg => l(data::setcc, 0xf),
+        // Integer arithmetic and logic.
+        M::Add => l(alu::bin::<{ alu::ADD }>, 0),
+        M::Or => l(alu::bin::<{ alu::OR }>, 0),
+        M::Adc => l(alu::bin::<{ alu::ADC }>, 0),
+        M::Sbb => l(alu::bin::<{ alu::SBB }>, 0),
+        M::And => l(alu::bin::<{ alu::AND }>, 0),
+        M::Sub => l(alu::bin::<{ alu::SUB }>, 0),
+        M::Xor => l(alu::bin::<{ alu::XOR }>, 0),
+        M::Cmp => l(alu::bin::<{ alu::CMP }>, 0),
+        M::Test => l(alu::bin::<{ alu::TEST }>, 0),
+        M::Neg => l(alu::neg, 0),
+        M::Not => l(alu::not, 0),
+        M::Inc => l(alu::inc_dec::<false>, 0),
+        M::Dec => l(alu::inc_dec::<true>, 0),
+        // Shifts and rotates.
+        M::Shl | M::Sal => l(shift::shift::<{ shift::SHL }>, 0),
+        M::Shr => l(shift::shift::<{ shift::SHR }>, 0),
+        M::Sar => l(shift::shift::<{ shift::SAR }>, 0),
+        M::Rol => l(shift::shift::<{ shift::ROL }>, 0),
+        M::Ror => l(shift::shift::<{ shift::ROR }>, 0),
+        // Multiply and divide.
+        M::Mul => l(muldiv::mul, 0),
+        M::Imul => l(muldiv::imul, 0),
+        M::Div => l(muldiv::div, 0),
+        M::Idiv => l(muldiv::idiv, 0),
+        // Bit operations.
+        M::Bt => l(bits::bt::<{ bits::BT }>, 0),
+        M::Bts => l(bits::bt::<{ bits::BTS }>, 0),
+        M::Btr => l(bits::bt::<{ bits::BTR }>, 0),
+        M::Btc => l(bits::bt::<{ bits::BTC }>, 0),
+        M::Bsf => l(bits::bsf, 0),
+        M::Bsr => l(bits::bsr, 0),
+        // Stack.
+        M::Push => l(stack::push, 0),
+        M::Pop => l(stack::pop, 0),
+        // Control flow.
+        M::Jo => br(branch::jcc, 0x0),
+        M::Jno => br(branch::jcc, 0x1),
+        M::Jb => br(branch::jcc, 0x2),
+        M::Jae => br(branch::jcc, 0x3),
+        M::Je => br(branch::jcc, 0x4),
+        M::Jne => br(branch::jcc, 0x5),
+        M::Jbe => br(branch::jcc, 0x6),
+        M::Ja => br(branch::jcc, 0x7),
+        M::Js => br(branch::jcc, 0x8),
+        M::Jns => br(branch::jcc, 0x9),
+        M::Jp => br(branch::jcc, 0xa),
+        M::Jnp => br(branch::jcc, 0xb),
+        M::Jl => br(branch::jcc, 0xc),
+        M::Jge => br(branch::jcc, 0xd),
+        M::Jle => br(branch::jcc, 0xe),
+        M::Jg => br(branch::jcc, 0xf),
+        M::Jmp => br(branch::jmp, 0),
+        M::Call => br(branch::call, 0),
+        M::Ret => br(branch::ret, 0),
+        _ => return None,
+    })
+}
+
+/// Hardware number of a general-purpose register and whether it is AH/CH/DH/BH, with its size;
+/// `None` for any other register.
+fn gpr(r: Register) -> Option<(Opnd, u8)> {
+    let n = r as u32;
+    let (al, ax, eax, rax, r15) = (
+        Register::AL as u32,
+        Register::AX as u32,
+        Register::EAX as u32,
+        Register::RAX as u32,
+        Register::R15 as u32,
+    );
+    Some(if (al..ax).contains(&n) {
+        let i = (n - al) as u8;
+        match i {
+            0..=3 => (Opnd::Reg(i), 1),
+            4..=7 => (Opnd::RegHi(i - 4), 1),
+            _ => (Opnd::Reg(i - 4), 1),
+        }
+    } else if (ax..eax).contains(&n) {
+        (Opnd::Reg((n - ax) as u8), 2)
+    } else if (eax..rax).contains(&n) {
+        (Opnd::Reg((n - eax) as u8), 4)
+    } else if (rax..=r15).contains(&n) {
+        (Opnd::Reg((n - rax) as u8), 8)
+    } else {
+        return None;
+    })
+}
+
+fn reg_number(r: Register) -> Option<u8> {
+    match gpr(r)? {
+        (Opnd::Reg(n), 8) => Some(n),
+        (Opnd::Reg(n), 4) => Some(n), // 32-bit addressing (0x67)
+        _ => None,
+    }
+}
+
+/// Size in bytes of an integer memory operand.
+fn mem_size(m: MemorySize) -> Option<u8> {
+    use MemorySize as S;
+    Some(match m {
+        S::UInt8 | S::Int8 => 1,
+        S::UInt16 | S::Int16 | S::WordOffset => 2,
+        S::UInt32 | S::Int32 | S::DwordOffset => 4,
+        S::UInt64 | S::Int64 | S::QwordOffset => 8,
+        _ => return None,
+    })
+}
+
+/// The memory operand of `i`.
+fn memory(i: &Instruction) -> Option<Mem> {
+    let seg = match i.segment_prefix() {
+        Register::FS => Seg::Fs,
+        Register::GS => Seg::Gs,
+        _ => Seg::Flat,
+    };
+    let (base, disp) = match i.memory_base() {
+        Register::RIP => (
+            RIP_REL,
+            i.memory_displacement64().wrapping_sub(i.next_ip()) as i64,
+        ),
+        Register::EIP => return None, // 32-bit RIP-relative: not yet
+        Register::None => (NO_REG, i.memory_displacement64() as i64),
+        r => (reg_number(r)?, i.memory_displacement64() as i64),
+    };
+    let index = match i.memory_index() {
+        Register::None => NO_REG,
+        r => reg_number(r)?,
+    };
+    let addr32 = matches!(gpr(i.memory_base()).or(gpr(i.memory_index())), Some((_, 4)));
+    Some(Mem {
+        base,
+        index,
+        scale: i.memory_index_scale().trailing_zeros() as u8,
+        seg,
+        addr32,
+        stack: base == 4 || base == 5,
+        disp: if addr32 { disp as u32 as i64 } else { disp },
+    })
+}
+
+/// Operand slots, operand sizes, memory operand and immediate of `i`, or `None` when an
+/// operand is of a kind this core does not execute yet.
+fn operands(i: &Instruction, ops: &mut Ops) -> Option<()> {
+    let n = i.op_count().min(3);
+    let mut sizes = [0u8; 3];
+    for k in 0..n {
+        let (slot, size) = match i.op_kind(k) {
+            OpKind::Register => gpr(i.op_register(k))?,
+            OpKind::Memory => {
+                ops.mem = memory(i)?;
+                (Opnd::Mem, mem_size(i.memory_size()).unwrap_or(0))
+            }
+            OpKind::NearBranch64 => {
+                ops.imm = i.near_branch_target().wrapping_sub(i.next_ip());
+                (Opnd::Imm, 8)
+            }
+            kind @ (OpKind::Immediate8
+            | OpKind::Immediate16
+            | OpKind::Immediate32
+            | OpKind::Immediate64
+            | OpKind::Immediate8to16
+            | OpKind::Immediate8to32
+            | OpKind::Immediate8to64
+            | OpKind::Immediate32to64) => {
+                ops.imm = i.immediate(k);
+                let size = match kind {
+                    OpKind::Immediate8 => 1,
+                    OpKind::Immediate16 | OpKind::Immediate8to16 => 2,
+                    OpKind::Immediate32 | OpKind::Immediate8to32 => 4,
+                    _ => 8,
+                };
+                (Opnd::Imm, size)
+            }
+            _ => return None,
+        };
+        sizes[k as usize] = size;
+        match k {
+            0 => ops.dst = slot,
+            1 => ops.src = slot,
+            _ => ops.src2 = slot,
+        }
+    }
+    ops.size = sizes[0];
+    ops.src_size = if n > 1 { sizes[1] } else { sizes[0] };
+    // A memory operand whose size iced does not give as an integer (LEA's, for one) takes the
+    // size of the other operand.
+    if ops.size == 0 {
+        ops.size = ops.src_size;
+    }
+    if ops.src_size == 0 {
+        ops.src_size = ops.size;
+    }
+    Some(())
+}
+
+/// The record of one decoded instruction.
+pub fn decode(i: &Instruction) -> Insn {
+    let code = code_name(i.code());
+    let mut ops = Ops {
+        len: i.len() as u8,
+        code,
+        ..Ops::default()
+    };
+    let line = match line(i.mnemonic()) {
+        Some(line) if !i.is_invalid() => line,
+        _ => return undefined(ops),
+    };
+    if matches!(
+        i.code(),
+        Code::Retnw | Code::Retnw_imm16 | Code::Call_rm16 | Code::Jmp_rm16
+    ) {
+        return undefined(ops); // 16-bit near branches (AMD only honours 0x66 there)
+    }
+    if operands(i, &mut ops).is_none() || i.has_lock_prefix() {
+        // LOCK'd read-modify-write comes with the atomics; far/segment/vector operands later.
+        return undefined(ops);
+    }
+    ops.cc = line.sel;
+    if i.mnemonic() == Mnemonic::Lea {
+        ops.mem.seg = Seg::Flat; // LEA computes an offset: no segment base
+    }
+    if ops.size == 0 {
+        ops.size = line.sel; // operand-less forms (CBW … CQO) carry it in the table
+    }
+    Insn {
+        exec: line.exec,
+        ops,
+        ends_block: line.ends,
+    }
+}
+
+/// The iced `Code` name of `c` (its `Debug` text), interned so records stay `Copy`.
+fn code_name(c: Code) -> &'static str {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static NAMES: OnceLock<Mutex<HashMap<u16, &'static str>>> = OnceLock::new();
+    let map = NAMES.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut map = map.lock().unwrap_or_else(|e| e.into_inner());
+    map.entry(c as u16)
+        .or_insert_with(|| Box::leak(format!("{c:?}").into_boxed_str()))
+}
+
+/// A record that raises #UD when executed.
+fn undefined(ops: Ops) -> Insn {
+    Insn {
+        exec: ud,
+        ops,
+        ends_block: true,
+    }
+}
+
+fn ud(cpu: &mut Cpu, _env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    Err(cpu.undefined(ops.code))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(bytes: &[u8]) -> Insn {
+        let mut d = iced_x86::Decoder::with_ip(64, bytes, 0x1000, 0);
+        decode(&d.decode())
+    }
+
+    #[test]
+    fn registers_and_sizes() {
+        // mov ah, bl
+        let i = one(&[0x88, 0xdc]);
+        assert_eq!(
+            (i.ops.dst, i.ops.src, i.ops.size),
+            (Opnd::RegHi(0), Opnd::Reg(3), 1)
+        );
+        // mov sil, r9b (REX)
+        let i = one(&[0x44, 0x88, 0xce]);
+        assert_eq!((i.ops.dst, i.ops.src), (Opnd::Reg(6), Opnd::Reg(9)));
+        // movzx eax, word [rip + 0x10]
+        let i = one(&[0x0f, 0xb7, 0x05, 0x10, 0, 0, 0]);
+        assert_eq!((i.ops.size, i.ops.src_size), (4, 2));
+        assert_eq!((i.ops.mem.base, i.ops.mem.disp), (RIP_REL, 0x10));
+    }
+
+    #[test]
+    fn unsupported_forms_raise_ud_and_are_named() {
+        // cpuid; ud2; a lone REX prefix at the end of the buffer; lock add [rax], eax
+        for (bytes, name) in [
+            (&[0x0f, 0xa2][..], "Cpuid"),
+            (&[0x0f, 0x0b][..], "Ud2"),
+            (&[0x48][..], "INVALID"),
+            (&[0xf0, 0x01, 0x00][..], "Add_rm32_r32"),
+        ] {
+            let i = one(bytes);
+            assert!(i.ends_block);
+            let mut cpu = Cpu::new();
+            let mut bus = crate::aarch64::flat::FlatBus::new(0, 4096);
+            let mut code = super::super::block::BlockCache::new();
+            let mut env = Env {
+                bus: &mut bus,
+                code: &mut code,
+                stop: false,
+            };
+            assert_eq!((i.exec)(&mut cpu, &mut env, &i.ops), Err(Fault::UD));
+            assert_eq!(cpu.undefined.get(name), Some(&1), "{bytes:x?}");
+        }
+    }
+
+    #[test]
+    fn branch_offsets_are_relative_to_the_next_instruction() {
+        // jne -2 (to itself), call +0x100
+        let i = one(&[0x75, 0xfe]);
+        assert_eq!((i.ops.imm as i64, i.ops.cc, i.ends_block), (-2, 5, true));
+        let i = one(&[0xe8, 0, 1, 0, 0]);
+        assert_eq!(i.ops.imm, 0x100);
+    }
+}

@@ -1,0 +1,30 @@
+//! The x86_64 interpreter (Intel SDM, AMD APM): state, decode-once records, executors.
+//!
+//! What is here: 64-bit-mode integer user code. [`block`] builds blocks of pre-decoded records
+//! ([`insn::Insn`]) with iced-x86's decoder ([`decode`]: iced `Instruction` → our record, once per
+//! instruction; execution never calls the decoder), caches them by physical address in the
+//! shared [`CodeCache`](crate::codecache::CodeCache) and runs them ([`Cpu::run`]). The handlers
+//! ([`exec`]) cover MOV/MOVZX/MOVSX/MOVSXD/LEA/XCHG, the ALU group with all six status flags,
+//! shifts and rotates, MUL/IMUL/DIV/IDIV (#DE), BT*/BSF/BSR, CMOVcc/SETcc, PUSH/POP,
+//! Jcc/JMP/CALL/RET and CBW…CQO, at every operand size with the partial-register and 32-bit
+//! zero-extension rules. Memory goes through the shared [`Bus`](crate::aarch64::Bus) with
+//! linear = physical. Anything else decodes to a record raising #UD, counted by iced `Code`
+//! name in [`Cpu::undefined`].
+//!
+//! What comes next (issue 14), in order: string instructions with REP and LOCK'd
+//! read-modify-write (XADD/CMPXCHG); PUSHF/POPF, ENTER/LEAVE, LOOP; system state (CR0/CR3/CR4,
+//! EFER, MSRs, GDT/IDT/TSS) with 32-bit protected mode and the transitions; 4-level paging with
+//! a software TLB; IDT exception and interrupt delivery (until then an exception ends
+//! [`Cpu::run`] with [`Exit::Exception`]); CPUID/RDTSC with time as the instruction count; x87,
+//! SSE/SSE2 and FXSAVE. Lazy flags (result + operands, flags computed when read) are the
+//! planned speed-up once the boot profile shows flag computation matters.
+
+pub mod block;
+pub mod decode;
+pub mod exec;
+pub mod insn;
+pub mod mem;
+pub mod state;
+
+pub use block::{Block, BlockCache, Env};
+pub use state::{flag, vector, Cpu, Exit, Fault};
