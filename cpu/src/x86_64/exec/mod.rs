@@ -33,7 +33,7 @@ pub fn szp(r: u64, size: u8) -> u64 {
     if r == 0 {
         f |= ZF;
     }
-    if (r as u8).count_ones() % 2 == 0 {
+    if (r as u8).count_ones().is_multiple_of(2) {
         f |= PF;
     }
     f

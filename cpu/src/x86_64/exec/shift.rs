@@ -56,7 +56,7 @@ pub fn shift<const OP: u8>(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<()
                 0
             };
             let of = msb(r, size) ^ cf;
-            (r, szp(r, size) | cf * CF | of * OF, STATUS)
+            (r, szp(r, size) | (cf * CF) | (of * OF), STATUS)
         }
         SHR => {
             let r = if count < bits { a >> count } else { 0 };
@@ -65,24 +65,24 @@ pub fn shift<const OP: u8>(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<()
             } else {
                 0
             };
-            (r, szp(r, size) | cf * CF | msb(a, size) * OF, STATUS)
+            (r, szp(r, size) | (cf * CF) | (msb(a, size) * OF), STATUS)
         }
         SAR => {
             let s = sext(a, size) as i64;
             let r = (s >> count) as u64 & m;
             let cf = ((s >> (count - 1)) & 1) as u64;
-            (r, szp(r, size) | cf * CF, STATUS)
+            (r, szp(r, size) | (cf * CF), STATUS)
         }
         ROL => {
             let r = rotl(a, count % bits, bits) & m;
             let cf = r & 1;
-            (r, cf * CF | (msb(r, size) ^ cf) * OF, CF | OF)
+            (r, (cf * CF) | ((msb(r, size) ^ cf) * OF), CF | OF)
         }
         _ => {
             let r = rotl(a, (bits - count % bits) % bits, bits) & m;
             let cf = msb(r, size);
             let of = cf ^ ((r >> (bits - 2)) & 1);
-            (r, cf * CF | of * OF, CF | OF)
+            (r, (cf * CF) | (of * OF), CF | OF)
         }
     };
     cpu.put(env, d, size, r, st)?;

@@ -1,0 +1,793 @@
+//! Random straight-line x86_64 programs per instruction class, assembled with iced-x86's
+//! encoder from every 64-bit legacy-encoded `Code` of the class's mnemonics.
+//!
+//! Operands: general-purpose registers other than RSP/SPL (the stack pointer stays in the
+//! scratch memory), memory operands `[base + index * scale + disp]` whose registers a
+//! preceding `mov` points into the scratch memory, immediates biased to the edges, shift counts
+//! that straddle the operand width. Set-up instructions the generator inserts (pointer loads,
+//! a non-zero BSF/BSR source, a small dividend, a known CL count, a CMP that defines flags
+//! before a reader of undefined ones) are executed and compared like the rest.
+//!
+//! The generator tracks which status flags are undefined at each point (SDM appendix A and each
+//! instruction's "Flags affected"), never lets an instruction read an undefined flag, and
+//! records the mask of defined flags at the end and before each instruction (for a case that
+//! faults part-way).
+
+use iced_x86::{
+    Code, Encoder, EncodingKind, Instruction, MemoryOperand, Mnemonic, OpCodeOperandKind as K,
+    Register,
+};
+
+use super::image::DATA_MID;
+use super::rng::Rng;
+
+const CF: u64 = 1;
+const PF: u64 = 4;
+const AF: u64 = 0x10;
+const ZF: u64 = 0x40;
+const SF: u64 = 0x80;
+const OF: u64 = 0x800;
+/// The six status flags.
+pub const STATUS: u64 = CF | PF | AF | ZF | SF | OF;
+
+/// An instruction class.
+pub struct Class {
+    /// Test name suffix.
+    pub name: &'static str,
+    /// Mnemonics whose forms are generated.
+    pub mnemonics: &'static [Mnemonic],
+    /// Also emit control-flow gadgets (Jcc/JMP/CALL/RET).
+    pub flow: bool,
+}
+
+use Mnemonic as M;
+
+const CONDS: [[Mnemonic; 16]; 3] = [
+    [
+        M::Jo,
+        M::Jno,
+        M::Jb,
+        M::Jae,
+        M::Je,
+        M::Jne,
+        M::Jbe,
+        M::Ja,
+        M::Js,
+        M::Jns,
+        M::Jp,
+        M::Jnp,
+        M::Jl,
+        M::Jge,
+        M::Jle,
+        M::Jg,
+    ],
+    [
+        M::Cmovo,
+        M::Cmovno,
+        M::Cmovb,
+        M::Cmovae,
+        M::Cmove,
+        M::Cmovne,
+        M::Cmovbe,
+        M::Cmova,
+        M::Cmovs,
+        M::Cmovns,
+        M::Cmovp,
+        M::Cmovnp,
+        M::Cmovl,
+        M::Cmovge,
+        M::Cmovle,
+        M::Cmovg,
+    ],
+    [
+        M::Seto,
+        M::Setno,
+        M::Setb,
+        M::Setae,
+        M::Sete,
+        M::Setne,
+        M::Setbe,
+        M::Seta,
+        M::Sets,
+        M::Setns,
+        M::Setp,
+        M::Setnp,
+        M::Setl,
+        M::Setge,
+        M::Setle,
+        M::Setg,
+    ],
+];
+
+/// The classes, one test each.
+pub const CLASSES: &[Class] = &[
+    Class {
+        name: "mov",
+        mnemonics: &[
+            M::Mov,
+            M::Movzx,
+            M::Movsx,
+            M::Movsxd,
+            M::Lea,
+            M::Xchg,
+            M::Cbw,
+            M::Cwde,
+            M::Cdqe,
+            M::Cwd,
+            M::Cdq,
+            M::Cqo,
+        ],
+        flow: false,
+    },
+    Class {
+        name: "alu",
+        mnemonics: &[
+            M::Add,
+            M::Adc,
+            M::Sub,
+            M::Sbb,
+            M::Cmp,
+            M::And,
+            M::Or,
+            M::Xor,
+            M::Test,
+            M::Neg,
+            M::Not,
+            M::Inc,
+            M::Dec,
+        ],
+        flow: false,
+    },
+    Class {
+        name: "shift",
+        mnemonics: &[
+            M::Shl,
+            M::Sal,
+            M::Shr,
+            M::Sar,
+            M::Rol,
+            M::Ror,
+            M::Add,
+            M::Sub,
+        ],
+        flow: false,
+    },
+    Class {
+        name: "muldiv",
+        mnemonics: &[M::Mul, M::Imul, M::Div, M::Idiv],
+        flow: false,
+    },
+    Class {
+        name: "bits",
+        mnemonics: &[M::Bt, M::Bts, M::Btr, M::Btc, M::Bsf, M::Bsr],
+        flow: false,
+    },
+    Class {
+        name: "cond",
+        mnemonics: &[
+            M::Cmp,
+            M::Sub,
+            M::Add,
+            M::Test,
+            M::Cmovo,
+            M::Cmovno,
+            M::Cmovb,
+            M::Cmovae,
+            M::Cmove,
+            M::Cmovne,
+            M::Cmovbe,
+            M::Cmova,
+            M::Cmovs,
+            M::Cmovns,
+            M::Cmovp,
+            M::Cmovnp,
+            M::Cmovl,
+            M::Cmovge,
+            M::Cmovle,
+            M::Cmovg,
+            M::Seto,
+            M::Setno,
+            M::Setb,
+            M::Setae,
+            M::Sete,
+            M::Setne,
+            M::Setbe,
+            M::Seta,
+            M::Sets,
+            M::Setns,
+            M::Setp,
+            M::Setnp,
+            M::Setl,
+            M::Setge,
+            M::Setle,
+            M::Setg,
+        ],
+        flow: false,
+    },
+    Class {
+        name: "stack_flow",
+        mnemonics: &[M::Push, M::Pop, M::Add, M::Cmp, M::Mov, M::Sub],
+        flow: true,
+    },
+];
+
+/// A generated program.
+pub struct Program {
+    /// Machine code.
+    pub code: Vec<u8>,
+    /// (offset, defined-flags mask before it) of every instruction at the top level.
+    pub marks: Vec<(u64, u64)>,
+    /// Flags defined at the end.
+    pub defined: u64,
+}
+
+/// The 64-bit legacy forms of `class`'s mnemonics whose operands the generator can make.
+pub fn forms(class: &Class) -> Vec<Code> {
+    Code::values()
+        .filter(|c| class.mnemonics.contains(&c.mnemonic()))
+        // TEST's undocumented F6/F7 /1 aliases: hardware runs them as TEST, QEMU raises #UD.
+        .filter(|c| !format!("{c:?}").contains("r1"))
+        .filter(|c| {
+            let oc = c.op_code();
+            oc.is_instruction()
+                && oc.mode64()
+                && oc.encoding() == EncodingKind::Legacy
+                && oc.op_kinds().iter().all(|k| supported(*k))
+        })
+        .collect()
+}
+
+fn supported(k: K) -> bool {
+    matches!(
+        k,
+        K::r8_or_mem
+            | K::r16_or_mem
+            | K::r32_or_mem
+            | K::r64_or_mem
+            | K::r8_reg
+            | K::r8_opcode
+            | K::r16_reg
+            | K::r16_opcode
+            | K::r32_reg
+            | K::r32_opcode
+            | K::r64_reg
+            | K::r64_opcode
+            | K::al
+            | K::cl
+            | K::ax
+            | K::eax
+            | K::rax
+            | K::imm8
+            | K::imm8_const_1
+            | K::imm8sex16
+            | K::imm8sex32
+            | K::imm8sex64
+            | K::imm16
+            | K::imm32
+            | K::imm32sex64
+            | K::imm64
+            | K::mem
+    )
+}
+
+const R64: [Register; 15] = [
+    Register::RAX,
+    Register::RCX,
+    Register::RDX,
+    Register::RBX,
+    Register::RBP,
+    Register::RSI,
+    Register::RDI,
+    Register::R8,
+    Register::R9,
+    Register::R10,
+    Register::R11,
+    Register::R12,
+    Register::R13,
+    Register::R14,
+    Register::R15,
+];
+
+/// Register `r64` (from [`R64`]) viewed at `size` bytes; `hi` picks AH…BH for the first four.
+fn view(r64: Register, size: usize, hi: bool) -> Register {
+    let n = r64 as u32 - Register::RAX as u32;
+    let base = match size {
+        1 if hi && n < 4 => return reg_from(Register::AH as u32 + n),
+        1 => {
+            return reg_from(if n < 4 {
+                Register::AL as u32 + n
+            } else {
+                Register::SPL as u32 + (n - 4)
+            })
+        }
+        2 => Register::AX,
+        4 => Register::EAX,
+        _ => Register::RAX,
+    };
+    reg_from(base as u32 + n)
+}
+
+fn reg_from(n: u32) -> Register {
+    Register::values()
+        .nth(n as usize)
+        .expect("a register number")
+}
+
+enum Arg {
+    R(Register),
+    M(MemoryOperand),
+    I(i64),
+}
+
+/// Program state during generation.
+pub struct Gen<'a> {
+    rng: &'a mut Rng,
+    enc: Encoder,
+    /// Address of the program's first byte.
+    base: u64,
+    code: Vec<u8>,
+    marks: Vec<(u64, u64)>,
+    /// Flags undefined at this point.
+    undef: u64,
+    /// Bytes pushed below the initial stack pointer (negative: popped above it).
+    depth: i64,
+}
+
+impl<'a> Gen<'a> {
+    /// A generator for a program at `base`.
+    pub fn new(rng: &'a mut Rng, base: u64) -> Self {
+        Gen {
+            rng,
+            enc: Encoder::new(64),
+            base,
+            code: Vec::new(),
+            marks: Vec::new(),
+            undef: 0,
+            depth: 0,
+        }
+    }
+
+    fn ip(&self) -> u64 {
+        self.base + self.code.len() as u64
+    }
+
+    /// Encode `ins` at the current position; false (nothing emitted) if it does not encode.
+    fn emit(&mut self, ins: &Instruction) -> bool {
+        let ip = self.ip();
+        match self.enc.encode(ins, ip) {
+            Ok(_) => {
+                self.marks
+                    .push((self.code.len() as u64, STATUS & !self.undef));
+                self.code.extend(self.enc.take_buffer());
+                true
+            }
+            Err(_) => {
+                let _ = self.enc.take_buffer();
+                false
+            }
+        }
+    }
+
+    fn raw(&mut self, bytes: &[u8]) {
+        self.marks
+            .push((self.code.len() as u64, STATUS & !self.undef));
+        self.code.extend_from_slice(bytes);
+    }
+
+    fn reg64(&mut self) -> Register {
+        self.rng.pick(&R64)
+    }
+
+    fn reg(&mut self, size: usize) -> Register {
+        let r = self.reg64();
+        let hi = size == 1 && self.rng.chance(1, 4);
+        view(r, size, hi)
+    }
+
+    /// `mov r32, imm32` (zero-extends).
+    fn set32(&mut self, r64: Register, v: u32) {
+        let i = Instruction::with2(Code::Mov_r32_imm32, view(r64, 4, false), v)
+            .expect("mov r32, imm32");
+        self.emit(&i);
+    }
+
+    /// A memory operand into the scratch data, with its pointer set-up emitted first.
+    fn mem(&mut self, avoid: &[Register]) -> MemoryOperand {
+        let mut base = self.reg64();
+        while avoid.contains(&base) {
+            base = self.reg64();
+        }
+        let off = self.rng.range(-0x80, 0x80);
+        self.set32(base, (DATA_MID as i64 + off) as u32);
+        let (index, scale) = if self.rng.chance(1, 2) {
+            let mut i = self.reg64();
+            while i == base || avoid.contains(&i) {
+                i = self.reg64();
+            }
+            let v = self.rng.below(9) as u32;
+            self.set32(i, v);
+            (i, self.rng.pick(&[1u32, 2, 4, 8]))
+        } else {
+            (Register::None, 1)
+        };
+        let disp = self.rng.range(-0x60, 0x60);
+        let dsize = if disp == 0 && self.rng.chance(1, 2) {
+            0
+        } else if self.rng.chance(1, 4) {
+            4
+        } else {
+            1
+        };
+        MemoryOperand::new(base, index, scale, disp, dsize, false, Register::None)
+    }
+
+    fn imm(&mut self, k: K, shift: bool) -> i64 {
+        if shift {
+            return self
+                .rng
+                .pick(&[0i64, 1, 1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64])
+                + if self.rng.chance(1, 8) { 128 } else { 0 };
+        }
+        let v = self.rng.biased() as i64;
+        match k {
+            K::imm8 | K::imm8sex16 | K::imm8sex32 | K::imm8sex64 => v as i8 as i64,
+            K::imm16 => v as i16 as i64,
+            K::imm32 | K::imm32sex64 => v as i32 as i64,
+            _ => v,
+        }
+    }
+
+    /// Make a flag reader safe: define all flags first if it would read an undefined one.
+    fn define_flags_for(&mut self, reads: u64) {
+        if reads & self.undef != 0 {
+            let (a, b) = (self.reg64(), self.reg64());
+            let i = Instruction::with2(Code::Cmp_rm64_r64, a, b).expect("cmp");
+            self.emit(&i);
+            self.undef = 0;
+        }
+    }
+
+    /// One random instruction of form `code`, with its set-up; false if it was not emitted.
+    pub fn form(&mut self, code: Code) -> bool {
+        let m = code.mnemonic();
+        let kinds: Vec<K> = code.op_code().op_kinds().to_vec();
+        // Operand size: of the first operand (or of the implicit accumulator).
+        let size = kinds.first().map_or(
+            match m {
+                M::Cbw | M::Cwd => 2,
+                M::Cwde | M::Cdq => 4,
+                _ => 8,
+            },
+            |k| kind_size(*k),
+        );
+        if m == M::Pop && self.depth - (size as i64) < -48 {
+            return false;
+        }
+        let shift = matches!(m, M::Shl | M::Sal | M::Shr | M::Sar | M::Rol | M::Ror);
+        // Registers the set-up below writes after the memory operand's pointers are loaded.
+        let avoid: &[Register] = match m {
+            _ if shift => &[Register::RCX],
+            M::Div | M::Idiv => &[Register::RAX, Register::RDX],
+            _ => &[],
+        };
+        let mut args = Vec::new();
+        let mut mem_arg = None;
+        for (n, &k) in kinds.iter().enumerate() {
+            let a = match k {
+                K::r8_or_mem | K::r16_or_mem | K::r32_or_mem | K::r64_or_mem => {
+                    if self.rng.chance(1, 2) {
+                        Arg::R(self.reg(kind_size(k)))
+                    } else {
+                        let mo = self.mem(avoid);
+                        mem_arg = Some(n);
+                        Arg::M(mo)
+                    }
+                }
+                K::mem => {
+                    let mo = self.mem(avoid);
+                    mem_arg = Some(n);
+                    Arg::M(mo)
+                }
+                K::r8_reg | K::r8_opcode => Arg::R(self.reg(1)),
+                K::r16_reg | K::r16_opcode => Arg::R(self.reg(2)),
+                K::r32_reg | K::r32_opcode => Arg::R(self.reg(4)),
+                K::r64_reg | K::r64_opcode => Arg::R(self.reg(8)),
+                K::al => Arg::R(Register::AL),
+                K::cl => Arg::R(Register::CL),
+                K::ax => Arg::R(Register::AX),
+                K::eax => Arg::R(Register::EAX),
+                K::rax => Arg::R(Register::RAX),
+                K::imm8_const_1 => Arg::I(1),
+                k => Arg::I(self.imm(k, shift)),
+            };
+            args.push(a);
+        }
+        // Set-up the instruction needs.
+        let mut count = None;
+        if shift {
+            count = Some(match args.get(1) {
+                Some(Arg::I(v)) => *v as u64,
+                _ => {
+                    let c = self.imm(K::imm8, true) as u32;
+                    self.set32(Register::RCX, c);
+                    c as u64
+                }
+            });
+        }
+        match m {
+            M::Bt | M::Bts | M::Btr | M::Btc => {
+                if let (Some(0), Some(Arg::R(r)), Some(Arg::M(mo))) =
+                    (mem_arg, args.get(1), args.first())
+                {
+                    // A bit offset that stays within the scratch memory, in a register that
+                    // is not one of the address's.
+                    let full = r.full_register();
+                    if full == mo.base || full == mo.index {
+                        return false;
+                    }
+                    let off = self.rng.range(-200, 200);
+                    let i = Instruction::with2(Code::Mov_rm64_imm32, full, off as i32)
+                        .expect("mov r64, simm32");
+                    self.emit(&i);
+                }
+            }
+            M::Bsf | M::Bsr => {
+                // A non-zero source (the destination is undefined for zero).
+                let bit = 1i32 << self.rng.below(7);
+                let or = match size {
+                    2 => Code::Or_rm16_imm8,
+                    4 => Code::Or_rm32_imm8,
+                    _ => Code::Or_rm64_imm8,
+                };
+                let i = match &args[1] {
+                    Arg::R(r) => Instruction::with2(or, *r, bit),
+                    Arg::M(mo) => Instruction::with2(or, *mo, bit),
+                    Arg::I(_) => return false,
+                };
+                match i {
+                    Ok(i) => {
+                        self.emit(&i);
+                    }
+                    Err(_) => return false,
+                }
+            }
+            M::Div | M::Idiv if self.rng.chance(3, 4) => {
+                // A dividend whose quotient usually fits.
+                let c = match (m, size) {
+                    (M::Div, 1) => Instruction::with2(Code::Mov_rm8_imm8, Register::AH, 0),
+                    (M::Div, _) => {
+                        Instruction::with2(Code::Xor_r32_rm32, Register::EDX, Register::EDX)
+                    }
+                    (_, 1) => Ok(Instruction::with(Code::Cbw)),
+                    (_, 2) => Ok(Instruction::with(Code::Cwd)),
+                    (_, 4) => Ok(Instruction::with(Code::Cdq)),
+                    _ => Ok(Instruction::with(Code::Cqo)),
+                };
+                self.emit(&c.expect("dividend set-up"));
+            }
+            _ => {}
+        }
+        self.define_flags_for(reads(m));
+        let ins = match build(code, &args) {
+            Some(i) => i,
+            None => return false,
+        };
+        if !self.emit(&ins) {
+            return false;
+        }
+        let (written, undefined) = effect(m, size, count);
+        self.undef = (self.undef & !written) | undefined;
+        match m {
+            M::Push => self.depth += size as i64,
+            M::Pop => self.depth -= size as i64,
+            _ => {}
+        }
+        true
+    }
+
+    /// One control-flow gadget (Jcc over an instruction, JMP, CALL/RET, indirect JMP/CALL).
+    pub fn gadget(&mut self, filler: &[Code]) {
+        match self.rng.below(6) {
+            0 | 1 => {
+                // Jcc rel8 (or rel32) over one instruction.
+                let cc = self.rng.below(16) as u8;
+                self.define_flags_for(cond_reads(cc));
+                let before = self.undef;
+                let mut inner = Gen::new(self.rng, 0);
+                inner.undef = before;
+                let mut code = filler[inner.rng.below(filler.len() as u64) as usize];
+                while matches!(code.mnemonic(), M::Push | M::Pop) {
+                    // A skipped push or pop would leave the stack depth unknown.
+                    code = filler[inner.rng.below(filler.len() as u64) as usize];
+                }
+                let ok = inner.form(code);
+                let (body, after) = (inner.code, inner.undef);
+                if !ok {
+                    return;
+                }
+                if self.rng.chance(1, 2) && body.len() < 128 {
+                    self.raw(&[0x70 | cc, body.len() as u8]);
+                } else {
+                    let mut b = vec![0x0f, 0x80 | cc];
+                    b.extend_from_slice(&(body.len() as i32).to_le_bytes());
+                    self.raw(&b);
+                }
+                // The body was assembled at address 0: only position-independent forms are
+                // generated (no RIP-relative operands), so it runs anywhere.
+                self.raw(&body);
+                self.undef = before | after;
+            }
+            2 => {
+                // call L; jmp M; L: ret (or ret 8); M:
+                let ret8 = self.depth - 8 >= -48 && self.rng.chance(1, 3);
+                self.raw(&[0xe8, 2, 0, 0, 0]);
+                self.raw(&[0xeb, if ret8 { 3 } else { 1 }]);
+                if ret8 {
+                    self.raw(&[0xc2, 8, 0]);
+                    self.depth -= 8;
+                } else {
+                    self.raw(&[0xc3]);
+                }
+            }
+            3 => {
+                // jmp over an ud2.
+                self.raw(&[0xeb, 2, 0x0f, 0x0b]);
+            }
+            4 => {
+                // lea r, [rip + 5]; jmp r; ud2; (land here)
+                let r = self.reg64();
+                let n = r as u32 - Register::RAX as u32;
+                let rex_r = if n >= 8 { 0x4c } else { 0x48 };
+                let jmp: Vec<u8> = if n >= 8 {
+                    vec![0x41, 0xff, 0xe0 | (n as u8 & 7)]
+                } else {
+                    vec![0xff, 0xe0 | n as u8]
+                };
+                let disp = jmp.len() as i32 + 2;
+                let mut lea = vec![rex_r, 0x8d, 0x05 | ((n as u8 & 7) << 3)];
+                lea.extend_from_slice(&disp.to_le_bytes());
+                self.raw(&lea);
+                self.raw(&jmp);
+                self.raw(&[0x0f, 0x0b]);
+            }
+            _ => {
+                // lea r, [rip + d]; call r; jmp +1; ret
+                let r = self.reg64();
+                let n = r as u32 - Register::RAX as u32;
+                let rex_r = if n >= 8 { 0x4c } else { 0x48 };
+                let call: Vec<u8> = if n >= 8 {
+                    vec![0x41, 0xff, 0xd0 | (n as u8 & 7)]
+                } else {
+                    vec![0xff, 0xd0 | n as u8]
+                };
+                let disp = call.len() as i32 + 2;
+                let mut lea = vec![rex_r, 0x8d, 0x05 | ((n as u8 & 7) << 3)];
+                lea.extend_from_slice(&disp.to_le_bytes());
+                self.raw(&lea);
+                self.raw(&call);
+                self.raw(&[0xeb, 1, 0xc3]);
+            }
+        }
+    }
+
+    /// The finished program.
+    pub fn finish(self) -> Program {
+        Program {
+            code: self.code,
+            marks: self.marks,
+            defined: STATUS & !self.undef,
+        }
+    }
+}
+
+/// A random program of `class` with `n` instructions from `forms` at address `base`.
+pub fn program(rng: &mut Rng, class: &Class, forms: &[Code], base: u64, n: usize) -> Program {
+    let mut g = Gen::new(rng, base);
+    let mut made = 0;
+    let mut tries = 0;
+    while made < n && tries < n * 20 {
+        tries += 1;
+        if class.flow && g.rng.chance(1, 3) {
+            g.gadget(forms);
+            made += 1;
+            continue;
+        }
+        let code = forms[g.rng.below(forms.len() as u64) as usize];
+        if g.form(code) {
+            made += 1;
+        }
+        if g.code.len() > 400 {
+            break;
+        }
+    }
+    g.finish()
+}
+
+fn kind_size(k: K) -> usize {
+    match k {
+        K::r8_or_mem | K::r8_reg | K::r8_opcode | K::al | K::cl | K::imm8 => 1,
+        K::r16_or_mem | K::r16_reg | K::r16_opcode | K::ax | K::imm16 | K::imm8sex16 => 2,
+        K::r32_or_mem | K::r32_reg | K::r32_opcode | K::eax | K::imm32 | K::imm8sex32 => 4,
+        _ => 8,
+    }
+}
+
+fn build(code: Code, args: &[Arg]) -> Option<Instruction> {
+    use Arg::*;
+    let imm = |v: i64| -> Option<i32> { i32::try_from(v).ok().or(Some(v as u32 as i32)) };
+    let r = match args {
+        [] => Ok(Instruction::with(code)),
+        [R(a)] => Instruction::with1(code, *a),
+        [M(a)] => Instruction::with1(code, *a),
+        [I(a)] => Instruction::with1(code, imm(*a)?),
+        [R(a), R(b)] => Instruction::with2(code, *a, *b),
+        [R(a), M(b)] => Instruction::with2(code, *a, *b),
+        [M(a), R(b)] => Instruction::with2(code, *a, *b),
+        [R(a), I(b)] if code == Code::Mov_r64_imm64 => Instruction::with2(code, *a, *b as u64),
+        [R(a), I(b)] => Instruction::with2(code, *a, imm(*b)?),
+        [M(a), I(b)] => Instruction::with2(code, *a, imm(*b)?),
+        [R(a), R(b), I(c)] => Instruction::with3(code, *a, *b, imm(*c)?),
+        [R(a), M(b), I(c)] => Instruction::with3(code, *a, *b, imm(*c)?),
+        _ => return None,
+    };
+    r.ok()
+}
+
+/// Flags an instruction reads.
+fn reads(m: Mnemonic) -> u64 {
+    match m {
+        M::Adc | M::Sbb => CF,
+        _ => CONDS
+            .iter()
+            .find_map(|row| row.iter().position(|x| *x == m))
+            .map_or(0, |cc| cond_reads(cc as u8)),
+    }
+}
+
+fn cond_reads(cc: u8) -> u64 {
+    match cc >> 1 {
+        0 => OF,
+        1 => CF,
+        2 => ZF,
+        3 => CF | ZF,
+        4 => SF,
+        5 => PF,
+        6 => SF | OF,
+        _ => ZF | SF | OF,
+    }
+}
+
+/// (flags written, flags left undefined) by `m` at operand `size` with shift count `count`.
+fn effect(m: Mnemonic, size: usize, count: Option<u64>) -> (u64, u64) {
+    let bits = 8 * size as u64;
+    let masked = count.map(|c| c & if size == 8 { 63 } else { 31 });
+    match m {
+        M::Add | M::Adc | M::Sub | M::Sbb | M::Cmp | M::Neg => (STATUS, 0),
+        M::And | M::Or | M::Xor | M::Test => (STATUS, AF),
+        M::Inc | M::Dec => (STATUS & !CF, 0),
+        M::Mul | M::Imul => (STATUS, SF | ZF | AF | PF),
+        M::Div | M::Idiv => (STATUS, STATUS),
+        M::Bt | M::Bts | M::Btr | M::Btc => (CF | OF | SF | AF | PF, OF | SF | AF | PF),
+        M::Bsf | M::Bsr => (STATUS, STATUS & !ZF),
+        M::Shl | M::Sal | M::Shr | M::Sar => match masked {
+            Some(0) => (0, 0),
+            Some(c) => {
+                let mut u = AF;
+                if c != 1 {
+                    u |= OF;
+                }
+                if m != M::Sar && c >= bits {
+                    u |= CF;
+                }
+                (STATUS, u)
+            }
+            None => (STATUS, STATUS),
+        },
+        M::Rol | M::Ror => match masked {
+            Some(0) => (0, 0),
+            Some(c) => (CF | OF, if c != 1 { OF } else { 0 }),
+            None => (CF | OF, CF | OF),
+        },
+        _ => (0, 0),
+    }
+}
