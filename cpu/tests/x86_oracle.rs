@@ -227,6 +227,7 @@ fn run_class(class: &Class, programs: usize) {
     let dir = std::env::temp_dir();
     let (mut total, mut insns, mut faulted, mut mismatches) = (0usize, 0usize, 0usize, 0usize);
     let mut shown = 0;
+    let mut used = std::collections::BTreeSet::new();
     let t0 = std::time::Instant::now();
     let mut batch_no = 0;
     while total < programs {
@@ -240,6 +241,7 @@ fn run_class(class: &Class, programs: usize) {
             regs[4] = image::STACK_TOP;
             let rflags = (rng.next() & STATUS) | 2;
             insns += p.marks.len();
+            used.extend(p.used.iter().map(|c| *c as u32));
             cases.push(CaseIn {
                 regs,
                 rflags,
@@ -316,9 +318,11 @@ fn run_class(class: &Class, programs: usize) {
         (false, false) => "ours only (no oracle)",
     };
     println!(
-        "x86 oracle {}: {total} programs, {insns} instructions, seed {seed:#x}, {legs}: \
-         {faulted} ended in a fault, {mismatches} mismatches ({:.1} s)",
+        "x86 oracle {}: {total} programs, {insns} instructions, {} of {} forms, seed {seed:#x}, \
+         {legs}: {faulted} ended in a fault, {mismatches} mismatches ({:.1} s)",
         class.name,
+        used.len(),
+        forms.len(),
         t0.elapsed().as_secs_f64()
     );
     assert!(native || qemu.is_some(), "{test}: no oracle available");

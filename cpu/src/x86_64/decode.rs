@@ -304,9 +304,12 @@ pub fn decode(i: &Instruction) -> Insn {
     ) {
         return undefined(ops); // 16-bit near branches (AMD only honours 0x66 there)
     }
-    if operands(i, &mut ops).is_none() || i.has_lock_prefix() {
-        // LOCK'd read-modify-write comes with the atomics; far/segment/vector operands later.
+    if operands(i, &mut ops).is_none() {
+        // Far, segment, control and vector operands come later.
         return undefined(ops);
+    }
+    if i.has_lock_prefix() && !(lockable(i.mnemonic()) && ops.dst == Opnd::Mem) {
+        return undefined(ops); // SDM vol. 2 "LOCK": #UD unless a lockable RMW to memory
     }
     ops.cc = line.sel;
     if i.mnemonic() == Mnemonic::Lea {
@@ -320,6 +323,31 @@ pub fn decode(i: &Instruction) -> Insn {
         ops,
         ends_block: line.ends,
     }
+}
+
+/// Read-modify-write instructions that accept a LOCK prefix with a memory destination (SDM
+/// vol. 2 "LOCK", of those this core executes). vCPUs run one at a time on one host thread, so
+/// a LOCK'd instruction is atomic by construction and runs like the plain one.
+fn lockable(m: Mnemonic) -> bool {
+    use Mnemonic as M;
+    matches!(
+        m,
+        M::Add
+            | M::Adc
+            | M::And
+            | M::Btc
+            | M::Btr
+            | M::Bts
+            | M::Dec
+            | M::Inc
+            | M::Neg
+            | M::Not
+            | M::Or
+            | M::Sbb
+            | M::Sub
+            | M::Xor
+            | M::Xchg
+    )
 }
 
 /// The iced `Code` name of `c` (its `Debug` text), interned so records stay `Copy`.
@@ -374,12 +402,12 @@ mod tests {
 
     #[test]
     fn unsupported_forms_raise_ud_and_are_named() {
-        // cpuid; ud2; a lone REX prefix at the end of the buffer; lock add [rax], eax
+        // cpuid; ud2; a lone REX prefix at the end of the buffer; lock mov [rax], eax
         for (bytes, name) in [
             (&[0x0f, 0xa2][..], "Cpuid"),
             (&[0x0f, 0x0b][..], "Ud2"),
             (&[0x48][..], "INVALID"),
-            (&[0xf0, 0x01, 0x00][..], "Add_rm32_r32"),
+            (&[0xf0, 0x89, 0x00][..], "INVALID"),
         ] {
             let i = one(bytes);
             assert!(i.ends_block);
@@ -394,6 +422,14 @@ mod tests {
             assert_eq!((i.exec)(&mut cpu, &mut env, &i.ops), Err(Fault::UD));
             assert_eq!(cpu.undefined.get(name), Some(&1), "{bytes:x?}");
         }
+    }
+
+    #[test]
+    fn lock_is_accepted_on_memory_read_modify_write_only() {
+        // lock add [rax], eax
+        assert!(!one(&[0xf0, 0x01, 0x00]).ends_block);
+        // lock add eax, eax (register destination): #UD
+        assert!(one(&[0xf0, 0x01, 0xc0]).ends_block);
     }
 
     #[test]

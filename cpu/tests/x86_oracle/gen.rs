@@ -4,7 +4,7 @@
 //! Operands: general-purpose registers other than RSP/SPL (the stack pointer stays in the
 //! scratch memory), memory operands `[base + index * scale + disp]` whose registers a
 //! preceding `mov` points into the scratch memory, immediates biased to the edges, shift counts
-//! that straddle the operand width. Set-up instructions the generator inserts (pointer loads,
+//! that straddle the operand width, LOCK on a quarter of the read-modify-writes to memory. Set-up instructions the generator inserts (pointer loads,
 //! a non-zero BSF/BSR source, a small dividend, a known CL count, a CMP that defines flags
 //! before a reader of undefined ones) are executed and compared like the rest.
 //!
@@ -219,6 +219,8 @@ pub struct Program {
     pub marks: Vec<(u64, u64)>,
     /// Flags defined at the end.
     pub defined: u64,
+    /// The forms it holds (besides set-up instructions).
+    pub used: Vec<Code>,
 }
 
 /// The 64-bit legacy forms of `class`'s mnemonics whose operands the generator can make.
@@ -331,6 +333,7 @@ pub struct Gen<'a> {
     undef: u64,
     /// Bytes pushed below the initial stack pointer (negative: popped above it).
     depth: i64,
+    used: Vec<Code>,
 }
 
 impl<'a> Gen<'a> {
@@ -344,6 +347,7 @@ impl<'a> Gen<'a> {
             marks: Vec::new(),
             undef: 0,
             depth: 0,
+            used: Vec::new(),
         }
     }
 
@@ -568,13 +572,35 @@ impl<'a> Gen<'a> {
             _ => {}
         }
         self.define_flags_for(reads(m));
-        let ins = match build(code, &args) {
+        let mut ins = match build(code, &args) {
             Some(i) => i,
             None => return false,
         };
+        let lockable = matches!(
+            m,
+            M::Add
+                | M::Adc
+                | M::And
+                | M::Btc
+                | M::Btr
+                | M::Bts
+                | M::Dec
+                | M::Inc
+                | M::Neg
+                | M::Not
+                | M::Or
+                | M::Sbb
+                | M::Sub
+                | M::Xor
+                | M::Xchg
+        );
+        if lockable && mem_arg == Some(0) && self.rng.chance(1, 4) {
+            ins.set_has_lock_prefix(true);
+        }
         if !self.emit(&ins) {
             return false;
         }
+        self.used.push(code);
         let (written, undefined) = effect(m, size, count);
         self.undef = (self.undef & !written) | undefined;
         match m {
@@ -602,6 +628,7 @@ impl<'a> Gen<'a> {
                 }
                 let ok = inner.form(code);
                 let (body, after) = (inner.code, inner.undef);
+                self.used.extend(inner.used);
                 if !ok {
                     return;
                 }
@@ -676,6 +703,7 @@ impl<'a> Gen<'a> {
             code: self.code,
             marks: self.marks,
             defined: STATUS & !self.undef,
+            used: self.used,
         }
     }
 }
