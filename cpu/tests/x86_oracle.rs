@@ -111,9 +111,16 @@ fn signal_of(vector: u8) -> u64 {
 }
 
 /// Run every case on the interpreter; also the instruction offset where each stopped.
+///
+/// The interpreter's copy of the image has a UD2 where each case jumps to SAVE, so a case runs
+/// in one `run` call, through whole blocks, and ends at a #UD at that address.
 fn run_ours(img: &[u8], ends: &[u64], cases: &[CaseIn], init: &[u8]) -> Vec<(CaseOut, u64)> {
     let mut bus = FlatBus::new(BASE, img.len() + 0x1000);
     bus.ram_mut()[..img.len()].copy_from_slice(img);
+    for &e in ends {
+        let o = (e - BASE) as usize;
+        bus.ram_mut()[o..o + 2].copy_from_slice(&[0x0f, 0x0b]);
+    }
     let mut cache = BlockCache::new();
     let s = (SCRATCH - BASE) as usize;
     cases
@@ -126,26 +133,12 @@ fn run_ours(img: &[u8], ends: &[u64], cases: &[CaseIn], init: &[u8]) -> Vec<(Cas
             cpu.rflags = c.rflags | 2;
             let start = image::case_addr(i);
             cpu.rip = start;
-            let mut signal = 0;
-            let mut steps = 0;
-            while cpu.rip != ends[i] {
-                steps += 1;
-                if steps > 10_000 {
-                    signal = 255; // runaway: never matches
-                    break;
-                }
-                match cpu.run(&mut cache, &mut bus, 1) {
-                    Exit::Budget => {}
-                    Exit::Exception(f) => {
-                        signal = signal_of(f.vector);
-                        break;
-                    }
-                    Exit::FetchUnmapped(_) => {
-                        signal = 11;
-                        break;
-                    }
-                }
-            }
+            let signal = match cpu.run(&mut cache, &mut bus, 10_000) {
+                Exit::Exception(f) if f.vector == 6 && cpu.rip == ends[i] => 0,
+                Exit::Exception(f) => signal_of(f.vector),
+                Exit::FetchUnmapped(_) => 11,
+                Exit::Budget => 255, // runaway: never matches
+            };
             let out = CaseOut {
                 regs: cpu.regs,
                 rflags: cpu.rflags,

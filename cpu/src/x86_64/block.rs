@@ -125,3 +125,92 @@ impl Cpu {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aarch64::flat::FlatBus;
+    use crate::x86_64::state::{Fault, RAX, RBX, RCX, RSP};
+
+    /// A vCPU at `at` and a 16 KiB bus at 0 holding `code` there.
+    fn setup(at: u64, code: &[u8]) -> (Cpu, FlatBus, BlockCache) {
+        let mut bus = FlatBus::new(0, 0x4000);
+        bus.ram_mut()[at as usize..at as usize + code.len()].copy_from_slice(code);
+        let mut cpu = Cpu::new();
+        cpu.rip = at;
+        (cpu, bus, BlockCache::new())
+    }
+
+    #[test]
+    fn a_store_into_the_current_block_takes_effect_at_the_next_instruction() {
+        // mov byte [rip + 1], 0x41; mov al, 0; cpuid (#UD here: stops the run)
+        // The store rewrites the immediate of `mov al, 0`, decoded in the same block (SDM vol. 3
+        // §11.6: a store to the code stream is seen by the instructions after it).
+        let code = [0xc6, 0x05, 0x01, 0, 0, 0, 0x41, 0xb0, 0x00, 0x0f, 0xa2];
+        let (mut cpu, mut bus, mut cache) = setup(0x1000, &code);
+        let exit = cpu.run(&mut cache, &mut bus, 10);
+        assert_eq!(exit, Exit::Exception(Fault::UD));
+        assert_eq!(
+            (cpu.regs[RAX] & 0xff, cpu.rip, cpu.insns),
+            (0x41, 0x1009, 2)
+        );
+        assert_eq!(cpu.undefined.get("Cpuid"), Some(&1));
+    }
+
+    #[test]
+    fn an_instruction_across_a_page_boundary_runs_and_marks_both_pages() {
+        // mov eax, 0x12345678 starting 3 bytes before the page end
+        let (mut cpu, mut bus, mut cache) = setup(0x1ffd, &[0xb8, 0x78, 0x56, 0x34, 0x12]);
+        assert_eq!(cpu.run(&mut cache, &mut bus, 1), Exit::Budget);
+        assert_eq!((cpu.regs[RAX], cpu.rip), (0x1234_5678, 0x2002));
+        assert!(cache.is_code(0x1000) && cache.is_code(0x2000));
+    }
+
+    #[test]
+    fn the_budget_stops_inside_a_block() {
+        // inc eax; inc eax; inc eax
+        let (mut cpu, mut bus, mut cache) = setup(0x1000, &[0xff, 0xc0, 0xff, 0xc0, 0xff, 0xc0]);
+        assert_eq!(cpu.run(&mut cache, &mut bus, 2), Exit::Budget);
+        assert_eq!((cpu.regs[RAX], cpu.rip, cpu.insns), (2, 0x1004, 2));
+    }
+
+    #[test]
+    fn a_divide_error_leaves_the_state_at_the_faulting_instruction() {
+        // div ecx with ecx = 0
+        let (mut cpu, mut bus, mut cache) = setup(0x1000, &[0xf7, 0xf1]);
+        cpu.regs[RAX] = 7;
+        let flags = cpu.rflags;
+        assert_eq!(cpu.run(&mut cache, &mut bus, 5), Exit::Exception(Fault::DE));
+        assert_eq!((cpu.regs[RAX], cpu.regs[RCX], cpu.rip), (7, 0, 0x1000));
+        assert_eq!((cpu.rflags, cpu.insns), (flags, 0));
+    }
+
+    #[test]
+    fn non_canonical_addresses_fault_with_gp_or_ss() {
+        // mov rax, [rbx]
+        let (mut cpu, mut bus, mut cache) = setup(0x1000, &[0x48, 0x8b, 0x03]);
+        cpu.regs[RBX] = 0x8000_0000_0000_0000;
+        assert_eq!(
+            cpu.run(&mut cache, &mut bus, 1),
+            Exit::Exception(Fault::GP0)
+        );
+        // push rax with a non-canonical RSP: #SS(0), RSP unchanged
+        let (mut cpu, mut bus, mut cache) = setup(0x1000, &[0x50]);
+        cpu.regs[RSP] = 0x0000_8000_0000_0004;
+        assert_eq!(
+            cpu.run(&mut cache, &mut bus, 1),
+            Exit::Exception(Fault::SS0)
+        );
+        assert_eq!((cpu.regs[RSP], cpu.rip), (0x0000_8000_0000_0004, 0x1000));
+    }
+
+    #[test]
+    fn fetching_outside_ram_stops_the_run() {
+        let (mut cpu, mut bus, mut cache) = setup(0x1000, &[]);
+        cpu.rip = 0x10_0000;
+        assert_eq!(
+            cpu.run(&mut cache, &mut bus, 1),
+            Exit::FetchUnmapped(0x10_0000)
+        );
+    }
+}

@@ -611,9 +611,10 @@ impl<'a> Gen<'a> {
         true
     }
 
-    /// One control-flow gadget (Jcc over an instruction, JMP, CALL/RET, indirect JMP/CALL).
+    /// One control-flow gadget (Jcc over an instruction, JMP, CALL/RET, indirect JMP/CALL, a
+    /// store into the next instruction).
     pub fn gadget(&mut self, filler: &[Code]) {
-        match self.rng.below(6) {
+        match self.rng.below(7) {
             0 | 1 => {
                 // Jcc rel8 (or rel32) over one instruction.
                 let cc = self.rng.below(16) as u8;
@@ -676,6 +677,14 @@ impl<'a> Gen<'a> {
                 self.raw(&lea);
                 self.raw(&jmp);
                 self.raw(&[0x0f, 0x0b]);
+            }
+            5 => {
+                // Self-modifying code: mov byte [rip + 1], new; mov r8, old — the store
+                // rewrites the next instruction's immediate, which must take effect.
+                let n = self.rng.below(4) as u8;
+                let (new, old) = (self.rng.next() as u8, self.rng.next() as u8);
+                self.raw(&[0xc6, 0x05, 1, 0, 0, 0, new]);
+                self.raw(&[0xb0 | n, old]);
             }
             _ => {
                 // lea r, [rip + d]; call r; jmp +1; ret
