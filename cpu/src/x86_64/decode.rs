@@ -286,30 +286,29 @@ fn operands(i: &Instruction, ops: &mut Ops) -> Option<()> {
     Some(())
 }
 
-/// The record of one decoded instruction.
-pub fn decode(i: &Instruction) -> Insn {
-    let code = code_name(i.code());
+/// The table line and operands of `i`, or the operands of a record raising #UD.
+fn lower(i: &Instruction) -> Result<(Line, Ops), Ops> {
     let mut ops = Ops {
         len: i.len() as u8,
-        code,
+        code: code_name(i.code()),
         ..Ops::default()
     };
     let line = match line(i.mnemonic()) {
         Some(line) if !i.is_invalid() => line,
-        _ => return undefined(ops),
+        _ => return Err(ops),
     };
     if matches!(
         i.code(),
         Code::Retnw | Code::Retnw_imm16 | Code::Call_rm16 | Code::Jmp_rm16
     ) {
-        return undefined(ops); // 16-bit near branches (AMD only honours 0x66 there)
+        return Err(ops); // 16-bit near branches (AMD only honours 0x66 there)
     }
     if operands(i, &mut ops).is_none() {
         // Far, segment, control and vector operands come later.
-        return undefined(ops);
+        return Err(ops);
     }
     if i.has_lock_prefix() && !(lockable(i.mnemonic()) && ops.dst == Opnd::Mem) {
-        return undefined(ops); // SDM vol. 2 "LOCK": #UD unless a lockable RMW to memory
+        return Err(ops); // SDM vol. 2 "LOCK": #UD unless a lockable RMW to memory
     }
     ops.cc = line.sel;
     if i.mnemonic() == Mnemonic::Lea {
@@ -318,11 +317,24 @@ pub fn decode(i: &Instruction) -> Insn {
     if ops.size == 0 {
         ops.size = line.sel; // operand-less forms (CBW … CQO) carry it in the table
     }
-    Insn {
-        exec: line.exec,
-        ops,
-        ends_block: line.ends,
+    Ok((line, ops))
+}
+
+/// The record of one decoded instruction.
+pub fn decode(i: &Instruction) -> Insn {
+    match lower(i) {
+        Ok((line, ops)) => Insn {
+            exec: line.exec,
+            ops,
+            ends_block: line.ends,
+        },
+        Err(ops) => undefined(ops),
     }
+}
+
+/// Whether `i` decodes to an implemented record (not one raising #UD).
+pub fn implemented(i: &Instruction) -> bool {
+    lower(i).is_ok()
 }
 
 /// Read-modify-write instructions that accept a LOCK prefix with a memory destination (SDM
