@@ -34,9 +34,11 @@ pub struct Env<'a> {
     pub bus: &'a mut dyn Bus,
     /// Decoded code, for invalidation by stores.
     pub code: &'a mut BlockCache,
-    /// Set when a store dropped decoded code: the executor leaves the block after the
-    /// current instruction.
+    /// Set when a store dropped decoded code, or a REP instruction stopped part-way: the
+    /// executor leaves the block after the current instruction.
     pub stop: bool,
+    /// The run's instruction limit ([`Cpu::insns`] value at which it returns).
+    pub end: u64,
 }
 
 /// Decode the block at physical `pa`, `None` when the first byte is not in RAM.
@@ -109,6 +111,7 @@ impl Cpu {
                 bus: &mut *bus,
                 code: &mut *cache,
                 stop: false,
+                end,
             };
             for insn in block.insns.iter().take(room) {
                 let at = self.rip;
@@ -172,6 +175,32 @@ mod tests {
         let (mut cpu, mut bus, mut cache) = setup(0x1000, &[0xff, 0xc0, 0xff, 0xc0, 0xff, 0xc0]);
         assert_eq!(cpu.run(&mut cache, &mut bus, 2), Exit::Budget);
         assert_eq!((cpu.regs[RAX], cpu.rip, cpu.insns), (2, 0x1004, 2));
+    }
+
+    #[test]
+    fn a_rep_instruction_counts_each_iteration_and_resumes_after_the_budget() {
+        // rep stosb; inc eax; cpuid (#UD: stops the run)
+        let code = [0xf3, 0xaa, 0xff, 0xc0, 0x0f, 0xa2];
+        let (mut cpu, mut bus, mut cache) = setup(0x1000, &code);
+        cpu.regs[RCX] = 5;
+        cpu.regs[RAX] = 0x5a;
+        cpu.regs[7] = 0x3000; // RDI
+        assert_eq!(cpu.run(&mut cache, &mut bus, 2), Exit::Budget);
+        assert_eq!(
+            (cpu.regs[RCX], cpu.regs[7], cpu.rip, cpu.insns),
+            (3, 0x3002, 0x1000, 2)
+        );
+        assert_eq!(
+            cpu.run(&mut cache, &mut bus, 10),
+            Exit::Exception(Fault::UD)
+        );
+        // Three more iterations and the INC: six instructions in all.
+        assert_eq!((cpu.regs[RCX], cpu.regs[7], cpu.insns), (0, 0x3005, 6));
+        assert_eq!((cpu.regs[RAX], cpu.rip), (0x5b, 0x1004));
+        assert_eq!(
+            &bus.ram()[0x3000..0x3006],
+            &[0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0]
+        );
     }
 
     #[test]

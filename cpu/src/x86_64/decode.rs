@@ -13,7 +13,7 @@
 use iced_x86::{Code, Instruction, MemorySize, Mnemonic, OpKind, Register};
 
 use super::block::Env;
-use super::exec::{alu, bits, branch, data, muldiv, shift, stack};
+use super::exec::{alu, bits, branch, data, misc, muldiv, shift, stack, string};
 use super::insn::{Handler, Insn, Mem, Opnd, Ops, Seg, NO_REG, RIP_REL};
 use super::state::{Cpu, Fault};
 
@@ -123,9 +123,30 @@ fn line(m: Mnemonic) -> Option<Line> {
         M::Btc => l(bits::bt::<{ bits::BTC }>, 0),
         M::Bsf => l(bits::bsf, 0),
         M::Bsr => l(bits::bsr, 0),
+        // F3 0F BC/BD: without BMI1/LZCNT advertised in CPUID they run as BSF/BSR, as on
+        // processors without those extensions (the kernel's `rep bsf`).
+        M::Tzcnt => l(bits::bsf, 0),
+        M::Lzcnt => l(bits::bsr, 0),
+        M::Bswap => l(misc::bswap, 0),
+        // Exchange and compare.
+        M::Xadd => l(misc::xadd, 0),
+        M::Cmpxchg => l(misc::cmpxchg, 0),
+        // Flags.
+        M::Clc => l(misc::flag_op, 0),
+        M::Stc => l(misc::flag_op, 1),
+        M::Cmc => l(misc::flag_op, 2),
+        M::Cld => l(misc::flag_op, 3),
+        M::Std => l(misc::flag_op, 4),
+        // Strings (operands implicit: see `string_form`).
+        M::Movsb | M::Movsw | M::Movsd | M::Movsq => l(string::string::<{ string::MOVS }>, 0),
+        M::Stosb | M::Stosw | M::Stosd | M::Stosq => l(string::string::<{ string::STOS }>, 0),
+        M::Lodsb | M::Lodsw | M::Lodsd | M::Lodsq => l(string::string::<{ string::LODS }>, 0),
+        M::Scasb | M::Scasw | M::Scasd | M::Scasq => l(string::string::<{ string::SCAS }>, 0),
+        M::Cmpsb | M::Cmpsw | M::Cmpsd | M::Cmpsq => l(string::string::<{ string::CMPS }>, 0),
         // Stack.
         M::Push => l(stack::push, 0),
         M::Pop => l(stack::pop, 0),
+        M::Leave => l(misc::leave, 0),
         // Control flow.
         M::Jo => br(branch::jcc, 0x0),
         M::Jno => br(branch::jcc, 0x1),
@@ -286,6 +307,32 @@ fn operands(i: &Instruction, ops: &mut Ops) -> Option<()> {
     Some(())
 }
 
+/// What a string instruction's implicit operands say.
+struct StringKinds {
+    /// ESI/EDI addressing (0x67).
+    addr32: bool,
+}
+
+/// `Some` when `i` is a string instruction (an operand is `[RSI]`/`[RDI]` implicit).
+fn string_kinds(i: &Instruction) -> Option<StringKinds> {
+    let mut found = None;
+    for k in 0..i.op_count() {
+        match i.op_kind(k) {
+            OpKind::MemorySegRSI | OpKind::MemorySegRDI | OpKind::MemoryESRDI => {
+                found.get_or_insert(StringKinds { addr32: false });
+            }
+            OpKind::MemorySegESI
+            | OpKind::MemorySegEDI
+            | OpKind::MemoryESEDI
+            | OpKind::MemorySegSI
+            | OpKind::MemorySegDI
+            | OpKind::MemoryESDI => found = Some(StringKinds { addr32: true }),
+            _ => {}
+        }
+    }
+    found
+}
+
 /// The table line and operands of `i`, or the operands of a record raising #UD.
 fn lower(i: &Instruction) -> Result<(Line, Ops), Ops> {
     let mut ops = Ops {
@@ -303,6 +350,32 @@ fn lower(i: &Instruction) -> Result<(Line, Ops), Ops> {
     ) {
         return Err(ops); // 16-bit near branches (AMD only honours 0x66 there)
     }
+    if let Some(kinds) = string_kinds(i) {
+        // MOVS/STOS/LODS/SCAS/CMPS: implicit RSI/RDI operands, a repeat prefix in `cc`.
+        if kinds.addr32 {
+            return Err(ops); // 32-bit string addressing: not yet
+        }
+        ops.size = mem_size(i.memory_size()).ok_or(ops)?;
+        ops.mem = Mem {
+            seg: match i.segment_prefix() {
+                Register::FS => Seg::Fs,
+                Register::GS => Seg::Gs,
+                _ => Seg::Flat,
+            },
+            ..Mem::default()
+        };
+        ops.cc = if i.has_repne_prefix() {
+            string::REP_NE
+        } else if i.has_rep_prefix() {
+            string::REP_E
+        } else {
+            string::REP_NONE
+        };
+        return Ok((line, ops));
+    }
+    if matches!(i.mnemonic(), Mnemonic::Bswap) && i.op_register(0).size() == 2 {
+        return Err(ops); // BSWAP r16 is undefined
+    }
     if operands(i, &mut ops).is_none() {
         // Far, segment, control and vector operands come later.
         return Err(ops);
@@ -313,6 +386,9 @@ fn lower(i: &Instruction) -> Result<(Line, Ops), Ops> {
     ops.cc = line.sel;
     if i.mnemonic() == Mnemonic::Lea {
         ops.mem.seg = Seg::Flat; // LEA computes an offset: no segment base
+    }
+    if i.mnemonic() == Mnemonic::Leave {
+        ops.size = if i.code() == Code::Leavew { 2 } else { 8 };
     }
     if ops.size == 0 {
         ops.size = line.sel; // operand-less forms (CBW … CQO) carry it in the table
@@ -359,6 +435,8 @@ fn lockable(m: Mnemonic) -> bool {
             | M::Sub
             | M::Xor
             | M::Xchg
+            | M::Xadd
+            | M::Cmpxchg
     )
 }
 
@@ -430,6 +508,7 @@ mod tests {
                 bus: &mut bus,
                 code: &mut code,
                 stop: false,
+                end: u64::MAX,
             };
             assert_eq!((i.exec)(&mut cpu, &mut env, &i.ops), Err(Fault::UD));
             assert_eq!(cpu.undefined.get(name), Some(&1), "{bytes:x?}");
@@ -442,6 +521,29 @@ mod tests {
         assert!(!one(&[0xf0, 0x01, 0x00]).ends_block);
         // lock add eax, eax (register destination): #UD
         assert!(one(&[0xf0, 0x01, 0xc0]).ends_block);
+    }
+
+    #[test]
+    fn tzcnt_and_lzcnt_encodings_run_as_bsf_and_bsr() {
+        // rep bsf eax, ecx (TZCNT's encoding) with ecx = 0b1000: BSF gives 3 and ZF = 0
+        let i = one(&[0xf3, 0x0f, 0xbc, 0xc1]);
+        let mut cpu = Cpu::new();
+        cpu.regs[1] = 8;
+        let mut bus = crate::aarch64::flat::FlatBus::new(0, 4096);
+        let mut code = super::super::block::BlockCache::new();
+        let mut env = Env {
+            bus: &mut bus,
+            code: &mut code,
+            stop: false,
+            end: u64::MAX,
+        };
+        assert_eq!((i.exec)(&mut cpu, &mut env, &i.ops), Ok(()));
+        assert_eq!(cpu.regs[0], 3);
+        // With a zero source BSF leaves the destination and sets ZF (TZCNT would write 32).
+        cpu.regs[1] = 0;
+        assert_eq!((i.exec)(&mut cpu, &mut env, &i.ops), Ok(()));
+        assert_eq!(cpu.regs[0], 3);
+        assert!(cpu.flag(crate::x86_64::flag::ZF));
     }
 
     #[test]

@@ -21,6 +21,10 @@ pub const RBX: usize = 3;
 pub const RSP: usize = 4;
 /// Index of RBP.
 pub const RBP: usize = 5;
+/// Index of RSI.
+pub const RSI: usize = 6;
+/// Index of RDI.
+pub const RDI: usize = 7;
 
 /// RFLAGS bits (SDM vol. 1 §3.4.3).
 pub mod flag {

@@ -38,6 +38,8 @@ pub struct Class {
     pub mnemonics: &'static [Mnemonic],
     /// Also emit control-flow gadgets (Jcc/JMP/CALL/RET).
     pub flow: bool,
+    /// Emit string instructions (with their pointer, count and direction set-up).
+    pub strings: bool,
 }
 
 use Mnemonic as M;
@@ -118,6 +120,7 @@ pub const CLASSES: &[Class] = &[
             M::Cqo,
         ],
         flow: false,
+        strings: false,
     },
     Class {
         name: "alu",
@@ -137,6 +140,7 @@ pub const CLASSES: &[Class] = &[
             M::Dec,
         ],
         flow: false,
+        strings: false,
     },
     Class {
         name: "shift",
@@ -151,16 +155,19 @@ pub const CLASSES: &[Class] = &[
             M::Sub,
         ],
         flow: false,
+        strings: false,
     },
     Class {
         name: "muldiv",
         mnemonics: &[M::Mul, M::Imul, M::Div, M::Idiv],
         flow: false,
+        strings: false,
     },
     Class {
         name: "bits",
         mnemonics: &[M::Bt, M::Bts, M::Btr, M::Btc, M::Bsf, M::Bsr],
         flow: false,
+        strings: false,
     },
     Class {
         name: "cond",
@@ -203,11 +210,35 @@ pub const CLASSES: &[Class] = &[
             M::Setg,
         ],
         flow: false,
+        strings: false,
     },
     Class {
         name: "stack_flow",
-        mnemonics: &[M::Push, M::Pop, M::Add, M::Cmp, M::Mov, M::Sub],
+        mnemonics: &[M::Push, M::Pop, M::Leave, M::Add, M::Cmp, M::Mov, M::Sub],
         flow: true,
+        strings: false,
+    },
+    Class {
+        name: "misc",
+        mnemonics: &[
+            M::Xadd,
+            M::Cmpxchg,
+            M::Bswap,
+            M::Clc,
+            M::Stc,
+            M::Cmc,
+            M::Add,
+            M::Sub,
+            M::Adc,
+        ],
+        flow: false,
+        strings: false,
+    },
+    Class {
+        name: "string",
+        mnemonics: &[M::Add, M::Mov, M::Sub],
+        flow: false,
+        strings: true,
     },
 ];
 
@@ -223,12 +254,20 @@ pub struct Program {
     pub used: Vec<Code>,
 }
 
-/// The 64-bit legacy forms of `class`'s mnemonics whose operands the generator can make.
+/// The 64-bit legacy forms of `class`'s mnemonics whose operands the generator can make, and
+/// its string instructions.
 pub fn forms(class: &Class) -> Vec<Code> {
+    let strings = (0..20)
+        .filter(|_| class.strings)
+        .filter_map(|k| string_form(k, iced_x86::RepPrefixKind::None).0.ok())
+        .map(|i| i.code());
     Code::values()
         .filter(|c| class.mnemonics.contains(&c.mnemonic()))
+        .filter(|c| *c != Code::Leaved)
         // TEST's undocumented F6/F7 /1 aliases: hardware runs them as TEST, QEMU raises #UD.
         .filter(|c| !format!("{c:?}").contains("r1"))
+        // BSWAP r16 is undefined.
+        .filter(|c| *c != Code::Bswap_r16)
         .filter(|c| {
             let oc = c.op_code();
             oc.is_instruction()
@@ -236,6 +275,7 @@ pub fn forms(class: &Class) -> Vec<Code> {
                 && oc.encoding() == EncodingKind::Legacy
                 && oc.op_kinds().iter().all(|k| supported(*k))
         })
+        .chain(strings)
         .collect()
 }
 
@@ -455,16 +495,20 @@ impl<'a> Gen<'a> {
     pub fn form(&mut self, code: Code) -> bool {
         let m = code.mnemonic();
         let kinds: Vec<K> = code.op_code().op_kinds().to_vec();
+        if !kinds.iter().all(|k| supported(*k)) {
+            return false; // string forms: see `string`
+        }
         // Operand size: of the first operand (or of the implicit accumulator).
         let size = kinds.first().map_or(
             match m {
                 M::Cbw | M::Cwd => 2,
                 M::Cwde | M::Cdq => 4,
+                _ if code == Code::Leavew => 2,
                 _ => 8,
             },
             |k| kind_size(*k),
         );
-        if m == M::Pop && self.depth - (size as i64) < -48 {
+        if matches!(m, M::Pop | M::Leave) && self.depth - (size as i64) < -48 {
             return false;
         }
         let shift = matches!(m, M::Shl | M::Sal | M::Shr | M::Sar | M::Rol | M::Ror);
@@ -472,6 +516,7 @@ impl<'a> Gen<'a> {
         let avoid: &[Register] = match m {
             _ if shift => &[Register::RCX],
             M::Div | M::Idiv => &[Register::RAX, Register::RDX],
+            M::Cmpxchg => &[Register::RAX],
             _ => &[],
         };
         let mut args = Vec::new();
@@ -555,7 +600,36 @@ impl<'a> Gen<'a> {
                     Err(_) => return false,
                 }
             }
-            M::Div | M::Idiv if self.rng.chance(3, 4) => {
+            M::Leave => {
+                // mov rbp, rsp: LEAVE then pops what the stack pointer points at.
+                let i = Instruction::with2(Code::Mov_r64_rm64, Register::RBP, Register::RSP)
+                    .expect("mov rbp, rsp");
+                self.emit(&i);
+            }
+            M::Cmpxchg if self.rng.chance(1, 2) => {
+                // Make the comparison succeed: the accumulator gets the destination's value.
+                let (mov, acc) = match size {
+                    1 => (Code::Mov_r8_rm8, Register::AL),
+                    2 => (Code::Mov_r16_rm16, Register::AX),
+                    4 => (Code::Mov_r32_rm32, Register::EAX),
+                    _ => (Code::Mov_r64_rm64, Register::RAX),
+                };
+                let i = match &args[0] {
+                    Arg::R(r) => Instruction::with2(mov, acc, *r),
+                    Arg::M(mo) => Instruction::with2(mov, acc, *mo),
+                    Arg::I(_) => return false,
+                };
+                match i {
+                    Ok(i) => {
+                        self.emit(&i);
+                    }
+                    Err(_) => return false,
+                }
+            }
+            // 32-bit IDIV always gets CDQ: qemu-x86_64 10.0 divides EDX:EAX by the divisor in
+            // a host 64-bit division, so -2^63 / -1 kills QEMU itself (host SIGFPE) instead of
+            // raising #DE in the guest. Overflow is still reached (-2^31 / -1).
+            M::Div | M::Idiv if (m == M::Idiv && size == 4) || self.rng.chance(3, 4) => {
                 // A dividend whose quotient usually fits.
                 let c = match (m, size) {
                     (M::Div, 1) => Instruction::with2(Code::Mov_rm8_imm8, Register::AH, 0),
@@ -605,10 +679,43 @@ impl<'a> Gen<'a> {
         self.undef = (self.undef & !written) | undefined;
         match m {
             M::Push => self.depth += size as i64,
-            M::Pop => self.depth -= size as i64,
+            M::Pop | M::Leave => self.depth -= size as i64,
             _ => {}
         }
         true
+    }
+
+    /// One string instruction (MOVS/STOS/LODS/SCAS/CMPS, any size, REP/REPE/REPNE or none) with
+    /// RSI, RDI and RCX set up to stay in the scratch data, after CLD or STD.
+    pub fn string(&mut self) {
+        use iced_x86::RepPrefixKind as R;
+        let off = |g: &mut Self| (DATA_MID as i64 + g.rng.range(-0x80, 0x80)) as u32;
+        let (si, di, n) = (off(self), off(self), self.rng.below(13) as u32);
+        self.set32(Register::RSI, si);
+        self.set32(Register::RDI, di);
+        self.set32(Register::RCX, n);
+        let dir = if self.rng.chance(1, 2) { 0xfc } else { 0xfd }; // cld, std
+        self.raw(&[dir]);
+        let rep = self.rng.pick(&[R::None, R::Repe, R::Repne]);
+        let (i, m) = string_form(self.rng.below(20), rep);
+        let i = i.expect("a string instruction");
+        if self.emit(&i) {
+            self.used.push(i.code());
+            let compares = matches!(
+                m,
+                M::Scasb
+                    | M::Scasw
+                    | M::Scasd
+                    | M::Scasq
+                    | M::Cmpsb
+                    | M::Cmpsw
+                    | M::Cmpsd
+                    | M::Cmpsq
+            );
+            if compares && (rep == R::None || n > 0) {
+                self.undef = 0;
+            }
+        }
     }
 
     /// One control-flow gadget (Jcc over an instruction, JMP, CALL/RET, indirect JMP/CALL, a
@@ -717,6 +824,36 @@ impl<'a> Gen<'a> {
     }
 }
 
+/// String instruction `k` (0–19: MOVS, STOS, LODS, SCAS, CMPS × B, W, D, Q) with prefix `rep`.
+fn string_form(
+    k: u64,
+    rep: iced_x86::RepPrefixKind,
+) -> (Result<Instruction, iced_x86::IcedError>, Mnemonic) {
+    let seg = Register::None;
+    match k {
+        0 => (Instruction::with_movsb(64, seg, rep), M::Movsb),
+        1 => (Instruction::with_movsw(64, seg, rep), M::Movsw),
+        2 => (Instruction::with_movsd(64, seg, rep), M::Movsd),
+        3 => (Instruction::with_movsq(64, seg, rep), M::Movsq),
+        4 => (Instruction::with_stosb(64, rep), M::Stosb),
+        5 => (Instruction::with_stosw(64, rep), M::Stosw),
+        6 => (Instruction::with_stosd(64, rep), M::Stosd),
+        7 => (Instruction::with_stosq(64, rep), M::Stosq),
+        8 => (Instruction::with_lodsb(64, seg, rep), M::Lodsb),
+        9 => (Instruction::with_lodsw(64, seg, rep), M::Lodsw),
+        10 => (Instruction::with_lodsd(64, seg, rep), M::Lodsd),
+        11 => (Instruction::with_lodsq(64, seg, rep), M::Lodsq),
+        12 => (Instruction::with_scasb(64, rep), M::Scasb),
+        13 => (Instruction::with_scasw(64, rep), M::Scasw),
+        14 => (Instruction::with_scasd(64, rep), M::Scasd),
+        15 => (Instruction::with_scasq(64, rep), M::Scasq),
+        16 => (Instruction::with_cmpsb(64, seg, rep), M::Cmpsb),
+        17 => (Instruction::with_cmpsw(64, seg, rep), M::Cmpsw),
+        18 => (Instruction::with_cmpsd(64, seg, rep), M::Cmpsd),
+        _ => (Instruction::with_cmpsq(64, seg, rep), M::Cmpsq),
+    }
+}
+
 /// A random program of `class` with `n` instructions from `forms` at address `base`.
 pub fn program(rng: &mut Rng, class: &Class, forms: &[Code], base: u64, n: usize) -> Program {
     let mut g = Gen::new(rng, base);
@@ -724,6 +861,11 @@ pub fn program(rng: &mut Rng, class: &Class, forms: &[Code], base: u64, n: usize
     let mut tries = 0;
     while made < n && tries < n * 20 {
         tries += 1;
+        if class.strings && g.rng.chance(1, 2) {
+            g.string();
+            made += 1;
+            continue;
+        }
         if class.flow && g.rng.chance(1, 3) {
             g.gadget(forms);
             made += 1;

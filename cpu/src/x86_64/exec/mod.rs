@@ -9,9 +9,11 @@ pub mod alu;
 pub mod bits;
 pub mod branch;
 pub mod data;
+pub mod misc;
 pub mod muldiv;
 pub mod shift;
 pub mod stack;
+pub mod string;
 
 use super::state::flag::{AF, CF, OF, PF, SF, ZF};
 use super::state::mask;
