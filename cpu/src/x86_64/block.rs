@@ -2,7 +2,7 @@
 //! physical address, ending after the first control-flow instruction, before an instruction
 //! that would cross into another page (which then gets a block of its own, registered on both
 //! pages), or at [`MAX_BLOCK`] instructions. Blocks live in the shared
-//! [`CodeCache`](crate::codecache::CodeCache); a store to one of their pages drops them.
+//! [`CodeCache`]; a store to one of their pages drops them.
 
 use std::rc::Rc;
 

@@ -3,7 +3,7 @@
 //!
 //! [`line`] is the mnemonic table: one line per mnemonic names its handler, whether it ends a
 //! block and a selector (condition code, ALU operation, fixed operand size). Operands are
-//! extracted generically ([`operands`]): general-purpose registers, one memory operand,
+//! extracted generically (`operands`): general-purpose registers, one memory operand,
 //! immediates and near branch targets; a form with any other operand kind (segment, control,
 //! vector registers, far pointers, string operands) is not supported yet and decodes, like an
 //! unknown mnemonic or undecodable bytes, to a record that raises #UD and is counted by its
