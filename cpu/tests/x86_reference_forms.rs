@@ -24,11 +24,17 @@ use std::path::Path;
 use bootemu_cpu::x86_64::decode::implemented;
 use iced_x86::{Code, Decoder, Instruction, Mnemonic, OpCodeOperandKind as K};
 
-/// Bytes of one instance of `code`, the form itself last; `None` if the generator cannot make it.
+/// One instance of `code`; `None` if the generator cannot make it.
 fn instance(code: Code, rng: &mut rng::Rng) -> Option<Instruction> {
     let kinds = code.op_code().op_kinds();
     if matches!(kinds, [K::br64_1] | [K::br64_4]) {
         return Instruction::with_branch(code, 0x1100).ok();
+    }
+    if let Some(i) = (0..20)
+        .filter_map(|k| gen::string_form(k, iced_x86::RepPrefixKind::None).0.ok())
+        .find(|i| i.code() == code)
+    {
+        return Some(i);
     }
     for _ in 0..20 {
         let mut g = gen::Gen::new(rng, 0x1000);

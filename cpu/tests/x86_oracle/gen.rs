@@ -118,6 +118,14 @@ pub const CLASSES: &[Class] = &[
             M::Cwd,
             M::Cdq,
             M::Cqo,
+            M::Nop,
+            M::Pause,
+            M::Lfence,
+            M::Mfence,
+            M::Sfence,
+            M::Prefetcht0,
+            M::Prefetchnta,
+            M::Prefetchw,
         ],
         flow: false,
         strings: false,
@@ -825,7 +833,7 @@ impl<'a> Gen<'a> {
 }
 
 /// String instruction `k` (0–19: MOVS, STOS, LODS, SCAS, CMPS × B, W, D, Q) with prefix `rep`.
-fn string_form(
+pub fn string_form(
     k: u64,
     rep: iced_x86::RepPrefixKind,
 ) -> (Result<Instruction, iced_x86::IcedError>, Mnemonic) {
