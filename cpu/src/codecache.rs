@@ -11,6 +11,7 @@ use std::hash::BuildHasherDefault;
 use std::rc::Rc;
 
 use crate::aarch64::block::AddrHasher;
+use crate::aarch64::BusId;
 
 /// Size of a page as the cache sees it.
 pub const PAGE_SIZE: u64 = 4096;
@@ -22,8 +23,12 @@ pub struct CodeCache<B> {
     blocks: AddrMap<Rc<B>>,
     /// Physical page → physical addresses of the blocks that hold bytes of it.
     pages: AddrMap<Vec<u64>>,
-    /// Bumped whenever blocks are dropped: holders of block references refresh.
+    /// Bumped whenever blocks are dropped or a page becomes code: holders of block
+    /// references refresh, and vCPUs forget the write permissions they cached for pages that
+    /// are code now (their stores must reach [`CodeCache::invalidate`]).
     epoch: u64,
+    /// The bus the blocks were decoded from.
+    bus: Option<BusId>,
 }
 
 impl<B> Default for CodeCache<B> {
@@ -32,6 +37,7 @@ impl<B> Default for CodeCache<B> {
             blocks: AddrMap::default(),
             pages: AddrMap::default(),
             epoch: 0,
+            bus: None,
         }
     }
 }
@@ -53,9 +59,21 @@ impl<B> CodeCache<B> {
         let b = Rc::new(block);
         self.blocks.insert(pa, b.clone());
         for &p in pages {
-            self.pages.entry(p & !(PAGE_SIZE - 1)).or_default().push(pa);
+            let list = self.pages.entry(p & !(PAGE_SIZE - 1)).or_default();
+            if list.is_empty() {
+                self.epoch += 1;
+            }
+            list.push(pa);
         }
         b
+    }
+
+    /// Make this the cache of `bus`: blocks decoded from another bus's memory are dropped.
+    pub fn bind(&mut self, bus: BusId) {
+        if self.bus != Some(bus) {
+            self.clear();
+            self.bus = Some(bus);
+        }
     }
 
     /// Whether physical page `page` (aligned) holds decoded code.
@@ -85,7 +103,7 @@ impl<B> CodeCache<B> {
         self.epoch += 1;
     }
 
-    /// Changes whenever blocks are dropped.
+    /// Changes whenever blocks are dropped or a page becomes code.
     pub fn epoch(&self) -> u64 {
         self.epoch
     }

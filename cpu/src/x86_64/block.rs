@@ -92,8 +92,13 @@ fn decode_block(bus: &mut dyn Bus, pa: u64) -> Option<(Block, Vec<u64>)> {
 impl Cpu {
     /// Run until `budget` instructions have retired or an instruction raises an exception.
     /// Linear addresses are physical (no paging yet), so blocks are found by RIP.
+    ///
+    /// The vCPU and the cache may be run against another bus than last time: the host
+    /// pointers and blocks they hold from the other one are then forgotten.
     pub fn run(&mut self, cache: &mut BlockCache, bus: &mut dyn Bus, budget: u64) -> Exit {
         let end = self.insns.saturating_add(budget);
+        self.tlb.bind(bus.id());
+        cache.bind(bus.id());
         loop {
             if self.insns >= end {
                 return Exit::Budget;
@@ -106,6 +111,8 @@ impl Cpu {
                     None => return Exit::FetchUnmapped(pa),
                 },
             };
+            // Pages that became code lose their write entries before anything runs.
+            self.tlb.follow_code(cache.epoch());
             let room = (end - self.insns) as usize;
             let mut env = Env {
                 bus: &mut *bus,

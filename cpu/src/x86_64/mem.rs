@@ -119,11 +119,18 @@ impl Cpu {
         Self::check(la, size, stack)?;
         let off = la & (PAGE_SIZE - 1);
         if off + size as u64 <= PAGE_SIZE {
-            return Ok(read_phys(env, la, size));
+            if let Some(p) = self.tlb.read_ptr(la) {
+                let mut b = [0u8; 8];
+                // SAFETY: a TLB entry is a RAM page of the bus bound to this vCPU (Bus contract:
+                // valid for PAGE_SIZE bytes while the bus lives) and off + size <= PAGE_SIZE.
+                unsafe { std::ptr::copy_nonoverlapping(p, b.as_mut_ptr(), size as usize) };
+                return Ok(u64::from_le_bytes(b));
+            }
+            return Ok(self.read_slow(env, la, size));
         }
         let mut v = 0u64;
         for i in 0..size as u64 {
-            v |= read_phys(env, la.wrapping_add(i), 1) << (8 * i);
+            v |= self.read_slow(env, la.wrapping_add(i), 1) << (8 * i);
         }
         Ok(v)
     }
@@ -141,61 +148,77 @@ impl Cpu {
         Self::check(la, size, stack)?;
         let off = la & (PAGE_SIZE - 1);
         if off + size as u64 <= PAGE_SIZE {
-            write_phys(env, la, size, v);
+            if let Some(p) = self.tlb.write_ptr(la) {
+                let b = v.to_le_bytes();
+                // SAFETY: as in `read`; write entries are filled from pages asked for writing.
+                unsafe { std::ptr::copy_nonoverlapping(b.as_ptr(), p, size as usize) };
+                return Ok(());
+            }
+            self.write_slow(env, la, size, v);
         } else {
             for i in 0..size as u64 {
-                write_phys(env, la.wrapping_add(i), 1, v >> (8 * i));
+                self.write_slow(env, la.wrapping_add(i), 1, v >> (8 * i));
             }
         }
         Ok(())
     }
-}
 
-/// Read `size` bytes at physical `pa` (within one page).
-fn read_phys(env: &mut Env, pa: u64, size: u8) -> u64 {
-    let page = pa & !(PAGE_SIZE - 1);
-    match env.bus.ram_page(page, false) {
-        Some(host) => {
-            let mut b = [0u8; 8];
-            // SAFETY: the Bus contract makes `host` valid for PAGE_SIZE bytes, and
-            // off + size <= PAGE_SIZE.
-            unsafe {
-                std::ptr::copy_nonoverlapping(
-                    host.as_ptr().add((pa - page) as usize),
-                    b.as_mut_ptr(),
-                    size as usize,
-                )
-            };
-            u64::from_le_bytes(b)
+    /// A read the TLB missed (within one page): refill, or MMIO.
+    #[cold]
+    fn read_slow(&mut self, env: &mut Env, pa: u64, size: u8) -> u64 {
+        match self.tlb.fill_read(env.bus, pa) {
+            Some(host) => {
+                let mut b = [0u8; 8];
+                // SAFETY: `host` is a RAM page of PAGE_SIZE bytes (Bus contract) and the access
+                // lies within it.
+                unsafe {
+                    std::ptr::copy_nonoverlapping(
+                        host.as_ptr().add((pa & (PAGE_SIZE - 1)) as usize),
+                        b.as_mut_ptr(),
+                        size as usize,
+                    )
+                };
+                u64::from_le_bytes(b)
+            }
+            None => env
+                .bus
+                .mmio_read(pa, size)
+                .unwrap_or(super::state::mask(size)),
         }
-        None => env
-            .bus
-            .mmio_read(pa, size)
-            .unwrap_or(super::state::mask(size)),
     }
-}
 
-/// Write `size` bytes at physical `pa` (within one page).
-fn write_phys(env: &mut Env, pa: u64, size: u8, v: u64) {
-    let page = pa & !(PAGE_SIZE - 1);
-    if env.code.is_code(page) && env.code.invalidate(page) {
-        env.stop = true;
-    }
-    match env.bus.ram_page(page, true) {
-        Some(host) => {
-            let b = v.to_le_bytes();
-            // SAFETY: as in `read_phys`; the page was asked for writing.
-            unsafe {
-                std::ptr::copy_nonoverlapping(
-                    b.as_ptr(),
-                    host.as_ptr().add((pa - page) as usize),
-                    size as usize,
-                )
-            };
+    /// A write the TLB missed (within one page): drop decoded code on the page (no write
+    /// entry then), refill, or MMIO.
+    #[cold]
+    fn write_slow(&mut self, env: &mut Env, pa: u64, size: u8, v: u64) {
+        let page = pa & !(PAGE_SIZE - 1);
+        let code = env.code.is_code(page);
+        if code && env.code.invalidate(page) {
+            env.stop = true;
         }
-        None => {
-            // No device: the write is dropped (master abort).
-            let _ = env.bus.mmio_write(pa, size, v);
+        let host = if code {
+            env.bus.ram_page(page, true)
+        } else {
+            self.tlb.fill_write(env.bus, pa)
+        };
+        match host {
+            Some(host) => {
+                let b = v.to_le_bytes();
+                // SAFETY: as in `read_slow`; the page was asked for writing.
+                unsafe {
+                    std::ptr::copy_nonoverlapping(
+                        b.as_ptr(),
+                        host.as_ptr().add((pa - page) as usize),
+                        size as usize,
+                    )
+                };
+            }
+            None => {
+                // No device: the write is dropped (master abort).
+                if env.bus.mmio_write(pa, size, v).is_ok() && env.bus.take_remapped() {
+                    self.tlb.flush();
+                }
+            }
         }
     }
 }

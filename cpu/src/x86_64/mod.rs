@@ -20,9 +20,8 @@
 //! a software TLB; IDT exception and interrupt delivery (until then an exception ends
 //! [`Cpu::run`] with [`Exit::Exception`]); CPUID/RDTSC with time as the instruction count; x87,
 //! SSE/SSE2 and FXSAVE. Lazy flags (result + operands, flags computed when read) are the
-//! planned speed-up once the boot profile shows flag computation matters; a software TLB (with
-//! paging) replaces the per-access [`Bus::ram_page`](crate::aarch64::Bus::ram_page) call and the
-//! per-store code-page lookup.
+//! planned speed-up once the boot profile shows flag computation matters. Memory operands go
+//! through a software TLB ([`tlb`]) that paging will fill from page-table walks.
 //!
 //! Tests: unit tests next to the code; `cpu/tests/x86_oracle.rs` runs random programs per class
 //! natively, under `qemu-x86_64` and here, and `cpu/tests/x86_reference_forms.rs` measures how
@@ -34,6 +33,7 @@ pub mod exec;
 pub mod insn;
 pub mod mem;
 pub mod state;
+pub mod tlb;
 
 pub use block::{Block, BlockCache, Env};
 pub use state::{flag, vector, Cpu, Exit, Fault};

@@ -9,6 +9,8 @@
 
 use std::collections::BTreeMap;
 
+use super::tlb::Tlb;
+
 /// Index of RAX in [`Cpu::regs`] (the hardware register number).
 pub const RAX: usize = 0;
 /// Index of RCX.
@@ -128,6 +130,8 @@ pub struct Cpu {
     /// #UD raised per iced-x86 `Code` name (`INVALID` for undecodable bytes): the gaps a run
     /// reached, for the report.
     pub undefined: BTreeMap<&'static str, u64>,
+    /// The software TLB.
+    pub(crate) tlb: Tlb,
 }
 
 impl Default for Cpu {
@@ -140,6 +144,7 @@ impl Default for Cpu {
             gs_base: 0,
             insns: 0,
             undefined: BTreeMap::new(),
+            tlb: Tlb::default(),
         }
     }
 }

@@ -634,10 +634,13 @@ impl<'a> Gen<'a> {
                     Err(_) => return false,
                 }
             }
-            // 32-bit IDIV always gets CDQ: qemu-x86_64 10.0 divides EDX:EAX by the divisor in
-            // a host 64-bit division, so -2^63 / -1 kills QEMU itself (host SIGFPE) instead of
-            // raising #DE in the guest. Overflow is still reached (-2^31 / -1).
-            M::Div | M::Idiv if (m == M::Idiv && size == 4) || self.rng.chance(3, 4) => {
+            // 16- and 32-bit IDIV always get CWD/CDQ: qemu-x86_64 10.0 divides DX:AX and
+            // EDX:EAX by the divisor in a host division of twice the width, so -2^31 / -1 and
+            // -2^63 / -1 kill QEMU itself (host SIGFPE) instead of raising #DE in the guest.
+            // Overflow is still reached (-2^15 / -1, -2^31 / -1).
+            M::Div | M::Idiv
+                if (m == M::Idiv && (size == 2 || size == 4)) || self.rng.chance(3, 4) =>
+            {
                 // A dividend whose quotient usually fits.
                 let c = match (m, size) {
                     (M::Div, 1) => Instruction::with2(Code::Mov_rm8_imm8, Register::AH, 0),
