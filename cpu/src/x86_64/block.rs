@@ -168,6 +168,26 @@ mod tests {
     }
 
     #[test]
+    fn a_page_written_as_data_then_run_as_code_loses_its_write_entry() {
+        // 0x1000: mov byte [0x2100], 1 (a write entry for page 0x2000); jmp 0x2000
+        // 0x2000: mov byte [rip + 1], 0x41; mov al, 0; cpuid
+        let (mut cpu, mut bus, mut cache) = setup(
+            0x1000,
+            &[
+                0xc6, 0x04, 0x25, 0x00, 0x21, 0, 0, 0x01, 0xe9, 0xf3, 0x0f, 0, 0,
+            ],
+        );
+        let smc = [0xc6, 0x05, 0x01, 0, 0, 0, 0x41, 0xb0, 0x00, 0x0f, 0xa2];
+        bus.ram_mut()[0x2000..0x2000 + smc.len()].copy_from_slice(&smc);
+        assert_eq!(
+            cpu.run(&mut cache, &mut bus, 10),
+            Exit::Exception(Fault::UD)
+        );
+        assert_eq!((cpu.regs[RAX] & 0xff, cpu.rip), (0x41, 0x2009));
+        assert_eq!(bus.ram()[0x2100], 1);
+    }
+
+    #[test]
     fn an_instruction_across_a_page_boundary_runs_and_marks_both_pages() {
         // mov eax, 0x12345678 starting 3 bytes before the page end
         let (mut cpu, mut bus, mut cache) = setup(0x1ffd, &[0xb8, 0x78, 0x56, 0x34, 0x12]);
