@@ -164,7 +164,7 @@ mod tests {
             (cpu.regs[RAX] & 0xff, cpu.rip, cpu.insns),
             (0x41, 0x1009, 2)
         );
-        assert_eq!(cpu.undefined.get("Cpuid"), Some(&1));
+        assert_eq!(cpu.undefined.get(&iced_x86::Code::Cpuid), Some(&1));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! immediates and near branch targets; a form with any other operand kind (segment, control,
 //! vector registers, far pointers, string operands) is not supported yet and decodes, like an
 //! unknown mnemonic or undecodable bytes, to a record that raises #UD and is counted by its
-//! iced `Code` name ([`Cpu::undefined`](super::state::Cpu::undefined)). Nothing here panics on
+//! iced `Code` ([`Cpu::undefined`](super::state::Cpu::undefined)). Nothing here panics on
 //! any byte sequence.
 
 use iced_x86::{Code, Instruction, MemorySize, Mnemonic, OpKind, Register};
@@ -343,7 +343,7 @@ fn string_kinds(i: &Instruction) -> Option<StringKinds> {
 fn lower(i: &Instruction) -> Result<(Line, Ops), Ops> {
     let mut ops = Ops {
         len: i.len() as u8,
-        code: code_name(i.code()),
+        code: i.code(),
         ..Ops::default()
     };
     let line = match line(i.mnemonic()) {
@@ -446,17 +446,6 @@ fn lockable(m: Mnemonic) -> bool {
     )
 }
 
-/// The iced `Code` name of `c` (its `Debug` text), interned so records stay `Copy`.
-fn code_name(c: Code) -> &'static str {
-    use std::collections::HashMap;
-    use std::sync::{Mutex, OnceLock};
-    static NAMES: OnceLock<Mutex<HashMap<u16, &'static str>>> = OnceLock::new();
-    let map = NAMES.get_or_init(|| Mutex::new(HashMap::new()));
-    let mut map = map.lock().unwrap_or_else(|e| e.into_inner());
-    map.entry(c as u16)
-        .or_insert_with(|| Box::leak(format!("{c:?}").into_boxed_str()))
-}
-
 /// A record that raises #UD when executed.
 fn undefined(ops: Ops) -> Insn {
     Insn {
@@ -499,11 +488,11 @@ mod tests {
     #[test]
     fn unsupported_forms_raise_ud_and_are_named() {
         // cpuid; ud2; a lone REX prefix at the end of the buffer; lock mov [rax], eax
-        for (bytes, name) in [
-            (&[0x0f, 0xa2][..], "Cpuid"),
-            (&[0x0f, 0x0b][..], "Ud2"),
-            (&[0x48][..], "INVALID"),
-            (&[0xf0, 0x89, 0x00][..], "INVALID"),
+        for (bytes, form) in [
+            (&[0x0f, 0xa2][..], Code::Cpuid),
+            (&[0x0f, 0x0b][..], Code::Ud2),
+            (&[0x48][..], Code::INVALID),
+            (&[0xf0, 0x89, 0x00][..], Code::INVALID),
         ] {
             let i = one(bytes);
             assert!(i.ends_block);
@@ -517,7 +506,7 @@ mod tests {
                 end: u64::MAX,
             };
             assert_eq!((i.exec)(&mut cpu, &mut env, &i.ops), Err(Fault::UD));
-            assert_eq!(cpu.undefined.get(name), Some(&1), "{bytes:x?}");
+            assert_eq!(cpu.undefined.get(&form), Some(&1), "{bytes:x?}");
         }
     }
 

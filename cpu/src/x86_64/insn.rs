@@ -6,6 +6,8 @@
 //! immediate or relative branch offset, the operand size and the instruction length. Handlers
 //! read only the fields their table line says they use.
 
+use iced_x86::Code;
+
 use super::block::Env;
 use super::state::{Cpu, Fault};
 
@@ -81,7 +83,7 @@ impl Default for Mem {
 }
 
 /// Operands of one instruction.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 pub struct Ops {
     /// Destination (or only) operand.
     pub dst: Opnd,
@@ -101,8 +103,25 @@ pub struct Ops {
     pub mem: Mem,
     /// Immediate; for relative branches the offset from the next instruction.
     pub imm: u64,
-    /// iced-x86 `Code` name, for #UD counting and traces.
-    pub code: &'static str,
+    /// The iced-x86 form, for #UD counting and traces.
+    pub code: Code,
+}
+
+impl Default for Ops {
+    fn default() -> Self {
+        Ops {
+            dst: Opnd::None,
+            src: Opnd::None,
+            src2: Opnd::None,
+            size: 0,
+            src_size: 0,
+            len: 0,
+            cc: 0,
+            mem: Mem::default(),
+            imm: 0,
+            code: Code::INVALID,
+        }
+    }
 }
 
 /// One pre-decoded instruction.

@@ -7,25 +7,28 @@
 //! ([`exec`]) cover MOV/MOVZX/MOVSX/MOVSXD/LEA/XCHG, the ALU group with all six status flags,
 //! shifts and rotates, MUL/IMUL/DIV/IDIV (#DE), BT*/BSF/BSR (and TZCNT/LZCNT's encodings run as
 //! BSF/BSR, BMI1/LZCNT not being advertised), BSWAP, XADD/CMPXCHG, CMOVcc/SETcc, PUSH/POP/LEAVE,
-//! Jcc/JMP/CALL/RET, CBW…CQO, CLC/STC/CMC/CLD/STD and the string instructions with REP/REPE/REPNE
-//! (one instruction counted per iteration, resumable when the budget ends mid-way), at every
-//! operand size with the partial-register and 32-bit zero-extension rules. LOCK is accepted on
-//! read-modify-writes to memory (atomic by construction: vCPUs run one at a time). Memory goes through the shared [`Bus`](crate::aarch64::Bus) with
-//! linear = physical. Anything else decodes to a record raising #UD, counted by iced `Code`
-//! name in [`Cpu::undefined`].
+//! Jcc/JMP/CALL/RET, CBW…CQO, CLC/STC/CMC/CLD/STD, NOP and the hints (PAUSE, fences,
+//! prefetches, ENDBR64), and the string instructions with REP/REPE/REPNE (one instruction
+//! counted per iteration, resumable when the budget ends mid-way), at every operand size with
+//! the partial-register and 32-bit zero-extension rules. LOCK is accepted on read-modify-writes
+//! to memory (atomic by construction: vCPUs run one at a time).
+//!
+//! Memory goes through the shared [`Bus`](crate::aarch64::Bus) with linear = physical (no
+//! paging yet), cached per page in a software TLB ([`tlb`]). Anything else decodes to a record
+//! raising #UD, counted per iced `Code` (form) in [`Cpu::undefined`]; an exception ends
+//! [`Cpu::run`] with [`Exit::Exception`] (no IDT delivery yet).
 //!
 //! What comes next (issue 14), in order: PUSHF/POPF (with CPL and IOPL), ENTER, LOOP, MOV
-//! moffs, CMPXCHG8B/16B, 32-bit string addressing; system state (CR0/CR3/CR4,
-//! EFER, MSRs, GDT/IDT/TSS) with 32-bit protected mode and the transitions; 4-level paging with
-//! a software TLB; IDT exception and interrupt delivery (until then an exception ends
-//! [`Cpu::run`] with [`Exit::Exception`]); CPUID/RDTSC with time as the instruction count; x87,
-//! SSE/SSE2 and FXSAVE. Lazy flags (result + operands, flags computed when read) are the
-//! planned speed-up once the boot profile shows flag computation matters. Memory operands go
-//! through a software TLB ([`tlb`]) that paging will fill from page-table walks.
+//! moffs, CMPXCHG8B/16B, 32-bit string addressing; system state (CR0/CR3/CR4, EFER, MSRs,
+//! GDT/IDT/TSS) with 32-bit protected mode and the transitions; 4-level paging filling the TLB
+//! from page-table walks; IDT exception and interrupt delivery; CPUID/RDTSC with time as the
+//! instruction count; x87, SSE/SSE2 and FXSAVE. Lazy flags (result and operands kept, flags
+//! computed when read) are the planned speed-up once a boot profile shows flag computation
+//! matters.
 //!
 //! Tests: unit tests next to the code; `cpu/tests/x86_oracle.rs` runs random programs per class
-//! natively, under `qemu-x86_64` and here, and `cpu/tests/x86_reference_forms.rs` measures how
-//! much of the forms a Debian kernel and busybox execute decode to implemented records.
+//! natively, under `qemu-x86_64` and here; `cpu/tests/x86_reference_forms.rs` measures how much
+//! of the forms a Debian kernel and busybox execute decode to implemented records.
 
 pub mod block;
 pub mod decode;

@@ -9,6 +9,8 @@
 
 use std::collections::BTreeMap;
 
+use iced_x86::Code;
+
 use super::tlb::Tlb;
 
 /// Index of RAX in [`Cpu::regs`] (the hardware register number).
@@ -127,9 +129,9 @@ pub struct Cpu {
     pub gs_base: u64,
     /// Instructions retired (the clock).
     pub insns: u64,
-    /// #UD raised per iced-x86 `Code` name (`INVALID` for undecodable bytes): the gaps a run
-    /// reached, for the report.
-    pub undefined: BTreeMap<&'static str, u64>,
+    /// #UD raised per iced-x86 form (`Code::INVALID` for undecodable bytes; its `Debug` text is
+    /// the form's name): the gaps a run reached, for the report.
+    pub undefined: BTreeMap<Code, u64>,
     /// The software TLB.
     pub(crate) tlb: Tlb,
 }
@@ -232,7 +234,7 @@ impl Cpu {
 
     /// Count a #UD of `code` and return it.
     #[cold]
-    pub fn undefined(&mut self, code: &'static str) -> Fault {
+    pub fn undefined(&mut self, code: Code) -> Fault {
         *self.undefined.entry(code).or_insert(0) += 1;
         Fault::UD
     }
