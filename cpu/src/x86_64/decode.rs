@@ -173,6 +173,10 @@ fn line(m: Mnemonic) -> Option<Line> {
         M::Jmp => br(branch::jmp, 0),
         M::Call => br(branch::call, 0),
         M::Ret => br(branch::ret, 0),
+        M::Loop => br(branch::loop_::<0>, 0),
+        M::Loope => br(branch::loop_::<1>, 0),
+        M::Loopne => br(branch::loop_::<2>, 0),
+        M::Jrcxz => br(branch::loop_::<3>, 0),
         _ => return None,
     })
 }
@@ -355,6 +359,15 @@ fn lower(i: &Instruction) -> Result<(Line, Ops), Ops> {
         Code::Retnw | Code::Retnw_imm16 | Code::Call_rm16 | Code::Jmp_rm16
     ) {
         return Err(ops); // 16-bit near branches (AMD only honours 0x66 there)
+    }
+    if matches!(
+        i.mnemonic(),
+        Mnemonic::Loop | Mnemonic::Loope | Mnemonic::Loopne
+    ) && !matches!(
+        i.code(),
+        Code::Loop_rel8_64_RCX | Code::Loope_rel8_64_RCX | Code::Loopne_rel8_64_RCX
+    ) {
+        return Err(ops); // ECX-counted (0x67) loops: not yet
     }
     if let Some(kinds) = string_kinds(i) {
         // MOVS/STOS/LODS/SCAS/CMPS: implicit RSI/RDI operands, a repeat prefix in `cc`.

@@ -317,6 +317,7 @@ fn supported(k: K) -> bool {
             | K::imm32sex64
             | K::imm64
             | K::mem
+            | K::mem_offs
     )
 }
 
@@ -445,6 +446,27 @@ impl<'a> Gen<'a> {
 
     /// A memory operand into the scratch data, with its pointer set-up emitted first.
     fn mem(&mut self, avoid: &[Register]) -> MemoryOperand {
+        let none = Register::None;
+        let target = |g: &mut Self| DATA_MID as i64 + g.rng.range(-0x80, 0x80);
+        match self.rng.below(8) {
+            // RIP-relative (iced takes the target and encodes it relative to the next
+            // instruction at the address the generator assembles at).
+            0 => return MemoryOperand::new(Register::RIP, none, 1, target(self), 8, false, none),
+            // Absolute [disp32] (SIB without base or index).
+            1 => return MemoryOperand::new(none, none, 1, target(self), 4, false, none),
+            // [index * scale + disp32].
+            2 => {
+                let mut i = self.reg64();
+                while avoid.contains(&i) {
+                    i = self.reg64();
+                }
+                let v = self.rng.below(9) as u32;
+                self.set32(i, v);
+                let scale = self.rng.pick(&[1u32, 2, 4, 8]);
+                return MemoryOperand::new(none, i, scale, target(self), 4, false, none);
+            }
+            _ => {}
+        }
         let mut base = self.reg64();
         while avoid.contains(&base) {
             base = self.reg64();
@@ -544,6 +566,13 @@ impl<'a> Gen<'a> {
                     let mo = self.mem(avoid);
                     mem_arg = Some(n);
                     Arg::M(mo)
+                }
+                K::mem_offs => {
+                    // MOV moffs: a 64-bit absolute address.
+                    let a = DATA_MID as i64 + self.rng.range(-0x80, 0x80);
+                    mem_arg = Some(n);
+                    let none = Register::None;
+                    Arg::M(MemoryOperand::new(none, none, 1, a, 8, false, none))
                 }
                 K::r8_reg | K::r8_opcode => Arg::R(self.reg(1)),
                 K::r16_reg | K::r16_opcode => Arg::R(self.reg(2)),
@@ -729,37 +758,37 @@ impl<'a> Gen<'a> {
         }
     }
 
-    /// One control-flow gadget (Jcc over an instruction, JMP, CALL/RET, indirect JMP/CALL, a
-    /// store into the next instruction).
+    /// One control-flow gadget (Jcc over an instruction, JMP, CALL/RET, indirect JMP/CALL,
+    /// LOOP/LOOPE/LOOPNE/JRCXZ, a store into the next instruction).
     pub fn gadget(&mut self, filler: &[Code]) {
-        match self.rng.below(7) {
+        match self.rng.below(8) {
             0 | 1 => {
-                // Jcc rel8 (or rel32) over one instruction.
+                // Jcc rel8 (or rel32) over one instruction, assembled where it will run.
                 let cc = self.rng.below(16) as u8;
                 self.define_flags_for(cond_reads(cc));
+                let long = self.rng.chance(1, 2);
                 let before = self.undef;
-                let mut inner = Gen::new(self.rng, 0);
+                let at = self.ip() + if long { 6 } else { 2 };
+                let mut inner = Gen::new(self.rng, at);
                 inner.undef = before;
                 let mut code = filler[inner.rng.below(filler.len() as u64) as usize];
-                while matches!(code.mnemonic(), M::Push | M::Pop) {
+                while matches!(code.mnemonic(), M::Push | M::Pop | M::Leave) {
                     // A skipped push or pop would leave the stack depth unknown.
                     code = filler[inner.rng.below(filler.len() as u64) as usize];
                 }
                 let ok = inner.form(code);
                 let (body, after) = (inner.code, inner.undef);
                 self.used.extend(inner.used);
-                if !ok {
+                if !ok || (!long && body.len() >= 128) {
                     return;
                 }
-                if self.rng.chance(1, 2) && body.len() < 128 {
-                    self.raw(&[0x70 | cc, body.len() as u8]);
-                } else {
+                if long {
                     let mut b = vec![0x0f, 0x80 | cc];
                     b.extend_from_slice(&(body.len() as i32).to_le_bytes());
                     self.raw(&b);
+                } else {
+                    self.raw(&[0x70 | cc, body.len() as u8]);
                 }
-                // The body was assembled at address 0: only position-independent forms are
-                // generated (no RIP-relative operands), so it runs anywhere.
                 self.raw(&body);
                 self.undef = before | after;
             }
@@ -795,6 +824,40 @@ impl<'a> Gen<'a> {
                 self.raw(&lea);
                 self.raw(&jmp);
                 self.raw(&[0x0f, 0x0b]);
+            }
+            6 => {
+                // mov ecx, n; L: add a, b; loop/loope/loopne L — or jrcxz over an add.
+                let kind = self.rng.below(4) as u8;
+                // Loops run 1–5 times (RCX = 0 would mean 2^64); JRCXZ sees 0 or not.
+                let n = if kind == 3 {
+                    self.rng.below(2) as u32
+                } else {
+                    1 + self.rng.below(5) as u32
+                };
+                self.set32(Register::RCX, n);
+                let mut pick = |g: &mut Self| {
+                    let mut r = g.reg64();
+                    while r == Register::RCX {
+                        r = g.reg64();
+                    }
+                    r
+                };
+                let (a, b) = (pick(self), pick(self));
+                let add = Instruction::with2(Code::Add_rm64_r64, a, b).expect("add");
+                let mut inner = Gen::new(self.rng, 0);
+                inner.emit(&add);
+                let body = inner.code;
+                if kind == 3 {
+                    // The ADD may be skipped: the undefined flags stay as they were.
+                    self.raw(&[0xe3, body.len() as u8]);
+                    self.raw(&body);
+                } else {
+                    // The body runs at least once; LOOPE/LOOPNE read the ADD's ZF.
+                    self.raw(&body);
+                    self.raw(&[0xe2 - kind, (-(body.len() as i32) - 2) as u8]);
+                    self.undef = 0;
+                }
+                self.used.push(Code::Add_rm64_r64);
             }
             5 => {
                 // Self-modifying code: mov byte [rip + 1], new; mov r8, old — the store
