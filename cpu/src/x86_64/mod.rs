@@ -6,11 +6,11 @@
 //! shared [`CodeCache`](crate::codecache::CodeCache) and runs them ([`Cpu::run`]). The handlers
 //! ([`exec`]) cover MOV/MOVZX/MOVSX/MOVSXD/LEA/XCHG, the ALU group with all six status flags,
 //! shifts and rotates, MUL/IMUL/DIV/IDIV (#DE), BT*/BSF/BSR (and TZCNT/LZCNT's encodings run as
-//! BSF/BSR, BMI1/LZCNT not being advertised), BSWAP, XADD/CMPXCHG, CMOVcc/SETcc, PUSH/POP/LEAVE,
-//! Jcc/JMP/CALL/RET, LOOP/LOOPE/LOOPNE/JRCXZ, CBW…CQO, CLC/STC/CMC/CLD/STD, NOP and the hints (PAUSE, fences,
-//! prefetches, ENDBR64), and the string instructions with REP/REPE/REPNE (one instruction
-//! counted per iteration, resumable when the budget ends mid-way), at every operand size with
-//! the partial-register and 32-bit zero-extension rules. LOCK is accepted on read-modify-writes
+//! BSF/BSR, BMI1/LZCNT not being advertised), BSWAP, XADD/CMPXCHG, CMOVcc/SETcc,
+//! PUSH/POP/LEAVE, Jcc/JMP/CALL/RET, LOOP/LOOPE/LOOPNE/JRCXZ, CBW…CQO, CLC/STC/CMC/CLD/STD, NOP
+//! and the hints (PAUSE, fences, prefetches, ENDBR64), and the string instructions with
+//! REP/REPE/REPNE (one instruction counted per iteration, resumable when the budget ends
+//! mid-way), at every operand size with the partial-register and 32-bit zero-extension rules. LOCK is accepted on read-modify-writes
 //! to memory (atomic by construction: vCPUs run one at a time).
 //!
 //! Memory goes through the shared [`Bus`](crate::aarch64::Bus) with linear = physical (no

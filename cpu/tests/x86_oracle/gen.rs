@@ -835,7 +835,7 @@ impl<'a> Gen<'a> {
                     1 + self.rng.below(5) as u32
                 };
                 self.set32(Register::RCX, n);
-                let mut pick = |g: &mut Self| {
+                let pick = |g: &mut Self| {
                     let mut r = g.reg64();
                     while r == Register::RCX {
                         r = g.reg64();
