@@ -272,7 +272,14 @@ fn operands(i: &Instruction, ops: &mut Ops) -> Option<()> {
             OpKind::Register => gpr(i.op_register(k))?,
             OpKind::Memory => {
                 ops.mem = memory(i)?;
-                (Opnd::Mem, mem_size(i.memory_size()).unwrap_or(0))
+                // Only LEA's operand has no integer size; any other (far pointers such as
+                // JMP/CALL m16:64, descriptor tables, vectors) is a form not executed yet.
+                let size = match mem_size(i.memory_size()) {
+                    Some(s) => s,
+                    None if i.mnemonic() == Mnemonic::Lea => 0,
+                    None => return None,
+                };
+                (Opnd::Mem, size)
             }
             OpKind::NearBranch64 => {
                 ops.imm = i.near_branch_target().wrapping_sub(i.next_ip());
@@ -552,6 +559,20 @@ mod tests {
         assert_eq!((i.exec)(&mut cpu, &mut env, &i.ops), Ok(()));
         assert_eq!(cpu.regs[0], 3);
         assert!(cpu.flag(crate::x86_64::flag::ZF));
+    }
+
+    #[test]
+    fn far_indirect_branches_are_not_taken_for_near_ones() {
+        // jmp far [rax] (REX.W FF /5: m16:64); call far [rax] (FF /3: m16:32)
+        assert!(!implemented_bytes(&[0x48, 0xff, 0x28]));
+        assert!(!implemented_bytes(&[0xff, 0x18]));
+        // jmp [rax] (near, FF /4) is implemented
+        assert!(implemented_bytes(&[0xff, 0x20]));
+    }
+
+    fn implemented_bytes(bytes: &[u8]) -> bool {
+        let mut d = iced_x86::Decoder::with_ip(64, bytes, 0x1000, 0);
+        implemented(&d.decode())
     }
 
     #[test]
