@@ -5,9 +5,9 @@
 //!
 //! The guest: 1 MiB of flat RAM filled with random bytes (biased towards the one-byte opcodes
 //! and prefixes that are common in real code, so that streams run longer than pure noise
-//! would), registers from the oracle's biased pool with some pointing into the RAM, RFLAGS
-//! random. Each run starts at a random offset with a small budget; after an exception the next
-//! run starts one byte later.
+//! would), refilled every [`ROUND`] runs; registers from the oracle's biased pool with some
+//! pointing into the RAM, RFLAGS random. Each run starts at a random offset with a small budget;
+//! after an exception the next run starts one byte later.
 //!
 //! Environment: `BOOTEMU_FUZZ_X86_INSNS` (instructions to reach, default 2,000,000),
 //! `BOOTEMU_FUZZ_SEED` (decimal or 0x-hex). `x86_fuzz_long` (ignored) runs 10^7 at CPL 0
@@ -25,6 +25,8 @@ use rng::Rng;
 
 const RAM: u64 = 0x10_0000;
 const RAM_SIZE: usize = 0x10_0000;
+/// Runs between refills of the RAM with new random bytes.
+const ROUND: u64 = 100_000;
 /// Bytes the stream generator favours: REX, operand-size and segment prefixes, the ALU
 /// opcodes, MOV, PUSH/POP, Jcc, the 0F escape, ModRM-heavy bytes.
 const COMMON: &[u8] = &[
@@ -47,18 +49,23 @@ fn fuzz(target: u64) {
     let seed = env_u64("BOOTEMU_FUZZ_SEED").unwrap_or(0x8664_f022);
     let mut rng = Rng::new(seed);
     let mut bus = FlatBus::new(RAM, RAM_SIZE);
-    for b in bus.ram_mut().iter_mut() {
-        *b = if rng.chance(1, 2) {
-            rng.pick(COMMON)
-        } else {
-            rng.next() as u8
-        };
-    }
     let mut cache = BlockCache::new();
     let (mut insns, mut runs, mut exceptions, mut budgets, mut fetch) = (0u64, 0u64, 0, 0, 0);
     let mut vectors = [0u64; 32];
     let mut rip = RAM + rng.below(RAM_SIZE as u64);
     while insns < target {
+        if runs % ROUND == 0 {
+            // Fresh streams: random stores (REP STOS of all-ones above all) wear the RAM down
+            // to a few repeated bytes. Writing behind the core's back needs the blocks gone.
+            for b in bus.ram_mut().iter_mut() {
+                *b = if rng.chance(1, 2) {
+                    rng.pick(COMMON)
+                } else {
+                    rng.next() as u8
+                };
+            }
+            cache.clear();
+        }
         let mut cpu = Cpu::new();
         for r in cpu.regs.iter_mut() {
             *r = if rng.chance(1, 3) {
