@@ -21,6 +21,9 @@
 //!
 //! `cargo test -p bootemu-cpu --test x86_oracle -- --ignored` runs 100,000 programs per class.
 
+#[path = "x86_oracle/classes.rs"]
+#[allow(dead_code)]
+mod classes;
 #[path = "x86_oracle/gen.rs"]
 mod gen;
 #[path = "x86_oracle/image.rs"]
@@ -35,7 +38,8 @@ use bootemu_cpu::aarch64::flat::FlatBus;
 use bootemu_cpu::x86_64::{BlockCache, Cpu, Exit};
 use iced_x86::{Decoder, Formatter, IntelFormatter};
 
-use gen::{Class, Program, CLASSES, STATUS};
+use classes::{Class, CLASSES, STATUS};
+use gen::Program;
 use image::{CaseIn, CaseOut, BASE, SCRATCH, SCRATCH_LEN};
 use rng::Rng;
 
