@@ -137,6 +137,7 @@ fn line(m: Mnemonic) -> Option<Line> {
         // Exchange and compare.
         M::Xadd => l(misc::xadd, 0),
         M::Cmpxchg => l(misc::cmpxchg, 0),
+        M::Cmpxchg8b | M::Cmpxchg16b => l(misc::cmpxchg_wide, 0),
         // Flags.
         M::Clc => l(misc::flag_op, 0),
         M::Stc => l(misc::flag_op, 1),
@@ -277,6 +278,8 @@ fn operands(i: &Instruction, ops: &mut Ops) -> Option<()> {
                 let size = match mem_size(i.memory_size()) {
                     Some(s) => s,
                     None if i.mnemonic() == Mnemonic::Lea => 0,
+                    // CMPXCHG16B's handler accesses its 16 bytes as two halves.
+                    None if i.code() == Code::Cmpxchg16b_m128 => 16,
                     None => return None,
                 };
                 (Opnd::Mem, size)
@@ -399,7 +402,7 @@ fn lower(i: &Instruction) -> Result<(Line, Ops), Ops> {
         };
         return Ok((line, ops));
     }
-    if matches!(i.mnemonic(), Mnemonic::Bswap) && i.op_register(0).size() == 2 {
+    if i.code() == Code::Bswap_r16 {
         return Err(ops); // BSWAP r16 is undefined
     }
     if operands(i, &mut ops).is_none() {
@@ -463,6 +466,8 @@ fn lockable(m: Mnemonic) -> bool {
             | M::Xchg
             | M::Xadd
             | M::Cmpxchg
+            | M::Cmpxchg8b
+            | M::Cmpxchg16b
     )
 }
 

@@ -6,7 +6,7 @@
 //! shared [`CodeCache`](crate::codecache::CodeCache) and runs them ([`Cpu::run`]). The handlers
 //! ([`exec`]) cover MOV/MOVZX/MOVSX/MOVSXD/LEA/XCHG, the ALU group with all six status flags,
 //! shifts and rotates, MUL/IMUL/DIV/IDIV (#DE), BT*/BSF/BSR (and TZCNT/LZCNT's encodings run as
-//! BSF/BSR, BMI1/LZCNT not being advertised), BSWAP, XADD/CMPXCHG, CMOVcc/SETcc,
+//! BSF/BSR, BMI1/LZCNT not being advertised), BSWAP, XADD/CMPXCHG/CMPXCHG8B/CMPXCHG16B, CMOVcc/SETcc,
 //! PUSH/POP/LEAVE, Jcc/JMP/CALL/RET, LOOP/LOOPE/LOOPNE/JRCXZ, CBW…CQO, CLC/STC/CMC/CLD/STD, NOP
 //! and the hints (PAUSE, fences, prefetches, ENDBR64), and the string instructions with
 //! REP/REPE/REPNE (one instruction counted per iteration, resumable when the budget ends
@@ -18,8 +18,8 @@
 //! raising #UD, counted per iced `Code` (form) in [`Cpu::undefined`]; an exception ends
 //! [`Cpu::run`] with [`Exit::Exception`] (no IDT delivery yet).
 //!
-//! What comes next (issue 14), in order: PUSHF/POPF (with CPL and IOPL), ENTER,
-//! CMPXCHG8B/16B, 0x67 (32-bit) addressing for strings and LOOP; system state (CR0/CR3/CR4, EFER, MSRs,
+//! What comes next (issue 14), in order: PUSHF/POPF (with CPL and IOPL), ENTER, 0x67 (32-bit)
+//! addressing for strings and LOOP; system state (CR0/CR3/CR4, EFER, MSRs,
 //! GDT/IDT/TSS) with 32-bit protected mode and the transitions; 4-level paging filling the TLB
 //! from page-table walks; IDT exception and interrupt delivery; CPUID/RDTSC with time as the
 //! instruction count; x87, SSE/SSE2 and FXSAVE. Lazy flags (result and operands kept, flags

@@ -221,6 +221,8 @@ pub const CLASSES: &[Class] = &[
         mnemonics: &[
             M::Xadd,
             M::Cmpxchg,
+            M::Cmpxchg8b,
+            M::Cmpxchg16b,
             M::Bswap,
             M::Clc,
             M::Stc,
@@ -277,6 +279,7 @@ pub fn effect(m: Mnemonic, size: usize, count: Option<u64>) -> (u64, u64) {
         M::Div | M::Idiv => (STATUS, STATUS),
         M::Bt | M::Bts | M::Btr | M::Btc => (CF | OF | SF | AF | PF, OF | SF | AF | PF),
         M::Bsf | M::Bsr => (STATUS, STATUS & !ZF),
+        M::Cmpxchg8b | M::Cmpxchg16b => (ZF, 0),
         M::Shl | M::Sal | M::Shr | M::Sar => match masked {
             Some(0) => (0, 0),
             Some(c) => {

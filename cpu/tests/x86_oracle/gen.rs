@@ -323,6 +323,7 @@ impl<'a> Gen<'a> {
             _ if shift => &[Register::RCX],
             M::Div | M::Idiv => &[Register::RAX, Register::RDX],
             M::Cmpxchg => &[Register::RAX],
+            M::Cmpxchg8b | M::Cmpxchg16b => &[Register::RAX, Register::RDX],
             _ => &[],
         };
         let mut args = Vec::new();
@@ -337,6 +338,19 @@ impl<'a> Gen<'a> {
                         mem_arg = Some(n);
                         Arg::M(mo)
                     }
+                }
+                K::mem if matches!(m, M::Cmpxchg8b | M::Cmpxchg16b) && self.rng.chance(3, 4) => {
+                    // Mostly aligned (CMPXCHG16B faults otherwise): [base + 16 * j].
+                    let mut base = self.reg64();
+                    while avoid.contains(&base) {
+                        base = self.reg64();
+                    }
+                    let at = DATA_MID as i64 + 16 * self.rng.range(-6, 6);
+                    self.set32(base, at as u32);
+                    mem_arg = Some(n);
+                    let disp = 16 * self.rng.range(-2, 2);
+                    let none = Register::None;
+                    Arg::M(MemoryOperand::new(base, none, 1, disp, 1, false, none))
                 }
                 K::mem => {
                     let mo = self.mem(avoid);
@@ -439,6 +453,26 @@ impl<'a> Gen<'a> {
                     Err(_) => return false,
                 }
             }
+            M::Cmpxchg8b | M::Cmpxchg16b if self.rng.chance(1, 2) => {
+                // Make the comparison succeed: (E|R)DX:(E|R)AX get the operand's halves.
+                let (mov, lo, hi, half) = if m == M::Cmpxchg8b {
+                    (Code::Mov_r32_rm32, Register::EAX, Register::EDX, 4)
+                } else {
+                    (Code::Mov_r64_rm64, Register::RAX, Register::RDX, 8)
+                };
+                if let Arg::M(mo) = &args[0] {
+                    let mut upper = *mo;
+                    upper.displacement += half;
+                    for (r, op) in [(lo, *mo), (hi, upper)] {
+                        match Instruction::with2(mov, r, op) {
+                            Ok(i) => {
+                                self.emit(&i);
+                            }
+                            Err(_) => return false,
+                        }
+                    }
+                }
+            }
             // 16- and 32-bit IDIV always get CWD/CDQ: qemu-x86_64 10.0 divides DX:AX and
             // EDX:EAX by the divisor in a host division of twice the width, so -2^31 / -1 and
             // -2^63 / -1 kill QEMU itself (host SIGFPE) instead of raising #DE in the guest.
@@ -468,7 +502,9 @@ impl<'a> Gen<'a> {
         };
         let lockable = matches!(
             m,
-            M::Add
+            M::Cmpxchg8b
+                | M::Cmpxchg16b
+                | M::Add
                 | M::Adc
                 | M::And
                 | M::Btc

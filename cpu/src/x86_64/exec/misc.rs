@@ -1,11 +1,11 @@
-//! Small integer instructions: XADD, CMPXCHG, BSWAP, LEAVE and the flag instructions CLC, STC,
-//! CMC, CLD, STD (SDM vol. 2).
+//! Small integer instructions: XADD, CMPXCHG, CMPXCHG8B/16B, BSWAP, LEAVE and the flag
+//! instructions CLC, STC, CMC, CLD, STD (SDM vol. 2).
 
 use super::super::block::Env;
 use super::super::insn::Ops;
 use super::super::mem::Loc;
-use super::super::state::flag::{CF, DF, STATUS};
-use super::super::state::{mask, Cpu, Fault, RAX, RBP, RSP};
+use super::super::state::flag::{CF, DF, STATUS, ZF};
+use super::super::state::{mask, Cpu, Fault, RAX, RBP, RBX, RCX, RDX, RSP};
 use super::stack::pop_value;
 use super::{add_flags, sub_flags};
 
@@ -42,6 +42,38 @@ pub fn cmpxchg(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
         cpu.set_reg(RAX as u8, size, v);
     }
     cpu.set_flags(STATUS, sub_flags(acc, v, 0, r, size));
+    Ok(())
+}
+
+/// CMPXCHG8B m64 (`ops.size` 8) and CMPXCHG16B m128 (16): compare EDX:EAX / RDX:RAX with the
+/// memory operand; equal: ZF = 1 and ECX:EBX / RCX:RBX is stored; else ZF = 0 and the operand
+/// is loaded into EDX:EAX / RDX:RAX (32-bit halves zero-extended). The operand is written
+/// either way (the processor's write cycle). CMPXCHG16B needs a 16-byte aligned operand
+/// (#GP(0) otherwise). Only ZF changes.
+pub fn cmpxchg_wide(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    let half = ops.size / 2;
+    let st = ops.mem.stack;
+    let a = cpu.ea(&ops.mem);
+    if half == 8 && a & 15 != 0 {
+        return Err(Fault::GP0);
+    }
+    let lo = cpu.read(env, a, half, st)?;
+    let hi = cpu.read(env, a.wrapping_add(half as u64), half, st)?;
+    let equal = lo == cpu.reg(RAX as u8, half) && hi == cpu.reg(RDX as u8, half);
+    let (new_lo, new_hi) = if equal {
+        (cpu.reg(RBX as u8, half), cpu.reg(RCX as u8, half))
+    } else {
+        (lo, hi)
+    };
+    // Both halves are in one page (8- or 16-byte aligned, or checked by the second access
+    // before anything was written when they are not).
+    cpu.write(env, a, half, new_lo, st)?;
+    cpu.write(env, a.wrapping_add(half as u64), half, new_hi, st)?;
+    if !equal {
+        cpu.set_reg(RAX as u8, half, lo);
+        cpu.set_reg(RDX as u8, half, hi);
+    }
+    cpu.set_flags(ZF, if equal { ZF } else { 0 });
     Ok(())
 }
 
