@@ -4,9 +4,8 @@
 //!
 //! No paging yet, so linear = physical and the tables only change when the memory behind the
 //! physical addresses does: another bus ([`Tlb::bind`]), a bus that remapped pages (flash
-//! banks: [`Bus::take_remapped`]), or a page that became
-//! code, which must lose its write entry so that every store to it reaches the block cache
-//! (followed through [`CodeCache::epoch`](crate::codecache::CodeCache::epoch)). With paging,
+//! banks: [`Bus::take_remapped`]), or a page that became code, which must lose its write entry
+//! so that every store to it reaches the block cache (followed through [`CodeCache::epoch`](crate::codecache::CodeCache::epoch)). With paging,
 //! the miss path walks the page tables and CR3 writes, INVLPG and the PCID rules flush.
 
 use std::ptr::NonNull;
