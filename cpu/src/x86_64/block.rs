@@ -29,16 +29,20 @@ pub struct Block {
 pub type BlockCache = CodeCache<Block>;
 
 /// What a handler reaches besides its vCPU.
+///
+/// Only [`Cpu::run`] makes one (and the crate's tests, with a vCPU whose TLB is empty), after
+/// binding the vCPU's TLB to the bus: the TLB's host pointers are used without asking the bus,
+/// so an `Env` whose bus is not the one they came from must not exist outside the crate.
 pub struct Env<'a> {
     /// The machine.
-    pub bus: &'a mut dyn Bus,
+    pub(crate) bus: &'a mut dyn Bus,
     /// Decoded code, for invalidation by stores.
-    pub code: &'a mut BlockCache,
+    pub(crate) code: &'a mut BlockCache,
     /// Set when a store dropped decoded code, or a REP instruction stopped part-way: the
     /// executor leaves the block after the current instruction.
-    pub stop: bool,
+    pub(crate) stop: bool,
     /// The run's instruction limit ([`Cpu::insns`] value at which it returns).
-    pub end: u64,
+    pub(crate) end: u64,
 }
 
 /// Decode the block at physical `pa`, `None` when the first byte is not in RAM.
