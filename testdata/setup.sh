@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the external tools bootemu's tests use, on a Debian bookworm machine, as root:
 #   - binutils-aarch64-linux-gnu  (aarch64-linux-gnu-as / -ld / -objcopy), from bookworm
-#   - qemu-user                   (qemu-aarch64, user mode), from bookworm-backports
+#   - qemu-user                   (qemu-aarch64 and qemu-x86_64, user mode: the CPU oracles), from
+#                                 bookworm-backports
 #   - qemu-system-arm             (qemu-system-aarch64), from bookworm-backports
 #   - qemu-efi-aarch64, u-boot-qemu (Debian's EDK2 QEMU_EFI.fd/AAVMF and U-Boot qemu_arm64: the
 #     real firmware the firmware tests boot), u-boot-tools (mkenvimage), from bookworm
@@ -24,7 +25,7 @@ installed() { [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = i
 base_pkgs=(binutils-aarch64-linux-gnu gdb-multiarch qemu-efi-aarch64 u-boot-qemu u-boot-tools
            fdisk dosfstools mtools e2fsprogs xz-utils acpica-tools)
 qemu_pkgs=(qemu-system-arm qemu-user)
-tools=(aarch64-linux-gnu-as aarch64-linux-gnu-ld aarch64-linux-gnu-objcopy qemu-aarch64 qemu-system-aarch64 mkenvimage
+tools=(aarch64-linux-gnu-as aarch64-linux-gnu-ld aarch64-linux-gnu-objcopy qemu-aarch64 qemu-x86_64 qemu-system-aarch64 mkenvimage
        sfdisk mkfs.vfat mformat mcopy mmd mkfs.ext4 debugfs xz iasl)
 
 missing_base=(); for p in "${base_pkgs[@]}"; do installed "$p" || missing_base+=("$p"); done
@@ -63,5 +64,6 @@ for t in "${tools[@]}"; do
 done
 aarch64-linux-gnu-as --version | head -1
 qemu-aarch64 --version | head -1
+qemu-x86_64 --version | head -1
 qemu-system-aarch64 --version | head -1
 dpkg-query -W -f='${Package} ${Version}\n' qemu-efi-aarch64 u-boot-qemu

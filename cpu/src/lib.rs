@@ -1,5 +1,8 @@
 //! Guest CPU cores of bootemu.
 //!
+//! `x86_64` is the beginning of an x86_64 interpreter (64-bit-mode integer user code so far,
+//! see its module docs); it shares the block cache ([`codecache`]) and the bus with aarch64.
+//!
 //! `aarch64` is an interpreter for the A64 instruction set (Arm ARM, DDI 0487): instructions are
 //! decoded once, through a declarative encoding table, into blocks cached by physical address, and
 //! executed by class handlers. The core knows nothing about boards: it reaches memory and devices
@@ -19,3 +22,5 @@
 #![deny(missing_docs)]
 
 pub mod aarch64;
+pub mod codecache;
+pub mod x86_64;

@@ -1,0 +1,276 @@
+//! Blocks and the executor: a block is a run of pre-decoded instructions starting at one
+//! physical address, ending after the first control-flow instruction, before an instruction
+//! that would cross into another page (which then gets a block of its own, registered on both
+//! pages), or at [`MAX_BLOCK`] instructions. Blocks live in the shared
+//! [`CodeCache`]; a store to one of their pages drops them.
+
+use std::rc::Rc;
+
+use super::decode::decode;
+use super::insn::Insn;
+use super::state::{Cpu, Exit};
+use crate::aarch64::Bus;
+use crate::codecache::{CodeCache, PAGE_SIZE};
+
+/// Longest block, in instructions.
+pub const MAX_BLOCK: usize = 64;
+/// Longest x86 instruction, in bytes.
+const MAX_INSN: usize = 15;
+
+/// A decoded block.
+pub struct Block {
+    /// Physical address of the first instruction.
+    pub pa: u64,
+    /// The instructions, in order.
+    pub insns: Box<[Insn]>,
+}
+
+/// The x86_64 block cache.
+pub type BlockCache = CodeCache<Block>;
+
+/// What a handler reaches besides its vCPU.
+///
+/// Only [`Cpu::run`] makes one (and the crate's tests, with a vCPU whose TLB is empty), after
+/// binding the vCPU's TLB to the bus: the TLB's host pointers are used without asking the bus,
+/// so an `Env` whose bus is not the one they came from must not exist outside the crate.
+pub struct Env<'a> {
+    /// The machine.
+    pub(crate) bus: &'a mut dyn Bus,
+    /// Decoded code, for invalidation by stores.
+    pub(crate) code: &'a mut BlockCache,
+    /// Set when a store dropped decoded code, or a REP instruction stopped part-way: the
+    /// executor leaves the block after the current instruction.
+    pub(crate) stop: bool,
+    /// The run's instruction limit ([`Cpu::insns`] value at which it returns).
+    pub(crate) end: u64,
+}
+
+/// Decode the block at physical `pa`, `None` when the first byte is not in RAM.
+fn decode_block(bus: &mut dyn Bus, pa: u64) -> Option<(Block, Vec<u64>)> {
+    let page = pa & !(PAGE_SIZE - 1);
+    let host = bus.ram_page(page, false)?;
+    let off = (pa - page) as usize;
+    // The rest of this page, then up to MAX_INSN - 1 bytes of the next one if it is RAM.
+    let mut bytes = Vec::with_capacity(PAGE_SIZE as usize - off + MAX_INSN);
+    // SAFETY: the Bus contract makes `host` valid for PAGE_SIZE bytes.
+    bytes.extend_from_slice(unsafe {
+        std::slice::from_raw_parts(host.as_ptr().add(off), PAGE_SIZE as usize - off)
+    });
+    let in_page = bytes.len();
+    let next = page.wrapping_add(PAGE_SIZE);
+    if let Some(h2) = bus.ram_page(next, false) {
+        // SAFETY: as above.
+        bytes.extend_from_slice(unsafe { std::slice::from_raw_parts(h2.as_ptr(), MAX_INSN - 1) });
+    }
+    let mut dec = iced_x86::Decoder::with_ip(64, &bytes, pa, iced_x86::DecoderOptions::NONE);
+    let mut insns = Vec::new();
+    let mut pages = vec![page];
+    let mut ins = iced_x86::Instruction::default();
+    while insns.len() < MAX_BLOCK && (dec.position() < in_page) {
+        let at = dec.position();
+        dec.decode_out(&mut ins);
+        let crosses = at + ins.len() > in_page;
+        if crosses && !insns.is_empty() {
+            break; // its own block, next time
+        }
+        let d = decode(&ins);
+        let ends = d.ends_block;
+        insns.push(d);
+        if crosses {
+            pages.push(next);
+            break;
+        }
+        if ends {
+            break;
+        }
+    }
+    Some((
+        Block {
+            pa,
+            insns: insns.into_boxed_slice(),
+        },
+        pages,
+    ))
+}
+
+impl Cpu {
+    /// Run until `budget` instructions have retired or an instruction raises an exception.
+    /// Linear addresses are physical (no paging yet), so blocks are found by RIP.
+    ///
+    /// The vCPU and the cache may be run against another bus than last time: the host
+    /// pointers and blocks they hold from the other one are then forgotten.
+    pub fn run(&mut self, cache: &mut BlockCache, bus: &mut dyn Bus, budget: u64) -> Exit {
+        let end = self.insns.saturating_add(budget);
+        self.tlb.bind(bus.id());
+        cache.bind(bus.id());
+        loop {
+            if self.insns >= end {
+                return Exit::Budget;
+            }
+            let pa = self.rip;
+            let block: Rc<Block> = match cache.get(pa) {
+                Some(b) => b.clone(),
+                None => match decode_block(bus, pa) {
+                    Some((b, pages)) => cache.insert(pa, &pages, b),
+                    None => return Exit::FetchUnmapped(pa),
+                },
+            };
+            // Pages that became code lose their write entries before anything runs.
+            self.tlb.follow_code(cache.epoch());
+            let room = (end - self.insns) as usize;
+            let mut env = Env {
+                bus: &mut *bus,
+                code: &mut *cache,
+                stop: false,
+                end,
+            };
+            for insn in block.insns.iter().take(room) {
+                let at = self.rip;
+                self.rip = at.wrapping_add(insn.ops.len as u64);
+                if let Err(f) = (insn.exec)(self, &mut env, &insn.ops) {
+                    self.rip = at;
+                    return Exit::Exception(f);
+                }
+                self.insns += 1;
+                if env.stop {
+                    break;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aarch64::flat::FlatBus;
+    use crate::x86_64::state::{Fault, RAX, RBX, RCX, RSP};
+
+    /// A vCPU at `at` and a 16 KiB bus at 0 holding `code` there.
+    fn setup(at: u64, code: &[u8]) -> (Cpu, FlatBus, BlockCache) {
+        let mut bus = FlatBus::new(0, 0x4000);
+        bus.ram_mut()[at as usize..at as usize + code.len()].copy_from_slice(code);
+        let mut cpu = Cpu::new();
+        cpu.rip = at;
+        (cpu, bus, BlockCache::new())
+    }
+
+    #[test]
+    fn a_store_into_the_current_block_takes_effect_at_the_next_instruction() {
+        // mov byte [rip + 1], 0x41; mov al, 0; cpuid (#UD here: stops the run)
+        // The store rewrites the immediate of `mov al, 0`, decoded in the same block (SDM vol. 3
+        // §11.6: a store to the code stream is seen by the instructions after it).
+        let code = [0xc6, 0x05, 0x01, 0, 0, 0, 0x41, 0xb0, 0x00, 0x0f, 0xa2];
+        let (mut cpu, mut bus, mut cache) = setup(0x1000, &code);
+        let exit = cpu.run(&mut cache, &mut bus, 10);
+        assert_eq!(exit, Exit::Exception(Fault::UD));
+        assert_eq!(
+            (cpu.regs[RAX] & 0xff, cpu.rip, cpu.insns),
+            (0x41, 0x1009, 2)
+        );
+        assert_eq!(cpu.undefined.get(&iced_x86::Code::Cpuid), Some(&1));
+    }
+
+    #[test]
+    fn a_page_written_as_data_then_run_as_code_loses_its_write_entry() {
+        // 0x1000: mov byte [0x2100], 1 (a write entry for page 0x2000); jmp 0x2000
+        // 0x2000: mov byte [rip + 1], 0x41; mov al, 0; cpuid
+        let (mut cpu, mut bus, mut cache) = setup(
+            0x1000,
+            &[
+                0xc6, 0x04, 0x25, 0x00, 0x21, 0, 0, 0x01, 0xe9, 0xf3, 0x0f, 0, 0,
+            ],
+        );
+        let smc = [0xc6, 0x05, 0x01, 0, 0, 0, 0x41, 0xb0, 0x00, 0x0f, 0xa2];
+        bus.ram_mut()[0x2000..0x2000 + smc.len()].copy_from_slice(&smc);
+        assert_eq!(
+            cpu.run(&mut cache, &mut bus, 10),
+            Exit::Exception(Fault::UD)
+        );
+        assert_eq!((cpu.regs[RAX] & 0xff, cpu.rip), (0x41, 0x2009));
+        assert_eq!(bus.ram()[0x2100], 1);
+    }
+
+    #[test]
+    fn an_instruction_across_a_page_boundary_runs_and_marks_both_pages() {
+        // mov eax, 0x12345678 starting 3 bytes before the page end
+        let (mut cpu, mut bus, mut cache) = setup(0x1ffd, &[0xb8, 0x78, 0x56, 0x34, 0x12]);
+        assert_eq!(cpu.run(&mut cache, &mut bus, 1), Exit::Budget);
+        assert_eq!((cpu.regs[RAX], cpu.rip), (0x1234_5678, 0x2002));
+        assert!(cache.is_code(0x1000) && cache.is_code(0x2000));
+    }
+
+    #[test]
+    fn the_budget_stops_inside_a_block() {
+        // inc eax; inc eax; inc eax
+        let (mut cpu, mut bus, mut cache) = setup(0x1000, &[0xff, 0xc0, 0xff, 0xc0, 0xff, 0xc0]);
+        assert_eq!(cpu.run(&mut cache, &mut bus, 2), Exit::Budget);
+        assert_eq!((cpu.regs[RAX], cpu.rip, cpu.insns), (2, 0x1004, 2));
+    }
+
+    #[test]
+    fn a_rep_instruction_counts_each_iteration_and_resumes_after_the_budget() {
+        // rep stosb; inc eax; cpuid (#UD: stops the run)
+        let code = [0xf3, 0xaa, 0xff, 0xc0, 0x0f, 0xa2];
+        let (mut cpu, mut bus, mut cache) = setup(0x1000, &code);
+        cpu.regs[RCX] = 5;
+        cpu.regs[RAX] = 0x5a;
+        cpu.regs[7] = 0x3000; // RDI
+        assert_eq!(cpu.run(&mut cache, &mut bus, 2), Exit::Budget);
+        assert_eq!(
+            (cpu.regs[RCX], cpu.regs[7], cpu.rip, cpu.insns),
+            (3, 0x3002, 0x1000, 2)
+        );
+        assert_eq!(
+            cpu.run(&mut cache, &mut bus, 10),
+            Exit::Exception(Fault::UD)
+        );
+        // Three more iterations and the INC: six instructions in all.
+        assert_eq!((cpu.regs[RCX], cpu.regs[7], cpu.insns), (0, 0x3005, 6));
+        assert_eq!((cpu.regs[RAX], cpu.rip), (0x5b, 0x1004));
+        assert_eq!(
+            &bus.ram()[0x3000..0x3006],
+            &[0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0]
+        );
+    }
+
+    #[test]
+    fn a_divide_error_leaves_the_state_at_the_faulting_instruction() {
+        // div ecx with ecx = 0
+        let (mut cpu, mut bus, mut cache) = setup(0x1000, &[0xf7, 0xf1]);
+        cpu.regs[RAX] = 7;
+        let flags = cpu.rflags;
+        assert_eq!(cpu.run(&mut cache, &mut bus, 5), Exit::Exception(Fault::DE));
+        assert_eq!((cpu.regs[RAX], cpu.regs[RCX], cpu.rip), (7, 0, 0x1000));
+        assert_eq!((cpu.rflags, cpu.insns), (flags, 0));
+    }
+
+    #[test]
+    fn non_canonical_addresses_fault_with_gp_or_ss() {
+        // mov rax, [rbx]
+        let (mut cpu, mut bus, mut cache) = setup(0x1000, &[0x48, 0x8b, 0x03]);
+        cpu.regs[RBX] = 0x8000_0000_0000_0000;
+        assert_eq!(
+            cpu.run(&mut cache, &mut bus, 1),
+            Exit::Exception(Fault::GP0)
+        );
+        // push rax with a non-canonical RSP: #SS(0), RSP unchanged
+        let (mut cpu, mut bus, mut cache) = setup(0x1000, &[0x50]);
+        cpu.regs[RSP] = 0x0000_8000_0000_0004;
+        assert_eq!(
+            cpu.run(&mut cache, &mut bus, 1),
+            Exit::Exception(Fault::SS0)
+        );
+        assert_eq!((cpu.regs[RSP], cpu.rip), (0x0000_8000_0000_0004, 0x1000));
+    }
+
+    #[test]
+    fn fetching_outside_ram_stops_the_run() {
+        let (mut cpu, mut bus, mut cache) = setup(0x1000, &[]);
+        cpu.rip = 0x10_0000;
+        assert_eq!(
+            cpu.run(&mut cache, &mut bus, 1),
+            Exit::FetchUnmapped(0x10_0000)
+        );
+    }
+}

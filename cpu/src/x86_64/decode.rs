@@ -1,0 +1,591 @@
+//! From iced-x86's decoded `Instruction` to our pre-decoded [`Insn`] record, once per
+//! instruction at block-build time.
+//!
+//! [`line`] is the mnemonic table: one line per mnemonic names its handler, whether it ends a
+//! block and a selector (condition code, ALU operation, fixed operand size). Operands are
+//! extracted generically (`operands`): general-purpose registers, one memory operand,
+//! immediates and near branch targets; a form with any other operand kind (segment, control,
+//! vector registers, far pointers, string operands) is not supported yet and decodes, like an
+//! unknown mnemonic or undecodable bytes, to a record that raises #UD and is counted by its
+//! iced `Code` ([`Cpu::undefined`](super::state::Cpu::undefined)). Nothing here panics on
+//! any byte sequence.
+
+use iced_x86::{Code, Instruction, MemorySize, Mnemonic, OpKind, Register};
+
+use super::block::Env;
+use super::exec::{alu, bits, branch, data, misc, muldiv, shift, stack, string};
+use super::insn::{Handler, Insn, Mem, Opnd, Ops, Seg, NO_REG, RIP_REL};
+use super::state::{Cpu, Fault};
+
+/// One line of the mnemonic table.
+struct Line {
+    exec: Handler,
+    /// Control flow: the block ends after it.
+    ends: bool,
+    /// Handler-specific: condition code, or a fixed operand size for operand-less forms.
+    sel: u8,
+}
+
+const fn l(exec: Handler, sel: u8) -> Line {
+    Line {
+        exec,
+        ends: false,
+        sel,
+    }
+}
+
+const fn br(exec: Handler, sel: u8) -> Line {
+    Line {
+        exec,
+        ends: true,
+        sel,
+    }
+}
+
+/// The mnemonic table (SDM vol. 2 instruction reference, by mnemonic).
+fn line(m: Mnemonic) -> Option<Line> {
+    use Mnemonic as M;
+    Some(match m {
+        // Data movement.
+        M::Mov => l(data::mov, 0),
+        M::Movzx => l(data::movzx, 0),
+        M::Movsx | M::Movsxd => l(data::movsx, 0),
+        M::Lea => l(data::lea, 0),
+        M::Xchg => l(data::xchg, 0),
+        M::Nop => l(data::nop, 0),
+        // Hints with no architectural effect in an interpreter that runs one vCPU at a time
+        // and has no caches: spin-wait, fences, prefetches, the CET landing pad (CET off).
+        M::Pause | M::Lfence | M::Mfence | M::Sfence | M::Endbr64 => l(data::nop, 0),
+        M::Prefetchnta | M::Prefetcht0 | M::Prefetcht1 | M::Prefetcht2 | M::Prefetchw => {
+            l(data::nop, 0)
+        }
+        M::Cbw => l(data::widen_acc, 2),
+        M::Cwde => l(data::widen_acc, 4),
+        M::Cdqe => l(data::widen_acc, 8),
+        M::Cwd => l(data::sign_to_dx, 2),
+        M::Cdq => l(data::sign_to_dx, 4),
+        M::Cqo => l(data::sign_to_dx, 8),
+        M::Cmovo => l(data::cmov, 0x0),
+        M::Cmovno => l(data::cmov, 0x1),
+        M::Cmovb => l(data::cmov, 0x2),
+        M::Cmovae => l(data::cmov, 0x3),
+        M::Cmove => l(data::cmov, 0x4),
+        M::Cmovne => l(data::cmov, 0x5),
+        M::Cmovbe => l(data::cmov, 0x6),
+        M::Cmova => l(data::cmov, 0x7),
+        M::Cmovs => l(data::cmov, 0x8),
+        M::Cmovns => l(data::cmov, 0x9),
+        M::Cmovp => l(data::cmov, 0xa),
+        M::Cmovnp => l(data::cmov, 0xb),
+        M::Cmovl => l(data::cmov, 0xc),
+        M::Cmovge => l(data::cmov, 0xd),
+        M::Cmovle => l(data::cmov, 0xe),
+        M::Cmovg => l(data::cmov, 0xf),
+        M::Seto => l(data::setcc, 0x0),
+        M::Setno => l(data::setcc, 0x1),
+        M::Setb => l(data::setcc, 0x2),
+        M::Setae => l(data::setcc, 0x3),
+        M::Sete => l(data::setcc, 0x4),
+        M::Setne => l(data::setcc, 0x5),
+        M::Setbe => l(data::setcc, 0x6),
+        M::Seta => l(data::setcc, 0x7),
+        M::Sets => l(data::setcc, 0x8),
+        M::Setns => l(data::setcc, 0x9),
+        M::Setp => l(data::setcc, 0xa),
+        M::Setnp => l(data::setcc, 0xb),
+        M::Setl => l(data::setcc, 0xc),
+        M::Setge => l(data::setcc, 0xd),
+        M::Setle => l(data::setcc, 0xe),
+        M::Setg => l(data::setcc, 0xf),
+        // Integer arithmetic and logic.
+        M::Add => l(alu::bin::<{ alu::ADD }>, 0),
+        M::Or => l(alu::bin::<{ alu::OR }>, 0),
+        M::Adc => l(alu::bin::<{ alu::ADC }>, 0),
+        M::Sbb => l(alu::bin::<{ alu::SBB }>, 0),
+        M::And => l(alu::bin::<{ alu::AND }>, 0),
+        M::Sub => l(alu::bin::<{ alu::SUB }>, 0),
+        M::Xor => l(alu::bin::<{ alu::XOR }>, 0),
+        M::Cmp => l(alu::bin::<{ alu::CMP }>, 0),
+        M::Test => l(alu::bin::<{ alu::TEST }>, 0),
+        M::Neg => l(alu::neg, 0),
+        M::Not => l(alu::not, 0),
+        M::Inc => l(alu::inc_dec::<false>, 0),
+        M::Dec => l(alu::inc_dec::<true>, 0),
+        // Shifts and rotates.
+        M::Shl | M::Sal => l(shift::shift::<{ shift::SHL }>, 0),
+        M::Shr => l(shift::shift::<{ shift::SHR }>, 0),
+        M::Sar => l(shift::shift::<{ shift::SAR }>, 0),
+        M::Rol => l(shift::shift::<{ shift::ROL }>, 0),
+        M::Ror => l(shift::shift::<{ shift::ROR }>, 0),
+        // Multiply and divide.
+        M::Mul => l(muldiv::mul, 0),
+        M::Imul => l(muldiv::imul, 0),
+        M::Div => l(muldiv::div, 0),
+        M::Idiv => l(muldiv::idiv, 0),
+        // Bit operations.
+        M::Bt => l(bits::bt::<{ bits::BT }>, 0),
+        M::Bts => l(bits::bt::<{ bits::BTS }>, 0),
+        M::Btr => l(bits::bt::<{ bits::BTR }>, 0),
+        M::Btc => l(bits::bt::<{ bits::BTC }>, 0),
+        M::Bsf => l(bits::bsf, 0),
+        M::Bsr => l(bits::bsr, 0),
+        // F3 0F BC/BD: without BMI1/LZCNT advertised in CPUID they run as BSF/BSR, as on
+        // processors without those extensions (the kernel's `rep bsf`).
+        M::Tzcnt => l(bits::bsf, 0),
+        M::Lzcnt => l(bits::bsr, 0),
+        M::Bswap => l(misc::bswap, 0),
+        // Exchange and compare.
+        M::Xadd => l(misc::xadd, 0),
+        M::Cmpxchg => l(misc::cmpxchg, 0),
+        M::Cmpxchg8b | M::Cmpxchg16b => l(misc::cmpxchg_wide, 0),
+        // Flags.
+        M::Clc => l(misc::flag_op, 0),
+        M::Stc => l(misc::flag_op, 1),
+        M::Cmc => l(misc::flag_op, 2),
+        M::Cld => l(misc::flag_op, 3),
+        M::Std => l(misc::flag_op, 4),
+        // Strings (operands implicit: see `string_form`).
+        M::Movsb | M::Movsw | M::Movsd | M::Movsq => l(string::string::<{ string::MOVS }>, 0),
+        M::Stosb | M::Stosw | M::Stosd | M::Stosq => l(string::string::<{ string::STOS }>, 0),
+        M::Lodsb | M::Lodsw | M::Lodsd | M::Lodsq => l(string::string::<{ string::LODS }>, 0),
+        M::Scasb | M::Scasw | M::Scasd | M::Scasq => l(string::string::<{ string::SCAS }>, 0),
+        M::Cmpsb | M::Cmpsw | M::Cmpsd | M::Cmpsq => l(string::string::<{ string::CMPS }>, 0),
+        // Stack.
+        M::Push => l(stack::push, 0),
+        M::Pop => l(stack::pop, 0),
+        M::Leave => l(misc::leave, 0),
+        // Control flow.
+        M::Jo => br(branch::jcc, 0x0),
+        M::Jno => br(branch::jcc, 0x1),
+        M::Jb => br(branch::jcc, 0x2),
+        M::Jae => br(branch::jcc, 0x3),
+        M::Je => br(branch::jcc, 0x4),
+        M::Jne => br(branch::jcc, 0x5),
+        M::Jbe => br(branch::jcc, 0x6),
+        M::Ja => br(branch::jcc, 0x7),
+        M::Js => br(branch::jcc, 0x8),
+        M::Jns => br(branch::jcc, 0x9),
+        M::Jp => br(branch::jcc, 0xa),
+        M::Jnp => br(branch::jcc, 0xb),
+        M::Jl => br(branch::jcc, 0xc),
+        M::Jge => br(branch::jcc, 0xd),
+        M::Jle => br(branch::jcc, 0xe),
+        M::Jg => br(branch::jcc, 0xf),
+        M::Jmp => br(branch::jmp, 0),
+        M::Call => br(branch::call, 0),
+        M::Ret => br(branch::ret, 0),
+        M::Loop => br(branch::loop_::<0>, 0),
+        M::Loope => br(branch::loop_::<1>, 0),
+        M::Loopne => br(branch::loop_::<2>, 0),
+        M::Jrcxz => br(branch::loop_::<3>, 0),
+        _ => return None,
+    })
+}
+
+/// Hardware number of a general-purpose register and whether it is AH/CH/DH/BH, with its size;
+/// `None` for any other register.
+fn gpr(r: Register) -> Option<(Opnd, u8)> {
+    let n = r as u32;
+    let (al, ax, eax, rax, r15) = (
+        Register::AL as u32,
+        Register::AX as u32,
+        Register::EAX as u32,
+        Register::RAX as u32,
+        Register::R15 as u32,
+    );
+    Some(if (al..ax).contains(&n) {
+        let i = (n - al) as u8;
+        match i {
+            0..=3 => (Opnd::Reg(i), 1),
+            4..=7 => (Opnd::RegHi(i - 4), 1),
+            _ => (Opnd::Reg(i - 4), 1),
+        }
+    } else if (ax..eax).contains(&n) {
+        (Opnd::Reg((n - ax) as u8), 2)
+    } else if (eax..rax).contains(&n) {
+        (Opnd::Reg((n - eax) as u8), 4)
+    } else if (rax..=r15).contains(&n) {
+        (Opnd::Reg((n - rax) as u8), 8)
+    } else {
+        return None;
+    })
+}
+
+fn reg_number(r: Register) -> Option<u8> {
+    match gpr(r)? {
+        (Opnd::Reg(n), 8) => Some(n),
+        (Opnd::Reg(n), 4) => Some(n), // 32-bit addressing (0x67)
+        _ => None,
+    }
+}
+
+/// Size in bytes of an integer memory operand.
+fn mem_size(m: MemorySize) -> Option<u8> {
+    use MemorySize as S;
+    Some(match m {
+        S::UInt8 | S::Int8 => 1,
+        S::UInt16 | S::Int16 | S::WordOffset => 2,
+        S::UInt32 | S::Int32 | S::DwordOffset => 4,
+        S::UInt64 | S::Int64 | S::QwordOffset => 8,
+        _ => return None,
+    })
+}
+
+/// The memory operand of `i`.
+fn memory(i: &Instruction) -> Option<Mem> {
+    let seg = match i.segment_prefix() {
+        Register::FS => Seg::Fs,
+        Register::GS => Seg::Gs,
+        _ => Seg::Flat,
+    };
+    let (base, disp) = match i.memory_base() {
+        Register::RIP => (
+            RIP_REL,
+            i.memory_displacement64().wrapping_sub(i.next_ip()) as i64,
+        ),
+        Register::EIP => return None, // 32-bit RIP-relative: not yet
+        Register::None => (NO_REG, i.memory_displacement64() as i64),
+        r => (reg_number(r)?, i.memory_displacement64() as i64),
+    };
+    let index = match i.memory_index() {
+        Register::None => NO_REG,
+        r => reg_number(r)?,
+    };
+    let addr32 = matches!(gpr(i.memory_base()).or(gpr(i.memory_index())), Some((_, 4)));
+    Some(Mem {
+        base,
+        index,
+        scale: i.memory_index_scale().trailing_zeros() as u8,
+        seg,
+        addr32,
+        stack: base == 4 || base == 5,
+        disp: if addr32 { disp as u32 as i64 } else { disp },
+    })
+}
+
+/// Operand slots, operand sizes, memory operand and immediate of `i`, or `None` when an
+/// operand is of a kind this core does not execute yet.
+fn operands(i: &Instruction, ops: &mut Ops) -> Option<()> {
+    let n = i.op_count().min(3);
+    let mut sizes = [0u8; 3];
+    for k in 0..n {
+        let (slot, size) = match i.op_kind(k) {
+            OpKind::Register => gpr(i.op_register(k))?,
+            OpKind::Memory => {
+                ops.mem = memory(i)?;
+                // Only LEA's operand has no integer size; any other (far pointers such as
+                // JMP/CALL m16:64, descriptor tables, vectors) is a form not executed yet.
+                let size = match mem_size(i.memory_size()) {
+                    Some(s) => s,
+                    None if i.mnemonic() == Mnemonic::Lea => 0,
+                    // CMPXCHG16B's handler accesses its 16 bytes as two halves.
+                    None if i.code() == Code::Cmpxchg16b_m128 => 16,
+                    None => return None,
+                };
+                (Opnd::Mem, size)
+            }
+            OpKind::NearBranch64 => {
+                ops.imm = i.near_branch_target().wrapping_sub(i.next_ip());
+                (Opnd::Imm, 8)
+            }
+            kind @ (OpKind::Immediate8
+            | OpKind::Immediate16
+            | OpKind::Immediate32
+            | OpKind::Immediate64
+            | OpKind::Immediate8to16
+            | OpKind::Immediate8to32
+            | OpKind::Immediate8to64
+            | OpKind::Immediate32to64) => {
+                ops.imm = i.immediate(k);
+                let size = match kind {
+                    OpKind::Immediate8 => 1,
+                    OpKind::Immediate16 | OpKind::Immediate8to16 => 2,
+                    OpKind::Immediate32 | OpKind::Immediate8to32 => 4,
+                    _ => 8,
+                };
+                (Opnd::Imm, size)
+            }
+            _ => return None,
+        };
+        sizes[k as usize] = size;
+        match k {
+            0 => ops.dst = slot,
+            1 => ops.src = slot,
+            _ => ops.src2 = slot,
+        }
+    }
+    ops.size = sizes[0];
+    ops.src_size = if n > 1 { sizes[1] } else { sizes[0] };
+    // A memory operand whose size iced does not give as an integer (LEA's, for one) takes the
+    // size of the other operand.
+    if ops.size == 0 {
+        ops.size = ops.src_size;
+    }
+    if ops.src_size == 0 {
+        ops.src_size = ops.size;
+    }
+    Some(())
+}
+
+/// What a string instruction's implicit operands say.
+struct StringKinds {
+    /// ESI/EDI addressing (0x67).
+    addr32: bool,
+}
+
+/// `Some` when `i` is a string instruction (an operand is `[RSI]`/`[RDI]` implicit).
+fn string_kinds(i: &Instruction) -> Option<StringKinds> {
+    let mut found = None;
+    for k in 0..i.op_count() {
+        match i.op_kind(k) {
+            OpKind::MemorySegRSI | OpKind::MemorySegRDI | OpKind::MemoryESRDI => {
+                found.get_or_insert(StringKinds { addr32: false });
+            }
+            OpKind::MemorySegESI
+            | OpKind::MemorySegEDI
+            | OpKind::MemoryESEDI
+            | OpKind::MemorySegSI
+            | OpKind::MemorySegDI
+            | OpKind::MemoryESDI => found = Some(StringKinds { addr32: true }),
+            _ => {}
+        }
+    }
+    found
+}
+
+/// The table line and operands of `i`, or the operands of a record raising #UD.
+fn lower(i: &Instruction) -> Result<(Line, Ops), Ops> {
+    let mut ops = Ops {
+        len: i.len() as u8,
+        code: i.code(),
+        ..Ops::default()
+    };
+    let line = match line(i.mnemonic()) {
+        Some(line) if !i.is_invalid() => line,
+        _ => return Err(ops),
+    };
+    if matches!(
+        i.code(),
+        Code::Retnw | Code::Retnw_imm16 | Code::Call_rm16 | Code::Jmp_rm16
+    ) {
+        return Err(ops); // 16-bit near branches (AMD only honours 0x66 there)
+    }
+    if matches!(
+        i.mnemonic(),
+        Mnemonic::Loop | Mnemonic::Loope | Mnemonic::Loopne
+    ) && !matches!(
+        i.code(),
+        Code::Loop_rel8_64_RCX | Code::Loope_rel8_64_RCX | Code::Loopne_rel8_64_RCX
+    ) {
+        return Err(ops); // ECX-counted (0x67) loops: not yet
+    }
+    if let Some(kinds) = string_kinds(i) {
+        // MOVS/STOS/LODS/SCAS/CMPS: implicit RSI/RDI operands, a repeat prefix in `cc`.
+        if kinds.addr32 {
+            return Err(ops); // 32-bit string addressing: not yet
+        }
+        ops.size = mem_size(i.memory_size()).ok_or(ops)?;
+        ops.mem = Mem {
+            seg: match i.segment_prefix() {
+                Register::FS => Seg::Fs,
+                Register::GS => Seg::Gs,
+                _ => Seg::Flat,
+            },
+            ..Mem::default()
+        };
+        ops.cc = if i.has_repne_prefix() {
+            string::REP_NE
+        } else if i.has_rep_prefix() {
+            string::REP_E
+        } else {
+            string::REP_NONE
+        };
+        return Ok((line, ops));
+    }
+    if i.code() == Code::Bswap_r16 {
+        return Err(ops); // BSWAP r16 is undefined
+    }
+    if operands(i, &mut ops).is_none() {
+        // Far, segment, control and vector operands come later.
+        return Err(ops);
+    }
+    if i.has_lock_prefix() && !(lockable(i.mnemonic()) && ops.dst == Opnd::Mem) {
+        return Err(ops); // SDM vol. 2 "LOCK": #UD unless a lockable RMW to memory
+    }
+    ops.cc = line.sel;
+    if i.mnemonic() == Mnemonic::Lea {
+        ops.mem.seg = Seg::Flat; // LEA computes an offset: no segment base
+    }
+    if i.mnemonic() == Mnemonic::Leave {
+        ops.size = if i.code() == Code::Leavew { 2 } else { 8 };
+    }
+    if ops.size == 0 {
+        ops.size = line.sel; // operand-less forms (CBW … CQO) carry it in the table
+    }
+    Ok((line, ops))
+}
+
+/// The record of one decoded instruction.
+pub fn decode(i: &Instruction) -> Insn {
+    match lower(i) {
+        Ok((line, ops)) => Insn {
+            exec: line.exec,
+            ops,
+            ends_block: line.ends,
+        },
+        Err(ops) => undefined(ops),
+    }
+}
+
+/// Whether `i` decodes to an implemented record (not one raising #UD).
+pub fn implemented(i: &Instruction) -> bool {
+    lower(i).is_ok()
+}
+
+/// Read-modify-write instructions that accept a LOCK prefix with a memory destination (SDM
+/// vol. 2 "LOCK", of those this core executes). vCPUs run one at a time on one host thread, so
+/// a LOCK'd instruction is atomic by construction and runs like the plain one.
+fn lockable(m: Mnemonic) -> bool {
+    use Mnemonic as M;
+    matches!(
+        m,
+        M::Add
+            | M::Adc
+            | M::And
+            | M::Btc
+            | M::Btr
+            | M::Bts
+            | M::Dec
+            | M::Inc
+            | M::Neg
+            | M::Not
+            | M::Or
+            | M::Sbb
+            | M::Sub
+            | M::Xor
+            | M::Xchg
+            | M::Xadd
+            | M::Cmpxchg
+            | M::Cmpxchg8b
+            | M::Cmpxchg16b
+    )
+}
+
+/// A record that raises #UD when executed.
+fn undefined(ops: Ops) -> Insn {
+    Insn {
+        exec: ud,
+        ops,
+        ends_block: true,
+    }
+}
+
+fn ud(cpu: &mut Cpu, _env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    Err(cpu.undefined(ops.code))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(bytes: &[u8]) -> Insn {
+        let mut d = iced_x86::Decoder::with_ip(64, bytes, 0x1000, 0);
+        decode(&d.decode())
+    }
+
+    #[test]
+    fn registers_and_sizes() {
+        // mov ah, bl
+        let i = one(&[0x88, 0xdc]);
+        assert_eq!(
+            (i.ops.dst, i.ops.src, i.ops.size),
+            (Opnd::RegHi(0), Opnd::Reg(3), 1)
+        );
+        // mov sil, r9b (REX)
+        let i = one(&[0x44, 0x88, 0xce]);
+        assert_eq!((i.ops.dst, i.ops.src), (Opnd::Reg(6), Opnd::Reg(9)));
+        // movzx eax, word [rip + 0x10]
+        let i = one(&[0x0f, 0xb7, 0x05, 0x10, 0, 0, 0]);
+        assert_eq!((i.ops.size, i.ops.src_size), (4, 2));
+        assert_eq!((i.ops.mem.base, i.ops.mem.disp), (RIP_REL, 0x10));
+    }
+
+    #[test]
+    fn unsupported_forms_raise_ud_and_are_named() {
+        // cpuid; ud2; a lone REX prefix at the end of the buffer; lock mov [rax], eax
+        for (bytes, form) in [
+            (&[0x0f, 0xa2][..], Code::Cpuid),
+            (&[0x0f, 0x0b][..], Code::Ud2),
+            (&[0x48][..], Code::INVALID),
+            (&[0xf0, 0x89, 0x00][..], Code::INVALID),
+        ] {
+            let i = one(bytes);
+            assert!(i.ends_block);
+            let mut cpu = Cpu::new();
+            let mut bus = crate::aarch64::flat::FlatBus::new(0, 4096);
+            let mut code = super::super::block::BlockCache::new();
+            let mut env = Env {
+                bus: &mut bus,
+                code: &mut code,
+                stop: false,
+                end: u64::MAX,
+            };
+            assert_eq!((i.exec)(&mut cpu, &mut env, &i.ops), Err(Fault::UD));
+            assert_eq!(cpu.undefined.get(&form), Some(&1), "{bytes:x?}");
+        }
+    }
+
+    #[test]
+    fn lock_is_accepted_on_memory_read_modify_write_only() {
+        // lock add [rax], eax
+        assert!(!one(&[0xf0, 0x01, 0x00]).ends_block);
+        // lock add eax, eax (register destination): #UD
+        assert!(one(&[0xf0, 0x01, 0xc0]).ends_block);
+    }
+
+    #[test]
+    fn tzcnt_and_lzcnt_encodings_run_as_bsf_and_bsr() {
+        // rep bsf eax, ecx (TZCNT's encoding) with ecx = 0b1000: BSF gives 3 and ZF = 0
+        let i = one(&[0xf3, 0x0f, 0xbc, 0xc1]);
+        let mut cpu = Cpu::new();
+        cpu.regs[1] = 8;
+        let mut bus = crate::aarch64::flat::FlatBus::new(0, 4096);
+        let mut code = super::super::block::BlockCache::new();
+        let mut env = Env {
+            bus: &mut bus,
+            code: &mut code,
+            stop: false,
+            end: u64::MAX,
+        };
+        assert_eq!((i.exec)(&mut cpu, &mut env, &i.ops), Ok(()));
+        assert_eq!(cpu.regs[0], 3);
+        // With a zero source BSF leaves the destination and sets ZF (TZCNT would write 32).
+        cpu.regs[1] = 0;
+        assert_eq!((i.exec)(&mut cpu, &mut env, &i.ops), Ok(()));
+        assert_eq!(cpu.regs[0], 3);
+        assert!(cpu.flag(crate::x86_64::flag::ZF));
+    }
+
+    #[test]
+    fn far_indirect_branches_are_not_taken_for_near_ones() {
+        // jmp far [rax] (REX.W FF /5: m16:64); call far [rax] (FF /3: m16:32)
+        assert!(!implemented_bytes(&[0x48, 0xff, 0x28]));
+        assert!(!implemented_bytes(&[0xff, 0x18]));
+        // jmp [rax] (near, FF /4) is implemented
+        assert!(implemented_bytes(&[0xff, 0x20]));
+    }
+
+    fn implemented_bytes(bytes: &[u8]) -> bool {
+        let mut d = iced_x86::Decoder::with_ip(64, bytes, 0x1000, 0);
+        implemented(&d.decode())
+    }
+
+    #[test]
+    fn branch_offsets_are_relative_to_the_next_instruction() {
+        // jne -2 (to itself), call +0x100
+        let i = one(&[0x75, 0xfe]);
+        assert_eq!((i.ops.imm as i64, i.ops.cc, i.ends_block), (-2, 5, true));
+        let i = one(&[0xe8, 0, 1, 0, 0]);
+        assert_eq!(i.ops.imm, 0x100);
+    }
+}

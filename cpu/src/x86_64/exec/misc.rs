@@ -1,0 +1,118 @@
+//! Small integer instructions: XADD, CMPXCHG, CMPXCHG8B/16B, BSWAP, LEAVE and the flag
+//! instructions CLC, STC, CMC, CLD, STD (SDM vol. 2).
+
+use super::super::block::Env;
+use super::super::insn::Ops;
+use super::super::mem::Loc;
+use super::super::state::flag::{CF, DF, STATUS, ZF};
+use super::super::state::{mask, Cpu, Fault, RAX, RBP, RBX, RCX, RDX, RSP};
+use super::stack::pop_value;
+use super::{add_flags, sub_flags};
+
+/// XADD r/m, r: the sum to r/m, the old r/m to r; flags as ADD.
+pub fn xadd(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    let (size, st) = (ops.size, ops.mem.stack);
+    let (d, s) = (cpu.loc(ops, ops.dst), cpu.loc(ops, ops.src));
+    let a = cpu.get(env, d, size, st)?;
+    let b = cpu.get(env, s, size, st)?;
+    let r = a.wrapping_add(b) & mask(size);
+    cpu.put(env, s, size, a, st)?;
+    cpu.put(env, d, size, r, st)?;
+    cpu.set_flags(STATUS, add_flags(a, b, 0, r, size));
+    Ok(())
+}
+
+/// CMPXCHG r/m, r: compare the accumulator with r/m (flags as CMP); equal: r/m = r, else the
+/// accumulator = r/m. A memory destination is written either way (with its own value when
+/// unequal: the processor's write cycle, which faults on a read-only page); a register
+/// destination only when equal, so that a 32-bit one keeps its upper half otherwise.
+pub fn cmpxchg(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    let (size, st) = (ops.size, ops.mem.stack);
+    let (d, s) = (cpu.loc(ops, ops.dst), cpu.loc(ops, ops.src));
+    let acc = cpu.reg(RAX as u8, size);
+    let v = cpu.get(env, d, size, st)?;
+    let r = acc.wrapping_sub(v) & mask(size);
+    if acc == v {
+        let n = cpu.get(env, s, size, st)?;
+        cpu.put(env, d, size, n, st)?;
+    } else {
+        if let Loc::Mem(_) = d {
+            cpu.put(env, d, size, v, st)?;
+        }
+        cpu.set_reg(RAX as u8, size, v);
+    }
+    cpu.set_flags(STATUS, sub_flags(acc, v, 0, r, size));
+    Ok(())
+}
+
+/// CMPXCHG8B m64 (`ops.size` 8) and CMPXCHG16B m128 (16): compare EDX:EAX / RDX:RAX with the
+/// memory operand; equal: ZF = 1 and ECX:EBX / RCX:RBX is stored; else ZF = 0 and the operand
+/// is loaded into EDX:EAX / RDX:RAX (32-bit halves zero-extended). The operand is written
+/// either way (the processor's write cycle). CMPXCHG16B needs a 16-byte aligned operand
+/// (#GP(0) otherwise). Only ZF changes.
+pub fn cmpxchg_wide(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    let half = ops.size / 2;
+    let st = ops.mem.stack;
+    let a = cpu.ea(&ops.mem);
+    if half == 8 && a & 15 != 0 {
+        return Err(Fault::GP0);
+    }
+    let lo = cpu.read(env, a, half, st)?;
+    let hi = cpu.read(env, a.wrapping_add(half as u64), half, st)?;
+    let equal = lo == cpu.reg(RAX as u8, half) && hi == cpu.reg(RDX as u8, half);
+    let (new_lo, new_hi) = if equal {
+        (cpu.reg(RBX as u8, half), cpu.reg(RCX as u8, half))
+    } else {
+        (lo, hi)
+    };
+    // Both halves are in one page (8- or 16-byte aligned, or checked by the second access
+    // before anything was written when they are not).
+    cpu.write(env, a, half, new_lo, st)?;
+    cpu.write(env, a.wrapping_add(half as u64), half, new_hi, st)?;
+    if !equal {
+        cpu.set_reg(RAX as u8, half, lo);
+        cpu.set_reg(RDX as u8, half, hi);
+    }
+    cpu.set_flags(ZF, if equal { ZF } else { 0 });
+    Ok(())
+}
+
+/// BSWAP r32/r64 (the 16-bit form is undefined and decodes to #UD).
+pub fn bswap(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    let d = cpu.loc(ops, ops.dst);
+    let v = cpu.get(env, d, ops.size, false)?;
+    let r = if ops.size == 8 {
+        v.swap_bytes()
+    } else {
+        (v as u32).swap_bytes() as u64
+    };
+    cpu.put(env, d, ops.size, r, false)
+}
+
+/// LEAVE: RSP = RBP, then pop RBP (64-bit, or 16-bit with 0x66).
+pub fn leave(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    let old = cpu.regs[RSP];
+    cpu.regs[RSP] = cpu.regs[RBP];
+    match pop_value(cpu, env, ops.size) {
+        Ok(v) => {
+            cpu.set_reg(RBP as u8, ops.size, v);
+            Ok(())
+        }
+        Err(f) => {
+            cpu.regs[RSP] = old;
+            Err(f)
+        }
+    }
+}
+
+/// CLC (`sel` 0), STC (1), CMC (2), CLD (3), STD (4).
+pub fn flag_op(cpu: &mut Cpu, _: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    match ops.cc {
+        0 => cpu.set_flags(CF, 0),
+        1 => cpu.set_flags(CF, CF),
+        2 => cpu.rflags ^= CF,
+        3 => cpu.set_flags(DF, 0),
+        _ => cpu.set_flags(DF, DF),
+    }
+    Ok(())
+}

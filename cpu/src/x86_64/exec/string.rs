@@ -1,0 +1,128 @@
+//! String instructions: MOVS, STOS, LODS, SCAS, CMPS at every size, with REP/REPE/REPNE
+//! (SDM vol. 2 "MOVS", "STOS", "LODS", "SCAS", "CMPS", "REP/REPE/REPZ/REPNE/REPNZ").
+//!
+//! RSI and RDI step by the element size, down when DF is set. With a repeat prefix, RCX counts
+//! the iterations and each iteration counts as one retired instruction (as QEMU's icount does):
+//! when the run's budget ends mid-way, RIP stays on the instruction with RCX, RSI and RDI
+//! describing the iterations left, exactly as after an interrupt, and the next run continues
+//! it. A fault in iteration k leaves the k - 1 completed ones done. SCAS and CMPS set the flags
+//! of the comparison (as CMP); REPE stops when ZF is clear, REPNE when it is set. 64-bit
+//! addressing only (0x67 forms decode to #UD for now).
+
+use super::super::block::Env;
+use super::super::insn::{Ops, Seg};
+use super::super::state::flag::{DF, STATUS, ZF};
+use super::super::state::{mask, Cpu, Fault, RAX, RCX, RDI, RSI};
+use super::sub_flags;
+
+/// MOVS.
+pub const MOVS: u8 = 0;
+/// STOS.
+pub const STOS: u8 = 1;
+/// LODS.
+pub const LODS: u8 = 2;
+/// SCAS.
+pub const SCAS: u8 = 3;
+/// CMPS.
+pub const CMPS: u8 = 4;
+
+/// [`Ops::cc`] of a string instruction: no repeat prefix.
+pub const REP_NONE: u8 = 0;
+/// REP, or REPE/REPZ for SCAS and CMPS.
+pub const REP_E: u8 = 1;
+/// REPNE/REPNZ (SCAS and CMPS; MOVS/STOS/LODS treat it as REP).
+pub const REP_NE: u8 = 2;
+
+/// The source address DS:RSI, with an FS/GS override.
+#[inline]
+fn src(cpu: &Cpu, ops: &Ops) -> u64 {
+    let a = cpu.regs[RSI];
+    match ops.mem.seg {
+        Seg::Flat => a,
+        Seg::Fs => a.wrapping_add(cpu.fs_base),
+        Seg::Gs => a.wrapping_add(cpu.gs_base),
+    }
+}
+
+/// One iteration; the index registers step after the accesses succeed.
+#[inline]
+fn once<const OP: u8>(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    let size = ops.size;
+    let step = if cpu.rflags & DF != 0 {
+        (size as u64).wrapping_neg()
+    } else {
+        size as u64
+    };
+    match OP {
+        MOVS => {
+            let v = cpu.read(env, src(cpu, ops), size, false)?;
+            cpu.write(env, cpu.regs[RDI], size, v, false)?;
+            cpu.regs[RSI] = cpu.regs[RSI].wrapping_add(step);
+            cpu.regs[RDI] = cpu.regs[RDI].wrapping_add(step);
+        }
+        STOS => {
+            let v = cpu.reg(RAX as u8, size);
+            cpu.write(env, cpu.regs[RDI], size, v, false)?;
+            cpu.regs[RDI] = cpu.regs[RDI].wrapping_add(step);
+        }
+        LODS => {
+            let v = cpu.read(env, src(cpu, ops), size, false)?;
+            cpu.set_reg(RAX as u8, size, v);
+            cpu.regs[RSI] = cpu.regs[RSI].wrapping_add(step);
+        }
+        SCAS => {
+            let a = cpu.reg(RAX as u8, size);
+            let b = cpu.read(env, cpu.regs[RDI], size, false)?;
+            let r = a.wrapping_sub(b) & mask(size);
+            cpu.set_flags(STATUS, sub_flags(a, b, 0, r, size));
+            cpu.regs[RDI] = cpu.regs[RDI].wrapping_add(step);
+        }
+        _ => {
+            let a = cpu.read(env, src(cpu, ops), size, false)?;
+            let b = cpu.read(env, cpu.regs[RDI], size, false)?;
+            let r = a.wrapping_sub(b) & mask(size);
+            cpu.set_flags(STATUS, sub_flags(a, b, 0, r, size));
+            cpu.regs[RSI] = cpu.regs[RSI].wrapping_add(step);
+            cpu.regs[RDI] = cpu.regs[RDI].wrapping_add(step);
+        }
+    }
+    Ok(())
+}
+
+/// The string instruction `OP`, once or repeated.
+pub fn string<const OP: u8>(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    if ops.cc == REP_NONE {
+        return once::<OP>(cpu, env, ops);
+    }
+    let compares = OP == SCAS || OP == CMPS;
+    // The executor counts one instruction; extra iterations are counted here.
+    let mut done = 0u64;
+    let result = loop {
+        if cpu.regs[RCX] == 0 {
+            break Ok(());
+        }
+        if let Err(f) = once::<OP>(cpu, env, ops) {
+            break Err(f);
+        }
+        cpu.regs[RCX] = cpu.regs[RCX].wrapping_sub(1);
+        done += 1;
+        if compares && ((ops.cc == REP_E) != (cpu.rflags & ZF != 0)) {
+            break Ok(());
+        }
+        if cpu.regs[RCX] == 0 {
+            break Ok(());
+        }
+        if cpu.insns + done >= env.end {
+            // Budget spent: resume at this instruction next time.
+            cpu.rip = cpu.rip.wrapping_sub(ops.len as u64);
+            env.stop = true;
+            break Ok(());
+        }
+    };
+    // The executor counts 1 for a completed instruction and 0 for a faulting one.
+    cpu.insns += match result {
+        Ok(()) => done.saturating_sub(1),
+        Err(_) => done,
+    };
+    result
+}

@@ -1,0 +1,224 @@
+//! Operand access: effective addresses (SDM vol. 1 §3.7.5 "Specifying an offset", §3.7.5.1
+//! RIP-relative addressing), canonical-address checks (§3.3.7.1) and guest memory reads and
+//! writes through the shared [`Bus`](crate::aarch64::Bus).
+//!
+//! No paging yet: a linear address is the physical address. Each access asks the bus for the
+//! RAM page (a software TLB like aarch64's is the next step, with paging); physical addresses
+//! no device answers read as all ones and ignore writes (an x86 platform's master abort).
+//! A store to a page that holds decoded code drops its blocks and ends the current block, so
+//! the next instruction is fetched anew (x86 self-modifying code takes effect at once).
+
+use super::block::Env;
+use super::insn::{Mem, Opnd, Ops, Seg, NO_REG, RIP_REL};
+use super::state::{sext, Cpu, Fault};
+use crate::codecache::PAGE_SIZE;
+
+/// Where an operand lives, resolved once per instruction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Loc {
+    /// A general-purpose register.
+    Reg(u8),
+    /// AH/CH/DH/BH.
+    RegHi(u8),
+    /// Memory at a linear address.
+    Mem(u64),
+    /// The instruction's immediate.
+    Imm(u64),
+}
+
+/// Whether `la` is canonical for 48-bit linear addresses.
+#[inline(always)]
+pub fn canonical(la: u64) -> bool {
+    sext(la, 6) == la
+}
+
+impl Cpu {
+    /// Effective (linear) address of `m`.
+    #[inline]
+    pub fn ea(&self, m: &Mem) -> u64 {
+        let mut a = m.disp as u64;
+        if m.base == RIP_REL {
+            a = a.wrapping_add(self.rip);
+        } else if m.base != NO_REG {
+            a = a.wrapping_add(self.regs[m.base as usize]);
+        }
+        if m.index != NO_REG {
+            a = a.wrapping_add(self.regs[m.index as usize] << m.scale);
+        }
+        if m.addr32 {
+            a &= 0xffff_ffff;
+        }
+        match m.seg {
+            Seg::Flat => a,
+            Seg::Fs => a.wrapping_add(self.fs_base),
+            Seg::Gs => a.wrapping_add(self.gs_base),
+        }
+    }
+
+    /// Resolve operand slot `o` of `ops`.
+    #[inline]
+    pub fn loc(&self, ops: &Ops, o: Opnd) -> Loc {
+        match o {
+            Opnd::Reg(r) => Loc::Reg(r),
+            Opnd::RegHi(r) => Loc::RegHi(r),
+            Opnd::Mem => Loc::Mem(self.ea(&ops.mem)),
+            Opnd::Imm | Opnd::None => Loc::Imm(ops.imm),
+        }
+    }
+
+    /// Read `size` bytes at `loc`.
+    #[inline]
+    pub fn get(&mut self, env: &mut Env, loc: Loc, size: u8, stack: bool) -> Result<u64, Fault> {
+        match loc {
+            Loc::Reg(r) => Ok(self.reg(r, size)),
+            Loc::RegHi(r) => Ok(self.reg_hi(r)),
+            Loc::Mem(a) => self.read(env, a, size, stack),
+            Loc::Imm(v) => Ok(v & super::state::mask(size)),
+        }
+    }
+
+    /// Write `size` bytes of `v` at `loc` (an immediate is not writable: the decoder never
+    /// makes one a destination).
+    #[inline]
+    pub fn put(
+        &mut self,
+        env: &mut Env,
+        loc: Loc,
+        size: u8,
+        v: u64,
+        stack: bool,
+    ) -> Result<(), Fault> {
+        match loc {
+            Loc::Reg(r) => {
+                self.set_reg(r, size, v);
+                Ok(())
+            }
+            Loc::RegHi(r) => {
+                self.set_reg_hi(r, v);
+                Ok(())
+            }
+            Loc::Mem(a) => self.write(env, a, size, v, stack),
+            Loc::Imm(_) => Ok(()),
+        }
+    }
+
+    /// Check that the `size` bytes at `la` are canonical: #SS(0) for stack accesses, else #GP(0).
+    #[inline]
+    fn check(la: u64, size: u8, stack: bool) -> Result<(), Fault> {
+        if canonical(la) && canonical(la.wrapping_add(size as u64 - 1)) {
+            Ok(())
+        } else if stack {
+            Err(Fault::SS0)
+        } else {
+            Err(Fault::GP0)
+        }
+    }
+
+    /// Read `size` bytes (1, 2, 4, 8) at linear `la`, little-endian.
+    pub fn read(&mut self, env: &mut Env, la: u64, size: u8, stack: bool) -> Result<u64, Fault> {
+        Self::check(la, size, stack)?;
+        let off = la & (PAGE_SIZE - 1);
+        if off + size as u64 <= PAGE_SIZE {
+            if let Some(p) = self.tlb.read_ptr(la) {
+                let mut b = [0u8; 8];
+                // SAFETY: a TLB entry is a RAM page of the bus bound to this vCPU (Bus contract:
+                // valid for PAGE_SIZE bytes while the bus lives) and off + size <= PAGE_SIZE.
+                unsafe { std::ptr::copy_nonoverlapping(p, b.as_mut_ptr(), size as usize) };
+                return Ok(u64::from_le_bytes(b));
+            }
+            return Ok(self.read_slow(env, la, size));
+        }
+        let mut v = 0u64;
+        for i in 0..size as u64 {
+            v |= self.read_slow(env, la.wrapping_add(i), 1) << (8 * i);
+        }
+        Ok(v)
+    }
+
+    /// Write `size` bytes (1, 2, 4, 8) of `v` at linear `la`, little-endian. Both pages of a
+    /// page-crossing access are checked before either is written.
+    pub fn write(
+        &mut self,
+        env: &mut Env,
+        la: u64,
+        size: u8,
+        v: u64,
+        stack: bool,
+    ) -> Result<(), Fault> {
+        Self::check(la, size, stack)?;
+        let off = la & (PAGE_SIZE - 1);
+        if off + size as u64 <= PAGE_SIZE {
+            if let Some(p) = self.tlb.write_ptr(la) {
+                let b = v.to_le_bytes();
+                // SAFETY: as in `read`; write entries are filled from pages asked for writing.
+                unsafe { std::ptr::copy_nonoverlapping(b.as_ptr(), p, size as usize) };
+                return Ok(());
+            }
+            self.write_slow(env, la, size, v);
+        } else {
+            for i in 0..size as u64 {
+                self.write_slow(env, la.wrapping_add(i), 1, v >> (8 * i));
+            }
+        }
+        Ok(())
+    }
+
+    /// A read the TLB missed (within one page): refill, or MMIO.
+    #[cold]
+    fn read_slow(&mut self, env: &mut Env, pa: u64, size: u8) -> u64 {
+        match self.tlb.fill_read(env.bus, pa) {
+            Some(host) => {
+                let mut b = [0u8; 8];
+                // SAFETY: `host` is a RAM page of PAGE_SIZE bytes (Bus contract) and the access
+                // lies within it.
+                unsafe {
+                    std::ptr::copy_nonoverlapping(
+                        host.as_ptr().add((pa & (PAGE_SIZE - 1)) as usize),
+                        b.as_mut_ptr(),
+                        size as usize,
+                    )
+                };
+                u64::from_le_bytes(b)
+            }
+            None => env
+                .bus
+                .mmio_read(pa, size)
+                .unwrap_or(super::state::mask(size)),
+        }
+    }
+
+    /// A write the TLB missed (within one page): drop decoded code on the page (no write
+    /// entry then), refill, or MMIO.
+    #[cold]
+    fn write_slow(&mut self, env: &mut Env, pa: u64, size: u8, v: u64) {
+        let page = pa & !(PAGE_SIZE - 1);
+        let code = env.code.is_code(page);
+        if code && env.code.invalidate(page) {
+            env.stop = true;
+        }
+        let host = if code {
+            env.bus.ram_page(page, true)
+        } else {
+            self.tlb.fill_write(env.bus, pa)
+        };
+        match host {
+            Some(host) => {
+                let b = v.to_le_bytes();
+                // SAFETY: as in `read_slow`; the page was asked for writing.
+                unsafe {
+                    std::ptr::copy_nonoverlapping(
+                        b.as_ptr(),
+                        host.as_ptr().add((pa - page) as usize),
+                        size as usize,
+                    )
+                };
+            }
+            None => {
+                // No device: the write is dropped (master abort).
+                if env.bus.mmio_write(pa, size, v).is_ok() && env.bus.take_remapped() {
+                    self.tlb.flush();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+//! The x86_64 interpreter (Intel SDM, AMD APM): state, decode-once records, executors.
+//!
+//! What is here: 64-bit-mode integer user code. [`block`] builds blocks of pre-decoded records
+//! ([`insn::Insn`]) with iced-x86's decoder ([`decode`]: iced `Instruction` → our record, once per
+//! instruction; execution never calls the decoder), caches them by physical address in the
+//! shared [`CodeCache`](crate::codecache::CodeCache) and runs them ([`Cpu::run`]). The handlers
+//! ([`exec`]) cover MOV/MOVZX/MOVSX/MOVSXD/LEA/XCHG, the ALU group with all six status flags,
+//! shifts and rotates, MUL/IMUL/DIV/IDIV (#DE), BT*/BSF/BSR (and TZCNT/LZCNT's encodings run as
+//! BSF/BSR, BMI1/LZCNT not being advertised), BSWAP, XADD/CMPXCHG/CMPXCHG8B/CMPXCHG16B, CMOVcc/SETcc,
+//! PUSH/POP/LEAVE, Jcc/JMP/CALL/RET, LOOP/LOOPE/LOOPNE/JRCXZ, CBW…CQO, CLC/STC/CMC/CLD/STD, NOP
+//! and the hints (PAUSE, fences, prefetches, ENDBR64), and the string instructions with
+//! REP/REPE/REPNE (one instruction counted per iteration, resumable when the budget ends
+//! mid-way), at every operand size with the partial-register and 32-bit zero-extension rules. LOCK is accepted on read-modify-writes
+//! to memory (atomic by construction: vCPUs run one at a time).
+//!
+//! Memory goes through the shared [`Bus`](crate::aarch64::Bus) with linear = physical (no
+//! paging yet), cached per page in a software TLB ([`tlb`]). Anything else decodes to a record
+//! raising #UD, counted per iced `Code` (form) in [`Cpu::undefined`]; an exception ends
+//! [`Cpu::run`] with [`Exit::Exception`] (no IDT delivery yet).
+//!
+//! What comes next (issue 14), in order: PUSHF/POPF (with CPL and IOPL), ENTER, 0x67 (32-bit)
+//! addressing for strings and LOOP; system state (CR0/CR3/CR4, EFER, MSRs,
+//! GDT/IDT/TSS) with 32-bit protected mode and the transitions; 4-level paging filling the TLB
+//! from page-table walks; IDT exception and interrupt delivery; CPUID/RDTSC with time as the
+//! instruction count; x87, SSE/SSE2 and FXSAVE. Lazy flags (result and operands kept, flags
+//! computed when read) are the planned speed-up once a boot profile shows flag computation
+//! matters.
+//!
+//! Tests: unit tests next to the code; `cpu/tests/x86_oracle.rs` runs random programs per class
+//! natively, under `qemu-x86_64` and here; `cpu/tests/x86_reference_forms.rs` measures how much
+//! of the forms a Debian kernel and busybox execute decode to implemented records.
+
+pub mod block;
+pub mod decode;
+pub mod exec;
+pub mod insn;
+pub mod mem;
+pub mod state;
+pub mod tlb;
+
+pub use block::{Block, BlockCache, Env};
+pub use state::{flag, vector, Cpu, Exit, Fault};

@@ -1,0 +1,273 @@
+//! x86_64 architectural state this core executes today: the sixteen general-purpose registers
+//! with their partial-register views, RIP, RFLAGS and the FS/GS segment bases (Intel SDM vol. 1
+//! §3.4 "Basic program execution registers", §3.4.1.1 "General-purpose registers in 64-bit
+//! mode").
+//!
+//! Writes follow the 64-bit-mode rules: an 8- or 16-bit destination keeps the other bits of the
+//! register, a 32-bit destination zero-extends into bits 63:32, and AH/CH/DH/BH name bits 15:8
+//! of RAX/RCX/RDX/RBX (only encodable without a REX prefix, which the decoder resolves).
+
+use std::collections::BTreeMap;
+
+use iced_x86::Code;
+
+use super::tlb::Tlb;
+
+/// Index of RAX in [`Cpu::regs`] (the hardware register number).
+pub const RAX: usize = 0;
+/// Index of RCX.
+pub const RCX: usize = 1;
+/// Index of RDX.
+pub const RDX: usize = 2;
+/// Index of RBX.
+pub const RBX: usize = 3;
+/// Index of RSP.
+pub const RSP: usize = 4;
+/// Index of RBP.
+pub const RBP: usize = 5;
+/// Index of RSI.
+pub const RSI: usize = 6;
+/// Index of RDI.
+pub const RDI: usize = 7;
+
+/// RFLAGS bits (SDM vol. 1 §3.4.3).
+pub mod flag {
+    /// Carry.
+    pub const CF: u64 = 1 << 0;
+    /// Bit 1 reads as one.
+    pub const FIXED1: u64 = 1 << 1;
+    /// Parity of the low byte of the result.
+    pub const PF: u64 = 1 << 2;
+    /// Auxiliary carry (out of bit 3).
+    pub const AF: u64 = 1 << 4;
+    /// Zero.
+    pub const ZF: u64 = 1 << 6;
+    /// Sign.
+    pub const SF: u64 = 1 << 7;
+    /// Trap (single step); not modelled yet.
+    pub const TF: u64 = 1 << 8;
+    /// Interrupt enable; not modelled yet.
+    pub const IF: u64 = 1 << 9;
+    /// Direction (string instructions).
+    pub const DF: u64 = 1 << 10;
+    /// Overflow.
+    pub const OF: u64 = 1 << 11;
+    /// The six arithmetic status flags.
+    pub const STATUS: u64 = CF | PF | AF | ZF | SF | OF;
+}
+
+/// Why [`Cpu::run`](super::block) returned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// The instruction budget is spent.
+    Budget,
+    /// An instruction raised an exception. RIP is the faulting instruction's address (all the
+    /// exceptions raised so far are faults). Delivery through the IDT comes with system mode;
+    /// until then the caller sees the exception.
+    Exception(Fault),
+    /// Instruction fetch from a physical address that is not RAM (no paging yet: linear =
+    /// physical). Not architectural: the machine decides what it means.
+    FetchUnmapped(u64),
+}
+
+/// An exception an instruction raises: vector and error code (SDM vol. 3 §6.3.1, table 6-1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fault {
+    /// Exception vector (see [`vector`]).
+    pub vector: u8,
+    /// Error code, for the vectors that push one.
+    pub error: Option<u32>,
+}
+
+/// Exception vectors (SDM vol. 3 table 6-1).
+pub mod vector {
+    /// Divide error.
+    pub const DE: u8 = 0;
+    /// Invalid opcode.
+    pub const UD: u8 = 6;
+    /// Stack-segment fault.
+    pub const SS: u8 = 12;
+    /// General protection.
+    pub const GP: u8 = 13;
+}
+
+impl Fault {
+    /// #DE.
+    pub const DE: Fault = Fault {
+        vector: vector::DE,
+        error: None,
+    };
+    /// #UD.
+    pub const UD: Fault = Fault {
+        vector: vector::UD,
+        error: None,
+    };
+    /// #GP(0).
+    pub const GP0: Fault = Fault {
+        vector: vector::GP,
+        error: Some(0),
+    };
+    /// #SS(0).
+    pub const SS0: Fault = Fault {
+        vector: vector::SS,
+        error: Some(0),
+    };
+}
+
+/// One x86_64 vCPU.
+#[derive(Clone, Debug)]
+pub struct Cpu {
+    /// RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8–R15, by hardware number.
+    pub regs: [u64; 16],
+    /// Address of the next instruction to execute.
+    pub rip: u64,
+    /// RFLAGS; bit 1 always reads as one.
+    pub rflags: u64,
+    /// FS base (the FS segment override adds it in 64-bit mode).
+    pub fs_base: u64,
+    /// GS base.
+    pub gs_base: u64,
+    /// Instructions retired (the clock).
+    pub insns: u64,
+    /// #UD raised per iced-x86 form (`Code::INVALID` for undecodable bytes; its `Debug` text is
+    /// the form's name): the gaps a run reached, for the report.
+    pub undefined: BTreeMap<Code, u64>,
+    /// The software TLB.
+    pub(crate) tlb: Tlb,
+}
+
+impl Default for Cpu {
+    fn default() -> Self {
+        Cpu {
+            regs: [0; 16],
+            rip: 0,
+            rflags: flag::FIXED1,
+            fs_base: 0,
+            gs_base: 0,
+            insns: 0,
+            undefined: BTreeMap::new(),
+            tlb: Tlb::default(),
+        }
+    }
+}
+
+/// Mask of an operand of `size` bytes (1, 2, 4 or 8).
+#[inline(always)]
+pub fn mask(size: u8) -> u64 {
+    u64::MAX >> (64 - 8 * size as u32)
+}
+
+/// `v` of `size` bytes sign-extended to 64 bits.
+#[inline(always)]
+pub fn sext(v: u64, size: u8) -> u64 {
+    let sh = 64 - 8 * size as u32;
+    (((v << sh) as i64) >> sh) as u64
+}
+
+impl Cpu {
+    /// A vCPU with every register zero, RFLAGS = 2.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Register `r` (hardware number) read as an operand of `size` bytes.
+    #[inline(always)]
+    pub fn reg(&self, r: u8, size: u8) -> u64 {
+        self.regs[r as usize & 15] & mask(size)
+    }
+
+    /// Write `v` to register `r` as an operand of `size` bytes: 8/16-bit writes merge, 32-bit
+    /// writes zero-extend, 64-bit writes replace.
+    #[inline(always)]
+    pub fn set_reg(&mut self, r: u8, size: u8, v: u64) {
+        let slot = &mut self.regs[r as usize & 15];
+        *slot = match size {
+            1 => (*slot & !0xff) | (v & 0xff),
+            2 => (*slot & !0xffff) | (v & 0xffff),
+            4 => v & 0xffff_ffff,
+            _ => v,
+        };
+    }
+
+    /// AH/CH/DH/BH: bits 15:8 of register `r` (0–3).
+    #[inline(always)]
+    pub fn reg_hi(&self, r: u8) -> u64 {
+        (self.regs[r as usize & 3] >> 8) & 0xff
+    }
+
+    /// Write bits 15:8 of register `r` (0–3).
+    #[inline(always)]
+    pub fn set_reg_hi(&mut self, r: u8, v: u64) {
+        let slot = &mut self.regs[r as usize & 3];
+        *slot = (*slot & !0xff00) | ((v & 0xff) << 8);
+    }
+
+    /// Set the status flags in `which` to the bits of `values` (other flags unchanged).
+    #[inline(always)]
+    pub fn set_flags(&mut self, which: u64, values: u64) {
+        self.rflags = (self.rflags & !which) | (values & which);
+    }
+
+    /// Whether flag `f` is set.
+    #[inline(always)]
+    pub fn flag(&self, f: u64) -> bool {
+        self.rflags & f != 0
+    }
+
+    /// Condition `cc` (the low nibble of the Jcc/SETcc/CMOVcc opcodes, SDM vol. 1 appendix B).
+    #[inline]
+    pub fn cond(&self, cc: u8) -> bool {
+        use flag::*;
+        let f = self.rflags;
+        let r = match cc >> 1 {
+            0 => f & OF != 0,
+            1 => f & CF != 0,
+            2 => f & ZF != 0,
+            3 => f & (CF | ZF) != 0,
+            4 => f & SF != 0,
+            5 => f & PF != 0,
+            6 => (f & SF != 0) != (f & OF != 0),
+            _ => f & ZF != 0 || (f & SF != 0) != (f & OF != 0),
+        };
+        r != (cc & 1 != 0)
+    }
+
+    /// Count a #UD of `code` and return it.
+    #[cold]
+    pub fn undefined(&mut self, code: Code) -> Fault {
+        *self.undefined.entry(code).or_insert(0) += 1;
+        Fault::UD
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partial_register_writes() {
+        let mut c = Cpu::new();
+        c.regs[RAX] = 0x1122_3344_5566_7788;
+        c.set_reg(RAX as u8, 1, 0xaa);
+        assert_eq!(c.regs[RAX], 0x1122_3344_5566_77aa);
+        c.set_reg(RAX as u8, 2, 0xbbcc);
+        assert_eq!(c.regs[RAX], 0x1122_3344_5566_bbcc);
+        c.set_reg_hi(RAX as u8, 0x99);
+        assert_eq!(c.regs[RAX], 0x1122_3344_5566_99cc);
+        assert_eq!(c.reg_hi(RAX as u8), 0x99);
+        c.set_reg(RAX as u8, 4, 0xdead_beef_0000_0001);
+        assert_eq!(c.regs[RAX], 0x0000_0001);
+    }
+
+    #[test]
+    fn conditions() {
+        let mut c = Cpu::new();
+        c.rflags = flag::FIXED1 | flag::ZF;
+        assert!(c.cond(0x4)); // E
+        assert!(!c.cond(0x5)); // NE
+        assert!(c.cond(0xe)); // LE
+        c.rflags = flag::FIXED1 | flag::SF;
+        assert!(c.cond(0xc)); // L: SF != OF
+        assert!(!c.cond(0xd));
+    }
+}

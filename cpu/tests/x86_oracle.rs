@@ -1,0 +1,392 @@
+//! Randomised three-way differential test of the x86_64 interpreter: random straight-line
+//! programs per instruction class (`x86_oracle/gen.rs`) run natively on the host CPU (when it
+//! is x86_64 Linux), under `qemu-x86_64` (user mode) and on the interpreter; all three must end
+//! with the same sixteen registers, DF and the same defined status flags (those the architecture leaves
+//! undefined at that point are masked, per instruction), the same scratch memory (data and
+//! stack) and the same signal (#DE → SIGFPE, …).
+//!
+//! Each batch of programs becomes one static ELF (`x86_oracle/image.rs`) whose driver loads each
+//! case's registers and RFLAGS, runs the program and dumps the state; native and QEMU run that
+//! ELF, the interpreter runs each program from the same input state on a flat bus holding the
+//! same image.
+//!
+//! Environment:
+//! - `BOOTEMU_ORACLE_SEED`: seed (decimal or 0x-hex) instead of the fixed per-class default.
+//! - `BOOTEMU_ORACLE_CASES`: programs per class for the default tests (default 2,000).
+//! - `BOOTEMU_ORACLE_SHOW`: how many mismatches to print in full per class (default 5).
+//! - `BOOTEMU_ORACLE_KEEP`: keep the ELF files (in the temporary directory) for debugging.
+//! - `BOOTEMU_QEMU_X86_64`: path of qemu-x86_64 (default /usr/bin/qemu-x86_64).
+//! - `CI`: when set, a missing qemu-x86_64 (or a host that cannot run x86_64 Linux code
+//!   natively) fails the tests instead of skipping that leg.
+//!
+//! `cargo test -p bootemu-cpu --test x86_oracle -- --ignored` runs 100,000 programs per class.
+
+#[path = "x86_oracle/classes.rs"]
+#[allow(dead_code)]
+mod classes;
+#[path = "x86_oracle/gen.rs"]
+mod gen;
+#[path = "x86_oracle/image.rs"]
+mod image;
+#[path = "oracle/rng.rs"]
+#[allow(dead_code)]
+mod rng;
+
+use std::path::PathBuf;
+
+use bootemu_cpu::aarch64::flat::FlatBus;
+use bootemu_cpu::x86_64::{BlockCache, Cpu, Exit};
+use iced_x86::{Decoder, Formatter, IntelFormatter};
+
+use classes::{Class, CLASSES, STATUS};
+use gen::Program;
+use image::{CaseIn, CaseOut, BASE, SCRATCH, SCRATCH_LEN};
+use rng::Rng;
+
+/// Programs per ELF.
+const BATCH: usize = 2_000;
+/// Instructions per program (before set-up instructions).
+const PROGRAM_LEN: usize = 8;
+
+fn default_seed(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+    })
+}
+
+fn env_seed() -> Option<u64> {
+    let s = std::env::var("BOOTEMU_ORACLE_SEED").ok()?;
+    let s = s.trim();
+    Some(match s.strip_prefix("0x") {
+        Some(h) => u64::from_str_radix(h, 16).expect("BOOTEMU_ORACLE_SEED: bad hex"),
+        None => s.parse().expect("BOOTEMU_ORACLE_SEED: bad number"),
+    })
+}
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .map(|v| v.trim().replace('_', "").parse().expect(name))
+        .unwrap_or(default)
+}
+
+fn ci() -> bool {
+    std::env::var_os("CI").is_some()
+}
+
+/// The QEMU to compare against, or `None` (after a notice) when it is missing outside CI.
+fn qemu(test: &str) -> Option<String> {
+    let q = std::env::var("BOOTEMU_QEMU_X86_64").unwrap_or_else(|_| "/usr/bin/qemu-x86_64".into());
+    if std::path::Path::new(&q).exists() {
+        return Some(q);
+    }
+    let msg = format!(
+        "x86 oracle {test}: {q} not found (install qemu-user with testdata/setup.sh, or set \
+         BOOTEMU_QEMU_X86_64)"
+    );
+    if ci() {
+        panic!("{msg}; CI is set, so this is a failure");
+    }
+    eprintln!("{msg}: the QEMU leg is SKIPPED");
+    None
+}
+
+/// Whether this host runs x86_64 Linux programs natively.
+fn native(test: &str) -> bool {
+    let ok = cfg!(all(target_arch = "x86_64", target_os = "linux"));
+    if !ok {
+        let msg = format!("x86 oracle {test}: the host is not x86_64 Linux");
+        if ci() {
+            panic!("{msg}; CI is set, so this is a failure");
+        }
+        eprintln!("{msg}: the native leg is SKIPPED");
+    }
+    ok
+}
+
+/// The signal Linux delivers for an exception vector.
+fn signal_of(vector: u8) -> u64 {
+    match vector {
+        0 => 8,  // #DE: SIGFPE
+        6 => 4,  // #UD: SIGILL
+        12 => 7, // #SS: SIGBUS
+        _ => 11, // #GP and the rest: SIGSEGV
+    }
+}
+
+/// Run every case on the interpreter; also the instruction offset where each stopped.
+///
+/// The interpreter's copy of the image has a UD2 where each case jumps to SAVE, so a case runs
+/// in one `run` call, through whole blocks, and ends at a #UD at that address.
+fn run_ours(img: &[u8], ends: &[u64], cases: &[CaseIn], init: &[u8]) -> Vec<(CaseOut, u64)> {
+    let mut bus = FlatBus::new(BASE, img.len() + 0x1000);
+    bus.ram_mut()[..img.len()].copy_from_slice(img);
+    for &e in ends {
+        let o = (e - BASE) as usize;
+        bus.ram_mut()[o..o + 2].copy_from_slice(&[0x0f, 0x0b]);
+    }
+    let mut cache = BlockCache::new();
+    let s = (SCRATCH - BASE) as usize;
+    cases
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            bus.ram_mut()[s..s + SCRATCH_LEN].copy_from_slice(init);
+            let mut cpu = Cpu::new();
+            cpu.regs = c.regs;
+            cpu.rflags = c.rflags | 2;
+            let start = image::case_addr(i);
+            cpu.rip = start;
+            let signal = match cpu.run(&mut cache, &mut bus, 10_000) {
+                Exit::Exception(f) if f.vector == 6 && cpu.rip == ends[i] => 0,
+                Exit::Exception(f) => signal_of(f.vector),
+                Exit::FetchUnmapped(_) => 11,
+                Exit::Budget => 255, // runaway: never matches
+            };
+            let out = CaseOut {
+                regs: cpu.regs,
+                rflags: cpu.rflags,
+                signal,
+                scratch: bus.ram()[s..s + SCRATCH_LEN].to_vec(),
+            };
+            (out, cpu.rip.wrapping_sub(start))
+        })
+        .collect()
+}
+
+fn disasm(code: &[u8], base: u64) -> String {
+    let mut d = Decoder::with_ip(64, code, base, 0);
+    let mut f = IntelFormatter::new();
+    let mut s = String::new();
+    for ins in d.iter() {
+        let mut t = String::new();
+        f.format(&ins, &mut t);
+        s += &format!("    {:#x}: {t}\n", ins.ip());
+    }
+    s
+}
+
+const NAMES: [&str; 16] = [
+    "rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi", "r8", "r9", "r10", "r11", "r12", "r13",
+    "r14", "r15",
+];
+
+/// The direction flag: compared always.
+const DF: u64 = 0x400;
+
+/// Differences between `a` (named `an`) and `b` under the flag mask `defined`.
+fn diff(an: &str, a: &CaseOut, bn: &str, b: &CaseOut, defined: u64, why: &mut Vec<String>) {
+    for (r, name) in NAMES.iter().enumerate() {
+        if a.regs[r] != b.regs[r] {
+            why.push(format!(
+                "{name}: {an} {:#018x} {bn} {:#018x}",
+                a.regs[r], b.regs[r]
+            ));
+        }
+    }
+    let defined = defined | DF;
+    if (a.rflags ^ b.rflags) & defined != 0 {
+        why.push(format!(
+            "rflags (defined {defined:#x}): {an} {:#x} {bn} {:#x}",
+            a.rflags & (STATUS | DF),
+            b.rflags & (STATUS | DF)
+        ));
+    }
+    if a.signal != b.signal {
+        why.push(format!("signal: {an} {} {bn} {}", a.signal, b.signal));
+    }
+    if a.scratch != b.scratch {
+        let first = a.scratch.iter().zip(&b.scratch).position(|(x, y)| x != y);
+        why.push(format!(
+            "scratch memory differs from {:#x}",
+            SCRATCH + first.unwrap_or(0) as u64
+        ));
+    }
+}
+
+/// The mask of flags defined where the program stopped (`stop`: offset of the faulting
+/// instruction, or the program's end).
+fn defined_at(p: &Program, stop: u64, signal: u64) -> u64 {
+    if signal == 0 {
+        return p.defined;
+    }
+    p.marks
+        .iter()
+        .find(|(off, _)| *off == stop)
+        .map_or(0, |(_, d)| *d)
+}
+
+fn run_class(class: &Class, programs: usize) {
+    let test = format!("x86_oracle_{}", class.name);
+    let qemu = qemu(&test);
+    let native = native(&test);
+    let seed = env_seed().unwrap_or_else(|| default_seed(class.name));
+    let show = env_usize("BOOTEMU_ORACLE_SHOW", 5);
+    let forms = gen::forms(class);
+    assert!(!forms.is_empty(), "{test}: no forms");
+    let mut rng = Rng::new(seed);
+    let dir = std::env::temp_dir();
+    let (mut total, mut insns, mut faulted, mut mismatches) = (0usize, 0usize, 0usize, 0usize);
+    let mut shown = 0;
+    let mut used = std::collections::BTreeSet::new();
+    let t0 = std::time::Instant::now();
+    let mut batch_no = 0;
+    while total < programs {
+        let n = BATCH.min(programs - total);
+        let init: Vec<u8> = (0..SCRATCH_LEN).map(|_| rng.next() as u8).collect();
+        let mut progs = Vec::with_capacity(n);
+        let mut cases = Vec::with_capacity(n);
+        for i in 0..n {
+            let p = gen::program(&mut rng, class, &forms, image::case_addr(i), PROGRAM_LEN);
+            let mut regs: [u64; 16] = std::array::from_fn(|_| rng.biased());
+            regs[4] = image::STACK_TOP;
+            let rflags = (rng.next() & STATUS) | 2;
+            insns += p.marks.len();
+            used.extend(p.used.iter().map(|c| *c as u32));
+            cases.push(CaseIn {
+                regs,
+                rflags,
+                code: p.code.clone(),
+            });
+            progs.push(p);
+        }
+        let (img, ends) = image::build(&cases, &init);
+        let path: PathBuf = dir.join(format!(
+            "bootemu-x86-oracle-{}-{}-{batch_no}.elf",
+            class.name,
+            std::process::id()
+        ));
+        std::fs::write(&path, &img).expect("write the oracle ELF");
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
+                .expect("chmod the oracle ELF");
+        }
+        let nat = native.then(|| image::run(&path, None, n).unwrap_or_else(|e| panic!("{e}")));
+        let qem = qemu
+            .as_deref()
+            .map(|q| image::run(&path, Some(q), n).unwrap_or_else(|e| panic!("{e}")));
+        if std::env::var_os("BOOTEMU_ORACLE_KEEP").is_none() {
+            let _ = std::fs::remove_file(&path);
+        }
+        let ours = run_ours(&img, &ends, &cases, &init);
+        for i in 0..n {
+            let (o, stop) = &ours[i];
+            let sig = nat
+                .as_ref()
+                .map(|v| v[i].signal)
+                .or(qem.as_ref().map(|v| v[i].signal))
+                .unwrap_or(o.signal);
+            let defined = defined_at(&progs[i], *stop, sig.max(o.signal));
+            let mut why = Vec::new();
+            if let Some(nv) = &nat {
+                diff("native", &nv[i], "ours", o, defined, &mut why);
+            }
+            if let Some(qv) = &qem {
+                diff("qemu", &qv[i], "ours", o, defined, &mut why);
+            }
+            if let (Some(nv), Some(qv)) = (&nat, &qem) {
+                diff("native", &nv[i], "qemu", &qv[i], defined, &mut why);
+            }
+            if o.signal != 0 {
+                faulted += 1;
+            }
+            if !why.is_empty() {
+                mismatches += 1;
+                if shown < show {
+                    shown += 1;
+                    let c = &cases[i];
+                    let mut regs = String::new();
+                    for (name, v) in NAMES.iter().zip(c.regs) {
+                        regs += &format!("{name}={v:#x} ");
+                    }
+                    eprintln!(
+                        "MISMATCH {test} batch {batch_no} case {i}:\n  input: {regs}rflags={:#x}\n{}  {}",
+                        c.rflags,
+                        disasm(&c.code, image::case_addr(i)),
+                        why.join("\n  ")
+                    );
+                }
+            }
+        }
+        total += n;
+        batch_no += 1;
+    }
+    let legs = match (native, qemu.is_some()) {
+        (true, true) => "native+qemu+ours",
+        (true, false) => "native+ours",
+        (false, true) => "qemu+ours",
+        (false, false) => "ours only (no oracle)",
+    };
+    println!(
+        "x86 oracle {}: {total} programs, {insns} instructions, {} of {} forms, seed {seed:#x}, \
+         {legs}: {faulted} ended in a fault, {mismatches} mismatches ({:.1} s)",
+        class.name,
+        used.len(),
+        forms.len(),
+        t0.elapsed().as_secs_f64()
+    );
+    assert!(native || qemu.is_some(), "{test}: no oracle available");
+    assert_eq!(mismatches, 0, "{test}: {mismatches} mismatching programs");
+}
+
+fn class(name: &str) -> &'static Class {
+    CLASSES.iter().find(|c| c.name == name).expect("a class")
+}
+
+fn default_programs() -> usize {
+    env_usize("BOOTEMU_ORACLE_CASES", 2_000)
+}
+
+#[test]
+fn x86_oracle_mov() {
+    run_class(class("mov"), default_programs());
+}
+
+#[test]
+fn x86_oracle_alu() {
+    run_class(class("alu"), default_programs());
+}
+
+#[test]
+fn x86_oracle_shift() {
+    run_class(class("shift"), default_programs());
+}
+
+#[test]
+fn x86_oracle_muldiv() {
+    run_class(class("muldiv"), default_programs());
+}
+
+#[test]
+fn x86_oracle_bits() {
+    run_class(class("bits"), default_programs());
+}
+
+#[test]
+fn x86_oracle_cond() {
+    run_class(class("cond"), default_programs());
+}
+
+#[test]
+fn x86_oracle_stack_flow() {
+    run_class(class("stack_flow"), default_programs());
+}
+
+#[test]
+fn x86_oracle_misc() {
+    run_class(class("misc"), default_programs());
+}
+
+#[test]
+fn x86_oracle_string() {
+    run_class(class("string"), default_programs());
+}
+
+#[test]
+#[ignore]
+fn x86_oracle_all_long() {
+    for c in CLASSES {
+        run_class(c, 100_000);
+    }
+}

@@ -1,0 +1,304 @@
+//! The oracle's instruction classes (one test each) and what the generator knows about flags:
+//! which flags each instruction reads, writes and leaves undefined (SDM vol. 1 appendix A,
+//! and each instruction's "Flags affected" in vol. 2).
+
+use iced_x86::Mnemonic;
+
+use Mnemonic as M;
+
+/// Carry.
+pub const CF: u64 = 1;
+/// Parity.
+pub const PF: u64 = 4;
+/// Auxiliary carry.
+pub const AF: u64 = 0x10;
+/// Zero.
+pub const ZF: u64 = 0x40;
+/// Sign.
+pub const SF: u64 = 0x80;
+/// Overflow.
+pub const OF: u64 = 0x800;
+/// The six status flags.
+pub const STATUS: u64 = CF | PF | AF | ZF | SF | OF;
+
+/// An instruction class.
+pub struct Class {
+    /// Test name suffix.
+    pub name: &'static str,
+    /// Mnemonics whose forms are generated.
+    pub mnemonics: &'static [Mnemonic],
+    /// Also emit control-flow gadgets (Jcc/JMP/CALL/RET).
+    pub flow: bool,
+    /// Emit string instructions (with their pointer, count and direction set-up).
+    pub strings: bool,
+}
+
+/// Jcc, CMOVcc and SETcc by condition code.
+const CONDS: [[Mnemonic; 16]; 3] = [
+    [
+        M::Jo,
+        M::Jno,
+        M::Jb,
+        M::Jae,
+        M::Je,
+        M::Jne,
+        M::Jbe,
+        M::Ja,
+        M::Js,
+        M::Jns,
+        M::Jp,
+        M::Jnp,
+        M::Jl,
+        M::Jge,
+        M::Jle,
+        M::Jg,
+    ],
+    [
+        M::Cmovo,
+        M::Cmovno,
+        M::Cmovb,
+        M::Cmovae,
+        M::Cmove,
+        M::Cmovne,
+        M::Cmovbe,
+        M::Cmova,
+        M::Cmovs,
+        M::Cmovns,
+        M::Cmovp,
+        M::Cmovnp,
+        M::Cmovl,
+        M::Cmovge,
+        M::Cmovle,
+        M::Cmovg,
+    ],
+    [
+        M::Seto,
+        M::Setno,
+        M::Setb,
+        M::Setae,
+        M::Sete,
+        M::Setne,
+        M::Setbe,
+        M::Seta,
+        M::Sets,
+        M::Setns,
+        M::Setp,
+        M::Setnp,
+        M::Setl,
+        M::Setge,
+        M::Setle,
+        M::Setg,
+    ],
+];
+
+/// The classes, one test each.
+pub const CLASSES: &[Class] = &[
+    Class {
+        name: "mov",
+        mnemonics: &[
+            M::Mov,
+            M::Movzx,
+            M::Movsx,
+            M::Movsxd,
+            M::Lea,
+            M::Xchg,
+            M::Cbw,
+            M::Cwde,
+            M::Cdqe,
+            M::Cwd,
+            M::Cdq,
+            M::Cqo,
+            M::Nop,
+            M::Pause,
+            M::Lfence,
+            M::Mfence,
+            M::Sfence,
+            M::Prefetcht0,
+            M::Prefetchnta,
+            M::Prefetchw,
+        ],
+        flow: false,
+        strings: false,
+    },
+    Class {
+        name: "alu",
+        mnemonics: &[
+            M::Add,
+            M::Adc,
+            M::Sub,
+            M::Sbb,
+            M::Cmp,
+            M::And,
+            M::Or,
+            M::Xor,
+            M::Test,
+            M::Neg,
+            M::Not,
+            M::Inc,
+            M::Dec,
+        ],
+        flow: false,
+        strings: false,
+    },
+    Class {
+        name: "shift",
+        mnemonics: &[
+            M::Shl,
+            M::Sal,
+            M::Shr,
+            M::Sar,
+            M::Rol,
+            M::Ror,
+            M::Add,
+            M::Sub,
+        ],
+        flow: false,
+        strings: false,
+    },
+    Class {
+        name: "muldiv",
+        mnemonics: &[M::Mul, M::Imul, M::Div, M::Idiv],
+        flow: false,
+        strings: false,
+    },
+    Class {
+        name: "bits",
+        mnemonics: &[M::Bt, M::Bts, M::Btr, M::Btc, M::Bsf, M::Bsr],
+        flow: false,
+        strings: false,
+    },
+    Class {
+        name: "cond",
+        mnemonics: &[
+            M::Cmp,
+            M::Sub,
+            M::Add,
+            M::Test,
+            M::Cmovo,
+            M::Cmovno,
+            M::Cmovb,
+            M::Cmovae,
+            M::Cmove,
+            M::Cmovne,
+            M::Cmovbe,
+            M::Cmova,
+            M::Cmovs,
+            M::Cmovns,
+            M::Cmovp,
+            M::Cmovnp,
+            M::Cmovl,
+            M::Cmovge,
+            M::Cmovle,
+            M::Cmovg,
+            M::Seto,
+            M::Setno,
+            M::Setb,
+            M::Setae,
+            M::Sete,
+            M::Setne,
+            M::Setbe,
+            M::Seta,
+            M::Sets,
+            M::Setns,
+            M::Setp,
+            M::Setnp,
+            M::Setl,
+            M::Setge,
+            M::Setle,
+            M::Setg,
+        ],
+        flow: false,
+        strings: false,
+    },
+    Class {
+        name: "stack_flow",
+        mnemonics: &[M::Push, M::Pop, M::Leave, M::Add, M::Cmp, M::Mov, M::Sub],
+        flow: true,
+        strings: false,
+    },
+    Class {
+        name: "misc",
+        mnemonics: &[
+            M::Xadd,
+            M::Cmpxchg,
+            M::Cmpxchg8b,
+            M::Cmpxchg16b,
+            M::Bswap,
+            M::Clc,
+            M::Stc,
+            M::Cmc,
+            M::Add,
+            M::Sub,
+            M::Adc,
+        ],
+        flow: false,
+        strings: false,
+    },
+    Class {
+        name: "string",
+        mnemonics: &[M::Add, M::Mov, M::Sub],
+        flow: false,
+        strings: true,
+    },
+];
+
+/// Flags an instruction reads.
+pub fn reads(m: Mnemonic) -> u64 {
+    match m {
+        M::Adc | M::Sbb => CF,
+        _ => CONDS
+            .iter()
+            .find_map(|row| row.iter().position(|x| *x == m))
+            .map_or(0, |cc| cond_reads(cc as u8)),
+    }
+}
+
+/// Flags condition code `cc` reads.
+pub fn cond_reads(cc: u8) -> u64 {
+    match cc >> 1 {
+        0 => OF,
+        1 => CF,
+        2 => ZF,
+        3 => CF | ZF,
+        4 => SF,
+        5 => PF,
+        6 => SF | OF,
+        _ => ZF | SF | OF,
+    }
+}
+
+/// (flags written, flags left undefined) by `m` at operand `size` with shift count `count`.
+pub fn effect(m: Mnemonic, size: usize, count: Option<u64>) -> (u64, u64) {
+    let bits = 8 * size as u64;
+    let masked = count.map(|c| c & if size == 8 { 63 } else { 31 });
+    match m {
+        M::Add | M::Adc | M::Sub | M::Sbb | M::Cmp | M::Neg => (STATUS, 0),
+        M::And | M::Or | M::Xor | M::Test => (STATUS, AF),
+        M::Inc | M::Dec => (STATUS & !CF, 0),
+        M::Mul | M::Imul => (STATUS, SF | ZF | AF | PF),
+        M::Div | M::Idiv => (STATUS, STATUS),
+        M::Bt | M::Bts | M::Btr | M::Btc => (CF | OF | SF | AF | PF, OF | SF | AF | PF),
+        M::Bsf | M::Bsr => (STATUS, STATUS & !ZF),
+        M::Cmpxchg8b | M::Cmpxchg16b => (ZF, 0),
+        M::Shl | M::Sal | M::Shr | M::Sar => match masked {
+            Some(0) => (0, 0),
+            Some(c) => {
+                let mut u = AF;
+                if c != 1 {
+                    u |= OF;
+                }
+                if m != M::Sar && c >= bits {
+                    u |= CF;
+                }
+                (STATUS, u)
+            }
+            None => (STATUS, STATUS),
+        },
+        M::Rol | M::Ror => match masked {
+            Some(0) => (0, 0),
+            Some(c) => (CF | OF, if c != 1 { OF } else { 0 }),
+            None => (CF | OF, CF | OF),
+        },
+        _ => (0, 0),
+    }
+}
