@@ -301,11 +301,24 @@ pub fn build(cases: &[CaseIn], init: &[u8]) -> (Vec<u8>, Vec<u64>) {
 
 /// Run `elf` (written to `path`) with `runner` (None: natively) and parse `n` output records.
 pub fn run(path: &std::path::Path, runner: Option<&str>, n: usize) -> Result<Vec<CaseOut>, String> {
-    let out = match runner {
+    let spawn = || match runner {
         Some(q) => std::process::Command::new(q).arg(path).output(),
         None => std::process::Command::new(path).output(),
+    };
+    // The tests run in parallel threads: a process another thread forks while this one still
+    // has the ELF open for writing holds that descriptor until it execs, and executing the
+    // file meanwhile fails with ETXTBSY. Try again a little later.
+    let mut out = spawn();
+    for _ in 0..50 {
+        match &out {
+            Err(e) if e.raw_os_error() == Some(26) => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                out = spawn();
+            }
+            _ => break,
+        }
     }
-    .map_err(|e| format!("running {}: {e}", path.display()))?;
+    let out = out.map_err(|e| format!("running {}: {e}", path.display()))?;
     if !out.status.success() || out.stdout.len() != n * OUT_LEN {
         return Err(format!(
             "{} {}: {} ({} bytes of output, {} expected): {}",
