@@ -4,8 +4,10 @@
 //! Nothing here runs guest code. One module per format:
 //! - [`arm64_image`]: the arm64 `Image` (with or without the EFI stub), Linux
 //!   `Documentation/arch/arm64/booting.rst`;
-//! - [`elf`]: ELF64 AArch64 executables (firmware, bare-metal tests), every `PT_LOAD` at its
-//!   physical address;
+//! - [`elf`]: ELF64 AArch64 and x86-64 executables (firmware, bare-metal tests, an x86
+//!   `vmlinux` with its PVH note), every `PT_LOAD` at its physical address;
+//! - [`bzimage`]: the x86 bzImage (setup header, 64-bit boot protocol placement), Linux
+//!   `Documentation/arch/x86/boot.rst`;
 //! - [`raw`]: anything else, a flat binary entered at its first byte;
 //! - gzip streams (an `Image.gz`) are inflated and recognised again ([`inflate`]).
 //!
@@ -15,6 +17,9 @@
 //!
 //! [`kallsyms`] reads the kernel's own symbol table from an Image, and [`symbols`] holds symbol
 //! tables (that one, an ELF's, a `System.map`'s) for naming guest addresses.
+//!
+//! [`x86`] builds what an x86 loader hands the kernel besides the image: the zero page
+//! (`boot_params` with its e820 map) for the 64-bit boot protocol and `hvm_start_info` for PVH.
 //!
 //! [`acpi`] describes the same machine in ACPI tables, as Cloud Hypervisor writes them into
 //! guest memory or as QEMU's `virt` hands them to EDK2 over fw_cfg.
@@ -26,6 +31,7 @@
 
 pub mod acpi;
 pub mod arm64_image;
+pub mod bzimage;
 pub mod efi;
 pub mod elf;
 pub mod fdt;
@@ -38,6 +44,7 @@ pub mod linux;
 mod plan;
 pub mod raw;
 pub mod symbols;
+pub mod x86;
 
 pub use plan::{Blob, Format, MapEntry, Plan, Ram};
 
@@ -56,6 +63,12 @@ pub enum Error {
     /// The ELF file is unusable.
     #[error(transparent)]
     Elf(#[from] elf::Error),
+    /// The bzImage header is unusable or its placement breaks a rule.
+    #[error(transparent)]
+    BzImage(#[from] bzimage::Error),
+    /// An x86 boot cannot be laid out.
+    #[error(transparent)]
+    X86(#[from] x86::Error),
     /// Something would be placed outside RAM.
     #[error(transparent)]
     Placement(#[from] PlacementError),
@@ -117,6 +130,25 @@ pub struct PlacementError {
     pub rule: &'static str,
 }
 
+/// The architecture a kernel or firmware file is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Arch {
+    /// AArch64 (arm64 Image, ELF `EM_AARCH64`).
+    Aarch64,
+    /// x86-64 (bzImage, ELF `EM_X86_64`).
+    X86_64,
+}
+
+impl Arch {
+    /// The name `readelf` gives the machine.
+    pub fn elf_name(self) -> &'static str {
+        match self {
+            Arch::Aarch64 => "AArch64",
+            Arch::X86_64 => "x86-64",
+        }
+    }
+}
+
 /// The load-map name of the initrd (`MapEntry::what`), which the handoff checks look for.
 pub const MAP_INITRD: &str = "initrd";
 
@@ -126,8 +158,8 @@ pub const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 /// Recognise `bytes` and plan where everything goes in `ram` (an Image gets no device tree:
 /// x0 = 0; see [`plan_linux`]).
 ///
-/// Order: ELF magic, then the arm64 Image magic, then gzip (inflated, then recognised again,
-/// once), and finally a raw binary.
+/// Order: gzip (inflated, then recognised again, once), the ELF magic, the arm64 Image magic,
+/// the bzImage "HdrS" ([`bzimage`]), and finally a raw binary.
 pub fn plan(bytes: &[u8], ram: Ram) -> Result<Plan, Error> {
     plan_at(bytes, ram, None)
 }
@@ -156,6 +188,9 @@ pub fn plan_at(bytes: &[u8], ram: Ram, kernel_offset: Option<u64>) -> Result<Pla
     }
     if let Some(header) = arm64_image::Header::parse(bytes) {
         return arm64_image::plan_at(&header?, bytes, ram, kernel_offset);
+    }
+    if let Some(header) = bzimage::Header::parse(bytes) {
+        return bzimage::plan_at(&header?, bytes, ram, kernel_offset);
     }
     if kernel_offset.is_some() {
         return Err(Error::Unsupported("--kernel-offset for a raw binary"));
