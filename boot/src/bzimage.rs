@@ -80,7 +80,7 @@ pub const RULE_LOAD_ADDRESS: &str = "linux-loader: the bzImage's protected-mode 
 /// Rule: a kernel that is not relocatable is placed at a multiple of `kernel_alignment`.
 pub const RULE_ALIGNMENT: &str = "boot.rst kernel_alignment: only a relocatable kernel realigns \
      itself when loaded off its kernel_alignment, so one that is not relocatable must be loaded \
-     at a multiple of it";
+     at a multiple of it, and not below its pref_address";
 /// Rule: the protected-mode code lies in RAM.
 pub const RULE_IN_RAM: &str =
     "boot.rst: the protected-mode code (the file from (setup_sects + 1) * 512 on) lies in RAM";
@@ -238,6 +238,17 @@ pub enum Error {
         addr: u64,
         /// `kernel_alignment`.
         align: u32,
+    },
+    /// A non-relocatable kernel below its `pref_address`.
+    #[error(
+        "bzImage: load address {addr:#x} is below pref_address {pref:#x} and the kernel is not \
+         relocatable (rule: {RULE_ALIGNMENT})"
+    )]
+    BelowPrefAddress {
+        /// The load address.
+        addr: u64,
+        /// `pref_address`.
+        pref: u64,
     },
     /// Above 4 GiB without `XLF_CAN_BE_LOADED_ABOVE_4G`.
     #[error("bzImage: kernel at {start:#x}..{end:#x} crosses 4 GiB (rule: {RULE_ABOVE_4G})")]
@@ -531,8 +542,21 @@ pub fn plan_at(
         }
         .into());
     }
-    // The file bytes are in `bytes` (checked by parse); so is setup_size.
-    let code = &bytes[h.setup_size() as usize..];
+    if !h.relocatable && load < h.pref_address {
+        return Err(Error::BelowPrefAddress {
+            addr: load,
+            pref: h.pref_address,
+        }
+        .into());
+    }
+    // parse() checked that the setup code lies in the file; `h` may come from other bytes.
+    let code = bytes
+        .get(h.setup_size() as usize..)
+        .ok_or(Error::SetupOutsideFile {
+            setup_sects: effective_sects(h.setup_sects),
+            setup_size: h.setup_size(),
+            len: bytes.len() as u64,
+        })?;
     let size = code.len() as u64;
     let end = load.saturating_add(size);
     if end > FOUR_GIB && h.xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G == 0 {
@@ -562,7 +586,7 @@ pub fn plan_at(
             addr: load,
             bytes: code.to_vec(),
         }],
-        entry: load + KERNEL_64_ENTRY_OFFSET,
+        entry: load.saturating_add(KERNEL_64_ENTRY_OFFSET),
         regs: [0; 4],
         map,
     })
@@ -766,7 +790,15 @@ mod tests {
             .into()
         );
         assert!(e.to_string().contains(RULE_ALIGNMENT));
-        assert!(crate::plan_at(&nr, RAM, Some(0x40_0000)).is_ok());
+        assert_eq!(
+            crate::plan_at(&nr, RAM, Some(0x40_0000)),
+            Err(Error::BelowPrefAddress {
+                addr: 0x40_0000,
+                pref: 0x100_0000
+            }
+            .into())
+        );
+        assert!(crate::plan_at(&nr, RAM, Some(0x100_0000)).is_ok());
     }
 
     #[test]

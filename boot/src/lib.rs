@@ -27,6 +27,10 @@
 //! Known gaps, one greppable convention: `TODO(BOOT_x)`.
 //! - `TODO(BOOT_ELF_KERNEL_OFFSET)`: `vmlinux` (linked at virtual addresses) is refused by the
 //!   RAM rule; it needs linux-loader's `kernel_offset` placement.
+//! - `TODO(BOOT_X86_MACHINE)`: [`x86::complete`] lays out an x86 boot and the `bootparams.*`,
+//!   `e820.*`, `kernel.*` and `pvh.*` rules judge it, but no machine loads it yet: the entry
+//!   state (the 64-bit protocol's identity-mapped page tables and GDT, PVH's flat segments) and
+//!   its checks belong to the x86 machine.
 #![deny(missing_docs)]
 
 pub mod acpi;
@@ -147,6 +151,25 @@ impl Arch {
             Arch::X86_64 => "x86-64",
         }
     }
+}
+
+/// The architecture a kernel file announces without being planned: an ELF's `e_machine`, an
+/// arm64 Image's magic, a bzImage's "HdrS" (`None`: anything else, gzip included).
+pub fn arch_of(bytes: &[u8]) -> Option<Arch> {
+    if bytes.starts_with(&elf::MAGIC) {
+        return match bytes.get(18..20).map(|m| u16::from_le_bytes([m[0], m[1]])) {
+            Some(goblin::elf::header::EM_AARCH64) => Some(Arch::Aarch64),
+            Some(goblin::elf::header::EM_X86_64) => Some(Arch::X86_64),
+            _ => None,
+        };
+    }
+    if arm64_image::Header::parse(bytes).is_some() {
+        return Some(Arch::Aarch64);
+    }
+    if bzimage::Header::parse(bytes).is_some() {
+        return Some(Arch::X86_64);
+    }
+    None
 }
 
 /// The load-map name of the initrd (`MapEntry::what`), which the handoff checks look for.
@@ -299,6 +322,26 @@ mod tests {
             plan(&gzip(&[0u8; 0x1001]), small),
             Err(Error::Gzip(_))
         ));
+    }
+
+    #[test]
+    fn arch_of_files() {
+        let img = arm64_image::synthetic(0, 0x10_0000, 0xa, 0x1000);
+        assert_eq!(arch_of(&img), Some(Arch::Aarch64));
+        assert_eq!(
+            arch_of(&bzimage::synthetic(0x020f, 4, &[0; 16])),
+            Some(Arch::X86_64)
+        );
+        let mut elf = vec![0u8; 64];
+        elf[..4].copy_from_slice(&elf::MAGIC);
+        elf[18] = 62;
+        assert_eq!(arch_of(&elf), Some(Arch::X86_64));
+        elf[18] = 183;
+        assert_eq!(arch_of(&elf), Some(Arch::Aarch64));
+        elf[18] = 40;
+        assert_eq!(arch_of(&elf), None);
+        assert_eq!(arch_of(&[0u8; 16]), None);
+        assert_eq!(arch_of(&elf::MAGIC), None);
     }
 
     #[test]

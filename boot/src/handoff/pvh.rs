@@ -36,7 +36,10 @@ pub fn check_pvh(ebx: u64, mem: MemRead, exp: &X86Expected) -> Vec<Check> {
     pieces.extend(initrd.map(|r| ("initrd", r)));
     pieces.extend(modlist.map(|r| ("module list", r)));
     pieces.extend(cmd_range.map(|r| ("command line", r)));
-    pieces.push(("start_info", (ebx, ebx + START_INFO_SIZE as u64)));
+    pieces.push((
+        "start_info",
+        (ebx, ebx.saturating_add(START_INFO_SIZE as u64)),
+    ));
     vec![
         Check::pass_if(
             Rule::PvhMagic,
@@ -85,10 +88,10 @@ fn cmdline_check(si: &StartInfo, mem: MemRead, exp: &X86Expected) -> (Check, Opt
                 Status::Fail,
                 format!("cmdline_paddr {p:#x}: no NUL within {COMMAND_LINE_SIZE} bytes"),
             ),
-            Some((p, p + s.len() as u64)),
+            Some((p, p.saturating_add(s.len() as u64))),
         );
     }
-    let range = (p, p + s.len() as u64 + 1);
+    let range = (p, p.saturating_add(s.len() as u64 + 1));
     let s = String::from_utf8_lossy(&s).into_owned();
     let c = match &exp.cmdline {
         Some(w) => Check::pass_if(
@@ -215,7 +218,7 @@ fn memmap_check(
         );
     }
     let mut all = pieces.to_vec();
-    all.push(("memory map", (p, p + len)));
+    all.push(("memory map", (p, p.saturating_add(len))));
     let missing: Vec<String> = all
         .iter()
         .filter(|(_, (s, e))| !e820::covered_as_ram(&map, *s, *e))

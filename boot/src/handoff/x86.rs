@@ -121,7 +121,10 @@ pub fn check_boot_params(rsi: u64, mem: MemRead, exp: &X86Expected) -> Vec<Check
     if let Some(r) = cmd_range {
         pieces.push(("command line", r));
     }
-    pieces.push(("zero page", (rsi, rsi + ZERO_PAGE_SIZE as u64)));
+    pieces.push((
+        "zero page",
+        (rsi, rsi.saturating_add(ZERO_PAGE_SIZE as u64)),
+    ));
     let (map, n) = zp.e820();
     vec![
         header_check(&zp, exp),
@@ -244,7 +247,7 @@ fn cmdline_check(zp: &ZeroPage, mem: MemRead, exp: &X86Expected) -> (Check, Opti
             None,
         );
     };
-    let range = (ptr, ptr + s.len() as u64 + 1);
+    let range = (ptr, ptr.saturating_add(s.len() as u64 + 1));
     if !terminated {
         return (
             Check::new(
@@ -252,7 +255,7 @@ fn cmdline_check(zp: &ZeroPage, mem: MemRead, exp: &X86Expected) -> (Check, Opti
                 Status::Fail,
                 format!("cmd_line_ptr {ptr:#x}: no NUL within cmdline_size ({max}) + 1 bytes"),
             ),
-            Some((ptr, ptr + s.len() as u64)),
+            Some((ptr, ptr.saturating_add(s.len() as u64))),
         );
     }
     let s = String::from_utf8_lossy(&s).into_owned();

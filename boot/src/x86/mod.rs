@@ -48,6 +48,21 @@ pub enum Error {
     /// The command line does not fit between its address and the end of low RAM.
     #[error("command line of {0} bytes does not fit in low RAM at {CMDLINE_ADDR:#x}")]
     CmdlineTooLong(u64),
+    /// The kernel at run time (init_size from its runtime start) does not fit in high RAM.
+    #[error(
+        "the kernel needs {start:#x}..{end:#x} at run time (init_size from its runtime start), \
+         outside high RAM {ram_start:#x}..{ram_end:#x}"
+    )]
+    KernelOutsideRam {
+        /// Runtime start.
+        start: u64,
+        /// Runtime start + init_size (saturating).
+        end: u64,
+        /// High RAM's first byte.
+        ram_start: u64,
+        /// One past high RAM's last byte.
+        ram_end: u64,
+    },
     /// No room for the initrd between the kernel and the limit.
     #[error(
         "initrd of {len:#x} bytes does not fit between the kernel's end {kernel_end:#x} and \
@@ -201,6 +216,24 @@ pub fn complete(kernel: Plan, mem_size: u64, l: &X86Linux) -> Result<X86Boot, cr
     if let (Some(h), Some(&(load, _))) = (&header, kernel.first()) {
         let start = h.runtime_start(load);
         kernel.push((start, start.saturating_add(h.init_size as u64)));
+        plan.map.push(MapEntry {
+            start,
+            size: h.init_size as u64,
+            what: "kernel at run time (init_size from its runtime start; not loaded)".into(),
+        });
+    }
+    let high = kernel_ram(mem_size);
+    if let Some(&(start, end)) = kernel
+        .iter()
+        .find(|(s, e)| *s < high.base || *e > high.end())
+    {
+        return Err(Error::KernelOutsideRam {
+            start,
+            end,
+            ram_start: high.base,
+            ram_end: high.end(),
+        }
+        .into());
     }
     let kernel_end = kernel.iter().map(|k| k.1).max().unwrap_or(0);
 
@@ -225,7 +258,7 @@ pub fn complete(kernel: Plan, mem_size: u64, l: &X86Linux) -> Result<X86Boot, cr
         None => None,
         Some(bytes) => {
             let len = bytes.len() as u64;
-            let high = kernel_ram(mem_size).end();
+            let high = high.end();
             let limit = match &header {
                 Some(h) => high.min(h.initrd_addr_max as u64 + 1),
                 None => high.min(crate::bzimage::FOUR_GIB),
