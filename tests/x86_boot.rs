@@ -1,7 +1,9 @@
 //! The x86 boot groundwork on Debian bookworm's amd64 kernel (issue "x86_64 machine and boot
 //! protocols"), without an x86 machine: the bzImage's setup header, the ELF vmlinux extracted
 //! from it (its PVH note), the boot layouts bootemu builds for both protocols and the x86
-//! handoff checks on them, and `bootemu inspect`'s view.
+//! handoff checks on them, and `bootemu inspect`'s view; and, on a synthetic bzImage (no
+//! artifacts needed), `--kernel-offset` against a kernel that is not relocatable and broken
+//! headers at the command line (exit 2, one line naming the file and the rule or field).
 //!
 //! Oracles: the reference facts measured with QEMU (`../shared/reference/README.md`, x86 part:
 //! boot protocol 2.15, relocatable, kernel_alignment 2 MiB, pref_address 0x100_0000, init_size
@@ -320,4 +322,62 @@ fn inspect_shows_the_bzimage_header_and_both_protocols() {
     let e = text(&o.stderr);
     assert_eq!(e.lines().count(), 1, "{e}");
     assert!(e.contains("an x86-64 kernel"), "{e}");
+}
+
+/// A scratch file holding `bytes`.
+fn scratch(name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let p = std::env::temp_dir().join(format!("bootemu-x86-{}-{name}", std::process::id()));
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+#[test]
+fn bzimage_placement_rules_and_broken_headers_at_the_command_line() {
+    // A synthetic bzImage that is not relocatable (kernel_alignment 2 MiB, pref_address
+    // 0x100_0000): an aligned address at or above pref_address is planned, a misaligned one is
+    // refused with exit 2 in one line naming the rule.
+    let mut code = vec![0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00];
+    code.resize(0x2000, 0x90);
+    let mut b = bootemu_boot::bzimage::synthetic(0x020f, 8, &code);
+    b[0x234] = 0;
+    let f = scratch("nonreloc.bzImage", &b);
+    let f = f.to_str().unwrap();
+    let o = bootemu(&["inspect", f, "--kernel-offset", "0x1200000"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("entry: 0x1200200 "),
+        "{}",
+        text(&o.stdout)
+    );
+    let o = bootemu(&["inspect", f, "--kernel-offset", "0x1201000"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = text(&o.stderr);
+    assert_eq!(e.lines().count(), 1, "{e}");
+    assert!(
+        e.contains(f) && e.contains("not a multiple of kernel_alignment 0x200000"),
+        "{e}"
+    );
+    assert!(e.contains(bootemu_boot::bzimage::RULE_ALIGNMENT), "{e}");
+    // Truncated in the setup code, and a bad boot flag: one line naming the file and the field.
+    for (name, bytes, says) in [
+        (
+            "short.bzImage",
+            &b[..0x800],
+            "truncated bzImage: setup_sects 8",
+        ),
+        (
+            "flag.bzImage",
+            &[&b[..0x1fe], &[0, 0], &b[0x200..]].concat()[..],
+            "boot_flag at 0x1fe is 0x0000",
+        ),
+    ] {
+        let p = scratch(name, bytes);
+        let o = bootemu(&["inspect", p.to_str().unwrap()]);
+        let _ = std::fs::remove_file(&p);
+        assert_eq!(o.status.code(), Some(2));
+        let e = text(&o.stderr);
+        assert_eq!(e.lines().count(), 1, "{e}");
+        assert!(e.contains(name) && e.contains(says), "{e}");
+    }
+    let _ = std::fs::remove_file(f);
 }
