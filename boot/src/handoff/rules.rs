@@ -174,7 +174,7 @@ rules! {
     E820Table = E820 "e820.table",
         "zero-page.rst: e820_entries (at most 128) entries, none empty, none overlapping another, RAM only where the machine has RAM";
     E820Covers = E820 "e820.covers",
-        "the e820 map describes the kernel (init_size from its runtime start), the initrd, the command line and the zero page as RAM";
+        "boot.rst 64-bit Boot Protocol: the e820 map describes the kernel (from its load address to init_size past its runtime start), the initrd, the command line and the zero page as RAM";
     E820NoOverlap = E820 "e820.no-overlap",
         "the kernel, initrd, command line and zero page overlap neither each other nor a reserved e820 range";
     KernelPlacement = Kernel "kernel.placement",

@@ -131,7 +131,8 @@ pub struct X86Boot {
     pub ram: Vec<Ram>,
     /// The memory map handed over.
     pub e820: Vec<E820Entry>,
-    /// The kernel's range, its `init_size` included (bzImage), or each loaded segment (ELF).
+    /// The kernel's ranges: a bzImage's file bytes and `load..runtime start + init_size`, or
+    /// each loaded segment of an ELF.
     pub kernel: Vec<(u64, u64)>,
     /// The command line: address and length without the NUL.
     pub cmdline: (u64, u64),
@@ -214,8 +215,13 @@ pub fn complete(kernel: Plan, mem_size: u64, l: &X86Linux) -> Result<X86Boot, cr
         .map(|b| (b.addr, b.addr.saturating_add(b.bytes.len() as u64)))
         .collect();
     if let (Some(h), Some(&(load, _))) = (&header, kernel.first()) {
+        // boot.rst: the kernel needs init_size bytes from its runtime start, and the 64-bit
+        // protocol identity-maps init_size bytes from the load address: both, from the load
+        // address (the runtime start is never below it: relocatable kernels round up,
+        // others are not loaded below pref_address).
         let start = h.runtime_start(load);
-        kernel.push((start, start.saturating_add(h.init_size as u64)));
+        let end = start.max(load).saturating_add(h.init_size as u64);
+        kernel.push((load.min(start), end));
         plan.map.push(MapEntry {
             start,
             size: h.init_size as u64,
