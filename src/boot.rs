@@ -57,6 +57,12 @@ pub fn plan_kernel(
     l: &LinuxArgs,
     kernel_offset: Option<u64>,
 ) -> anyhow::Result<Plan> {
+    if bootemu_boot::arch_of(bytes) == Some(bootemu_boot::Arch::X86_64) {
+        bail!(
+            "{name}: an x86-64 kernel; bootemu's machines (virt, cloud-hypervisor) run aarch64 \
+             only (`bootemu inspect` shows its x86 boot plan)"
+        );
+    }
     let ram = profile.ram();
     let plan =
         bootemu_boot::plan_at(bytes, ram, kernel_offset).with_context(|| name.to_string())?;

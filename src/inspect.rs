@@ -1,4 +1,5 @@
-//! `bootemu inspect FILE`: what the file is recognised as and where it would go on `virt`.
+//! `bootemu inspect FILE`: what the file is recognised as and where it would go on `virt`
+//! (x86 kernels: [`crate::inspect_x86`]).
 
 use std::path::PathBuf;
 
@@ -30,7 +31,8 @@ pub struct InspectArgs {
     #[command(flatten)]
     linux: LinuxArgs,
     /// Plan with a kernel_offset as rust-vmm linux-loader defines it (arm64 Image: the
-    /// 2 MiB-aligned base; ELF: added to every PT_LOAD's p_paddr).
+    /// 2 MiB-aligned base; ELF: added to every PT_LOAD's p_paddr; bzImage: the absolute load
+    /// address).
     #[arg(long, value_name = "ADDR", value_parser = crate::size::parse_addr)]
     kernel_offset: Option<u64>,
 }
@@ -40,6 +42,15 @@ pub fn inspect(a: InspectArgs) -> anyhow::Result<()> {
     let profile = Profile::virt(a.memory).context("--memory")?;
     let bytes = read_input(&a.file, (profile.ram().size, "guest RAM"))?;
     let name = a.file.display();
+    if bootemu_boot::arch_of(&bytes) == Some(bootemu_boot::Arch::X86_64) {
+        return crate::inspect_x86::inspect_x86(
+            &bytes,
+            &name.to_string(),
+            a.memory,
+            &a.linux,
+            a.kernel_offset,
+        );
+    }
     let shape = MachineShape {
         smp: a.smp as usize,
         gic: a.gic,

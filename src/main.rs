@@ -28,6 +28,7 @@ mod firmware;
 mod gdb;
 mod handoff;
 mod inspect;
+mod inspect_x86;
 mod logging;
 mod outcome;
 mod progress;

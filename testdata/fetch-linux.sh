@@ -4,9 +4,9 @@
 #     `linux-image-cloud-arm64`, as their `-unsigned` packages (the EFI-stub Images are identical
 #     to the signed ones minus the signature);
 #   - `busybox-static` for arm64;
-# and builds testdata/cache/initramfs.cpio.gz, a gzip'd newc cpio whose /init (a busybox script)
-# mounts /proc, prints `BOOTEMU-CMDLINE: <contents of /proc/cmdline>` and the marker line
-# `BOOTEMU-MARKER: userspace reached`, then runs `poweroff -f` (PSCI SYSTEM_OFF);
+# and builds, with make-initramfs.sh, testdata/cache/initramfs.cpio.gz, a gzip'd newc cpio whose
+# /init (a busybox script) mounts /proc, prints `BOOTEMU-CMDLINE: <contents of /proc/cmdline>` and
+# the marker line `BOOTEMU-MARKER: userspace reached`, then runs `poweroff -f` (PSCI SYSTEM_OFF);
 # and, with make-initramfs-disk.sh, testdata/cache/initramfs-disk.cpio.gz: the same busybox plus
 # the generic kernel's virtio_mmio/virtio_pci/virtio_blk modules (from the same package), whose
 # /init also prints `BOOTEMU-DISK-SHA256: <sha256 of /dev/vda>` and, with `bootemu.write=1` on the
@@ -166,30 +166,7 @@ run dpkg-deb -x "$(deb_of busybox-static)" "$bb"
 [ -x "$bb/bin/busybox" ] || die "no bin/busybox in busybox-static"
 
 # --- initramfs ---------------------------------------------------------------------------------------
-root=$cache/initramfs-root
-rm -rf "$root"
-mkdir -p "$root"/{bin,dev,proc,sys,root}
-cp "$bb/bin/busybox" "$root/bin/busybox"
-ln -s busybox "$root/bin/sh"
-cat > "$root/init" <<'INIT'
-#!/bin/busybox sh
-# bootemu's test initramfs: prove userspace runs, show the command line, power off.
-/bin/busybox mount -t proc proc /proc
-echo "BOOTEMU-CMDLINE: $(/bin/busybox cat /proc/cmdline)"
-echo "BOOTEMU-MARKER: userspace reached"
-/bin/busybox poweroff -f
-INIT
-chmod 755 "$root/init" "$root/bin/busybox"
-# /dev/console for init's stdio (the kernel's built-in initramfs has one too; harmless twice).
-if [ "$(id -u)" -eq 0 ]; then
-    mknod -m 600 "$root/dev/console" c 5 1
-fi
-# Reproducible archive: fixed mtimes, sorted names, no gzip timestamp.
-find "$root" -exec touch -h -d @0 {} +
-(cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
-    cpio --quiet -o -H newc --reproducible -R 0:0) | gzip -9 -n > "$cache/initramfs.cpio.gz.tmp"
-mv "$cache/initramfs.cpio.gz.tmp" "$cache/initramfs.cpio.gz"
-rm -rf "$root"
+run bash "$here/make-initramfs.sh" "$bb/bin/busybox" "$cache/initramfs.cpio.gz"
 
 # The disk test initramfs: the generic kernel's virtio modules from its own package.
 run bash "$here/make-initramfs-disk.sh" "$(deb_of "$gen")" "$bb/bin/busybox" \

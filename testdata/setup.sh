@@ -10,6 +10,8 @@
 #     xz-utils (xz): make-disks.sh and fetch-linux.sh build disk images and the disk initramfs
 #     with them, without root or loop mounts, from bookworm
 #   - acpica-tools                (iasl: the ACPI tests disassemble the generated tables), from bookworm
+#   - binutils, file              (readelf and file(1): the x86 tests compare the amd64 vmlinux and
+#     bzImage with them), from bookworm
 # Idempotent and quiet: when everything is already installed it only prints the tool versions.
 #
 # Why backports: some machine images carry qemu-utils from bookworm-backports, which conflicts with
@@ -23,10 +25,10 @@ set -euo pipefail
 installed() { [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]; }
 
 base_pkgs=(binutils-aarch64-linux-gnu gdb-multiarch qemu-efi-aarch64 u-boot-qemu u-boot-tools
-           fdisk dosfstools mtools e2fsprogs xz-utils acpica-tools)
+           fdisk dosfstools mtools e2fsprogs xz-utils acpica-tools binutils file)
 qemu_pkgs=(qemu-system-arm qemu-user)
 tools=(aarch64-linux-gnu-as aarch64-linux-gnu-ld aarch64-linux-gnu-objcopy qemu-aarch64 qemu-x86_64 qemu-system-aarch64 mkenvimage
-       sfdisk mkfs.vfat mformat mcopy mmd mkfs.ext4 debugfs xz iasl)
+       sfdisk mkfs.vfat mformat mcopy mmd mkfs.ext4 debugfs xz iasl readelf file)
 
 missing_base=(); for p in "${base_pkgs[@]}"; do installed "$p" || missing_base+=("$p"); done
 missing_qemu=(); for p in "${qemu_pkgs[@]}"; do installed "$p" || missing_qemu+=("$p"); done

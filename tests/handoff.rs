@@ -97,7 +97,8 @@ fn debian_direct_boot_passes_every_check() {
     assert_eq!(report["kernel_entry"]["image_start"], "0x40200000");
 }
 
-/// The number of rules (kept in step with bootemu_boot::handoff::Rule::ALL by this test).
+/// The number of rules an arm64 boot reports (the arm64 and shared ones of
+/// bootemu_boot::handoff::Rule::ALL; kept in step by this test).
 fn bootemu_boot_rules() -> usize {
     26
 }

@@ -1,7 +1,10 @@
-//! ELF64 AArch64 executables (System V gABI, "Program Header"; AArch64 ELF ABI, `EM_AARCH64` =
-//! 183): every `PT_LOAD` segment is placed at its physical address `p_paddr`, `p_filesz` bytes
+//! ELF64 AArch64 and x86-64 executables (System V gABI, "Program Header"; AArch64 ELF ABI,
+//! `EM_AARCH64` = 183; x86-64 psABI, `EM_X86_64` = 62): every `PT_LOAD` segment is placed at its physical address `p_paddr`, `p_filesz` bytes
 //! copied from the file and `p_memsz - p_filesz` bytes zeroed; the CPU enters at `e_entry`, which
 //! must lie inside a loaded segment (the MMU is off at entry, so it is a physical address).
+//! An x86 `vmlinux` is linked at virtual addresses (and has a segment whose virtual address is
+//! 0, `.data..percpu`): it is loaded by `p_paddr` like everything else, and its `e_entry` is
+//! physical (`startup_64`'s load address).
 //!
 //! `kernel_offset`, as rust-vmm linux-loader defines it (`src/loader/x86_64/elf/mod.rs`): each
 //! `PT_LOAD` goes to `kernel_offset + p_paddr`, the entry is `kernel_offset + e_entry`, and the
@@ -13,10 +16,10 @@
 //! every segment's `p_paddr..p_paddr+p_memsz` is checked against RAM before any memory is
 //! allocated for it (the BSS zero-fill is sized by `p_memsz`).
 
-use goblin::elf::header::{EI_CLASS, EI_DATA, ELFCLASS64, ELFDATA2LSB, EM_AARCH64};
+use goblin::elf::header::{EI_CLASS, EI_DATA, ELFCLASS64, ELFDATA2LSB, EM_AARCH64, EM_X86_64};
 use goblin::elf::program_header::{PT_LOAD, PT_NOTE};
 
-use crate::{check_in_ram, Blob, Format, MapEntry, Plan, Ram};
+use crate::{check_in_ram, Arch, Blob, Format, MapEntry, Plan, Ram};
 
 /// The ELF magic.
 pub const MAGIC: [u8; 4] = *b"\x7fELF";
@@ -92,9 +95,9 @@ pub enum Error {
         /// `e_ident[EI_DATA]`.
         data: u8,
     },
-    /// `e_machine` is not AArch64.
-    #[error("ELF is for machine {0}, not AArch64 ({EM_AARCH64})")]
-    NotAarch64(u16),
+    /// `e_machine` is neither AArch64 nor x86-64.
+    #[error("ELF is for machine {0}, not AArch64 ({EM_AARCH64}) or x86-64 ({EM_X86_64})")]
+    UnsupportedMachine(u16),
     /// No `PT_LOAD` segment with memory.
     #[error("ELF has no PT_LOAD segment")]
     NoLoadSegment,
@@ -165,9 +168,11 @@ pub fn plan_at(bytes: &[u8], ram: Ram, kernel_offset: Option<u64>) -> Result<Pla
         .into());
     }
     let elf = goblin::elf::Elf::parse(bytes).map_err(|e| Error::Malformed(e.to_string()))?;
-    if elf.header.e_machine != EM_AARCH64 {
-        return Err(Error::NotAarch64(elf.header.e_machine).into());
-    }
+    let arch = match elf.header.e_machine {
+        EM_AARCH64 => Arch::Aarch64,
+        EM_X86_64 => Arch::X86_64,
+        m => return Err(Error::UnsupportedMachine(m).into()),
+    };
     // First every segment is checked (file bytes, address, RAM), then memory is allocated:
     // p_memsz is untrusted, and nothing is sized by it before it is known to fit in RAM.
     let mut segments = Vec::new();
@@ -258,6 +263,7 @@ pub fn plan_at(bytes: &[u8], ram: Ram, kernel_offset: Option<u64>) -> Result<Pla
     }
     Ok(Plan {
         format: Format::Elf {
+            arch,
             segments: blobs.len(),
             pvh,
         },
@@ -324,6 +330,7 @@ mod tests {
         assert_eq!(
             p.format,
             Format::Elf {
+                arch: Arch::Aarch64,
                 segments: 2,
                 pvh: Pvh::NotPresent
             }
@@ -436,8 +443,82 @@ mod tests {
 
     #[test]
     fn wrong_machine() {
-        let f = elf(62, 0, &[], &[]);
-        assert_eq!(crate::plan(&f, RAM), Err(Error::NotAarch64(62).into()));
+        // EM_ARM (40): 32-bit Arm.
+        let f = elf(40, 0, &[], &[]);
+        assert_eq!(
+            crate::plan(&f, RAM),
+            Err(Error::UnsupportedMachine(40).into())
+        );
+    }
+
+    /// One note: namesz, descsz, type, name (padded to 4), desc (padded to 4).
+    fn note(name: &[u8], ty: u32, desc: &[u8]) -> Vec<u8> {
+        let mut n = Vec::new();
+        n.extend((name.len() as u32).to_le_bytes());
+        n.extend((desc.len() as u32).to_le_bytes());
+        n.extend(ty.to_le_bytes());
+        n.extend(name);
+        n.resize(n.len().next_multiple_of(4), 0);
+        n.extend(desc);
+        n.resize(n.len().next_multiple_of(4), 0);
+        n
+    }
+
+    #[test]
+    fn x86_64_vmlinux_shape_loads_by_paddr_with_its_pvh_note() {
+        // Like Debian's amd64 vmlinux: text at paddr 0x100_0000 (vaddr 0xffffffff81000000),
+        // a percpu segment whose vaddr is 0, and a Xen PHYS32_ENTRY note in a PT_NOTE.
+        let x86_ram = Ram {
+            base: 0,
+            size: 0x400_0000,
+        };
+        let notes = [
+            note(b"Xen\0", 6, b"linux\0"),
+            note(
+                b"Xen\0",
+                XEN_ELFNOTE_PHYS32_ENTRY,
+                &0x100_0850u64.to_le_bytes(),
+            ),
+        ]
+        .concat();
+        let n = notes.len() as u64;
+        let mut payload = vec![0xccu8; 0x40];
+        payload.extend_from_slice(&notes);
+        let mut f = elf(
+            EM_X86_64,
+            0x100_0000,
+            &[
+                (PT_LOAD, 0x100, 0x100_0000, 0x20, 0x1000),
+                (PT_LOAD, 0x120, 0x200_0000, 0x20, 0x20),
+                (PT_NOTE, 0x140, 0x100_0040, n, n),
+            ],
+            &payload,
+        );
+        // The second segment's p_vaddr is 0 (p_paddr stays 0x200_0000).
+        f[64 + 56 + 16..64 + 56 + 24].copy_from_slice(&0u64.to_le_bytes());
+        let p = crate::plan(&f, x86_ram).unwrap();
+        assert_eq!(
+            p.format,
+            Format::Elf {
+                arch: Arch::X86_64,
+                segments: 2,
+                pvh: Pvh::Present(0x100_0850)
+            }
+        );
+        assert_eq!(p.format.arch(), Some(Arch::X86_64));
+        assert_eq!(p.blobs[1].addr, 0x200_0000);
+        assert_eq!(p.entry, 0x100_0000);
+        assert!(p.to_string().contains("ELF64 x86-64, 2 PT_LOAD"), "{p}");
+        // With an offset: moved, PVH ignored.
+        let p = crate::plan_at(&f, x86_ram, Some(0x100_0000)).unwrap();
+        assert_eq!((p.blobs[0].addr, p.entry), (0x200_0000, 0x200_0000));
+        assert!(matches!(
+            p.format,
+            Format::Elf {
+                pvh: Pvh::Ignored,
+                ..
+            }
+        ));
     }
 
     #[test]

@@ -86,6 +86,73 @@ pub fn image(data: &[u8]) {
     let _ = crate::plan_linux(data, RAM, &boot);
 }
 
+/// An x86 kernel (bzImage or x86-64 ELF): the setup header, the plan with and without a
+/// `kernel_offset`, the x86 layout (initrd, command line, zero page or `hvm_start_info`), the
+/// handoff checks on that layout, and the checks on the input itself read as guest memory (a
+/// zero page, a `hvm_start_info`, and what they point at).
+pub fn x86(data: &[u8]) {
+    use crate::handoff::{check_boot_params, check_pvh, X86Expected};
+    use crate::x86::{self, X86Entry, X86Linux};
+    let mem = 64 << 20;
+    let _ = crate::bzimage::Header::parse(data);
+    let _ = crate::arch_of(data);
+    let offset = data
+        .get(0x40..0x48)
+        .map(|b| u64::from_le_bytes(b.try_into().unwrap_or_default()));
+    let linux = X86Linux {
+        initrd: Some(vec![0x55; 4096]),
+        cmdline: Some("console=ttyS0".into()),
+    };
+    for off in [None, offset] {
+        let Ok(p) = crate::plan_at(data, x86::kernel_ram(mem), off) else {
+            continue;
+        };
+        if let Ok(b) = x86::complete(p, mem, &linux) {
+            let exp = X86Expected::of(&b, Some("console=ttyS0"));
+            let read = |a, l| b.read(a, l);
+            let c = match b.entry {
+                X86Entry::Linux64 { rsi, .. } => check_boot_params(rsi, &read, &exp),
+                X86Entry::Pvh { ebx, .. } => check_pvh(ebx, &read, &exp),
+            };
+            // Our own layouts pass.
+            assert!(!crate::handoff::any_failed(&c), "{c:?}");
+        }
+    }
+    // The input as guest memory from 0: a zero page and a start_info at 0.
+    let ram = vec![Ram {
+        base: 0,
+        size: data.len() as u64,
+    }];
+    let read = |a: u64, l: u64| {
+        let (a, l) = (usize::try_from(a).ok()?, usize::try_from(l).ok()?);
+        data.get(a..a.checked_add(l)?).map(<[u8]>::to_vec)
+    };
+    let exp = X86Expected {
+        ram,
+        cmdline: Some("console=ttyS0".into()),
+        initrd: Some((0x100, 0x200)),
+        header: crate::bzimage::Header::parse(data).and_then(Result::ok),
+        load: 0x1000,
+        kernel: vec![(0x1000, 0x2000)],
+    };
+    let _ = check_boot_params(0, &read, &exp);
+    let _ = check_pvh(0, &read, &exp);
+}
+
+/// Seeds for [`x86`]: a synthetic bzImage, and one whose first page is also a plausible zero
+/// page (e820 entries, a command line pointer).
+pub fn x86_seeds() -> Vec<Vec<u8>> {
+    let mut code = vec![0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00];
+    code.resize(0x400, 0x90);
+    let bz = crate::bzimage::synthetic(0x020f, 8, &code);
+    let mut zp = bz.clone();
+    zp[0x1e8] = 2;
+    zp[0x2d0 + 8..0x2d0 + 16].copy_from_slice(&0x1000u64.to_le_bytes());
+    zp[0x2d0 + 16] = 1;
+    zp[0x228..0x22c].copy_from_slice(&0x600u32.to_le_bytes());
+    vec![bz, zp]
+}
+
 /// A UEFI memory map as the stub hands it over (`linux,uefi-mmap-*`), with every descriptor
 /// size the header could claim.
 pub fn uefi_mmap(data: &[u8]) {

@@ -4,8 +4,10 @@
 //! Nothing here runs guest code. One module per format:
 //! - [`arm64_image`]: the arm64 `Image` (with or without the EFI stub), Linux
 //!   `Documentation/arch/arm64/booting.rst`;
-//! - [`elf`]: ELF64 AArch64 executables (firmware, bare-metal tests), every `PT_LOAD` at its
-//!   physical address;
+//! - [`elf`]: ELF64 AArch64 and x86-64 executables (firmware, bare-metal tests, an x86
+//!   `vmlinux` with its PVH note), every `PT_LOAD` at its physical address;
+//! - [`bzimage`]: the x86 bzImage (setup header, 64-bit boot protocol placement), Linux
+//!   `Documentation/arch/x86/boot.rst`;
 //! - [`raw`]: anything else, a flat binary entered at its first byte;
 //! - gzip streams (an `Image.gz`) are inflated and recognised again ([`inflate`]).
 //!
@@ -16,16 +18,24 @@
 //! [`kallsyms`] reads the kernel's own symbol table from an Image, and [`symbols`] holds symbol
 //! tables (that one, an ELF's, a `System.map`'s) for naming guest addresses.
 //!
+//! [`x86`] builds what an x86 loader hands the kernel besides the image: the zero page
+//! (`boot_params` with its e820 map) for the 64-bit boot protocol and `hvm_start_info` for PVH.
+//!
 //! [`acpi`] describes the same machine in ACPI tables, as Cloud Hypervisor writes them into
 //! guest memory or as QEMU's `virt` hands them to EDK2 over fw_cfg.
 //!
 //! Known gaps, one greppable convention: `TODO(BOOT_x)`.
 //! - `TODO(BOOT_ELF_KERNEL_OFFSET)`: `vmlinux` (linked at virtual addresses) is refused by the
 //!   RAM rule; it needs linux-loader's `kernel_offset` placement.
+//! - `TODO(BOOT_X86_MACHINE)`: [`x86::complete`] lays out an x86 boot and the `bootparams.*`,
+//!   `e820.*`, `kernel.*` and `pvh.*` rules judge it, but no machine loads it yet: the entry
+//!   state (the 64-bit protocol's identity-mapped page tables and GDT, PVH's flat segments) and
+//!   its checks belong to the x86 machine.
 #![deny(missing_docs)]
 
 pub mod acpi;
 pub mod arm64_image;
+pub mod bzimage;
 pub mod efi;
 pub mod elf;
 pub mod fdt;
@@ -38,6 +48,7 @@ pub mod linux;
 mod plan;
 pub mod raw;
 pub mod symbols;
+pub mod x86;
 
 pub use plan::{Blob, Format, MapEntry, Plan, Ram};
 
@@ -56,6 +67,12 @@ pub enum Error {
     /// The ELF file is unusable.
     #[error(transparent)]
     Elf(#[from] elf::Error),
+    /// The bzImage header is unusable or its placement breaks a rule.
+    #[error(transparent)]
+    BzImage(#[from] bzimage::Error),
+    /// An x86 boot cannot be laid out.
+    #[error(transparent)]
+    X86(#[from] x86::Error),
     /// Something would be placed outside RAM.
     #[error(transparent)]
     Placement(#[from] PlacementError),
@@ -117,6 +134,44 @@ pub struct PlacementError {
     pub rule: &'static str,
 }
 
+/// The architecture a kernel or firmware file is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Arch {
+    /// AArch64 (arm64 Image, ELF `EM_AARCH64`).
+    Aarch64,
+    /// x86-64 (bzImage, ELF `EM_X86_64`).
+    X86_64,
+}
+
+impl Arch {
+    /// The name `readelf` gives the machine.
+    pub fn elf_name(self) -> &'static str {
+        match self {
+            Arch::Aarch64 => "AArch64",
+            Arch::X86_64 => "x86-64",
+        }
+    }
+}
+
+/// The architecture a kernel file announces without being planned: an ELF's `e_machine`, an
+/// arm64 Image's magic, a bzImage's "HdrS" (`None`: anything else, gzip included).
+pub fn arch_of(bytes: &[u8]) -> Option<Arch> {
+    if bytes.starts_with(&elf::MAGIC) {
+        return match bytes.get(18..20).map(|m| u16::from_le_bytes([m[0], m[1]])) {
+            Some(goblin::elf::header::EM_AARCH64) => Some(Arch::Aarch64),
+            Some(goblin::elf::header::EM_X86_64) => Some(Arch::X86_64),
+            _ => None,
+        };
+    }
+    if arm64_image::Header::parse(bytes).is_some() {
+        return Some(Arch::Aarch64);
+    }
+    if bzimage::Header::parse(bytes).is_some() {
+        return Some(Arch::X86_64);
+    }
+    None
+}
+
 /// The load-map name of the initrd (`MapEntry::what`), which the handoff checks look for.
 pub const MAP_INITRD: &str = "initrd";
 
@@ -126,8 +181,8 @@ pub const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 /// Recognise `bytes` and plan where everything goes in `ram` (an Image gets no device tree:
 /// x0 = 0; see [`plan_linux`]).
 ///
-/// Order: ELF magic, then the arm64 Image magic, then gzip (inflated, then recognised again,
-/// once), and finally a raw binary.
+/// Order: gzip (inflated, then recognised again, once), the ELF magic, the arm64 Image magic,
+/// the bzImage "HdrS" ([`bzimage`]), and finally a raw binary.
 pub fn plan(bytes: &[u8], ram: Ram) -> Result<Plan, Error> {
     plan_at(bytes, ram, None)
 }
@@ -156,6 +211,9 @@ pub fn plan_at(bytes: &[u8], ram: Ram, kernel_offset: Option<u64>) -> Result<Pla
     }
     if let Some(header) = arm64_image::Header::parse(bytes) {
         return arm64_image::plan_at(&header?, bytes, ram, kernel_offset);
+    }
+    if let Some(header) = bzimage::Header::parse(bytes) {
+        return bzimage::plan_at(&header?, bytes, ram, kernel_offset);
     }
     if kernel_offset.is_some() {
         return Err(Error::Unsupported("--kernel-offset for a raw binary"));
@@ -264,6 +322,26 @@ mod tests {
             plan(&gzip(&[0u8; 0x1001]), small),
             Err(Error::Gzip(_))
         ));
+    }
+
+    #[test]
+    fn arch_of_files() {
+        let img = arm64_image::synthetic(0, 0x10_0000, 0xa, 0x1000);
+        assert_eq!(arch_of(&img), Some(Arch::Aarch64));
+        assert_eq!(
+            arch_of(&bzimage::synthetic(0x020f, 4, &[0; 16])),
+            Some(Arch::X86_64)
+        );
+        let mut elf = vec![0u8; 64];
+        elf[..4].copy_from_slice(&elf::MAGIC);
+        elf[18] = 62;
+        assert_eq!(arch_of(&elf), Some(Arch::X86_64));
+        elf[18] = 183;
+        assert_eq!(arch_of(&elf), Some(Arch::Aarch64));
+        elf[18] = 40;
+        assert_eq!(arch_of(&elf), None);
+        assert_eq!(arch_of(&[0u8; 16]), None);
+        assert_eq!(arch_of(&elf::MAGIC), None);
     }
 
     #[test]

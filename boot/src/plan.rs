@@ -54,13 +54,17 @@ pub enum Format {
         /// `image_size` was 0: a pre-3.17 kernel, legacy defaults applied.
         legacy: bool,
     },
-    /// ELF64 AArch64 executable.
+    /// ELF64 executable (AArch64 or x86-64).
     Elf {
+        /// The architecture of `e_machine`.
+        arch: crate::Arch,
         /// Number of `PT_LOAD` segments loaded.
         segments: usize,
         /// The PVH entry note.
         pvh: crate::elf::Pvh,
     },
+    /// x86 bzImage, entered through the 64-bit boot protocol.
+    BzImage(crate::bzimage::BzImageFacts),
     /// Flat binary.
     Raw,
     /// A gzip stream holding another format.
@@ -78,6 +82,16 @@ impl Format {
         match self {
             Format::Gzip { inner, .. } => inner.image(),
             f => Some(f),
+        }
+    }
+
+    /// The architecture the loaded image is for (`None`: a raw binary, which does not say).
+    pub fn arch(&self) -> Option<crate::Arch> {
+        match self.image()? {
+            Format::Arm64Image { .. } => Some(crate::Arch::Aarch64),
+            Format::Elf { arch, .. } => Some(*arch),
+            Format::BzImage(_) => Some(crate::Arch::X86_64),
+            Format::Raw | Format::Gzip { .. } => None,
         }
     }
 }
@@ -103,10 +117,33 @@ impl fmt::Display for Format {
                 }
                 Ok(())
             }
-            Format::Elf { segments, pvh } => write!(
+            Format::Elf {
+                arch,
+                segments,
+                pvh,
+            } => write!(
                 f,
-                "ELF64 AArch64, {segments} PT_LOAD segment(s), PVH entry note: {pvh}"
+                "ELF64 {}, {segments} PT_LOAD segment(s), PVH entry note: {pvh}",
+                arch.elf_name()
             ),
+            Format::BzImage(b) => {
+                let h = &b.header;
+                write!(
+                    f,
+                    "x86 bzImage, boot protocol {}, {}, kernel_alignment {:#x}, pref_address \
+                     {:#x}, init_size {:#x}, payload {}",
+                    h.version_string(),
+                    if h.relocatable {
+                        "relocatable"
+                    } else {
+                        "not relocatable"
+                    },
+                    h.kernel_alignment,
+                    h.pref_address,
+                    h.init_size,
+                    h.payload.map_or("none".to_string(), |c| c.name())
+                )
+            }
             Format::Raw => write!(f, "raw binary"),
             Format::Gzip { compressed, inner } => {
                 write!(f, "gzip ({compressed} bytes) of {inner}")
@@ -142,6 +179,11 @@ impl fmt::Display for Plan {
                 m.start.saturating_add(m.size),
                 m.what
             )?;
+        }
+        if self.format.arch() == Some(crate::Arch::X86_64) {
+            // The x86 entry registers (RSI = boot_params, or EBX = hvm_start_info) are the
+            // x86 loader's ([`crate::x86`]), not the plan's.
+            return write!(f, "entry: {:#x}", self.entry);
         }
         writeln!(f, "entry: {:#x}", self.entry)?;
         let [x0, x1, x2, x3] = self.regs;

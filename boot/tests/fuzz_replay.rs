@@ -103,3 +103,8 @@ fn symbols_target() {
 fn uefi_mmap_target() {
     replay("uefi_mmap", &t::uefi_mmap_seeds(), t::uefi_mmap);
 }
+
+#[test]
+fn x86_target() {
+    replay("x86", &t::x86_seeds(), t::x86);
+}

@@ -73,44 +73,96 @@ pub struct Artifacts {
     pub initramfs: PathBuf,
 }
 
+/// Runs a fetch script of testdata/ and reads the `NAME=path` lines it prints: `keys`' paths in
+/// order.
+fn fetch(script: &str, keys: &[&str]) -> Result<Vec<PathBuf>, String> {
+    let out = Command::new("bash")
+        .arg(root().join("testdata").join(script))
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run testdata/{script}: {e}"))?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() {
+        return Err(format!(
+            "testdata/{script} failed:\n{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    eprint!("{stdout}");
+    let vars: HashMap<&str, &str> = stdout.lines().filter_map(|l| l.split_once('=')).collect();
+    keys.iter()
+        .map(|k| {
+            vars.get(k)
+                .map(PathBuf::from)
+                .ok_or_else(|| format!("{script} printed no {k}"))
+        })
+        .collect()
+}
+
+/// The artifacts, or `None` after a notice outside CI (a panic under CI).
+fn or_notice<'a, T>(r: &'a Result<T, String>, what: &str) -> Option<&'a T> {
+    match r {
+        Ok(a) => Some(a),
+        Err(e) if in_ci() => panic!("{e}"),
+        Err(e) => {
+            eprintln!("NOTICE: {what} unavailable, their tests skipped: {e}");
+            None
+        }
+    }
+}
+
 /// Runs testdata/fetch-linux.sh once per process; `None` (after a notice) when it cannot fetch
 /// outside CI.
 pub fn linux_artifacts() -> Option<&'static Artifacts> {
     static A: OnceLock<Result<Artifacts, String>> = OnceLock::new();
     let r = A.get_or_init(|| {
-        let out = Command::new("bash")
-            .arg(root().join("testdata/fetch-linux.sh"))
-            .stdin(Stdio::null())
-            .output()
-            .map_err(|e| format!("cannot run testdata/fetch-linux.sh: {e}"))?;
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        if !out.status.success() {
-            return Err(format!(
-                "testdata/fetch-linux.sh failed:\n{stdout}{}",
-                String::from_utf8_lossy(&out.stderr)
-            ));
-        }
-        eprint!("{stdout}");
-        let vars: HashMap<&str, &str> = stdout.lines().filter_map(|l| l.split_once('=')).collect();
-        let get = |k: &str| {
-            vars.get(k)
-                .map(PathBuf::from)
-                .ok_or_else(|| format!("fetch-linux.sh printed no {k}"))
-        };
+        let p = fetch(
+            "fetch-linux.sh",
+            &[
+                "BOOTEMU_LINUX_GENERIC",
+                "BOOTEMU_LINUX_CLOUD",
+                "BOOTEMU_INITRAMFS",
+            ],
+        )?;
         Ok(Artifacts {
-            generic: get("BOOTEMU_LINUX_GENERIC")?,
-            cloud: get("BOOTEMU_LINUX_CLOUD")?,
-            initramfs: get("BOOTEMU_INITRAMFS")?,
+            generic: p[0].clone(),
+            cloud: p[1].clone(),
+            initramfs: p[2].clone(),
         })
     });
-    match r {
-        Ok(a) => Some(a),
-        Err(e) if in_ci() => panic!("{e}"),
-        Err(e) => {
-            eprintln!("NOTICE: Linux artifacts unavailable, Linux boot tests skipped: {e}");
-            None
-        }
-    }
+    or_notice(r, "Linux artifacts")
+}
+
+/// Paths testdata/fetch-linux-amd64.sh reports.
+pub struct Amd64Artifacts {
+    /// Debian's amd64 bzImage.
+    pub bzimage: PathBuf,
+    /// The ELF vmlinux extracted from it.
+    pub vmlinux: PathBuf,
+    /// The amd64 marker initramfs.
+    pub initramfs: PathBuf,
+}
+
+/// Runs testdata/fetch-linux-amd64.sh once per process; `None` (after a notice) when it cannot
+/// fetch outside CI.
+pub fn amd64_artifacts() -> Option<&'static Amd64Artifacts> {
+    static A: OnceLock<Result<Amd64Artifacts, String>> = OnceLock::new();
+    let r = A.get_or_init(|| {
+        let p = fetch(
+            "fetch-linux-amd64.sh",
+            &[
+                "BOOTEMU_LINUX_AMD64",
+                "BOOTEMU_VMLINUX_AMD64",
+                "BOOTEMU_INITRAMFS_AMD64",
+            ],
+        )?;
+        Ok(Amd64Artifacts {
+            bzimage: p[0].clone(),
+            vmlinux: p[1].clone(),
+            initramfs: p[2].clone(),
+        })
+    });
+    or_notice(r, "x86_64 Linux artifacts")
 }
 
 /// The guest's console under `qemu-system-aarch64 -M virt -cpu <cpu> -m 512M -nographic -nic none

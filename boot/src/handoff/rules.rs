@@ -1,10 +1,15 @@
 //! The handoff rules: one [`Rule`] per check, in report order, each with its stable id (what
 //! `--no-check ID` takes and reports print) and its text, quoted or paraphrased from Linux
-//! `Documentation/arch/arm64/booting.rst` (<https://docs.kernel.org/arch/arm64/booting.html>).
+//! `Documentation/arch/arm64/booting.rst` (<https://docs.kernel.org/arch/arm64/booting.html>),
+//! and for x86 from `Documentation/arch/x86/boot.rst` and `zero-page.rst`
+//! (<https://docs.kernel.org/arch/x86/boot.html>) and Xen's `hvm/start_info.h` (PVH).
+//! Each family belongs to one architecture ([`Family::arch`]); `boot.*` to both.
 //!
 //! One table line per rule: adding a rule is a line here and a check in its family's file.
 
 use std::fmt;
+
+use crate::Arch;
 
 /// The family a rule belongs to: the prefix of its id, and the file that judges it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -21,6 +26,14 @@ pub enum Family {
     Gic,
     /// `smp.*`: the secondary CPUs (`smp.rs`).
     Smp,
+    /// `bootparams.*`: the x86 zero page of the 64-bit boot protocol (`x86.rs`).
+    BootParams,
+    /// `e820.*`: the x86 memory map in the zero page (`x86.rs`).
+    E820,
+    /// `kernel.*`: where the x86 kernel was loaded (`x86.rs`).
+    Kernel,
+    /// `pvh.*`: PVH's `hvm_start_info` (`pvh.rs`).
+    Pvh,
     /// `boot.*`: what the kernel printed (`cmdline.rs`).
     Boot,
 }
@@ -35,7 +48,25 @@ impl Family {
             Family::Timer => "timer",
             Family::Gic => "gic",
             Family::Smp => "smp",
+            Family::BootParams => "bootparams",
+            Family::E820 => "e820",
+            Family::Kernel => "kernel",
+            Family::Pvh => "pvh",
             Family::Boot => "boot",
+        }
+    }
+
+    /// The architecture whose boots the family judges (`None`: every architecture).
+    pub fn arch(self) -> Option<Arch> {
+        match self {
+            Family::Image
+            | Family::Regs
+            | Family::Fdt
+            | Family::Timer
+            | Family::Gic
+            | Family::Smp => Some(Arch::Aarch64),
+            Family::BootParams | Family::E820 | Family::Kernel | Family::Pvh => Some(Arch::X86_64),
+            Family::Boot => None,
         }
     }
 }
@@ -130,6 +161,34 @@ rules! {
         "booting.rst §5: CPUs the firmware holds must be parked outside the kernel image";
     SmpSecondaryRegs = Smp "smp.secondary-regs",
         "booting.rst §5: secondaries enter MMU off, DAIF masked, at the primary's EL, x0 = PSCI context, x1..x3 = 0";
+    BootParamsHeader = BootParams "bootparams.header",
+        "boot.rst 64-bit Boot Protocol: the zero page holds the image's setup header (0x1f1 up to 0x202 + the byte at 0x201); only the fields a loader writes differ";
+    BootParamsVersion = BootParams "bootparams.version",
+        "boot.rst: the 64-bit entry at load + 0x200 needs protocol 2.12+ with XLF_KERNEL_64 in xloadflags";
+    BootParamsLoader = BootParams "bootparams.loader",
+        "boot.rst: type_of_loader is written (0xff without an assigned id), LOADED_HIGH stays set, and the sentinel at 0x1ef is 0";
+    BootParamsCmdline = BootParams "bootparams.cmdline",
+        "boot.rst: cmd_line_ptr points at a NUL-terminated command line of at most cmdline_size bytes in RAM: the one asked for";
+    BootParamsRamdisk = BootParams "bootparams.ramdisk",
+        "boot.rst: ramdisk_image/ramdisk_size cover exactly the initrd, whose last byte is at most initrd_addr_max (0 and 0 without one)";
+    E820Table = E820 "e820.table",
+        "zero-page.rst: e820_entries (at most 128) entries, none empty, none overlapping another, RAM only where the machine has RAM";
+    E820Covers = E820 "e820.covers",
+        "boot.rst 64-bit Boot Protocol: the e820 map describes the kernel (from its load address to init_size past its runtime start), the initrd, the command line and the zero page as RAM";
+    E820NoOverlap = E820 "e820.no-overlap",
+        "the kernel, initrd, command line and zero page overlap neither each other nor a reserved e820 range";
+    KernelPlacement = Kernel "kernel.placement",
+        "boot.rst: a relocatable kernel may be loaded anywhere and realigns itself to kernel_alignment (reported); one that is not relocatable is loaded not below pref_address (LOAD_PHYSICAL_ADDR)";
+    PvhMagic = Pvh "pvh.magic",
+        "start_info.h: EBX points at hvm_start_info in RAM whose magic is 0x336ec578 (XEN_HVM_START_MAGIC_VALUE)";
+    PvhVersion = Pvh "pvh.version",
+        "start_info.h: version 1 (the memory map fields; without them Linux asks Xen for the memory map)";
+    PvhCmdline = Pvh "pvh.cmdline",
+        "start_info.h: cmdline_paddr points at a NUL-terminated command line (at most COMMAND_LINE_SIZE 2048 bytes with the NUL) in RAM: the one asked for";
+    PvhModules = Pvh "pvh.modules",
+        "start_info.h: nr_modules/modlist_paddr describe the initrd as the first module, exactly (no module without one)";
+    PvhMemmap = Pvh "pvh.memmap",
+        "start_info.h: memmap_paddr/memmap_entries give a memory map (1..128 entries, none overlapping) describing the kernel, the initrd, the command line and start_info as RAM";
     BootCmdline = Boot "boot.cmdline",
         "the kernel's \"Kernel command line:\" console line equals the expected command line";
 }
@@ -140,10 +199,20 @@ impl Rule {
         Rule::ALL.iter().copied().find(|r| r.id() == id)
     }
 
-    /// Judged on the primary CPU's state at the kernel entry ([`super::check_entry`]): every
-    /// family but `smp.*` and `boot.*`.
+    /// Judged on the primary CPU's state at an arm64 kernel entry ([`super::check_entry`]):
+    /// every arm64 family but `smp.*`.
     pub fn at_entry(self) -> bool {
-        !matches!(self.family(), Family::Smp | Family::Boot)
+        self.family().arch() == Some(Arch::Aarch64) && self.family() != Family::Smp
+    }
+
+    /// The architecture whose boots the rule judges (`None`: every architecture).
+    pub fn arch(self) -> Option<Arch> {
+        self.family().arch()
+    }
+
+    /// Whether a boot of `arch` reports this rule.
+    pub fn applies_to(self, arch: Arch) -> bool {
+        self.arch().is_none_or(|a| a == arch)
     }
 }
 
@@ -171,7 +240,11 @@ mod tests {
 
     #[test]
     fn all_is_in_declaration_order_and_complete() {
-        assert_eq!(Rule::ALL.len(), 26);
+        assert_eq!(Rule::ALL.len(), 40);
+        let arm64 = Rule::ALL.iter().filter(|r| r.applies_to(Arch::Aarch64));
+        assert_eq!(arm64.count(), 26);
+        let x86 = Rule::ALL.iter().filter(|r| r.applies_to(Arch::X86_64));
+        assert_eq!(x86.count(), 15);
         assert!(Rule::ALL.windows(2).all(|w| w[0] < w[1]));
         assert_eq!(Rule::ALL.first(), Some(&Rule::ImageMagic));
         assert_eq!(Rule::ALL.last(), Some(&Rule::BootCmdline));
@@ -184,6 +257,8 @@ mod tests {
             assert_eq!(r.family().prefix(), prefix, "{r}");
         }
         let entry: Vec<_> = Rule::ALL.iter().filter(|r| r.at_entry()).collect();
-        assert_eq!(entry.len(), Rule::ALL.len() - 4);
+        assert_eq!(entry.len(), 26 - 4);
+        assert_eq!(Rule::PvhMagic.family().prefix(), "pvh");
+        assert_eq!(Rule::BootCmdline.arch(), None);
     }
 }

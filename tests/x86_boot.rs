@@ -1,0 +1,383 @@
+//! The x86 boot groundwork on Debian bookworm's amd64 kernel (issue "x86_64 machine and boot
+//! protocols"), without an x86 machine: the bzImage's setup header, the ELF vmlinux extracted
+//! from it (its PVH note), the boot layouts bootemu builds for both protocols and the x86
+//! handoff checks on them, and `bootemu inspect`'s view; and, on a synthetic bzImage (no
+//! artifacts needed), `--kernel-offset` against a kernel that is not relocatable and broken
+//! headers at the command line (exit 2, one line naming the file and the rule or field).
+//!
+//! Oracles: the reference facts measured with QEMU (`../shared/reference/README.md`, x86 part:
+//! boot protocol 2.15, relocatable, kernel_alignment 2 MiB, pref_address 0x100_0000, init_size
+//! about 64 MiB, XZ payload, PVH entry 0x100_0850), `file(1)`'s view of the bzImage (its kernel
+//! version string) and binutils' `readelf` on the vmlinux (e_entry, program headers, the Xen
+//! note of type 0x12), each run when installed.
+//!
+//! The artifacts come from testdata/fetch-linux-amd64.sh; without them the tests print a notice
+//! and pass, except under CI (env `CI` set), where they fail.
+
+mod common;
+
+use std::process::{Command, Output, Stdio};
+
+use bootemu_boot::bzimage::{Compression, Header};
+use bootemu_boot::elf::Pvh;
+use bootemu_boot::handoff::{any_failed, check_boot_params, check_pvh, Check, X86Expected};
+use bootemu_boot::x86::{self, X86Boot, X86Entry, X86Linux};
+use bootemu_boot::Format;
+use common::{amd64_artifacts as artifacts, tool_present, Amd64Artifacts};
+
+/// The guest memory of the layouts.
+const MEM: u64 = 512 << 20;
+const APPEND: &str = "console=ttyS0 panic=-1";
+
+fn bootemu(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_bootemu"))
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("cannot run bootemu")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn read(p: &std::path::Path) -> Vec<u8> {
+    std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// The x86 layout of `kernel` with the marker initramfs and [`APPEND`].
+fn layout(a: &Amd64Artifacts, kernel: &[u8], offset: Option<u64>) -> X86Boot {
+    let plan = bootemu_boot::plan_at(kernel, x86::kernel_ram(MEM), offset).unwrap();
+    x86::complete(
+        plan,
+        MEM,
+        &X86Linux {
+            initrd: Some(read(&a.initramfs)),
+            cmdline: Some(APPEND.into()),
+        },
+    )
+    .unwrap()
+}
+
+fn judge(b: &X86Boot) -> Vec<Check> {
+    let exp = X86Expected::of(b, Some(APPEND));
+    let mem = |a, l| b.read(a, l);
+    match b.entry {
+        X86Entry::Linux64 { rsi, .. } => check_boot_params(rsi, &mem, &exp),
+        X86Entry::Pvh { ebx, .. } => check_pvh(ebx, &mem, &exp),
+    }
+}
+
+#[test]
+fn debian_bzimage_header_matches_the_reference_facts() {
+    let Some(a) = artifacts() else { return };
+    let bytes = read(&a.bzimage);
+    let h = Header::parse(&bytes).expect("a bzImage").unwrap();
+    assert_eq!(h.boot_flag, 0xaa55);
+    assert_eq!(h.version_string(), "2.15");
+    assert!(h.relocatable);
+    assert_eq!(h.kernel_alignment, 2 << 20);
+    assert_eq!(h.pref_address, 0x100_0000);
+    // "init_size ≈ 64 MiB".
+    let mib = h.init_size >> 20;
+    assert!((60..=68).contains(&mib), "init_size {:#x}", h.init_size);
+    assert_eq!(h.payload, Some(Compression::Xz));
+    // The payload offset from the header lands on the full XZ magic, the first in the file
+    // (where fetch-linux-amd64.sh's search found the stream it decompressed).
+    let magic = [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00];
+    let at = (h.setup_size() + h.payload_offset as u64) as usize;
+    assert_eq!(bytes[at..at + 6], magic);
+    let first = bytes.windows(6).position(|w| w == magic);
+    assert_eq!(first, Some(at));
+    assert!(at as u64 + h.payload_length as u64 <= bytes.len() as u64);
+    // The 64-bit entry and the loader's defaults.
+    assert_ne!(h.xloadflags & bootemu_boot::bzimage::XLF_KERNEL_64, 0);
+    assert_eq!(h.code32_start, 0x10_0000);
+
+    // file(1): "Linux kernel x86 boot executable bzImage, version <kernel_version>, ...".
+    if !tool_present("file") {
+        eprintln!("NOTICE: file(1) not found: its view of the bzImage not compared");
+        return;
+    }
+    let out = Command::new("file")
+        .arg("-b")
+        .arg(&a.bzimage)
+        .output()
+        .unwrap();
+    let f = text(&out.stdout);
+    assert!(f.contains("bzImage"), "{f}");
+    let v = f
+        .split_once("version ")
+        .map(|(_, v)| v.split(", ").next().unwrap_or(""))
+        .unwrap_or_else(|| panic!("no version in {f:?}"));
+    assert_eq!(h.kernel_version.as_deref(), Some(v.trim()), "{f}");
+}
+
+#[test]
+fn debian_vmlinux_is_an_x86_64_elf_with_its_pvh_entry() {
+    let Some(a) = artifacts() else { return };
+    let bytes = read(&a.vmlinux);
+    let p = bootemu_boot::plan(&bytes, x86::kernel_ram(MEM)).unwrap();
+    let Format::Elf {
+        arch,
+        segments,
+        pvh,
+    } = p.format
+    else {
+        panic!("{}", p.format)
+    };
+    assert_eq!(arch, bootemu_boot::Arch::X86_64);
+    assert_eq!(pvh, Pvh::Present(0x100_0850));
+    // With an offset the note is ignored and every PT_LOAD moves by it.
+    let moved = bootemu_boot::plan_at(&bytes, x86::kernel_ram(MEM), Some(0x100_0000)).unwrap();
+    assert!(matches!(
+        moved.format,
+        Format::Elf {
+            pvh: Pvh::Ignored,
+            ..
+        }
+    ));
+    for (b, m) in p.blobs.iter().zip(&moved.blobs) {
+        assert_eq!(m.addr, b.addr + 0x100_0000);
+    }
+    assert_eq!(moved.entry, p.entry + 0x100_0000);
+
+    if !tool_present("readelf") {
+        eprintln!("NOTICE: readelf not found: the vmlinux not compared with binutils");
+        return;
+    }
+    let out = Command::new("readelf")
+        .args(["-hlnW"])
+        .arg(&a.vmlinux)
+        .output()
+        .unwrap();
+    let r = text(&out.stdout);
+    assert!(r.contains("Advanced Micro Devices X86-64"), "{r}");
+    let entry = r
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Entry point address:"))
+        .map(|v| u64::from_str_radix(v.trim().trim_start_matches("0x"), 16).unwrap());
+    assert_eq!(entry, Some(p.entry));
+    // Every LOAD line: its PhysAddr is where bootemu put the segment.
+    let paddrs: Vec<u64> = r
+        .lines()
+        .filter(|l| l.trim_start().starts_with("LOAD"))
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            u64::from_str_radix(f[3].trim_start_matches("0x"), 16).unwrap()
+        })
+        .collect();
+    let ours: Vec<u64> = p.blobs.iter().map(|b| b.addr).collect();
+    assert_eq!(paddrs, ours);
+    assert_eq!(segments, ours.len());
+    // readelf does not name Xen's note 0x12 (XEN_ELFNOTE_PHYS32_ENTRY): its description bytes,
+    // on the note's line with -W (on the next line without).
+    let mut lines = r.lines();
+    let desc = lines
+        .by_ref()
+        .find(|l| l.contains("Xen") && l.contains("(0x00000012)"))
+        .map(|l| {
+            l.split_once("description data:")
+                .map(|(_, d)| d.to_string())
+        })
+        .map(|d| {
+            d.or_else(|| {
+                lines
+                    .next()
+                    .and_then(|n| n.split_once("description data:"))
+                    .map(|(_, d)| d.to_string())
+            })
+        })
+        .and_then(|d| d)
+        .unwrap_or_else(|| panic!("no Xen note 0x12 in:\n{r}"));
+    let desc: Vec<&str> = desc.split_whitespace().collect();
+    let le: Vec<u8> = desc[..4]
+        .iter()
+        .map(|b| u8::from_str_radix(b, 16).unwrap())
+        .collect();
+    assert_eq!(
+        Pvh::Present(u32::from_le_bytes(le.try_into().unwrap()) as u64),
+        pvh
+    );
+}
+
+#[test]
+fn debian_layouts_pass_every_x86_check() {
+    let Some(a) = artifacts() else { return };
+    let bz = read(&a.bzimage);
+    let vmlinux = read(&a.vmlinux);
+    // bzImage, 64-bit protocol at code32_start + 0x200.
+    let b = layout(a, &bz, None);
+    assert_eq!(
+        b.entry,
+        X86Entry::Linux64 {
+            rip: 0x10_0200,
+            rsi: x86::ZERO_PAGE_ADDR
+        }
+    );
+    let c = judge(&b);
+    assert_eq!(c.len(), 9);
+    assert!(c.iter().all(|c| c.status.label() == "PASS"), "{c:#?}");
+    // The vmlinux through PVH.
+    let b = layout(a, &vmlinux, None);
+    assert_eq!(
+        b.entry,
+        X86Entry::Pvh {
+            eip: 0x100_0850,
+            ebx: x86::PVH_INFO_ADDR
+        }
+    );
+    let c = judge(&b);
+    assert_eq!(c.len(), 5);
+    assert!(c.iter().all(|c| c.status.label() == "PASS"), "{c:#?}");
+    // The vmlinux moved: the 64-bit protocol at the moved e_entry.
+    let b = layout(a, &vmlinux, Some(0x100_0000));
+    assert!(matches!(
+        b.entry,
+        X86Entry::Linux64 {
+            rip: 0x200_0000,
+            ..
+        }
+    ));
+    assert!(!any_failed(&judge(&b)));
+    // The broken loaders of the issue, on the real files: PVH with a bad magic.
+    let mut b = layout(a, &vmlinux, None);
+    let si = b
+        .plan
+        .blobs
+        .iter_mut()
+        .find(|x| x.addr == x86::PVH_INFO_ADDR)
+        .unwrap();
+    si.bytes[3] ^= 0x80;
+    let failed: Vec<&str> = judge(&b)
+        .iter()
+        .filter(|c| c.status.label() == "FAIL")
+        .map(|c| c.id())
+        .collect();
+    assert_eq!(failed, ["pvh.magic"]);
+}
+
+#[test]
+fn inspect_shows_the_bzimage_header_and_both_protocols() {
+    let Some(a) = artifacts() else { return };
+    let bz = a.bzimage.to_str().unwrap();
+    let initrd = a.initramfs.to_str().unwrap();
+    let o = bootemu(&["inspect", bz, "--initrd", initrd, "--append", APPEND]);
+    let s = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    for line in [
+        "  boot protocol 2.15\n",
+        "  relocatable_kernel yes\n",
+        "  kernel_alignment 0x200000\n",
+        "  pref_address 0x1000000\n",
+        "  code32_start 0x100000\n",
+        "  payload XZ at offset ",
+        "protocol: 64-bit boot protocol (bzImage",
+        "entry: 0x100200 in 64-bit mode, RSI 0x7000 (zero page)",
+        "zero page (boot_params)",
+    ] {
+        assert!(s.contains(line), "{line:?} not in:\n{s}");
+    }
+    // An absolute load address: aligned, and one the relocatable kernel realigns.
+    let o = bootemu(&["inspect", bz, "--kernel-offset", "0x2000000"]);
+    let s = text(&o.stdout);
+    assert!(s.contains("entry: 0x2000200 "), "{s}");
+    assert!(
+        s.contains("load address 0x2000000 (--kernel-offset), runtime start 0x2000000\n"),
+        "{s}"
+    );
+    let o = bootemu(&["inspect", bz, "--kernel-offset", "0x2001000"]);
+    let s = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(
+        s.contains("runtime start 0x2200000 (the kernel realigns itself"),
+        "{s}"
+    );
+
+    let v = a.vmlinux.to_str().unwrap();
+    let o = bootemu(&["inspect", v, "--initrd", initrd]);
+    let s = text(&o.stdout);
+    assert!(
+        s.contains("protocol: PVH (ELF with a PVH note and no offset: PVH)"),
+        "{s}"
+    );
+    assert!(
+        s.contains("ELF64 x86-64, 4 PT_LOAD segment(s), PVH entry note: present (entry 0x1000850)"),
+        "{s}"
+    );
+    assert!(s.contains("EBX 0x6000 (hvm_start_info)"), "{s}");
+    let o = bootemu(&["inspect", v, "--kernel-offset", "0x1000000"]);
+    let s = text(&o.stdout);
+    assert!(
+        s.contains("PVH entry note: ignored because an offset was given"),
+        "{s}"
+    );
+    assert!(
+        s.contains("0x0002000000..0x00038eacdc  ELF PT_LOAD #0"),
+        "{s}"
+    );
+    // `run` refuses an x86 kernel in one line (exit 2): no x86 machine yet.
+    let o = bootemu(&["run", "--kernel", v]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = text(&o.stderr);
+    assert_eq!(e.lines().count(), 1, "{e}");
+    assert!(e.contains("an x86-64 kernel"), "{e}");
+}
+
+/// A scratch file holding `bytes`.
+fn scratch(name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let p = std::env::temp_dir().join(format!("bootemu-x86-{}-{name}", std::process::id()));
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+#[test]
+fn bzimage_placement_rules_and_broken_headers_at_the_command_line() {
+    // A synthetic bzImage that is not relocatable (kernel_alignment 2 MiB, pref_address
+    // 0x100_0000): an aligned address at or above pref_address is planned, a misaligned one is
+    // refused with exit 2 in one line naming the rule.
+    let mut code = vec![0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00];
+    code.resize(0x2000, 0x90);
+    let mut b = bootemu_boot::bzimage::synthetic(0x020f, 8, &code);
+    b[0x234] = 0;
+    let f = scratch("nonreloc.bzImage", &b);
+    let f = f.to_str().unwrap();
+    let o = bootemu(&["inspect", f, "--kernel-offset", "0x1200000"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("entry: 0x1200200 "),
+        "{}",
+        text(&o.stdout)
+    );
+    let o = bootemu(&["inspect", f, "--kernel-offset", "0x1201000"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = text(&o.stderr);
+    assert_eq!(e.lines().count(), 1, "{e}");
+    assert!(
+        e.contains(f) && e.contains("not a multiple of kernel_alignment 0x200000"),
+        "{e}"
+    );
+    assert!(e.contains(bootemu_boot::bzimage::RULE_ALIGNMENT), "{e}");
+    // Truncated in the setup code, and a bad boot flag: one line naming the file and the field.
+    for (name, bytes, says) in [
+        (
+            "short.bzImage",
+            &b[..0x800],
+            "truncated bzImage: setup_sects 8",
+        ),
+        (
+            "flag.bzImage",
+            &[&b[..0x1fe], &[0, 0], &b[0x200..]].concat()[..],
+            "boot_flag at 0x1fe is 0x0000",
+        ),
+    ] {
+        let p = scratch(name, bytes);
+        let o = bootemu(&["inspect", p.to_str().unwrap()]);
+        let _ = std::fs::remove_file(&p);
+        assert_eq!(o.status.code(), Some(2));
+        let e = text(&o.stderr);
+        assert_eq!(e.lines().count(), 1, "{e}");
+        assert!(e.contains(name) && e.contains(says), "{e}");
+    }
+    let _ = std::fs::remove_file(f);
+}
