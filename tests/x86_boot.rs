@@ -240,7 +240,7 @@ fn debian_layouts_pass_every_x86_check() {
         }
     ));
     assert!(!any_failed(&judge(&b)));
-    // The broken loaders of the issue, on the real files: PVH with a bad magic.
+    // A broken loader on the real files: PVH with a bad magic.
     let mut b = layout(a, &vmlinux, None);
     let si = b
         .plan

@@ -2,7 +2,7 @@
 //! choice of protocol, the guest memory layout (command line, initrd, zero page or
 //! `hvm_start_info`), and the entry registers ([`complete`]).
 //!
-//! Protocols, as rust-vmm linux-loader and the issue define them:
+//! Protocols, as rust-vmm linux-loader defines them:
 //! - a bzImage ([`crate::bzimage`]) runs the 64-bit boot protocol (`boot.rst` "64-bit Boot
 //!   Protocol"): entry at load + 0x200 with RSI = the zero page ([`zero_page`]);
 //! - an x86-64 ELF `vmlinux` with a PVH note, planned without a `kernel_offset`, runs PVH:

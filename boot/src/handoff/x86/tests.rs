@@ -1,5 +1,6 @@
-//! The x86 handoff checks on our own layouts (every check passes) and on the broken loaders of
-//! the issue (each fails exactly its check).
+//! The x86 handoff checks on our own layouts (every check passes) and on broken loaders (a zero
+//! page missing the initrd's e820 entry, a command line past `cmdline_size`, PVH with a bad
+//! magic: each fails exactly its check).
 
 use super::super::{any_failed, check_pvh, Check, Rule, Status};
 use super::*;
