@@ -278,20 +278,26 @@ impl Cpu {
             let tag = va_tag(&self.tlb);
             let va_slot = (pc >> 2) as usize & (VA_CACHE - 1);
             let va_hit = &self.jumps.by_va[va_slot];
-            let block = match &va_hit.block {
-                Some(b) if va_hit.pc == pc && va_hit.tag == tag => b.clone(),
+            let block: *const Block = match &va_hit.block {
+                Some(b) if va_hit.pc == pc && va_hit.tag == tag => Rc::as_ptr(b),
                 _ => match self.fetch_block(cache, bus) {
                     Some(b) => {
+                        let p = Rc::as_ptr(&b);
                         self.jumps.by_va[va_slot] = VaEntry {
                             pc,
                             tag: va_tag(&self.tlb),
-                            block: Some(b.clone()),
+                            block: Some(b),
                         };
-                        b
+                        p
                     }
                     None => continue,
                 },
             };
+            // SAFETY: the VA-keyed slot holds a reference to the block, so it lives while the
+            // slot does. Only this loop replaces or clears the slots (above and in
+            // `follow_code_epoch`), not while the block runs: handlers never reach
+            // `self.jumps`. Nothing mutates a block once it is cached.
+            let block = unsafe { &*block };
             if block.pa & self.watch.mask == self.watch.value
                 && !std::mem::take(&mut self.watch.pass)
             {
@@ -308,9 +314,9 @@ impl Cpu {
                 if room == 0 {
                     return Exit::TraceFull;
                 }
-                self.exec_block::<true>(&block, room, &mut env)
+                self.exec_block::<true>(block, room, &mut env)
             } else {
-                self.exec_block::<false>(&block, room, &mut env)
+                self.exec_block::<false>(block, room, &mut env)
             };
             let ran = self.insns - insn0;
             self.flight.record(block.pa, pc0, el0, insn0, ran);
