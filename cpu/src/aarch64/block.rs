@@ -400,19 +400,22 @@ impl Cpu {
         let n = block.insns.len().min(room);
         let start = self.insns;
         self.insns = start + n as u64;
-        for (i, d) in block.insns[..n].iter().enumerate() {
+        let insns = &block.insns[..n];
+        let mut i = 0;
+        while i < insns.len() {
+            let d = &insns[i];
             if TRACE {
                 if let Some(t) = self.trace.as_mut() {
                     t.insn(start + i as u64, self.pc, self.el, block.words[i]);
                 }
             }
-            match (d.exec)(self, env, &d.ops) {
-                Flow::Next => self.pc = self.pc.wrapping_add(4),
-                f => {
-                    self.insns = start + i as u64 + 1;
-                    return f;
-                }
+            let f = (d.exec)(self, env, &d.ops);
+            i += 1;
+            if f != Flow::Next {
+                self.insns = start + i as u64;
+                return f;
             }
+            self.pc = self.pc.wrapping_add(4);
         }
         Flow::Next
     }

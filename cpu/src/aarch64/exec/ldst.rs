@@ -96,6 +96,19 @@ pub fn ld<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) ->
     ld_slow::<N, E>(cpu, env, o)
 }
 
+/// LDR/LDRB/LDRH/LDRSB/LDRSH/LDRSW (unsigned offset), the commonest loads: [`ld`] with the
+/// offset always applied and no write-back (the shape's `op` is 1 and `rm` the sink).
+pub fn ld_ui<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
+    let b = cpu.r(o.rn);
+    if b & o.op2 as u64 == 0 {
+        if let Some(v) = cpu.load_hit::<N>(b.wrapping_add(o.imm)) {
+            cpu.w(o.rd, ext::<N, E>(v));
+            return Flow::Next;
+        }
+    }
+    ld_slow::<N, E>(cpu, env, o)
+}
+
 /// [`ld`] past the fast path: SP alignment check, TLB miss, device, fault.
 #[cold]
 #[inline(never)]
@@ -120,6 +133,15 @@ pub fn st<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
     let b = cpu.r(o.rn);
     if b & o.op2 as u64 == 0 && cpu.store_hit::<N>(imm_addr(b, o), cpu.r(o.rd)) {
         cpu.w(o.rm, b.wrapping_add(o.imm));
+        return Flow::Next;
+    }
+    st_slow::<N>(cpu, env, o)
+}
+
+/// STR/STRB/STRH (unsigned offset): [`st`] with the offset always applied and no write-back.
+pub fn st_ui<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
+    let b = cpu.r(o.rn);
+    if b & o.op2 as u64 == 0 && cpu.store_hit::<N>(b.wrapping_add(o.imm), cpu.r(o.rd)) {
         return Flow::Next;
     }
     st_slow::<N>(cpu, env, o)
