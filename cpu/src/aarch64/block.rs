@@ -156,12 +156,6 @@ impl BlockCache {
         }
     }
 
-    fn sweep(&mut self) {
-        for pa in self.code.dropped.drain(..) {
-            self.blocks.remove(&pa);
-        }
-    }
-
     /// Word `i` of the cached block that starts at physical `pa`, for the flight recorder
     /// ([`super::trace::WordSource`]).
     pub fn word(&self, pa: u64, i: usize) -> Option<u32> {
@@ -266,6 +260,24 @@ impl Cpu {
         if self.debug.is_some() {
             return self.run_debug(cache, bus, end);
         }
+        let BlockCache { blocks, code, .. } = cache;
+        let mut env = Env { bus, code };
+        if self.trace.is_some() {
+            self.run_blocks::<true>(blocks, &mut env, end)
+        } else {
+            self.run_blocks::<false>(blocks, &mut env, end)
+        }
+    }
+
+    /// [`Cpu::run`]'s loop, up to instruction count `end`; `TRACE`: the trace buffer is set
+    /// (handlers never set or clear it).
+    #[inline(always)]
+    fn run_blocks<const TRACE: bool>(
+        &mut self,
+        blocks: &mut AddrMap<Rc<Block>>,
+        env: &mut Env,
+        end: u64,
+    ) -> Exit {
         loop {
             if self.insns >= end {
                 return Exit::Budget;
@@ -273,14 +285,14 @@ impl Cpu {
             if self.async_signalled() {
                 self.take_interrupt();
             }
-            self.follow_code_epoch(cache);
+            self.follow_epoch_in(blocks, env.code);
             let pc = self.pc;
             let tag = va_tag(&self.tlb);
             let va_slot = (pc >> 2) as usize & (VA_CACHE - 1);
             let va_hit = &self.jumps.by_va[va_slot];
             let block: *const Block = match &va_hit.block {
                 Some(b) if va_hit.pc == pc && va_hit.tag == tag => Rc::as_ptr(b),
-                _ => match self.fetch_block(cache, bus) {
+                _ => match self.fetch_block_in(blocks, env) {
                     Some(b) => {
                         let p = Rc::as_ptr(&b);
                         self.jumps.by_va[va_slot] = VaEntry {
@@ -295,7 +307,7 @@ impl Cpu {
             };
             // SAFETY: the VA-keyed slot holds a reference to the block, so it lives while the
             // slot does. Only this loop replaces or clears the slots (above and in
-            // `follow_code_epoch`), not while the block runs: handlers never reach
+            // `follow_epoch_in`), not while the block runs: handlers never reach
             // `self.jumps`. Nothing mutates a block once it is cached.
             let block = unsafe { &*block };
             if block.pa & self.watch.mask == self.watch.value
@@ -303,21 +315,15 @@ impl Cpu {
             {
                 return Exit::Watch;
             }
-            let room = (end - self.insns) as usize;
-            let mut env = Env {
-                bus: &mut *bus,
-                code: &mut cache.code,
-            };
-            let (pc0, el0, insn0) = (self.pc, self.el, self.insns);
-            let flow = if let Some(trace) = self.trace.as_mut() {
-                let room = room.min(trace.room());
+            let mut room = (end - self.insns) as usize;
+            if TRACE {
+                room = room.min(self.trace.as_ref().map_or(0, |t| t.room()));
                 if room == 0 {
                     return Exit::TraceFull;
                 }
-                self.exec_block::<true>(block, room, &mut env)
-            } else {
-                self.exec_block::<false>(block, room, &mut env)
-            };
+            }
+            let (pc0, el0, insn0) = (self.pc, self.el, self.insns);
+            let flow = self.exec_block::<TRACE>(block, room, env);
             let ran = self.insns - insn0;
             self.flight.record(block.pa, pc0, el0, insn0, ran);
             if flow == Flow::Exit {
@@ -330,11 +336,19 @@ impl Cpu {
     /// epoch moved): sweep the cache, forget the jump caches' blocks and the write TLB.
     #[inline(always)]
     fn follow_code_epoch(&mut self, cache: &mut BlockCache) {
-        if self.jumps.epoch != cache.code.epoch {
-            cache.sweep();
+        self.follow_epoch_in(&mut cache.blocks, &mut cache.code)
+    }
+
+    /// [`Cpu::follow_code_epoch`] on the cache's two halves.
+    #[inline(always)]
+    fn follow_epoch_in(&mut self, blocks: &mut AddrMap<Rc<Block>>, code: &mut CodePages) {
+        if self.jumps.epoch != code.epoch {
+            for pa in code.dropped.drain(..) {
+                blocks.remove(&pa);
+            }
             self.jumps.entries.fill(None);
             self.jumps.by_va.fill(VaEntry::default());
-            self.jumps.epoch = cache.code.epoch;
+            self.jumps.epoch = code.epoch;
             self.tlb.flush_writes();
         }
     }
@@ -342,7 +356,20 @@ impl Cpu {
     /// The block at the PC ([`Cpu::find_block`]); `None` when its fetch faulted, the fault
     /// then taken and counted as one instruction.
     fn fetch_block(&mut self, cache: &mut BlockCache, bus: &mut dyn Bus) -> Option<Rc<Block>> {
-        match self.find_block(cache, bus, self.pc) {
+        let mut env = Env {
+            bus,
+            code: &mut cache.code,
+        };
+        self.fetch_block_in(&mut cache.blocks, &mut env)
+    }
+
+    /// [`Cpu::fetch_block`] on the cache's blocks, with the code pages and bus in `env`.
+    fn fetch_block_in(
+        &mut self,
+        blocks: &mut AddrMap<Rc<Block>>,
+        env: &mut Env,
+    ) -> Option<Rc<Block>> {
+        match self.find_block(blocks, env, self.pc) {
             Ok(b) => Some(b),
             Err(t) => {
                 self.trace_here();
@@ -358,24 +385,24 @@ impl Cpu {
     #[inline(never)]
     fn find_block(
         &mut self,
-        cache: &mut BlockCache,
-        bus: &mut dyn Bus,
+        blocks: &mut AddrMap<Rc<Block>>,
+        env: &mut Env,
         pc: u64,
     ) -> Result<Rc<Block>, Trap> {
         if pc & 3 != 0 {
             return Err(Trap::PcAlign(pc));
         }
-        let (pa, host) = self.fetch_page(bus, pc)?;
+        let (pa, host) = self.fetch_page(env.bus, pc)?;
         let slot = (pa >> 2) as usize & (JUMP_CACHE - 1);
         let block = match &self.jumps.entries[slot] {
             Some(b) if b.pa == pa => b.clone(),
             _ => {
-                let b = match cache.blocks.get(&pa) {
+                let b = match blocks.get(&pa) {
                     Some(b) => b.clone(),
                     None => {
-                        let b = Rc::new(decode_block(self, bus, pa, host));
-                        cache.blocks.insert(pa, b.clone());
-                        cache.code.add(pa);
+                        let b = Rc::new(decode_block(self, env.bus, pa, host));
+                        blocks.insert(pa, b.clone());
+                        env.code.add(pa);
                         b
                     }
                 };
@@ -383,9 +410,9 @@ impl Cpu {
                 b
             }
         };
-        if self.jumps.epoch != cache.code.epoch {
+        if self.jumps.epoch != env.code.epoch {
             // This block made its page code: writes to it must leave the fast path.
-            self.jumps.epoch = cache.code.epoch;
+            self.jumps.epoch = env.code.epoch;
             self.tlb.flush_writes();
         }
         Ok(block)
