@@ -13,8 +13,9 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::decode::{decode, Decoded};
+use super::decode::{decode, DecodeResult, Decoded};
 use super::exception::Trap;
+use super::exec::fused::fuse;
 use super::mem::{Bus, BusId, PAGE_MASK, PAGE_SIZE};
 use super::state::{Cpu, Exit, Flow};
 
@@ -73,8 +74,13 @@ type AddrMap<V> = HashMap<u64, V, BuildHasherDefault<AddrHasher>>;
 pub struct Block {
     /// Physical address of the first instruction.
     pub pa: u64,
-    /// The instructions.
+    /// The instructions, one entry each.
     pub insns: Box<[Decoded]>,
+    /// What the executor's fast path runs when the whole block fits in the budget: `insns`,
+    /// or `insns` with its last two instructions as one fused entry ([`fused`]).
+    ///
+    /// [`fused`]: super::exec::fused
+    pub fast: Box<[Decoded]>,
     /// Their words, for traces.
     pub words: Box<[u32]>,
 }
@@ -162,6 +168,12 @@ impl BlockCache {
         self.blocks.get(&pa).and_then(|b| b.words.get(i).copied())
     }
 
+    /// The cached block that starts at physical `pa`.
+    #[cfg(test)]
+    pub(crate) fn get(&self, pa: u64) -> Option<&Block> {
+        self.blocks.get(&pa).map(|b| &**b)
+    }
+
     /// Number of blocks currently cached.
     pub fn len(&self) -> usize {
         self.blocks.len()
@@ -213,6 +225,7 @@ impl Default for JumpCache {
 fn decode_block(cpu: &mut Cpu, bus: &mut dyn Bus, pa: u64, host: std::ptr::NonNull<u8>) -> Block {
     let mut insns = Vec::new();
     let mut words = Vec::new();
+    let mut last: [Option<DecodeResult>; 2] = [None, None];
     let mut off = (pa & PAGE_MASK) as usize;
     let _ = (cpu, bus);
     while off < PAGE_SIZE as usize && insns.len() < MAX_BLOCK {
@@ -223,14 +236,23 @@ fn decode_block(cpu: &mut Cpu, bus: &mut dyn Bus, pa: u64, host: std::ptr::NonNu
         let d = decode(word);
         insns.push(d.insn);
         words.push(word);
+        last = [last[1], Some(d)];
         off += 4;
         if d.ends_block() {
             break;
         }
     }
+    let mut fast = insns.clone();
+    if let [Some(a), Some(b)] = &last {
+        if let Some(f) = fuse(a, b) {
+            fast.pop();
+            *fast.last_mut().expect("two instructions") = f;
+        }
+    }
     Block {
         pa,
         insns: insns.into_boxed_slice(),
+        fast: fast.into_boxed_slice(),
         words: words.into_boxed_slice(),
     }
 }
@@ -424,10 +446,15 @@ impl Cpu {
     /// including themselves.
     #[inline(always)]
     fn exec_block<const TRACE: bool>(&mut self, block: &Block, room: usize, env: &mut Env) -> Flow {
-        let n = block.insns.len().min(room);
+        let len = block.insns.len();
+        let (insns, n) = if !TRACE && len <= room {
+            (&block.fast[..], len)
+        } else {
+            let n = len.min(room);
+            (&block.insns[..n], n)
+        };
         let start = self.insns;
         self.insns = start + n as u64;
-        let insns = &block.insns[..n];
         let mut i = 0;
         while i < insns.len() {
             let d = &insns[i];
@@ -439,7 +466,8 @@ impl Cpu {
             let f = (d.exec)(self, env, &d.ops);
             i += 1;
             if f != Flow::Next {
-                self.insns = start + i as u64;
+                // One instruction per entry run, two for a fused pair (always the last).
+                self.insns = start + i as u64 + (f == Flow::JumpPair) as u64;
                 return f;
             }
             self.pc = self.pc.wrapping_add(4);

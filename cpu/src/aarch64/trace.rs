@@ -387,7 +387,10 @@ impl FlightRecorder {
     pub fn stuck_at(&self, words: &impl WordSource) -> Option<u64> {
         let first = &self.ring[0];
         let pa = first.pa()?;
-        let same = self.ring.iter().all(|e| e.pa().is_some() && e.pc == first.pc);
+        let same = self
+            .ring
+            .iter()
+            .all(|e| e.pa().is_some() && e.pc == first.pc);
         if !same {
             return None;
         }

@@ -31,7 +31,6 @@ use crate::aarch64::mmu::IDX_EL0;
 use crate::aarch64::state::{Cpu, Flow, Ops};
 use crate::aarch64::sysreg::Reg;
 
-
 /// Loaded value is zero-extended (LDR, LDRB, LDRH, the exclusives).
 pub const ZX: u8 = 0;
 /// Loaded value is sign-extended to 32 bits, then zero-extended (LDRSB/LDRSH to Wt).
