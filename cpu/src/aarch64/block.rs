@@ -284,17 +284,20 @@ impl Cpu {
         }
         let BlockCache { blocks, code, .. } = cache;
         let mut env = Env { bus, code };
-        if self.trace.is_some() {
-            self.run_blocks::<true>(blocks, &mut env, end)
-        } else {
-            self.run_blocks::<false>(blocks, &mut env, end)
+        // Whether some physical address matches the watch (the default matches none).
+        let watching = self.watch.value & !self.watch.mask == 0;
+        match (self.trace.is_some(), watching) {
+            (false, false) => self.run_blocks::<false, false>(blocks, &mut env, end),
+            (false, true) => self.run_blocks::<false, true>(blocks, &mut env, end),
+            (true, false) => self.run_blocks::<true, false>(blocks, &mut env, end),
+            (true, true) => self.run_blocks::<true, true>(blocks, &mut env, end),
         }
     }
 
-    /// [`Cpu::run`]'s loop, up to instruction count `end`; `TRACE`: the trace buffer is set
-    /// (handlers never set or clear it).
+    /// [`Cpu::run`]'s loop, up to instruction count `end`. `TRACE`: the trace buffer is set;
+    /// `WATCH`: some address matches [`Cpu::watch`] (handlers never change either).
     #[inline(always)]
-    fn run_blocks<const TRACE: bool>(
+    fn run_blocks<const TRACE: bool, const WATCH: bool>(
         &mut self,
         blocks: &mut AddrMap<Rc<Block>>,
         env: &mut Env,
@@ -332,7 +335,8 @@ impl Cpu {
             // `follow_epoch_in`), not while the block runs: handlers never reach
             // `self.jumps`. Nothing mutates a block once it is cached.
             let block = unsafe { &*block };
-            if block.pa & self.watch.mask == self.watch.value
+            if WATCH
+                && block.pa & self.watch.mask == self.watch.value
                 && !std::mem::take(&mut self.watch.pass)
             {
                 return Exit::Watch;
