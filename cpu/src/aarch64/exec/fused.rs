@@ -17,7 +17,7 @@
 //! signed 21-bit byte offset); the low 32 bits of `imm` keep the compare's immediate (at most
 //! 24 bits: imm12, shifted by 12).
 
-use super::{add_with_carry, cond_holds, sub_with_flags};
+use super::{add_with_flags, cond_holds, sub_with_flags};
 #[cfg(doc)]
 use super::{dp_imm, dp_reg};
 use crate::aarch64::block::Env;
@@ -85,7 +85,7 @@ fn subs_i_b(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
 
 /// ADDS/CMN (immediate, as [`dp_imm::adds_i`]); B.cond.
 fn adds_i_b(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    let (v, f) = add_with_carry(cpu.r(o.rn), imm(o), false, o.sf);
+    let (v, f) = add_with_flags(cpu.r(o.rn), imm(o), o.sf);
     cpu.nzcv = f;
     cpu.w(o.rd, v);
     branch(cpu, o, f)
@@ -101,7 +101,7 @@ fn subs_r_b(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
 
 /// ADDS/CMN (shifted register, LSL, as [`dp_reg::adds_r`]); B.cond.
 fn adds_r_b(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    let (v, f) = add_with_carry(cpu.r(o.rn), cpu.r(o.rm) << o.shift, false, o.sf);
+    let (v, f) = add_with_flags(cpu.r(o.rn), cpu.r(o.rm) << o.shift, o.sf);
     cpu.nzcv = f;
     cpu.w(o.rd, v);
     branch(cpu, o, f)
