@@ -451,14 +451,15 @@ impl Cpu {
     #[inline(always)]
     fn exec_block<const TRACE: bool>(&mut self, block: &Block, room: usize, env: &mut Env) -> Flow {
         let len = block.insns.len();
-        let (insns, n) = if !TRACE && len <= room {
-            (&block.fast[..], len)
+        let insns = if !TRACE && len <= room {
+            &block.fast[..]
         } else {
-            let n = len.min(room);
-            (&block.insns[..n], n)
+            &block.insns[..len.min(room)]
         };
+        // One instruction per entry, counted up front; a fused entry counts its second
+        // instruction itself when it runs.
         let start = self.insns;
-        self.insns = start + n as u64;
+        self.insns = start + insns.len() as u64;
         let mut i = 0;
         while i < insns.len() {
             let d = &insns[i];
@@ -470,8 +471,8 @@ impl Cpu {
             let f = (d.exec)(self, env, &d.ops);
             i += 1;
             if f != Flow::Next {
-                // One instruction per entry run, two for a fused pair (always the last).
-                self.insns = start + i as u64 + (f == Flow::JumpPair) as u64;
+                // Give back the entries not run.
+                self.insns -= (insns.len() - i) as u64;
                 return f;
             }
             self.pc = self.pc.wrapping_add(4);

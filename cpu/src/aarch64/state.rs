@@ -28,9 +28,6 @@ pub enum Flow {
     Next,
     /// The handler set `cpu.pc` (branch, exception entry, ERET): end the block.
     Jump,
-    /// A fused entry ([`super::exec::fused`]) ran its own instruction and the next entry's,
-    /// the block's last, and set `cpu.pc`: end the block.
-    JumpPair,
     /// The handler needs the machine: PC already points at the next instruction to run and
     /// `cpu.exit` says why.
     Exit,

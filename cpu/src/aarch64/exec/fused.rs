@@ -8,9 +8,10 @@
 //!
 //! The fused entry does exactly what the two instructions do, in order: the compare writes its
 //! destination and NZCV, then the branch reads those flags and sets the PC (taken: the target,
-//! else the instruction after the B.cond). Neither instruction can fault or read the instruction
-//! count, and interrupts are taken only at block starts, so counting the pair as two retired
-//! instructions up front (as the executor does for the whole block) is exact.
+//! else the instruction after the B.cond). The executor counts one instruction per entry up
+//! front; the fused entry adds the B.cond's when it runs. Neither instruction can fault or read
+//! the instruction count, and interrupts are taken only at block starts, so the count seen by
+//! anything after the pair is exact.
 //!
 //! Operands: the compare's own [`Ops`] with two additions in fields it does not use: `ra` holds
 //! the branch condition and the high 32 bits of `imm` the branch offset (from the B.cond, a
@@ -72,7 +73,9 @@ fn branch(cpu: &mut Cpu, o: &Ops, nzcv: u32) -> Flow {
     } else {
         bcond.wrapping_add(4)
     };
-    Flow::JumpPair
+    // The executor counted this entry as one instruction: the B.cond is the second.
+    cpu.insns += 1;
+    Flow::Jump
 }
 
 /// SUBS/CMP (immediate, as [`dp_imm::subs_i`]); B.cond.
