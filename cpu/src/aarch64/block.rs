@@ -203,7 +203,7 @@ fn va_tag(tlb: &super::mem::Tlb) -> u64 {
 /// Per-vCPU direct-mapped caches in front of the [`BlockCache`]: by virtual PC (skipping the
 /// instruction-fetch translation while it cannot have changed), then by physical address.
 pub struct JumpCache {
-    by_va: Box<[VaEntry]>,
+    by_va: Box<[VaEntry; VA_CACHE]>,
     entries: Box<[Option<Rc<Block>>]>,
     /// The [`CodePages::epoch`] the entries reflect (`u64::MAX`: none, refill).
     epoch: u64,
@@ -214,7 +214,10 @@ pub struct JumpCache {
 impl Default for JumpCache {
     fn default() -> Self {
         JumpCache {
-            by_va: vec![VaEntry::default(); VA_CACHE].into_boxed_slice(),
+            by_va: vec![VaEntry::default(); VA_CACHE]
+                .into_boxed_slice()
+                .try_into()
+                .unwrap_or_else(|_| unreachable!("VA_CACHE entries")),
             entries: vec![None; JUMP_CACHE].into_boxed_slice(),
             epoch: u64::MAX,
             cache: 0,
