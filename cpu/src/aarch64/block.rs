@@ -13,8 +13,9 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::decode::{decode, Decoded};
+use super::decode::{decode, DecodeResult, Decoded};
 use super::exception::Trap;
+use super::exec::fused::fuse;
 use super::mem::{Bus, BusId, PAGE_MASK, PAGE_SIZE};
 use super::state::{Cpu, Exit, Flow};
 
@@ -73,8 +74,13 @@ type AddrMap<V> = HashMap<u64, V, BuildHasherDefault<AddrHasher>>;
 pub struct Block {
     /// Physical address of the first instruction.
     pub pa: u64,
-    /// The instructions.
+    /// The instructions, one entry each.
     pub insns: Box<[Decoded]>,
+    /// What the executor's fast path runs when the whole block fits in the budget: `insns`,
+    /// or `insns` with its last two instructions as one fused entry ([`fused`]).
+    ///
+    /// [`fused`]: super::exec::fused
+    pub fast: Box<[Decoded]>,
     /// Their words, for traces.
     pub words: Box<[u32]>,
 }
@@ -156,16 +162,16 @@ impl BlockCache {
         }
     }
 
-    fn sweep(&mut self) {
-        for pa in self.code.dropped.drain(..) {
-            self.blocks.remove(&pa);
-        }
-    }
-
     /// Word `i` of the cached block that starts at physical `pa`, for the flight recorder
     /// ([`super::trace::WordSource`]).
     pub fn word(&self, pa: u64, i: usize) -> Option<u32> {
         self.blocks.get(&pa).and_then(|b| b.words.get(i).copied())
+    }
+
+    /// The cached block that starts at physical `pa`.
+    #[cfg(test)]
+    pub(crate) fn get(&self, pa: u64) -> Option<&Block> {
+        self.blocks.get(&pa).map(|b| &**b)
     }
 
     /// Number of blocks currently cached.
@@ -197,7 +203,7 @@ fn va_tag(tlb: &super::mem::Tlb) -> u64 {
 /// Per-vCPU direct-mapped caches in front of the [`BlockCache`]: by virtual PC (skipping the
 /// instruction-fetch translation while it cannot have changed), then by physical address.
 pub struct JumpCache {
-    by_va: Box<[VaEntry]>,
+    by_va: Box<[VaEntry; VA_CACHE]>,
     entries: Box<[Option<Rc<Block>>]>,
     /// The [`CodePages::epoch`] the entries reflect (`u64::MAX`: none, refill).
     epoch: u64,
@@ -208,7 +214,10 @@ pub struct JumpCache {
 impl Default for JumpCache {
     fn default() -> Self {
         JumpCache {
-            by_va: vec![VaEntry::default(); VA_CACHE].into_boxed_slice(),
+            by_va: vec![VaEntry::default(); VA_CACHE]
+                .into_boxed_slice()
+                .try_into()
+                .unwrap_or_else(|_| unreachable!("VA_CACHE entries")),
             entries: vec![None; JUMP_CACHE].into_boxed_slice(),
             epoch: u64::MAX,
             cache: 0,
@@ -219,6 +228,7 @@ impl Default for JumpCache {
 fn decode_block(cpu: &mut Cpu, bus: &mut dyn Bus, pa: u64, host: std::ptr::NonNull<u8>) -> Block {
     let mut insns = Vec::new();
     let mut words = Vec::new();
+    let mut last: [Option<DecodeResult>; 2] = [None, None];
     let mut off = (pa & PAGE_MASK) as usize;
     let _ = (cpu, bus);
     while off < PAGE_SIZE as usize && insns.len() < MAX_BLOCK {
@@ -229,14 +239,23 @@ fn decode_block(cpu: &mut Cpu, bus: &mut dyn Bus, pa: u64, host: std::ptr::NonNu
         let d = decode(word);
         insns.push(d.insn);
         words.push(word);
+        last = [last[1], Some(d)];
         off += 4;
         if d.ends_block() {
             break;
         }
     }
+    let mut fast = insns.clone();
+    if let [Some(a), Some(b)] = &last {
+        if let Some(f) = fuse(a, b) {
+            fast.pop();
+            *fast.last_mut().expect("two instructions") = f;
+        }
+    }
     Block {
         pa,
         insns: insns.into_boxed_slice(),
+        fast: fast.into_boxed_slice(),
         words: words.into_boxed_slice(),
     }
 }
@@ -266,6 +285,27 @@ impl Cpu {
         if self.debug.is_some() {
             return self.run_debug(cache, bus, end);
         }
+        let BlockCache { blocks, code, .. } = cache;
+        let mut env = Env { bus, code };
+        // Whether some physical address matches the watch (the default matches none).
+        let watching = self.watch.value & !self.watch.mask == 0;
+        match (self.trace.is_some(), watching) {
+            (false, false) => self.run_blocks::<false, false>(blocks, &mut env, end),
+            (false, true) => self.run_blocks::<false, true>(blocks, &mut env, end),
+            (true, false) => self.run_blocks::<true, false>(blocks, &mut env, end),
+            (true, true) => self.run_blocks::<true, true>(blocks, &mut env, end),
+        }
+    }
+
+    /// [`Cpu::run`]'s loop, up to instruction count `end`. `TRACE`: the trace buffer is set;
+    /// `WATCH`: some address matches [`Cpu::watch`] (handlers never change either).
+    #[inline(always)]
+    fn run_blocks<const TRACE: bool, const WATCH: bool>(
+        &mut self,
+        blocks: &mut AddrMap<Rc<Block>>,
+        env: &mut Env,
+        end: u64,
+    ) -> Exit {
         loop {
             if self.insns >= end {
                 return Exit::Budget;
@@ -273,45 +313,46 @@ impl Cpu {
             if self.async_signalled() {
                 self.take_interrupt();
             }
-            self.follow_code_epoch(cache);
+            self.follow_epoch_in(blocks, env.code);
             let pc = self.pc;
             let tag = va_tag(&self.tlb);
             let va_slot = (pc >> 2) as usize & (VA_CACHE - 1);
             let va_hit = &self.jumps.by_va[va_slot];
-            let block = match &va_hit.block {
-                Some(b) if va_hit.pc == pc && va_hit.tag == tag => b.clone(),
-                _ => match self.fetch_block(cache, bus) {
+            let block: *const Block = match &va_hit.block {
+                Some(b) if va_hit.pc == pc && va_hit.tag == tag => Rc::as_ptr(b),
+                _ => match self.fetch_block_in(blocks, env) {
                     Some(b) => {
+                        let p = Rc::as_ptr(&b);
                         self.jumps.by_va[va_slot] = VaEntry {
                             pc,
                             tag: va_tag(&self.tlb),
-                            block: Some(b.clone()),
+                            block: Some(b),
                         };
-                        b
+                        p
                     }
                     None => continue,
                 },
             };
-            if block.pa & self.watch.mask == self.watch.value
+            // SAFETY: the VA-keyed slot holds a reference to the block, so it lives while the
+            // slot does. Only this loop replaces or clears the slots (above and in
+            // `follow_epoch_in`), not while the block runs: handlers never reach
+            // `self.jumps`. Nothing mutates a block once it is cached.
+            let block = unsafe { &*block };
+            if WATCH
+                && block.pa & self.watch.mask == self.watch.value
                 && !std::mem::take(&mut self.watch.pass)
             {
                 return Exit::Watch;
             }
-            let room = (end - self.insns) as usize;
-            let mut env = Env {
-                bus: &mut *bus,
-                code: &mut cache.code,
-            };
-            let (pc0, el0, insn0) = (self.pc, self.el, self.insns);
-            let flow = if let Some(trace) = self.trace.as_mut() {
-                let room = room.min(trace.room());
+            let mut room = (end - self.insns) as usize;
+            if TRACE {
+                room = room.min(self.trace.as_ref().map_or(0, |t| t.room()));
                 if room == 0 {
                     return Exit::TraceFull;
                 }
-                self.exec_block::<true>(&block, room, &mut env)
-            } else {
-                self.exec_block::<false>(&block, room, &mut env)
-            };
+            }
+            let (pc0, el0, insn0) = (self.pc, self.el, self.insns);
+            let flow = self.exec_block::<TRACE>(block, room, env);
             let ran = self.insns - insn0;
             self.flight.record(block.pa, pc0, el0, insn0, ran);
             if flow == Flow::Exit {
@@ -324,11 +365,19 @@ impl Cpu {
     /// epoch moved): sweep the cache, forget the jump caches' blocks and the write TLB.
     #[inline(always)]
     fn follow_code_epoch(&mut self, cache: &mut BlockCache) {
-        if self.jumps.epoch != cache.code.epoch {
-            cache.sweep();
+        self.follow_epoch_in(&mut cache.blocks, &mut cache.code)
+    }
+
+    /// [`Cpu::follow_code_epoch`] on the cache's two halves.
+    #[inline(always)]
+    fn follow_epoch_in(&mut self, blocks: &mut AddrMap<Rc<Block>>, code: &mut CodePages) {
+        if self.jumps.epoch != code.epoch {
+            for pa in code.dropped.drain(..) {
+                blocks.remove(&pa);
+            }
             self.jumps.entries.fill(None);
             self.jumps.by_va.fill(VaEntry::default());
-            self.jumps.epoch = cache.code.epoch;
+            self.jumps.epoch = code.epoch;
             self.tlb.flush_writes();
         }
     }
@@ -336,7 +385,20 @@ impl Cpu {
     /// The block at the PC ([`Cpu::find_block`]); `None` when its fetch faulted, the fault
     /// then taken and counted as one instruction.
     fn fetch_block(&mut self, cache: &mut BlockCache, bus: &mut dyn Bus) -> Option<Rc<Block>> {
-        match self.find_block(cache, bus, self.pc) {
+        let mut env = Env {
+            bus,
+            code: &mut cache.code,
+        };
+        self.fetch_block_in(&mut cache.blocks, &mut env)
+    }
+
+    /// [`Cpu::fetch_block`] on the cache's blocks, with the code pages and bus in `env`.
+    fn fetch_block_in(
+        &mut self,
+        blocks: &mut AddrMap<Rc<Block>>,
+        env: &mut Env,
+    ) -> Option<Rc<Block>> {
+        match self.find_block(blocks, env, self.pc) {
             Ok(b) => Some(b),
             Err(t) => {
                 self.trace_here();
@@ -352,24 +414,24 @@ impl Cpu {
     #[inline(never)]
     fn find_block(
         &mut self,
-        cache: &mut BlockCache,
-        bus: &mut dyn Bus,
+        blocks: &mut AddrMap<Rc<Block>>,
+        env: &mut Env,
         pc: u64,
     ) -> Result<Rc<Block>, Trap> {
         if pc & 3 != 0 {
             return Err(Trap::PcAlign(pc));
         }
-        let (pa, host) = self.fetch_page(bus, pc)?;
+        let (pa, host) = self.fetch_page(env.bus, pc)?;
         let slot = (pa >> 2) as usize & (JUMP_CACHE - 1);
         let block = match &self.jumps.entries[slot] {
             Some(b) if b.pa == pa => b.clone(),
             _ => {
-                let b = match cache.blocks.get(&pa) {
+                let b = match blocks.get(&pa) {
                     Some(b) => b.clone(),
                     None => {
-                        let b = Rc::new(decode_block(self, bus, pa, host));
-                        cache.blocks.insert(pa, b.clone());
-                        cache.code.add(pa);
+                        let b = Rc::new(decode_block(self, env.bus, pa, host));
+                        blocks.insert(pa, b.clone());
+                        env.code.add(pa);
                         b
                     }
                 };
@@ -377,9 +439,9 @@ impl Cpu {
                 b
             }
         };
-        if self.jumps.epoch != cache.code.epoch {
+        if self.jumps.epoch != env.code.epoch {
             // This block made its page code: writes to it must leave the fast path.
-            self.jumps.epoch = cache.code.epoch;
+            self.jumps.epoch = env.code.epoch;
             self.tlb.flush_writes();
         }
         Ok(block)
@@ -391,22 +453,32 @@ impl Cpu {
     /// including themselves.
     #[inline(always)]
     fn exec_block<const TRACE: bool>(&mut self, block: &Block, room: usize, env: &mut Env) -> Flow {
-        let n = block.insns.len().min(room);
+        let len = block.insns.len();
+        let insns = if !TRACE && len <= room {
+            &block.fast[..]
+        } else {
+            &block.insns[..len.min(room)]
+        };
+        // One instruction per entry, counted up front; a fused entry counts its second
+        // instruction itself when it runs.
         let start = self.insns;
-        self.insns = start + n as u64;
-        for (i, d) in block.insns[..n].iter().enumerate() {
+        self.insns = start + insns.len() as u64;
+        let mut i = 0;
+        while i < insns.len() {
+            let d = &insns[i];
             if TRACE {
                 if let Some(t) = self.trace.as_mut() {
                     t.insn(start + i as u64, self.pc, self.el, block.words[i]);
                 }
             }
-            match (d.exec)(self, env, &d.ops) {
-                Flow::Next => self.pc = self.pc.wrapping_add(4),
-                f => {
-                    self.insns = start + i as u64 + 1;
-                    return f;
-                }
+            let f = (d.exec)(self, env, &d.ops);
+            i += 1;
+            if f != Flow::Next {
+                // Give back the entries not run.
+                self.insns -= (insns.len() - i) as u64;
+                return f;
             }
+            self.pc = self.pc.wrapping_add(4);
         }
         Flow::Next
     }

@@ -302,15 +302,34 @@ pub const FLIGHT_INSNS: usize = 64;
 /// such as the counter, or an event): such a loop is not stuck ([`FlightRecorder::stuck_at`]).
 pub const LOOP_MOVES_ON: [&str; 4] = ["MRS", "MRS_timer", "WFE", "WFI"];
 
-/// One run of a block: where it started and how many of its instructions ran.
-#[derive(Clone, Copy, Default)]
+/// [`FlightEntry::pa`] of an unused slot (a block's address is 4-aligned).
+const UNUSED: u64 = u64::MAX;
+
+/// One run of a block: where it started and how many of its instructions ran (32 bytes, two
+/// to a cache line).
+#[derive(Clone, Copy)]
 struct FlightEntry {
-    /// Physical address of the block's first instruction (`None`: the slot is unused).
-    pa: Option<u64>,
+    /// Physical address of the block's first instruction ([`UNUSED`]: the slot is unused).
+    pa: u64,
     pc: u64,
     insn: u64,
     n: u32,
     el: u8,
+}
+
+impl FlightEntry {
+    const EMPTY: FlightEntry = FlightEntry {
+        pa: UNUSED,
+        pc: 0,
+        insn: 0,
+        n: 0,
+        el: 0,
+    };
+
+    /// The block's address, `None` for an unused slot.
+    fn pa(&self) -> Option<u64> {
+        (self.pa != UNUSED).then_some(self.pa)
+    }
 }
 
 /// Where the flight recorder's readers find instruction words: word `i` of the block that
@@ -332,14 +351,14 @@ impl<F: Fn(u64, usize) -> Option<u32>> WordSource for F {
 /// ([`WordSource`]). Costs a few stores per block and holds no reference to the block (a
 /// reference count would touch the cache line of a block that ran long ago, on every block).
 pub struct FlightRecorder {
-    ring: Box<[FlightEntry]>,
+    ring: Box<[FlightEntry; FLIGHT_BLOCKS]>,
     next: usize,
 }
 
 impl Default for FlightRecorder {
     fn default() -> Self {
         FlightRecorder {
-            ring: vec![FlightEntry::default(); FLIGHT_BLOCKS].into_boxed_slice(),
+            ring: Box::new([FlightEntry::EMPTY; FLIGHT_BLOCKS]),
             next: 0,
         }
     }
@@ -351,7 +370,7 @@ impl FlightRecorder {
     #[inline(always)]
     pub(crate) fn record(&mut self, pa: u64, pc: u64, el: u8, insn: u64, n: u64) {
         self.ring[self.next % FLIGHT_BLOCKS] = FlightEntry {
-            pa: Some(pa),
+            pa,
             pc,
             insn,
             n: n as u32,
@@ -367,8 +386,11 @@ impl FlightRecorder {
     /// decode table.
     pub fn stuck_at(&self, words: &impl WordSource) -> Option<u64> {
         let first = &self.ring[0];
-        let pa = first.pa?;
-        let same = self.ring.iter().all(|e| e.pa.is_some() && e.pc == first.pc);
+        let pa = first.pa()?;
+        let same = self
+            .ring
+            .iter()
+            .all(|e| e.pa().is_some() && e.pc == first.pc);
         if !same {
             return None;
         }
@@ -386,7 +408,7 @@ impl FlightRecorder {
     /// Where the last block that ran started (virtual PC), if any ran.
     pub fn last_block_pc(&self) -> Option<u64> {
         let e = &self.ring[(self.next + FLIGHT_BLOCKS - 1) % FLIGHT_BLOCKS];
-        e.pa.map(|_| e.pc)
+        e.pa().map(|_| e.pc)
     }
 
     /// The last `max` instructions executed (at most [`FLIGHT_INSNS`] are guaranteed), oldest
@@ -396,7 +418,7 @@ impl FlightRecorder {
         let mut out = Vec::with_capacity(max);
         for k in 1..=FLIGHT_BLOCKS {
             let e = &self.ring[(self.next + FLIGHT_BLOCKS - k) % FLIGHT_BLOCKS];
-            let Some(pa) = e.pa else {
+            let Some(pa) = e.pa() else {
                 break;
             };
             for i in (0..e.n as usize).rev() {

@@ -701,79 +701,79 @@ pub static TABLE: &[Pattern] = &[
         STRB_ui,
         "00 111 0 01 00 imm12:12 rn:5 rt:5",
         ldst_ui,
-        ldst::st::<1>
+        ldst::st_ui::<1>
     ),
     pat!(
         LDRB_ui,
         "00 111 0 01 01 imm12:12 rn:5 rt:5",
         ldst_ui,
-        ldst::ld::<1, { ldst::ZX }>
+        ldst::ld_ui::<1, { ldst::ZX }>
     ),
     pat!(
         LDRSBx_ui,
         "00 111 0 01 10 imm12:12 rn:5 rt:5",
         ldst_ui,
-        ldst::ld::<1, { ldst::SX64 }>
+        ldst::ld_ui::<1, { ldst::SX64 }>
     ),
     pat!(
         LDRSBw_ui,
         "00 111 0 01 11 imm12:12 rn:5 rt:5",
         ldst_ui,
-        ldst::ld::<1, { ldst::SX32 }>
+        ldst::ld_ui::<1, { ldst::SX32 }>
     ),
     pat!(
         STRH_ui,
         "01 111 0 01 00 imm12:12 rn:5 rt:5",
         ldst_ui,
-        ldst::st::<2>
+        ldst::st_ui::<2>
     ),
     pat!(
         LDRH_ui,
         "01 111 0 01 01 imm12:12 rn:5 rt:5",
         ldst_ui,
-        ldst::ld::<2, { ldst::ZX }>
+        ldst::ld_ui::<2, { ldst::ZX }>
     ),
     pat!(
         LDRSHx_ui,
         "01 111 0 01 10 imm12:12 rn:5 rt:5",
         ldst_ui,
-        ldst::ld::<2, { ldst::SX64 }>
+        ldst::ld_ui::<2, { ldst::SX64 }>
     ),
     pat!(
         LDRSHw_ui,
         "01 111 0 01 11 imm12:12 rn:5 rt:5",
         ldst_ui,
-        ldst::ld::<2, { ldst::SX32 }>
+        ldst::ld_ui::<2, { ldst::SX32 }>
     ),
     pat!(
         STRw_ui,
         "10 111 0 01 00 imm12:12 rn:5 rt:5",
         ldst_ui,
-        ldst::st::<4>
+        ldst::st_ui::<4>
     ),
     pat!(
         LDRw_ui,
         "10 111 0 01 01 imm12:12 rn:5 rt:5",
         ldst_ui,
-        ldst::ld::<4, { ldst::ZX }>
+        ldst::ld_ui::<4, { ldst::ZX }>
     ),
     pat!(
         LDRSW_ui,
         "10 111 0 01 10 imm12:12 rn:5 rt:5",
         ldst_ui,
-        ldst::ld::<4, { ldst::SX64 }>
+        ldst::ld_ui::<4, { ldst::SX64 }>
     ),
     pat!(
         STRx_ui,
         "11 111 0 01 00 imm12:12 rn:5 rt:5",
         ldst_ui,
-        ldst::st::<8>
+        ldst::st_ui::<8>
     ),
     pat!(
         LDRx_ui,
         "11 111 0 01 01 imm12:12 rn:5 rt:5",
         ldst_ui,
-        ldst::ld::<8, { ldst::ZX }>
+        ldst::ld_ui::<8, { ldst::ZX }>
     ),
     pat!(
         PRFM_ui,

@@ -2,7 +2,7 @@
 //! extract, PC-relative addressing. Shapes precompute every immediate (offsets, DecodeBitMasks
 //! masks, the bitfield shifts), so handlers are straight-line.
 
-use super::{add_with_carry, logic_flags, sub_with_flags};
+use super::{add_with_flags, logic_flags, sub_with_flags};
 use crate::aarch64::block::Env;
 use crate::aarch64::state::{Cpu, Flow, Ops};
 
@@ -34,7 +34,7 @@ pub fn sub_i(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
 
 /// ADDS (immediate).
 pub fn adds_i(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    let (v, f) = add_with_carry(cpu.r(o.rn), o.imm, false, o.sf);
+    let (v, f) = add_with_flags(cpu.r(o.rn), o.imm, o.sf);
     cpu.nzcv = f;
     cpu.w(o.rd, v);
     Flow::Next

@@ -6,7 +6,8 @@
 //! by far the commonest shift, have their own table lines and skip the shift-type dispatch.
 
 use super::{
-    add_with_carry, cond_holds, extend, logic_flags, shift, shift_type, sub_with_flags, C,
+    add_with_carry, add_with_flags, cond_holds, extend, logic_flags, shift, shift_type,
+    sub_with_flags, C,
 };
 use crate::aarch64::block::Env;
 use crate::aarch64::state::{Cpu, Flow, Ops};
@@ -113,7 +114,7 @@ pub fn sub_r<const ANY: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
 
 /// ADDS (shifted register), CMN.
 pub fn adds_r<const ANY: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    let (v, f) = add_with_carry(cpu.r(o.rn), addsub_rm::<ANY>(cpu, o), false, o.sf);
+    let (v, f) = add_with_flags(cpu.r(o.rn), addsub_rm::<ANY>(cpu, o), o.sf);
     cpu.nzcv = f;
     cpu.w(o.rd, v);
     Flow::Next
@@ -151,7 +152,7 @@ pub fn sub_x(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
 
 /// ADDS (extended register), CMN.
 pub fn adds_x(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    let (v, f) = add_with_carry(cpu.r(o.rn), extended_rm(cpu, o), false, o.sf);
+    let (v, f) = add_with_flags(cpu.r(o.rn), extended_rm(cpu, o), o.sf);
     cpu.nzcv = f;
     cpu.w(o.rd, v);
     Flow::Next
@@ -217,7 +218,12 @@ pub fn sbcs(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
 fn cond_compare(cpu: &mut Cpu, o: &Ops, sub: bool) -> Flow {
     cpu.nzcv = if cond_holds(o.op, cpu.nzcv) {
         let b = cpu.r(o.rm) | o.imm;
-        add_with_carry(cpu.r(o.rn), if sub { !b } else { b }, sub, o.sf).1
+        let a = cpu.r(o.rn);
+        if sub {
+            sub_with_flags(a, b, o.sf).1
+        } else {
+            add_with_flags(a, b, o.sf).1
+        }
     } else {
         (o.op2 as u32) << 28
     };

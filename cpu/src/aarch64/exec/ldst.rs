@@ -31,8 +31,6 @@ use crate::aarch64::mmu::IDX_EL0;
 use crate::aarch64::state::{Cpu, Flow, Ops};
 use crate::aarch64::sysreg::Reg;
 
-use super::extend;
-
 /// Loaded value is zero-extended (LDR, LDRB, LDRH, the exclusives).
 pub const ZX: u8 = 0;
 /// Loaded value is sign-extended to 32 bits, then zero-extended (LDRSB/LDRSH to Wt).
@@ -96,6 +94,19 @@ pub fn ld<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) ->
     ld_slow::<N, E>(cpu, env, o)
 }
 
+/// LDR/LDRB/LDRH/LDRSB/LDRSH/LDRSW (unsigned offset), the commonest loads: [`ld`] with the
+/// offset always applied and no write-back (the shape's `op` is 1 and `rm` the sink).
+pub fn ld_ui<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
+    let b = cpu.r(o.rn);
+    if b & o.op2 as u64 == 0 {
+        if let Some(v) = cpu.load_hit::<N>(b.wrapping_add(o.imm)) {
+            cpu.w(o.rd, ext::<N, E>(v));
+            return Flow::Next;
+        }
+    }
+    ld_slow::<N, E>(cpu, env, o)
+}
+
 /// [`ld`] past the fast path: SP alignment check, TLB miss, device, fault.
 #[cold]
 #[inline(never)]
@@ -120,6 +131,15 @@ pub fn st<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
     let b = cpu.r(o.rn);
     if b & o.op2 as u64 == 0 && cpu.store_hit::<N>(imm_addr(b, o), cpu.r(o.rd)) {
         cpu.w(o.rm, b.wrapping_add(o.imm));
+        return Flow::Next;
+    }
+    st_slow::<N>(cpu, env, o)
+}
+
+/// STR/STRB/STRH (unsigned offset): [`st`] with the offset always applied and no write-back.
+pub fn st_ui<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
+    let b = cpu.r(o.rn);
+    if b & o.op2 as u64 == 0 && cpu.store_hit::<N>(b.wrapping_add(o.imm), cpu.r(o.rd)) {
         return Flow::Next;
     }
     st_slow::<N>(cpu, env, o)
@@ -169,17 +189,33 @@ pub fn stt<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
     as_el0(cpu, |cpu| st::<N>(cpu, env, o))
 }
 
+/// The offset of a register-offset form: `extend(Rm, option) << shift`, where option (`o.op`)
+/// is one of the four allocated ones (option<1> = 1): UXTW, LSL (UXTX), SXTW, SXTX. Option<0>
+/// set means a 64-bit index, taken whole; else option<2> says sign or zero extension of W.
+#[inline(always)]
+fn reg_offset(cpu: &Cpu, o: &Ops) -> u64 {
+    let v = cpu.r(o.rm);
+    let x = if o.op & 1 != 0 {
+        v
+    } else if o.op & 4 != 0 {
+        v as i32 as u64
+    } else {
+        v as u32 as u64
+    };
+    x << o.shift
+}
+
 /// Address of a register-offset form: `base + extend(Rm, option) << shift`.
 #[inline(always)]
 pub(crate) fn reg_addr(cpu: &Cpu, o: &Ops) -> Result<u64, Trap> {
-    Ok(base(cpu, o)?.wrapping_add(extend(cpu.r(o.rm), o.op, o.shift as u32)))
+    Ok(base(cpu, o)?.wrapping_add(reg_offset(cpu, o)))
 }
 
 /// LDR/LDRB/LDRH/LDRSB/LDRSH/LDRSW (register offset).
 pub fn ld_r<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
     let b = cpu.r(o.rn);
     if b & o.op2 as u64 == 0 {
-        let a = b.wrapping_add(extend(cpu.r(o.rm), o.op, o.shift as u32));
+        let a = b.wrapping_add(reg_offset(cpu, o));
         if let Some(v) = cpu.load_hit::<N>(a) {
             cpu.w(o.rd, ext::<N, E>(v));
             return Flow::Next;
@@ -206,7 +242,7 @@ fn ld_r_slow<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops)
 pub fn st_r<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
     let b = cpu.r(o.rn);
     if b & o.op2 as u64 == 0 {
-        let a = b.wrapping_add(extend(cpu.r(o.rm), o.op, o.shift as u32));
+        let a = b.wrapping_add(reg_offset(cpu, o));
         if cpu.store_hit::<N>(a, cpu.r(o.rd)) {
             return Flow::Next;
         }

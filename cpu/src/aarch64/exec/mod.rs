@@ -5,6 +5,7 @@ pub mod branch;
 pub mod dp_imm;
 pub mod dp_reg;
 pub mod fp;
+pub mod fused;
 pub mod ldst;
 pub mod simd;
 pub mod system;
@@ -156,24 +157,44 @@ pub fn add_with_carry(x: u64, y: u64, carry: bool, sf: bool) -> (u64, u32) {
     }
 }
 
+/// `x + y` at 32 or 64 bits with the NZCV it sets: AddWithCarry(x, y, 0) with C and V taken
+/// from the host's unsigned and signed overflow of the same addition, for ADDS/CMN.
+#[inline(always)]
+pub fn add_with_flags(x: u64, y: u64, sf: bool) -> (u64, u32) {
+    if sf {
+        let (r, carry) = x.overflowing_add(y);
+        let v = (x as i64).overflowing_add(y as i64).1 as u32;
+        let n = (r >> 63) as u32;
+        let z = (r == 0) as u32;
+        (r, n << 31 | z << 30 | (carry as u32) << 29 | v << 28)
+    } else {
+        let (x, y) = (x as u32, y as u32);
+        let (r, carry) = x.overflowing_add(y);
+        let v = (x as i32).overflowing_add(y as i32).1 as u32;
+        let n = r >> 31;
+        let z = (r == 0) as u32;
+        (r as u64, n << 31 | z << 30 | (carry as u32) << 29 | v << 28)
+    }
+}
+
 /// `x - y` at 32 or 64 bits with the NZCV it sets: AddWithCarry(x, NOT(y), 1) computed
-/// directly (C = no borrow), for SUBS/CMP.
+/// directly (C = no borrow, V the host's signed overflow of the subtraction), for SUBS/CMP.
 #[inline(always)]
 pub fn sub_with_flags(x: u64, y: u64, sf: bool) -> (u64, u32) {
     if sf {
-        let r = x.wrapping_sub(y);
+        let (r, borrow) = x.overflowing_sub(y);
+        let v = (x as i64).overflowing_sub(y as i64).1 as u32;
         let n = (r >> 63) as u32;
         let z = (r == 0) as u32;
-        let c = (x >= y) as u32;
-        let v = (((x ^ y) & (x ^ r)) >> 63) as u32;
+        let c = !borrow as u32;
         (r, n << 31 | z << 30 | c << 29 | v << 28)
     } else {
         let (x, y) = (x as u32, y as u32);
-        let r = x.wrapping_sub(y);
+        let (r, borrow) = x.overflowing_sub(y);
+        let v = (x as i32).overflowing_sub(y as i32).1 as u32;
         let n = r >> 31;
         let z = (r == 0) as u32;
-        let c = (x >= y) as u32;
-        let v = ((x ^ y) & (x ^ r)) >> 31;
+        let c = !borrow as u32;
         (r as u64, n << 31 | z << 30 | c << 29 | v << 28)
     }
 }
@@ -317,9 +338,10 @@ mod tests {
         assert_eq!(add_with_carry(5, !3u64, true, true), (2, C)); // 5 - 3
     }
 
-    /// SUBS's direct form gives what AddWithCarry(x, NOT(y), 1) gives, on edge values.
+    /// SUBS's and ADDS's direct forms give what AddWithCarry(x, NOT(y), 1) and
+    /// AddWithCarry(x, y, 0) give, on edge values.
     #[test]
-    fn sub_with_flags_is_add_with_carry_of_the_complement() {
+    fn sub_and_add_with_flags_are_add_with_carry() {
         let edges = [
             0u64,
             1,
@@ -341,6 +363,11 @@ mod tests {
                         sub_with_flags(x, y, sf),
                         add_with_carry(x, !y, true, sf),
                         "{x:#x} - {y:#x} sf={sf}"
+                    );
+                    assert_eq!(
+                        add_with_flags(x, y, sf),
+                        add_with_carry(x, y, false, sf),
+                        "{x:#x} + {y:#x} sf={sf}"
                     );
                 }
             }
