@@ -28,7 +28,6 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cache=$here/cache
-apt_dir=$cache/apt-arm64
 debs=$cache/debs
 out_env=$cache/linux.env
 refresh=0
@@ -55,86 +54,22 @@ if [ $refresh = 0 ] && [ -s "$out_env" ]; then
     fi
 fi
 
-# --- host tools: cpio (Debian's package), installed through an isolated amd64 apt config ----------
-if ! command -v cpio >/dev/null; then
-    [ "$(id -u)" -eq 0 ] || die "cpio is missing; install Debian's cpio package (as root)"
-    h=${TMPDIR:-/tmp}/bootemu-apt
-    mkdir -p "$h/lists/partial"
-    k=/usr/share/keyrings/debian-archive-keyring.gpg
-    cat > "$h/sources.list" <<SRC
-deb [signed-by=$k] http://deb.debian.org/debian bookworm main
-deb [signed-by=$k] http://deb.debian.org/debian bookworm-updates main
-deb [signed-by=$k] http://deb.debian.org/debian-security bookworm-security main
-SRC
-    ho=(-q -y -oDir::Etc::SourceList="$h/sources.list" -oDir::Etc::SourceParts=/nonexistent
-        -oDir::State::Lists="$h/lists" -oDPkg::Lock::Timeout=600)
-    DEBIAN_FRONTEND=noninteractive run apt-get "${ho[@]}" update
-    DEBIAN_FRONTEND=noninteractive run apt-get "${ho[@]}" install --no-install-recommends cpio
-fi
+# --- Debian packages (testdata/debian-apt.sh) -------------------------------------------------------
+me=fetch-linux.sh
+# shellcheck source=testdata/debian-apt.sh
+. "$here/debian-apt.sh"
+host_tools cpio:cpio
 for t in cpio gzip dpkg-deb apt-get tar; do
     command -v "$t" >/dev/null || die "$t not found"
 done
-
-# --- isolated arm64 apt configuration ----------------------------------------------------------------
-mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$debs"
-: > "$apt_dir/status"
-k=/usr/share/keyrings/debian-archive-keyring.gpg
-cat > "$apt_dir/sources.list" <<SRC
-deb [arch=arm64 signed-by=$k] http://deb.debian.org/debian bookworm main
-deb [arch=arm64 signed-by=$k] http://deb.debian.org/debian bookworm-updates main
-deb [arch=arm64 signed-by=$k] http://deb.debian.org/debian-security bookworm-security main
-SRC
-ao=(-q
-    -oAPT::Architecture=arm64 -oAPT::Architectures=arm64
-    -oDir::Etc::SourceList="$apt_dir/sources.list" -oDir::Etc::SourceParts=/nonexistent
-    -oDir::Etc::Preferences=/nonexistent -oDir::Etc::PreferencesParts=/nonexistent
-    -oDir::State::Lists="$apt_dir/lists" -oDir::State::status="$apt_dir/status"
-    -oDir::Cache="$apt_dir/cache" -oDir::Cache::archives="$apt_dir/cache/archives"
-    -oDir::Cache::pkgcache="" -oDir::Cache::srcpkgcache=""
-    -oAPT::Sandbox::User=root)
-
-if [ $refresh = 1 ] || [ -z "$(ls "$apt_dir/lists" 2>/dev/null | grep -v partial || true)" ]; then
-    echo "fetch-linux.sh: updating the arm64 package lists (isolated apt configuration)" >&2
-    run apt-get "${ao[@]}" update
-fi
-
-# The package a metapackage depends on (its first `Depends:` of the form linux-image-*).
-resolve() {
-    apt-cache "${ao[@]}" depends "$1" 2>>"$log" |
-        sed -n 's/^ *Depends: \(linux-image-[^ ]*\).*/\1/p' | head -n 1
-}
-version_of() {
-    apt-cache "${ao[@]}" show --no-all-versions "$1" 2>>"$log" | sed -n 's/^Version: //p' | head -n 1
-}
-
+apt_isolated arm64
 gen=$(resolve linux-image-arm64)
 cloud=$(resolve linux-image-cloud-arm64)
 [ -n "$gen" ] || die "cannot resolve linux-image-arm64"
 [ -n "$cloud" ] || die "cannot resolve linux-image-cloud-arm64"
 gen=${gen%-unsigned}-unsigned
 cloud=${cloud%-unsigned}-unsigned
-pkgs=("$gen" "$cloud" busybox-static)
-
-declare -A ver
-for p in "${pkgs[@]}"; do
-    v=$(version_of "$p")
-    [ -n "$v" ] || die "package $p not found in bookworm arm64"
-    ver[$p]=$v
-done
-
-# --- download (apt-get download writes to the current directory) -------------------------------------
-deb_of() { echo "$debs/${1}_${ver[$1]//:/%3a}_arm64.deb"; }
-need=()
-for p in "${pkgs[@]}"; do
-    [ -s "$(deb_of "$p")" ] || need+=("$p=${ver[$p]}")
-done
-if [ ${#need[@]} -gt 0 ]; then
-    echo "fetch-linux.sh: downloading ${need[*]}" >&2
-    (cd "$debs" && run apt-get "${ao[@]}" download "${need[@]}")
-fi
-for p in "${pkgs[@]}"; do
-    [ -s "$(deb_of "$p")" ] || die "$(deb_of "$p") missing after download"
-done
+fetch_debs "$gen" "$cloud" busybox-static
 
 # --- extract -----------------------------------------------------------------------------------------
 # The kernel packages are large (modules); only boot/vmlinuz-* is taken from them.
