@@ -196,26 +196,8 @@ fn memmap_check(
         );
     };
     let map = pvh::read_memmap(&bytes);
-    if let Some((i, j)) = e820::first_overlap(&map) {
-        return Check::new(
-            r,
-            Status::Fail,
-            format!("entries {i} and {j} overlap: {:?}, {:?}", map[i], map[j]),
-        );
-    }
-    if let Some(e) = map
-        .iter()
-        .find(|e| e.kind == e820::E820_RAM && !super::in_ram(&exp.ram, e.addr, e.size))
-    {
-        return Check::new(
-            r,
-            Status::Fail,
-            format!(
-                "RAM entry {:#x}..{:#x} is not RAM on this machine",
-                e.addr,
-                e.end()
-            ),
-        );
+    if let Some(why) = super::x86::map_fault(&map, &exp.ram) {
+        return Check::new(r, Status::Fail, why);
     }
     let mut all = pieces.to_vec();
     all.push(("memory map", (p, p.saturating_add(len))));

@@ -300,6 +300,26 @@ fn ramdisk_check(zp: &ZeroPage, exp: &X86Expected) -> Check {
     }
 }
 
+/// What is wrong with a memory map (the zero page's e820 table or PVH's memmap) on a machine
+/// with `ram`: two entries overlapping, or a RAM entry outside its RAM.
+pub(super) fn map_fault(map: &[E820Entry], ram: &[Ram]) -> Option<String> {
+    if let Some((i, j)) = e820::first_overlap(map) {
+        return Some(format!(
+            "entries {i} and {j} overlap: {:?}, {:?}",
+            map[i], map[j]
+        ));
+    }
+    map.iter()
+        .find(|e| e.kind == e820::E820_RAM && !super::in_ram(ram, e.addr, e.size))
+        .map(|e| {
+            format!(
+                "RAM entry {:#x}..{:#x} is not RAM on this machine",
+                e.addr,
+                e.end()
+            )
+        })
+}
+
 fn e820_table_check(map: &[E820Entry], n: u8, exp: &X86Expected) -> Check {
     let r = Rule::E820Table;
     if n as usize > E820_MAX {
@@ -318,26 +338,8 @@ fn e820_table_check(map: &[E820Entry], n: u8, exp: &X86Expected) -> Check {
             format!("entry {i} is empty or wraps: {:?}", map[i]),
         );
     }
-    if let Some((i, j)) = e820::first_overlap(map) {
-        return Check::new(
-            r,
-            Status::Fail,
-            format!("entries {i} and {j} overlap: {:?}, {:?}", map[i], map[j]),
-        );
-    }
-    if let Some(e) = map
-        .iter()
-        .find(|e| e.kind == e820::E820_RAM && !super::in_ram(&exp.ram, e.addr, e.size))
-    {
-        return Check::new(
-            r,
-            Status::Fail,
-            format!(
-                "RAM entry {:#x}..{:#x} is not RAM on this machine",
-                e.addr,
-                e.end()
-            ),
-        );
+    if let Some(why) = map_fault(map, &exp.ram) {
+        return Check::new(r, Status::Fail, why);
     }
     Check::new(r, Status::Pass, format!("{n} entries"))
 }
