@@ -15,7 +15,7 @@
 
 use crate::arm64_image::RULE_IMAGE_IN_RAM;
 use crate::fdt::{self, Chosen, MachineDesc};
-use crate::{check_in_ram, Blob, Error, Format, MapEntry, Plan, Ram};
+use crate::{check_in_ram, Error, Format, Plan, Ram};
 
 /// QEMU: the initrd goes at RAM base + min(RAM / 2, this).
 pub const INITRD_MAX_OFFSET: u64 = 128 << 20;
@@ -86,15 +86,7 @@ pub fn complete(mut plan: Plan, ram: Ram, boot: &LinuxBoot) -> Result<Plan, Erro
         let len = initrd.len() as u64;
         check_in_ram(ram, "initrd", initrd_at, len, RULE_INITRD_IN_RAM)?;
         chosen.initrd = Some((initrd_at, initrd_at + len));
-        plan.blobs.push(Blob {
-            addr: initrd_at,
-            bytes: initrd.clone(),
-        });
-        plan.map.push(MapEntry {
-            start: initrd_at,
-            size: len,
-            what: crate::MAP_INITRD.into(),
-        });
+        plan.place(initrd_at, initrd.clone(), crate::MAP_INITRD);
         next += len;
     }
     let (dtb, what) = match &boot.dtb {
@@ -115,15 +107,7 @@ pub fn complete(mut plan: Plan, ram: Ram, boot: &LinuxBoot) -> Result<Plan, Erro
         dtb.len() as u64,
         RULE_DTB_IN_RAM,
     )?;
-    plan.map.push(MapEntry {
-        start: dtb_at,
-        size: dtb.len() as u64,
-        what: what.into(),
-    });
-    plan.blobs.push(Blob {
-        addr: dtb_at,
-        bytes: dtb,
-    });
+    plan.place(dtb_at, dtb, what);
     plan.regs = [dtb_at, 0, 0, 0];
     Ok(plan)
 }

@@ -167,6 +167,18 @@ pub struct Plan {
     pub map: Vec<MapEntry>,
 }
 
+impl Plan {
+    /// Put `bytes` at `addr`, named `what` in the load map.
+    pub fn place(&mut self, addr: u64, bytes: Vec<u8>, what: impl Into<String>) {
+        self.map.push(MapEntry {
+            start: addr,
+            size: bytes.len() as u64,
+            what: what.into(),
+        });
+        self.blobs.push(Blob { addr, bytes });
+    }
+}
+
 impl fmt::Display for Plan {
     /// A human description: format, load map, entry and registers.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -250,15 +250,7 @@ pub fn complete(kernel: Plan, mem_size: u64, l: &X86Linux) -> Result<X86Boot, cr
     }
     let mut cmd_bytes = cmdline.into_bytes();
     cmd_bytes.push(0);
-    plan.map.push(MapEntry {
-        start: CMDLINE_ADDR,
-        size: cmd_bytes.len() as u64,
-        what: "command line".into(),
-    });
-    plan.blobs.push(Blob {
-        addr: CMDLINE_ADDR,
-        bytes: cmd_bytes,
-    });
+    plan.place(CMDLINE_ADDR, cmd_bytes, "command line");
 
     let initrd = match &l.initrd {
         None => None,
@@ -278,15 +270,7 @@ pub fn complete(kernel: Plan, mem_size: u64, l: &X86Linux) -> Result<X86Boot, cr
                     kernel_end,
                     limit,
                 })?;
-            plan.map.push(MapEntry {
-                start: addr,
-                size: len,
-                what: crate::MAP_INITRD.into(),
-            });
-            plan.blobs.push(Blob {
-                addr,
-                bytes: bytes.clone(),
-            });
+            plan.place(addr, bytes.clone(), crate::MAP_INITRD);
             Some((addr, addr + len))
         }
     };
@@ -300,15 +284,11 @@ pub fn complete(kernel: Plan, mem_size: u64, l: &X86Linux) -> Result<X86Boot, cr
                 memmap: &map,
             })
             .map_err(Error::from)?;
-            plan.map.push(MapEntry {
-                start: PVH_INFO_ADDR,
-                size: blob.len() as u64,
-                what: "hvm_start_info, module list, memory map".into(),
-            });
-            plan.blobs.push(Blob {
-                addr: PVH_INFO_ADDR,
-                bytes: blob,
-            });
+            plan.place(
+                PVH_INFO_ADDR,
+                blob,
+                "hvm_start_info, module list, memory map",
+            );
             plan.entry = eip;
             X86Entry::Pvh {
                 eip,
@@ -325,15 +305,7 @@ pub fn complete(kernel: Plan, mem_size: u64, l: &X86Linux) -> Result<X86Boot, cr
                 e820: &map,
             })
             .map_err(Error::from)?;
-            plan.map.push(MapEntry {
-                start: ZERO_PAGE_ADDR,
-                size: zp.len() as u64,
-                what: "zero page (boot_params)".into(),
-            });
-            plan.blobs.push(Blob {
-                addr: ZERO_PAGE_ADDR,
-                bytes: zp,
-            });
+            plan.place(ZERO_PAGE_ADDR, zp, "zero page (boot_params)");
             X86Entry::Linux64 {
                 rip: plan.entry,
                 rsi: ZERO_PAGE_ADDR,
