@@ -13,6 +13,8 @@
 use iced_x86::{Code, Instruction, MemorySize, Mnemonic, OpKind, Register};
 
 use super::block::Env;
+use super::exec::sse_int::{self as si, lanes, shift as vshift, whole};
+use super::exec::sse_mov::{self as sm, UNALIGNED};
 use super::exec::{alu, bits, branch, data, misc, muldiv, shift, stack, string};
 use super::insn::{Handler, Insn, Mem, Opnd, Ops, Seg, NO_REG, RIP_REL};
 use super::state::{Cpu, Fault};
@@ -178,8 +180,115 @@ fn line(m: Mnemonic) -> Option<Line> {
         M::Loope => br(branch::loop_::<1>, 0),
         M::Loopne => br(branch::loop_::<2>, 0),
         M::Jrcxz => br(branch::loop_::<3>, 0),
+        // MOVNTI: a plain store (no caches to bypass).
+        M::Movnti => l(data::mov, 0),
         _ => return None,
     })
+}
+
+/// The SSE/SSE2 table: forms with an XMM operand, by mnemonic (SDM vol. 2). Forms of these
+/// mnemonics with MMX operands are not listed: their operands do not lower, so they raise #UD.
+fn sse_line(m: Mnemonic) -> Option<Line> {
+    use si::{
+        ADD, ADDS, ADDUS, AND, ANDN, AVG, CMPEQ, CMPGT, MADDWD, MAXS, MAXU, MINS, MINU, MULHS,
+        MULHU, MULLO, MULUDQ, OR, PACKSSDW, PACKSSWB, PACKUSWB, SADBW, SLL, SRA, SRL, SUB, SUBS,
+        SUBUS, UNPCKH, UNPCKL, XOR,
+    };
+    use Mnemonic as M;
+    Some(match m {
+        // Data movement.
+        M::Movaps | M::Movapd | M::Movdqa | M::Movntps | M::Movntpd | M::Movntdq => {
+            l(sm::mov128, 0)
+        }
+        M::Movups | M::Movupd | M::Movdqu => l(sm::mov128, UNALIGNED),
+        M::Movd => l(sm::movdq, 4),
+        M::Movq => l(sm::movdq, 8),
+        M::Movss => l(sm::movs, 4),
+        M::Movsd => l(sm::movs, 8),
+        M::Movlps | M::Movlpd => l(sm::movhl, 0),
+        M::Movhps | M::Movhpd => l(sm::movhl, 1),
+        M::Movhlps => l(sm::movhl, 2),
+        M::Movlhps => l(sm::movhl, 3),
+        M::Pmovmskb => l(sm::movmsk, 1),
+        M::Movmskps => l(sm::movmsk, 4),
+        M::Movmskpd => l(sm::movmsk, 8),
+        M::Pextrw => l(sm::pextrw, 0),
+        M::Pinsrw => l(sm::pinsrw, 0),
+        // Packed integer arithmetic and comparison.
+        M::Paddb => l(lanes::<ADD, 1>, 0),
+        M::Paddw => l(lanes::<ADD, 2>, 0),
+        M::Paddd => l(lanes::<ADD, 4>, 0),
+        M::Paddq => l(lanes::<ADD, 8>, 0),
+        M::Psubb => l(lanes::<SUB, 1>, 0),
+        M::Psubw => l(lanes::<SUB, 2>, 0),
+        M::Psubd => l(lanes::<SUB, 4>, 0),
+        M::Psubq => l(lanes::<SUB, 8>, 0),
+        M::Paddsb => l(lanes::<ADDS, 1>, 0),
+        M::Paddsw => l(lanes::<ADDS, 2>, 0),
+        M::Paddusb => l(lanes::<ADDUS, 1>, 0),
+        M::Paddusw => l(lanes::<ADDUS, 2>, 0),
+        M::Psubsb => l(lanes::<SUBS, 1>, 0),
+        M::Psubsw => l(lanes::<SUBS, 2>, 0),
+        M::Psubusb => l(lanes::<SUBUS, 1>, 0),
+        M::Psubusw => l(lanes::<SUBUS, 2>, 0),
+        M::Pcmpeqb => l(lanes::<CMPEQ, 1>, 0),
+        M::Pcmpeqw => l(lanes::<CMPEQ, 2>, 0),
+        M::Pcmpeqd => l(lanes::<CMPEQ, 4>, 0),
+        M::Pcmpgtb => l(lanes::<CMPGT, 1>, 0),
+        M::Pcmpgtw => l(lanes::<CMPGT, 2>, 0),
+        M::Pcmpgtd => l(lanes::<CMPGT, 4>, 0),
+        M::Pminub => l(lanes::<MINU, 1>, 0),
+        M::Pmaxub => l(lanes::<MAXU, 1>, 0),
+        M::Pminsw => l(lanes::<MINS, 2>, 0),
+        M::Pmaxsw => l(lanes::<MAXS, 2>, 0),
+        M::Pavgb => l(lanes::<AVG, 1>, 0),
+        M::Pavgw => l(lanes::<AVG, 2>, 0),
+        M::Pmullw => l(lanes::<MULLO, 2>, 0),
+        M::Pmulhw => l(lanes::<MULHS, 2>, 0),
+        M::Pmulhuw => l(lanes::<MULHU, 2>, 0),
+        M::Pmuludq => l(whole::<MULUDQ, 8>, 0),
+        M::Pmaddwd => l(whole::<MADDWD, 4>, 0),
+        M::Psadbw => l(whole::<SADBW, 8>, 0),
+        // Bitwise (the FP forms move bits only).
+        M::Pand | M::Andps | M::Andpd => l(whole::<AND, 16>, 0),
+        M::Pandn | M::Andnps | M::Andnpd => l(whole::<ANDN, 16>, 0),
+        M::Por | M::Orps | M::Orpd => l(whole::<OR, 16>, 0),
+        M::Pxor | M::Xorps | M::Xorpd => l(whole::<XOR, 16>, 0),
+        // Shifts.
+        M::Psllw => l(vshift::<SLL, 2>, 0),
+        M::Pslld => l(vshift::<SLL, 4>, 0),
+        M::Psllq => l(vshift::<SLL, 8>, 0),
+        M::Psrlw => l(vshift::<SRL, 2>, 0),
+        M::Psrld => l(vshift::<SRL, 4>, 0),
+        M::Psrlq => l(vshift::<SRL, 8>, 0),
+        M::Psraw => l(vshift::<SRA, 2>, 0),
+        M::Psrad => l(vshift::<SRA, 4>, 0),
+        M::Pslldq => l(si::shift_bytes::<true>, 0),
+        M::Psrldq => l(si::shift_bytes::<false>, 0),
+        // Pack, interleave, shuffle.
+        M::Packsswb => l(whole::<PACKSSWB, 2>, 0),
+        M::Packssdw => l(whole::<PACKSSDW, 4>, 0),
+        M::Packuswb => l(whole::<PACKUSWB, 2>, 0),
+        M::Punpcklbw => l(whole::<UNPCKL, 1>, 0),
+        M::Punpcklwd => l(whole::<UNPCKL, 2>, 0),
+        M::Punpckldq | M::Unpcklps => l(whole::<UNPCKL, 4>, 0),
+        M::Punpcklqdq | M::Unpcklpd => l(whole::<UNPCKL, 8>, 0),
+        M::Punpckhbw => l(whole::<UNPCKH, 1>, 0),
+        M::Punpckhwd => l(whole::<UNPCKH, 2>, 0),
+        M::Punpckhdq | M::Unpckhps => l(whole::<UNPCKH, 4>, 0),
+        M::Punpckhqdq | M::Unpckhpd => l(whole::<UNPCKH, 8>, 0),
+        M::Pshufd => l(si::shuffle, 0),
+        M::Pshuflw => l(si::shuffle, 1),
+        M::Pshufhw => l(si::shuffle, 2),
+        M::Shufps => l(si::shuffle, 3),
+        M::Shufpd => l(si::shuffle, 4),
+        _ => return None,
+    })
+}
+
+/// Whether `i` has an XMM register operand (it then goes to [`sse_line`]).
+fn has_xmm(i: &Instruction) -> bool {
+    (0..i.op_count()).any(|k| i.op_kind(k) == OpKind::Register && xmm(i.op_register(k)).is_some())
 }
 
 /// Hardware number of a general-purpose register and whether it is AH/CH/DH/BH, with its size;
@@ -231,6 +340,34 @@ fn mem_size(m: MemorySize) -> Option<u8> {
     })
 }
 
+/// XMM register number.
+fn xmm(r: Register) -> Option<u8> {
+    let n = (r as u32).wrapping_sub(Register::XMM0 as u32);
+    (n < 16).then_some(n as u8)
+}
+
+/// Size in bytes of an SSE/SSE2 memory operand (scalar or packed floating point, 128-bit
+/// integer).
+fn vec_mem_size(m: MemorySize) -> Option<u8> {
+    use MemorySize as S;
+    Some(match m {
+        S::Float32 => 4,
+        S::Float64 | S::Packed64_Float32 => 8,
+        S::UInt128
+        | S::Packed128_Float32
+        | S::Packed128_Float64
+        | S::Packed128_UInt8
+        | S::Packed128_Int8
+        | S::Packed128_UInt16
+        | S::Packed128_Int16
+        | S::Packed128_UInt32
+        | S::Packed128_Int32
+        | S::Packed128_UInt64
+        | S::Packed128_Int64 => 16,
+        _ => return None,
+    })
+}
+
 /// The memory operand of `i`.
 fn memory(i: &Instruction) -> Option<Mem> {
     let seg = match i.segment_prefix() {
@@ -267,9 +404,13 @@ fn memory(i: &Instruction) -> Option<Mem> {
 /// operand is of a kind this core does not execute yet.
 fn operands(i: &Instruction, ops: &mut Ops) -> Option<()> {
     let n = i.op_count().min(3);
+    let vector = has_xmm(i);
     let mut sizes = [0u8; 3];
     for k in 0..n {
         let (slot, size) = match i.op_kind(k) {
+            OpKind::Register if xmm(i.op_register(k)).is_some() => {
+                (Opnd::Xmm(xmm(i.op_register(k))?), 16)
+            }
             OpKind::Register => gpr(i.op_register(k))?,
             OpKind::Memory => {
                 ops.mem = memory(i)?;
@@ -280,6 +421,8 @@ fn operands(i: &Instruction, ops: &mut Ops) -> Option<()> {
                     None if i.mnemonic() == Mnemonic::Lea => 0,
                     // CMPXCHG16B's handler accesses its 16 bytes as two halves.
                     None if i.code() == Code::Cmpxchg16b_m128 => 16,
+                    // SSE operands (packed or scalar): their size; handlers know the type.
+                    None if vector => vec_mem_size(i.memory_size())?,
                     None => return None,
                 };
                 (Opnd::Mem, size)
@@ -360,10 +503,19 @@ fn lower(i: &Instruction) -> Result<(Line, Ops), Ops> {
         code: i.code(),
         ..Ops::default()
     };
-    let line = match line(i.mnemonic()) {
+    let vector = has_xmm(i);
+    let line = if vector {
+        sse_line(i.mnemonic())
+    } else {
+        line(i.mnemonic())
+    };
+    let line = match line {
         Some(line) if !i.is_invalid() => line,
         _ => return Err(ops),
     };
+    if vector && i.code() == Code::Pextrw_r32m16_xmm_imm8 {
+        return Err(ops); // SSE4.1 (66 0F 3A 15): beyond the SSE2 baseline
+    }
     if matches!(
         i.code(),
         Code::Retnw | Code::Retnw_imm16 | Code::Call_rm16 | Code::Jmp_rm16
@@ -379,7 +531,7 @@ fn lower(i: &Instruction) -> Result<(Line, Ops), Ops> {
     ) {
         return Err(ops); // ECX-counted (0x67) loops: not yet
     }
-    if let Some(kinds) = string_kinds(i) {
+    if let (false, Some(kinds)) = (vector, string_kinds(i)) {
         // MOVS/STOS/LODS/SCAS/CMPS: implicit RSI/RDI operands, a repeat prefix in `cc`.
         if kinds.addr32 {
             return Err(ops); // 32-bit string addressing: not yet

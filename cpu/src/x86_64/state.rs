@@ -1,7 +1,7 @@
 //! x86_64 architectural state this core executes today: the sixteen general-purpose registers
-//! with their partial-register views, RIP, RFLAGS and the FS/GS segment bases (Intel SDM vol. 1
+//! with their partial-register views, RIP, RFLAGS, the FS/GS segment bases (Intel SDM vol. 1
 //! §3.4 "Basic program execution registers", §3.4.1.1 "General-purpose registers in 64-bit
-//! mode").
+//! mode"), and the SSE state: XMM0–XMM15 and MXCSR (§10.2).
 //!
 //! Writes follow the 64-bit-mode rules: an 8- or 16-bit destination keeps the other bits of the
 //! register, a 32-bit destination zero-extends into bits 63:32, and AH/CH/DH/BH name bits 15:8
@@ -29,6 +29,9 @@ pub const RBP: usize = 5;
 pub const RSI: usize = 6;
 /// Index of RDI.
 pub const RDI: usize = 7;
+
+/// MXCSR at reset: all exceptions masked, round to nearest (SDM vol. 1 §10.2.3.1).
+pub const MXCSR_DEFAULT: u32 = 0x1f80;
 
 /// RFLAGS bits (SDM vol. 1 §3.4.3).
 pub mod flag {
@@ -127,6 +130,10 @@ pub struct Cpu {
     pub fs_base: u64,
     /// GS base.
     pub gs_base: u64,
+    /// XMM0–XMM15 (SDM vol. 1 §10.2.2), element 0 in the low bits.
+    pub xmm: [u128; 16],
+    /// MXCSR (SDM vol. 1 §10.2.3); [`MXCSR_DEFAULT`] at reset.
+    pub mxcsr: u32,
     /// Instructions retired (the clock).
     pub insns: u64,
     /// #UD raised per iced-x86 form (`Code::INVALID` for undecodable bytes; its `Debug` text is
@@ -144,6 +151,8 @@ impl Default for Cpu {
             rflags: flag::FIXED1,
             fs_base: 0,
             gs_base: 0,
+            xmm: [0; 16],
+            mxcsr: MXCSR_DEFAULT,
             insns: 0,
             undefined: BTreeMap::new(),
             tlb: Tlb::default(),
