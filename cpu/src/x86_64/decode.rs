@@ -3,9 +3,10 @@
 //!
 //! [`line`] is the mnemonic table: one line per mnemonic names its handler, whether it ends a
 //! block and a selector (condition code, ALU operation, fixed operand size). Operands are
-//! extracted generically (`operands`): general-purpose registers, one memory operand,
-//! immediates and near branch targets; a form with any other operand kind (segment, control,
-//! vector registers, far pointers, string operands) is not supported yet and decodes, like an
+//! extracted generically (`operands`): general-purpose registers, XMM registers (forms with
+//! one go to the SSE/SSE2 table, `sse_line`), one memory operand, immediates and near branch
+//! targets; a form with any other operand kind (segment, control, MMX and x87 registers, far
+//! pointers) is not supported yet and decodes, like an
 //! unknown mnemonic or undecodable bytes, to a record that raises #UD and is counted by its
 //! iced `Code` ([`Cpu::undefined`](super::state::Cpu::undefined)). Nothing here panics on
 //! any byte sequence.
@@ -730,6 +731,52 @@ mod tests {
     fn implemented_bytes(bytes: &[u8]) -> bool {
         let mut d = iced_x86::Decoder::with_ip(64, bytes, 0x1000, 0);
         implemented(&d.decode())
+    }
+
+    #[test]
+    fn sse_forms_take_xmm_operands_and_later_extensions_raise_ud() {
+        // movsd xmm1, xmm2 (F2 0F 10) is the SSE2 scalar move, not the string MOVSD.
+        let i = one(&[0xf2, 0x0f, 0x10, 0xca]);
+        assert_eq!(
+            (i.ops.dst, i.ops.src, i.ops.cc),
+            (Opnd::Xmm(1), Opnd::Xmm(2), 8)
+        );
+        // movdqu xmm9, [rax] carries the unaligned selector; movdqa does not.
+        let i = one(&[0xf3, 0x44, 0x0f, 0x6f, 0x08]);
+        assert_eq!(
+            (i.ops.dst, i.ops.src, i.ops.size),
+            (Opnd::Xmm(9), Opnd::Mem, 16)
+        );
+        assert_ne!(i.ops.cc & UNALIGNED, 0);
+        assert_eq!(one(&[0x66, 0x0f, 0x6f, 0x08]).ops.cc & UNALIGNED, 0);
+        // pextrw eax, xmm1, 1 (SSE2) is implemented; the SSE4.1 66 0F 3A 15 form and SSSE3
+        // pshufb xmm0, xmm1 are not.
+        assert!(implemented_bytes(&[0x66, 0x0f, 0xc5, 0xc1, 1]));
+        assert!(!implemented_bytes(&[0x66, 0x0f, 0x3a, 0x15, 0xc8, 1]));
+        assert!(!implemented_bytes(&[0x66, 0x0f, 0x38, 0x00, 0xc1]));
+        // paddb mm0, mm1 (MMX) is not.
+        assert!(!implemented_bytes(&[0x0f, 0xfc, 0xc1]));
+    }
+
+    #[test]
+    fn misaligned_movdqa_raises_gp_and_movdqu_does_not() {
+        let mut bus = crate::aarch64::flat::FlatBus::new(0, 4096);
+        let mut code = super::super::block::BlockCache::new();
+        let mut env = Env {
+            bus: &mut bus,
+            code: &mut code,
+            stop: false,
+            end: u64::MAX,
+        };
+        let mut cpu = Cpu::new();
+        cpu.regs[0] = 0x108;
+        // movdqa xmm1, [rax]; movdqu xmm1, [rax]
+        let a = one(&[0x66, 0x0f, 0x6f, 0x08]);
+        let u = one(&[0xf3, 0x0f, 0x6f, 0x08]);
+        assert_eq!((a.exec)(&mut cpu, &mut env, &a.ops), Err(Fault::GP0));
+        assert_eq!((u.exec)(&mut cpu, &mut env, &u.ops), Ok(()));
+        cpu.regs[0] = 0x110;
+        assert_eq!((a.exec)(&mut cpu, &mut env, &a.ops), Ok(()));
     }
 
     #[test]

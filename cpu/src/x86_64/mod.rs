@@ -10,8 +10,20 @@
 //! PUSH/POP/LEAVE, Jcc/JMP/CALL/RET, LOOP/LOOPE/LOOPNE/JRCXZ, CBW…CQO, CLC/STC/CMC/CLD/STD, NOP
 //! and the hints (PAUSE, fences, prefetches, ENDBR64), and the string instructions with
 //! REP/REPE/REPNE (one instruction counted per iteration, resumable when the budget ends
-//! mid-way), at every operand size with the partial-register and 32-bit zero-extension rules. LOCK is accepted on read-modify-writes
-//! to memory (atomic by construction: vCPUs run one at a time).
+//! mid-way), at every operand size with the partial-register and 32-bit zero-extension rules.
+//! LOCK is accepted on read-modify-writes to memory (atomic by construction: vCPUs run one at a
+//! time).
+//!
+//! SSE/SSE2 (the x86-64 baseline; nothing beyond SSE2 is decoded, later extensions raise #UD):
+//! XMM0–XMM15 and MXCSR ([`state`]); the forms with an XMM operand go through their own table
+//! (`decode::sse_line`). Data movement ([`exec::sse_mov`]: MOVAPS/MOVAPD/MOVDQA and the
+//! MOVNT* stores with #GP on a misaligned 16-byte operand, MOVUPS/MOVUPD/MOVDQU, MOVD/MOVQ,
+//! MOVSS/MOVSD, MOVLPS/MOVHPS/MOVLPD/MOVHPD, MOVHLPS/MOVLHPS, PMOVMSKB/MOVMSKPS/MOVMSKPD,
+//! PEXTRW/PINSRW, MOVNTI) and the packed-integer, bitwise and shuffle forms
+//! ([`exec::sse_int`]: PADD*/PSUB* with saturation, PCMPEQ*/PCMPGT*, PMIN/PMAX, PAVG, the
+//! multiplies, PSADBW, PAND/PANDN/POR/PXOR and ANDPS…XORPD, the shifts, PSLLDQ/PSRLDQ,
+//! PUNPCK*/UNPCK*, PACK*, PSHUFD/PSHUFLW/PSHUFHW/SHUFPS/SHUFPD) — every SSE form the
+//! reference Debian userspace executes.
 //!
 //! Memory goes through the shared [`Bus`](crate::aarch64::Bus) with linear = physical (no
 //! paging yet), cached per page in a software TLB ([`tlb`]). Anything else decodes to a record
@@ -22,7 +34,10 @@
 //! addressing for strings and LOOP; system state (CR0/CR3/CR4, EFER, MSRs,
 //! GDT/IDT/TSS) with 32-bit protected mode and the transitions; 4-level paging filling the TLB
 //! from page-table walks; IDT exception and interrupt delivery; CPUID/RDTSC with time as the
-//! instruction count; x87, SSE/SSE2 and FXSAVE. Lazy flags (result and operands kept, flags
+//! instruction count; SSE/SSE2 floating-point arithmetic (ADD/SUB/MUL/DIV/SQRT/MIN/MAX,
+//! CMP*, COMISS/UCOMISS, CVT*, with MXCSR rounding, flags, DAZ/FTZ) and LDMXCSR/STMXCSR; x87
+//! and FXSAVE/FXRSTOR (the reference userspace runs FXSAVE64/FXRSTOR64, FNINIT, FNCLEX and
+//! FILD m32int). Lazy flags (result and operands kept, flags
 //! computed when read) are the planned speed-up once a boot profile shows flag computation
 //! matters.
 //!
