@@ -14,6 +14,7 @@
 use iced_x86::{Code, Instruction, MemorySize, Mnemonic, OpKind, Register};
 
 use super::block::Env;
+use super::exec::sse_fp::{self as fp, arith, PD, PS, SD, SS};
 use super::exec::sse_int::{self as si, lanes, shift as vshift, whole};
 use super::exec::sse_mov::{self as sm, UNALIGNED};
 use super::exec::{alu, bits, branch, data, misc, muldiv, shift, stack, string};
@@ -183,6 +184,8 @@ fn line(m: Mnemonic) -> Option<Line> {
         M::Jrcxz => br(branch::loop_::<3>, 0),
         // MOVNTI: a plain store (no caches to bypass).
         M::Movnti => l(data::mov, 0),
+        M::Ldmxcsr => l(fp::ldmxcsr, 0),
+        M::Stmxcsr => l(fp::stmxcsr, 0),
         _ => return None,
     })
 }
@@ -283,13 +286,69 @@ fn sse_line(m: Mnemonic) -> Option<Line> {
         M::Pshufhw => l(si::shuffle, 2),
         M::Shufps => l(si::shuffle, 3),
         M::Shufpd => l(si::shuffle, 4),
+        // Floating point.
+        M::Addps => l(arith::<{ fp::ADD }>, PS),
+        M::Addpd => l(arith::<{ fp::ADD }>, PD),
+        M::Addss => l(arith::<{ fp::ADD }>, SS),
+        M::Addsd => l(arith::<{ fp::ADD }>, SD),
+        M::Subps => l(arith::<{ fp::SUB }>, PS),
+        M::Subpd => l(arith::<{ fp::SUB }>, PD),
+        M::Subss => l(arith::<{ fp::SUB }>, SS),
+        M::Subsd => l(arith::<{ fp::SUB }>, SD),
+        M::Mulps => l(arith::<{ fp::MUL }>, PS),
+        M::Mulpd => l(arith::<{ fp::MUL }>, PD),
+        M::Mulss => l(arith::<{ fp::MUL }>, SS),
+        M::Mulsd => l(arith::<{ fp::MUL }>, SD),
+        M::Divps => l(arith::<{ fp::DIV }>, PS),
+        M::Divpd => l(arith::<{ fp::DIV }>, PD),
+        M::Divss => l(arith::<{ fp::DIV }>, SS),
+        M::Divsd => l(arith::<{ fp::DIV }>, SD),
+        M::Minps => l(arith::<{ fp::MIN }>, PS),
+        M::Minpd => l(arith::<{ fp::MIN }>, PD),
+        M::Minss => l(arith::<{ fp::MIN }>, SS),
+        M::Minsd => l(arith::<{ fp::MIN }>, SD),
+        M::Maxps => l(arith::<{ fp::MAX }>, PS),
+        M::Maxpd => l(arith::<{ fp::MAX }>, PD),
+        M::Maxss => l(arith::<{ fp::MAX }>, SS),
+        M::Maxsd => l(arith::<{ fp::MAX }>, SD),
+        M::Sqrtps => l(arith::<{ fp::SQRT }>, PS),
+        M::Sqrtpd => l(arith::<{ fp::SQRT }>, PD),
+        M::Sqrtss => l(arith::<{ fp::SQRT }>, SS),
+        M::Sqrtsd => l(arith::<{ fp::SQRT }>, SD),
+        M::Cmpps => l(fp::cmp, PS),
+        M::Cmppd => l(fp::cmp, PD),
+        M::Cmpss => l(fp::cmp, SS),
+        M::Cmpsd => l(fp::cmp, SD),
+        M::Comiss => l(fp::comi::<true>, SS),
+        M::Comisd => l(fp::comi::<true>, SD),
+        M::Ucomiss => l(fp::comi::<false>, SS),
+        M::Ucomisd => l(fp::comi::<false>, SD),
+        M::Cvtsi2ss => l(fp::cvt_si2f, SS),
+        M::Cvtsi2sd => l(fp::cvt_si2f, SD),
+        M::Cvtss2si => l(fp::cvt_f2si::<false>, SS),
+        M::Cvtsd2si => l(fp::cvt_f2si::<false>, SD),
+        M::Cvttss2si => l(fp::cvt_f2si::<true>, SS),
+        M::Cvttsd2si => l(fp::cvt_f2si::<true>, SD),
+        M::Cvtss2sd => l(fp::cvt, 0),
+        M::Cvtsd2ss => l(fp::cvt, 1),
+        M::Cvtps2pd => l(fp::cvt, 2),
+        M::Cvtpd2ps => l(fp::cvt, 3),
+        M::Cvtdq2ps => l(fp::cvt, 4),
+        M::Cvtdq2pd => l(fp::cvt, 5),
+        M::Cvtps2dq => l(fp::cvt, 6),
+        M::Cvttps2dq => l(fp::cvt, 7),
+        M::Cvtpd2dq => l(fp::cvt, 8),
+        M::Cvttpd2dq => l(fp::cvt, 9),
         _ => return None,
     })
 }
 
-/// Whether `i` has an XMM register operand (it then goes to [`sse_line`]).
-fn has_xmm(i: &Instruction) -> bool {
+/// Whether `i` goes to [`sse_line`]: it has an XMM register operand, or its mnemonic is only
+/// there (CVTTSD2SI r32, m64 has none).
+fn sse_form(i: &Instruction) -> bool {
+    let m = i.mnemonic();
     (0..i.op_count()).any(|k| i.op_kind(k) == OpKind::Register && xmm(i.op_register(k)).is_some())
+        || (line(m).is_none() && sse_line(m).is_some())
 }
 
 /// Hardware number of a general-purpose register and whether it is AH/CH/DH/BH, with its size;
@@ -353,7 +412,7 @@ fn vec_mem_size(m: MemorySize) -> Option<u8> {
     use MemorySize as S;
     Some(match m {
         S::Float32 => 4,
-        S::Float64 | S::Packed64_Float32 => 8,
+        S::Float64 | S::Packed64_Float32 | S::Packed64_Int32 => 8,
         S::UInt128
         | S::Packed128_Float32
         | S::Packed128_Float64
@@ -405,7 +464,7 @@ fn memory(i: &Instruction) -> Option<Mem> {
 /// operand is of a kind this core does not execute yet.
 fn operands(i: &Instruction, ops: &mut Ops) -> Option<()> {
     let n = i.op_count().min(3);
-    let vector = has_xmm(i);
+    let vector = sse_form(i);
     let mut sizes = [0u8; 3];
     for k in 0..n {
         let (slot, size) = match i.op_kind(k) {
@@ -504,7 +563,7 @@ fn lower(i: &Instruction) -> Result<(Line, Ops), Ops> {
         code: i.code(),
         ..Ops::default()
     };
-    let vector = has_xmm(i);
+    let vector = sse_form(i);
     let line = if vector {
         sse_line(i.mnemonic())
     } else {

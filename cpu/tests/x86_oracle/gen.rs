@@ -415,6 +415,10 @@ impl<'a> Gen<'a> {
                 K::eax => Arg::R(Register::EAX),
                 K::rax => Arg::R(Register::RAX),
                 K::imm8_const_1 => Arg::I(1),
+                // CMPPS…CMPSD predicates (bits 7:3 are reserved).
+                K::imm8 if matches!(m, M::Cmpps | M::Cmppd | M::Cmpss | M::Cmpsd) => {
+                    Arg::I(self.rng.below(8) as i64)
+                }
                 K::imm8 if vshift => Arg::I(self.rng.pick(&[
                     0i64, 1, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 127, 255,
                 ])),

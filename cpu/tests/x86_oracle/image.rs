@@ -8,7 +8,7 @@
 //! +0x0000  ELF header, program header
 //! +0x0100  sigaction and sigaltstack records, driver variables (current case, jump target)
 //! +0x0200  driver: install the signal handler, then per case: copy INIT to the scratch memory,
-//!          load MXCSR (0x1f80), XMM0–XMM15, RFLAGS and all sixteen registers from the case's
+//!          load MXCSR, XMM0–XMM15, RFLAGS and all sixteen registers from the case's
 //!          input record, jump to the case's code; SAVE stores them back to TMP, which precedes
 //!          the scratch memory, and copies TMP + scratch to the case's output record; at the
 //!          end write all output records to stdout and exit
@@ -17,7 +17,7 @@
 //!          programs' stack
 //! INIT     the scratch memory's content at the start of every case
 //! CASES    the cases' code, `STRIDE` bytes each: the program, then `jmp SAVE`
-//! IN       input records (16 registers, RFLAGS, XMM0–XMM15)
+//! IN       input records (16 registers, RFLAGS, XMM0–XMM15, MXCSR)
 //! (bss)    output records; the driver's stack and the alternate signal stack
 //! ```
 //!
@@ -34,9 +34,9 @@ const SIGACT: u64 = BASE + 0x100;
 const SIGSTK: u64 = BASE + 0x120;
 const CUR: u64 = BASE + 0x140;
 const JMPT: u64 = BASE + 0x148;
-/// Holds the MXCSR every case starts with.
+/// Holds MXCSR's reset value, restored after each case (the driver's own code).
 const MXCSR_INIT: u64 = BASE + 0x150;
-/// MXCSR at the start of every case (the reset value).
+/// MXCSR's reset value: the driver's own, and the cases' unless a class asks for others.
 pub const MXCSR: u32 = 0x1f80;
 const DRIVER: u64 = BASE + 0x200;
 /// Scratch memory: 0x100 bytes of data before the page boundary at BASE + 0x2000, the rest
@@ -57,7 +57,7 @@ const INIT: u64 = BASE + 0x2400;
 pub const CASES: u64 = BASE + 0x3000;
 /// Bytes of code per case.
 pub const STRIDE: u64 = 512;
-const IN_LEN: u64 = 136 + 256;
+const IN_LEN: u64 = 136 + 256 + 8;
 /// Bytes of an output record before the scratch memory: 16 registers, RFLAGS, status, 16 XMM
 /// registers, MXCSR (in a quadword).
 const OUT_HEAD: usize = 408;
@@ -73,6 +73,8 @@ pub struct CaseIn {
     pub rflags: u64,
     /// XMM0–XMM15.
     pub xmm: [u128; 16],
+    /// MXCSR.
+    pub mxcsr: u32,
     /// The program's bytes.
     pub code: Vec<u8>,
 }
@@ -163,7 +165,6 @@ fn driver(n: u64, input: u64, out: u64) -> Result<Driver, IcedError> {
     a.rep().movsb()?;
     a.mov(qword_ptr(TMP_STATUS), 0)?;
     a.mov(qword_ptr(TMP_MXCSR), 0)?;
-    a.ldmxcsr(dword_ptr(MXCSR_INIT))?;
     a.imul_3(rbx, rax, STRIDE as i32)?;
     a.add(rbx, CASES as i32)?;
     a.mov(qword_ptr(JMPT), rbx)?;
@@ -177,6 +178,7 @@ fn driver(n: u64, input: u64, out: u64) -> Result<Driver, IcedError> {
     for (i, x) in xmms.iter().enumerate() {
         a.movdqu(*x, xmmword_ptr(rax + 136 + 16 * i as i32))?;
     }
+    a.ldmxcsr(dword_ptr(rax + 392))?;
     a.push(qword_ptr(rax + 128))?;
     a.popfq()?;
     let regs = [
@@ -196,6 +198,7 @@ fn driver(n: u64, input: u64, out: u64) -> Result<Driver, IcedError> {
         a.movdqu(xmmword_ptr(TMP_XMM + 16 * i as u64), *x)?;
     }
     a.stmxcsr(dword_ptr(TMP_MXCSR))?;
+    a.ldmxcsr(dword_ptr(MXCSR_INIT))?;
     a.mov(rsp, driver_stack)?;
     a.pushfq()?;
     a.pop(qword_ptr(TMP + 128))?;
@@ -331,6 +334,7 @@ pub fn build(cases: &[CaseIn], init: &[u8]) -> (Vec<u8>, Vec<u64>) {
         for x in c.xmm {
             rec.extend_from_slice(&x.to_le_bytes());
         }
+        rec.extend_from_slice(&(c.mxcsr as u64).to_le_bytes());
         put(&mut img, input + i as u64 * IN_LEN, &rec);
     }
     (img, ends)

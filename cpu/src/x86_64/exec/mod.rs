@@ -12,6 +12,8 @@ pub mod data;
 pub mod misc;
 pub mod muldiv;
 pub mod shift;
+pub mod softfp;
+pub mod sse_fp;
 pub mod sse_int;
 pub mod sse_mov;
 pub mod stack;
