@@ -23,7 +23,11 @@
 //! ([`exec::sse_int`]: PADD*/PSUB* with saturation, PCMPEQ*/PCMPGT*, PMIN/PMAX, PAVG, the
 //! multiplies, PSADBW, PAND/PANDN/POR/PXOR and ANDPS…XORPD, the shifts, PSLLDQ/PSRLDQ,
 //! PUNPCK*/UNPCK*, PACK*, PSHUFD/PSHUFLW/PSHUFHW/SHUFPS/SHUFPD) — every SSE form the
-//! reference Debian userspace executes.
+//! reference Debian userspace executes — and floating point ([`exec::sse_fp`]: ADD/SUB/MUL/
+//! DIV/MIN/MAX/SQRT in PS/PD/SS/SD, CMP*, COMIS*/UCOMIS*, the CVT* conversions,
+//! LDMXCSR/STMXCSR), computed in integers by [`exec::softfp`] under MXCSR.RC with the
+//! exception flags, DAZ and FTZ as the host CPU sets them. Unmasked SIMD exceptions (#XM) are
+//! not delivered: the masked result is written.
 //!
 //! Memory goes through the shared [`Bus`](crate::aarch64::Bus) with linear = physical (no
 //! paging yet), cached per page in a software TLB ([`tlb`]). Anything else decodes to a record
@@ -34,12 +38,12 @@
 //! addressing for strings and LOOP; system state (CR0/CR3/CR4, EFER, MSRs,
 //! GDT/IDT/TSS) with 32-bit protected mode and the transitions; 4-level paging filling the TLB
 //! from page-table walks; IDT exception and interrupt delivery; CPUID/RDTSC with time as the
-//! instruction count; SSE/SSE2 floating-point arithmetic (ADD/SUB/MUL/DIV/SQRT/MIN/MAX,
-//! CMP*, COMISS/UCOMISS, CVT*, with MXCSR rounding, flags, DAZ/FTZ) and LDMXCSR/STMXCSR; x87
-//! and FXSAVE/FXRSTOR (the reference userspace runs FXSAVE64/FXRSTOR64, FNINIT, FNCLEX and
-//! FILD m32int). Lazy flags (result and operands kept, flags
-//! computed when read) are the planned speed-up once a boot profile shows flag computation
-//! matters.
+//! instruction count; #XM for unmasked SIMD exceptions (with CR4.OSXMMEXCPT); x87 state
+//! and instructions with FXSAVE/FXRSTOR (the reference userspace runs FXSAVE64/FXRSTOR64,
+//! FNINIT, FNCLEX and FILD m32int); MMX and the SSE/SSE2 forms with MMX operands (CVTPI2PS,
+//! MOVDQ2Q, …), MASKMOVDQU and CLFLUSH, as boots reach them. Lazy flags (result and operands
+//! kept, flags computed when read) are the planned speed-up once a boot profile shows flag
+//! computation matters.
 //!
 //! Tests: unit tests next to the code; `cpu/tests/x86_oracle.rs` runs random programs per class
 //! natively, under `qemu-x86_64` and here; `cpu/tests/x86_reference_forms.rs` measures how much

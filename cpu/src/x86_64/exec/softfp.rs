@@ -423,7 +423,7 @@ pub fn sqrt(f: Fmt, a: u64, mxcsr: u32) -> (u64, u32) {
             e -= 2 * k;
             let r = m.isqrt();
             let (bits, flags) = round(f, false, r, e / 2, r * r != m, mxcsr);
-            (bits, flags | denormal as u32 * mx::DE)
+            (bits, flags | (denormal as u32 * mx::DE))
         }
     }
 }
@@ -547,7 +547,7 @@ pub fn convert(from: Fmt, to: Fmt, a: u64, mxcsr: u32) -> (u64, u32) {
             denormal,
         } => {
             let (bits, flags) = round(to, sign, mant as u128, exp, false, mxcsr);
-            (bits, flags | denormal as u32 * mx::DE)
+            (bits, flags | (denormal as u32 * mx::DE))
         }
     }
 }

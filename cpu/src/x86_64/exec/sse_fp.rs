@@ -230,3 +230,34 @@ pub fn stmxcsr(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     let la = cpu.ea(&ops.mem);
     cpu.write(env, la, 4, cpu.mxcsr as u64, ops.mem.stack)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::block::{BlockCache, Env};
+    use super::super::super::decode::decode;
+    use super::*;
+
+    #[test]
+    fn ldmxcsr_refuses_reserved_bits_and_stmxcsr_stores() {
+        let mut bus = crate::aarch64::flat::FlatBus::new(0, 4096);
+        let mut code = BlockCache::new();
+        let mut env = Env {
+            bus: &mut bus,
+            code: &mut code,
+            stop: false,
+            end: u64::MAX,
+        };
+        let one = |b: &[u8]| decode(&iced_x86::Decoder::with_ip(64, b, 0x1000, 0).decode());
+        // ldmxcsr [rax]; stmxcsr [rax + 8]
+        let (ld, st) = (one(&[0x0f, 0xae, 0x10]), one(&[0x0f, 0xae, 0x58, 0x08]));
+        let mut cpu = Cpu::new();
+        cpu.regs[0] = 0x100;
+        cpu.write(&mut env, 0x100, 4, 0x1_1f80, false).unwrap();
+        assert_eq!((ld.exec)(&mut cpu, &mut env, &ld.ops), Err(Fault::GP0));
+        assert_eq!(cpu.mxcsr, 0x1f80);
+        cpu.write(&mut env, 0x100, 4, 0x7fc0, false).unwrap();
+        assert_eq!((ld.exec)(&mut cpu, &mut env, &ld.ops), Ok(()));
+        assert_eq!((st.exec)(&mut cpu, &mut env, &st.ops), Ok(()));
+        assert_eq!(cpu.read(&mut env, 0x108, 4, false), Ok(0x7fc0));
+    }
+}
