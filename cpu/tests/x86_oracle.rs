@@ -14,9 +14,9 @@
 //! does not raise #GP for a misaligned 16-byte operand of the aligned SSE forms (MOVAPS,
 //! PADDB xmm, m128, …); where the native run and the interpreter both stop with SIGSEGV at
 //! such an instruction, the QEMU leg is not compared for that case (counted in the summary as
-//! "QEMU alignment skips"). For the floating-point classes (`sse_fp`, `sse_cvt`) the host
-//! CPU is the oracle when it is available: qemu-x86_64's softfloat differs from hardware in
-//! the denormal flag and NaN propagation; the programs where it alone differs are counted.
+//! "QEMU alignment skips"). For the floating-point classes (`sse_fp`, `sse_cvt`) and `x87`
+//! the host CPU is the oracle when it is available (see `native_only`); the programs where
+//! QEMU alone differs are counted. The x87 state is compared through its FXSAVE64 image.
 //!
 //! Environment:
 //! - `BOOTEMU_ORACLE_SEED`: seed (decimal or 0x-hex) instead of the fixed per-class default.
@@ -115,11 +115,18 @@ fn native(test: &str) -> bool {
 /// The signal Linux delivers for an exception vector.
 fn signal_of(vector: u8) -> u64 {
     match vector {
-        0 => 8,  // #DE: SIGFPE
-        6 => 4,  // #UD: SIGILL
-        12 => 7, // #SS: SIGBUS
-        _ => 11, // #GP and the rest: SIGSEGV
+        0 | 16 => 8, // #DE, #MF: SIGFPE
+        6 => 4,      // #UD: SIGILL
+        12 => 7,     // #SS: SIGBUS
+        _ => 11,     // #GP and the rest: SIGSEGV
     }
+}
+
+/// Whether only the host CPU is `class`'s oracle (when it is available): qemu-x86_64 10.0's
+/// softfloat differs from hardware in the denormal flag and NaN propagation, and its FXRSTOR
+/// loads an MXCSR with reserved bits set instead of raising #GP.
+fn native_only(class: &Class) -> bool {
+    matches!(class.name, "sse_fp" | "sse_cvt" | "x87")
 }
 
 /// Whether `class` gets floating-point XMM values and a random MXCSR.
@@ -195,6 +202,7 @@ fn run_ours(img: &[u8], ends: &[u64], cases: &[CaseIn], init: &[u8]) -> Vec<(Cas
                 signal,
                 xmm: cpu.xmm,
                 mxcsr: cpu.mxcsr,
+                fx: bootemu_cpu::x86_64::exec::x87::fxsave_image(&cpu).to_vec(),
                 scratch: bus.ram()[s..s + SCRATCH_LEN].to_vec(),
             };
             (out, cpu.rip.wrapping_sub(start))
@@ -242,6 +250,18 @@ fn diff(an: &str, a: &CaseOut, bn: &str, b: &CaseOut, defined: u64, why: &mut Ve
     }
     if a.mxcsr != b.mxcsr {
         why.push(format!("mxcsr: {an} {:#x} {bn} {:#x}", a.mxcsr, b.mxcsr));
+    }
+    // x87 state, without FOP/FIP/FDP (bytes 6–23: vendor-dependent when no exception is
+    // pending) and MXCSR_MASK (28–31: the host's).
+    let fx_diff = (0..image::FX_LEN)
+        .filter(|i| !(6..24).contains(i) && !(28..32).contains(i))
+        .find(|&i| a.fx[i] != b.fx[i]);
+    if let Some(i) = fx_diff {
+        why.push(format!(
+            "x87 state (FXSAVE image byte {i}): {an} {:02x?} {bn} {:02x?}",
+            &a.fx[..160],
+            &b.fx[..160]
+        ));
     }
     let defined = defined | DF;
     if (a.rflags ^ b.rflags) & defined != 0 {
@@ -366,7 +386,7 @@ fn run_class(class: &Class, programs: usize) {
             if align_fault {
                 qemu_align_skips += 1;
             }
-            let qemu_fp = fp_inputs(class) && nat.is_some();
+            let qemu_fp = native_only(class) && nat.is_some();
             if let (true, Some(qv)) = (qemu_fp, &qem) {
                 let mut q = Vec::new();
                 diff("qemu", &qv[i], "ours", o, defined, &mut q);
@@ -418,7 +438,7 @@ fn run_class(class: &Class, programs: usize) {
         class.name,
         used.len(),
         forms.len(),
-        if fp_inputs(class) {
+        if native_only(class) {
             format!(" ({qemu_fp_deviations} programs where QEMU alone differs: not compared)")
         } else {
             String::new()
@@ -505,6 +525,11 @@ fn x86_oracle_sse_fp() {
 #[test]
 fn x86_oracle_sse_cvt() {
     run_class(class("sse_cvt"), default_programs());
+}
+
+#[test]
+fn x86_oracle_x87() {
+    run_class(class("x87"), default_programs());
 }
 
 #[test]

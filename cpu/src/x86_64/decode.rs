@@ -17,7 +17,7 @@ use super::block::Env;
 use super::exec::sse_fp::{self as fp, arith, PD, PS, SD, SS};
 use super::exec::sse_int::{self as si, lanes, shift as vshift, whole};
 use super::exec::sse_mov::{self as sm, UNALIGNED};
-use super::exec::{alu, bits, branch, data, misc, muldiv, shift, stack, string};
+use super::exec::{alu, bits, branch, data, misc, muldiv, shift, stack, string, x87};
 use super::insn::{Handler, Insn, Mem, Opnd, Ops, Seg, NO_REG, RIP_REL};
 use super::state::{Cpu, Fault};
 
@@ -185,6 +185,12 @@ fn line(m: Mnemonic) -> Option<Line> {
         // MOVNTI: a plain store (no caches to bypass).
         M::Movnti => l(data::mov, 0),
         M::Ldmxcsr => l(fp::ldmxcsr, 0),
+        // x87 (the forms glibc's start-up and TLS paths reach).
+        M::Fninit => l(x87::fninit, 0),
+        M::Fnclex => l(x87::fnclex, 0),
+        M::Fild => l(x87::fild, 0),
+        M::Fxsave64 => l(x87::fxsave64, 0),
+        M::Fxrstor64 => l(x87::fxrstor64, 0),
         M::Stmxcsr => l(fp::stmxcsr, 0),
         _ => return None,
     })
@@ -481,6 +487,7 @@ fn operands(i: &Instruction, ops: &mut Ops) -> Option<()> {
                     None if i.mnemonic() == Mnemonic::Lea => 0,
                     // CMPXCHG16B's handler accesses its 16 bytes as two halves.
                     None if i.code() == Code::Cmpxchg16b_m128 => 16,
+                    None if matches!(i.mnemonic(), Mnemonic::Fxsave64 | Mnemonic::Fxrstor64) => 16,
                     // SSE operands (packed or scalar): their size; handlers know the type.
                     None if vector => vec_mem_size(i.memory_size())?,
                     None => return None,

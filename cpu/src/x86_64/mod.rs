@@ -29,6 +29,10 @@
 //! exception flags, DAZ and FTZ as the host CPU sets them. Unmasked SIMD exceptions (#XM) are
 //! not delivered: the masked result is written.
 //!
+//! x87: the state ([`state::X87`]) with FNINIT, FNCLEX, FILD (#MF when an unmasked exception
+//! is pending) and FXSAVE64/FXRSTOR64 ([`exec::x87`]) — the x87 forms the reference
+//! userspace executes.
+//!
 //! Memory goes through the shared [`Bus`](crate::aarch64::Bus) with linear = physical (no
 //! paging yet), cached per page in a software TLB ([`tlb`]). Anything else decodes to a record
 //! raising #UD, counted per iced `Code` (form) in [`Cpu::undefined`]; an exception ends
@@ -38,10 +42,10 @@
 //! addressing for strings and LOOP; system state (CR0/CR3/CR4, EFER, MSRs,
 //! GDT/IDT/TSS) with 32-bit protected mode and the transitions; 4-level paging filling the TLB
 //! from page-table walks; IDT exception and interrupt delivery; CPUID/RDTSC with time as the
-//! instruction count; #XM for unmasked SIMD exceptions (with CR4.OSXMMEXCPT); x87 state
-//! and instructions with FXSAVE/FXRSTOR (the reference userspace runs FXSAVE64/FXRSTOR64,
-//! FNINIT, FNCLEX and FILD m32int); MMX and the SSE/SSE2 forms with MMX operands (CVTPI2PS,
-//! MOVDQ2Q, …), MASKMOVDQU and CLFLUSH, as boots reach them. Lazy flags (result and operands
+//! instruction count; #XM for unmasked SIMD exceptions (with CR4.OSXMMEXCPT); the rest of
+//! the x87 (loads and stores of reals, arithmetic with the 64-bit precision control, FNSTCW/
+//! FLDCW/FNSTSW) and the 32-bit FXSAVE layout; MMX and the SSE/SSE2 forms with MMX operands
+//! (CVTPI2PS, MOVDQ2Q, …), MASKMOVDQU and CLFLUSH, as boots reach them. Lazy flags (result and operands
 //! kept, flags computed when read) are the planned speed-up once a boot profile shows flag
 //! computation matters.
 //!

@@ -393,6 +393,19 @@ pub const CLASSES: &[Class] = &[
         strings: false,
     },
     Class {
+        name: "x87",
+        mnemonics: &[
+            M::Fninit,
+            M::Fnclex,
+            M::Fild,
+            M::Fxsave64,
+            M::Fxrstor64,
+            M::Movdqa,
+        ],
+        flow: false,
+        strings: false,
+    },
+    Class {
         name: "sse_shuffle",
         mnemonics: &[
             M::Psllw,

@@ -21,7 +21,7 @@ use iced_x86::{
 };
 
 use super::classes::{cond_reads, effect, reads, Class, STATUS};
-use super::image::DATA_MID;
+use super::image::{DATA_MID, SCRATCH};
 use super::rng::Rng;
 
 use Mnemonic as M;
@@ -376,6 +376,16 @@ impl<'a> Gen<'a> {
                 }
                 K::xmm_reg | K::xmm_rm => Arg::R(xmm(self.rng)),
                 K::xmm_or_mem if self.rng.chance(1, 2) => Arg::R(xmm(self.rng)),
+                K::mem if matches!(m, M::Fxsave64 | M::Fxrstor64) && self.rng.chance(7, 8) => {
+                    // 16-byte aligned, the 512 bytes within the scratch memory, often at the
+                    // same place for an FXRSTOR64 to find what an FXSAVE64 stored.
+                    let base = self.reg64();
+                    let at = SCRATCH as i64 + 16 * self.rng.pick(&[0i64, 0, 4, 8, 12]);
+                    self.set32(base, at as u32);
+                    mem_arg = Some(n);
+                    let none = Register::None;
+                    Arg::M(MemoryOperand::new(base, none, 1, 0, 0, false, none))
+                }
                 K::mem | K::xmm_or_mem
                     if (vector && self.rng.chance(15, 16))
                         || (matches!(m, M::Cmpxchg8b | M::Cmpxchg16b) && self.rng.chance(3, 4)) =>
@@ -573,6 +583,25 @@ impl<'a> Gen<'a> {
         }
         if !self.emit(&ins) {
             return false;
+        }
+        if let (M::Fxsave64, Some(Arg::M(mo))) = (m, args.first()) {
+            // FOP, FIP, FDP and MXCSR_MASK in the stored image depend on the host CPU: set
+            // them to this core's values (zero pointers, MXCSR_MASK 0xFFFF). (These stores
+            // run only when the FXSAVE64 did not fault.)
+            for (code, d, v) in [
+                (Code::Mov_rm16_imm16, 6, 0),
+                (Code::Mov_rm64_imm32, 8, 0),
+                (Code::Mov_rm64_imm32, 16, 0),
+                (Code::Mov_rm32_imm32, 28, 0xffff),
+            ] {
+                let mut at = *mo;
+                at.displacement += d;
+                if at.base != Register::RIP && at.base != Register::None {
+                    at.displ_size = 1; // the encoder widens it as needed
+                }
+                let i = Instruction::with2(code, at, v).expect("a store");
+                self.emit(&i);
+            }
         }
         if vector
             && mem_arg.is_some()

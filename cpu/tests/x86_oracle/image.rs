@@ -8,14 +8,16 @@
 //! +0x0000  ELF header, program header
 //! +0x0100  sigaction and sigaltstack records, driver variables (current case, jump target)
 //! +0x0200  driver: install the signal handler, then per case: copy INIT to the scratch memory,
-//!          load MXCSR, XMM0–XMM15, RFLAGS and all sixteen registers from the case's
+//!          reset the x87 state (FXRSTOR64 of FX_INIT), load MXCSR, XMM0–XMM15, RFLAGS and all sixteen registers from the case's
 //!          input record, jump to the case's code; SAVE stores them back to TMP, which precedes
 //!          the scratch memory, and copies TMP + scratch to the case's output record; at the
 //!          end write all output records to stdout and exit
-//! TMP      16 registers, RFLAGS, status (the signal number, 0 if none), XMM0–XMM15, MXCSR
+//! TMP      16 registers, RFLAGS, status (the signal number, 0 if none), XMM0–XMM15, MXCSR,
+//!          the FXSAVE64 image (x87 state; 16-byte aligned)
 //! SCRATCH  SCRATCH_LEN bytes across a page boundary: the data the programs address and the
 //!          programs' stack
 //! INIT     the scratch memory's content at the start of every case
+//! FX_INIT  an FXSAVE64 image: FCW 0x37F, MXCSR 0x1F80, all else zero
 //! CASES    the cases' code, `STRIDE` bytes each: the program, then `jmp SAVE`
 //! IN       input records (16 registers, RFLAGS, XMM0–XMM15, MXCSR)
 //! (bss)    output records; the driver's stack and the alternate signal stack
@@ -52,15 +54,19 @@ const TMP: u64 = SCRATCH - OUT_HEAD as u64;
 const TMP_STATUS: u64 = TMP + 136;
 const TMP_XMM: u64 = TMP + 144;
 const TMP_MXCSR: u64 = TMP + 400;
+const TMP_FX: u64 = TMP + 408;
+/// Bytes of the FXSAVE64 image compared (416–511 are not written by FXSAVE).
+pub const FX_LEN: usize = 416;
 const INIT: u64 = BASE + 0x2400;
+const FX_INIT: u64 = BASE + 0x2800;
 /// First case's code.
 pub const CASES: u64 = BASE + 0x3000;
 /// Bytes of code per case.
 pub const STRIDE: u64 = 512;
 const IN_LEN: u64 = 136 + 256 + 8;
 /// Bytes of an output record before the scratch memory: 16 registers, RFLAGS, status, 16 XMM
-/// registers, MXCSR (in a quadword).
-const OUT_HEAD: usize = 408;
+/// registers, MXCSR (in a quadword), the 512-byte FXSAVE64 area.
+const OUT_HEAD: usize = 408 + 512;
 /// Bytes of an output record: the registers, then the scratch memory.
 pub const OUT_LEN: usize = OUT_HEAD + SCRATCH_LEN;
 
@@ -92,6 +98,8 @@ pub struct CaseOut {
     pub xmm: [u128; 16],
     /// MXCSR.
     pub mxcsr: u32,
+    /// The FXSAVE64 image's first [`FX_LEN`] bytes (x87 state).
+    pub fx: Vec<u8>,
     /// The scratch memory.
     pub scratch: Vec<u8>,
 }
@@ -108,6 +116,7 @@ impl CaseOut {
                 u128::from_le_bytes(b[144 + 16 * i..160 + 16 * i].try_into().unwrap())
             }),
             mxcsr: q(50) as u32,
+            fx: b[408..408 + FX_LEN].to_vec(),
             scratch: b[OUT_HEAD..OUT_LEN].to_vec(),
         }
     }
@@ -165,6 +174,7 @@ fn driver(n: u64, input: u64, out: u64) -> Result<Driver, IcedError> {
     a.rep().movsb()?;
     a.mov(qword_ptr(TMP_STATUS), 0)?;
     a.mov(qword_ptr(TMP_MXCSR), 0)?;
+    a.fxrstor64(zmmword_ptr(FX_INIT))?;
     a.imul_3(rbx, rax, STRIDE as i32)?;
     a.add(rbx, CASES as i32)?;
     a.mov(qword_ptr(JMPT), rbx)?;
@@ -198,6 +208,7 @@ fn driver(n: u64, input: u64, out: u64) -> Result<Driver, IcedError> {
         a.movdqu(xmmword_ptr(TMP_XMM + 16 * i as u64), *x)?;
     }
     a.stmxcsr(dword_ptr(TMP_MXCSR))?;
+    a.fxsave64(zmmword_ptr(TMP_FX))?;
     a.ldmxcsr(dword_ptr(MXCSR_INIT))?;
     a.mov(rsp, driver_stack)?;
     a.pushfq()?;
@@ -312,6 +323,10 @@ pub fn build(cases: &[CaseIn], init: &[u8]) -> (Vec<u8>, Vec<u64>) {
     }
     put(&mut img, SIGSTK, &stk);
     put(&mut img, MXCSR_INIT, &MXCSR.to_le_bytes());
+    let mut fx = [0u8; 512];
+    fx[0..2].copy_from_slice(&0x37fu16.to_le_bytes());
+    fx[24..28].copy_from_slice(&MXCSR.to_le_bytes());
+    put(&mut img, FX_INIT, &fx);
     assert!(DRIVER + drv.len() as u64 <= TMP, "driver too long");
     put(&mut img, DRIVER, &drv);
     put(&mut img, INIT, init);

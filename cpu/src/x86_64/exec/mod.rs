@@ -18,6 +18,7 @@ pub mod sse_int;
 pub mod sse_mov;
 pub mod stack;
 pub mod string;
+pub mod x87;
 
 use super::state::flag::{AF, CF, OF, PF, SF, ZF};
 use super::state::mask;
