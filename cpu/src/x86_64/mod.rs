@@ -45,9 +45,9 @@
 //! instruction count; #XM for unmasked SIMD exceptions (with CR4.OSXMMEXCPT); the rest of
 //! the x87 (loads and stores of reals, arithmetic with the 64-bit precision control, FNSTCW/
 //! FLDCW/FNSTSW) and the 32-bit FXSAVE layout; MMX and the SSE/SSE2 forms with MMX operands
-//! (CVTPI2PS, MOVDQ2Q, …), MASKMOVDQU and CLFLUSH, as boots reach them. Lazy flags (result and operands
-//! kept, flags computed when read) are the planned speed-up once a boot profile shows flag
-//! computation matters.
+//! (CVTPI2PS, MOVDQ2Q, …), MASKMOVDQU and CLFLUSH, as boots reach them. Lazy flags (result
+//! and operands kept, flags computed when read) are the planned speed-up once a boot profile
+//! shows flag computation matters.
 //!
 //! Tests: unit tests next to the code; `cpu/tests/x86_oracle.rs` runs random programs per class
 //! natively, under `qemu-x86_64` and here; `cpu/tests/x86_reference_forms.rs` measures how much
