@@ -3,9 +3,10 @@
 //!
 //! [`line`] is the mnemonic table: one line per mnemonic names its handler, whether it ends a
 //! block and a selector (condition code, ALU operation, fixed operand size). Operands are
-//! extracted generically (`operands`): general-purpose registers, one memory operand,
-//! immediates and near branch targets; a form with any other operand kind (segment, control,
-//! vector registers, far pointers, string operands) is not supported yet and decodes, like an
+//! extracted generically (`operands`): general-purpose registers, XMM registers (forms with
+//! one go to the SSE/SSE2 table, `sse_line`), one memory operand, immediates and near branch
+//! targets; a form with any other operand kind (segment, control, MMX and x87 registers, far
+//! pointers) is not supported yet and decodes, like an
 //! unknown mnemonic or undecodable bytes, to a record that raises #UD and is counted by its
 //! iced `Code` ([`Cpu::undefined`](super::state::Cpu::undefined)). Nothing here panics on
 //! any byte sequence.
@@ -13,7 +14,10 @@
 use iced_x86::{Code, Instruction, MemorySize, Mnemonic, OpKind, Register};
 
 use super::block::Env;
-use super::exec::{alu, bits, branch, data, misc, muldiv, shift, stack, string};
+use super::exec::sse_fp::{self as fp, arith, PD, PS, SD, SS};
+use super::exec::sse_int::{self as si, lanes, shift as vshift, whole};
+use super::exec::sse_mov::{self as sm, UNALIGNED};
+use super::exec::{alu, bits, branch, data, misc, muldiv, shift, stack, string, x87};
 use super::insn::{Handler, Insn, Mem, Opnd, Ops, Seg, NO_REG, RIP_REL};
 use super::state::{Cpu, Fault};
 
@@ -178,8 +182,179 @@ fn line(m: Mnemonic) -> Option<Line> {
         M::Loope => br(branch::loop_::<1>, 0),
         M::Loopne => br(branch::loop_::<2>, 0),
         M::Jrcxz => br(branch::loop_::<3>, 0),
+        // MOVNTI: a plain store (no caches to bypass).
+        M::Movnti => l(data::mov, 0),
+        M::Ldmxcsr => l(fp::ldmxcsr, 0),
+        // x87 (the forms glibc's start-up and TLS paths reach).
+        M::Fninit => l(x87::fninit, 0),
+        M::Fnclex => l(x87::fnclex, 0),
+        M::Fild => l(x87::fild, 0),
+        M::Fxsave64 => l(x87::fxsave64, 0),
+        M::Fxrstor64 => l(x87::fxrstor64, 0),
+        M::Stmxcsr => l(fp::stmxcsr, 0),
         _ => return None,
     })
+}
+
+/// The SSE/SSE2 table: forms with an XMM operand, by mnemonic (SDM vol. 2). Forms of these
+/// mnemonics with MMX operands are not listed: their operands do not lower, so they raise #UD.
+fn sse_line(m: Mnemonic) -> Option<Line> {
+    use si::{
+        ADD, ADDS, ADDUS, AND, ANDN, AVG, CMPEQ, CMPGT, MADDWD, MAXS, MAXU, MINS, MINU, MULHS,
+        MULHU, MULLO, MULUDQ, OR, PACKSSDW, PACKSSWB, PACKUSWB, SADBW, SLL, SRA, SRL, SUB, SUBS,
+        SUBUS, UNPCKH, UNPCKL, XOR,
+    };
+    use Mnemonic as M;
+    Some(match m {
+        // Data movement.
+        M::Movaps | M::Movapd | M::Movdqa | M::Movntps | M::Movntpd | M::Movntdq => {
+            l(sm::mov128, 0)
+        }
+        M::Movups | M::Movupd | M::Movdqu => l(sm::mov128, UNALIGNED),
+        M::Movd => l(sm::movdq, 4),
+        M::Movq => l(sm::movdq, 8),
+        M::Movss => l(sm::movs, 4),
+        M::Movsd => l(sm::movs, 8),
+        M::Movlps | M::Movlpd => l(sm::movhl, 0),
+        M::Movhps | M::Movhpd => l(sm::movhl, 1),
+        M::Movhlps => l(sm::movhl, 2),
+        M::Movlhps => l(sm::movhl, 3),
+        M::Pmovmskb => l(sm::movmsk, 1),
+        M::Movmskps => l(sm::movmsk, 4),
+        M::Movmskpd => l(sm::movmsk, 8),
+        M::Pextrw => l(sm::pextrw, 0),
+        M::Pinsrw => l(sm::pinsrw, 0),
+        // Packed integer arithmetic and comparison.
+        M::Paddb => l(lanes::<ADD, 1>, 0),
+        M::Paddw => l(lanes::<ADD, 2>, 0),
+        M::Paddd => l(lanes::<ADD, 4>, 0),
+        M::Paddq => l(lanes::<ADD, 8>, 0),
+        M::Psubb => l(lanes::<SUB, 1>, 0),
+        M::Psubw => l(lanes::<SUB, 2>, 0),
+        M::Psubd => l(lanes::<SUB, 4>, 0),
+        M::Psubq => l(lanes::<SUB, 8>, 0),
+        M::Paddsb => l(lanes::<ADDS, 1>, 0),
+        M::Paddsw => l(lanes::<ADDS, 2>, 0),
+        M::Paddusb => l(lanes::<ADDUS, 1>, 0),
+        M::Paddusw => l(lanes::<ADDUS, 2>, 0),
+        M::Psubsb => l(lanes::<SUBS, 1>, 0),
+        M::Psubsw => l(lanes::<SUBS, 2>, 0),
+        M::Psubusb => l(lanes::<SUBUS, 1>, 0),
+        M::Psubusw => l(lanes::<SUBUS, 2>, 0),
+        M::Pcmpeqb => l(lanes::<CMPEQ, 1>, 0),
+        M::Pcmpeqw => l(lanes::<CMPEQ, 2>, 0),
+        M::Pcmpeqd => l(lanes::<CMPEQ, 4>, 0),
+        M::Pcmpgtb => l(lanes::<CMPGT, 1>, 0),
+        M::Pcmpgtw => l(lanes::<CMPGT, 2>, 0),
+        M::Pcmpgtd => l(lanes::<CMPGT, 4>, 0),
+        M::Pminub => l(lanes::<MINU, 1>, 0),
+        M::Pmaxub => l(lanes::<MAXU, 1>, 0),
+        M::Pminsw => l(lanes::<MINS, 2>, 0),
+        M::Pmaxsw => l(lanes::<MAXS, 2>, 0),
+        M::Pavgb => l(lanes::<AVG, 1>, 0),
+        M::Pavgw => l(lanes::<AVG, 2>, 0),
+        M::Pmullw => l(lanes::<MULLO, 2>, 0),
+        M::Pmulhw => l(lanes::<MULHS, 2>, 0),
+        M::Pmulhuw => l(lanes::<MULHU, 2>, 0),
+        M::Pmuludq => l(whole::<MULUDQ, 8>, 0),
+        M::Pmaddwd => l(whole::<MADDWD, 4>, 0),
+        M::Psadbw => l(whole::<SADBW, 8>, 0),
+        // Bitwise (the FP forms move bits only).
+        M::Pand | M::Andps | M::Andpd => l(whole::<AND, 16>, 0),
+        M::Pandn | M::Andnps | M::Andnpd => l(whole::<ANDN, 16>, 0),
+        M::Por | M::Orps | M::Orpd => l(whole::<OR, 16>, 0),
+        M::Pxor | M::Xorps | M::Xorpd => l(whole::<XOR, 16>, 0),
+        // Shifts.
+        M::Psllw => l(vshift::<SLL, 2>, 0),
+        M::Pslld => l(vshift::<SLL, 4>, 0),
+        M::Psllq => l(vshift::<SLL, 8>, 0),
+        M::Psrlw => l(vshift::<SRL, 2>, 0),
+        M::Psrld => l(vshift::<SRL, 4>, 0),
+        M::Psrlq => l(vshift::<SRL, 8>, 0),
+        M::Psraw => l(vshift::<SRA, 2>, 0),
+        M::Psrad => l(vshift::<SRA, 4>, 0),
+        M::Pslldq => l(si::shift_bytes::<true>, 0),
+        M::Psrldq => l(si::shift_bytes::<false>, 0),
+        // Pack, interleave, shuffle.
+        M::Packsswb => l(whole::<PACKSSWB, 2>, 0),
+        M::Packssdw => l(whole::<PACKSSDW, 4>, 0),
+        M::Packuswb => l(whole::<PACKUSWB, 2>, 0),
+        M::Punpcklbw => l(whole::<UNPCKL, 1>, 0),
+        M::Punpcklwd => l(whole::<UNPCKL, 2>, 0),
+        M::Punpckldq | M::Unpcklps => l(whole::<UNPCKL, 4>, 0),
+        M::Punpcklqdq | M::Unpcklpd => l(whole::<UNPCKL, 8>, 0),
+        M::Punpckhbw => l(whole::<UNPCKH, 1>, 0),
+        M::Punpckhwd => l(whole::<UNPCKH, 2>, 0),
+        M::Punpckhdq | M::Unpckhps => l(whole::<UNPCKH, 4>, 0),
+        M::Punpckhqdq | M::Unpckhpd => l(whole::<UNPCKH, 8>, 0),
+        M::Pshufd => l(si::shuffle, 0),
+        M::Pshuflw => l(si::shuffle, 1),
+        M::Pshufhw => l(si::shuffle, 2),
+        M::Shufps => l(si::shuffle, 3),
+        M::Shufpd => l(si::shuffle, 4),
+        // Floating point.
+        M::Addps => l(arith::<{ fp::ADD }>, PS),
+        M::Addpd => l(arith::<{ fp::ADD }>, PD),
+        M::Addss => l(arith::<{ fp::ADD }>, SS),
+        M::Addsd => l(arith::<{ fp::ADD }>, SD),
+        M::Subps => l(arith::<{ fp::SUB }>, PS),
+        M::Subpd => l(arith::<{ fp::SUB }>, PD),
+        M::Subss => l(arith::<{ fp::SUB }>, SS),
+        M::Subsd => l(arith::<{ fp::SUB }>, SD),
+        M::Mulps => l(arith::<{ fp::MUL }>, PS),
+        M::Mulpd => l(arith::<{ fp::MUL }>, PD),
+        M::Mulss => l(arith::<{ fp::MUL }>, SS),
+        M::Mulsd => l(arith::<{ fp::MUL }>, SD),
+        M::Divps => l(arith::<{ fp::DIV }>, PS),
+        M::Divpd => l(arith::<{ fp::DIV }>, PD),
+        M::Divss => l(arith::<{ fp::DIV }>, SS),
+        M::Divsd => l(arith::<{ fp::DIV }>, SD),
+        M::Minps => l(arith::<{ fp::MIN }>, PS),
+        M::Minpd => l(arith::<{ fp::MIN }>, PD),
+        M::Minss => l(arith::<{ fp::MIN }>, SS),
+        M::Minsd => l(arith::<{ fp::MIN }>, SD),
+        M::Maxps => l(arith::<{ fp::MAX }>, PS),
+        M::Maxpd => l(arith::<{ fp::MAX }>, PD),
+        M::Maxss => l(arith::<{ fp::MAX }>, SS),
+        M::Maxsd => l(arith::<{ fp::MAX }>, SD),
+        M::Sqrtps => l(arith::<{ fp::SQRT }>, PS),
+        M::Sqrtpd => l(arith::<{ fp::SQRT }>, PD),
+        M::Sqrtss => l(arith::<{ fp::SQRT }>, SS),
+        M::Sqrtsd => l(arith::<{ fp::SQRT }>, SD),
+        M::Cmpps => l(fp::cmp, PS),
+        M::Cmppd => l(fp::cmp, PD),
+        M::Cmpss => l(fp::cmp, SS),
+        M::Cmpsd => l(fp::cmp, SD),
+        M::Comiss => l(fp::comi::<true>, SS),
+        M::Comisd => l(fp::comi::<true>, SD),
+        M::Ucomiss => l(fp::comi::<false>, SS),
+        M::Ucomisd => l(fp::comi::<false>, SD),
+        M::Cvtsi2ss => l(fp::cvt_si2f, SS),
+        M::Cvtsi2sd => l(fp::cvt_si2f, SD),
+        M::Cvtss2si => l(fp::cvt_f2si::<false>, SS),
+        M::Cvtsd2si => l(fp::cvt_f2si::<false>, SD),
+        M::Cvttss2si => l(fp::cvt_f2si::<true>, SS),
+        M::Cvttsd2si => l(fp::cvt_f2si::<true>, SD),
+        M::Cvtss2sd => l(fp::cvt, 0),
+        M::Cvtsd2ss => l(fp::cvt, 1),
+        M::Cvtps2pd => l(fp::cvt, 2),
+        M::Cvtpd2ps => l(fp::cvt, 3),
+        M::Cvtdq2ps => l(fp::cvt, 4),
+        M::Cvtdq2pd => l(fp::cvt, 5),
+        M::Cvtps2dq => l(fp::cvt, 6),
+        M::Cvttps2dq => l(fp::cvt, 7),
+        M::Cvtpd2dq => l(fp::cvt, 8),
+        M::Cvttpd2dq => l(fp::cvt, 9),
+        _ => return None,
+    })
+}
+
+/// Whether `i` goes to [`sse_line`]: it has an XMM register operand, or its mnemonic is only
+/// there (CVTTSD2SI r32, m64 has none).
+fn sse_form(i: &Instruction) -> bool {
+    let m = i.mnemonic();
+    (0..i.op_count()).any(|k| i.op_kind(k) == OpKind::Register && xmm(i.op_register(k)).is_some())
+        || (line(m).is_none() && sse_line(m).is_some())
 }
 
 /// Hardware number of a general-purpose register and whether it is AH/CH/DH/BH, with its size;
@@ -231,6 +406,34 @@ fn mem_size(m: MemorySize) -> Option<u8> {
     })
 }
 
+/// XMM register number.
+fn xmm(r: Register) -> Option<u8> {
+    let n = (r as u32).wrapping_sub(Register::XMM0 as u32);
+    (n < 16).then_some(n as u8)
+}
+
+/// Size in bytes of an SSE/SSE2 memory operand (scalar or packed floating point, 128-bit
+/// integer).
+fn vec_mem_size(m: MemorySize) -> Option<u8> {
+    use MemorySize as S;
+    Some(match m {
+        S::Float32 => 4,
+        S::Float64 | S::Packed64_Float32 | S::Packed64_Int32 => 8,
+        S::UInt128
+        | S::Packed128_Float32
+        | S::Packed128_Float64
+        | S::Packed128_UInt8
+        | S::Packed128_Int8
+        | S::Packed128_UInt16
+        | S::Packed128_Int16
+        | S::Packed128_UInt32
+        | S::Packed128_Int32
+        | S::Packed128_UInt64
+        | S::Packed128_Int64 => 16,
+        _ => return None,
+    })
+}
+
 /// The memory operand of `i`.
 fn memory(i: &Instruction) -> Option<Mem> {
     let seg = match i.segment_prefix() {
@@ -267,9 +470,13 @@ fn memory(i: &Instruction) -> Option<Mem> {
 /// operand is of a kind this core does not execute yet.
 fn operands(i: &Instruction, ops: &mut Ops) -> Option<()> {
     let n = i.op_count().min(3);
+    let vector = sse_form(i);
     let mut sizes = [0u8; 3];
     for k in 0..n {
         let (slot, size) = match i.op_kind(k) {
+            OpKind::Register if xmm(i.op_register(k)).is_some() => {
+                (Opnd::Xmm(xmm(i.op_register(k))?), 16)
+            }
             OpKind::Register => gpr(i.op_register(k))?,
             OpKind::Memory => {
                 ops.mem = memory(i)?;
@@ -280,6 +487,9 @@ fn operands(i: &Instruction, ops: &mut Ops) -> Option<()> {
                     None if i.mnemonic() == Mnemonic::Lea => 0,
                     // CMPXCHG16B's handler accesses its 16 bytes as two halves.
                     None if i.code() == Code::Cmpxchg16b_m128 => 16,
+                    None if matches!(i.mnemonic(), Mnemonic::Fxsave64 | Mnemonic::Fxrstor64) => 16,
+                    // SSE operands (packed or scalar): their size; handlers know the type.
+                    None if vector => vec_mem_size(i.memory_size())?,
                     None => return None,
                 };
                 (Opnd::Mem, size)
@@ -360,10 +570,19 @@ fn lower(i: &Instruction) -> Result<(Line, Ops), Ops> {
         code: i.code(),
         ..Ops::default()
     };
-    let line = match line(i.mnemonic()) {
+    let vector = sse_form(i);
+    let line = if vector {
+        sse_line(i.mnemonic())
+    } else {
+        line(i.mnemonic())
+    };
+    let line = match line {
         Some(line) if !i.is_invalid() => line,
         _ => return Err(ops),
     };
+    if vector && i.code() == Code::Pextrw_r32m16_xmm_imm8 {
+        return Err(ops); // SSE4.1 (66 0F 3A 15): beyond the SSE2 baseline
+    }
     if matches!(
         i.code(),
         Code::Retnw | Code::Retnw_imm16 | Code::Call_rm16 | Code::Jmp_rm16
@@ -379,7 +598,7 @@ fn lower(i: &Instruction) -> Result<(Line, Ops), Ops> {
     ) {
         return Err(ops); // ECX-counted (0x67) loops: not yet
     }
-    if let Some(kinds) = string_kinds(i) {
+    if let (false, Some(kinds)) = (vector, string_kinds(i)) {
         // MOVS/STOS/LODS/SCAS/CMPS: implicit RSI/RDI operands, a repeat prefix in `cc`.
         if kinds.addr32 {
             return Err(ops); // 32-bit string addressing: not yet
@@ -578,6 +797,52 @@ mod tests {
     fn implemented_bytes(bytes: &[u8]) -> bool {
         let mut d = iced_x86::Decoder::with_ip(64, bytes, 0x1000, 0);
         implemented(&d.decode())
+    }
+
+    #[test]
+    fn sse_forms_take_xmm_operands_and_later_extensions_raise_ud() {
+        // movsd xmm1, xmm2 (F2 0F 10) is the SSE2 scalar move, not the string MOVSD.
+        let i = one(&[0xf2, 0x0f, 0x10, 0xca]);
+        assert_eq!(
+            (i.ops.dst, i.ops.src, i.ops.cc),
+            (Opnd::Xmm(1), Opnd::Xmm(2), 8)
+        );
+        // movdqu xmm9, [rax] carries the unaligned selector; movdqa does not.
+        let i = one(&[0xf3, 0x44, 0x0f, 0x6f, 0x08]);
+        assert_eq!(
+            (i.ops.dst, i.ops.src, i.ops.size),
+            (Opnd::Xmm(9), Opnd::Mem, 16)
+        );
+        assert_ne!(i.ops.cc & UNALIGNED, 0);
+        assert_eq!(one(&[0x66, 0x0f, 0x6f, 0x08]).ops.cc & UNALIGNED, 0);
+        // pextrw eax, xmm1, 1 (SSE2) is implemented; the SSE4.1 66 0F 3A 15 form and SSSE3
+        // pshufb xmm0, xmm1 are not.
+        assert!(implemented_bytes(&[0x66, 0x0f, 0xc5, 0xc1, 1]));
+        assert!(!implemented_bytes(&[0x66, 0x0f, 0x3a, 0x15, 0xc8, 1]));
+        assert!(!implemented_bytes(&[0x66, 0x0f, 0x38, 0x00, 0xc1]));
+        // paddb mm0, mm1 (MMX) is not.
+        assert!(!implemented_bytes(&[0x0f, 0xfc, 0xc1]));
+    }
+
+    #[test]
+    fn misaligned_movdqa_raises_gp_and_movdqu_does_not() {
+        let mut bus = crate::aarch64::flat::FlatBus::new(0, 4096);
+        let mut code = super::super::block::BlockCache::new();
+        let mut env = Env {
+            bus: &mut bus,
+            code: &mut code,
+            stop: false,
+            end: u64::MAX,
+        };
+        let mut cpu = Cpu::new();
+        cpu.regs[0] = 0x108;
+        // movdqa xmm1, [rax]; movdqu xmm1, [rax]
+        let a = one(&[0x66, 0x0f, 0x6f, 0x08]);
+        let u = one(&[0xf3, 0x0f, 0x6f, 0x08]);
+        assert_eq!((a.exec)(&mut cpu, &mut env, &a.ops), Err(Fault::GP0));
+        assert_eq!((u.exec)(&mut cpu, &mut env, &u.ops), Ok(()));
+        cpu.regs[0] = 0x110;
+        assert_eq!((a.exec)(&mut cpu, &mut env, &a.ops), Ok(()));
     }
 
     #[test]

@@ -25,6 +25,9 @@ pub enum Opnd {
     Reg(u8),
     /// AH, CH, DH or BH: bits 15:8 of register 0–3.
     RegHi(u8),
+    /// XMM register 0–15 (the slot's size is that of the element the form uses; handlers
+    /// read the table line for it).
+    Xmm(u8),
     /// The memory operand [`Ops::mem`].
     Mem,
     /// The immediate [`Ops::imm`] (already sign- or zero-extended as the encoding says).

@@ -20,6 +20,8 @@ pub enum Loc {
     Reg(u8),
     /// AH/CH/DH/BH.
     RegHi(u8),
+    /// An XMM register: reads give its low bytes, writes zero-extend to 128 bits (MOVD/MOVQ).
+    Xmm(u8),
     /// Memory at a linear address.
     Mem(u64),
     /// The instruction's immediate.
@@ -61,6 +63,7 @@ impl Cpu {
         match o {
             Opnd::Reg(r) => Loc::Reg(r),
             Opnd::RegHi(r) => Loc::RegHi(r),
+            Opnd::Xmm(r) => Loc::Xmm(r),
             Opnd::Mem => Loc::Mem(self.ea(&ops.mem)),
             Opnd::Imm | Opnd::None => Loc::Imm(ops.imm),
         }
@@ -72,6 +75,7 @@ impl Cpu {
         match loc {
             Loc::Reg(r) => Ok(self.reg(r, size)),
             Loc::RegHi(r) => Ok(self.reg_hi(r)),
+            Loc::Xmm(r) => Ok(self.xmm[r as usize & 15] as u64 & super::state::mask(size.min(8))),
             Loc::Mem(a) => self.read(env, a, size, stack),
             Loc::Imm(v) => Ok(v & super::state::mask(size)),
         }
@@ -95,6 +99,10 @@ impl Cpu {
             }
             Loc::RegHi(r) => {
                 self.set_reg_hi(r, v);
+                Ok(())
+            }
+            Loc::Xmm(r) => {
+                self.xmm[r as usize & 15] = (v & super::state::mask(size.min(8))) as u128;
                 Ok(())
             }
             Loc::Mem(a) => self.write(env, a, size, v, stack),
@@ -161,6 +169,52 @@ impl Cpu {
             }
         }
         Ok(())
+    }
+
+    /// Read 4, 8 or 16 bytes at linear `la` for an SSE operand; `aligned`: a 16-byte access
+    /// not on a 16-byte boundary raises #GP(0) (SDM vol. 1 §10.4.1.1: legacy SSE 128-bit
+    /// memory operands other than MOVUPS/MOVUPD/MOVDQU's must be aligned).
+    pub fn read_vec(
+        &mut self,
+        env: &mut Env,
+        la: u64,
+        size: u8,
+        aligned: bool,
+        stack: bool,
+    ) -> Result<u128, Fault> {
+        Self::check_vec(la, size, aligned, stack)?;
+        if size < 16 {
+            return Ok(self.read(env, la, size, stack)? as u128);
+        }
+        let lo = self.read(env, la, 8, stack)?;
+        let hi = self.read(env, la.wrapping_add(8), 8, stack)?;
+        Ok(lo as u128 | (hi as u128) << 64)
+    }
+
+    /// Write the low `size` (4, 8 or 16) bytes of `v` at linear `la`; alignment as in
+    /// [`Cpu::read_vec`]. The whole range is checked before any byte is written.
+    pub fn write_vec(
+        &mut self,
+        env: &mut Env,
+        la: u64,
+        size: u8,
+        v: u128,
+        aligned: bool,
+        stack: bool,
+    ) -> Result<(), Fault> {
+        Self::check_vec(la, size, aligned, stack)?;
+        if size < 16 {
+            return self.write(env, la, size, v as u64, stack);
+        }
+        self.write(env, la, 8, v as u64, stack)?;
+        self.write(env, la.wrapping_add(8), 8, (v >> 64) as u64, stack)
+    }
+
+    fn check_vec(la: u64, size: u8, aligned: bool, stack: bool) -> Result<(), Fault> {
+        if aligned && size == 16 && la & 15 != 0 {
+            return Err(Fault::GP0);
+        }
+        Self::check(la, size, stack)
     }
 
     /// A read the TLB missed (within one page): refill, or MMIO.

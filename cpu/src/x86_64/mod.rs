@@ -10,8 +10,28 @@
 //! PUSH/POP/LEAVE, Jcc/JMP/CALL/RET, LOOP/LOOPE/LOOPNE/JRCXZ, CBW…CQO, CLC/STC/CMC/CLD/STD, NOP
 //! and the hints (PAUSE, fences, prefetches, ENDBR64), and the string instructions with
 //! REP/REPE/REPNE (one instruction counted per iteration, resumable when the budget ends
-//! mid-way), at every operand size with the partial-register and 32-bit zero-extension rules. LOCK is accepted on read-modify-writes
-//! to memory (atomic by construction: vCPUs run one at a time).
+//! mid-way), at every operand size with the partial-register and 32-bit zero-extension rules.
+//! LOCK is accepted on read-modify-writes to memory (atomic by construction: vCPUs run one at a
+//! time).
+//!
+//! SSE/SSE2 (the x86-64 baseline; nothing beyond SSE2 is decoded, later extensions raise #UD):
+//! XMM0–XMM15 and MXCSR ([`state`]); the forms with an XMM operand go through their own table
+//! (`decode::sse_line`). Data movement ([`exec::sse_mov`]: MOVAPS/MOVAPD/MOVDQA and the
+//! MOVNT* stores with #GP on a misaligned 16-byte operand, MOVUPS/MOVUPD/MOVDQU, MOVD/MOVQ,
+//! MOVSS/MOVSD, MOVLPS/MOVHPS/MOVLPD/MOVHPD, MOVHLPS/MOVLHPS, PMOVMSKB/MOVMSKPS/MOVMSKPD,
+//! PEXTRW/PINSRW, MOVNTI) and the packed-integer, bitwise and shuffle forms
+//! ([`exec::sse_int`]: PADD*/PSUB* with saturation, PCMPEQ*/PCMPGT*, PMIN/PMAX, PAVG, the
+//! multiplies, PSADBW, PAND/PANDN/POR/PXOR and ANDPS…XORPD, the shifts, PSLLDQ/PSRLDQ,
+//! PUNPCK*/UNPCK*, PACK*, PSHUFD/PSHUFLW/PSHUFHW/SHUFPS/SHUFPD) — every SSE form the
+//! reference Debian userspace executes — and floating point ([`exec::sse_fp`]: ADD/SUB/MUL/
+//! DIV/MIN/MAX/SQRT in PS/PD/SS/SD, CMP*, COMIS*/UCOMIS*, the CVT* conversions,
+//! LDMXCSR/STMXCSR), computed in integers by [`exec::softfp`] under MXCSR.RC with the
+//! exception flags, DAZ and FTZ as the host CPU sets them. Unmasked SIMD exceptions (#XM) are
+//! not delivered: the masked result is written.
+//!
+//! x87: the state ([`state::X87`]) with FNINIT, FNCLEX, FILD (#MF when an unmasked exception
+//! is pending) and FXSAVE64/FXRSTOR64 ([`exec::x87`]) — the x87 forms the reference
+//! userspace executes.
 //!
 //! Memory goes through the shared [`Bus`](crate::aarch64::Bus) with linear = physical (no
 //! paging yet), cached per page in a software TLB ([`tlb`]). Anything else decodes to a record
@@ -22,9 +42,12 @@
 //! addressing for strings and LOOP; system state (CR0/CR3/CR4, EFER, MSRs,
 //! GDT/IDT/TSS) with 32-bit protected mode and the transitions; 4-level paging filling the TLB
 //! from page-table walks; IDT exception and interrupt delivery; CPUID/RDTSC with time as the
-//! instruction count; x87, SSE/SSE2 and FXSAVE. Lazy flags (result and operands kept, flags
-//! computed when read) are the planned speed-up once a boot profile shows flag computation
-//! matters.
+//! instruction count; #XM for unmasked SIMD exceptions (with CR4.OSXMMEXCPT); the rest of
+//! the x87 (loads and stores of reals, arithmetic with the 64-bit precision control, FNSTCW/
+//! FLDCW/FNSTSW) and the 32-bit FXSAVE layout; MMX and the SSE/SSE2 forms with MMX operands
+//! (CVTPI2PS, MOVDQ2Q, …), MASKMOVDQU and CLFLUSH, as boots reach them. Lazy flags (result
+//! and operands kept, flags computed when read) are the planned speed-up once a boot profile
+//! shows flag computation matters.
 //!
 //! Tests: unit tests next to the code; `cpu/tests/x86_oracle.rs` runs random programs per class
 //! natively, under `qemu-x86_64` and here; `cpu/tests/x86_reference_forms.rs` measures how much

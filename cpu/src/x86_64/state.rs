@@ -1,7 +1,7 @@
 //! x86_64 architectural state this core executes today: the sixteen general-purpose registers
-//! with their partial-register views, RIP, RFLAGS and the FS/GS segment bases (Intel SDM vol. 1
+//! with their partial-register views, RIP, RFLAGS, the FS/GS segment bases (Intel SDM vol. 1
 //! §3.4 "Basic program execution registers", §3.4.1.1 "General-purpose registers in 64-bit
-//! mode").
+//! mode"), and the SSE state: XMM0–XMM15 and MXCSR (§10.2).
 //!
 //! Writes follow the 64-bit-mode rules: an 8- or 16-bit destination keeps the other bits of the
 //! register, a 32-bit destination zero-extends into bits 63:32, and AH/CH/DH/BH name bits 15:8
@@ -29,6 +29,48 @@ pub const RBP: usize = 5;
 pub const RSI: usize = 6;
 /// Index of RDI.
 pub const RDI: usize = 7;
+
+/// MXCSR at reset: all exceptions masked, round to nearest (SDM vol. 1 §10.2.3.1).
+pub const MXCSR_DEFAULT: u32 = 0x1f80;
+
+/// x87 FPU state (SDM vol. 1 §8.1): the eight physical data registers, the control, status
+/// and (abridged) tag words and the last-instruction pointers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct X87 {
+    /// R0–R7 by physical number: 64-bit significand and sign/exponent word.
+    pub st: [(u64, u16); 8],
+    /// Control word.
+    pub fcw: u16,
+    /// Status word, TOP in bits 13:11.
+    pub fsw: u16,
+    /// Abridged tag word: bit i set when physical register i is not empty (FXSAVE's form).
+    pub tags: u8,
+    /// Last x87 opcode (11 bits).
+    pub fop: u16,
+    /// Last x87 instruction pointer.
+    pub fip: u64,
+    /// Last x87 data pointer.
+    pub fdp: u64,
+}
+
+/// The x87 control word FNINIT sets: all exceptions masked, 64-bit precision, round to
+/// nearest.
+pub const FCW_DEFAULT: u16 = 0x37f;
+
+impl Default for X87 {
+    /// The state after FNINIT with zeroed data registers (what a new Linux process sees).
+    fn default() -> Self {
+        X87 {
+            st: [(0, 0); 8],
+            fcw: FCW_DEFAULT,
+            fsw: 0,
+            tags: 0,
+            fop: 0,
+            fip: 0,
+            fdp: 0,
+        }
+    }
+}
 
 /// RFLAGS bits (SDM vol. 1 §3.4.3).
 pub mod flag {
@@ -85,6 +127,8 @@ pub mod vector {
     pub const DE: u8 = 0;
     /// Invalid opcode.
     pub const UD: u8 = 6;
+    /// x87 floating-point error (an unmasked x87 exception pending).
+    pub const MF: u8 = 16;
     /// Stack-segment fault.
     pub const SS: u8 = 12;
     /// General protection.
@@ -100,6 +144,11 @@ impl Fault {
     /// #UD.
     pub const UD: Fault = Fault {
         vector: vector::UD,
+        error: None,
+    };
+    /// #MF.
+    pub const MF: Fault = Fault {
+        vector: vector::MF,
         error: None,
     };
     /// #GP(0).
@@ -127,6 +176,12 @@ pub struct Cpu {
     pub fs_base: u64,
     /// GS base.
     pub gs_base: u64,
+    /// XMM0–XMM15 (SDM vol. 1 §10.2.2), element 0 in the low bits.
+    pub xmm: [u128; 16],
+    /// MXCSR (SDM vol. 1 §10.2.3); [`MXCSR_DEFAULT`] at reset.
+    pub mxcsr: u32,
+    /// The x87 FPU (SDM vol. 1 §8.1).
+    pub x87: X87,
     /// Instructions retired (the clock).
     pub insns: u64,
     /// #UD raised per iced-x86 form (`Code::INVALID` for undecodable bytes; its `Debug` text is
@@ -144,6 +199,9 @@ impl Default for Cpu {
             rflags: flag::FIXED1,
             fs_base: 0,
             gs_base: 0,
+            xmm: [0; 16],
+            mxcsr: MXCSR_DEFAULT,
+            x87: X87::default(),
             insns: 0,
             undefined: BTreeMap::new(),
             tlb: Tlb::default(),

@@ -21,7 +21,7 @@ use iced_x86::{
 };
 
 use super::classes::{cond_reads, effect, reads, Class, STATUS};
-use super::image::DATA_MID;
+use super::image::{DATA_MID, SCRATCH};
 use super::rng::Rng;
 
 use Mnemonic as M;
@@ -36,6 +36,10 @@ pub struct Program {
     pub defined: u64,
     /// The forms it holds (besides set-up instructions).
     pub used: Vec<Code>,
+    /// Offsets of the SSE instructions whose 16-byte memory operand must be aligned: where
+    /// qemu-x86_64 (10.0, TCG) does not raise the #GP for a misaligned one (see
+    /// `x86_oracle.rs`).
+    pub aligned_sse: Vec<u64>,
 }
 
 /// The 64-bit legacy forms of `class`'s mnemonics whose operands the generator can make, and
@@ -52,6 +56,8 @@ pub fn forms(class: &Class) -> Vec<Code> {
         .filter(|c| !format!("{c:?}").contains("r1"))
         // BSWAP r16 is undefined.
         .filter(|c| *c != Code::Bswap_r16)
+        // PEXTRW r32/m16, xmm, imm8 (66 0F 3A 15) is SSE4.1: beyond the SSE2 baseline.
+        .filter(|c| *c != Code::Pextrw_r32m16_xmm_imm8)
         .filter(|c| {
             let oc = c.op_code();
             oc.is_instruction()
@@ -94,7 +100,15 @@ fn supported(k: K) -> bool {
             | K::imm64
             | K::mem
             | K::mem_offs
+            | K::xmm_reg
+            | K::xmm_rm
+            | K::xmm_or_mem
     )
+}
+
+/// A random XMM register.
+fn xmm(rng: &mut Rng) -> Register {
+    reg_from(Register::XMM0 as u32 + rng.below(16) as u32)
 }
 
 const R64: [Register; 15] = [
@@ -159,6 +173,7 @@ pub struct Gen<'a> {
     /// Bytes pushed below the initial stack pointer (negative: popped above it).
     depth: i64,
     used: Vec<Code>,
+    aligned_sse: Vec<u64>,
 }
 
 impl<'a> Gen<'a> {
@@ -173,6 +188,7 @@ impl<'a> Gen<'a> {
             undef: 0,
             depth: 0,
             used: Vec::new(),
+            aligned_sse: Vec::new(),
         }
     }
 
@@ -318,6 +334,25 @@ impl<'a> Gen<'a> {
             return false;
         }
         let shift = matches!(m, M::Shl | M::Sal | M::Shr | M::Sar | M::Rol | M::Ror);
+        // SSE forms: memory operands mostly 16-byte aligned (the aligned forms fault
+        // otherwise), shift counts near the lane widths.
+        let vector = kinds
+            .iter()
+            .any(|k| matches!(k, K::xmm_reg | K::xmm_rm | K::xmm_or_mem));
+        let vshift = vector
+            && matches!(
+                m,
+                M::Psllw
+                    | M::Pslld
+                    | M::Psllq
+                    | M::Psrlw
+                    | M::Psrld
+                    | M::Psrlq
+                    | M::Psraw
+                    | M::Psrad
+                    | M::Pslldq
+                    | M::Psrldq
+            );
         // Registers the set-up below writes after the memory operand's pointers are loaded.
         let avoid: &[Register] = match m {
             _ if shift => &[Register::RCX],
@@ -339,8 +374,24 @@ impl<'a> Gen<'a> {
                         Arg::M(mo)
                     }
                 }
-                K::mem if matches!(m, M::Cmpxchg8b | M::Cmpxchg16b) && self.rng.chance(3, 4) => {
-                    // Mostly aligned (CMPXCHG16B faults otherwise): [base + 16 * j].
+                K::xmm_reg | K::xmm_rm => Arg::R(xmm(self.rng)),
+                K::xmm_or_mem if self.rng.chance(1, 2) => Arg::R(xmm(self.rng)),
+                K::mem if matches!(m, M::Fxsave64 | M::Fxrstor64) && self.rng.chance(7, 8) => {
+                    // 16-byte aligned, the 512 bytes within the scratch memory, often at the
+                    // same place for an FXRSTOR64 to find what an FXSAVE64 stored.
+                    let base = self.reg64();
+                    let at = SCRATCH as i64 + 16 * self.rng.pick(&[0i64, 0, 4, 8, 12]);
+                    self.set32(base, at as u32);
+                    mem_arg = Some(n);
+                    let none = Register::None;
+                    Arg::M(MemoryOperand::new(base, none, 1, 0, 0, false, none))
+                }
+                K::mem | K::xmm_or_mem
+                    if (vector && self.rng.chance(15, 16))
+                        || (matches!(m, M::Cmpxchg8b | M::Cmpxchg16b) && self.rng.chance(3, 4)) =>
+                {
+                    // Mostly aligned (CMPXCHG16B and the aligned SSE forms fault otherwise):
+                    // [base + 16 * j].
                     let mut base = self.reg64();
                     while avoid.contains(&base) {
                         base = self.reg64();
@@ -352,7 +403,7 @@ impl<'a> Gen<'a> {
                     let none = Register::None;
                     Arg::M(MemoryOperand::new(base, none, 1, disp, 1, false, none))
                 }
-                K::mem => {
+                K::mem | K::xmm_or_mem => {
                     let mo = self.mem(avoid);
                     mem_arg = Some(n);
                     Arg::M(mo)
@@ -374,6 +425,13 @@ impl<'a> Gen<'a> {
                 K::eax => Arg::R(Register::EAX),
                 K::rax => Arg::R(Register::RAX),
                 K::imm8_const_1 => Arg::I(1),
+                // CMPPS…CMPSD predicates (bits 7:3 are reserved).
+                K::imm8 if matches!(m, M::Cmpps | M::Cmppd | M::Cmpss | M::Cmpsd) => {
+                    Arg::I(self.rng.below(8) as i64)
+                }
+                K::imm8 if vshift => Arg::I(self.rng.pick(&[
+                    0i64, 1, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 127, 255,
+                ])),
                 k => Arg::I(self.imm(k, shift)),
             };
             args.push(a);
@@ -525,6 +583,33 @@ impl<'a> Gen<'a> {
         }
         if !self.emit(&ins) {
             return false;
+        }
+        if let (M::Fxsave64, Some(Arg::M(mo))) = (m, args.first()) {
+            // FOP, FIP, FDP and MXCSR_MASK in the stored image depend on the host CPU: set
+            // them to this core's values (zero pointers, MXCSR_MASK 0xFFFF). (These stores
+            // run only when the FXSAVE64 did not fault.)
+            for (code, d, v) in [
+                (Code::Mov_rm16_imm16, 6, 0),
+                (Code::Mov_rm64_imm32, 8, 0),
+                (Code::Mov_rm64_imm32, 16, 0),
+                (Code::Mov_rm32_imm32, 28, 0xffff),
+            ] {
+                let mut at = *mo;
+                at.displacement += d;
+                if at.base != Register::RIP && at.base != Register::None {
+                    at.displ_size = 1; // the encoder widens it as needed
+                }
+                let i = Instruction::with2(code, at, v).expect("a store");
+                self.emit(&i);
+            }
+        }
+        if vector
+            && mem_arg.is_some()
+            && ins.memory_size().size() == 16
+            && !matches!(m, M::Movups | M::Movupd | M::Movdqu)
+        {
+            let at = self.marks.last().map_or(0, |(off, _)| *off);
+            self.aligned_sse.push(at);
         }
         self.used.push(code);
         let (written, undefined) = effect(m, size, count);
@@ -706,6 +791,7 @@ impl<'a> Gen<'a> {
             marks: self.marks,
             defined: STATUS & !self.undef,
             used: self.used,
+            aligned_sse: self.aligned_sse,
         }
     }
 }

@@ -8,21 +8,24 @@
 //! +0x0000  ELF header, program header
 //! +0x0100  sigaction and sigaltstack records, driver variables (current case, jump target)
 //! +0x0200  driver: install the signal handler, then per case: copy INIT to the scratch memory,
-//!          load RFLAGS and all sixteen registers from the case's input record, jump to the
-//!          case's code; SAVE stores them back to TMP, which precedes the scratch memory, and
-//!          copies TMP + scratch to the case's output record; at the end write all output
-//!          records to stdout and exit
-//! TMP      16 registers, RFLAGS, status (the signal number, 0 if none)
+//!          reset the x87 state (FXRSTOR64 of FX_INIT), load MXCSR, XMM0–XMM15, RFLAGS and all sixteen registers from the case's
+//!          input record, jump to the case's code; SAVE stores them back to TMP, which precedes
+//!          the scratch memory, and copies TMP + scratch to the case's output record; at the
+//!          end write all output records to stdout and exit
+//! TMP      16 registers, RFLAGS, status (the signal number, 0 if none), XMM0–XMM15, MXCSR,
+//!          the FXSAVE64 image (x87 state; 16-byte aligned)
 //! SCRATCH  SCRATCH_LEN bytes across a page boundary: the data the programs address and the
 //!          programs' stack
 //! INIT     the scratch memory's content at the start of every case
+//! FX_INIT  an FXSAVE64 image: FCW 0x37F, MXCSR 0x1F80, all else zero
 //! CASES    the cases' code, `STRIDE` bytes each: the program, then `jmp SAVE`
-//! IN       input records (16 registers, RFLAGS)
+//! IN       input records (16 registers, RFLAGS, XMM0–XMM15, MXCSR)
 //! (bss)    output records; the driver's stack and the alternate signal stack
 //! ```
 //!
 //! A program may fault (#DE → SIGFPE): the handler, on the alternate stack, records the signal
-//! and returns to SAVE with the registers as they were at the fault.
+//! and returns to SAVE with the registers as they were at the fault (the kernel restores the
+//! XMM registers and MXCSR from the signal frame too).
 
 use iced_x86::code_asm::*;
 use iced_x86::BlockEncoderOptions;
@@ -33,6 +36,10 @@ const SIGACT: u64 = BASE + 0x100;
 const SIGSTK: u64 = BASE + 0x120;
 const CUR: u64 = BASE + 0x140;
 const JMPT: u64 = BASE + 0x148;
+/// Holds MXCSR's reset value, restored after each case (the driver's own code).
+const MXCSR_INIT: u64 = BASE + 0x150;
+/// MXCSR's reset value: the driver's own, and the cases' unless a class asks for others.
+pub const MXCSR: u32 = 0x1f80;
 const DRIVER: u64 = BASE + 0x200;
 /// Scratch memory: 0x100 bytes of data before the page boundary at BASE + 0x2000, the rest
 /// after it (data, then the stack).
@@ -43,16 +50,25 @@ pub const SCRATCH_LEN: usize = 0x300;
 pub const STACK_TOP: u64 = SCRATCH + SCRATCH_LEN as u64 - 64;
 /// Middle of the data part of the scratch memory, where memory operands point.
 pub const DATA_MID: u64 = BASE + 0x2000;
-const TMP: u64 = SCRATCH - 144;
+const TMP: u64 = SCRATCH - OUT_HEAD as u64;
 const TMP_STATUS: u64 = TMP + 136;
+const TMP_XMM: u64 = TMP + 144;
+const TMP_MXCSR: u64 = TMP + 400;
+const TMP_FX: u64 = TMP + 408;
+/// Bytes of the FXSAVE64 image compared (416–511 are not written by FXSAVE).
+pub const FX_LEN: usize = 416;
 const INIT: u64 = BASE + 0x2400;
+const FX_INIT: u64 = BASE + 0x2800;
 /// First case's code.
 pub const CASES: u64 = BASE + 0x3000;
 /// Bytes of code per case.
 pub const STRIDE: u64 = 512;
-const IN_LEN: u64 = 136;
-/// Bytes of an output record: 16 registers, RFLAGS, status, scratch memory.
-pub const OUT_LEN: usize = 144 + SCRATCH_LEN;
+const IN_LEN: u64 = 136 + 256 + 8;
+/// Bytes of an output record before the scratch memory: 16 registers, RFLAGS, status, 16 XMM
+/// registers, MXCSR (in a quadword), the 512-byte FXSAVE64 area.
+const OUT_HEAD: usize = 408 + 512;
+/// Bytes of an output record: the registers, then the scratch memory.
+pub const OUT_LEN: usize = OUT_HEAD + SCRATCH_LEN;
 
 /// Input of one case.
 #[derive(Clone, Debug)]
@@ -61,6 +77,10 @@ pub struct CaseIn {
     pub regs: [u64; 16],
     /// RFLAGS.
     pub rflags: u64,
+    /// XMM0–XMM15.
+    pub xmm: [u128; 16],
+    /// MXCSR.
+    pub mxcsr: u32,
     /// The program's bytes.
     pub code: Vec<u8>,
 }
@@ -74,6 +94,12 @@ pub struct CaseOut {
     pub rflags: u64,
     /// Signal number the program raised (0: none).
     pub signal: u64,
+    /// XMM0–XMM15.
+    pub xmm: [u128; 16],
+    /// MXCSR.
+    pub mxcsr: u32,
+    /// The FXSAVE64 image's first [`FX_LEN`] bytes (x87 state).
+    pub fx: Vec<u8>,
     /// The scratch memory.
     pub scratch: Vec<u8>,
 }
@@ -86,7 +112,12 @@ impl CaseOut {
             regs: std::array::from_fn(q),
             rflags: q(16),
             signal: q(17),
-            scratch: b[144..OUT_LEN].to_vec(),
+            xmm: std::array::from_fn(|i| {
+                u128::from_le_bytes(b[144 + 16 * i..160 + 16 * i].try_into().unwrap())
+            }),
+            mxcsr: q(50) as u32,
+            fx: b[408..408 + FX_LEN].to_vec(),
+            scratch: b[OUT_HEAD..OUT_LEN].to_vec(),
         }
     }
 }
@@ -142,12 +173,22 @@ fn driver(n: u64, input: u64, out: u64) -> Result<Driver, IcedError> {
     a.cld()?;
     a.rep().movsb()?;
     a.mov(qword_ptr(TMP_STATUS), 0)?;
+    a.mov(qword_ptr(TMP_MXCSR), 0)?;
+    a.fxrstor64(zmmword_ptr(FX_INIT))?;
     a.imul_3(rbx, rax, STRIDE as i32)?;
     a.add(rbx, CASES as i32)?;
     a.mov(qword_ptr(JMPT), rbx)?;
     a.imul_3(rax, rax, IN_LEN as i32)?;
     a.mov(rbx, input)?;
     a.add(rax, rbx)?;
+    let xmms = [
+        xmm0, xmm1, xmm2, xmm3, xmm4, xmm5, xmm6, xmm7, xmm8, xmm9, xmm10, xmm11, xmm12, xmm13,
+        xmm14, xmm15,
+    ];
+    for (i, x) in xmms.iter().enumerate() {
+        a.movdqu(*x, xmmword_ptr(rax + 136 + 16 * i as i32))?;
+    }
+    a.ldmxcsr(dword_ptr(rax + 392))?;
     a.push(qword_ptr(rax + 128))?;
     a.popfq()?;
     let regs = [
@@ -163,6 +204,12 @@ fn driver(n: u64, input: u64, out: u64) -> Result<Driver, IcedError> {
     for (i, r) in regs.iter().enumerate() {
         a.mov(qword_ptr(TMP + 8 * i as u64), *r)?;
     }
+    for (i, x) in xmms.iter().enumerate() {
+        a.movdqu(xmmword_ptr(TMP_XMM + 16 * i as u64), *x)?;
+    }
+    a.stmxcsr(dword_ptr(TMP_MXCSR))?;
+    a.fxsave64(zmmword_ptr(TMP_FX))?;
+    a.ldmxcsr(dword_ptr(MXCSR_INIT))?;
     a.mov(rsp, driver_stack)?;
     a.pushfq()?;
     a.pop(qword_ptr(TMP + 128))?;
@@ -275,6 +322,11 @@ pub fn build(cases: &[CaseIn], init: &[u8]) -> (Vec<u8>, Vec<u64>) {
         stk.extend_from_slice(&v.to_le_bytes());
     }
     put(&mut img, SIGSTK, &stk);
+    put(&mut img, MXCSR_INIT, &MXCSR.to_le_bytes());
+    let mut fx = [0u8; 512];
+    fx[0..2].copy_from_slice(&0x37fu16.to_le_bytes());
+    fx[24..28].copy_from_slice(&MXCSR.to_le_bytes());
+    put(&mut img, FX_INIT, &fx);
     assert!(DRIVER + drv.len() as u64 <= TMP, "driver too long");
     put(&mut img, DRIVER, &drv);
     put(&mut img, INIT, init);
@@ -294,6 +346,10 @@ pub fn build(cases: &[CaseIn], init: &[u8]) -> (Vec<u8>, Vec<u64>) {
             rec.extend_from_slice(&r.to_le_bytes());
         }
         rec.extend_from_slice(&c.rflags.to_le_bytes());
+        for x in c.xmm {
+            rec.extend_from_slice(&x.to_le_bytes());
+        }
+        rec.extend_from_slice(&(c.mxcsr as u64).to_le_bytes());
         put(&mut img, input + i as u64 * IN_LEN, &rec);
     }
     (img, ends)

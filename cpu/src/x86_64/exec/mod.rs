@@ -12,8 +12,13 @@ pub mod data;
 pub mod misc;
 pub mod muldiv;
 pub mod shift;
+pub mod softfp;
+pub mod sse_fp;
+pub mod sse_int;
+pub mod sse_mov;
 pub mod stack;
 pub mod string;
+pub mod x87;
 
 use super::state::flag::{AF, CF, OF, PF, SF, ZF};
 use super::state::mask;
