@@ -13,9 +13,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::decode::{decode, DecodeResult, Decoded};
+use super::decode::{decode, Decoded};
 use super::exception::Trap;
-use super::exec::fused::fuse;
 use super::mem::{Bus, BusId, PAGE_MASK, PAGE_SIZE};
 use super::state::{Cpu, Exit, Flow};
 
@@ -76,11 +75,6 @@ pub struct Block {
     pub pa: u64,
     /// The instructions, one entry each.
     pub insns: Box<[Decoded]>,
-    /// What the executor's fast path runs when the whole block fits in the budget: `insns`,
-    /// or `insns` with its last two instructions as one fused entry ([`fused`]).
-    ///
-    /// [`fused`]: super::exec::fused
-    pub fast: Box<[Decoded]>,
     /// Their words, for traces.
     pub words: Box<[u32]>,
 }
@@ -168,12 +162,6 @@ impl BlockCache {
         self.blocks.get(&pa).and_then(|b| b.words.get(i).copied())
     }
 
-    /// The cached block that starts at physical `pa`.
-    #[cfg(test)]
-    pub(crate) fn get(&self, pa: u64) -> Option<&Block> {
-        self.blocks.get(&pa).map(|b| &**b)
-    }
-
     /// Number of blocks currently cached.
     pub fn len(&self) -> usize {
         self.blocks.len()
@@ -228,7 +216,6 @@ impl Default for JumpCache {
 fn decode_block(cpu: &mut Cpu, bus: &mut dyn Bus, pa: u64, host: std::ptr::NonNull<u8>) -> Block {
     let mut insns = Vec::new();
     let mut words = Vec::new();
-    let mut last: [Option<DecodeResult>; 2] = [None, None];
     let mut off = (pa & PAGE_MASK) as usize;
     let _ = (cpu, bus);
     while off < PAGE_SIZE as usize && insns.len() < MAX_BLOCK {
@@ -239,23 +226,14 @@ fn decode_block(cpu: &mut Cpu, bus: &mut dyn Bus, pa: u64, host: std::ptr::NonNu
         let d = decode(word);
         insns.push(d.insn);
         words.push(word);
-        last = [last[1], Some(d)];
         off += 4;
         if d.ends_block() {
             break;
         }
     }
-    let mut fast = insns.clone();
-    if let [Some(a), Some(b)] = &last {
-        if let Some(f) = fuse(a, b) {
-            fast.pop();
-            *fast.last_mut().expect("two instructions") = f;
-        }
-    }
     Block {
         pa,
         insns: insns.into_boxed_slice(),
-        fast: fast.into_boxed_slice(),
         words: words.into_boxed_slice(),
     }
 }
@@ -453,14 +431,8 @@ impl Cpu {
     /// including themselves.
     #[inline(always)]
     fn exec_block<const TRACE: bool>(&mut self, block: &Block, room: usize, env: &mut Env) -> Flow {
-        let len = block.insns.len();
-        let insns = if !TRACE && len <= room {
-            &block.fast[..]
-        } else {
-            &block.insns[..len.min(room)]
-        };
-        // One instruction per entry, counted up front; a fused entry counts its second
-        // instruction itself when it runs.
+        let insns = &block.insns[..block.insns.len().min(room)];
+        // One instruction per entry, counted up front.
         let start = self.insns;
         self.insns = start + insns.len() as u64;
         let mut i = 0;

@@ -5,7 +5,6 @@ pub mod branch;
 pub mod dp_imm;
 pub mod dp_reg;
 pub mod fp;
-pub mod fused;
 pub mod ldst;
 pub mod simd;
 pub mod system;
