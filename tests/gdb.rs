@@ -471,3 +471,19 @@ fn debian_smp2_reverse_on_the_secondary() {
     assert!(o[11].contains("* 2    Thread 1.2"), "{why}");
     assert_eq!(out.status.code(), Some(4), "{why}");
 }
+
+/// gdb going away without detaching (killed: its connection just closes) ends the debugging
+/// session, not the run: the guest runs to its end, exit 0, its console complete.
+#[test]
+fn a_lost_connection_lets_the_run_go_on() {
+    if !gdb_present() || !guests_built() {
+        return;
+    }
+    let emu = Emu::start("lost", &["--kernel", guest_bin("hello").to_str().unwrap()]);
+    drop(std::os::unix::net::UnixStream::connect(&emu.sock).expect("connect to the stub"));
+    let (out, console) = emu.finish();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("bootemu: gdb connection lost"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(console.starts_with("hello"), "{console:?}\n{stderr}");
+}

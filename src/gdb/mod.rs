@@ -51,7 +51,7 @@ use std::marker::PhantomData;
 use std::path::PathBuf;
 use std::rc::Rc;
 
-use anyhow::Context;
+use anyhow::{bail, Context};
 use bootemu_machine::machine::{DebugRun, Goal};
 use bootemu_machine::{Machine, RunOutcome};
 use gdbstub::common::Signal;
@@ -318,9 +318,15 @@ pub fn serve<'a>(
         .as_ref()
         .map(|f| f.0.as_os_str().as_encoded_bytes().to_vec());
     let gdb = GdbStub::new(stream.into_conn());
-    let reason = gdb
-        .run_blocking::<EventLoop<'a>>(&mut target)
-        .map_err(|e| anyhow::anyhow!("gdb stub: {e}"))?;
+    let reason = match gdb.run_blocking::<EventLoop<'a>>(&mut target) {
+        Ok(reason) => Some(reason),
+        // gdb went away without detaching (killed, or the connection broke): as a detach.
+        Err(e) if e.is_connection_error() => {
+            say!("bootemu: gdb connection lost ({e})");
+            None
+        }
+        Err(e) => bail!("gdb stub: {e}"),
+    };
     let GdbTarget {
         mut machine,
         outcome,
@@ -330,7 +336,7 @@ pub fn serve<'a>(
         return Ok((o, machine));
     }
     match reason {
-        DisconnectReason::Kill => {
+        Some(DisconnectReason::Kill) => {
             say!("bootemu: gdb killed the run");
             let o = machine.run(0);
             Ok((o, machine))
