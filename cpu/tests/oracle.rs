@@ -43,6 +43,8 @@ mod image;
 mod ours;
 #[path = "oracle/rng.rs"]
 mod rng;
+#[path = "oracle/settings.rs"]
+mod settings;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -132,29 +134,6 @@ struct Report {
     gen_time: Duration,
     /// `BOOTEMU_ORACLE_COVERAGE`: cases per mnemonic (first batch), run / faulted under QEMU.
     coverage: BTreeMap<String, (u64, u64)>,
-}
-
-fn default_seed(name: &str) -> u64 {
-    // FNV-1a of the class name: fixed, distinct per class.
-    name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
-    })
-}
-
-fn env_seed() -> Option<u64> {
-    let s = std::env::var("BOOTEMU_ORACLE_SEED").ok()?;
-    let s = s.trim();
-    Some(match s.strip_prefix("0x") {
-        Some(h) => u64::from_str_radix(h, 16).expect("BOOTEMU_ORACLE_SEED: bad hex"),
-        None => s.parse().expect("BOOTEMU_ORACLE_SEED: bad number"),
-    })
-}
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .map(|v| v.trim().replace('_', "").parse().expect(name))
-        .unwrap_or(default)
 }
 
 /// The QEMU to compare against, or `None` (after a notice) when it is missing outside CI.
@@ -414,7 +393,7 @@ fn compare(plan: &Plan, case: &Case, q: &QemuResult, o: &OurResult) -> (Vec<Stri
 
 fn run_class(class: &'static Class, total: usize) -> Option<Report> {
     let qemu = qemu_or_skip(class.name)?;
-    let seed = env_seed().unwrap_or_else(|| default_seed(class.name));
+    let seed = settings::class_seed(class.name);
     eprintln!(
         "oracle {}: {total} cases, seed {seed:#x} (BOOTEMU_ORACLE_SEED={seed:#x} reproduces)",
         class.name
@@ -437,7 +416,7 @@ fn run_class(class: &'static Class, total: usize) -> Option<Report> {
         gen_time: Duration::ZERO,
         coverage: BTreeMap::new(),
     };
-    let keep = env_usize("BOOTEMU_ORACLE_SHOW", 5).max(200);
+    let keep = settings::env_usize("BOOTEMU_ORACLE_SHOW", 5).max(200);
     let mut done = 0;
     let mut batch_no = 0;
     while done < total {
@@ -568,7 +547,7 @@ fn print_case(out: &mut String, m: &Mismatch, class: &Class) {
 }
 
 fn finish(rep: Report) {
-    let show = env_usize("BOOTEMU_ORACLE_SHOW", 5);
+    let show = settings::env_usize("BOOTEMU_ORACLE_SHOW", 5);
     let mut out = String::new();
     let cases: u64 = rep.tallies.values().map(|t| t.cases).sum();
     let _ = writeln!(
@@ -666,7 +645,7 @@ fn finish(rep: Report) {
 }
 
 fn check(class: &'static Class, default_cases: usize) {
-    let n = env_usize("BOOTEMU_ORACLE_CASES", default_cases);
+    let n = settings::env_usize("BOOTEMU_ORACLE_CASES", default_cases);
     if let Some(rep) = run_class(class, n) {
         finish(rep);
     }

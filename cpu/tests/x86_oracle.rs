@@ -39,6 +39,8 @@ mod image;
 #[path = "oracle/rng.rs"]
 #[allow(dead_code)]
 mod rng;
+#[path = "oracle/settings.rs"]
+mod settings;
 
 use std::path::PathBuf;
 
@@ -55,28 +57,6 @@ use rng::Rng;
 const BATCH: usize = 2_000;
 /// Instructions per program (before set-up instructions).
 const PROGRAM_LEN: usize = 8;
-
-fn default_seed(name: &str) -> u64 {
-    name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
-    })
-}
-
-fn env_seed() -> Option<u64> {
-    let s = std::env::var("BOOTEMU_ORACLE_SEED").ok()?;
-    let s = s.trim();
-    Some(match s.strip_prefix("0x") {
-        Some(h) => u64::from_str_radix(h, 16).expect("BOOTEMU_ORACLE_SEED: bad hex"),
-        None => s.parse().expect("BOOTEMU_ORACLE_SEED: bad number"),
-    })
-}
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .map(|v| v.trim().replace('_', "").parse().expect(name))
-        .unwrap_or(default)
-}
 
 fn ci() -> bool {
     std::env::var_os("CI").is_some()
@@ -299,8 +279,8 @@ fn run_class(class: &Class, programs: usize) {
     let test = format!("x86_oracle_{}", class.name);
     let qemu = qemu(&test);
     let native = native(&test);
-    let seed = env_seed().unwrap_or_else(|| default_seed(class.name));
-    let show = env_usize("BOOTEMU_ORACLE_SHOW", 5);
+    let seed = settings::class_seed(class.name);
+    let show = settings::env_usize("BOOTEMU_ORACLE_SHOW", 5);
     let forms = gen::forms(class);
     assert!(!forms.is_empty(), "{test}: no forms");
     let mut rng = Rng::new(seed);
@@ -454,7 +434,7 @@ fn class(name: &str) -> &'static Class {
 }
 
 fn default_programs() -> usize {
-    env_usize("BOOTEMU_ORACLE_CASES", 2_000)
+    settings::env_usize("BOOTEMU_ORACLE_CASES", 2_000)
 }
 
 #[test]
