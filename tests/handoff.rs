@@ -8,9 +8,10 @@
 mod common;
 
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use common::run::{bootemu, text};
 use common::{linux_artifacts as artifacts, Artifacts};
 
 const BUDGET: &str = "4000000000";
@@ -21,18 +22,6 @@ fn temp_path(what: &str) -> PathBuf {
     static N: AtomicUsize = AtomicUsize::new(0);
     let n = N.fetch_add(1, Ordering::Relaxed);
     std::env::temp_dir().join(format!("bootemu-handoff-{}-{n}.{what}", std::process::id()))
-}
-
-fn bootemu(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_bootemu"))
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("cannot run bootemu")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 /// Boot the generic kernel with `extra`; exit code, stderr, report.

@@ -44,6 +44,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use common::run::{bootemu, text};
 use common::{in_ci, linux_artifacts, tool_present};
 
 const BIN: &str = env!("CARGO_BIN_EXE_bootemu");
@@ -57,14 +58,6 @@ const QUICK: Duration = Duration::from_secs(10);
 /// Budget of the Linux runs (the panic comes after about 0.9 G instructions).
 const LINUX_BUDGET: &str = "3000000000";
 
-fn bootemu(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("bootemu runs")
-}
-
 /// `bootemu args...` under an address-space limit of `kib` KiB (the shell's `ulimit -v`).
 fn bootemu_limited(kib: u64, args: &[&str]) -> Output {
     Command::new("bash")
@@ -75,10 +68,6 @@ fn bootemu_limited(kib: u64, args: &[&str]) -> Output {
         .stdin(Stdio::null())
         .output()
         .expect("bash runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 /// This test process's scratch directory.

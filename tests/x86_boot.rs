@@ -16,30 +16,19 @@
 
 mod common;
 
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 
 use bootemu_boot::bzimage::{Compression, Header};
 use bootemu_boot::elf::Pvh;
 use bootemu_boot::handoff::{any_failed, check_boot_params, check_pvh, Check, X86Expected};
 use bootemu_boot::x86::{self, X86Boot, X86Entry, X86Linux};
 use bootemu_boot::Format;
+use common::run::{bootemu, text};
 use common::{amd64_artifacts as artifacts, tool_present, Amd64Artifacts};
 
 /// The guest memory of the layouts.
 const MEM: u64 = 512 << 20;
 const APPEND: &str = "console=ttyS0 panic=-1";
-
-fn bootemu(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_bootemu"))
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("cannot run bootemu")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
 
 fn read(p: &std::path::Path) -> Vec<u8> {
     std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))

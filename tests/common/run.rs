@@ -75,6 +75,20 @@ fn temp_path(what: &str) -> PathBuf {
     std::env::temp_dir().join(format!("bootemu-run-{}-{n}.{what}", std::process::id()))
 }
 
+/// `bootemu args...` as given (any subcommand), stdin closed: its output.
+pub fn bootemu(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_bootemu"))
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("cannot run bootemu")
+}
+
+/// Output bytes as text (invalid UTF-8 replaced).
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
 /// `bootemu run args... --serial file:.. --report ..`, stdin closed.
 pub fn run(args: &[&str]) -> Run {
     run_env(args, &[])
