@@ -58,8 +58,10 @@ pub mod decode;
 pub mod exec;
 pub mod insn;
 pub mod mem;
+pub mod platform;
 pub mod state;
 pub mod tlb;
 
 pub use block::{Block, BlockCache, Env};
+pub use platform::Platform;
 pub use state::{flag, vector, Cpu, Exit, Fault};

@@ -1,0 +1,53 @@
+//! What an x86 vCPU reaches besides memory: the I/O port space, the model-specific registers the
+//! machine implements, and its external interrupts. The machine crate implements it (the
+//! 16550, the CMOS RTC and the local APIC live there, as the GIC does for aarch64); the core
+//! only calls it.
+//!
+//! Local APIC split: the vCPU keeps `IA32_APIC_BASE` (MSR 0x1b) only as storage and forwards
+//! the APIC's own registers — the xAPIC page as MMIO through [`Bus`], the x2APIC MSRs
+//! 0x800–0x8ff and `IA32_TSC_DEADLINE` (0x6e0) through [`Platform::msr_read`]/
+//! [`Platform::msr_write`] — so the APIC and its timer are one device in the machine. Time is
+//! the vCPU's instruction count, passed with every call that can depend on it.
+
+use crate::aarch64::Bus;
+
+/// The machine as an x86 vCPU sees it: memory ([`Bus`]) plus ports, MSRs and interrupts. Every
+/// method has the behaviour of a machine with nothing there, so a bare bus is a platform.
+pub trait Platform: Bus {
+    /// IN of `size` bytes (1, 2 or 4) from `port`. Nothing there reads all ones.
+    fn port_read(&mut self, cpu: u32, now: u64, port: u16, size: u8) -> u32 {
+        let _ = (cpu, now, port);
+        (u64::MAX >> (64 - 8 * size as u32)) as u32
+    }
+    /// OUT of `size` bytes (1, 2 or 4) to `port`. Nothing there drops the write.
+    fn port_write(&mut self, cpu: u32, now: u64, port: u16, size: u8, value: u32) {
+        let _ = (cpu, now, port, size, value);
+    }
+    /// RDMSR of a register the machine implements (the x2APIC range, `IA32_TSC_DEADLINE`);
+    /// `None` when the machine has none there (the vCPU then raises #GP(0)).
+    fn msr_read(&mut self, cpu: u32, now: u64, msr: u32) -> Option<u64> {
+        let _ = (cpu, now, msr);
+        None
+    }
+    /// WRMSR of a register the machine implements; `false` when it has none there or refuses
+    /// the value (the vCPU then raises #GP(0)).
+    fn msr_write(&mut self, cpu: u32, now: u64, msr: u32, value: u64) -> bool {
+        let _ = (cpu, now, msr, value);
+        false
+    }
+    /// Acknowledge the highest-priority external interrupt the machine has for vCPU `cpu`
+    /// and return its vector (the APIC moves it from IRR to ISR). Asked only when the vCPU can
+    /// take one: RFLAGS.IF set and no interrupt shadow (after STI or MOV SS).
+    fn acknowledge(&mut self, cpu: u32, now: u64) -> Option<u8> {
+        let _ = (cpu, now);
+        None
+    }
+    /// Whether an external interrupt is pending for vCPU `cpu` (cheap; the vCPU checks it
+    /// between blocks and leaves HLT on it).
+    fn interrupt_pending(&self, cpu: u32, now: u64) -> bool {
+        let _ = (cpu, now);
+        false
+    }
+}
+
+impl Platform for crate::aarch64::flat::FlatBus {}
