@@ -11,6 +11,14 @@
 
 use crate::aarch64::Bus;
 
+/// Virtual time: one retired instruction is one nanosecond (as QEMU's `-icount shift=0`), so
+/// the TSC, counting once per instruction, runs at 1 GHz. CPUID leaves 0x15/0x16 announce it
+/// (crystal [`CRYSTAL_HZ`] × 1/1), so the guest never calibrates against a host clock.
+pub const TSC_HZ: u64 = 1_000_000_000;
+/// The core crystal clock CPUID leaf 0x15 reports, which is also the local APIC timer's input
+/// clock (before its divide configuration): the TSC's rate, one tick per instruction.
+pub const CRYSTAL_HZ: u64 = TSC_HZ;
+
 /// The machine as an x86 vCPU sees it: memory ([`Bus`]) plus ports, MSRs and interrupts. Every
 /// method has the behaviour of a machine with nothing there, so a bare bus is a platform.
 pub trait Platform: Bus {
