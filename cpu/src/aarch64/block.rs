@@ -227,7 +227,7 @@ fn decode_block(cpu: &mut Cpu, bus: &mut dyn Bus, pa: u64, host: std::ptr::NonNu
         insns.push(d.insn);
         words.push(word);
         off += 4;
-        if d.ends_block() {
+        if d.ends_block() && !d.falls_through() {
             break;
         }
     }
@@ -423,6 +423,19 @@ impl Cpu {
             self.tlb.flush_writes();
         }
         Ok(block)
+    }
+
+    /// Whether a conditional branch that is not taken must end its block, its fall-through then
+    /// starting a block of its own as when every branch ended its block: when that block start
+    /// would act. An interrupt line or virtual interrupt is signalled (taken there), a store
+    /// dropped decoded code since the block started (the fall-through is decoded anew), or
+    /// block starts are watched ([`Cpu::watch`]). The budget and the trace room need no check:
+    /// they already bound the block's run.
+    #[inline(always)]
+    pub(crate) fn block_must_end(&self, env: &Env) -> bool {
+        self.async_signalled()
+            | (self.jumps.epoch != env.code.epoch)
+            | (self.watch.value & !self.watch.mask == 0)
     }
 
     /// Run up to `room` instructions of `block`. The whole run is counted up front and the
