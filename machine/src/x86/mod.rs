@@ -1,0 +1,48 @@
+//! The devices of the x86_64 machine profile (`--machine microvm`), modelled on QEMU's
+//! `microvm` with `pic=off,pit=off` and on the layout KVM VMMs give PVH guests: a 16550 UART at
+//! I/O 0x3f8 (IRQ 4), a CMOS RTC at I/O 0x70/0x71, one I/O APIC at 0xfec0_0000 and one local
+//! APIC per vCPU at 0xfee0_0000 (xAPIC page) and MSRs 0x800–0x8ff (x2APIC), with the
+//! TSC-deadline timer. The board and run loop that wire them to the vCPUs live elsewhere; this
+//! module owns the devices and the message paths between the interrupt controllers.
+//!
+//! Why a directory of its own rather than `devices/`: `devices/` holds memory-mapped devices
+//! behind [`crate::devices::MmioDevice`], shared by the aarch64 profiles. The x86 machine adds
+//! a second address space (I/O ports, [`ports::PortDevice`]) and, like [`crate::gic`] for
+//! aarch64, its own interrupt controllers whose state is per vCPU and whose accesses need the
+//! vCPU's time. Keeping them together makes the x86 machine one place to read.
+//!
+//! Files, one device or concern each:
+//! - [`ports`]: the I/O port space — a table of port ranges → devices; unused ports read all
+//!   ones and drop writes. What `Platform::port_read`/`port_write` call.
+//! - [`uart16550`]: COM1, rust-vmm `vm-superio`'s `Serial` behind a [`ports::PortDevice`],
+//!   its output drained to the console as the PL011's is, its interrupt an edge on GSI 4.
+//! - [`cmos`]: the MC146818 RTC and CMOS RAM; the date from `--rtc-epoch` advanced by
+//!   virtual time.
+//! - [`ioapic`]: the 82093AA-style I/O APIC (version 0x20, as QEMU's default).
+//! - [`lapic`]: the local APIC (xAPIC MMIO and x2APIC MSRs), its timer including TSC-deadline
+//!   mode, the interrupt acknowledge the vCPU calls.
+//! - [`apic_bus`]: interrupt messages between the I/O APIC and the local APICs (destination
+//!   matching, EOI broadcast).
+//!
+//! Time is the vCPU's instruction count (`now`): one instruction = 1 ns = one TSC tick = one
+//! tick of the APIC timer's input clock (`platform::TSC_HZ` = `platform::CRYSTAL_HZ`). Nothing
+//! here reads host time, and no hash map order reaches the guest.
+//!
+//! Not modelled, on purpose:
+//! - No 8259 PIC and no 8254 PIT. Linux needs the PIT only to calibrate the TSC and the local
+//!   APIC timer, and the 8259 only as a fallback interrupt path. The vCPU's CPUID announces an
+//!   Intel vendor with leaf 0x15 (crystal = TSC, ratio 1/1) and 0x16 (frequencies), the
+//!   TSC-deadline timer and ARAT (an always-running APIC timer), so Linux takes the TSC
+//!   frequency from CPUID, uses the TSC-deadline timer as its clock event and skips both the
+//!   PIT calibration and the LAPIC timer calibration (issue 15). QEMU's microvm with
+//!   `pic=off` shows the other reason: an 8259 that exists but is never programmed
+//!   delivers with vector base 0 ("divide error").
+//! - No HPET, no ACPI PM timer, no i8042 (the reset and power-off paths are the machine's).
+//! - NMI, SMI, INIT, start-up and ExtINT messages are not delivered (`TODO(SMP)`: INIT/SIPI
+//!   come with secondary vCPUs); LINT0/LINT1 have no inputs wired.
+//! - The CMOS RTC's interrupts (alarm, periodic, update-ended on IRQ 8) — `TODO(CMOS_IRQ)`.
+//!
+//! Gaps use the crate's greppable convention: `TODO(SMP)`, `TODO(CMOS_IRQ)`.
+
+pub mod ports;
+pub mod uart16550;
