@@ -44,5 +44,6 @@
 //!
 //! Gaps use the crate's greppable convention: `TODO(SMP)`, `TODO(CMOS_IRQ)`.
 
+pub mod cmos;
 pub mod ports;
 pub mod uart16550;
