@@ -44,6 +44,8 @@
 //!
 //! Gaps use the crate's greppable convention: `TODO(SMP)`, `TODO(CMOS_IRQ)`.
 
+pub mod apic_bus;
 pub mod cmos;
+pub mod lapic;
 pub mod ports;
 pub mod uart16550;
