@@ -151,10 +151,28 @@ mod tests {
     #[test]
     fn physical_destination_and_broadcast() {
         let mut a = apics(3);
-        assert!(deliver(&mut a, None, 0, &fixed(Destination::Physical(1), 0x41)));
-        assert_eq!(a.iter_mut().map(|x| irr(x, 0x41)).collect::<Vec<_>>(), [false, true, false]);
-        assert!(!deliver(&mut a, None, 0, &fixed(Destination::Physical(7), 0x42)));
-        assert!(deliver(&mut a, None, 0, &fixed(Destination::Physical(0xff), 0x43)));
+        assert!(deliver(
+            &mut a,
+            None,
+            0,
+            &fixed(Destination::Physical(1), 0x41)
+        ));
+        assert_eq!(
+            a.iter_mut().map(|x| irr(x, 0x41)).collect::<Vec<_>>(),
+            [false, true, false]
+        );
+        assert!(!deliver(
+            &mut a,
+            None,
+            0,
+            &fixed(Destination::Physical(7), 0x42)
+        ));
+        assert!(deliver(
+            &mut a,
+            None,
+            0,
+            &fixed(Destination::Physical(0xff), 0x43)
+        ));
         assert!(a.iter_mut().all(|x| irr(x, 0x43)));
     }
 
@@ -166,23 +184,35 @@ mod tests {
             a[i].mmio_write(0, reg::LDR, 4, ldr << 24);
         }
         deliver(&mut a, None, 0, &fixed(Destination::Logical(0x05), 0x50));
-        assert_eq!(a.iter_mut().map(|x| irr(x, 0x50)).collect::<Vec<_>>(), [true, false, true]);
+        assert_eq!(
+            a.iter_mut().map(|x| irr(x, 0x50)).collect::<Vec<_>>(),
+            [true, false, true]
+        );
         // Cluster model: high nibble = cluster, low nibble = members.
         for (i, ldr) in [(0, 0x11u64), (1, 0x12), (2, 0x21)] {
             a[i].mmio_write(0, reg::DFR, 4, 0x0fff_ffff);
             a[i].mmio_write(0, reg::LDR, 4, ldr << 24);
         }
         deliver(&mut a, None, 0, &fixed(Destination::Logical(0x13), 0x51));
-        assert_eq!(a.iter_mut().map(|x| irr(x, 0x51)).collect::<Vec<_>>(), [true, true, false]);
+        assert_eq!(
+            a.iter_mut().map(|x| irr(x, 0x51)).collect::<Vec<_>>(),
+            [true, true, false]
+        );
     }
 
     #[test]
     fn shorthands_and_lowest_priority() {
         let mut a = apics(3);
         deliver(&mut a, Some(1), 0, &fixed(Destination::AllButSelf, 0x60));
-        assert_eq!(a.iter_mut().map(|x| irr(x, 0x60)).collect::<Vec<_>>(), [true, false, true]);
+        assert_eq!(
+            a.iter_mut().map(|x| irr(x, 0x60)).collect::<Vec<_>>(),
+            [true, false, true]
+        );
         deliver(&mut a, Some(1), 0, &fixed(Destination::ToSelf, 0x61));
-        assert_eq!(a.iter_mut().map(|x| irr(x, 0x61)).collect::<Vec<_>>(), [false, true, false]);
+        assert_eq!(
+            a.iter_mut().map(|x| irr(x, 0x61)).collect::<Vec<_>>(),
+            [false, true, false]
+        );
         a[0].mmio_write(0, reg::TPR, 4, 0x20);
         a[1].mmio_write(0, reg::TPR, 4, 0x10);
         a[2].mmio_write(0, reg::TPR, 4, 0x10);
@@ -191,7 +221,10 @@ mod tests {
             ..fixed(Destination::All, 0x62)
         };
         deliver(&mut a, None, 0, &m);
-        assert_eq!(a.iter_mut().map(|x| irr(x, 0x62)).collect::<Vec<_>>(), [false, true, false]);
+        assert_eq!(
+            a.iter_mut().map(|x| irr(x, 0x62)).collect::<Vec<_>>(),
+            [false, true, false]
+        );
         let nmi = ApicMessage {
             mode: mode::NMI,
             ..fixed(Destination::All, 0)

@@ -183,7 +183,7 @@ impl CmosRtc {
         self.ram[reg::B as usize] & B_DM != 0
     }
 
-    fn to_reg(&self, v: i64) -> u8 {
+    fn encode(&self, v: i64) -> u8 {
         let v = v.rem_euclid(100) as u8;
         if self.binary() {
             v
@@ -192,7 +192,7 @@ impl CmosRtc {
         }
     }
 
-    fn from_reg(&self, v: u8) -> i64 {
+    fn decode(&self, v: u8) -> i64 {
         if self.binary() {
             v as i64
         } else {
@@ -207,20 +207,20 @@ impl CmosRtc {
         let (y, m, d) = civil_from_days(days);
         let (hour, min, sec) = (sod / 3600, sod / 60 % 60, sod % 60);
         let hours = if self.ram[reg::B as usize] & B_24H != 0 {
-            self.to_reg(hour)
+            self.encode(hour)
         } else {
             let h12 = if hour % 12 == 0 { 12 } else { hour % 12 };
-            self.to_reg(h12) | if hour >= 12 { HOURS_PM } else { 0 }
+            self.encode(h12) | if hour >= 12 { HOURS_PM } else { 0 }
         };
         let fields = [
-            (reg::SECONDS, self.to_reg(sec)),
-            (reg::MINUTES, self.to_reg(min)),
+            (reg::SECONDS, self.encode(sec)),
+            (reg::MINUTES, self.encode(min)),
             (reg::HOURS, hours),
-            (reg::DAY_OF_WEEK, self.to_reg((days + 4).rem_euclid(7) + 1)),
-            (reg::DAY_OF_MONTH, self.to_reg(d)),
-            (reg::MONTH, self.to_reg(m)),
-            (reg::YEAR, self.to_reg(y)),
-            (reg::CENTURY, self.to_reg(y.div_euclid(100))),
+            (reg::DAY_OF_WEEK, self.encode((days + 4).rem_euclid(7) + 1)),
+            (reg::DAY_OF_MONTH, self.encode(d)),
+            (reg::MONTH, self.encode(m)),
+            (reg::YEAR, self.encode(y)),
+            (reg::CENTURY, self.encode(y.div_euclid(100))),
         ];
         for (i, v) in fields {
             self.ram[i as usize] = v;
@@ -230,12 +230,12 @@ impl CmosRtc {
     /// The time the registers hold, in seconds since the Unix epoch (out-of-range fields are
     /// taken as they decode; a guest writing nonsense gets a nonsense date, never a panic).
     fn registers_secs(&self) -> i64 {
-        let r = |i: u8| self.from_reg(self.ram[i as usize]);
+        let r = |i: u8| self.decode(self.ram[i as usize]);
         let raw_hours = self.ram[reg::HOURS as usize];
         let hour = if self.ram[reg::B as usize] & B_24H != 0 {
             r(reg::HOURS)
         } else {
-            let h = self.from_reg(raw_hours & !HOURS_PM) % 12;
+            let h = self.decode(raw_hours & !HOURS_PM) % 12;
             h + if raw_hours & HOURS_PM != 0 { 12 } else { 0 }
         };
         let year = r(reg::CENTURY) * 100 + r(reg::YEAR);
@@ -271,7 +271,11 @@ impl CmosRtc {
                 self.ram[index as usize]
             }
             reg::A => {
-                let uip = if self.update_in_progress(now) { A_UIP } else { 0 };
+                let uip = if self.update_in_progress(now) {
+                    A_UIP
+                } else {
+                    0
+                };
                 self.ram[reg::A as usize] & !A_UIP | uip
             }
             reg::C => std::mem::take(&mut self.ram[reg::C as usize]),
@@ -517,7 +521,10 @@ mod tests {
         let mut r = CmosRtc::new(1_700_000_000);
         write(&mut r, 3 * SEC / 10, reg::B, B_SET | B_24H);
         write(&mut r, 10 * SEC, reg::B, B_24H);
-        assert_eq!(read(&mut r, 10 * SEC + 7 * SEC / 10 - 1, reg::SECONDS), 0x20);
+        assert_eq!(
+            read(&mut r, 10 * SEC + 7 * SEC / 10 - 1, reg::SECONDS),
+            0x20
+        );
         assert_eq!(read(&mut r, 10 * SEC + 7 * SEC / 10, reg::SECONDS), 0x21);
     }
 

@@ -174,18 +174,19 @@ const ICR_LOW_WRITABLE: u64 = 0x000c_cfff;
 /// The ticks of the timer's input clock per instruction: `CRYSTAL_HZ` per second of
 /// virtual time at one instruction per nanosecond.
 const TICKS_PER_INSN: u64 = CRYSTAL_HZ / 1_000_000_000;
-const _: () = assert!(TICKS_PER_INSN == 1, "the timer below counts one tick per instruction");
+const _: () = assert!(
+    TICKS_PER_INSN == 1,
+    "the timer below counts one tick per instruction"
+);
 
 /// Whether the vCPU may change `IA32_APIC_BASE` from `old` to `new` (SDM §11.12.5, figure
 /// 11-27): EXTD without EN is invalid, and x2APIC mode can only be left by disabling the APIC.
 pub fn apic_base_write_valid(old: u64, new: u64) -> bool {
     let mode = |v: u64| (v & APIC_BASE_EN != 0, v & APIC_BASE_EXTD != 0);
-    match (mode(old), mode(new)) {
-        (_, (false, true)) => false,
-        ((true, true), (true, false)) => false,
-        ((false, false), (true, true)) => false,
-        _ => true,
-    }
+    !matches!(
+        (mode(old), mode(new)),
+        (_, (false, true)) | ((true, true), (true, false)) | ((false, false), (true, true))
+    )
 }
 
 fn bit(v: &[u32; 8], n: u8) -> bool {
@@ -889,7 +890,11 @@ mod tests {
     fn software_disabled_apic_masks_lvts_and_takes_nothing() {
         let mut a = LocalApic::new(0, true);
         wr(&mut a, 0, reg::LVT_TIMER, 0x40);
-        assert_eq!(rd(&mut a, 0, reg::LVT_TIMER), LVT_MASKED | 0x40, "mask stays set");
+        assert_eq!(
+            rd(&mut a, 0, reg::LVT_TIMER),
+            LVT_MASKED | 0x40,
+            "mask stays set"
+        );
         a.accept(0, 0x40, false);
         assert!(!in_reg(&mut a, reg::IRR, 0x40));
         wr(&mut a, 0, reg::SVR, SVR_ENABLE | 0xff);
@@ -1018,7 +1023,11 @@ mod tests {
             }]
         );
         assert_eq!(rd(&mut a, 0, reg::ICR_HIGH), 0x0100_0000);
-        assert_eq!(rd(&mut a, 0, reg::ICR) & (1 << 12), 0, "delivery status idle");
+        assert_eq!(
+            rd(&mut a, 0, reg::ICR) & (1 << 12),
+            0,
+            "delivery status idle"
+        );
         // The self shorthand lands at once.
         wr(&mut a, 0, reg::ICR, (1 << 18) | 0x42);
         assert!(in_reg(&mut a, reg::IRR, 0x42));
@@ -1074,7 +1083,12 @@ mod tests {
         assert_eq!(a.acknowledge(1100), None, "0xd0 in service");
         // Masked: the timer runs but raises nothing, and no idle deadline is reported.
         wr(&mut a, 1100, reg::EOI, 0);
-        wr(&mut a, 1100, reg::LVT_TIMER, LVT_MASKED | TIMER_PERIODIC | 0xd0);
+        wr(
+            &mut a,
+            1100,
+            reg::LVT_TIMER,
+            LVT_MASKED | TIMER_PERIODIC | 0xd0,
+        );
         assert_eq!(a.next_deadline(), None);
         assert!(!a.interrupt_pending(1300));
         assert_eq!(rd(&mut a, 1300, reg::TIMER_CURRENT), 50);
@@ -1131,7 +1145,11 @@ mod tests {
         assert_eq!(rd(&mut a, 20, reg::TIMER_CURRENT), 0);
         assert!(!a.interrupt_pending(4999));
         assert_eq!(a.acknowledge(5000), Some(0xef));
-        assert_eq!(a.msr_read(5000, MSR_TSC_DEADLINE), Some(0), "cleared when it fires");
+        assert_eq!(
+            a.msr_read(5000, MSR_TSC_DEADLINE),
+            Some(0),
+            "cleared when it fires"
+        );
         wr(&mut a, 5000, reg::EOI, 0);
         // A deadline already passed fires at once; 0 disarms.
         assert!(a.msr_write(6000, MSR_TSC_DEADLINE, 100));
@@ -1162,7 +1180,9 @@ mod tests {
         for msr in [0x809, 0x80b, 0x80e, 0x831, 0x83f, 0x80c, 0x82f, 0x8ff] {
             assert_eq!(a.msr_read(0, msr), None, "read {msr:#x}");
         }
-        for msr in [0x802, 0x803, 0x80a, 0x80d, 0x810, 0x818, 0x820, 0x839, 0x80e, 0x831] {
+        for msr in [
+            0x802, 0x803, 0x80a, 0x80d, 0x810, 0x818, 0x820, 0x839, 0x80e, 0x831,
+        ] {
             assert!(!a.msr_write(0, msr, 0), "write {msr:#x}");
         }
         // EOI and ESR take only 0; other registers' upper halves are reserved.

@@ -46,6 +46,7 @@
 
 pub mod apic_bus;
 pub mod cmos;
+pub mod ioapic;
 pub mod lapic;
 pub mod ports;
 pub mod uart16550;

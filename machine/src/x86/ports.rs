@@ -224,7 +224,7 @@ mod tests {
     struct Probe {
         name: &'static str,
         max: u8,
-        log: std::rc::Rc<std::cell::RefCell<Vec<(char, u16, u8, u32)>>>,
+        log: Log,
     }
 
     impl PortDevice for Probe {
@@ -334,7 +334,9 @@ mod tests {
             })
         );
         assert_eq!(
-            b.insert(0x3f0, 9, None, probe("y", 1).0).unwrap_err().to_string(),
+            b.insert(0x3f0, 9, None, probe("y", 1).0)
+                .unwrap_err()
+                .to_string(),
             "y: I/O ports at 0x3f0 overlap those of com1"
         );
         assert!(matches!(

@@ -165,8 +165,13 @@ mod tests {
 
     fn bus() -> PortBus {
         let mut b = PortBus::new();
-        b.insert(COM1_BASE, COM1_PORTS, Some(COM1_IRQ), Box::new(Uart16550::new()))
-            .unwrap();
+        b.insert(
+            COM1_BASE,
+            COM1_PORTS,
+            Some(COM1_IRQ),
+            Box::new(Uart16550::new()),
+        )
+        .unwrap();
         b
     }
 
