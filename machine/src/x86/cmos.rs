@@ -529,6 +529,40 @@ mod tests {
     }
 
     #[test]
+    fn linux_set_time_sequence() {
+        // drivers/rtc/rtc-mc146818-lib.c `mc146818_set_time`: B |= SET, A |= DIV_RESET2
+        // (0x70), the fields (BCD), century at the FADT's index, then B and A restored.
+        let mut r = CmosRtc::new(1_700_000_000);
+        let (b, a) = (read(&mut r, 0, reg::B), read(&mut r, 0, reg::A));
+        write(&mut r, 0, reg::B, b | B_SET);
+        write(&mut r, 0, reg::A, a | 0x70);
+        for (i, v) in [
+            (reg::YEAR, 0x25),
+            (reg::MONTH, 0x07),
+            (reg::DAY_OF_MONTH, 0x04),
+            (reg::HOURS, 0x12),
+            (reg::MINUTES, 0x30),
+            (reg::SECONDS, 0x00),
+            (reg::CENTURY, 0x20),
+        ] {
+            write(&mut r, 0, i, v);
+        }
+        write(&mut r, 0, reg::B, b);
+        assert_eq!(
+            read(&mut r, SEC, reg::SECONDS),
+            0x00,
+            "divider still in reset"
+        );
+        write(&mut r, SEC, reg::A, a);
+        // The first update half a second after the divider is released.
+        assert_eq!(read(&mut r, SEC + SEC / 2 - 1, reg::SECONDS), 0x00);
+        assert_eq!(
+            date(&mut r, SEC + SEC / 2),
+            [0x20, 0x25, 0x07, 0x04, 0x12, 0x30, 0x01, 6]
+        );
+    }
+
+    #[test]
     fn writing_a_time_register_while_running_moves_the_clock() {
         let mut r = CmosRtc::new(1_700_000_000); // 22:13:20
         write(&mut r, SEC / 2, reg::MINUTES, 0x45);

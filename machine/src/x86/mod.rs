@@ -23,6 +23,30 @@
 //!   mode, the interrupt acknowledge the vCPU calls.
 //! - [`apic_bus`]: interrupt messages between the I/O APIC and the local APICs (destination
 //!   matching, EOI broadcast).
+//! - [`irq`]: the wiring — device lines into the I/O APIC, messages to the local APICs,
+//!   EOIs back — as one [`irq::IrqHub`] the machine keeps next to its [`ports::PortBus`].
+//!
+//! How the machine drives them (`now` = the accessing vCPU's instruction count, `cpu` its
+//! index):
+//! - `Platform::port_read/port_write` → [`ports::PortBus::read`]/[`ports::PortBus::write`],
+//!   then [`irq::IrqHub::sync`].
+//! - `Platform::msr_read/msr_write` (0x800–0x8ff, 0x6e0) → `hub.lapics[cpu]`
+//!   [`lapic::LocalApic::msr_read`]/[`lapic::LocalApic::msr_write`] (`None`/`false` = #GP),
+//!   then `sync` after a write.
+//! - MMIO at the page [`lapic::LocalApic::page_base`] while
+//!   [`lapic::LocalApic::mmio_enabled`] → [`lapic::LocalApic::mmio_read`]/`mmio_write`,
+//!   then `sync`; MMIO at [`ioapic::IOAPIC_BASE`] → the I/O APIC's
+//!   [`crate::devices::MmioDevice`] methods, then `sync`.
+//! - `IA32_APIC_BASE` writes: the vCPU checks [`lapic::apic_base_write_valid`] and the
+//!   machine passes the new value to [`lapic::LocalApic::set_apic_base`].
+//! - `Platform::acknowledge` → [`irq::IrqHub::acknowledge`]; `Platform::interrupt_pending` →
+//!   [`irq::IrqHub::interrupt_pending`]; an idle HLT skips to [`irq::IrqHub::next_deadline`].
+//! - Between rounds: [`ports::PortBus::console_uart`] `drain_tx` to the console and
+//!   `push_rx` from host input (as the PL011's), then `sync`; level-triggered device lines
+//!   through [`irq::IrqHub::set_level`].
+//! - The CMOS RTC is built with the `--rtc-epoch` value ([`cmos::CmosRtc::new`]) and inserted
+//!   at [`cmos::CMOS_BASE`]; the 16550 at [`uart16550::COM1_BASE`] with GSI
+//!   [`uart16550::COM1_IRQ`]. The ACPI FADT's `century` field is [`cmos::reg::CENTURY`].
 //!
 //! Time is the vCPU's instruction count (`now`): one instruction = 1 ns = one TSC tick = one
 //! tick of the APIC timer's input clock (`platform::TSC_HZ` = `platform::CRYSTAL_HZ`). Nothing
@@ -47,6 +71,7 @@
 pub mod apic_bus;
 pub mod cmos;
 pub mod ioapic;
+pub mod irq;
 pub mod lapic;
 pub mod ports;
 pub mod uart16550;
