@@ -36,8 +36,9 @@
 //!   (`IA32_TSC_DEADLINE` 0x6e0, fires when the TSC reaches it and then reads 0; writes are
 //!   ignored and reads 0 in other modes; in this mode the initial count is ignored and the
 //!   current count reads 0). Switching between TSC-deadline and the other modes disarms the
-//!   timer. Missed periods coalesce into one interrupt (IRR is one bit). The TSC is taken to
-//!   equal the vCPU's instruction count `now`.
+//!   timer. Missed periods coalesce into one interrupt (IRR is one bit). The TSC is the
+//!   vCPU's instruction count `now` plus the offset its `IA32_TSC` writes made
+//!   ([`LocalApic::set_tsc_offset`], 0 until told).
 //! - x2APIC MSR rules (§11.12.1.2): the range exists only in x2APIC mode; reads of
 //!   write-only registers (EOI, SELF IPI) and writes of read-only ones fail (#GP), as do
 //!   non-zero writes to EOI and ESR (KVM), the upper 32 bits of any register but the ICR,
@@ -238,6 +239,8 @@ pub struct LocalApic {
     /// One-shot/periodic: counting (one-shot: not yet at 0).
     timer_armed: bool,
     tsc_deadline: u64,
+    /// TSC = instruction count + this (wrapping): the vCPU's `IA32_TSC` writes.
+    tsc_offset: u64,
     /// The next timer expiry, in instructions.
     timer_next: Option<u64>,
     outbox: Vec<ApicMessage>,
@@ -270,6 +273,7 @@ impl LocalApic {
             timer_ticks: 0,
             timer_armed: false,
             tsc_deadline: 0,
+            tsc_offset: 0,
             timer_next: None,
             outbox: Vec::new(),
             eois: Vec::new(),
@@ -309,6 +313,14 @@ impl LocalApic {
         if was_enabled && value & APIC_BASE_EN == 0 {
             self.power_up_state();
         }
+    }
+
+    /// The vCPU's TSC is now its instruction count + `offset` (wrapping; `IA32_TSC` writes),
+    /// as of instruction count `now`: TSC deadlines are compared with that TSC.
+    pub fn set_tsc_offset(&mut self, now: u64, offset: u64) {
+        self.advance(now);
+        self.tsc_offset = offset;
+        self.rearm(now);
     }
 
     /// The `IA32_APIC_BASE` value last set.
@@ -454,7 +466,10 @@ impl LocalApic {
     fn rearm(&mut self, now: u64) {
         let init = self.timer_initial as u64;
         self.timer_next = if self.timer_mode() == TIMER_TSC_DEADLINE {
-            (self.tsc_deadline != 0).then_some(self.tsc_deadline)
+            (self.tsc_deadline != 0).then(|| {
+                let tsc = now.wrapping_add(self.tsc_offset);
+                now.saturating_add(self.tsc_deadline.saturating_sub(tsc))
+            })
         } else if !self.timer_armed || init == 0 {
             None
         } else if self.timer_mode() == TIMER_PERIODIC {
@@ -1164,6 +1179,23 @@ mod tests {
         wr(&mut a, 6001, reg::LVT_TIMER, TIMER_ONESHOT | 0xef);
         assert_eq!(a.next_deadline(), None);
         assert!(!a.interrupt_pending(10_000));
+    }
+
+    #[test]
+    fn tsc_deadline_follows_a_written_tsc() {
+        let mut a = apic(0);
+        wr(&mut a, 0, reg::LVT_TIMER, TIMER_TSC_DEADLINE | 0xef);
+        // The guest set its TSC to 1_000_000 at instruction 100: TSC = now + 999_900.
+        a.set_tsc_offset(100, 999_900);
+        assert!(a.msr_write(200, MSR_TSC_DEADLINE, 1_000_500));
+        assert_eq!(a.next_deadline(), Some(600));
+        assert!(!a.interrupt_pending(599));
+        assert_eq!(a.acknowledge(600), Some(0xef));
+        // A deadline below the current TSC is already due.
+        wr(&mut a, 650, reg::EOI, 0);
+        assert!(a.msr_write(700, MSR_TSC_DEADLINE, 5));
+        assert_eq!(a.acknowledge(700), Some(0xef));
+        assert_eq!(a.msr_read(700, MSR_TSC_DEADLINE), Some(0));
     }
 
     #[test]
