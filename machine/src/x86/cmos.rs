@@ -346,12 +346,6 @@ impl CmosRtc {
             self.ram[index as usize] = value;
         }
     }
-
-    /// System reset: time and RAM kept; PIE, AIE and SQWE cleared, register C cleared.
-    pub fn reset(&mut self) {
-        self.ram[reg::B as usize] &= !(B_PIE | B_AIE | B_SQWE);
-        self.ram[reg::C as usize] = 0;
-    }
 }
 
 impl PortDevice for CmosRtc {
@@ -371,6 +365,12 @@ impl PortDevice for CmosRtc {
             0 => self.index = value as u8 & 0x7f,
             _ => self.write_reg(now, self.index, value as u8),
         }
+    }
+
+    /// System reset: time and RAM kept; PIE, AIE and SQWE cleared, register C cleared.
+    fn reset(&mut self) {
+        self.ram[reg::B as usize] &= !(B_PIE | B_AIE | B_SQWE);
+        self.ram[reg::C as usize] = 0;
     }
 }
 

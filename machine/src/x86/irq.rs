@@ -49,6 +49,14 @@ impl IrqHub {
         }
     }
 
+    /// System reset: the I/O APIC and every local APIC.
+    pub fn reset(&mut self) {
+        self.ioapic.reset();
+        for a in &mut self.lapics {
+            a.reset();
+        }
+    }
+
     /// `Platform::acknowledge` for vCPU `cpu`.
     pub fn acknowledge(&mut self, cpu: usize, now: u64) -> Option<u8> {
         self.lapics.get_mut(cpu)?.acknowledge(now)

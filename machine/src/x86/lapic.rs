@@ -306,13 +306,23 @@ impl LocalApic {
     }
 
     /// The `IA32_APIC_BASE` value the vCPU holds changed to `value` (already checked with
-    /// [`apic_base_write_valid`]).
+    /// [`apic_base_write_valid`]). The BSP flag is read-only and keeps its value.
     pub fn set_apic_base(&mut self, value: u64) {
         let was_enabled = self.base & APIC_BASE_EN != 0;
-        self.base = value;
+        self.base = (value & !APIC_BASE_BSP) | (self.base & APIC_BASE_BSP);
         if was_enabled && value & APIC_BASE_EN == 0 {
             self.power_up_state();
         }
+    }
+
+    /// System reset (the vCPU's RESET/INIT): the power-up state, `IA32_APIC_BASE` at its
+    /// reset value (the BSP flag kept).
+    pub fn reset(&mut self) {
+        self.base = APIC_DEFAULT_BASE | APIC_BASE_EN | (self.base & APIC_BASE_BSP);
+        self.tsc_offset = 0;
+        self.outbox.clear();
+        self.eois.clear();
+        self.power_up_state();
     }
 
     /// The vCPU's TSC is now its instruction count + `offset` (wrapping; `IA32_TSC` writes),
@@ -1285,6 +1295,20 @@ mod tests {
         assert_eq!(rd(&mut a, 0, reg::SVR), 0xff);
         assert!(!in_reg(&mut a, reg::IRR, 0x99));
         assert_eq!(rd(&mut a, 0, reg::ID), 5 << 24);
+    }
+
+    #[test]
+    fn reset_returns_to_xapic_power_up() {
+        let mut a = x2(2);
+        a.msr_write(0, 0x808, 0x30);
+        a.reset();
+        assert_eq!(
+            a.apic_base(),
+            APIC_DEFAULT_BASE | APIC_BASE_EN | APIC_BASE_BSP
+        );
+        assert!(a.mmio_enabled());
+        assert_eq!(rd(&mut a, 0, reg::TPR), 0);
+        assert_eq!(rd(&mut a, 0, reg::SVR), 0xff);
     }
 
     #[test]

@@ -38,6 +38,8 @@ pub trait PortDevice {
     fn take_irq_edge(&mut self) -> bool {
         false
     }
+    /// System reset.
+    fn reset(&mut self) {}
 }
 
 /// Why a device could not be added to the bus.
@@ -195,6 +197,13 @@ impl PortBus {
                     self.write(now, port.wrapping_add(i), 1, (value >> (8 * i)) & 0xff);
                 }
             }
+        }
+    }
+
+    /// System reset of every device, in port order.
+    pub fn reset(&mut self) {
+        for e in &mut self.entries {
+            e.dev.reset();
         }
     }
 

@@ -94,13 +94,6 @@ impl Uart16550 {
     pub fn pending_edges(&self) -> u32 {
         self.serial.interrupt_evt().0.get()
     }
-
-    /// Reset: a new UART, keeping output not yet drained.
-    pub fn reset(&mut self) {
-        let out = std::mem::take(self.serial.writer_mut());
-        *self = Uart16550::new();
-        *self.serial.writer_mut() = out;
-    }
 }
 
 impl PortDevice for Uart16550 {
@@ -126,6 +119,13 @@ impl PortDevice for Uart16550 {
 
     fn take_irq_edge(&mut self) -> bool {
         self.serial.interrupt_evt().0.replace(0) != 0
+    }
+
+    /// Reset: a new UART, keeping output not yet drained.
+    fn reset(&mut self) {
+        let out = std::mem::take(self.serial.writer_mut());
+        *self = Uart16550::new();
+        *self.serial.writer_mut() = out;
     }
 }
 
