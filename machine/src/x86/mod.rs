@@ -36,9 +36,13 @@
 //! - MMIO at the page [`lapic::LocalApic::page_base`] while
 //!   [`lapic::LocalApic::mmio_enabled`] → [`lapic::LocalApic::mmio_read`]/`mmio_write`,
 //!   then `sync`; MMIO at [`ioapic::IOAPIC_BASE`] → the I/O APIC's
-//!   [`crate::devices::MmioDevice`] methods, then `sync`.
+//!   [`crate::devices::MmioDevice`] methods, then `sync`. The APIC page needs the accessing
+//!   vCPU and its `now` (the timer's current count, a count loaded), which `Bus::mmio_*`
+//!   does not carry: the run loop must know them when it routes these accesses.
 //! - `IA32_APIC_BASE` writes: the vCPU checks [`lapic::apic_base_write_valid`] and the
-//!   machine passes the new value to [`lapic::LocalApic::set_apic_base`].
+//!   machine passes the new value to [`lapic::LocalApic::set_apic_base`] before the vCPU's
+//!   next APIC access (a guest enabling x2APIC reads 0x802 right after); `IA32_TSC` writes
+//!   likewise reach [`lapic::LocalApic::set_tsc_offset`].
 //! - `Platform::acknowledge` → [`irq::IrqHub::acknowledge`]; `Platform::interrupt_pending` →
 //!   [`irq::IrqHub::interrupt_pending`]; an idle HLT skips to [`irq::IrqHub::next_deadline`].
 //! - Between rounds: [`ports::PortBus::console_uart`] `drain_tx` to the console and
@@ -58,9 +62,11 @@
 //!   Intel vendor with leaf 0x15 (crystal = TSC, ratio 1/1) and 0x16 (frequencies), the
 //!   TSC-deadline timer and ARAT (an always-running APIC timer), so Linux takes the TSC
 //!   frequency from CPUID, uses the TSC-deadline timer as its clock event and skips both the
-//!   PIT calibration and the LAPIC timer calibration (issue 15). QEMU's microvm with
-//!   `pic=off` shows the other reason: an 8259 that exists but is never programmed
-//!   delivers with vector base 0 ("divide error").
+//!   PIT calibration and the LAPIC timer calibration (issue 15's plan, to be confirmed on
+//!   the kernel's log once the machine boots; the legacy pair comes back if it insists).
+//!   QEMU's plain `microvm` shows the other reason: with hardware-reduced ACPI Linux never
+//!   programs the 8259 QEMU still creates, whose vector base 0 kills PVH boots with a
+//!   "divide error" — hence `pic=off` in the reference runs.
 //! - No HPET, no ACPI PM timer, no i8042 (the reset and power-off paths are the machine's).
 //! - NMI, SMI, INIT, start-up and ExtINT messages are not delivered (`TODO(SMP)`: INIT/SIPI
 //!   come with secondary vCPUs); LINT0/LINT1 have no inputs wired.
