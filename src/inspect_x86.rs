@@ -4,6 +4,7 @@
 //! yet; the plan is what one will load.
 
 use anyhow::{bail, Context};
+use bootemu_boot::acpi::x86::X86MachineDesc;
 use bootemu_boot::bzimage::{self, Header};
 use bootemu_boot::x86::{self, X86Entry, X86Linux};
 
@@ -42,6 +43,7 @@ pub fn inspect_x86(
             .map(|p| read_input(p, (memory, "guest RAM")))
             .transpose()?,
         cmdline: l.append.clone(),
+        acpi: Some(X86MachineDesc::microvm(1)),
     };
     let boot = x86::complete(plan, memory, &linux).with_context(|| name.to_string())?;
     out!("{name}: {} bytes", bytes.len());

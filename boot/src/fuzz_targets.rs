@@ -102,6 +102,7 @@ pub fn x86(data: &[u8]) {
     let linux = X86Linux {
         initrd: Some(vec![0x55; 4096]),
         cmdline: Some("console=ttyS0".into()),
+        acpi: Some(crate::acpi::x86::X86MachineDesc::microvm(2)),
     };
     for off in [None, offset] {
         let Ok(p) = crate::plan_at(data, x86::kernel_ram(mem), off) else {
@@ -134,6 +135,7 @@ pub fn x86(data: &[u8]) {
         header: crate::bzimage::Header::parse(data).and_then(Result::ok),
         load: 0x1000,
         kernel: vec![(0x1000, 0x2000)],
+        info: 0,
     };
     let _ = check_boot_params(0, &read, &exp);
     let _ = check_pvh(0, &read, &exp);
