@@ -18,9 +18,12 @@ mod common;
 
 use std::process::Command;
 
+use bootemu_boot::acpi::x86::X86MachineDesc;
 use bootemu_boot::bzimage::{Compression, Header};
 use bootemu_boot::elf::Pvh;
-use bootemu_boot::handoff::{any_failed, check_boot_params, check_pvh, Check, X86Expected};
+use bootemu_boot::handoff::{
+    any_failed, check_boot_params, check_pvh, check_x86_entry, Check, X86Expected,
+};
 use bootemu_boot::x86::{self, X86Boot, X86Entry, X86Linux};
 use bootemu_boot::Format;
 use common::run::{bootemu, text};
@@ -43,6 +46,7 @@ fn layout(a: &Amd64Artifacts, kernel: &[u8], offset: Option<u64>) -> X86Boot {
         &X86Linux {
             initrd: Some(read(&a.initramfs)),
             cmdline: Some(APPEND.into()),
+            acpi: Some(X86MachineDesc::microvm(1)),
         },
     )
     .unwrap()
@@ -51,10 +55,12 @@ fn layout(a: &Amd64Artifacts, kernel: &[u8], offset: Option<u64>) -> X86Boot {
 fn judge(b: &X86Boot) -> Vec<Check> {
     let exp = X86Expected::of(b, Some(APPEND));
     let mem = |a, l| b.read(a, l);
-    match b.entry {
+    let mut c = match b.entry {
         X86Entry::Linux64 { rsi, .. } => check_boot_params(rsi, &mem, &exp),
         X86Entry::Pvh { ebx, .. } => check_pvh(ebx, &mem, &exp),
-    }
+    };
+    c.extend(check_x86_entry(&b.state, &mem, &exp));
+    c
 }
 
 #[test]
@@ -205,7 +211,7 @@ fn debian_layouts_pass_every_x86_check() {
         }
     );
     let c = judge(&b);
-    assert_eq!(c.len(), 9);
+    assert_eq!(c.len(), 9 + 6);
     assert!(c.iter().all(|c| c.status.label() == "PASS"), "{c:#?}");
     // The vmlinux through PVH.
     let b = layout(a, &vmlinux, None);
@@ -217,7 +223,7 @@ fn debian_layouts_pass_every_x86_check() {
         }
     );
     let c = judge(&b);
-    assert_eq!(c.len(), 5);
+    assert_eq!(c.len(), 5 + 5);
     assert!(c.iter().all(|c| c.status.label() == "PASS"), "{c:#?}");
     // The vmlinux moved: the 64-bit protocol at the moved e_entry.
     let b = layout(a, &vmlinux, Some(0x100_0000));
@@ -264,6 +270,12 @@ fn inspect_shows_the_bzimage_header_and_both_protocols() {
         "protocol: 64-bit boot protocol (bzImage",
         "entry: 0x100200 in 64-bit mode, RSI 0x7000 (zero page)",
         "zero page (boot_params)",
+        "entry state (64-bit boot protocol):\n",
+        "  CR0 0x80000001  CR3 0x9000  CR4 0x20  EFER 0x500\n",
+        "  CS sel 0x0010 base 0x0 limit 0xffffffff type 0xb S P L dpl 0\n",
+        "ACPI: RSDP at 0xf0000 ",
+        "PASS    entry64.identity-map  ",
+        "PASS    entry64.boot-cs  ",
     ] {
         assert!(s.contains(line), "{line:?} not in:\n{s}");
     }
@@ -295,6 +307,9 @@ fn inspect_shows_the_bzimage_header_and_both_protocols() {
         "{s}"
     );
     assert!(s.contains("EBX 0x6000 (hvm_start_info)"), "{s}");
+    assert!(s.contains("  CR0 0x1  CR3 0x0  CR4 0x0  EFER 0x0\n"), "{s}");
+    assert!(s.contains("PASS    pvh-entry.segments  "), "{s}");
+    assert!(!s.contains("FAIL "), "{s}");
     let o = bootemu(&["inspect", v, "--kernel-offset", "0x1000000"]);
     let s = text(&o.stdout);
     assert!(

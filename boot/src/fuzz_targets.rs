@@ -91,7 +91,7 @@ pub fn image(data: &[u8]) {
 /// handoff checks on that layout, and the checks on the input itself read as guest memory (a
 /// zero page, a `hvm_start_info`, and what they point at).
 pub fn x86(data: &[u8]) {
-    use crate::handoff::{check_boot_params, check_pvh, X86Expected};
+    use crate::handoff::{check_boot_params, check_pvh, check_x86_entry, X86Expected};
     use crate::x86::{self, X86Entry, X86Linux};
     let mem = 64 << 20;
     let _ = crate::bzimage::Header::parse(data);
@@ -111,10 +111,11 @@ pub fn x86(data: &[u8]) {
         if let Ok(b) = x86::complete(p, mem, &linux) {
             let exp = X86Expected::of(&b, Some("console=ttyS0"));
             let read = |a, l| b.read(a, l);
-            let c = match b.entry {
+            let mut c = match b.entry {
                 X86Entry::Linux64 { rsi, .. } => check_boot_params(rsi, &read, &exp),
                 X86Entry::Pvh { ebx, .. } => check_pvh(ebx, &read, &exp),
             };
+            c.extend(check_x86_entry(&b.state, &read, &exp));
             // Our own layouts pass.
             assert!(!crate::handoff::any_failed(&c), "{c:?}");
         }

@@ -201,7 +201,7 @@ rules! {
     Entry64IfClear = Entry64 "entry64.if-clear",
         "boot.rst 64-bit Boot Protocol: interrupt must be disabled (RFLAGS.IF = 0)";
     Entry64Rsi = Entry64 "entry64.rsi",
-        "boot.rst 64-bit Boot Protocol: %rsi must hold the base address of the struct boot_params (the zero page the loader built)";
+        "boot.rst 64-bit Boot Protocol: %rsi must hold the base address of the struct boot_params (the zero page the loader built; its contents are the bootparams.* rules')";
     PvhMagic = Pvh "pvh.magic",
         "start_info.h: EBX points at hvm_start_info in RAM whose magic is 0x336ec578 (XEN_HVM_START_MAGIC_VALUE)";
     PvhVersion = Pvh "pvh.version",
@@ -221,7 +221,7 @@ rules! {
     PvhEntryEflags = PvhEntry "pvh-entry.eflags",
         "pvh.pandoc: eflags bit 17 (VM), bit 9 (IF) and bit 8 (TF) cleared";
     PvhEntryEbx = PvhEntry "pvh-entry.ebx",
-        "pvh.pandoc: ebx holds the physical address of the start_info structure (the one the loader built, magic 0x336ec578)";
+        "pvh.pandoc: ebx holds the physical address of the start_info structure (the one the loader built, below 4 GiB; its contents, magic 0x336ec578 first, are the pvh.* rules')";
     BootCmdline = Boot "boot.cmdline",
         "the kernel's \"Kernel command line:\" console line equals the expected command line";
 }

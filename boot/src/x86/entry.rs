@@ -47,6 +47,8 @@ pub const STACK_PAGE: u64 = 0x8000;
 /// Initial RSP (Cloud Hypervisor's and Firecracker's `BOOT_STACK_POINTER`): 16 bytes below the
 /// top of [`STACK_PAGE`].
 pub const BOOT_STACK_POINTER: u64 = 0x8ff0;
+// The stack pointer lies inside its page.
+const _: () = assert!(BOOT_STACK_POINTER > STACK_PAGE && BOOT_STACK_POINTER < STACK_PAGE + 0x1000);
 /// Where the PML4 goes; the PDPT and the page directories follow it.
 pub const PML4_ADDR: u64 = 0x9000;
 /// GiB identity-mapped by the 64-bit protocol's tables: the 32-bit address space.
@@ -314,7 +316,6 @@ mod tests {
             }
         }
         assert_eq!(l.blobs[1].0 + l.blobs[1].1.len() as u64, PAGE_TABLES_END);
-        assert!(BOOT_STACK_POINTER > STACK_PAGE && BOOT_STACK_POINTER < STACK_PAGE + 0x1000);
     }
 
     #[test]
