@@ -9,7 +9,8 @@
 //! boot protocol 2.15, relocatable, kernel_alignment 2 MiB, pref_address 0x100_0000, init_size
 //! about 64 MiB, XZ payload, PVH entry 0x100_0850), `file(1)`'s view of the bzImage (its kernel
 //! version string) and binutils' `readelf` on the vmlinux (e_entry, program headers, the Xen
-//! note of type 0x12), each run when installed.
+//! note of type 0x12), each run when installed; QEMU's own PVH handoff (its registers and
+//! descriptor caches at the kernel's PVH entry, read through gdb) for the `pvh-entry.*` rules.
 //!
 //! The artifacts come from testdata/fetch-linux-amd64.sh; without them the tests print a notice
 //! and pass, except under CI (env `CI` set), where they fail.
@@ -24,7 +25,8 @@ use bootemu_boot::elf::Pvh;
 use bootemu_boot::handoff::{
     any_failed, check_boot_params, check_pvh, check_x86_entry, Check, X86Expected,
 };
-use bootemu_boot::x86::{self, X86Boot, X86Entry, X86Linux};
+use bootemu_boot::x86::gdt::{Segment, TableReg};
+use bootemu_boot::x86::{self, X86Boot, X86Entry, X86EntryState, X86Linux};
 use bootemu_boot::Format;
 use common::run::{bootemu, text};
 use common::{amd64_artifacts as artifacts, tool_present, Amd64Artifacts};
@@ -384,4 +386,164 @@ fn bzimage_placement_rules_and_broken_headers_at_the_command_line() {
         assert!(e.contains(name) && e.contains(says), "{e}");
     }
     let _ = std::fs::remove_file(f);
+}
+
+/// A segment line of QEMU's `info registers` (`CS =0008 00000000 ffffffff 00cf9a00 ...`):
+/// selector, base, byte limit and the cached flags (descriptor bits 63:32 without the base).
+fn qemu_segment(regs: &str, name: &str) -> Segment {
+    let line = regs
+        .lines()
+        .find(|l| l.starts_with(name) && l[name.len()..].trim_start().starts_with('='))
+        .unwrap_or_else(|| panic!("no {name} in:\n{regs}"));
+    let f: Vec<u64> = line
+        .split_once('=')
+        .unwrap()
+        .1
+        .split_whitespace()
+        .take(4)
+        .map(|w| u64::from_str_radix(w, 16).unwrap())
+        .collect();
+    let flags = f[3];
+    Segment {
+        selector: f[0] as u16,
+        base: f[1],
+        limit: f[2] as u32,
+        kind: (flags >> 8 & 0xf) as u8,
+        code_data: flags >> 12 & 1 != 0,
+        dpl: (flags >> 13 & 3) as u8,
+        present: flags >> 15 & 1 != 0,
+        avl: flags >> 20 & 1 != 0,
+        long: flags >> 21 & 1 != 0,
+        db: flags >> 22 & 1 != 0,
+        granularity: flags >> 23 & 1 != 0,
+    }
+}
+
+/// `NAME=hex` from QEMU's `info registers`.
+fn qemu_reg(regs: &str, name: &str) -> u64 {
+    let at = regs
+        .find(&format!("{name}="))
+        .unwrap_or_else(|| panic!("no {name} in:\n{regs}"));
+    let v = regs[at + name.len() + 1..]
+        .split(|c: char| !c.is_ascii_hexdigit())
+        .next()
+        .unwrap();
+    u64::from_str_radix(v, 16).unwrap()
+}
+
+#[test]
+fn qemus_own_pvh_handoff_passes_the_pvh_entry_rules() {
+    // Oracle: QEMU 10's PVH loader (`-M pc -kernel vmlinux`, its pvh.bin option ROM) stopped by
+    // gdb at the kernel's PVH entry; its state from QEMU's `info registers` and its low 1 MiB
+    // (GDT, hvm_start_info) dumped. The pvh-entry.* rules judge that real handoff.
+    let Some(a) = artifacts() else { return };
+    if !tool_present("qemu-system-x86_64") || !tool_present("gdb") {
+        eprintln!("NOTICE: qemu-system-x86_64 or gdb not found: QEMU's PVH handoff not judged");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("bootemu-x86-qemu-pvh-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sock = dir.join("gdb.sock");
+    let dump = dir.join("low.bin");
+    let mut qemu = Command::new("qemu-system-x86_64")
+        .args([
+            "-M", "pc", "-cpu", "qemu64", "-m", "512M", "-display", "none",
+        ])
+        .args(["-serial", "null", "-monitor", "none", "-no-reboot", "-S"])
+        .arg("-chardev")
+        .arg(format!(
+            "socket,id=g,path={},server=on,wait=off",
+            sock.display()
+        ))
+        .args(["-gdb", "chardev:g", "-kernel"])
+        .arg(&a.vmlinux)
+        .args(["-append", APPEND])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..100 {
+        if sock.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = Command::new("gdb")
+        .args(["-q", "-batch", "-nx"])
+        .args(["-ex", "set architecture i386:x86-64"])
+        .args(["-ex", &format!("target remote {}", sock.display())])
+        .args(["-ex", "hbreak *0x1000850", "-ex", "continue"])
+        .args(["-ex", "monitor info registers"])
+        .args([
+            "-ex",
+            &format!("dump binary memory {} 0 0x100000", dump.display()),
+        ])
+        .output()
+        .unwrap();
+    let _ = qemu.kill();
+    let _ = qemu.wait();
+    // gdb prints the monitor's answer on stdout or stderr depending on its version.
+    let regs = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    let low = std::fs::read(&dump).unwrap_or_else(|e| panic!("no memory dump ({e}):\n{regs}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(qemu_reg(&regs, "EIP"), 0x100_0850, "{regs}");
+
+    let ebx = qemu_reg(&regs, "EBX");
+    let mut gpr = [0u64; 16];
+    gpr[x86::entry::RBX] = ebx;
+    let gdt: Vec<u64> = regs
+        .lines()
+        .find(|l| l.starts_with("GDT="))
+        .unwrap()
+        .split_whitespace()
+        .skip(1)
+        .map(|w| u64::from_str_radix(w, 16).unwrap())
+        .collect();
+    let state = X86EntryState {
+        mode: x86::entry::Mode::Protected32,
+        rip: qemu_reg(&regs, "EIP"),
+        rflags: qemu_reg(&regs, "EFL"),
+        gpr,
+        cr0: qemu_reg(&regs, "CR0"),
+        cr3: qemu_reg(&regs, "CR3"),
+        cr4: qemu_reg(&regs, "CR4"),
+        efer: qemu_reg(&regs, "EFER"),
+        cs: qemu_segment(&regs, "CS"),
+        ds: qemu_segment(&regs, "DS"),
+        es: qemu_segment(&regs, "ES"),
+        ss: qemu_segment(&regs, "SS"),
+        fs: qemu_segment(&regs, "FS"),
+        gs: qemu_segment(&regs, "GS"),
+        tr: qemu_segment(&regs, "TR"),
+        ldtr: qemu_segment(&regs, "LDT"),
+        gdtr: TableReg {
+            base: gdt[0],
+            limit: gdt[1] as u16,
+        },
+        idtr: TableReg::default(),
+    };
+    // What QEMU hands over (CR0 = PE | ET: ET reads as 1 and the rule ignores it).
+    assert_eq!((state.cr0, state.cr4, state.efer), (0x11, 0, 0), "{regs}");
+    let exp = X86Expected {
+        ram: vec![bootemu_boot::Ram { base: 0, size: MEM }],
+        cmdline: Some(APPEND.into()),
+        initrd: None,
+        header: None,
+        load: 0x100_0000,
+        kernel: Vec::new(),
+        info: ebx,
+    };
+    let mem = |addr: u64, len: u64| {
+        let (s, l) = (usize::try_from(addr).ok()?, usize::try_from(len).ok()?);
+        low.get(s..s.checked_add(l)?).map(<[u8]>::to_vec)
+    };
+    let c = check_x86_entry(&state, &mem, &exp);
+    assert_eq!(c.len(), 5);
+    for c in &c {
+        assert_eq!(c.status.label(), "PASS", "{c:?}\n{regs}");
+    }
+    // The start_info EBX points at, by the pvh.* rules' first two.
+    let c = check_pvh(ebx, &mem, &exp);
+    assert_eq!((c[0].id(), c[0].status.label()), ("pvh.magic", "PASS"));
+    assert_eq!((c[1].id(), c[1].status.label()), ("pvh.version", "PASS"));
 }
