@@ -431,24 +431,28 @@ fn qemu_reg(regs: &str, name: &str) -> u64 {
     u64::from_str_radix(v, 16).unwrap()
 }
 
-#[test]
-fn qemus_own_pvh_handoff_passes_the_pvh_entry_rules() {
-    // Oracle: QEMU 10's PVH loader (`-M pc -kernel vmlinux`, its pvh.bin option ROM) stopped by
-    // gdb at the kernel's PVH entry; its state from QEMU's `info registers` and its low 1 MiB
-    // (GDT, hvm_start_info) dumped. The pvh-entry.* rules judge that real handoff.
-    let Some(a) = artifacts() else { return };
+/// Run QEMU (`machine` arguments) on the Debian vmlinux, stop it with gdb at the kernel's PVH
+/// entry (0x100_0850), and return QEMU's `info registers` and the memory `ranges` (start, end)
+/// dumped there. `None` (after a notice) without qemu-system-x86_64 or gdb.
+fn qemu_at_pvh_entry(
+    a: &Amd64Artifacts,
+    machine: &[&str],
+    ranges: &[(u64, u64)],
+) -> Option<(String, Vec<Vec<u8>>)> {
     if !tool_present("qemu-system-x86_64") || !tool_present("gdb") {
-        eprintln!("NOTICE: qemu-system-x86_64 or gdb not found: QEMU's PVH handoff not judged");
-        return;
+        eprintln!("NOTICE: qemu-system-x86_64 or gdb not found: QEMU's PVH handoff not read");
+        return None;
     }
-    let dir = std::env::temp_dir().join(format!("bootemu-x86-qemu-pvh-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "bootemu-x86-qemu-{}-{}",
+        std::process::id(),
+        machine.join("-").replace([',', '='], "_")
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     let sock = dir.join("gdb.sock");
-    let dump = dir.join("low.bin");
     let mut qemu = Command::new("qemu-system-x86_64")
-        .args([
-            "-M", "pc", "-cpu", "qemu64", "-m", "512M", "-display", "none",
-        ])
+        .args(machine)
+        .args(["-cpu", "qemu64", "-display", "none"])
         .args(["-serial", "null", "-monitor", "none", "-no-reboot", "-S"])
         .arg("-chardev")
         .arg(format!(
@@ -468,24 +472,48 @@ fn qemus_own_pvh_handoff_passes_the_pvh_entry_rules() {
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    let out = Command::new("gdb")
-        .args(["-q", "-batch", "-nx"])
+    let mut gdb = Command::new("gdb");
+    gdb.args(["-q", "-batch", "-nx"])
         .args(["-ex", "set architecture i386:x86-64"])
         .args(["-ex", &format!("target remote {}", sock.display())])
         .args(["-ex", "hbreak *0x1000850", "-ex", "continue"])
-        .args(["-ex", "monitor info registers"])
-        .args([
+        .args(["-ex", "monitor info registers"]);
+    for (i, (s, e)) in ranges.iter().enumerate() {
+        gdb.args([
             "-ex",
-            &format!("dump binary memory {} 0 0x100000", dump.display()),
-        ])
-        .output()
-        .unwrap();
+            &format!(
+                "dump binary memory {} {s:#x} {e:#x}",
+                dir.join(format!("{i}.bin")).display()
+            ),
+        ]);
+    }
+    let out = gdb.output().unwrap();
     let _ = qemu.kill();
     let _ = qemu.wait();
     // gdb prints the monitor's answer on stdout or stderr depending on its version.
     let regs = format!("{}{}", text(&out.stdout), text(&out.stderr));
-    let low = std::fs::read(&dump).unwrap_or_else(|e| panic!("no memory dump ({e}):\n{regs}"));
+    let dumps = (0..ranges.len())
+        .map(|i| {
+            std::fs::read(dir.join(format!("{i}.bin")))
+                .unwrap_or_else(|e| panic!("no memory dump ({e}):\n{regs}"))
+        })
+        .collect();
     let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(qemu_reg(&regs, "EIP"), 0x100_0850, "{regs}");
+    Some((regs, dumps))
+}
+
+#[test]
+fn qemus_own_pvh_handoff_passes_the_pvh_entry_rules() {
+    // Oracle: QEMU 10's PVH loader (`-M pc -kernel vmlinux`, its pvh.bin option ROM) stopped by
+    // gdb at the kernel's PVH entry; its state from QEMU's `info registers` and its low 1 MiB
+    // (GDT, hvm_start_info) dumped. The pvh-entry.* rules judge that real handoff.
+    let Some(a) = artifacts() else { return };
+    let Some((regs, dumps)) = qemu_at_pvh_entry(a, &["-M", "pc", "-m", "512M"], &[(0, 0x10_0000)])
+    else {
+        return;
+    };
+    let low = &dumps[0];
     assert_eq!(qemu_reg(&regs, "EIP"), 0x100_0850, "{regs}");
 
     let ebx = qemu_reg(&regs, "EBX");
@@ -546,4 +574,77 @@ fn qemus_own_pvh_handoff_passes_the_pvh_entry_rules() {
     let c = check_pvh(ebx, &mem, &exp);
     assert_eq!((c[0].id(), c[0].status.label()), ("pvh.magic", "PASS"));
     assert_eq!((c[1].id(), c[1].status.label()), ("pvh.version", "PASS"));
+}
+
+/// The table with `signature` that the XSDT at `xsdt` lists, read through `mem`.
+fn qemu_table(mem: &dyn Fn(u64, u64) -> Option<Vec<u8>>, xsdt: u64, signature: &[u8]) -> Vec<u8> {
+    let len = |at: u64| u32::from_le_bytes(mem(at + 4, 4).unwrap().try_into().unwrap()) as u64;
+    let x = mem(xsdt, len(xsdt)).unwrap();
+    x[36..]
+        .chunks_exact(8)
+        .map(|p| u64::from_le_bytes(p.try_into().unwrap()))
+        .map(|at| mem(at, len(at)).unwrap())
+        .find(|t| &t[..4] == signature)
+        .unwrap_or_else(|| panic!("no {} table", String::from_utf8_lossy(signature)))
+}
+
+#[test]
+fn our_x86_acpi_tables_describe_what_qemu_microvm_describes() {
+    // Oracle: QEMU 10's microvm (`pic=off,ioapic2=off`, 2 CPUs, 64 MiB) stopped at the kernel's
+    // PVH entry, its tables read from guest memory (RSDP in the BIOS area, tables at the top of
+    // RAM). Its MADT is ours byte for byte; its FADT has the same flags (its sleep and reset
+    // registers are its GED's MMIO, ours an I/O port); its DSDT has COM1 (EISA PNP0501) too.
+    let Some(a) = artifacts() else { return };
+    let machine = [
+        "-M",
+        "microvm,pic=off,ioapic2=off",
+        "-smp",
+        "2",
+        "-m",
+        "64M",
+    ];
+    let ranges = [(0xe_0000, 0x10_0000), (0x3ff_0000, 0x400_0000)];
+    let Some((_, dumps)) = qemu_at_pvh_entry(a, &machine, &ranges) else {
+        return;
+    };
+    let mem = |addr: u64, len: u64| -> Option<Vec<u8>> {
+        ranges.iter().zip(&dumps).find_map(|(&(s, e), d)| {
+            let end = addr.checked_add(len)?;
+            (addr >= s && end <= e).then(|| d[(addr - s) as usize..(end - s) as usize].to_vec())
+        })
+    };
+    let rsdp = (0xe_0000..0x10_0000u64)
+        .step_by(16)
+        .find(|&p| mem(p, 8).as_deref() == Some(b"RSD PTR "))
+        .expect("QEMU's RSDP in the BIOS area");
+    let xsdt = u64::from_le_bytes(mem(rsdp + 24, 8).unwrap().try_into().unwrap());
+    let qemu_madt = qemu_table(&mem, xsdt, b"APIC");
+    let qemu_fadt = qemu_table(&mem, xsdt, b"FACP");
+    let qemu_dsdt = {
+        let at = u64::from_le_bytes(qemu_fadt[140..148].try_into().unwrap());
+        let len = u32::from_le_bytes(mem(at + 4, 4).unwrap().try_into().unwrap());
+        mem(at, len as u64).unwrap()
+    };
+
+    let ours = bootemu_boot::acpi::x86::build(&X86MachineDesc::microvm(2)).unwrap();
+    let table = |sig: &[u8]| {
+        let i = ours.tables.iter().find(|i| i.signature == sig).unwrap();
+        let off = (i.addr - ours.rsdp) as usize;
+        ours.blob[off..off + i.len as usize].to_vec()
+    };
+    let (madt, fadt, dsdt) = (table(b"APIC"), table(b"FACP"), table(b"DSDT"));
+    // MADT: revision, then everything after the header (local APIC address, flags, structures).
+    assert_eq!(madt[8], qemu_madt[8], "MADT revision");
+    assert_eq!(&madt[36..], &qemu_madt[36..], "MADT body");
+    // FADT flags: HW_REDUCED_ACPI | RESET_REG_SUP.
+    assert_eq!(&fadt[112..116], &qemu_fadt[112..116], "FADT flags");
+    assert_eq!(&qemu_fadt[112..116], &0x0010_0400u32.to_le_bytes());
+    // COM1: DWordConst EISAID("PNP0501") in both DSDTs.
+    let pnp0501 = [0x0c, 0x41, 0xd0, 0x05, 0x01];
+    for (who, d) in [("ours", &dsdt), ("QEMU's", &qemu_dsdt)] {
+        assert!(
+            d.windows(5).any(|w| w == pnp0501),
+            "{who} DSDT has no PNP0501"
+        );
+    }
 }

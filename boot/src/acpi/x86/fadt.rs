@@ -1,11 +1,14 @@
 //! The x86 FADT (signature `FACP`, ACPI 6.5 §5.2.9, revision 6): a hardware-reduced platform
 //! (Flags.HW_REDUCED_ACPI) whose power-off and reset go through the [`super::power`] register.
 //!
-//! Written: Flags = HW_REDUCED_ACPI | RESET_REG_SUP (as QEMU microvm; Cloud Hypervisor adds
-//! TMR_VAL_EXT for its PM timer, which this machine does not have), IAPC_BOOT_ARCH = "VGA not
-//! present" (no VGA; the 8042 bit clear: no keyboard controller, so Linux does not probe one;
-//! "CMOS RTC not present" clear: the machine has one), RESET_REG/RESET_VALUE, SLEEP_CONTROL_REG
-//! and SLEEP_STATUS_REG (8-bit system I/O at [`super::POWER_PORT`]), X_DSDT (filled in by the
+//! Written: Flags = HW_REDUCED_ACPI | RESET_REG_SUP (QEMU 10 microvm's value, read from a
+//! running guest by a test; Cloud Hypervisor adds TMR_VAL_EXT for its PM timer, which this
+//! machine does not have), IAPC_BOOT_ARCH = "VGA not present" (QEMU writes 0; set here because
+//! the machine has no VGA and Linux then leaves the VGA registers alone; the 8042 bit clear: no
+//! keyboard controller, so Linux does not probe one; "CMOS RTC not present" clear: the machine
+//! has one), RESET_REG/RESET_VALUE, SLEEP_CONTROL_REG
+//! and SLEEP_STATUS_REG (8-bit system I/O at [`super::POWER_PORT`]; QEMU microvm has them as
+//! MMIO registers of its GED at 0xfea0_0200, a device bootemu does not model), X_DSDT (filled in by the
 //! layout), the minor version 5 (ACPI 6.5) and the hypervisor vendor.
 //!
 //! Zero, and why: FIRMWARE_CTRL/X_FIRMWARE_CTRL (no FACS on a hardware-reduced platform), the

@@ -1,8 +1,10 @@
 //! The x86 MADT (signature `APIC`, ACPI 6.5 §5.2.12, revision 3 as QEMU writes it): the
 //! interrupt controllers Linux uses instead of an MP table.
 //!
-//! Written (the structures QEMU's `acpi_build_madt` writes for microvm without PCIe): Local
-//! Interrupt Controller Address = [`super::LAPIC_ADDR`], Flags = 0; one Processor Local APIC
+//! Written (what QEMU 10's microvm with `pic=off,ioapic2=off` writes, byte for byte: the test
+//! `our_x86_acpi_tables_describe_what_qemu_microvm_describes` reads its MADT out of a running
+//! guest): Local Interrupt Controller Address = [`super::LAPIC_ADDR`], Flags = 0 (PCAT_COMPAT
+//! clear: no dual 8259); one Processor Local APIC
 //! (type 0, 8 bytes: UID = CPU index, APIC ID, enabled) per CPU whose APIC ID is at most
 //! [`super::MAX_XAPIC_ID`], a Processor Local x2APIC (type 9, 16 bytes) for the others; the I/O
 //! APIC (type 1, 12 bytes: ID [`super::IOAPIC_ID`], [`super::IOAPIC_ADDR`], GSI base 0); no
@@ -10,9 +12,6 @@
 //! high, the ISA default, which is how COM1's IRQ 4 arrives); the Local APIC NMI on LINT1 for
 //! all processors (type 4, UID 0xff), or the Local x2APIC NMI (type 0xa, UID 0xffff_ffff)
 //! when an x2APIC structure was written.
-//!
-//! Deviation from QEMU: Flags.PCAT_COMPAT (bit 0, "the system also has a PC-AT-compatible dual
-//! 8259") is clear: this machine has no 8259 (QEMU sets it even with `pic=off`).
 
 use super::super::style::Style;
 use super::super::Table;
