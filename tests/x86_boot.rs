@@ -636,8 +636,9 @@ fn our_x86_acpi_tables_describe_what_qemu_microvm_describes() {
     // MADT: revision, then everything after the header (local APIC address, flags, structures).
     assert_eq!(madt[8], qemu_madt[8], "MADT revision");
     assert_eq!(&madt[36..], &qemu_madt[36..], "MADT body");
-    // FADT flags: HW_REDUCED_ACPI | RESET_REG_SUP.
+    // FADT flags: HW_REDUCED_ACPI | RESET_REG_SUP; IAPC_BOOT_ARCH.
     assert_eq!(&fadt[112..116], &qemu_fadt[112..116], "FADT flags");
+    assert_eq!(&fadt[109..111], &qemu_fadt[109..111], "FADT IAPC_BOOT_ARCH");
     assert_eq!(&qemu_fadt[112..116], &0x0010_0400u32.to_le_bytes());
     // COM1: DWordConst EISAID("PNP0501") in both DSDTs.
     let pnp0501 = [0x0c, 0x41, 0xd0, 0x05, 0x01];

@@ -3,10 +3,10 @@
 //!
 //! Written: Flags = HW_REDUCED_ACPI | RESET_REG_SUP (QEMU 10 microvm's value, read from a
 //! running guest by a test; Cloud Hypervisor adds TMR_VAL_EXT for its PM timer, which this
-//! machine does not have), IAPC_BOOT_ARCH = "VGA not present" (QEMU writes 0; set here because
-//! the machine has no VGA and Linux then leaves the VGA registers alone; the 8042 bit clear: no
-//! keyboard controller, so Linux does not probe one; "CMOS RTC not present" clear: the machine
-//! has one), RESET_REG/RESET_VALUE, SLEEP_CONTROL_REG
+//! machine does not have), IAPC_BOOT_ARCH = 0 as QEMU microvm writes it (the 8042 bit clear:
+//! no keyboard controller, so Linux does not probe one; "CMOS RTC not present" clear: the machine
+//! has one; "VGA not present" clear although there is no VGA: Linux reads that bit only to
+//! recognise a Xen PVH guest), RESET_REG/RESET_VALUE, SLEEP_CONTROL_REG
 //! and SLEEP_STATUS_REG (8-bit system I/O at [`super::POWER_PORT`]; QEMU microvm has them as
 //! MMIO registers of its GED at 0xfea0_0200, a device bootemu does not model), X_DSDT (filled in by the
 //! layout), the minor version 5 (ACPI 6.5) and the hypervisor vendor.
@@ -46,15 +46,13 @@ pub const HYPERVISOR_VENDOR: usize = 268;
 pub const RESET_REG_SUP: u32 = 1 << 10;
 /// Flags: HW_REDUCED_ACPI (bit 20).
 pub const HW_REDUCED_ACPI: u32 = 1 << 20;
-/// IAPC_BOOT_ARCH: VGA Not Present (bit 2).
-pub const VGA_NOT_PRESENT: u16 = 1 << 2;
 /// The revision 6 FADT of ACPI 6.5.
 pub const MINOR: u8 = 5;
 
 /// The x86 FADT.
 pub(crate) fn build(style: &Style) -> Table {
     let mut t = style.sdt(*b"FACP", 6, LEN);
-    t.write_u16(IAPC_BOOT_ARCH, VGA_NOT_PRESENT);
+    t.write_u16(IAPC_BOOT_ARCH, 0);
     t.write_u32(FLAGS, HW_REDUCED_ACPI | RESET_REG_SUP);
     let port = GenericAddress::io_port_address::<u8>(POWER_PORT);
     t.write(RESET_REG, port);
