@@ -140,6 +140,23 @@ pub fn x86(data: &[u8]) {
     };
     let _ = check_boot_params(0, &read, &exp);
     let _ = check_pvh(0, &read, &exp);
+    // Entry states whose CR3, GDTR and selectors come from the input: the page walk and the
+    // GDT reads run over hostile memory.
+    let word = |at: usize| {
+        data.get(at..at + 8)
+            .map_or(0, |b| u64::from_le_bytes(b.try_into().unwrap_or_default()))
+    };
+    for mut s in [
+        x86::entry::linux64(0x10_0200, word(0x50)).state,
+        x86::entry::pvh(0x100_0850, word(0x50)).state,
+    ] {
+        s.cr3 = word(0x58);
+        s.gdtr.base = word(0x60);
+        s.gdtr.limit = word(0x68) as u16;
+        s.cs.selector = word(0x70) as u16;
+        s.ds.selector = (word(0x70) >> 16) as u16;
+        let _ = check_x86_entry(&s, &read, &exp);
+    }
 }
 
 /// Seeds for [`x86`]: a synthetic bzImage, and one whose first page is also a plausible zero

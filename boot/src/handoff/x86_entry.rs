@@ -78,8 +78,9 @@ fn descriptor(mem: MemRead, gdtr: TableReg, selector: u16) -> Result<Segment, St
         ));
     }
     let addr = gdtr.base.wrapping_add(at);
-    let b = mem(addr, 8).ok_or(format!("GDT entry at {addr:#x} is not in memory"))?;
-    let d = u64::from_le_bytes(b[..8].try_into().map_err(|_| "short read".to_string())?);
+    let d = mem(addr, 8)
+        .and_then(|b| Some(u64::from_le_bytes(b.get(..8)?.try_into().ok()?)))
+        .ok_or(format!("GDT entry at {addr:#x} is not in memory"))?;
     Ok(Segment::from_descriptor(selector, d))
 }
 
@@ -252,7 +253,7 @@ fn pvh_segments(s: &X86EntryState, mem: MemRead) -> Check {
 
 fn pvh_ebx(s: &X86EntryState, mem: MemRead, exp: &X86Expected) -> Check {
     let ebx = s.rbx();
-    let magic = mem(ebx, 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+    let magic = mem(ebx, 4).and_then(|b| Some(u32::from_le_bytes(b.get(..4)?.try_into().ok()?)));
     Check::pass_if(
         Rule::PvhEntryEbx,
         ebx == exp.info && ebx >> 32 == 0,

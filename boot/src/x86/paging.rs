@@ -115,8 +115,9 @@ pub fn translate(read: Read, cr3: u64, linear: u64) -> Result<Translation, WalkF
     for level in (1..=4u8).rev() {
         let shift = 12 + 9 * (level as u32 - 1);
         let entry = table + ((linear >> shift) & 0x1ff) * 8;
-        let bytes = read(entry, 8).ok_or(WalkFault::Unreadable { level, entry })?;
-        let e = u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes read"));
+        let e = read(entry, 8)
+            .and_then(|b| Some(u64::from_le_bytes(b.get(..8)?.try_into().ok()?)))
+            .ok_or(WalkFault::Unreadable { level, entry })?;
         if e & PRESENT == 0 {
             return Err(WalkFault::NotPresent { level, entry });
         }
