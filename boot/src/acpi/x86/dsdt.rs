@@ -4,7 +4,8 @@
 //! - `\_SB_.COM1`: the 16550 (`_HID` EISA `PNP0501`, `_UID` 0, `_DDN` "COM1"), `_CRS` with its
 //!   eight I/O ports from [`super::COM1_PORT`] (16-bit decode) and its interrupt, ISA IRQ
 //!   [`super::COM1_IRQ`] edge-triggered active-high exclusive (the ISA default, which the MADT
-//!   does not override), as Cloud Hypervisor's x86 serial device and QEMU's `COM1` describe it.
+//!   does not override): Cloud Hypervisor's x86 serial device (`vmm/src/device_manager.rs`);
+//!   QEMU's `COM1` has the same ports and IRQ in the short `IRQNoFlags` form.
 //! - `\_S5_`: the soft-off sleep type, `Package { 5, 5, 0, 0 }` (SLP_TYPa, SLP_TYPb, reserved):
 //!   the 5 Linux shifts into SLP_TYPx of the FADT's sleep control register
 //!   ([`super::power::S5_SLP_TYP`]). Without `\_S5_` Linux installs no ACPI power-off.
