@@ -1,9 +1,9 @@
 //! ACPI tables for the x86 machine (`--machine microvm`): the same builder as the aarch64
-//! tables (one module per table, headers from the QEMU style, laid out by [`super::link`] with
+//! tables (one module per table, headers from the QEMU style, laid out by `link` with
 //! the RSDP first and the XSDT last), for an [`X86MachineDesc`].
 //!
-//! Tables, in order: DSDT ([`dsdt`]: COM1 and `\_S5_`), FACP ([`fadt`]: hardware-reduced, the
-//! sleep and reset registers of [`power`]), APIC ([`madt`]: the local APICs, the I/O APIC, the
+//! Tables, in order: DSDT (`dsdt`: COM1 and `\_S5_`), FACP (`fadt`: hardware-reduced, the
+//! sleep and reset registers of [`power`]), APIC (`madt`: the local APICs, the I/O APIC, the
 //! LINT1 NMI), then the XSDT. Modelled on QEMU's `microvm` (`hw/i386/acpi-microvm.c`, which Linux
 //! sees as a hardware-reduced platform without an 8259: it never programs one) and Cloud
 //! Hypervisor's x86 tables (`vmm/src/acpi.rs`, the shutdown device of `devices/src/acpi.rs`).
