@@ -46,7 +46,7 @@ pub use cmdline::check_cmdline;
 pub use pvh::check_pvh;
 pub use rules::{Family, Rule};
 pub use smp::{check_smp, CpuOn, SmpFacts};
-pub use verdict::{any_failed, not_reached, summary, waive};
+pub use verdict::{any_failed, not_reached, not_reached_x86, summary, waive};
 pub use x86::{check_boot_params, MemRead, X86Expected};
 pub use x86_entry::check_x86_entry;
 
