@@ -11,10 +11,14 @@
 //! MMIO registers of its GED at 0xfea0_0200, a device bootemu does not model), X_DSDT (filled in by the
 //! layout), the minor version 5 (ACPI 6.5) and the hypervisor vendor.
 //!
+//! CENTURY = [`CMOS_CENTURY`] (0x32): the CMOS register holding the century, which the
+//! machine's RTC keeps there (`machine/src/x86/cmos.rs`, `reg::CENTURY`); Linux's
+//! `mc146818_get_time` reads it when the field is not 0. QEMU's `pc` writes the same; its
+//! microvm writes 0.
+//!
 //! Zero, and why: FIRMWARE_CTRL/X_FIRMWARE_CTRL (no FACS on a hardware-reduced platform), the
 //! SCI, SMI command, PM1/PM2/GPE blocks and the PM timer (none: ACPI 6.5 §4.1 "Hardware-Reduced
-//! ACPI"), CENTURY (no promise about a CMOS century register), the 32-bit DSDT field (X_DSDT
-//! is used).
+//! ACPI"), the 32-bit DSDT field (X_DSDT is used).
 
 use acpi_tables::sdt::GenericAddress;
 
@@ -24,6 +28,10 @@ use super::power::{POWER_PORT, RESET_VALUE};
 
 /// Length of a revision 6 FADT.
 pub const LEN: u32 = 276;
+/// Offset of `CENTURY`: the CMOS RAM index of the century.
+pub const CENTURY: usize = 108;
+/// The CMOS RTC's century register (the IBM AT/MC146818 convention, QEMU's `RTC_CENTURY`).
+pub const CMOS_CENTURY: u8 = 0x32;
 /// Offset of `IAPC_BOOT_ARCH` (u16).
 pub const IAPC_BOOT_ARCH: usize = 109;
 /// Offset of `Flags`.
@@ -52,6 +60,7 @@ pub const MINOR: u8 = 5;
 /// The x86 FADT.
 pub(crate) fn build(style: &Style) -> Table {
     let mut t = style.sdt(*b"FACP", 6, LEN);
+    t.write_u8(CENTURY, CMOS_CENTURY);
     t.write_u16(IAPC_BOOT_ARCH, 0);
     t.write_u32(FLAGS, HW_REDUCED_ACPI | RESET_REG_SUP);
     let port = GenericAddress::io_port_address::<u8>(POWER_PORT);
@@ -86,6 +95,7 @@ mod tests {
         assert_eq!(&b[244..256], &gas);
         assert_eq!(&b[256..268], &gas);
         assert_eq!(b[128], 1);
+        assert_eq!(b[108], 0x32);
         assert_eq!(&b[112..116], &0x0010_0400u32.to_le_bytes());
     }
 }
