@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use super::decode::decode;
 use super::insn::Insn;
+use super::platform::Platform;
 use super::state::{Cpu, Exit};
 use crate::aarch64::Bus;
 use crate::codecache::{CodeCache, PAGE_SIZE};
@@ -21,6 +22,9 @@ const MAX_INSN: usize = 15;
 pub struct Block {
     /// Physical address of the first instruction.
     pub pa: u64,
+    /// The code bitness it was decoded with (16, 32, 64): a block found for another mode is
+    /// decoded again.
+    pub bits: u32,
     /// The instructions, in order.
     pub insns: Box<[Insn]>,
 }
@@ -35,7 +39,7 @@ pub type BlockCache = CodeCache<Block>;
 /// so an `Env` whose bus is not the one they came from must not exist outside the crate.
 pub struct Env<'a> {
     /// The machine.
-    pub(crate) bus: &'a mut dyn Bus,
+    pub(crate) bus: &'a mut dyn Platform,
     /// Decoded code, for invalidation by stores.
     pub(crate) code: &'a mut BlockCache,
     /// Set when a store dropped decoded code, or a REP instruction stopped part-way: the
@@ -46,7 +50,7 @@ pub struct Env<'a> {
 }
 
 /// Decode the block at physical `pa`, `None` when the first byte is not in RAM.
-fn decode_block(bus: &mut dyn Bus, pa: u64) -> Option<(Block, Vec<u64>)> {
+fn decode_block(bus: &mut dyn Bus, pa: u64, bits: u32) -> Option<(Block, Vec<u64>)> {
     let page = pa & !(PAGE_SIZE - 1);
     let host = bus.ram_page(page, false)?;
     let off = (pa - page) as usize;
@@ -62,7 +66,7 @@ fn decode_block(bus: &mut dyn Bus, pa: u64) -> Option<(Block, Vec<u64>)> {
         // SAFETY: as above.
         bytes.extend_from_slice(unsafe { std::slice::from_raw_parts(h2.as_ptr(), MAX_INSN - 1) });
     }
-    let mut dec = iced_x86::Decoder::with_ip(64, &bytes, pa, iced_x86::DecoderOptions::NONE);
+    let mut dec = iced_x86::Decoder::with_ip(bits, &bytes, pa, iced_x86::DecoderOptions::NONE);
     let mut insns = Vec::new();
     let mut pages = vec![page];
     let mut ins = iced_x86::Instruction::default();
@@ -87,6 +91,7 @@ fn decode_block(bus: &mut dyn Bus, pa: u64) -> Option<(Block, Vec<u64>)> {
     Some((
         Block {
             pa,
+            bits,
             insns: insns.into_boxed_slice(),
         },
         pages,
@@ -99,7 +104,7 @@ impl Cpu {
     ///
     /// The vCPU and the cache may be run against another bus than last time: the host
     /// pointers and blocks they hold from the other one are then forgotten.
-    pub fn run(&mut self, cache: &mut BlockCache, bus: &mut dyn Bus, budget: u64) -> Exit {
+    pub fn run(&mut self, cache: &mut BlockCache, bus: &mut dyn Platform, budget: u64) -> Exit {
         let end = self.insns.saturating_add(budget);
         self.tlb.bind(bus.id());
         cache.bind(bus.id());
@@ -107,10 +112,11 @@ impl Cpu {
             if self.insns >= end {
                 return Exit::Budget;
             }
-            let pa = self.rip;
+            // Linear address of the instruction (CS base + RIP) = physical without paging.
+            let pa = self.linear(super::insn::Seg::Cs, self.rip);
             let block: Rc<Block> = match cache.get(pa) {
-                Some(b) => b.clone(),
-                None => match decode_block(bus, pa) {
+                Some(b) if b.bits == self.bits => b.clone(),
+                _ => match decode_block(bus, pa, self.bits) {
                     Some((b, pages)) => cache.insert(pa, &pages, b),
                     None => return Exit::FetchUnmapped(pa),
                 },
