@@ -54,10 +54,12 @@
 //! of the forms a Debian kernel and busybox execute decode to implemented records.
 
 pub mod block;
+pub mod cpuid;
 pub mod decode;
 pub mod exec;
 pub mod insn;
 pub mod mem;
+pub mod msr;
 pub mod platform;
 pub mod state;
 pub mod system;
