@@ -56,8 +56,10 @@
 pub mod block;
 pub mod cpuid;
 pub mod decode;
+pub mod descriptor;
 pub mod exec;
 pub mod insn;
+pub mod interrupt;
 pub mod mem;
 pub mod msr;
 pub mod platform;
