@@ -310,3 +310,179 @@ impl Cpu {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::x86_64::state::flag;
+    use crate::x86_64::testworld::*;
+
+    const GP_HANDLER: u64 = 0x4000;
+    const UD_HANDLER: u64 = 0x4100;
+    const DF_HANDLER: u64 = 0x4200;
+    const IRQ_HANDLER: u64 = 0x4300;
+    const USER: u64 = 0x5000;
+    const KERNEL: u64 = 0x6000;
+
+    /// cli at CPL 3 (IOPL 0) raises #GP(0): delivered through a 64-bit interrupt gate to CPL 0
+    /// on the TSS's RSP0 with the five-word frame and the error code (SDM vol. 3 §6.14.2,
+    /// figure 6-9); SS becomes the null selector with RPL 0; IF is cleared.
+    #[test]
+    fn a_user_fault_switches_to_rsp0_with_the_64_bit_frame() {
+        let mut w = World::long();
+        w.gate(13, GP_HANDLER, 0, 0xe, 0);
+        w.put(GP_HANDLER, &[0xf4]); // hlt
+        w.put(USER, &[0x90, 0xfa]); // nop; cli
+        w.user(USER, 0x7ff8);
+        w.cpu.rflags |= flag::IF;
+        assert_eq!(w.run(10), Exit::Halt);
+        let top = RSP0;
+        assert_eq!(w.get64(top - 8), USER_DS as u64);
+        assert_eq!(w.get64(top - 16), 0x7ff8);
+        assert_eq!(w.get64(top - 24), flag::FIXED1 | flag::IF);
+        assert_eq!(w.get64(top - 32), USER_CS as u64);
+        assert_eq!(w.get64(top - 40), USER + 1);
+        assert_eq!(w.get64(top - 48), 0);
+        let c = &w.cpu;
+        assert_eq!((c.regs[RSP], c.rip, c.cpl()), (top - 48, GP_HANDLER + 1, 0));
+        assert_eq!(c.sys.seg[sreg::SS].selector, 0);
+        assert_eq!(c.rflags & flag::IF, 0);
+    }
+
+    /// The handler skips the faulting instruction and returns with IRETQ to CPL 3, which
+    /// restores RSP, SS and RFLAGS; the next fault (#UD, a trap gate) keeps IF.
+    #[test]
+    fn iretq_returns_to_user_mode() {
+        let mut w = World::long();
+        w.gate(13, GP_HANDLER, 0, 0xe, 0);
+        w.gate(6, UD_HANDLER, 0, 0xf, 0);
+        // add rsp, 8; add qword [rsp], 1; iretq
+        w.put(
+            GP_HANDLER,
+            &[
+                0x48, 0x83, 0xc4, 0x08, 0x48, 0x83, 0x04, 0x24, 0x01, 0x48, 0xcf,
+            ],
+        );
+        w.put(UD_HANDLER, &[0xf4]);
+        // cli; mov eax, 42; ud2
+        w.put(USER, &[0xfa, 0xb8, 42, 0, 0, 0, 0x0f, 0x0b]);
+        w.user(USER, 0x7ff0);
+        w.cpu.rflags |= flag::IF;
+        assert_eq!(w.run(20), Exit::Halt);
+        assert_eq!(w.cpu.regs[0], 42);
+        // The #UD frame: from CPL 3 at the ud2, the user stack as it was.
+        assert_eq!(w.get64(RSP0 - 16), 0x7ff0);
+        assert_eq!(w.get64(RSP0 - 32), USER_CS as u64);
+        assert_eq!(w.get64(RSP0 - 40), USER + 6);
+        assert_eq!(w.cpu.regs[RSP], RSP0 - 40); // no error code for #UD
+        assert_ne!(w.cpu.rflags & flag::IF, 0); // trap gate
+    }
+
+    /// #GP whose gate is not present raises #NP (contributory on contributory): a double
+    /// fault, delivered on the IST1 stack with error code 0.
+    #[test]
+    fn a_fault_delivering_a_fault_is_a_double_fault_on_its_ist_stack() {
+        let mut w = World::long();
+        let (lo, hi) = gate64(GP_HANDLER, 0, 0xe, 0, false);
+        w.put64(IDT + 16 * 13, lo);
+        w.put64(IDT + 16 * 13 + 8, hi);
+        w.gate(8, DF_HANDLER, 1, 0xe, 0);
+        w.put(DF_HANDLER, &[0xf4]);
+        w.put(USER, &[0xfa]);
+        w.user(USER, 0x7ff0);
+        assert_eq!(w.run(10), Exit::Halt);
+        assert_eq!(w.cpu.rip, DF_HANDLER + 1);
+        assert_eq!(w.cpu.regs[RSP], IST1 - 48);
+        assert_eq!(w.get64(IST1 - 48), 0);
+        assert_eq!(w.get64(IST1 - 40), USER);
+    }
+
+    /// Without a usable double-fault gate the processor shuts down.
+    #[test]
+    fn a_fault_delivering_the_double_fault_is_a_triple_fault() {
+        let mut w = World::long();
+        w.put(KERNEL, &[0x0f, 0x0b]); // ud2, no gates at all
+        w.cpu.rip = KERNEL;
+        assert_eq!(w.run(10), Exit::TripleFault);
+        // An IDT with limit 0 (Linux's reboot through a triple fault: lidt of {0, 0}; int3).
+        let mut w = World::long();
+        w.cpu.sys.idtr.limit = 0;
+        w.put(KERNEL, &[0xcc]);
+        w.cpu.rip = KERNEL;
+        assert_eq!(w.run(10), Exit::TripleFault);
+    }
+
+    /// In the sandbox state the exception ends the run instead (the oracles' rule).
+    #[test]
+    fn the_sandbox_returns_exceptions() {
+        let mut w = World::long();
+        w.cpu.sys.sandbox = true;
+        w.put(KERNEL, &[0x0f, 0x0b]);
+        w.cpu.rip = KERNEL;
+        assert_eq!(w.run(10), Exit::Exception(Fault::UD));
+        assert_eq!(w.cpu.rip, KERNEL);
+    }
+
+    /// STI; HLT halts with nothing pending; an interrupt then wakes it and is delivered with
+    /// the address after HLT; IRETQ resumes there.
+    #[test]
+    fn hlt_halts_until_an_interrupt_and_resumes_after_it() {
+        let mut w = World::long();
+        w.gate(0x30, IRQ_HANDLER, 0, 0xe, 0);
+        w.gate(6, UD_HANDLER, 0, 0xe, 0);
+        // IRQ: mov ebx, 1; iretq
+        w.put(IRQ_HANDLER, &[0xbb, 1, 0, 0, 0, 0x48, 0xcf]);
+        w.put(UD_HANDLER, &[0xf4]);
+        // sti; hlt; mov eax, 7; ud2
+        w.put(KERNEL, &[0xfb, 0xf4, 0xb8, 7, 0, 0, 0, 0x0f, 0x0b]);
+        w.cpu.rip = KERNEL;
+        assert_eq!(w.run(100), Exit::Halt);
+        assert_eq!((w.cpu.rip, w.cpu.insns), (KERNEL + 2, 2));
+        assert_eq!(w.run(100), Exit::Halt); // still nothing
+        w.bus.pending.push(0x30);
+        assert_eq!(w.run(100), Exit::Halt); // now in the #UD handler
+        assert_eq!((w.cpu.regs[0], w.cpu.regs[3]), (7, 1));
+        assert_eq!(w.bus.acked, 1);
+        assert_eq!(w.get64(0x8000 - 40), KERNEL + 7); // #UD at the ud2
+    }
+
+    /// STI blocks interrupts for one instruction: a pending interrupt is taken after the
+    /// instruction that follows it, not before.
+    #[test]
+    fn sti_shadows_the_next_instruction() {
+        let mut w = World::long();
+        w.gate(0x30, IRQ_HANDLER, 0, 0xe, 0);
+        w.put(IRQ_HANDLER, &[0xf4]);
+        // sti; mov eax, 1; mov eax, 2; hlt
+        w.put(KERNEL, &[0xfb, 0xb8, 1, 0, 0, 0, 0xb8, 2, 0, 0, 0, 0xf4]);
+        w.cpu.rip = KERNEL;
+        w.bus.pending.push(0x30);
+        assert_eq!(w.run(100), Exit::Halt);
+        assert_eq!(w.cpu.regs[0], 1);
+        assert_eq!(w.get64(0x8000 - 40), KERNEL + 6);
+        assert_eq!(w.cpu.rip, IRQ_HANDLER + 1);
+    }
+
+    /// INT n checks the gate's DPL against CPL: from CPL 3 a DPL-0 gate raises
+    /// #GP(vector·8 + 2) (IDT bit, no EXT), a DPL-3 gate delivers.
+    #[test]
+    fn software_interrupts_check_the_gate_dpl() {
+        let mut w = World::long();
+        w.gate(13, GP_HANDLER, 0, 0xe, 0);
+        w.gate(0x80, IRQ_HANDLER, 0, 0xf, 0);
+        w.put(GP_HANDLER, &[0xf4]);
+        w.put(USER, &[0xcd, 0x80]); // int 0x80
+        w.user(USER, 0x7ff0);
+        assert_eq!(w.run(10), Exit::Halt);
+        assert_eq!(w.get64(RSP0 - 48), 0x80 * 8 + 2);
+        assert_eq!(w.get64(RSP0 - 40), USER);
+        let mut w = World::long();
+        w.gate(0x80, IRQ_HANDLER, 0, 0xf, 3);
+        w.put(IRQ_HANDLER, &[0xf4]);
+        w.put(USER, &[0xcd, 0x80]);
+        w.user(USER, 0x7ff0);
+        assert_eq!(w.run(10), Exit::Halt);
+        assert_eq!(w.get64(RSP0 - 40), USER + 2); // a trap: the next instruction
+        assert_eq!(w.cpu.regs[RSP], RSP0 - 40);
+    }
+}
