@@ -485,4 +485,111 @@ mod tests {
         assert_eq!(w.get64(RSP0 - 40), USER + 2); // a trap: the next instruction
         assert_eq!(w.cpu.regs[RSP], RSP0 - 40);
     }
+
+    /// 32-bit protected mode: a GDT (CS/DS at DPL 0 and 3, a 32-bit TSS), an IDT of 8-byte
+    /// gates, the TSS's SS0:ESP0; the vCPU at CPL 3 at `USER` with DS = the user data segment.
+    fn protected_world() -> World {
+        let mut w = World::long();
+        let gdt = [
+            0u64,
+            0x00cf_9b00_0000_ffff,                             // 0x08 CS32 DPL0
+            0x00cf_9300_0000_ffff,                             // 0x10 DS DPL0
+            0x00cf_f300_0000_ffff,                             // 0x18 DS DPL3
+            0x00cf_fb00_0000_ffff,                             // 0x20 CS32 DPL3
+            0x0000_8900_0000_0067 | ((TSS & 0xff_ffff) << 16), // 0x28 32-bit TSS
+        ];
+        for (k, e) in gdt.iter().enumerate() {
+            w.put64(GDT + 8 * k as u64, *e);
+        }
+        w.put(TSS + 4, &0x9000u32.to_le_bytes());
+        w.put(TSS + 8, &0x10u16.to_le_bytes());
+        let c = &mut w.cpu;
+        c.sys.efer = 0;
+        c.sys.cr4 = 0;
+        c.sys.gdtr.limit = (gdt.len() * 8 - 1) as u16;
+        c.sys.idtr.limit = 256 * 8 - 1;
+        let seg = crate::x86_64::descriptor::segment;
+        c.sys.seg[sreg::CS] = seg(0x23, gdt[4]);
+        c.sys.seg[sreg::SS] = seg(0x1b, gdt[3]);
+        c.sys.seg[sreg::DS] = seg(0x1b, gdt[3]);
+        c.sys.seg[sreg::ES] = seg(0x1b, gdt[3]);
+        c.sys.tr = seg(0x28, gdt[5]);
+        c.refresh_mode();
+        c.rip = USER;
+        c.regs[RSP] = 0x7ff0;
+        assert_eq!((c.bits, c.cpl()), (32, 3));
+        w
+    }
+
+    /// A 32-bit interrupt gate for `vector` to `handler` in CS 0x08.
+    fn gate32(w: &mut World, vector: u8, handler: u32, trap: bool) {
+        let ty = if trap { 0x8f } else { 0x8e };
+        let lo = (handler as u64 & 0xffff)
+            | (0x08 << 16)
+            | ((ty as u64) << 40)
+            | ((handler as u64 >> 16) << 48);
+        w.put64(IDT + 8 * vector as u64, lo);
+    }
+
+    /// #GP at CPL 3 in protected mode: SS0:ESP0 from the TSS, the old SS and ESP pushed, then
+    /// EFLAGS, CS, EIP and the error code, 4 bytes each (SDM vol. 3 §6.12.1, figure 6-4).
+    /// IRETD back to CPL 3 restores SS:ESP and nulls DS, which the handler loaded with a DPL-0
+    /// segment.
+    #[test]
+    fn protected_mode_delivery_switches_to_ss0_esp0_and_iret_returns() {
+        let mut w = protected_world();
+        gate32(&mut w, 13, GP_HANDLER as u32, false);
+        gate32(&mut w, 6, UD_HANDLER as u32, false);
+        // mov ax, 0x10; mov ds, eax; add esp, 4; add dword [esp], 1; iretd
+        w.put(
+            GP_HANDLER,
+            &[
+                0x66, 0xb8, 0x10, 0x00, 0x8e, 0xd8, 0x83, 0xc4, 0x04, 0x83, 0x04, 0x24, 0x01, 0xcf,
+            ],
+        );
+        w.put(UD_HANDLER, &[0xf4]);
+        // cli; mov eax, 9; ud2
+        w.put(USER, &[0xfa, 0xb8, 9, 0, 0, 0, 0x0f, 0x0b]);
+        assert_eq!(w.run(1), Exit::Budget); // the #GP, delivered: in the handler
+        let c = &w.cpu;
+        assert_eq!((c.cpl(), c.sys.seg[sreg::SS].selector), (0, 0x10));
+        assert_eq!((c.regs[RSP], c.rip), (0x9000 - 24, GP_HANDLER));
+        let word = |w: &World, a: u64| w.get64(a) & 0xffff_ffff;
+        assert_eq!(word(&w, 0x9000 - 4), 0x1b);
+        assert_eq!(word(&w, 0x9000 - 8), 0x7ff0);
+        assert_eq!(word(&w, 0x9000 - 12), flag::FIXED1);
+        assert_eq!(word(&w, 0x9000 - 16), 0x23);
+        assert_eq!(word(&w, 0x9000 - 20), USER);
+        assert_eq!(word(&w, 0x9000 - 24), 0);
+        assert_eq!(w.run(20), Exit::Halt);
+        assert_eq!(w.cpu.regs[0], 9);
+        assert_eq!(word(&w, 0x9000 - 8), 0x7ff0); // the #UD frame: ESP as IRET restored it
+        assert_eq!(word(&w, 0x9000 - 20), USER + 6);
+        assert_eq!(w.cpu.sys.seg[sreg::DS].selector, 0); // nulled on the return to CPL 3
+        assert_eq!(w.cpu.sys.seg[sreg::ES].selector, 0x1b);
+    }
+
+    /// MOV SS blocks interrupts for the next instruction, like STI.
+    #[test]
+    fn mov_ss_shadows_the_next_instruction() {
+        let mut w = World::long();
+        w.gate(0x30, IRQ_HANDLER, 0, 0xe, 0);
+        w.put(IRQ_HANDLER, &[0xf4]);
+        // mov eax, 0x10; mov ss, eax; mov esp, 0x8800; nop; hlt
+        w.put(
+            KERNEL,
+            &[
+                0xb8, 0x10, 0, 0, 0, 0x8e, 0xd0, 0xbc, 0x00, 0x88, 0, 0, 0x90, 0xf4,
+            ],
+        );
+        w.cpu.rip = KERNEL;
+        w.cpu.rflags |= flag::IF;
+        // Up to MOV SS with nothing pending; the interrupt arrives right after it.
+        assert_eq!(w.run(2), Exit::Budget);
+        assert!(w.cpu.shadow);
+        w.bus.pending.push(0x30);
+        assert_eq!(w.run(100), Exit::Halt);
+        // Taken after `mov esp` (the shadowed one), not between MOV SS and it.
+        assert_eq!(w.get64(0x8800 - 40), KERNEL + 12);
+    }
 }
