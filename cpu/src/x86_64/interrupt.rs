@@ -168,7 +168,7 @@ impl Cpu {
             self.sys.seg[sreg::SS],
             self.regs[RSP],
         );
-        let ist = ((lo >> 32) & 7) as u64;
+        let ist = (lo >> 32) & 7;
         let frame_ok = if wide {
             self.frame64(env, ist, cpl, new_cpl, cs, error, ext)
         } else {

@@ -12,12 +12,12 @@
 
 use super::state::Cpu;
 
-/// Physical-address width (CPUID 0x8000_0008 EAX[7:0]): bits at or above it in page-table
+/// Physical-address width (CPUID 0x8000_0008 EAX bits 7:0): bits at or above it in page-table
 /// entries, CR3 and IA32_APIC_BASE are reserved. x86-paging's reserved-bit checks use it.
 pub const MAXPHYADDR: u32 = 39;
-/// Linear-address width (CPUID 0x8000_0008 EAX[15:8]): 4-level paging.
+/// Linear-address width (CPUID 0x8000_0008 EAX bits 15:8): 4-level paging.
 pub const LINEAR_BITS: u32 = 48;
-/// 1-GiB pages (CPUID 0x8000_0001 EDX[26]): implemented by the page walk (x86-paging); the
+/// 1-GiB pages (CPUID 0x8000_0001 EDX bit 26): implemented by the page walk (x86-paging); the
 /// CPUID leaf advertises what this constant says.
 pub const GIGABYTE_PAGES: bool = true;
 

@@ -292,7 +292,7 @@ fn flat(selector: u16, dpl: u16, code: bool, long: bool) -> Segment {
 }
 
 /// SYSCALL (64-bit mode with EFER.SCE, else #UD): RCX = RIP, R11 = RFLAGS, CS/SS from
-/// STAR[47:32], RFLAGS &= ~FMASK, RIP = LSTAR.
+/// STAR bits 47:32, RFLAGS &= ~FMASK, RIP = LSTAR.
 pub fn syscall(cpu: &mut Cpu, _: &mut Env, ops: &Ops) -> Result<(), Fault> {
     if !cpu.mode64() || cpu.sys.efer & efer::SCE == 0 {
         return Err(cpu.undefined(ops.code));
@@ -309,7 +309,7 @@ pub fn syscall(cpu: &mut Cpu, _: &mut Env, ops: &Ops) -> Result<(), Fault> {
 }
 
 /// SYSRET (64-bit mode with EFER.SCE, else #UD; CPL 0 and a canonical RCX, else #GP(0)):
-/// CS/SS from STAR[63:48] (+16 for a 64-bit return with REX.W, as given in `cc`), RPL 3,
+/// CS/SS from STAR bits 63:48 (+16 for a 64-bit return with REX.W, as given in `cc`), RPL 3,
 /// RFLAGS = R11, RIP = RCX (ECX for a 32-bit return).
 pub fn sysret(cpu: &mut Cpu, _: &mut Env, ops: &Ops) -> Result<(), Fault> {
     if !cpu.mode64() || cpu.sys.efer & efer::SCE == 0 {

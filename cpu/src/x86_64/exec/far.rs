@@ -243,7 +243,7 @@ pub fn call_far(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     Ok(())
 }
 
-/// Far RET [imm16]: pops the offset and CS; to an outer privilege level also RSP and SS
+/// Far RET (imm16): pops the offset and CS; to an outer privilege level also RSP and SS
 /// (after releasing imm16 bytes), then releases imm16 bytes of the outer stack and nulls the
 /// data segments the new CPL may not use.
 pub fn retf(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
