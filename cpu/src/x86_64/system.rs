@@ -168,6 +168,28 @@ pub struct Segment {
 }
 
 impl Segment {
+    /// A flat (base 0, 4 GiB) present, accessed segment with `selector` and DPL `dpl`: code
+    /// (execute/read) or data (read/write) of `bits` 16, 32 or 64 (64: code with L set). The
+    /// descriptor caches a loader sets up for an entry state (the 64-bit boot protocol, PVH).
+    pub fn flat(selector: u16, dpl: u8, code: bool, bits: u32) -> Segment {
+        let kind = if code {
+            attr::CODE | attr::RW | attr::ACCESSED
+        } else {
+            attr::RW | attr::ACCESSED
+        };
+        let size = match bits {
+            64 => attr::L,
+            32 => attr::DB,
+            _ => 0,
+        };
+        Segment {
+            selector,
+            base: 0,
+            limit: 0xffff_ffff,
+            attr: attr::P | attr::S | kind | ((dpl as u16 & 3) << attr::DPL_SHIFT) | attr::G | size,
+        }
+    }
+
     /// The descriptor privilege level.
     #[inline]
     pub fn dpl(&self) -> u8 {
@@ -552,6 +574,17 @@ mod transitions {
         assert_eq!(w.run(10), Exit::Halt);
         assert_eq!((w.cpu.bits, w.cpu.regs[0]), (32, 5));
         assert_eq!(w.cpu.sys.seg[sreg::CS].selector, CODE32);
+        // From compatibility mode, clearing CR0.PG leaves long mode (EFER.LMA = 0): 32-bit
+        // protected mode again; from 64-bit mode the same write is #GP(0).
+        assert_eq!(w.cpu.write_cr0(cr0::PE | cr0::ET), Ok(()));
+        assert_eq!(w.cpu.sys.efer & (efer::LMA | efer::LME), efer::LME);
+        assert_eq!(w.cpu.bits, 32);
+        let mut k = World::long();
+        k.cpu.sys.cr0 |= cr0::PG;
+        assert_eq!(
+            k.cpu.write_cr0(cr0::PE | cr0::ET),
+            Err(crate::x86_64::Fault::GP0)
+        );
     }
 
     /// The reserved-bit and consistency checks of MOV to CR0/CR4.
