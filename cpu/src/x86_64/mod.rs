@@ -40,7 +40,7 @@
 //! (EFER.LMA when paging is enabled with LME and PAE, far jumps into and out of 64-bit code),
 //! the segment registers with descriptor caches, GDTR/IDTR/LDTR/TR ([`descriptor`]: loads
 //! with their #GP/#NP/#SS checks; [`exec::far`]: MOV/PUSH/POP Sreg, LGDT/LIDT/SGDT/SIDT/LLDT/
-//! LTR/SLDT/STR, far JMP/CALL/RET, IRET, INT), segment bases on every memory operand outside
+//! LTR/SLDT/STR, VERR/VERW/LAR/LSL, far JMP/CALL/RET, IRET, INT), segment bases on every memory operand outside
 //! 64-bit mode (FS/GS in it) and 16/32-bit addressing, stack and branch widths per mode, the
 //! privileged instructions ([`exec::control`]: MOV CR/DR, LMSW/SMSW/CLTS, CLI/STI, PUSHF/POPF
 //! with the CPL and IOPL rules, HLT, SWAPGS, SYSCALL/SYSRET, RDTSC/RDTSCP, RDMSR/WRMSR,
@@ -64,7 +64,7 @@
 //! `Cpu::translation_changed` and the fetch in `Cpu::run`), cached per page in a software TLB
 //! ([`tlb`]). Not modelled: real mode and virtual-8086 mode (clearing CR0.PE is #GP(0)), task
 //! switches, call/task gates, 16-bit gates, segment limit checks and accessed bits, debug
-//! breakpoints and single-step (#DB; DR0–DR7 and TF are storage), #AC, NMI, SMM.
+//! breakpoints and single-step (#DB; DR0–DR7 and TF are storage), #AC, #NM, NMI, SMM, CR8.
 //!
 //! What comes next (issue 14), in order: paging (x86-paging); ENTER; #XM for unmasked SIMD
 //! exceptions (with CR4.OSXMMEXCPT); the rest of the x87 (loads and stores of reals, arithmetic

@@ -7,8 +7,15 @@
 //! test use: 64-bit code at CPL 3 (CS.L = 1, EFER.LME/LMA set), protection on, paging OFF with
 //! linear = physical, and no IDT (IDTR.limit = 0). Long mode without paging is not an
 //! architectural state (SDM vol. 3 §9.8.5 needs CR0.PG for EFER.LMA); it is documented here as
-//! the sandbox's. Architectural states (reset, the 64-bit boot protocol's entry state) are set
-//! up by the loader through the same fields.
+//! the sandbox's. Architectural states (the 64-bit boot protocol's and PVH's entry states) are
+//! set up by the loader through the same fields: segments with [`Cpu::set_segment`] (and
+//! [`Segment::flat`]), or by writing [`System`] and calling [`Cpu::refresh_mode`]; CR0/CR4/EFER
+//! consistently (long mode: PE, PG, PAE, LME and LMA); [`System::sandbox`] cleared so that
+//! exceptions are delivered (or escalate to a triple fault) as on hardware.
+//!
+//! Not modelled: real mode and virtual-8086 mode, task switching, segment limit checks (bases
+//! are applied; limits are kept in the caches only), #NM (CR0.TS/EM) and CR4.OSFXSR's #UD for
+//! SSE, CR8.
 
 use super::state::Cpu;
 
@@ -330,6 +337,13 @@ impl Cpu {
     #[inline]
     pub fn mode64(&self) -> bool {
         self.bits == 64
+    }
+
+    /// Load segment register `r` ([`sreg`]) with the descriptor cache `s` directly (a loader
+    /// setting up an entry state; no checks) and recompute the mode.
+    pub fn set_segment(&mut self, r: usize, s: Segment) {
+        self.sys.seg[r % 6] = s;
+        self.refresh_mode();
     }
 
     /// Recompute what the executor derives from the segment registers, CR0 and EFER: the
