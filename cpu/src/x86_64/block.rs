@@ -8,6 +8,9 @@ use std::rc::Rc;
 
 use super::decode::decode;
 use super::insn::Insn;
+use super::interrupt::Source;
+use super::platform::Platform;
+use super::state::flag;
 use super::state::{Cpu, Exit};
 use crate::aarch64::Bus;
 use crate::codecache::{CodeCache, PAGE_SIZE};
@@ -21,6 +24,9 @@ const MAX_INSN: usize = 15;
 pub struct Block {
     /// Physical address of the first instruction.
     pub pa: u64,
+    /// The code bitness it was decoded with (16, 32, 64): a block found for another mode is
+    /// decoded again.
+    pub bits: u32,
     /// The instructions, in order.
     pub insns: Box<[Insn]>,
 }
@@ -35,7 +41,7 @@ pub type BlockCache = CodeCache<Block>;
 /// so an `Env` whose bus is not the one they came from must not exist outside the crate.
 pub struct Env<'a> {
     /// The machine.
-    pub(crate) bus: &'a mut dyn Bus,
+    pub(crate) bus: &'a mut dyn Platform,
     /// Decoded code, for invalidation by stores.
     pub(crate) code: &'a mut BlockCache,
     /// Set when a store dropped decoded code, or a REP instruction stopped part-way: the
@@ -46,7 +52,7 @@ pub struct Env<'a> {
 }
 
 /// Decode the block at physical `pa`, `None` when the first byte is not in RAM.
-fn decode_block(bus: &mut dyn Bus, pa: u64) -> Option<(Block, Vec<u64>)> {
+fn decode_block(bus: &mut dyn Bus, pa: u64, bits: u32) -> Option<(Block, Vec<u64>)> {
     let page = pa & !(PAGE_SIZE - 1);
     let host = bus.ram_page(page, false)?;
     let off = (pa - page) as usize;
@@ -62,7 +68,7 @@ fn decode_block(bus: &mut dyn Bus, pa: u64) -> Option<(Block, Vec<u64>)> {
         // SAFETY: as above.
         bytes.extend_from_slice(unsafe { std::slice::from_raw_parts(h2.as_ptr(), MAX_INSN - 1) });
     }
-    let mut dec = iced_x86::Decoder::with_ip(64, &bytes, pa, iced_x86::DecoderOptions::NONE);
+    let mut dec = iced_x86::Decoder::with_ip(bits, &bytes, pa, iced_x86::DecoderOptions::NONE);
     let mut insns = Vec::new();
     let mut pages = vec![page];
     let mut ins = iced_x86::Instruction::default();
@@ -87,6 +93,7 @@ fn decode_block(bus: &mut dyn Bus, pa: u64) -> Option<(Block, Vec<u64>)> {
     Some((
         Block {
             pa,
+            bits,
             insns: insns.into_boxed_slice(),
         },
         pages,
@@ -94,23 +101,50 @@ fn decode_block(bus: &mut dyn Bus, pa: u64) -> Option<(Block, Vec<u64>)> {
 }
 
 impl Cpu {
-    /// Run until `budget` instructions have retired or an instruction raises an exception.
-    /// Linear addresses are physical (no paging yet), so blocks are found by RIP.
+    /// Run until `budget` instructions have retired, the vCPU halts, or an exception is not
+    /// delivered (the sandbox rule, a triple fault). External interrupts are taken between
+    /// blocks when RFLAGS.IF is set and no interrupt shadow is active. Linear addresses are
+    /// physical (no paging yet), so blocks are found by CS base + RIP.
     ///
     /// The vCPU and the cache may be run against another bus than last time: the host
     /// pointers and blocks they hold from the other one are then forgotten.
-    pub fn run(&mut self, cache: &mut BlockCache, bus: &mut dyn Bus, budget: u64) -> Exit {
-        let end = self.insns.saturating_add(budget);
+    pub fn run(&mut self, cache: &mut BlockCache, bus: &mut dyn Platform, budget: u64) -> Exit {
+        let mut end = self.insns.saturating_add(budget);
         self.tlb.bind(bus.id());
         cache.bind(bus.id());
         loop {
             if self.insns >= end {
                 return Exit::Budget;
             }
-            let pa = self.rip;
+            // Interrupts, the interrupt shadow and HLT (between blocks; see `interrupt`).
+            let mut limit = usize::MAX;
+            if self.shadow {
+                // STI, MOV SS or POP SS ended the last block: one more instruction first.
+                self.shadow = false;
+                limit = 1;
+            } else if self.rflags & flag::IF != 0 && bus.interrupt_pending(self.id, self.insns) {
+                if let Some(v) = bus.acknowledge(self.id, self.insns) {
+                    let mut env = Env {
+                        bus: &mut *bus,
+                        code: &mut *cache,
+                        stop: false,
+                        end,
+                    };
+                    end = end.saturating_sub(1); // a delivery uses budget (see `interrupt`)
+                    if let Err(exit) = self.take(&mut env, v, None, Source::External) {
+                        return exit;
+                    }
+                    continue;
+                }
+            }
+            if self.halted {
+                return Exit::Halt;
+            }
+            // Linear address of the instruction (CS base + RIP) = physical without paging.
+            let pa = self.linear(super::insn::Seg::Cs, self.rip);
             let block: Rc<Block> = match cache.get(pa) {
-                Some(b) => b.clone(),
-                None => match decode_block(bus, pa) {
+                Some(b) if b.bits == self.bits => b.clone(),
+                _ => match decode_block(bus, pa, self.bits) {
                     Some((b, pages)) => cache.insert(pa, &pages, b),
                     None => return Exit::FetchUnmapped(pa),
                 },
@@ -124,12 +158,16 @@ impl Cpu {
                 stop: false,
                 end,
             };
-            for insn in block.insns.iter().take(room) {
+            for insn in block.insns.iter().take(room.min(limit)) {
                 let at = self.rip;
                 self.rip = at.wrapping_add(insn.ops.len as u64);
                 if let Err(f) = (insn.exec)(self, &mut env, &insn.ops) {
                     self.rip = at;
-                    return Exit::Exception(f);
+                    if let Err(exit) = self.take_exception(&mut env, f) {
+                        return exit;
+                    }
+                    end = end.saturating_sub(1);
+                    break;
                 }
                 self.insns += 1;
                 if env.stop {
@@ -157,10 +195,10 @@ mod tests {
 
     #[test]
     fn a_store_into_the_current_block_takes_effect_at_the_next_instruction() {
-        // mov byte [rip + 1], 0x41; mov al, 0; cpuid (#UD here: stops the run)
+        // mov byte [rip + 1], 0x41; mov al, 0; ud2 (#UD here: stops the run)
         // The store rewrites the immediate of `mov al, 0`, decoded in the same block (SDM vol. 3
         // §11.6: a store to the code stream is seen by the instructions after it).
-        let code = [0xc6, 0x05, 0x01, 0, 0, 0, 0x41, 0xb0, 0x00, 0x0f, 0xa2];
+        let code = [0xc6, 0x05, 0x01, 0, 0, 0, 0x41, 0xb0, 0x00, 0x0f, 0x0b];
         let (mut cpu, mut bus, mut cache) = setup(0x1000, &code);
         let exit = cpu.run(&mut cache, &mut bus, 10);
         assert_eq!(exit, Exit::Exception(Fault::UD));
@@ -168,20 +206,20 @@ mod tests {
             (cpu.regs[RAX] & 0xff, cpu.rip, cpu.insns),
             (0x41, 0x1009, 2)
         );
-        assert_eq!(cpu.undefined.get(&iced_x86::Code::Cpuid), Some(&1));
+        assert_eq!(cpu.undefined.get(&iced_x86::Code::Ud2), Some(&1));
     }
 
     #[test]
     fn a_page_written_as_data_then_run_as_code_loses_its_write_entry() {
         // 0x1000: mov byte [0x2100], 1 (a write entry for page 0x2000); jmp 0x2000
-        // 0x2000: mov byte [rip + 1], 0x41; mov al, 0; cpuid
+        // 0x2000: mov byte [rip + 1], 0x41; mov al, 0; ud2
         let (mut cpu, mut bus, mut cache) = setup(
             0x1000,
             &[
                 0xc6, 0x04, 0x25, 0x00, 0x21, 0, 0, 0x01, 0xe9, 0xf3, 0x0f, 0, 0,
             ],
         );
-        let smc = [0xc6, 0x05, 0x01, 0, 0, 0, 0x41, 0xb0, 0x00, 0x0f, 0xa2];
+        let smc = [0xc6, 0x05, 0x01, 0, 0, 0, 0x41, 0xb0, 0x00, 0x0f, 0x0b];
         bus.ram_mut()[0x2000..0x2000 + smc.len()].copy_from_slice(&smc);
         assert_eq!(
             cpu.run(&mut cache, &mut bus, 10),
@@ -210,8 +248,8 @@ mod tests {
 
     #[test]
     fn a_rep_instruction_counts_each_iteration_and_resumes_after_the_budget() {
-        // rep stosb; inc eax; cpuid (#UD: stops the run)
-        let code = [0xf3, 0xaa, 0xff, 0xc0, 0x0f, 0xa2];
+        // rep stosb; inc eax; ud2 (#UD: stops the run)
+        let code = [0xf3, 0xaa, 0xff, 0xc0, 0x0f, 0x0b];
         let (mut cpu, mut bus, mut cache) = setup(0x1000, &code);
         cpu.regs[RCX] = 5;
         cpu.regs[RAX] = 0x5a;
