@@ -58,6 +58,7 @@ pub mod decode;
 pub mod exec;
 pub mod insn;
 pub mod mem;
+pub mod paging;
 pub mod platform;
 pub mod state;
 pub mod tlb;
