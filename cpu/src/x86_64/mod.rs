@@ -61,8 +61,10 @@ pub mod mem;
 pub mod paging;
 pub mod platform;
 pub mod state;
+pub mod system;
 pub mod tlb;
 
 pub use block::{Block, BlockCache, Env};
 pub use platform::Platform;
 pub use state::{flag, vector, Cpu, Exit, Fault};
+pub use system::System;

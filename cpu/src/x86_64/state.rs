@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 use iced_x86::Code;
 
+use super::system::System;
 use super::tlb::Tlb;
 
 /// Index of RAX in [`Cpu::regs`] (the hardware register number).
@@ -187,6 +188,9 @@ pub struct Cpu {
     /// #UD raised per iced-x86 form (`Code::INVALID` for undecodable bytes; its `Debug` text is
     /// the form's name): the gaps a run reached, for the report.
     pub undefined: BTreeMap<Code, u64>,
+    /// System state: control registers, EFER, segments, descriptor tables
+    /// ([`super::system`]).
+    pub sys: System,
     /// The software TLB.
     pub(crate) tlb: Tlb,
 }
@@ -204,6 +208,7 @@ impl Default for Cpu {
             x87: X87::default(),
             insns: 0,
             undefined: BTreeMap::new(),
+            sys: System::default(),
             tlb: Tlb::default(),
         }
     }
@@ -223,7 +228,8 @@ pub fn sext(v: u64, size: u8) -> u64 {
 }
 
 impl Cpu {
-    /// A vCPU with every register zero, RFLAGS = 2.
+    /// A vCPU with every register zero, RFLAGS = 2, in the user-mode sandbox state
+    /// ([`super::system`]).
     pub fn new() -> Self {
         Self::default()
     }

@@ -1,0 +1,274 @@
+//! x86 system state (Intel SDM vol. 3): the control registers CR0/CR2/CR3/CR4, EFER, the
+//! segment registers with their descriptor caches, the descriptor-table registers GDTR/IDTR/
+//! LDTR/TR, the debug registers and the model-specific registers the vCPU itself keeps, and the
+//! current privilege level.
+//!
+//! [`Cpu::new`] starts in the *user-mode sandbox* state the differential oracles and the fuzz
+//! test use: 64-bit code at CPL 3 (CS.L = 1, EFER.LME/LMA set), protection on, paging OFF with
+//! linear = physical, and no IDT (IDTR.limit = 0). Long mode without paging is not an
+//! architectural state (SDM vol. 3 §9.8.5 needs CR0.PG for EFER.LMA); it is documented here as
+//! the sandbox's. Architectural states (reset, the 64-bit boot protocol's entry state) are set
+//! up by the loader through the same fields.
+
+use super::state::Cpu;
+
+/// CR0 bits (SDM vol. 3 §2.5).
+pub mod cr0 {
+    /// Protection enable.
+    pub const PE: u64 = 1 << 0;
+    /// Monitor coprocessor.
+    pub const MP: u64 = 1 << 1;
+    /// x87 emulation.
+    pub const EM: u64 = 1 << 2;
+    /// Task switched.
+    pub const TS: u64 = 1 << 3;
+    /// Extension type (reads as one).
+    pub const ET: u64 = 1 << 4;
+    /// Numeric error (native x87 error reporting).
+    pub const NE: u64 = 1 << 5;
+    /// Write protect (supervisor writes honour read-only pages).
+    pub const WP: u64 = 1 << 16;
+    /// Alignment mask (with RFLAGS.AC at CPL 3).
+    pub const AM: u64 = 1 << 18;
+    /// Not write-through.
+    pub const NW: u64 = 1 << 29;
+    /// Cache disable.
+    pub const CD: u64 = 1 << 30;
+    /// Paging.
+    pub const PG: u64 = 1 << 31;
+    /// The bits a MOV to CR0 may set; any other raises #GP(0).
+    pub const WRITABLE: u64 = PE | MP | EM | TS | ET | NE | WP | AM | NW | CD | PG;
+}
+
+/// CR4 bits (SDM vol. 3 §2.5).
+pub mod cr4 {
+    /// Virtual-8086 mode extensions.
+    pub const VME: u64 = 1 << 0;
+    /// Protected-mode virtual interrupts.
+    pub const PVI: u64 = 1 << 1;
+    /// RDTSC at CPL 0 only.
+    pub const TSD: u64 = 1 << 2;
+    /// Debugging extensions.
+    pub const DE: u64 = 1 << 3;
+    /// 4-MiB pages in 32-bit paging.
+    pub const PSE: u64 = 1 << 4;
+    /// Physical address extension (required for long mode).
+    pub const PAE: u64 = 1 << 5;
+    /// Machine-check enable.
+    pub const MCE: u64 = 1 << 6;
+    /// Global pages.
+    pub const PGE: u64 = 1 << 7;
+    /// Performance-counter enable (RDPMC at CPL > 0).
+    pub const PCE: u64 = 1 << 8;
+    /// FXSAVE/FXRSTOR and SSE enabled by the OS.
+    pub const OSFXSR: u64 = 1 << 9;
+    /// Unmasked SIMD exceptions raise #XM.
+    pub const OSXMMEXCPT: u64 = 1 << 10;
+    /// UMIP (not advertised).
+    pub const UMIP: u64 = 1 << 11;
+    /// 57-bit linear addresses (not advertised).
+    pub const LA57: u64 = 1 << 12;
+    /// FSGSBASE instructions (not advertised).
+    pub const FSGSBASE: u64 = 1 << 16;
+    /// Process-context identifiers (not advertised).
+    pub const PCIDE: u64 = 1 << 17;
+    /// XSAVE enabled (not advertised).
+    pub const OSXSAVE: u64 = 1 << 18;
+    /// Supervisor-mode execution prevention (not advertised).
+    pub const SMEP: u64 = 1 << 20;
+    /// Supervisor-mode access prevention (not advertised).
+    pub const SMAP: u64 = 1 << 21;
+    /// The bits a MOV to CR4 may set on this vCPU (the features CPUID advertises); any other
+    /// raises #GP(0).
+    pub const WRITABLE: u64 =
+        VME | PVI | TSD | DE | PSE | PAE | MCE | PGE | PCE | OSFXSR | OSXMMEXCPT;
+}
+
+/// IA32_EFER bits (SDM vol. 3 §2.2.1, MSR 0xc000_0080).
+pub mod efer {
+    /// SYSCALL/SYSRET enable.
+    pub const SCE: u64 = 1 << 0;
+    /// Long mode enable.
+    pub const LME: u64 = 1 << 8;
+    /// Long mode active (read-only: set when paging is enabled with LME).
+    pub const LMA: u64 = 1 << 10;
+    /// No-execute enable.
+    pub const NXE: u64 = 1 << 11;
+    /// The bits WRMSR may write (LMA is ignored by WRMSR; any other set bit raises #GP(0)).
+    pub const WRITABLE: u64 = SCE | LME | NXE;
+}
+
+/// Segment-register numbers, in the encoding's order (SDM vol. 2 §3.1.1.1, "Sreg").
+pub mod sreg {
+    /// ES.
+    pub const ES: usize = 0;
+    /// CS.
+    pub const CS: usize = 1;
+    /// SS.
+    pub const SS: usize = 2;
+    /// DS.
+    pub const DS: usize = 3;
+    /// FS.
+    pub const FS: usize = 4;
+    /// GS.
+    pub const GS: usize = 5;
+}
+
+/// Descriptor attribute bits as kept in [`Segment::attr`]: the descriptor's access byte (bits
+/// 47:40) in bits 7:0 and its flags nibble (bits 55:52) in bits 15:12, as VMX's access-rights
+/// format (SDM vol. 3 §3.4.5, §24.4.1).
+pub mod attr {
+    /// Accessed (code/data) or part of the system type.
+    pub const ACCESSED: u16 = 1 << 0;
+    /// Writable (data) / readable (code).
+    pub const RW: u16 = 1 << 1;
+    /// Expand-down (data) / conforming (code).
+    pub const DC: u16 = 1 << 2;
+    /// Code (with [`S`]).
+    pub const CODE: u16 = 1 << 3;
+    /// Type field (bits 3:0).
+    pub const TYPE: u16 = 0xf;
+    /// Code or data (clear: system descriptor).
+    pub const S: u16 = 1 << 4;
+    /// Descriptor privilege level, bits 6:5.
+    pub const DPL_SHIFT: u16 = 5;
+    /// Present.
+    pub const P: u16 = 1 << 7;
+    /// Available to software.
+    pub const AVL: u16 = 1 << 12;
+    /// 64-bit code segment.
+    pub const L: u16 = 1 << 13;
+    /// Default operation size 32 (code) / big (stack).
+    pub const DB: u16 = 1 << 14;
+    /// Limit granularity 4 KiB.
+    pub const G: u16 = 1 << 15;
+}
+
+/// A segment register: the visible selector and the descriptor cache loaded with it (SDM vol. 3
+/// §3.4.3).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Segment {
+    /// Selector: index, table indicator, requested privilege level.
+    pub selector: u16,
+    /// Base address.
+    pub base: u64,
+    /// Limit in bytes (already scaled by the granularity).
+    pub limit: u32,
+    /// Attributes ([`attr`]); zero for a null segment.
+    pub attr: u16,
+}
+
+impl Segment {
+    /// The descriptor privilege level.
+    #[inline]
+    pub fn dpl(&self) -> u8 {
+        ((self.attr >> attr::DPL_SHIFT) & 3) as u8
+    }
+}
+
+/// A descriptor-table register (GDTR, IDTR; SDM vol. 3 §2.4.1).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Table {
+    /// Linear base address.
+    pub base: u64,
+    /// Limit in bytes (the table's last valid byte offset).
+    pub limit: u16,
+}
+
+/// The system state of one vCPU.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct System {
+    /// CR0 ([`cr0`]).
+    pub cr0: u64,
+    /// CR2: the linear address of the last page fault.
+    pub cr2: u64,
+    /// CR3: page-table root.
+    pub cr3: u64,
+    /// CR4 ([`cr4`]).
+    pub cr4: u64,
+    /// IA32_EFER ([`efer`]).
+    pub efer: u64,
+    /// ES, CS, SS, DS, FS, GS by [`sreg`] number.
+    pub seg: [Segment; 6],
+    /// Global descriptor table register.
+    pub gdtr: Table,
+    /// Interrupt descriptor table register.
+    pub idtr: Table,
+    /// Local descriptor table register.
+    pub ldtr: Segment,
+    /// Task register.
+    pub tr: Segment,
+}
+
+/// The sandbox's 64-bit user code segment (selector 0x33 as Linux's `__USER_CS`).
+const SANDBOX_CS: Segment = Segment {
+    selector: 0x33,
+    base: 0,
+    limit: 0xffff_ffff,
+    attr: attr::P
+        | attr::S
+        | attr::CODE
+        | attr::RW
+        | attr::ACCESSED
+        | (3 << attr::DPL_SHIFT)
+        | attr::L
+        | attr::G,
+};
+
+/// The sandbox's user data segment (selector 0x2b as Linux's `__USER_DS`).
+const SANDBOX_DS: Segment = Segment {
+    selector: 0x2b,
+    base: 0,
+    limit: 0xffff_ffff,
+    attr: attr::P
+        | attr::S
+        | attr::RW
+        | attr::ACCESSED
+        | (3 << attr::DPL_SHIFT)
+        | attr::DB
+        | attr::G,
+};
+
+impl Default for System {
+    /// The user-mode sandbox state (see the module doc).
+    fn default() -> Self {
+        let data = SANDBOX_DS;
+        System {
+            cr0: cr0::PE | cr0::MP | cr0::ET | cr0::NE,
+            cr2: 0,
+            cr3: 0,
+            cr4: cr4::PAE | cr4::OSFXSR | cr4::OSXMMEXCPT,
+            efer: efer::SCE | efer::LME | efer::LMA | efer::NXE,
+            seg: [data, SANDBOX_CS, data, data, data, data],
+            gdtr: Table::default(),
+            idtr: Table::default(),
+            ldtr: Segment::default(),
+            tr: Segment::default(),
+        }
+    }
+}
+
+impl Cpu {
+    /// The current privilege level: CS.RPL (SDM vol. 3 §5.5; CS's RPL always equals CPL in
+    /// protected mode).
+    #[inline]
+    pub fn cpl(&self) -> u8 {
+        (self.sys.seg[sreg::CS].selector & 3) as u8
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sandbox_is_64_bit_user_code_without_paging() {
+        let c = Cpu::new();
+        assert_eq!(c.cpl(), 3);
+        assert_eq!(c.sys.cr0 & cr0::PG, 0);
+        assert_ne!(c.sys.efer & efer::LMA, 0);
+        assert_ne!(c.sys.seg[sreg::CS].attr & attr::L, 0);
+        assert_eq!(c.sys.seg[sreg::CS].dpl(), 3);
+        assert_eq!(c.sys.idtr.limit, 0);
+    }
+}
