@@ -57,6 +57,8 @@ fn line(m: Mnemonic) -> Option<Line> {
         M::Lea => l(data::lea, 0),
         M::Xchg => l(data::xchg, 0),
         M::Nop => l(data::nop, 0),
+        // Paging.
+        M::Invlpg => br(super::mmu::invlpg, 0),
         // Hints with no architectural effect in an interpreter that runs one vCPU at a time
         // and has no caches: spin-wait, fences, prefetches, the CET landing pad (CET off).
         M::Pause | M::Lfence | M::Mfence | M::Sfence | M::Endbr64 => l(data::nop, 0),

@@ -58,6 +58,7 @@ pub mod decode;
 pub mod exec;
 pub mod insn;
 pub mod mem;
+pub mod mmu;
 pub mod paging;
 pub mod platform;
 pub mod state;

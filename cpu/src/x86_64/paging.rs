@@ -66,14 +66,7 @@ pub mod pf {
     pub const ID: u32 = 1 << 4;
 }
 
-// Control-register bits the walk reads (SDM vol. 3 §2.5, §2.2.1).
-const CR0_WP: u64 = 1 << 16;
-const CR0_PG: u64 = 1 << 31;
-const CR4_PSE: u64 = 1 << 4;
-const CR4_PAE: u64 = 1 << 5;
-const CR4_PGE: u64 = 1 << 7;
-const EFER_LMA: u64 = 1 << 10;
-const EFER_NXE: u64 = 1 << 11;
+use super::system::{cr0, cr4, efer};
 
 /// The registers that decide translation.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -92,7 +85,7 @@ impl Control {
     /// Whether paging is enabled (CR0.PG).
     #[inline(always)]
     pub fn paging(&self) -> bool {
-        self.cr0 & CR0_PG != 0
+        self.cr0 & cr0::PG != 0
     }
 }
 
@@ -178,7 +171,7 @@ pub fn walk(
             large: false,
         });
     }
-    let nxe = c.efer & EFER_NXE != 0;
+    let nxe = c.efer & efer::NXE != 0;
     let mut err = 0u32;
     if access == Access::Write {
         err |= pf::W;
@@ -193,7 +186,7 @@ pub fn walk(
         addr: la,
         error: err | e,
     };
-    let leaf = if c.efer & EFER_LMA != 0 || c.cr4 & CR4_PAE != 0 {
+    let leaf = if c.efer & efer::LMA != 0 || c.cr4 & cr4::PAE != 0 {
         walk_64(mem, c, la, nxe)
     } else {
         walk_32(mem, c, la)
@@ -202,7 +195,7 @@ pub fn walk(
     // Access rights (SDM §4.6.1).
     let rw = leaf.rights & pte::RW != 0;
     let us = leaf.rights & pte::US != 0;
-    let wp = c.cr0 & CR0_WP != 0;
+    let wp = c.cr0 & cr0::WP != 0;
     let read = us || !user;
     let writable = read && (rw || (!user && !wp));
     let exec = read && !leaf.xd;
@@ -229,7 +222,7 @@ pub fn walk(
         read,
         write: writable && dirty,
         exec,
-        global: leaf.e & pte::G != 0 && c.cr4 & CR4_PGE != 0,
+        global: leaf.e & pte::G != 0 && c.cr4 & cr4::PGE != 0,
         large: leaf.shift > 12,
     })
 }
@@ -239,7 +232,7 @@ fn walk_64(mem: &mut impl TableMem, c: &Control, la: u64, nxe: bool) -> Result<L
     let mut rsvd = PHYS_RSVD | if nxe { 0 } else { pte::XD };
     let mut table;
     let mut level;
-    if c.efer & EFER_LMA != 0 {
+    if c.efer & efer::LMA != 0 {
         table = c.cr3 & pte::ADDR;
         level = 4;
     } else {
@@ -305,7 +298,7 @@ fn walk_32(mem: &mut impl TableMem, c: &Control, la: u64) -> Result<Leaf, u32> {
     if pde & pte::P == 0 {
         return Err(0);
     }
-    if pde & pte::PS != 0 && c.cr4 & CR4_PSE != 0 {
+    if pde & pte::PS != 0 && c.cr4 & cr4::PSE != 0 {
         if pde & (1 << 21) != 0 {
             return Err(pf::P | pf::RSVD);
         }
@@ -373,12 +366,12 @@ mod tests {
     /// PML4 index 1, PDPT index 2, PD index 3, PT index 4, offset 0x567.
     const LA: u64 = (1 << 39) | (2 << 30) | (3 << 21) | (4 << 12) | 0x567;
     const RWU: u64 = pte::P | pte::RW | pte::US;
-    const CR0: u64 = CR0_PG | CR0_WP | 1;
+    const CR0: u64 = cr0::PG | cr0::WP | cr0::PE;
     const LONG: Control = Control {
         cr0: CR0,
         cr3: PML4,
-        cr4: CR4_PAE | CR4_PGE,
-        efer: EFER_LMA | EFER_NXE | (1 << 8),
+        cr4: cr4::PAE | cr4::PGE,
+        efer: efer::LMA | efer::NXE | efer::LME,
     };
 
     /// 4-level tables mapping [`LA`] through a 4 KiB page at `frame` with leaf `flags`.
@@ -486,7 +479,7 @@ mod tests {
         // XD with EFER.NXE = 0.
         let mut m = four_level(RWU | pte::XD, 0x5000);
         let no_nx = Control {
-            efer: EFER_LMA,
+            efer: efer::LMA,
             ..LONG
         };
         assert_eq!(
@@ -517,7 +510,7 @@ mod tests {
         // I/D is reported only with EFER.NXE = 1.
         let mut m = four_level(0, 0x5000);
         let no_nx = Control {
-            efer: EFER_LMA,
+            efer: efer::LMA,
             ..LONG
         };
         assert_eq!(err(&mut m, &no_nx, LA, Access::Fetch, false), 0);
@@ -545,7 +538,7 @@ mod tests {
         let t = walk(&mut m, &LONG, LA, Access::Read, true).unwrap();
         assert!(t.read && !t.write);
         let no_wp = Control {
-            cr0: CR0 & !CR0_WP,
+            cr0: CR0 & !cr0::WP,
             ..LONG
         };
         let t = walk(&mut m, &no_wp, LA, Access::Write, false).unwrap();
@@ -570,7 +563,7 @@ mod tests {
         let mut m = four_level(RWU | pte::G, 0x5000);
         assert!(walk(&mut m, &LONG, LA, Access::Read, false).unwrap().global);
         let no_pge = Control {
-            cr4: CR4_PAE,
+            cr4: cr4::PAE,
             ..LONG
         };
         assert!(
@@ -588,7 +581,7 @@ mod tests {
         let c = Control {
             cr0: CR0,
             cr3: 0x1020,
-            cr4: CR4_PAE,
+            cr4: cr4::PAE,
             efer: 0,
         };
         let mut m = Mem(vec![0; 0x10000]);
@@ -614,7 +607,7 @@ mod tests {
         m.set(PD + 24, 0x60_0000 | RWU | pte::PS);
         m.set(0x1020 + 16, PD | pte::P | pte::XD);
         let nx = Control {
-            efer: EFER_NXE,
+            efer: efer::NXE,
             ..c
         };
         assert_eq!(err(&mut m, &nx, la, Access::Read, false), pf::P | pf::RSVD);
@@ -628,7 +621,7 @@ mod tests {
         let c = Control {
             cr0: CR0,
             cr3: 0x1000,
-            cr4: CR4_PSE,
+            cr4: cr4::PSE,
             efer: 0,
         };
         // PDE index 0x201, PTE index 4.
