@@ -19,6 +19,7 @@ use std::rc::Rc;
 use super::decode::decode;
 use super::insn::Insn;
 use super::paging::Access;
+use super::platform::Platform;
 use super::state::{Cpu, Exit};
 use super::system::cr0;
 use crate::aarch64::Bus;
@@ -33,6 +34,9 @@ const MAX_INSN: usize = 15;
 pub struct Block {
     /// Physical address of the first instruction.
     pub pa: u64,
+    /// The code bitness it was decoded with (16, 32, 64): a block found for another mode is
+    /// decoded again.
+    pub bits: u32,
     /// The instructions, in order.
     pub insns: Box<[Insn]>,
 }
@@ -47,7 +51,7 @@ pub type BlockCache = CodeCache<Block>;
 /// so an `Env` whose bus is not the one they came from must not exist outside the crate.
 pub struct Env<'a> {
     /// The machine.
-    pub(crate) bus: &'a mut dyn Bus,
+    pub(crate) bus: &'a mut dyn Platform,
     /// Decoded code, for invalidation by stores.
     pub(crate) code: &'a mut BlockCache,
     /// Set when a store dropped decoded code, or a REP instruction stopped part-way: the
@@ -67,10 +71,10 @@ enum Decoded {
     NeedsNext,
 }
 
-/// Decode the block at physical `pa`. `next`: the physical page holding the bytes after `pa`'s
+/// Decode the block at physical `pa` for code of `bits` (16, 32, 64). `next`: the physical page holding the bytes after `pa`'s
 /// page (paging off: the next physical page); without it, an instruction running past the
 /// page end ends the block before it, or makes the result [`Decoded::NeedsNext`] when first.
-fn decode_block(bus: &mut dyn Bus, pa: u64, next: Option<u64>) -> Decoded {
+fn decode_block(bus: &mut dyn Bus, pa: u64, bits: u32, next: Option<u64>) -> Decoded {
     let page = pa & !(PAGE_SIZE - 1);
     let Some(host) = bus.ram_page(page, false) else {
         return Decoded::NotRam;
@@ -87,7 +91,7 @@ fn decode_block(bus: &mut dyn Bus, pa: u64, next: Option<u64>) -> Decoded {
         // SAFETY: as above.
         bytes.extend_from_slice(unsafe { std::slice::from_raw_parts(h2.as_ptr(), MAX_INSN - 1) });
     }
-    let mut dec = iced_x86::Decoder::with_ip(64, &bytes, pa, iced_x86::DecoderOptions::NONE);
+    let mut dec = iced_x86::Decoder::with_ip(bits, &bytes, pa, iced_x86::DecoderOptions::NONE);
     let mut insns = Vec::new();
     let mut pages = vec![page];
     let mut ins = iced_x86::Instruction::default();
@@ -118,6 +122,7 @@ fn decode_block(bus: &mut dyn Bus, pa: u64, next: Option<u64>) -> Decoded {
     Decoded::Block(
         Block {
             pa,
+            bits,
             insns: insns.into_boxed_slice(),
         },
         pages,
@@ -130,7 +135,7 @@ impl Cpu {
     ///
     /// The vCPU and the cache may be run against another bus than last time: the host
     /// pointers and blocks they hold from the other one are then forgotten.
-    pub fn run(&mut self, cache: &mut BlockCache, bus: &mut dyn Bus, budget: u64) -> Exit {
+    pub fn run(&mut self, cache: &mut BlockCache, bus: &mut dyn Platform, budget: u64) -> Exit {
         let end = self.insns.saturating_add(budget);
         self.tlb.bind(bus.id());
         cache.bind(bus.id());
@@ -139,12 +144,14 @@ impl Cpu {
                 return Exit::Budget;
             }
             let block: Rc<Block> = if self.sys.cr0 & cr0::PG == 0 {
-                let pa = self.rip;
+                // Linear address of the instruction (CS base + RIP) = physical without paging.
+                let pa = self.linear(super::insn::Seg::Cs, self.rip);
                 match cache.get(pa) {
-                    Some(b) => b.clone(),
-                    None => match decode_block(
+                    Some(b) if b.bits == self.bits => b.clone(),
+                    _ => match decode_block(
                         bus,
                         pa,
+                        self.bits,
                         Some(pa.wrapping_add(PAGE_SIZE) & !(PAGE_SIZE - 1)),
                     ) {
                         Decoded::Block(b, pages) => cache.insert(pa, &pages, b),
@@ -190,18 +197,19 @@ impl Cpu {
         bus: &mut dyn Bus,
     ) -> Result<Rc<Block>, Exit> {
         self.tlb.select(self.cpl() == 3);
-        let la = self.rip;
+        let la = self.linear(super::insn::Seg::Cs, self.rip);
         let pa = self.fetch_pa(cache, bus, la)?;
-        if let Some(b) = cache.get(pa) {
-            return Ok(b.clone());
+        match cache.get(pa) {
+            Some(b) if b.bits == self.bits => return Ok(b.clone()),
+            _ => {}
         }
-        match decode_block(bus, pa, None) {
+        match decode_block(bus, pa, self.bits, None) {
             Decoded::Block(b, pages) => Ok(cache.insert(pa, &pages, b)),
             Decoded::NotRam => Err(Exit::FetchUnmapped(pa)),
             Decoded::NeedsNext => {
-                let next = la.wrapping_add(PAGE_SIZE) & !(PAGE_SIZE - 1);
+                let next = la.wrapping_add(PAGE_SIZE) & !(PAGE_SIZE - 1) & self.la_mask;
                 let pa2 = self.fetch_pa(cache, bus, next)?;
-                match decode_block(bus, pa, Some(pa2 & !(PAGE_SIZE - 1))) {
+                match decode_block(bus, pa, self.bits, Some(pa2 & !(PAGE_SIZE - 1))) {
                     Decoded::Block(b, _) => Ok(Rc::new(b)),
                     Decoded::NotRam | Decoded::NeedsNext => Err(Exit::FetchUnmapped(pa)),
                 }

@@ -183,7 +183,7 @@ fn line(m: Mnemonic) -> Option<Line> {
         M::Loop => br(branch::loop_::<0>, 0),
         M::Loope => br(branch::loop_::<1>, 0),
         M::Loopne => br(branch::loop_::<2>, 0),
-        M::Jrcxz => br(branch::loop_::<3>, 0),
+        M::Jrcxz | M::Jecxz | M::Jcxz => br(branch::loop_::<3>, 0),
         // MOVNTI: a plain store (no caches to bypass).
         M::Movnti => l(data::mov, 0),
         M::Ldmxcsr => l(fp::ldmxcsr, 0),
@@ -391,7 +391,8 @@ fn gpr(r: Register) -> Option<(Opnd, u8)> {
 fn reg_number(r: Register) -> Option<u8> {
     match gpr(r)? {
         (Opnd::Reg(n), 8) => Some(n),
-        (Opnd::Reg(n), 4) => Some(n), // 32-bit addressing (0x67)
+        (Opnd::Reg(n), 4) => Some(n), // 32-bit addressing (0x67, or 32-bit code)
+        (Opnd::Reg(n), 2) => Some(n), // 16-bit addressing
         _ => None,
     }
 }
@@ -436,13 +437,30 @@ fn vec_mem_size(m: MemorySize) -> Option<u8> {
     })
 }
 
-/// The memory operand of `i`.
-fn memory(i: &Instruction) -> Option<Mem> {
-    let seg = match i.segment_prefix() {
+/// The segment register `r` as a [`Seg`].
+fn seg_of(r: Register) -> Seg {
+    match r {
+        Register::ES => Seg::Es,
+        Register::CS => Seg::Cs,
+        Register::SS => Seg::Ss,
         Register::FS => Seg::Fs,
         Register::GS => Seg::Gs,
-        _ => Seg::Flat,
-    };
+        _ => Seg::Ds,
+    }
+}
+
+/// The default address size of the code `i` was decoded as.
+fn code_asz(i: &Instruction) -> u8 {
+    match i.code_size() {
+        iced_x86::CodeSize::Code16 => 2,
+        iced_x86::CodeSize::Code32 => 4,
+        _ => 8,
+    }
+}
+
+/// The memory operand of `i`.
+fn memory(i: &Instruction) -> Option<Mem> {
+    let seg = seg_of(i.memory_segment());
     let (base, disp) = match i.memory_base() {
         Register::RIP => (
             RIP_REL,
@@ -456,15 +474,24 @@ fn memory(i: &Instruction) -> Option<Mem> {
         Register::None => NO_REG,
         r => reg_number(r)?,
     };
-    let addr32 = matches!(gpr(i.memory_base()).or(gpr(i.memory_index())), Some((_, 4)));
+    // The address size: that of the base or index register, else (a displacement alone) the
+    // code's own.
+    let asz = match gpr(i.memory_base()).or(gpr(i.memory_index())) {
+        Some((_, s)) => s,
+        None => code_asz(i),
+    };
     Some(Mem {
         base,
         index,
         scale: i.memory_index_scale().trailing_zeros() as u8,
         seg,
-        addr32,
+        asz,
         stack: base == 4 || base == 5,
-        disp: if addr32 { disp as u32 as i64 } else { disp },
+        disp: match asz {
+            2 => disp as u16 as i64,
+            4 => disp as u32 as i64,
+            _ => disp,
+        },
     })
 }
 
@@ -496,9 +523,14 @@ fn operands(i: &Instruction, ops: &mut Ops) -> Option<()> {
                 };
                 (Opnd::Mem, size)
             }
-            OpKind::NearBranch64 => {
+            kind @ (OpKind::NearBranch64 | OpKind::NearBranch32 | OpKind::NearBranch16) => {
                 ops.imm = i.near_branch_target().wrapping_sub(i.next_ip());
-                (Opnd::Imm, 8)
+                let size = match kind {
+                    OpKind::NearBranch64 => 8,
+                    OpKind::NearBranch32 => 4,
+                    _ => 2,
+                };
+                (Opnd::Imm, size)
             }
             kind @ (OpKind::Immediate8
             | OpKind::Immediate16
@@ -539,26 +571,15 @@ fn operands(i: &Instruction, ops: &mut Ops) -> Option<()> {
     Some(())
 }
 
-/// What a string instruction's implicit operands say.
-struct StringKinds {
-    /// ESI/EDI addressing (0x67).
-    addr32: bool,
-}
-
-/// `Some` when `i` is a string instruction (an operand is `[RSI]`/`[RDI]` implicit).
-fn string_kinds(i: &Instruction) -> Option<StringKinds> {
+/// The address size of a string instruction (its implicit `[RSI]`/`[RDI]` operands), `None`
+/// when `i` is not one.
+fn string_asz(i: &Instruction) -> Option<u8> {
     let mut found = None;
     for k in 0..i.op_count() {
         match i.op_kind(k) {
-            OpKind::MemorySegRSI | OpKind::MemorySegRDI | OpKind::MemoryESRDI => {
-                found.get_or_insert(StringKinds { addr32: false });
-            }
-            OpKind::MemorySegESI
-            | OpKind::MemorySegEDI
-            | OpKind::MemoryESEDI
-            | OpKind::MemorySegSI
-            | OpKind::MemorySegDI
-            | OpKind::MemoryESDI => found = Some(StringKinds { addr32: true }),
+            OpKind::MemorySegRSI | OpKind::MemorySegRDI | OpKind::MemoryESRDI => found = Some(8),
+            OpKind::MemorySegESI | OpKind::MemorySegEDI | OpKind::MemoryESEDI => found = Some(4),
+            OpKind::MemorySegSI | OpKind::MemorySegDI | OpKind::MemoryESDI => found = Some(2),
             _ => {}
         }
     }
@@ -585,33 +606,21 @@ fn lower(i: &Instruction) -> Result<(Line, Ops), Ops> {
     if vector && i.code() == Code::Pextrw_r32m16_xmm_imm8 {
         return Err(ops); // SSE4.1 (66 0F 3A 15): beyond the SSE2 baseline
     }
-    if matches!(
-        i.code(),
-        Code::Retnw | Code::Retnw_imm16 | Code::Call_rm16 | Code::Jmp_rm16
-    ) {
-        return Err(ops); // 16-bit near branches (AMD only honours 0x66 there)
+    let code64 = i.code_size() == iced_x86::CodeSize::Code64;
+    if code64
+        && matches!(
+            i.code(),
+            Code::Retnw | Code::Retnw_imm16 | Code::Call_rm16 | Code::Jmp_rm16
+        )
+    {
+        return Err(ops); // 16-bit near branches in 64-bit mode (AMD only honours 0x66 there)
     }
-    if matches!(
-        i.mnemonic(),
-        Mnemonic::Loop | Mnemonic::Loope | Mnemonic::Loopne
-    ) && !matches!(
-        i.code(),
-        Code::Loop_rel8_64_RCX | Code::Loope_rel8_64_RCX | Code::Loopne_rel8_64_RCX
-    ) {
-        return Err(ops); // ECX-counted (0x67) loops: not yet
-    }
-    if let (false, Some(kinds)) = (vector, string_kinds(i)) {
+    if let (false, Some(asz)) = (vector, string_asz(i)) {
         // MOVS/STOS/LODS/SCAS/CMPS: implicit RSI/RDI operands, a repeat prefix in `cc`.
-        if kinds.addr32 {
-            return Err(ops); // 32-bit string addressing: not yet
-        }
         ops.size = mem_size(i.memory_size()).ok_or(ops)?;
         ops.mem = Mem {
-            seg: match i.segment_prefix() {
-                Register::FS => Seg::Fs,
-                Register::GS => Seg::Gs,
-                _ => Seg::Flat,
-            },
+            seg: seg_of(i.memory_segment()),
+            asz,
             ..Mem::default()
         };
         ops.cc = if i.has_repne_prefix() {
@@ -634,11 +643,55 @@ fn lower(i: &Instruction) -> Result<(Line, Ops), Ops> {
         return Err(ops); // SDM vol. 2 "LOCK": #UD unless a lockable RMW to memory
     }
     ops.cc = line.sel;
-    if i.mnemonic() == Mnemonic::Lea {
-        ops.mem.seg = Seg::Flat; // LEA computes an offset: no segment base
-    }
-    if i.mnemonic() == Mnemonic::Leave {
-        ops.size = if i.code() == Code::Leavew { 2 } else { 8 };
+    match i.mnemonic() {
+        Mnemonic::Lea => ops.mem.seg = Seg::None, // LEA computes an offset: no segment base
+        Mnemonic::Leave => {
+            ops.size = match i.code() {
+                Code::Leavew => 2,
+                Code::Leaved => 4,
+                _ => 8,
+            }
+        }
+        Mnemonic::Ret => {
+            ops.size = match i.code() {
+                Code::Retnw | Code::Retnw_imm16 => 2,
+                Code::Retnd | Code::Retnd_imm16 => 4,
+                _ => 8,
+            }
+        }
+        Mnemonic::Loop
+        | Mnemonic::Loope
+        | Mnemonic::Loopne
+        | Mnemonic::Jrcxz
+        | Mnemonic::Jecxz
+        | Mnemonic::Jcxz => {
+            // The counter register's size is the address size, named by the form.
+            use Code as C;
+            ops.mem.asz = match i.code() {
+                C::Loop_rel8_16_RCX
+                | C::Loop_rel8_64_RCX
+                | C::Loope_rel8_16_RCX
+                | C::Loope_rel8_64_RCX
+                | C::Loopne_rel8_16_RCX
+                | C::Loopne_rel8_64_RCX
+                | C::Jrcxz_rel8_16
+                | C::Jrcxz_rel8_64 => 8,
+                C::Loop_rel8_16_ECX
+                | C::Loop_rel8_32_ECX
+                | C::Loop_rel8_64_ECX
+                | C::Loope_rel8_16_ECX
+                | C::Loope_rel8_32_ECX
+                | C::Loope_rel8_64_ECX
+                | C::Loopne_rel8_16_ECX
+                | C::Loopne_rel8_32_ECX
+                | C::Loopne_rel8_64_ECX
+                | C::Jecxz_rel8_16
+                | C::Jecxz_rel8_32
+                | C::Jecxz_rel8_64 => 4,
+                _ => 2,
+            };
+        }
+        _ => {}
     }
     if ops.size == 0 {
         ops.size = line.sel; // operand-less forms (CBW … CQO) carry it in the table

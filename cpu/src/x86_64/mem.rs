@@ -12,7 +12,7 @@
 //! takes effect at once). A page-crossing write translates both pages before writing either.
 
 use super::block::Env;
-use super::insn::{Mem, Opnd, Ops, Seg, NO_REG, RIP_REL};
+use super::insn::{Mem, Opnd, Ops, NO_REG, RIP_REL};
 use super::paging::Access;
 use super::state::{sext, Cpu, Fault};
 use crate::codecache::PAGE_SIZE;
@@ -39,7 +39,8 @@ pub fn canonical(la: u64) -> bool {
 }
 
 impl Cpu {
-    /// Effective (linear) address of `m`.
+    /// Linear address of `m`: the effective address at its address size plus the segment
+    /// base (segment limits are not checked: see [`super::system`]).
     #[inline]
     pub fn ea(&self, m: &Mem) -> u64 {
         let mut a = m.disp as u64;
@@ -51,14 +52,14 @@ impl Cpu {
         if m.index != NO_REG {
             a = a.wrapping_add(self.regs[m.index as usize] << m.scale);
         }
-        if m.addr32 {
-            a &= 0xffff_ffff;
-        }
-        match m.seg {
-            Seg::Flat => a,
-            Seg::Fs => a.wrapping_add(self.fs_base),
-            Seg::Gs => a.wrapping_add(self.gs_base),
-        }
+        a &= super::state::mask(m.asz);
+        a.wrapping_add(self.seg_base[m.seg as usize]) & self.la_mask
+    }
+
+    /// Linear address of offset `off` (already at its address size) in segment `seg`.
+    #[inline]
+    pub fn linear(&self, seg: super::insn::Seg, off: u64) -> u64 {
+        off.wrapping_add(self.seg_base[seg as usize]) & self.la_mask
     }
 
     /// Resolve operand slot `o` of `ops`.

@@ -175,10 +175,8 @@ pub struct Cpu {
     pub rip: u64,
     /// RFLAGS; bit 1 always reads as one.
     pub rflags: u64,
-    /// FS base (the FS segment override adds it in 64-bit mode).
-    pub fs_base: u64,
-    /// GS base.
-    pub gs_base: u64,
+    /// The vCPU's number (its initial APIC ID), passed to the [`Platform`](super::Platform).
+    pub id: u32,
     /// XMM0–XMM15 (SDM vol. 1 §10.2.2), element 0 in the low bits.
     pub xmm: [u128; 16],
     /// MXCSR (SDM vol. 1 §10.2.3); [`MXCSR_DEFAULT`] at reset.
@@ -190,6 +188,18 @@ pub struct Cpu {
     /// #UD raised per iced-x86 form (`Code::INVALID` for undecodable bytes; its `Debug` text is
     /// the form's name): the gaps a run reached, for the report.
     pub undefined: BTreeMap<Code, u64>,
+    /// #GP(0) raised by RDMSR/WRMSR per MSR number (registers this vCPU and its platform do
+    /// not implement), for the report.
+    pub bad_msrs: BTreeMap<u32, u64>,
+    /// Base added to a memory operand per [`Seg`](super::insn::Seg), derived from the segment
+    /// registers by [`Cpu::refresh_mode`] (64-bit mode: zero but FS and GS).
+    pub(crate) seg_base: [u64; 7],
+    /// Linear-address mask: all ones in 64-bit mode, 32 bits in legacy and compatibility mode.
+    pub(crate) la_mask: u64,
+    /// Code bitness (16, 32 or 64) from CS and EFER.LMA: what blocks are decoded with.
+    pub(crate) bits: u32,
+    /// Stack-pointer size in bytes: 8 in 64-bit mode, else 4 or 2 by SS.B.
+    pub(crate) sp_size: u8,
     /// System state: control registers, EFER, segments, descriptor tables
     /// ([`super::system`]).
     pub sys: System,
@@ -203,13 +213,17 @@ impl Default for Cpu {
             regs: [0; 16],
             rip: 0,
             rflags: flag::FIXED1,
-            fs_base: 0,
-            gs_base: 0,
+            id: 0,
             xmm: [0; 16],
             mxcsr: MXCSR_DEFAULT,
             x87: X87::default(),
             insns: 0,
             undefined: BTreeMap::new(),
+            bad_msrs: BTreeMap::new(),
+            seg_base: [0; 7],
+            la_mask: u64::MAX,
+            bits: 64,
+            sp_size: 8,
             sys: System::default(),
             tlb: Tlb::default(),
         }

@@ -249,6 +249,50 @@ impl Default for System {
 }
 
 impl Cpu {
+    /// Whether long mode is active (EFER.LMA).
+    #[inline]
+    pub fn long_mode(&self) -> bool {
+        self.sys.efer & efer::LMA != 0
+    }
+
+    /// Whether the vCPU runs 64-bit code (long mode with CS.L).
+    #[inline]
+    pub fn mode64(&self) -> bool {
+        self.bits == 64
+    }
+
+    /// Recompute what the executor derives from the segment registers, CR0 and EFER: the
+    /// code bitness (CS.L in long mode → 64, else CS.D → 32, else 16), the segment bases a
+    /// memory operand adds (64-bit mode: FS and GS only, SDM vol. 3 §3.4.4), the linear-address
+    /// width and the stack-pointer size (SS.B). Called after every change to them.
+    pub fn refresh_mode(&mut self) {
+        let cs = self.sys.seg[sreg::CS].attr;
+        self.bits = if self.long_mode() && cs & attr::L != 0 {
+            64
+        } else if cs & attr::DB != 0 {
+            32
+        } else {
+            16
+        };
+        let s = &self.sys.seg;
+        if self.bits == 64 {
+            self.seg_base = [0, 0, 0, 0, s[sreg::FS].base, s[sreg::GS].base, 0];
+            self.la_mask = u64::MAX;
+            self.sp_size = 8;
+        } else {
+            for (b, seg) in self.seg_base.iter_mut().zip(s.iter()) {
+                *b = seg.base & 0xffff_ffff;
+            }
+            self.seg_base[6] = 0;
+            self.la_mask = 0xffff_ffff;
+            self.sp_size = if s[sreg::SS].attr & attr::DB != 0 {
+                4
+            } else {
+                2
+            };
+        }
+    }
+
     /// The current privilege level: CS.RPL (SDM vol. 3 §5.5; CS's RPL always equals CPL in
     /// protected mode).
     #[inline]
@@ -258,8 +302,64 @@ impl Cpu {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use crate::aarch64::flat::FlatBus;
+    use crate::x86_64::{BlockCache, Exit};
+
+    /// A flat 32-bit segment with `dpl`: code (execute/read) or data (read/write).
+    pub(crate) fn flat32(selector: u16, code: bool) -> Segment {
+        let dpl = selector & 3;
+        Segment {
+            selector,
+            base: 0,
+            limit: 0xffff_ffff,
+            attr: attr::P
+                | attr::S
+                | attr::RW
+                | attr::ACCESSED
+                | (dpl << attr::DPL_SHIFT)
+                | attr::DB
+                | attr::G
+                | if code { attr::CODE } else { 0 },
+        }
+    }
+
+    /// A vCPU in 32-bit protected mode (flat, CPL 0, no paging, EFER clear) at `rip`.
+    pub(crate) fn protected32(rip: u64) -> Cpu {
+        let mut c = Cpu::new();
+        c.sys.efer = 0;
+        c.sys.cr4 = 0;
+        c.sys.seg = [flat32(0x10, false); 6];
+        c.sys.seg[sreg::CS] = flat32(0x08, true);
+        c.refresh_mode();
+        c.rip = rip;
+        c
+    }
+
+    #[test]
+    fn thirty_two_bit_code_adds_segment_bases_and_pushes_four_bytes() {
+        // mov eax, [0x10]; push eax; mov ebx, [ebp + 4] (SS-relative); jmp $
+        let code = [0xa1, 0x10, 0, 0, 0, 0x50, 0x8b, 0x5d, 0x04, 0xeb, 0xfe];
+        let mut bus = FlatBus::new(0, 0x10000);
+        bus.ram_mut()[0x1000..0x1000 + code.len()].copy_from_slice(&code);
+        bus.ram_mut()[0x3010..0x3014].copy_from_slice(&0x1234_5678u32.to_le_bytes());
+        bus.ram_mut()[0x5104..0x5108].copy_from_slice(&0x9abc_def0u32.to_le_bytes());
+        let mut cpu = protected32(0x1000);
+        cpu.sys.seg[sreg::DS].base = 0x3000;
+        cpu.sys.seg[sreg::SS].base = 0x5000;
+        cpu.refresh_mode();
+        cpu.regs[4] = 0x0000_0200; // ESP
+        cpu.regs[5] = 0x0000_0100; // EBP
+        assert_eq!(cpu.bits, 32);
+        let mut cache = BlockCache::new();
+        assert_eq!(cpu.run(&mut cache, &mut bus, 4), Exit::Budget);
+        assert_eq!(cpu.regs[0], 0x1234_5678);
+        assert_eq!(cpu.regs[4], 0x1fc);
+        assert_eq!(&bus.ram()[0x51fc..0x5200], &0x1234_5678u32.to_le_bytes());
+        assert_eq!(cpu.regs[3], 0x9abc_def0);
+        assert_eq!(cpu.rip, 0x1009);
+    }
 
     #[test]
     fn the_sandbox_is_64_bit_user_code_without_paging() {
