@@ -206,11 +206,13 @@ fn our_console(bin: &[u8]) -> Result<Vec<u8>, String> {
             }
             other => {
                 return Err(format!(
-                "run ended with {other:?} at rip {:#x} after {} instructions; console so far:\n{}",
-                cpu.rip,
-                cpu.insns,
-                String::from_utf8_lossy(&m.console)
-            ))
+                    "run ended with {other:?} at rip {:#x} after {} instructions (forms \
+                     raising #UD: {:?}); console so far:\n{}",
+                    cpu.rip,
+                    cpu.insns,
+                    cpu.undefined,
+                    String::from_utf8_lossy(&m.console)
+                ));
             }
         }
     }
