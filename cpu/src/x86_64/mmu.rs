@@ -32,8 +32,8 @@ impl TableMem for Tables<'_> {
         match self.bus.ram_page(page, false) {
             Some(host) => {
                 let mut b = [0u8; 8];
-                // SAFETY: a RAM page is valid for PAGE_SIZE bytes (Bus contract); entries are
-                // naturally aligned, so the `size` bytes lie within it.
+                // SAFETY: a RAM page is valid for PAGE_SIZE bytes (Bus contract); the `size`
+                // bytes lie within it (entries are naturally aligned, `read_implicit` splits).
                 unsafe {
                     std::ptr::copy_nonoverlapping(
                         host.as_ptr().add((pa - page) as usize),
@@ -101,6 +101,18 @@ impl Cpu {
         access: Access,
     ) -> Result<(Translation, Attrs, bool), Fault> {
         let user = self.cpl() == 3;
+        self.translate_as(bus, code, la, access, user)
+    }
+
+    /// [`Cpu::translate`] at user (`true`) or supervisor privilege, whatever the CPL.
+    fn translate_as(
+        &mut self,
+        bus: &mut dyn Bus,
+        code: &mut BlockCache,
+        la: u64,
+        access: Access,
+        user: bool,
+    ) -> Result<(Translation, Attrs, bool), Fault> {
         let mut mem = Tables {
             bus,
             code,
@@ -136,6 +148,66 @@ impl Cpu {
         let (t, a, dropped) = self.translate(env.bus, env.code, la, access)?;
         env.stop |= dropped;
         Ok((t, a))
+    }
+
+    /// Read `size` bytes (1, 2, 4, 8) at linear `la` as an implicit supervisor access (SDM
+    /// vol. 3 §4.6: the GDT, LDT, IDT and TSS are accessed with supervisor rights whatever the
+    /// CPL), bypassing the TLB. A page-crossing read is translated byte by byte.
+    pub fn read_implicit(&mut self, env: &mut Env, la: u64, size: u8) -> Result<u64, Fault> {
+        if (la & (PAGE_SIZE - 1)) + size as u64 > PAGE_SIZE {
+            let mut v = 0u64;
+            for i in 0..size as u64 {
+                v |= self.read_implicit(env, la.wrapping_add(i) & self.la_mask, 1)? << (8 * i);
+            }
+            return Ok(v);
+        }
+        let (t, _, dropped) = self.translate_as(env.bus, env.code, la, Access::Read, false)?;
+        env.stop |= dropped;
+        let mut mem = Tables {
+            bus: env.bus,
+            code: env.code,
+            dropped: false,
+        };
+        Ok(mem.load(t.pa, size) & super::state::mask(size))
+    }
+
+    /// Write `size` bytes (1, 2, 4, 8) of `v` at linear `la` as an implicit supervisor access
+    /// (descriptor accessed and busy bits, the stack of an exception delivered from CPL 3 is
+    /// already at CPL 0 and goes through [`Cpu::write`]). Both pages of a crossing write are
+    /// translated before either is written.
+    pub fn write_implicit(
+        &mut self,
+        env: &mut Env,
+        la: u64,
+        size: u8,
+        v: u64,
+    ) -> Result<(), Fault> {
+        // The second page's first byte (the same page when the write does not cross).
+        let second = la.wrapping_add(size as u64 - 1) & self.la_mask & !(PAGE_SIZE - 1);
+        let (t0, _, d0) = self.translate_as(env.bus, env.code, la, Access::Write, false)?;
+        let (t1, _, d1) = self.translate_as(env.bus, env.code, second, Access::Write, false)?;
+        env.stop |= d0 | d1;
+        for i in 0..size as u64 {
+            let a = la.wrapping_add(i) & self.la_mask;
+            let pa = if a & !(PAGE_SIZE - 1) == la & !(PAGE_SIZE - 1) {
+                t0.pa + i
+            } else {
+                (t1.pa & !(PAGE_SIZE - 1)) | (a & (PAGE_SIZE - 1))
+            };
+            let page = pa & !(PAGE_SIZE - 1);
+            if env.code.is_code(page) && env.code.invalidate(page) {
+                env.stop = true;
+            }
+            let byte = (v >> (8 * i)) as u8;
+            match env.bus.ram_page(page, true) {
+                // SAFETY: a RAM page is valid for PAGE_SIZE bytes (Bus contract).
+                Some(host) => unsafe { *host.as_ptr().add((pa - page) as usize) = byte },
+                None => {
+                    let _ = env.bus.mmio_write(pa, 1, byte as u64);
+                }
+            }
+        }
+        Ok(())
     }
 
     /// A MOV to CR3 happened: translations that are not global are forgotten (even when the
@@ -339,6 +411,102 @@ mod tests {
         assert_eq!(run(&mut cpu, &mut bus, &mut cache), 1);
         cpu.tlb.flush_page(BASE + 0x2000);
         assert_eq!(run(&mut cpu, &mut bus, &mut cache), 2);
+    }
+
+    /// RAM at 0 and one device register at [`APIC`], 0xfee00000 as the xAPIC page.
+    struct WithDevice {
+        ram: FlatBus,
+        written: Vec<(u64, u64)>,
+    }
+
+    const APIC: u64 = 0xfee0_0000;
+
+    // SAFETY: the page pointers are the FlatBus's, under its identity.
+    unsafe impl Bus for WithDevice {
+        fn id(&self) -> crate::aarch64::BusId {
+            self.ram.id()
+        }
+        fn ram_page(&mut self, page: u64, write: bool) -> Option<std::ptr::NonNull<u8>> {
+            self.ram.ram_page(page, write)
+        }
+        fn mmio_read(&mut self, pa: u64, _size: u8) -> Result<u64, crate::aarch64::BusFault> {
+            if pa & !0xfff == APIC {
+                Ok(0x5000_0000 | (pa & 0xfff))
+            } else {
+                Err(crate::aarch64::BusFault(pa))
+            }
+        }
+        fn mmio_write(
+            &mut self,
+            pa: u64,
+            _size: u8,
+            v: u64,
+        ) -> Result<(), crate::aarch64::BusFault> {
+            self.written.push((pa, v));
+            Ok(())
+        }
+    }
+
+    impl crate::x86_64::Platform for WithDevice {}
+
+    #[test]
+    fn device_registers_are_reached_through_a_translated_page() {
+        // mov eax, [BASE + 0x2020]; mov [BASE + 0x20b0], eax; ud2 — the data page maps the
+        // device page.
+        let (mut cpu, bus, mut cache) = setup(&[(0x8000, URW), (0x9000, URW), (APIC, URW)]);
+        let mut bus = WithDevice {
+            ram: bus,
+            written: Vec::new(),
+        };
+        bus.ram.ram_mut()[0x8000..0x8010].copy_from_slice(&[
+            0x8b, 0x04, 0x25, 0x20, 0x20, 0x40, 0x00, 0x89, 0x04, 0x25, 0xb0, 0x20, 0x40, 0x00,
+            0x0f, 0x0b,
+        ]);
+        assert_eq!(
+            cpu.run(&mut cache, &mut bus, 10),
+            Exit::Exception(Fault::UD)
+        );
+        assert_eq!(cpu.regs[RAX], 0x5000_0020);
+        assert_eq!(bus.written, vec![(APIC + 0xb0, 0x5000_0020)]);
+    }
+
+    #[test]
+    fn implicit_accesses_use_supervisor_rights_at_cpl_3() {
+        // The data page is supervisor-only: an ordinary CPL 3 read faults, an implicit one
+        // (a descriptor-table read) does not.
+        let (mut cpu, mut bus, mut cache) =
+            setup(&[(0x8000, URW), (0x9000, URW), (0xa000, pte::P | pte::RW)]);
+        bus.ram_mut()[0xaffe..0xb000].copy_from_slice(&[0x34, 0x12]);
+        let mut env = Env {
+            bus: &mut bus,
+            code: &mut cache,
+            stop: false,
+            end: u64::MAX,
+        };
+        assert_eq!(cpu.cpl(), 3);
+        assert_eq!(
+            cpu.read(&mut env, BASE + 0x2ffe, 2, false),
+            Err(Fault {
+                vector: vector::PF,
+                error: Some(pf::P | pf::U)
+            })
+        );
+        assert_eq!(cpu.read_implicit(&mut env, BASE + 0x2ffe, 2), Ok(0x1234));
+        cpu.write_implicit(&mut env, BASE + 0x2ff0, 8, 0x1122_3344_5566_7788)
+            .unwrap();
+        // Crossing into the unmapped page: #PF at its first byte, nothing written.
+        assert_eq!(
+            cpu.write_implicit(&mut env, BASE + 0x2ffc, 8, u64::MAX),
+            Err(Fault {
+                vector: vector::PF,
+                error: Some(pf::W)
+            })
+        );
+        assert_eq!(cpu.sys.cr2, BASE + 0x3000);
+        assert_eq!(
+            &bus.ram()[0xaff0..0xb000],
+            &[0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11, 0, 0, 0, 0, 0, 0, 0x34, 0x12]
+        );
     }
 
     #[test]
