@@ -254,10 +254,10 @@ mod tests {
 
     #[test]
     fn a_store_into_the_current_block_takes_effect_at_the_next_instruction() {
-        // mov byte [rip + 1], 0x41; mov al, 0; cpuid (#UD here: stops the run)
+        // mov byte [rip + 1], 0x41; mov al, 0; ud2 (#UD here: stops the run)
         // The store rewrites the immediate of `mov al, 0`, decoded in the same block (SDM vol. 3
         // §11.6: a store to the code stream is seen by the instructions after it).
-        let code = [0xc6, 0x05, 0x01, 0, 0, 0, 0x41, 0xb0, 0x00, 0x0f, 0xa2];
+        let code = [0xc6, 0x05, 0x01, 0, 0, 0, 0x41, 0xb0, 0x00, 0x0f, 0x0b];
         let (mut cpu, mut bus, mut cache) = setup(0x1000, &code);
         let exit = cpu.run(&mut cache, &mut bus, 10);
         assert_eq!(exit, Exit::Exception(Fault::UD));
@@ -265,20 +265,20 @@ mod tests {
             (cpu.regs[RAX] & 0xff, cpu.rip, cpu.insns),
             (0x41, 0x1009, 2)
         );
-        assert_eq!(cpu.undefined.get(&iced_x86::Code::Cpuid), Some(&1));
+        assert_eq!(cpu.undefined.get(&iced_x86::Code::Ud2), Some(&1));
     }
 
     #[test]
     fn a_page_written_as_data_then_run_as_code_loses_its_write_entry() {
         // 0x1000: mov byte [0x2100], 1 (a write entry for page 0x2000); jmp 0x2000
-        // 0x2000: mov byte [rip + 1], 0x41; mov al, 0; cpuid
+        // 0x2000: mov byte [rip + 1], 0x41; mov al, 0; ud2
         let (mut cpu, mut bus, mut cache) = setup(
             0x1000,
             &[
                 0xc6, 0x04, 0x25, 0x00, 0x21, 0, 0, 0x01, 0xe9, 0xf3, 0x0f, 0, 0,
             ],
         );
-        let smc = [0xc6, 0x05, 0x01, 0, 0, 0, 0x41, 0xb0, 0x00, 0x0f, 0xa2];
+        let smc = [0xc6, 0x05, 0x01, 0, 0, 0, 0x41, 0xb0, 0x00, 0x0f, 0x0b];
         bus.ram_mut()[0x2000..0x2000 + smc.len()].copy_from_slice(&smc);
         assert_eq!(
             cpu.run(&mut cache, &mut bus, 10),
@@ -307,8 +307,8 @@ mod tests {
 
     #[test]
     fn a_rep_instruction_counts_each_iteration_and_resumes_after_the_budget() {
-        // rep stosb; inc eax; cpuid (#UD: stops the run)
-        let code = [0xf3, 0xaa, 0xff, 0xc0, 0x0f, 0xa2];
+        // rep stosb; inc eax; ud2 (#UD: stops the run)
+        let code = [0xf3, 0xaa, 0xff, 0xc0, 0x0f, 0x0b];
         let (mut cpu, mut bus, mut cache) = setup(0x1000, &code);
         cpu.regs[RCX] = 5;
         cpu.regs[RAX] = 0x5a;

@@ -17,7 +17,7 @@ use super::block::Env;
 use super::exec::sse_fp::{self as fp, arith, PD, PS, SD, SS};
 use super::exec::sse_int::{self as si, lanes, shift as vshift, whole};
 use super::exec::sse_mov::{self as sm, UNALIGNED};
-use super::exec::{alu, bits, branch, data, misc, muldiv, shift, stack, string, x87};
+use super::exec::{alu, bits, branch, control, data, misc, muldiv, shift, stack, string, x87};
 use super::insn::{Handler, Insn, Mem, Opnd, Ops, Seg, NO_REG, RIP_REL};
 use super::state::{Cpu, Fault};
 
@@ -194,6 +194,31 @@ fn line(m: Mnemonic) -> Option<Line> {
         M::Fxsave64 => l(x87::fxsave64, 0),
         M::Fxrstor64 => l(x87::fxrstor64, 0),
         M::Stmxcsr => l(fp::stmxcsr, 0),
+        // System (exec::control). Those that change the mode, IF or the interrupt shadow end
+        // the block.
+        M::Cpuid => l(control::cpuid, 0),
+        M::Rdtsc => l(control::rdtsc, 0),
+        M::Rdtscp => l(control::rdtsc, 1),
+        M::Rdmsr => l(control::rdmsr, 0),
+        M::Wrmsr => br(control::wrmsr, 0),
+        M::Cli => l(control::cli_sti, 0),
+        M::Sti => br(control::cli_sti, 1),
+        M::Hlt => br(control::hlt, 0),
+        M::Pushf => l(control::pushf, 2),
+        M::Pushfd => l(control::pushf, 4),
+        M::Pushfq => l(control::pushf, 8),
+        M::Popf => br(control::popf, 2),
+        M::Popfd => br(control::popf, 4),
+        M::Popfq => br(control::popf, 8),
+        M::Swapgs => l(control::swapgs, 0),
+        M::Syscall => br(control::syscall, 0),
+        M::Sysret => br(control::sysret, 4),
+        M::Sysretq => br(control::sysret, 8),
+        M::Wbinvd | M::Invd => l(control::wbinvd, 0),
+        M::Clflush => l(control::clflush, 0),
+        M::Lmsw => br(control::lmsw, 0),
+        M::Smsw => l(control::smsw, 0),
+        M::Clts => l(control::clts, 0),
         _ => return None,
     })
 }
@@ -586,6 +611,63 @@ fn string_asz(i: &Instruction) -> Option<u8> {
     found
 }
 
+/// The number of register `r` in the run of `count` registers from `first` (CR0…, DR0…).
+fn reg_in(r: Register, first: Register, count: u32) -> Option<u8> {
+    let n = (r as u32).wrapping_sub(first as u32);
+    (n < count).then_some(n as u8)
+}
+
+/// MOV to/from a control or debug register: the general-purpose register in `dst` (from) or
+/// `src` (to), the CR/DR number in `cc`. `None` when `i` is not one.
+fn mov_cr_dr(i: &Instruction, ops: &mut Ops) -> Option<Line> {
+    if i.mnemonic() != Mnemonic::Mov || i.op_count() != 2 {
+        return None;
+    }
+    let (a, b) = (i.op_register(0), i.op_register(1));
+    let (special, gp, to) = if i.op_kind(0) == OpKind::Register
+        && (reg_in(a, Register::CR0, 16).is_some() || reg_in(a, Register::DR0, 16).is_some())
+    {
+        (a, b, true)
+    } else if i.op_kind(1) == OpKind::Register
+        && (reg_in(b, Register::CR0, 16).is_some() || reg_in(b, Register::DR0, 16).is_some())
+    {
+        (b, a, false)
+    } else {
+        return None;
+    };
+    let (Opnd::Reg(g), size) = gpr(gp)? else {
+        return None;
+    };
+    ops.size = size;
+    ops.src_size = size;
+    let (cr, n) = match reg_in(special, Register::CR0, 16) {
+        Some(n) => (true, n),
+        None => (false, reg_in(special, Register::DR0, 16)?),
+    };
+    ops.cc = n;
+    Some(if to {
+        ops.src = Opnd::Reg(g);
+        br(
+            if cr {
+                control::mov_to_cr
+            } else {
+                control::mov_to_dr
+            },
+            n,
+        )
+    } else {
+        ops.dst = Opnd::Reg(g);
+        l(
+            if cr {
+                control::mov_from_cr
+            } else {
+                control::mov_from_dr
+            },
+            n,
+        )
+    })
+}
+
 /// The table line and operands of `i`, or the operands of a record raising #UD.
 fn lower(i: &Instruction) -> Result<(Line, Ops), Ops> {
     let mut ops = Ops {
@@ -593,6 +675,11 @@ fn lower(i: &Instruction) -> Result<(Line, Ops), Ops> {
         code: i.code(),
         ..Ops::default()
     };
+    if !i.is_invalid() {
+        if let Some(line) = mov_cr_dr(i, &mut ops) {
+            return Ok((line, ops));
+        }
+    }
     let vector = sse_form(i);
     let line = if vector {
         sse_line(i.mnemonic())
@@ -786,10 +873,13 @@ mod tests {
 
     #[test]
     fn unsupported_forms_raise_ud_and_are_named() {
-        // cpuid; ud2; a lone REX prefix at the end of the buffer; lock mov [rax], eax
+        // ud2; pshufb (SSSE3); a lone REX prefix at the end of the buffer; lock mov [rax], eax
         for (bytes, form) in [
-            (&[0x0f, 0xa2][..], Code::Cpuid),
             (&[0x0f, 0x0b][..], Code::Ud2),
+            (
+                &[0x66, 0x0f, 0x38, 0x00, 0xc1][..],
+                Code::Pshufb_xmm_xmmm128,
+            ),
             (&[0x48][..], Code::INVALID),
             (&[0xf0, 0x89, 0x00][..], Code::INVALID),
         ] {

@@ -54,11 +54,13 @@
 //! of the forms a Debian kernel and busybox execute decode to implemented records.
 
 pub mod block;
+pub mod cpuid;
 pub mod decode;
 pub mod exec;
 pub mod insn;
 pub mod mem;
 pub mod mmu;
+pub mod msr;
 pub mod paging;
 pub mod platform;
 pub mod state;

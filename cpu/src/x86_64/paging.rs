@@ -5,7 +5,8 @@
 //! Modes (SDM §4.1.1, table 4-1): none (CR0.PG = 0: linear = physical), 32-bit paging (CR4.PAE =
 //! 0: 4 KiB pages and, with CR4.PSE, 4 MiB pages with the PSE-36 high address bits), PAE paging
 //! (CR4.PAE = 1, EFER.LMA = 0: four PDPTEs, 4 KiB and 2 MiB pages) and 4-level paging (EFER.LMA
-//! = 1: 4 KiB, 2 MiB and 1 GiB pages). 5-level paging (CR4.LA57), PCIDs, protection keys, SMEP
+//! = 1: 4 KiB, 2 MiB and, with [`GIGABYTE_PAGES`], 1 GiB pages; without, PS in a PDPTE is
+//! reserved). 5-level paging (CR4.LA57), PCIDs, protection keys, SMEP
 //! and SMAP are not modelled (and not advertised).
 //!
 //! Rules implemented (§4.6 "Access rights", §4.7 "Page-fault exceptions", §4.8 "Accessed and
@@ -13,7 +14,8 @@
 //! - R/W and U/S of every level are ANDed, XD (EFER.NXE = 1) ORed. A user access needs U/S = 1
 //!   everywhere; a user write needs R/W = 1; a supervisor write to a read-only page faults
 //!   when CR0.WP = 1; a fetch from an XD page faults.
-//! - Reserved bits: physical-address bits at or above [`PHYS_ADDR_BITS`] (up to bit 51), bit 63
+//! - Reserved bits: physical-address bits at or above [`PHYS_ADDR_BITS`] (up to bit 51; the
+//!   PSE-36 bits of a 4 MiB PDE too), bit 63
 //!   when EFER.NXE = 0, PS in a PML4E, the bits between the page-attribute bit and the frame
 //!   of 2 MiB/1 GiB/4 MiB pages, bits 62:52 in PAE paging, and XD in a PAE PDPTE. A reserved
 //!   bit in a present entry is a #PF with P and RSVD set.
@@ -26,9 +28,8 @@
 //! The PAE PDPTEs are read from memory at each walk rather than loaded at MOV CR3 (QEMU does the
 //! same), so a guest editing its PDPTEs without reloading CR3 sees the edit at once.
 
-/// Physical-address width (CPUID 0x80000008 EAX[7:0]): QEMU's TCG default, so entries the
-/// oracle calls reserved are reserved here too.
-pub const PHYS_ADDR_BITS: u32 = 40;
+/// Physical-address width (CPUID 0x80000008 EAX[7:0], [`MAXPHYADDR`]).
+pub const PHYS_ADDR_BITS: u32 = MAXPHYADDR;
 
 /// Page-table entry bits (SDM tables 4-14 to 4-20).
 pub mod pte {
@@ -66,7 +67,7 @@ pub mod pf {
     pub const ID: u32 = 1 << 4;
 }
 
-use super::system::{cr0, cr4, efer};
+use super::system::{cr0, cr4, efer, GIGABYTE_PAGES, MAXPHYADDR};
 
 /// The registers that decide translation.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -259,9 +260,9 @@ fn walk_64(mem: &mut impl TableMem, c: &Control, la: u64, nxe: bool) -> Result<L
         if e & pte::P == 0 {
             return Err(0);
         }
-        let leaf = level == 1 || (level <= 3 && e & pte::PS != 0);
+        let leaf = level == 1 || (level <= 3 && e & pte::PS != 0 && (level < 3 || GIGABYTE_PAGES));
         let mut bad = rsvd;
-        if level == 4 {
+        if level == 4 || (level == 3 && !GIGABYTE_PAGES) {
             bad |= pte::PS;
         } else if leaf && level > 1 {
             // Between the PAT bit (12) and the frame of a large page.
@@ -290,7 +291,8 @@ fn walk_64(mem: &mut impl TableMem, c: &Control, la: u64, nxe: bool) -> Result<L
     }
 }
 
-/// 32-bit paging (SDM §4.3): 4-byte entries; the only reserved bit is bit 21 of a 4 MiB PDE.
+/// 32-bit paging (SDM §4.3): 4-byte entries; only 4 MiB PDEs have reserved bits (21, and
+/// 20:13 from MAXPHYADDR − 19 up).
 fn walk_32(mem: &mut impl TableMem, c: &Control, la: u64) -> Result<Leaf, u32> {
     let la = la & 0xffff_ffff;
     let at = (c.cr3 & 0xffff_f000) + (la >> 22) * 4;
@@ -299,7 +301,9 @@ fn walk_32(mem: &mut impl TableMem, c: &Control, la: u64) -> Result<Leaf, u32> {
         return Err(0);
     }
     if pde & pte::PS != 0 && c.cr4 & cr4::PSE != 0 {
-        if pde & (1 << 21) != 0 {
+        // Bit 21, and the PSE-36 bits for physical-address bits at or above MAXPHYADDR.
+        let high = (0xff << 13) & !(((1u64 << (PHYS_ADDR_BITS.min(40) - 32)) - 1) << 13);
+        if pde & ((1 << 21) | high) != 0 {
             return Err(pf::P | pf::RSVD);
         }
         // PSE-36: PDE bits 20:13 are physical-address bits 39:32.
@@ -449,12 +453,12 @@ mod tests {
     #[test]
     fn one_gib_page_and_its_reserved_bits() {
         let mut m = four_level(RWU, 0);
-        m.set(PDPT + 2 * 8, 0x80_4000_0000 | RWU | pte::PS);
+        m.set(PDPT + 2 * 8, 0x40_4000_0000 | RWU | pte::PS);
         let t = walk(&mut m, &LONG, LA, Access::Write, false).unwrap();
-        assert_eq!(t.pa, 0x80_4000_0000 | (LA & 0x3fff_ffff));
+        assert_eq!(t.pa, 0x40_4000_0000 | (LA & 0x3fff_ffff));
         assert!(t.large && t.write);
         assert_eq!(m.get(PDPT + 16) & (pte::A | pte::D), pte::A | pte::D);
-        m.set(PDPT + 2 * 8, 0x80_4000_0000 | RWU | pte::PS | 1 << 29);
+        m.set(PDPT + 2 * 8, 0x40_4000_0000 | RWU | pte::PS | 1 << 29);
         assert_eq!(
             err(&mut m, &LONG, LA, Access::Write, false),
             pf::P | pf::RSVD | pf::W

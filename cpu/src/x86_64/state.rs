@@ -87,14 +87,30 @@ pub mod flag {
     pub const ZF: u64 = 1 << 6;
     /// Sign.
     pub const SF: u64 = 1 << 7;
-    /// Trap (single step); not modelled yet.
+    /// Trap (single step): stored; the #DB after each instruction is not delivered.
     pub const TF: u64 = 1 << 8;
-    /// Interrupt enable; not modelled yet.
+    /// Interrupt enable.
     pub const IF: u64 = 1 << 9;
     /// Direction (string instructions).
     pub const DF: u64 = 1 << 10;
     /// Overflow.
     pub const OF: u64 = 1 << 11;
+    /// I/O privilege level, bits 13:12.
+    pub const IOPL: u64 = 3 << 12;
+    /// Nested task.
+    pub const NT: u64 = 1 << 14;
+    /// Resume.
+    pub const RF: u64 = 1 << 16;
+    /// Virtual-8086 mode.
+    pub const VM: u64 = 1 << 17;
+    /// Alignment check (stored; #AC is not raised).
+    pub const AC: u64 = 1 << 18;
+    /// Virtual interrupt flag.
+    pub const VIF: u64 = 1 << 19;
+    /// Virtual interrupt pending.
+    pub const VIP: u64 = 1 << 20;
+    /// CPUID available (writable).
+    pub const ID: u64 = 1 << 21;
     /// The six arithmetic status flags.
     pub const STATUS: u64 = CF | PF | AF | ZF | SF | OF;
 }
@@ -108,6 +124,13 @@ pub enum Exit {
     /// exceptions raised so far are faults). Delivery through the IDT comes with system mode;
     /// until then the caller sees the exception.
     Exception(Fault),
+    /// The vCPU executed HLT (RIP is after it) and no interrupt woke it: the machine advances
+    /// time (adding to [`Cpu::insns`] if it wants the TSC to tick) and runs it again; it stays
+    /// halted until an external interrupt is delivered.
+    Halt,
+    /// An exception during the delivery of a double fault (SDM vol. 3 §6.15, vector 8): the
+    /// processor shuts down; the machine resets or ends.
+    TripleFault,
     /// Instruction fetch from a physical address that is not RAM (no paging yet: linear =
     /// physical). Not architectural: the machine decides what it means.
     FetchUnmapped(u64),
@@ -126,16 +149,34 @@ pub struct Fault {
 pub mod vector {
     /// Divide error.
     pub const DE: u8 = 0;
+    /// Debug.
+    pub const DB: u8 = 1;
+    /// Non-maskable interrupt.
+    pub const NMI: u8 = 2;
+    /// Breakpoint (INT3).
+    pub const BP: u8 = 3;
+    /// Overflow (INTO).
+    pub const OF: u8 = 4;
     /// Invalid opcode.
     pub const UD: u8 = 6;
-    /// x87 floating-point error (an unmasked x87 exception pending).
-    pub const MF: u8 = 16;
+    /// Device not available.
+    pub const NM: u8 = 7;
+    /// Double fault.
+    pub const DF: u8 = 8;
+    /// Invalid TSS.
+    pub const TS: u8 = 10;
+    /// Segment not present.
+    pub const NP: u8 = 11;
     /// Stack-segment fault.
     pub const SS: u8 = 12;
     /// General protection.
     pub const GP: u8 = 13;
     /// Page fault (error code per SDM vol. 3 §4.7; CR2 holds the linear address).
     pub const PF: u8 = 14;
+    /// x87 floating-point error (an unmasked x87 exception pending).
+    pub const MF: u8 = 16;
+    /// Alignment check.
+    pub const AC: u8 = 17;
 }
 
 impl Fault {
@@ -164,6 +205,19 @@ impl Fault {
         vector: vector::SS,
         error: Some(0),
     };
+
+    /// An exception with an error code.
+    pub const fn with(vector: u8, error: u32) -> Fault {
+        Fault {
+            vector,
+            error: Some(error),
+        }
+    }
+
+    /// #GP(error): a selector error code (index, TI; the EXT bit is added on delivery).
+    pub const fn gp(error: u16) -> Fault {
+        Fault::with(vector::GP, error as u32)
+    }
 }
 
 /// One x86_64 vCPU.
@@ -203,6 +257,11 @@ pub struct Cpu {
     /// System state: control registers, EFER, segments, descriptor tables
     /// ([`super::system`]).
     pub sys: System,
+    /// Interrupts are blocked for one instruction (after STI set IF, after MOV SS/POP SS:
+    /// SDM vol. 3 §6.8.3).
+    pub shadow: bool,
+    /// HLT executed; an external interrupt clears it.
+    pub halted: bool,
     /// The software TLB.
     pub(crate) tlb: Tlb,
 }
@@ -225,6 +284,8 @@ impl Default for Cpu {
             bits: 64,
             sp_size: 8,
             sys: System::default(),
+            shadow: false,
+            halted: false,
             tlb: Tlb::default(),
         }
     }

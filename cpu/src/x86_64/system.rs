@@ -12,6 +12,15 @@
 
 use super::state::Cpu;
 
+/// Physical-address width (CPUID 0x8000_0008 EAX[7:0]): bits at or above it in page-table
+/// entries, CR3 and IA32_APIC_BASE are reserved. x86-paging's reserved-bit checks use it.
+pub const MAXPHYADDR: u32 = 39;
+/// Linear-address width (CPUID 0x8000_0008 EAX[15:8]): 4-level paging.
+pub const LINEAR_BITS: u32 = 48;
+/// 1-GiB pages (CPUID 0x8000_0001 EDX[26]): implemented by the page walk (x86-paging); the
+/// CPUID leaf advertises what this constant says.
+pub const GIGABYTE_PAGES: bool = true;
+
 /// CR0 bits (SDM vol. 3 §2.5).
 pub mod cr0 {
     /// Protection enable.
@@ -198,6 +207,43 @@ pub struct System {
     pub ldtr: Segment,
     /// Task register.
     pub tr: Segment,
+    /// DR0–DR7 (DR4/DR5 alias DR6/DR7): storage only, no breakpoints are raised.
+    pub dr: [u64; 8],
+    /// The model-specific registers the vCPU keeps ([`super::msr`]).
+    pub msr: Msrs,
+    /// The sandbox rule: while set, an exception ends [`Cpu::run`] with
+    /// [`Exit::Exception`](super::Exit::Exception) instead of being delivered through the IDT
+    /// (the oracles' user-mode programs have no IDT). Set by [`Cpu::new`]; LIDT clears it, and
+    /// so should a loader that sets up an architectural state. With it clear, an exception
+    /// without a usable IDT escalates to a double fault and a triple fault, as on hardware.
+    pub sandbox: bool,
+}
+
+/// Model-specific registers kept by the vCPU (SDM vol. 4 table 2-2 names).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Msrs {
+    /// IA32_STAR: SYSCALL/SYSRET selectors.
+    pub star: u64,
+    /// IA32_LSTAR: 64-bit SYSCALL target.
+    pub lstar: u64,
+    /// IA32_CSTAR: compatibility-mode SYSCALL target (stored; Intel has no such SYSCALL).
+    pub cstar: u64,
+    /// IA32_FMASK: RFLAGS bits SYSCALL clears.
+    pub fmask: u64,
+    /// IA32_KERNEL_GS_BASE: swapped with GS.base by SWAPGS.
+    pub kernel_gs_base: u64,
+    /// TSC = [`Cpu::insns`] + this (WRMSR IA32_TSC sets it).
+    pub tsc_offset: u64,
+    /// IA32_TSC_AUX (RDTSCP's ECX).
+    pub tsc_aux: u64,
+    /// IA32_PAT.
+    pub pat: u64,
+    /// IA32_MISC_ENABLE.
+    pub misc_enable: u64,
+    /// IA32_APIC_BASE (storage: the APIC itself is the machine's).
+    pub apic_base: u64,
+    /// IA32_MTRR_DEF_TYPE.
+    pub mtrr_def_type: u64,
 }
 
 /// The sandbox's 64-bit user code segment (selector 0x33 as Linux's `__USER_CS`).
@@ -244,6 +290,9 @@ impl Default for System {
             idtr: Table::default(),
             ldtr: Segment::default(),
             tr: Segment::default(),
+            dr: [0, 0, 0, 0, 0, 0, 0xffff_0ff0, 0x400],
+            msr: Msrs::reset(),
+            sandbox: true,
         }
     }
 }
@@ -291,6 +340,82 @@ impl Cpu {
                 2
             };
         }
+    }
+
+    /// What changes linear-to-physical translation changed (CR0.PG/WP/PE, CR3, CR4.PAE/PGE/
+    /// PSE, EFER.LMA): the TLB is flushed here (x86-paging's hook).
+    pub(crate) fn translation_changed(&mut self) {
+        self.tlb.flush();
+    }
+
+    /// MOV to CR0 (SDM vol. 2 "MOV—Move to/from Control Registers", vol. 3 §2.5, §9.8.5):
+    /// bits 63:32 → #GP(0); PG without PE, NW without CD → #GP(0); enabling paging with
+    /// EFER.LME sets EFER.LMA (#GP(0) without CR4.PAE); disabling paging in 64-bit mode →
+    /// #GP(0), in compatibility mode it clears LMA. Other reserved bits of 31:0 are ignored,
+    /// ET reads as one. Clearing PE (real mode) is not modelled: #GP(0).
+    pub fn write_cr0(&mut self, v: u64) -> Result<(), super::state::Fault> {
+        use super::state::Fault;
+        if v >> 32 != 0 {
+            return Err(Fault::GP0);
+        }
+        let v = (v & cr0::WRITABLE) | cr0::ET;
+        let old = self.sys.cr0;
+        if (v & cr0::PG != 0 && v & cr0::PE == 0) || (v & cr0::NW != 0 && v & cr0::CD == 0) {
+            return Err(Fault::GP0);
+        }
+        if v & cr0::PE == 0 {
+            return Err(Fault::GP0);
+        }
+        let mut efer = self.sys.efer;
+        if v & cr0::PG != 0 && old & cr0::PG == 0 && efer & efer::LME != 0 {
+            if self.sys.cr4 & cr4::PAE == 0 || self.sys.seg[sreg::CS].attr & attr::L != 0 {
+                return Err(Fault::GP0);
+            }
+            efer |= efer::LMA;
+        }
+        if v & cr0::PG == 0 && old & cr0::PG != 0 && efer & efer::LMA != 0 {
+            if self.mode64() {
+                return Err(Fault::GP0);
+            }
+            efer &= !efer::LMA;
+        }
+        self.sys.cr0 = v;
+        self.sys.efer = efer;
+        if (old ^ v) & (cr0::PG | cr0::WP | cr0::PE) != 0 {
+            self.translation_changed();
+        }
+        self.refresh_mode();
+        Ok(())
+    }
+
+    /// MOV to CR3: in long mode the bits at and above [`MAXPHYADDR`] are reserved (#GP(0); no
+    /// PCIDs), outside it the upper 32 bits are ignored.
+    pub fn write_cr3(&mut self, v: u64) -> Result<(), super::state::Fault> {
+        let v = if self.long_mode() {
+            if v >> MAXPHYADDR != 0 {
+                return Err(super::state::Fault::GP0);
+            }
+            v
+        } else {
+            v & 0xffff_ffff
+        };
+        self.sys.cr3 = v;
+        self.cr3_written();
+        Ok(())
+    }
+
+    /// MOV to CR4: bits outside [`cr4::WRITABLE`] (the features advertised) → #GP(0), clearing
+    /// PAE in long mode → #GP(0).
+    pub fn write_cr4(&mut self, v: u64) -> Result<(), super::state::Fault> {
+        if v & !cr4::WRITABLE != 0 || (self.long_mode() && v & cr4::PAE == 0) {
+            return Err(super::state::Fault::GP0);
+        }
+        let old = self.sys.cr4;
+        self.sys.cr4 = v;
+        if (old ^ v) & (cr4::PAE | cr4::PGE | cr4::PSE) != 0 {
+            self.translation_changed();
+        }
+        Ok(())
     }
 
     /// The current privilege level: CS.RPL (SDM vol. 3 §5.5; CS's RPL always equals CPL in

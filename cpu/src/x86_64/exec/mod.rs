@@ -8,6 +8,7 @@
 pub mod alu;
 pub mod bits;
 pub mod branch;
+pub mod control;
 pub mod data;
 pub mod misc;
 pub mod muldiv;
