@@ -33,15 +33,20 @@
 //! is pending) and FXSAVE64/FXRSTOR64 ([`exec::x87`]) — the x87 forms the reference
 //! userspace executes.
 //!
-//! Memory goes through the shared [`Bus`](crate::aarch64::Bus) with linear = physical (no
-//! paging yet), cached per page in a software TLB ([`tlb`]). Anything else decodes to a record
+//! Memory goes through the shared [`Bus`](crate::aarch64::Bus), translated by paging: the walk
+//! ([`paging`]: 32-bit, PAE and 4-level paging with 4 KiB/2 MiB/4 MiB/1 GiB pages, U/S, R/W
+//! with CR0.WP, NX, global pages, A/D updates, reserved bits, #PF error codes) run at the
+//! current privilege ([`mmu`], with CR2, the TLB flushes of MOV CR3/CR0/CR4/EFER and INVLPG,
+//! and implicit supervisor accesses), cached per page with the walk's permissions in a
+//! software TLB ([`tlb`]); instruction fetch translates RIP to the physical address that keys
+//! the blocks ([`block`]). With paging off (the user-mode sandbox of [`Cpu::new`]) linear =
+//! physical. Anything else decodes to a record
 //! raising #UD, counted per iced `Code` (form) in [`Cpu::undefined`]; an exception ends
 //! [`Cpu::run`] with [`Exit::Exception`] (no IDT delivery yet).
 //!
 //! What comes next (issue 14), in order: PUSHF/POPF (with CPL and IOPL), ENTER, 0x67 (32-bit)
 //! addressing for strings and LOOP; system state (CR0/CR3/CR4, EFER, MSRs,
-//! GDT/IDT/TSS) with 32-bit protected mode and the transitions; 4-level paging filling the TLB
-//! from page-table walks; IDT exception and interrupt delivery; CPUID/RDTSC with time as the
+//! GDT/IDT/TSS) with 32-bit protected mode and the transitions; IDT exception and interrupt delivery; CPUID/RDTSC with time as the
 //! instruction count; #XM for unmasked SIMD exceptions (with CR4.OSXMMEXCPT); the rest of
 //! the x87 (loads and stores of reals, arithmetic with the 64-bit precision control, FNSTCW/
 //! FLDCW/FNSTSW) and the 32-bit FXSAVE layout; MMX and the SSE/SSE2 forms with MMX operands
@@ -51,7 +56,9 @@
 //!
 //! Tests: unit tests next to the code; `cpu/tests/x86_oracle.rs` runs random programs per class
 //! natively, under `qemu-x86_64` and here; `cpu/tests/x86_reference_forms.rs` measures how much
-//! of the forms a Debian kernel and busybox execute decode to implemented records.
+//! of the forms a Debian kernel and busybox execute decode to implemented records;
+//! `cpu/tests/x86_bare_metal.rs` runs our bare-metal guest (`testdata/x86/boot64.S`: protected
+//! mode → page tables → long mode → #PF and #GP) here and on QEMU and compares the consoles.
 
 pub mod block;
 pub mod cpuid;
