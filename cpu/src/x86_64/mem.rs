@@ -2,14 +2,15 @@
 //! RIP-relative addressing), canonical-address checks (§3.3.7.1) and guest memory reads and
 //! writes through the shared [`Bus`](crate::aarch64::Bus), translated by paging.
 //!
-//! An access that hits the software TLB ([`super::tlb`]) is a compare and a host access. A miss
-//! translates the linear address ([`Cpu::translate`]: the page walk of [`super::paging`] at the
-//! current privilege; a refusal is a #PF with CR2 set), refills, and performs the access;
-//! physical addresses no RAM backs go to the bus as MMIO (the xAPIC page reached through
-//! paging, too), and those no device answers read as all ones and ignore writes (an x86
-//! platform's master abort). A store to a page that holds decoded code drops its blocks and
-//! ends the current block, so the next instruction is fetched anew (x86 self-modifying code
-//! takes effect at once). A page-crossing write translates both pages before writing either.
+//! An access that hits the software TLB ([`super::tlb`]) is a compare and a host access. A
+//! miss translates the linear address (`Cpu::translate` in [`super::mmu`]: the page walk of
+//! [`super::paging`] at the current privilege; a refusal is a #PF with CR2 set), refills, and
+//! performs the access; physical addresses no RAM backs go to the bus as MMIO (the xAPIC page
+//! reached through paging, too), and those no device answers read as all ones and ignore
+//! writes (an x86 platform's master abort). A store to a page that holds decoded code drops
+//! its blocks and ends the current block, so the next instruction is fetched anew (x86
+//! self-modifying code takes effect at once). A page-crossing write translates both pages
+//! before writing either.
 
 use super::block::Env;
 use super::insn::{Mem, Opnd, Ops, NO_REG, RIP_REL};
