@@ -37,6 +37,9 @@ pub struct Block {
     /// The code bitness it was decoded with (16, 32, 64): a block found for another mode is
     /// decoded again.
     pub bits: u32,
+    /// Its last instruction runs onto the physically next page (decoded with paging off): not
+    /// for use with paging, where the next linear page may map elsewhere.
+    pub crosses: bool,
     /// The instructions, in order.
     pub insns: Box<[Insn]>,
 }
@@ -123,6 +126,7 @@ fn decode_block(bus: &mut dyn Bus, pa: u64, bits: u32, next: Option<u64>) -> Dec
         Block {
             pa,
             bits,
+            crosses: pages.len() > 1,
             insns: insns.into_boxed_slice(),
         },
         pages,
@@ -200,7 +204,7 @@ impl Cpu {
         let la = self.linear(super::insn::Seg::Cs, self.rip);
         let pa = self.fetch_pa(cache, bus, la)?;
         match cache.get(pa) {
-            Some(b) if b.bits == self.bits => return Ok(b.clone()),
+            Some(b) if b.bits == self.bits && !b.crosses => return Ok(b.clone()),
             _ => {}
         }
         match decode_block(bus, pa, self.bits, None) {

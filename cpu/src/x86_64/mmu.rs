@@ -358,6 +358,25 @@ mod tests {
     }
 
     #[test]
+    fn a_crossing_block_decoded_without_paging_is_not_reused_with_it() {
+        // mov eax, imm32 across 0x8fff/0x9000: run physically first (paging off), then at
+        // BASE + 0xffd with the next linear page mapped to 0xc000.
+        let (mut cpu, mut bus, mut cache) = setup(&[(0x8000, URW), (0xc000, URW)]);
+        bus.ram_mut()[0x8ffd..0x9000].copy_from_slice(&[0xb8, 0x78, 0x56]);
+        bus.ram_mut()[0x9000..0x9002].copy_from_slice(&[0x34, 0x12]);
+        bus.ram_mut()[0xc000..0xc002].copy_from_slice(&[0x11, 0x11]);
+        let paging = cpu.sys.cr0;
+        cpu.sys.cr0 &= !cr0::PG;
+        cpu.rip = 0x8ffd;
+        assert_eq!(cpu.run(&mut cache, &mut bus, 1), Exit::Budget);
+        assert_eq!(cpu.regs[RAX], 0x1234_5678);
+        cpu.sys.cr0 = paging;
+        cpu.rip = BASE + 0xffd;
+        assert_eq!(cpu.run(&mut cache, &mut bus, 1), Exit::Budget);
+        assert_eq!((cpu.regs[RAX], cpu.rip), (0x1111_5678, BASE + 0x1002));
+    }
+
+    #[test]
     fn a_page_crossing_store_checks_both_pages_first() {
         // mov [BASE + 0x2ffc], rax: the second page is read-only.
         let (mut cpu, mut bus, mut cache) = setup(&[
