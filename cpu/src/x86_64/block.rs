@@ -18,8 +18,10 @@ use std::rc::Rc;
 
 use super::decode::decode;
 use super::insn::Insn;
+use super::interrupt::Source;
 use super::paging::Access;
 use super::platform::Platform;
+use super::state::flag;
 use super::state::{Cpu, Exit};
 use super::system::cr0;
 use crate::aarch64::Bus;
@@ -134,18 +136,44 @@ fn decode_block(bus: &mut dyn Bus, pa: u64, bits: u32, next: Option<u64>) -> Dec
 }
 
 impl Cpu {
-    /// Run until `budget` instructions have retired or an instruction raises an exception.
-    /// Blocks are found by the physical address RIP translates to.
+    /// Run until `budget` instructions have retired, the vCPU halts, or an exception is not
+    /// delivered (the sandbox rule, a triple fault). External interrupts are taken between
+    /// blocks when RFLAGS.IF is set and no interrupt shadow is active. Blocks are found by
+    /// the physical address CS base + RIP translates to.
     ///
     /// The vCPU and the cache may be run against another bus than last time: the host
     /// pointers and blocks they hold from the other one are then forgotten.
     pub fn run(&mut self, cache: &mut BlockCache, bus: &mut dyn Platform, budget: u64) -> Exit {
-        let end = self.insns.saturating_add(budget);
+        let mut end = self.insns.saturating_add(budget);
         self.tlb.bind(bus.id());
         cache.bind(bus.id());
         loop {
             if self.insns >= end {
                 return Exit::Budget;
+            }
+            // Interrupts, the interrupt shadow and HLT (between blocks; see `interrupt`).
+            let mut limit = usize::MAX;
+            if self.shadow {
+                // STI, MOV SS or POP SS ended the last block: one more instruction first.
+                self.shadow = false;
+                limit = 1;
+            } else if self.rflags & flag::IF != 0 && bus.interrupt_pending(self.id, self.insns) {
+                if let Some(v) = bus.acknowledge(self.id, self.insns) {
+                    let mut env = Env {
+                        bus: &mut *bus,
+                        code: &mut *cache,
+                        stop: false,
+                        end,
+                    };
+                    end = end.saturating_sub(1); // a delivery uses budget (see `interrupt`)
+                    if let Err(exit) = self.take(&mut env, v, None, Source::External) {
+                        return exit;
+                    }
+                    continue;
+                }
+            }
+            if self.halted {
+                return Exit::Halt;
             }
             let block: Rc<Block> = if self.sys.cr0 & cr0::PG == 0 {
                 // Linear address of the instruction (CS base + RIP) = physical without paging.
@@ -165,6 +193,20 @@ impl Cpu {
             } else {
                 match self.fetch_block(cache, bus) {
                     Ok(b) => b,
+                    Err(Exit::Exception(f)) => {
+                        // A #PF of the fetch: delivered like an instruction's.
+                        let mut env = Env {
+                            bus: &mut *bus,
+                            code: &mut *cache,
+                            stop: false,
+                            end,
+                        };
+                        if let Err(exit) = self.take_exception(&mut env, f) {
+                            return exit;
+                        }
+                        end = end.saturating_sub(1);
+                        continue;
+                    }
                     Err(exit) => return exit,
                 }
             };
@@ -177,12 +219,16 @@ impl Cpu {
                 stop: false,
                 end,
             };
-            for insn in block.insns.iter().take(room) {
+            for insn in block.insns.iter().take(room.min(limit)) {
                 let at = self.rip;
                 self.rip = at.wrapping_add(insn.ops.len as u64);
                 if let Err(f) = (insn.exec)(self, &mut env, &insn.ops) {
                     self.rip = at;
-                    return Exit::Exception(f);
+                    if let Err(exit) = self.take_exception(&mut env, f) {
+                        return exit;
+                    }
+                    end = end.saturating_sub(1);
+                    break;
                 }
                 self.insns += 1;
                 if env.stop {

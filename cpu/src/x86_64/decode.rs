@@ -17,7 +17,7 @@ use super::block::Env;
 use super::exec::sse_fp::{self as fp, arith, PD, PS, SD, SS};
 use super::exec::sse_int::{self as si, lanes, shift as vshift, whole};
 use super::exec::sse_mov::{self as sm, UNALIGNED};
-use super::exec::{alu, bits, branch, control, data, misc, muldiv, shift, stack, string, x87};
+use super::exec::{alu, bits, branch, control, data, far, misc, muldiv, shift, stack, string, x87};
 use super::insn::{Handler, Insn, Mem, Opnd, Ops, Seg, NO_REG, RIP_REL};
 use super::state::{Cpu, Fault};
 
@@ -219,6 +219,10 @@ fn line(m: Mnemonic) -> Option<Line> {
         M::Lmsw => br(control::lmsw, 0),
         M::Smsw => l(control::smsw, 0),
         M::Clts => l(control::clts, 0),
+        M::Lldt => l(far::lldt, 0),
+        M::Ltr => l(far::ltr, 0),
+        M::Sldt => l(far::sldt_str, 0),
+        M::Str => l(far::sldt_str, 1),
         _ => return None,
     })
 }
@@ -668,6 +672,169 @@ fn mov_cr_dr(i: &Instruction, ops: &mut Ops) -> Option<Line> {
     })
 }
 
+/// A register or memory operand `k` of a segment-register or descriptor-table form: its slot
+/// and size (memory: `mem_size` bytes).
+fn rm_operand(i: &Instruction, k: u32, ops: &mut Ops, mem_size: u8) -> Option<(Opnd, u8)> {
+    match i.op_kind(k) {
+        OpKind::Register => gpr(i.op_register(k)),
+        OpKind::Memory => {
+            ops.mem = memory(i)?;
+            Some((Opnd::Mem, mem_size))
+        }
+        _ => None,
+    }
+}
+
+/// Segment-register moves, descriptor-table loads and stores, far transfers, IRET and INT
+/// ([`far`]): forms whose operands the generic extraction does not lower (segment registers,
+/// far pointers, 6- and 10-byte table operands). `None` when `i` is none of them.
+fn far_form(i: &Instruction, ops: &mut Ops) -> Option<Line> {
+    use Code as C;
+    let sreg = |k: u32| {
+        (i.op_kind(k) == OpKind::Register)
+            .then(|| reg_in(i.op_register(k), Register::ES, 6))
+            .flatten()
+    };
+    // The operand size a form's name gives: ..16/w → 2, ..32/d → 4, ..64/q → 8.
+    let by_code = |w: &[Code], d: &[Code]| {
+        if w.contains(&i.code()) {
+            2
+        } else if d.contains(&i.code()) {
+            4
+        } else {
+            8
+        }
+    };
+    Some(match i.mnemonic() {
+        Mnemonic::Mov if i.op_count() == 2 => {
+            if let Some(n) = sreg(0) {
+                let (slot, _) = rm_operand(i, 1, ops, 2)?;
+                ops.src = slot;
+                ops.size = 2;
+                ops.cc = n;
+                br(far::mov_to_sreg, n)
+            } else if let Some(n) = sreg(1) {
+                let (slot, size) = rm_operand(i, 0, ops, 2)?;
+                ops.dst = slot;
+                ops.size = size;
+                ops.cc = n;
+                l(far::mov_from_sreg, n)
+            } else {
+                return None;
+            }
+        }
+        m @ (Mnemonic::Push | Mnemonic::Pop) => {
+            let n = sreg(0)?;
+            ops.cc = n;
+            let name = i.code();
+            ops.size = if matches!(
+                name,
+                C::Pushw_ES
+                    | C::Pushw_CS
+                    | C::Pushw_SS
+                    | C::Pushw_DS
+                    | C::Pushw_FS
+                    | C::Pushw_GS
+                    | C::Popw_ES
+                    | C::Popw_CS
+                    | C::Popw_SS
+                    | C::Popw_DS
+                    | C::Popw_FS
+                    | C::Popw_GS
+            ) {
+                2
+            } else if i.code_size() == iced_x86::CodeSize::Code64 {
+                8
+            } else {
+                4
+            };
+            if m == Mnemonic::Push {
+                l(far::push_sreg, n)
+            } else {
+                br(far::pop_sreg, n)
+            }
+        }
+        m @ (Mnemonic::Lgdt | Mnemonic::Lidt | Mnemonic::Sgdt | Mnemonic::Sidt) => {
+            ops.mem = memory(i)?;
+            ops.dst = Opnd::Mem;
+            ops.size = match i.code() {
+                C::Lgdt_m1632_16 | C::Lidt_m1632_16 | C::Sgdt_m1632_16 | C::Sidt_m1632_16 => 3,
+                C::Lgdt_m1632 | C::Lidt_m1632 | C::Sgdt_m1632 | C::Sidt_m1632 => 4,
+                _ => 8,
+            };
+            let idt = u8::from(matches!(m, Mnemonic::Lidt | Mnemonic::Sidt));
+            ops.cc = idt;
+            if matches!(m, Mnemonic::Lgdt | Mnemonic::Lidt) {
+                l(far::lgdt_lidt, idt)
+            } else {
+                l(far::sgdt_sidt, idt)
+            }
+        }
+        m @ (Mnemonic::Jmp | Mnemonic::Call) => {
+            let far_ptr = matches!(i.op_kind(0), OpKind::FarBranch16 | OpKind::FarBranch32);
+            if far_ptr {
+                ops.dst = Opnd::Imm;
+                ops.mem.disp = i.far_branch_selector() as i64;
+                if i.op_kind(0) == OpKind::FarBranch16 {
+                    ops.imm = i.far_branch16() as u64;
+                    ops.size = 2;
+                } else {
+                    ops.imm = i.far_branch32() as u64;
+                    ops.size = 4;
+                }
+            } else if matches!(
+                i.code(),
+                C::Jmp_m1616
+                    | C::Jmp_m1632
+                    | C::Jmp_m1664
+                    | C::Call_m1616
+                    | C::Call_m1632
+                    | C::Call_m1664
+            ) {
+                ops.mem = memory(i)?;
+                ops.dst = Opnd::Mem;
+                ops.size = by_code(
+                    &[C::Jmp_m1616, C::Call_m1616],
+                    &[C::Jmp_m1632, C::Call_m1632],
+                );
+            } else {
+                return None;
+            }
+            if m == Mnemonic::Jmp {
+                br(far::jmp_far, 0)
+            } else {
+                br(far::call_far, 0)
+            }
+        }
+        Mnemonic::Retf => {
+            ops.size = by_code(&[C::Retfw, C::Retfw_imm16], &[C::Retfd, C::Retfd_imm16]);
+            if i.op_count() == 1 {
+                ops.src = Opnd::Imm;
+                ops.imm = i.immediate(0);
+            }
+            br(far::retf, 0)
+        }
+        Mnemonic::Iret | Mnemonic::Iretd | Mnemonic::Iretq => {
+            ops.size = by_code(&[C::Iretw], &[C::Iretd]);
+            br(far::iret, 0)
+        }
+        Mnemonic::Int => {
+            ops.imm = i.immediate(0) & 0xff;
+            br(far::int_n, 0)
+        }
+        Mnemonic::Int3 => {
+            ops.imm = 3;
+            br(far::int_n, 0)
+        }
+        Mnemonic::Into => {
+            ops.imm = 4;
+            ops.cc = 1;
+            br(far::int_n, 1)
+        }
+        _ => return None,
+    })
+}
+
 /// The table line and operands of `i`, or the operands of a record raising #UD.
 fn lower(i: &Instruction) -> Result<(Line, Ops), Ops> {
     let mut ops = Ops {
@@ -677,6 +844,9 @@ fn lower(i: &Instruction) -> Result<(Line, Ops), Ops> {
     };
     if !i.is_invalid() {
         if let Some(line) = mov_cr_dr(i, &mut ops) {
+            return Ok((line, ops));
+        }
+        if let Some(line) = far_form(i, &mut ops) {
             return Ok((line, ops));
         }
     }
@@ -933,10 +1103,18 @@ mod tests {
     #[test]
     fn far_indirect_branches_are_not_taken_for_near_ones() {
         // jmp far [rax] (REX.W FF /5: m16:64); call far [rax] (FF /3: m16:32)
-        assert!(!implemented_bytes(&[0x48, 0xff, 0x28]));
-        assert!(!implemented_bytes(&[0xff, 0x18]));
-        // jmp [rax] (near, FF /4) is implemented
-        assert!(implemented_bytes(&[0xff, 0x20]));
+        // decode to the far forms: an offset of 8 / 4 bytes before the selector.
+        let j = one(&[0x48, 0xff, 0x28]);
+        assert!(implemented_bytes(&[0x48, 0xff, 0x28]));
+        assert_eq!((j.ops.code, j.ops.size), (Code::Jmp_m1664, 8));
+        let c = one(&[0xff, 0x18]);
+        assert_eq!((c.ops.code, c.ops.size), (Code::Call_m1632, 4));
+        // jmp [rax] (near, FF /4) reads an 8-byte target
+        let n = one(&[0xff, 0x20]);
+        assert_eq!(
+            (n.ops.code, n.ops.size, n.ops.dst),
+            (Code::Jmp_rm64, 8, Opnd::Mem)
+        );
     }
 
     fn implemented_bytes(bytes: &[u8]) -> bool {

@@ -63,8 +63,10 @@
 pub mod block;
 pub mod cpuid;
 pub mod decode;
+pub mod descriptor;
 pub mod exec;
 pub mod insn;
+pub mod interrupt;
 pub mod mem;
 pub mod mmu;
 pub mod msr;

@@ -10,6 +10,7 @@ pub mod bits;
 pub mod branch;
 pub mod control;
 pub mod data;
+pub mod far;
 pub mod misc;
 pub mod muldiv;
 pub mod shift;

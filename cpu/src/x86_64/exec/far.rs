@@ -1,0 +1,346 @@
+//! Segment loads and far control transfers (SDM vol. 2): MOV to/from a segment register,
+//! PUSH/POP of a segment register, LGDT/LIDT/SGDT/SIDT, LLDT/LTR/SLDT/STR, far JMP/CALL
+//! (ptr16:16/32 and m16:16/32/64), far RET (same and outer privilege), IRET/IRETD/IRETQ and
+//! INT n/INT3/INTO. The descriptor checks are [`super::super::descriptor`]'s, the IDT
+//! delivery [`super::super::interrupt`]'s.
+//!
+//! A fault leaves the registers as before the instruction (RSP restored; memory already
+//! written by a far CALL's pushes may have changed, as on hardware). Every transfer here ends
+//! its block; a load of SS also blocks interrupts for one instruction.
+
+use super::super::block::Env;
+use super::super::descriptor::{np, segment, sel_error, system_type};
+use super::super::insn::{Opnd, Ops};
+use super::super::interrupt::Source;
+use super::super::mem::canonical;
+use super::super::state::flag::{self, NT, OF, RF};
+use super::super::state::{mask, Cpu, Fault, RSP};
+use super::super::system::{attr, sreg, Segment, Table};
+use super::control::{iopl, popf_mask, privileged};
+use super::stack::{pop_value, push_value, sp_moved};
+
+/// MOV Sreg, r/m16 (`cc` = the segment register; the source in `src`). MOV to CS is #UD.
+pub fn mov_to_sreg(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    let r = ops.cc as usize;
+    if r == sreg::CS || r > sreg::GS {
+        return Err(cpu.undefined(ops.code));
+    }
+    let s = cpu.loc(ops, ops.src);
+    let sel = cpu.get(env, s, 2, ops.mem.stack)? as u16;
+    cpu.load_sreg(env, r, sel)?;
+    if r == sreg::SS {
+        cpu.shadow = true;
+    }
+    Ok(())
+}
+
+/// MOV r/m, Sreg: the selector, zero-extended into a 32/64-bit register, 16 bits to memory.
+pub fn mov_from_sreg(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    let v = cpu.sys.seg[ops.cc as usize % 6].selector as u64;
+    let d = cpu.loc(ops, ops.dst);
+    cpu.put(env, d, ops.size, v, ops.mem.stack)
+}
+
+/// PUSH Sreg (operand size in [`Ops::size`]).
+pub fn push_sreg(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    let v = cpu.sys.seg[ops.cc as usize % 6].selector as u64;
+    push_value(cpu, env, ops.size, v)
+}
+
+/// POP Sreg (not CS).
+pub fn pop_sreg(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    let r = ops.cc as usize;
+    if r == sreg::CS || r > sreg::GS {
+        return Err(cpu.undefined(ops.code));
+    }
+    let old = cpu.regs[RSP];
+    let sel = pop_value(cpu, env, ops.size)? as u16;
+    if let Err(f) = cpu.load_sreg(env, r, sel) {
+        cpu.regs[RSP] = old;
+        return Err(f);
+    }
+    if r == sreg::SS {
+        cpu.shadow = true;
+    }
+    Ok(())
+}
+
+/// LGDT (`cc` 0) and LIDT (1): limit (16 bits) then base ([`Ops::size`] bytes: 8 in 64-bit
+/// mode, 4, or 3 with a 16-bit operand size). A non-canonical base in 64-bit mode is #GP(0).
+/// LIDT ends the sandbox rule ([`System::sandbox`](super::super::system::System::sandbox)).
+pub fn lgdt_lidt(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    privileged(cpu)?;
+    let a = cpu.ea(&ops.mem);
+    let limit = cpu.read(env, a, 2, ops.mem.stack)? as u16;
+    let la = cpu.linear(super::super::insn::Seg::None, a.wrapping_add(2));
+    let base = match ops.size {
+        8 => cpu.read(env, la, 8, ops.mem.stack)?,
+        4 => cpu.read(env, la, 4, ops.mem.stack)?,
+        _ => cpu.read(env, la, 4, ops.mem.stack)? & 0xff_ffff,
+    };
+    if cpu.mode64() && !canonical(base) {
+        return Err(Fault::GP0);
+    }
+    let t = Table { base, limit };
+    if ops.cc == 0 {
+        cpu.sys.gdtr = t;
+    } else {
+        cpu.sys.idtr = t;
+        cpu.sys.sandbox = false;
+    }
+    Ok(())
+}
+
+/// SGDT (`cc` 0) and SIDT (1): limit, then the base (8 bytes in 64-bit mode, else 4). Not
+/// privileged (UMIP is not advertised).
+pub fn sgdt_sidt(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    let t = if ops.cc == 0 {
+        cpu.sys.gdtr
+    } else {
+        cpu.sys.idtr
+    };
+    let a = cpu.ea(&ops.mem);
+    let la = cpu.linear(super::super::insn::Seg::None, a.wrapping_add(2));
+    let n = if cpu.mode64() { 8 } else { 4 };
+    // Check the whole operand before writing any of it.
+    cpu.read(env, la, n, ops.mem.stack)?;
+    cpu.write(env, a, 2, t.limit as u64, ops.mem.stack)?;
+    cpu.write(env, la, n, t.base & mask(n), ops.mem.stack)
+}
+
+/// A system descriptor for LLDT/LTR: GDT only (#GP(selector) with TI set), 16 bytes in
+/// IA-32e mode. Returns the cache and the descriptor's linear address.
+fn system_descriptor(cpu: &mut Cpu, env: &mut Env, sel: u16) -> Result<(Segment, u64), Fault> {
+    if sel & 4 != 0 {
+        return Err(Fault::gp(sel_error(sel)));
+    }
+    let wide = cpu.long_mode();
+    let la = cpu.descriptor_la(sel, wide)?;
+    let d = cpu.sys_read(env, la, 8)?;
+    let mut seg = segment(sel, d);
+    if wide {
+        let hi = cpu.sys_read(env, la.wrapping_add(8), 8)?;
+        seg.base |= (hi & 0xffff_ffff) << 32;
+        if !canonical(seg.base) {
+            return Err(Fault::gp(sel_error(sel)));
+        }
+    }
+    Ok((seg, la))
+}
+
+/// LLDT r/m16: a null selector leaves LDTR unusable.
+pub fn lldt(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    privileged(cpu)?;
+    let s = cpu.loc(ops, ops.dst);
+    let sel = cpu.get(env, s, 2, ops.mem.stack)? as u16;
+    if sel_error(sel) == 0 {
+        cpu.sys.ldtr = Segment {
+            selector: sel,
+            ..Segment::default()
+        };
+        return Ok(());
+    }
+    let (seg, _) = system_descriptor(cpu, env, sel)?;
+    if seg.attr & (attr::S | attr::TYPE) != system_type::LDT {
+        return Err(Fault::gp(sel_error(sel)));
+    }
+    if seg.attr & attr::P == 0 {
+        return Err(np(sel_error(sel)));
+    }
+    cpu.sys.ldtr = seg;
+    Ok(())
+}
+
+/// LTR r/m16: an available 32/64-bit TSS, marked busy in the GDT.
+pub fn ltr(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    privileged(cpu)?;
+    let s = cpu.loc(ops, ops.dst);
+    let sel = cpu.get(env, s, 2, ops.mem.stack)? as u16;
+    if sel_error(sel) == 0 {
+        return Err(Fault::GP0);
+    }
+    let (mut seg, la) = system_descriptor(cpu, env, sel)?;
+    if seg.attr & (attr::S | attr::TYPE) != system_type::TSS_AVAILABLE {
+        return Err(Fault::gp(sel_error(sel)));
+    }
+    if seg.attr & attr::P == 0 {
+        return Err(np(sel_error(sel)));
+    }
+    let access = cpu.sys_read(env, la.wrapping_add(5), 1)?;
+    cpu.sys_write(env, la.wrapping_add(5), 1, access | 2)?;
+    seg.attr |= 2; // busy
+    cpu.sys.tr = seg;
+    Ok(())
+}
+
+/// SLDT (`cc` 0) and STR (1): the selector, zero-extended into a register, 16 bits to memory.
+pub fn sldt_str(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    let v = if ops.cc == 0 {
+        cpu.sys.ldtr.selector
+    } else {
+        cpu.sys.tr.selector
+    } as u64;
+    let d = cpu.loc(ops, ops.dst);
+    cpu.put(env, d, ops.size, v, ops.mem.stack)
+}
+
+/// The selector and offset of a far JMP/CALL: an immediate ptr16:16/32 (selector in
+/// `mem.disp`, offset in `imm`) or m16:16/32/64 in memory (offset first).
+fn far_pointer(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(u16, u64), Fault> {
+    if ops.dst == Opnd::Mem {
+        let a = cpu.ea(&ops.mem);
+        let off = cpu.read(env, a, ops.size, ops.mem.stack)?;
+        let la = cpu.linear(
+            super::super::insn::Seg::None,
+            a.wrapping_add(ops.size as u64),
+        );
+        let sel = cpu.read(env, la, 2, ops.mem.stack)? as u16;
+        Ok((sel, off))
+    } else {
+        Ok((ops.mem.disp as u16, ops.imm & mask(ops.size)))
+    }
+}
+
+/// The offset in the new code segment: canonical for 64-bit code, else 32 bits.
+fn far_offset(cpu: &Cpu, cs: &Segment, off: u64) -> Result<u64, Fault> {
+    if cpu.long_mode() && cs.attr & attr::L != 0 {
+        if canonical(off) {
+            Ok(off)
+        } else {
+            Err(Fault::GP0)
+        }
+    } else {
+        Ok(off & 0xffff_ffff)
+    }
+}
+
+/// Far JMP to a code segment at the same privilege (gates are not modelled).
+pub fn jmp_far(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    let (sel, off) = far_pointer(cpu, env, ops)?;
+    let cs = cpu.far_code_segment(env, sel)?;
+    let off = far_offset(cpu, &cs, off)?;
+    cpu.sys.seg[sreg::CS] = cs;
+    cpu.refresh_mode();
+    cpu.rip = off;
+    Ok(())
+}
+
+/// Far CALL: pushes CS and the return offset (operand size each), then as far JMP.
+pub fn call_far(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    let (sel, off) = far_pointer(cpu, env, ops)?;
+    let cs = cpu.far_code_segment(env, sel)?;
+    let off = far_offset(cpu, &cs, off)?;
+    let old = cpu.regs[RSP];
+    let pushed = push_value(cpu, env, ops.size, cpu.sys.seg[sreg::CS].selector as u64)
+        .and_then(|_| push_value(cpu, env, ops.size, cpu.rip));
+    if let Err(f) = pushed {
+        cpu.regs[RSP] = old;
+        return Err(f);
+    }
+    cpu.sys.seg[sreg::CS] = cs;
+    cpu.refresh_mode();
+    cpu.rip = off;
+    Ok(())
+}
+
+/// Far RET [imm16]: pops the offset and CS; to an outer privilege level also RSP and SS
+/// (after releasing imm16 bytes), then releases imm16 bytes of the outer stack and nulls the
+/// data segments the new CPL may not use.
+pub fn retf(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    let old = cpu.regs[RSP];
+    let r = far_return(cpu, env, ops, false);
+    if r.is_err() {
+        cpu.regs[RSP] = old;
+    }
+    r
+}
+
+/// IRET/IRETD/IRETQ: pops RIP, CS, RFLAGS (and RSP, SS: always in 64-bit mode, else on a
+/// return to an outer privilege level). RFLAGS changes as POPF's rules at the old CPL allow
+/// (plus RF). NT set is a task return: #GP(0) (in IA-32e mode architecturally; task switches
+/// are not modelled outside it).
+pub fn iret(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    if cpu.rflags & NT != 0 {
+        return Err(Fault::GP0);
+    }
+    let old = cpu.regs[RSP];
+    let r = far_return(cpu, env, ops, true);
+    if r.is_err() {
+        cpu.regs[RSP] = old;
+    }
+    r
+}
+
+/// The common part of far RET and IRET; RSP is restored by the caller on error.
+fn far_return(cpu: &mut Cpu, env: &mut Env, ops: &Ops, interrupt: bool) -> Result<(), Fault> {
+    let size = ops.size;
+    let off = pop_value(cpu, env, size)?;
+    let sel = pop_value(cpu, env, size)? as u16;
+    let flags = if interrupt {
+        Some(pop_value(cpu, env, size)?)
+    } else {
+        None
+    };
+    let cs = cpu.return_code_segment(env, sel)?;
+    let cpl = cpu.cpl();
+    let rpl = (sel & 3) as u8;
+    let off = far_offset(cpu, &cs, off)?;
+    let release = if !interrupt && ops.src == Opnd::Imm {
+        ops.imm & 0xffff
+    } else {
+        0
+    };
+    let outer = rpl > cpl || (interrupt && cpu.mode64());
+    let mut new_ss = None;
+    if outer {
+        cpu.regs[RSP] = sp_moved(cpu, release);
+        let sp = pop_value(cpu, env, size)?;
+        let ss_sel = pop_value(cpu, env, size)? as u16;
+        let ss = cpu.check_data_segment(env, sreg::SS, ss_sel, rpl)?;
+        if sel_error(ss_sel) == 0 && !(cpu.long_mode() && cs.attr & attr::L != 0) {
+            return Err(Fault::GP0);
+        }
+        new_ss = Some((ss, sp));
+    }
+    // Commit.
+    if let Some(fl) = flags {
+        let m = (popf_mask(cpl, iopl(cpu)) | RF) & mask(size);
+        cpu.rflags = (cpu.rflags & !m) | (fl & m) | flag::FIXED1;
+    }
+    cpu.sys.seg[sreg::CS] = cs;
+    match new_ss {
+        Some((ss, sp)) => {
+            cpu.sys.seg[sreg::SS] = ss;
+            cpu.refresh_mode();
+            let m = mask(cpu.sp_size);
+            let sp = (sp & mask(size)).wrapping_add(release);
+            cpu.regs[RSP] = (cpu.regs[RSP] & !m) | (sp & m);
+            if rpl > cpl {
+                cpu.drop_inner_segments();
+            }
+        }
+        None => {
+            cpu.refresh_mode();
+            cpu.regs[RSP] = sp_moved(cpu, release);
+        }
+    }
+    cpu.rip = off;
+    Ok(())
+}
+
+/// INT n (`imm`), INT3 and INTO (`cc` 1: only when OF is set): a software interrupt through
+/// the IDT (the gate's DPL must be ≥ CPL), returning to the next instruction. Under the
+/// sandbox rule the vector ends the run as an exception (RIP on the INT instruction).
+pub fn int_n(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    if ops.cc == 1 && cpu.rflags & OF == 0 {
+        return Ok(());
+    }
+    let v = ops.imm as u8;
+    if cpu.sys.sandbox {
+        return Err(Fault {
+            vector: v,
+            error: None,
+        });
+    }
+    cpu.deliver(env, v, None, Source::Software)
+}
