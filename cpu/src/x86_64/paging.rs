@@ -644,9 +644,13 @@ mod tests {
         assert_eq!(t.pa, 0x12_0840_0000 | (la & 0x3f_ffff));
         // The A/D update keeps the PSE-36 bits.
         assert_eq!(m.load(0x1000 + 0x201 * 4, 4), pde | pte::A | pte::D);
-        // Bit 21 is reserved.
+        // Bit 21 is reserved, and the PSE-36 bit of physical-address bit MAXPHYADDR.
         m.set(0x1000 + 0x201 * 4, pde | 1 << 21);
         assert_eq!(err(&mut m, &c, la, Access::Read, false), pf::P | pf::RSVD);
+        if PHYS_ADDR_BITS < 40 {
+            m.set(0x1000 + 0x201 * 4, pde | 1 << (13 + PHYS_ADDR_BITS - 32));
+            assert_eq!(err(&mut m, &c, la, Access::Read, false), pf::P | pf::RSVD);
+        }
         // Without CR4.PSE, PS is ignored: the PDE points to a page table.
         m.set(0x1000 + 0x201 * 4, PT | RWU | pte::PS);
         let no_pse = Control { cr4: 0, ..c };
