@@ -17,7 +17,9 @@ use super::block::Env;
 use super::exec::sse_fp::{self as fp, arith, PD, PS, SD, SS};
 use super::exec::sse_int::{self as si, lanes, shift as vshift, whole};
 use super::exec::sse_mov::{self as sm, UNALIGNED};
-use super::exec::{alu, bits, branch, control, data, far, misc, muldiv, shift, stack, string, x87};
+use super::exec::{
+    alu, bits, branch, control, data, far, io, misc, muldiv, shift, stack, string, x87,
+};
 use super::insn::{Handler, Insn, Mem, Opnd, Ops, Seg, NO_REG, RIP_REL};
 use super::state::{Cpu, Fault};
 
@@ -156,6 +158,11 @@ fn line(m: Mnemonic) -> Option<Line> {
         M::Lodsb | M::Lodsw | M::Lodsd | M::Lodsq => l(string::string::<{ string::LODS }>, 0),
         M::Scasb | M::Scasw | M::Scasd | M::Scasq => l(string::string::<{ string::SCAS }>, 0),
         M::Cmpsb | M::Cmpsw | M::Cmpsd | M::Cmpsq => l(string::string::<{ string::CMPS }>, 0),
+        M::Insb | M::Insw | M::Insd => l(string::string::<{ string::INS }>, 0),
+        M::Outsb | M::Outsw | M::Outsd => l(string::string::<{ string::OUTS }>, 0),
+        // Port I/O (exec::io).
+        M::In => l(io::in_, 0),
+        M::Out => l(io::out, 0),
         // Stack.
         M::Push => l(stack::push, 0),
         M::Pop => l(stack::pop, 0),

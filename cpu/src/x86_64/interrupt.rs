@@ -310,3 +310,286 @@ impl Cpu {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::x86_64::state::flag;
+    use crate::x86_64::testworld::*;
+
+    const GP_HANDLER: u64 = 0x4000;
+    const UD_HANDLER: u64 = 0x4100;
+    const DF_HANDLER: u64 = 0x4200;
+    const IRQ_HANDLER: u64 = 0x4300;
+    const USER: u64 = 0x5000;
+    const KERNEL: u64 = 0x6000;
+
+    /// cli at CPL 3 (IOPL 0) raises #GP(0): delivered through a 64-bit interrupt gate to CPL 0
+    /// on the TSS's RSP0 with the five-word frame and the error code (SDM vol. 3 §6.14.2,
+    /// figure 6-9); SS becomes the null selector with RPL 0; IF is cleared.
+    #[test]
+    fn a_user_fault_switches_to_rsp0_with_the_64_bit_frame() {
+        let mut w = World::long();
+        w.gate(13, GP_HANDLER, 0, 0xe, 0);
+        w.put(GP_HANDLER, &[0xf4]); // hlt
+        w.put(USER, &[0x90, 0xfa]); // nop; cli
+        w.user(USER, 0x7ff8);
+        w.cpu.rflags |= flag::IF;
+        assert_eq!(w.run(10), Exit::Halt);
+        let top = RSP0;
+        assert_eq!(w.get64(top - 8), USER_DS as u64);
+        assert_eq!(w.get64(top - 16), 0x7ff8);
+        assert_eq!(w.get64(top - 24), flag::FIXED1 | flag::IF);
+        assert_eq!(w.get64(top - 32), USER_CS as u64);
+        assert_eq!(w.get64(top - 40), USER + 1);
+        assert_eq!(w.get64(top - 48), 0);
+        let c = &w.cpu;
+        assert_eq!((c.regs[RSP], c.rip, c.cpl()), (top - 48, GP_HANDLER + 1, 0));
+        assert_eq!(c.sys.seg[sreg::SS].selector, 0);
+        assert_eq!(c.rflags & flag::IF, 0);
+    }
+
+    /// The handler skips the faulting instruction and returns with IRETQ to CPL 3, which
+    /// restores RSP, SS and RFLAGS; the next fault (#UD, a trap gate) keeps IF.
+    #[test]
+    fn iretq_returns_to_user_mode() {
+        let mut w = World::long();
+        w.gate(13, GP_HANDLER, 0, 0xe, 0);
+        w.gate(6, UD_HANDLER, 0, 0xf, 0);
+        // add rsp, 8; add qword [rsp], 1; iretq
+        w.put(
+            GP_HANDLER,
+            &[
+                0x48, 0x83, 0xc4, 0x08, 0x48, 0x83, 0x04, 0x24, 0x01, 0x48, 0xcf,
+            ],
+        );
+        w.put(UD_HANDLER, &[0xf4]);
+        // cli; mov eax, 42; ud2
+        w.put(USER, &[0xfa, 0xb8, 42, 0, 0, 0, 0x0f, 0x0b]);
+        w.user(USER, 0x7ff0);
+        w.cpu.rflags |= flag::IF;
+        assert_eq!(w.run(20), Exit::Halt);
+        assert_eq!(w.cpu.regs[0], 42);
+        // The #UD frame: from CPL 3 at the ud2, the user stack as it was.
+        assert_eq!(w.get64(RSP0 - 16), 0x7ff0);
+        assert_eq!(w.get64(RSP0 - 32), USER_CS as u64);
+        assert_eq!(w.get64(RSP0 - 40), USER + 6);
+        assert_eq!(w.cpu.regs[RSP], RSP0 - 40); // no error code for #UD
+        assert_ne!(w.cpu.rflags & flag::IF, 0); // trap gate
+    }
+
+    /// #GP whose gate is not present raises #NP (contributory on contributory): a double
+    /// fault, delivered on the IST1 stack with error code 0.
+    #[test]
+    fn a_fault_delivering_a_fault_is_a_double_fault_on_its_ist_stack() {
+        let mut w = World::long();
+        let (lo, hi) = gate64(GP_HANDLER, 0, 0xe, 0, false);
+        w.put64(IDT + 16 * 13, lo);
+        w.put64(IDT + 16 * 13 + 8, hi);
+        w.gate(8, DF_HANDLER, 1, 0xe, 0);
+        w.put(DF_HANDLER, &[0xf4]);
+        w.put(USER, &[0xfa]);
+        w.user(USER, 0x7ff0);
+        assert_eq!(w.run(10), Exit::Halt);
+        assert_eq!(w.cpu.rip, DF_HANDLER + 1);
+        assert_eq!(w.cpu.regs[RSP], IST1 - 48);
+        assert_eq!(w.get64(IST1 - 48), 0);
+        assert_eq!(w.get64(IST1 - 40), USER);
+    }
+
+    /// Without a usable double-fault gate the processor shuts down.
+    #[test]
+    fn a_fault_delivering_the_double_fault_is_a_triple_fault() {
+        let mut w = World::long();
+        w.put(KERNEL, &[0x0f, 0x0b]); // ud2, no gates at all
+        w.cpu.rip = KERNEL;
+        assert_eq!(w.run(10), Exit::TripleFault);
+        // An IDT with limit 0 (Linux's reboot through a triple fault: lidt of {0, 0}; int3).
+        let mut w = World::long();
+        w.cpu.sys.idtr.limit = 0;
+        w.put(KERNEL, &[0xcc]);
+        w.cpu.rip = KERNEL;
+        assert_eq!(w.run(10), Exit::TripleFault);
+    }
+
+    /// In the sandbox state the exception ends the run instead (the oracles' rule).
+    #[test]
+    fn the_sandbox_returns_exceptions() {
+        let mut w = World::long();
+        w.cpu.sys.sandbox = true;
+        w.put(KERNEL, &[0x0f, 0x0b]);
+        w.cpu.rip = KERNEL;
+        assert_eq!(w.run(10), Exit::Exception(Fault::UD));
+        assert_eq!(w.cpu.rip, KERNEL);
+    }
+
+    /// STI; HLT halts with nothing pending; an interrupt then wakes it and is delivered with
+    /// the address after HLT; IRETQ resumes there.
+    #[test]
+    fn hlt_halts_until_an_interrupt_and_resumes_after_it() {
+        let mut w = World::long();
+        w.gate(0x30, IRQ_HANDLER, 0, 0xe, 0);
+        w.gate(6, UD_HANDLER, 0, 0xe, 0);
+        // IRQ: mov ebx, 1; iretq
+        w.put(IRQ_HANDLER, &[0xbb, 1, 0, 0, 0, 0x48, 0xcf]);
+        w.put(UD_HANDLER, &[0xf4]);
+        // sti; hlt; mov eax, 7; ud2
+        w.put(KERNEL, &[0xfb, 0xf4, 0xb8, 7, 0, 0, 0, 0x0f, 0x0b]);
+        w.cpu.rip = KERNEL;
+        assert_eq!(w.run(100), Exit::Halt);
+        assert_eq!((w.cpu.rip, w.cpu.insns), (KERNEL + 2, 2));
+        assert_eq!(w.run(100), Exit::Halt); // still nothing
+        w.bus.pending.push(0x30);
+        assert_eq!(w.run(100), Exit::Halt); // now in the #UD handler
+        assert_eq!((w.cpu.regs[0], w.cpu.regs[3]), (7, 1));
+        assert_eq!(w.bus.acked, 1);
+        assert_eq!(w.get64(0x8000 - 40), KERNEL + 7); // #UD at the ud2
+    }
+
+    /// STI blocks interrupts for one instruction: a pending interrupt is taken after the
+    /// instruction that follows it, not before.
+    #[test]
+    fn sti_shadows_the_next_instruction() {
+        let mut w = World::long();
+        w.gate(0x30, IRQ_HANDLER, 0, 0xe, 0);
+        w.put(IRQ_HANDLER, &[0xf4]);
+        // sti; mov eax, 1; mov eax, 2; hlt
+        w.put(KERNEL, &[0xfb, 0xb8, 1, 0, 0, 0, 0xb8, 2, 0, 0, 0, 0xf4]);
+        w.cpu.rip = KERNEL;
+        w.bus.pending.push(0x30);
+        assert_eq!(w.run(100), Exit::Halt);
+        assert_eq!(w.cpu.regs[0], 1);
+        assert_eq!(w.get64(0x8000 - 40), KERNEL + 6);
+        assert_eq!(w.cpu.rip, IRQ_HANDLER + 1);
+    }
+
+    /// INT n checks the gate's DPL against CPL: from CPL 3 a DPL-0 gate raises
+    /// #GP(vector·8 + 2) (IDT bit, no EXT), a DPL-3 gate delivers.
+    #[test]
+    fn software_interrupts_check_the_gate_dpl() {
+        let mut w = World::long();
+        w.gate(13, GP_HANDLER, 0, 0xe, 0);
+        w.gate(0x80, IRQ_HANDLER, 0, 0xf, 0);
+        w.put(GP_HANDLER, &[0xf4]);
+        w.put(USER, &[0xcd, 0x80]); // int 0x80
+        w.user(USER, 0x7ff0);
+        assert_eq!(w.run(10), Exit::Halt);
+        assert_eq!(w.get64(RSP0 - 48), 0x80 * 8 + 2);
+        assert_eq!(w.get64(RSP0 - 40), USER);
+        let mut w = World::long();
+        w.gate(0x80, IRQ_HANDLER, 0, 0xf, 3);
+        w.put(IRQ_HANDLER, &[0xf4]);
+        w.put(USER, &[0xcd, 0x80]);
+        w.user(USER, 0x7ff0);
+        assert_eq!(w.run(10), Exit::Halt);
+        assert_eq!(w.get64(RSP0 - 40), USER + 2); // a trap: the next instruction
+        assert_eq!(w.cpu.regs[RSP], RSP0 - 40);
+    }
+
+    /// 32-bit protected mode: a GDT (CS/DS at DPL 0 and 3, a 32-bit TSS), an IDT of 8-byte
+    /// gates, the TSS's SS0:ESP0; the vCPU at CPL 3 at `USER` with DS = the user data segment.
+    fn protected_world() -> World {
+        let mut w = World::long();
+        let gdt = [
+            0u64,
+            0x00cf_9b00_0000_ffff,                             // 0x08 CS32 DPL0
+            0x00cf_9300_0000_ffff,                             // 0x10 DS DPL0
+            0x00cf_f300_0000_ffff,                             // 0x18 DS DPL3
+            0x00cf_fb00_0000_ffff,                             // 0x20 CS32 DPL3
+            0x0000_8900_0000_0067 | ((TSS & 0xff_ffff) << 16), // 0x28 32-bit TSS
+        ];
+        for (k, e) in gdt.iter().enumerate() {
+            w.put64(GDT + 8 * k as u64, *e);
+        }
+        w.put(TSS + 4, &0x9000u32.to_le_bytes());
+        w.put(TSS + 8, &0x10u16.to_le_bytes());
+        let c = &mut w.cpu;
+        c.sys.efer = 0;
+        c.sys.cr4 = 0;
+        c.sys.gdtr.limit = (gdt.len() * 8 - 1) as u16;
+        c.sys.idtr.limit = 256 * 8 - 1;
+        let seg = crate::x86_64::descriptor::segment;
+        c.sys.seg[sreg::CS] = seg(0x23, gdt[4]);
+        c.sys.seg[sreg::SS] = seg(0x1b, gdt[3]);
+        c.sys.seg[sreg::DS] = seg(0x1b, gdt[3]);
+        c.sys.seg[sreg::ES] = seg(0x1b, gdt[3]);
+        c.sys.tr = seg(0x28, gdt[5]);
+        c.refresh_mode();
+        c.rip = USER;
+        c.regs[RSP] = 0x7ff0;
+        assert_eq!((c.bits, c.cpl()), (32, 3));
+        w
+    }
+
+    /// A 32-bit interrupt gate for `vector` to `handler` in CS 0x08.
+    fn gate32(w: &mut World, vector: u8, handler: u32, trap: bool) {
+        let ty = if trap { 0x8f } else { 0x8e };
+        let lo = (handler as u64 & 0xffff)
+            | (0x08 << 16)
+            | ((ty as u64) << 40)
+            | ((handler as u64 >> 16) << 48);
+        w.put64(IDT + 8 * vector as u64, lo);
+    }
+
+    /// #GP at CPL 3 in protected mode: SS0:ESP0 from the TSS, the old SS and ESP pushed, then
+    /// EFLAGS, CS, EIP and the error code, 4 bytes each (SDM vol. 3 §6.12.1, figure 6-4).
+    /// IRETD back to CPL 3 restores SS:ESP and nulls DS, which the handler loaded with a DPL-0
+    /// segment.
+    #[test]
+    fn protected_mode_delivery_switches_to_ss0_esp0_and_iret_returns() {
+        let mut w = protected_world();
+        gate32(&mut w, 13, GP_HANDLER as u32, false);
+        gate32(&mut w, 6, UD_HANDLER as u32, false);
+        // mov ax, 0x10; mov ds, eax; add esp, 4; add dword [esp], 1; iretd
+        w.put(
+            GP_HANDLER,
+            &[
+                0x66, 0xb8, 0x10, 0x00, 0x8e, 0xd8, 0x83, 0xc4, 0x04, 0x83, 0x04, 0x24, 0x01, 0xcf,
+            ],
+        );
+        w.put(UD_HANDLER, &[0xf4]);
+        // cli; mov eax, 9; ud2
+        w.put(USER, &[0xfa, 0xb8, 9, 0, 0, 0, 0x0f, 0x0b]);
+        assert_eq!(w.run(1), Exit::Budget); // the #GP, delivered: in the handler
+        let c = &w.cpu;
+        assert_eq!((c.cpl(), c.sys.seg[sreg::SS].selector), (0, 0x10));
+        assert_eq!((c.regs[RSP], c.rip), (0x9000 - 24, GP_HANDLER));
+        let word = |w: &World, a: u64| w.get64(a) & 0xffff_ffff;
+        assert_eq!(word(&w, 0x9000 - 4), 0x1b);
+        assert_eq!(word(&w, 0x9000 - 8), 0x7ff0);
+        assert_eq!(word(&w, 0x9000 - 12), flag::FIXED1);
+        assert_eq!(word(&w, 0x9000 - 16), 0x23);
+        assert_eq!(word(&w, 0x9000 - 20), USER);
+        assert_eq!(word(&w, 0x9000 - 24), 0);
+        assert_eq!(w.run(20), Exit::Halt);
+        assert_eq!(w.cpu.regs[0], 9);
+        assert_eq!(word(&w, 0x9000 - 8), 0x7ff0); // the #UD frame: ESP as IRET restored it
+        assert_eq!(word(&w, 0x9000 - 20), USER + 6);
+        assert_eq!(w.cpu.sys.seg[sreg::DS].selector, 0); // nulled on the return to CPL 3
+        assert_eq!(w.cpu.sys.seg[sreg::ES].selector, 0x1b);
+    }
+
+    /// MOV SS blocks interrupts for the next instruction, like STI.
+    #[test]
+    fn mov_ss_shadows_the_next_instruction() {
+        let mut w = World::long();
+        w.gate(0x30, IRQ_HANDLER, 0, 0xe, 0);
+        w.put(IRQ_HANDLER, &[0xf4]);
+        // mov eax, 0x10; mov ss, eax; mov esp, 0x8800; nop; hlt
+        w.put(
+            KERNEL,
+            &[
+                0xb8, 0x10, 0, 0, 0, 0x8e, 0xd0, 0xbc, 0x00, 0x88, 0, 0, 0x90, 0xf4,
+            ],
+        );
+        w.cpu.rip = KERNEL;
+        w.cpu.rflags |= flag::IF;
+        // Up to MOV SS with nothing pending; the interrupt arrives right after it.
+        assert_eq!(w.run(2), Exit::Budget);
+        assert!(w.cpu.shadow);
+        w.bus.pending.push(0x30);
+        assert_eq!(w.run(100), Exit::Halt);
+        // Taken after `mov esp` (the shadowed one), not between MOV SS and it.
+        assert_eq!(w.get64(0x8800 - 40), KERNEL + 12);
+    }
+}

@@ -76,6 +76,9 @@ pub mod state;
 pub mod system;
 pub mod tlb;
 
+#[cfg(test)]
+pub(crate) mod testworld;
+
 pub use block::{Block, BlockCache, Env};
 pub use platform::Platform;
 pub use state::{flag, vector, Cpu, Exit, Fault};

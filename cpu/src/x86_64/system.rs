@@ -497,3 +497,79 @@ pub(crate) mod tests {
         assert_eq!(c.sys.idtr.limit, 0);
     }
 }
+
+#[cfg(test)]
+mod transitions {
+    use super::*;
+    use crate::x86_64::testworld::*;
+    use crate::x86_64::Exit;
+
+    /// 32-bit protected mode → long mode as Linux's and every PVH firmware's start-up code
+    /// does it (SDM vol. 3 §9.8.5): CR4.PAE, CR3, EFER.LME, CR0.PG (EFER.LMA becomes 1, still
+    /// 32-bit code: compatibility mode), then a far jump into a 64-bit code segment; and back
+    /// to compatibility mode with a far return.
+    #[test]
+    fn protected_mode_to_long_mode_and_back_to_compatibility_mode() {
+        let mut w = World::long();
+        // Identity map of the first 2 MiB: PML4 0x10000 → PDPT 0x11000 → PD 0x12000.
+        w.put64(0x10000, 0x11003);
+        w.put64(0x11000, 0x12003);
+        w.put64(0x12000, 0x83);
+        let c = &mut w.cpu;
+        c.sys.efer = 0;
+        c.sys.cr0 = cr0::PE | cr0::ET;
+        c.sys.cr4 = 0;
+        c.sys.seg[sreg::CS] = crate::x86_64::descriptor::segment(CODE32, GDT_ENTRIES[7]);
+        c.refresh_mode();
+        assert_eq!(c.bits, 32);
+        let code32 = [
+            0x0f, 0x20, 0xe0, 0x83, 0xc8, 0x20, 0x0f, 0x22, 0xe0, // cr4 |= PAE
+            0xb8, 0x00, 0x00, 0x01, 0x00, 0x0f, 0x22, 0xd8, // cr3 = 0x10000
+            0xb9, 0x80, 0x00, 0x00, 0xc0, 0x0f, 0x32, 0x0d, 0x00, 0x01, 0x00, 0x00, 0x0f,
+            0x30, // EFER |= LME
+            0x0f, 0x20, 0xc0, 0x0d, 0x00, 0x00, 0x00, 0x80, 0x0f, 0x22, 0xc0, // cr0 |= PG
+            0xea, 0x00, 0x71, 0x00, 0x00, 0x08, 0x00, // jmp 0x08:0x7100
+        ];
+        w.put(0x7000, &code32);
+        // 64-bit: mov rax, 0x123456789; push 0x38; push 0x7200; retfq
+        w.put(
+            0x7100,
+            &[
+                0x48, 0xb8, 0x89, 0x67, 0x45, 0x23, 0x01, 0, 0, 0, 0x6a, 0x38, 0x68, 0x00, 0x72, 0,
+                0, 0x48, 0xcb,
+            ],
+        );
+        // compatibility mode: mov eax, 5; hlt
+        w.put(0x7200, &[0xb8, 5, 0, 0, 0, 0xf4]);
+        w.cpu.rip = 0x7000;
+        assert_eq!(w.run(12), Exit::Budget);
+        assert_eq!(w.cpu.bits, 32);
+        assert_ne!(w.cpu.sys.efer & efer::LMA, 0);
+        assert_eq!(w.run(1), Exit::Budget); // the far jump
+        assert_eq!((w.cpu.bits, w.cpu.rip), (64, 0x7100));
+        assert_eq!(w.run(1), Exit::Budget);
+        assert_eq!(w.cpu.regs[0], 0x1_2345_6789);
+        assert_eq!(w.run(10), Exit::Halt);
+        assert_eq!((w.cpu.bits, w.cpu.regs[0]), (32, 5));
+        assert_eq!(w.cpu.sys.seg[sreg::CS].selector, CODE32);
+    }
+
+    /// The reserved-bit and consistency checks of MOV to CR0/CR4.
+    #[test]
+    fn control_register_writes_check_their_rules() {
+        use crate::x86_64::Fault;
+        let mut c = tests::protected32(0);
+        c.sys.sandbox = false;
+        assert_eq!(c.write_cr0(cr0::PG | cr0::ET), Err(Fault::GP0)); // PG without PE
+        assert_eq!(c.write_cr0(cr0::PE | cr0::NW), Err(Fault::GP0)); // NW without CD
+        assert_eq!(c.write_cr0(cr0::PE | 1 << 32), Err(Fault::GP0));
+        c.sys.efer = efer::LME;
+        assert_eq!(c.write_cr0(cr0::PE | cr0::PG), Err(Fault::GP0)); // LME without PAE
+        assert_eq!(c.write_cr4(cr4::SMEP), Err(Fault::GP0)); // not advertised
+        assert_eq!(c.write_cr4(cr4::PAE), Ok(()));
+        assert_eq!(c.write_cr0(cr0::PE | cr0::PG), Ok(()));
+        assert_ne!(c.sys.efer & efer::LMA, 0);
+        assert_eq!(c.write_cr4(0), Err(Fault::GP0)); // PAE cleared in long mode
+        assert_eq!(c.write_cr3(1 << MAXPHYADDR), Err(Fault::GP0));
+    }
+}

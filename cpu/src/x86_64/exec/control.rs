@@ -346,3 +346,108 @@ pub fn clflush(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     let a = cpu.ea(&ops.mem);
     cpu.read(env, a, 1, ops.mem.stack).map(|_| ())
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::x86_64::state::flag;
+    use crate::x86_64::system::sreg;
+    use crate::x86_64::testworld::*;
+    use crate::x86_64::{Exit, Fault};
+
+    const LSTAR: u64 = 0x4400;
+    const USER: u64 = 0x5000;
+    const KERNEL: u64 = 0x6000;
+
+    /// SYSCALL saves RIP in RCX and RFLAGS in R11, loads CS/SS from STAR[47:32] and clears
+    /// the FMASK bits; SYSRETQ returns to CPL 3 with CS = STAR[63:48] + 16, SS = + 8.
+    #[test]
+    fn syscall_and_sysret_round_trip() {
+        let mut w = World::long();
+        w.cpu.sys.msr.lstar = LSTAR;
+        w.cpu.sys.msr.fmask = flag::IF;
+        w.gate(6, 0x4100, 0, 0xe, 0);
+        w.put(0x4100, &[0xf4]);
+        // kernel: mov eax, 5; sysretq
+        w.put(LSTAR, &[0xb8, 5, 0, 0, 0, 0x48, 0x0f, 0x07]);
+        // user: syscall; ud2
+        w.put(USER, &[0x0f, 0x05, 0x0f, 0x0b]);
+        w.user(USER, 0x7ff0);
+        w.cpu.rflags |= flag::IF;
+        assert_eq!(w.run(1), Exit::Budget);
+        assert_eq!((w.cpu.cpl(), w.cpu.sys.seg[sreg::CS].selector), (0, 0x08));
+        assert_eq!(w.cpu.sys.seg[sreg::SS].selector, 0x10);
+        assert_eq!(
+            (w.cpu.regs[1], w.cpu.regs[11]),
+            (USER + 2, flag::FIXED1 | flag::IF)
+        );
+        assert_eq!(w.cpu.rflags & flag::IF, 0);
+        assert_eq!(w.run(2), Exit::Budget);
+        assert_eq!(w.cpu.sys.seg[sreg::CS].selector, USER_CS);
+        assert_eq!(w.cpu.sys.seg[sreg::SS].selector, USER_DS);
+        assert_eq!((w.cpu.rip, w.cpu.regs[0]), (USER + 2, 5));
+        assert_ne!(w.cpu.rflags & flag::IF, 0);
+    }
+
+    /// WRMSR IA32_FS_BASE moves FS-relative accesses; an MSR nobody implements raises
+    /// #GP(0) and is counted.
+    #[test]
+    fn msrs_through_the_instructions() {
+        let mut w = World::long();
+        w.cpu.sys.sandbox = true;
+        // mov ecx, 0xc0000100; mov eax, 0x7000; xor edx, edx; wrmsr; mov rbx, fs:[8];
+        // mov ecx, 0x3a; rdmsr
+        w.put(
+            KERNEL,
+            &[
+                0xb9, 0x00, 0x01, 0x00, 0xc0, 0xb8, 0x00, 0x70, 0, 0, 0x31, 0xd2, 0x0f, 0x30, 0x64,
+                0x48, 0x8b, 0x1c, 0x25, 8, 0, 0, 0, 0xb9, 0x3a, 0, 0, 0, 0x0f, 0x32,
+            ],
+        );
+        w.put64(0x7008, 0xfeed);
+        w.cpu.rip = KERNEL;
+        assert_eq!(w.run(10), Exit::Exception(Fault::GP0));
+        assert_eq!(w.cpu.regs[3], 0xfeed);
+        assert_eq!(w.cpu.bad_msrs.get(&0x3a), Some(&1));
+        assert_eq!(w.cpu.rip, KERNEL + 28);
+    }
+
+    /// POPF at CPL 3 with IOPL 0 changes neither IF nor IOPL (SDM vol. 2 "POPF" table 4-16),
+    /// but does change the status flags, DF and AC.
+    #[test]
+    fn popf_at_cpl3_keeps_if_and_iopl() {
+        let mut w = World::long();
+        // push 0x3ed5 (IOPL 3, DF, status flags, IF clear) ... popfq; pushfq; hlt
+        w.put(USER, &[0x68, 0xd5, 0x3c, 0x04, 0x00, 0x9d, 0x9c, 0xf4]);
+        w.user(USER, 0x7ff0);
+        w.cpu.sys.sandbox = true;
+        w.cpu.rflags = flag::FIXED1 | flag::IF;
+        assert_eq!(w.run(10), Exit::Exception(Fault::GP0)); // hlt at CPL 3
+        let f = w.cpu.rflags;
+        assert_eq!(f & (flag::IF | flag::IOPL), flag::IF);
+        assert_eq!(f & flag::STATUS, 0x3cd5 & flag::STATUS);
+        assert_ne!(f & flag::DF, 0);
+        assert_ne!(f & flag::AC, 0);
+        assert_eq!(w.get64(0x7ff0 - 8), f);
+    }
+
+    /// Privileged instructions at CPL 3 raise #GP(0).
+    #[test]
+    fn privileged_instructions_fault_at_cpl3() {
+        // mov rax, cr0; wrmsr; hlt; lgdt [rax]; swapgs; wbinvd
+        for code in [
+            &[0x0f, 0x20, 0xc0][..],
+            &[0x0f, 0x30],
+            &[0xf4],
+            &[0x0f, 0x01, 0x10],
+            &[0x0f, 0x01, 0xf8],
+            &[0x0f, 0x09],
+        ] {
+            let mut w = World::long();
+            w.cpu.sys.sandbox = true;
+            w.put(USER, code);
+            w.user(USER, 0x7ff0);
+            assert_eq!(w.run(1), Exit::Exception(Fault::GP0), "{code:x?}");
+            assert_eq!(w.cpu.rip, USER);
+        }
+    }
+}

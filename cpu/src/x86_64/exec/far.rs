@@ -344,3 +344,100 @@ pub fn int_n(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     }
     cpu.deliver(env, v, None, Source::Software)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::x86_64::descriptor::np;
+    use crate::x86_64::system::sreg;
+    use crate::x86_64::testworld::*;
+    use crate::x86_64::{Exit, Fault};
+
+    const CODE: u64 = 0x6000;
+
+    fn kernel(code: &[u8]) -> World {
+        let mut w = World::long();
+        w.cpu.sys.sandbox = true; // faults end the run
+        w.put(CODE, code);
+        w.cpu.rip = CODE;
+        w
+    }
+
+    /// MOV to DS (SDM vol. 2 "MOV" protected-mode exceptions): a user data segment loads at
+    /// CPL 0; a selector beyond the GDT limit, a system descriptor or execute-only code is
+    /// #GP(selector); a segment not present is #NP(selector); null loads an unusable DS.
+    #[test]
+    fn segment_loads_check_the_descriptor() {
+        // mov eax, sel; mov ds, eax; hlt
+        let load = |sel: u16, patch: Option<(usize, u64)>| {
+            let s = sel.to_le_bytes();
+            let mut w = kernel(&[0xb8, s[0], s[1], 0, 0, 0x8e, 0xd8, 0xf4]);
+            if let Some((k, d)) = patch {
+                w.put64(GDT + 8 * k as u64, d);
+            }
+            let e = w.run(10);
+            (e, w.cpu.sys.seg[sreg::DS])
+        };
+        let (e, ds) = load(USER_DS, None);
+        assert_eq!((e, ds.selector, ds.dpl()), (Exit::Halt, USER_DS, 3));
+        assert_eq!(load(0x48, None).0, Exit::Exception(Fault::gp(0x48))); // beyond the limit
+        assert_eq!(load(TSS_SEL, None).0, Exit::Exception(Fault::gp(TSS_SEL))); // system
+                                                                                // Execute-only code (type 0x8): #GP(sel).
+        let execute_only = 0x00af_9800_0000_ffff;
+        assert_eq!(
+            load(0x08, Some((1, execute_only))).0,
+            Exit::Exception(Fault::gp(0x08))
+        );
+        // Not present: #NP(sel).
+        let absent = 0x00cf_1300_0000_ffff;
+        assert_eq!(load(0x10, Some((2, absent))).0, Exit::Exception(np(0x10)));
+        let (e, ds) = load(0, None);
+        assert_eq!((e, ds.selector, ds.attr), (Exit::Halt, 0, 0));
+    }
+
+    /// LGDT then SGDT give back the same 10 bytes; LTR loads TR and marks the TSS busy (a
+    /// second LTR of it is #GP(selector)).
+    #[test]
+    fn descriptor_table_registers() {
+        // lgdt [0x7000]; sgdt [0x7010]; mov ax, 0x28; ltr ax; ltr ax
+        let mut w = kernel(&[
+            0x0f, 0x01, 0x14, 0x25, 0x00, 0x70, 0, 0, 0x0f, 0x01, 0x04, 0x25, 0x10, 0x70, 0, 0,
+            0x66, 0xb8, 0x28, 0x00, 0x0f, 0x00, 0xd8, 0x0f, 0x00, 0xd8,
+        ]);
+        w.put(0x7000, &[0x3f, 0x00]);
+        w.put64(0x7002, GDT);
+        w.cpu.sys.tr = Default::default();
+        assert_eq!(w.run(10), Exit::Exception(Fault::gp(TSS_SEL)));
+        assert_eq!(
+            &w.bus.ram.ram()[0x7010..0x701a],
+            &w.bus.ram.ram()[0x7000..0x700a]
+        );
+        assert_eq!((w.cpu.sys.gdtr.base, w.cpu.sys.gdtr.limit), (GDT, 0x3f));
+        assert_eq!(w.cpu.sys.tr.selector, TSS_SEL);
+        assert_eq!(w.bus.ram.ram()[GDT as usize + 0x28 + 5], 0x8b); // busy
+        assert_eq!(w.cpu.rip, CODE + 23);
+    }
+
+    /// Far CALL through m16:64 and RETFQ at the same privilege; a far JMP to a DPL-3 code
+    /// segment from CPL 0 is #GP(selector).
+    #[test]
+    fn far_call_and_return() {
+        // rex.w call far [0x7000]; hlt
+        let mut w = kernel(&[0x48, 0xff, 0x1c, 0x25, 0x00, 0x70, 0, 0, 0xf4]);
+        w.put64(0x7000, 0x6100);
+        w.put(0x7008, &KERNEL_CS.to_le_bytes());
+        w.put(0x6100, &[0xb8, 3, 0, 0, 0, 0x48, 0xcb]); // mov eax, 3; retfq
+        w.cpu.regs[4] = 0x8000;
+        assert_eq!(w.run(10), Exit::Halt);
+        assert_eq!(
+            (w.cpu.regs[0], w.cpu.regs[4], w.cpu.rip),
+            (3, 0x8000, CODE + 9)
+        );
+        assert_eq!(w.get64(0x8000 - 8), KERNEL_CS as u64);
+        assert_eq!(w.get64(0x8000 - 16), CODE + 8);
+        // jmp far [0x7000] to the user code segment
+        let mut w = kernel(&[0x48, 0xff, 0x2c, 0x25, 0x00, 0x70, 0, 0]);
+        w.put64(0x7000, 0x6100);
+        w.put(0x7008, &USER_CS.to_le_bytes());
+        assert_eq!(w.run(10), Exit::Exception(Fault::gp(USER_CS & !3)));
+    }
+}

@@ -11,6 +11,7 @@ pub mod branch;
 pub mod control;
 pub mod data;
 pub mod far;
+pub mod io;
 pub mod misc;
 pub mod muldiv;
 pub mod shift;

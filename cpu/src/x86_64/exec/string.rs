@@ -1,4 +1,4 @@
-//! String instructions: MOVS, STOS, LODS, SCAS, CMPS at every size, with REP/REPE/REPNE
+//! String instructions: MOVS, STOS, LODS, SCAS, CMPS, INS, OUTS at every size, with REP/REPE/REPNE
 //! (SDM vol. 2 "MOVS", "STOS", "LODS", "SCAS", "CMPS", "REP/REPE/REPZ/REPNE/REPNZ").
 //!
 //! RSI and RDI step by the element size, down when DF is set. With a repeat prefix, RCX counts
@@ -14,7 +14,7 @@
 use super::super::block::Env;
 use super::super::insn::{Ops, Seg};
 use super::super::state::flag::{DF, STATUS, ZF};
-use super::super::state::{mask, Cpu, Fault, RAX, RCX, RDI, RSI};
+use super::super::state::{mask, Cpu, Fault, RAX, RCX, RDI, RDX, RSI};
 use super::sub_flags;
 
 /// MOVS.
@@ -27,6 +27,10 @@ pub const LODS: u8 = 2;
 pub const SCAS: u8 = 3;
 /// CMPS.
 pub const CMPS: u8 = 4;
+/// INS (port DX to ES:RDI).
+pub const INS: u8 = 5;
+/// OUTS (DS:RSI to port DX).
+pub const OUTS: u8 = 6;
 
 /// [`Ops::cc`] of a string instruction: no repeat prefix.
 pub const REP_NONE: u8 = 0;
@@ -79,6 +83,23 @@ fn once<const OP: u8>(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fau
         LODS => {
             let v = cpu.read(env, src(cpu, ops), size, false)?;
             cpu.set_reg(RAX as u8, size, v);
+            advance(cpu, RSI, step, asz);
+        }
+        INS => {
+            let port = cpu.regs[RDX] as u16;
+            super::io::io_allowed(cpu, env, port, size)?;
+            let la = dst(cpu, ops);
+            // Check the destination before the port is read (a read can have effects).
+            cpu.read(env, la, size, false)?;
+            let v = env.bus.port_read(cpu.id, cpu.insns, port, size);
+            cpu.write(env, la, size, v as u64, false)?;
+            advance(cpu, RDI, step, asz);
+        }
+        OUTS => {
+            let port = cpu.regs[RDX] as u16;
+            super::io::io_allowed(cpu, env, port, size)?;
+            let v = cpu.read(env, src(cpu, ops), size, false)?;
+            env.bus.port_write(cpu.id, cpu.insns, port, size, v as u32);
             advance(cpu, RSI, step, asz);
         }
         SCAS => {
