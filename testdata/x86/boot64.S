@@ -9,9 +9,11 @@
  *   - a #PF on a fetch from an execute-disabled page (error 0x11),
  * each handled by mapping the page (present, writable, executable) and returning with IRETQ
  * to retry the access, and a #GP(0) on a non-canonical load, whose handler skips the
- * 3-byte instruction. Each event is printed with its CR2 and error code through the debug
- * console (port 0xe9), checked, and the guest prints PASS (or FAIL with the line that failed)
- * and stops the machine through isa-debug-exit (port 0xf4), then with CLI; HLT.
+ * 3-byte instruction. Each event is printed with its CR2 (RIP for the #GP) and error code,
+ * and checked (one fault each, at the expected address); lines go out through the debug
+ * console (port 0xe9). Any other exception vector reaches a handler that reports it and fails.
+ * The guest ends with PASS (or FAIL at the first failed check) and stops the machine through
+ * isa-debug-exit (port 0xf4), then with CLI; HLT.
  */
 
     .equ CONSOLE, 0xe9
@@ -131,7 +133,14 @@ long_mode:
     btl $10, %eax
     jnc fail
 
-    /* The IDT: #GP (13) and #PF (14). */
+    /* The IDT: vectors 0-31 to `unexpected`, then #GP (13) and #PF (14). */
+    xorl %ebx, %ebx
+1:  leaq unexpected(%rip), %rax
+    movl %ebx, %ecx
+    call set_gate
+    incl %ebx
+    cmpl $32, %ebx
+    jb 1b
     leaq gp_handler(%rip), %rax
     movl $13, %ecx
     call set_gate
@@ -176,6 +185,7 @@ long_mode:
     /* 4. A non-canonical load: #GP(0), the handler skips the 3-byte load. */
     movq $0x8000000000000000, %rax
     movq $0x77, %rbx
+gp_insn:
     movq (%rax), %rbx
     cmpq $0x77, %rbx
     jne fail
@@ -185,8 +195,15 @@ long_mode:
     call puts
     movq gp_err(%rip), %rax
     call puthex
+    leaq msg_rip(%rip), %rsi
+    call puts
+    movq gp_rip(%rip), %rax
+    call puthex
     call newline
     cmpq $0, gp_err(%rip)
+    jne fail
+    leaq gp_insn(%rip), %rax
+    cmpq %rax, gp_rip(%rip)
     jne fail
 
     leaq msg_pass(%rip), %rsi
@@ -273,16 +290,24 @@ pf_handler:
     addq $8, %rsp
     iretq
 
-/* #GP: record the error code and skip the faulting 3-byte instruction. */
+/* #GP: record the error code and the faulting RIP, and skip the 3-byte instruction. */
 gp_handler:
     pushq %rax
     movq 8(%rsp), %rax
     movq %rax, gp_err(%rip)
+    movq 16(%rsp), %rax
+    movq %rax, gp_rip(%rip)
     incq gp_count(%rip)
     addq $3, 16(%rsp)
     popq %rax
     addq $8, %rsp
     iretq
+
+/* Any other exception: report it and fail. */
+unexpected:
+    leaq msg_unexpected(%rip), %rsi
+    call puts
+    jmp fail
 
 puts:
     pushq %rax
@@ -356,6 +381,7 @@ pf_cr2: .quad 0
 pf_err: .quad 0
 gp_count: .quad 0
 gp_err: .quad 0
+gp_rip: .quad 0
 
 msg_hello32: .asciz "boot64: 32-bit protected mode\n"
 msg_long: .asciz "boot64: long mode, paging on\n"
@@ -365,5 +391,7 @@ msg_pf3: .asciz "#PF execute-disabled:"
 msg_cr2: .asciz " cr2="
 msg_err: .asciz " err="
 msg_gp: .asciz "#GP non-canonical: err="
+msg_rip: .asciz " rip="
+msg_unexpected: .asciz "unexpected exception\n"
 msg_pass: .asciz "PASS\n"
 msg_fail: .asciz "FAIL\n"

@@ -545,11 +545,12 @@ fn operands(i: &Instruction, ops: &mut Ops) -> Option<()> {
             OpKind::Register => gpr(i.op_register(k))?,
             OpKind::Memory => {
                 ops.mem = memory(i)?;
-                // Only LEA's operand has no integer size; any other (far pointers such as
+                // Only LEA's and INVLPG's operands have no integer size; any other (far pointers such as
                 // JMP/CALL m16:64, descriptor tables, vectors) is a form not executed yet.
                 let size = match mem_size(i.memory_size()) {
                     Some(s) => s,
-                    None if i.mnemonic() == Mnemonic::Lea => 0,
+                    // LEA and INVLPG only compute the address.
+                    None if matches!(i.mnemonic(), Mnemonic::Lea | Mnemonic::Invlpg) => 0,
                     // CMPXCHG16B's handler accesses its 16 bytes as two halves.
                     None if i.code() == Code::Cmpxchg16b_m128 => 16,
                     None if matches!(i.mnemonic(), Mnemonic::Fxsave64 | Mnemonic::Fxrstor64) => 16,

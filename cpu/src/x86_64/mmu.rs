@@ -529,6 +529,32 @@ mod tests {
     }
 
     #[test]
+    fn invlpg_runs_at_cpl_0_and_faults_above() {
+        // mov rax, [BASE + 0x2008]; invlpg [BASE + 0x2008]; ud2
+        let code = [
+            0x48, 0x8b, 0x04, 0x25, 0x08, 0x20, 0x40, 0x00, 0x0f, 0x01, 0x3c, 0x25, 0x08, 0x20,
+            0x40, 0x00, 0x0f, 0x0b,
+        ];
+        let (mut cpu, mut bus, mut cache) = setup(&[(0x8000, URW), (0x9000, URW), (0xa000, URW)]);
+        bus.ram_mut()[0x8000..0x8000 + code.len()].copy_from_slice(&code);
+        assert_eq!(
+            cpu.run(&mut cache, &mut bus, 10),
+            Exit::Exception(Fault::GP0)
+        );
+        assert_eq!(cpu.rip, BASE + 8);
+        assert!(cpu.tlb.read_ptr(BASE + 0x2008).is_some());
+        // At CPL 0 (the selector's RPL): the page's translation is dropped.
+        cpu.sys.seg[crate::x86_64::system::sreg::CS].selector = 0x10;
+        assert_eq!(cpu.cpl(), 0);
+        assert_eq!(
+            cpu.run(&mut cache, &mut bus, 10),
+            Exit::Exception(Fault::UD)
+        );
+        assert_eq!(cpu.rip, BASE + 16);
+        assert!(cpu.tlb.read_ptr(BASE + 0x2008).is_none());
+    }
+
+    #[test]
     fn turning_paging_off_forgets_translations() {
         let (mut cpu, mut bus, mut cache) = setup(&[(0x8000, URW), (0x9000, URW), (0xa000, URW)]);
         bus.ram_mut()[0x8000..0x8000 + 18].copy_from_slice(&LOAD_STORE);
