@@ -319,7 +319,9 @@ impl Cpu {
         if self.sys.cr0 & cr0::PG != 0 && (v ^ self.sys.efer) & efer::LME != 0 {
             return Err(());
         }
+        let old = self.paging_control();
         self.sys.efer = (v & efer::WRITABLE) | (self.sys.efer & efer::LMA);
+        self.paging_control_changed(old);
         Ok(())
     }
 }

@@ -171,7 +171,7 @@ pub mod vector {
     pub const SS: u8 = 12;
     /// General protection.
     pub const GP: u8 = 13;
-    /// Page fault.
+    /// Page fault (error code per SDM vol. 3 §4.7; CR2 holds the linear address).
     pub const PF: u8 = 14;
     /// x87 floating-point error (an unmasked x87 exception pending).
     pub const MF: u8 = 16;
@@ -262,9 +262,6 @@ pub struct Cpu {
     pub shadow: bool,
     /// HLT executed; an external interrupt clears it.
     pub halted: bool,
-    /// The access in progress is an implicit supervisor access to a system structure (GDT,
-    /// LDT, IDT, TSS): page protection must check it as at CPL 0 (x86-paging reads it).
-    pub(crate) implicit: bool,
     /// The software TLB.
     pub(crate) tlb: Tlb,
 }
@@ -289,7 +286,6 @@ impl Default for Cpu {
             sys: System::default(),
             shadow: false,
             halted: false,
-            implicit: false,
             tlb: Tlb::default(),
         }
     }

@@ -436,7 +436,7 @@ impl Cpu {
             v & 0xffff_ffff
         };
         self.sys.cr3 = v;
-        self.translation_changed();
+        self.cr3_written();
         Ok(())
     }
 
