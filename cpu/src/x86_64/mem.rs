@@ -227,6 +227,14 @@ impl Cpu {
         Self::check(la, size, stack)
     }
 
+    /// Whether physical `pa` lies in this vCPU's xAPIC page: `IA32_APIC_BASE`'s page while
+    /// the APIC is enabled and not in x2APIC mode (SDM vol. 3 §11.4.4).
+    fn in_apic_page(&self, pa: u64) -> bool {
+        use super::msr::apic_base::{EN, EXTD};
+        let b = self.sys.msr.apic_base;
+        b & (EN | EXTD) == EN && pa & !(PAGE_SIZE - 1) == b & 0x000f_ffff_ffff_f000
+    }
+
     /// A read the TLB missed (within one page): translate, refill, or MMIO.
     #[cold]
     fn read_slow(&mut self, env: &mut Env, la: u64, size: u8) -> Result<u64, Fault> {
@@ -246,6 +254,7 @@ impl Cpu {
                 };
                 u64::from_le_bytes(b)
             }
+            None if self.in_apic_page(pa) => env.bus.apic_mmio_read(self.id, self.insns, pa, size),
             None => env
                 .bus
                 .mmio_read(pa, size)
@@ -280,6 +289,9 @@ impl Cpu {
                         size as usize,
                     )
                 };
+            }
+            None if self.in_apic_page(pa) => {
+                env.bus.apic_mmio_write(self.id, self.insns, pa, size, v);
             }
             None => {
                 // No device: the write is dropped (master abort).

@@ -3,10 +3,13 @@
 //! 16550, the CMOS RTC and the local APIC live there, as the GIC does for aarch64); the core
 //! only calls it.
 //!
-//! Local APIC split: the vCPU keeps `IA32_APIC_BASE` (MSR 0x1b) only as storage and forwards
-//! the APIC's own registers — the xAPIC page as MMIO through [`Bus`], the x2APIC MSRs
-//! 0x800–0x8ff and `IA32_TSC_DEADLINE` (0x6e0) through [`Platform::msr_read`]/
-//! [`Platform::msr_write`] — so the APIC and its timer are one device in the machine. Time is
+//! Local APIC split: the vCPU keeps `IA32_APIC_BASE` (MSR 0x1b) as storage and forwards the
+//! APIC's own registers — the xAPIC page (`APIC_BASE & !0xfff` while the APIC is enabled and
+//! not in x2APIC mode) through [`Platform::apic_mmio_read`]/[`Platform::apic_mmio_write`], the
+//! x2APIC MSRs 0x800–0x8ff and `IA32_TSC_DEADLINE` (0x6e0) through [`Platform::msr_read`]/
+//! [`Platform::msr_write`] — so the APIC and its timer are one device in the machine. The
+//! machine's copy follows the vCPU's: every accepted WRMSR of `IA32_APIC_BASE` is reported by
+//! [`Platform::apic_base_changed`], of `IA32_TSC` by [`Platform::tsc_offset_changed`]. Time is
 //! the vCPU's instruction count, passed with every call that can depend on it.
 
 use crate::aarch64::Bus;
@@ -55,6 +58,30 @@ pub trait Platform: Bus {
     fn interrupt_pending(&self, cpu: u32, now: u64) -> bool {
         let _ = (cpu, now);
         false
+    }
+    /// Read of `size` bytes at `offset` in vCPU `cpu`'s xAPIC page (the physical page of its
+    /// `IA32_APIC_BASE`, the APIC enabled and not in x2APIC mode). Without an APIC there, the
+    /// access goes to [`Bus::mmio_read`] (nothing there reads all ones).
+    fn apic_mmio_read(&mut self, cpu: u32, now: u64, pa: u64, size: u8) -> u64 {
+        let _ = (cpu, now);
+        self.mmio_read(pa, size)
+            .unwrap_or(u64::MAX >> (64 - 8 * size as u32))
+    }
+    /// Write of `size` bytes at physical `pa` in vCPU `cpu`'s xAPIC page (as
+    /// [`Platform::apic_mmio_read`]).
+    fn apic_mmio_write(&mut self, cpu: u32, now: u64, pa: u64, size: u8, value: u64) {
+        let _ = (cpu, now);
+        let _ = self.mmio_write(pa, size, value);
+    }
+    /// vCPU `cpu` accepted a WRMSR of `IA32_APIC_BASE` (0x1b): `value` is its new content
+    /// (the machine's APIC moves, is enabled or disabled, enters x2APIC mode).
+    fn apic_base_changed(&mut self, cpu: u32, now: u64, value: u64) {
+        let _ = (cpu, now, value);
+    }
+    /// vCPU `cpu` accepted a WRMSR of `IA32_TSC` (0x10): the TSC is now `now` + `offset`
+    /// (the TSC-deadline timer compares against it).
+    fn tsc_offset_changed(&mut self, cpu: u32, now: u64, offset: u64) {
+        let _ = (cpu, now, offset);
     }
 }
 

@@ -76,7 +76,17 @@ pub fn wrmsr(cpu: &mut Cpu, env: &mut Env, _: &Ops) -> Result<(), Fault> {
     let index = cpu.regs[RCX] as u32;
     let v = (cpu.regs[RDX] << 32) | (cpu.regs[RAX] & 0xffff_ffff);
     let ok = match cpu.msr_write_own(index, v) {
-        Some(ok) => ok,
+        Some(ok) => {
+            // The machine's APIC follows the vCPU's IA32_APIC_BASE and IA32_TSC.
+            if ok && index == crate::x86_64::msr::APIC_BASE {
+                env.bus
+                    .apic_base_changed(cpu.id, cpu.insns, cpu.sys.msr.apic_base);
+            } else if ok && index == crate::x86_64::msr::TSC {
+                env.bus
+                    .tsc_offset_changed(cpu.id, cpu.insns, cpu.sys.msr.tsc_offset);
+            }
+            ok
+        }
         None => env.bus.msr_write(cpu.id, cpu.insns, index, v),
     };
     if ok {
