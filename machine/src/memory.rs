@@ -103,6 +103,26 @@ impl GuestMemory {
         Ok(GuestMemory { regions })
     }
 
+    /// Map `ram` regions (name, base, size), RAM, zero-filled: a machine whose memory map is
+    /// not a [`Profile`] (the x86 machine's RAM from 0 with its holes).
+    pub fn ram(ram: &[(&'static str, u64, u64)]) -> Result<GuestMemory, MemoryError> {
+        let mut regions = Vec::new();
+        for &(name, base, size) in ram {
+            let map = MmapMut::map_anon(size as usize).map_err(|source| MemoryError::Map {
+                name,
+                size,
+                source,
+            })?;
+            regions.push(Backed {
+                name,
+                base,
+                writable: true,
+                map,
+            });
+        }
+        Ok(GuestMemory { regions })
+    }
+
     fn find(&self, addr: u64, len: u64) -> Option<(usize, usize)> {
         self.regions
             .iter()

@@ -21,28 +21,45 @@ pub(super) struct LoopState {
     x: [u64; bootemu_cpu::aarch64::state::REG_SLOTS],
 }
 
+/// The console-failure rule, shared by every machine: the failure line once its grace
+/// ([`FAILURE_GRACE`] for a kernel's, [`FIRMWARE_GRACE`] for a firmware's or a `--fail-on`
+/// line) is over or the kernel's panic report ended. `failure_at`/`panic_at` keep when the
+/// failure and the panic line were first seen (`executed`: instructions so far).
+pub fn failure_stop(
+    watch: &crate::console::LineWatch,
+    failure_at: &mut Option<u64>,
+    panic_at: &mut Option<u64>,
+    executed: u64,
+) -> Option<String> {
+    let line = watch.failure.clone()?;
+    let at = *failure_at.get_or_insert(executed);
+    let grace = match watch.failure_kind {
+        Some(FailureKind::Kernel) | None => FAILURE_GRACE,
+        Some(FailureKind::Firmware | FailureKind::User) => FIRMWARE_GRACE,
+    };
+    // After `Kernel panic` the kernel prints its call trace and `---[ end Kernel panic`:
+    // the run keeps them, with a short bound for a kernel that never prints that end.
+    let panic_over = match (watch.panicked, *panic_at) {
+        (false, _) => false,
+        (true, None) => {
+            *panic_at = Some(executed);
+            watch.panic_ended
+        }
+        (true, Some(p)) => watch.panic_ended || executed - p >= FIRMWARE_GRACE,
+    };
+    (panic_over || executed - at >= grace).then_some(line)
+}
+
 impl Machine {
     /// Whether a failure on the console ends the run now.
     pub(super) fn console_failure_stop(&mut self) -> Option<StopReason> {
-        let line = self.console.watch.failure.clone()?;
-        let at = *self.failure_at.get_or_insert(self.executed);
-        let grace = match self.console.watch.failure_kind {
-            Some(FailureKind::Kernel) | None => FAILURE_GRACE,
-            Some(FailureKind::Firmware | FailureKind::User) => FIRMWARE_GRACE,
-        };
-        // After `Kernel panic` the kernel prints its call trace and `---[ end Kernel panic`:
-        // the run keeps them, with a short bound for a kernel that never prints that end.
-        let panic_over = match (self.console.watch.panicked, self.panic_at) {
-            (false, _) => false,
-            (true, None) => {
-                self.panic_at = Some(self.executed);
-                self.console.watch.panic_ended
-            }
-            (true, Some(p)) => {
-                self.console.watch.panic_ended || self.executed - p >= FIRMWARE_GRACE
-            }
-        };
-        (panic_over || self.executed - at >= grace).then_some(StopReason::ConsoleFailure(line))
+        failure_stop(
+            &self.console.watch,
+            &mut self.failure_at,
+            &mut self.panic_at,
+            self.executed,
+        )
+        .map(StopReason::ConsoleFailure)
     }
 
     /// Whether the guest has shown no progress for [`MachineConfig::hang_insns`] instructions,

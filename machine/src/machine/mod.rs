@@ -83,6 +83,7 @@ mod watch;
 pub use timeline::{Phase, PhaseMark, Sample, VcpuTimeline};
 
 pub use debug::{DebugRun, Goal};
+pub use hang::failure_stop;
 use hang::LoopState;
 
 /// Instructions per vCPU slice: the scheduling quantum, and the granularity of console

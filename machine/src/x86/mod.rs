@@ -75,9 +75,11 @@
 //! Gaps use the crate's greppable convention: `TODO(SMP)`, `TODO(CMOS_IRQ)`.
 
 pub mod apic_bus;
+pub mod board;
 pub mod cmos;
 pub mod ioapic;
 pub mod irq;
 pub mod lapic;
+pub mod machine;
 pub mod ports;
 pub mod uart16550;

@@ -1,0 +1,253 @@
+//! The x86 machine's bus: guest memory (RAM from 0 with the legacy holes, the BIOS area holding
+//! the ACPI tables), the I/O port space with its devices, the I/O APIC page and the local APICs,
+//! and the ACPI power register — everything an x86 vCPU reaches, as one
+//! [`bootemu_cpu::x86_64::Platform`]. The run loop that drives the vCPU over it is
+//! [`super::machine`].
+//!
+//! Routing (see [`super`] for the devices): ports → [`PortBus`] except the power register
+//! [`POWER_PORT`] (write-only here: S5 or reset is recorded for the run loop, reads give 0);
+//! MMIO at [`IOAPIC_BASE`] → the I/O APIC; the xAPIC page → the accessing vCPU's
+//! [`super::lapic::LocalApic`] with its instruction count; MSRs the vCPU does not keep (x2APIC,
+//! TSC deadline) → the local APIC. Every access that can move an interrupt is followed by
+//! [`IrqHub::sync`]. Other MMIO is unclaimed: reads all ones, writes dropped, counted.
+
+use std::ptr::NonNull;
+
+use bootemu_boot::acpi::x86::power::{self, PowerWrite, POWER_PORT};
+use bootemu_cpu::aarch64::{Bus, BusFault, BusId};
+use bootemu_cpu::x86_64::Platform;
+
+use super::cmos::{CmosRtc, CMOS_BASE, CMOS_PORTS};
+use super::ioapic::{IOAPIC_BASE, IOAPIC_SIZE};
+use super::irq::IrqHub;
+use super::ports::PortBus;
+use super::uart16550::{Uart16550, COM1_BASE, COM1_IRQ, COM1_PORTS};
+use crate::board::Unclaimed;
+use crate::devices::MmioDevice;
+use crate::memory::{GuestMemory, MemoryError};
+
+/// Unclaimed accesses whose address is kept for the report.
+const UNCLAIMED_KEPT: usize = 8;
+
+/// The bus of an x86 machine with one or more vCPUs.
+pub struct X86Board {
+    id: BusId,
+    mem: GuestMemory,
+    /// The I/O port space (16550, CMOS RTC).
+    pub ports: PortBus,
+    /// The I/O APIC and the local APICs.
+    pub hub: IrqHub,
+    /// What the guest last asked of the power register, until the run loop takes it.
+    power: Option<PowerWrite>,
+    /// Device accesses (ports, APIC and I/O APIC registers, machine MSRs): progress for the
+    /// hang rule.
+    pub accesses: u64,
+    /// Accesses no device claimed.
+    pub unclaimed: Unclaimed,
+    /// The latest vCPU time the board was told (by a `Platform` call or the run loop): the
+    /// time of I/O APIC accesses, which `Bus::mmio_*` does not carry.
+    pub now: u64,
+}
+
+/// Why the x86 board cannot be built.
+#[derive(Debug, thiserror::Error)]
+pub enum X86BoardError {
+    /// Guest memory could not be mapped.
+    #[error(transparent)]
+    Memory(#[from] MemoryError),
+    /// A port device could not be inserted.
+    #[error("{0}")]
+    Ports(#[from] super::ports::PortError),
+}
+
+impl X86Board {
+    /// A board with `ram` (name, base, size) regions, `cpus` local APICs, COM1 and the CMOS
+    /// RTC reading `rtc_epoch` at virtual time 0.
+    pub fn new(
+        ram: &[(&'static str, u64, u64)],
+        cpus: usize,
+        rtc_epoch: u32,
+    ) -> Result<X86Board, X86BoardError> {
+        let mut ports = PortBus::new();
+        ports.insert(
+            COM1_BASE,
+            COM1_PORTS,
+            Some(COM1_IRQ),
+            Box::new(Uart16550::new()),
+        )?;
+        ports.insert(
+            CMOS_BASE,
+            CMOS_PORTS,
+            None,
+            Box::new(CmosRtc::new(rtc_epoch)),
+        )?;
+        Ok(X86Board {
+            id: BusId::fresh(),
+            mem: GuestMemory::ram(ram)?,
+            ports,
+            hub: IrqHub::new(cpus),
+            power: None,
+            accesses: 0,
+            unclaimed: Unclaimed::default(),
+            now: 0,
+        })
+    }
+
+    /// Guest memory, for loading and for the handoff checks.
+    pub fn mem(&self) -> &GuestMemory {
+        &self.mem
+    }
+
+    /// Copy `bytes` to guest-physical `addr` (loading).
+    pub fn write_mem(&mut self, addr: u64, bytes: &[u8]) -> Result<(), MemoryError> {
+        self.mem.write(addr, bytes)
+    }
+
+    /// Take the guest's last power-register request.
+    pub fn take_power(&mut self) -> Option<PowerWrite> {
+        self.power.take()
+    }
+
+    /// System reset of the devices and interrupt controllers (memory keeps its contents).
+    pub fn reset(&mut self) {
+        self.ports.reset();
+        self.hub.reset();
+        self.power = None;
+    }
+
+    fn note_unclaimed(&mut self, pa: u64, write: bool) -> BusFault {
+        self.unclaimed.count += 1;
+        if self.unclaimed.first.len() < UNCLAIMED_KEPT {
+            self.unclaimed.first.push((pa, write));
+        }
+        BusFault(pa)
+    }
+
+    /// The local APIC of `cpu` when `pa` lies in its enabled xAPIC page.
+    fn apic_at(&mut self, cpu: u32, pa: u64) -> Option<usize> {
+        let a = self.hub.lapics.get(cpu as usize)?;
+        (a.mmio_enabled() && pa & !0xfff == a.page_base()).then_some(cpu as usize)
+    }
+}
+
+// SAFETY: `ram_page` hands out pointers into `GuestMemory`'s mappings, which are never resized
+// or freed while the board lives and are reachable only through it; `id` is fresh per board.
+unsafe impl Bus for X86Board {
+    fn id(&self) -> BusId {
+        self.id
+    }
+
+    fn ram_page(&mut self, page: u64, write: bool) -> Option<NonNull<u8>> {
+        self.mem.page(page, write)
+    }
+
+    fn mmio_read(&mut self, pa: u64, size: u8) -> Result<u64, BusFault> {
+        if (IOAPIC_BASE..IOAPIC_BASE + IOAPIC_SIZE).contains(&pa) {
+            self.accesses += 1;
+            return Ok(self.hub.ioapic.read(pa - IOAPIC_BASE, size));
+        }
+        Err(self.note_unclaimed(pa, false))
+    }
+
+    fn mmio_write(&mut self, pa: u64, size: u8, value: u64) -> Result<(), BusFault> {
+        if (IOAPIC_BASE..IOAPIC_BASE + IOAPIC_SIZE).contains(&pa) {
+            self.accesses += 1;
+            self.hub.ioapic.write(pa - IOAPIC_BASE, size, value);
+            self.hub.sync(&mut self.ports, self.now);
+            return Ok(());
+        }
+        Err(self.note_unclaimed(pa, true))
+    }
+}
+
+impl Platform for X86Board {
+    fn port_read(&mut self, _cpu: u32, now: u64, port: u16, size: u8) -> u32 {
+        self.accesses += 1;
+        self.now = now;
+        if port == POWER_PORT {
+            return 0;
+        }
+        let v = self.ports.read(now, port, size);
+        self.hub.sync(&mut self.ports, now);
+        v
+    }
+
+    fn port_write(&mut self, _cpu: u32, now: u64, port: u16, size: u8, value: u32) {
+        self.accesses += 1;
+        self.now = now;
+        if port == POWER_PORT {
+            match power::decode(value as u8) {
+                PowerWrite::Ignore => {}
+                w => self.power = Some(w),
+            }
+            return;
+        }
+        self.ports.write(now, port, size, value);
+        self.hub.sync(&mut self.ports, now);
+    }
+
+    fn msr_read(&mut self, cpu: u32, now: u64, msr: u32) -> Option<u64> {
+        self.accesses += 1;
+        self.hub.lapics.get_mut(cpu as usize)?.msr_read(now, msr)
+    }
+
+    fn msr_write(&mut self, cpu: u32, now: u64, msr: u32, value: u64) -> bool {
+        self.accesses += 1;
+        let ok = self
+            .hub
+            .lapics
+            .get_mut(cpu as usize)
+            .is_some_and(|a| a.msr_write(now, msr, value));
+        self.hub.sync(&mut self.ports, now);
+        ok
+    }
+
+    fn acknowledge(&mut self, cpu: u32, now: u64) -> Option<u8> {
+        self.accesses += 1;
+        self.now = now;
+        self.hub.acknowledge(cpu as usize, now)
+    }
+
+    fn interrupt_pending(&self, cpu: u32, now: u64) -> bool {
+        self.hub.interrupt_pending(cpu as usize, now)
+    }
+
+    fn apic_mmio_read(&mut self, cpu: u32, now: u64, pa: u64, size: u8) -> u64 {
+        self.now = now;
+        match self.apic_at(cpu, pa) {
+            Some(i) => {
+                self.accesses += 1;
+                self.hub.lapics[i].mmio_read(now, pa & 0xfff, size) as u64
+            }
+            None => self
+                .mmio_read(pa, size)
+                .unwrap_or(u64::MAX >> (64 - 8 * size as u32)),
+        }
+    }
+
+    fn apic_mmio_write(&mut self, cpu: u32, now: u64, pa: u64, size: u8, value: u64) {
+        self.now = now;
+        match self.apic_at(cpu, pa) {
+            Some(i) => {
+                self.accesses += 1;
+                self.hub.lapics[i].mmio_write(now, pa & 0xfff, size, value);
+                self.hub.sync(&mut self.ports, now);
+            }
+            None => {
+                let _ = self.mmio_write(pa, size, value);
+            }
+        }
+    }
+
+    fn apic_base_changed(&mut self, cpu: u32, _now: u64, value: u64) {
+        if let Some(a) = self.hub.lapics.get_mut(cpu as usize) {
+            a.set_apic_base(value);
+        }
+    }
+
+    fn tsc_offset_changed(&mut self, cpu: u32, now: u64, offset: u64) {
+        if let Some(a) = self.hub.lapics.get_mut(cpu as usize) {
+            a.set_tsc_offset(now, offset);
+        }
+    }
+}
