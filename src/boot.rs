@@ -59,8 +59,8 @@ pub fn plan_kernel(
 ) -> anyhow::Result<Plan> {
     if bootemu_boot::arch_of(bytes) == Some(bootemu_boot::Arch::X86_64) {
         bail!(
-            "{name}: an x86-64 kernel; bootemu's machines (virt, cloud-hypervisor) run aarch64 \
-             only (`bootemu inspect` shows its x86 boot plan)"
+            "{name}: an x86-64 kernel; the virt and cloud-hypervisor machines run aarch64 \
+             only (x86 kernels run on --machine microvm)"
         );
     }
     let ram = profile.ram();

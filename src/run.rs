@@ -25,6 +25,8 @@ use bootemu_boot::firmware::KernelVia;
 use bootemu_machine::devices::fw_cfg::FwCfg;
 use bootemu_machine::machine::DEFAULT_HANG_INSNS;
 
+mod x86;
+
 /// Default `--max-insns`: generous (a Linux boot is about 1 G instructions), but every run ends.
 pub const DEFAULT_MAX_INSNS: u64 = 10_000_000_000;
 /// UNDEFINED encodings listed in the human summary (all are in the report).
@@ -35,10 +37,12 @@ const TRACE_BATCH: usize = 4096;
 /// Options of `bootemu run`.
 #[derive(clap::Args)]
 pub struct RunArgs {
-    /// Machine profile: virt (QEMU's) or cloud-hypervisor (Cloud Hypervisor's aarch64 map:
-    /// GICv3, EL1, firmware loaded as an Image at 0x4040_0000).
-    #[arg(long, default_value = "virt")]
-    machine: String,
+    /// Machine profile: virt (QEMU's; the default for aarch64 kernels), cloud-hypervisor
+    /// (Cloud Hypervisor's aarch64 map: GICv3, EL1, firmware loaded as an Image at
+    /// 0x4040_0000) or microvm (x86_64, modelled on QEMU's microvm with pic=off,pit=off; the
+    /// default for x86 kernels).
+    #[arg(long)]
+    machine: Option<String>,
     /// Number of vCPUs (1 to 8); CPU 0 starts, the others wait for PSCI CPU_ON.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=8))]
     smp: u32,
@@ -281,7 +285,7 @@ fn parse_serial(s: &str) -> Result<Serial, String> {
 
 /// The machine profile and GIC of `--machine`, `--gic`, `--el2`, `--memory`, `--smp`.
 fn machine_of(a: &RunArgs) -> anyhow::Result<(Profile, GicVersion)> {
-    match a.machine.as_str() {
+    match a.machine.as_deref().unwrap_or("virt") {
         "virt" => Ok((
             Profile::virt(a.memory).context("--memory")?,
             a.gic.unwrap_or(GicVersion::V2),
@@ -296,7 +300,7 @@ fn machine_of(a: &RunArgs) -> anyhow::Result<(Profile, GicVersion)> {
             let p = Profile::cloud_hypervisor(a.memory, a.smp as usize).context("--memory")?;
             Ok((p, GicVersion::V3))
         }
-        m => bail!("--machine {m}: unknown (virt or cloud-hypervisor)"),
+        m => bail!("--machine {m}: unknown (virt, cloud-hypervisor or microvm)"),
     }
 }
 
@@ -541,8 +545,28 @@ fn interrupt_flag() -> anyhow::Result<std::sync::Arc<std::sync::atomic::AtomicBo
     Ok(flag)
 }
 
+/// Whether the run is the x86 machine's: `--machine microvm`, or no `--machine` and an x86
+/// kernel.
+fn x86_run(a: &RunArgs) -> bool {
+    match a.machine.as_deref() {
+        Some(m) => m == "microvm",
+        None => a.kernel.as_deref().is_some_and(|p| {
+            use std::io::Read;
+            let mut head = vec![0u8; 0x1000];
+            let n = File::open(p)
+                .and_then(|mut f| f.read(&mut head))
+                .unwrap_or(0);
+            head.truncate(n);
+            bootemu_boot::arch_of(&head) == Some(bootemu_boot::Arch::X86_64)
+        }),
+    }
+}
+
 /// Run; returns the exit code.
 pub fn run(a: RunArgs) -> anyhow::Result<u8> {
+    if x86_run(&a) {
+        return x86::run(&a);
+    }
     let (profile, gic) = machine_of(&a)?;
     // The report file is created before the run, so that an unusable path is an input error
     // (exit 2) at once, not after the run in place of its verdict.
