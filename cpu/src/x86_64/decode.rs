@@ -125,6 +125,8 @@ fn line(m: Mnemonic) -> Option<Line> {
         M::Sar => l(shift::shift::<{ shift::SAR }>, 0),
         M::Rol => l(shift::shift::<{ shift::ROL }>, 0),
         M::Ror => l(shift::shift::<{ shift::ROR }>, 0),
+        M::Shld => l(shift::dshift::<true>, 0),
+        M::Shrd => l(shift::dshift::<false>, 0),
         // Multiply and divide.
         M::Mul => l(muldiv::mul, 0),
         M::Imul => l(muldiv::imul, 0),

@@ -73,8 +73,8 @@
 //! What comes next (issue 14), in order: ENTER; #XM for unmasked SIMD
 //! exceptions (with CR4.OSXMMEXCPT); the rest of the x87 (loads and stores of reals, arithmetic
 //! with the 64-bit precision control, FNSTCW/FLDCW/FNSTSW) and the 32-bit FXSAVE layout; MMX
-//! and the SSE/SSE2 forms with MMX operands (CVTPI2PS, MOVDQ2Q, …), MASKMOVDQU, SHRD's
-//! register-count forms, as boots reach them; real mode for the application processors (SMP).
+//! and the SSE/SSE2 forms with MMX operands (CVTPI2PS, MOVDQ2Q, …), MASKMOVDQU, as boots
+//! reach them; real mode for the application processors (SMP).
 //! Lazy flags (result and operands kept, flags computed when read) are the planned speed-up
 //! once a boot profile shows flag computation matters.
 //!
