@@ -202,6 +202,8 @@ fn line(m: Mnemonic) -> Option<Line> {
         M::Fild => l(x87::fild, 0),
         M::Fxsave64 => l(x87::fxsave64, 0),
         M::Fxrstor64 => l(x87::fxrstor64, 0),
+        M::Fxsave => l(x87::fxsave32, 0),
+        M::Fxrstor => l(x87::fxrstor32, 0),
         M::Stmxcsr => l(fp::stmxcsr, 0),
         // System (exec::control). Those that change the mode, IF or the interrupt shadow end
         // the block.
@@ -559,7 +561,16 @@ fn operands(i: &Instruction, ops: &mut Ops) -> Option<()> {
                     None if matches!(i.mnemonic(), Mnemonic::Lea | Mnemonic::Invlpg) => 0,
                     // CMPXCHG16B's handler accesses its 16 bytes as two halves.
                     None if i.code() == Code::Cmpxchg16b_m128 => 16,
-                    None if matches!(i.mnemonic(), Mnemonic::Fxsave64 | Mnemonic::Fxrstor64) => 16,
+                    None if matches!(
+                        i.mnemonic(),
+                        Mnemonic::Fxsave64
+                            | Mnemonic::Fxrstor64
+                            | Mnemonic::Fxsave
+                            | Mnemonic::Fxrstor
+                    ) =>
+                    {
+                        16
+                    }
                     // SSE operands (packed or scalar): their size; handlers know the type.
                     None if vector => vec_mem_size(i.memory_size())?,
                     None => return None,

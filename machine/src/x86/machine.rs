@@ -156,11 +156,18 @@ impl X86Machine {
     /// [`X86Boot::ram`] and [`X86Boot::reserved`]), with the boot loaded.
     pub fn new(config: X86Config, boot: &X86Boot) -> Result<X86Machine, X86BoardError> {
         let names = ["low RAM", "RAM", "high RAM", "RAM", "RAM"];
+        // Memory is backed by whole pages: low RAM's last page runs into the EBDA
+        // (0x9fc00..0xa0000, reserved in the e820 map but memory, as on a PC), which the
+        // kernel reads.
+        let page = bootemu_cpu::aarch64::mem::PAGE_SIZE;
         let mut regions: Vec<(&'static str, u64, u64)> = boot
             .ram
             .iter()
             .enumerate()
-            .map(|(i, r)| (names[i.min(names.len() - 1)], r.base, r.size))
+            .map(|(i, r)| {
+                let size = r.size.div_ceil(page) * page;
+                (names[i.min(names.len() - 1)], r.base, size)
+            })
             .collect();
         regions.extend(boot.reserved.iter().map(|r| ("BIOS area", r.base, r.size)));
         regions.retain(|r| r.2 > 0);

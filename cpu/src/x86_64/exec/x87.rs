@@ -120,10 +120,36 @@ fn fx_area(la: u64) -> Result<(), Fault> {
 
 /// FXSAVE64 m512.
 pub fn fxsave64(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    fxsave::<true>(cpu, env, ops)
+}
+
+/// FXSAVE m512 (without REX.W): the 32-bit layout, FPU IP and DP as 32-bit offsets with
+/// their selectors (stored as 0: not tracked); XMM8–15 saved only in 64-bit mode (SDM vol. 1
+/// §10.5.1, tables 10-2 and 10-3).
+pub fn fxsave32(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    fxsave::<false>(cpu, env, ops)
+}
+
+/// The bytes of the FXSAVE area a form writes: all of it in 64-bit mode, up to XMM7 outside.
+fn fx_written(cpu: &Cpu) -> usize {
+    if cpu.mode64() {
+        FX_LEN
+    } else {
+        288
+    }
+}
+
+fn fxsave<const WIDE: bool>(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     let la = cpu.ea(&ops.mem);
     fx_area(la)?;
-    let img = fxsave_image(cpu);
-    for (k, c) in img.chunks(8).enumerate() {
+    let mut img = fxsave_image(cpu);
+    if !WIDE {
+        let (fip, fdp) = (cpu.x87.fip as u32, cpu.x87.fdp as u32);
+        img[8..16].copy_from_slice(&(fip as u64).to_le_bytes());
+        img[16..24].copy_from_slice(&(fdp as u64).to_le_bytes());
+    }
+    let len = fx_written(cpu);
+    for (k, c) in img[..len].chunks(8).enumerate() {
         let v = u64::from_le_bytes(c.try_into().unwrap_or([0; 8]));
         cpu.write(env, la + 8 * k as u64, 8, v, ops.mem.stack)?;
     }
@@ -132,6 +158,15 @@ pub fn fxsave64(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
 
 /// FXRSTOR64 m512: #GP(0) when the saved MXCSR sets a bit outside MXCSR_MASK.
 pub fn fxrstor64(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    fxrstor::<true>(cpu, env, ops)
+}
+
+/// FXRSTOR m512 (without REX.W): the 32-bit layout (see [`fxsave32`]).
+pub fn fxrstor32(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    fxrstor::<false>(cpu, env, ops)
+}
+
+fn fxrstor<const WIDE: bool>(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     let la = cpu.ea(&ops.mem);
     fx_area(la)?;
     let mut b = [0u8; FX_LEN];
@@ -165,11 +200,12 @@ pub fn fxrstor64(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
         fsw,
         tags: b[4],
         fop: w(6) & 0x7ff,
-        fip: q(8),
-        fdp: q(16),
+        fip: if WIDE { q(8) } else { q(8) & 0xffff_ffff },
+        fdp: if WIDE { q(16) } else { q(16) & 0xffff_ffff },
     };
     cpu.mxcsr = mxcsr;
-    for i in 0..16 {
+    let xmms = if cpu.mode64() { 16 } else { 8 };
+    for i in 0..xmms {
         cpu.xmm[i] =
             u128::from_le_bytes(b[160 + 16 * i..176 + 16 * i].try_into().unwrap_or([0; 16]));
     }
