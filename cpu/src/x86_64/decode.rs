@@ -199,6 +199,10 @@ fn line(m: Mnemonic) -> Option<Line> {
         // x87 (the forms glibc's start-up and TLS paths reach).
         M::Fninit => l(x87::fninit, 0),
         M::Fnclex => l(x87::fnclex, 0),
+        M::Fnstsw => l(x87::fnstsw, 0),
+        M::Fnstcw => l(x87::fnstcw, 0),
+        M::Fldcw => l(x87::fldcw, 0),
+        M::Wait => l(x87::fwait, 0),
         M::Fild => l(x87::fild, 0),
         M::Fxsave64 => l(x87::fxsave64, 0),
         M::Fxrstor64 => l(x87::fxrstor64, 0),

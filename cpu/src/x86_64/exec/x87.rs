@@ -1,4 +1,5 @@
-//! x87 FPU instructions (SDM vol. 1 ch. 8; vol. 2): FNINIT, FNCLEX, FILD (m16/m32/m64 int) and
+//! x87 FPU instructions (SDM vol. 1 ch. 8; vol. 2): FNINIT, FNCLEX, FNSTSW, FNSTCW, FLDCW,
+//! WAIT/FWAIT, FILD (m16/m32/m64 int) and
 //! the state save/restore FXSAVE64/FXRSTOR64 (SDM vol. 1 §10.5.1, table 10-2, 64-bit layout),
 //! which also carry MXCSR and XMM0–XMM15.
 //!
@@ -40,6 +41,41 @@ pub fn fninit(cpu: &mut Cpu, _: &mut Env, _: &Ops) -> Result<(), Fault> {
 /// FNCLEX: the exception flags, SF, ES and B cleared.
 pub fn fnclex(cpu: &mut Cpu, _: &mut Env, _: &Ops) -> Result<(), Fault> {
     cpu.x87.fsw &= !0x80ff;
+    Ok(())
+}
+
+/// FNSTSW m16 / FNSTSW AX: store the status word.
+pub fn fnstsw(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    let d = cpu.loc(ops, ops.dst);
+    cpu.put(env, d, 2, cpu.x87.fsw as u64, ops.mem.stack)
+}
+
+/// FNSTCW m16: store the control word.
+pub fn fnstcw(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    let d = cpu.loc(ops, ops.dst);
+    cpu.put(env, d, 2, cpu.x87.fcw as u64, ops.mem.stack)
+}
+
+/// FLDCW m16: load the control word (bit 6 reads as one, bits 7 and 13–15 as zero); FSW.ES
+/// and B follow from the flags it now unmasks or masks.
+pub fn fldcw(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    let d = cpu.loc(ops, ops.dst);
+    let v = cpu.get(env, d, 2, ops.mem.stack)? as u16;
+    let fcw = (v & 0x1f7f) | 0x40;
+    cpu.x87.fcw = fcw;
+    if cpu.x87.fsw & !fcw & 0x3f != 0 {
+        cpu.x87.fsw |= ES | B;
+    } else {
+        cpu.x87.fsw &= !(ES | B);
+    }
+    Ok(())
+}
+
+/// WAIT/FWAIT: #MF when an unmasked x87 exception is pending, else nothing.
+pub fn fwait(cpu: &mut Cpu, _: &mut Env, _: &Ops) -> Result<(), Fault> {
+    if cpu.x87.fsw & ES != 0 {
+        return Err(Fault::MF);
+    }
     Ok(())
 }
 
