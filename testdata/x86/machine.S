@@ -1,0 +1,161 @@
+/*
+ * The x86 machine's bare-metal test guest (machine.S): what `bootemu run --machine microvm`
+ * gives a guest, checked against QEMU's microvm (pic=off,pit=off). Entered the PVH way (32-bit
+ * flat protected mode, paging off, EBX = the hvm_start_info), it
+ *  - writes to the 16550 at I/O 0x3f8 (polling LSR.THRE),
+ *  - checks the hvm_start_info magic,
+ *  - reads the local APIC's version register through the xAPIC page at 0xfee00000,
+ *  - takes a local APIC timer interrupt (one-shot, vector 0x40) through a 32-bit IDT while
+ *    halted with interrupts on, and EOIs it,
+ *  - reads an unused I/O port (all ones),
+ *  - powers off: S5 to the ACPI sleep register at I/O 0x600 (bootemu's machine), then
+ *    isa-debug-exit at 0xf4 (QEMU's), then CLI; HLT.
+ */
+    .equ COM1, 0x3f8
+    .equ LAPIC, 0xfee00000
+    .equ STACK_TOP, 0x180000
+    .equ VECTOR, 0x40
+
+    .section .note.Xen, "a", @note
+    .balign 4
+    .long 4                  /* name size: "Xen\0" */
+    .long 4                  /* descriptor size */
+    .long 18                 /* XEN_ELFNOTE_PHYS32_ENTRY */
+    .asciz "Xen"
+    .balign 4
+    .long _start
+
+    .text
+    .code32
+    .globl _start
+_start:
+    cli
+    movl %ebx, %edi          /* hvm_start_info */
+    lgdt gdt_ptr
+    ljmp $0x08, $1f
+1:  movw $0x10, %ax
+    movw %ax, %ds
+    movw %ax, %es
+    movw %ax, %ss
+    movl $STACK_TOP, %esp
+    movl $msg_hello, %esi
+    call puts
+    cmpl $0x336ec578, (%edi)
+    jne fail
+    movl $msg_magic, %esi
+    call puts
+
+    /* The local APIC: version register (0x30): version 0x14, 6 LVT entries or more. */
+    movl LAPIC + 0x30, %eax
+    cmpb $0x14, %al
+    jne fail
+    movl $msg_apic, %esi
+    call puts
+
+    /* IDT entry VECTOR: a 32-bit interrupt gate to timer_isr. */
+    movl $timer_isr, %eax
+    movl $(idt + 8 * VECTOR), %ebx
+    movw %ax, (%ebx)
+    movw $0x08, 2(%ebx)
+    movw $0x8e00, 4(%ebx)
+    shrl $16, %eax
+    movw %ax, 6(%ebx)
+    lidt idt_ptr
+
+    /* Enable the APIC (SVR), divide by 1, one-shot LVT timer at VECTOR, count 100000. */
+    movl $0x1ff, LAPIC + 0xf0
+    movl $0xb, LAPIC + 0x3e0
+    movl $VECTOR, LAPIC + 0x320
+    movl $100000, LAPIC + 0x380
+    movl $0, ticks
+    sti
+2:  hlt
+    cmpl $0, ticks
+    je 2b
+    cli
+    movl $msg_woke, %esi
+    call puts
+
+    /* An unused port reads all ones. */
+    movw $0x278, %dx
+    inb %dx, %al
+    cmpb $0xff, %al
+    jne fail
+    movl $msg_port, %esi
+    call puts
+
+    movl $msg_pass, %esi
+    call puts
+poweroff:
+    movw $0x600, %dx
+    movb $0x34, %al          /* SLP_EN | S5 << 2 */
+    outb %al, %dx
+    movw $0xf4, %dx
+    movb $0, %al             /* QEMU exits with (0 << 1) | 1 */
+    outb %al, %dx
+3:  cli
+    hlt
+    jmp 3b
+
+fail:
+    movl $msg_fail, %esi
+    call puts
+    jmp poweroff
+
+timer_isr:
+    pushl %esi
+    pushl %eax
+    movl $msg_timer, %esi
+    call puts
+    incl ticks
+    movl $0, LAPIC + 0xb0    /* EOI */
+    popl %eax
+    popl %esi
+    iret
+
+/* Print the NUL-terminated string at ESI on COM1. */
+puts:
+    pushl %eax
+    pushl %edx
+1:  lodsb
+    testb %al, %al
+    jz 3f
+    movb %al, %ah
+    movw $(COM1 + 5), %dx    /* LSR */
+2:  inb %dx, %al
+    testb $0x20, %al         /* THRE */
+    jz 2b
+    movw $COM1, %dx
+    movb %ah, %al
+    outb %al, %dx
+    jmp 1b
+3:  popl %edx
+    popl %eax
+    ret
+
+    .balign 8
+gdt:
+    .quad 0
+    .quad 0x00cf9b000000ffff     /* 0x08: 32-bit code */
+    .quad 0x00cf93000000ffff     /* 0x10: data */
+gdt_ptr:
+    .word gdt_ptr - gdt - 1
+    .long gdt
+idt_ptr:
+    .word 8 * 256 - 1
+    .long idt
+ticks:
+    .long 0
+
+msg_hello:  .asciz "machine: hello from 32-bit protected mode\n"
+msg_magic:  .asciz "machine: hvm_start_info magic ok\n"
+msg_apic:   .asciz "machine: local APIC version 0x14\n"
+msg_timer:  .asciz "machine: timer interrupt\n"
+msg_woke:   .asciz "machine: woke from HLT\n"
+msg_port:   .asciz "machine: unused port reads 0xff\n"
+msg_pass:   .asciz "machine: PASS\n"
+msg_fail:   .asciz "machine: FAIL\n"
+
+    .balign 8
+idt:
+    .fill 256, 8, 0

@@ -1,0 +1,142 @@
+//! The x86 machine (`--machine microvm`) end to end on our own bare-metal guest,
+//! `testdata/x86/machine.S` (assembled by `testdata/x86/build.sh`): `bootemu run --machine
+//! microvm --kernel machine.elf` enters it through its PVH note, and its console — the 16550,
+//! the hvm_start_info magic, the local APIC's version through the xAPIC page, a local APIC
+//! timer interrupt taken in HLT through its IDT, an unused port reading all ones — must equal
+//! QEMU's (`qemu-system-x86_64 -M microvm,pic=off,pit=off,rtc=off`, TCG, the same ELF through
+//! its PVH note), and the run must end by the guest's power-off through the ACPI sleep register.
+//!
+//! Skips with a notice when x86_64-linux-gnu-as or qemu-system-x86_64 is missing (run
+//! testdata/setup.sh); under CI (`CI` set) their absence fails.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use common::run::text;
+use common::tool_present;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+fn tools_present() -> bool {
+    for t in ["x86_64-linux-gnu-as", "qemu-system-x86_64"] {
+        if !tool_present(t) {
+            assert!(
+                std::env::var_os("CI").is_none_or(|v| v.is_empty()),
+                "{t} not found (run testdata/setup.sh)"
+            );
+            eprintln!("NOTICE: {t} not found: x86 machine test skipped (run testdata/setup.sh)");
+            return false;
+        }
+    }
+    true
+}
+
+/// Build guest `name`; the path of its ELF.
+fn build(name: &str) -> PathBuf {
+    let out = Command::new("bash")
+        .arg(root().join("testdata/x86/build.sh"))
+        .arg(name)
+        .output()
+        .expect("run testdata/x86/build.sh");
+    assert!(
+        out.status.success(),
+        "testdata/x86/build.sh failed:\n{}",
+        text(&out.stderr)
+    );
+    root().join(format!("testdata/build/x86/{name}.elf"))
+}
+
+/// The guest's own console lines (`machine: ...`), without a firmware's banner.
+fn guest_lines(console: &str) -> Vec<String> {
+    console
+        .lines()
+        .filter_map(|l| l.find("machine: ").map(|i| l[i..].to_string()))
+        .collect()
+}
+
+/// QEMU's console for the guest.
+fn qemu_console(elf: &Path) -> String {
+    let log = common::oracle::temp_path("x86-machine-qemu");
+    let _ = std::fs::remove_file(&log);
+    let out = Command::new("timeout")
+        .arg("60")
+        .arg("qemu-system-x86_64")
+        .args([
+            "-M",
+            "microvm,pic=off,pit=off,rtc=off",
+            "-accel",
+            "tcg",
+            "-m",
+            "64",
+            "-nodefaults",
+            "-nographic",
+            "-no-reboot",
+            "-kernel",
+        ])
+        .arg(elf)
+        .arg("-chardev")
+        .arg(format!("file,id=con,path={}", log.display()))
+        .args([
+            "-serial",
+            "chardev:con",
+            "-device",
+            "isa-debug-exit,iobase=0xf4,iosize=1",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run qemu-system-x86_64");
+    // isa-debug-exit: QEMU exits with (value << 1) | 1; the guest writes 0.
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "QEMU did not stop through isa-debug-exit: {}\n{}",
+        out.status,
+        text(&out.stderr)
+    );
+    let console = std::fs::read(&log).expect("read QEMU's console");
+    let _ = std::fs::remove_file(&log);
+    String::from_utf8_lossy(&console).into_owned()
+}
+
+#[test]
+fn machine_guest_console_equals_qemus_and_it_powers_off() {
+    if !tools_present() {
+        return;
+    }
+    let elf = build("machine");
+    let expected = guest_lines(&qemu_console(&elf));
+    // QEMU's run is the oracle; it must itself have passed the guest's checks.
+    assert_eq!(
+        expected.last().map(String::as_str),
+        Some("machine: PASS"),
+        "QEMU's console: {expected:?}"
+    );
+    let console = common::oracle::temp_path("x86-machine-ours");
+    let out = Command::new(env!("CARGO_BIN_EXE_bootemu"))
+        .args(["run", "--machine", "microvm", "-q", "--kernel"])
+        .arg(&elf)
+        .arg("--serial")
+        .arg(format!("file:{}", console.display()))
+        .stdin(Stdio::null())
+        .output()
+        .expect("run bootemu");
+    let ours = String::from_utf8_lossy(&std::fs::read(&console).unwrap_or_default()).into_owned();
+    let _ = std::fs::remove_file(&console);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}\nconsole:\n{ours}");
+    // Our machine has no firmware: the guest's lines are the whole console.
+    assert_eq!(
+        ours.lines().map(str::to_string).collect::<Vec<_>>(),
+        expected
+    );
+    assert!(
+        err.contains("guest powered off (S5 through the ACPI sleep register)"),
+        "{err}"
+    );
+    assert!(err.contains("through the PVH"), "{err}");
+    assert!(err.contains("0 fail"), "{err}");
+}
