@@ -683,8 +683,12 @@ impl X86Run {
 /// `bootemu run --kernel <kernel> --initrd <initramfs> --append <append> --expect MARKER`
 /// (no `--machine`: an x86 kernel picks microvm).
 fn run_x86(kernel: &std::path::Path, a: &Amd64Artifacts, append: &str, extra: &[&str]) -> X86Run {
-    let console = common::oracle::temp_path("x86-console");
-    let report = common::oracle::temp_path("x86-json");
+    // Per boot (the tests run in parallel in one process): the kernel file's name.
+    let tag = kernel
+        .file_name()
+        .map_or("k".into(), |n| n.to_string_lossy().into_owned());
+    let console = common::oracle::temp_path(&format!("x86-console-{tag}"));
+    let report = common::oracle::temp_path(&format!("x86-json-{tag}"));
     let out = Command::new(env!("CARGO_BIN_EXE_bootemu"))
         .arg("run")
         .arg("--kernel")
