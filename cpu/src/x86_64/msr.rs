@@ -319,7 +319,11 @@ impl Cpu {
         if self.sys.cr0 & cr0::PG != 0 && (v ^ self.sys.efer) & efer::LME != 0 {
             return Err(());
         }
-        self.sys.efer = (v & efer::WRITABLE) | (self.sys.efer & efer::LMA);
+        let old = self.sys.efer;
+        self.sys.efer = (v & efer::WRITABLE) | (old & efer::LMA);
+        if (old ^ self.sys.efer) & efer::NXE != 0 {
+            self.translation_changed(); // the NX bit's meaning in cached translations
+        }
         Ok(())
     }
 }
