@@ -165,8 +165,9 @@ const MSRS: &[Desc] = &[
         write: |c, v| {
             let m = &mut c.sys.msr.misc_enable;
             *m = (*m & !misc_enable::WRITABLE) | (v & misc_enable::WRITABLE);
-            if *m & misc_enable::XD_DISABLE != 0 {
+            if *m & misc_enable::XD_DISABLE != 0 && c.sys.efer & efer::NXE != 0 {
                 c.sys.efer &= !efer::NXE;
+                c.translation_changed();
             }
             Ok(())
         },
