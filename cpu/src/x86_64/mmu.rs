@@ -124,7 +124,12 @@ impl Cpu {
                 Attrs {
                     global: t.global,
                     large: t.large,
-                    user,
+                    // Without paging both privileges see the same: fill the live tables.
+                    user: if self.sys.cr0 & cr0::PG != 0 {
+                        user
+                    } else {
+                        self.tlb.user()
+                    },
                 },
                 mem.dropped,
             )),
@@ -552,6 +557,24 @@ mod tests {
         );
         assert_eq!(cpu.rip, BASE + 16);
         assert!(cpu.tlb.read_ptr(BASE + 0x2008).is_none());
+    }
+
+    #[test]
+    fn without_paging_the_sandbox_fills_its_live_tables() {
+        // The sandbox runs at CPL 3 with paging off: its accesses must hit the live tables
+        // (whatever privilege they hold), or every access would take the slow path.
+        let (mut cpu, mut bus, mut cache) = setup(&[]);
+        cpu.sys.cr0 &= !cr0::PG;
+        // mov rax, [0x9008]; mov [0x9010], rax; ud2
+        bus.ram_mut()[0x8000..0x8012].copy_from_slice(&[
+            0x48, 0x8b, 0x04, 0x25, 0x08, 0x90, 0, 0, 0x48, 0x89, 0x04, 0x25, 0x10, 0x90, 0, 0,
+            0x0f, 0x0b,
+        ]);
+        cpu.rip = 0x8000;
+        assert_eq!(cpu.cpl(), 3);
+        cpu.run(&mut cache, &mut bus, 10);
+        assert!(cpu.tlb.read_ptr(0x9008).is_some());
+        assert!(cpu.tlb.write_ptr(0x9010).is_some());
     }
 
     #[test]
