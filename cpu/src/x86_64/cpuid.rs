@@ -3,7 +3,7 @@
 //! Identity: "GenuineIntel", family 6 model 0x5e stepping 3 (Skylake client, i7-6700K: the first
 //! Intel core with leaves 0x15/0x16, and one with x2APIC, TSC-deadline and ARAT), advertising
 //! only a subset of that core's features — the x86-64 baseline this interpreter executes — and
-//! the hypervisor bit (CPUID.1:ECX[31]), since the guest does run on a virtual CPU: Linux then
+//! the hypervisor bit (CPUID.1:ECX bit 31), since the guest does run on a virtual CPU: Linux then
 //! skips model-specific microcode and errata paths. Leaves:
 //! - 0: max basic leaf 0x16 (2 while IA32_MISC_ENABLE.LIMIT_CPUID is set), the vendor.
 //! - 1: signature; EBX: CLFLUSH line 64 bytes, APIC ID = [`Cpu::id`]; ECX: CX16, x2APIC,

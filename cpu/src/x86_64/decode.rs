@@ -230,6 +230,10 @@ fn line(m: Mnemonic) -> Option<Line> {
         M::Ltr => l(far::ltr, 0),
         M::Sldt => l(far::sldt_str, 0),
         M::Str => l(far::sldt_str, 1),
+        M::Verr => l(far::verify, 0),
+        M::Verw => l(far::verify, 1),
+        M::Lar => l(far::verify, 2),
+        M::Lsl => l(far::verify, 3),
         _ => return None,
     })
 }

@@ -41,7 +41,7 @@ pub const RIP_REL: u8 = 16;
 
 /// The segment of a memory operand (the override, or the default: SS for RSP/RBP-based
 /// operands, DS otherwise), numbered as [`super::system::sreg`]. Its base comes from
-/// [`Cpu::seg_base`](super::state::Cpu::seg_base): in 64-bit mode zero except FS and GS.
+/// `Cpu::seg_base`: in 64-bit mode zero except FS and GS.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Seg {

@@ -168,7 +168,7 @@ impl Cpu {
             self.sys.seg[sreg::SS],
             self.regs[RSP],
         );
-        let ist = ((lo >> 32) & 7) as u64;
+        let ist = (lo >> 32) & 7;
         let frame_ok = if wide {
             self.frame64(env, ist, cpl, new_cpl, cs, error, ext)
         } else {
@@ -237,16 +237,17 @@ impl Cpu {
             };
         }
         self.refresh_mode();
-        let mut frame = vec![
+        let frame = [
             old_ss.selector as u64,
             old_rsp,
             self.rflags,
             old_cs.selector as u64,
             self.rip,
+            error.unwrap_or(0) as u64,
         ];
-        frame.extend(error.map(u64::from));
+        let n = 5 + error.is_some() as usize;
         let mut sp = rsp;
-        for v in frame {
+        for &v in &frame[..n] {
             sp = sp.wrapping_sub(8);
             if !canonical(sp) {
                 return Err(ss(ext));
@@ -271,7 +272,12 @@ impl Cpu {
         let old_ss = self.sys.seg[sreg::SS];
         let old_cs = self.sys.seg[sreg::CS];
         let old_esp = self.regs[RSP];
-        let mut frame = Vec::with_capacity(6);
+        let mut frame = [0u64; 6];
+        let mut n = 0;
+        let mut push = |v: u64| {
+            frame[n] = v;
+            n += 1;
+        };
         let (new_ss, esp) = if new_cpl < cpl {
             let tr = self.sys.tr;
             let off = 4 + new_cpl as u64 * 8;
@@ -286,22 +292,24 @@ impl Cpu {
                 Err(f) if f.vector == vector::SS => return Err(f),
                 Err(_) => return Err(ts(sel_error(ss_sel) + ext)),
             };
-            frame.push(old_ss.selector as u64);
-            frame.push(old_esp & 0xffff_ffff);
+            push(old_ss.selector as u64);
+            push(old_esp & 0xffff_ffff);
             (seg, esp)
         } else {
             (old_ss, old_esp)
         };
-        frame.push(self.rflags & 0xffff_ffff);
-        frame.push(old_cs.selector as u64);
-        frame.push(self.rip & 0xffff_ffff);
-        frame.extend(error.map(u64::from));
+        push(self.rflags & 0xffff_ffff);
+        push(old_cs.selector as u64);
+        push(self.rip & 0xffff_ffff);
+        if let Some(e) = error {
+            push(e as u64);
+        }
         self.sys.seg[sreg::CS] = cs;
         self.sys.seg[sreg::SS] = new_ss;
         self.refresh_mode();
         let m = super::state::mask(self.sp_size);
         let mut sp = esp;
-        for v in frame {
+        for &v in &frame[..n] {
             sp = (sp & !m) | (sp.wrapping_sub(4) & m);
             let la = self.linear(super::insn::Seg::Ss, sp & m);
             self.write(env, la, 4, v, true)?;

@@ -5,7 +5,10 @@
 //! EFER.NXE/LMA, and INVLPG.
 //!
 //! The instructions that change those registers (MOV CR, WRMSR, the mode switches) call
-//! [`Cpu::cr3_written`] and [`Cpu::paging_control_changed`]; INVLPG is [`invlpg`].
+//! [`Cpu::cr3_written`] and [`Cpu::paging_control_changed`]; INVLPG is [`invlpg`]. Implicit
+//! supervisor accesses (descriptor tables, IDT, TSS: `Cpu::sys_read`/`sys_write` with
+//! `Cpu::implicit` set) walk with supervisor rights whatever the CPL; their fills go to the
+//! supervisor tables, and the user tables they may hit grant nothing a supervisor lacks.
 
 use super::block::{BlockCache, Env};
 use super::insn::Ops;
@@ -100,7 +103,8 @@ impl Cpu {
         la: u64,
         access: Access,
     ) -> Result<(Translation, Attrs, bool), Fault> {
-        let user = self.cpl() == 3;
+        // Implicit supervisor accesses (system structures: `Cpu::implicit`) use CPL 0's rights.
+        let user = self.cpl() == 3 && !self.implicit;
         self.translate_as(bus, code, la, access, user)
     }
 
@@ -153,66 +157,6 @@ impl Cpu {
         let (t, a, dropped) = self.translate(env.bus, env.code, la, access)?;
         env.stop |= dropped;
         Ok((t, a))
-    }
-
-    /// Read `size` bytes (1, 2, 4, 8) at linear `la` as an implicit supervisor access (SDM
-    /// vol. 3 §4.6: the GDT, LDT, IDT and TSS are accessed with supervisor rights whatever the
-    /// CPL), bypassing the TLB. A page-crossing read is translated byte by byte.
-    pub fn read_implicit(&mut self, env: &mut Env, la: u64, size: u8) -> Result<u64, Fault> {
-        if (la & (PAGE_SIZE - 1)) + size as u64 > PAGE_SIZE {
-            let mut v = 0u64;
-            for i in 0..size as u64 {
-                v |= self.read_implicit(env, la.wrapping_add(i) & self.la_mask, 1)? << (8 * i);
-            }
-            return Ok(v);
-        }
-        let (t, _, dropped) = self.translate_as(env.bus, env.code, la, Access::Read, false)?;
-        env.stop |= dropped;
-        let mut mem = Tables {
-            bus: env.bus,
-            code: env.code,
-            dropped: false,
-        };
-        Ok(mem.load(t.pa, size) & super::state::mask(size))
-    }
-
-    /// Write `size` bytes (1, 2, 4, 8) of `v` at linear `la` as an implicit supervisor access
-    /// (descriptor accessed and busy bits, the stack of an exception delivered from CPL 3 is
-    /// already at CPL 0 and goes through [`Cpu::write`]). Both pages of a crossing write are
-    /// translated before either is written.
-    pub fn write_implicit(
-        &mut self,
-        env: &mut Env,
-        la: u64,
-        size: u8,
-        v: u64,
-    ) -> Result<(), Fault> {
-        // The second page's first byte (the same page when the write does not cross).
-        let second = la.wrapping_add(size as u64 - 1) & self.la_mask & !(PAGE_SIZE - 1);
-        let (t0, _, d0) = self.translate_as(env.bus, env.code, la, Access::Write, false)?;
-        let (t1, _, d1) = self.translate_as(env.bus, env.code, second, Access::Write, false)?;
-        env.stop |= d0 | d1;
-        for i in 0..size as u64 {
-            let a = la.wrapping_add(i) & self.la_mask;
-            let pa = if a & !(PAGE_SIZE - 1) == la & !(PAGE_SIZE - 1) {
-                t0.pa + i
-            } else {
-                (t1.pa & !(PAGE_SIZE - 1)) | (a & (PAGE_SIZE - 1))
-            };
-            let page = pa & !(PAGE_SIZE - 1);
-            if env.code.is_code(page) && env.code.invalidate(page) {
-                env.stop = true;
-            }
-            let byte = (v >> (8 * i)) as u8;
-            match env.bus.ram_page(page, true) {
-                // SAFETY: a RAM page is valid for PAGE_SIZE bytes (Bus contract).
-                Some(host) => unsafe { *host.as_ptr().add((pa - page) as usize) = byte },
-                None => {
-                    let _ = env.bus.mmio_write(pa, 1, byte as u64);
-                }
-            }
-        }
-        Ok(())
     }
 
     /// A MOV to CR3 happened: translations that are not global are forgotten (even when the
@@ -508,6 +452,7 @@ mod tests {
             end: u64::MAX,
         };
         assert_eq!(cpu.cpl(), 3);
+        cpu.tlb.select(true); // as `run` does at a block start at CPL 3
         assert_eq!(
             cpu.read(&mut env, BASE + 0x2ffe, 2, false),
             Err(Fault {
@@ -515,12 +460,21 @@ mod tests {
                 error: Some(pf::P | pf::U)
             })
         );
-        assert_eq!(cpu.read_implicit(&mut env, BASE + 0x2ffe, 2), Ok(0x1234));
-        cpu.write_implicit(&mut env, BASE + 0x2ff0, 8, 0x1122_3344_5566_7788)
+        assert_eq!(cpu.sys_read(&mut env, BASE + 0x2ffe, 2), Ok(0x1234));
+        cpu.sys_write(&mut env, BASE + 0x2ff0, 8, 0x1122_3344_5566_7788)
             .unwrap();
-        // Crossing into the unmapped page: #PF at its first byte, nothing written.
+        // What the implicit accesses cached does not serve CPL 3 accesses.
         assert_eq!(
-            cpu.write_implicit(&mut env, BASE + 0x2ffc, 8, u64::MAX),
+            cpu.read(&mut env, BASE + 0x2ff0, 8, false),
+            Err(Fault {
+                vector: vector::PF,
+                error: Some(pf::P | pf::U)
+            })
+        );
+        // Crossing into the unmapped page: #PF at its first byte (a supervisor access),
+        // nothing written.
+        assert_eq!(
+            cpu.sys_write(&mut env, BASE + 0x2ffc, 8, u64::MAX),
             Err(Fault {
                 vector: vector::PF,
                 error: Some(pf::W)

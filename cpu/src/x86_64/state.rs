@@ -262,6 +262,9 @@ pub struct Cpu {
     pub shadow: bool,
     /// HLT executed; an external interrupt clears it.
     pub halted: bool,
+    /// The access in progress is an implicit supervisor access to a system structure (GDT,
+    /// LDT, IDT, TSS): page protection must check it as at CPL 0 (x86-paging reads it).
+    pub(crate) implicit: bool,
     /// The software TLB.
     pub(crate) tlb: Tlb,
 }
@@ -286,6 +289,7 @@ impl Default for Cpu {
             sys: System::default(),
             shadow: false,
             halted: false,
+            implicit: false,
             tlb: Tlb::default(),
         }
     }

@@ -7,17 +7,24 @@
 //! test use: 64-bit code at CPL 3 (CS.L = 1, EFER.LME/LMA set), protection on, paging OFF with
 //! linear = physical, and no IDT (IDTR.limit = 0). Long mode without paging is not an
 //! architectural state (SDM vol. 3 §9.8.5 needs CR0.PG for EFER.LMA); it is documented here as
-//! the sandbox's. Architectural states (reset, the 64-bit boot protocol's entry state) are set
-//! up by the loader through the same fields.
+//! the sandbox's. Architectural states (the 64-bit boot protocol's and PVH's entry states) are
+//! set up by the loader through the same fields: segments with [`Cpu::set_segment`] (and
+//! [`Segment::flat`]), or by writing [`System`] and calling [`Cpu::refresh_mode`]; CR0/CR4/EFER
+//! consistently (long mode: PE, PG, PAE, LME and LMA); [`System::sandbox`] cleared so that
+//! exceptions are delivered (or escalate to a triple fault) as on hardware.
+//!
+//! Not modelled: real mode and virtual-8086 mode, task switching, segment limit checks (bases
+//! are applied; limits are kept in the caches only), #NM (CR0.TS/EM) and CR4.OSFXSR's #UD for
+//! SSE, CR8.
 
 use super::state::Cpu;
 
-/// Physical-address width (CPUID 0x8000_0008 EAX[7:0]): bits at or above it in page-table
+/// Physical-address width (CPUID 0x8000_0008 EAX bits 7:0): bits at or above it in page-table
 /// entries, CR3 and IA32_APIC_BASE are reserved. x86-paging's reserved-bit checks use it.
 pub const MAXPHYADDR: u32 = 39;
-/// Linear-address width (CPUID 0x8000_0008 EAX[15:8]): 4-level paging.
+/// Linear-address width (CPUID 0x8000_0008 EAX bits 15:8): 4-level paging.
 pub const LINEAR_BITS: u32 = 48;
-/// 1-GiB pages (CPUID 0x8000_0001 EDX[26]): implemented by the page walk (x86-paging); the
+/// 1-GiB pages (CPUID 0x8000_0001 EDX bit 26): implemented by the page walk (x86-paging); the
 /// CPUID leaf advertises what this constant says.
 pub const GIGABYTE_PAGES: bool = true;
 
@@ -168,6 +175,28 @@ pub struct Segment {
 }
 
 impl Segment {
+    /// A flat (base 0, 4 GiB) present, accessed segment with `selector` and DPL `dpl`: code
+    /// (execute/read) or data (read/write) of `bits` 16, 32 or 64 (64: code with L set). The
+    /// descriptor caches a loader sets up for an entry state (the 64-bit boot protocol, PVH).
+    pub fn flat(selector: u16, dpl: u8, code: bool, bits: u32) -> Segment {
+        let kind = if code {
+            attr::CODE | attr::RW | attr::ACCESSED
+        } else {
+            attr::RW | attr::ACCESSED
+        };
+        let size = match bits {
+            64 => attr::L,
+            32 => attr::DB,
+            _ => 0,
+        };
+        Segment {
+            selector,
+            base: 0,
+            limit: 0xffff_ffff,
+            attr: attr::P | attr::S | kind | ((dpl as u16 & 3) << attr::DPL_SHIFT) | attr::G | size,
+        }
+    }
+
     /// The descriptor privilege level.
     #[inline]
     pub fn dpl(&self) -> u8 {
@@ -310,6 +339,13 @@ impl Cpu {
         self.bits == 64
     }
 
+    /// Load segment register `r` ([`sreg`]) with the descriptor cache `s` directly (a loader
+    /// setting up an entry state; no checks) and recompute the mode.
+    pub fn set_segment(&mut self, r: usize, s: Segment) {
+        self.sys.seg[r % 6] = s;
+        self.refresh_mode();
+    }
+
     /// Recompute what the executor derives from the segment registers, CR0 and EFER: the
     /// code bitness (CS.L in long mode → 64, else CS.D → 32, else 16), the segment bases a
     /// memory operand adds (64-bit mode: FS and GS only, SDM vol. 3 §3.4.4), the linear-address
@@ -342,8 +378,9 @@ impl Cpu {
         }
     }
 
-    /// What changes linear-to-physical translation changed (CR0.PG/WP/PE, CR3, CR4.PAE/PGE/
-    /// PSE, EFER.LMA): the TLB is flushed here (x86-paging's hook).
+    /// What changes linear-to-physical translation changed (CR0.PG/WP/PE, CR4.PAE/PGE/PSE,
+    /// EFER.LMA): every cached translation is forgotten (a CR3 write keeps the global ones:
+    /// [`Cpu::cr3_written`]).
     pub(crate) fn translation_changed(&mut self) {
         self.tlb.flush();
     }
@@ -552,6 +589,17 @@ mod transitions {
         assert_eq!(w.run(10), Exit::Halt);
         assert_eq!((w.cpu.bits, w.cpu.regs[0]), (32, 5));
         assert_eq!(w.cpu.sys.seg[sreg::CS].selector, CODE32);
+        // From compatibility mode, clearing CR0.PG leaves long mode (EFER.LMA = 0): 32-bit
+        // protected mode again; from 64-bit mode the same write is #GP(0).
+        assert_eq!(w.cpu.write_cr0(cr0::PE | cr0::ET), Ok(()));
+        assert_eq!(w.cpu.sys.efer & (efer::LMA | efer::LME), efer::LME);
+        assert_eq!(w.cpu.bits, 32);
+        let mut k = World::long();
+        k.cpu.sys.cr0 |= cr0::PG;
+        assert_eq!(
+            k.cpu.write_cr0(cr0::PE | cr0::ET),
+            Err(crate::x86_64::Fault::GP0)
+        );
     }
 
     /// The reserved-bit and consistency checks of MOV to CR0/CR4.

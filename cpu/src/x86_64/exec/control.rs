@@ -11,7 +11,7 @@ use super::super::insn::{Opnd, Ops};
 use super::super::mem::canonical;
 use super::super::state::flag::{self, AC, ID, IF, IOPL, NT, RF, TF, VIF, VIP, VM};
 use super::super::state::{mask, Cpu, Fault, RAX, RBX, RCX, RDX};
-use super::super::system::{attr, cr0, cr4, efer, sreg, Segment};
+use super::super::system::{cr0, cr4, efer, sreg, Segment};
 use super::stack::{pop_value, push_value};
 
 /// #GP(0) unless at CPL 0.
@@ -276,23 +276,12 @@ pub fn swapgs(cpu: &mut Cpu, _: &mut Env, ops: &Ops) -> Result<(), Fault> {
 
 /// The flat code/stack segment SYSCALL and SYSRET load (SDM vol. 2 "SYSCALL": fixed
 /// descriptor-cache values, nothing read from the GDT).
-fn flat(selector: u16, dpl: u16, code: bool, long: bool) -> Segment {
-    let kind = if code {
-        attr::CODE | attr::RW | attr::ACCESSED
-    } else {
-        attr::RW | attr::ACCESSED
-    };
-    let size = if long { attr::L } else { attr::DB };
-    Segment {
-        selector,
-        base: 0,
-        limit: 0xffff_ffff,
-        attr: attr::P | attr::S | kind | (dpl << attr::DPL_SHIFT) | attr::G | size,
-    }
+fn flat(selector: u16, dpl: u8, code: bool, long: bool) -> Segment {
+    Segment::flat(selector, dpl, code, if long && code { 64 } else { 32 })
 }
 
 /// SYSCALL (64-bit mode with EFER.SCE, else #UD): RCX = RIP, R11 = RFLAGS, CS/SS from
-/// STAR[47:32], RFLAGS &= ~FMASK, RIP = LSTAR.
+/// STAR bits 47:32, RFLAGS &= ~FMASK, RIP = LSTAR.
 pub fn syscall(cpu: &mut Cpu, _: &mut Env, ops: &Ops) -> Result<(), Fault> {
     if !cpu.mode64() || cpu.sys.efer & efer::SCE == 0 {
         return Err(cpu.undefined(ops.code));
@@ -309,7 +298,7 @@ pub fn syscall(cpu: &mut Cpu, _: &mut Env, ops: &Ops) -> Result<(), Fault> {
 }
 
 /// SYSRET (64-bit mode with EFER.SCE, else #UD; CPL 0 and a canonical RCX, else #GP(0)):
-/// CS/SS from STAR[63:48] (+16 for a 64-bit return with REX.W, as given in `cc`), RPL 3,
+/// CS/SS from STAR bits 63:48 (+16 for a 64-bit return with REX.W, as given in `cc`), RPL 3,
 /// RFLAGS = R11, RIP = RCX (ECX for a 32-bit return).
 pub fn sysret(cpu: &mut Cpu, _: &mut Env, ops: &Ops) -> Result<(), Fault> {
     if !cpu.mode64() || cpu.sys.efer & efer::SCE == 0 {
@@ -449,5 +438,40 @@ mod tests {
             assert_eq!(w.run(1), Exit::Exception(Fault::GP0), "{code:x?}");
             assert_eq!(w.cpu.rip, USER);
         }
+    }
+
+    /// RDTSC counts retired instructions (TSC_HZ = one tick per instruction) plus the offset
+    /// IA32_TSC's write set; RDTSCP adds IA32_TSC_AUX in ECX; CPUID works at CPL 3 (no
+    /// faulting) and gives leaf 0's vendor.
+    #[test]
+    fn rdtsc_rdtscp_and_cpuid() {
+        let mut w = World::long();
+        w.cpu.sys.sandbox = true;
+        w.cpu.sys.msr.tsc_aux = 7;
+        // nop; nop; rdtsc; mov ebx, eax; rdtscp; ud2
+        w.put(
+            USER,
+            &[
+                0x90, 0x90, 0x0f, 0x31, 0x89, 0xc3, 0x0f, 0x01, 0xf9, 0x0f, 0x0b,
+            ],
+        );
+        w.user(USER, 0x7ff0);
+        w.cpu.insns = 1000;
+        w.cpu.sys.msr.tsc_offset = 5;
+        assert_eq!(w.run(10), Exit::Exception(Fault::UD));
+        assert_eq!(w.cpu.regs[3], 1007); // after two instructions
+        assert_eq!((w.cpu.regs[0], w.cpu.regs[2], w.cpu.regs[1]), (1009, 0, 7));
+        // xor eax, eax; cpuid; ud2
+        let mut w = World::long();
+        w.cpu.sys.sandbox = true;
+        w.put(USER, &[0x31, 0xc0, 0x0f, 0xa2, 0x0f, 0x0b]);
+        w.user(USER, 0x7ff0);
+        assert_eq!(w.run(10), Exit::Exception(Fault::UD));
+        let r = &w.cpu.regs;
+        let vendor: Vec<u8> = [r[3], r[2], r[1]]
+            .iter()
+            .flat_map(|v| (*v as u32).to_le_bytes())
+            .collect();
+        assert_eq!((&vendor[..], r[0]), (&b"GenuineIntel"[..], 0x16));
     }
 }

@@ -243,7 +243,7 @@ pub fn call_far(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     Ok(())
 }
 
-/// Far RET [imm16]: pops the offset and CS; to an outer privilege level also RSP and SS
+/// Far RET (imm16): pops the offset and CS; to an outer privilege level also RSP and SS
 /// (after releasing imm16 bytes), then releases imm16 bytes of the outer stack and nulls the
 /// data segments the new CPL may not use.
 pub fn retf(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
@@ -345,6 +345,74 @@ pub fn int_n(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     cpu.deliver(env, v, None, Source::Software)
 }
 
+/// VERR (`cc` 0), VERW (1), LAR (2), LSL (3): descriptor queries that never fault on the
+/// selector (SDM vol. 2 "VERR/VERW", "LAR", "LSL"). ZF = 1 when the descriptor is within the
+/// table, of a type the instruction accepts, and visible at max(CPL, RPL) (conforming code
+/// always is); LAR then loads the access rights (descriptor bits 23:8 of the high dword,
+/// masked to 0x00f0ff00), LSL the byte-granular limit. Linux's return-to-user path runs VERW
+/// (the MDS buffer clearing a Skylake gets) and its vDSO's getcpu runs LSL.
+pub fn verify(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    let s = cpu.loc(ops, ops.src);
+    let src = if ops.cc >= 2 {
+        s
+    } else {
+        cpu.loc(ops, ops.dst)
+    };
+    let sel = cpu.get(env, src, 2, ops.mem.stack)? as u16;
+    let found = if sel_error(sel) == 0 {
+        None
+    } else {
+        match cpu.descriptor_la(sel, false) {
+            Ok(la) => Some(cpu.sys_read(env, la, 8)?),
+            Err(_) => None,
+        }
+    };
+    let ok = found.filter(|&d| {
+        let seg = segment(sel, d);
+        let a = seg.attr;
+        let code = a & attr::CODE != 0;
+        let visible = (code && a & attr::DC != 0 && a & attr::S != 0)
+            || seg.dpl() >= cpu.cpl().max((sel & 3) as u8);
+        let ty = a & attr::TYPE;
+        let kind_ok = if a & attr::S == 0 {
+            let long = cpu.long_mode();
+            match ops.cc {
+                // LDT, available/busy 32/64-bit TSS; LAR also call gates (and 16-bit TSSs,
+                // task and 16-bit call gates outside IA-32e mode).
+                2 => {
+                    matches!(ty, 0x2 | 0x9 | 0xb | 0xc)
+                        || (!long && matches!(ty, 0x1 | 0x3 | 0x4 | 0x5))
+                }
+                3 => matches!(ty, 0x2 | 0x9 | 0xb) || (!long && matches!(ty, 0x1 | 0x3)),
+                _ => false,
+            }
+        } else {
+            match ops.cc {
+                0 => !code || a & attr::RW != 0,
+                1 => !code && a & attr::RW != 0,
+                _ => true,
+            }
+        };
+        kind_ok && visible
+    });
+    match ok {
+        Some(d) => {
+            cpu.rflags |= flag::ZF;
+            if ops.cc >= 2 {
+                let v = if ops.cc == 2 {
+                    (d >> 32) & 0x00f0_ff00
+                } else {
+                    segment(sel, d).limit as u64
+                };
+                let dst = cpu.loc(ops, ops.dst);
+                cpu.put(env, dst, ops.size, v, false)?;
+            }
+        }
+        None => cpu.rflags &= !flag::ZF,
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use crate::x86_64::descriptor::np;
@@ -439,5 +507,32 @@ mod tests {
         w.put64(0x7000, 0x6100);
         w.put(0x7008, &USER_CS.to_le_bytes());
         assert_eq!(w.run(10), Exit::Exception(Fault::gp(USER_CS & !3)));
+    }
+
+    /// VERW of the kernel data segment sets ZF at CPL 0 and clears it at CPL 3; LSL and LAR
+    /// of the user data segment give its limit and access rights; a null selector clears ZF.
+    #[test]
+    fn descriptor_queries() {
+        use crate::x86_64::state::flag::ZF;
+        // mov eax, 0x10; verw ax; setz bl; mov ecx, 0x1b; lsl edx, ecx; lar esi, ecx;
+        // xor edi, edi; lsl edi, edi; setz bh; ud2
+        let code = [
+            0xb8, 0x10, 0, 0, 0, 0x0f, 0x00, 0xe8, 0x0f, 0x94, 0xc3, 0xb9, 0x1b, 0, 0, 0, 0x0f,
+            0x03, 0xd1, 0x0f, 0x02, 0xf1, 0x31, 0xff, 0x0f, 0x03, 0xff, 0x0f, 0x94, 0xc7, 0x0f,
+            0x0b,
+        ];
+        let mut w = kernel(&code);
+        assert_eq!(w.run(20), Exit::Exception(Fault::UD));
+        let r = &w.cpu.regs;
+        assert_eq!((r[3] & 0xff, (r[3] >> 8) & 0xff), (1, 0));
+        assert_eq!((r[2], r[6]), (0xffff_ffff, 0x00c0_f300)); // 0x00cff300 & 0x00f0ff00
+        assert_eq!(w.cpu.rflags & ZF, 0);
+        let mut w = World::long();
+        w.cpu.sys.sandbox = true;
+        w.put(0x5000, &code[..11]);
+        w.put(0x500b, &[0x0f, 0x0b]);
+        w.user(0x5000, 0x7ff0);
+        assert_eq!(w.run(20), Exit::Exception(Fault::UD));
+        assert_eq!(w.cpu.regs[3] & 0xff, 0);
     }
 }

@@ -1,6 +1,6 @@
 //! PUSH and POP (SDM vol. 2): RSP moves by the operand size (64-bit mode: 8, or 2 with an
 //! operand-size prefix; 32-bit code: 4 or 2); the stack pointer is RSP, ESP or SP by the
-//! stack's address size ([`Cpu::sp_size`]: 64-bit mode, else SS.B) and the SS base is added
+//! stack's address size (`Cpu::sp_size`: 64-bit mode, else SS.B) and the SS base is added
 //! outside 64-bit mode. A non-canonical stack address raises #SS(0).
 
 use super::super::block::Env;
