@@ -542,4 +542,72 @@ mod tests {
         cpu.paging_control_changed(old);
         assert!(cpu.tlb.read_ptr(BASE + 0x2008).is_none());
     }
+
+    #[test]
+    fn random_code_over_random_page_tables_never_panics() {
+        // 1 MiB of random bytes; 4-level tables at 0x1000–0x5fff mapping 0–4 MiB through two
+        // page tables and a 2 MiB page, with random rights and frames (the guest's stores may
+        // rewrite them: that is part of the test); random entry points at CPL 0 and 3.
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut bus = FlatBus::new(0, 0x10_0000);
+        for b in bus.ram_mut().iter_mut() {
+            *b = next() as u8;
+        }
+        let mut put = |bus: &mut FlatBus, at: u64, v: u64| {
+            bus.ram_mut()[at as usize..at as usize + 8].copy_from_slice(&v.to_le_bytes())
+        };
+        let mut randomize = |bus: &mut FlatBus, next: &mut dyn FnMut() -> u64| {
+            put(bus, PML4, 0x2000 | URW);
+            put(bus, 0x2000, 0x3000 | URW);
+            put(bus, 0x3000, 0x4000 | URW);
+            put(bus, 0x3008, 0x5000 | URW);
+            put(bus, 0x3010, (next() & 0xe0_0000) | URW | pte::PS);
+            for i in 0..1024u64 {
+                let r = next();
+                let flags = (r & (pte::P | pte::RW | pte::US | pte::G | pte::A | pte::D))
+                    | if r & (1 << 40) != 0 { pte::XD } else { 0 }
+                    | if r & (1 << 41) != 0 { pte::P } else { 0 };
+                put(bus, 0x4000 + i * 8, (next() & 0xf_f000) | flags);
+            }
+        };
+        randomize(&mut bus, &mut next);
+        let mut cpu = Cpu::new();
+        cpu.sys.cr0 |= cr0::PG | cr0::WP;
+        cpu.sys.cr3 = PML4;
+        cpu.sys.cr4 |= cr4::PGE;
+        let mut cache = BlockCache::new();
+        let (mut insns, mut faults) = (0u64, 0u64);
+        for run in 0..1_000_000u64 {
+            if run % 20_000 == 19_999 {
+                randomize(&mut bus, &mut next);
+                cpu.cr3_written();
+            }
+            let r = next();
+            cpu.sys.seg[crate::x86_64::system::sreg::CS].selector =
+                if r & 1 != 0 { 0x33 } else { 0x10 };
+            cpu.rip = next() % 0x60_0000;
+            cpu.regs = [0; 16];
+            cpu.regs[crate::x86_64::state::RSP] = next() % 0x40_0000;
+            let before = cpu.insns;
+            cpu.halted = false;
+            if let Exit::Exception(f) = cpu.run(&mut cache, &mut bus, 32) {
+                faults += 1;
+                if f.vector == vector::PF {
+                    let e = f.error.unwrap_or(0);
+                    assert_eq!(e & !0x1f, 0, "error code {e:#x}");
+                }
+            }
+            insns += cpu.insns - before;
+        }
+        assert!(
+            insns > 100_000 && faults > 1000,
+            "{insns} instructions, {faults} faults"
+        );
+    }
 }
