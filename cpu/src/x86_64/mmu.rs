@@ -559,10 +559,10 @@ mod tests {
         for b in bus.ram_mut().iter_mut() {
             *b = next() as u8;
         }
-        let mut put = |bus: &mut FlatBus, at: u64, v: u64| {
+        let put = |bus: &mut FlatBus, at: u64, v: u64| {
             bus.ram_mut()[at as usize..at as usize + 8].copy_from_slice(&v.to_le_bytes())
         };
-        let mut randomize = |bus: &mut FlatBus, next: &mut dyn FnMut() -> u64| {
+        let randomize = |bus: &mut FlatBus, next: &mut dyn FnMut() -> u64| {
             put(bus, PML4, 0x2000 | URW);
             put(bus, 0x2000, 0x3000 | URW);
             put(bus, 0x3000, 0x4000 | URW);
