@@ -2,8 +2,9 @@
  * A self-checking bare-metal x86 guest (issue 14's acceptance guest), entered the PVH way:
  * 32-bit flat protected mode, paging off, EBX = the hvm_start_info (Xen's
  * arch-x86/hvm/start_info.h; magic 0x336ec578). It loads its own GDT, builds identity-mapped
- * 4-level page tables (a 2 MiB page for 0-2 MiB, 4 KiB pages for 2-4 MiB), enables PAE, LME,
- * NXE and paging, far-jumps to 64-bit code and installs a 64-bit IDT. Then it takes:
+ * page tables (a 2 MiB page for 0-2 MiB, 4 KiB pages for 2-4 MiB, one 4 KiB alias), reads
+ * through the alias under 32-bit PAE paging, turns paging off, enables LME, NXE and 4-level
+ * paging, far-jumps to 64-bit code and installs a 64-bit IDT. Then it takes:
  *   - a #PF on a write to a page left unmapped (error 0x2),
  *   - a #PF on a write to a read-only page with CR0.WP = 1 (error 0x3),
  *   - a #PF on a fetch from an execute-disabled page (error 0x11),
@@ -23,11 +24,13 @@
     .equ PDPT, 0x111000
     .equ PD, 0x112000
     .equ PT, 0x113000        /* maps 0x200000-0x3fffff in 4 KiB pages */
+    .equ PAE_PDPT, 0x114000  /* the PDPT of the PAE paging step (four 8-byte entries) */
     .equ STACK_TOP, 0x180000
 
     .equ UNMAPPED, 0x203000    /* left out of the page table */
     .equ READONLY, 0x204000    /* mapped read-only */
     .equ NOEXEC, 0x205000    /* mapped execute-disabled: a RET is copied there */
+    .equ ALIAS, 0x206000     /* mapped to physical 0x100000 (this image's first page) */
 
     .section .note.Xen, "a", @note
     .balign 4
@@ -59,9 +62,9 @@ _start:
     cmpl $0x336ec578, (%edi)
     jne fail32
 
-    /* Zero the four tables. */
+    /* Zero the five tables. */
     movl $PML4, %edi
-    movl $(4 * 4096 / 4), %ecx
+    movl $(5 * 4096 / 4), %ecx
     xorl %eax, %eax
     cld
     rep stosl
@@ -81,6 +84,28 @@ _start:
     movl $(READONLY + 1), (PT + ((READONLY - 0x200000) >> 12) * 8)
     movl $0x80000000, (PT + ((NOEXEC - 0x200000) >> 12) * 8 + 4)   /* XD */
     movb $0xc3, (NOEXEC)                                            /* ret */
+    movl $(0x100000 + 3), (PT + ((ALIAS - 0x200000) >> 12) * 8)
+
+    /* First PAE paging in 32-bit mode (no LME): its own PDPT, entry 0 -> the same PD. */
+    movl $(PD + 1), (PAE_PDPT)
+    movl %cr4, %eax
+    orl $0x20, %eax                  /* PAE */
+    movl %eax, %cr4
+    movl $PAE_PDPT, %eax
+    movl %eax, %cr3
+    movl %cr0, %eax
+    orl $0x80000000, %eax            /* PG */
+    movl %eax, %cr0
+    /* The alias reads this image's first bytes. */
+    movl (ALIAS), %eax
+    cmpl (0x100000), %eax
+    jne fail32
+    movl $msg_pae, %esi
+    call puts32
+    /* Paging off again: LME may only change with paging off. */
+    movl %cr0, %eax
+    andl $0x7fffffff, %eax
+    movl %eax, %cr0
 
     movl %cr4, %eax
     orl $0x20, %eax                  /* PAE */
@@ -132,6 +157,10 @@ long_mode:
     rdmsr
     btl $10, %eax
     jnc fail
+    /* The alias through 4-level paging. */
+    movl (ALIAS), %eax
+    cmpl (0x100000), %eax
+    jne fail
 
     /* The IDT: vectors 0-31 to `unexpected`, then #GP (13) and #PF (14). */
     xorl %ebx, %ebx
@@ -384,6 +413,7 @@ gp_err: .quad 0
 gp_rip: .quad 0
 
 msg_hello32: .asciz "boot64: 32-bit protected mode\n"
+msg_pae: .asciz "boot64: 32-bit PAE paging\n"
 msg_long: .asciz "boot64: long mode, paging on\n"
 msg_pf1: .asciz "#PF not present:"
 msg_pf2: .asciz "#PF read-only:"
