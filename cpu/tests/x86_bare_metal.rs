@@ -169,8 +169,8 @@ fn our_console(bin: &[u8]) -> Result<Vec<u8>, String> {
     info[..4].copy_from_slice(&START_MAGIC.to_le_bytes());
     info[4..].copy_from_slice(&1u32.to_le_bytes()); // version
     m.ram.load(START_INFO, &info);
-    // The PVH entry state (Xen's
-    // docs/misc/pvh.pandoc): 32-bit flat protected mode, paging off, EBX = start info.
+    // The PVH entry state (Xen's docs/misc/pvh.pandoc): 32-bit flat protected mode, paging
+    // off, EBX = the start info.
     let mut cpu = Cpu::new();
     // Exceptions go through the guest's IDT (not the oracles' sandbox rule).
     cpu.sys.sandbox = false;
