@@ -9,9 +9,14 @@
 //! pointing into the RAM, RFLAGS random. Each run starts at a random offset with a small budget;
 //! after an exception the next run starts one byte later.
 //!
+//! Privilege: every other run is at CPL 3 (`Cpu::new`'s user-mode sandbox, where the
+//! privileged instructions raise #GP) or at CPL 0 (the same sandbox with CS and SS at DPL 0,
+//! where random bytes reach MOV to control registers, WRMSR, LGDT/LIDT, far transfers into
+//! other modes, HLT and port I/O; a LIDT ends the sandbox rule, so later exceptions are
+//! delivered through whatever the IDT holds, or end in a triple fault).
+//!
 //! Environment: `BOOTEMU_FUZZ_X86_INSNS` (instructions to reach, default 2,000,000),
-//! `BOOTEMU_FUZZ_SEED` (decimal or 0x-hex). `x86_fuzz_long` (ignored) runs 10^7 at CPL 0
-//! (the only privilege level so far).
+//! `BOOTEMU_FUZZ_SEED` (decimal or 0x-hex). `x86_fuzz_long` (ignored) runs 10^7.
 
 #[allow(dead_code)]
 #[path = "oracle/rng.rs"]
@@ -20,6 +25,7 @@ mod rng;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use bootemu_cpu::aarch64::flat::FlatBus;
+use bootemu_cpu::x86_64::system::{attr, sreg};
 use bootemu_cpu::x86_64::{BlockCache, Cpu, Exit};
 use rng::Rng;
 
@@ -51,6 +57,7 @@ fn fuzz(target: u64) {
     let mut bus = FlatBus::new(RAM, RAM_SIZE);
     let mut cache = BlockCache::new();
     let (mut insns, mut runs, mut exceptions, mut budgets, mut fetch) = (0u64, 0u64, 0, 0, 0);
+    let (mut halts, mut triple, mut kernel) = (0u64, 0u64, 0u64);
     let mut vectors = [0u64; 32];
     let mut rip = RAM + rng.below(RAM_SIZE as u64);
     while insns < target {
@@ -67,6 +74,15 @@ fn fuzz(target: u64) {
             cache.clear();
         }
         let mut cpu = Cpu::new();
+        if runs % 2 == 1 {
+            kernel += 1;
+            for r in [sreg::CS, sreg::SS] {
+                let s = &mut cpu.sys.seg[r];
+                s.selector &= !3;
+                s.attr &= !(3 << attr::DPL_SHIFT);
+            }
+            assert_eq!(cpu.cpl(), 0);
+        }
         for r in cpu.regs.iter_mut() {
             *r = if rng.chance(1, 3) {
                 RAM + rng.below(RAM_SIZE as u64)
@@ -99,6 +115,14 @@ fn fuzz(target: u64) {
                     RAM + rng.below(RAM_SIZE as u64)
                 };
             }
+            Exit::Halt => {
+                halts += 1;
+                rip = RAM + rng.below(RAM_SIZE as u64);
+            }
+            Exit::TripleFault => {
+                triple += 1;
+                rip = RAM + rng.below(RAM_SIZE as u64);
+            }
             Exit::FetchUnmapped(a) => {
                 fetch += 1;
                 assert!(
@@ -113,9 +137,9 @@ fn fuzz(target: u64) {
         }
     }
     println!(
-        "x86 fuzz: {insns} instructions in {runs} runs, seed {seed:#x}: {budgets} ran out of \
-         budget, {exceptions} exceptions (#DE {}, #UD {}, #SS {}, #GP {}), {fetch} fetches \
-         outside RAM",
+        "x86 fuzz: {insns} instructions in {runs} runs ({kernel} at CPL 0), seed {seed:#x}: \
+         {budgets} ran out of budget, {exceptions} exceptions (#DE {}, #UD {}, #SS {}, #GP {}), \
+         {halts} halts, {triple} triple faults, {fetch} fetches outside RAM",
         vectors[0], vectors[6], vectors[12], vectors[13]
     );
     assert!(

@@ -165,7 +165,8 @@ fn run_ours(img: &[u8], ends: &[u64], cases: &[CaseIn], init: &[u8]) -> Vec<(Cas
             bus.ram_mut()[s..s + SCRATCH_LEN].copy_from_slice(init);
             let mut cpu = Cpu::new();
             cpu.regs = c.regs;
-            cpu.rflags = c.rflags | 2;
+            // A Linux process runs with IF set (PUSHF shows it).
+            cpu.rflags = c.rflags | 2 | bootemu_cpu::x86_64::flag::IF;
             cpu.xmm = c.xmm;
             cpu.mxcsr = c.mxcsr;
             let start = image::case_addr(i);
@@ -175,6 +176,9 @@ fn run_ours(img: &[u8], ends: &[u64], cases: &[CaseIn], init: &[u8]) -> Vec<(Cas
                 Exit::Exception(f) => signal_of(f.vector),
                 Exit::FetchUnmapped(_) => 11,
                 Exit::Budget => 255, // runaway: never matches
+                // Not reachable from CPL 3 in the sandbox (HLT is #GP there, nothing
+                // delivers): never matches.
+                Exit::Halt | Exit::TripleFault => 255,
             };
             let out = CaseOut {
                 regs: cpu.regs,

@@ -27,8 +27,43 @@ use std::path::Path;
 use bootemu_cpu::x86_64::decode::implemented;
 use iced_x86::{Code, Decoder, Instruction, Mnemonic, OpCodeOperandKind as K};
 
+/// Encodings of system forms the generator does not make (segment, control and debug
+/// registers, ports, INVLPG), decoded to find an instance.
+const SYSTEM_FORMS: &[&[u8]] = &[
+    &[0x8c, 0xd8],       // mov eax, ds
+    &[0x66, 0x8c, 0xd8], // mov ax, ds
+    &[0x8c, 0x18],       // mov [rax], ds
+    &[0x8e, 0xd8],       // mov ds, eax
+    &[0x0f, 0x22, 0xc0], // mov cr0, rax
+    &[0x0f, 0x20, 0xc0], // mov rax, cr0
+    &[0x0f, 0x23, 0xc0], // mov dr0, rax
+    &[0x0f, 0x21, 0xc0], // mov rax, dr0
+    &[0xee],             // out dx, al
+    &[0x66, 0xef],       // out dx, ax
+    &[0xef],             // out dx, eax
+    &[0xec],             // in al, dx
+    &[0x66, 0xed],       // in ax, dx
+    &[0xed],             // in eax, dx
+    &[0xe6, 0x80],       // out 0x80, al
+    &[0x0f, 0x01, 0x38], // invlpg [rax]
+    &[0x0f, 0x01, 0x10], // lgdt [rax]
+    &[0x0f, 0x01, 0x18], // lidt [rax]
+    &[0x0f, 0x01, 0x00], // sgdt [rax]
+    &[0x0f, 0x00, 0x10], // lldt [rax]
+    &[0x0f, 0x00, 0x18], // ltr [rax]
+    &[0x48, 0xcb],       // retfq
+    &[0x48, 0x0f, 0x07], // sysretq
+];
+
 /// One instance of `code`; `None` if the generator cannot make it.
 fn instance(code: Code, rng: &mut rng::Rng) -> Option<Instruction> {
+    if let Some(i) = SYSTEM_FORMS
+        .iter()
+        .map(|b| Decoder::with_ip(64, b, 0x1000, 0).decode())
+        .find(|i| i.code() == code)
+    {
+        return Some(i);
+    }
     let kinds = code.op_code().op_kinds();
     if matches!(kinds, [K::br64_1] | [K::br64_4]) {
         return Instruction::with_branch(code, 0x1100).ok();

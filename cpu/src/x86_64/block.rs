@@ -3,12 +3,27 @@
 //! that would cross into another page (which then gets a block of its own, registered on both
 //! pages), or at [`MAX_BLOCK`] instructions. Blocks live in the shared
 //! [`CodeCache`]; a store to one of their pages drops them.
+//!
+//! With paging, [`Cpu::run`] translates RIP (linear) to the physical address of the block
+//! through the TLB's fetch table (a walk with fetch rights on a miss; a refusal is the #PF of
+//! the fetch). A cached block lies within one physical page, so a changed translation never
+//! leads it onto another page: the next lookup translates again. The one exception is an
+//! instruction crossing a page end: with paging it needs the next linear page translated too
+//! (#PF there with CR2 = that page's first byte), is decoded from both physical pages as a
+//! block of its own, and is not cached (its second page depends on the translation). Without
+//! paging (linear = physical, the user-mode sandbox of the oracles) the lookup is RIP itself
+//! and crossing blocks are cached on both physical pages, as before.
 
 use std::rc::Rc;
 
 use super::decode::decode;
 use super::insn::Insn;
+use super::interrupt::Source;
+use super::paging::Access;
+use super::platform::Platform;
+use super::state::flag;
 use super::state::{Cpu, Exit};
+use super::system::cr0;
 use crate::aarch64::Bus;
 use crate::codecache::{CodeCache, PAGE_SIZE};
 
@@ -21,6 +36,12 @@ const MAX_INSN: usize = 15;
 pub struct Block {
     /// Physical address of the first instruction.
     pub pa: u64,
+    /// The code bitness it was decoded with (16, 32, 64): a block found for another mode is
+    /// decoded again.
+    pub bits: u32,
+    /// Its last instruction runs onto the physically next page (decoded with paging off): not
+    /// for use with paging, where the next linear page may map elsewhere.
+    pub crosses: bool,
     /// The instructions, in order.
     pub insns: Box<[Insn]>,
 }
@@ -35,7 +56,7 @@ pub type BlockCache = CodeCache<Block>;
 /// so an `Env` whose bus is not the one they came from must not exist outside the crate.
 pub struct Env<'a> {
     /// The machine.
-    pub(crate) bus: &'a mut dyn Bus,
+    pub(crate) bus: &'a mut dyn Platform,
     /// Decoded code, for invalidation by stores.
     pub(crate) code: &'a mut BlockCache,
     /// Set when a store dropped decoded code, or a REP instruction stopped part-way: the
@@ -45,10 +66,24 @@ pub struct Env<'a> {
     pub(crate) end: u64,
 }
 
-/// Decode the block at physical `pa`, `None` when the first byte is not in RAM.
-fn decode_block(bus: &mut dyn Bus, pa: u64) -> Option<(Block, Vec<u64>)> {
+/// What decoding a block found.
+enum Decoded {
+    /// The block and the physical pages its bytes lie in.
+    Block(Block, Vec<u64>),
+    /// The first byte is not in RAM.
+    NotRam,
+    /// The first instruction runs past the page end and the following page was not given.
+    NeedsNext,
+}
+
+/// Decode the block at physical `pa` for code of `bits` (16, 32, 64). `next`: the physical page holding the bytes after `pa`'s
+/// page (paging off: the next physical page); without it, an instruction running past the
+/// page end ends the block before it, or makes the result [`Decoded::NeedsNext`] when first.
+fn decode_block(bus: &mut dyn Bus, pa: u64, bits: u32, next: Option<u64>) -> Decoded {
     let page = pa & !(PAGE_SIZE - 1);
-    let host = bus.ram_page(page, false)?;
+    let Some(host) = bus.ram_page(page, false) else {
+        return Decoded::NotRam;
+    };
     let off = (pa - page) as usize;
     // The rest of this page, then up to MAX_INSN - 1 bytes of the next one if it is RAM.
     let mut bytes = Vec::with_capacity(PAGE_SIZE as usize - off + MAX_INSN);
@@ -57,18 +92,23 @@ fn decode_block(bus: &mut dyn Bus, pa: u64) -> Option<(Block, Vec<u64>)> {
         std::slice::from_raw_parts(host.as_ptr().add(off), PAGE_SIZE as usize - off)
     });
     let in_page = bytes.len();
-    let next = page.wrapping_add(PAGE_SIZE);
-    if let Some(h2) = bus.ram_page(next, false) {
+    if let Some(h2) = next.and_then(|n| bus.ram_page(n, false)) {
         // SAFETY: as above.
         bytes.extend_from_slice(unsafe { std::slice::from_raw_parts(h2.as_ptr(), MAX_INSN - 1) });
     }
-    let mut dec = iced_x86::Decoder::with_ip(64, &bytes, pa, iced_x86::DecoderOptions::NONE);
+    let mut dec = iced_x86::Decoder::with_ip(bits, &bytes, pa, iced_x86::DecoderOptions::NONE);
     let mut insns = Vec::new();
     let mut pages = vec![page];
     let mut ins = iced_x86::Instruction::default();
     while insns.len() < MAX_BLOCK && (dec.position() < in_page) {
         let at = dec.position();
         dec.decode_out(&mut ins);
+        if next.is_none() && dec.last_error() == iced_x86::DecoderError::NoMoreBytes {
+            if insns.is_empty() {
+                return Decoded::NeedsNext;
+            }
+            break; // its own block, next time
+        }
         let crosses = at + ins.len() > in_page;
         if crosses && !insns.is_empty() {
             break; // its own block, next time
@@ -77,43 +117,98 @@ fn decode_block(bus: &mut dyn Bus, pa: u64) -> Option<(Block, Vec<u64>)> {
         let ends = d.ends_block;
         insns.push(d);
         if crosses {
-            pages.push(next);
+            pages.extend(next);
             break;
         }
         if ends {
             break;
         }
     }
-    Some((
+    Decoded::Block(
         Block {
             pa,
+            bits,
+            crosses: pages.len() > 1,
             insns: insns.into_boxed_slice(),
         },
         pages,
-    ))
+    )
 }
 
 impl Cpu {
-    /// Run until `budget` instructions have retired or an instruction raises an exception.
-    /// Linear addresses are physical (no paging yet), so blocks are found by RIP.
+    /// Run until `budget` instructions have retired, the vCPU halts, or an exception is not
+    /// delivered (the sandbox rule, a triple fault). External interrupts are taken between
+    /// blocks when RFLAGS.IF is set and no interrupt shadow is active. Blocks are found by
+    /// the physical address CS base + RIP translates to.
     ///
     /// The vCPU and the cache may be run against another bus than last time: the host
     /// pointers and blocks they hold from the other one are then forgotten.
-    pub fn run(&mut self, cache: &mut BlockCache, bus: &mut dyn Bus, budget: u64) -> Exit {
-        let end = self.insns.saturating_add(budget);
+    pub fn run(&mut self, cache: &mut BlockCache, bus: &mut dyn Platform, budget: u64) -> Exit {
+        let mut end = self.insns.saturating_add(budget);
         self.tlb.bind(bus.id());
         cache.bind(bus.id());
         loop {
             if self.insns >= end {
                 return Exit::Budget;
             }
-            let pa = self.rip;
-            let block: Rc<Block> = match cache.get(pa) {
-                Some(b) => b.clone(),
-                None => match decode_block(bus, pa) {
-                    Some((b, pages)) => cache.insert(pa, &pages, b),
-                    None => return Exit::FetchUnmapped(pa),
-                },
+            // Interrupts, the interrupt shadow and HLT (between blocks; see `interrupt`).
+            let mut limit = usize::MAX;
+            if self.shadow {
+                // STI, MOV SS or POP SS ended the last block: one more instruction first.
+                self.shadow = false;
+                limit = 1;
+            } else if self.rflags & flag::IF != 0 && bus.interrupt_pending(self.id, self.insns) {
+                if let Some(v) = bus.acknowledge(self.id, self.insns) {
+                    let mut env = Env {
+                        bus: &mut *bus,
+                        code: &mut *cache,
+                        stop: false,
+                        end,
+                    };
+                    end = end.saturating_sub(1); // a delivery uses budget (see `interrupt`)
+                    if let Err(exit) = self.take(&mut env, v, None, Source::External) {
+                        return exit;
+                    }
+                    continue;
+                }
+            }
+            if self.halted {
+                return Exit::Halt;
+            }
+            let block: Rc<Block> = if self.sys.cr0 & cr0::PG == 0 {
+                // Linear address of the instruction (CS base + RIP) = physical without paging.
+                let pa = self.linear(super::insn::Seg::Cs, self.rip);
+                match cache.get(pa) {
+                    Some(b) if b.bits == self.bits => b.clone(),
+                    _ => match decode_block(
+                        bus,
+                        pa,
+                        self.bits,
+                        Some(pa.wrapping_add(PAGE_SIZE) & !(PAGE_SIZE - 1)),
+                    ) {
+                        Decoded::Block(b, pages) => cache.insert(pa, &pages, b),
+                        Decoded::NotRam | Decoded::NeedsNext => return Exit::FetchUnmapped(pa),
+                    },
+                }
+            } else {
+                match self.fetch_block(cache, bus) {
+                    Ok(b) => b,
+                    Err(Exit::Exception(f)) => {
+                        // A #PF of the fetch: delivered like an instruction's.
+                        let mut env = Env {
+                            bus: &mut *bus,
+                            code: &mut *cache,
+                            stop: false,
+                            end,
+                        };
+                        if let Err(exit) = self.take_exception(&mut env, f) {
+                            return exit;
+                        }
+                        end = end.saturating_sub(1);
+                        continue;
+                    }
+                    Err(exit) => return exit,
+                }
             };
             // Pages that became code lose their write entries before anything runs.
             self.tlb.follow_code(cache.epoch());
@@ -124,12 +219,16 @@ impl Cpu {
                 stop: false,
                 end,
             };
-            for insn in block.insns.iter().take(room) {
+            for insn in block.insns.iter().take(room.min(limit)) {
                 let at = self.rip;
                 self.rip = at.wrapping_add(insn.ops.len as u64);
                 if let Err(f) = (insn.exec)(self, &mut env, &insn.ops) {
                     self.rip = at;
-                    return Exit::Exception(f);
+                    if let Err(exit) = self.take_exception(&mut env, f) {
+                        return exit;
+                    }
+                    end = end.saturating_sub(1);
+                    break;
                 }
                 self.insns += 1;
                 if env.stop {
@@ -137,6 +236,54 @@ impl Cpu {
                 }
             }
         }
+    }
+}
+
+impl Cpu {
+    /// With paging: the block at RIP, translated for fetching at the current privilege.
+    fn fetch_block(
+        &mut self,
+        cache: &mut BlockCache,
+        bus: &mut dyn Bus,
+    ) -> Result<Rc<Block>, Exit> {
+        self.tlb.select(self.cpl() == 3);
+        let la = self.linear(super::insn::Seg::Cs, self.rip);
+        let pa = self.fetch_pa(cache, bus, la)?;
+        match cache.get(pa) {
+            Some(b) if b.bits == self.bits && !b.crosses => return Ok(b.clone()),
+            _ => {}
+        }
+        match decode_block(bus, pa, self.bits, None) {
+            Decoded::Block(b, pages) => Ok(cache.insert(pa, &pages, b)),
+            Decoded::NotRam => Err(Exit::FetchUnmapped(pa)),
+            Decoded::NeedsNext => {
+                let next = la.wrapping_add(PAGE_SIZE) & !(PAGE_SIZE - 1) & self.la_mask;
+                let pa2 = self.fetch_pa(cache, bus, next)?;
+                match decode_block(bus, pa, self.bits, Some(pa2 & !(PAGE_SIZE - 1))) {
+                    Decoded::Block(b, _) => Ok(Rc::new(b)),
+                    Decoded::NotRam | Decoded::NeedsNext => Err(Exit::FetchUnmapped(pa)),
+                }
+            }
+        }
+    }
+
+    /// The physical address of the instruction byte at linear `la`: the fetch table, or a walk
+    /// that refills it.
+    #[inline]
+    fn fetch_pa(
+        &mut self,
+        cache: &mut BlockCache,
+        bus: &mut dyn Bus,
+        la: u64,
+    ) -> Result<u64, Exit> {
+        if let Some(pa) = self.tlb.fetch_pa(la) {
+            return Ok(pa);
+        }
+        let (t, a, _) = self
+            .translate(bus, cache, la, Access::Fetch)
+            .map_err(Exit::Exception)?;
+        self.tlb.fill_fetch(la, t.pa, a);
+        Ok(t.pa)
     }
 }
 
@@ -157,10 +304,10 @@ mod tests {
 
     #[test]
     fn a_store_into_the_current_block_takes_effect_at_the_next_instruction() {
-        // mov byte [rip + 1], 0x41; mov al, 0; cpuid (#UD here: stops the run)
+        // mov byte [rip + 1], 0x41; mov al, 0; ud2 (#UD here: stops the run)
         // The store rewrites the immediate of `mov al, 0`, decoded in the same block (SDM vol. 3
         // §11.6: a store to the code stream is seen by the instructions after it).
-        let code = [0xc6, 0x05, 0x01, 0, 0, 0, 0x41, 0xb0, 0x00, 0x0f, 0xa2];
+        let code = [0xc6, 0x05, 0x01, 0, 0, 0, 0x41, 0xb0, 0x00, 0x0f, 0x0b];
         let (mut cpu, mut bus, mut cache) = setup(0x1000, &code);
         let exit = cpu.run(&mut cache, &mut bus, 10);
         assert_eq!(exit, Exit::Exception(Fault::UD));
@@ -168,20 +315,20 @@ mod tests {
             (cpu.regs[RAX] & 0xff, cpu.rip, cpu.insns),
             (0x41, 0x1009, 2)
         );
-        assert_eq!(cpu.undefined.get(&iced_x86::Code::Cpuid), Some(&1));
+        assert_eq!(cpu.undefined.get(&iced_x86::Code::Ud2), Some(&1));
     }
 
     #[test]
     fn a_page_written_as_data_then_run_as_code_loses_its_write_entry() {
         // 0x1000: mov byte [0x2100], 1 (a write entry for page 0x2000); jmp 0x2000
-        // 0x2000: mov byte [rip + 1], 0x41; mov al, 0; cpuid
+        // 0x2000: mov byte [rip + 1], 0x41; mov al, 0; ud2
         let (mut cpu, mut bus, mut cache) = setup(
             0x1000,
             &[
                 0xc6, 0x04, 0x25, 0x00, 0x21, 0, 0, 0x01, 0xe9, 0xf3, 0x0f, 0, 0,
             ],
         );
-        let smc = [0xc6, 0x05, 0x01, 0, 0, 0, 0x41, 0xb0, 0x00, 0x0f, 0xa2];
+        let smc = [0xc6, 0x05, 0x01, 0, 0, 0, 0x41, 0xb0, 0x00, 0x0f, 0x0b];
         bus.ram_mut()[0x2000..0x2000 + smc.len()].copy_from_slice(&smc);
         assert_eq!(
             cpu.run(&mut cache, &mut bus, 10),
@@ -210,8 +357,8 @@ mod tests {
 
     #[test]
     fn a_rep_instruction_counts_each_iteration_and_resumes_after_the_budget() {
-        // rep stosb; inc eax; cpuid (#UD: stops the run)
-        let code = [0xf3, 0xaa, 0xff, 0xc0, 0x0f, 0xa2];
+        // rep stosb; inc eax; ud2 (#UD: stops the run)
+        let code = [0xf3, 0xaa, 0xff, 0xc0, 0x0f, 0x0b];
         let (mut cpu, mut bus, mut cache) = setup(0x1000, &code);
         cpu.regs[RCX] = 5;
         cpu.regs[RAX] = 0x5a;

@@ -17,7 +17,9 @@ use super::block::Env;
 use super::exec::sse_fp::{self as fp, arith, PD, PS, SD, SS};
 use super::exec::sse_int::{self as si, lanes, shift as vshift, whole};
 use super::exec::sse_mov::{self as sm, UNALIGNED};
-use super::exec::{alu, bits, branch, data, misc, muldiv, shift, stack, string, x87};
+use super::exec::{
+    alu, bits, branch, control, data, far, io, misc, muldiv, shift, stack, string, x87,
+};
 use super::insn::{Handler, Insn, Mem, Opnd, Ops, Seg, NO_REG, RIP_REL};
 use super::state::{Cpu, Fault};
 
@@ -57,6 +59,8 @@ fn line(m: Mnemonic) -> Option<Line> {
         M::Lea => l(data::lea, 0),
         M::Xchg => l(data::xchg, 0),
         M::Nop => l(data::nop, 0),
+        // Paging.
+        M::Invlpg => br(super::mmu::invlpg, 0),
         // Hints with no architectural effect in an interpreter that runs one vCPU at a time
         // and has no caches: spin-wait, fences, prefetches, the CET landing pad (CET off).
         M::Pause | M::Lfence | M::Mfence | M::Sfence | M::Endbr64 => l(data::nop, 0),
@@ -154,6 +158,11 @@ fn line(m: Mnemonic) -> Option<Line> {
         M::Lodsb | M::Lodsw | M::Lodsd | M::Lodsq => l(string::string::<{ string::LODS }>, 0),
         M::Scasb | M::Scasw | M::Scasd | M::Scasq => l(string::string::<{ string::SCAS }>, 0),
         M::Cmpsb | M::Cmpsw | M::Cmpsd | M::Cmpsq => l(string::string::<{ string::CMPS }>, 0),
+        M::Insb | M::Insw | M::Insd => l(string::string::<{ string::INS }>, 0),
+        M::Outsb | M::Outsw | M::Outsd => l(string::string::<{ string::OUTS }>, 0),
+        // Port I/O (exec::io).
+        M::In => l(io::in_, 0),
+        M::Out => l(io::out, 0),
         // Stack.
         M::Push => l(stack::push, 0),
         M::Pop => l(stack::pop, 0),
@@ -181,7 +190,7 @@ fn line(m: Mnemonic) -> Option<Line> {
         M::Loop => br(branch::loop_::<0>, 0),
         M::Loope => br(branch::loop_::<1>, 0),
         M::Loopne => br(branch::loop_::<2>, 0),
-        M::Jrcxz => br(branch::loop_::<3>, 0),
+        M::Jrcxz | M::Jecxz | M::Jcxz => br(branch::loop_::<3>, 0),
         // MOVNTI: a plain store (no caches to bypass).
         M::Movnti => l(data::mov, 0),
         M::Ldmxcsr => l(fp::ldmxcsr, 0),
@@ -192,6 +201,39 @@ fn line(m: Mnemonic) -> Option<Line> {
         M::Fxsave64 => l(x87::fxsave64, 0),
         M::Fxrstor64 => l(x87::fxrstor64, 0),
         M::Stmxcsr => l(fp::stmxcsr, 0),
+        // System (exec::control). Those that change the mode, IF or the interrupt shadow end
+        // the block.
+        M::Cpuid => l(control::cpuid, 0),
+        M::Rdtsc => l(control::rdtsc, 0),
+        M::Rdtscp => l(control::rdtsc, 1),
+        M::Rdmsr => l(control::rdmsr, 0),
+        M::Wrmsr => br(control::wrmsr, 0),
+        M::Cli => l(control::cli_sti, 0),
+        M::Sti => br(control::cli_sti, 1),
+        M::Hlt => br(control::hlt, 0),
+        M::Pushf => l(control::pushf, 2),
+        M::Pushfd => l(control::pushf, 4),
+        M::Pushfq => l(control::pushf, 8),
+        M::Popf => br(control::popf, 2),
+        M::Popfd => br(control::popf, 4),
+        M::Popfq => br(control::popf, 8),
+        M::Swapgs => l(control::swapgs, 0),
+        M::Syscall => br(control::syscall, 0),
+        M::Sysret => br(control::sysret, 4),
+        M::Sysretq => br(control::sysret, 8),
+        M::Wbinvd | M::Invd => l(control::wbinvd, 0),
+        M::Clflush => l(control::clflush, 0),
+        M::Lmsw => br(control::lmsw, 0),
+        M::Smsw => l(control::smsw, 0),
+        M::Clts => l(control::clts, 0),
+        M::Lldt => l(far::lldt, 0),
+        M::Ltr => l(far::ltr, 0),
+        M::Sldt => l(far::sldt_str, 0),
+        M::Str => l(far::sldt_str, 1),
+        M::Verr => l(far::verify, 0),
+        M::Verw => l(far::verify, 1),
+        M::Lar => l(far::verify, 2),
+        M::Lsl => l(far::verify, 3),
         _ => return None,
     })
 }
@@ -389,7 +431,8 @@ fn gpr(r: Register) -> Option<(Opnd, u8)> {
 fn reg_number(r: Register) -> Option<u8> {
     match gpr(r)? {
         (Opnd::Reg(n), 8) => Some(n),
-        (Opnd::Reg(n), 4) => Some(n), // 32-bit addressing (0x67)
+        (Opnd::Reg(n), 4) => Some(n), // 32-bit addressing (0x67, or 32-bit code)
+        (Opnd::Reg(n), 2) => Some(n), // 16-bit addressing
         _ => None,
     }
 }
@@ -434,13 +477,30 @@ fn vec_mem_size(m: MemorySize) -> Option<u8> {
     })
 }
 
-/// The memory operand of `i`.
-fn memory(i: &Instruction) -> Option<Mem> {
-    let seg = match i.segment_prefix() {
+/// The segment register `r` as a [`Seg`].
+fn seg_of(r: Register) -> Seg {
+    match r {
+        Register::ES => Seg::Es,
+        Register::CS => Seg::Cs,
+        Register::SS => Seg::Ss,
         Register::FS => Seg::Fs,
         Register::GS => Seg::Gs,
-        _ => Seg::Flat,
-    };
+        _ => Seg::Ds,
+    }
+}
+
+/// The default address size of the code `i` was decoded as.
+fn code_asz(i: &Instruction) -> u8 {
+    match i.code_size() {
+        iced_x86::CodeSize::Code16 => 2,
+        iced_x86::CodeSize::Code32 => 4,
+        _ => 8,
+    }
+}
+
+/// The memory operand of `i`.
+fn memory(i: &Instruction) -> Option<Mem> {
+    let seg = seg_of(i.memory_segment());
     let (base, disp) = match i.memory_base() {
         Register::RIP => (
             RIP_REL,
@@ -454,15 +514,24 @@ fn memory(i: &Instruction) -> Option<Mem> {
         Register::None => NO_REG,
         r => reg_number(r)?,
     };
-    let addr32 = matches!(gpr(i.memory_base()).or(gpr(i.memory_index())), Some((_, 4)));
+    // The address size: that of the base or index register, else (a displacement alone) the
+    // code's own.
+    let asz = match gpr(i.memory_base()).or(gpr(i.memory_index())) {
+        Some((_, s)) => s,
+        None => code_asz(i),
+    };
     Some(Mem {
         base,
         index,
         scale: i.memory_index_scale().trailing_zeros() as u8,
         seg,
-        addr32,
+        asz,
         stack: base == 4 || base == 5,
-        disp: if addr32 { disp as u32 as i64 } else { disp },
+        disp: match asz {
+            2 => disp as u16 as i64,
+            4 => disp as u32 as i64,
+            _ => disp,
+        },
     })
 }
 
@@ -480,11 +549,12 @@ fn operands(i: &Instruction, ops: &mut Ops) -> Option<()> {
             OpKind::Register => gpr(i.op_register(k))?,
             OpKind::Memory => {
                 ops.mem = memory(i)?;
-                // Only LEA's operand has no integer size; any other (far pointers such as
+                // Only LEA's and INVLPG's operands have no integer size; any other (far pointers such as
                 // JMP/CALL m16:64, descriptor tables, vectors) is a form not executed yet.
                 let size = match mem_size(i.memory_size()) {
                     Some(s) => s,
-                    None if i.mnemonic() == Mnemonic::Lea => 0,
+                    // LEA and INVLPG only compute the address.
+                    None if matches!(i.mnemonic(), Mnemonic::Lea | Mnemonic::Invlpg) => 0,
                     // CMPXCHG16B's handler accesses its 16 bytes as two halves.
                     None if i.code() == Code::Cmpxchg16b_m128 => 16,
                     None if matches!(i.mnemonic(), Mnemonic::Fxsave64 | Mnemonic::Fxrstor64) => 16,
@@ -494,9 +564,14 @@ fn operands(i: &Instruction, ops: &mut Ops) -> Option<()> {
                 };
                 (Opnd::Mem, size)
             }
-            OpKind::NearBranch64 => {
+            kind @ (OpKind::NearBranch64 | OpKind::NearBranch32 | OpKind::NearBranch16) => {
                 ops.imm = i.near_branch_target().wrapping_sub(i.next_ip());
-                (Opnd::Imm, 8)
+                let size = match kind {
+                    OpKind::NearBranch64 => 8,
+                    OpKind::NearBranch32 => 4,
+                    _ => 2,
+                };
+                (Opnd::Imm, size)
             }
             kind @ (OpKind::Immediate8
             | OpKind::Immediate16
@@ -537,30 +612,239 @@ fn operands(i: &Instruction, ops: &mut Ops) -> Option<()> {
     Some(())
 }
 
-/// What a string instruction's implicit operands say.
-struct StringKinds {
-    /// ESI/EDI addressing (0x67).
-    addr32: bool,
-}
-
-/// `Some` when `i` is a string instruction (an operand is `[RSI]`/`[RDI]` implicit).
-fn string_kinds(i: &Instruction) -> Option<StringKinds> {
+/// The address size of a string instruction (its implicit `[RSI]`/`[RDI]` operands), `None`
+/// when `i` is not one.
+fn string_asz(i: &Instruction) -> Option<u8> {
     let mut found = None;
     for k in 0..i.op_count() {
         match i.op_kind(k) {
-            OpKind::MemorySegRSI | OpKind::MemorySegRDI | OpKind::MemoryESRDI => {
-                found.get_or_insert(StringKinds { addr32: false });
-            }
-            OpKind::MemorySegESI
-            | OpKind::MemorySegEDI
-            | OpKind::MemoryESEDI
-            | OpKind::MemorySegSI
-            | OpKind::MemorySegDI
-            | OpKind::MemoryESDI => found = Some(StringKinds { addr32: true }),
+            OpKind::MemorySegRSI | OpKind::MemorySegRDI | OpKind::MemoryESRDI => found = Some(8),
+            OpKind::MemorySegESI | OpKind::MemorySegEDI | OpKind::MemoryESEDI => found = Some(4),
+            OpKind::MemorySegSI | OpKind::MemorySegDI | OpKind::MemoryESDI => found = Some(2),
             _ => {}
         }
     }
     found
+}
+
+/// The number of register `r` in the run of `count` registers from `first` (CR0…, DR0…).
+fn reg_in(r: Register, first: Register, count: u32) -> Option<u8> {
+    let n = (r as u32).wrapping_sub(first as u32);
+    (n < count).then_some(n as u8)
+}
+
+/// MOV to/from a control or debug register: the general-purpose register in `dst` (from) or
+/// `src` (to), the CR/DR number in `cc`. `None` when `i` is not one.
+fn mov_cr_dr(i: &Instruction, ops: &mut Ops) -> Option<Line> {
+    if i.mnemonic() != Mnemonic::Mov || i.op_count() != 2 {
+        return None;
+    }
+    let (a, b) = (i.op_register(0), i.op_register(1));
+    let (special, gp, to) = if i.op_kind(0) == OpKind::Register
+        && (reg_in(a, Register::CR0, 16).is_some() || reg_in(a, Register::DR0, 16).is_some())
+    {
+        (a, b, true)
+    } else if i.op_kind(1) == OpKind::Register
+        && (reg_in(b, Register::CR0, 16).is_some() || reg_in(b, Register::DR0, 16).is_some())
+    {
+        (b, a, false)
+    } else {
+        return None;
+    };
+    let (Opnd::Reg(g), size) = gpr(gp)? else {
+        return None;
+    };
+    ops.size = size;
+    ops.src_size = size;
+    let (cr, n) = match reg_in(special, Register::CR0, 16) {
+        Some(n) => (true, n),
+        None => (false, reg_in(special, Register::DR0, 16)?),
+    };
+    ops.cc = n;
+    Some(if to {
+        ops.src = Opnd::Reg(g);
+        br(
+            if cr {
+                control::mov_to_cr
+            } else {
+                control::mov_to_dr
+            },
+            n,
+        )
+    } else {
+        ops.dst = Opnd::Reg(g);
+        l(
+            if cr {
+                control::mov_from_cr
+            } else {
+                control::mov_from_dr
+            },
+            n,
+        )
+    })
+}
+
+/// A register or memory operand `k` of a segment-register or descriptor-table form: its slot
+/// and size (memory: `mem_size` bytes).
+fn rm_operand(i: &Instruction, k: u32, ops: &mut Ops, mem_size: u8) -> Option<(Opnd, u8)> {
+    match i.op_kind(k) {
+        OpKind::Register => gpr(i.op_register(k)),
+        OpKind::Memory => {
+            ops.mem = memory(i)?;
+            Some((Opnd::Mem, mem_size))
+        }
+        _ => None,
+    }
+}
+
+/// Segment-register moves, descriptor-table loads and stores, far transfers, IRET and INT
+/// ([`far`]): forms whose operands the generic extraction does not lower (segment registers,
+/// far pointers, 6- and 10-byte table operands). `None` when `i` is none of them.
+fn far_form(i: &Instruction, ops: &mut Ops) -> Option<Line> {
+    use Code as C;
+    let sreg = |k: u32| {
+        (i.op_kind(k) == OpKind::Register)
+            .then(|| reg_in(i.op_register(k), Register::ES, 6))
+            .flatten()
+    };
+    // The operand size a form's name gives: ..16/w → 2, ..32/d → 4, ..64/q → 8.
+    let by_code = |w: &[Code], d: &[Code]| {
+        if w.contains(&i.code()) {
+            2
+        } else if d.contains(&i.code()) {
+            4
+        } else {
+            8
+        }
+    };
+    Some(match i.mnemonic() {
+        Mnemonic::Mov if i.op_count() == 2 => {
+            if let Some(n) = sreg(0) {
+                let (slot, _) = rm_operand(i, 1, ops, 2)?;
+                ops.src = slot;
+                ops.size = 2;
+                ops.cc = n;
+                br(far::mov_to_sreg, n)
+            } else if let Some(n) = sreg(1) {
+                let (slot, size) = rm_operand(i, 0, ops, 2)?;
+                ops.dst = slot;
+                ops.size = size;
+                ops.cc = n;
+                l(far::mov_from_sreg, n)
+            } else {
+                return None;
+            }
+        }
+        m @ (Mnemonic::Push | Mnemonic::Pop) => {
+            let n = sreg(0)?;
+            ops.cc = n;
+            let name = i.code();
+            ops.size = if matches!(
+                name,
+                C::Pushw_ES
+                    | C::Pushw_CS
+                    | C::Pushw_SS
+                    | C::Pushw_DS
+                    | C::Pushw_FS
+                    | C::Pushw_GS
+                    | C::Popw_ES
+                    | C::Popw_CS
+                    | C::Popw_SS
+                    | C::Popw_DS
+                    | C::Popw_FS
+                    | C::Popw_GS
+            ) {
+                2
+            } else if i.code_size() == iced_x86::CodeSize::Code64 {
+                8
+            } else {
+                4
+            };
+            if m == Mnemonic::Push {
+                l(far::push_sreg, n)
+            } else {
+                br(far::pop_sreg, n)
+            }
+        }
+        m @ (Mnemonic::Lgdt | Mnemonic::Lidt | Mnemonic::Sgdt | Mnemonic::Sidt) => {
+            ops.mem = memory(i)?;
+            ops.dst = Opnd::Mem;
+            ops.size = match i.code() {
+                C::Lgdt_m1632_16 | C::Lidt_m1632_16 | C::Sgdt_m1632_16 | C::Sidt_m1632_16 => 3,
+                C::Lgdt_m1632 | C::Lidt_m1632 | C::Sgdt_m1632 | C::Sidt_m1632 => 4,
+                _ => 8,
+            };
+            let idt = u8::from(matches!(m, Mnemonic::Lidt | Mnemonic::Sidt));
+            ops.cc = idt;
+            if matches!(m, Mnemonic::Lgdt | Mnemonic::Lidt) {
+                l(far::lgdt_lidt, idt)
+            } else {
+                l(far::sgdt_sidt, idt)
+            }
+        }
+        m @ (Mnemonic::Jmp | Mnemonic::Call) => {
+            let far_ptr = matches!(i.op_kind(0), OpKind::FarBranch16 | OpKind::FarBranch32);
+            if far_ptr {
+                ops.dst = Opnd::Imm;
+                ops.mem.disp = i.far_branch_selector() as i64;
+                if i.op_kind(0) == OpKind::FarBranch16 {
+                    ops.imm = i.far_branch16() as u64;
+                    ops.size = 2;
+                } else {
+                    ops.imm = i.far_branch32() as u64;
+                    ops.size = 4;
+                }
+            } else if matches!(
+                i.code(),
+                C::Jmp_m1616
+                    | C::Jmp_m1632
+                    | C::Jmp_m1664
+                    | C::Call_m1616
+                    | C::Call_m1632
+                    | C::Call_m1664
+            ) {
+                ops.mem = memory(i)?;
+                ops.dst = Opnd::Mem;
+                ops.size = by_code(
+                    &[C::Jmp_m1616, C::Call_m1616],
+                    &[C::Jmp_m1632, C::Call_m1632],
+                );
+            } else {
+                return None;
+            }
+            if m == Mnemonic::Jmp {
+                br(far::jmp_far, 0)
+            } else {
+                br(far::call_far, 0)
+            }
+        }
+        Mnemonic::Retf => {
+            ops.size = by_code(&[C::Retfw, C::Retfw_imm16], &[C::Retfd, C::Retfd_imm16]);
+            if i.op_count() == 1 {
+                ops.src = Opnd::Imm;
+                ops.imm = i.immediate(0);
+            }
+            br(far::retf, 0)
+        }
+        Mnemonic::Iret | Mnemonic::Iretd | Mnemonic::Iretq => {
+            ops.size = by_code(&[C::Iretw], &[C::Iretd]);
+            br(far::iret, 0)
+        }
+        Mnemonic::Int => {
+            ops.imm = i.immediate(0) & 0xff;
+            br(far::int_n, 0)
+        }
+        Mnemonic::Int3 => {
+            ops.imm = 3;
+            br(far::int_n, 0)
+        }
+        Mnemonic::Into => {
+            ops.imm = 4;
+            ops.cc = 1;
+            br(far::int_n, 1)
+        }
+        _ => return None,
+    })
 }
 
 /// The table line and operands of `i`, or the operands of a record raising #UD.
@@ -570,6 +854,14 @@ fn lower(i: &Instruction) -> Result<(Line, Ops), Ops> {
         code: i.code(),
         ..Ops::default()
     };
+    if !i.is_invalid() {
+        if let Some(line) = mov_cr_dr(i, &mut ops) {
+            return Ok((line, ops));
+        }
+        if let Some(line) = far_form(i, &mut ops) {
+            return Ok((line, ops));
+        }
+    }
     let vector = sse_form(i);
     let line = if vector {
         sse_line(i.mnemonic())
@@ -583,33 +875,21 @@ fn lower(i: &Instruction) -> Result<(Line, Ops), Ops> {
     if vector && i.code() == Code::Pextrw_r32m16_xmm_imm8 {
         return Err(ops); // SSE4.1 (66 0F 3A 15): beyond the SSE2 baseline
     }
-    if matches!(
-        i.code(),
-        Code::Retnw | Code::Retnw_imm16 | Code::Call_rm16 | Code::Jmp_rm16
-    ) {
-        return Err(ops); // 16-bit near branches (AMD only honours 0x66 there)
+    let code64 = i.code_size() == iced_x86::CodeSize::Code64;
+    if code64
+        && matches!(
+            i.code(),
+            Code::Retnw | Code::Retnw_imm16 | Code::Call_rm16 | Code::Jmp_rm16
+        )
+    {
+        return Err(ops); // 16-bit near branches in 64-bit mode (AMD only honours 0x66 there)
     }
-    if matches!(
-        i.mnemonic(),
-        Mnemonic::Loop | Mnemonic::Loope | Mnemonic::Loopne
-    ) && !matches!(
-        i.code(),
-        Code::Loop_rel8_64_RCX | Code::Loope_rel8_64_RCX | Code::Loopne_rel8_64_RCX
-    ) {
-        return Err(ops); // ECX-counted (0x67) loops: not yet
-    }
-    if let (false, Some(kinds)) = (vector, string_kinds(i)) {
+    if let (false, Some(asz)) = (vector, string_asz(i)) {
         // MOVS/STOS/LODS/SCAS/CMPS: implicit RSI/RDI operands, a repeat prefix in `cc`.
-        if kinds.addr32 {
-            return Err(ops); // 32-bit string addressing: not yet
-        }
         ops.size = mem_size(i.memory_size()).ok_or(ops)?;
         ops.mem = Mem {
-            seg: match i.segment_prefix() {
-                Register::FS => Seg::Fs,
-                Register::GS => Seg::Gs,
-                _ => Seg::Flat,
-            },
+            seg: seg_of(i.memory_segment()),
+            asz,
             ..Mem::default()
         };
         ops.cc = if i.has_repne_prefix() {
@@ -632,11 +912,55 @@ fn lower(i: &Instruction) -> Result<(Line, Ops), Ops> {
         return Err(ops); // SDM vol. 2 "LOCK": #UD unless a lockable RMW to memory
     }
     ops.cc = line.sel;
-    if i.mnemonic() == Mnemonic::Lea {
-        ops.mem.seg = Seg::Flat; // LEA computes an offset: no segment base
-    }
-    if i.mnemonic() == Mnemonic::Leave {
-        ops.size = if i.code() == Code::Leavew { 2 } else { 8 };
+    match i.mnemonic() {
+        Mnemonic::Lea => ops.mem.seg = Seg::None, // LEA computes an offset: no segment base
+        Mnemonic::Leave => {
+            ops.size = match i.code() {
+                Code::Leavew => 2,
+                Code::Leaved => 4,
+                _ => 8,
+            }
+        }
+        Mnemonic::Ret => {
+            ops.size = match i.code() {
+                Code::Retnw | Code::Retnw_imm16 => 2,
+                Code::Retnd | Code::Retnd_imm16 => 4,
+                _ => 8,
+            }
+        }
+        Mnemonic::Loop
+        | Mnemonic::Loope
+        | Mnemonic::Loopne
+        | Mnemonic::Jrcxz
+        | Mnemonic::Jecxz
+        | Mnemonic::Jcxz => {
+            // The counter register's size is the address size, named by the form.
+            use Code as C;
+            ops.mem.asz = match i.code() {
+                C::Loop_rel8_16_RCX
+                | C::Loop_rel8_64_RCX
+                | C::Loope_rel8_16_RCX
+                | C::Loope_rel8_64_RCX
+                | C::Loopne_rel8_16_RCX
+                | C::Loopne_rel8_64_RCX
+                | C::Jrcxz_rel8_16
+                | C::Jrcxz_rel8_64 => 8,
+                C::Loop_rel8_16_ECX
+                | C::Loop_rel8_32_ECX
+                | C::Loop_rel8_64_ECX
+                | C::Loope_rel8_16_ECX
+                | C::Loope_rel8_32_ECX
+                | C::Loope_rel8_64_ECX
+                | C::Loopne_rel8_16_ECX
+                | C::Loopne_rel8_32_ECX
+                | C::Loopne_rel8_64_ECX
+                | C::Jecxz_rel8_16
+                | C::Jecxz_rel8_32
+                | C::Jecxz_rel8_64 => 4,
+                _ => 2,
+            };
+        }
+        _ => {}
     }
     if ops.size == 0 {
         ops.size = line.sel; // operand-less forms (CBW … CQO) carry it in the table
@@ -731,10 +1055,13 @@ mod tests {
 
     #[test]
     fn unsupported_forms_raise_ud_and_are_named() {
-        // cpuid; ud2; a lone REX prefix at the end of the buffer; lock mov [rax], eax
+        // ud2; pshufb (SSSE3); a lone REX prefix at the end of the buffer; lock mov [rax], eax
         for (bytes, form) in [
-            (&[0x0f, 0xa2][..], Code::Cpuid),
             (&[0x0f, 0x0b][..], Code::Ud2),
+            (
+                &[0x66, 0x0f, 0x38, 0x00, 0xc1][..],
+                Code::Pshufb_xmm_xmmm128,
+            ),
             (&[0x48][..], Code::INVALID),
             (&[0xf0, 0x89, 0x00][..], Code::INVALID),
         ] {
@@ -788,10 +1115,18 @@ mod tests {
     #[test]
     fn far_indirect_branches_are_not_taken_for_near_ones() {
         // jmp far [rax] (REX.W FF /5: m16:64); call far [rax] (FF /3: m16:32)
-        assert!(!implemented_bytes(&[0x48, 0xff, 0x28]));
-        assert!(!implemented_bytes(&[0xff, 0x18]));
-        // jmp [rax] (near, FF /4) is implemented
-        assert!(implemented_bytes(&[0xff, 0x20]));
+        // decode to the far forms: an offset of 8 / 4 bytes before the selector.
+        let j = one(&[0x48, 0xff, 0x28]);
+        assert!(implemented_bytes(&[0x48, 0xff, 0x28]));
+        assert_eq!((j.ops.code, j.ops.size), (Code::Jmp_m1664, 8));
+        let c = one(&[0xff, 0x18]);
+        assert_eq!((c.ops.code, c.ops.size), (Code::Call_m1632, 4));
+        // jmp [rax] (near, FF /4) reads an 8-byte target
+        let n = one(&[0xff, 0x20]);
+        assert_eq!(
+            (n.ops.code, n.ops.size, n.ops.dst),
+            (Code::Jmp_rm64, 8, Opnd::Mem)
+        );
     }
 
     fn implemented_bytes(bytes: &[u8]) -> bool {

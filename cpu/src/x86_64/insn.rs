@@ -39,16 +39,27 @@ pub const NO_REG: u8 = 0xff;
 /// Base register value meaning RIP (the address of the next instruction).
 pub const RIP_REL: u8 = 16;
 
-/// Segment override that adds a base in 64-bit mode.
+/// The segment of a memory operand (the override, or the default: SS for RSP/RBP-based
+/// operands, DS otherwise), numbered as [`super::system::sreg`]. Its base comes from
+/// `Cpu::seg_base`: in 64-bit mode zero except FS and GS.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[repr(u8)]
 pub enum Seg {
-    /// CS/DS/ES/SS or none: base 0 in 64-bit mode.
+    /// ES.
+    Es = 0,
+    /// CS.
+    Cs = 1,
+    /// SS.
+    Ss = 2,
+    /// DS.
     #[default]
-    Flat,
-    /// FS: adds [`Cpu::fs_base`].
-    Fs,
-    /// GS: adds [`Cpu::gs_base`].
-    Gs,
+    Ds = 3,
+    /// FS.
+    Fs = 4,
+    /// GS.
+    Gs = 5,
+    /// No segment (LEA's offset): base zero.
+    None = 6,
 }
 
 /// A memory operand: `seg:[base + index * scale + disp]`.
@@ -60,10 +71,11 @@ pub struct Mem {
     pub index: u8,
     /// log2 of the scale (0–3).
     pub scale: u8,
-    /// Segment base to add.
+    /// Segment whose base is added.
     pub seg: Seg,
-    /// Address-size override (0x67): the effective address is truncated to 32 bits.
-    pub addr32: bool,
+    /// Address size in bytes (2, 4, 8): the effective address is truncated to it before the
+    /// segment base is added.
+    pub asz: u8,
     /// The access is stack-relative (base RSP or RBP): a non-canonical address raises #SS,
     /// not #GP.
     pub stack: bool,
@@ -77,8 +89,8 @@ impl Default for Mem {
             base: NO_REG,
             index: NO_REG,
             scale: 0,
-            seg: Seg::Flat,
-            addr32: false,
+            seg: Seg::Ds,
+            asz: 8,
             stack: false,
             disp: 0,
         }

@@ -1,9 +1,12 @@
 //! The x86_64 interpreter (Intel SDM, AMD APM): state, decode-once records, executors.
 //!
-//! What is here: 64-bit-mode integer user code. [`block`] builds blocks of pre-decoded records
-//! ([`insn::Insn`]) with iced-x86's decoder ([`decode`]: iced `Instruction` → our record, once per
-//! instruction; execution never calls the decoder), caches them by physical address in the
-//! shared [`CodeCache`](crate::codecache::CodeCache) and runs them ([`Cpu::run`]). The handlers
+//! What is here: 64-bit, compatibility-mode and 32-bit (and 16-bit) protected-mode code, user
+//! and system. [`block`] builds blocks of pre-decoded records ([`insn::Insn`]) with iced-x86's
+//! decoder ([`decode`]: iced `Instruction` → our record, once per instruction; execution never
+//! calls the decoder) at the bitness of CS (CS.L in long mode → 64, else CS.D → 32, else 16; a
+//! block remembers its bitness and is decoded again when found in another mode), caches them
+//! by physical address in the shared [`CodeCache`](crate::codecache::CodeCache) and runs them
+//! ([`Cpu::run`]). The handlers
 //! ([`exec`]) cover MOV/MOVZX/MOVSX/MOVSXD/LEA/XCHG, the ALU group with all six status flags,
 //! shifts and rotates, MUL/IMUL/DIV/IDIV (#DE), BT*/BSF/BSR (and TZCNT/LZCNT's encodings run as
 //! BSF/BSR, BMI1/LZCNT not being advertised), BSWAP, XADD/CMPXCHG/CMPXCHG8B/CMPXCHG16B, CMOVcc/SETcc,
@@ -33,35 +36,76 @@
 //! is pending) and FXSAVE64/FXRSTOR64 ([`exec::x87`]) — the x87 forms the reference
 //! userspace executes.
 //!
-//! Memory goes through the shared [`Bus`](crate::aarch64::Bus) with linear = physical (no
-//! paging yet), cached per page in a software TLB ([`tlb`]). Anything else decodes to a record
-//! raising #UD, counted per iced `Code` (form) in [`Cpu::undefined`]; an exception ends
-//! [`Cpu::run`] with [`Exit::Exception`] (no IDT delivery yet).
+//! System ([`system`] owns the state): CR0/CR2/CR3/CR4 and EFER with the mode transitions
+//! (EFER.LMA when paging is enabled with LME and PAE, far jumps into and out of 64-bit code),
+//! the segment registers with descriptor caches, GDTR/IDTR/LDTR/TR ([`descriptor`]: loads
+//! with their #GP/#NP/#SS checks; [`exec::far`]: MOV/PUSH/POP Sreg, LGDT/LIDT/SGDT/SIDT/LLDT/
+//! LTR/SLDT/STR, VERR/VERW/LAR/LSL, far JMP/CALL/RET, IRET, INT), segment bases on every memory operand outside
+//! 64-bit mode (FS/GS in it) and 16/32-bit addressing, stack and branch widths per mode, the
+//! privileged instructions ([`exec::control`]: MOV CR/DR, LMSW/SMSW/CLTS, CLI/STI, PUSHF/POPF
+//! with the CPL and IOPL rules, HLT, SWAPGS, SYSCALL/SYSRET, RDTSC/RDTSCP, RDMSR/WRMSR,
+//! WBINVD/INVD/CLFLUSH; #GP(0) at CPL > 0), the MSRs ([`msr`]: a table, the platform's behind
+//! it, #GP(0) counted per MSR in [`Cpu::bad_msrs`]), CPUID ([`cpuid`]: GenuineIntel, family 6
+//! model 0x5e, exactly the implemented features), port I/O through the
+//! [`Platform`] with the IOPL/TSS-bitmap check ([`exec::io`], INS/OUTS in [`exec::string`]),
+//! and exception and interrupt delivery through the IDT ([`interrupt`]: 64-bit and 32-bit
+//! gates, RSP0/IST/SS0:ESP0 stacks, double and triple faults, external interrupts taken between
+//! blocks when IF is set and no STI/MOV SS shadow is active, HLT as [`Exit::Halt`]). Time is
+//! the instruction count: TSC = [`Cpu::insns`] + IA32_TSC's offset, announced by CPUID 0x15/0x16.
 //!
-//! What comes next (issue 14), in order: PUSHF/POPF (with CPL and IOPL), ENTER, 0x67 (32-bit)
-//! addressing for strings and LOOP; system state (CR0/CR3/CR4, EFER, MSRs,
-//! GDT/IDT/TSS) with 32-bit protected mode and the transitions; 4-level paging filling the TLB
-//! from page-table walks; IDT exception and interrupt delivery; CPUID/RDTSC with time as the
-//! instruction count; #XM for unmasked SIMD exceptions (with CR4.OSXMMEXCPT); the rest of
-//! the x87 (loads and stores of reals, arithmetic with the 64-bit precision control, FNSTCW/
-//! FLDCW/FNSTSW) and the 32-bit FXSAVE layout; MMX and the SSE/SSE2 forms with MMX operands
-//! (CVTPI2PS, MOVDQ2Q, …), MASKMOVDQU and CLFLUSH, as boots reach them. Lazy flags (result
-//! and operands kept, flags computed when read) are the planned speed-up once a boot profile
-//! shows flag computation matters.
+//! [`Cpu::new`] is the user-mode sandbox the oracles use (64-bit code at CPL 3, paging off, no
+//! IDT): there, under the sandbox rule ([`system::System::sandbox`]), an exception ends
+//! [`Cpu::run`] with [`Exit::Exception`] instead of being delivered; LIDT (or a loader) ends the
+//! rule. Anything not implemented decodes to a record raising #UD, counted per iced `Code`
+//! (form) in [`Cpu::undefined`].
+//!
+//! Memory goes through the shared [`Bus`](crate::aarch64::Bus), translated by paging: the walk
+//! ([`paging`]: 32-bit, PAE and 4-level paging with 4 KiB/2 MiB/4 MiB/1 GiB pages, U/S, R/W
+//! with CR0.WP, NX, global pages, A/D updates, reserved bits, #PF error codes) run at the
+//! current privilege ([`mmu`]: CR2, the TLB flushes of MOV CR3/CR0/CR4/EFER and INVLPG,
+//! implicit supervisor accesses), cached per page with the walk's permissions in a software
+//! TLB ([`tlb`]); instruction fetch translates CS base + RIP to the physical address that keys
+//! the blocks ([`block`]). With paging off (the sandbox) linear = physical.
+//!
+//! Not modelled: real mode and virtual-8086 mode (clearing CR0.PE is #GP(0)), task switches,
+//! call/task gates, 16-bit gates, segment limit checks and accessed bits, debug
+//! breakpoints and single-step (#DB; DR0–DR7 and TF are storage), #AC, #NM, NMI, SMM, CR8.
+//!
+//! What comes next (issue 14), in order: ENTER; #XM for unmasked SIMD
+//! exceptions (with CR4.OSXMMEXCPT); the rest of the x87 (loads and stores of reals, arithmetic
+//! with the 64-bit precision control, FNSTCW/FLDCW/FNSTSW) and the 32-bit FXSAVE layout; MMX
+//! and the SSE/SSE2 forms with MMX operands (CVTPI2PS, MOVDQ2Q, …), MASKMOVDQU, SHRD's
+//! register-count forms, as boots reach them; real mode for the application processors (SMP).
+//! Lazy flags (result and operands kept, flags computed when read) are the planned speed-up
+//! once a boot profile shows flag computation matters.
 //!
 //! Tests: unit tests next to the code; `cpu/tests/x86_oracle.rs` runs random programs per class
 //! natively, under `qemu-x86_64` and here; `cpu/tests/x86_reference_forms.rs` measures how much
-//! of the forms a Debian kernel and busybox execute decode to implemented records.
+//! of the forms a Debian kernel and busybox execute decode to implemented records;
+//! `cpu/tests/x86_bare_metal.rs` runs our bare-metal guest (`testdata/x86/boot64.S`: protected
+//! mode → page tables → long mode → #PF and #GP) here and on QEMU and compares the consoles.
 
 pub mod block;
+pub mod cpuid;
 pub mod decode;
+pub mod descriptor;
 pub mod exec;
 pub mod insn;
+pub mod interrupt;
 pub mod mem;
+pub mod mmu;
+pub mod msr;
+pub mod paging;
 pub mod platform;
 pub mod state;
+pub mod system;
 pub mod tlb;
 
+#[cfg(test)]
+pub(crate) mod testworld;
+
 pub use block::{Block, BlockCache, Env};
+pub use interrupt::Source;
 pub use platform::Platform;
 pub use state::{flag, vector, Cpu, Exit, Fault};
+pub use system::System;

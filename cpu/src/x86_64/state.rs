@@ -1,7 +1,10 @@
-//! x86_64 architectural state this core executes today: the sixteen general-purpose registers
-//! with their partial-register views, RIP, RFLAGS, the FS/GS segment bases (Intel SDM vol. 1
+//! x86_64 architectural state of the application programmer's view: the sixteen
+//! general-purpose registers with their partial-register views, RIP, RFLAGS (Intel SDM vol. 1
 //! §3.4 "Basic program execution registers", §3.4.1.1 "General-purpose registers in 64-bit
-//! mode"), and the SSE state: XMM0–XMM15 and MXCSR (§10.2).
+//! mode"), the SSE state: XMM0–XMM15 and MXCSR (§10.2), and the x87 state; the exits of
+//! [`Cpu::run`](super::block), exceptions and their vectors. The system state (control
+//! registers, segments, descriptor tables, MSRs) is [`super::system`]'s, reached as
+//! [`Cpu::sys`], with the mode-derived values the executor reads on every access cached here.
 //!
 //! Writes follow the 64-bit-mode rules: an 8- or 16-bit destination keeps the other bits of the
 //! register, a 32-bit destination zero-extends into bits 63:32, and AH/CH/DH/BH name bits 15:8
@@ -11,6 +14,7 @@ use std::collections::BTreeMap;
 
 use iced_x86::Code;
 
+use super::system::System;
 use super::tlb::Tlb;
 
 /// Index of RAX in [`Cpu::regs`] (the hardware register number).
@@ -86,14 +90,30 @@ pub mod flag {
     pub const ZF: u64 = 1 << 6;
     /// Sign.
     pub const SF: u64 = 1 << 7;
-    /// Trap (single step); not modelled yet.
+    /// Trap (single step): stored; the #DB after each instruction is not delivered.
     pub const TF: u64 = 1 << 8;
-    /// Interrupt enable; not modelled yet.
+    /// Interrupt enable.
     pub const IF: u64 = 1 << 9;
     /// Direction (string instructions).
     pub const DF: u64 = 1 << 10;
     /// Overflow.
     pub const OF: u64 = 1 << 11;
+    /// I/O privilege level, bits 13:12.
+    pub const IOPL: u64 = 3 << 12;
+    /// Nested task.
+    pub const NT: u64 = 1 << 14;
+    /// Resume.
+    pub const RF: u64 = 1 << 16;
+    /// Virtual-8086 mode.
+    pub const VM: u64 = 1 << 17;
+    /// Alignment check (stored; #AC is not raised).
+    pub const AC: u64 = 1 << 18;
+    /// Virtual interrupt flag.
+    pub const VIF: u64 = 1 << 19;
+    /// Virtual interrupt pending.
+    pub const VIP: u64 = 1 << 20;
+    /// CPUID available (writable).
+    pub const ID: u64 = 1 << 21;
     /// The six arithmetic status flags.
     pub const STATUS: u64 = CF | PF | AF | ZF | SF | OF;
 }
@@ -107,6 +127,13 @@ pub enum Exit {
     /// exceptions raised so far are faults). Delivery through the IDT comes with system mode;
     /// until then the caller sees the exception.
     Exception(Fault),
+    /// The vCPU executed HLT (RIP is after it) and no interrupt woke it: the machine advances
+    /// time (adding to [`Cpu::insns`] if it wants the TSC to tick) and runs it again; it stays
+    /// halted until an external interrupt is delivered.
+    Halt,
+    /// An exception during the delivery of a double fault (SDM vol. 3 §6.15, vector 8): the
+    /// processor shuts down; the machine resets or ends.
+    TripleFault,
     /// Instruction fetch from a physical address that is not RAM (no paging yet: linear =
     /// physical). Not architectural: the machine decides what it means.
     FetchUnmapped(u64),
@@ -125,14 +152,34 @@ pub struct Fault {
 pub mod vector {
     /// Divide error.
     pub const DE: u8 = 0;
+    /// Debug.
+    pub const DB: u8 = 1;
+    /// Non-maskable interrupt.
+    pub const NMI: u8 = 2;
+    /// Breakpoint (INT3).
+    pub const BP: u8 = 3;
+    /// Overflow (INTO).
+    pub const OF: u8 = 4;
     /// Invalid opcode.
     pub const UD: u8 = 6;
-    /// x87 floating-point error (an unmasked x87 exception pending).
-    pub const MF: u8 = 16;
+    /// Device not available.
+    pub const NM: u8 = 7;
+    /// Double fault.
+    pub const DF: u8 = 8;
+    /// Invalid TSS.
+    pub const TS: u8 = 10;
+    /// Segment not present.
+    pub const NP: u8 = 11;
     /// Stack-segment fault.
     pub const SS: u8 = 12;
     /// General protection.
     pub const GP: u8 = 13;
+    /// Page fault (error code per SDM vol. 3 §4.7; CR2 holds the linear address).
+    pub const PF: u8 = 14;
+    /// x87 floating-point error (an unmasked x87 exception pending).
+    pub const MF: u8 = 16;
+    /// Alignment check.
+    pub const AC: u8 = 17;
 }
 
 impl Fault {
@@ -161,6 +208,19 @@ impl Fault {
         vector: vector::SS,
         error: Some(0),
     };
+
+    /// An exception with an error code.
+    pub const fn with(vector: u8, error: u32) -> Fault {
+        Fault {
+            vector,
+            error: Some(error),
+        }
+    }
+
+    /// #GP(error): a selector error code (index, TI; the EXT bit is added on delivery).
+    pub const fn gp(error: u16) -> Fault {
+        Fault::with(vector::GP, error as u32)
+    }
 }
 
 /// One x86_64 vCPU.
@@ -172,10 +232,8 @@ pub struct Cpu {
     pub rip: u64,
     /// RFLAGS; bit 1 always reads as one.
     pub rflags: u64,
-    /// FS base (the FS segment override adds it in 64-bit mode).
-    pub fs_base: u64,
-    /// GS base.
-    pub gs_base: u64,
+    /// The vCPU's number (its initial APIC ID), passed to the [`Platform`](super::Platform).
+    pub id: u32,
     /// XMM0–XMM15 (SDM vol. 1 §10.2.2), element 0 in the low bits.
     pub xmm: [u128; 16],
     /// MXCSR (SDM vol. 1 §10.2.3); [`MXCSR_DEFAULT`] at reset.
@@ -187,6 +245,29 @@ pub struct Cpu {
     /// #UD raised per iced-x86 form (`Code::INVALID` for undecodable bytes; its `Debug` text is
     /// the form's name): the gaps a run reached, for the report.
     pub undefined: BTreeMap<Code, u64>,
+    /// #GP(0) raised by RDMSR/WRMSR per MSR number (registers this vCPU and its platform do
+    /// not implement), for the report.
+    pub bad_msrs: BTreeMap<u32, u64>,
+    /// Base added to a memory operand per [`Seg`](super::insn::Seg), derived from the segment
+    /// registers by [`Cpu::refresh_mode`] (64-bit mode: zero but FS and GS).
+    pub(crate) seg_base: [u64; 7],
+    /// Linear-address mask: all ones in 64-bit mode, 32 bits in legacy and compatibility mode.
+    pub(crate) la_mask: u64,
+    /// Code bitness (16, 32 or 64) from CS and EFER.LMA: what blocks are decoded with.
+    pub(crate) bits: u32,
+    /// Stack-pointer size in bytes: 8 in 64-bit mode, else 4 or 2 by SS.B.
+    pub(crate) sp_size: u8,
+    /// System state: control registers, EFER, segments, descriptor tables
+    /// ([`super::system`]).
+    pub sys: System,
+    /// Interrupts are blocked for one instruction (after STI set IF, after MOV SS/POP SS:
+    /// SDM vol. 3 §6.8.3).
+    pub shadow: bool,
+    /// HLT executed; an external interrupt clears it.
+    pub halted: bool,
+    /// The access in progress is an implicit supervisor access to a system structure (GDT,
+    /// LDT, IDT, TSS): page protection must check it as at CPL 0 (x86-paging reads it).
+    pub(crate) implicit: bool,
     /// The software TLB.
     pub(crate) tlb: Tlb,
 }
@@ -197,13 +278,21 @@ impl Default for Cpu {
             regs: [0; 16],
             rip: 0,
             rflags: flag::FIXED1,
-            fs_base: 0,
-            gs_base: 0,
+            id: 0,
             xmm: [0; 16],
             mxcsr: MXCSR_DEFAULT,
             x87: X87::default(),
             insns: 0,
             undefined: BTreeMap::new(),
+            bad_msrs: BTreeMap::new(),
+            seg_base: [0; 7],
+            la_mask: u64::MAX,
+            bits: 64,
+            sp_size: 8,
+            sys: System::default(),
+            shadow: false,
+            halted: false,
+            implicit: false,
             tlb: Tlb::default(),
         }
     }
@@ -223,7 +312,8 @@ pub fn sext(v: u64, size: u8) -> u64 {
 }
 
 impl Cpu {
-    /// A vCPU with every register zero, RFLAGS = 2.
+    /// A vCPU with every register zero, RFLAGS = 2, in the user-mode sandbox state
+    /// ([`super::system`]).
     pub fn new() -> Self {
         Self::default()
     }

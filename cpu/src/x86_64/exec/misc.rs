@@ -89,10 +89,12 @@ pub fn bswap(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     cpu.put(env, d, ops.size, r, false)
 }
 
-/// LEAVE: RSP = RBP, then pop RBP (64-bit, or 16-bit with 0x66).
+/// LEAVE: RSP = RBP (ESP = EBP, SP = BP by the stack's address size), then pop RBP at the
+/// operand size (64-bit mode: 8 or 2; 32-bit code: 4 or 2).
 pub fn leave(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     let old = cpu.regs[RSP];
-    cpu.regs[RSP] = cpu.regs[RBP];
+    let m = mask(cpu.sp_size);
+    cpu.regs[RSP] = (old & !m) | (cpu.regs[RBP] & m);
     match pop_value(cpu, env, ops.size) {
         Ok(v) => {
             cpu.set_reg(RBP as u8, ops.size, v);

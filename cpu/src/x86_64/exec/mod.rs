@@ -8,7 +8,10 @@
 pub mod alu;
 pub mod bits;
 pub mod branch;
+pub mod control;
 pub mod data;
+pub mod far;
+pub mod io;
 pub mod misc;
 pub mod muldiv;
 pub mod shift;

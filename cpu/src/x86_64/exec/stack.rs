@@ -1,23 +1,39 @@
-//! PUSH and POP (SDM vol. 2) with the 64-bit-mode stack: RSP moves by the operand size (8, or 2
-//! with an operand-size prefix), and a non-canonical stack address raises #SS(0).
+//! PUSH and POP (SDM vol. 2): RSP moves by the operand size (64-bit mode: 8, or 2 with an
+//! operand-size prefix; 32-bit code: 4 or 2); the stack pointer is RSP, ESP or SP by the
+//! stack's address size (`Cpu::sp_size`: 64-bit mode, else SS.B) and the SS base is added
+//! outside 64-bit mode. A non-canonical stack address raises #SS(0).
 
 use super::super::block::Env;
-use super::super::insn::Ops;
-use super::super::state::{Cpu, Fault, RSP};
+use super::super::insn::{Ops, Seg};
+use super::super::state::{mask, Cpu, Fault, RSP};
+
+/// The stack pointer after moving it by `delta` bytes, at the stack's address size (the bits
+/// above it kept).
+#[inline(always)]
+pub fn sp_moved(cpu: &Cpu, delta: u64) -> u64 {
+    let m = mask(cpu.sp_size);
+    let sp = cpu.regs[RSP];
+    (sp & !m) | (sp.wrapping_add(delta) & m)
+}
+
+/// Linear address of stack offset `sp`.
+#[inline(always)]
+pub fn stack_la(cpu: &Cpu, sp: u64) -> u64 {
+    cpu.linear(Seg::Ss, sp & mask(cpu.sp_size))
+}
 
 /// Push `v` of `size` bytes.
 pub fn push_value(cpu: &mut Cpu, env: &mut Env, size: u8, v: u64) -> Result<(), Fault> {
-    let sp = cpu.regs[RSP].wrapping_sub(size as u64);
-    cpu.write(env, sp, size, v, true)?;
+    let sp = sp_moved(cpu, (size as u64).wrapping_neg());
+    cpu.write(env, stack_la(cpu, sp), size, v, true)?;
     cpu.regs[RSP] = sp;
     Ok(())
 }
 
 /// Pop `size` bytes.
 pub fn pop_value(cpu: &mut Cpu, env: &mut Env, size: u8) -> Result<u64, Fault> {
-    let sp = cpu.regs[RSP];
-    let v = cpu.read(env, sp, size, true)?;
-    cpu.regs[RSP] = sp.wrapping_add(size as u64);
+    let v = cpu.read(env, stack_la(cpu, cpu.regs[RSP]), size, true)?;
+    cpu.regs[RSP] = sp_moved(cpu, size as u64);
     Ok(v)
 }
 

@@ -1,4 +1,4 @@
-//! String instructions: MOVS, STOS, LODS, SCAS, CMPS at every size, with REP/REPE/REPNE
+//! String instructions: MOVS, STOS, LODS, SCAS, CMPS, INS, OUTS at every size, with REP/REPE/REPNE
 //! (SDM vol. 2 "MOVS", "STOS", "LODS", "SCAS", "CMPS", "REP/REPE/REPZ/REPNE/REPNZ").
 //!
 //! RSI and RDI step by the element size, down when DF is set. With a repeat prefix, RCX counts
@@ -6,13 +6,15 @@
 //! when the run's budget ends mid-way, RIP stays on the instruction with RCX, RSI and RDI
 //! describing the iterations left, exactly as after an interrupt, and the next run continues
 //! it. A fault in iteration k leaves the k - 1 completed ones done. SCAS and CMPS set the flags
-//! of the comparison (as CMP); REPE stops when ZF is clear, REPNE when it is set. 64-bit
-//! addressing only (0x67 forms decode to #UD for now).
+//! of the comparison (as CMP); REPE stops when ZF is clear, REPNE when it is set. The address
+//! size ([`Mem::asz`](super::super::insn::Mem::asz): 0x67, or 32-/16-bit code) selects
+//! RSI/ESI/SI, RDI/EDI/DI and RCX/ECX/CX; the source segment is DS or the override, the
+//! destination always ES.
 
 use super::super::block::Env;
 use super::super::insn::{Ops, Seg};
 use super::super::state::flag::{DF, STATUS, ZF};
-use super::super::state::{mask, Cpu, Fault, RAX, RCX, RDI, RSI};
+use super::super::state::{mask, Cpu, Fault, RAX, RCX, RDI, RDX, RSI};
 use super::sub_flags;
 
 /// MOVS.
@@ -25,6 +27,10 @@ pub const LODS: u8 = 2;
 pub const SCAS: u8 = 3;
 /// CMPS.
 pub const CMPS: u8 = 4;
+/// INS (port DX to ES:RDI).
+pub const INS: u8 = 5;
+/// OUTS (DS:RSI to port DX).
+pub const OUTS: u8 = 6;
 
 /// [`Ops::cc`] of a string instruction: no repeat prefix.
 pub const REP_NONE: u8 = 0;
@@ -33,21 +39,30 @@ pub const REP_E: u8 = 1;
 /// REPNE/REPNZ (SCAS and CMPS; MOVS/STOS/LODS treat it as REP).
 pub const REP_NE: u8 = 2;
 
-/// The source address DS:RSI, with an FS/GS override.
+/// The source address DS:RSI (or the override's segment), at the address size.
 #[inline]
 fn src(cpu: &Cpu, ops: &Ops) -> u64 {
-    let a = cpu.regs[RSI];
-    match ops.mem.seg {
-        Seg::Flat => a,
-        Seg::Fs => a.wrapping_add(cpu.fs_base),
-        Seg::Gs => a.wrapping_add(cpu.gs_base),
-    }
+    cpu.linear(ops.mem.seg, cpu.reg(RSI as u8, ops.mem.asz))
+}
+
+/// The destination address ES:RDI (no override), at the address size.
+#[inline]
+fn dst(cpu: &Cpu, ops: &Ops) -> u64 {
+    cpu.linear(Seg::Es, cpu.reg(RDI as u8, ops.mem.asz))
+}
+
+/// Step index register `r` by `step` at the address size (a 32-bit index zero-extends, a
+/// 16-bit one wraps within its 16 bits).
+#[inline]
+fn advance(cpu: &mut Cpu, r: usize, step: u64, asz: u8) {
+    let v = cpu.regs[r].wrapping_add(step);
+    cpu.set_reg(r as u8, asz, v);
 }
 
 /// One iteration; the index registers step after the accesses succeed.
 #[inline]
 fn once<const OP: u8>(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
-    let size = ops.size;
+    let (size, asz) = (ops.size, ops.mem.asz);
     let step = if cpu.rflags & DF != 0 {
         (size as u64).wrapping_neg()
     } else {
@@ -56,34 +71,51 @@ fn once<const OP: u8>(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fau
     match OP {
         MOVS => {
             let v = cpu.read(env, src(cpu, ops), size, false)?;
-            cpu.write(env, cpu.regs[RDI], size, v, false)?;
-            cpu.regs[RSI] = cpu.regs[RSI].wrapping_add(step);
-            cpu.regs[RDI] = cpu.regs[RDI].wrapping_add(step);
+            cpu.write(env, dst(cpu, ops), size, v, false)?;
+            advance(cpu, RSI, step, asz);
+            advance(cpu, RDI, step, asz);
         }
         STOS => {
             let v = cpu.reg(RAX as u8, size);
-            cpu.write(env, cpu.regs[RDI], size, v, false)?;
-            cpu.regs[RDI] = cpu.regs[RDI].wrapping_add(step);
+            cpu.write(env, dst(cpu, ops), size, v, false)?;
+            advance(cpu, RDI, step, asz);
         }
         LODS => {
             let v = cpu.read(env, src(cpu, ops), size, false)?;
             cpu.set_reg(RAX as u8, size, v);
-            cpu.regs[RSI] = cpu.regs[RSI].wrapping_add(step);
+            advance(cpu, RSI, step, asz);
+        }
+        INS => {
+            let port = cpu.regs[RDX] as u16;
+            super::io::io_allowed(cpu, env, port, size)?;
+            let la = dst(cpu, ops);
+            // Check the destination before the port is read (a read can have effects).
+            cpu.read(env, la, size, false)?;
+            let v = env.bus.port_read(cpu.id, cpu.insns, port, size);
+            cpu.write(env, la, size, v as u64, false)?;
+            advance(cpu, RDI, step, asz);
+        }
+        OUTS => {
+            let port = cpu.regs[RDX] as u16;
+            super::io::io_allowed(cpu, env, port, size)?;
+            let v = cpu.read(env, src(cpu, ops), size, false)?;
+            env.bus.port_write(cpu.id, cpu.insns, port, size, v as u32);
+            advance(cpu, RSI, step, asz);
         }
         SCAS => {
             let a = cpu.reg(RAX as u8, size);
-            let b = cpu.read(env, cpu.regs[RDI], size, false)?;
+            let b = cpu.read(env, dst(cpu, ops), size, false)?;
             let r = a.wrapping_sub(b) & mask(size);
             cpu.set_flags(STATUS, sub_flags(a, b, 0, r, size));
-            cpu.regs[RDI] = cpu.regs[RDI].wrapping_add(step);
+            advance(cpu, RDI, step, asz);
         }
         _ => {
             let a = cpu.read(env, src(cpu, ops), size, false)?;
-            let b = cpu.read(env, cpu.regs[RDI], size, false)?;
+            let b = cpu.read(env, dst(cpu, ops), size, false)?;
             let r = a.wrapping_sub(b) & mask(size);
             cpu.set_flags(STATUS, sub_flags(a, b, 0, r, size));
-            cpu.regs[RSI] = cpu.regs[RSI].wrapping_add(step);
-            cpu.regs[RDI] = cpu.regs[RDI].wrapping_add(step);
+            advance(cpu, RSI, step, asz);
+            advance(cpu, RDI, step, asz);
         }
     }
     Ok(())
@@ -95,21 +127,22 @@ pub fn string<const OP: u8>(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(
         return once::<OP>(cpu, env, ops);
     }
     let compares = OP == SCAS || OP == CMPS;
+    let asz = ops.mem.asz;
     // The executor counts one instruction; extra iterations are counted here.
     let mut done = 0u64;
     let result = loop {
-        if cpu.regs[RCX] == 0 {
+        if cpu.reg(RCX as u8, asz) == 0 {
             break Ok(());
         }
         if let Err(f) = once::<OP>(cpu, env, ops) {
             break Err(f);
         }
-        cpu.regs[RCX] = cpu.regs[RCX].wrapping_sub(1);
+        advance(cpu, RCX, u64::MAX, asz);
         done += 1;
         if compares && ((ops.cc == REP_E) != (cpu.rflags & ZF != 0)) {
             break Ok(());
         }
-        if cpu.regs[RCX] == 0 {
+        if cpu.reg(RCX as u8, asz) == 0 {
             break Ok(());
         }
         if cpu.insns + done >= env.end {
