@@ -1,10 +1,13 @@
 //! `bootemu inspect` of an x86 kernel (a bzImage or an x86-64 ELF `vmlinux`): the setup
 //! header, one line per fact, the protocol chosen and why, and the x86 boot layout
-//! ([`bootemu_boot::x86::complete`]) for a guest of `--memory` bytes. No x86 machine runs it
-//! yet; the plan is what one will load.
+//! ([`bootemu_boot::x86::complete`]) for a guest of `--memory` bytes: the load map, the entry
+//! state (registers, GDT, page tables), the ACPI tables and the x86 handoff checks judged on
+//! that layout. No x86 machine runs it yet; the plan is what one will load.
 
 use anyhow::{bail, Context};
+use bootemu_boot::acpi::x86::X86MachineDesc;
 use bootemu_boot::bzimage::{self, Header};
+use bootemu_boot::handoff;
 use bootemu_boot::x86::{self, X86Entry, X86Linux};
 
 use crate::boot::LinuxArgs;
@@ -42,6 +45,7 @@ pub fn inspect_x86(
             .map(|p| read_input(p, (memory, "guest RAM")))
             .transpose()?,
         cmdline: l.append.clone(),
+        acpi: Some(X86MachineDesc::microvm(1)),
     };
     let boot = x86::complete(plan, memory, &linux).with_context(|| name.to_string())?;
     out!("{name}: {} bytes", bytes.len());
@@ -71,6 +75,10 @@ pub fn inspect_x86(
             "entry: {eip:#x} in 32-bit protected mode, paging off, EBX {ebx:#x} (hvm_start_info)"
         ),
     }
+    out!("entry state ({}):", boot.entry.protocol());
+    for line in boot.state.describe() {
+        out!("  {line}");
+    }
     out!(
         "e820: {}",
         boot.e820
@@ -79,7 +87,40 @@ pub fn inspect_x86(
             .collect::<Vec<_>>()
             .join(", ")
     );
+    if let Some(t) = &boot.acpi {
+        out!(
+            "ACPI: RSDP at {:#x} (boot_params.acpi_rsdp_addr / hvm_start_info.rsdp_paddr), {}",
+            t.rsdp,
+            t.tables
+                .iter()
+                .map(|i| format!(
+                    "{} {:#x}+{:#x}",
+                    String::from_utf8_lossy(&i.signature),
+                    i.addr,
+                    i.len
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    out!("handoff checks on this layout:");
+    for line in handoff::summary(&x86_checks(&boot, l.append.as_deref())).lines() {
+        out!("  {line}");
+    }
     Ok(())
+}
+
+/// The x86 handoff checks of a laid-out boot, as the machine will judge them at the kernel's
+/// entry: the zero page's or `hvm_start_info`'s rules, then the entry state's.
+fn x86_checks(boot: &x86::X86Boot, cmdline: Option<&str>) -> Vec<handoff::Check> {
+    let exp = handoff::X86Expected::of(boot, Some(cmdline.unwrap_or("")));
+    let mem = |a, l| boot.read(a, l);
+    let mut c = match boot.entry {
+        X86Entry::Linux64 { rsi, .. } => handoff::check_boot_params(rsi, &mem, &exp),
+        X86Entry::Pvh { ebx, .. } => handoff::check_pvh(ebx, &mem, &exp),
+    };
+    c.extend(handoff::check_x86_entry(&boot.state, &mem, &exp));
+    c
 }
 
 /// The setup header, one fact a line.

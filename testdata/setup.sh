@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Installs the external tools bootemu's tests use, on a Debian bookworm machine, as root:
 #   - binutils-aarch64-linux-gnu  (aarch64-linux-gnu-as / -ld / -objcopy), from bookworm
+#   - binutils-x86-64-linux-gnu   (x86_64-linux-gnu-as / -ld / -objcopy: the x86 test guests of
+#                                 testdata/x86/), from bookworm
 #   - qemu-user                   (qemu-aarch64 and qemu-x86_64, user mode: the CPU oracles), from
 #                                 bookworm-backports
 #   - qemu-system-arm             (qemu-system-aarch64), from bookworm-backports
+#   - qemu-system-x86             (qemu-system-x86_64: the oracle of the x86 bare-metal guest), from
+#                                 bookworm-backports
 #   - qemu-efi-aarch64, u-boot-qemu (Debian's EDK2 QEMU_EFI.fd/AAVMF and U-Boot qemu_arm64: the
 #     real firmware the firmware tests boot), u-boot-tools (mkenvimage), from bookworm
 #   - fdisk (sfdisk), dosfstools (mkfs.vfat), mtools (mformat/mcopy/mmd), e2fsprogs (mkfs.ext4, debugfs),
@@ -24,10 +28,12 @@ set -euo pipefail
 
 installed() { [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]; }
 
-base_pkgs=(binutils-aarch64-linux-gnu gdb-multiarch qemu-efi-aarch64 u-boot-qemu u-boot-tools
+base_pkgs=(binutils-aarch64-linux-gnu binutils-x86-64-linux-gnu gdb-multiarch qemu-efi-aarch64 u-boot-qemu u-boot-tools
            fdisk dosfstools mtools e2fsprogs xz-utils acpica-tools binutils file)
-qemu_pkgs=(qemu-system-arm qemu-user)
-tools=(aarch64-linux-gnu-as aarch64-linux-gnu-ld aarch64-linux-gnu-objcopy qemu-aarch64 qemu-x86_64 qemu-system-aarch64 mkenvimage
+qemu_pkgs=(qemu-system-arm qemu-system-x86 qemu-user)
+tools=(aarch64-linux-gnu-as aarch64-linux-gnu-ld aarch64-linux-gnu-objcopy
+       x86_64-linux-gnu-as x86_64-linux-gnu-ld x86_64-linux-gnu-objcopy
+       qemu-aarch64 qemu-x86_64 qemu-system-aarch64 qemu-system-x86_64 mkenvimage
        sfdisk mkfs.vfat mformat mcopy mmd mkfs.ext4 debugfs xz iasl readelf file)
 
 missing_base=(); for p in "${base_pkgs[@]}"; do installed "$p" || missing_base+=("$p"); done
@@ -68,4 +74,5 @@ aarch64-linux-gnu-as --version | head -1
 qemu-aarch64 --version | head -1
 qemu-x86_64 --version | head -1
 qemu-system-aarch64 --version | head -1
+qemu-system-x86_64 --version | head -1
 dpkg-query -W -f='${Package} ${Version}\n' qemu-efi-aarch64 u-boot-qemu

@@ -9,7 +9,8 @@
 //! boot protocol 2.15, relocatable, kernel_alignment 2 MiB, pref_address 0x100_0000, init_size
 //! about 64 MiB, XZ payload, PVH entry 0x100_0850), `file(1)`'s view of the bzImage (its kernel
 //! version string) and binutils' `readelf` on the vmlinux (e_entry, program headers, the Xen
-//! note of type 0x12), each run when installed.
+//! note of type 0x12), each run when installed; QEMU's own PVH handoff (its registers and
+//! descriptor caches at the kernel's PVH entry, read through gdb) for the `pvh-entry.*` rules.
 //!
 //! The artifacts come from testdata/fetch-linux-amd64.sh; without them the tests print a notice
 //! and pass, except under CI (env `CI` set), where they fail.
@@ -18,10 +19,14 @@ mod common;
 
 use std::process::Command;
 
+use bootemu_boot::acpi::x86::X86MachineDesc;
 use bootemu_boot::bzimage::{Compression, Header};
 use bootemu_boot::elf::Pvh;
-use bootemu_boot::handoff::{any_failed, check_boot_params, check_pvh, Check, X86Expected};
-use bootemu_boot::x86::{self, X86Boot, X86Entry, X86Linux};
+use bootemu_boot::handoff::{
+    any_failed, check_boot_params, check_pvh, check_x86_entry, Check, X86Expected,
+};
+use bootemu_boot::x86::gdt::{Segment, TableReg};
+use bootemu_boot::x86::{self, X86Boot, X86Entry, X86EntryState, X86Linux};
 use bootemu_boot::Format;
 use common::run::{bootemu, text};
 use common::{amd64_artifacts as artifacts, tool_present, Amd64Artifacts};
@@ -43,6 +48,7 @@ fn layout(a: &Amd64Artifacts, kernel: &[u8], offset: Option<u64>) -> X86Boot {
         &X86Linux {
             initrd: Some(read(&a.initramfs)),
             cmdline: Some(APPEND.into()),
+            acpi: Some(X86MachineDesc::microvm(1)),
         },
     )
     .unwrap()
@@ -51,10 +57,12 @@ fn layout(a: &Amd64Artifacts, kernel: &[u8], offset: Option<u64>) -> X86Boot {
 fn judge(b: &X86Boot) -> Vec<Check> {
     let exp = X86Expected::of(b, Some(APPEND));
     let mem = |a, l| b.read(a, l);
-    match b.entry {
+    let mut c = match b.entry {
         X86Entry::Linux64 { rsi, .. } => check_boot_params(rsi, &mem, &exp),
         X86Entry::Pvh { ebx, .. } => check_pvh(ebx, &mem, &exp),
-    }
+    };
+    c.extend(check_x86_entry(&b.state, &mem, &exp));
+    c
 }
 
 #[test]
@@ -205,7 +213,7 @@ fn debian_layouts_pass_every_x86_check() {
         }
     );
     let c = judge(&b);
-    assert_eq!(c.len(), 9);
+    assert_eq!(c.len(), 9 + 6);
     assert!(c.iter().all(|c| c.status.label() == "PASS"), "{c:#?}");
     // The vmlinux through PVH.
     let b = layout(a, &vmlinux, None);
@@ -217,7 +225,7 @@ fn debian_layouts_pass_every_x86_check() {
         }
     );
     let c = judge(&b);
-    assert_eq!(c.len(), 5);
+    assert_eq!(c.len(), 5 + 5);
     assert!(c.iter().all(|c| c.status.label() == "PASS"), "{c:#?}");
     // The vmlinux moved: the 64-bit protocol at the moved e_entry.
     let b = layout(a, &vmlinux, Some(0x100_0000));
@@ -264,6 +272,12 @@ fn inspect_shows_the_bzimage_header_and_both_protocols() {
         "protocol: 64-bit boot protocol (bzImage",
         "entry: 0x100200 in 64-bit mode, RSI 0x7000 (zero page)",
         "zero page (boot_params)",
+        "entry state (64-bit boot protocol):\n",
+        "  CR0 0x80000001  CR3 0x9000  CR4 0x20  EFER 0x500\n",
+        "  CS sel 0x0010 base 0x0 limit 0xffffffff type 0xb S P L dpl 0\n",
+        "ACPI: RSDP at 0xf0000 ",
+        "PASS    entry64.identity-map  ",
+        "PASS    entry64.boot-cs  ",
     ] {
         assert!(s.contains(line), "{line:?} not in:\n{s}");
     }
@@ -295,6 +309,9 @@ fn inspect_shows_the_bzimage_header_and_both_protocols() {
         "{s}"
     );
     assert!(s.contains("EBX 0x6000 (hvm_start_info)"), "{s}");
+    assert!(s.contains("  CR0 0x1  CR3 0x0  CR4 0x0  EFER 0x0\n"), "{s}");
+    assert!(s.contains("PASS    pvh-entry.segments  "), "{s}");
+    assert!(!s.contains("FAIL "), "{s}");
     let o = bootemu(&["inspect", v, "--kernel-offset", "0x1000000"]);
     let s = text(&o.stdout);
     assert!(
@@ -369,4 +386,266 @@ fn bzimage_placement_rules_and_broken_headers_at_the_command_line() {
         assert!(e.contains(name) && e.contains(says), "{e}");
     }
     let _ = std::fs::remove_file(f);
+}
+
+/// A segment line of QEMU's `info registers` (`CS =0008 00000000 ffffffff 00cf9a00 ...`):
+/// selector, base, byte limit and the cached flags (descriptor bits 63:32 without the base).
+fn qemu_segment(regs: &str, name: &str) -> Segment {
+    let line = regs
+        .lines()
+        .find(|l| l.starts_with(name) && l[name.len()..].trim_start().starts_with('='))
+        .unwrap_or_else(|| panic!("no {name} in:\n{regs}"));
+    let f: Vec<u64> = line
+        .split_once('=')
+        .unwrap()
+        .1
+        .split_whitespace()
+        .take(4)
+        .map(|w| u64::from_str_radix(w, 16).unwrap())
+        .collect();
+    let flags = f[3];
+    Segment {
+        selector: f[0] as u16,
+        base: f[1],
+        limit: f[2] as u32,
+        kind: (flags >> 8 & 0xf) as u8,
+        code_data: flags >> 12 & 1 != 0,
+        dpl: (flags >> 13 & 3) as u8,
+        present: flags >> 15 & 1 != 0,
+        avl: flags >> 20 & 1 != 0,
+        long: flags >> 21 & 1 != 0,
+        db: flags >> 22 & 1 != 0,
+        granularity: flags >> 23 & 1 != 0,
+    }
+}
+
+/// `NAME=hex` from QEMU's `info registers`.
+fn qemu_reg(regs: &str, name: &str) -> u64 {
+    let at = regs
+        .find(&format!("{name}="))
+        .unwrap_or_else(|| panic!("no {name} in:\n{regs}"));
+    let v = regs[at + name.len() + 1..]
+        .split(|c: char| !c.is_ascii_hexdigit())
+        .next()
+        .unwrap();
+    u64::from_str_radix(v, 16).unwrap()
+}
+
+/// Run QEMU (`machine` arguments) on the Debian vmlinux, stop it with gdb at the kernel's PVH
+/// entry (0x100_0850), and return QEMU's `info registers` and the memory `ranges` (start, end)
+/// dumped there. `None` (after a notice) without qemu-system-x86_64 or gdb.
+fn qemu_at_pvh_entry(
+    a: &Amd64Artifacts,
+    machine: &[&str],
+    ranges: &[(u64, u64)],
+) -> Option<(String, Vec<Vec<u8>>)> {
+    if !tool_present("qemu-system-x86_64") || !tool_present("gdb") {
+        eprintln!("NOTICE: qemu-system-x86_64 or gdb not found: QEMU's PVH handoff not read");
+        return None;
+    }
+    let dir = std::env::temp_dir().join(format!(
+        "bootemu-x86-qemu-{}-{}",
+        std::process::id(),
+        machine.join("-").replace([',', '='], "_")
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sock = dir.join("gdb.sock");
+    let mut qemu = Command::new("qemu-system-x86_64")
+        .args(machine)
+        .args(["-cpu", "qemu64", "-display", "none"])
+        .args(["-serial", "null", "-monitor", "none", "-no-reboot", "-S"])
+        .arg("-chardev")
+        .arg(format!(
+            "socket,id=g,path={},server=on,wait=off",
+            sock.display()
+        ))
+        .args(["-gdb", "chardev:g", "-kernel"])
+        .arg(&a.vmlinux)
+        .args(["-append", APPEND])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..100 {
+        if sock.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let mut gdb = Command::new("gdb");
+    gdb.args(["-q", "-batch", "-nx"])
+        .args(["-ex", "set architecture i386:x86-64"])
+        .args(["-ex", &format!("target remote {}", sock.display())])
+        .args(["-ex", "hbreak *0x1000850", "-ex", "continue"])
+        .args(["-ex", "monitor info registers"]);
+    for (i, (s, e)) in ranges.iter().enumerate() {
+        gdb.args([
+            "-ex",
+            &format!(
+                "dump binary memory {} {s:#x} {e:#x}",
+                dir.join(format!("{i}.bin")).display()
+            ),
+        ]);
+    }
+    let out = gdb.output().unwrap();
+    let _ = qemu.kill();
+    let _ = qemu.wait();
+    // gdb prints the monitor's answer on stdout or stderr depending on its version.
+    let regs = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    let dumps = (0..ranges.len())
+        .map(|i| {
+            std::fs::read(dir.join(format!("{i}.bin")))
+                .unwrap_or_else(|e| panic!("no memory dump ({e}):\n{regs}"))
+        })
+        .collect();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(qemu_reg(&regs, "EIP"), 0x100_0850, "{regs}");
+    Some((regs, dumps))
+}
+
+#[test]
+fn qemus_own_pvh_handoff_passes_the_pvh_entry_rules() {
+    // Oracle: QEMU 10's PVH loader (`-M pc -kernel vmlinux`, its pvh.bin option ROM) stopped by
+    // gdb at the kernel's PVH entry; its state from QEMU's `info registers` and its low 1 MiB
+    // (GDT, hvm_start_info) dumped. The pvh-entry.* rules judge that real handoff.
+    let Some(a) = artifacts() else { return };
+    let Some((regs, dumps)) = qemu_at_pvh_entry(a, &["-M", "pc", "-m", "512M"], &[(0, 0x10_0000)])
+    else {
+        return;
+    };
+    let low = &dumps[0];
+    assert_eq!(qemu_reg(&regs, "EIP"), 0x100_0850, "{regs}");
+
+    let ebx = qemu_reg(&regs, "EBX");
+    let mut gpr = [0u64; 16];
+    gpr[x86::entry::RBX] = ebx;
+    let gdt: Vec<u64> = regs
+        .lines()
+        .find(|l| l.starts_with("GDT="))
+        .unwrap()
+        .split_whitespace()
+        .skip(1)
+        .map(|w| u64::from_str_radix(w, 16).unwrap())
+        .collect();
+    let state = X86EntryState {
+        mode: x86::entry::Mode::Protected32,
+        rip: qemu_reg(&regs, "EIP"),
+        rflags: qemu_reg(&regs, "EFL"),
+        gpr,
+        cr0: qemu_reg(&regs, "CR0"),
+        cr3: qemu_reg(&regs, "CR3"),
+        cr4: qemu_reg(&regs, "CR4"),
+        efer: qemu_reg(&regs, "EFER"),
+        cs: qemu_segment(&regs, "CS"),
+        ds: qemu_segment(&regs, "DS"),
+        es: qemu_segment(&regs, "ES"),
+        ss: qemu_segment(&regs, "SS"),
+        fs: qemu_segment(&regs, "FS"),
+        gs: qemu_segment(&regs, "GS"),
+        tr: qemu_segment(&regs, "TR"),
+        ldtr: qemu_segment(&regs, "LDT"),
+        gdtr: TableReg {
+            base: gdt[0],
+            limit: gdt[1] as u16,
+        },
+        idtr: TableReg::default(),
+    };
+    // What QEMU hands over (CR0 = PE | ET: ET reads as 1 and the rule ignores it).
+    assert_eq!((state.cr0, state.cr4, state.efer), (0x11, 0, 0), "{regs}");
+    let exp = X86Expected {
+        ram: vec![bootemu_boot::Ram { base: 0, size: MEM }],
+        cmdline: Some(APPEND.into()),
+        initrd: None,
+        header: None,
+        load: 0x100_0000,
+        kernel: Vec::new(),
+        info: ebx,
+    };
+    let mem = |addr: u64, len: u64| {
+        let (s, l) = (usize::try_from(addr).ok()?, usize::try_from(len).ok()?);
+        low.get(s..s.checked_add(l)?).map(<[u8]>::to_vec)
+    };
+    let c = check_x86_entry(&state, &mem, &exp);
+    assert_eq!(c.len(), 5);
+    for c in &c {
+        assert_eq!(c.status.label(), "PASS", "{c:?}\n{regs}");
+    }
+    // The start_info EBX points at, by the pvh.* rules' first two.
+    let c = check_pvh(ebx, &mem, &exp);
+    assert_eq!((c[0].id(), c[0].status.label()), ("pvh.magic", "PASS"));
+    assert_eq!((c[1].id(), c[1].status.label()), ("pvh.version", "PASS"));
+}
+
+/// The table with `signature` that the XSDT at `xsdt` lists, read through `mem`.
+fn qemu_table(mem: &dyn Fn(u64, u64) -> Option<Vec<u8>>, xsdt: u64, signature: &[u8]) -> Vec<u8> {
+    let len = |at: u64| u32::from_le_bytes(mem(at + 4, 4).unwrap().try_into().unwrap()) as u64;
+    let x = mem(xsdt, len(xsdt)).unwrap();
+    x[36..]
+        .chunks_exact(8)
+        .map(|p| u64::from_le_bytes(p.try_into().unwrap()))
+        .map(|at| mem(at, len(at)).unwrap())
+        .find(|t| &t[..4] == signature)
+        .unwrap_or_else(|| panic!("no {} table", String::from_utf8_lossy(signature)))
+}
+
+#[test]
+fn our_x86_acpi_tables_describe_what_qemu_microvm_describes() {
+    // Oracle: QEMU 10's microvm (`pic=off,ioapic2=off`, 2 CPUs, 64 MiB) stopped at the kernel's
+    // PVH entry, its tables read from guest memory (RSDP in the BIOS area, tables at the top of
+    // RAM). Its MADT is ours byte for byte; its FADT has the same flags (its sleep and reset
+    // registers are its GED's MMIO, ours an I/O port); its DSDT has COM1 (EISA PNP0501) too.
+    let Some(a) = artifacts() else { return };
+    let machine = [
+        "-M",
+        "microvm,pic=off,ioapic2=off",
+        "-smp",
+        "2",
+        "-m",
+        "64M",
+    ];
+    let ranges = [(0xe_0000, 0x10_0000), (0x3ff_0000, 0x400_0000)];
+    let Some((_, dumps)) = qemu_at_pvh_entry(a, &machine, &ranges) else {
+        return;
+    };
+    let mem = |addr: u64, len: u64| -> Option<Vec<u8>> {
+        ranges.iter().zip(&dumps).find_map(|(&(s, e), d)| {
+            let end = addr.checked_add(len)?;
+            (addr >= s && end <= e).then(|| d[(addr - s) as usize..(end - s) as usize].to_vec())
+        })
+    };
+    let rsdp = (0xe_0000..0x10_0000u64)
+        .step_by(16)
+        .find(|&p| mem(p, 8).as_deref() == Some(b"RSD PTR "))
+        .expect("QEMU's RSDP in the BIOS area");
+    let xsdt = u64::from_le_bytes(mem(rsdp + 24, 8).unwrap().try_into().unwrap());
+    let qemu_madt = qemu_table(&mem, xsdt, b"APIC");
+    let qemu_fadt = qemu_table(&mem, xsdt, b"FACP");
+    let qemu_dsdt = {
+        let at = u64::from_le_bytes(qemu_fadt[140..148].try_into().unwrap());
+        let len = u32::from_le_bytes(mem(at + 4, 4).unwrap().try_into().unwrap());
+        mem(at, len as u64).unwrap()
+    };
+
+    let ours = bootemu_boot::acpi::x86::build(&X86MachineDesc::microvm(2)).unwrap();
+    let table = |sig: &[u8]| {
+        let i = ours.tables.iter().find(|i| i.signature == sig).unwrap();
+        let off = (i.addr - ours.rsdp) as usize;
+        ours.blob[off..off + i.len as usize].to_vec()
+    };
+    let (madt, fadt, dsdt) = (table(b"APIC"), table(b"FACP"), table(b"DSDT"));
+    // MADT: revision, then everything after the header (local APIC address, flags, structures).
+    assert_eq!(madt[8], qemu_madt[8], "MADT revision");
+    assert_eq!(&madt[36..], &qemu_madt[36..], "MADT body");
+    // FADT flags: HW_REDUCED_ACPI | RESET_REG_SUP; IAPC_BOOT_ARCH.
+    assert_eq!(&fadt[112..116], &qemu_fadt[112..116], "FADT flags");
+    assert_eq!(&fadt[109..111], &qemu_fadt[109..111], "FADT IAPC_BOOT_ARCH");
+    assert_eq!(&qemu_fadt[112..116], &0x0010_0400u32.to_le_bytes());
+    // COM1: DWordConst EISAID("PNP0501") in both DSDTs.
+    let pnp0501 = [0x0c, 0x41, 0xd0, 0x05, 0x01];
+    for (who, d) in [("ours", &dsdt), ("QEMU's", &qemu_dsdt)] {
+        assert!(
+            d.windows(5).any(|w| w == pnp0501),
+            "{who} DSDT has no PNP0501"
+        );
+    }
 }

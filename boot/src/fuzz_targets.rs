@@ -91,7 +91,7 @@ pub fn image(data: &[u8]) {
 /// handoff checks on that layout, and the checks on the input itself read as guest memory (a
 /// zero page, a `hvm_start_info`, and what they point at).
 pub fn x86(data: &[u8]) {
-    use crate::handoff::{check_boot_params, check_pvh, X86Expected};
+    use crate::handoff::{check_boot_params, check_pvh, check_x86_entry, X86Expected};
     use crate::x86::{self, X86Entry, X86Linux};
     let mem = 64 << 20;
     let _ = crate::bzimage::Header::parse(data);
@@ -102,6 +102,7 @@ pub fn x86(data: &[u8]) {
     let linux = X86Linux {
         initrd: Some(vec![0x55; 4096]),
         cmdline: Some("console=ttyS0".into()),
+        acpi: Some(crate::acpi::x86::X86MachineDesc::microvm(2)),
     };
     for off in [None, offset] {
         let Ok(p) = crate::plan_at(data, x86::kernel_ram(mem), off) else {
@@ -110,10 +111,11 @@ pub fn x86(data: &[u8]) {
         if let Ok(b) = x86::complete(p, mem, &linux) {
             let exp = X86Expected::of(&b, Some("console=ttyS0"));
             let read = |a, l| b.read(a, l);
-            let c = match b.entry {
+            let mut c = match b.entry {
                 X86Entry::Linux64 { rsi, .. } => check_boot_params(rsi, &read, &exp),
                 X86Entry::Pvh { ebx, .. } => check_pvh(ebx, &read, &exp),
             };
+            c.extend(check_x86_entry(&b.state, &read, &exp));
             // Our own layouts pass.
             assert!(!crate::handoff::any_failed(&c), "{c:?}");
         }
@@ -134,9 +136,27 @@ pub fn x86(data: &[u8]) {
         header: crate::bzimage::Header::parse(data).and_then(Result::ok),
         load: 0x1000,
         kernel: vec![(0x1000, 0x2000)],
+        info: 0,
     };
     let _ = check_boot_params(0, &read, &exp);
     let _ = check_pvh(0, &read, &exp);
+    // Entry states whose CR3, GDTR and selectors come from the input: the page walk and the
+    // GDT reads run over hostile memory.
+    let word = |at: usize| {
+        data.get(at..at + 8)
+            .map_or(0, |b| u64::from_le_bytes(b.try_into().unwrap_or_default()))
+    };
+    for mut s in [
+        x86::entry::linux64(0x10_0200, word(0x50)).state,
+        x86::entry::pvh(0x100_0850, word(0x50)).state,
+    ] {
+        s.cr3 = word(0x58);
+        s.gdtr.base = word(0x60);
+        s.gdtr.limit = word(0x68) as u16;
+        s.cs.selector = word(0x70) as u16;
+        s.ds.selector = (word(0x70) >> 16) as u16;
+        let _ = check_x86_entry(&s, &read, &exp);
+    }
 }
 
 /// Seeds for [`x86`]: a synthetic bzImage, and one whose first page is also a plausible zero

@@ -19,7 +19,8 @@
 //! tables (that one, an ELF's, a `System.map`'s) for naming guest addresses.
 //!
 //! [`x86`] builds what an x86 loader hands the kernel besides the image: the zero page
-//! (`boot_params` with its e820 map) for the 64-bit boot protocol and `hvm_start_info` for PVH.
+//! (`boot_params` with its e820 map) for the 64-bit boot protocol and `hvm_start_info` for PVH,
+//! and the CPU state it enters with (registers, GDT, identity-mapped page tables).
 //!
 //! [`acpi`] describes the same machine in ACPI tables, as Cloud Hypervisor writes them into
 //! guest memory or as QEMU's `virt` hands them to EDK2 over fw_cfg.
@@ -27,10 +28,10 @@
 //! Known gaps, one greppable convention: `TODO(BOOT_x)`.
 //! - `TODO(BOOT_ELF_KERNEL_OFFSET)`: `vmlinux` (linked at virtual addresses) is refused by the
 //!   RAM rule; it needs linux-loader's `kernel_offset` placement.
-//! - `TODO(BOOT_X86_MACHINE)`: [`x86::complete`] lays out an x86 boot and the `bootparams.*`,
-//!   `e820.*`, `kernel.*` and `pvh.*` rules judge it, but no machine loads it yet: the entry
-//!   state (the 64-bit protocol's identity-mapped page tables and GDT, PVH's flat segments) and
-//!   its checks belong to the x86 machine.
+//! - `TODO(BOOT_X86_MACHINE)`: [`x86::complete`] lays out an x86 boot (its entry state with the
+//!   64-bit protocol's GDT and identity map or PVH's flat segments, [`x86::entry`]; its ACPI
+//!   tables, [`acpi::x86`]) and the `bootparams.*`, `e820.*`, `kernel.*`, `entry64.*`, `pvh.*`
+//!   and `pvh-entry.*` rules judge it, but no machine loads it yet.
 #![deny(missing_docs)]
 
 pub mod acpi;

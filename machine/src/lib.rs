@@ -10,6 +10,8 @@
 //!   virtualization extensions, v2m, ITS or LPIs.
 //! - `TODO(VIRTIO_FEATURES)`: virtio `EVENT_IDX`, packed rings, per-queue reset; virtio-blk
 //!   multiqueue, discard and write zeroes.
+//! - `TODO(SMP)`: x86 INIT/start-up IPIs and secondary vCPUs; NMI/SMI/ExtINT APIC messages.
+//! - `TODO(CMOS_IRQ)`: the x86 CMOS RTC's alarm, periodic and update-ended interrupts.
 #![deny(missing_docs)]
 
 pub mod board;
@@ -24,6 +26,7 @@ pub mod pci;
 pub mod profile;
 pub mod psci;
 pub mod virtio;
+pub mod x86;
 
 pub use gic::GicVersion;
 pub use machine::{

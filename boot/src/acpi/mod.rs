@@ -8,6 +8,8 @@
 //! in [`style`]. [`loader`] hands the same tables to a firmware the way QEMU does (fw_cfg files
 //! and the BIOS linker/loader commands EDK2 runs).
 //!
+//! [`x86`] builds the x86 machine's tables (FADT, MADT, DSDT of its own) with the same layout.
+//!
 //! Tables, in order, for both flavors: DSDT, FACP (FADT), APIC (MADT), PPTT, GTDT, MCFG (when
 //! the machine has a PCIe host), SPCR, DBG2, then the XSDT. The specification is ACPI 6.5
 //! (<https://uefi.org/specs/ACPI/6.5/>), SPCR and DBG2 are Microsoft's (SPCR rev 2, DBG2 rev 0).
@@ -49,6 +51,7 @@ mod mcfg;
 mod pptt;
 mod serial;
 mod style;
+pub mod x86;
 
 #[cfg(test)]
 mod conformance;
@@ -331,6 +334,20 @@ pub(crate) struct Linked {
     pub xsdt: usize,
 }
 
+impl Linked {
+    /// Where each table lands when the blob starts at `origin`.
+    pub(crate) fn infos(&self, origin: u64) -> Vec<TableInfo> {
+        self.tables
+            .iter()
+            .map(|&(signature, off, len)| TableInfo {
+                signature,
+                addr: origin + off as u64,
+                len: len as u32,
+            })
+            .collect()
+    }
+}
+
 /// Lay `tables` out one after the other, then the XSDT listing all but the DSDT, with every
 /// address `origin + offset` (checksums valid).
 fn link(mut tables: Vec<Table>, origin: u64, style: &Style) -> Result<Linked> {
@@ -413,15 +430,7 @@ pub fn build(m: &MachineDesc, flavor: Flavor, base: u64) -> std::result::Result<
             max,
         });
     }
-    let tables = linked
-        .tables
-        .iter()
-        .map(|&(signature, off, len)| TableInfo {
-            signature,
-            addr: origin + off as u64,
-            len: len as u32,
-        })
-        .collect();
+    let tables = linked.infos(origin);
     Ok(AcpiTables {
         blob,
         rsdp: base,

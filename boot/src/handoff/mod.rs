@@ -15,8 +15,9 @@
 //!
 //! x86 boots have their own families, judged from the zero page or `hvm_start_info` and the
 //! memory they point into: `x86` (`bootparams.*`, `e820.*`, `kernel.*`: the 64-bit boot
-//! protocol, [`check_boot_params`]) and `pvh` (`pvh.*`, [`check_pvh`]); `boot.cmdline` serves
-//! both architectures.
+//! protocol, [`check_boot_params`]) and `pvh` (`pvh.*`, [`check_pvh`]); the boot CPU's entry
+//! state is judged by `x86_entry` (`entry64.*` and `pvh-entry.*`, [`check_x86_entry`]);
+//! `boot.cmdline` serves both architectures.
 //!
 //! Entry detection ([`EntryWatch`]): the arm64 Image header's `code0`/`code1` holds a branch to
 //! `primary_entry` (with the EFI stub, `code0` is `add x13, x18, #0x16` — "MZ" — and `code1`
@@ -39,13 +40,15 @@ mod timer_gic;
 mod tree;
 mod verdict;
 mod x86;
+mod x86_entry;
 
 pub use cmdline::check_cmdline;
 pub use pvh::check_pvh;
 pub use rules::{Family, Rule};
 pub use smp::{check_smp, CpuOn, SmpFacts};
-pub use verdict::{any_failed, not_reached, summary, waive};
+pub use verdict::{any_failed, not_reached, not_reached_x86, summary, waive};
 pub use x86::{check_boot_params, MemRead, X86Expected};
+pub use x86_entry::check_x86_entry;
 
 /// FDT header magic (Devicetree Specification §5.2).
 pub const FDT_MAGIC: u32 = 0xd00d_feed;

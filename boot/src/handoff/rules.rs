@@ -32,8 +32,12 @@ pub enum Family {
     E820,
     /// `kernel.*`: where the x86 kernel was loaded (`x86.rs`).
     Kernel,
+    /// `entry64.*`: the boot CPU entering through the 64-bit boot protocol (`x86_entry.rs`).
+    Entry64,
     /// `pvh.*`: PVH's `hvm_start_info` (`pvh.rs`).
     Pvh,
+    /// `pvh-entry.*`: the boot CPU entering through PVH (`x86_entry.rs`).
+    PvhEntry,
     /// `boot.*`: what the kernel printed (`cmdline.rs`).
     Boot,
 }
@@ -51,7 +55,9 @@ impl Family {
             Family::BootParams => "bootparams",
             Family::E820 => "e820",
             Family::Kernel => "kernel",
+            Family::Entry64 => "entry64",
             Family::Pvh => "pvh",
+            Family::PvhEntry => "pvh-entry",
             Family::Boot => "boot",
         }
     }
@@ -65,7 +71,12 @@ impl Family {
             | Family::Timer
             | Family::Gic
             | Family::Smp => Some(Arch::Aarch64),
-            Family::BootParams | Family::E820 | Family::Kernel | Family::Pvh => Some(Arch::X86_64),
+            Family::BootParams
+            | Family::E820
+            | Family::Kernel
+            | Family::Entry64
+            | Family::Pvh
+            | Family::PvhEntry => Some(Arch::X86_64),
             Family::Boot => None,
         }
     }
@@ -179,6 +190,18 @@ rules! {
         "the kernel, initrd, command line and zero page overlap neither each other nor a reserved e820 range";
     KernelPlacement = Kernel "kernel.placement",
         "boot.rst: a relocatable kernel may be loaded anywhere and realigns itself to kernel_alignment (reported); one that is not relocatable is loaded not below pref_address (LOAD_PHYSICAL_ADDR)";
+    Entry64LongMode = Entry64 "entry64.long-mode",
+        "boot.rst 64-bit Boot Protocol: the CPU must be in 64-bit mode with paging enabled (CR0.PE and CR0.PG, CR4.PAE, EFER.LME and EFER.LMA, CS.L)";
+    Entry64BootCs = Entry64 "entry64.boot-cs",
+        "boot.rst 64-bit Boot Protocol: CS must be __BOOT_CS (0x10), a 4G flat segment with execute/read permission in the loaded GDT (present, 64-bit code: L = 1, D = 0)";
+    Entry64BootDs = Entry64 "entry64.boot-ds",
+        "boot.rst 64-bit Boot Protocol: DS, ES and SS must be __BOOT_DS (0x18), a 4G flat segment with read/write permission in the loaded GDT (present data segment)";
+    Entry64IdentityMap = Entry64 "entry64.identity-map",
+        "boot.rst 64-bit Boot Protocol: the range with init_size from the kernel's start, the zero page and the command line buffer get identity mapping (walked from CR3)";
+    Entry64IfClear = Entry64 "entry64.if-clear",
+        "boot.rst 64-bit Boot Protocol: interrupt must be disabled (RFLAGS.IF = 0)";
+    Entry64Rsi = Entry64 "entry64.rsi",
+        "boot.rst 64-bit Boot Protocol: %rsi must hold the base address of the struct boot_params (the zero page the loader built; its contents are the bootparams.* rules')";
     PvhMagic = Pvh "pvh.magic",
         "start_info.h: EBX points at hvm_start_info in RAM whose magic is 0x336ec578 (XEN_HVM_START_MAGIC_VALUE)";
     PvhVersion = Pvh "pvh.version",
@@ -189,6 +212,16 @@ rules! {
         "start_info.h: nr_modules/modlist_paddr describe the initrd as the first module, exactly (no module without one)";
     PvhMemmap = Pvh "pvh.memmap",
         "start_info.h: memmap_paddr/memmap_entries give a memory map (1..128 entries, none overlapping) describing the kernel, the initrd, the command line and start_info as RAM";
+    PvhEntryCr0 = PvhEntry "pvh-entry.cr0",
+        "pvh.pandoc: cr0 bit 0 (PE) must be set, all the other writeable bits cleared (paging off; ET reads as 1 and is ignored); EFER.LME clear (protected mode, not IA-32e)";
+    PvhEntryCr4 = PvhEntry "pvh-entry.cr4",
+        "pvh.pandoc: cr4 all bits cleared";
+    PvhEntrySegments = PvhEntry "pvh-entry.segments",
+        "pvh.pandoc: cs a 32-bit read/exec code segment, ds/es/ss 32-bit read/write data segments, all with base 0 and limit 0xFFFFFFFF (as loaded, and as their GDT descriptors say)";
+    PvhEntryEflags = PvhEntry "pvh-entry.eflags",
+        "pvh.pandoc: eflags bit 17 (VM), bit 9 (IF) and bit 8 (TF) cleared";
+    PvhEntryEbx = PvhEntry "pvh-entry.ebx",
+        "pvh.pandoc: ebx holds the physical address of the start_info structure (the one the loader built, below 4 GiB; its contents, magic 0x336ec578 first, are the pvh.* rules')";
     BootCmdline = Boot "boot.cmdline",
         "the kernel's \"Kernel command line:\" console line equals the expected command line";
 }
@@ -240,11 +273,11 @@ mod tests {
 
     #[test]
     fn all_is_in_declaration_order_and_complete() {
-        assert_eq!(Rule::ALL.len(), 40);
+        assert_eq!(Rule::ALL.len(), 51);
         let arm64 = Rule::ALL.iter().filter(|r| r.applies_to(Arch::Aarch64));
         assert_eq!(arm64.count(), 26);
         let x86 = Rule::ALL.iter().filter(|r| r.applies_to(Arch::X86_64));
-        assert_eq!(x86.count(), 15);
+        assert_eq!(x86.count(), 26);
         assert!(Rule::ALL.windows(2).all(|w| w[0] < w[1]));
         assert_eq!(Rule::ALL.first(), Some(&Rule::ImageMagic));
         assert_eq!(Rule::ALL.last(), Some(&Rule::BootCmdline));

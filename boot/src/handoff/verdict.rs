@@ -14,6 +14,22 @@ pub fn not_reached(why: &str, status: Status) -> Vec<Check> {
         .collect()
 }
 
+/// The x86 checks when the kernel entry was never reached: every rule the protocol's entry
+/// judges (`bootparams.*`, `e820.*`, `kernel.*`, `entry64.*` for the 64-bit boot protocol;
+/// `pvh.*`, `pvh-entry.*` for PVH) gets `status` and `why`, in report order.
+pub fn not_reached_x86(pvh: bool, why: &str, status: Status) -> Vec<Check> {
+    use super::Family::{BootParams, Entry64, Kernel, Pvh, PvhEntry, E820};
+    Rule::ALL
+        .iter()
+        .filter(|r| match r.family() {
+            BootParams | E820 | Kernel | Entry64 => !pvh,
+            Pvh | PvhEntry => pvh,
+            _ => false,
+        })
+        .map(|&r| Check::new(r, status, why))
+        .collect()
+}
+
 /// Apply `--no-check ID`s: a failing or passing check becomes [`Status::Waived`].
 pub fn waive(checks: &mut [Check], ids: &[String]) {
     for c in checks.iter_mut() {
@@ -56,6 +72,18 @@ mod tests {
         assert_eq!(c[0].status, Status::Waived);
         assert!(!any_failed(&c));
         assert!(summary(&c).starts_with("WAIVED  boot.cmdline  "));
+    }
+
+    #[test]
+    fn not_reached_x86_covers_the_protocol_rules() {
+        let l = not_reached_x86(false, "budget", Status::NotReached);
+        assert_eq!(l.len(), 9 + 6);
+        assert_eq!(l[0].id(), "bootparams.header");
+        assert_eq!(l[14].id(), "entry64.rsi");
+        let p = not_reached_x86(true, "budget", Status::Fail);
+        assert_eq!(p.len(), 5 + 5);
+        assert!(p.iter().all(|c| c.id().starts_with("pvh")));
+        assert!(any_failed(&p));
     }
 
     #[test]

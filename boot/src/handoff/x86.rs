@@ -32,6 +32,8 @@ pub struct X86Expected {
     pub load: u64,
     /// The kernel's ranges, `init_size` from its runtime start included.
     pub kernel: Vec<(u64, u64)>,
+    /// Where the loader built the zero page (64-bit protocol) or `hvm_start_info` (PVH).
+    pub info: u64,
 }
 
 impl X86Expected {
@@ -47,6 +49,10 @@ impl X86Expected {
             },
             load: b.plan.blobs.first().map_or(0, |b| b.addr),
             kernel: b.kernel.clone(),
+            info: match b.entry {
+                crate::x86::X86Entry::Linux64 { rsi, .. } => rsi,
+                crate::x86::X86Entry::Pvh { ebx, .. } => ebx,
+            },
         }
     }
 }

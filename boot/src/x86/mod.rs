@@ -14,15 +14,24 @@
 //! Layout (low memory, as KVM VMMs lay it out for PVH and 64-bit boots): `hvm_start_info` at
 //! [`PVH_INFO_ADDR`], the zero page at [`ZERO_PAGE_ADDR`], the command line at
 //! [`CMDLINE_ADDR`]; the initrd page-aligned at the top of high RAM below the kernel's limit
-//! (`initrd_addr_max`, or 4 GiB). The memory map is [`e820::guest_map`].
+//! (`initrd_addr_max`, or 4 GiB). The memory map is [`e820::guest_map`]. The entry state's
+//! GDT, boot stack and page tables sit between them ([`entry`]); the ACPI tables, when the boot
+//! has a machine description, in the BIOS area ([`crate::acpi::x86::ACPI_ADDR`], reserved in the
+//! map), their RSDP handed over in `boot_params.acpi_rsdp_addr` or `hvm_start_info.rsdp_paddr`.
 
 pub mod e820;
+pub mod entry;
+pub mod gdt;
+pub mod paging;
 pub mod pvh;
 pub mod zero_page;
 
+use crate::acpi::x86::{self as acpi_x86, X86MachineDesc};
+use crate::acpi::AcpiTables;
 use crate::elf::Pvh;
 use crate::{Arch, Blob, Format, MapEntry, Plan, Ram};
 use e820::E820Entry;
+pub use entry::X86EntryState;
 
 /// Where `hvm_start_info`, its module list and memory map go (one page).
 pub const PVH_INFO_ADDR: u64 = 0x6000;
@@ -45,6 +54,9 @@ pub enum Error {
     /// The start_info cannot be built.
     #[error(transparent)]
     Pvh(#[from] pvh::Error),
+    /// The ACPI tables cannot be built.
+    #[error(transparent)]
+    Acpi(#[from] acpi_x86::Error),
     /// The command line does not fit between its address and the end of low RAM.
     #[error("command line of {0} bytes does not fit in low RAM at {CMDLINE_ADDR:#x}")]
     CmdlineTooLong(u64),
@@ -115,6 +127,8 @@ pub struct X86Linux {
     pub initrd: Option<Vec<u8>>,
     /// The command line (`None`: an empty one).
     pub cmdline: Option<String>,
+    /// The machine to describe in ACPI tables (`None`: no tables, RSDP address 0).
+    pub acpi: Option<X86MachineDesc>,
 }
 
 /// An x86 boot laid out: the plan (kernel, command line, initrd, zero page or start_info, all
@@ -123,8 +137,11 @@ pub struct X86Linux {
 pub struct X86Boot {
     /// Everything to copy, and the entry address.
     pub plan: Plan,
-    /// The entry state's registers.
+    /// The protocol and its key registers.
     pub entry: X86Entry,
+    /// The full entry state the machine loads into the boot CPU (its GDT and page tables are
+    /// among the plan's blobs).
+    pub state: X86EntryState,
     /// Why this protocol: one line for `inspect` and the report.
     pub why: &'static str,
     /// The guest's RAM regions.
@@ -138,13 +155,20 @@ pub struct X86Boot {
     pub cmdline: (u64, u64),
     /// The initrd: `start..end`.
     pub initrd: Option<(u64, u64)>,
+    /// The ACPI tables (their blob is among the plan's blobs, at `acpi.rsdp`).
+    pub acpi: Option<AcpiTables>,
+    /// Memory the machine backs although the e820 map reserves it: the BIOS area holding the
+    /// ACPI tables (empty without them).
+    pub reserved: Vec<Ram>,
 }
 
 impl X86Boot {
-    /// Read `len` bytes at `addr` as the guest would see them once the plan is loaded: RAM
-    /// (zeroed) with the blobs on top; `None` outside RAM.
+    /// Read `len` bytes at `addr` as the guest would see them once the plan is loaded: RAM and
+    /// the reserved areas (zeroed) with the blobs on top; `None` elsewhere.
     pub fn read(&self, addr: u64, len: u64) -> Option<Vec<u8>> {
-        read_blobs(&self.plan.blobs, &self.ram, addr, len)
+        let mut all = self.ram.clone();
+        all.extend(self.reserved.iter().copied());
+        read_blobs(&self.plan.blobs, &all, addr, len)
     }
 }
 
@@ -275,13 +299,31 @@ pub fn complete(kernel: Plan, mem_size: u64, l: &X86Linux) -> Result<X86Boot, cr
         }
     };
 
-    let entry = match pvh_entry {
+    let acpi = match &l.acpi {
+        Some(m) => {
+            let t = acpi_x86::build(m).map_err(Error::from)?;
+            plan.place(t.rsdp, t.blob.clone(), "ACPI tables (RSDP first)");
+            Some(t)
+        }
+        None => None,
+    };
+    let rsdp = acpi.as_ref().map_or(0, |t| t.rsdp);
+    let reserved = match &acpi {
+        Some(_) => vec![Ram {
+            base: e820::BIOS_START,
+            size: e820::HIGH_RAM_START - e820::BIOS_START,
+        }],
+        None => Vec::new(),
+    };
+
+    let (entry, layout) = match pvh_entry {
         Some(eip) => {
             let blob = pvh::build(&pvh::StartInfoIn {
                 at: PVH_INFO_ADDR,
                 cmdline: CMDLINE_ADDR,
                 initrd: initrd.map(|(s, e)| (s, e - s)),
                 memmap: &map,
+                rsdp,
             })
             .map_err(Error::from)?;
             plan.place(
@@ -290,10 +332,13 @@ pub fn complete(kernel: Plan, mem_size: u64, l: &X86Linux) -> Result<X86Boot, cr
                 "hvm_start_info, module list, memory map",
             );
             plan.entry = eip;
-            X86Entry::Pvh {
-                eip,
-                ebx: PVH_INFO_ADDR,
-            }
+            (
+                X86Entry::Pvh {
+                    eip,
+                    ebx: PVH_INFO_ADDR,
+                },
+                entry::pvh(eip, PVH_INFO_ADDR),
+            )
         }
         None => {
             let load = plan.blobs.first().map_or(0, |b| b.addr);
@@ -303,15 +348,27 @@ pub fn complete(kernel: Plan, mem_size: u64, l: &X86Linux) -> Result<X86Boot, cr
                 cmdline: (CMDLINE_ADDR, cmd_len),
                 initrd: initrd.map(|(s, e)| (s, e - s)),
                 e820: &map,
+                rsdp,
             })
             .map_err(Error::from)?;
             plan.place(ZERO_PAGE_ADDR, zp, "zero page (boot_params)");
-            X86Entry::Linux64 {
-                rip: plan.entry,
-                rsi: ZERO_PAGE_ADDR,
-            }
+            (
+                X86Entry::Linux64 {
+                    rip: plan.entry,
+                    rsi: ZERO_PAGE_ADDR,
+                },
+                entry::linux64(plan.entry, ZERO_PAGE_ADDR),
+            )
         }
     };
+    for (addr, bytes, what) in layout.blobs {
+        plan.place(addr, bytes, what);
+    }
+    plan.map.push(MapEntry {
+        start: entry::STACK_PAGE,
+        size: 0x1000,
+        what: format!("boot stack (RSP {:#x})", entry::BOOT_STACK_POINTER),
+    });
     Ok(X86Boot {
         plan,
         entry,
@@ -321,6 +378,9 @@ pub fn complete(kernel: Plan, mem_size: u64, l: &X86Linux) -> Result<X86Boot, cr
         kernel,
         cmdline: (CMDLINE_ADDR, cmd_len),
         initrd,
+        state: layout.state,
+        acpi,
+        reserved,
     })
 }
 

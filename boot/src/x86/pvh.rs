@@ -45,6 +45,8 @@ pub struct StartInfoIn<'a> {
     pub initrd: Option<(u64, u64)>,
     /// The memory map.
     pub memmap: &'a [E820Entry],
+    /// The RSDP's address (0: no ACPI tables).
+    pub rsdp: u64,
 }
 
 fn put(b: &mut [u8], off: usize, v: u64, size: usize) {
@@ -61,7 +63,7 @@ pub const MODLIST_OFFSET: usize = START_INFO_SIZE;
 /// Offset of the memory map in the blob (after one module entry).
 pub const MEMMAP_OFFSET: usize = MODLIST_OFFSET + MODLIST_ENTRY_SIZE;
 
-/// Build the blob at `at`: start_info (version 1), one module entry (the initrd; zeros and
+/// Build the blob at `at`: start_info (version 1, `rsdp_paddr` set), one module entry (the initrd; zeros and
 /// `nr_modules` 0 without one), then the memory map.
 pub fn build(s: &StartInfoIn) -> Result<Vec<u8>, Error> {
     if s.memmap.len() > MEMMAP_MAX {
@@ -71,6 +73,7 @@ pub fn build(s: &StartInfoIn) -> Result<Vec<u8>, Error> {
     put(&mut b, 0, MAGIC as u64, 4);
     put(&mut b, 4, VERSION as u64, 4);
     put(&mut b, 24, s.cmdline, 8);
+    put(&mut b, 32, s.rsdp, 8);
     if let Some((addr, size)) = s.initrd {
         put(&mut b, 12, 1, 4);
         put(&mut b, 16, s.at + MODLIST_OFFSET as u64, 8);
@@ -159,6 +162,7 @@ mod tests {
             cmdline: 0x2_0000,
             initrd: Some((0x1f00_0000, 0x1000)),
             memmap: &map,
+            rsdp: 0xf_0000,
         })
         .unwrap();
         // "xEn3" with the 0x80 bit of the "E" set.
@@ -168,6 +172,7 @@ mod tests {
         assert_eq!(s.version, 1);
         assert_eq!((s.nr_modules, s.modlist_paddr), (1, 0x6000 + 56));
         assert_eq!(s.cmdline_paddr, 0x2_0000);
+        assert_eq!(s.rsdp_paddr, 0xf_0000);
         assert_eq!((s.memmap_paddr, s.memmap_entries), (0x6000 + 88, 4));
         assert_eq!(read_module(&b[56..88]), (0x1f00_0000, 0x1000));
         assert_eq!(read_memmap(&b[88..]), map);
@@ -176,6 +181,7 @@ mod tests {
             cmdline: 0,
             initrd: None,
             memmap: &map,
+            rsdp: 0,
         })
         .unwrap();
         let s = StartInfo::read(&none);
@@ -185,7 +191,8 @@ mod tests {
                 at: 0,
                 cmdline: 0,
                 initrd: None,
-                memmap: &vec![map[0]; 129]
+                memmap: &vec![map[0]; 129],
+                rsdp: 0,
             }),
             Err(Error::TooManyEntries(129))
         );

@@ -69,6 +69,7 @@ pub(crate) fn boot(kernel: &[u8], offset: Option<u64>) -> X86Boot {
         &X86Linux {
             initrd: Some(vec![0x5a; 0x1_0000]),
             cmdline: Some("console=ttyS0 panic=-1".into()),
+            acpi: Some(crate::acpi::x86::X86MachineDesc::microvm(2)),
         },
     )
     .unwrap()
@@ -143,7 +144,7 @@ fn layout_refuses_what_does_not_fit() {
         MEM,
         &X86Linux {
             initrd: Some(vec![0; MEM as usize]),
-            cmdline: None,
+            ..X86Linux::default()
         },
     )
     .unwrap_err();
@@ -155,8 +156,8 @@ fn layout_refuses_what_does_not_fit() {
         p,
         MEM,
         &X86Linux {
-            initrd: None,
             cmdline: Some("x".repeat(3000)),
+            ..X86Linux::default()
         },
     )
     .unwrap_err();

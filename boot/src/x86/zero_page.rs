@@ -9,6 +9,9 @@ use crate::bzimage::{self, Header, CAN_USE_HEAP, XLF_CAN_BE_LOADED_ABOVE_4G};
 
 /// `sizeof(struct boot_params)`.
 pub const ZERO_PAGE_SIZE: usize = 4096;
+/// `acpi_rsdp_addr` (u64, zero-page.rst "070/008 ALL acpi_rsdp_addr"): where the kernel finds
+/// the RSDP (0: it searches for it).
+pub const ACPI_RSDP_ADDR: usize = 0x070;
 /// `ext_ramdisk_image` (u32): bits 63:32 of the initrd address.
 pub const EXT_RAMDISK_IMAGE: usize = 0x0c0;
 /// `ext_ramdisk_size` (u32): bits 63:32 of the initrd size.
@@ -96,6 +99,8 @@ pub struct ZeroPageIn<'a> {
     pub initrd: Option<(u64, u64)>,
     /// The memory map.
     pub e820: &'a [E820Entry],
+    /// The RSDP's address (0: no ACPI tables).
+    pub rsdp: u64,
 }
 
 fn put(b: &mut [u8], off: usize, v: u64, size: usize) {
@@ -110,7 +115,7 @@ fn get(b: &[u8], off: usize, size: usize) -> u64 {
 /// Build the zero page: all zero, the setup header copied from the image, then the loader's
 /// fields: `type_of_loader` 0xff, `loadflags` without CAN_USE_HEAP (no real-mode heap),
 /// `code32_start` = load address, `cmd_line_ptr`, `ramdisk_image`/`ramdisk_size` (and their
-/// `ext_` high halves), the e820 table.
+/// `ext_` high halves), `acpi_rsdp_addr`, the e820 table.
 pub fn build(z: &ZeroPageIn) -> Result<Vec<u8>, Error> {
     let mut b = vec![0u8; ZERO_PAGE_SIZE];
     let (cmdline_max, above_4g, initrd_max) = match z.header {
@@ -153,6 +158,7 @@ pub fn build(z: &ZeroPageIn) -> Result<Vec<u8>, Error> {
     };
     high("the command line", cmd_addr)?;
     b[TYPE_OF_LOADER] = LOADER_UNDEFINED;
+    put(&mut b, ACPI_RSDP_ADDR, z.rsdp, 8);
     put(&mut b, CODE32_START, z.load, 4);
     put(&mut b, CMD_LINE_PTR, cmd_addr, 4);
     put(&mut b, EXT_CMD_LINE_PTR, cmd_addr >> 32, 4);
@@ -239,6 +245,11 @@ impl ZeroPage {
         )
     }
 
+    /// `acpi_rsdp_addr`.
+    pub fn acpi_rsdp_addr(&self) -> u64 {
+        self.field(ACPI_RSDP_ADDR, 8)
+    }
+
     /// `hdr.initrd_addr_max`.
     pub fn initrd_addr_max(&self) -> u32 {
         self.field(0x22c, 4) as u32
@@ -284,6 +295,7 @@ mod tests {
             cmdline: (0x2_0000, 20),
             initrd: Some((0x1f00_0000, 0x12345)),
             e820: &map,
+            rsdp: 0xf_0000,
         })
         .unwrap();
         assert_eq!(zp.len(), 4096);
@@ -298,6 +310,8 @@ mod tests {
         assert_eq!(z.field(CODE32_START, 4), 0x100_0000);
         assert_eq!(z.e820(), (map.clone(), 4));
         assert_eq!(z.field(SENTINEL, 1), 0);
+        assert_eq!(z.acpi_rsdp_addr(), 0xf_0000);
+        assert_eq!(&zp[0x70..0x78], &0xf_0000u64.to_le_bytes());
     }
 
     #[test]
@@ -310,6 +324,7 @@ mod tests {
             cmdline,
             initrd,
             e820: &map,
+            rsdp: 0,
         };
         assert_eq!(
             build(&z((0x2_0000, 2048), None)),

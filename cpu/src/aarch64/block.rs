@@ -2,7 +2,9 @@
 //!
 //! A block is a run of pre-decoded instructions from one physical page, ending at the first
 //! instruction that ends a block (branches, exception generation, system instructions), at the
-//! page end or at [`MAX_BLOCK`] instructions. Blocks are keyed by the physical address of their
+//! page end or at [`MAX_BLOCK`] instructions. A conditional branch does not end it: taken, the
+//! run of the block ends there; not taken, it goes on ([`Cpu::block_must_end`] says when it
+//! stops there anyway). Blocks are keyed by the physical address of their
 //! first instruction and shared by all vCPUs. [`CodePages`] records which physical pages hold
 //! decoded code; a store to such a page drops its blocks (self-modifying code, relocation,
 //! alternatives patching). Architecturally a stale instruction may still run until the next
@@ -227,7 +229,7 @@ fn decode_block(cpu: &mut Cpu, bus: &mut dyn Bus, pa: u64, host: std::ptr::NonNu
         insns.push(d.insn);
         words.push(word);
         off += 4;
-        if d.ends_block() {
+        if d.ends_block() && !d.falls_through() {
             break;
         }
     }
@@ -425,6 +427,19 @@ impl Cpu {
         Ok(block)
     }
 
+    /// Whether a conditional branch that is not taken must end its block, its fall-through then
+    /// starting a block of its own as when every branch ended its block: when that block start
+    /// would act. An interrupt line or virtual interrupt is signalled (taken there), a store
+    /// dropped decoded code since the block started (the fall-through is decoded anew), or
+    /// block starts are watched ([`Cpu::watch`]). The budget and the trace room need no check:
+    /// they already bound the block's run.
+    #[inline(always)]
+    pub(crate) fn block_must_end(&self, env: &Env) -> bool {
+        self.async_signalled()
+            | (self.jumps.epoch != env.code.epoch)
+            | (self.watch.value & !self.watch.mask == 0)
+    }
+
     /// Run up to `room` instructions of `block`. The whole run is counted up front and the
     /// unexecuted rest given back on an early exit: instructions that read the count (the
     /// system counter: MRS with CRn = 14) always end their block, so they see the exact count
@@ -516,6 +531,37 @@ mod tests {
 
     fn go(cpu: &mut Cpu, bus: &mut FlatBus) -> Exit {
         cpu.run(&mut BlockCache::new(), bus, 100)
+    }
+
+    const CBZ_X3_8: u32 = 0xb400_0043; // cbz x3, .+8
+    const STR_W4_X5: u32 = 0xb900_00a4; // str w4, [x5]
+
+    /// A conditional branch that is not taken lets its block go on: the last block of the run
+    /// is the one that starts at the branch.
+    #[test]
+    fn a_branch_not_taken_does_not_end_its_block() {
+        let (mut cpu, mut bus) = vcpu(1, 1, false, 0, &[CBZ_X3_8, ADD_X1_1, HVC_1]);
+        cpu.x[3] = 1;
+        assert_eq!(go(&mut cpu, &mut bus), Exit::Hvc(1));
+        assert_eq!((cpu.x[1], cpu.insns), (1, 3));
+        assert_eq!(cpu.flight.last_block_pc(), Some(BASE));
+    }
+
+    /// It ends its block when a block start at the fall-through would act: a signalled
+    /// interrupt line (even a masked one), or code dropped by a store, which the fall-through
+    /// then runs anew.
+    #[test]
+    fn a_branch_not_taken_ends_its_block_where_a_block_start_would_act() {
+        let (mut cpu, mut bus) = vcpu(1, 1, false, 0x3c0, &[CBZ_X3_8, ADD_X1_1, HVC_1]);
+        cpu.x[3] = 1;
+        cpu.irq.set(IrqLines::IRQ);
+        assert_eq!(go(&mut cpu, &mut bus), Exit::Hvc(1));
+        assert_eq!(cpu.flight.last_block_pc(), Some(BASE + 4));
+        // str w4, [x5] rewrites the instruction after the branch into HVC #1.
+        let (mut cpu, mut bus) = vcpu(1, 1, false, 0, &[STR_W4_X5, CBZ_X3_8, ADD_X1_1, SMC_1]);
+        (cpu.x[3], cpu.x[4], cpu.x[5]) = (1, HVC_1 as u64, BASE + 8);
+        assert_eq!(go(&mut cpu, &mut bus), Exit::Hvc(1));
+        assert_eq!((cpu.x[1], cpu.pc), (0, BASE + 12));
     }
 
     /// An IRQ at EL1 is taken at the next block start: ELR = the next instruction, SPSR = the

@@ -3,15 +3,27 @@
 //! that would cross into another page (which then gets a block of its own, registered on both
 //! pages), or at [`MAX_BLOCK`] instructions. Blocks live in the shared
 //! [`CodeCache`]; a store to one of their pages drops them.
+//!
+//! With paging, [`Cpu::run`] translates RIP (linear) to the physical address of the block
+//! through the TLB's fetch table (a walk with fetch rights on a miss; a refusal is the #PF of
+//! the fetch). A cached block lies within one physical page, so a changed translation never
+//! leads it onto another page: the next lookup translates again. The one exception is an
+//! instruction crossing a page end: with paging it needs the next linear page translated too
+//! (#PF there with CR2 = that page's first byte), is decoded from both physical pages as a
+//! block of its own, and is not cached (its second page depends on the translation). Without
+//! paging (linear = physical, the user-mode sandbox of the oracles) the lookup is RIP itself
+//! and crossing blocks are cached on both physical pages, as before.
 
 use std::rc::Rc;
 
 use super::decode::decode;
 use super::insn::Insn;
 use super::interrupt::Source;
+use super::paging::Access;
 use super::platform::Platform;
 use super::state::flag;
 use super::state::{Cpu, Exit};
+use super::system::cr0;
 use crate::aarch64::Bus;
 use crate::codecache::{CodeCache, PAGE_SIZE};
 
@@ -27,6 +39,9 @@ pub struct Block {
     /// The code bitness it was decoded with (16, 32, 64): a block found for another mode is
     /// decoded again.
     pub bits: u32,
+    /// Its last instruction runs onto the physically next page (decoded with paging off): not
+    /// for use with paging, where the next linear page may map elsewhere.
+    pub crosses: bool,
     /// The instructions, in order.
     pub insns: Box<[Insn]>,
 }
@@ -51,10 +66,24 @@ pub struct Env<'a> {
     pub(crate) end: u64,
 }
 
-/// Decode the block at physical `pa`, `None` when the first byte is not in RAM.
-fn decode_block(bus: &mut dyn Bus, pa: u64, bits: u32) -> Option<(Block, Vec<u64>)> {
+/// What decoding a block found.
+enum Decoded {
+    /// The block and the physical pages its bytes lie in.
+    Block(Block, Vec<u64>),
+    /// The first byte is not in RAM.
+    NotRam,
+    /// The first instruction runs past the page end and the following page was not given.
+    NeedsNext,
+}
+
+/// Decode the block at physical `pa` for code of `bits` (16, 32, 64). `next`: the physical page holding the bytes after `pa`'s
+/// page (paging off: the next physical page); without it, an instruction running past the
+/// page end ends the block before it, or makes the result [`Decoded::NeedsNext`] when first.
+fn decode_block(bus: &mut dyn Bus, pa: u64, bits: u32, next: Option<u64>) -> Decoded {
     let page = pa & !(PAGE_SIZE - 1);
-    let host = bus.ram_page(page, false)?;
+    let Some(host) = bus.ram_page(page, false) else {
+        return Decoded::NotRam;
+    };
     let off = (pa - page) as usize;
     // The rest of this page, then up to MAX_INSN - 1 bytes of the next one if it is RAM.
     let mut bytes = Vec::with_capacity(PAGE_SIZE as usize - off + MAX_INSN);
@@ -63,8 +92,7 @@ fn decode_block(bus: &mut dyn Bus, pa: u64, bits: u32) -> Option<(Block, Vec<u64
         std::slice::from_raw_parts(host.as_ptr().add(off), PAGE_SIZE as usize - off)
     });
     let in_page = bytes.len();
-    let next = page.wrapping_add(PAGE_SIZE);
-    if let Some(h2) = bus.ram_page(next, false) {
+    if let Some(h2) = next.and_then(|n| bus.ram_page(n, false)) {
         // SAFETY: as above.
         bytes.extend_from_slice(unsafe { std::slice::from_raw_parts(h2.as_ptr(), MAX_INSN - 1) });
     }
@@ -75,6 +103,12 @@ fn decode_block(bus: &mut dyn Bus, pa: u64, bits: u32) -> Option<(Block, Vec<u64
     while insns.len() < MAX_BLOCK && (dec.position() < in_page) {
         let at = dec.position();
         dec.decode_out(&mut ins);
+        if next.is_none() && dec.last_error() == iced_x86::DecoderError::NoMoreBytes {
+            if insns.is_empty() {
+                return Decoded::NeedsNext;
+            }
+            break; // its own block, next time
+        }
         let crosses = at + ins.len() > in_page;
         if crosses && !insns.is_empty() {
             break; // its own block, next time
@@ -83,28 +117,29 @@ fn decode_block(bus: &mut dyn Bus, pa: u64, bits: u32) -> Option<(Block, Vec<u64
         let ends = d.ends_block;
         insns.push(d);
         if crosses {
-            pages.push(next);
+            pages.extend(next);
             break;
         }
         if ends {
             break;
         }
     }
-    Some((
+    Decoded::Block(
         Block {
             pa,
             bits,
+            crosses: pages.len() > 1,
             insns: insns.into_boxed_slice(),
         },
         pages,
-    ))
+    )
 }
 
 impl Cpu {
     /// Run until `budget` instructions have retired, the vCPU halts, or an exception is not
     /// delivered (the sandbox rule, a triple fault). External interrupts are taken between
-    /// blocks when RFLAGS.IF is set and no interrupt shadow is active. Linear addresses are
-    /// physical (no paging yet), so blocks are found by CS base + RIP.
+    /// blocks when RFLAGS.IF is set and no interrupt shadow is active. Blocks are found by
+    /// the physical address CS base + RIP translates to.
     ///
     /// The vCPU and the cache may be run against another bus than last time: the host
     /// pointers and blocks they hold from the other one are then forgotten.
@@ -140,14 +175,40 @@ impl Cpu {
             if self.halted {
                 return Exit::Halt;
             }
-            // Linear address of the instruction (CS base + RIP) = physical without paging.
-            let pa = self.linear(super::insn::Seg::Cs, self.rip);
-            let block: Rc<Block> = match cache.get(pa) {
-                Some(b) if b.bits == self.bits => b.clone(),
-                _ => match decode_block(bus, pa, self.bits) {
-                    Some((b, pages)) => cache.insert(pa, &pages, b),
-                    None => return Exit::FetchUnmapped(pa),
-                },
+            let block: Rc<Block> = if self.sys.cr0 & cr0::PG == 0 {
+                // Linear address of the instruction (CS base + RIP) = physical without paging.
+                let pa = self.linear(super::insn::Seg::Cs, self.rip);
+                match cache.get(pa) {
+                    Some(b) if b.bits == self.bits => b.clone(),
+                    _ => match decode_block(
+                        bus,
+                        pa,
+                        self.bits,
+                        Some(pa.wrapping_add(PAGE_SIZE) & !(PAGE_SIZE - 1)),
+                    ) {
+                        Decoded::Block(b, pages) => cache.insert(pa, &pages, b),
+                        Decoded::NotRam | Decoded::NeedsNext => return Exit::FetchUnmapped(pa),
+                    },
+                }
+            } else {
+                match self.fetch_block(cache, bus) {
+                    Ok(b) => b,
+                    Err(Exit::Exception(f)) => {
+                        // A #PF of the fetch: delivered like an instruction's.
+                        let mut env = Env {
+                            bus: &mut *bus,
+                            code: &mut *cache,
+                            stop: false,
+                            end,
+                        };
+                        if let Err(exit) = self.take_exception(&mut env, f) {
+                            return exit;
+                        }
+                        end = end.saturating_sub(1);
+                        continue;
+                    }
+                    Err(exit) => return exit,
+                }
             };
             // Pages that became code lose their write entries before anything runs.
             self.tlb.follow_code(cache.epoch());
@@ -175,6 +236,54 @@ impl Cpu {
                 }
             }
         }
+    }
+}
+
+impl Cpu {
+    /// With paging: the block at RIP, translated for fetching at the current privilege.
+    fn fetch_block(
+        &mut self,
+        cache: &mut BlockCache,
+        bus: &mut dyn Bus,
+    ) -> Result<Rc<Block>, Exit> {
+        self.tlb.select(self.cpl() == 3);
+        let la = self.linear(super::insn::Seg::Cs, self.rip);
+        let pa = self.fetch_pa(cache, bus, la)?;
+        match cache.get(pa) {
+            Some(b) if b.bits == self.bits && !b.crosses => return Ok(b.clone()),
+            _ => {}
+        }
+        match decode_block(bus, pa, self.bits, None) {
+            Decoded::Block(b, pages) => Ok(cache.insert(pa, &pages, b)),
+            Decoded::NotRam => Err(Exit::FetchUnmapped(pa)),
+            Decoded::NeedsNext => {
+                let next = la.wrapping_add(PAGE_SIZE) & !(PAGE_SIZE - 1) & self.la_mask;
+                let pa2 = self.fetch_pa(cache, bus, next)?;
+                match decode_block(bus, pa, self.bits, Some(pa2 & !(PAGE_SIZE - 1))) {
+                    Decoded::Block(b, _) => Ok(Rc::new(b)),
+                    Decoded::NotRam | Decoded::NeedsNext => Err(Exit::FetchUnmapped(pa)),
+                }
+            }
+        }
+    }
+
+    /// The physical address of the instruction byte at linear `la`: the fetch table, or a walk
+    /// that refills it.
+    #[inline]
+    fn fetch_pa(
+        &mut self,
+        cache: &mut BlockCache,
+        bus: &mut dyn Bus,
+        la: u64,
+    ) -> Result<u64, Exit> {
+        if let Some(pa) = self.tlb.fetch_pa(la) {
+            return Ok(pa);
+        }
+        let (t, a, _) = self
+            .translate(bus, cache, la, Access::Fetch)
+            .map_err(Exit::Exception)?;
+        self.tlb.fill_fetch(la, t.pa, a);
+        Ok(t.pa)
     }
 }
 

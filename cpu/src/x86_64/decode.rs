@@ -59,6 +59,8 @@ fn line(m: Mnemonic) -> Option<Line> {
         M::Lea => l(data::lea, 0),
         M::Xchg => l(data::xchg, 0),
         M::Nop => l(data::nop, 0),
+        // Paging.
+        M::Invlpg => br(super::mmu::invlpg, 0),
         // Hints with no architectural effect in an interpreter that runs one vCPU at a time
         // and has no caches: spin-wait, fences, prefetches, the CET landing pad (CET off).
         M::Pause | M::Lfence | M::Mfence | M::Sfence | M::Endbr64 => l(data::nop, 0),
@@ -547,11 +549,12 @@ fn operands(i: &Instruction, ops: &mut Ops) -> Option<()> {
             OpKind::Register => gpr(i.op_register(k))?,
             OpKind::Memory => {
                 ops.mem = memory(i)?;
-                // Only LEA's operand has no integer size; any other (far pointers such as
+                // Only LEA's and INVLPG's operands have no integer size; any other (far pointers such as
                 // JMP/CALL m16:64, descriptor tables, vectors) is a form not executed yet.
                 let size = match mem_size(i.memory_size()) {
                     Some(s) => s,
-                    None if i.mnemonic() == Mnemonic::Lea => 0,
+                    // LEA and INVLPG only compute the address.
+                    None if matches!(i.mnemonic(), Mnemonic::Lea | Mnemonic::Invlpg) => 0,
                     // CMPXCHG16B's handler accesses its 16 bytes as two halves.
                     None if i.code() == Code::Cmpxchg16b_m128 => 16,
                     None if matches!(i.mnemonic(), Mnemonic::Fxsave64 | Mnemonic::Fxrstor64) => 16,

@@ -77,7 +77,8 @@ impl Cpu {
         r
     }
 
-    /// Write `size` bytes of a system structure at linear `la`.
+    /// Write `size` bytes of a system structure at linear `la` (an implicit supervisor
+    /// access too, as in [`Cpu::sys_read`]).
     pub(crate) fn sys_write(
         &mut self,
         env: &mut Env,

@@ -1,15 +1,20 @@
 //! Operand access: effective addresses (SDM vol. 1 §3.7.5 "Specifying an offset", §3.7.5.1
 //! RIP-relative addressing), canonical-address checks (§3.3.7.1) and guest memory reads and
-//! writes through the shared [`Bus`](crate::aarch64::Bus).
+//! writes through the shared [`Bus`](crate::aarch64::Bus), translated by paging.
 //!
-//! No paging yet: a linear address is the physical address. Each access asks the bus for the
-//! RAM page (a software TLB like aarch64's is the next step, with paging); physical addresses
-//! no device answers read as all ones and ignore writes (an x86 platform's master abort).
-//! A store to a page that holds decoded code drops its blocks and ends the current block, so
-//! the next instruction is fetched anew (x86 self-modifying code takes effect at once).
+//! An access that hits the software TLB ([`super::tlb`]) is a compare and a host access. A
+//! miss translates the linear address (`Cpu::translate` in [`super::mmu`]: the page walk of
+//! [`super::paging`] at the current privilege; a refusal is a #PF with CR2 set), refills, and
+//! performs the access; physical addresses no RAM backs go to the bus as MMIO (the xAPIC page
+//! reached through paging, too), and those no device answers read as all ones and ignore
+//! writes (an x86 platform's master abort). A store to a page that holds decoded code drops
+//! its blocks and ends the current block, so the next instruction is fetched anew (x86
+//! self-modifying code takes effect at once). A page-crossing write translates both pages
+//! before writing either.
 
 use super::block::Env;
 use super::insn::{Mem, Opnd, Ops, NO_REG, RIP_REL};
+use super::paging::Access;
 use super::state::{sext, Cpu, Fault};
 use crate::codecache::PAGE_SIZE;
 
@@ -135,11 +140,11 @@ impl Cpu {
                 unsafe { std::ptr::copy_nonoverlapping(p, b.as_mut_ptr(), size as usize) };
                 return Ok(u64::from_le_bytes(b));
             }
-            return Ok(self.read_slow(env, la, size));
+            return self.read_slow(env, la, size);
         }
         let mut v = 0u64;
         for i in 0..size as u64 {
-            v |= self.read_slow(env, la.wrapping_add(i), 1) << (8 * i);
+            v |= self.read_slow(env, la.wrapping_add(i), 1)? << (8 * i);
         }
         Ok(v)
     }
@@ -163,13 +168,17 @@ impl Cpu {
                 unsafe { std::ptr::copy_nonoverlapping(b.as_ptr(), p, size as usize) };
                 return Ok(());
             }
-            self.write_slow(env, la, size, v);
+            self.write_slow(env, la, size, v)
         } else {
+            // Both pages must permit the write before either is written.
+            let last = la.wrapping_add(size as u64 - 1);
+            self.translate_env(env, la, Access::Write)?;
+            self.translate_env(env, last & !(PAGE_SIZE - 1), Access::Write)?;
             for i in 0..size as u64 {
-                self.write_slow(env, la.wrapping_add(i), 1, v >> (8 * i));
+                self.write_slow(env, la.wrapping_add(i), 1, v >> (8 * i))?;
             }
+            Ok(())
         }
-        Ok(())
     }
 
     /// Read 4, 8 or 16 bytes at linear `la` for an SSE operand; `aligned`: a 16-byte access
@@ -218,10 +227,12 @@ impl Cpu {
         Self::check(la, size, stack)
     }
 
-    /// A read the TLB missed (within one page): refill, or MMIO.
+    /// A read the TLB missed (within one page): translate, refill, or MMIO.
     #[cold]
-    fn read_slow(&mut self, env: &mut Env, pa: u64, size: u8) -> u64 {
-        match self.tlb.fill_read(env.bus, pa) {
+    fn read_slow(&mut self, env: &mut Env, la: u64, size: u8) -> Result<u64, Fault> {
+        let (t, a) = self.translate_env(env, la, Access::Read)?;
+        let pa = t.pa;
+        Ok(match self.tlb.fill_read(env.bus, la, pa, a) {
             Some(host) => {
                 let mut b = [0u8; 8];
                 // SAFETY: `host` is a RAM page of PAGE_SIZE bytes (Bus contract) and the access
@@ -239,22 +250,24 @@ impl Cpu {
                 .bus
                 .mmio_read(pa, size)
                 .unwrap_or(super::state::mask(size)),
-        }
+        })
     }
 
-    /// A write the TLB missed (within one page): drop decoded code on the page (no write
-    /// entry then), refill, or MMIO.
+    /// A write the TLB missed (within one page): translate, drop decoded code on the page (no
+    /// write entry then), refill, or MMIO.
     #[cold]
-    fn write_slow(&mut self, env: &mut Env, pa: u64, size: u8, v: u64) {
+    fn write_slow(&mut self, env: &mut Env, la: u64, size: u8, v: u64) -> Result<(), Fault> {
+        let (t, a) = self.translate_env(env, la, Access::Write)?;
+        let pa = t.pa;
         let page = pa & !(PAGE_SIZE - 1);
         let code = env.code.is_code(page);
         if code && env.code.invalidate(page) {
             env.stop = true;
         }
-        let host = if code {
+        let host = if code || !t.write {
             env.bus.ram_page(page, true)
         } else {
-            self.tlb.fill_write(env.bus, pa)
+            self.tlb.fill_write(env.bus, la, pa, a)
         };
         match host {
             Some(host) => {
@@ -275,5 +288,6 @@ impl Cpu {
                 }
             }
         }
+        Ok(())
     }
 }

@@ -59,14 +59,19 @@
 //! rule. Anything not implemented decodes to a record raising #UD, counted per iced `Code`
 //! (form) in [`Cpu::undefined`].
 //!
-//! Memory goes through the shared [`Bus`](crate::aarch64::Bus) with linear = physical (no
-//! paging yet: x86-paging's 4-level walk, INVLPG and #PF replace it, hooked at
-//! `Cpu::translation_changed` and the fetch in `Cpu::run`), cached per page in a software TLB
-//! ([`tlb`]). Not modelled: real mode and virtual-8086 mode (clearing CR0.PE is #GP(0)), task
-//! switches, call/task gates, 16-bit gates, segment limit checks and accessed bits, debug
+//! Memory goes through the shared [`Bus`](crate::aarch64::Bus), translated by paging: the walk
+//! ([`paging`]: 32-bit, PAE and 4-level paging with 4 KiB/2 MiB/4 MiB/1 GiB pages, U/S, R/W
+//! with CR0.WP, NX, global pages, A/D updates, reserved bits, #PF error codes) run at the
+//! current privilege ([`mmu`]: CR2, the TLB flushes of MOV CR3/CR0/CR4/EFER and INVLPG,
+//! implicit supervisor accesses), cached per page with the walk's permissions in a software
+//! TLB ([`tlb`]); instruction fetch translates CS base + RIP to the physical address that keys
+//! the blocks ([`block`]). With paging off (the sandbox) linear = physical.
+//!
+//! Not modelled: real mode and virtual-8086 mode (clearing CR0.PE is #GP(0)), task switches,
+//! call/task gates, 16-bit gates, segment limit checks and accessed bits, debug
 //! breakpoints and single-step (#DB; DR0–DR7 and TF are storage), #AC, #NM, NMI, SMM, CR8.
 //!
-//! What comes next (issue 14), in order: paging (x86-paging); ENTER; #XM for unmasked SIMD
+//! What comes next (issue 14), in order: ENTER; #XM for unmasked SIMD
 //! exceptions (with CR4.OSXMMEXCPT); the rest of the x87 (loads and stores of reals, arithmetic
 //! with the 64-bit precision control, FNSTCW/FLDCW/FNSTSW) and the 32-bit FXSAVE layout; MMX
 //! and the SSE/SSE2 forms with MMX operands (CVTPI2PS, MOVDQ2Q, …), MASKMOVDQU, SHRD's
@@ -76,7 +81,9 @@
 //!
 //! Tests: unit tests next to the code; `cpu/tests/x86_oracle.rs` runs random programs per class
 //! natively, under `qemu-x86_64` and here; `cpu/tests/x86_reference_forms.rs` measures how much
-//! of the forms a Debian kernel and busybox execute decode to implemented records.
+//! of the forms a Debian kernel and busybox execute decode to implemented records;
+//! `cpu/tests/x86_bare_metal.rs` runs our bare-metal guest (`testdata/x86/boot64.S`: protected
+//! mode → page tables → long mode → #PF and #GP) here and on QEMU and compares the consoles.
 
 pub mod block;
 pub mod cpuid;
@@ -86,7 +93,9 @@ pub mod exec;
 pub mod insn;
 pub mod interrupt;
 pub mod mem;
+pub mod mmu;
 pub mod msr;
+pub mod paging;
 pub mod platform;
 pub mod state;
 pub mod system;

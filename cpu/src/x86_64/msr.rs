@@ -165,9 +165,10 @@ const MSRS: &[Desc] = &[
         write: |c, v| {
             let m = &mut c.sys.msr.misc_enable;
             *m = (*m & !misc_enable::WRITABLE) | (v & misc_enable::WRITABLE);
-            if *m & misc_enable::XD_DISABLE != 0 && c.sys.efer & efer::NXE != 0 {
+            if *m & misc_enable::XD_DISABLE != 0 {
+                let old = c.paging_control();
                 c.sys.efer &= !efer::NXE;
-                c.translation_changed();
+                c.paging_control_changed(old);
             }
             Ok(())
         },
@@ -320,11 +321,9 @@ impl Cpu {
         if self.sys.cr0 & cr0::PG != 0 && (v ^ self.sys.efer) & efer::LME != 0 {
             return Err(());
         }
-        let old = self.sys.efer;
-        self.sys.efer = (v & efer::WRITABLE) | (old & efer::LMA);
-        if (old ^ self.sys.efer) & efer::NXE != 0 {
-            self.translation_changed(); // the NX bit's meaning in cached translations
-        }
+        let old = self.paging_control();
+        self.sys.efer = (v & efer::WRITABLE) | (self.sys.efer & efer::LMA);
+        self.paging_control_changed(old);
         Ok(())
     }
 }

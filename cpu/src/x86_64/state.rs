@@ -174,7 +174,7 @@ pub mod vector {
     pub const SS: u8 = 12;
     /// General protection.
     pub const GP: u8 = 13;
-    /// Page fault.
+    /// Page fault (error code per SDM vol. 3 §4.7; CR2 holds the linear address).
     pub const PF: u8 = 14;
     /// x87 floating-point error (an unmasked x87 exception pending).
     pub const MF: u8 = 16;

@@ -100,6 +100,7 @@ fn zero_page_missing_the_e820_entry_for_the_initrd_fails_e820_covers() {
         cmdline: (CMDLINE_ADDR, CMDLINE.len() as u64),
         initrd: b.initrd.map(|(s, e)| (s, e - s)),
         e820: &map,
+        rsdp: 0,
     })
     .unwrap();
     *blob_at(&mut b, ZERO_PAGE_ADDR) = zp;

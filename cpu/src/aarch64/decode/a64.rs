@@ -122,35 +122,35 @@ pub static TABLE: &[Pattern] = &[
         "0101010 0 imm19:19 0 cond:4",
         cond_branch,
         branch::b_cond,
-        END
+        COND
     ),
     pat!(
         CBZ,
         "sf:1 011010 0 imm19:19 rt:5",
         cmp_branch,
         branch::cbz,
-        END
+        COND
     ),
     pat!(
         CBNZ,
         "sf:1 011010 1 imm19:19 rt:5",
         cmp_branch,
         branch::cbz,
-        END
+        COND
     ),
     pat!(
         TBZ,
         "b5:1 011011 0 b40:5 imm14:14 rt:5",
         test_branch,
         branch::tbz,
-        END
+        COND
     ),
     pat!(
         TBNZ,
         "b5:1 011011 1 b40:5 imm14:14 rt:5",
         test_branch,
         branch::tbz,
-        END
+        COND
     ),
     // Unconditional branch (register): opc op2=11111 op3=000000 Rn op4=00000.
     pat!(

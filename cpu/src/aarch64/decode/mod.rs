@@ -36,6 +36,10 @@ pub struct Pattern {
     pub exec: Handler,
     /// Branches, exception generation, system instructions: the block ends after it.
     pub ends_block: bool,
+    /// A conditional branch (B.cond, CBZ/CBNZ, TBZ/TBNZ): the block ends after it only when it
+    /// is taken; not taken, the block goes on with the next instruction unless the branch
+    /// finds something a block start would act on (`exec::branch`'s `fall_through`).
+    pub falls_through: bool,
 }
 
 /// Mask and value of a pattern string: `0`/`1` are fixed bits, `x` any bit, `name:N` a field of
@@ -88,12 +92,15 @@ pub const fn parse_pattern(p: &str) -> (u32, u32) {
 #[macro_export]
 macro_rules! pat {
     ($name:ident, $p:literal, $shape:path, $exec:path) => {
-        $crate::pat!(@ $name, $p, $shape, $exec, false)
+        $crate::pat!(@ $name, $p, $shape, $exec, false, false)
     };
     ($name:ident, $p:literal, $shape:path, $exec:path, END) => {
-        $crate::pat!(@ $name, $p, $shape, $exec, true)
+        $crate::pat!(@ $name, $p, $shape, $exec, true, false)
     };
-    (@ $name:ident, $p:literal, $shape:path, $exec:path, $end:expr) => {{
+    ($name:ident, $p:literal, $shape:path, $exec:path, COND) => {
+        $crate::pat!(@ $name, $p, $shape, $exec, true, true)
+    };
+    (@ $name:ident, $p:literal, $shape:path, $exec:path, $end:expr, $cond:expr) => {{
         const MV: (u32, u32) = $crate::aarch64::decode::parse_pattern($p);
         $crate::aarch64::decode::Pattern {
             name: stringify!($name),
@@ -102,6 +109,7 @@ macro_rules! pat {
             shape: $shape,
             exec: $exec,
             ends_block: $end,
+            falls_through: $cond,
         }
     }};
 }
@@ -128,6 +136,12 @@ impl DecodeResult {
     /// Whether the block must end after this instruction.
     pub fn ends_block(&self) -> bool {
         self.pattern.is_none_or(|p| p.ends_block)
+    }
+
+    /// Whether the block goes on after this instruction when it does not branch
+    /// ([`Pattern::falls_through`]).
+    pub fn falls_through(&self) -> bool {
+        self.pattern.is_some_and(|p| p.falls_through)
     }
 }
 

@@ -2,9 +2,12 @@
 //! C6.2 for each instruction): unconditional and conditional immediate, compare and branch, test
 //! and branch, register branches, ERET.
 //!
-//! A branch that is taken sets `cpu.pc` and returns `Flow::Jump`; one that is not returns
-//! `Flow::Next` (the executor steps over it, and the block ends there anyway since every branch
-//! ends its block). Misaligned targets fault when fetched (PC alignment fault).
+//! A branch that is taken sets `cpu.pc` and returns `Flow::Jump`. A conditional branch that is
+//! not taken lets its block go on (`Flow::Next`: the executor steps over it; the decoder does
+//! not end blocks there), unless a block start at its fall-through would have acted
+//! ([`Cpu::block_must_end`]): then it sets `cpu.pc` to the fall-through and returns
+//! `Flow::Jump`, so interrupts are sampled at the same instructions as when every branch ended
+//! its block. Misaligned targets fault when fetched (PC alignment fault).
 //! `TODO(FEAT_MMU)`: with TCR_ELx.TBI set, a register target's top byte is ignored
 //! (AArch64.BranchAddr).
 
@@ -23,10 +26,13 @@ fn jump(cpu: &mut Cpu, target: u64) -> Flow {
 }
 
 #[inline(always)]
-fn branch_if(cpu: &mut Cpu, taken: bool, offset: u64) -> Flow {
+fn branch_if(cpu: &mut Cpu, env: &Env, taken: bool, offset: u64) -> Flow {
     if taken {
         let target = cpu.pc.wrapping_add(offset);
         jump(cpu, target)
+    } else if cpu.block_must_end(env) {
+        let next = cpu.pc.wrapping_add(4);
+        jump(cpu, next)
     } else {
         Flow::Next
     }
@@ -46,21 +52,21 @@ pub fn bl(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
 }
 
 /// B.cond (`op` = cond; 1111 behaves as always, like 1110).
-pub fn b_cond(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+pub fn b_cond(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
     let taken = cond_holds(o.op, cpu.nzcv);
-    branch_if(cpu, taken, o.imm)
+    branch_if(cpu, env, taken, o.imm)
 }
 
 /// CBZ (`op` = 0) and CBNZ (`op` = 1), 32 or 64 bits.
-pub fn cbz(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+pub fn cbz(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
     let taken = (cpu.r_sf(o.rn, o.sf) == 0) != (o.op == 1);
-    branch_if(cpu, taken, o.imm)
+    branch_if(cpu, env, taken, o.imm)
 }
 
 /// TBZ (`op` = 0) and TBNZ (`op` = 1) on bit `shift`.
-pub fn tbz(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+pub fn tbz(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
     let taken = ((cpu.r(o.rn) >> o.shift) & 1 == 1) == (o.op == 1);
-    branch_if(cpu, taken, o.imm)
+    branch_if(cpu, env, taken, o.imm)
 }
 
 /// BR and RET: branch to Xn.
