@@ -29,7 +29,7 @@ pub mod power;
 mod conformance;
 
 use super::style::Style;
-use super::{link, rsdp, AcpiTables, Flavor, TableInfo, RSDP_LEN};
+use super::{link, rsdp, AcpiTables, Flavor, RSDP_LEN};
 
 pub use power::{POWER_PORT, RESET_VALUE, S5_SLEEP_VALUE};
 
