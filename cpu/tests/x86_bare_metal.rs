@@ -16,7 +16,7 @@ use std::ptr::NonNull;
 
 use bootemu_cpu::aarch64::flat::FlatBus;
 use bootemu_cpu::aarch64::{Bus, BusFault, BusId};
-use bootemu_cpu::x86_64::system::{attr, cr0, sreg, Segment};
+use bootemu_cpu::x86_64::system::{cr0, sreg, Segment};
 use bootemu_cpu::x86_64::{BlockCache, Cpu, Exit, Platform};
 
 /// The ISA debug console (QEMU's isa-debugcon default port).
@@ -157,22 +157,6 @@ impl Platform for Machine {
     }
 }
 
-/// A flat 32-bit segment (base 0, limit 4 GiB): code (execute/read) or data (read/write).
-fn flat32(selector: u16, code: bool) -> Segment {
-    Segment {
-        selector,
-        base: 0,
-        limit: 0xffff_ffff,
-        attr: attr::P
-            | attr::S
-            | attr::RW
-            | attr::ACCESSED
-            | attr::DB
-            | attr::G
-            | if code { attr::CODE } else { 0 },
-    }
-}
-
 /// Our console for the guest image `bin`, entered the PVH way.
 fn our_console(bin: &[u8]) -> Result<Vec<u8>, String> {
     let mut m = Machine {
@@ -185,17 +169,18 @@ fn our_console(bin: &[u8]) -> Result<Vec<u8>, String> {
     info[..4].copy_from_slice(&START_MAGIC.to_le_bytes());
     info[4..].copy_from_slice(&1u32.to_le_bytes()); // version
     m.ram.load(START_INFO, &info);
-    // The PVH entry state (Linux Documentation/arch/x86/boot.rst "PVH", Xen's
-    // docs/misc/pvh.pandoc): 32-bit flat protected mode, paging off, EBX = start info.
+    // The PVH entry state (Xen's docs/misc/pvh.pandoc): 32-bit flat protected mode, paging
+    // off, EBX = the start info.
     let mut cpu = Cpu::new();
     // Exceptions go through the guest's IDT (not the oracles' sandbox rule).
     cpu.sys.sandbox = false;
     cpu.sys.cr0 = cr0::PE | cr0::ET;
     cpu.sys.cr4 = 0;
     cpu.sys.efer = 0;
-    cpu.sys.seg = [flat32(0x10, false); 6];
-    cpu.sys.seg[sreg::CS] = flat32(0x08, true);
-    cpu.refresh_mode();
+    for r in [sreg::ES, sreg::SS, sreg::DS, sreg::FS, sreg::GS] {
+        cpu.set_segment(r, Segment::flat(0x10, 0, false, 32));
+    }
+    cpu.set_segment(sreg::CS, Segment::flat(0x08, 0, true, 32));
     cpu.rflags = 2;
     cpu.regs[3] = START_INFO;
     cpu.rip = LOAD;

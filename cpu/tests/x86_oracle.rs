@@ -165,7 +165,8 @@ fn run_ours(img: &[u8], ends: &[u64], cases: &[CaseIn], init: &[u8]) -> Vec<(Cas
             bus.ram_mut()[s..s + SCRATCH_LEN].copy_from_slice(init);
             let mut cpu = Cpu::new();
             cpu.regs = c.regs;
-            cpu.rflags = c.rflags | 2;
+            // A Linux process runs with IF set (PUSHF shows it).
+            cpu.rflags = c.rflags | 2 | bootemu_cpu::x86_64::flag::IF;
             cpu.xmm = c.xmm;
             cpu.mxcsr = c.mxcsr;
             let start = image::case_addr(i);

@@ -2,14 +2,17 @@
  * A self-checking bare-metal x86 guest (issue 14's acceptance guest), entered the PVH way:
  * 32-bit flat protected mode, paging off, EBX = the hvm_start_info (Xen's
  * arch-x86/hvm/start_info.h; magic 0x336ec578). It loads its own GDT, builds identity-mapped
- * 4-level page tables (a 2 MiB page for 0-2 MiB, 4 KiB pages for 2-4 MiB), enables PAE, LME,
- * NXE and paging, far-jumps to 64-bit code and installs a 64-bit IDT. Then it takes:
+ * page tables (a 2 MiB page for 0-2 MiB, 4 KiB pages for 2-4 MiB, one 4 KiB alias), reads
+ * through the alias under 32-bit PAE paging, turns paging off, enables LME, NXE and 4-level
+ * paging, far-jumps to 64-bit code and installs a 64-bit IDT. Then it takes:
  *   - a #PF on a write to a page left unmapped (error 0x2),
  *   - a #PF on a write to a read-only page with CR0.WP = 1 (error 0x3),
  *   - a #PF on a fetch from an execute-disabled page (error 0x11),
  * each handled by mapping the page (present, writable, executable) and returning with IRETQ
  * to retry the access, and a #GP(0) on a non-canonical load, whose handler skips the
- * 3-byte instruction. Each event is printed with its CR2 (RIP for the #GP) and error code,
+ * 3-byte instruction; then, with a TSS (RSP0) loaded, it IRETQs to user code (CPL 3) that
+ * reads a supervisor page (#PF, error 0x5, the handler makes it a user page) and comes back
+ * with INT 0x80 through a DPL 3 gate. Each event is printed with its CR2 (RIP for the #GP) and error code,
  * and checked (one fault each, at the expected address); lines go out through the debug
  * console (port 0xe9). Any other exception vector reaches a handler that reports it and fails.
  * The guest ends with PASS (or FAIL at the first failed check) and stops the machine through
@@ -23,11 +26,15 @@
     .equ PDPT, 0x111000
     .equ PD, 0x112000
     .equ PT, 0x113000        /* maps 0x200000-0x3fffff in 4 KiB pages */
+    .equ PAE_PDPT, 0x114000  /* the PDPT of the PAE paging step (four 8-byte entries) */
     .equ STACK_TOP, 0x180000
 
     .equ UNMAPPED, 0x203000    /* left out of the page table */
     .equ READONLY, 0x204000    /* mapped read-only */
     .equ NOEXEC, 0x205000    /* mapped execute-disabled: a RET is copied there */
+    .equ ALIAS, 0x206000     /* mapped to physical 0x100000 (this image's first page) */
+    .equ USERPAGE, 0x207000  /* user code and stack (CPL 3) */
+    .equ KPAGE, 0x208000     /* supervisor-only: the user code's #PF */
 
     .section .note.Xen, "a", @note
     .balign 4
@@ -59,16 +66,16 @@ _start:
     cmpl $0x336ec578, (%edi)
     jne fail32
 
-    /* Zero the four tables. */
+    /* Zero the five tables. */
     movl $PML4, %edi
-    movl $(4 * 4096 / 4), %ecx
+    movl $(5 * 4096 / 4), %ecx
     xorl %eax, %eax
     cld
     rep stosl
-    movl $(PDPT + 3), (PML4)
-    movl $(PD + 3), (PDPT)
-    movl $0x83, (PD)                 /* 0-2 MiB: a 2 MiB page, present, writable */
-    movl $(PT + 3), (PD + 8)         /* 2-4 MiB: the page table */
+    movl $(PDPT + 7), (PML4)         /* present, writable, user (the leaves decide) */
+    movl $(PD + 7), (PDPT)
+    movl $0x83, (PD)                 /* 0-2 MiB: a 2 MiB page, present, writable, supervisor */
+    movl $(PT + 7), (PD + 8)         /* 2-4 MiB: the page table */
     /* 512 identity 4 KiB entries, present and writable. */
     movl $PT, %edi
     movl $0x200003, %eax
@@ -81,6 +88,29 @@ _start:
     movl $(READONLY + 1), (PT + ((READONLY - 0x200000) >> 12) * 8)
     movl $0x80000000, (PT + ((NOEXEC - 0x200000) >> 12) * 8 + 4)   /* XD */
     movb $0xc3, (NOEXEC)                                            /* ret */
+    movl $(0x100000 + 3), (PT + ((ALIAS - 0x200000) >> 12) * 8)
+    movl $(USERPAGE + 7), (PT + ((USERPAGE - 0x200000) >> 12) * 8)
+
+    /* First PAE paging in 32-bit mode (no LME): its own PDPT, entry 0 -> the same PD. */
+    movl $(PD + 1), (PAE_PDPT)
+    movl %cr4, %eax
+    orl $0x20, %eax                  /* PAE */
+    movl %eax, %cr4
+    movl $PAE_PDPT, %eax
+    movl %eax, %cr3
+    movl %cr0, %eax
+    orl $0x80000000, %eax            /* PG */
+    movl %eax, %cr0
+    /* The alias reads this image's first bytes. */
+    movl (ALIAS), %eax
+    cmpl (0x100000), %eax
+    jne fail32
+    movl $msg_pae, %esi
+    call puts32
+    /* Paging off again: LME may only change with paging off. */
+    movl %cr0, %eax
+    andl $0x7fffffff, %eax
+    movl %eax, %cr0
 
     movl %cr4, %eax
     orl $0x20, %eax                  /* PAE */
@@ -132,6 +162,10 @@ long_mode:
     rdmsr
     btl $10, %eax
     jnc fail
+    /* The alias through 4-level paging. */
+    movl (ALIAS), %eax
+    cmpl (0x100000), %eax
+    jne fail
 
     /* The IDT: vectors 0-31 to `unexpected`, then #GP (13) and #PF (14). */
     xorl %ebx, %ebx
@@ -206,9 +240,70 @@ gp_insn:
     cmpq %rax, gp_rip(%rip)
     jne fail
 
+    /* 5. CPL 3: a TSS with RSP0, IRETQ to user code that reads a supervisor page (#PF with
+     * U set; the handler makes the page a user page) and returns with INT 0x80. */
+    leaq tss(%rip), %rax
+    leaq gdt_tss(%rip), %rdi
+    movw $(tss_end - tss - 1), (%rdi)
+    movw %ax, 2(%rdi)
+    shrq $16, %rax
+    movb %al, 4(%rdi)
+    movb $0x89, 5(%rdi)              /* present, 64-bit TSS (available) */
+    movb $0, 6(%rdi)
+    movb %ah, 7(%rdi)
+    shrq $16, %rax
+    movl %eax, 8(%rdi)
+    movl $0, 12(%rdi)
+    movw $0x38, %ax
+    ltr %ax
+    leaq int80_handler(%rip), %rax
+    movl $0x80, %ecx
+    call set_gate
+    movw $0xee00, 4(%rdi)            /* DPL 3: INT 0x80 allowed from CPL 3 */
+    leaq user_code(%rip), %rsi
+    movq $USERPAGE, %rdi
+    movq $(user_code_end - user_code), %rcx
+    rep movsb
+    pushq $0x33                      /* SS: user data */
+    pushq $(USERPAGE + 0x1000)       /* RSP */
+    pushq $2                         /* RFLAGS */
+    pushq $0x2b                      /* CS: user 64-bit code */
+    pushq $USERPAGE
+    iretq
+after_user:
+    leaq msg_pf4(%rip), %rsi
+    movq $KPAGE, %rbx
+    movq $5, %rcx
+    call check_pf
+    leaq msg_int80(%rip), %rsi
+    call puts
+    movq int80_cs(%rip), %rax
+    call puthex
+    call newline
+    cmpq $0x2b, int80_cs(%rip)
+    jne fail
+    cmpq $0x1234, int80_rax(%rip)
+    jne fail
+
     leaq msg_pass(%rip), %rsi
     call puts
     jmp stop
+
+/* Copied to USERPAGE and run at CPL 3. */
+user_code:
+    movq (KPAGE), %rax
+    movq $0x1234, %rax
+    int $0x80
+1:  jmp 1b
+user_code_end:
+
+/* INT 0x80 from CPL 3: record CS and RAX, continue the kernel on its own stack. */
+int80_handler:
+    movq 8(%rsp), %rbx
+    movq %rbx, int80_cs(%rip)
+    movq %rax, int80_rax(%rip)
+    movq $STACK_TOP, %rsp
+    jmp after_user
 
 fail:
     leaq msg_fail(%rip), %rsi
@@ -262,7 +357,7 @@ set_gate:
     movl $0, 12(%rdi)
     ret
 
-/* #PF: record CR2 and the error code, make the page present, writable and executable,
+/* #PF: record CR2 and the error code, make the page present, writable, user and executable,
  * flush its translation, and return to retry the access. */
 pf_handler:
     pushq %rax
@@ -281,7 +376,7 @@ pf_handler:
     leaq PT(,%rax,8), %rbx
     movq pf_cr2(%rip), %rax
     andq $~0xfff, %rax
-    orq $3, %rax
+    orq $7, %rax
     movq %rax, (%rbx)
     movq pf_cr2(%rip), %rax
     invlpg (%rax)
@@ -364,13 +459,17 @@ gdt:
     .quad 0x00cf92000000ffff     /* 0x10: data */
     .quad 0x00af9a000000ffff     /* 0x18: 64-bit code */
     .quad 0x00cf92000000ffff     /* 0x20: data */
+    .quad 0x00affa000000ffff     /* 0x28: user 64-bit code */
+    .quad 0x00cff2000000ffff     /* 0x30: user data */
+gdt_tss:
+    .quad 0, 0                   /* 0x38: the 64-bit TSS (filled in) */
 gdt_end:
 gdt_ptr:
     .word gdt_end - gdt - 1
     .long gdt
     .balign 16
 idt:
-    .fill 32 * 16, 1, 0
+    .fill 256 * 16, 1, 0
 idt_end:
 idt_ptr:
     .word idt_end - idt - 1
@@ -382,12 +481,23 @@ pf_err: .quad 0
 gp_count: .quad 0
 gp_err: .quad 0
 gp_rip: .quad 0
+int80_cs: .quad 0
+int80_rax: .quad 0
+    .balign 16
+tss:
+    .long 0
+    .quad STACK_TOP              /* RSP0 */
+    .fill 104 - 12, 1, 0
+tss_end:
 
 msg_hello32: .asciz "boot64: 32-bit protected mode\n"
+msg_pae: .asciz "boot64: 32-bit PAE paging\n"
 msg_long: .asciz "boot64: long mode, paging on\n"
 msg_pf1: .asciz "#PF not present:"
 msg_pf2: .asciz "#PF read-only:"
 msg_pf3: .asciz "#PF execute-disabled:"
+msg_pf4: .asciz "#PF user read of a supervisor page:"
+msg_int80: .asciz "INT 0x80 from cs="
 msg_cr2: .asciz " cr2="
 msg_err: .asciz " err="
 msg_gp: .asciz "#GP non-canonical: err="

@@ -409,7 +409,7 @@ pub(crate) fn iasl_disassemble(tag: &str, tables: &[(String, Vec<u8>)]) -> (Path
 }
 
 /// Each table of `t` as (signature, bytes).
-fn split(t: &AcpiTables) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn split(t: &AcpiTables) -> Vec<(String, Vec<u8>)> {
     t.tables
         .iter()
         .map(|i| {

@@ -334,6 +334,20 @@ pub(crate) struct Linked {
     pub xsdt: usize,
 }
 
+impl Linked {
+    /// Where each table lands when the blob starts at `origin`.
+    pub(crate) fn infos(&self, origin: u64) -> Vec<TableInfo> {
+        self.tables
+            .iter()
+            .map(|&(signature, off, len)| TableInfo {
+                signature,
+                addr: origin + off as u64,
+                len: len as u32,
+            })
+            .collect()
+    }
+}
+
 /// Lay `tables` out one after the other, then the XSDT listing all but the DSDT, with every
 /// address `origin + offset` (checksums valid).
 fn link(mut tables: Vec<Table>, origin: u64, style: &Style) -> Result<Linked> {
@@ -416,15 +430,7 @@ pub fn build(m: &MachineDesc, flavor: Flavor, base: u64) -> std::result::Result<
             max,
         });
     }
-    let tables = linked
-        .tables
-        .iter()
-        .map(|&(signature, off, len)| TableInfo {
-            signature,
-            addr: origin + off as u64,
-            len: len as u32,
-        })
-        .collect();
+    let tables = linked.infos(origin);
     Ok(AcpiTables {
         blob,
         rsdp: base,

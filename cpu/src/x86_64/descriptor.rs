@@ -71,11 +71,14 @@ impl Cpu {
     /// an implicit supervisor access (SDM vol. 3 §4.6.1), made with [`Cpu::implicit`] set so
     /// that page-level protection treats it as CPL 0 whatever the CPL.
     pub(crate) fn sys_read(&mut self, env: &mut Env, la: u64, size: u8) -> Result<u64, Fault> {
-        self.read_implicit(env, la & self.la_mask, size)
+        self.implicit = true;
+        let r = self.read(env, la & self.la_mask, size, false);
+        self.implicit = false;
+        r
     }
 
     /// Write `size` bytes of a system structure at linear `la` (an implicit supervisor
-    /// access too).
+    /// access too, as in [`Cpu::sys_read`]).
     pub(crate) fn sys_write(
         &mut self,
         env: &mut Env,
@@ -83,7 +86,10 @@ impl Cpu {
         size: u8,
         v: u64,
     ) -> Result<(), Fault> {
-        self.write_implicit(env, la & self.la_mask, size, v)
+        self.implicit = true;
+        let r = self.write(env, la & self.la_mask, size, v, false);
+        self.implicit = false;
+        r
     }
 
     /// Linear address of the 8-byte descriptor for `sel` (GDT, or LDT with TI set), or

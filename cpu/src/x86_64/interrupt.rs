@@ -600,4 +600,26 @@ mod tests {
         // Taken after `mov esp` (the shadowed one), not between MOV SS and it.
         assert_eq!(w.get64(0x8800 - 40), KERNEL + 12);
     }
+
+    /// An external interrupt whose gate is not present raises #NP with the IDT bit and EXT
+    /// set in its error code (vector·8 + 2 + 1; SDM vol. 3 §6.13), delivered like any fault —
+    /// here from CPL 3 onto RSP0, with RIP the interrupted instruction's. (An all-zero gate
+    /// would be #GP first: its type is checked before P.)
+    #[test]
+    fn an_external_interrupt_through_a_missing_gate_is_np_with_ext() {
+        let mut w = World::long();
+        w.gate(11, GP_HANDLER, 0, 0xe, 0);
+        let (lo, hi) = gate64(IRQ_HANDLER, 0, 0xe, 0, false);
+        w.put64(IDT + 16 * 0x31, lo);
+        w.put64(IDT + 16 * 0x31 + 8, hi);
+        w.put(GP_HANDLER, &[0xf4]);
+        w.put(USER, &[0x90, 0x90, 0xeb, 0xfe]); // nop; nop; jmp $
+        w.user(USER, 0x7ff0);
+        w.cpu.rflags |= flag::IF;
+        w.bus.pending.push(0x31);
+        assert_eq!(w.run(10), Exit::Halt);
+        assert_eq!(w.get64(RSP0 - 48), 0x31 * 8 + 2 + 1);
+        assert_eq!(w.get64(RSP0 - 40), USER);
+        assert_eq!(w.get64(RSP0 - 32), USER_CS as u64);
+    }
 }

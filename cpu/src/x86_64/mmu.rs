@@ -5,7 +5,10 @@
 //! EFER.NXE/LMA, and INVLPG.
 //!
 //! The instructions that change those registers (MOV CR, WRMSR, the mode switches) call
-//! [`Cpu::cr3_written`] and [`Cpu::paging_control_changed`]; INVLPG is [`invlpg`].
+//! [`Cpu::cr3_written`] and [`Cpu::paging_control_changed`]; INVLPG is [`invlpg`]. Implicit
+//! supervisor accesses (descriptor tables, IDT, TSS: `Cpu::sys_read`/`sys_write` with
+//! `Cpu::implicit` set) walk with supervisor rights whatever the CPL; their fills go to the
+//! supervisor tables, and the user tables they may hit grant nothing a supervisor lacks.
 
 use super::block::{BlockCache, Env};
 use super::insn::Ops;
@@ -100,7 +103,8 @@ impl Cpu {
         la: u64,
         access: Access,
     ) -> Result<(Translation, Attrs, bool), Fault> {
-        let user = self.cpl() == 3;
+        // Implicit supervisor accesses (system structures: `Cpu::implicit`) use CPL 0's rights.
+        let user = self.cpl() == 3 && !self.implicit;
         self.translate_as(bus, code, la, access, user)
     }
 
@@ -124,7 +128,12 @@ impl Cpu {
                 Attrs {
                     global: t.global,
                     large: t.large,
-                    user,
+                    // Without paging both privileges see the same: fill the live tables.
+                    user: if self.sys.cr0 & cr0::PG != 0 {
+                        user
+                    } else {
+                        self.tlb.user()
+                    },
                 },
                 mem.dropped,
             )),
@@ -148,66 +157,6 @@ impl Cpu {
         let (t, a, dropped) = self.translate(env.bus, env.code, la, access)?;
         env.stop |= dropped;
         Ok((t, a))
-    }
-
-    /// Read `size` bytes (1, 2, 4, 8) at linear `la` as an implicit supervisor access (SDM
-    /// vol. 3 §4.6: the GDT, LDT, IDT and TSS are accessed with supervisor rights whatever the
-    /// CPL), bypassing the TLB. A page-crossing read is translated byte by byte.
-    pub fn read_implicit(&mut self, env: &mut Env, la: u64, size: u8) -> Result<u64, Fault> {
-        if (la & (PAGE_SIZE - 1)) + size as u64 > PAGE_SIZE {
-            let mut v = 0u64;
-            for i in 0..size as u64 {
-                v |= self.read_implicit(env, la.wrapping_add(i) & self.la_mask, 1)? << (8 * i);
-            }
-            return Ok(v);
-        }
-        let (t, _, dropped) = self.translate_as(env.bus, env.code, la, Access::Read, false)?;
-        env.stop |= dropped;
-        let mut mem = Tables {
-            bus: env.bus,
-            code: env.code,
-            dropped: false,
-        };
-        Ok(mem.load(t.pa, size) & super::state::mask(size))
-    }
-
-    /// Write `size` bytes (1, 2, 4, 8) of `v` at linear `la` as an implicit supervisor access
-    /// (descriptor accessed and busy bits, the stack of an exception delivered from CPL 3 is
-    /// already at CPL 0 and goes through [`Cpu::write`]). Both pages of a crossing write are
-    /// translated before either is written.
-    pub fn write_implicit(
-        &mut self,
-        env: &mut Env,
-        la: u64,
-        size: u8,
-        v: u64,
-    ) -> Result<(), Fault> {
-        // The second page's first byte (the same page when the write does not cross).
-        let second = la.wrapping_add(size as u64 - 1) & self.la_mask & !(PAGE_SIZE - 1);
-        let (t0, _, d0) = self.translate_as(env.bus, env.code, la, Access::Write, false)?;
-        let (t1, _, d1) = self.translate_as(env.bus, env.code, second, Access::Write, false)?;
-        env.stop |= d0 | d1;
-        for i in 0..size as u64 {
-            let a = la.wrapping_add(i) & self.la_mask;
-            let pa = if a & !(PAGE_SIZE - 1) == la & !(PAGE_SIZE - 1) {
-                t0.pa + i
-            } else {
-                (t1.pa & !(PAGE_SIZE - 1)) | (a & (PAGE_SIZE - 1))
-            };
-            let page = pa & !(PAGE_SIZE - 1);
-            if env.code.is_code(page) && env.code.invalidate(page) {
-                env.stop = true;
-            }
-            let byte = (v >> (8 * i)) as u8;
-            match env.bus.ram_page(page, true) {
-                // SAFETY: a RAM page is valid for PAGE_SIZE bytes (Bus contract).
-                Some(host) => unsafe { *host.as_ptr().add((pa - page) as usize) = byte },
-                None => {
-                    let _ = env.bus.mmio_write(pa, 1, byte as u64);
-                }
-            }
-        }
-        Ok(())
     }
 
     /// A MOV to CR3 happened: translations that are not global are forgotten (even when the
@@ -503,6 +452,7 @@ mod tests {
             end: u64::MAX,
         };
         assert_eq!(cpu.cpl(), 3);
+        cpu.tlb.select(true); // as `run` does at a block start at CPL 3
         assert_eq!(
             cpu.read(&mut env, BASE + 0x2ffe, 2, false),
             Err(Fault {
@@ -510,12 +460,21 @@ mod tests {
                 error: Some(pf::P | pf::U)
             })
         );
-        assert_eq!(cpu.read_implicit(&mut env, BASE + 0x2ffe, 2), Ok(0x1234));
-        cpu.write_implicit(&mut env, BASE + 0x2ff0, 8, 0x1122_3344_5566_7788)
+        assert_eq!(cpu.sys_read(&mut env, BASE + 0x2ffe, 2), Ok(0x1234));
+        cpu.sys_write(&mut env, BASE + 0x2ff0, 8, 0x1122_3344_5566_7788)
             .unwrap();
-        // Crossing into the unmapped page: #PF at its first byte, nothing written.
+        // What the implicit accesses cached does not serve CPL 3 accesses.
         assert_eq!(
-            cpu.write_implicit(&mut env, BASE + 0x2ffc, 8, u64::MAX),
+            cpu.read(&mut env, BASE + 0x2ff0, 8, false),
+            Err(Fault {
+                vector: vector::PF,
+                error: Some(pf::P | pf::U)
+            })
+        );
+        // Crossing into the unmapped page: #PF at its first byte (a supervisor access),
+        // nothing written.
+        assert_eq!(
+            cpu.sys_write(&mut env, BASE + 0x2ffc, 8, u64::MAX),
             Err(Fault {
                 vector: vector::PF,
                 error: Some(pf::W)
@@ -555,6 +514,24 @@ mod tests {
     }
 
     #[test]
+    fn without_paging_the_sandbox_fills_its_live_tables() {
+        // The sandbox runs at CPL 3 with paging off: its accesses must hit the live tables
+        // (whatever privilege they hold), or every access would take the slow path.
+        let (mut cpu, mut bus, mut cache) = setup(&[]);
+        cpu.sys.cr0 &= !cr0::PG;
+        // mov rax, [0x9008]; mov [0x9010], rax; ud2
+        bus.ram_mut()[0x8000..0x8012].copy_from_slice(&[
+            0x48, 0x8b, 0x04, 0x25, 0x08, 0x90, 0, 0, 0x48, 0x89, 0x04, 0x25, 0x10, 0x90, 0, 0,
+            0x0f, 0x0b,
+        ]);
+        cpu.rip = 0x8000;
+        assert_eq!(cpu.cpl(), 3);
+        cpu.run(&mut cache, &mut bus, 10);
+        assert!(cpu.tlb.read_ptr(0x9008).is_some());
+        assert!(cpu.tlb.write_ptr(0x9010).is_some());
+    }
+
+    #[test]
     fn turning_paging_off_forgets_translations() {
         let (mut cpu, mut bus, mut cache) = setup(&[(0x8000, URW), (0x9000, URW), (0xa000, URW)]);
         bus.ram_mut()[0x8000..0x8000 + 18].copy_from_slice(&LOAD_STORE);
@@ -564,5 +541,73 @@ mod tests {
         cpu.sys.cr0 &= !cr0::PG;
         cpu.paging_control_changed(old);
         assert!(cpu.tlb.read_ptr(BASE + 0x2008).is_none());
+    }
+
+    #[test]
+    fn random_code_over_random_page_tables_never_panics() {
+        // 1 MiB of random bytes; 4-level tables at 0x1000–0x5fff mapping 0–4 MiB through two
+        // page tables and a 2 MiB page, with random rights and frames (the guest's stores may
+        // rewrite them: that is part of the test); random entry points at CPL 0 and 3.
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut bus = FlatBus::new(0, 0x10_0000);
+        for b in bus.ram_mut().iter_mut() {
+            *b = next() as u8;
+        }
+        let put = |bus: &mut FlatBus, at: u64, v: u64| {
+            bus.ram_mut()[at as usize..at as usize + 8].copy_from_slice(&v.to_le_bytes())
+        };
+        let randomize = |bus: &mut FlatBus, next: &mut dyn FnMut() -> u64| {
+            put(bus, PML4, 0x2000 | URW);
+            put(bus, 0x2000, 0x3000 | URW);
+            put(bus, 0x3000, 0x4000 | URW);
+            put(bus, 0x3008, 0x5000 | URW);
+            put(bus, 0x3010, (next() & 0xe0_0000) | URW | pte::PS);
+            for i in 0..1024u64 {
+                let r = next();
+                let flags = (r & (pte::P | pte::RW | pte::US | pte::G | pte::A | pte::D))
+                    | if r & (1 << 40) != 0 { pte::XD } else { 0 }
+                    | if r & (1 << 41) != 0 { pte::P } else { 0 };
+                put(bus, 0x4000 + i * 8, (next() & 0xf_f000) | flags);
+            }
+        };
+        randomize(&mut bus, &mut next);
+        let mut cpu = Cpu::new();
+        cpu.sys.cr0 |= cr0::PG | cr0::WP;
+        cpu.sys.cr3 = PML4;
+        cpu.sys.cr4 |= cr4::PGE;
+        let mut cache = BlockCache::new();
+        let (mut insns, mut faults) = (0u64, 0u64);
+        for run in 0..1_000_000u64 {
+            if run % 20_000 == 19_999 {
+                randomize(&mut bus, &mut next);
+                cpu.cr3_written();
+            }
+            let r = next();
+            cpu.sys.seg[crate::x86_64::system::sreg::CS].selector =
+                if r & 1 != 0 { 0x33 } else { 0x10 };
+            cpu.rip = next() % 0x60_0000;
+            cpu.regs = [0; 16];
+            cpu.regs[crate::x86_64::state::RSP] = next() % 0x40_0000;
+            let before = cpu.insns;
+            cpu.halted = false;
+            if let Exit::Exception(f) = cpu.run(&mut cache, &mut bus, 32) {
+                faults += 1;
+                if f.vector == vector::PF {
+                    let e = f.error.unwrap_or(0);
+                    assert_eq!(e & !0x1f, 0, "error code {e:#x}");
+                }
+            }
+            insns += cpu.insns - before;
+        }
+        assert!(
+            insns > 100_000 && faults > 1000,
+            "{insns} instructions, {faults} faults"
+        );
     }
 }

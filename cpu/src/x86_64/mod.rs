@@ -62,19 +62,20 @@
 //! Memory goes through the shared [`Bus`](crate::aarch64::Bus), translated by paging: the walk
 //! ([`paging`]: 32-bit, PAE and 4-level paging with 4 KiB/2 MiB/4 MiB/1 GiB pages, U/S, R/W
 //! with CR0.WP, NX, global pages, A/D updates, reserved bits, #PF error codes) run at the
-//! current privilege ([`mmu`], with CR2, the TLB flushes of MOV CR3/CR0/CR4/EFER and INVLPG,
-//! and implicit supervisor accesses), cached per page with the walk's permissions in a
-//! software TLB ([`tlb`]); instruction fetch translates RIP to the physical address that keys
-//! the blocks ([`block`]). With paging off (the user-mode sandbox of [`Cpu::new`]) linear =
-//! physical. Not modelled: real mode and virtual-8086 mode (clearing CR0.PE is #GP(0)), task
-//! switches, call/task gates, 16-bit gates, segment limit checks and accessed bits, debug
+//! current privilege ([`mmu`]: CR2, the TLB flushes of MOV CR3/CR0/CR4/EFER and INVLPG,
+//! implicit supervisor accesses), cached per page with the walk's permissions in a software
+//! TLB ([`tlb`]); instruction fetch translates CS base + RIP to the physical address that keys
+//! the blocks ([`block`]). With paging off (the sandbox) linear = physical.
+//!
+//! Not modelled: real mode and virtual-8086 mode (clearing CR0.PE is #GP(0)), task switches,
+//! call/task gates, 16-bit gates, segment limit checks and accessed bits, debug
 //! breakpoints and single-step (#DB; DR0–DR7 and TF are storage), #AC, #NM, NMI, SMM, CR8.
 //!
 //! What comes next (issue 14), in order: ENTER; #XM for unmasked SIMD
 //! exceptions (with CR4.OSXMMEXCPT); the rest of the x87 (loads and stores of reals, arithmetic
-//! with the 64-bit precision control, FNSTCW/FLDCW/FNSTSW) and the 32-bit FXSAVE layout; MMX
-//! and the SSE/SSE2 forms with MMX operands (CVTPI2PS, MOVDQ2Q, …), MASKMOVDQU, as boots
-//! reach them; real mode for the application processors (SMP).
+//! with the 64-bit precision control) and the FCS/FDS selectors of the 32-bit FXSAVE layout;
+//! MMX and the SSE/SSE2 forms with MMX operands (CVTPI2PS, MOVDQ2Q, …), MASKMOVDQU,
+//! as boots reach them; real mode for the application processors (SMP).
 //! Lazy flags (result and operands kept, flags computed when read) are the planned speed-up
 //! once a boot profile shows flag computation matters.
 //!

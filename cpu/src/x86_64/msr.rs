@@ -166,7 +166,9 @@ const MSRS: &[Desc] = &[
             let m = &mut c.sys.msr.misc_enable;
             *m = (*m & !misc_enable::WRITABLE) | (v & misc_enable::WRITABLE);
             if *m & misc_enable::XD_DISABLE != 0 {
+                let old = c.paging_control();
                 c.sys.efer &= !efer::NXE;
+                c.paging_control_changed(old);
             }
             Ok(())
         },

@@ -659,4 +659,53 @@ mod tests {
             0x8765_4567
         );
     }
+
+    #[test]
+    fn random_tables_never_panic_and_keep_the_page_offset() {
+        // Tables of random bytes (entries pointing anywhere: reads beyond the 64 KiB read as
+        // all ones, as a bus with nothing there), random control registers and addresses.
+        struct Wild(Mem);
+        impl TableMem for Wild {
+            fn load(&mut self, pa: u64, size: u8) -> u64 {
+                if pa < 0x10000 - 8 {
+                    self.0.load(pa, size)
+                } else {
+                    u64::MAX >> (64 - 8 * size as u32)
+                }
+            }
+            fn store32(&mut self, pa: u64, v: u32) {
+                if pa < 0x10000 - 4 {
+                    self.0.store32(pa, v)
+                }
+            }
+        }
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut m = Wild(Mem((0..0x10000).map(|_| next() as u8).collect()));
+        for _ in 0..100_000 {
+            let r = next();
+            let c = Control {
+                cr0: cr0::PG | if r & 1 != 0 { cr0::WP } else { 0 },
+                cr3: next() & 0xf000,
+                cr4: r & (cr4::PAE | cr4::PSE | cr4::PGE),
+                efer: r & (efer::LMA | efer::NXE),
+            };
+            let la = next();
+            let access = [Access::Read, Access::Write, Access::Fetch][(r >> 20) as usize % 3];
+            match walk(&mut m, &c, la, access, r & (1 << 30) != 0) {
+                Ok(t) => assert_eq!(t.pa & 0xfff, la & 0xfff),
+                Err(f) => assert_eq!(f.addr, la),
+            }
+            // Keep the tables random: undo the walk's accessed/dirty updates now and then.
+            if r & 0xff == 0 {
+                let at = (next() & 0xfff8) as usize;
+                m.0 .0[at] = next() as u8;
+            }
+        }
+    }
 }

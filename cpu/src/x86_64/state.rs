@@ -1,7 +1,10 @@
-//! x86_64 architectural state this core executes today: the sixteen general-purpose registers
-//! with their partial-register views, RIP, RFLAGS, the FS/GS segment bases (Intel SDM vol. 1
+//! x86_64 architectural state of the application programmer's view: the sixteen
+//! general-purpose registers with their partial-register views, RIP, RFLAGS (Intel SDM vol. 1
 //! §3.4 "Basic program execution registers", §3.4.1.1 "General-purpose registers in 64-bit
-//! mode"), and the SSE state: XMM0–XMM15 and MXCSR (§10.2).
+//! mode"), the SSE state: XMM0–XMM15 and MXCSR (§10.2), and the x87 state; the exits of
+//! [`Cpu::run`](super::block), exceptions and their vectors. The system state (control
+//! registers, segments, descriptor tables, MSRs) is [`super::system`]'s, reached as
+//! [`Cpu::sys`], with the mode-derived values the executor reads on every access cached here.
 //!
 //! Writes follow the 64-bit-mode rules: an 8- or 16-bit destination keeps the other bits of the
 //! register, a 32-bit destination zero-extends into bits 63:32, and AH/CH/DH/BH name bits 15:8
@@ -262,6 +265,9 @@ pub struct Cpu {
     pub shadow: bool,
     /// HLT executed; an external interrupt clears it.
     pub halted: bool,
+    /// The access in progress is an implicit supervisor access to a system structure (GDT,
+    /// LDT, IDT, TSS): page protection must check it as at CPL 0 (x86-paging reads it).
+    pub(crate) implicit: bool,
     /// The software TLB.
     pub(crate) tlb: Tlb,
 }
@@ -286,6 +292,7 @@ impl Default for Cpu {
             sys: System::default(),
             shadow: false,
             halted: false,
+            implicit: false,
             tlb: Tlb::default(),
         }
     }

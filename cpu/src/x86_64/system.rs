@@ -378,8 +378,9 @@ impl Cpu {
         }
     }
 
-    /// What changes linear-to-physical translation changed (CR0.PG/WP/PE, CR3, CR4.PAE/PGE/
-    /// PSE, EFER.LMA): the TLB is flushed here (x86-paging's hook).
+    /// What changes linear-to-physical translation changed (CR0.PG/WP/PE, CR4.PAE/PGE/PSE,
+    /// EFER.LMA): every cached translation is forgotten (a CR3 write keeps the global ones:
+    /// [`Cpu::cr3_written`]).
     pub(crate) fn translation_changed(&mut self) {
         self.tlb.flush();
     }

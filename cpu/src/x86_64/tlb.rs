@@ -194,6 +194,12 @@ impl Tlb {
         }
     }
 
+    /// Whether the live tables are the user ones.
+    #[inline]
+    pub fn user(&self) -> bool {
+        self.user
+    }
+
     /// Use the pointers of `bus` only: another bus's are forgotten.
     #[inline]
     pub fn bind(&mut self, bus: BusId) {

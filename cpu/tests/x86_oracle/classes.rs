@@ -212,7 +212,19 @@ pub const CLASSES: &[Class] = &[
     },
     Class {
         name: "stack_flow",
-        mnemonics: &[M::Push, M::Pop, M::Leave, M::Add, M::Cmp, M::Mov, M::Sub],
+        mnemonics: &[
+            M::Push,
+            M::Pop,
+            M::Leave,
+            M::Pushf,
+            M::Pushfq,
+            M::Popf,
+            M::Popfq,
+            M::Add,
+            M::Cmp,
+            M::Mov,
+            M::Sub,
+        ],
         flow: true,
         strings: false,
     },
@@ -448,6 +460,8 @@ pub const CLASSES: &[Class] = &[
 pub fn reads(m: Mnemonic) -> u64 {
     match m {
         M::Adc | M::Sbb => CF,
+        // PUSHF stores them all (at CPL 3 with IF set, as a Linux process runs).
+        M::Pushf | M::Pushfq => STATUS,
         _ => CONDS
             .iter()
             .find_map(|row| row.iter().position(|x| *x == m))
@@ -482,6 +496,7 @@ pub fn effect(m: Mnemonic, size: usize, count: Option<u64>) -> (u64, u64) {
         M::Bt | M::Bts | M::Btr | M::Btc => (CF | OF | SF | AF | PF, OF | SF | AF | PF),
         M::Bsf | M::Bsr => (STATUS, STATUS & !ZF),
         M::Cmpxchg8b | M::Cmpxchg16b => (ZF, 0),
+        M::Popf | M::Popfq => (STATUS, 0),
         M::Comiss | M::Comisd | M::Ucomiss | M::Ucomisd => (STATUS, 0),
         M::Shl | M::Sal | M::Shr | M::Sar => match masked {
             Some(0) => (0, 0),

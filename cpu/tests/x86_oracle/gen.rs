@@ -325,7 +325,7 @@ impl<'a> Gen<'a> {
             match m {
                 M::Cbw | M::Cwd => 2,
                 M::Cwde | M::Cdq => 4,
-                _ if code == Code::Leavew => 2,
+                _ if matches!(code, Code::Leavew | Code::Pushfw | Code::Popfw) => 2,
                 _ => 8,
             },
             |k| kind_size(*k),
@@ -554,6 +554,19 @@ impl<'a> Gen<'a> {
             _ => {}
         }
         self.define_flags_for(reads(m));
+        if matches!(m, M::Popf | M::Popfq) {
+            // POPF pops what a PUSH of an immediate just stored: the status flags, DF, and
+            // the bits CPL 3 may not change (IF, IOPL) or that change nothing here (ID).
+            // Never TF, AC or NT (a trap, alignment checks, a task return at the next IRET).
+            let bits = 0x0020_3ed5; // ID, IOPL, OF, DF, IF, SF, ZF, AF, PF, CF
+            let v = self.rng.next() & bits;
+            let push = if size == 2 {
+                Instruction::with1(Code::Push_imm16, v as u32 & 0xffff)
+            } else {
+                Instruction::with1(Code::Pushq_imm32, v as i32)
+            };
+            self.emit(&push.expect("push imm"));
+        }
         let mut ins = match build(code, &args) {
             Some(i) => i,
             None => return false,
@@ -615,7 +628,7 @@ impl<'a> Gen<'a> {
         let (written, undefined) = effect(m, size, count);
         self.undef = (self.undef & !written) | undefined;
         match m {
-            M::Push => self.depth += size as i64,
+            M::Push | M::Pushf | M::Pushfq => self.depth += size as i64,
             M::Pop | M::Leave => self.depth -= size as i64,
             _ => {}
         }
@@ -669,7 +682,10 @@ impl<'a> Gen<'a> {
                 let mut inner = Gen::new(self.rng, at);
                 inner.undef = before;
                 let mut code = filler[inner.rng.below(filler.len() as u64) as usize];
-                while matches!(code.mnemonic(), M::Push | M::Pop | M::Leave) {
+                while matches!(
+                    code.mnemonic(),
+                    M::Push | M::Pop | M::Leave | M::Pushf | M::Pushfq | M::Popf | M::Popfq
+                ) {
                     // A skipped push or pop would leave the stack depth unknown.
                     code = filler[inner.rng.below(filler.len() as u64) as usize];
                 }

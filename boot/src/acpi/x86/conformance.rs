@@ -12,7 +12,7 @@ use acpi::address::{AccessSize, AddressSpace, GenericAddress};
 use acpi::madt::{Madt, MadtEntry};
 use acpi::AcpiTables as Parsed;
 
-use super::super::conformance::{iasl_disassemble, Mem};
+use super::super::conformance::{iasl_disassemble, split, Mem};
 use super::*;
 use crate::x86::tests::{boot, bz, elf};
 
@@ -202,20 +202,6 @@ fn linux_finds_the_rsdp_of_a_laid_out_boot() {
             ACPI_ADDR + 1
         ));
     }
-}
-
-/// Each table of `t` as (signature, bytes).
-fn split(t: &AcpiTables) -> Vec<(String, Vec<u8>)> {
-    t.tables
-        .iter()
-        .map(|i| {
-            let off = (i.addr - t.rsdp) as usize;
-            (
-                String::from_utf8_lossy(&i.signature).into_owned(),
-                t.blob[off..off + i.len as usize].to_vec(),
-            )
-        })
-        .collect()
 }
 
 #[test]

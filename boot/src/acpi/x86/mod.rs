@@ -29,7 +29,7 @@ pub mod power;
 mod conformance;
 
 use super::style::Style;
-use super::{link, rsdp, AcpiTables, Flavor, TableInfo, RSDP_LEN};
+use super::{link, rsdp, AcpiTables, Flavor, RSDP_LEN};
 
 pub use power::{POWER_PORT, RESET_VALUE, S5_SLEEP_VALUE};
 
@@ -122,15 +122,7 @@ pub fn build(m: &X86MachineDesc) -> Result<AcpiTables, Error> {
     if blob.len() as u64 > ACPI_AREA {
         return Err(too_large(blob.len() as u64));
     }
-    let tables = linked
-        .tables
-        .iter()
-        .map(|&(signature, off, len)| TableInfo {
-            signature,
-            addr: origin + off as u64,
-            len: len as u32,
-        })
-        .collect();
+    let tables = linked.infos(origin);
     Ok(AcpiTables {
         blob,
         rsdp: ACPI_ADDR,

@@ -340,10 +340,16 @@ pub fn wbinvd(cpu: &mut Cpu, _: &mut Env, _: &Ops) -> Result<(), Fault> {
     privileged(cpu)
 }
 
-/// CLFLUSH m8: no caches; the operand is checked as a read (its faults are raised).
-pub fn clflush(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
-    let a = cpu.ea(&ops.mem);
-    cpu.read(env, a, 1, ops.mem.stack).map(|_| ())
+/// CLFLUSH m8: no caches to flush; a non-canonical address faults (#GP(0), #SS(0) on the
+/// stack). The line is not read (it may be a device's).
+pub fn clflush(cpu: &mut Cpu, _: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    if canonical(cpu.ea(&ops.mem)) {
+        Ok(())
+    } else if ops.mem.stack {
+        Err(Fault::SS0)
+    } else {
+        Err(Fault::GP0)
+    }
 }
 
 #[cfg(test)]

@@ -88,11 +88,8 @@ fn once<const OP: u8>(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fau
         INS => {
             let port = cpu.regs[RDX] as u16;
             super::io::io_allowed(cpu, env, port, size)?;
-            let la = dst(cpu, ops);
-            // Check the destination before the port is read (a read can have effects).
-            cpu.read(env, la, size, false)?;
             let v = env.bus.port_read(cpu.id, cpu.insns, port, size);
-            cpu.write(env, la, size, v as u64, false)?;
+            cpu.write(env, dst(cpu, ops), size, v as u64, false)?;
             advance(cpu, RDI, step, asz);
         }
         OUTS => {
