@@ -2,7 +2,7 @@
 //! header, one line per fact, the protocol chosen and why, and the x86 boot layout
 //! ([`bootemu_boot::x86::complete`]) for a guest of `--memory` bytes: the load map, the entry
 //! state (registers, GDT, page tables), the ACPI tables and the x86 handoff checks judged on
-//! that layout. No x86 machine runs it yet; the plan is what one will load.
+//! that layout. `bootemu run` loads this plan on the x86 machine (`--machine microvm`).
 
 use anyhow::{bail, Context};
 use bootemu_boot::acpi::x86::X86MachineDesc;

@@ -1,9 +1,12 @@
 //! The x86 boot groundwork on Debian bookworm's amd64 kernel (issue "x86_64 machine and boot
-//! protocols"), without an x86 machine: the bzImage's setup header, the ELF vmlinux extracted
+//! protocols"): the bzImage's setup header, the ELF vmlinux extracted
 //! from it (its PVH note), the boot layouts bootemu builds for both protocols and the x86
 //! handoff checks on them, and `bootemu inspect`'s view; and, on a synthetic bzImage (no
 //! artifacts needed), `--kernel-offset` against a kernel that is not relocatable and broken
-//! headers at the command line (exit 2, one line naming the file and the rule or field).
+//! headers at the command line (exit 2, one line naming the file and the rule or field); and
+//! both kernels booted on the x86 machine (`--machine microvm`) to the initramfs's marker: exit
+//! 0, the guest's /proc/cmdline and the kernel's own `Command line:` equal to `--append`, every
+//! x86 handoff check PASS.
 //!
 //! Oracles: the reference facts measured with QEMU (`../shared/reference/README.md`, x86 part:
 //! boot protocol 2.15, relocatable, kernel_alignment 2 MiB, pref_address 0x100_0000, init_size
