@@ -16,6 +16,12 @@ use bootemu_machine::x86::machine::{X86Config, X86Machine, X86Outcome, X86Stop};
 use bootemu_machine::{RunOutcome, StopReason};
 
 use super::{console_sink, RunArgs};
+use bootemu_boot::Format;
+use bootemu_machine::machine::DEFAULT_HANG_INSNS;
+
+/// The default `--hang-insns` of a bzImage boot: room for a silent decompressor (Debian's
+/// amd64 XZ decompressor: 4.5 G instructions).
+const BZIMAGE_HANG_INSNS: u64 = 8 * DEFAULT_HANG_INSNS;
 use crate::outcome::verdict;
 use crate::read_input;
 
@@ -132,6 +138,17 @@ pub fn run(a: &RunArgs) -> anyhow::Result<u8> {
     config.expect = a.expect.clone();
     config.fail_on = a.fail_on.clone();
     config.hang_insns = a.hang_insns;
+    if a.hang_insns == DEFAULT_HANG_INSNS
+        && matches!(boot.plan.format.image(), Some(Format::BzImage(_)))
+    {
+        // A bzImage's decompressor runs silently (Debian's XZ one: 4.5 G instructions with no
+        // console output and no device access): the default hang rule would end it.
+        config.hang_insns = BZIMAGE_HANG_INSNS;
+        say!(
+            "bootemu: bzImage: --hang-insns {BZIMAGE_HANG_INSNS} by default (its decompressor \
+             runs silently)"
+        );
+    }
     config.interrupt = Some(super::interrupt_flag()?);
     let mut machine = X86Machine::new(config, &boot).with_context(|| name.clone())?;
     say!(
