@@ -251,3 +251,45 @@ impl Platform for X86Board {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::x86::lapic::{reg, APIC_BASE_BSP, APIC_BASE_EN, APIC_DEFAULT_BASE, VERSION};
+
+    fn board() -> X86Board {
+        let mut b = X86Board::new(&[("RAM", 0, 0x10_0000)], 1, 0).unwrap();
+        b.hub.lapics[0].set_apic_base(APIC_DEFAULT_BASE | APIC_BASE_BSP | APIC_BASE_EN);
+        b
+    }
+
+    #[test]
+    fn the_xapic_page_reaches_the_vcpus_local_apic() {
+        let mut b = board();
+        let v = b.apic_mmio_read(0, 5, APIC_DEFAULT_BASE + reg::VERSION, 4);
+        assert_eq!(v, VERSION as u64);
+        // Moved away: the old page is nobody's (all ones), and counted as unclaimed.
+        b.apic_base_changed(0, 6, 0xfed0_0000 | APIC_BASE_BSP | APIC_BASE_EN);
+        let v = b.apic_mmio_read(0, 7, APIC_DEFAULT_BASE + reg::VERSION, 4);
+        assert_eq!(v, 0xffff_ffff);
+        assert_eq!(b.unclaimed.count, 1);
+        let v = b.apic_mmio_read(0, 8, 0xfed0_0000 + reg::VERSION, 4);
+        assert_eq!(v, VERSION as u64);
+    }
+
+    #[test]
+    fn ports_power_register_and_unused_ports() {
+        let mut b = board();
+        assert_eq!(b.port_read(0, 0, 0x278, 1), 0xff);
+        assert_eq!(b.port_read(0, 0, 0x278, 4), 0xffff_ffff);
+        // LSR of COM1: transmitter empty.
+        assert_ne!(b.port_read(0, 0, 0x3fd, 1) & 0x20, 0);
+        b.port_write(0, 0, POWER_PORT, 1, 0x80); // WAK_STS clear: nothing
+        assert_eq!(b.take_power(), None);
+        b.port_write(0, 0, POWER_PORT, 1, power::S5_SLEEP_VALUE as u32);
+        assert_eq!(b.take_power(), Some(PowerWrite::PowerOff));
+        b.port_write(0, 0, POWER_PORT, 1, power::RESET_VALUE as u32);
+        assert_eq!(b.take_power(), Some(PowerWrite::Reset));
+        assert_eq!(b.take_power(), None);
+    }
+}
