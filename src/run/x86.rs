@@ -255,7 +255,10 @@ pub fn run(a: &RunArgs) -> anyhow::Result<u8> {
             "protocol_why": boot.why,
             "exit_code": code,
             "description": description,
-            "exit_reason": crate::outcome::reason_name(&ro),
+            "exit_reason": match outcome.reason {
+                X86Stop::HaltedInterruptsOff { .. } => "halted-interrupts-off",
+                _ => crate::outcome::reason_name(&ro),
+            },
             "instructions": outcome.insns,
             "virtual_time": outcome.clock,
             "resets": outcome.resets,
