@@ -88,6 +88,7 @@
 pub mod block;
 pub mod cpuid;
 pub mod decode;
+pub mod decode_x87;
 pub mod descriptor;
 pub mod exec;
 pub mod insn;

@@ -21,6 +21,7 @@ pub mod sse_int;
 pub mod sse_mov;
 pub mod stack;
 pub mod string;
+pub mod f80;
 pub mod x87;
 
 use super::state::flag::{AF, CF, OF, PF, SF, ZF};
