@@ -1007,16 +1007,16 @@ impl Gen<'_> {
             S::Int64 => Some((8, true)),
             _ => None,
         };
-        if self.code.len() > 300 {
-            return; // the program must fit its case's code (with what follows)
-        }
         let m = ins.mnemonic();
-        let stores = matches!(m, M::Fst | M::Fstp | M::Fist | M::Fistp | M::Fnstcw | M::Fnstsw);
         if let (M::Fldcw, Some(Arg::M(mo))) = (m, args.first()) {
             // Every exception masked (an unmasked pending one would raise #MF).
             let cw = 0x3f | (self.rng.below(4) as u32) << 8 | (self.rng.below(4) as u32) << 10;
             self.store_value(mo, cw as u128, 2);
         }
+        if self.code.len() > 300 {
+            return; // the program must fit its case's code (with what follows)
+        }
+        let stores = matches!(m, M::Fst | M::Fstp | M::Fist | M::Fistp | M::Fnstcw | M::Fnstsw);
         if let (Some((size, int)), Some(Arg::M(mo))) = (msize, args.first()) {
             if !stores && self.rng.chance(3, 4) {
                 let v = x87_value(self.rng, size, int);

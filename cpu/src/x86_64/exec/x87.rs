@@ -568,11 +568,12 @@ pub fn fcmov(cpu: &mut Cpu, _: &mut Env, ops: &Ops) -> Result<(), Fault> {
     Ok(())
 }
 
-/// FFREE ST(i): tag it empty.
+/// FFREE ST(i): tag it empty (C1 cleared).
 pub fn ffree(cpu: &mut Cpu, _: &mut Env, ops: &Ops) -> Result<(), Fault> {
     begin(cpu, ops)?;
     let p = cpu.x87.phys(sti(ops));
     cpu.x87.tags &= !(1 << p);
+    cpu.x87.fsw &= !C1; // C1 is undefined; the host CPU clears it
     Ok(())
 }
 
@@ -596,6 +597,9 @@ pub fn fnop(cpu: &mut Cpu, _: &mut Env, _: &Ops) -> Result<(), Fault> {
 /// FLDCW m16: bit 6 reads as one, bits 7 and 13–15 as zero; a pending flag the new word
 /// unmasks sets ES and B (the next waiting instruction raises #MF).
 pub fn fldcw(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    if cpu.x87.fsw & ES != 0 {
+        return Err(Fault::MF); // FLDCW waits for a pending exception
+    }
     let la = cpu.ea(&ops.mem);
     let w = cpu.read(env, la, 2, ops.mem.stack)? as u16;
     let x = &mut cpu.x87;
