@@ -528,10 +528,15 @@ pub fn arith(f: Fmt, op: Op, a: V, b: V, mode: u32) -> Out {
 
 /// Sum of finite-or-zero `a` and `b` (not both zero).
 fn add(f: Fmt, a: V, b: V, mode: u32) -> Out {
+    // Significands normalised to bit 63 first: the frame below the larger operand's top
+    // bit must hold at least 64 + 2 bits whatever its encoding (a binary64 denormal has one).
     let parts = |v: V| match v {
         V::Fin {
             sign, mant, exp, ..
-        } => (sign, mant as u128, exp),
+        } => {
+            let lz = mant.leading_zeros() as i32;
+            (sign, (mant as u128) << lz, exp - lz)
+        }
         V::Zero(s) => (s, 0, i32::MIN / 2),
         _ => (false, 0, 0),
     };

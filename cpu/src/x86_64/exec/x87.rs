@@ -227,7 +227,10 @@ pub fn fld(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
         if !cpu.x87.underflow() {
             return Ok(());
         }
-        INDEFINITE
+        // The indefinite pushed; an overflow as well leaves C1 clear (as the host CPU does).
+        cpu.x87.push(INDEFINITE);
+        cpu.x87.fsw &= !C1;
+        return Ok(());
     } else {
         cpu.x87.get(sti(ops))
     };
@@ -484,7 +487,8 @@ pub fn fcom(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     let i = sti(ops);
     let missing = cpu.x87.empty(0) || (other.is_none() && cpu.x87.empty(i));
     let (ord, flags) = if missing {
-        if !cpu.x87.underflow() {
+        // Unordered; an unmasked #IS still sets C3/C2/C0 (as the host CPU does).
+        if !cpu.x87.underflow() && sel & C_EFLAGS != 0 {
             return Ok(());
         }
         (None, 0)
@@ -493,7 +497,8 @@ pub fn fcom(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
         let b = other.unwrap_or_else(|| f80::unpack(cpu.x87.get(i)));
         f80::compare(a, b, sel & C_QUIET != 0)
     };
-    if cpu.x87.suppress(flags) {
+    let suppressed = cpu.x87.suppress(flags) || (missing && cpu.x87.fcw & 1 == 0);
+    if suppressed && sel & C_EFLAGS != 0 {
         return Ok(());
     }
     if sel & C_EFLAGS != 0 {
@@ -512,7 +517,11 @@ pub fn fcom(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
             Some(Ordering::Equal) => C3,
             None => C3 | C2 | C0,
         };
+        // Set even when an unmasked #IA stops the pops (as the host CPU does).
         cpu.x87.fsw = (cpu.x87.fsw & !CC) | c;
+    }
+    if suppressed {
+        return Ok(());
     }
     for _ in 0..sel & 3 {
         cpu.x87.pop();
