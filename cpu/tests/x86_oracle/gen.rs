@@ -946,11 +946,14 @@ fn x87_value(rng: &mut Rng, size: usize, int: bool) -> u128 {
         2 => (1, int_bit | frac),              // tiny normal
         3 => (emax, int_bit),                  // infinity
         4 => (emax, int_bit | 1 << (man - 1) | frac >> 1), // quiet NaN
-        5 => (emax, int_bit | (frac >> 2).max(1)),         // signalling NaN
-        6 => (emax - 1, int_bit | frac),                   // huge
+        5 => (emax, int_bit | (frac >> 2).max(1)), // signalling NaN
+        6 => (emax - 1, int_bit | frac),       // huge
         7 if explicit => (bias + rng.below(20), frac >> 1), // unnormal
         8 => (bias - 8 + rng.below(16), int_bit | (frac & !0xffff)), // few significant bits
-        9 => (bias + rng.below(64), int_bit | (frac & !((1u64 << man.min(40)) - 1) << 2)),
+        9 => (
+            bias + rng.below(64),
+            int_bit | (frac & !((1u64 << man.min(40)) - 1) << 2),
+        ),
         _ => (bias - 20 + rng.below(40), int_bit | frac),
     };
     let sign = rng.below(2) as u128;
@@ -1016,7 +1019,10 @@ impl Gen<'_> {
         if self.code.len() > 300 {
             return; // the program must fit its case's code (with what follows)
         }
-        let stores = matches!(m, M::Fst | M::Fstp | M::Fist | M::Fistp | M::Fnstcw | M::Fnstsw);
+        let stores = matches!(
+            m,
+            M::Fst | M::Fstp | M::Fist | M::Fistp | M::Fnstcw | M::Fnstsw
+        );
         if let (Some((size, int)), Some(Arg::M(mo))) = (msize, args.first()) {
             if !stores && self.rng.chance(3, 4) {
                 let v = x87_value(self.rng, size, int);
@@ -1032,7 +1038,11 @@ impl Gen<'_> {
                 self.emit(&i);
             }
         }
-        let pushes = if self.code.len() > 200 { 0 } else { self.rng.below(3) };
+        let pushes = if self.code.len() > 200 {
+            0
+        } else {
+            self.rng.below(3)
+        };
         for _ in 0..pushes {
             let none = Register::None;
             let at = MemoryOperand::new(

@@ -189,7 +189,11 @@ fn encode(f: Fmt, sign: bool, biased: i64, sig: u128) -> u128 {
     match f {
         Fmt::Ext(p) => {
             let m = (sig << (64 - p)) as u64;
-            let e = if biased >= 1 { biased as u128 } else { (m >> 63) as u128 };
+            let e = if biased >= 1 {
+                biased as u128
+            } else {
+                (m >> 63) as u128
+            };
             (sign as u128) << 79 | e << 64 | m as u128
         }
         _ => {
@@ -707,7 +711,11 @@ pub fn to_int(a: V, size: u8, truncate: bool, mode: u32) -> (u64, u16, bool) {
     } else {
         mag as u64
     };
-    let mask = if bits == 64 { u64::MAX } else { (1 << bits) - 1 };
+    let mask = if bits == 64 {
+        u64::MAX
+    } else {
+        (1 << bits) - 1
+    };
     (v & mask, if inexact { PE } else { 0 }, up)
 }
 
@@ -744,8 +752,14 @@ mod tests {
     fn stores_and_integers() {
         let r = store(Fmt::Double, one(), 0);
         assert_eq!(r.bits, 0x3ff0_0000_0000_0000);
-        assert_eq!(to_int(unpack((3 << 62, 0x3fff)), 2, false, 0), (2, PE, true));
-        assert_eq!(to_int(unpack((3 << 62, 0x3fff)), 2, true, 0), (1, PE, false));
+        assert_eq!(
+            to_int(unpack((3 << 62, 0x3fff)), 2, false, 0),
+            (2, PE, true)
+        );
+        assert_eq!(
+            to_int(unpack((3 << 62, 0x3fff)), 2, true, 0),
+            (1, PE, false)
+        );
         assert_eq!(to_int(V::Inf(false), 4, false, 0).0, 0x8000_0000);
     }
 }

@@ -10,6 +10,7 @@ pub mod bits;
 pub mod branch;
 pub mod control;
 pub mod data;
+pub mod f80;
 pub mod far;
 pub mod io;
 pub mod misc;
@@ -21,7 +22,6 @@ pub mod sse_int;
 pub mod sse_mov;
 pub mod stack;
 pub mod string;
-pub mod f80;
 pub mod x87;
 
 use super::state::flag::{AF, CF, OF, PF, SF, ZF};

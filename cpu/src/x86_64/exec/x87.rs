@@ -18,7 +18,7 @@
 use std::cmp::Ordering;
 
 use super::super::block::Env;
-use super::super::insn::{Ops, Opnd};
+use super::super::insn::{Opnd, Ops};
 use super::super::mem::canonical;
 use super::super::state::{flag, sext, Cpu, Fault, FCW_DEFAULT, X87};
 use super::f80::{self, Fmt, Op, Out, F80, INDEFINITE, V};
@@ -248,7 +248,7 @@ pub fn fild(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
 /// and whether the exact value's remaining fraction is at least one half (SDM vol. 1 §8.3.8:
 /// rounded under FCW.RC; every tail is non-zero).
 const CONSTS: [(u64, u16, bool); 7] = [
-    (1 << 63, 0x3fff, false),              // 1
+    (1 << 63, 0x3fff, false),               // 1
     (0xd49a_784b_cd1b_8afe, 0x4000, false), // log2(10)
     (0xb8aa_3b29_5c17_f0bb, 0x3fff, true),  // log2(e)
     (0xc90f_daa2_2168_c234, 0x4000, true),  // pi
@@ -449,7 +449,11 @@ pub fn fsign(cpu: &mut Cpu, _: &mut Env, ops: &Ops) -> Result<(), Fault> {
         return Ok(());
     }
     let (m, se) = cpu.x87.get(0);
-    let se = if ops.cc == 0 { se ^ 0x8000 } else { se & 0x7fff };
+    let se = if ops.cc == 0 {
+        se ^ 0x8000
+    } else {
+        se & 0x7fff
+    };
     cpu.x87.fsw &= !C1;
     cpu.x87.set(0, (m, se));
     Ok(())
