@@ -32,6 +32,9 @@ mod host {
             let e = e | ((self.next() & 1) as u16) << 15;
             let m = if e & 0x7fff == 0 {
                 (self.next() >> (self.next() % 64)) & !(1 << 63)
+            } else if self.next() % 4 == 0 {
+                // Few significant bits (integer values, exact products).
+                (self.next() | 1 << 63) & !((1u64 << (self.next() % 63)) - 1)
             } else {
                 self.next() | 1 << 63
             };

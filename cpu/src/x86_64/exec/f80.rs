@@ -266,10 +266,12 @@ pub fn round(f: Fmt, sign: bool, mant: u128, exp: i32, sticky: bool, mode: u32) 
         return round(f, sign, 1, exp - 200, false, mode);
     }
     let n = 128 - mant.leading_zeros() as i32;
-    let (mant, exp) = if n <= 126 {
-        (mant << (126 - n), exp - (126 - n))
+    // Bits shifted out of a 127- or 128-bit product join the sticky fraction.
+    let (mant, exp, sticky) = if n <= 126 {
+        (mant << (126 - n), exp - (126 - n), sticky)
     } else {
-        (mant >> (n - 126), exp + (n - 126))
+        let d = n - 126;
+        (mant >> d, exp + d, sticky || mant & ((1 << d) - 1) != 0)
     };
     let p = f.p() as i32;
     let e_msb = exp + 125;
