@@ -32,7 +32,7 @@ mod host {
             let e = e | ((self.next() & 1) as u16) << 15;
             let m = if e & 0x7fff == 0 {
                 (self.next() >> (self.next() % 64)) & !(1 << 63)
-            } else if self.next() % 4 == 0 {
+            } else if self.next().is_multiple_of(4) {
                 // Few significant bits (integer values, exact products).
                 (self.next() | 1 << 63) & !((1u64 << (self.next() % 63)) - 1)
             } else {
