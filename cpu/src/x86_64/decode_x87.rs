@@ -90,6 +90,8 @@ pub fn x87_form(i: &Instruction, ops: &mut Ops) -> Option<Handler> {
         M::Fnstcw => (x87::fnstw, 0),
         M::Fnstsw if i.op_kind(0) == OpKind::Register => (x87::fnstw, 2),
         M::Fnstsw => (x87::fnstw, 1),
+        M::Fxsave => (x87::fxsave64, 1),
+        M::Fxrstor => (x87::fxrstor64, 1),
         _ => return None,
     };
     let mut sel = sel;
@@ -104,6 +106,7 @@ pub fn x87_form(i: &Instruction, ops: &mut Ops) -> Option<Handler> {
                     S::Float32 | S::Int32 => 4,
                     S::Float64 | S::Int64 => 8,
                     S::Float80 => 10,
+                    S::Fxsave_512Byte => 16,
                     _ => return None,
                 };
             }

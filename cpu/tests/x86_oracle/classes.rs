@@ -476,6 +476,8 @@ pub const CLASSES: &[Class] = &[
             M::Fnstsw,
             M::Fxsave64,
             M::Fxrstor64,
+            M::Fxsave,
+            M::Fxrstor,
             M::Movdqa,
         ],
         flow: false,

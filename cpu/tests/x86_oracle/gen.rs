@@ -378,7 +378,10 @@ impl<'a> Gen<'a> {
                 }
                 K::xmm_reg | K::xmm_rm => Arg::R(xmm(self.rng)),
                 K::xmm_or_mem if self.rng.chance(1, 2) => Arg::R(xmm(self.rng)),
-                K::mem if matches!(m, M::Fxsave64 | M::Fxrstor64) && self.rng.chance(7, 8) => {
+                K::mem
+                    if matches!(m, M::Fxsave64 | M::Fxrstor64 | M::Fxsave | M::Fxrstor)
+                        && self.rng.chance(7, 8) =>
+                {
                     // 16-byte aligned, the 512 bytes within the scratch memory, often at the
                     // same place for an FXRSTOR64 to find what an FXSAVE64 stored.
                     let base = self.reg64();
@@ -606,7 +609,7 @@ impl<'a> Gen<'a> {
         if !self.emit(&ins) {
             return false;
         }
-        if let (M::Fxsave64, Some(Arg::M(mo))) = (m, args.first()) {
+        if let (M::Fxsave64 | M::Fxsave, Some(Arg::M(mo))) = (m, args.first()) {
             // FOP, FIP, FDP and MXCSR_MASK in the stored image depend on the host CPU: set
             // them to this core's values (zero pointers, MXCSR_MASK 0xFFFF). (These stores
             // run only when the FXSAVE64 did not fault.)
@@ -912,7 +915,11 @@ fn build(code: Code, args: &[Arg]) -> Option<Instruction> {
 /// Whether `m` is an x87 instruction the generator gives x87 set-up.
 fn x87_mnemonic(m: Mnemonic) -> bool {
     let name = format!("{m:?}");
-    name.starts_with('F') && !matches!(m, M::Fxsave64 | M::Fxrstor64 | M::Fninit | M::Fnclex)
+    name.starts_with('F')
+        && !matches!(
+            m,
+            M::Fxsave64 | M::Fxrstor64 | M::Fxsave | M::Fxrstor | M::Fninit | M::Fnclex
+        )
 }
 
 /// An edge or ordinary value of `size` bytes for an x87 memory operand: reals of 4, 8 or 10

@@ -2,8 +2,8 @@
 //! stack overflow and underflow: #IS with FSW.SF and C1), loads and stores of extended,
 //! binary64, binary32 and integer values, the constants, the arithmetic and comparisons (in
 //! [`super::f80`]'s integer soft-float, under FCW.PC and FCW.RC), the control and status words,
-//! FCMOVcc, and the state save/restore FXSAVE64/FXRSTOR64 (SDM vol. 1 §10.5.1, table 10-2,
-//! 64-bit layout), which also carry MXCSR and XMM0–XMM15.
+//! FCMOVcc, and the state save/restore FXSAVE64/FXRSTOR64 and FXSAVE/FXRSTOR (SDM vol. 1
+//! §10.5.1, table 10-2, the 64-bit and 32-bit layouts), which also carry MXCSR and XMM0–XMM15.
 //!
 //! Exceptions: each flag is raised in FSW; a masked one gets the masked response (the real
 //! or integer indefinite, the rounded result). An unmasked one sets FSW.ES and B, leaves the
@@ -12,8 +12,8 @@
 //! instruction raises #MF; FNINIT, FNCLEX, FNSTCW, FNSTSW, FXSAVE and FXRSTOR do not check.
 //!
 //! Not here yet: FSTENV/FLDENV/FSAVE/FRSTOR, FSCALE, FXTRACT, FPREM/FPREM1, FBLD/FBSTP, the
-//! transcendental instructions (#UD, counted), the 32-bit FXSAVE/FXRSTOR layout (FCS/FDS
-//! selectors), CR0.NE=0 (external FERR#) reporting.
+//! transcendental instructions (#UD, counted), separate FCS/FDS selectors (FXSAVE stores
+//! the current CS and DS), CR0.NE=0 (external FERR#) reporting.
 
 use std::cmp::Ordering;
 
@@ -219,7 +219,8 @@ pub fn fld(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
         let (_, x, flags) = read_value(cpu, env, ops, ops.cc == 1)?;
         // A stack overflow (the register below TOP in use) takes precedence over #D/#IA.
         let overflow = cpu.x87.tags & (1 << ((cpu.x87.top() + 7) & 7)) != 0;
-        if !overflow && cpu.x87.suppress(flags) {
+        // An unmasked #IA loads nothing; an unmasked #D still loads (as the host CPU does).
+        if !overflow && cpu.x87.raise(flags) && flags & !cpu.x87.fcw & IE != 0 {
             return Ok(());
         }
         x
@@ -491,10 +492,8 @@ pub fn fcom(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     let i = sti(ops);
     let missing = cpu.x87.empty(0) || (other.is_none() && cpu.x87.empty(i));
     let (ord, flags) = if missing {
-        // Unordered; an unmasked #IS still sets C3/C2/C0 (as the host CPU does).
-        if !cpu.x87.underflow() && sel & C_EFLAGS != 0 {
-            return Ok(());
-        }
+        // Unordered; an unmasked #IS still sets C3/C2/C0 or ZF/PF/CF (as the host CPU does).
+        cpu.x87.underflow();
         (None, 0)
     } else {
         let a = f80::unpack(cpu.x87.get(0));
@@ -502,9 +501,6 @@ pub fn fcom(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
         f80::compare(a, b, sel & C_QUIET != 0)
     };
     let suppressed = cpu.x87.suppress(flags) || (missing && cpu.x87.fcw & 1 == 0);
-    if suppressed && sel & C_EFLAGS != 0 {
-        return Ok(());
-    }
     if sel & C_EFLAGS != 0 {
         let f = match ord {
             Some(Ordering::Greater) => 0,
@@ -521,9 +517,9 @@ pub fn fcom(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
             Some(Ordering::Equal) => C3,
             None => C3 | C2 | C0,
         };
-        // Set even when an unmasked #IA stops the pops (as the host CPU does).
         cpu.x87.fsw = (cpu.x87.fsw & !CC) | c;
     }
+    // The flags are set even when an unmasked #IA stops the pops (as the host CPU does).
     if suppressed {
         return Ok(());
     }
@@ -668,6 +664,21 @@ pub fn fxsave_image(cpu: &Cpu) -> [u8; FX_LEN] {
     b
 }
 
+/// The FXSAVE image without REX.W (SDM vol. 1 table 10-2, 32-bit layout): FIP and FDP as
+/// 32-bit offsets with the FCS and FDS selectors (those of the current CS and DS: this core
+/// keeps no separate x87 selectors) in bytes 12–13 and 20–21.
+pub fn fxsave_image32(cpu: &Cpu) -> [u8; FX_LEN] {
+    use super::super::system::sreg;
+    let mut b = fxsave_image(cpu);
+    b[8..12].copy_from_slice(&(cpu.x87.fip as u32).to_le_bytes());
+    b[12..14].copy_from_slice(&cpu.sys.seg[sreg::CS].selector.to_le_bytes());
+    b[14..16].fill(0);
+    b[16..20].copy_from_slice(&(cpu.x87.fdp as u32).to_le_bytes());
+    b[20..22].copy_from_slice(&cpu.sys.seg[sreg::DS].selector.to_le_bytes());
+    b[22..24].fill(0);
+    b
+}
+
 /// Check that the 512 bytes at `la` are 16-byte aligned and canonical.
 fn fx_area(la: u64) -> Result<(), Fault> {
     if la & 15 != 0 || !canonical(la) || !canonical(la.wrapping_add(511)) {
@@ -676,11 +687,15 @@ fn fx_area(la: u64) -> Result<(), Fault> {
     Ok(())
 }
 
-/// FXSAVE64 m512.
+/// FXSAVE64 m512, and FXSAVE m512 (`ops.cc` 1: the 32-bit layout).
 pub fn fxsave64(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     let la = cpu.ea(&ops.mem);
     fx_area(la)?;
-    let img = fxsave_image(cpu);
+    let img = if ops.cc == 1 {
+        fxsave_image32(cpu)
+    } else {
+        fxsave_image(cpu)
+    };
     for (k, c) in img.chunks(8).enumerate() {
         let v = u64::from_le_bytes(c.try_into().unwrap_or([0; 8]));
         cpu.write(env, la + 8 * k as u64, 8, v, ops.mem.stack)?;
@@ -688,7 +703,8 @@ pub fn fxsave64(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     Ok(())
 }
 
-/// FXRSTOR64 m512: #GP(0) when the saved MXCSR sets a bit outside MXCSR_MASK.
+/// FXRSTOR64 m512, and FXRSTOR m512 (`ops.cc` 1: FIP and FDP are the 32-bit offsets, the
+/// selectors are not kept): #GP(0) when the saved MXCSR sets a bit outside MXCSR_MASK.
 pub fn fxrstor64(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     let la = cpu.ea(&ops.mem);
     fx_area(la)?;
@@ -723,8 +739,16 @@ pub fn fxrstor64(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
         fsw,
         tags: b[4],
         fop: w(6) & 0x7ff,
-        fip: q(8),
-        fdp: q(16),
+        fip: if ops.cc == 1 {
+            q(8) & 0xffff_ffff
+        } else {
+            q(8)
+        },
+        fdp: if ops.cc == 1 {
+            q(16) & 0xffff_ffff
+        } else {
+            q(16)
+        },
     };
     cpu.mxcsr = mxcsr;
     for i in 0..16 {
