@@ -109,8 +109,13 @@ impl X87 {
     }
     /// Whether an unmasked exception among `flags` suppresses the result (#I, #Z, #D).
     fn suppress(&mut self, flags: u16) -> bool {
-        let unmasked = self.raise(flags);
-        unmasked && flags & !self.fcw & 0x7 != 0
+        if flags & !self.fcw & 0x7 != 0 {
+            // The operation does not complete: no #O/#U/#P from its result.
+            self.raise(flags & 0x7);
+            return true;
+        }
+        self.raise(flags);
+        false
     }
     /// Stack underflow (#IS, C1 clear): true when the masked response goes ahead.
     fn underflow(&mut self) -> bool {
