@@ -7,9 +7,11 @@
 //!
 //! Exceptions: each flag is raised in FSW; a masked one gets the masked response (the real
 //! or integer indefinite, the rounded result). An unmasked one sets FSW.ES and B, leaves the
-//! destination and the stack unchanged for #I, #Z and #D (for #O and #U the masked result
-//! is stored, not the exponent-biased one the SDM describes), and the next waiting x87
-//! instruction raises #MF; FNINIT, FNCLEX, FNSTCW, FNSTSW, FXSAVE and FXRSTOR do not check.
+//! destination and the stack unchanged for #I, #Z and #D (but a binary32/binary64 load
+//! under an unmasked #D still pushes, and comparisons still set their flags, as the host CPU
+//! does; for #O and #U the masked result is stored, not the exponent-biased one the SDM
+//! describes — not yet covered by the oracle), and the next waiting x87 instruction (FLDCW
+//! included) raises #MF; FNINIT, FNCLEX, FNSTCW, FNSTSW, FXSAVE and FXRSTOR do not check.
 //!
 //! Not here yet: FSTENV/FLDENV/FSAVE/FRSTOR, FSCALE, FXTRACT, FPREM/FPREM1, FBLD/FBSTP, the
 //! transcendental instructions (#UD, counted), separate FCS/FDS selectors (FXSAVE stores
