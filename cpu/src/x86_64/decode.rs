@@ -199,15 +199,8 @@ fn line(m: Mnemonic) -> Option<Line> {
         // x87 (the forms glibc's start-up and TLS paths reach).
         M::Fninit => l(x87::fninit, 0),
         M::Fnclex => l(x87::fnclex, 0),
-        M::Fnstsw => l(x87::fnstsw, 0),
-        M::Fnstcw => l(x87::fnstcw, 0),
-        M::Fldcw => l(x87::fldcw, 0),
-        M::Wait => l(x87::fwait, 0),
-        M::Fild => l(x87::fild, 0),
         M::Fxsave64 => l(x87::fxsave64, 0),
         M::Fxrstor64 => l(x87::fxrstor64, 0),
-        M::Fxsave => l(x87::fxsave32, 0),
-        M::Fxrstor => l(x87::fxrstor32, 0),
         M::Stmxcsr => l(fp::stmxcsr, 0),
         // System (exec::control). Those that change the mode, IF or the interrupt shadow end
         // the block.
@@ -507,7 +500,7 @@ fn code_asz(i: &Instruction) -> u8 {
 }
 
 /// The memory operand of `i`.
-fn memory(i: &Instruction) -> Option<Mem> {
+pub(super) fn memory(i: &Instruction) -> Option<Mem> {
     let seg = seg_of(i.memory_segment());
     let (base, disp) = match i.memory_base() {
         Register::RIP => (
@@ -877,6 +870,9 @@ fn lower(i: &Instruction) -> Result<(Line, Ops), Ops> {
         }
         if let Some(line) = far_form(i, &mut ops) {
             return Ok((line, ops));
+        }
+        if let Some(exec) = super::decode_x87::x87_form(i, &mut ops) {
+            return Ok((l(exec, ops.cc), ops));
         }
     }
     let vector = sse_form(i);

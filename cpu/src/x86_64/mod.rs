@@ -32,9 +32,15 @@
 //! exception flags, DAZ and FTZ as the host CPU sets them. Unmasked SIMD exceptions (#XM) are
 //! not delivered: the masked result is written.
 //!
-//! x87: the state ([`state::X87`]) with FNINIT, FNCLEX, FILD (#MF when an unmasked exception
-//! is pending) and FXSAVE64/FXRSTOR64 ([`exec::x87`]) — the x87 forms the reference
-//! userspace executes.
+//! x87 ([`exec::x87`], lowered by [`decode_x87`]): the register stack with TOP and the tag
+//! word, stack overflow/underflow (#IS with SF and C1), FLD/FST/FSTP (m32/m64/m80, ST(i)),
+//! FILD/FIST/FISTP (m16/m32/m64), the constants, FXCH, FCHS/FABS, FADD…FDIVR (+P, m32/m64,
+//! FIADD… m16/m32), FSQRT, FRNDINT, FCOM*/FUCOM*/FCOMI*/FUCOMI*/FICOM*/FTST, FXAM, FCMOVcc,
+//! FFREE, FINCSTP/FDECSTP, FNOP/FWAIT, FLDCW/FNSTCW/FNSTSW (m16, AX), FNINIT/FNCLEX and
+//! FXSAVE/FXRSTOR in both layouts (64-bit, and 32-bit with FCS/FDS), computed in integers
+//! by [`exec::f80`] under the precision (24/53/64) and rounding control with the six
+//! exception flags and C1 as the host CPU sets them; masked responses, and an unmasked exception sets ES/B so that the next waiting x87
+//! instruction raises #MF. FISTTP (SSE3, not advertised) raises #UD.
 //!
 //! System ([`system`] owns the state): CR0/CR2/CR3/CR4 and EFER with the mode transitions
 //! (EFER.LMA when paging is enabled with LME and PAE, far jumps into and out of 64-bit code),
@@ -72,9 +78,10 @@
 //! breakpoints and single-step (#DB; DR0–DR7 and TF are storage), #AC, #NM, NMI, SMM, CR8.
 //!
 //! What comes next (issue 14), in order: ENTER; #XM for unmasked SIMD
-//! exceptions (with CR4.OSXMMEXCPT); the rest of the x87 (loads and stores of reals, arithmetic
-//! with the 64-bit precision control) and the FCS/FDS selectors of the 32-bit FXSAVE layout;
-//! MMX and the SSE/SSE2 forms with MMX operands (CVTPI2PS, MOVDQ2Q, …), MASKMOVDQU,
+//! exceptions (with CR4.OSXMMEXCPT); the rest of the x87 — FNSTENV/FLDENV/FNSAVE/FRSTOR,
+//! FSCALE, FXTRACT, FPREM/FPREM1, the exponent-biased results of unmasked #O/#U, FBLD/FBSTP,
+//! the transcendentals (FSIN … FYL2XP1: #UD, counted, until bit-exact against the host);
+//! MMX and the SSE/SSE2 forms with MMX operands (EMMS, CVTPI2PS, MOVDQ2Q, …), MASKMOVDQU,
 //! as boots reach them; real mode for the application processors (SMP).
 //! Lazy flags (result and operands kept, flags computed when read) are the planned speed-up
 //! once a boot profile shows flag computation matters.
@@ -88,6 +95,7 @@
 pub mod block;
 pub mod cpuid;
 pub mod decode;
+pub mod decode_x87;
 pub mod descriptor;
 pub mod exec;
 pub mod insn;

@@ -103,6 +103,8 @@ fn supported(k: K) -> bool {
             | K::xmm_reg
             | K::xmm_rm
             | K::xmm_or_mem
+            | K::st0
+            | K::sti_opcode
     )
 }
 
@@ -376,7 +378,10 @@ impl<'a> Gen<'a> {
                 }
                 K::xmm_reg | K::xmm_rm => Arg::R(xmm(self.rng)),
                 K::xmm_or_mem if self.rng.chance(1, 2) => Arg::R(xmm(self.rng)),
-                K::mem if matches!(m, M::Fxsave64 | M::Fxrstor64) && self.rng.chance(7, 8) => {
+                K::mem
+                    if matches!(m, M::Fxsave64 | M::Fxrstor64 | M::Fxsave | M::Fxrstor)
+                        && self.rng.chance(7, 8) =>
+                {
                     // 16-byte aligned, the 512 bytes within the scratch memory, often at the
                     // same place for an FXRSTOR64 to find what an FXSAVE64 stored.
                     let base = self.reg64();
@@ -424,6 +429,8 @@ impl<'a> Gen<'a> {
                 K::ax => Arg::R(Register::AX),
                 K::eax => Arg::R(Register::EAX),
                 K::rax => Arg::R(Register::RAX),
+                K::st0 => Arg::R(Register::ST0),
+                K::sti_opcode => Arg::R(reg_from(Register::ST0 as u32 + self.st_index() as u32)),
                 K::imm8_const_1 => Arg::I(1),
                 // CMPPS…CMPSD predicates (bits 7:3 are reserved).
                 K::imm8 if matches!(m, M::Cmpps | M::Cmppd | M::Cmpss | M::Cmpsd) => {
@@ -571,6 +578,11 @@ impl<'a> Gen<'a> {
             Some(i) => i,
             None => return false,
         };
+        if x87_mnemonic(m) {
+            // Values on the stack to work on, an edge value in a memory source, sometimes
+            // another precision and rounding mode.
+            self.x87_setup(&ins, &args);
+        }
         let lockable = matches!(
             m,
             M::Cmpxchg8b
@@ -597,7 +609,7 @@ impl<'a> Gen<'a> {
         if !self.emit(&ins) {
             return false;
         }
-        if let (M::Fxsave64, Some(Arg::M(mo))) = (m, args.first()) {
+        if let (M::Fxsave64 | M::Fxsave, Some(Arg::M(mo))) = (m, args.first()) {
             // FOP, FIP, FDP and MXCSR_MASK in the stored image depend on the host CPU: set
             // them to this core's values (zero pointers, MXCSR_MASK 0xFFFF). (These stores
             // run only when the FXSAVE64 did not fault.)
@@ -898,4 +910,183 @@ fn build(code: Code, args: &[Arg]) -> Option<Instruction> {
         _ => return None,
     };
     r.ok()
+}
+
+/// Whether `m` is an x87 instruction the generator gives x87 set-up.
+fn x87_mnemonic(m: Mnemonic) -> bool {
+    let name = format!("{m:?}");
+    name.starts_with('F')
+        && !matches!(
+            m,
+            M::Fxsave64 | M::Fxrstor64 | M::Fxsave | M::Fxrstor | M::Fninit | M::Fnclex
+        )
+}
+
+/// An edge or ordinary value of `size` bytes for an x87 memory operand: reals of 4, 8 or 10
+/// bytes (zeros, denormals and pseudo-denormals, the extremes, infinities, quiet and
+/// signalling NaNs, unsupported encodings, values near one), integers of 2, 4 or 8 bytes.
+fn x87_value(rng: &mut Rng, size: usize, int: bool) -> u128 {
+    if int {
+        let bits = 8 * size as u32;
+        let v = match rng.below(6) {
+            0 => 0,
+            1 => 1u64 << (bits - 1),
+            2 => (1u64 << (bits - 1)) - 1,
+            3 => rng.below(100),
+            4 => rng.below(100).wrapping_neg(),
+            _ => rng.next(),
+        };
+        return (v & (u64::MAX >> (64 - bits))) as u128;
+    }
+    let (ebits, man, explicit) = match size {
+        4 => (8u32, 23u32, false),
+        8 => (11, 52, false),
+        _ => (15, 63, true),
+    };
+    let emax = (1u64 << ebits) - 1;
+    let bias = emax >> 1;
+    let frac = rng.next() & ((1u64 << man) - 1);
+    let int_bit = if explicit { 1u64 << 63 } else { 0 };
+    let (e, m) = match rng.below(14) {
+        0 => (0, 0),
+        1 => (0, frac.max(1) >> rng.below(8)), // denormal (pseudo-denormal when explicit)
+        2 => (1, int_bit | frac),              // tiny normal
+        3 => (emax, int_bit),                  // infinity
+        4 => (emax, int_bit | 1 << (man - 1) | frac >> 1), // quiet NaN
+        5 => (emax, int_bit | (frac >> 2).max(1)), // signalling NaN
+        6 => (emax - 1, int_bit | frac),       // huge
+        7 if explicit => (bias + rng.below(20), frac >> 1), // unnormal
+        8 => (bias - 8 + rng.below(16), int_bit | (frac & !0xffff)), // few significant bits
+        9 => (
+            bias + rng.below(64),
+            int_bit | (frac & !((1u64 << man.min(40)) - 1) << 2),
+        ),
+        _ => (bias - 20 + rng.below(40), int_bit | frac),
+    };
+    let sign = rng.below(2) as u128;
+    (sign << (ebits + man + explicit as u32)) | (e as u128) << (man + explicit as u32) | m as u128
+}
+
+impl Gen<'_> {
+    /// An ST(i) index, mostly the registers near the top.
+    fn st_index(&mut self) -> u64 {
+        if self.rng.chance(3, 4) {
+            self.rng.below(3)
+        } else {
+            self.rng.below(8)
+        }
+    }
+
+    /// Store `v` (`size` bytes) at `mo` with immediate stores.
+    fn store_value(&mut self, mo: &MemoryOperand, v: u128, size: usize) {
+        let mut parts = Vec::new();
+        let mut off = 0;
+        while off < size {
+            let n = if size - off >= 4 { 4 } else { 2 };
+            parts.push((off, n, (v >> (8 * off)) as u64));
+            off += n;
+        }
+        for (off, n, x) in parts {
+            let mut at = *mo;
+            at.displacement += off as i64;
+            if at.base != Register::RIP && at.base != Register::None {
+                at.displ_size = 1;
+            }
+            let i = if n == 4 {
+                Instruction::with2(Code::Mov_rm32_imm32, at, x as u32)
+            } else {
+                Instruction::with2(Code::Mov_rm16_imm16, at, x as u32 & 0xffff)
+            };
+            if let Ok(i) = i {
+                self.emit(&i);
+            }
+        }
+    }
+
+    /// Set-up before x87 instruction `ins`: an edge value in its memory source, values pushed
+    /// (real, integer or constant loads from the scratch data), another FCW (every exception
+    /// masked, random precision and rounding control).
+    fn x87_setup(&mut self, ins: &Instruction, args: &[Arg]) {
+        use iced_x86::MemorySize as S;
+        let msize = match ins.memory_size() {
+            S::Float32 => Some((4, false)),
+            S::Float64 => Some((8, false)),
+            S::Float80 => Some((10, false)),
+            S::Int16 => Some((2, true)),
+            S::Int32 => Some((4, true)),
+            S::Int64 => Some((8, true)),
+            _ => None,
+        };
+        let m = ins.mnemonic();
+        if let (M::Fldcw, Some(Arg::M(mo))) = (m, args.first()) {
+            // Every exception masked (an unmasked pending one would raise #MF).
+            let cw = 0x3f | (self.rng.below(4) as u32) << 8 | (self.rng.below(4) as u32) << 10;
+            self.store_value(mo, cw as u128, 2);
+        }
+        if self.code.len() > 300 {
+            return; // the program must fit its case's code (with what follows)
+        }
+        let stores = matches!(
+            m,
+            M::Fst | M::Fstp | M::Fist | M::Fistp | M::Fnstcw | M::Fnstsw
+        );
+        if let (Some((size, int)), Some(Arg::M(mo))) = (msize, args.first()) {
+            if !stores && self.rng.chance(3, 4) {
+                let v = x87_value(self.rng, size, int);
+                self.store_value(mo, v, size);
+            }
+        }
+        if self.rng.chance(1, 6) {
+            let none = Register::None;
+            let at = MemoryOperand::new(none, none, 1, DATA_MID as i64 - 0xa0, 4, false, none);
+            let cw = 0x3f | (self.rng.below(4) as u32) << 8 | (self.rng.below(4) as u32) << 10;
+            self.store_value(&at, cw as u128, 2);
+            if let Ok(i) = Instruction::with1(Code::Fldcw_m2byte, at) {
+                self.emit(&i);
+            }
+        }
+        let pushes = if self.code.len() > 200 {
+            0
+        } else {
+            self.rng.below(3)
+        };
+        for _ in 0..pushes {
+            let none = Register::None;
+            let at = MemoryOperand::new(
+                none,
+                none,
+                1,
+                DATA_MID as i64 - 0xc0 + 16 * self.rng.below(2) as i64,
+                4,
+                false,
+                none,
+            );
+            let (code, size, int) = match self.rng.below(8) {
+                0 => (Code::Fld_m32fp, 4, false),
+                1 => (Code::Fld_m64fp, 8, false),
+                2 | 3 => (Code::Fld_m80fp, 10, false),
+                4 => (Code::Fild_m32int, 4, true),
+                5 => (Code::Fild_m64int, 8, true),
+                6 => {
+                    let c = self.rng.pick(&[
+                        Code::Fld1,
+                        Code::Fldz,
+                        Code::Fldpi,
+                        Code::Fldl2e,
+                        Code::Fldl2t,
+                        Code::Fldlg2,
+                        Code::Fldln2,
+                    ]);
+                    self.emit(&Instruction::with(c));
+                    continue;
+                }
+                _ => (Code::Fld_m80fp, 10, false),
+            };
+            let v = x87_value(self.rng, size, int);
+            self.store_value(&at, v, size);
+            if let Ok(i) = Instruction::with1(code, at) {
+                self.emit(&i);
+            }
+        }
+    }
 }

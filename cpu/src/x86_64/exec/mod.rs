@@ -10,6 +10,7 @@ pub mod bits;
 pub mod branch;
 pub mod control;
 pub mod data;
+pub mod f80;
 pub mod far;
 pub mod io;
 pub mod misc;

@@ -1,0 +1,185 @@
+//! The x87 soft-float (`exec::f80`) against the host CPU's x87, operation by operation: random
+//! extended operands (normal, tiny, huge, denormal) and binary64 operands (denormals,
+//! ordinary values, random bits), every precision and rounding control, all exceptions
+//! masked; the result and the six exception flags must be bit-exact. Only on an x86_64 host
+//! (elsewhere the test prints a notice and passes, having nothing to compare with).
+
+#[cfg(target_arch = "x86_64")]
+mod host {
+    use bootemu_cpu::x86_64::exec::f80::{self, Fmt, Op};
+
+    /// Cases per test.
+    const CASES: u64 = 300_000;
+
+    /// xorshift64 (fixed seed: reproducible).
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        /// An extended value: zero exponent (denormal), tiny, huge or near one.
+        fn ext(&mut self) -> (u64, u16) {
+            let s = self.next();
+            let e = match self.next() % 6 {
+                0 => 0,
+                1 => 1 + s % 70,
+                2 => 0x7ffe - s % 70,
+                _ => 0x3fff - 40 + s % 80,
+            } as u16;
+            let e = e | ((self.next() & 1) as u16) << 15;
+            let m = if e & 0x7fff == 0 {
+                (self.next() >> (self.next() % 64)) & !(1 << 63)
+            } else if self.next().is_multiple_of(4) {
+                // Few significant bits (integer values, exact products).
+                (self.next() | 1 << 63) & !((1u64 << (self.next() % 63)) - 1)
+            } else {
+                self.next() | 1 << 63
+            };
+            (m, e)
+        }
+        /// A binary64 value: denormal, near one, or random bits.
+        fn double(&mut self) -> u64 {
+            match self.next() % 4 {
+                0 => self.next() & (0x800f_ffff_ffff_ffff >> (self.next() % 52)),
+                1 => self.next() & !(0x7ff << 52) | (0x3ff - 30 + self.next() % 60) << 52,
+                _ => self.next(),
+            }
+        }
+        /// A control word: all exceptions masked, random precision and rounding control.
+        fn cw(&mut self) -> u16 {
+            let pc = [0u16, 2, 3][(self.next() % 3) as usize];
+            0x3f | pc << 8 | ((self.next() % 4) as u16) << 10
+        }
+    }
+
+    fn bytes(x: (u64, u16)) -> [u8; 10] {
+        let mut b = [0u8; 10];
+        b[..8].copy_from_slice(&x.0.to_le_bytes());
+        b[8..].copy_from_slice(&x.1.to_le_bytes());
+        b
+    }
+
+    fn unbytes(b: [u8; 10]) -> (u64, u16) {
+        let mut m = [0u8; 8];
+        m.copy_from_slice(&b[..8]);
+        (u64::from_le_bytes(m), u16::from_le_bytes([b[8], b[9]]))
+    }
+
+    fn prec(cw: u16) -> Fmt {
+        Fmt::Ext(match (cw >> 8) & 3 {
+            0 => 24,
+            2 => 53,
+            _ => 64,
+        })
+    }
+
+    /// Run `$op` on the host with ST(0) = `a`, the memory operand `b`; result and FSW.
+    macro_rules! host_op {
+        ($op:literal, $cw:expr, $a:expr, $b:expr) => {{
+            let (cw, a, b): (u16, [u8; 10], _) = ($cw, $a, $b);
+            let mut out = [0u8; 10];
+            let mut sw: u16 = 0;
+            // SAFETY: x87 instructions on the locals above only (FNINIT first, stack empty
+            // again at the end).
+            unsafe {
+                core::arch::asm!(
+                    "fninit", "fldcw [{cw}]", "fld tbyte ptr [{a}]", $op,
+                    "fnstsw word ptr [{s}]", "fstp tbyte ptr [{o}]",
+                    cw = in(reg) &cw, a = in(reg) &a, b = in(reg) &b,
+                    o = in(reg) &mut out, s = in(reg) &mut sw,
+                );
+            }
+            (unbytes(out), sw)
+        }};
+    }
+
+    #[test]
+    fn extended_operands_match_the_host() {
+        let mut rng = Rng(12345);
+        let mut bad = 0;
+        for _ in 0..CASES {
+            let (a, b, cw) = (rng.ext(), rng.ext(), rng.cw());
+            let op = rng.next() % 5;
+            let bb = bytes(b);
+            let (host, sw) = match op {
+                0 => host_op!("fld tbyte ptr [{b}]; faddp st(1), st", cw, bytes(a), bb),
+                1 => host_op!("fld tbyte ptr [{b}]; fmulp st(1), st", cw, bytes(a), bb),
+                2 => host_op!("fld tbyte ptr [{b}]; fsubrp st(1), st", cw, bytes(a), bb),
+                3 => host_op!("fld tbyte ptr [{b}]; fdivrp st(1), st", cw, bytes(a), bb),
+                _ => host_op!("fsqrt; mov {b}, {b}", cw, bytes(a), bb),
+            };
+            let (va, vb, mode) = (f80::unpack(a), f80::unpack(b), (cw as u32 >> 10) & 3);
+            let ops = [Op::Add, Op::Mul, Op::Sub, Op::Div];
+            let r = match op {
+                4 => f80::sqrt(prec(cw), va, mode),
+                // FSUBRP/FDIVRP ST(1), ST: ST(1) = ST(0) op ST(1), that is b op a.
+                k @ (2 | 3) => f80::arith(prec(cw), ops[k as usize], vb, va, mode),
+                k => f80::arith(prec(cw), ops[k as usize], va, vb, mode),
+            };
+            if (r.f80(), r.flags) != (host, sw & 0x3f) || r.up != (sw & 0x200 != 0) {
+                bad += 1;
+                if bad <= 5 {
+                    println!(
+                        "op {op} cw {cw:04x} a {a:x?} b {b:x?}: host {host:x?} fsw {sw:04x}, \
+                         ours {:x?} flags {:02x} up {}",
+                        r.f80(),
+                        r.flags,
+                        r.up
+                    );
+                }
+            }
+        }
+        assert_eq!(bad, 0, "mismatches against the host x87");
+    }
+
+    #[test]
+    fn binary64_operands_match_the_host() {
+        let mut rng = Rng(999);
+        let mut bad = 0;
+        for _ in 0..CASES {
+            let (a, d, cw) = (rng.ext(), rng.double(), rng.cw());
+            let op = rng.next() % 5;
+            let (host, sw) = match op {
+                0 => host_op!("fadd qword ptr [{b}]", cw, bytes(a), d),
+                1 => host_op!("fmul qword ptr [{b}]", cw, bytes(a), d),
+                2 => host_op!("fsub qword ptr [{b}]", cw, bytes(a), d),
+                3 => host_op!("fdiv qword ptr [{b}]", cw, bytes(a), d),
+                _ => host_op!("fdivr qword ptr [{b}]", cw, bytes(a), d),
+            };
+            let (x, y, mode) = (
+                f80::unpack(a),
+                f80::unpack_bin(d, true),
+                (cw as u32 >> 10) & 3,
+            );
+            let r = match op {
+                0 => f80::arith(prec(cw), Op::Add, x, y, mode),
+                1 => f80::arith(prec(cw), Op::Mul, x, y, mode),
+                2 => f80::arith(prec(cw), Op::Sub, x, y, mode),
+                3 => f80::arith(prec(cw), Op::Div, x, y, mode),
+                _ => f80::arith(prec(cw), Op::Div, y, x, mode),
+            };
+            if (r.f80(), r.flags) != (host, sw & 0x3f) || r.up != (sw & 0x200 != 0) {
+                bad += 1;
+                if bad <= 5 {
+                    println!(
+                        "op {op} cw {cw:04x} a {a:x?} d {d:016x}: host {host:x?} fsw {sw:04x}, \
+                         ours {:x?} flags {:02x} up {}",
+                        r.f80(),
+                        r.flags,
+                        r.up
+                    );
+                }
+            }
+        }
+        assert_eq!(bad, 0, "mismatches against the host x87");
+    }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+#[test]
+fn not_an_x86_64_host() {
+    println!("x86_f80_host: not an x86_64 host, nothing to compare with");
+}
