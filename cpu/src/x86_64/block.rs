@@ -267,18 +267,29 @@ impl Cpu {
         }
     }
 
-    /// The physical address of the instruction byte at linear `la`: the fetch table, or a walk
-    /// that refills it.
-    #[inline]
+    /// The physical address of the instruction byte at linear `la`: the fetch table (inlined),
+    /// or [`Cpu::fetch_walk`].
+    #[inline(always)]
     fn fetch_pa(
         &mut self,
         cache: &mut BlockCache,
         bus: &mut dyn Bus,
         la: u64,
     ) -> Result<u64, Exit> {
-        if let Some(pa) = self.tlb.fetch_pa(la) {
-            return Ok(pa);
+        match self.tlb.fetch_pa(la) {
+            Some(pa) => Ok(pa),
+            None => self.fetch_walk(cache, bus, la),
         }
+    }
+
+    /// A fetch-table miss: the walk that refills it.
+    #[inline(never)]
+    fn fetch_walk(
+        &mut self,
+        cache: &mut BlockCache,
+        bus: &mut dyn Bus,
+        la: u64,
+    ) -> Result<u64, Exit> {
         let (t, a, _) = self
             .translate(bus, cache, la, Access::Fetch)
             .map_err(Exit::Exception)?;
