@@ -219,7 +219,8 @@ impl Cpu {
                 stop: false,
                 end,
             };
-            for insn in block.insns.iter().take(room.min(limit)) {
+            let n = block.insns.len().min(room).min(limit);
+            for insn in &block.insns[..n] {
                 let at = self.rip;
                 self.rip = at.wrapping_add(insn.ops.len as u64);
                 if let Err(f) = (insn.exec)(self, &mut env, &insn.ops) {
