@@ -1,8 +1,9 @@
 //! Handlers specialised at decode time by operand shape and size, for the most frequent integer
 //! forms: ADD … TEST, INC/DEC, MOV and CMOVcc with general-purpose register, immediate and
-//! memory operands at 1, 2, 4 or 8 bytes. Each computes exactly what the generic handler of its
-//! mnemonic ([`super::alu`], [`super::data`]) computes, in the same order of accesses (so the
-//! same faults), without resolving operand kinds and sizes on every execution.
+//! memory operands at 1, 2, 4 or 8 bytes, and Jcc by condition. Each computes exactly what the
+//! generic handler of its mnemonic ([`super::alu`], [`super::data`], [`super::branch`])
+//! computes, in the same order of accesses (so the same faults), without resolving operand
+//! kinds, sizes and conditions on every execution.
 //!
 //! [`specialise`] picks one for a lowered record, or `None` to keep the generic handler.
 
@@ -10,9 +11,10 @@ use iced_x86::Mnemonic;
 
 use super::super::block::Env;
 use super::super::insn::{Handler, Opnd, Ops};
+use super::super::state::flag::{CF, STATUS};
 use super::super::state::{mask, Cpu, Fault};
 use super::alu::{self, inc_dec_op, op, writes, INC_DEC_FLAGS};
-use super::super::state::flag::{CF, STATUS};
+use super::branch::near_target;
 
 /// Operand shape: a general-purpose register (`Opnd::Reg`).
 const R: u8 = 0;
@@ -119,17 +121,34 @@ fn mov<const SIZE: u8, const D: u8, const S: u8>(
 /// [`super::data::cmov`] with a register destination, source shape `S`, `SIZE` bytes: the
 /// source is read whatever the condition, the destination written (zero-extended at 4 bytes)
 /// either way.
-fn cmov<const SIZE: u8, const S: u8>(
-    cpu: &mut Cpu,
-    env: &mut Env,
-    ops: &Ops,
-) -> Result<(), Fault> {
+fn cmov<const SIZE: u8, const S: u8>(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     let ea = ea::<R, S>(cpu, ops);
     let v = get::<S, SIZE>(cpu, env, ops, ops.src, ea)?;
     let d = reg_no(ops.dst);
-    let v = if cpu.cond(ops.cc) { v } else { cpu.reg(d, SIZE) };
+    let v = if cpu.cond(ops.cc) {
+        v
+    } else {
+        cpu.reg(d, SIZE)
+    };
     cpu.set_reg(d, SIZE, v);
     Ok(())
+}
+
+/// [`super::branch::jcc`] for condition `CC`.
+fn jcc<const CC: u8>(cpu: &mut Cpu, _: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    if cpu.cond(CC) {
+        cpu.rip = near_target(cpu, cpu.rip.wrapping_add(ops.imm), ops.size)?;
+    }
+    Ok(())
+}
+
+/// [`jcc`] for the condition `cc` (0–15).
+fn pick_jcc(cc: u8) -> Option<Handler> {
+    const BY_CC: [Handler; 16] = [
+        jcc::<0>, jcc::<1>, jcc::<2>, jcc::<3>, jcc::<4>, jcc::<5>, jcc::<6>, jcc::<7>, jcc::<8>,
+        jcc::<9>, jcc::<10>, jcc::<11>, jcc::<12>, jcc::<13>, jcc::<14>, jcc::<15>,
+    ];
+    BY_CC.get(cc as usize).copied()
 }
 
 /// The shape of slot `o`, when it is one the shaped handlers take.
@@ -238,6 +257,26 @@ pub fn specialise(m: Mnemonic, ops: &Ops) -> Option<Handler> {
             (R, M) => sized!(s, cmov::<SIZE, M>),
             _ => None,
         },
+        Mnemonic::Jo
+        | Mnemonic::Jno
+        | Mnemonic::Jb
+        | Mnemonic::Jae
+        | Mnemonic::Je
+        | Mnemonic::Jne
+        | Mnemonic::Jbe
+        | Mnemonic::Ja
+        | Mnemonic::Js
+        | Mnemonic::Jns
+        | Mnemonic::Jp
+        | Mnemonic::Jnp
+        | Mnemonic::Jl
+        | Mnemonic::Jge
+        | Mnemonic::Jle
+        | Mnemonic::Jg
+            if ops.dst == Opnd::Imm =>
+        {
+            pick_jcc(ops.cc)
+        }
         _ => None,
     }
 }
