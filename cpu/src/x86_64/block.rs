@@ -394,6 +394,33 @@ mod tests {
     }
 
     #[test]
+    fn an_overlapping_rep_movsb_replicates_and_stops_at_the_budget() {
+        // rep movsb with RDI = RSI + 1: each byte copies the one just written (the iteration-
+        // by-iteration definition), so the first byte fills the run; then ud2.
+        let code = [0xf3, 0xa4, 0x0f, 0x0b];
+        let (mut cpu, mut bus, mut cache) = setup(0x1000, &code);
+        for (i, b) in bus.ram_mut()[0x3000..0x3020].iter_mut().enumerate() {
+            *b = i as u8 + 1;
+        }
+        cpu.regs[RCX] = 20;
+        cpu.regs[6] = 0x3000; // RSI
+        cpu.regs[7] = 0x3001; // RDI
+        assert_eq!(cpu.run(&mut cache, &mut bus, 7), Exit::Budget);
+        assert_eq!(
+            (cpu.regs[RCX], cpu.regs[6], cpu.regs[7], cpu.rip, cpu.insns),
+            (13, 0x3007, 0x3008, 0x1000, 7)
+        );
+        assert_eq!(&bus.ram()[0x3000..0x3009], &[1, 1, 1, 1, 1, 1, 1, 1, 9]);
+        assert_eq!(
+            cpu.run(&mut cache, &mut bus, 100),
+            Exit::Exception(Fault::UD)
+        );
+        assert_eq!((cpu.regs[RCX], cpu.regs[7], cpu.insns), (0, 0x3015, 20));
+        assert!(bus.ram()[0x3000..0x3015].iter().all(|&b| b == 1));
+        assert_eq!(bus.ram()[0x3015], 0x16);
+    }
+
+    #[test]
     fn a_divide_error_leaves_the_state_at_the_faulting_instruction() {
         // div ecx with ecx = 0
         let (mut cpu, mut bus, mut cache) = setup(0x1000, &[0xf7, 0xf1]);

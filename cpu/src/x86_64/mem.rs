@@ -312,7 +312,7 @@ impl Cpu {
 /// # Safety
 /// `p` must be valid for reading `size` bytes.
 #[inline(always)]
-unsafe fn load(p: *const u8, size: u8) -> u64 {
+pub(crate) unsafe fn load(p: *const u8, size: u8) -> u64 {
     // SAFETY: the caller's contract; unaligned reads of the exact size.
     unsafe {
         match size {
@@ -335,7 +335,7 @@ unsafe fn load(p: *const u8, size: u8) -> u64 {
 /// # Safety
 /// `p` must be valid for writing `size` bytes.
 #[inline(always)]
-unsafe fn store(p: *mut u8, size: u8, v: u64) {
+pub(crate) unsafe fn store(p: *mut u8, size: u8, v: u64) {
     // SAFETY: the caller's contract; unaligned writes of the exact size.
     unsafe {
         match size {
