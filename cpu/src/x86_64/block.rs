@@ -219,7 +219,8 @@ impl Cpu {
                 stop: false,
                 end,
             };
-            for insn in block.insns.iter().take(room.min(limit)) {
+            let n = block.insns.len().min(room).min(limit);
+            for insn in &block.insns[..n] {
                 let at = self.rip;
                 self.rip = at.wrapping_add(insn.ops.len as u64);
                 if let Err(f) = (insn.exec)(self, &mut env, &insn.ops) {
@@ -267,18 +268,29 @@ impl Cpu {
         }
     }
 
-    /// The physical address of the instruction byte at linear `la`: the fetch table, or a walk
-    /// that refills it.
-    #[inline]
+    /// The physical address of the instruction byte at linear `la`: the fetch table (inlined),
+    /// or [`Cpu::fetch_walk`].
+    #[inline(always)]
     fn fetch_pa(
         &mut self,
         cache: &mut BlockCache,
         bus: &mut dyn Bus,
         la: u64,
     ) -> Result<u64, Exit> {
-        if let Some(pa) = self.tlb.fetch_pa(la) {
-            return Ok(pa);
+        match self.tlb.fetch_pa(la) {
+            Some(pa) => Ok(pa),
+            None => self.fetch_walk(cache, bus, la),
         }
+    }
+
+    /// A fetch-table miss: the walk that refills it.
+    #[inline(never)]
+    fn fetch_walk(
+        &mut self,
+        cache: &mut BlockCache,
+        bus: &mut dyn Bus,
+        la: u64,
+    ) -> Result<u64, Exit> {
         let (t, a, _) = self
             .translate(bus, cache, la, Access::Fetch)
             .map_err(Exit::Exception)?;
@@ -379,6 +391,33 @@ mod tests {
             &bus.ram()[0x3000..0x3006],
             &[0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0]
         );
+    }
+
+    #[test]
+    fn an_overlapping_rep_movsb_replicates_and_stops_at_the_budget() {
+        // rep movsb with RDI = RSI + 1: each byte copies the one just written (the iteration-
+        // by-iteration definition), so the first byte fills the run; then ud2.
+        let code = [0xf3, 0xa4, 0x0f, 0x0b];
+        let (mut cpu, mut bus, mut cache) = setup(0x1000, &code);
+        for (i, b) in bus.ram_mut()[0x3000..0x3020].iter_mut().enumerate() {
+            *b = i as u8 + 1;
+        }
+        cpu.regs[RCX] = 20;
+        cpu.regs[6] = 0x3000; // RSI
+        cpu.regs[7] = 0x3001; // RDI
+        assert_eq!(cpu.run(&mut cache, &mut bus, 7), Exit::Budget);
+        assert_eq!(
+            (cpu.regs[RCX], cpu.regs[6], cpu.regs[7], cpu.rip, cpu.insns),
+            (13, 0x3007, 0x3008, 0x1000, 7)
+        );
+        assert_eq!(&bus.ram()[0x3000..0x3009], &[1, 1, 1, 1, 1, 1, 1, 1, 9]);
+        assert_eq!(
+            cpu.run(&mut cache, &mut bus, 100),
+            Exit::Exception(Fault::UD)
+        );
+        assert_eq!((cpu.regs[RCX], cpu.regs[7], cpu.insns), (0, 0x3015, 20));
+        assert!(bus.ram()[0x3000..0x3015].iter().all(|&b| b == 1));
+        assert_eq!(bus.ram()[0x3015], 0x16);
     }
 
     #[test]

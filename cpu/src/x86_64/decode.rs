@@ -978,6 +978,12 @@ fn lower(i: &Instruction) -> Result<(Line, Ops), Ops> {
     if ops.size == 0 {
         ops.size = line.sel; // operand-less forms (CBW … CQO) carry it in the table
     }
+    let mut line = line;
+    if !vector {
+        if let Some(exec) = super::exec::shaped::specialise(i.mnemonic(), &ops) {
+            line.exec = exec;
+        }
+    }
     Ok((line, ops))
 }
 

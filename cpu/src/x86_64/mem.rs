@@ -128,18 +128,26 @@ impl Cpu {
         }
     }
 
-    /// Read `size` bytes (1, 2, 4, 8) at linear `la`, little-endian.
+    /// Read `size` bytes (1, 2, 4, 8) at linear `la`, little-endian. The TLB hit is inlined
+    /// (with a constant `size`, one load); misses and page-crossing accesses take
+    /// [`Cpu::read_miss`].
+    #[inline(always)]
     pub fn read(&mut self, env: &mut Env, la: u64, size: u8, stack: bool) -> Result<u64, Fault> {
         Self::check(la, size, stack)?;
-        let off = la & (PAGE_SIZE - 1);
-        if off + size as u64 <= PAGE_SIZE {
+        if (la & (PAGE_SIZE - 1)) + size as u64 <= PAGE_SIZE {
             if let Some(p) = self.tlb.read_ptr(la) {
-                let mut b = [0u8; 8];
                 // SAFETY: a TLB entry is a RAM page of the bus bound to this vCPU (Bus contract:
                 // valid for PAGE_SIZE bytes while the bus lives) and off + size <= PAGE_SIZE.
-                unsafe { std::ptr::copy_nonoverlapping(p, b.as_mut_ptr(), size as usize) };
-                return Ok(u64::from_le_bytes(b));
+                return Ok(unsafe { load(p, size) });
             }
+        }
+        self.read_miss(env, la, size)
+    }
+
+    /// [`Cpu::read`] past the TLB: a miss, or an access crossing a page.
+    #[inline(never)]
+    fn read_miss(&mut self, env: &mut Env, la: u64, size: u8) -> Result<u64, Fault> {
+        if (la & (PAGE_SIZE - 1)) + size as u64 <= PAGE_SIZE {
             return self.read_slow(env, la, size);
         }
         let mut v = 0u64;
@@ -150,7 +158,9 @@ impl Cpu {
     }
 
     /// Write `size` bytes (1, 2, 4, 8) of `v` at linear `la`, little-endian. Both pages of a
-    /// page-crossing access are checked before either is written.
+    /// page-crossing access are checked before either is written. The TLB hit is inlined as in
+    /// [`Cpu::read`].
+    #[inline(always)]
     pub fn write(
         &mut self,
         env: &mut Env,
@@ -160,25 +170,30 @@ impl Cpu {
         stack: bool,
     ) -> Result<(), Fault> {
         Self::check(la, size, stack)?;
-        let off = la & (PAGE_SIZE - 1);
-        if off + size as u64 <= PAGE_SIZE {
+        if (la & (PAGE_SIZE - 1)) + size as u64 <= PAGE_SIZE {
             if let Some(p) = self.tlb.write_ptr(la) {
-                let b = v.to_le_bytes();
                 // SAFETY: as in `read`; write entries are filled from pages asked for writing.
-                unsafe { std::ptr::copy_nonoverlapping(b.as_ptr(), p, size as usize) };
+                unsafe { store(p, size, v) };
                 return Ok(());
             }
-            self.write_slow(env, la, size, v)
-        } else {
-            // Both pages must permit the write before either is written.
-            let last = la.wrapping_add(size as u64 - 1);
-            self.translate_env(env, la, Access::Write)?;
-            self.translate_env(env, last & !(PAGE_SIZE - 1), Access::Write)?;
-            for i in 0..size as u64 {
-                self.write_slow(env, la.wrapping_add(i), 1, v >> (8 * i))?;
-            }
-            Ok(())
         }
+        self.write_miss(env, la, size, v)
+    }
+
+    /// [`Cpu::write`] past the TLB: a miss, or an access crossing a page.
+    #[inline(never)]
+    fn write_miss(&mut self, env: &mut Env, la: u64, size: u8, v: u64) -> Result<(), Fault> {
+        if (la & (PAGE_SIZE - 1)) + size as u64 <= PAGE_SIZE {
+            return self.write_slow(env, la, size, v);
+        }
+        // Both pages must permit the write before either is written.
+        let last = la.wrapping_add(size as u64 - 1);
+        self.translate_env(env, la, Access::Write)?;
+        self.translate_env(env, last & !(PAGE_SIZE - 1), Access::Write)?;
+        for i in 0..size as u64 {
+            self.write_slow(env, la.wrapping_add(i), 1, v >> (8 * i))?;
+        }
+        Ok(())
     }
 
     /// Read 4, 8 or 16 bytes at linear `la` for an SSE operand; `aligned`: a 16-byte access
@@ -301,5 +316,46 @@ impl Cpu {
             }
         }
         Ok(())
+    }
+}
+
+/// Little-endian load of `size` bytes (at most 8) at `p`: one load for 1, 2, 4 and 8.
+///
+/// # Safety
+/// `p` must be valid for reading `size` bytes.
+#[inline(always)]
+pub(crate) unsafe fn load(p: *const u8, size: u8) -> u64 {
+    // SAFETY: the caller's contract; unaligned reads of the exact size.
+    unsafe {
+        match size {
+            1 => *p as u64,
+            2 => u16::from_le(p.cast::<u16>().read_unaligned()) as u64,
+            4 => u32::from_le(p.cast::<u32>().read_unaligned()) as u64,
+            8 => u64::from_le(p.cast::<u64>().read_unaligned()),
+            _ => {
+                let mut b = [0u8; 8];
+                std::ptr::copy_nonoverlapping(p, b.as_mut_ptr(), size as usize);
+                u64::from_le_bytes(b)
+            }
+        }
+    }
+}
+
+/// Little-endian store of the low `size` bytes (at most 8) of `v` at `p`: one store for 1, 2, 4
+/// and 8.
+///
+/// # Safety
+/// `p` must be valid for writing `size` bytes.
+#[inline(always)]
+pub(crate) unsafe fn store(p: *mut u8, size: u8, v: u64) {
+    // SAFETY: the caller's contract; unaligned writes of the exact size.
+    unsafe {
+        match size {
+            1 => *p = v as u8,
+            2 => p.cast::<u16>().write_unaligned((v as u16).to_le()),
+            4 => p.cast::<u32>().write_unaligned((v as u32).to_le()),
+            8 => p.cast::<u64>().write_unaligned(v.to_le()),
+            _ => std::ptr::copy_nonoverlapping(v.to_le_bytes().as_ptr(), p, size as usize),
+        }
     }
 }

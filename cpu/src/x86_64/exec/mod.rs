@@ -15,6 +15,7 @@ pub mod far;
 pub mod io;
 pub mod misc;
 pub mod muldiv;
+pub mod shaped;
 pub mod shift;
 pub mod softfp;
 pub mod sse_fp;

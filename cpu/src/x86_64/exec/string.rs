@@ -11,8 +11,11 @@
 //! RSI/ESI/SI, RDI/EDI/DI and RCX/ECX/CX; the source segment is DS or the override, the
 //! destination always ES.
 
+use crate::codecache::PAGE_SIZE;
+
 use super::super::block::Env;
 use super::super::insn::{Ops, Seg};
+use super::super::mem::{load, store};
 use super::super::state::flag::{DF, STATUS, ZF};
 use super::super::state::{mask, Cpu, Fault, RAX, RCX, RDI, RDX, RSI};
 use super::sub_flags;
@@ -57,6 +60,72 @@ fn dst(cpu: &Cpu, ops: &Ops) -> u64 {
 fn advance(cpu: &mut Cpu, r: usize, step: u64, asz: u8) {
     let v = cpu.regs[r].wrapping_add(step);
     cpu.set_reg(r as u8, asz, v);
+}
+
+/// REP MOVS and REP STOS with DF clear: up to `max` iterations (and at most RCX) run straight
+/// on host pointers while every element lies within the current source and destination pages,
+/// both RAM mapped in the TLB (a miss, MMIO or a page-crossing element leaves it to [`once`]),
+/// and no index register wraps at the address size. Elements are copied one by one in order,
+/// so an overlapping copy replicates exactly as iteration by iteration; RSI, RDI and RCX end as
+/// after that many iterations. Returns how many ran (0: none).
+fn forward_run<const OP: u8>(cpu: &mut Cpu, ops: &Ops, max: u64) -> u64 {
+    if (OP != MOVS && OP != STOS) || cpu.rflags & DF != 0 {
+        return 0;
+    }
+    let (size, asz) = (ops.size as u64, ops.mem.asz);
+    if !matches!(size, 1 | 2 | 4 | 8) {
+        return 0;
+    }
+    // Whole elements from linear `la` (index offset `off`) to the page's end and to the wrap.
+    let room = |la: u64, off: u64| {
+        let in_page = (PAGE_SIZE - (la & (PAGE_SIZE - 1))) / size;
+        let in_index = if asz >= 8 {
+            u64::MAX
+        } else {
+            (mask(asz) - off + 1) / size
+        };
+        in_page.min(in_index)
+    };
+    let count = cpu.reg(RCX as u8, asz);
+    let (dla, doff) = (dst(cpu, ops), cpu.reg(RDI as u8, asz));
+    let mut n = max.min(count).min(room(dla, doff));
+    let sp = if OP == MOVS {
+        let (sla, soff) = (src(cpu, ops), cpu.reg(RSI as u8, asz));
+        n = n.min(room(sla, soff));
+        match cpu.tlb.read_ptr(sla) {
+            Some(p) => p,
+            None => return 0,
+        }
+    } else {
+        std::ptr::null_mut()
+    };
+    let Some(dp) = cpu.tlb.write_ptr(dla) else {
+        return 0;
+    };
+    if n == 0 {
+        return 0;
+    }
+    let fill = cpu.reg(RAX as u8, size as u8);
+    for i in 0..n as usize {
+        let at = i * size as usize;
+        // SAFETY: TLB entries are RAM pages of the bound bus, valid for PAGE_SIZE bytes (see
+        // `Cpu::read`); `room` keeps every element of both runs within its page.
+        unsafe {
+            let v = if OP == MOVS {
+                load(sp.add(at), size as u8)
+            } else {
+                fill
+            };
+            store(dp.add(at), size as u8, v);
+        }
+    }
+    let bytes = n * size;
+    if OP == MOVS {
+        advance(cpu, RSI, bytes, asz);
+    }
+    advance(cpu, RDI, bytes, asz);
+    advance(cpu, RCX, n.wrapping_neg(), asz);
+    n
 }
 
 /// One iteration; the index registers step after the accesses succeed.
@@ -131,11 +200,17 @@ pub fn string<const OP: u8>(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(
         if cpu.reg(RCX as u8, asz) == 0 {
             break Ok(());
         }
-        if let Err(f) = once::<OP>(cpu, env, ops) {
-            break Err(f);
+        let left = env.end.saturating_sub(cpu.insns + done);
+        let run = forward_run::<OP>(cpu, ops, left);
+        if run > 0 {
+            done += run;
+        } else {
+            if let Err(f) = once::<OP>(cpu, env, ops) {
+                break Err(f);
+            }
+            advance(cpu, RCX, u64::MAX, asz);
+            done += 1;
         }
-        advance(cpu, RCX, u64::MAX, asz);
-        done += 1;
         if compares && ((ops.cc == REP_E) != (cpu.rflags & ZF != 0)) {
             break Ok(());
         }
