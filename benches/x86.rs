@@ -15,23 +15,18 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use std::process::{Command, Stdio};
-use std::ptr::NonNull;
+#[path = "../cpu/tests/x86_guest/pvh.rs"]
+mod pvh;
+#[path = "../cpu/tests/x86_guest/qemu.rs"]
+mod qemu;
+
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use bootemu_cpu::aarch64::flat::FlatBus;
-use bootemu_cpu::aarch64::{Bus, BusFault, BusId};
-use bootemu_cpu::x86_64::system::{cr0, sreg, Segment};
-use bootemu_cpu::x86_64::{BlockCache, Cpu, Exit, Platform};
 use common::{root, tool_present};
+use pvh::Guest;
+use qemu::{qemu_console, Console};
 
-const CONSOLE_PORT: u16 = 0xe9;
-const EXIT_PORT: u16 = 0xf4;
-/// Where the guest is linked (testdata/x86/bench_loops.ld), its PVH entry.
-const LOAD: u64 = 0x10_0000;
-const START_INFO: u64 = 0x6000;
-const START_MAGIC: u32 = 0x336e_c578;
-const RAM: usize = 64 << 20;
 const LIMIT: u64 = 1_000_000_000;
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -39,124 +34,26 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
-/// The bench machine: RAM at 0, the debug console and the exit port.
-struct Machine {
-    ram: FlatBus,
-    console: Vec<u8>,
-    exit: Option<u32>,
-}
-
-// SAFETY: every page pointer comes from the one FlatBus the machine owns, under its identity.
-unsafe impl Bus for Machine {
-    fn id(&self) -> BusId {
-        self.ram.id()
-    }
-    fn ram_page(&mut self, page: u64, write: bool) -> Option<NonNull<u8>> {
-        self.ram.ram_page(page, write)
-    }
-    fn mmio_read(&mut self, pa: u64, size: u8) -> Result<u64, BusFault> {
-        self.ram.mmio_read(pa, size)
-    }
-    fn mmio_write(&mut self, pa: u64, size: u8, value: u64) -> Result<(), BusFault> {
-        self.ram.mmio_write(pa, size, value)
-    }
-}
-
-impl Platform for Machine {
-    fn port_write(&mut self, _cpu: u32, _now: u64, port: u16, _size: u8, value: u32) {
-        match port {
-            CONSOLE_PORT => self.console.push(value as u8),
-            EXIT_PORT => self.exit = Some(value),
-            _ => {}
-        }
-    }
-}
-
 /// One run of the guest image on our core: (console, guest instructions, wall time).
 fn run_ours(bin: &[u8]) -> (Vec<u8>, u64, Duration) {
-    let mut m = Machine {
-        ram: FlatBus::new(0, RAM),
-        console: Vec::new(),
-        exit: None,
-    };
-    m.ram.load(LOAD, bin);
-    let mut info = [0u8; 8];
-    info[..4].copy_from_slice(&START_MAGIC.to_le_bytes());
-    info[4..].copy_from_slice(&1u32.to_le_bytes());
-    m.ram.load(START_INFO, &info);
-    let mut cpu = Cpu::new();
-    cpu.sys.sandbox = false;
-    cpu.sys.cr0 = cr0::PE | cr0::ET;
-    cpu.sys.cr4 = 0;
-    cpu.sys.efer = 0;
-    for r in [sreg::ES, sreg::SS, sreg::DS, sreg::FS, sreg::GS] {
-        cpu.set_segment(r, Segment::flat(0x10, 0, false, 32));
-    }
-    cpu.set_segment(sreg::CS, Segment::flat(0x08, 0, true, 32));
-    cpu.rflags = 2;
-    cpu.regs[3] = START_INFO;
-    cpu.rip = LOAD;
-    let mut cache = BlockCache::new();
+    let mut g = Guest::boot(bin);
     let start = Instant::now();
-    while m.exit.is_none() && cpu.insns < LIMIT {
-        match cpu.run(&mut cache, &mut m, 100_000) {
-            Exit::Budget => {}
-            _ if m.exit.is_some() => {}
-            other => {
-                eprintln!(
-                    "bench x86: run ended with {other:?} at rip {:#x}; console:\n{}",
-                    cpu.rip,
-                    String::from_utf8_lossy(&m.console)
-                );
-                std::process::exit(1);
-            }
-        }
+    if let Err(e) = g.run(LIMIT, 100_000) {
+        eprintln!("bench x86: {e}");
+        std::process::exit(1);
     }
-    (m.console, cpu.insns, start.elapsed())
+    (g.m.console, g.cpu.insns, start.elapsed())
 }
 
 /// One QEMU run of `elf`: (console, wall time including QEMU's start-up).
 fn run_qemu(elf: &std::path::Path) -> (Vec<u8>, Duration) {
-    let log = std::env::temp_dir().join(format!("bootemu-bench-x86-{}.txt", std::process::id()));
-    let _ = std::fs::remove_file(&log);
     let start = Instant::now();
-    let out = Command::new("timeout")
-        .args([
-            "120",
-            "qemu-system-x86_64",
-            "-M",
-            "microvm,pic=off,pit=off,rtc=off",
-        ])
-        .args([
-            "-accel",
-            "tcg",
-            "-m",
-            "64",
-            "-nodefaults",
-            "-nographic",
-            "-no-reboot",
-        ])
-        .arg("-kernel")
-        .arg(elf)
-        .arg("-chardev")
-        .arg(format!("file,id=con,path={}", log.display()))
-        .args(["-device", "isa-debugcon,iobase=0xe9,chardev=con"])
-        .args(["-device", "isa-debug-exit,iobase=0xf4,iosize=1"])
-        .stdin(Stdio::null())
-        .output()
-        .expect("cannot run qemu-system-x86_64");
-    let t = start.elapsed();
-    // isa-debug-exit: QEMU exits with (value << 1) | 1; the guest writes 1.
-    if out.status.code() != Some(3) {
-        eprintln!(
-            "bench x86: QEMU did not stop through isa-debug-exit: {}",
-            out.status
-        );
+    // The guest writes 1 to isa-debug-exit.
+    let console = qemu_console(elf, Console::DebugCon, 1, 120, "bench-x86").unwrap_or_else(|e| {
+        eprintln!("bench x86: {e}");
         std::process::exit(1);
-    }
-    let console = std::fs::read(&log).unwrap_or_default();
-    let _ = std::fs::remove_file(&log);
-    (console, t)
+    });
+    (console, start.elapsed())
 }
 
 fn fmt_times(v: &[Duration]) -> String {

@@ -10,12 +10,15 @@
 //! testdata/setup.sh); under CI (`CI` set) their absence fails.
 
 mod common;
+#[path = "../cpu/tests/x86_guest/qemu.rs"]
+mod qemu;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use common::run::text;
 use common::tool_present;
+use qemu::{qemu_console, Console};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
@@ -58,57 +61,16 @@ fn guest_lines(console: &str) -> Vec<String> {
         .collect()
 }
 
-/// QEMU's console for the guest.
-fn qemu_console(elf: &Path) -> String {
-    let log = common::oracle::temp_path("x86-machine-qemu");
-    let _ = std::fs::remove_file(&log);
-    let out = Command::new("timeout")
-        .arg("60")
-        .arg("qemu-system-x86_64")
-        .args([
-            "-M",
-            "microvm,pic=off,pit=off,rtc=off",
-            "-accel",
-            "tcg",
-            "-m",
-            "64",
-            "-nodefaults",
-            "-nographic",
-            "-no-reboot",
-            "-kernel",
-        ])
-        .arg(elf)
-        .arg("-chardev")
-        .arg(format!("file,id=con,path={}", log.display()))
-        .args([
-            "-serial",
-            "chardev:con",
-            "-device",
-            "isa-debug-exit,iobase=0xf4,iosize=1",
-        ])
-        .stdin(Stdio::null())
-        .output()
-        .expect("run qemu-system-x86_64");
-    // isa-debug-exit: QEMU exits with (value << 1) | 1; the guest writes 0.
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "QEMU did not stop through isa-debug-exit: {}\n{}",
-        out.status,
-        text(&out.stderr)
-    );
-    let console = std::fs::read(&log).expect("read QEMU's console");
-    let _ = std::fs::remove_file(&log);
-    String::from_utf8_lossy(&console).into_owned()
-}
-
 #[test]
 fn machine_guest_console_equals_qemus_and_it_powers_off() {
     if !tools_present() {
         return;
     }
     let elf = build("machine");
-    let expected = guest_lines(&qemu_console(&elf));
+    // The guest writes 0 to isa-debug-exit.
+    let qemu = qemu_console(&elf, Console::Serial, 0, 60, "x86-machine-qemu")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let expected = guest_lines(&String::from_utf8_lossy(&qemu));
     // QEMU's run is the oracle; it must itself have passed the guest's checks.
     assert_eq!(
         expected.last().map(String::as_str),
