@@ -9,6 +9,7 @@
  *   C: call/ret heavy: recursive fib(FIB_N).
  * Then PASS, and isa-debug-exit (port 0xf4) stops the machine (CLI; HLT after it).
  */
+    .include "common.inc"
     .equ CONSOLE, 0xe9
     .equ EXIT_PORT, 0xf4
     .equ PML4, 0x110000
@@ -22,27 +23,13 @@
     .equ LOOP_B, 1500
     .equ FIB_N, 25
 
-    .section .note.Xen, "a", @note
-    .balign 4
-    .long 4
-    .long 4
-    .long 18                 /* XEN_ELFNOTE_PHYS32_ENTRY */
-    .asciz "Xen"
-    .balign 4
-    .long _start
+    PVH_NOTE
 
     .text
     .code32
     .globl _start
 _start:
-    cli
-    lgdt gdt_ptr
-    ljmp $0x08, $1f
-1:  movw $0x10, %ax
-    movw %ax, %ds
-    movw %ax, %es
-    movw %ax, %ss
-    movl $STACK_TOP, %esp
+    PVH_ENTRY32 STACK_TOP
     movl $PML4, %edi
     movl $(3 * 4096 / 4), %ecx
     xorl %eax, %eax

@@ -18,6 +18,7 @@
  * The guest ends with PASS (or FAIL at the first failed check) and stops the machine through
  * isa-debug-exit (port 0xf4), then with CLI; HLT.
  */
+    .include "common.inc"
 
     .equ CONSOLE, 0xe9
     .equ EXIT_PORT, 0xf4
@@ -36,30 +37,14 @@
     .equ USERPAGE, 0x207000  /* user code and stack (CPL 3) */
     .equ KPAGE, 0x208000     /* supervisor-only: the user code's #PF */
 
-    .section .note.Xen, "a", @note
-    .balign 4
-    .long 4                  /* name size: "Xen\0" */
-    .long 4                  /* descriptor size */
-    .long 18                 /* XEN_ELFNOTE_PHYS32_ENTRY */
-    .asciz "Xen"
-    .balign 4
-    .long _start
+    PVH_NOTE
 
     .text
     .code32
     .globl _start
 _start:
-    cli
+    PVH_ENTRY32 STACK_TOP
     movl %ebx, %edi          /* hvm_start_info */
-    lgdt gdt_ptr
-    ljmp $0x08, $1f
-1:  movw $0x10, %ax
-    movw %ax, %ds
-    movw %ax, %es
-    movw %ax, %ss
-    movw %ax, %fs
-    movw %ax, %gs
-    movl $STACK_TOP, %esp
     movl $msg_hello32, %esi
     call puts32
     /* The PVH start info's magic. */

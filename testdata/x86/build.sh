@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Assembles every x86 test guest testdata/x86/<name>.S into testdata/build/x86/<name>.{elf,bin}:
-#   x86_64-linux-gnu-as -> ld -T testdata/x86/<name>.ld -> objcopy -O binary (the image from its
-#   first loaded byte; boot64's is linked at 1 MiB, entered through its PVH note).
+#   x86_64-linux-gnu-as (with common.inc on the include path) -> ld -T testdata/x86/<name>.ld ->
+#   objcopy -O binary (the image from its first loaded byte; boot64's is linked at 1 MiB, entered
+#   through its PVH note).
 # Needs binutils-x86-64-linux-gnu (see testdata/setup.sh). Exits 1 with a message when the tools
 # are missing.
 # Usage: testdata/x86/build.sh [name...]   (default: all x86 guests)
@@ -21,7 +22,7 @@ for n in "${names[@]}"; do
     [ -f "$src" ] || { echo "build.sh: no such guest: $src" >&2; exit 1; }
     # Build into temporaries and rename, so that concurrent builds never see half-written files.
     tmp=$(mktemp -d "$out/.tmp.XXXXXX")
-    "${cross}as" -o "$tmp/$n.o" "$src"
+    "${cross}as" -I "$here" -o "$tmp/$n.o" "$src"
     "${cross}ld" -nostdlib --no-warn-rwx-segments -T "$here/$n.ld" -o "$tmp/$n.elf" "$tmp/$n.o"
     "${cross}objcopy" -O binary "$tmp/$n.elf" "$tmp/$n.bin"
     mv -f "$tmp/$n.elf" "$out/$n.elf"

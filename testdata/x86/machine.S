@@ -11,33 +11,20 @@
  *  - powers off: S5 to the ACPI sleep register at I/O 0x600 (bootemu's machine), then
  *    isa-debug-exit at 0xf4 (QEMU's), then CLI; HLT.
  */
+    .include "common.inc"
     .equ COM1, 0x3f8
     .equ LAPIC, 0xfee00000
     .equ STACK_TOP, 0x180000
     .equ VECTOR, 0x40
 
-    .section .note.Xen, "a", @note
-    .balign 4
-    .long 4                  /* name size: "Xen\0" */
-    .long 4                  /* descriptor size */
-    .long 18                 /* XEN_ELFNOTE_PHYS32_ENTRY */
-    .asciz "Xen"
-    .balign 4
-    .long _start
+    PVH_NOTE
 
     .text
     .code32
     .globl _start
 _start:
-    cli
+    PVH_ENTRY32 STACK_TOP
     movl %ebx, %edi          /* hvm_start_info */
-    lgdt gdt_ptr
-    ljmp $0x08, $1f
-1:  movw $0x10, %ax
-    movw %ax, %ds
-    movw %ax, %es
-    movw %ax, %ss
-    movl $STACK_TOP, %esp
     movl $msg_hello, %esi
     call puts
     cmpl $0x336ec578, (%edi)
