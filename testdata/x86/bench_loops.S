@@ -157,29 +157,7 @@ fib:
 
 /* Print rax as 16 hex digits and a newline. */
 puthex:
-    pushq %rax
-    pushq %rcx
-    pushq %rdx
-    pushq %rbx
-    movq %rax, %rbx
-    movl $16, %ecx
-    movw $CONSOLE, %dx
-1:  rolq $4, %rbx
-    movl %ebx, %eax
-    andl $15, %eax
-    cmpb $10, %al
-    jb 2f
-    addb $('a' - '0' - 10), %al
-2:  addb $'0', %al
-    outb %al, %dx
-    loop 1b
-    movb $10, %al
-    outb %al, %dx
-    popq %rbx
-    popq %rdx
-    popq %rcx
-    popq %rax
-    ret
+    PUTHEX64 CONSOLE, 1
 
     .data
     .balign 8

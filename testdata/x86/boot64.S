@@ -414,27 +414,7 @@ newline:
 
 /* Print rax as 16 hex digits. */
 puthex:
-    pushq %rax
-    pushq %rcx
-    pushq %rdx
-    pushq %rbx
-    movq %rax, %rbx
-    movl $16, %ecx
-    movw $CONSOLE, %dx
-1:  rolq $4, %rbx
-    movl %ebx, %eax
-    andl $15, %eax
-    cmpb $10, %al
-    jb 2f
-    addb $('a' - '0' - 10), %al
-2:  addb $'0', %al
-    outb %al, %dx
-    loop 1b
-    popq %rbx
-    popq %rdx
-    popq %rcx
-    popq %rax
-    ret
+    PUTHEX64 CONSOLE
 
     .data
     .balign 8
