@@ -16,9 +16,16 @@
 //!   if=pflash,unit=1`): `bootdelay=0` and `qfw load` + `booti`, so that U-Boot's countdown is
 //!   not part of the time.
 //!
+//! - `x86-pvh`: Debian's amd64 vmlinux (`testdata/fetch-linux-amd64.sh`) through PVH on
+//!   bootemu's microvm and on `qemu-system-x86_64 -M microvm,pic=off -cpu qemu64 -m 512M`,
+//!   QEMU timed with `-icount shift=0,sleep=off` (deterministic, as bootemu is; it gives the
+//!   ratio) and without it (its fast, non-deterministic mode).
+//!
+//! `cargo bench --bench linux -- <way>` runs one way alone.
+//!
 //! Prints, for each way, both median wall times, their ratio and bootemu's guest MIPS
 //! (instructions from the `--report` JSON). Wall times include start-up. A way whose firmware
-//! (testdata/setup.sh) or `mkenvimage` is missing is skipped with a note.
+//! (testdata/setup.sh), `mkenvimage` or amd64 artifacts are missing is skipped with a note.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -29,10 +36,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{linux_artifacts, tool_present};
+use common::{amd64_artifacts, linux_artifacts, tool_present};
 
 const RUNS: usize = 5;
 const APPEND: &str = "console=ttyAMA0 panic=-1";
+const APPEND_X86: &str = "console=ttyS0 panic=-1";
 const MARKER: &str = "BOOTEMU-MARKER";
 
 const EDK2: &str = "/usr/share/qemu-efi-aarch64/QEMU_EFI.fd";
@@ -59,6 +67,8 @@ fn os(args: &[&str]) -> Vec<OsString> {
 /// One way of booting, on both emulators.
 struct Case {
     name: &'static str,
+    /// The QEMU that runs the other side.
+    qemu: &'static Qemu,
     /// `bootemu run` arguments besides `--serial`, `--expect`, `--report`.
     ours: Vec<OsString>,
     /// QEMU variants: a label and the arguments after the common ones; the first gives the
@@ -92,25 +102,52 @@ fn bootemu_boot(args: &[OsString], report: &Path) -> (Duration, u64) {
     (wall, insns)
 }
 
+/// A QEMU system emulator and the arguments every boot on it gets.
+struct Qemu {
+    bin: &'static str,
+    common: &'static [&'static str],
+}
+
+const QEMU_ARM64: Qemu = Qemu {
+    bin: "qemu-system-aarch64",
+    common: &[
+        "-cpu",
+        "cortex-a57",
+        "-m",
+        "512M",
+        "-nographic",
+        "-no-reboot",
+        "-nic",
+        "none",
+    ],
+};
+
+const QEMU_X86: Qemu = Qemu {
+    bin: "qemu-system-x86_64",
+    common: &[
+        "-cpu",
+        "qemu64",
+        "-m",
+        "512M",
+        "-nographic",
+        "-no-reboot",
+        "-nodefaults",
+        "-serial",
+        "stdio",
+    ],
+};
+
 /// One QEMU boot, stopped as soon as the marker appears on its console.
-fn qemu_boot(args: &[OsString]) -> Duration {
+fn qemu_boot(qemu: &Qemu, args: &[OsString]) -> Duration {
     let start = Instant::now();
-    let mut child = Command::new("qemu-system-aarch64")
-        .args([
-            "-cpu",
-            "cortex-a57",
-            "-m",
-            "512M",
-            "-nographic",
-            "-no-reboot",
-        ])
-        .args(["-nic", "none"])
+    let mut child = Command::new(qemu.bin)
+        .args(qemu.common)
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
-        .expect("cannot run qemu-system-aarch64");
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", qemu.bin));
     let stdout = child.stdout.take().expect("piped stdout");
     // Bytes, not UTF-8 lines: firmware output need not be UTF-8.
     let seen = BufReader::new(stdout)
@@ -124,8 +161,9 @@ fn qemu_boot(args: &[OsString]) -> Duration {
     wall
 }
 
-fn bench(case: &Case, qemu: bool, report: &Path) {
+fn bench(case: &Case, report: &Path) {
     let n = case.name;
+    let qemu = tool_present(case.qemu.bin);
     let mut ours = Vec::new();
     let mut theirs: Vec<Vec<Duration>> = vec![Vec::new(); case.theirs.len()];
     let mut insns = 0;
@@ -135,7 +173,7 @@ fn bench(case: &Case, qemu: bool, report: &Path) {
         insns = i;
         if qemu {
             for (k, (_, args)) in case.theirs.iter().enumerate() {
-                theirs[k].push(qemu_boot(args));
+                theirs[k].push(qemu_boot(case.qemu, args));
             }
         }
     }
@@ -148,7 +186,7 @@ fn bench(case: &Case, qemu: bool, report: &Path) {
         insns as f64 / 1e6 / ours_med.as_secs_f64()
     );
     if !qemu {
-        println!("bench linux {n}: qemu-system-aarch64 not installed: no ratio");
+        println!("bench linux {n}: {} not installed: no ratio", case.qemu.bin);
         return;
     }
     for (k, (label, _)) in case.theirs.iter().enumerate() {
@@ -182,8 +220,12 @@ fn uboot_env(path: &Path) -> bool {
 
 fn main() {
     // `cargo bench` passes `--bench`; a filter argument that does not name us means skip.
-    if let Some(filter) = std::env::args().skip(1).find(|a| !a.starts_with('-')) {
-        if !"linux".contains(filter.as_str()) {
+    // A filter naming a way (`cargo bench --bench linux -- x86-pvh`) runs that way alone.
+    let filter = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let ways = ["direct", "edk2", "u-boot", "x86-pvh"];
+    let only = filter.as_deref().filter(|f| ways.contains(f));
+    if let (Some(f), None) = (filter.as_deref(), only) {
+        if !"linux".contains(f) {
             return;
         }
     }
@@ -191,7 +233,6 @@ fn main() {
         eprintln!("bench linux: Debian artifacts unavailable; skipped");
         return;
     };
-    let qemu = tool_present("qemu-system-aarch64");
     let tmp = |what: &str| -> PathBuf {
         std::env::temp_dir().join(format!("bootemu-bench-linux-{}.{what}", std::process::id()))
     };
@@ -219,6 +260,7 @@ fn main() {
 
     let mut cases = vec![Case {
         name: "direct",
+        qemu: &QEMU_ARM64,
         ours: ours_files.clone(),
         theirs: vec![("-M virt", plus(&files, &["-M", "virt"]))],
     }];
@@ -227,6 +269,7 @@ fn main() {
         let cmdline = format!("{APPEND} initrd=initrd");
         cases.push(Case {
             name: "edk2",
+            qemu: &QEMU_ARM64,
             ours: plus(
                 &ours_files,
                 &["--firmware", EDK2, "--expect-cmdline", &cmdline],
@@ -252,6 +295,7 @@ fn main() {
         let drive = format!("if=pflash,format=raw,unit=1,file={e}");
         cases.push(Case {
             name: "u-boot",
+            qemu: &QEMU_ARM64,
             ours: plus(
                 &ours_files,
                 &[
@@ -271,8 +315,37 @@ fn main() {
         });
     }
 
-    for case in &cases {
-        bench(case, qemu, &report);
+    match amd64_artifacts() {
+        Some(x) => {
+            let files = |dash: &str| -> Vec<OsString> {
+                vec![
+                    format!("{dash}kernel").into(),
+                    x.vmlinux.clone().into(),
+                    format!("{dash}initrd").into(),
+                    x.initramfs.clone().into(),
+                    format!("{dash}append").into(),
+                    APPEND_X86.into(),
+                ]
+            };
+            let microvm = plus(&files("-"), &["-M", "microvm,pic=off"]);
+            cases.push(Case {
+                name: "x86-pvh",
+                qemu: &QEMU_X86,
+                ours: files("--"),
+                theirs: vec![
+                    (
+                        "-M microvm,pic=off -icount shift=0,sleep=off",
+                        plus(&microvm, &["-icount", "shift=0,sleep=off"]),
+                    ),
+                    ("-M microvm,pic=off", microvm.clone()),
+                ],
+            });
+        }
+        None => println!("bench linux x86-pvh: amd64 artifacts unavailable: skipped"),
+    }
+
+    for case in cases.iter().filter(|c| only.is_none_or(|w| w == c.name)) {
+        bench(case, &report);
     }
     let _ = std::fs::remove_file(&report);
     let _ = std::fs::remove_file(&env);
