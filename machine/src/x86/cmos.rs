@@ -145,6 +145,21 @@ pub struct CmosRtc {
     base_now: u64,
 }
 
+/// Whether CMOS index `i` is a clock register (time of day, date, century).
+fn is_clock(i: u8) -> bool {
+    matches!(
+        i,
+        reg::SECONDS
+            | reg::MINUTES
+            | reg::HOURS
+            | reg::DAY_OF_WEEK
+            | reg::DAY_OF_MONTH
+            | reg::MONTH
+            | reg::YEAR
+            | reg::CENTURY
+    )
+}
+
 impl CmosRtc {
     /// An RTC reading `epoch` (Unix seconds) at virtual time 0, registers at their reset
     /// values.
@@ -257,14 +272,7 @@ impl CmosRtc {
             i => i,
         };
         match index {
-            reg::SECONDS
-            | reg::MINUTES
-            | reg::HOURS
-            | reg::DAY_OF_WEEK
-            | reg::DAY_OF_MONTH
-            | reg::MONTH
-            | reg::YEAR
-            | reg::CENTURY => {
+            i if is_clock(i) => {
                 if self.running() {
                     self.store_time(now);
                 }
@@ -297,14 +305,7 @@ impl CmosRtc {
         let clock = self.clock_ns(now);
         let sub_ns = clock.rem_euclid(NS);
         match index {
-            reg::SECONDS
-            | reg::MINUTES
-            | reg::HOURS
-            | reg::DAY_OF_WEEK
-            | reg::DAY_OF_MONTH
-            | reg::MONTH
-            | reg::YEAR
-            | reg::CENTURY => {
+            i if is_clock(i) => {
                 self.ram[index as usize] = value;
                 if was_running {
                     self.start_from_registers(now, sub_ns);

@@ -550,20 +550,8 @@ fn add(f: Fmt, a: V, b: V, mode: u32) -> Out {
     let (sb, mb, eb) = parts(b);
     let top = ea.max(eb);
     let base = top - 60;
-    let place = |m: u128, e: i32| -> (u128, bool) {
-        if m == 0 {
-            (0, false)
-        } else if e >= base {
-            (m << (e - base), false)
-        } else if base - e >= 120 {
-            (0, true)
-        } else {
-            let s = (base - e) as u32;
-            (m >> s, m & ((1 << s) - 1) != 0)
-        }
-    };
-    let (xa, ta) = place(ma, ea);
-    let (xb, tb) = place(mb, eb);
+    let (xa, ta) = softfp::place(ma, ea, base);
+    let (xb, tb) = softfp::place(mb, eb, base);
     if sa == sb {
         return round(f, sa, xa + xb, base, ta || tb, mode);
     }

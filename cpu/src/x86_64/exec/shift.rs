@@ -34,15 +34,21 @@ pub const ROL: u8 = 3;
 /// ROR.
 pub const ROR: u8 = 4;
 
+/// A shift's count: the immediate or CL, masked to 6 bits for 64-bit operands, else 5.
+#[inline(always)]
+fn masked_count(cpu: &Cpu, ops: &Ops, count: Opnd) -> u32 {
+    let raw = match count {
+        Opnd::Imm => ops.imm,
+        _ => cpu.regs[RCX],
+    };
+    (raw as u32) & if ops.size == 8 { 63 } else { 31 }
+}
+
 /// The shift or rotate `OP` of the destination by the source count.
 pub fn shift<const OP: u8>(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     let (size, st) = (ops.size, ops.mem.stack);
     let bits = 8 * size as u32;
-    let raw = match ops.src {
-        Opnd::Imm => ops.imm,
-        _ => cpu.regs[RCX],
-    };
-    let count = (raw as u32) & if size == 8 { 63 } else { 31 };
+    let count = masked_count(cpu, ops, ops.src);
     let d = cpu.loc(ops, ops.dst);
     let a = cpu.get(env, d, size, st)?;
     if count == 0 {
@@ -99,11 +105,7 @@ pub fn shift<const OP: u8>(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<()
 pub fn dshift<const LEFT: bool>(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     let (size, st) = (ops.size, ops.mem.stack);
     let bits = 8 * size as u32;
-    let raw = match ops.src2 {
-        Opnd::Imm => ops.imm,
-        _ => cpu.regs[RCX],
-    };
-    let count = (raw as u32) & if size == 8 { 63 } else { 31 };
+    let count = masked_count(cpu, ops, ops.src2);
     let d = cpu.loc(ops, ops.dst);
     let a = cpu.get(env, d, size, st)?;
     if count == 0 {

@@ -355,6 +355,21 @@ fn sign_of(v: Val) -> bool {
     }
 }
 
+/// Significand `m` (scaled by 2^`e`) in an addition's frame whose unit is 2^`base`: shifted to
+/// it, with a sticky bit for what a right shift drops. Both soft-floats add this way.
+pub(super) fn place(m: u128, e: i32, base: i32) -> (u128, bool) {
+    if m == 0 {
+        (0, false)
+    } else if e >= base {
+        (m << (e - base), false)
+    } else if base - e >= 120 {
+        (0, true)
+    } else {
+        let s = (base - e) as u32;
+        (m >> s, m & ((1 << s) - 1) != 0)
+    }
+}
+
 /// Sum of finite `a` and finite-or-zero `b`.
 fn add_fin(f: Fmt, a: Val, b: Val, mxcsr: u32) -> (u64, u32) {
     let parts = |v: Val| match v {
@@ -368,21 +383,8 @@ fn add_fin(f: Fmt, a: Val, b: Val, mxcsr: u32) -> (u64, u32) {
     let (sb, mb, eb) = parts(b);
     let top = ea.max(eb);
     let base = top - 72;
-    // Each significand in a frame whose unit is 2^base; one shifted below it keeps a sticky.
-    let place = |m: u128, e: i32| -> (u128, bool) {
-        if m == 0 {
-            (0, false)
-        } else if e >= base {
-            (m << (e - base), false)
-        } else if base - e >= 120 {
-            (0, true)
-        } else {
-            let s = (base - e) as u32;
-            (m >> s, m & ((1 << s) - 1) != 0)
-        }
-    };
-    let (xa, ta) = place(ma, ea);
-    let (xb, tb) = place(mb, eb);
+    let (xa, ta) = place(ma, ea, base);
+    let (xb, tb) = place(mb, eb, base);
     if sa == sb {
         return round(f, sa, xa + xb, base, ta || tb, mxcsr);
     }
