@@ -4,7 +4,8 @@
 //! the hvm_start_info magic, the local APIC's version through the xAPIC page, a local APIC
 //! timer interrupt taken in HLT through its IDT, an unused port reading all ones — must equal
 //! QEMU's (`qemu-system-x86_64 -M microvm,pic=off,pit=off,rtc=off`, TCG, the same ELF through
-//! its PVH note), and the run must end by the guest's power-off through the ACPI sleep register.
+//! its PVH note), and the run must end by the guest's power-off through the ACPI sleep register,
+//! at that OUT exactly (the guest prints the clock it expects there).
 //!
 //! Skips with a notice when x86_64-linux-gnu-as or qemu-system-x86_64 is missing (run
 //! testdata/setup.sh); under CI (`CI` set) their absence fails.
@@ -90,15 +91,46 @@ fn machine_guest_console_equals_qemus_and_it_powers_off() {
     let _ = std::fs::remove_file(&console);
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}\nconsole:\n{ours}");
-    // Our machine has no firmware: the guest's lines are the whole console.
-    assert_eq!(
-        ours.lines().map(str::to_string).collect::<Vec<_>>(),
-        expected
-    );
+    // Our machine has no firmware: the guest's lines are the whole console, with its clock
+    // line (QEMU's TSC differs) last.
+    let lines: Vec<String> = ours.lines().map(str::to_string).collect();
+    let (clock, guest) = lines.split_last().expect("a console");
+    assert_eq!(guest, expected);
+    assert!(clock.starts_with("clock at power-off: 0x"), "{clock}");
     assert!(
         err.contains("guest powered off (S5 through the ACPI sleep register)"),
         "{err}"
     );
     assert!(err.contains("through the PVH"), "{err}");
     assert!(err.contains("0 fail"), "{err}");
+    // The run ends at the power-off OUT: the virtual clock (instructions + time skipped in
+    // HLT) is what the guest computed from its RDTSC and the fixed count of instructions
+    // from there through that OUT (a run going on to the isa-debug-exit OUT, CLI and HLT
+    // would be 5 more).
+    let expected = console_hex(&ours, "clock at power-off: 0x");
+    let (insns, skipped) = report_clock(&err);
+    assert_eq!((insns + skipped) & 0xffff_ffff, expected, "{err}\nconsole:\n{ours}");
+}
+
+/// The hex number after `prefix` on the console.
+fn console_hex(console: &str, prefix: &str) -> u64 {
+    let line = console
+        .lines()
+        .find_map(|l| l.strip_prefix(prefix))
+        .unwrap_or_else(|| panic!("no {prefix:?} line on the console:\n{console}"));
+    u64::from_str_radix(line.trim(), 16).unwrap_or_else(|e| panic!("{line:?}: {e}"))
+}
+
+/// (instructions, virtual time skipped in HLT) from bootemu's summary line
+/// "bootemu: N instructions (S of virtual time skipped in HLT), ...".
+fn report_clock(stderr: &str) -> (u64, u64) {
+    let line = stderr
+        .lines()
+        .find(|l| l.contains(" instructions (") && l.contains("skipped in HLT"))
+        .unwrap_or_else(|| panic!("no instruction count in:\n{stderr}"));
+    let num = |s: &str| s.trim().parse::<u64>().unwrap_or_else(|e| panic!("{line}: {e}"));
+    let (head, rest) = line.split_once(" instructions (").unwrap();
+    let insns = num(head.rsplit(' ').next().unwrap());
+    let skipped = num(rest.split(" of virtual time").next().unwrap());
+    (insns, skipped)
 }

@@ -8,6 +8,11 @@
  *  - takes a local APIC timer interrupt (one-shot, vector 0x40) through a 32-bit IDT while
  *    halted with interrupts on, and EOIs it,
  *  - reads an unused I/O port (all ones),
+ *  - prints "clock at power-off: " and the low 32 bits of the TSC it expects right after its
+ *    power-off OUT (RDTSC, plus the CLOCK_TO_POWEROFF instructions from that RDTSC through
+ *    the OUT, a fixed count: the print below has no branch that depends on the data); on
+ *    bootemu the TSC is the virtual clock (instructions + time skipped in HLT), which must
+ *    end exactly there (QEMU's TSC differs: that line is not compared),
  *  - powers off: S5 to the ACPI sleep register at I/O 0x600 (bootemu's machine), then
  *    isa-debug-exit at 0xf4 (QEMU's), then CLI; HLT.
  */
@@ -16,6 +21,9 @@
     .equ LAPIC, 0xfee00000
     .equ STACK_TOP, 0x180000
     .equ VECTOR, 0x40
+    /* RDTSC, LEA, MOV DX, MOV ECX; 8 x (ROL, MOV, AND, MOV, OUT, LOOP); MOV AL, OUT
+       (newline); MOV DX, MOV AL, OUT (power-off). */
+    .equ CLOCK_TO_POWEROFF, 4 + 8 * 6 + 2 + 3
 
     PVH_NOTE
 
@@ -74,6 +82,20 @@ _start:
     movl $msg_pass, %esi
     call puts
 poweroff:
+    movl $msg_clock, %esi
+    call puts
+    rdtsc                    /* EAX = the clock before this instruction; EDX clobbered */
+    leal CLOCK_TO_POWEROFF(%eax), %ebx
+    movw $COM1, %dx
+    movl $8, %ecx
+1:  roll $4, %ebx
+    movl %ebx, %eax
+    andl $15, %eax
+    movb hexdigits(%eax), %al
+    outb %al, %dx
+    loop 1b
+    movb $10, %al
+    outb %al, %dx
     movw $0x600, %dx
     movb $0x34, %al          /* SLP_EN | S5 << 2 */
     outb %al, %dx
@@ -142,6 +164,8 @@ msg_woke:   .asciz "machine: woke from HLT\n"
 msg_port:   .asciz "machine: unused port reads 0xff\n"
 msg_pass:   .asciz "machine: PASS\n"
 msg_fail:   .asciz "machine: FAIL\n"
+msg_clock:  .asciz "clock at power-off: 0x"
+hexdigits:  .ascii "0123456789abcdef"
 
     .balign 8
 idt:

@@ -236,6 +236,8 @@ impl Cpu {
                     break;
                 }
             }
+            // A port write may have asked the run to end (`Platform::stop_requested`).
+            end = end.min(env.end);
         }
     }
 }

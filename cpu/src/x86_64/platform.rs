@@ -83,6 +83,14 @@ pub trait Platform: Bus {
     fn tsc_offset_changed(&mut self, cpu: u32, now: u64, offset: u64) {
         let _ = (cpu, now, offset);
     }
+    /// Whether the machine wants the vCPU to return from [`crate::x86_64::Cpu::run`] right
+    /// after the current instruction (with [`crate::x86_64::Exit::Budget`]): a power-off or
+    /// reset written to a port ends the run at that OUT, so the instruction count is exact.
+    /// Asked after each OUT and OUTS only (a port write is already a call into the machine),
+    /// never per instruction.
+    fn stop_requested(&self) -> bool {
+        false
+    }
 }
 
 impl Platform for crate::aarch64::flat::FlatBus {}

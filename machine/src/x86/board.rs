@@ -5,7 +5,8 @@
 //! [`super::machine`].
 //!
 //! Routing (see [`super`] for the devices): ports → [`PortBus`] except the power register
-//! [`POWER_PORT`] (write-only here: S5 or reset is recorded for the run loop, reads give 0);
+//! [`POWER_PORT`] (write-only here: S5 or reset is recorded for the run loop, reads give 0,
+//! and the vCPU's run ends right after that OUT through `Platform::stop_requested`);
 //! MMIO at [`IOAPIC_BASE`] → the I/O APIC; the xAPIC page → the accessing vCPU's
 //! [`super::lapic::LocalApic`] with its instruction count; MSRs the vCPU does not keep (x2APIC,
 //! TSC deadline) → the local APIC. Every access that can move an interrupt is followed by
@@ -250,6 +251,12 @@ impl Platform for X86Board {
             a.set_tsc_offset(now, offset);
         }
     }
+
+    /// A power-off or reset written to the power register ends the vCPU's run at that OUT:
+    /// the run loop takes it with the instruction count exact.
+    fn stop_requested(&self) -> bool {
+        self.power.is_some()
+    }
 }
 
 #[cfg(test)]
@@ -285,10 +292,14 @@ mod tests {
         // LSR of COM1: transmitter empty.
         assert_ne!(b.port_read(0, 0, 0x3fd, 1) & 0x20, 0);
         b.port_write(0, 0, POWER_PORT, 1, 0x80); // WAK_STS clear: nothing
+        assert!(!b.stop_requested());
         assert_eq!(b.take_power(), None);
         b.port_write(0, 0, POWER_PORT, 1, power::S5_SLEEP_VALUE as u32);
+        assert!(b.stop_requested(), "a power-off ends the vCPU's run at the OUT");
         assert_eq!(b.take_power(), Some(PowerWrite::PowerOff));
+        assert!(!b.stop_requested());
         b.port_write(0, 0, POWER_PORT, 1, power::RESET_VALUE as u32);
+        assert!(b.stop_requested(), "so does a reset");
         assert_eq!(b.take_power(), Some(PowerWrite::Reset));
         assert_eq!(b.take_power(), None);
     }

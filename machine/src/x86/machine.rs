@@ -18,8 +18,9 @@
 //! Ends of a run ([`X86Stop`]): S5 written to the ACPI sleep-control register (power off, like
 //! PSCI SYSTEM_OFF); a halt with interrupts off; the markers; the budget; a guest failure (triple
 //! fault, a fetch outside RAM, a hang); a kernel failure on the console (with its grace, as
-//! aarch64's). The power register is looked at after each slice, before what ended the slice:
-//! the vCPU may have run on after the write, up to the end of its slice (its HLT, say). A
+//! aarch64's). A power-register write ends the vCPU's slice right after its OUT
+//! (`Platform::stop_requested`), so the instruction count of a power-off or reset includes
+//! that OUT and nothing after it; the run loop takes the request before anything else. A
 //! reset through the power register re-applies the boot (RAM keeps its contents,
 //! the blobs are copied again, the devices reset and the vCPU restarts at the entry state), as
 //! aarch64's PSCI SYSTEM_RESET does.
@@ -295,8 +296,7 @@ impl X86Machine {
             for a in &mut self.board.hub.lapics {
                 a.advance(now);
             }
-            // A power-register write ends the slice's story first: what the vCPU did after
-            // it in the same slice (at most QUANTUM instructions; a HLT) no longer counts.
+            // A power-register write ended the slice at its OUT (`stop_requested`).
             match self.board.take_power() {
                 Some(PowerWrite::PowerOff) => {
                     self.flush_console();

@@ -60,7 +60,17 @@ pub fn out(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     io_allowed(cpu, env, p, size)?;
     let v = cpu.reg(RAX as u8, size) as u32;
     env.bus.port_write(cpu.id, cpu.insns, p, size, v);
+    stop_if_requested(cpu, env);
     Ok(())
+}
+
+/// After a port write: when the machine asks for it, end the run after this instruction (the
+/// executor leaves the block on `env.stop` and returns at `env.end`).
+pub fn stop_if_requested(cpu: &Cpu, env: &mut Env) {
+    if env.bus.stop_requested() {
+        env.stop = true;
+        env.end = env.end.min(cpu.insns + 1);
+    }
 }
 
 #[cfg(test)]
@@ -104,6 +114,87 @@ mod tests {
             vec![(0xe9, 1, b'h' as u32), (0xe9, 1, b'i' as u32)]
         );
         assert_eq!((w.cpu.regs[6], w.cpu.regs[1]), (0x7002, 0));
+    }
+
+    /// A platform that asks the run to stop once a port write reached `port` (the x86
+    /// machine's power register).
+    struct StopAt<'a> {
+        inner: &'a mut TestPlatform,
+        port: u16,
+        hit: bool,
+    }
+
+    // SAFETY: every call is forwarded to the TestPlatform, which keeps the Bus contract.
+    unsafe impl crate::aarch64::Bus for StopAt<'_> {
+        fn id(&self) -> crate::aarch64::BusId {
+            self.inner.id()
+        }
+        fn ram_page(&mut self, page: u64, write: bool) -> Option<std::ptr::NonNull<u8>> {
+            self.inner.ram_page(page, write)
+        }
+        fn mmio_read(&mut self, pa: u64, size: u8) -> Result<u64, crate::aarch64::BusFault> {
+            self.inner.mmio_read(pa, size)
+        }
+        fn mmio_write(
+            &mut self,
+            pa: u64,
+            size: u8,
+            value: u64,
+        ) -> Result<(), crate::aarch64::BusFault> {
+            self.inner.mmio_write(pa, size, value)
+        }
+    }
+
+    impl crate::x86_64::Platform for StopAt<'_> {
+        fn port_write(&mut self, cpu: u32, now: u64, port: u16, size: u8, value: u32) {
+            self.hit |= port == self.port;
+            self.inner.port_write(cpu, now, port, size, value);
+        }
+        fn stop_requested(&self) -> bool {
+            self.hit
+        }
+    }
+
+    /// A stop asked by the port write ends the run right after that OUT (or that OUTS
+    /// iteration): the instruction count includes it and nothing after it, well inside the
+    /// budget.
+    #[test]
+    fn a_stop_requested_by_a_port_write_ends_the_run_after_that_instruction() {
+        use crate::x86_64::Platform as _;
+        let mut w = World::long();
+        // nop; mov al, 0x34; out 0x60, al (stop); nop; nop; hlt
+        w.put(CODE, &[0x90, 0xb0, 0x34, 0xe6, 0x60, 0x90, 0x90, 0xf4]);
+        w.cpu.rip = CODE;
+        w.cpu.insns = 1000;
+        let mut p = StopAt {
+            inner: &mut w.bus,
+            port: 0x60,
+            hit: false,
+        };
+        assert!(!p.stop_requested());
+        assert_eq!(w.cpu.run(&mut w.cache, &mut p, 10_000), Exit::Budget);
+        assert_eq!(w.cpu.insns, 1003, "nop, mov, out");
+        assert_eq!(w.cpu.rip, CODE + 5, "after the OUT");
+        assert_eq!(w.bus.out, vec![(0x60, 1, 0x34)]);
+
+        // rep outsb of 3 bytes to the stopping port: the first iteration ends the run, RIP
+        // stays on the REP OUTSB with RCX = 2 left, and the count is that one iteration.
+        let mut w = World::long();
+        // mov dx, 0x60; rep outsb; hlt
+        w.put(CODE, &[0x66, 0xba, 0x60, 0x00, 0xf3, 0x6e, 0xf4]);
+        w.put(0x7000, b"abc");
+        w.cpu.rip = CODE;
+        w.cpu.regs[6] = 0x7000;
+        w.cpu.regs[1] = 3;
+        let mut p = StopAt {
+            inner: &mut w.bus,
+            port: 0x60,
+            hit: false,
+        };
+        assert_eq!(w.cpu.run(&mut w.cache, &mut p, 10_000), Exit::Budget);
+        assert_eq!(w.cpu.insns, 2);
+        assert_eq!((w.cpu.rip, w.cpu.regs[1]), (CODE + 4, 2));
+        assert_eq!(w.bus.out, vec![(0x60, 1, b'a' as u32)]);
     }
 
     /// At CPL 3 with IOPL 0: a TSS whose bitmap lies beyond its limit denies every port; a

@@ -167,6 +167,7 @@ fn once<const OP: u8>(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fau
             let v = cpu.read(env, src(cpu, ops), size, false)?;
             env.bus.port_write(cpu.id, cpu.insns, port, size, v as u32);
             advance(cpu, RSI, step, asz);
+            super::io::stop_if_requested(cpu, env);
         }
         SCAS => {
             let a = cpu.reg(RAX as u8, size);
