@@ -11,7 +11,6 @@
 //! - `TODO(VIRTIO_FEATURES)`: virtio `EVENT_IDX`, packed rings, per-queue reset; virtio-blk
 //!   multiqueue, discard and write zeroes.
 //! - `TODO(SMP)`: x86 INIT/start-up IPIs and secondary vCPUs; NMI/SMI/ExtINT APIC messages.
-//! - `TODO(CMOS_IRQ)`: the x86 CMOS RTC's alarm, periodic and update-ended interrupts.
 #![deny(missing_docs)]
 
 pub mod board;

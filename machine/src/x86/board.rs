@@ -18,7 +18,7 @@ use bootemu_boot::acpi::x86::power::{self, PowerWrite, POWER_PORT};
 use bootemu_cpu::aarch64::{Bus, BusFault, BusId};
 use bootemu_cpu::x86_64::Platform;
 
-use super::cmos::{CmosRtc, CMOS_BASE, CMOS_PORTS};
+use super::cmos::{CmosRtc, CMOS_BASE, CMOS_IRQ, CMOS_PORTS};
 use super::ioapic::{IOAPIC_BASE, IOAPIC_SIZE};
 use super::irq::IrqHub;
 use super::ports::PortBus;
@@ -79,7 +79,7 @@ impl X86Board {
         ports.insert(
             CMOS_BASE,
             CMOS_PORTS,
-            None,
+            Some(CMOS_IRQ),
             Box::new(CmosRtc::new(rtc_epoch)),
         )?;
         Ok(X86Board {
@@ -107,6 +107,25 @@ impl X86Board {
     /// Take the guest's last power-register request.
     pub fn take_power(&mut self) -> Option<PowerWrite> {
         self.power.take()
+    }
+
+    /// The earliest virtual time at which a device raises an interrupt on its own: a local
+    /// APIC timer or a port device's (the CMOS RTC's periodic, alarm, update-ended events).
+    pub fn next_deadline(&self) -> Option<u64> {
+        match (self.hub.next_deadline(), self.ports.next_deadline()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Run the devices' own time to `now` (the local APIC timers, the port devices' events)
+    /// and deliver what fell due.
+    pub fn advance(&mut self, now: u64) {
+        for a in &mut self.hub.lapics {
+            a.advance(now);
+        }
+        self.ports.advance(now);
+        self.hub.sync(&mut self.ports, now);
     }
 
     /// System reset of the devices and interrupt controllers (memory keeps its contents).
@@ -295,7 +314,10 @@ mod tests {
         assert!(!b.stop_requested());
         assert_eq!(b.take_power(), None);
         b.port_write(0, 0, POWER_PORT, 1, power::S5_SLEEP_VALUE as u32);
-        assert!(b.stop_requested(), "a power-off ends the vCPU's run at the OUT");
+        assert!(
+            b.stop_requested(),
+            "a power-off ends the vCPU's run at the OUT"
+        );
         assert_eq!(b.take_power(), Some(PowerWrite::PowerOff));
         assert!(!b.stop_requested());
         b.port_write(0, 0, POWER_PORT, 1, power::RESET_VALUE as u32);

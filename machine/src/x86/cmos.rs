@@ -30,14 +30,28 @@
 //! - Register B: SET stops the clock so software can write a consistent time (UIE is
 //!   cleared with it), clearing SET restarts it from the registers; DM, 24/12, DSE stored;
 //!   PIE/AIE/UIE/SQWE stored.
-//! - Register C reads 0 and is cleared by a read; register D reads 0x80 (VRT: the RAM and
-//!   time are valid).
-//! - Alarm registers 0x01/0x03/0x05 and CMOS RAM 0x0e–0x7f: storage (reset 0).
+//! - Register C: the interrupt flags PF, AF, UF (set when their event happens, whether or not
+//!   enabled; PF only while PIE is set, as QEMU's periodic timer runs only then) and IRQF (set
+//!   when a newly set flag is enabled in register B, or when B enables a flag already set);
+//!   a read returns them and clears them all. Register D reads 0x80 (VRT: the RAM and time
+//!   are valid).
+//! - The interrupt line (ISA IRQ 8, I/O APIC pin 8, edge-triggered as Linux programs it from
+//!   the DSDT's `PNP0B00` device): raised with IRQF, lowered by a read of register C or a
+//!   register B write that leaves no enabled flag set (QEMU's `qemu_irq_raise`/`lower`); each
+//!   rise is one edge ([`PortDevice::take_irq_edge`]). Events are computed from virtual time
+//!   ([`super::cmos_irq`]) when the RTC is accessed and when the run loop advances it
+//!   ([`PortDevice::advance`]); [`PortDevice::next_event`] tells the run loop when the next
+//!   edge can come, so a slice is cut there and an idle HLT skips to it.
+//! - Alarm registers 0x01/0x03/0x05 (hours with the PM bit in 12-hour mode; 0xC0–0xFF
+//!   "don't care") and CMOS RAM 0x0e–0x7f: storage (reset 0).
 //!
-//! Not modelled: the periodic, alarm and update-ended interrupts and their register C flags
-//! (no IRQ 8; `TODO(CMOS_IRQ)`), daylight-saving adjustment (DSE is stored only), the
-//! square-wave output. Reset keeps the time and RAM and clears PIE/AIE/SQWE (QEMU).
+//! Not modelled: daylight-saving adjustment (DSE is stored only), the square-wave output,
+//! QEMU's reinjection of lost periodic ticks (its default `lost_tick_policy` is `discard`,
+//! as here). Update-ended and alarm events happen only while the clock runs (register B's SET
+//! clear): QEMU's internal clock keeps ticking under SET and can still raise them. Reset
+//! keeps the time and RAM, clears PIE/AIE/SQWE and register C and lowers the line (QEMU).
 
+use super::cmos_irq::{self, Alarm};
 use super::ports::PortDevice;
 
 /// I/O base: index port; data at +1.
@@ -97,6 +111,18 @@ pub const B_SQWE: u8 = 0x08;
 pub const B_DM: u8 = 0x04;
 /// Register B: 24-hour mode (clear: 12-hour).
 pub const B_24H: u8 = 0x02;
+/// Register C: an enabled flag is set (the line is raised).
+pub const C_IRQF: u8 = 0x80;
+/// Register C: periodic interrupt flag.
+pub const C_PF: u8 = 0x40;
+/// Register C: alarm flag.
+pub const C_AF: u8 = 0x20;
+/// Register C: update-ended flag.
+pub const C_UF: u8 = 0x10;
+/// Register C: the three event flags, which line up with their enables in register B.
+pub const C_EVENTS: u8 = C_PF | C_AF | C_UF;
+/// The RTC's ISA IRQ (its I/O APIC pin).
+pub const CMOS_IRQ: u8 = 8;
 /// Register D: valid RAM and time.
 pub const D_VRT: u8 = 0x80;
 /// Hours register in 12-hour mode: PM.
@@ -143,6 +169,13 @@ pub struct CmosRtc {
     /// time it stopped at).
     base_ns: i128,
     base_now: u64,
+    /// Virtual time up to which events have set their flags.
+    events_at: u64,
+    /// The 32 kHz cycle the periodic interrupt's phase started at.
+    periodic_start: u64,
+    /// The interrupt line's level, and whether it rose since the machine last looked.
+    line: bool,
+    edge: bool,
 }
 
 /// Whether CMOS index `i` is a clock register (time of day, date, century).
@@ -173,7 +206,114 @@ impl CmosRtc {
             index: 0,
             base_ns: epoch as i128 * NS,
             base_now: 0,
+            events_at: 0,
+            periodic_start: 0,
+            line: false,
+            edge: false,
         }
+    }
+
+    /// The periodic interrupt's period in 32 kHz cycles, while it is enabled.
+    fn periodic(&self) -> Option<u64> {
+        if self.ram[reg::B as usize] & B_PIE == 0 {
+            return None;
+        }
+        cmos_irq::periodic_cycles(self.ram[reg::A as usize])
+    }
+
+    /// The alarm bytes as a time of day (BCD or binary, 12- or 24-hour as register B says).
+    fn alarm(&self) -> Alarm {
+        let field = |i: u8| {
+            let v = self.ram[i as usize];
+            (v & 0xc0 != 0xc0).then(|| self.decode(v))
+        };
+        let raw = self.ram[reg::HOURS_ALARM as usize];
+        let hour = if raw & 0xc0 == 0xc0 {
+            None
+        } else if self.ram[reg::B as usize] & B_24H != 0 {
+            Some(self.decode(raw))
+        } else {
+            let h = self.decode(raw & !HOURS_PM) % 12;
+            Some(h + if raw & HOURS_PM != 0 { 12 } else { 0 })
+        };
+        Alarm {
+            hour,
+            min: field(reg::MINUTES_ALARM),
+            sec: field(reg::SECONDS_ALARM),
+        }
+    }
+
+    /// Set the flags of the events in (`events_at`, `now`] and raise the line for those
+    /// enabled. The registers are constant over that interval: every access advances first.
+    pub fn advance(&mut self, now: u64) {
+        if now <= self.events_at {
+            return;
+        }
+        let from = std::mem::replace(&mut self.events_at, now);
+        let mut flags = 0;
+        if let Some(p) = self.periodic() {
+            if cmos_irq::next_periodic(self.periodic_start, p, from) <= now {
+                flags |= C_PF;
+            }
+        }
+        if self.running() {
+            let s0 = self.clock_ns(from).div_euclid(NS) as i64;
+            let s1 = self.clock_ns(now).div_euclid(NS) as i64;
+            if s1 > s0 {
+                flags |= C_UF;
+                if self.alarm().next_after(s0).is_some_and(|t| t <= s1) {
+                    flags |= C_AF;
+                }
+            }
+        }
+        if flags != 0 {
+            self.raise(flags);
+        }
+    }
+
+    /// Events happened: set their flags; an enabled one newly set (a periodic tick counts
+    /// every time, as QEMU raises its line on each) raises IRQF and the line.
+    fn raise(&mut self, flags: u8) {
+        let c = self.ram[reg::C as usize];
+        let new = (flags & !c & (C_AF | C_UF)) | (flags & C_PF);
+        self.ram[reg::C as usize] |= flags;
+        if new & self.ram[reg::B as usize] & C_EVENTS != 0 {
+            self.ram[reg::C as usize] |= C_IRQF;
+            self.set_line(true);
+        }
+    }
+
+    fn set_line(&mut self, level: bool) {
+        self.edge |= level && !self.line;
+        self.line = level;
+    }
+
+    /// The virtual time of the next event that can raise the line, if any: none while the
+    /// line is up (a read of register C must lower it first).
+    pub fn next_event(&self) -> Option<u64> {
+        if self.line {
+            return None;
+        }
+        let b = self.ram[reg::B as usize];
+        let at = self.events_at;
+        let mut next = self
+            .periodic()
+            .map(|p| cmos_irq::next_periodic(self.periodic_start, p, at));
+        if self.running() && b & (B_UIE | B_AIE) != 0 {
+            let clock = self.clock_ns(at);
+            let s0 = clock.div_euclid(NS) as i64;
+            let secs = if b & B_UIE != 0 {
+                Some(s0 + 1)
+            } else {
+                self.alarm().next_after(s0)
+            };
+            if let Some(s) = secs {
+                let t = at as i128 + (s as i128 * NS - clock);
+                let t = u64::try_from(t).unwrap_or(u64::MAX);
+                next = Some(next.map_or(t, |n| n.min(t)));
+            }
+        }
+        next
     }
 
     fn running(&self) -> bool {
@@ -267,6 +407,7 @@ impl CmosRtc {
 
     /// Read CMOS byte `index` (0–127) at virtual time `now`.
     pub fn read_reg(&mut self, now: u64, index: u8) -> u8 {
+        self.advance(now);
         let index = match index & 0x7f {
             reg::PS2_CENTURY => reg::CENTURY,
             i => i,
@@ -286,7 +427,10 @@ impl CmosRtc {
                 };
                 self.ram[reg::A as usize] & !A_UIP | uip
             }
-            reg::C => std::mem::take(&mut self.ram[reg::C as usize]),
+            reg::C => {
+                self.set_line(false);
+                std::mem::take(&mut self.ram[reg::C as usize])
+            }
             reg::D => D_VRT,
             i => self.ram[i as usize],
         }
@@ -294,6 +438,8 @@ impl CmosRtc {
 
     /// Write CMOS byte `index` (0–127) at virtual time `now`.
     pub fn write_reg(&mut self, now: u64, index: u8, value: u8) {
+        self.advance(now);
+        let old_period = self.periodic();
         let index = match index & 0x7f {
             reg::PS2_CENTURY => reg::CENTURY,
             i => i,
@@ -330,6 +476,14 @@ impl CmosRtc {
                 if !was_running && self.running() {
                     self.start_from_registers(now, sub_ns);
                 }
+                // A flag already set raises the line when enabled; otherwise it drops.
+                let pending = value & self.ram[reg::C as usize] & C_EVENTS != 0;
+                if pending {
+                    self.ram[reg::C as usize] |= C_IRQF;
+                } else {
+                    self.ram[reg::C as usize] &= !C_IRQF;
+                }
+                self.set_line(pending);
             }
             reg::C | reg::D => {}
             i => self.ram[i as usize] = value,
@@ -338,6 +492,11 @@ impl CmosRtc {
             // Stopped: freeze the clock (a restart keeps the position within the second).
             self.base_ns = clock;
             self.base_now = now;
+        }
+        let period = self.periodic();
+        if period.is_some() && period != old_period {
+            // Enabled or re-rated: the phase starts at this 32 kHz cycle.
+            self.periodic_start = cmos_irq::cycle_at(now);
         }
     }
 
@@ -368,10 +527,25 @@ impl PortDevice for CmosRtc {
         }
     }
 
-    /// System reset: time and RAM kept; PIE, AIE and SQWE cleared, register C cleared.
+    /// System reset: time and RAM kept; PIE, AIE and SQWE cleared, register C cleared, the
+    /// line lowered.
     fn reset(&mut self) {
         self.ram[reg::B as usize] &= !(B_PIE | B_AIE | B_SQWE);
         self.ram[reg::C as usize] = 0;
+        self.line = false;
+        self.edge = false;
+    }
+
+    fn take_irq_edge(&mut self) -> bool {
+        std::mem::take(&mut self.edge)
+    }
+
+    fn next_event(&self) -> Option<u64> {
+        CmosRtc::next_event(self)
+    }
+
+    fn advance(&mut self, now: u64) {
+        CmosRtc::advance(self, now);
     }
 }
 

@@ -4,10 +4,11 @@
 //! ## The run loop
 //! Virtual time is the vCPU's instruction count (`now`; 1 instruction = 1 ns = one TSC tick,
 //! `platform::TSC_HZ`). The vCPU runs in slices of at most [`QUANTUM`] instructions, each cut
-//! at the interrupt controllers' next deadline ([`super::irq::IrqHub::next_deadline`]) so that
-//! a timer fires on time; between slices the machine moves the 16550's output to the console
-//! (with the same `--expect`, failure and command-line watches as aarch64's), runs the local
-//! APIC timers up to `now` and takes power-register requests.
+//! at the devices' next deadline ([`X86Board::next_deadline`]: the local APIC timers, the CMOS
+//! RTC's events) so that a timer fires on time; between slices the machine moves the 16550's
+//! output to the console (with the same `--expect`, failure and command-line watches as
+//! aarch64's), runs the devices' time up to `now` ([`X86Board::advance`]) and takes
+//! power-register requests.
 //!
 //! HLT: with RFLAGS.IF set, time skips to the next deadline (the skipped time counts in the
 //! TSC, not in the instructions executed) and the vCPU takes the interrupt; with nothing ever
@@ -287,15 +288,13 @@ impl X86Machine {
             }
             let now = self.cpu.insns;
             let mut slice = QUANTUM.min(max_insns - executed);
-            if let Some(d) = self.board.hub.next_deadline() {
+            if let Some(d) = self.board.next_deadline() {
                 slice = slice.min(d.saturating_sub(now).max(1));
             }
             self.board.now = now;
             let exit = self.cpu.run(&mut self.cache, &mut self.board, slice);
             let now = self.cpu.insns;
-            for a in &mut self.board.hub.lapics {
-                a.advance(now);
-            }
+            self.board.advance(now);
             // A power-register write ended the slice at its OUT (`stop_requested`).
             match self.board.take_power() {
                 Some(PowerWrite::PowerOff) => {
@@ -376,7 +375,7 @@ impl X86Machine {
         if self.board.hub.interrupt_pending(0, now) {
             return None;
         }
-        match self.board.hub.next_deadline() {
+        match self.board.next_deadline() {
             Some(d) if d > now => {
                 self.idle += d - now;
                 self.cpu.insns = d;

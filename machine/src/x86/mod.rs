@@ -17,7 +17,8 @@
 //! - [`uart16550`]: COM1, rust-vmm `vm-superio`'s `Serial` behind a [`ports::PortDevice`],
 //!   its output drained to the console as the PL011's is, its interrupt an edge on GSI 4.
 //! - [`cmos`]: the MC146818 RTC and CMOS RAM; the date from `--rtc-epoch` advanced by
-//!   virtual time.
+//!   virtual time; its periodic, alarm and update-ended interrupts on IRQ 8, timed by
+//!   [`cmos_irq`].
 //! - [`ioapic`]: the 82093AA-style I/O APIC (version 0x20, as QEMU's default).
 //! - [`lapic`]: the local APIC (xAPIC MMIO and x2APIC MSRs), its timer including TSC-deadline
 //!   mode, the interrupt acknowledge the vCPU calls.
@@ -49,7 +50,9 @@
 //!   `push_rx` from host input (as the PL011's), then `sync`; level-triggered device lines
 //!   through [`irq::IrqHub::set_level`].
 //! - The CMOS RTC is built with the `--rtc-epoch` value ([`cmos::CmosRtc::new`]) and inserted
-//!   at [`cmos::CMOS_BASE`]; the 16550 at [`uart16550::COM1_BASE`] with GSI
+//!   at [`cmos::CMOS_BASE`] with GSI [`cmos::CMOS_IRQ`]; after each slice the run loop
+//!   advances the port devices' time ([`ports::PortBus::advance`]) and cuts slices at
+//!   [`ports::PortBus::next_deadline`] as at the local APICs'; the 16550 at [`uart16550::COM1_BASE`] with GSI
 //!   [`uart16550::COM1_IRQ`]. The ACPI FADT's `century` field is [`cmos::reg::CENTURY`].
 //!
 //! Time is the vCPU's instruction count (`now`): one instruction = 1 ns = one TSC tick = one
@@ -70,13 +73,13 @@
 //! - No HPET, no ACPI PM timer, no i8042 (the reset and power-off paths are the machine's).
 //! - NMI, SMI, INIT, start-up and ExtINT messages are not delivered (`TODO(SMP)`: INIT/SIPI
 //!   come with secondary vCPUs); LINT0/LINT1 have no inputs wired.
-//! - The CMOS RTC's interrupts (alarm, periodic, update-ended on IRQ 8) — `TODO(CMOS_IRQ)`.
 //!
-//! Gaps use the crate's greppable convention: `TODO(SMP)`, `TODO(CMOS_IRQ)`.
+//! Gaps use the crate's greppable convention: `TODO(SMP)`.
 
 pub mod apic_bus;
 pub mod board;
 pub mod cmos;
+pub mod cmos_irq;
 pub mod ioapic;
 pub mod irq;
 pub mod lapic;

@@ -40,6 +40,15 @@ pub trait PortDevice {
     }
     /// System reset.
     fn reset(&mut self) {}
+    /// The virtual time at which the device next signals an interrupt on its own (a timer),
+    /// if it can: the run loop cuts the vCPU's slice there and an idle HLT skips to it.
+    fn next_event(&self) -> Option<u64> {
+        None
+    }
+    /// Let the device's own time run to `now` (what is due raises its interrupt edge).
+    fn advance(&mut self, now: u64) {
+        let _ = now;
+    }
 }
 
 /// Why a device could not be added to the bus.
@@ -204,6 +213,18 @@ impl PortBus {
     pub fn reset(&mut self) {
         for e in &mut self.entries {
             e.dev.reset();
+        }
+    }
+
+    /// The earliest [`PortDevice::next_event`] of the devices.
+    pub fn next_deadline(&self) -> Option<u64> {
+        self.entries.iter().filter_map(|e| e.dev.next_event()).min()
+    }
+
+    /// [`PortDevice::advance`] every device to `now`, in port order.
+    pub fn advance(&mut self, now: u64) {
+        for e in &mut self.entries {
+            e.dev.advance(now);
         }
     }
 

@@ -122,6 +122,7 @@ fn descs() -> Vec<(&'static str, X86MachineDesc)> {
     x2.apic_ids[1] = 0x1_0000;
     let mut no_uart = X86MachineDesc::microvm(1);
     no_uart.com1 = false;
+    no_uart.rtc = false;
     vec![
         ("one", X86MachineDesc::microvm(1)),
         ("four", X86MachineDesc::microvm(4)),
@@ -152,6 +153,7 @@ fn impossible_descriptions_are_errors() {
     let m = X86MachineDesc {
         apic_ids: (1000..1000 + 4096).collect(),
         com1: true,
+        rtc: true,
     };
     assert!(matches!(build(&m), Err(Error::TooLarge { .. })));
 }
@@ -252,6 +254,22 @@ fn iasl_disassembles_every_x86_table_without_errors() {
                 "{tag}:\n{dsdt}"
             );
             assert!(dsdt.contains("0x00000004,"), "{tag}: IRQ 4");
+        }
+        assert_eq!(dsdt.contains("\"PNP0B00\""), m.rtc, "{tag}:\n{dsdt}");
+        if m.rtc {
+            let rtc = dsdt.split("\"PNP0B00\"").nth(1).unwrap();
+            let io = rtc.split("IO (Decode16,").nth(1).unwrap();
+            let words: Vec<&str> = io
+                .split_whitespace()
+                .filter(|w| w.starts_with("0x"))
+                .take(4)
+                .collect();
+            assert_eq!(words, ["0x0070,", "0x0070,", "0x01,", "0x08,"], "{tag}");
+            let irq = rtc
+                .split("Interrupt (ResourceConsumer, Edge, ActiveHigh, Exclusive, ,, )")
+                .nth(1)
+                .unwrap_or_else(|| panic!("{tag}: no RTC interrupt:\n{dsdt}"));
+            assert!(irq.contains("0x00000008,"), "{tag}: IRQ 8:\n{dsdt}");
         }
         let s5 = dsdt
             .split("Name (\\_S5, Package (0x04)")

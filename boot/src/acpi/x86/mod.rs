@@ -2,7 +2,7 @@
 //! tables (one module per table, headers from the QEMU style, laid out by `link` with
 //! the RSDP first and the XSDT last), for an [`X86MachineDesc`].
 //!
-//! Tables, in order: DSDT (`dsdt`: COM1 and `\_S5_`), FACP (`fadt`: hardware-reduced, the
+//! Tables, in order: DSDT (`dsdt`: COM1, the CMOS RTC and `\_S5_`), FACP (`fadt`: hardware-reduced, the
 //! sleep and reset registers of [`power`]), APIC (`madt`: the local APICs, the I/O APIC, the
 //! LINT1 NMI), then the XSDT. Modelled on QEMU's `microvm` (`hw/i386/acpi-microvm.c`, which Linux
 //! sees as a hardware-reduced platform without an 8259: it never programs one) and Cloud
@@ -49,6 +49,14 @@ pub const IOAPIC_GSI_BASE: u32 = 0;
 pub const COM1_PORT: u16 = 0x3f8;
 /// COM1's ISA IRQ (= its GSI: no interrupt source override).
 pub const COM1_IRQ: u32 = 4;
+/// The CMOS RTC's first I/O port (index; data at +1).
+pub const RTC_PORT: u16 = 0x70;
+/// I/O ports the DSDT reserves for the RTC: 8, as QEMU's `rtc_build_aml` and physical
+/// hardware do, although only the first two decode (Linux's rtc-cmos then reports 242 bytes
+/// of NVRAM, the second bank at 0x72/0x73 reading all ones on both machines).
+pub const RTC_PORTS: u8 = 8;
+/// The CMOS RTC's ISA IRQ (= its GSI: no interrupt source override).
+pub const RTC_IRQ: u32 = 8;
 /// Largest xAPIC ID: 0xff is the broadcast ID, so CPUs with an APIC ID of 255 or more get
 /// x2APIC structures (ACPI 6.5 §5.2.12.12).
 pub const MAX_XAPIC_ID: u32 = 254;
@@ -60,14 +68,17 @@ pub struct X86MachineDesc {
     pub apic_ids: Vec<u32>,
     /// COM1 (a 16550 at [`COM1_PORT`], IRQ [`COM1_IRQ`]) is present.
     pub com1: bool,
+    /// The CMOS RTC (an MC146818 at [`RTC_PORT`], IRQ [`RTC_IRQ`]) is present.
+    pub rtc: bool,
 }
 
 impl X86MachineDesc {
-    /// The microvm machine with `cpus` CPUs (APIC IDs 0..cpus) and COM1.
+    /// The microvm machine with `cpus` CPUs (APIC IDs 0..cpus), COM1 and the CMOS RTC.
     pub fn microvm(cpus: usize) -> X86MachineDesc {
         X86MachineDesc {
             apic_ids: (0..cpus as u32).collect(),
             com1: true,
+            rtc: true,
         }
     }
 }
