@@ -2,8 +2,9 @@
 //! `testdata/x86/machine.S` (assembled by `testdata/x86/build.sh`): `bootemu run --machine
 //! microvm --kernel machine.elf` enters it through its PVH note, and its console — the 16550,
 //! the hvm_start_info magic, the local APIC's version through the xAPIC page, a local APIC
-//! timer interrupt taken in HLT through its IDT, an unused port reading all ones — must equal
-//! QEMU's (`qemu-system-x86_64 -M microvm,pic=off,pit=off,rtc=off`, TCG, the same ELF through
+//! timer interrupt taken in HLT through its IDT, an unused port reading all ones, the CMOS RTC's
+//! periodic interrupt taken twice through I/O APIC pin 8 — must equal QEMU's
+//! (`qemu-system-x86_64 -M microvm,pic=off,pit=off,rtc=on`, TCG, the same ELF through
 //! its PVH note), and the run must end by the guest's power-off through the ACPI sleep register,
 //! at that OUT exactly (the guest prints the clock it expects there).
 //!
@@ -109,7 +110,11 @@ fn machine_guest_console_equals_qemus_and_it_powers_off() {
     // would be 5 more).
     let expected = console_hex(&ours, "clock at power-off: 0x");
     let (insns, skipped) = report_clock(&err);
-    assert_eq!((insns + skipped) & 0xffff_ffff, expected, "{err}\nconsole:\n{ours}");
+    assert_eq!(
+        (insns + skipped) & 0xffff_ffff,
+        expected,
+        "{err}\nconsole:\n{ours}"
+    );
 }
 
 /// The hex number after `prefix` on the console.
@@ -128,7 +133,11 @@ fn report_clock(stderr: &str) -> (u64, u64) {
         .lines()
         .find(|l| l.contains(" instructions (") && l.contains("skipped in HLT"))
         .unwrap_or_else(|| panic!("no instruction count in:\n{stderr}"));
-    let num = |s: &str| s.trim().parse::<u64>().unwrap_or_else(|e| panic!("{line}: {e}"));
+    let num = |s: &str| {
+        s.trim()
+            .parse::<u64>()
+            .unwrap_or_else(|e| panic!("{line}: {e}"))
+    };
     let (head, rest) = line.split_once(" instructions (").unwrap();
     let insns = num(head.rsplit(' ').next().unwrap());
     let skipped = num(rest.split(" of virtual time").next().unwrap());

@@ -8,6 +8,8 @@
  *  - takes a local APIC timer interrupt (one-shot, vector 0x40) through a 32-bit IDT while
  *    halted with interrupts on, and EOIs it,
  *  - reads an unused I/O port (all ones),
+ *  - takes the CMOS RTC's periodic interrupt twice through I/O APIC pin 8 (edge, vector
+ *    0x41) while halted, each acknowledged by reading register C, which says IRQF | PF,
  *  - prints "clock at power-off: " and the low 32 bits of the TSC it expects right after its
  *    power-off OUT (RDTSC, plus the CLOCK_TO_POWEROFF instructions from that RDTSC through
  *    the OUT, a fixed count: the print below has no branch that depends on the data); on
@@ -21,6 +23,8 @@
     .equ LAPIC, 0xfee00000
     .equ STACK_TOP, 0x180000
     .equ VECTOR, 0x40
+    .equ IOAPIC, 0xfec00000
+    .equ RTC_VECTOR, 0x41
     /* RDTSC, LEA, MOV DX, MOV ECX; 8 x (ROL, MOV, AND, MOV, OUT, LOOP); MOV AL, OUT
        (newline); MOV DX, MOV AL, OUT (power-off). */
     .equ CLOCK_TO_POWEROFF, 4 + 8 * 6 + 2 + 3
@@ -79,6 +83,43 @@ _start:
     movl $msg_port, %esi
     call puts
 
+    /* The CMOS RTC's periodic interrupt: I/O APIC redirection entry 8 (registers 0x20/0x21)
+       = RTC_VECTOR, fixed, edge, active high, to APIC 0; stale flags cleared by a read of
+       register C; register B = 24-hour | PIE at the reset rate (register A 0x26: 1024 Hz). */
+    movl $rtc_isr, %eax
+    movl $(idt + 8 * RTC_VECTOR), %ebx
+    movw %ax, (%ebx)
+    movw $0x08, 2(%ebx)
+    movw $0x8e00, 4(%ebx)
+    shrl $16, %eax
+    movw %ax, 6(%ebx)
+    movl $0x21, IOAPIC
+    movl $0, IOAPIC + 0x10
+    movl $0x20, IOAPIC
+    movl $RTC_VECTOR, IOAPIC + 0x10
+    movb $0x0c, %al
+    outb %al, $0x70
+    inb $0x71, %al
+    movb $0x0b, %al
+    outb %al, $0x70
+    movb $0x42, %al
+    outb %al, $0x71
+    sti
+4:  hlt
+    cmpl $2, rtc_ticks
+    jb 4b
+    cli
+    movb $0x0b, %al          /* PIE off */
+    outb %al, $0x70
+    movb $0x02, %al
+    outb %al, $0x71
+    movb rtc_c, %al
+    andb $0xc0, %al          /* IRQF | PF (UF may be set too: a second may have ended) */
+    cmpb $0xc0, %al
+    jne fail
+    movl $msg_rtc, %esi
+    call puts
+
     movl $msg_pass, %esi
     call puts
 poweroff:
@@ -122,6 +163,17 @@ timer_isr:
     popl %esi
     iret
 
+rtc_isr:
+    pushl %eax
+    movb $0x0c, %al          /* register C: read = acknowledge, lowers IRQ 8 */
+    outb %al, $0x70
+    inb $0x71, %al
+    movb %al, rtc_c
+    incl rtc_ticks
+    movl $0, LAPIC + 0xb0    /* EOI */
+    popl %eax
+    iret
+
 /* Print the NUL-terminated string at ESI on COM1. */
 puts:
     pushl %eax
@@ -155,6 +207,10 @@ idt_ptr:
     .long idt
 ticks:
     .long 0
+rtc_ticks:
+    .long 0
+rtc_c:
+    .byte 0
 
 msg_hello:  .asciz "machine: hello from 32-bit protected mode\n"
 msg_magic:  .asciz "machine: hvm_start_info magic ok\n"
@@ -162,6 +218,7 @@ msg_apic:   .asciz "machine: local APIC version 0x14\n"
 msg_timer:  .asciz "machine: timer interrupt\n"
 msg_woke:   .asciz "machine: woke from HLT\n"
 msg_port:   .asciz "machine: unused port reads 0xff\n"
+msg_rtc:    .asciz "machine: RTC periodic interrupt taken twice, register C IRQF|PF\n"
 msg_pass:   .asciz "machine: PASS\n"
 msg_fail:   .asciz "machine: FAIL\n"
 msg_clock:  .asciz "clock at power-off: 0x"

@@ -1,7 +1,8 @@
 //! The QEMU runner for our bare-metal x86 guests (testdata/x86), the oracle their consoles are
 //! compared with; shared by cpu/tests/x86_bare_metal.rs, tests/x86_machine.rs and benches/x86.rs
 //! (each includes this file with `#[path]`). `qemu-system-x86_64 -M
-//! microvm,pic=off,pit=off,rtc=off`, TCG, 64 MiB, the ELF booted through its PVH note, the
+//! microvm,pic=off,pit=off,rtc=on` (the CMOS RTC on ISA IRQ 8, as on bootemu's machine), TCG,
+//! 64 MiB, the ELF booted through its PVH note, the
 //! console captured into a file, isa-debug-exit at port 0xf4 to stop.
 
 use std::path::Path;
@@ -38,7 +39,7 @@ pub fn qemu_console(
         .arg("qemu-system-x86_64")
         .args([
             "-M",
-            "microvm,pic=off,pit=off,rtc=off",
+            "microvm,pic=off,pit=off,rtc=on",
             "-accel",
             "tcg",
             "-m",

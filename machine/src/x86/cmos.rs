@@ -790,6 +790,85 @@ mod tests {
     }
 
     #[test]
+    fn periodic_interrupt_edges_and_register_c() {
+        let mut r = CmosRtc::new(1_700_000_000);
+        assert_eq!(r.next_event(), None, "nothing enabled");
+        // 1024 Hz (rate 6, the reset value), enabled at 0: events 1 ns after each 32 cycles.
+        write(&mut r, 0, reg::B, B_24H | B_PIE);
+        assert_eq!(r.next_event(), Some(976_563));
+        r.advance(976_562);
+        assert!(!r.take_irq_edge());
+        r.advance(976_563);
+        assert!(r.take_irq_edge(), "one edge");
+        assert!(!r.take_irq_edge());
+        // The line stays up until register C is read: later ticks make no edge.
+        assert_eq!(r.next_event(), None);
+        r.advance(5_000_000);
+        assert!(!r.take_irq_edge());
+        assert_eq!(read(&mut r, 5_000_000, reg::C), C_IRQF | C_PF);
+        assert_eq!(read(&mut r, 5_000_000, reg::C), 0, "cleared by the read");
+        assert_eq!(r.next_event(), Some(5_859_376));
+        r.advance(5_859_376);
+        assert!(r.take_irq_edge());
+        // PIE off: no more events; the flag set stays until read, the line drops.
+        write(&mut r, 6_000_000, reg::B, B_24H);
+        assert_eq!(r.next_event(), None);
+        assert_eq!(read(&mut r, 6_000_000, reg::C), C_PF);
+    }
+
+    #[test]
+    fn update_ended_and_alarm_interrupts_at_second_boundaries() {
+        // 22:13:20 at 0.
+        let mut r = CmosRtc::new(1_700_000_000);
+        // UF is set at each second boundary whether or not enabled; no edge without UIE.
+        r.advance(SEC);
+        assert!(!r.take_irq_edge());
+        assert_eq!(read(&mut r, SEC, reg::C), C_UF);
+        write(&mut r, SEC, reg::B, B_24H | B_UIE);
+        assert_eq!(r.next_event(), Some(2 * SEC));
+        r.advance(2 * SEC - 1);
+        assert!(!r.take_irq_edge());
+        r.advance(2 * SEC);
+        assert!(r.take_irq_edge());
+        assert_eq!(read(&mut r, 2 * SEC, reg::C), C_IRQF | C_UF);
+        // Alarm at 22:13:25 (BCD): AF with UF at 5 s; AIE alone waits for it.
+        write(&mut r, 2 * SEC, reg::B, B_24H | B_AIE);
+        for (i, v) in [
+            (reg::HOURS_ALARM, 0x22),
+            (reg::MINUTES_ALARM, 0x13),
+            (reg::SECONDS_ALARM, 0x25),
+        ] {
+            write(&mut r, 2 * SEC, i, v);
+        }
+        assert_eq!(r.next_event(), Some(5 * SEC));
+        r.advance(5 * SEC - 1);
+        assert!(!r.take_irq_edge());
+        r.advance(5 * SEC);
+        assert!(r.take_irq_edge());
+        assert_eq!(read(&mut r, 5 * SEC, reg::C), C_IRQF | C_AF | C_UF);
+        // "Don't care" hours and minutes: every minute at :25.
+        write(&mut r, 5 * SEC, reg::HOURS_ALARM, 0xc0);
+        write(&mut r, 5 * SEC, reg::MINUTES_ALARM, 0xff);
+        assert_eq!(r.next_event(), Some(65 * SEC));
+    }
+
+    #[test]
+    fn enabling_a_flag_already_set_raises_the_line_and_reset_lowers_it() {
+        let mut r = CmosRtc::new(1_700_000_000);
+        r.advance(SEC); // UF set, not enabled
+        write(&mut r, SEC, reg::B, B_24H | B_UIE);
+        assert!(r.take_irq_edge(), "B enables a set flag");
+        assert_eq!(read(&mut r, SEC, reg::B), B_24H | B_UIE);
+        // Disabling it drops IRQF and the line; enabling again is a new edge.
+        write(&mut r, SEC, reg::B, B_24H);
+        write(&mut r, SEC, reg::B, B_24H | B_UIE);
+        assert!(r.take_irq_edge());
+        r.reset();
+        assert_eq!(read(&mut r, SEC, reg::C), 0);
+        assert!(!r.take_irq_edge());
+    }
+
+    #[test]
     fn calendar_round_trip() {
         for days in (-800_000..800_000).step_by(997) {
             let (y, m, d) = civil_from_days(days);
