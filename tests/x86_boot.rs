@@ -772,6 +772,9 @@ fn debian_vmlinux_boots_to_userspace_through_pvh() {
         "{}",
         b.why()
     );
+    // The legacy area 0xa0000..1 MiB is memory, as on QEMU's microvm: the kernel's scans of
+    // it (option ROMs, MP table, SMBIOS) reach no unclaimed address.
+    assert_eq!(b.report["unclaimed"], 0, "{}", b.why());
     // Deterministic: a second run gives the same console bytes and instruction count.
     let again = run_x86(&a.vmlinux, a, append, &["--max-insns", "4000000000"]);
     assert_eq!(again.console, b.console, "{}", again.why());

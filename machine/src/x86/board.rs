@@ -30,6 +30,38 @@ use crate::memory::{GuestMemory, MemoryError};
 /// Unclaimed accesses whose address is kept for the report.
 const UNCLAIMED_KEPT: usize = 8;
 
+/// The legacy area between low RAM and 1 MiB (the PC's VGA window, option ROMs and BIOS).
+/// QEMU's `microvm` backs all of it with memory (`info mtree`: its RAM up to 0xd_ffff, the
+/// BIOS image at 0xe_0000..1 MiB) and its e820 map reserves it (0x9_fc00..1 MiB), as ours
+/// does ([`bootemu_boot::x86::e820::guest_map`]); Linux scans it (option ROMs, the MP
+/// table, SMBIOS, the RSDP). Whatever part of it the boot does not already back
+/// ([`legacy_area_gaps`]) is zero-filled memory here: the kernel reads zeros, finds no ROM
+/// signature, as it does on QEMU outside its BIOS image, and nothing counts as unclaimed.
+pub const LEGACY_AREA: std::ops::Range<u64> = 0xa_0000..0x10_0000;
+
+/// The parts of [`LEGACY_AREA`] that none of `regions` (name, base, size) covers, as regions
+/// named "legacy area", in address order.
+pub fn legacy_area_gaps(regions: &[(&'static str, u64, u64)]) -> Vec<(&'static str, u64, u64)> {
+    let mut taken: Vec<(u64, u64)> = regions
+        .iter()
+        .map(|&(_, base, size)| (base, base.saturating_add(size)))
+        .filter(|&(b, e)| b < LEGACY_AREA.end && e > LEGACY_AREA.start)
+        .collect();
+    taken.sort_unstable();
+    let mut gaps = Vec::new();
+    let mut at = LEGACY_AREA.start;
+    for (b, e) in taken {
+        if b > at {
+            gaps.push(("legacy area", at, b - at));
+        }
+        at = at.max(e);
+    }
+    if at < LEGACY_AREA.end {
+        gaps.push(("legacy area", at, LEGACY_AREA.end - at));
+    }
+    gaps
+}
+
 /// The bus of an x86 machine with one or more vCPUs.
 pub struct X86Board {
     id: BusId,
@@ -301,6 +333,41 @@ mod tests {
         assert_eq!(b.unclaimed.count, 1);
         let v = b.apic_mmio_read(0, 8, 0xfed0_0000 + reg::VERSION, 4);
         assert_eq!(v, VERSION as u64);
+    }
+
+    #[test]
+    fn the_legacy_area_is_backed_where_the_boot_left_it_empty() {
+        // Low RAM rounded up to 0xa0000, the ACPI area at 0xf0000: 0xa0000..0xf0000 is filled.
+        let regions = [
+            ("low RAM", 0, 0xa_0000),
+            ("RAM", 0x10_0000, 0x100_0000),
+            ("BIOS area", 0xf_0000, 0x1_0000),
+        ];
+        assert_eq!(
+            legacy_area_gaps(&regions),
+            vec![("legacy area", 0xa_0000, 0x5_0000)]
+        );
+        // Nothing there yet: the whole area; all of it taken: nothing.
+        assert_eq!(
+            legacy_area_gaps(&[("RAM", 0, 0x9_f000)]),
+            vec![("legacy area", 0xa_0000, 0x6_0000)]
+        );
+        assert_eq!(legacy_area_gaps(&[("RAM", 0, 0x20_0000)]), vec![]);
+        // Holes on both sides of a region in the middle.
+        assert_eq!(
+            legacy_area_gaps(&[("rom", 0xc_0000, 0x8000)]),
+            vec![
+                ("legacy area", 0xa_0000, 0x2_0000),
+                ("legacy area", 0xc_8000, 0x3_8000)
+            ]
+        );
+        // Backed: reads are memory (zeros), not unclaimed accesses.
+        let mut all = regions.to_vec();
+        all.extend(legacy_area_gaps(&regions));
+        let mut b = X86Board::new(&all, 1, 0).unwrap();
+        assert_eq!(b.mem().read(0xc_0000, 2).unwrap(), [0, 0]);
+        assert!(b.ram_page(0xc_0000, false).is_some());
+        assert_eq!(b.unclaimed.count, 0);
     }
 
     #[test]

@@ -174,6 +174,9 @@ impl X86Machine {
             })
             .collect();
         regions.extend(boot.reserved.iter().map(|r| ("BIOS area", r.base, r.size)));
+        // The rest of 0xa0000..1 MiB is memory too, as on QEMU's microvm.
+        let legacy = super::board::legacy_area_gaps(&regions);
+        regions.extend(legacy);
         regions.retain(|r| r.2 > 0);
         let board = X86Board::new(&regions, 1, config.rtc_epoch)?;
         let mut console = Console::new(config.console, &config.expect);
