@@ -16,17 +16,14 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use common::run::{Run, MARKER};
 use common::{linux_artifacts as artifacts, Artifacts};
 
 /// Instruction budget of one boot: the generic kernel needs about 1 G to reach the marker.
 const BUDGET: &str = "4000000000";
-/// The marker the test initramfs prints once userspace runs.
-const MARKER: &str = "BOOTEMU-MARKER: userspace reached";
-/// The line prefix before the guest's /proc/cmdline.
-const CMDLINE_LINE: &str = "BOOTEMU-CMDLINE: ";
 
 #[derive(Clone, Copy, Debug)]
 enum Kernel {
@@ -50,73 +47,15 @@ fn temp_path(what: &str) -> PathBuf {
     std::env::temp_dir().join(format!("bootemu-linux-{}-{n}.{what}", std::process::id()))
 }
 
-/// One finished boot.
-struct Boot {
-    out: Output,
-    console: String,
-    report: serde_json::Value,
-}
-
-impl Boot {
-    fn code(&self) -> Option<i32> {
-        self.out.status.code()
-    }
-
-    /// Everything worth seeing when a check fails.
-    fn why(&self) -> String {
-        let tail: String = {
-            let lines: Vec<&str> = self.console.lines().collect();
-            lines[lines.len().saturating_sub(40)..].join("\n")
-        };
-        format!(
-            "exit {:?}\nstderr:\n{}\nconsole (last 40 lines):\n{tail}",
-            self.code(),
-            String::from_utf8_lossy(&self.out.stderr)
-        )
-    }
-
-    /// What the guest printed after `BOOTEMU-CMDLINE: `.
-    fn guest_cmdline(&self) -> Option<&str> {
-        self.console
-            .lines()
-            .find_map(|l| l.trim_end_matches('\r').strip_prefix(CMDLINE_LINE))
-    }
-}
-
-/// `bootemu run --kernel <kernel> --initrd <initramfs> --append <append> <extra...>`.
-fn boot(kernel: &Path, a: &Artifacts, append: &str, extra: &[&str]) -> Boot {
-    let console = temp_path("console");
-    let report = temp_path("json");
+/// `bootemu run --kernel <kernel> --initrd <initramfs> --append <append> <extra...>`, with
+/// [`BUDGET`] unless `extra` sets `--max-insns`.
+fn boot(kernel: &Path, a: &Artifacts, append: &str, extra: &[&str]) -> Run {
     let budget: &[&str] = if extra.contains(&"--max-insns") {
         &[]
     } else {
         &["--max-insns", BUDGET]
     };
-    let out = Command::new(env!("CARGO_BIN_EXE_bootemu"))
-        .arg("run")
-        .arg("--kernel")
-        .arg(kernel)
-        .arg("--initrd")
-        .arg(&a.initramfs)
-        .args(["--append", append])
-        .arg("--serial")
-        .arg(format!("file:{}", console.display()))
-        .arg("--report")
-        .arg(&report)
-        .args(budget)
-        .args(extra)
-        .stdin(Stdio::null())
-        .output()
-        .expect("cannot run bootemu");
-    let console_bytes = std::fs::read(&console).unwrap_or_default();
-    let report_text = std::fs::read_to_string(&report).unwrap_or_default();
-    let _ = std::fs::remove_file(&console);
-    let _ = std::fs::remove_file(&report);
-    Boot {
-        out,
-        console: String::from_utf8_lossy(&console_bytes).into_owned(),
-        report: serde_json::from_str(&report_text).unwrap_or(serde_json::Value::Null),
-    }
+    common::run::linux(kernel, &a.initramfs, append, &[budget, extra].concat())
 }
 
 /// Boot `kernel` to the marker with `extra` flags and check the command line round trip.

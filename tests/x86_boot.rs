@@ -31,7 +31,7 @@ use bootemu_boot::handoff::{
 use bootemu_boot::x86::gdt::{Segment, TableReg};
 use bootemu_boot::x86::{self, X86Boot, X86Entry, X86EntryState, X86Linux};
 use bootemu_boot::Format;
-use common::run::{bootemu, text};
+use common::run::{bootemu, text, Run, MARKER};
 use common::{amd64_artifacts as artifacts, tool_present, Amd64Artifacts};
 
 /// The guest memory of the layouts.
@@ -653,81 +653,22 @@ fn our_x86_acpi_tables_describe_what_qemu_microvm_describes() {
     }
 }
 
-/// The marker the initramfs's /init prints once userspace runs.
-const MARKER: &str = "BOOTEMU-MARKER: userspace reached";
-/// The line prefix before the guest's /proc/cmdline.
-const CMDLINE_LINE: &str = "BOOTEMU-CMDLINE: ";
-
-/// A boot on the x86 machine: the process, the console and the JSON report.
-struct X86Run {
-    out: std::process::Output,
-    console: String,
-    report: serde_json::Value,
-}
-
-impl X86Run {
-    fn why(&self) -> String {
-        let lines: Vec<&str> = self.console.lines().collect();
-        format!(
-            "exit {:?}\nstderr:\n{}\nconsole (last 30 lines):\n{}",
-            self.out.status.code(),
-            text(&self.out.stderr),
-            lines[lines.len().saturating_sub(30)..].join("\n")
-        )
-    }
-
-    fn guest_cmdline(&self) -> Option<&str> {
-        self.console
-            .lines()
-            .find_map(|l| l.trim_end_matches('\r').strip_prefix(CMDLINE_LINE))
-    }
-}
-
-/// `bootemu run --kernel <kernel> --initrd <initramfs> --append <append> --expect MARKER`
-/// (no `--machine`: an x86 kernel picks microvm).
-fn run_x86(kernel: &std::path::Path, a: &Amd64Artifacts, append: &str, extra: &[&str]) -> X86Run {
-    // Per boot (the tests run in parallel in one process): the kernel file's name and a count.
-    static BOOTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let n = BOOTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let tag = kernel
-        .file_name()
-        .map_or("k".into(), |f| format!("{}-{n}", f.to_string_lossy()));
-    let console = common::oracle::temp_path(&format!("x86-console-{tag}"));
-    let report = common::oracle::temp_path(&format!("x86-json-{tag}"));
-    let out = Command::new(env!("CARGO_BIN_EXE_bootemu"))
-        .arg("run")
-        .arg("--kernel")
-        .arg(kernel)
-        .arg("--initrd")
-        .arg(&a.initramfs)
-        .args(["--append", append, "--expect", MARKER, "-q"])
-        .arg("--serial")
-        .arg(format!("file:{}", console.display()))
-        .arg("--report")
-        .arg(&report)
-        .args(extra)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("cannot run bootemu");
-    let c = std::fs::read(&console).unwrap_or_default();
-    let r = std::fs::read_to_string(&report).unwrap_or_default();
-    let _ = std::fs::remove_file(&console);
-    let _ = std::fs::remove_file(&report);
-    X86Run {
-        out,
-        console: String::from_utf8_lossy(&c).into_owned(),
-        report: serde_json::from_str(&r).unwrap_or(serde_json::Value::Null),
-    }
+/// `bootemu run --kernel <kernel> --initrd <initramfs> --append <append> --expect MARKER -q
+/// <extra...>` (no `--machine`: an x86 kernel picks microvm).
+fn run_x86(kernel: &std::path::Path, a: &Amd64Artifacts, append: &str, extra: &[&str]) -> Run {
+    let mut args = vec!["--expect", MARKER, "-q"];
+    args.extend_from_slice(extra);
+    common::run::linux(kernel, &a.initramfs, append, &args)
 }
 
 /// The boot reached the marker with exit 0, the guest's /proc/cmdline and the kernel's own
 /// command line equal to `append`, and every handoff check passed.
-fn assert_reached_userspace(b: &X86Run, append: &str, protocol: &str) {
+fn assert_reached_userspace(b: &Run, append: &str, protocol: &str) {
     assert_reached_userspace_with(b, append, protocol, &[]);
 }
 
 /// [`assert_reached_userspace`], with the checks named in `na` "n/a" instead of passed.
-fn assert_reached_userspace_with(b: &X86Run, append: &str, protocol: &str, na: &[&str]) {
+fn assert_reached_userspace_with(b: &Run, append: &str, protocol: &str, na: &[&str]) {
     assert_eq!(b.out.status.code(), Some(0), "{}", b.why());
     assert!(b.console.contains(MARKER), "{}", b.why());
     assert_eq!(b.guest_cmdline(), Some(append), "{}", b.why());

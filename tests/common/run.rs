@@ -1,8 +1,13 @@
 //! One `bootemu run` with its console and JSON report captured: what the boot tests assert on.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The marker the test initramfs' /init prints once userspace runs (arm64's and amd64's).
+pub const MARKER: &str = "BOOTEMU-MARKER: userspace reached";
+/// The line prefix before which that /init prints the guest's /proc/cmdline.
+pub const CMDLINE_LINE: &str = "BOOTEMU-CMDLINE: ";
 
 /// A finished run.
 pub struct Run {
@@ -39,6 +44,11 @@ impl Run {
         self.console
             .lines()
             .find_map(|l| l.trim_end_matches('\r').strip_prefix(prefix))
+    }
+
+    /// What the guest printed after [`CMDLINE_LINE`]: its /proc/cmdline.
+    pub fn guest_cmdline(&self) -> Option<&str> {
+        self.line(CMDLINE_LINE)
     }
 
     /// The last console line with anything on it.
@@ -87,6 +97,21 @@ pub fn bootemu(args: &[&str]) -> Output {
 /// Output bytes as text (invalid UTF-8 replaced).
 pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
+}
+
+/// A Linux boot: `bootemu run --kernel <kernel> --initrd <initrd> --append <append>
+/// <extra...>` (console and report captured as by [`run`]); the boots of tests/linux.rs
+/// (arm64) and tests/x86_boot.rs (amd64).
+pub fn linux(kernel: &Path, initrd: &Path, append: &str, extra: &[&str]) -> Run {
+    let utf8 = |p: &Path| -> String {
+        p.to_str()
+            .unwrap_or_else(|| panic!("{} is not UTF-8", p.display()))
+            .to_string()
+    };
+    let (kernel, initrd) = (utf8(kernel), utf8(initrd));
+    let mut args = vec!["--kernel", &kernel, "--initrd", &initrd, "--append", append];
+    args.extend_from_slice(extra);
+    run(&args)
 }
 
 /// `bootemu run args... --serial file:.. --report ..`, stdin closed.
