@@ -596,7 +596,8 @@ fn our_x86_acpi_tables_describe_what_qemu_microvm_describes() {
     // Oracle: QEMU 10's microvm (`pic=off,ioapic2=off`, 2 CPUs, 64 MiB) stopped at the kernel's
     // PVH entry, its tables read from guest memory (RSDP in the BIOS area, tables at the top of
     // RAM). Its MADT is ours byte for byte; its FADT has the same flags (its sleep and reset
-    // registers are its GED's MMIO, ours an I/O port); its DSDT has COM1 (EISA PNP0501) too.
+    // registers are its GED's MMIO, ours an I/O port); its DSDT has COM1 (EISA PNP0501) and the
+    // CMOS RTC (EISA PNP0B00 at I/O 0x70, 8 ports) too.
     let Some(a) = artifacts() else { return };
     let machine = [
         "-M",
@@ -645,10 +646,23 @@ fn our_x86_acpi_tables_describe_what_qemu_microvm_describes() {
     assert_eq!(&qemu_fadt[112..116], &0x0010_0400u32.to_le_bytes());
     // COM1: DWordConst EISAID("PNP0501") in both DSDTs.
     let pnp0501 = [0x0c, 0x41, 0xd0, 0x05, 0x01];
+    // The CMOS RTC: DWordConst EISAID("PNP0B00"), then its _CRS: IO (Decode16, 0x70, 0x70, 1,
+    // 8) as the small I/O port descriptor 0x47 0x01 0x70 0x00 0x70 0x00 0x01 0x08 (QEMU's
+    // `rtc_build_aml`); the IRQ 8 forms differ (QEMU: IRQNoFlags, ours: Interrupt).
+    let pnp0b00 = [0x0c, 0x41, 0xd0, 0x0b, 0x00];
+    let rtc_io = [0x47, 0x01, 0x70, 0x00, 0x70, 0x00, 0x01, 0x08];
     for (who, d) in [("ours", &dsdt), ("QEMU's", &qemu_dsdt)] {
         assert!(
             d.windows(5).any(|w| w == pnp0501),
             "{who} DSDT has no PNP0501"
+        );
+        assert!(
+            d.windows(5).any(|w| w == pnp0b00),
+            "{who} DSDT has no PNP0B00"
+        );
+        assert!(
+            d.windows(8).any(|w| w == rtc_io),
+            "{who} DSDT has no IO (Decode16, 0x70, 0x70, 1, 8)"
         );
     }
 }

@@ -6,7 +6,8 @@
 //! periodic interrupt taken twice through I/O APIC pin 8 — must equal QEMU's
 //! (`qemu-system-x86_64 -M microvm,pic=off,pit=off,rtc=on`, TCG, the same ELF through
 //! its PVH note), and the run must end by the guest's power-off through the ACPI sleep register,
-//! at that OUT exactly (the guest prints the clock it expects there).
+//! at that OUT exactly (the guest prints the clock it expects there); and `testdata/x86/reset.S`
+//! (bootemu only) resets through the power register, which must end the run at that OUT too.
 //!
 //! Skips with a notice when x86_64-linux-gnu-as or qemu-system-x86_64 is missing (run
 //! testdata/setup.sh); under CI (`CI` set) their absence fails.
@@ -114,6 +115,44 @@ fn machine_guest_console_equals_qemus_and_it_powers_off() {
         (insns + skipped) & 0xffff_ffff,
         expected,
         "{err}\nconsole:\n{ours}"
+    );
+}
+
+#[test]
+fn a_reset_through_the_power_register_ends_the_run_at_its_out() {
+    // testdata/x86/reset.S (bootemu only: the reset port is this machine's): the clock the
+    // guest expects right after its reset OUT equals the clock at which the reset restarted
+    // it, which a run going on after the OUT (its CLI; HLT) would push later.
+    if !tools_present() {
+        return;
+    }
+    let elf = build("reset");
+    let console = common::oracle::temp_path("x86-reset-ours");
+    let out = Command::new(env!("CARGO_BIN_EXE_bootemu"))
+        .args(["run", "--machine", "microvm", "-q", "--kernel"])
+        .arg(&elf)
+        .arg("--serial")
+        .arg(format!("file:{}", console.display()))
+        .stdin(Stdio::null())
+        .output()
+        .expect("run bootemu");
+    let ours = String::from_utf8_lossy(&std::fs::read(&console).unwrap_or_default()).into_owned();
+    let _ = std::fs::remove_file(&console);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}\nconsole:\n{ours}");
+    let line = ours
+        .lines()
+        .find_map(|l| l.strip_prefix("reset: OUT at "))
+        .unwrap_or_else(|| panic!("no reset line:\n{ours}\n{err}"));
+    let (at, restart) = line
+        .split_once(", restart at ")
+        .unwrap_or_else(|| panic!("{line}"));
+    let hex = |s: &str| u64::from_str_radix(s.trim(), 16).unwrap_or_else(|e| panic!("{s}: {e}"));
+    assert!(hex(at) > 0, "{line}");
+    assert_eq!(hex(at), hex(restart), "{line}");
+    assert!(
+        err.contains("guest powered off (S5 through the ACPI sleep register)"),
+        "{err}"
     );
 }
 
