@@ -371,6 +371,35 @@ mod tests {
     }
 
     #[test]
+    fn the_rtcs_periodic_interrupt_reaches_the_vcpu_through_pin_8() {
+        use crate::x86::cmos::{reg as cmos, B_24H, B_PIE, CMOS_IRQ, C_IRQF, C_PF};
+        use crate::x86::ioapic::{mmio, reg as ioapic};
+        let mut b = board();
+        b.apic_mmio_write(0, 0, APIC_DEFAULT_BASE + reg::SVR, 4, 0x1ff);
+        // Redirection entry 8: vector 0x41, fixed, edge, active high, APIC 0.
+        let rte = (ioapic::REDTBL + 2 * CMOS_IRQ as u32) as u64;
+        b.mmio_write(IOAPIC_BASE + mmio::IOREGSEL, 4, rte).unwrap();
+        b.mmio_write(IOAPIC_BASE + mmio::IOWIN, 4, 0x41).unwrap();
+        assert_eq!(b.next_deadline(), None);
+        b.port_write(0, 0, CMOS_BASE, 1, cmos::B as u32);
+        b.port_write(0, 0, CMOS_BASE + 1, 1, (B_24H | B_PIE) as u32);
+        // 1024 Hz from cycle 0: the first event 1 ns after 32 cycles of 32.768 kHz.
+        assert_eq!(b.next_deadline(), Some(976_563));
+        b.advance(976_562);
+        assert!(!b.interrupt_pending(0, 976_562));
+        b.advance(976_563);
+        assert!(b.interrupt_pending(0, 976_563));
+        assert_eq!(b.acknowledge(0, 976_563), Some(0x41));
+        // Register C says why and lowers the line; the next tick is the next deadline.
+        b.port_write(0, 976_600, CMOS_BASE, 1, cmos::C as u32);
+        assert_eq!(
+            b.port_read(0, 976_600, CMOS_BASE + 1, 1),
+            (C_IRQF | C_PF) as u32
+        );
+        assert_eq!(b.next_deadline(), Some(1_953_126));
+    }
+
+    #[test]
     fn ports_power_register_and_unused_ports() {
         let mut b = board();
         assert_eq!(b.port_read(0, 0, 0x278, 1), 0xff);
