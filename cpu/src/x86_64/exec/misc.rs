@@ -1,4 +1,4 @@
-//! Small integer instructions: XADD, CMPXCHG, CMPXCHG8B/16B, BSWAP, LEAVE and the flag
+//! Small integer instructions: XADD, CMPXCHG, CMPXCHG8B/16B, BSWAP, ENTER, LEAVE and the flag
 //! instructions CLC, STC, CMC, CLD, STD (SDM vol. 2).
 
 use super::super::block::Env;
@@ -6,7 +6,7 @@ use super::super::insn::Ops;
 use super::super::mem::Loc;
 use super::super::state::flag::{CF, DF, STATUS, ZF};
 use super::super::state::{mask, Cpu, Fault, RAX, RBP, RBX, RCX, RDX, RSP};
-use super::stack::pop_value;
+use super::stack::{pop_value, push_value, sp_moved, stack_la};
 use super::{add_flags, sub_flags};
 
 /// XADD r/m, r: the sum to r/m, the old r/m to r; flags as ADD.
@@ -102,6 +102,43 @@ pub fn leave(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
         }
         Err(f) => {
             cpu.regs[RSP] = old;
+            Err(f)
+        }
+    }
+}
+
+/// ENTER imm16, imm8 (SDM vol. 2 "ENTER"): push RBP (at the operand size), copy
+/// `imm8 mod 32 - 1` frame pointers from the enclosing frame (read at RBP minus multiples of
+/// the operand size, at the stack's address size), push the new frame pointer when the
+/// nesting level is not zero, then RBP (at the operand size) = the frame pointer and RSP
+/// moves down by `imm16`. The immediate holds `imm16 | imm8 << 16`. A fault leaves RSP and
+/// RBP as they were.
+pub fn enter(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    let size = ops.size;
+    let (alloc, level) = (ops.imm & 0xffff, (ops.imm >> 16) & 31);
+    let (old_sp, old_bp) = (cpu.regs[RSP], cpu.regs[RBP]);
+    let r = (|| {
+        push_value(cpu, env, size, old_bp)?;
+        let frame = cpu.regs[RSP];
+        if level > 0 {
+            let m = mask(cpu.sp_size);
+            for i in 1..level {
+                let at = old_bp.wrapping_sub(i * size as u64) & m;
+                let v = cpu.read(env, stack_la(cpu, at), size, true)?;
+                push_value(cpu, env, size, v)?;
+            }
+            push_value(cpu, env, size, frame)?;
+        }
+        Ok(frame)
+    })();
+    match r {
+        Ok(frame) => {
+            cpu.set_reg(RBP as u8, size, frame);
+            cpu.regs[RSP] = sp_moved(cpu, alloc.wrapping_neg());
+            Ok(())
+        }
+        Err(f) => {
+            cpu.regs[RSP] = old_sp;
             Err(f)
         }
     }

@@ -212,10 +212,13 @@ pub fn round(f: Fmt, sign: bool, mant: u128, exp: i32, sticky: bool, mxcsr: u32)
         (f.zero(sign) | k as u64, inexact)
     };
     let mut flags = if inexact { mx::PE } else { 0 };
-    if tiny && inexact {
+    // Masked, underflow is a tiny inexact result; unmasked, any tiny result (SDM vol. 1
+    // §11.5.2.5), and FTZ applies only while it is masked.
+    let um = mxcsr & (mx::UE << 7) != 0;
+    if tiny && (inexact || !um) {
         flags |= mx::UE;
     }
-    if tiny && mxcsr & mx::FTZ != 0 {
+    if tiny && um && mxcsr & mx::FTZ != 0 {
         return (f.zero(sign), mx::UE | mx::PE);
     }
     (bits, flags)

@@ -10,16 +10,23 @@
 
 use super::super::block::Env;
 use super::super::insn::{Opnd, Ops};
-use super::super::state::{Cpu, Fault};
+use super::super::state::{Cpu, Fault, RDI};
+use super::mmx;
 
 /// Table selector bit: the form's 16-byte memory operand may be misaligned.
 pub const UNALIGNED: u8 = 0x80;
 
-/// Read operand `o` as `size` bytes (an XMM register gives all 128 bits whatever `size`).
+/// Read operand `o` as `size` bytes (an XMM register gives all 128 bits whatever `size`, an
+/// MMX register its 64). When `o` or the destination is an MMX register, the MMX checks and
+/// transition come first.
 #[inline]
 pub fn xget(cpu: &mut Cpu, env: &mut Env, ops: &Ops, o: Opnd, size: u8) -> Result<u128, Fault> {
+    if matches!(o, Opnd::Mm(_)) || matches!(ops.dst, Opnd::Mm(_)) {
+        mmx::touch(cpu)?;
+    }
     match o {
         Opnd::Xmm(r) => Ok(cpu.xmm[r as usize & 15]),
+        Opnd::Mm(r) => Ok(cpu.x87.mmx_read(r) as u128),
         Opnd::Mem => {
             let la = cpu.ea(&ops.mem);
             cpu.read_vec(env, la, size, ops.cc & UNALIGNED == 0, ops.mem.stack)
@@ -29,7 +36,8 @@ pub fn xget(cpu: &mut Cpu, env: &mut Env, ops: &Ops, o: Opnd, size: u8) -> Resul
     }
 }
 
-/// Write `v` to operand `o`: an XMM register gets all 128 bits, memory the low `size` bytes,
+/// Write `v` to operand `o`: an XMM register gets all 128 bits, an MMX register the low 64,
+/// memory the low `size` bytes,
 /// a general-purpose register the low `size` bytes with the 32-bit zero-extension rule.
 #[inline]
 pub fn xput(
@@ -43,6 +51,11 @@ pub fn xput(
     match o {
         Opnd::Xmm(r) => {
             cpu.xmm[r as usize & 15] = v;
+            Ok(())
+        }
+        Opnd::Mm(r) => {
+            mmx::touch(cpu)?;
+            cpu.x87.mmx_write(r, v as u64);
             Ok(())
         }
         Opnd::Mem => {
@@ -65,8 +78,8 @@ pub fn mov128(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     xput(cpu, env, ops, ops.dst, 16, v)
 }
 
-/// MOVD/MOVQ (selector: 4 or 8 bytes): the low bytes of the source; an XMM destination is
-/// zero-extended to 128 bits.
+/// MOVD/MOVQ (selector: 4 or 8 bytes), also MOVQ2DQ/MOVDQ2Q/MOVNTQ: the low bytes of the
+/// source; an XMM or MMX destination is zero-extended.
 pub fn movdq(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     let n = ops.cc & 0xf;
     let v = xget(cpu, env, ops, ops.src, n)? & (LO64 >> (64 - 8 * n as u32));
@@ -121,20 +134,50 @@ pub fn movmsk(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     xput(cpu, env, ops, ops.dst, ops.size, m as u128)
 }
 
-/// PEXTRW r, xmm, imm8: word `imm & 7`, zero-extended.
+/// The word index an immediate selects in operand `o`: `imm & 7` in an XMM register,
+/// `imm & 3` in an MMX register.
+fn word_index(o: Opnd, imm: u64) -> u64 {
+    if let Opnd::Mm(_) = o {
+        imm & 3
+    } else {
+        imm & 7
+    }
+}
+
+/// PEXTRW r, xmm/mm, imm8: the selected word, zero-extended.
 pub fn pextrw(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     let v = xget(cpu, env, ops, ops.src, 16)?;
-    let w = (v >> (16 * (ops.imm & 7))) & 0xffff;
+    let w = (v >> (16 * word_index(ops.src, ops.imm))) & 0xffff;
     xput(cpu, env, ops, ops.dst, ops.size, w)
 }
 
-/// PINSRW xmm, r32/m16, imm8: word `imm & 7` ← the source's low word.
+/// PINSRW xmm/mm, r32/m16, imm8: the selected word ← the source's low word.
 pub fn pinsrw(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     let w = xget(cpu, env, ops, ops.src, 2)? & 0xffff;
-    if let Opnd::Xmm(d) = ops.dst {
-        let sh = 16 * (ops.imm & 7);
-        let x = &mut cpu.xmm[d as usize & 15];
-        *x = (*x & !(0xffff << sh)) | w << sh;
+    let sh = 16 * word_index(ops.dst, ops.imm);
+    let x = match ops.dst {
+        Opnd::Xmm(d) => cpu.xmm[d as usize & 15],
+        Opnd::Mm(d) => cpu.x87.mmx_read(d) as u128,
+        _ => return Err(Fault::UD),
+    };
+    xput(cpu, env, ops, ops.dst, 16, (x & !(0xffff << sh)) | w << sh)
+}
+
+/// MASKMOVQ mm1, mm2 / MASKMOVDQU xmm1, xmm2: each byte of the first register whose
+/// counterpart in the second has its top bit set is stored at DS:rDI (the segment can be
+/// overridden; `ops.mem` is that address), lowest byte first; bytes not selected are not
+/// accessed, so an all-zero mask stores nothing and faults on nothing.
+pub fn maskmov(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    let v = xget(cpu, env, ops, ops.src, 16)?;
+    let m = xget(cpu, env, ops, ops.src2, 16)?;
+    let n = if let Opnd::Mm(_) = ops.src { 8 } else { 16 };
+    let la = cpu.ea(&ops.mem);
+    debug_assert_eq!(ops.mem.base, RDI as u8);
+    for i in 0..n {
+        if (m >> (8 * i + 7)) & 1 != 0 {
+            let b = (v >> (8 * i)) as u64 & 0xff;
+            cpu.write(env, la.wrapping_add(i as u64), 1, b, false)?;
+        }
     }
     Ok(())
 }
