@@ -154,7 +154,7 @@ impl VReg {
 /// Destination, its width, its value and the source's.
 fn operands(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(VReg, usize, u128, u128), Fault> {
     let d = VReg::of(cpu, ops)?;
-    let b = xget(cpu, env, ops, ops.src, 16)?;
+    let b = xget(cpu, env, ops, ops.src, ops.src_size)?;
     Ok((d, d.width(), d.get(cpu), b))
 }
 
@@ -261,7 +261,7 @@ pub fn shift<const KIND: u8, const E: usize>(
     let d = VReg::of(cpu, ops)?;
     let count = match ops.src {
         Opnd::Imm => ops.imm & 0xff,
-        o => xget(cpu, env, ops, o, 16)? as u64,
+        o => xget(cpu, env, ops, o, ops.src_size)? as u64,
     };
     let a = d.get(cpu);
     let bits = 8 * E as u64;

@@ -10,7 +10,7 @@
 
 use super::super::block::Env;
 use super::super::insn::{Opnd, Ops};
-use super::super::state::{Cpu, Fault, RDI};
+use super::super::state::{Cpu, Fault};
 use super::mmx;
 
 /// Table selector bit: the form's 16-byte memory operand may be misaligned.
@@ -165,19 +165,15 @@ pub fn pinsrw(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
 
 /// MASKMOVQ mm1, mm2 / MASKMOVDQU xmm1, xmm2: each byte of the first register whose
 /// counterpart in the second has its top bit set is stored at DS:rDI (the segment can be
-/// overridden; `ops.mem` is that address), lowest byte first; bytes not selected are not
-/// accessed, so an all-zero mask stores nothing and faults on nothing.
+/// overridden; `ops.mem` is that address). The whole 8- or 16-byte operand is accessed as a
+/// read and a write of the merged bytes (no alignment needed), so its faults are raised even
+/// for an all-zero mask, as the host CPU raises them (the SDM leaves that case open).
 pub fn maskmov(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     let v = xget(cpu, env, ops, ops.src, 16)?;
     let m = xget(cpu, env, ops, ops.src2, 16)?;
     let n = if let Opnd::Mm(_) = ops.src { 8 } else { 16 };
     let la = cpu.ea(&ops.mem);
-    debug_assert_eq!(ops.mem.base, RDI as u8);
-    for i in 0..n {
-        if (m >> (8 * i + 7)) & 1 != 0 {
-            let b = (v >> (8 * i)) as u64 & 0xff;
-            cpu.write(env, la.wrapping_add(i as u64), 1, b, false)?;
-        }
-    }
-    Ok(())
+    let old = cpu.read_vec(env, la, n, false, false)?;
+    let sel = (0..n as u32).fold(0u128, |s, i| s | ((m >> (8 * i + 7)) & 1) * (0xff << (8 * i)));
+    cpu.write_vec(env, la, n, (old & !sel) | (v & sel), false, false)
 }
