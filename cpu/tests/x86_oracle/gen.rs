@@ -72,16 +72,13 @@ pub fn forms(class: &Class) -> Vec<Code> {
 }
 
 /// Whether `c` has an MMX operand, or is one of the MMX class's forms without one (EMMS,
-/// MASKMOVDQU, the x87 instructions that meet the MMX registers).
+/// MASKMOVDQU).
 fn mmx_form(c: Code) -> bool {
     c.op_code()
         .op_kinds()
         .iter()
         .any(|k| matches!(k, K::mm_reg | K::mm_rm | K::mm_or_mem))
-        || matches!(
-            c.mnemonic(),
-            M::Emms | M::Maskmovdqu | M::Fld1 | M::Fldz | M::Fnstsw
-        )
+        || matches!(c.mnemonic(), M::Emms | M::Maskmovdqu)
 }
 
 /// A random MMX register.
