@@ -5,14 +5,14 @@
 //!
 //! The MMX forms share the SSE handlers ([`super::sse_int`], [`super::sse_mov`],
 //! [`super::sse_fp`]'s conversions): an [`Opnd::Mm`](super::super::insn::Opnd::Mm) operand
-//! makes them work on 64 bits and go through [`touch`] before the register is used. Every
-//! instruction that names an MMX register (SDM vol. 1 §9.5, table 9-2): #UD when CR0.EM is
-//! set, #NM when CR0.TS is set, #MF when an unmasked x87 exception is pending; then TOP = 0
-//! and all tags valid; the register it writes gets all ones in its sign and exponent.
-//! CVTPI2PD with a memory source names none and makes no transition.
-//!
-//! Not modelled: the transition happens when the MMX register is first read or written by
-//! the handler, so a memory fault later in the same instruction leaves it made.
+//! makes them work on 64 bits, [`check`] before any operand is read and [`enter`] when the
+//! result is written. Every instruction that names an MMX register (SDM vol. 1 §9.5, table
+//! 9-2): #UD when CR0.EM is set, #NM when CR0.TS is set, #MF when an unmasked x87 exception
+//! is pending; once it completes, TOP = 0 and all tags valid, and the register it writes
+//! has all ones in its sign and exponent. An instruction that faults (a memory operand, an
+//! unmasked SIMD exception) leaves the x87 state as it was, as the host CPU does. CVTPI2PS
+//! and CVTPI2PD with a memory source name no MMX register and make no transition (as the
+//! host CPU: qemu-x86_64 10.0 makes it for CVTPI2PS).
 
 use super::super::block::Env;
 use super::super::insn::Ops;
@@ -22,16 +22,16 @@ use super::super::system::cr0;
 /// FSW.ES: an unmasked x87 exception is pending.
 const FSW_ES: u16 = 1 << 7;
 
-/// The checks and the transition of an instruction that names an MMX register.
+/// The transition of an MMX instruction that completes.
 #[inline]
-pub fn touch(cpu: &mut Cpu) -> Result<(), Fault> {
-    check(cpu)?;
+pub fn enter(cpu: &mut Cpu) {
     cpu.x87.mmx_enter();
-    Ok(())
 }
 
-/// #UD (CR0.EM), #NM (CR0.TS), #MF (a pending unmasked x87 exception), in that order.
-fn check(cpu: &Cpu) -> Result<(), Fault> {
+/// The checks of an instruction that names an MMX register, before it reads anything: #UD
+/// (CR0.EM), #NM (CR0.TS), #MF (a pending unmasked x87 exception), in that order.
+#[inline]
+pub fn check(cpu: &Cpu) -> Result<(), Fault> {
     let c0 = cpu.sys.cr0;
     if c0 & cr0::EM != 0 {
         Err(Fault::UD)
@@ -46,7 +46,8 @@ fn check(cpu: &Cpu) -> Result<(), Fault> {
 
 /// EMMS: every x87 register empty (after the checks; TOP = 0 as for every MMX instruction).
 pub fn emms(cpu: &mut Cpu, _: &mut Env, _: &Ops) -> Result<(), Fault> {
-    touch(cpu)?;
+    check(cpu)?;
+    enter(cpu);
     cpu.x87.tags = 0;
     Ok(())
 }

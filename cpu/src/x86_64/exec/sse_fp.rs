@@ -302,4 +302,57 @@ mod tests {
         assert_eq!((st.exec)(&mut cpu, &mut env, &st.ops), Ok(()));
         assert_eq!(cpu.read(&mut env, 0x108, 4, false), Ok(0x7fc0));
     }
+
+    #[test]
+    fn unmasked_exceptions_raise_xm_with_osxmmexcpt_and_ud_without() {
+        let mut bus = crate::aarch64::flat::FlatBus::new(0, 4096);
+        let mut code = BlockCache::new();
+        let mut env = Env {
+            bus: &mut bus,
+            code: &mut code,
+            stop: false,
+            end: u64::MAX,
+        };
+        let one = |b: &[u8]| decode(&iced_x86::Decoder::with_ip(64, b, 0x1000, 0).decode());
+        // divps xmm0, xmm1: 1/0 in element 0 (#Z), 1/1 elsewhere.
+        let div = one(&[0x0f, 0x5e, 0xc1]);
+        let one_f = 0x3f80_0000u128;
+        let ones = (0..4).fold(0, |v, i| v | one_f << (32 * i));
+        for (osxmmexcpt, fault) in [(true, Fault::XM), (false, Fault::UD)] {
+            let mut cpu = Cpu::new();
+            if osxmmexcpt {
+                cpu.sys.cr4 |= cr4::OSXMMEXCPT;
+            } else {
+                cpu.sys.cr4 &= !cr4::OSXMMEXCPT;
+            }
+            cpu.xmm[0] = ones;
+            cpu.xmm[1] = ones & !0xffff_ffff;
+            // ZM clear: the flag is set, the destination kept, the fault raised.
+            cpu.mxcsr = 0x1f80 & !(mx::ZE << 7);
+            assert_eq!((div.exec)(&mut cpu, &mut env, &div.ops), Err(fault));
+            assert_eq!(cpu.mxcsr & 0x3f, mx::ZE);
+            assert_eq!(cpu.xmm[0], ones);
+            // Masked: the infinity is written, no fault.
+            cpu.mxcsr = 0x1f80;
+            assert_eq!((div.exec)(&mut cpu, &mut env, &div.ops), Ok(()));
+            assert_eq!(cpu.xmm[0] as u32, 0x7f80_0000);
+            assert_eq!(cpu.mxcsr & 0x3f, mx::ZE);
+        }
+        // An unmasked pre-computation exception (#I of 0/0 in element 1) stops the
+        // operation: the masked #Z of element 0 is flagged, no post-computation flag.
+        let mut cpu = Cpu::new();
+        cpu.xmm[0] = ones & !(0xffff_ffff << 32);
+        cpu.xmm[1] = ones & !0xffff_ffff_ffff_ffff;
+        cpu.mxcsr = 0x1f80 & !(mx::IE << 7);
+        assert_eq!((div.exec)(&mut cpu, &mut env, &div.ops), Err(Fault::XM));
+        assert_eq!(cpu.mxcsr & 0x3f, mx::IE | mx::ZE);
+        // Unmasked precision: the post-computation fault comes with every flag raised.
+        let mut cpu = Cpu::new();
+        cpu.xmm[0] = ones;
+        cpu.xmm[1] = (0..4).fold(0, |v, i| v | 0x4040_0000u128 << (32 * i)); // 3.0
+        cpu.mxcsr = 0x1f80 & !(mx::PE << 7);
+        assert_eq!((div.exec)(&mut cpu, &mut env, &div.ops), Err(Fault::XM));
+        assert_eq!(cpu.mxcsr & 0x3f, mx::PE);
+        assert_eq!(cpu.xmm[0], ones);
+    }
 }

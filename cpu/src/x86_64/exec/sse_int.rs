@@ -8,7 +8,8 @@
 //!
 //! The same handlers run the MMX forms (SDM vol. 1 §9.4) on 64-bit MMX registers: with an
 //! MMX destination ([`VReg::Mm`]) every operation works on 8 bytes instead of 16 (PSHUFW is
-//! the word shuffle of an MMX register), after [`super::mmx::touch`].
+//! the word shuffle of an MMX register), with [`super::mmx::check`] first and
+//! [`super::mmx::enter`] when the result is written.
 //!
 //! Each handler is `op::<OP, E>`: operation `OP` on lanes of `E` bytes, destination an XMM
 //! register, source XMM or 16-byte-aligned m128 (MMX: an MMX register, source MMX or m64).
@@ -119,12 +120,12 @@ pub enum VReg {
 }
 
 impl VReg {
-    /// The destination of `ops`, after the MMX checks and transition for an MMX one.
+    /// The destination of `ops`, after the MMX checks for an MMX one.
     fn of(cpu: &mut Cpu, ops: &Ops) -> Result<VReg, Fault> {
         match ops.dst {
             Opnd::Xmm(d) => Ok(VReg::Xmm(d as usize & 15)),
             Opnd::Mm(d) => {
-                mmx::touch(cpu)?;
+                mmx::check(cpu)?;
                 Ok(VReg::Mm(d))
             }
             _ => Err(Fault::UD),
@@ -146,7 +147,10 @@ impl VReg {
     fn set(self, cpu: &mut Cpu, v: u128) {
         match self {
             VReg::Xmm(d) => cpu.xmm[d] = v,
-            VReg::Mm(d) => cpu.x87.mmx_write(d, v as u64),
+            VReg::Mm(d) => {
+                cpu.x87.mmx_write(d, v as u64);
+                mmx::enter(cpu);
+            }
         }
     }
 }

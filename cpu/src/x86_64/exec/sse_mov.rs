@@ -2,11 +2,15 @@
 //! MOVAPS/MOVAPD/MOVDQA (aligned), MOVUPS/MOVUPD/MOVDQU (unaligned) and the non-temporal
 //! stores MOVNTPS/MOVNTPD/MOVNTDQ; MOVD/MOVQ between XMM registers, general-purpose registers
 //! and memory; the scalar MOVSS/MOVSD; the half moves MOVLPS/MOVLPD/MOVHPS/MOVHPD,
-//! MOVHLPS/MOVLHPS; the mask extractions PMOVMSKB/MOVMSKPS/MOVMSKPD; PEXTRW/PINSRW. No flags
-//! change. Non-temporal hints have no effect here (no caches).
+//! MOVHLPS/MOVLHPS; the mask extractions PMOVMSKB/MOVMSKPS/MOVMSKPD; PEXTRW/PINSRW; the
+//! byte-masked stores MASKMOVQ/MASKMOVDQU. The MMX forms (MOVD/MOVQ with an MMX register,
+//! MOVQ2DQ/MOVDQ2Q, MOVNTQ, PMOVMSKB/PEXTRW/PINSRW on MMX registers, MASKMOVQ) use the same
+//! handlers. No flags change. Non-temporal hints have no effect here (no caches).
 //!
-//! Operand access for every SSE handler is here too ([`xget`], [`xput`]): a 16-byte memory
-//! operand must be 16-byte aligned (#GP(0)) unless the form is one of the unaligned moves.
+//! Operand access for every SSE and MMX handler is here too ([`xget`], [`xput`]): a 16-byte
+//! memory operand must be 16-byte aligned (#GP(0)) unless the form is one of the unaligned
+//! moves; with an MMX operand, [`mmx::check`] comes before anything is read and
+//! [`mmx::enter`] once the result is written.
 
 use super::super::block::Env;
 use super::super::insn::{Opnd, Ops};
@@ -16,13 +20,19 @@ use super::mmx;
 /// Table selector bit: the form's 16-byte memory operand may be misaligned.
 pub const UNALIGNED: u8 = 0x80;
 
+/// Whether `ops` names an MMX register.
+#[inline(always)]
+fn names_mm(ops: &Ops) -> bool {
+    matches!(ops.dst, Opnd::Mm(_)) || matches!(ops.src, Opnd::Mm(_)) || matches!(ops.src2, Opnd::Mm(_))
+}
+
 /// Read operand `o` as `size` bytes (an XMM register gives all 128 bits whatever `size`, an
-/// MMX register its 64). When `o` or the destination is an MMX register, the MMX checks and
-/// transition come first.
+/// MMX register its 64). When `o` or the destination is an MMX register, the MMX checks come
+/// first.
 #[inline]
 pub fn xget(cpu: &mut Cpu, env: &mut Env, ops: &Ops, o: Opnd, size: u8) -> Result<u128, Fault> {
     if matches!(o, Opnd::Mm(_)) || matches!(ops.dst, Opnd::Mm(_)) {
-        mmx::touch(cpu)?;
+        mmx::check(cpu)?;
     }
     match o {
         Opnd::Xmm(r) => Ok(cpu.xmm[r as usize & 15]),
@@ -37,8 +47,9 @@ pub fn xget(cpu: &mut Cpu, env: &mut Env, ops: &Ops, o: Opnd, size: u8) -> Resul
 }
 
 /// Write `v` to operand `o`: an XMM register gets all 128 bits, an MMX register the low 64,
-/// memory the low `size` bytes,
-/// a general-purpose register the low `size` bytes with the 32-bit zero-extension rule.
+/// memory the low `size` bytes, a general-purpose register the low `size` bytes with the
+/// 32-bit zero-extension rule. An instruction naming an MMX register then makes the MMX
+/// transition.
 #[inline]
 pub fn xput(
     cpu: &mut Cpu,
@@ -49,25 +60,19 @@ pub fn xput(
     v: u128,
 ) -> Result<(), Fault> {
     match o {
-        Opnd::Xmm(r) => {
-            cpu.xmm[r as usize & 15] = v;
-            Ok(())
-        }
-        Opnd::Mm(r) => {
-            mmx::touch(cpu)?;
-            cpu.x87.mmx_write(r, v as u64);
-            Ok(())
-        }
+        Opnd::Xmm(r) => cpu.xmm[r as usize & 15] = v,
+        Opnd::Mm(r) => cpu.x87.mmx_write(r, v as u64),
         Opnd::Mem => {
             let la = cpu.ea(&ops.mem);
-            cpu.write_vec(env, la, size, v, ops.cc & UNALIGNED == 0, ops.mem.stack)
+            cpu.write_vec(env, la, size, v, ops.cc & UNALIGNED == 0, ops.mem.stack)?;
         }
-        Opnd::Reg(r) => {
-            cpu.set_reg(r, size.min(8), v as u64);
-            Ok(())
-        }
-        _ => Ok(()),
+        Opnd::Reg(r) => cpu.set_reg(r, size.min(8), v as u64),
+        _ => {}
     }
+    if names_mm(ops) {
+        mmx::enter(cpu);
+    }
+    Ok(())
 }
 
 const LO64: u128 = u64::MAX as u128;
@@ -175,5 +180,9 @@ pub fn maskmov(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     let la = cpu.ea(&ops.mem);
     let old = cpu.read_vec(env, la, n, false, false)?;
     let sel = (0..n as u32).fold(0u128, |s, i| s | ((m >> (8 * i + 7)) & 1) * (0xff << (8 * i)));
-    cpu.write_vec(env, la, n, (old & !sel) | (v & sel), false, false)
+    cpu.write_vec(env, la, n, (old & !sel) | (v & sel), false, false)?;
+    if n == 8 {
+        mmx::enter(cpu);
+    }
+    Ok(())
 }
