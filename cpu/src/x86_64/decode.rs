@@ -5,8 +5,8 @@
 //! block and a selector (condition code, ALU operation, fixed operand size). Operands are
 //! extracted generically (`operands`): general-purpose registers, XMM registers (forms with
 //! one go to the SSE/SSE2 table, `sse_line`), one memory operand, immediates and near branch
-//! targets; a form with any other operand kind (segment, control, MMX and x87 registers, far
-//! pointers) is not supported yet and decodes, like an
+//! targets (MMX registers and MASKMOVQ's DS:rDI for the SSE/MMX table); a form with any
+//! other operand kind (segment, control and x87 registers, far pointers) is not supported yet and decodes, like an
 //! unknown mnemonic or undecodable bytes, to a record that raises #UD and is counted by its
 //! iced `Code` ([`Cpu::undefined`](super::state::Cpu::undefined)). Nothing here panics on
 //! any byte sequence.

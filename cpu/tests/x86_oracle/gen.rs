@@ -974,6 +974,9 @@ fn build(code: Code, args: &[Arg]) -> Option<Instruction> {
         [R(a), I(b)] => Instruction::with2(code, *a, imm(*b)?),
         [M(a), I(b)] => Instruction::with2(code, *a, imm(*b)?),
         [R(a), R(b), I(c)] => Instruction::with3(code, *a, *b, imm(*c)?),
+        // SHLD/SHRD r/m, r, CL.
+        [R(a), R(b), R(c)] => Instruction::with3(code, *a, *b, *c),
+        [M(a), R(b), R(c)] => Instruction::with3(code, *a, *b, *c),
         [R(a), M(b), I(c)] => Instruction::with3(code, *a, *b, imm(*c)?),
         _ => return None,
     };

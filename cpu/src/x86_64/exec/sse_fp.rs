@@ -13,7 +13,8 @@
 //! raises #XM (vector 19) with CR4.OSXMMEXCPT set, #UD without. A pre-computation exception
 //! (#I, #D, #Z) unmasked in any element stops the operation: only the pre-computation flags
 //! of all elements are set. Otherwise the flags of all elements are set, and an unmasked
-//! post-computation exception (#O, #U, #P) raises the fault.
+//! post-computation exception (#O, #U, #P) raises the fault ([`super::softfp::round`] gives
+//! the flags of an unmasked #O or #U).
 
 use super::super::block::Env;
 use super::super::insn::{Opnd, Ops};
