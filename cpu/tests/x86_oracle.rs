@@ -96,9 +96,9 @@ fn native(test: &str) -> bool {
 fn signal_of(vector: u8) -> u64 {
     match vector {
         0 | 16 | 19 => 8, // #DE, #MF, #XM: SIGFPE
-        6 => 4,      // #UD: SIGILL
-        12 => 7,     // #SS: SIGBUS
-        _ => 11,     // #GP and the rest: SIGSEGV
+        6 => 4,           // #UD: SIGILL
+        12 => 7,          // #SS: SIGBUS
+        _ => 11,          // #GP and the rest: SIGSEGV
     }
 }
 
@@ -400,7 +400,14 @@ fn run_class(class: &Class, programs: usize) {
                 let q = qemu_view(class, &qv[i]);
                 diff("qemu", &q, "ours", &qemu_view(class, o), defined, &mut why);
                 if let Some(nv) = &nat {
-                    diff("native", &qemu_view(class, &nv[i]), "qemu", &q, defined, &mut why);
+                    diff(
+                        "native",
+                        &qemu_view(class, &nv[i]),
+                        "qemu",
+                        &q,
+                        defined,
+                        &mut why,
+                    );
                 }
             }
             if o.signal != 0 {

@@ -409,9 +409,7 @@ impl<'a> Gen<'a> {
                 }
                 // ENTER: a small frame, nesting levels around 0–4 (and their aliases mod 32).
                 K::imm16 if m == M::Enter => Arg::I(self.rng.pick(&[0i64, 1, 8, 16, 24, 40])),
-                K::imm8 if m == M::Enter => {
-                    Arg::I(self.rng.pick(&[0i64, 1, 2, 3, 4, 32, 33, 35]))
-                }
+                K::imm8 if m == M::Enter => Arg::I(self.rng.pick(&[0i64, 1, 2, 3, 4, 32, 33, 35])),
                 K::xmm_or_mem if self.rng.chance(1, 2) => Arg::R(xmm(self.rng)),
                 K::mem
                     if matches!(m, M::Fxsave64 | M::Fxrstor64 | M::Fxsave | M::Fxrstor)
@@ -530,8 +528,7 @@ impl<'a> Gen<'a> {
             M::Enter => {
                 // The frame pointers ENTER copies are read below RBP: RBP near RSP, within
                 // the stack; the frame fits in the stack left.
-                let (Some(Arg::I(alloc)), Some(Arg::I(level))) = (args.first(), args.get(1))
-                else {
+                let (Some(Arg::I(alloc)), Some(Arg::I(level))) = (args.first(), args.get(1)) else {
                     return false;
                 };
                 let level = level % 32;

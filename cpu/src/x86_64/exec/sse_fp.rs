@@ -238,7 +238,12 @@ pub fn cvt(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
             )
         }),
         11 | 12 => (0..2).fold(0, |r, i| {
-            set(r, 4, i, acc(sf::to_int(F32, get(b, 4, i), 4, ops.cc == 12, m)))
+            set(
+                r,
+                4,
+                i,
+                acc(sf::to_int(F32, get(b, 4, i), 4, ops.cc == 12, m)),
+            )
         }),
         _ => (0..2).fold(0, |r, i| {
             set(

@@ -23,7 +23,9 @@ pub const UNALIGNED: u8 = 0x80;
 /// Whether `ops` names an MMX register.
 #[inline(always)]
 fn names_mm(ops: &Ops) -> bool {
-    matches!(ops.dst, Opnd::Mm(_)) || matches!(ops.src, Opnd::Mm(_)) || matches!(ops.src2, Opnd::Mm(_))
+    matches!(ops.dst, Opnd::Mm(_))
+        || matches!(ops.src, Opnd::Mm(_))
+        || matches!(ops.src2, Opnd::Mm(_))
 }
 
 /// Read operand `o` as `size` bytes (an XMM register gives all 128 bits whatever `size`, an
@@ -179,7 +181,9 @@ pub fn maskmov(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     let n = if let Opnd::Mm(_) = ops.src { 8 } else { 16 };
     let la = cpu.ea(&ops.mem);
     let old = cpu.read_vec(env, la, n, false, false)?;
-    let sel = (0..n as u32).fold(0u128, |s, i| s | ((m >> (8 * i + 7)) & 1) * (0xff << (8 * i)));
+    let sel = (0..n as u32).fold(0u128, |s, i| {
+        s | ((m >> (8 * i + 7)) & 1) * (0xff << (8 * i))
+    });
     cpu.write_vec(env, la, n, (old & !sel) | (v & sel), false, false)?;
     if n == 8 {
         mmx::enter(cpu);
