@@ -182,7 +182,7 @@ pub fn maskmov(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     let la = cpu.ea(&ops.mem);
     let old = cpu.read_vec(env, la, n, false, false)?;
     let sel = (0..n as u32).fold(0u128, |s, i| {
-        s | ((m >> (8 * i + 7)) & 1) * (0xff << (8 * i))
+        s | (((m >> (8 * i + 7)) & 1) * (0xff << (8 * i)))
     });
     cpu.write_vec(env, la, n, (old & !sel) | (v & sel), false, false)?;
     if n == 8 {
