@@ -58,8 +58,9 @@ pub fn forms(class: &Class) -> Vec<Code> {
         .filter(|c| *c != Code::Bswap_r16)
         // PEXTRW r32/m16, xmm, imm8 (66 0F 3A 15) is SSE4.1: beyond the SSE2 baseline.
         .filter(|c| *c != Code::Pextrw_r32m16_xmm_imm8)
-        // The MMX class: the forms with an MMX operand (and those with no other form).
-        .filter(|c| class.name != "mmx" || mmx_form(*c))
+        // The MMX class: the forms with an MMX operand (and those with no other form); the
+        // others: none with an MMX operand.
+        .filter(|c| (class.name == "mmx") == mmx_form(*c))
         .filter(|c| {
             let oc = c.op_code();
             oc.is_instruction()
@@ -964,6 +965,8 @@ fn build(code: Code, args: &[Arg]) -> Option<Instruction> {
         [R(a)] => Instruction::with1(code, *a),
         [M(a)] => Instruction::with1(code, *a),
         [I(a)] => Instruction::with1(code, imm(*a)?),
+        // ENTER imm16, imm8.
+        [I(a), I(b)] => Instruction::with2(code, *a as u32, *b as u32),
         [R(a), R(b)] => Instruction::with2(code, *a, *b),
         [R(a), M(b)] => Instruction::with2(code, *a, *b),
         [M(a), R(b)] => Instruction::with2(code, *a, *b),
