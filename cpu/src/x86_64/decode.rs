@@ -5,11 +5,12 @@
 //! block and a selector (condition code, ALU operation, fixed operand size). Operands are
 //! extracted generically (`operands`): general-purpose registers, XMM registers (forms with
 //! one go to the SSE/SSE2 table, `sse_line`), one memory operand, immediates and near branch
-//! targets (MMX registers and MASKMOVQ's DS:rDI for the SSE/MMX table); a form with any
-//! other operand kind (segment, control and x87 registers, far pointers) is not supported yet and decodes, like an
-//! unknown mnemonic or undecodable bytes, to a record that raises #UD and is counted by its
-//! iced `Code` ([`Cpu::undefined`](super::state::Cpu::undefined)). Nothing here panics on
-//! any byte sequence.
+//! targets (MMX registers and MASKMOVQ's DS:rDI for the SSE/MMX table); ENTER's two
+//! immediates (`enter_form`); a form with any other operand kind (segment, control and x87
+//! registers, far pointers) is not supported yet and decodes, like an unknown mnemonic or
+//! undecodable bytes, to a record that raises #UD and is counted by its iced `Code`
+//! ([`Cpu::undefined`](super::state::Cpu::undefined)). Nothing here panics on any byte
+//! sequence.
 
 use iced_x86::{Code, Instruction, MemorySize, Mnemonic, OpKind, Register};
 
@@ -480,8 +481,11 @@ fn mm(r: Register) -> Option<u8> {
 fn vec_mem_size(m: MemorySize) -> Option<u8> {
     use MemorySize as S;
     Some(match m {
-        S::Float32 | S::Packed32_UInt8 | S::Packed32_Int8 | S::Packed32_UInt16 => 4,
-        S::Packed32_Int16 => 4,
+        S::Float32
+        | S::Packed32_UInt8
+        | S::Packed32_Int8
+        | S::Packed32_UInt16
+        | S::Packed32_Int16 => 4,
         S::Float64
         | S::Packed64_Float32
         | S::Packed64_Int32
@@ -489,9 +493,7 @@ fn vec_mem_size(m: MemorySize) -> Option<u8> {
         | S::Packed64_Int8
         | S::Packed64_UInt16
         | S::Packed64_Int16
-        | S::Packed64_UInt32
-        | S::UInt64
-        | S::Int64 => 8,
+        | S::Packed64_UInt32 => 8,
         S::UInt128
         | S::Packed128_Float32
         | S::Packed128_Float64
