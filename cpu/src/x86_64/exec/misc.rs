@@ -155,3 +155,45 @@ pub fn flag_op(cpu: &mut Cpu, _: &mut Env, ops: &Ops) -> Result<(), Fault> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::block::BlockCache;
+    use super::super::super::decode::decode;
+    use super::*;
+
+    #[test]
+    fn enter_copies_the_enclosing_frame_pointers_and_undoes_itself_on_a_fault() {
+        let mut bus = crate::aarch64::flat::FlatBus::new(0, 4096);
+        let mut code = BlockCache::new();
+        let mut env = Env {
+            bus: &mut bus,
+            code: &mut code,
+            stop: false,
+            end: u64::MAX,
+        };
+        // enter 0x10, 3
+        let i = decode(&iced_x86::Decoder::with_ip(64, &[0xc8, 0x10, 0, 3], 0x1000, 0).decode());
+        let mut cpu = Cpu::new();
+        cpu.regs[RSP] = 0x800;
+        cpu.regs[RBP] = 0x900;
+        for (at, v) in [(0x8f8, 0x1111), (0x8f0, 0x2222)] {
+            cpu.write(&mut env, at, 8, v, false).unwrap();
+        }
+        assert_eq!((i.exec)(&mut cpu, &mut env, &i.ops), Ok(()));
+        // old RBP, the two enclosing frame pointers, the new frame pointer; then 16 bytes.
+        let stack: Vec<u64> = (0..4)
+            .map(|k| cpu.read(&mut env, 0x7f8 - 8 * k, 8, false).unwrap())
+            .collect();
+        assert_eq!(stack, [0x900, 0x1111, 0x2222, 0x7f8]);
+        assert_eq!((cpu.regs[RBP], cpu.regs[RSP]), (0x7f8, 0x7e0 - 0x10));
+        // A non-canonical frame-pointer read faults: RSP and RBP as before.
+        cpu.regs[RSP] = 0x800;
+        cpu.regs[RBP] = 0x8000_0000_0000_0010;
+        assert_eq!((i.exec)(&mut cpu, &mut env, &i.ops), Err(Fault::SS0));
+        assert_eq!(
+            (cpu.regs[RSP], cpu.regs[RBP]),
+            (0x800, 0x8000_0000_0000_0010)
+        );
+    }
+}
