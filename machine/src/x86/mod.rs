@@ -80,6 +80,7 @@ pub mod cmos;
 pub mod ioapic;
 pub mod irq;
 pub mod lapic;
+pub mod entry_watch;
 pub mod machine;
 pub mod ports;
 pub mod uart16550;
