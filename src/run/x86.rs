@@ -29,11 +29,11 @@ use bootemu_boot::firmware::KernelVia;
 use bootemu_boot::handoff::MemRead;
 use bootemu_boot::x86::found::{self, EntryKind, KernelSigs};
 use bootemu_boot::x86::X86EntryState;
+use bootemu_boot::Format;
+use bootemu_machine::machine::DEFAULT_HANG_INSNS;
 use bootemu_machine::x86::entry_watch::X86Handoff;
 use std::cell::RefCell;
 use std::rc::Rc;
-use bootemu_boot::Format;
-use bootemu_machine::machine::DEFAULT_HANG_INSNS;
 
 /// The default `--hang-insns` of a bzImage boot: room for a silent decompressor (Debian's
 /// amd64 XZ decompressor: 4.5 G instructions).
@@ -201,14 +201,22 @@ impl FirmwareRun {
         })
     }
 
-    /// The kernel-entry checks: judged at the entry, or NOT REACHED.
-    fn checks(&self) -> Vec<Check> {
+    /// The kernel-entry checks: judged at the entry; or, never entered, as aarch64's
+    /// firmware boots judge it: a run that ended normally (`ended_normally`: its verdict
+    /// alone would be success) without starting the kernel is the firmware's failure (FAIL),
+    /// one cut short never got to be judged (NOT REACHED). The rules listed are those of the
+    /// kernel's first entry (a bzImage's or an ELF's 64-bit protocol, or PVH).
+    fn checks(&self, ended_normally: bool) -> Vec<Check> {
         self.checks.borrow().clone().unwrap_or_else(|| {
             let pvh = self.sigs.sigs.first().map(|s| s.kind) == Some(EntryKind::Pvh);
             handoff::not_reached_x86(
                 pvh,
                 "the firmware never entered the kernel",
-                Status::NotReached,
+                if ended_normally {
+                    Status::Fail
+                } else {
+                    Status::NotReached
+                },
             )
         })
     }
@@ -314,13 +322,15 @@ pub fn run(a: &RunArgs) -> anyhow::Result<u8> {
     }
     config.interrupt = Some(super::interrupt_flag()?);
     let mut machine = X86Machine::new(config, &boot).with_context(|| name.clone())?;
-    say!(
-        "bootemu: {name}: {}, {} ({}), entry {:#x}",
-        boot.plan.format,
-        boot.entry.protocol(),
-        boot.why,
-        boot.state.rip
-    );
+    if fw.is_none() {
+        say!(
+            "bootemu: {name}: {}, {} ({}), entry {:#x}",
+            boot.plan.format,
+            boot.entry.protocol(),
+            boot.why,
+            boot.state.rip
+        );
+    }
     // The kernel's entry is the vCPU's state before its first instruction: judged there, on
     // the state the vCPU really holds and the memory it really sees.
     let exp = handoff::X86Expected::of(&boot, Some(expected_cmdline.unwrap_or("")));
@@ -349,7 +359,7 @@ pub fn run(a: &RunArgs) -> anyhow::Result<u8> {
     }
     let handoff_seen = machine.handoff().cloned();
     if let Some(f) = &fw {
-        checks = f.checks();
+        checks = f.checks(x86_verdict(&outcome).0 == crate::outcome::EXIT_OK);
         match &handoff_seen {
             Some(h) => say!(
                 "bootemu: kernel entered at {:#x} through its {} after {} instructions of \
@@ -367,7 +377,8 @@ pub fn run(a: &RunArgs) -> anyhow::Result<u8> {
             return Ok(crate::handoff::exit_code(0, &checks, true));
         }
     }
-    let entry_failed = handoff::any_failed(&checks);
+    // Never entered by the firmware: that explains a missing command line too.
+    let entry_failed = handoff::any_failed(&checks) || (fw.is_some() && handoff_seen.is_none());
     let (code, description, ro) = x86_verdict(&outcome);
     let mut cmdline = handoff::check_cmdline(
         expected_cmdline,
@@ -473,7 +484,9 @@ pub fn run(a: &RunArgs) -> anyhow::Result<u8> {
         if let Some(f) = &fw {
             json["firmware"] = f.name.clone().into();
             json["kernel_module"] = match f.kernel_module {
-                Some((s, e)) => serde_json::json!({ "start": format!("{s:#x}"), "end": format!("{e:#x}") }),
+                Some((s, e)) => {
+                    serde_json::json!({ "start": format!("{s:#x}"), "end": format!("{e:#x}") })
+                }
                 None => serde_json::Value::Null,
             };
             json["kernel_entry"] = match &handoff_seen {

@@ -57,7 +57,11 @@ pub fn complete_firmware(
     let len = k.len() as u64;
     let low = boot.kernel.iter().map(|r| r.1).max().unwrap_or(0);
     let limit = boot.initrd.map_or_else(
-        || super::kernel_ram(mem_size).end().min(crate::bzimage::FOUR_GIB),
+        || {
+            super::kernel_ram(mem_size)
+                .end()
+                .min(crate::bzimage::FOUR_GIB)
+        },
         |i| i.0,
     );
     let addr = limit
@@ -65,8 +69,11 @@ pub fn complete_firmware(
         .map(|a| a & !(MODULE_ALIGN - 1))
         .filter(|&a| a >= low && len > 0)
         .ok_or(Error::KernelModuleNoRoom { len, low, limit })?;
-    boot.plan
-        .place(addr, k.to_vec(), "kernel file (PVH module 0 for the firmware)");
+    boot.plan.place(
+        addr,
+        k.to_vec(),
+        "kernel file (PVH module 0 for the firmware)",
+    );
     let mut modules = vec![(addr, len)];
     modules.extend(boot.initrd.map(|(s, e)| (s, e - s)));
     let info = pvh::build_modules(
@@ -81,10 +88,20 @@ pub fn complete_firmware(
     )
     .map_err(Error::from)?;
     // The start_info built for one module is replaced (same address, one entry longer).
-    for b in boot.plan.blobs.iter_mut().filter(|b| b.addr == PVH_INFO_ADDR) {
+    for b in boot
+        .plan
+        .blobs
+        .iter_mut()
+        .filter(|b| b.addr == PVH_INFO_ADDR)
+    {
         b.bytes = info.clone();
     }
-    for m in boot.plan.map.iter_mut().filter(|m| m.start == PVH_INFO_ADDR) {
+    for m in boot
+        .plan
+        .map
+        .iter_mut()
+        .filter(|m| m.start == PVH_INFO_ADDR)
+    {
         m.size = info.len() as u64;
     }
     Ok(FirmwareBoot {

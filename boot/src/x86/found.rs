@@ -208,13 +208,13 @@ impl KernelSigs {
                 At::Exact(a) => a == pa,
                 At::PageOffset(o) => pa % PAGE == o && pa >= s.from_load,
             };
-            (placed && read(pa, s.bytes.len() as u64).as_deref() == Some(&s.bytes[..])).then(
-                || Found {
+            (placed && read(pa, s.bytes.len() as u64).as_deref() == Some(&s.bytes[..])).then(|| {
+                Found {
                     sig: i,
                     pa,
                     load: pa - s.from_load,
-                },
-            )
+                }
+            })
         })
     }
 

@@ -77,10 +77,10 @@
 pub mod apic_bus;
 pub mod board;
 pub mod cmos;
+pub mod entry_watch;
 pub mod ioapic;
 pub mod irq;
 pub mod lapic;
-pub mod entry_watch;
 pub mod machine;
 pub mod ports;
 pub mod uart16550;
