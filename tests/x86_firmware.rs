@@ -254,3 +254,38 @@ fn a_loader_that_never_enters_the_kernel_fails_the_entry_checks_or_leaves_them_n
         assert_eq!(c["status"], "not-reached", "{c}\n{}", r.stderr);
     }
 }
+
+#[test]
+fn a_firmware_that_is_not_a_pvh_elf_is_refused_in_one_line_naming_it() {
+    if !tool_present("x86_64-linux-gnu-as") {
+        assert!(
+            std::env::var_os("CI").is_none_or(|v| v.is_empty()),
+            "x86_64-linux-gnu-as not found (run testdata/setup.sh)"
+        );
+        eprintln!("NOTICE: x86_64-linux-gnu-as not found: x86 firmware test skipped");
+        return;
+    }
+    // The loader's flat binary (no ELF, no PVH note) as the firmware; the loader's ELF serves
+    // as an x86 kernel to watch for (an ELF with a PVH note).
+    let elf = loader("good");
+    let bin = elf.with_extension("bin");
+    let out = Command::new(env!("CARGO_BIN_EXE_bootemu"))
+        .arg("run")
+        .arg("--firmware")
+        .arg(&bin)
+        .arg("--kernel")
+        .arg(&elf)
+        .arg("-q")
+        .output()
+        .expect("cannot run bootemu");
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains(&format!(
+            "{}: not an x86-64 ELF with a PVH note",
+            bin.display()
+        )),
+        "{err}"
+    );
+}

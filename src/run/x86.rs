@@ -12,7 +12,9 @@
 //! firmware finds the kernel itself). The kernel's entry is recognised by the kernel file's
 //! bytes wherever the firmware put it ([`bootemu_boot::x86::found`],
 //! [`bootemu_machine::x86::entry_watch`]) and judged there by the same code as a direct boot's
-//! entry ([`judge_entry`]); never entered, the kernel-entry checks are NOT REACHED.
+//! entry ([`judge_entry`]). A kernel never entered leaves the kernel-entry checks failed when
+//! the run ended normally (the firmware's failure) and NOT REACHED when it was cut short, as on
+//! aarch64.
 
 use std::fs::File;
 use std::io::Write;
@@ -278,7 +280,8 @@ pub fn run(a: &RunArgs) -> anyhow::Result<u8> {
             .map(|p| read_input(p, (a.memory, "guest RAM")))
             .transpose()?,
         cmdline: a.linux.append.clone(),
-        acpi: Some(X86MachineDesc::microvm(1)),
+        // `--acpi off` (firmware boots only): no tables.
+        acpi: (a.acpi != Some(false)).then(|| X86MachineDesc::microvm(1)),
     };
     let kernel_is_bz = matches!(plan.format.image(), Some(Format::BzImage(_)));
     let (boot, fw) = match &a.firmware {

@@ -122,8 +122,9 @@ impl KernelSigs {
             let len = (SIG_LEN as u64).min(
                 plan.blobs
                     .iter()
-                    .find(|b| addr >= b.addr && addr < b.addr + b.bytes.len() as u64)
-                    .map_or(0, |b| b.addr + b.bytes.len() as u64 - addr),
+                    .map(|b| (b.addr, b.addr.saturating_add(b.bytes.len() as u64)))
+                    .find(|&(s, e)| addr >= s && addr < e)
+                    .map_or(0, |(_, e)| e - addr),
             );
             super::read_blobs(&plan.blobs, &[ram], addr, len).filter(|b| !b.is_empty())
         };
@@ -212,7 +213,7 @@ impl KernelSigs {
                 Found {
                     sig: i,
                     pa,
-                    load: pa - s.from_load,
+                    load: pa.wrapping_sub(s.from_load),
                 }
             })
         })

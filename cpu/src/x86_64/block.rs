@@ -326,10 +326,10 @@ mod tests {
 
     #[test]
     fn a_watched_block_build_stops_before_it_runs_and_pass_lets_it_through() {
-        // 0x1000: jmp 0x1200 (e9, rel32 0x1fb); 0x1200: mov eax, 7; hlt
+        // 0x1000: jmp 0x1200 (e9, rel32 0x1fb); 0x1200: mov eax, 7; ud2 (#UD ends the run)
         let mut code = vec![0u8; 0x210];
         code[..5].copy_from_slice(&[0xe9, 0xfb, 0x01, 0, 0]);
-        code[0x200..0x206].copy_from_slice(&[0xb8, 7, 0, 0, 0, 0xf4]);
+        code[0x200..0x207].copy_from_slice(&[0xb8, 7, 0, 0, 0, 0x0f, 0x0b]);
         let (mut cpu, mut bus, mut cache) = setup(0x1000, &code);
         cpu.watch = crate::aarch64::Watch {
             mask: 0xfff,
@@ -339,7 +339,10 @@ mod tests {
         assert_eq!(cpu.run(&mut cache, &mut bus, 10), Exit::Watch(0x1200));
         assert_eq!((cpu.rip, cpu.insns, cpu.regs[RAX]), (0x1200, 1, 0));
         cpu.watch.pass = true;
-        assert_eq!(cpu.run(&mut cache, &mut bus, 10), Exit::Halt);
+        assert_eq!(
+            cpu.run(&mut cache, &mut bus, 10),
+            Exit::Exception(Fault::UD)
+        );
         assert_eq!((cpu.regs[RAX], cpu.watch.pass), (7, false));
     }
 
