@@ -2,7 +2,8 @@
 //! our own test loader (`testdata/x86/loader.S`, assembled by `testdata/x86/build.sh` in its
 //! variants) gets Debian's amd64 kernel as a PVH module, loads it and hands over, and bootemu
 //! judges that handoff at the kernel's first instruction. A correct loader passes every
-//! kernel-entry check; each broken variant fails exactly the check it breaks (`e820.covers`,
+//! kernel-entry check (entering `startup_64`, or `startup_32` by the 32-bit protocol); each
+//! broken variant fails exactly the check it breaks (`e820.covers`,
 //! `bootparams.cmdline`, `pvh.magic`) and `bootemu run` exits 1; a loader that never enters the
 //! kernel leaves the kernel-entry checks failed (it ended normally) or NOT REACHED.
 //!
@@ -136,6 +137,34 @@ fn the_good_loader_hands_a_bzimage_over_and_every_entry_check_passes() {
     assert!(r.report["kernel_module"]["start"].is_string(), "{why}");
     let checks = r.report["checks"].as_array().expect("checks");
     assert_eq!(checks.len(), 16, "{why}");
+    for c in checks {
+        let want = if c["id"] == "boot.cmdline" {
+            "not-reached"
+        } else {
+            "pass"
+        };
+        assert_eq!(c["status"], want, "{c}\n{why}");
+    }
+}
+
+#[test]
+fn a_loader_entering_startup_32_is_reported_and_judged_on_its_zero_page() {
+    let Some(a) = setup() else { return };
+    let r = run("entry32", &a.bzimage, a, &["--max-insns", "50000000"]);
+    let why = &r.stderr;
+    assert_eq!(r.code, Some(4), "{why}");
+    let e = &r.report["kernel_entry"];
+    let load = pref_address(&a.bzimage);
+    assert_eq!(e["found_at"], format!("{load:#x}"), "{why}");
+    assert_eq!(e["load"], format!("{load:#x}"), "{why}");
+    assert!(e["entry"].as_str().unwrap().contains("startup_32"), "{why}");
+    assert_eq!(e["protocol"], "32-bit boot protocol", "{why}");
+    // The zero page's rules, no entry64.* ones (the 32-bit protocol's registers are not
+    // judged), and boot.cmdline not reached.
+    let checks = r.report["checks"].as_array().expect("checks");
+    let ids: Vec<&str> = checks.iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&"bootparams.ramdisk"), "{why}");
+    assert!(!ids.iter().any(|i| i.starts_with("entry64.")), "{why}");
     for c in checks {
         let want = if c["id"] == "boot.cmdline" {
             "not-reached"

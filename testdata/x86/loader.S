@@ -27,6 +27,9 @@
  *   2 cmdline-past-size  bootparams.cmdline: cmd_line_ptr -> 4 KiB of 'A', no NUL within
  *                        cmdline_size
  *   3 pvh-bad-magic      pvh.magic: the start_info's magic is 0x336ec579, not 0x336ec578
+ *   4 entry32            none: the bzImage entered at startup_32 (load + 0) through the 32-bit
+ *                        boot protocol instead (flat 32-bit __BOOT_CS/__BOOT_DS, paging off,
+ *                        ESI = the zero page, EBP = EDI = EBX = 0)
  * On a bad handoff to itself (no modules, not a bzImage/ELF, no PVH note) it prints a line on
  * COM1 and halts with interrupts off.
  */
@@ -39,6 +42,7 @@
     .equ NO_INITRD_E820, 1
     .equ CMDLINE_PAST_SIZE, 2
     .equ PVH_BAD_MAGIC, 3
+    .equ ENTRY32, 4
 
     .equ COM1, 0x3f8
     .equ ZP, 0x110000        /* the zero page */
@@ -216,6 +220,24 @@ load_bzimage:
     decl %ecx
     jmp 6b
 8:  movb %dl, ZP + ZP_E820_ENTRIES
+
+    .if VARIANT == ENTRY32
+    /* The 32-bit boot protocol: its own GDT (__BOOT_CS a 32-bit code segment), paging off. */
+    movl $msg_enter32bz, %esi
+    call puts
+    lgdt gdt32_ptr
+    ljmp $0x10, $1f
+1:  movw $0x18, %ax
+    movw %ax, %ds
+    movw %ax, %es
+    movw %ax, %ss
+    movl load_addr, %eax
+    movl $ZP, %esi
+    xorl %ebx, %ebx
+    xorl %ebp, %ebp
+    xorl %edi, %edi
+    jmp *%eax
+    .endif
 
     /* Identity map 0-4 GiB: PML4[0] -> PDPT, PDPT[0..3] -> PD, 2048 2 MiB pages. */
     movl $PML4, %edi
@@ -400,6 +422,16 @@ gdt_end:
 gdt_ptr:
     .word gdt_end - gdt - 1
     .long gdt
+    .balign 8
+gdt32:
+    .quad 0
+    .quad 0
+    .quad 0x00cf9a000000ffff         /* 0x10: __BOOT_CS, 32-bit code, flat */
+    .quad 0x00cf92000000ffff         /* 0x18: __BOOT_DS, flat data */
+gdt32_end:
+gdt32_ptr:
+    .word gdt32_end - gdt32 - 1
+    .long gdt32
     .balign 4
 k_addr: .long 0
 k_size: .long 0
@@ -416,4 +448,5 @@ msg_nobz: .asciz "bootemu-loader: module 0 is not a bzImage\r\n"
 msg_noelf: .asciz "bootemu-loader: module 0 is not an ELF\r\n"
 msg_nonote: .asciz "bootemu-loader: no PVH note in the ELF\r\n"
 msg_enter64: .asciz "bootemu-loader: entering the kernel at startup_64\r\n"
+msg_enter32bz: .asciz "bootemu-loader: entering the kernel at startup_32\r\n"
 msg_enter32: .asciz "bootemu-loader: entering the kernel at its PVH entry\r\n"
