@@ -10,8 +10,10 @@
 //! Oracles: where the kernel must be found comes from the files, read here without bootemu's
 //! parsers: the bzImage's `pref_address` (boot.rst: u64 at 0x258; the loader puts a relocatable
 //! kernel there, startup_64 at + 0x200) and the vmlinux's PVH entry from binutils' `readelf -n`
-//! (the Xen note of type 0x12). The good loader's full boot to userspace (the kernel's own
-//! console) takes about 90 s of emulation and is not run here: its run is cut 50 M
+//! (the Xen note of type 0x12); and the kernel's own reaction: with the wrong PVH magic it stops
+//! on its BUG() right after the entry, with the right one it runs on. The good loader's full
+//! boot to userspace (the kernel's own console) takes about 100 s of emulation and is not run
+//! here: its run is cut 50 M
 //! instructions in, inside the kernel's decompressor, well past the entry.
 //!
 //! Skips with a notice when the Debian amd64 artifacts or x86_64-linux-gnu-as are missing (run
@@ -249,6 +251,44 @@ fn a_pvh_start_info_with_a_bad_magic_fails_pvh_magic_alone() {
             r.stderr
         );
     }
+}
+
+#[test]
+fn the_kernel_itself_rejects_the_start_info_pvh_magic_fails_on() {
+    // The kernel's own verdict on the handoff, as a differential: the same loader with the
+    // right magic (pvh-good) passes every PVH check and the kernel runs on, 5 M instructions
+    // past its entry, without a #UD; with the wrong magic, the kernel's PVH entry code stops
+    // on its BUG() (UD2; no IDT yet, so a triple fault) shortly after the entry.
+    let Some(a) = setup() else { return };
+    let good = run("pvh-good", &a.vmlinux, a, &["--max-insns", "20000000"]);
+    let why = &good.stderr;
+    assert_eq!(good.code, Some(4), "{why}");
+    assert_eq!(good.report["kernel_entry"]["protocol"], "PVH", "{why}");
+    assert_eq!(good.report["exit_reason"], "budget-exhausted", "{why}");
+    assert_eq!(
+        good.report["undefined_forms"],
+        serde_json::json!({}),
+        "{why}"
+    );
+    for c in good.report["checks"].as_array().expect("checks") {
+        let want = if c["id"] == "boot.cmdline" {
+            "not-reached"
+        } else {
+            "pass"
+        };
+        assert_eq!(c["status"], want, "{c}\n{why}");
+    }
+    let bad = run("pvh-bad-magic", &a.vmlinux, a, &["--max-insns", "20000000"]);
+    let why = &bad.stderr;
+    assert_eq!(bad.code, Some(1), "{why}");
+    assert_eq!(bad.failed(), ["pvh.magic"], "{why}");
+    assert!(why.contains("guest failure: triple fault"), "{why}");
+    assert_eq!(bad.report["undefined_forms"]["Ud2"], 1, "{why}");
+    let entered = bad.report["kernel_entry"]["at_instruction"]
+        .as_u64()
+        .unwrap();
+    let ended = bad.report["instructions"].as_u64().unwrap();
+    assert!(ended - entered < 100_000, "{entered} {ended}\n{why}");
 }
 
 #[test]

@@ -5,7 +5,7 @@
  * file, module 1 the initrd, cmdline_paddr the command line) and boots it as a simple loader
  * would, so that bootemu judges someone else's handoff at the kernel's first instruction.
  *
- * bzImage path (Linux Documentation/arch/x86/boot.rst, zero-page.rst), variants 0-2:
+ * bzImage path (Linux Documentation/arch/x86/boot.rst, zero-page.rst), variants 0-2 and 4:
  *   1. copy the protected-mode code ((setup_sects + 1) * 512 bytes into the file on) to its
  *      load address: pref_address for a relocatable kernel, else code32_start;
  *   2. build the zero page: the setup header copied from the file (0x1f1 up to 0x202 + the
@@ -15,7 +15,7 @@
  *   3. identity-map 0-4 GiB (2 MiB pages), load a GDT with __BOOT_CS 0x10 and __BOOT_DS 0x18,
  *      enable PAE, LME and paging, and jump to startup_64 (load + 0x200) in 64-bit mode with
  *      RSI = the zero page and interrupts off.
- * ELF path (Xen docs/misc/pvh.pandoc), variant 3: copy the vmlinux's PT_LOAD segments to
+ * ELF path (Xen docs/misc/pvh.pandoc), variants 3 and 5: copy the vmlinux's PT_LOAD segments to
  *   p_paddr (zeroing p_memsz past p_filesz), find its XEN_ELFNOTE_PHYS32_ENTRY note, build its
  *   own hvm_start_info (bootemu's copied, the initrd as module 0) and jump to the note's entry
  *   in 32-bit flat protected mode with EBX = that start_info.
@@ -30,6 +30,7 @@
  *   4 entry32            none: the bzImage entered at startup_32 (load + 0) through the 32-bit
  *                        boot protocol instead (flat 32-bit __BOOT_CS/__BOOT_DS, paging off,
  *                        ESI = the zero page, EBP = EDI = EBX = 0)
+ *   5 pvh-good           none: the ELF path with the right magic
  * On a bad handoff to itself (no modules, not a bzImage/ELF, no PVH note) it prints a line on
  * COM1 and halts with interrupts off.
  */
@@ -43,6 +44,7 @@
     .equ CMDLINE_PAST_SIZE, 2
     .equ PVH_BAD_MAGIC, 3
     .equ ENTRY32, 4
+    .equ PVH_GOOD, 5
 
     .equ COM1, 0x3f8
     .equ ZP, 0x110000        /* the zero page */
@@ -122,6 +124,8 @@ _start:
     movl %eax, rd_size
 2:
     .if VARIANT == PVH_BAD_MAGIC
+    jmp load_elf
+    .elseif VARIANT == PVH_GOOD
     jmp load_elf
     .else
     jmp load_bzimage
