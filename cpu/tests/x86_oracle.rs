@@ -195,6 +195,8 @@ fn run_ours(img: &[u8], ends: &[u64], cases: &[CaseIn], init: &[u8]) -> Vec<(Cas
                 // Not reachable from CPL 3 in the sandbox (HLT is #GP there, nothing
                 // delivers): never matches.
                 Exit::Halt | Exit::TripleFault => 255,
+                // No watch is armed: never happens, never matches.
+                Exit::Watch(_) => 255,
             };
             let out = CaseOut {
                 regs: cpu.regs,

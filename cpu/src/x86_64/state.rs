@@ -161,6 +161,9 @@ pub enum Exit {
     /// Instruction fetch from a physical address that is not RAM (no paging yet: linear =
     /// physical). Not architectural: the machine decides what it means.
     FetchUnmapped(u64),
+    /// A block is about to be built at this physical address, which matches [`Cpu::watch`]
+    /// (the machine's kernel-entry watch): nothing of it ran. Set `watch.pass` to let it run.
+    Watch(u64),
 }
 
 /// An exception an instruction raises: vector and error code (SDM vol. 3 §6.3.1, table 6-1).
@@ -306,6 +309,9 @@ pub struct Cpu {
     pub(crate) implicit: bool,
     /// The software TLB.
     pub(crate) tlb: Tlb,
+    /// Physical addresses to stop at when a block is built there ([`Exit::Watch`]); checked
+    /// at block builds only (a cache miss), never per instruction. The default matches none.
+    pub watch: crate::aarch64::Watch,
 }
 
 impl Default for Cpu {
@@ -330,6 +336,7 @@ impl Default for Cpu {
             halted: false,
             implicit: false,
             tlb: Tlb::default(),
+            watch: Default::default(),
         }
     }
 }

@@ -23,6 +23,8 @@
 //!   mode, the interrupt acknowledge the vCPU calls.
 //! - [`apic_bus`]: interrupt messages between the I/O APIC and the local APICs (destination
 //!   matching, EOI broadcast).
+//! - [`entry_watch`]: a firmware boot's kernel-entry watch (the vCPU stopped before the
+//!   kernel's first instruction, found by the kernel file's bytes, for the handoff checks).
 //! - [`irq`]: the wiring — device lines into the I/O APIC, messages to the local APICs,
 //!   EOIs back — as one [`irq::IrqHub`] the machine keeps next to its [`ports::PortBus`].
 //!
@@ -77,6 +79,7 @@
 pub mod apic_bus;
 pub mod board;
 pub mod cmos;
+pub mod entry_watch;
 pub mod ioapic;
 pub mod irq;
 pub mod lapic;
