@@ -106,7 +106,10 @@ fn signal_of(vector: u8) -> u64 {
 /// softfloat differs from hardware in the denormal flag and NaN propagation, and its FXRSTOR
 /// loads an MXCSR with reserved bits set instead of raising #GP.
 fn native_only(class: &Class) -> bool {
-    matches!(class.name, "sse_fp" | "sse_cvt" | "x87")
+    matches!(
+        class.name,
+        "sse_fp" | "sse_cvt" | "x87" | "x87env" | "x87exact"
+    )
 }
 
 /// Whether `class` gets floating-point XMM values and a random MXCSR.
@@ -514,6 +517,16 @@ fn x86_oracle_sse_cvt() {
 #[test]
 fn x86_oracle_x87() {
     run_class(class("x87"), default_programs());
+}
+
+#[test]
+fn x86_oracle_x87env() {
+    run_class(class("x87env"), default_programs());
+}
+
+#[test]
+fn x86_oracle_x87exact() {
+    run_class(class("x87exact"), default_programs());
 }
 
 #[test]

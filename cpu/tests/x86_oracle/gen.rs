@@ -391,6 +391,16 @@ impl<'a> Gen<'a> {
                     let none = Register::None;
                     Arg::M(MemoryOperand::new(base, none, 1, 0, 0, false, none))
                 }
+                K::mem if x87_image(m) => {
+                    // Mostly at the same few places (an FLDENV/FRSTOR finds what an
+                    // FNSTENV/FNSAVE stored), within the scratch data.
+                    let base = self.reg64();
+                    let at = DATA_MID as i64 - 0x80 + 16 * self.rng.pick(&[0i64, 0, 2, 4]);
+                    self.set32(base, at as u32);
+                    mem_arg = Some(n);
+                    let none = Register::None;
+                    Arg::M(MemoryOperand::new(base, none, 1, 0, 0, false, none))
+                }
                 K::mem | K::xmm_or_mem
                     if (vector && self.rng.chance(15, 16))
                         || (matches!(m, M::Cmpxchg8b | M::Cmpxchg16b) && self.rng.chance(3, 4)) =>
@@ -625,6 +635,23 @@ impl<'a> Gen<'a> {
                     at.displ_size = 1; // the encoder widens it as needed
                 }
                 let i = Instruction::with2(code, at, v).expect("a store");
+                self.emit(&i);
+            }
+        }
+        if let (true, Some(Arg::M(mo))) = (x87_image(m) && m != M::Fldenv && m != M::Frstor, args.first())
+        {
+            // FIP, FCS, FOP, FDP and FDS in a stored environment depend on the host CPU:
+            // cleared (the 16-bit layout's bytes 6–13, the 32-bit one's 12–27).
+            let wide = matches!(
+                ins.memory_size(),
+                iced_x86::MemorySize::FpuEnv28 | iced_x86::MemorySize::FpuState108
+            );
+            let (from, to) = if wide { (12, 28) } else { (6, 14) };
+            for d in (from..to).step_by(2) {
+                let mut at = *mo;
+                at.displacement += d;
+                at.displ_size = 1;
+                let i = Instruction::with2(Code::Mov_rm16_imm16, at, 0).expect("a store");
                 self.emit(&i);
             }
         }
@@ -922,6 +949,30 @@ fn x87_mnemonic(m: Mnemonic) -> bool {
         )
 }
 
+/// Whether `m` stores or loads an x87 environment or state image (FNSTENV … FRSTOR).
+fn x87_image(m: Mnemonic) -> bool {
+    matches!(
+        m,
+        M::Fnstenv | M::Fstenv | M::Fldenv | M::Fnsave | M::Fsave | M::Frstor
+    )
+}
+
+/// A packed BCD integer for FBLD: up to 18 decimal digits (no invalid nibbles: their
+/// result is undefined), either sign.
+fn bcd_value(rng: &mut Rng) -> u128 {
+    let digits = rng.pick(&[0u64, 1, 2, 5, 10, 17, 18, 18]);
+    let mut v = 0u128;
+    for k in 0..digits {
+        let d = if k + 1 == digits && rng.chance(1, 2) {
+            9
+        } else {
+            rng.below(10)
+        };
+        v |= (d as u128) << (4 * k);
+    }
+    v | (rng.below(2) as u128) << 79
+}
+
 /// An edge or ordinary value of `size` bytes for an x87 memory operand: reals of 4, 8 or 10
 /// bytes (zeros, denormals and pseudo-denormals, the extremes, infinities, quiet and
 /// signalling NaNs, unsupported encodings, values near one), integers of 2, 4 or 8 bytes.
@@ -1023,12 +1074,21 @@ impl Gen<'_> {
             let cw = 0x3f | (self.rng.below(4) as u32) << 8 | (self.rng.below(4) as u32) << 10;
             self.store_value(mo, cw as u128, 2);
         }
+        if let (M::Fldenv | M::Frstor, Some(Arg::M(mo))) = (m, args.first()) {
+            // The loaded control word masks every exception (as for FLDCW above).
+            let cw = 0x3f | (self.rng.below(4) as u32) << 8 | (self.rng.below(4) as u32) << 10;
+            self.store_value(mo, cw as u128, 2);
+        }
+        if let (M::Fbld, Some(Arg::M(mo))) = (m, args.first()) {
+            let v = bcd_value(self.rng);
+            self.store_value(mo, v, 10);
+        }
         if self.code.len() > 300 {
             return; // the program must fit its case's code (with what follows)
         }
         let stores = matches!(
             m,
-            M::Fst | M::Fstp | M::Fist | M::Fistp | M::Fnstcw | M::Fnstsw
+            M::Fst | M::Fstp | M::Fist | M::Fistp | M::Fnstcw | M::Fnstsw | M::Fbstp
         );
         if let (Some((size, int)), Some(Arg::M(mo))) = (msize, args.first()) {
             if !stores && self.rng.chance(3, 4) {

@@ -10,6 +10,8 @@
 
 use std::cmp::Ordering;
 
+pub mod exact_ops;
+
 use super::softfp::{self, Val, F32, F64};
 
 /// Invalid operation.

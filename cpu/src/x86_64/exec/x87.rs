@@ -19,6 +19,9 @@
 
 use std::cmp::Ordering;
 
+pub mod env;
+pub mod exact;
+
 use super::super::block::Env;
 use super::super::insn::{Opnd, Ops};
 use super::super::mem::canonical;
