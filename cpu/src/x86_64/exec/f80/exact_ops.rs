@@ -110,6 +110,8 @@ pub struct Rem {
     pub q: u8,
     /// Incomplete (C2).
     pub partial: bool,
+    /// A NaN or invalid operand: C0 and C3 keep their values (as the host CPU does).
+    pub keep: bool,
 }
 
 /// FPREM (`nearest` false: the quotient truncated) and FPREM1 (rounded to nearest even):
@@ -119,12 +121,16 @@ pub fn prem(a: V, b: V, nearest: bool) -> Rem {
         out,
         q: 0,
         partial: false,
+        keep: false,
     };
     if let Some(r) = nan2(EXT, a, b) {
-        return done(r);
+        return Rem { keep: true, ..done(r) };
     }
     let de = (denormal(a) || denormal(b)) as u16 * DE;
-    let invalid = done(Out::exact(indefinite(EXT)).with(IE));
+    let invalid = Rem {
+        keep: true,
+        ..done(Out::exact(indefinite(EXT)).with(IE))
+    };
     let (sa, ma, ea, mb, eb) = match (a, b) {
         (V::Inf(_), _) | (_, V::Zero(_)) => return invalid,
         (V::Zero(s), _) => return done(Out::exact(zero(EXT, s)).with(de)),
@@ -151,9 +157,8 @@ pub fn prem(a: V, b: V, nearest: bool) -> Rem {
         let r = ((mb as u128) << 1) - ma as u128;
         let out = round(EXT, !sa, r, ea, false, 0).with(de);
         return Rem {
-            out,
             q: 1,
-            partial: false,
+            ..done(out)
         };
     }
     let partial = d >= 64;
@@ -178,6 +183,7 @@ pub fn prem(a: V, b: V, nearest: bool) -> Rem {
         out: out.with(de),
         q: if partial { 0 } else { (q & 7) as u8 },
         partial,
+        keep: false,
     }
 }
 
@@ -205,24 +211,24 @@ pub fn from_bcd(bits: u128) -> (u64, u16) {
 pub fn to_bcd(a: V, mode: u32) -> (u128, u16, bool) {
     let (sign, mag, flags, up) = match a {
         V::Zero(s) => (s, 0, 0, false),
+        // A denormal raises no #D here (as the host CPU does).
         V::Fin {
             sign, mant, exp, ..
         } => {
-            let de = denormal(a) as u16 * DE;
             if exp >= 0 {
                 if exp > 60 {
-                    return (BCD_INDEFINITE, IE | de, false);
+                    return (BCD_INDEFINITE, IE, false);
                 }
-                (sign, (mant as u128) << exp, de, false)
+                (sign, (mant as u128) << exp, 0, false)
             } else {
                 let (k, inexact, up) = super::rnd(mant as u128, false, (-exp) as u32, sign, mode);
-                (sign, k, de | if inexact { super::PE } else { 0 }, up)
+                (sign, k, if inexact { super::PE } else { 0 }, up)
             }
         }
         _ => return (BCD_INDEFINITE, IE, false),
     };
     if mag > 999_999_999_999_999_999 {
-        return (BCD_INDEFINITE, IE | (flags & DE), false);
+        return (BCD_INDEFINITE, IE, false);
     }
     let mut bits = (sign as u128) << 79;
     let mut m = mag as u64;

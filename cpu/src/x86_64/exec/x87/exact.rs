@@ -60,6 +60,8 @@ pub fn fxtract(cpu: &mut Cpu, _: &mut Env, ops: &Ops) -> Result<(), Fault> {
 pub fn fprem(cpu: &mut Cpu, _: &mut Env, ops: &Ops) -> Result<(), Fault> {
     begin(cpu, ops)?;
     if !operands(cpu, true) {
+        // C2 cleared, C0 and C3 kept (as the host CPU does).
+        cpu.x87.fsw &= !C2;
         return Ok(());
     }
     let (a, b) = (f80::unpack(cpu.x87.get(0)), f80::unpack(cpu.x87.get(1)));
@@ -69,7 +71,8 @@ pub fn fprem(cpu: &mut Cpu, _: &mut Env, ops: &Ops) -> Result<(), Fault> {
     }
     let bit = |n: u8, f: u16| if r.q >> n & 1 != 0 { f } else { 0 };
     let c = bit(2, C0) | bit(1, C3) | bit(0, C1) | if r.partial { C2 } else { 0 };
-    cpu.x87.fsw = (cpu.x87.fsw & !CC) | c;
+    let kept = if r.keep { C0 | C3 } else { 0 };
+    cpu.x87.fsw = (cpu.x87.fsw & (!CC | kept)) | c;
     cpu.x87.set(0, r.out.f80());
     Ok(())
 }
