@@ -3,7 +3,7 @@
 //! for [`super::exec::x87`]: the handler, the ST(i) index in `Ops::imm`, the memory operand
 //! and its size in `Ops::size`, and the handler's selector in `Ops::cc`.
 //!
-//! FISTTP (SSE3) and the transcendental forms are not lowered here and raise #UD (counted).
+//! FISTTP (SSE3) is not lowered here and raises #UD (counted).
 
 use iced_x86::{Instruction, Mnemonic as M, OpKind, Register};
 
@@ -101,6 +101,14 @@ pub fn x87_form(i: &Instruction, ops: &mut Ops) -> Option<Handler> {
         M::Fprem1 => (x87::exact::fprem, 1),
         M::Fbld => (x87::exact::fbld, 0),
         M::Fbstp => (x87::exact::fbstp, 0),
+        M::F2xm1 => (x87::transc::f2xm1, 0),
+        M::Fyl2x => (x87::transc::binary, x87::transc::L_YL2X),
+        M::Fyl2xp1 => (x87::transc::binary, x87::transc::L_YL2XP1),
+        M::Fpatan => (x87::transc::binary, x87::transc::L_PATAN),
+        M::Fsin => (x87::transc::trig, x87::transc::T_SIN),
+        M::Fcos => (x87::transc::trig, x87::transc::T_COS),
+        M::Fsincos => (x87::transc::trig, x87::transc::T_SINCOS),
+        M::Fptan => (x87::transc::trig, x87::transc::T_TAN),
         _ => return None,
     };
     let mut sel = sel;

@@ -21,6 +21,7 @@ use std::cmp::Ordering;
 
 pub mod env;
 pub mod exact;
+pub mod transc;
 
 use super::super::block::Env;
 use super::super::insn::{Opnd, Ops};
