@@ -108,7 +108,7 @@ fn signal_of(vector: u8) -> u64 {
 fn native_only(class: &Class) -> bool {
     matches!(
         class.name,
-        "sse_fp" | "sse_cvt" | "x87" | "x87env" | "x87exact"
+        "sse_fp" | "sse_cvt" | "x87" | "x87env" | "x87exact" | "x87transc"
     )
 }
 
@@ -527,6 +527,11 @@ fn x86_oracle_x87env() {
 #[test]
 fn x86_oracle_x87exact() {
     run_class(class("x87exact"), default_programs());
+}
+
+#[test]
+fn x86_oracle_x87transc() {
+    run_class(class("x87transc"), default_programs());
 }
 
 #[test]

@@ -564,6 +564,29 @@ pub const CLASSES: &[Class] = &[
         flow: false,
         strings: false,
     },
+    Class {
+        name: "x87transc",
+        mnemonics: &[
+            M::F2xm1,
+            M::Fyl2x,
+            M::Fyl2xp1,
+            M::Fpatan,
+            M::Fsin,
+            M::Fcos,
+            M::Fsincos,
+            M::Fptan,
+            M::Fld,
+            M::Fstp,
+            M::Fxch,
+            M::Fld1,
+            M::Fldz,
+            M::Fchs,
+            M::Fxam,
+            M::Fnstsw,
+        ],
+        flow: false,
+        strings: false,
+    },
 ];
 
 /// Flags an instruction reads.

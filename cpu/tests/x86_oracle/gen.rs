@@ -1084,6 +1084,7 @@ impl Gen<'_> {
             self.store_value(mo, v, 10);
         }
         if self.code.len() > 300 {
+            self.x87_special_push(m);
             return; // the program must fit its case's code (with what follows)
         }
         let stores = matches!(
@@ -1148,5 +1149,63 @@ impl Gen<'_> {
                 self.emit(&i);
             }
         }
+        self.x87_special_push(m);
     }
+
+    /// Before a transcendental instruction: push an operand whose result the architecture
+    /// defines exactly (see [`x87_special`]), so that the host's result can be compared bit
+    /// for bit; finite operands are compared within a tolerance by `x86_f80_host.rs`.
+    fn x87_special_push(&mut self, m: Mnemonic) {
+        if !x87_transcendental(m) {
+            return;
+        }
+        let none = Register::None;
+        let at = MemoryOperand::new(none, none, 1, DATA_MID as i64 - 0xe0, 4, false, none);
+        let v = x87_special(self.rng, m);
+        self.store_value(&at, v, 10);
+        if let Ok(i) = Instruction::with1(Code::Fld_m80fp, at) {
+            self.emit(&i);
+        }
+    }
+}
+
+/// F2XM1, FYL2X, FYL2XP1, FPATAN, FSIN, FCOS, FSINCOS, FPTAN.
+fn x87_transcendental(m: Mnemonic) -> bool {
+    matches!(
+        m,
+        M::F2xm1
+            | M::Fyl2x
+            | M::Fyl2xp1
+            | M::Fpatan
+            | M::Fsin
+            | M::Fcos
+            | M::Fsincos
+            | M::Fptan
+    )
+}
+
+/// An extended ST(0) operand of transcendental `m` with an exactly defined result: zeros,
+/// infinities, NaNs, unsupported encodings; for the trigonometric forms |x| ≥ 2^63 (C2 set);
+/// for F2XM1 |x| > 1 (left as it is, as the host CPU does); for FYL2X 1.0 and negative
+/// values. (Not FYL2XP1's infinities: outside its defined range.)
+fn x87_special(rng: &mut Rng, m: Mnemonic) -> u128 {
+    let sign = (rng.below(2) as u128) << 79;
+    let frac = rng.next() & !(1 << 63);
+    let big = |e: u64, mant: u64| (e as u128) << 64 | mant as u128;
+    let v = match rng.below(9) {
+        0 | 1 => 0,
+        2 if m != M::Fyl2xp1 => big(0x7fff, 1 << 63),                 // infinity
+        3 => big(0x7fff, 3 << 62 | frac >> 2),                      // quiet NaN
+        4 => big(0x7fff, 1 << 63 | (frac >> 2).max(1)),             // signalling NaN
+        5 => big(0x3fff + rng.below(20), frac >> 1),                // unnormal
+        6 if matches!(m, M::Fsin | M::Fcos | M::Fsincos | M::Fptan) => {
+            big(0x403e + rng.below(0x3fc0), 1 << 63 | frac)        // |x| ≥ 2^63
+        }
+        6 if m == M::F2xm1 => big(0x3fff + rng.below(100), 1 << 63 | frac.max(1)), // > 1
+        6 if m == M::Fyl2x => return big(0x3fff, 1 << 63),          // +1.0
+        7 if m == M::Fyl2x => return 1 << 79 | big(0x3fff + rng.below(9), 1 << 63 | frac),
+        8 => big(0x7fff, frac.max(1) >> 1),                         // pseudo-NaN
+        _ => 0,
+    };
+    v | sign
 }
