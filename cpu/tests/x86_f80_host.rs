@@ -170,7 +170,7 @@ mod host {
         for _ in 0..CASES {
             let (a, cw) = (rng.ext(), rng.cw());
             // FSCALE wants small scale factors; FPREM any divisor.
-            let b = if rng.next() % 2 == 0 {
+            let b = if rng.next().is_multiple_of(2) {
                 let e = 0x3fff + (rng.next() % 16) as u16;
                 let e = e | ((rng.next() & 1) as u16) << 15;
                 (rng.next() | 1 << 63, e)
@@ -223,7 +223,11 @@ mod host {
                 }
                 _ => {
                     let (v, flags, up) = exact_ops::to_bcd(va, mode);
-                    ([(v as u64, (v >> 64) as u16), (0, 0)], flags, (up as u16) << 9)
+                    (
+                        [(v as u64, (v >> 64) as u16), (0, 0)],
+                        flags,
+                        (up as u16) << 9,
+                    )
                 }
             };
             // The masked responses of #IA: only the flags are compared for the values.
@@ -275,7 +279,7 @@ mod host {
             let m = rng.next() | 1 << 63;
             // ST(0) in the instruction's domain, ST(1) ordinary.
             let a: (u64, u16) = match op {
-                0 if rng.next() % 16 == 0 => (1 << 63, sign | 0x3fff),
+                0 if rng.next().is_multiple_of(16) => (1 << 63, sign | 0x3fff),
                 0 => (m, sign | (0x3ffe - (rng.next() % 70) as u16)),
                 1 => rng.ext_pos(),
                 2 => (m, sign | (0x3ffc - (rng.next() % 70) as u16)),
@@ -308,7 +312,11 @@ mod host {
             };
             // The value compared: ST(0) (FSINCOS: the sine, FSTP ST(2) left it there), for
             // FYL2X, FYL2XP1, FPATAN ST(1) (under the 1.0 pushed after them).
-            let host_v = if (1..=3).contains(&op) { host[1] } else { host[0] };
+            let host_v = if (1..=3).contains(&op) {
+                host[1]
+            } else {
+                host[0]
+            };
             let ok = match ours {
                 None => c2 && sw & 0x400 != 0,
                 Some(r) => {
@@ -336,7 +344,10 @@ mod host {
              operation (F2XM1 FYL2X FYL2XP1 FPATAN FSIN FCOS FSINCOS FPTAN) {worst:?}, \
              tolerance {TRANSC_ULPS}"
         );
-        assert_eq!(bad, 0, "transcendentals outside the tolerance of the host x87");
+        assert_eq!(
+            bad, 0,
+            "transcendentals outside the tolerance of the host x87"
+        );
     }
 
     #[test]

@@ -638,8 +638,10 @@ impl<'a> Gen<'a> {
                 self.emit(&i);
             }
         }
-        if let (true, Some(Arg::M(mo))) = (x87_image(m) && m != M::Fldenv && m != M::Frstor, args.first())
-        {
+        if let (true, Some(Arg::M(mo))) = (
+            x87_image(m) && m != M::Fldenv && m != M::Frstor,
+            args.first(),
+        ) {
             // FIP, FCS, FOP, FDP and FDS in a stored environment depend on the host CPU:
             // cleared (the 16-bit layout's bytes 6–13, the 32-bit one's 12–27).
             let wide = matches!(
@@ -1173,14 +1175,7 @@ impl Gen<'_> {
 fn x87_transcendental(m: Mnemonic) -> bool {
     matches!(
         m,
-        M::F2xm1
-            | M::Fyl2x
-            | M::Fyl2xp1
-            | M::Fpatan
-            | M::Fsin
-            | M::Fcos
-            | M::Fsincos
-            | M::Fptan
+        M::F2xm1 | M::Fyl2x | M::Fyl2xp1 | M::Fpatan | M::Fsin | M::Fcos | M::Fsincos | M::Fptan
     )
 }
 
@@ -1194,17 +1189,17 @@ fn x87_special(rng: &mut Rng, m: Mnemonic) -> u128 {
     let big = |e: u64, mant: u64| (e as u128) << 64 | mant as u128;
     let v = match rng.below(9) {
         0 | 1 => 0,
-        2 if m != M::Fyl2xp1 => big(0x7fff, 1 << 63),                 // infinity
-        3 => big(0x7fff, 3 << 62 | frac >> 2),                      // quiet NaN
-        4 => big(0x7fff, 1 << 63 | (frac >> 2).max(1)),             // signalling NaN
-        5 => big(0x3fff + rng.below(20), frac >> 1),                // unnormal
+        2 if m != M::Fyl2xp1 => big(0x7fff, 1 << 63), // infinity
+        3 => big(0x7fff, 3 << 62 | frac >> 2),        // quiet NaN
+        4 => big(0x7fff, 1 << 63 | (frac >> 2).max(1)), // signalling NaN
+        5 => big(0x3fff + rng.below(20), frac >> 1),  // unnormal
         6 if matches!(m, M::Fsin | M::Fcos | M::Fsincos | M::Fptan) => {
-            big(0x403e + rng.below(0x3fc0), 1 << 63 | frac)        // |x| ≥ 2^63
+            big(0x403e + rng.below(0x3fc0), 1 << 63 | frac) // |x| ≥ 2^63
         }
         6 if m == M::F2xm1 => big(0x3fff + rng.below(100), 1 << 63 | frac.max(1)), // > 1
-        6 if m == M::Fyl2x => return big(0x3fff, 1 << 63),          // +1.0
+        6 if m == M::Fyl2x => return big(0x3fff, 1 << 63),                         // +1.0
         7 if m == M::Fyl2x => return 1 << 79 | big(0x3fff + rng.below(9), 1 << 63 | frac),
-        8 => big(0x7fff, frac.max(1) >> 1),                         // pseudo-NaN
+        8 => big(0x7fff, frac.max(1) >> 1), // pseudo-NaN
         _ => 0,
     };
     v | sign

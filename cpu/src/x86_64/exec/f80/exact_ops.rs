@@ -84,7 +84,10 @@ pub fn scale(a: V, b: V, mode: u32) -> Out {
 /// zero). Zero: −∞ with #Z and the zero; infinity: +∞ and the infinity.
 pub fn xtract(a: V) -> (Out, Out) {
     match a {
-        V::Zero(s) => (Out::exact(inf(EXT, true)).with(ZE), Out::exact(zero(EXT, s))),
+        V::Zero(s) => (
+            Out::exact(inf(EXT, true)).with(ZE),
+            Out::exact(zero(EXT, s)),
+        ),
         V::Inf(s) => (Out::exact(inf(EXT, false)), Out::exact(inf(EXT, s))),
         V::Fin { .. } => {
             let (sign, m, e) = norm(a).unwrap_or((false, 1 << 63, 0));
@@ -124,7 +127,10 @@ pub fn prem(a: V, b: V, nearest: bool) -> Rem {
         keep: false,
     };
     if let Some(r) = nan2(EXT, a, b) {
-        return Rem { keep: true, ..done(r) };
+        return Rem {
+            keep: true,
+            ..done(r)
+        };
     }
     let de = (denormal(a) || denormal(b)) as u16 * DE;
     let invalid = Rem {
@@ -156,10 +162,7 @@ pub fn prem(a: V, b: V, nearest: bool) -> Rem {
         // |b| − |a| with a's sign flipped: exact in the frame of a.
         let r = ((mb as u128) << 1) - ma as u128;
         let out = round(EXT, !sa, r, ea, false, 0).with(de);
-        return Rem {
-            q: 1,
-            ..done(out)
-        };
+        return Rem { q: 1, ..done(out) };
     }
     let partial = d >= 64;
     let n = if partial { 32 + d % 32 } else { d };

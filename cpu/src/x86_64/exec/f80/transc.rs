@@ -219,7 +219,9 @@ fn atan_small(z: Big) -> Big {
     let w2 = w.mul(w);
     let d = one.add(w2);
     let u = w2.div(d);
-    let s = series(one, |t, n| t.mul(u).mul(Big::int(2 * n)).div(Big::int(2 * n + 1)));
+    let s = series(one, |t, n| {
+        t.mul(u).mul(Big::int(2 * n)).div(Big::int(2 * n + 1))
+    });
     let mut a = w.div(d).mul(s);
     if shift {
         a = a.add(Big { e: PI.e - 2, ..PI });
@@ -261,9 +263,7 @@ pub fn f2xm1(a: V, mode: u32) -> Out {
                 let (m, se) = super::exact(a);
                 return Out::exact((se as u128) << 64 | m as u128).with(super::PE);
             }
-            expm1(x.mul(LN2))
-                .out(mode)
-                .with(denormal(a) as u16 * DE)
+            expm1(x.mul(LN2)).out(mode).with(denormal(a) as u16 * DE)
         }
     }
 }
@@ -423,7 +423,10 @@ mod tests {
         assert_eq!(fyl2x(two, two, 0).f80(), (1 << 63, 0x4000));
         // sin(π66) = π − π66 … as the 66-bit π makes it: 1.5 × 2^-63.
         let pi = unpack((0xc90f_daa2_2168_c234, 0x4000));
-        assert_eq!(trig(Trig::Sin, pi, 0).map(Out::f80), Some((3 << 62, 0x3fc0)));
+        assert_eq!(
+            trig(Trig::Sin, pi, 0).map(Out::f80),
+            Some((3 << 62, 0x3fc0))
+        );
         // atan2(1, 1) = π/4.
         assert_eq!(fpatan(one, one, 0).f80(), (0xc90f_daa2_2168_c235, 0x3ffe));
     }

@@ -81,7 +81,13 @@ fn put(cpu: &mut Cpu, env: &mut Env, ops: &Ops, bytes: &[u8]) -> Result<(), Faul
     let la = cpu.ea(&ops.mem);
     for (k, c) in bytes.chunks(2).enumerate() {
         let v = u16::from_le_bytes([c[0], c.get(1).copied().unwrap_or(0)]);
-        cpu.write(env, la.wrapping_add(2 * k as u64), 2, v as u64, ops.mem.stack)?;
+        cpu.write(
+            env,
+            la.wrapping_add(2 * k as u64),
+            2,
+            v as u64,
+            ops.mem.stack,
+        )?;
     }
     Ok(())
 }
