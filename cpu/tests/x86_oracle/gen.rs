@@ -1157,16 +1157,24 @@ impl Gen<'_> {
     /// Before a transcendental instruction: push an operand whose result the architecture
     /// defines exactly (see [`x87_special`]), so that the host's result can be compared bit
     /// for bit; finite operands are compared within a tolerance by `x86_f80_host.rs`.
+    /// Also, before these and FSCALE, FXTRACT, FPREM, FPREM1, FBSTP: sometimes free ST(0) or
+    /// ST(1) (stack underflow).
     fn x87_special_push(&mut self, m: Mnemonic) {
-        if !x87_transcendental(m) {
-            return;
+        if x87_transcendental(m) {
+            let none = Register::None;
+            let at = MemoryOperand::new(none, none, 1, DATA_MID as i64 - 0xe0, 4, false, none);
+            let v = x87_special(self.rng, m);
+            self.store_value(&at, v, 10);
+            if let Ok(i) = Instruction::with1(Code::Fld_m80fp, at) {
+                self.emit(&i);
+            }
         }
-        let none = Register::None;
-        let at = MemoryOperand::new(none, none, 1, DATA_MID as i64 - 0xe0, 4, false, none);
-        let v = x87_special(self.rng, m);
-        self.store_value(&at, v, 10);
-        if let Ok(i) = Instruction::with1(Code::Fld_m80fp, at) {
-            self.emit(&i);
+        let exact = matches!(m, M::Fscale | M::Fxtract | M::Fprem | M::Fprem1 | M::Fbstp);
+        if (exact || x87_transcendental(m)) && self.rng.chance(1, 8) {
+            let r = reg_from(Register::ST0 as u32 + self.rng.below(2) as u32);
+            if let Ok(i) = Instruction::with1(Code::Ffree_sti, r) {
+                self.emit(&i);
+            }
         }
     }
 }
