@@ -1190,7 +1190,8 @@ fn x87_transcendental(m: Mnemonic) -> bool {
 /// An extended ST(0) operand of transcendental `m` with an exactly defined result: zeros,
 /// infinities, NaNs, unsupported encodings; for the trigonometric forms |x| ≥ 2^63 (C2 set);
 /// for F2XM1 |x| > 1 (left as it is, as the host CPU does); for FYL2X 1.0 and negative
-/// values. (Not FYL2XP1's infinities: outside its defined range.)
+/// values; for FYL2XP1 values ≤ −1 (the result is x, as the host CPU does). (Not
+/// FYL2XP1's infinities: outside its defined range.)
 fn x87_special(rng: &mut Rng, m: Mnemonic) -> u128 {
     let sign = (rng.below(2) as u128) << 79;
     let frac = rng.next() & !(1 << 63);
@@ -1206,7 +1207,10 @@ fn x87_special(rng: &mut Rng, m: Mnemonic) -> u128 {
         }
         6 if m == M::F2xm1 => big(0x3fff + rng.below(100), 1 << 63 | frac.max(1)), // > 1
         6 if m == M::Fyl2x => return big(0x3fff, 1 << 63),                         // +1.0
-        7 if m == M::Fyl2x => return 1 << 79 | big(0x3fff + rng.below(9), 1 << 63 | frac),
+        7 if matches!(m, M::Fyl2x | M::Fyl2xp1) => {
+            // Negative (FYL2XP1: at most −1).
+            return 1 << 79 | big(0x3fff + rng.below(9), 1 << 63 | frac);
+        }
         8 => big(0x7fff, frac.max(1) >> 1), // pseudo-NaN
         _ => 0,
     };

@@ -6,6 +6,9 @@
 //! not reproduced bit for bit; the host test (`tests/x86_f80_host.rs`) holds them to a
 //! stated tolerance in ulps.
 //!
+//! Undefined operands, as the host CPU (AMD) treats them: F2XM1 of |x| > 1 and FYL2XP1 of
+//! x ≤ −1 leave x as the result, with #P.
+//!
 //! FSIN, FCOS, FSINCOS and FPTAN reduce their argument (|x| < 2^63; beyond, C2 is set and
 //! nothing changes) by multiples of π/2 taken from a 66-bit π, exactly, as the hardware
 //! does: near a multiple of π its results differ from the true sine in the same way.
@@ -190,6 +193,10 @@ fn log2(x: Big) -> Big {
 
 /// log2(1 + x) for a finite x > −1.
 fn log2p1(x: Big) -> Big {
+    if x.top() >= -2 {
+        // |x| ≥ 1/4 (beyond the defined range): 1 + x loses nothing that matters.
+        return log2(Big::int(1).add(x));
+    }
     let t = x.div(Big::int(2).add(x));
     two_atanh(t).div(LN2)
 }
@@ -295,7 +302,8 @@ pub fn fyl2x(x: V, y: V, mode: u32) -> Out {
     }
 }
 
-/// FYL2XP1: y × log2(x + 1) (`x` = ST(0), |x| < 1 − √2/2; `y` = ST(1)).
+/// FYL2XP1: y × log2(x + 1) (`x` = ST(0), defined for |x| < 1 − √2/2, computed for any
+/// x > −1; `y` = ST(1)).
 pub fn fyl2xp1(x: V, y: V, mode: u32) -> Out {
     if let Some(r) = nan2(EXT, x, y) {
         return r;
@@ -310,7 +318,10 @@ pub fn fyl2xp1(x: V, y: V, mode: u32) -> Out {
         _ => {
             let xb = Big::of(x);
             if xb.neg && xb.top() >= 0 {
-                return invalid(); // x ≤ −1
+                // x ≤ −1 (undefined): the result is x itself, with #P (as the host CPU
+                // does).
+                let (m, se) = super::exact(x);
+                return Out::exact((se as u128) << 64 | m as u128).with(super::PE | de);
             }
             log2p1(xb).mul(Big::of(y)).out(mode).with(de)
         }
