@@ -184,3 +184,42 @@ pub fn frstor(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tag_word_classifies_each_register() {
+        let mut x = X87::default();
+        x.st[0] = (1 << 63, 0x3fff); // valid
+        x.st[1] = (0, 0x8000); // zero
+        x.st[2] = (1, 0); // denormal: special
+        x.st[3] = (1 << 62, 0x4000); // unnormal: special
+        x.st[4] = (1 << 63, 0x7fff); // infinity: special
+        x.tags = 0x1f; // 5–7 empty
+        assert_eq!(tag_word(&x), 0b11_11_11_10_10_10_01_00);
+    }
+
+    #[test]
+    fn environment_images_load_back() {
+        let mut cpu = Cpu::new();
+        cpu.x87.fcw = 0x27f;
+        cpu.x87.fsw = 0x3a01; // TOP 7, IE and C2
+        cpu.x87.tags = 0x81;
+        cpu.x87.st[7] = (1 << 63, 0x3fff);
+        for wide in [false, true] {
+            let img = env_image(&cpu, wide);
+            assert_eq!(img.len(), if wide { 28 } else { 14 });
+            let mut x = X87::default();
+            load_env(&mut x, &img, wide);
+            assert_eq!((x.fcw, x.fsw, x.tags), (0x27f, 0x3a01, 0x81));
+        }
+        // An unmasked pending flag sets ES and B.
+        let mut img = env_image(&cpu, true);
+        img[0] = 0x7e;
+        let mut x = X87::default();
+        load_env(&mut x, &img, true);
+        assert_eq!(x.fsw & (ES | B), ES | B);
+    }
+}
