@@ -272,7 +272,7 @@ mod host {
         let mut exact = 0u64;
         let n = CASES / 3;
         for _ in 0..n {
-            let cw = 0x3f | ((rng.next() % 4) as u16) << 10 | 3 << 8;
+            let cw = rng.cw(); // FCW.PC does not apply to these
             let mode = (cw as u32 >> 10) & 3;
             let op = (rng.next() % 8) as usize;
             let sign = ((rng.next() & 1) as u16) << 15;
