@@ -58,6 +58,9 @@ pub fn forms(class: &Class) -> Vec<Code> {
         .filter(|c| *c != Code::Bswap_r16)
         // PEXTRW r32/m16, xmm, imm8 (66 0F 3A 15) is SSE4.1: beyond the SSE2 baseline.
         .filter(|c| *c != Code::Pextrw_r32m16_xmm_imm8)
+        // The MMX class: the forms with an MMX operand (and those with no other form); the
+        // others: none with an MMX operand.
+        .filter(|c| (class.name == "mmx") == mmx_form(*c))
         .filter(|c| {
             let oc = c.op_code();
             oc.is_instruction()
@@ -67,6 +70,21 @@ pub fn forms(class: &Class) -> Vec<Code> {
         })
         .chain(strings)
         .collect()
+}
+
+/// Whether `c` has an MMX operand, or is one of the MMX class's forms without one (EMMS,
+/// MASKMOVDQU).
+fn mmx_form(c: Code) -> bool {
+    c.op_code()
+        .op_kinds()
+        .iter()
+        .any(|k| matches!(k, K::mm_reg | K::mm_rm | K::mm_or_mem))
+        || matches!(c.mnemonic(), M::Emms | M::Maskmovdqu)
+}
+
+/// A random MMX register.
+fn mm(rng: &mut Rng) -> Register {
+    reg_from(Register::MM0 as u32 + rng.below(8) as u32)
 }
 
 fn supported(k: K) -> bool {
@@ -105,6 +123,10 @@ fn supported(k: K) -> bool {
             | K::xmm_or_mem
             | K::st0
             | K::sti_opcode
+            | K::mm_reg
+            | K::mm_rm
+            | K::mm_or_mem
+            | K::seg_rDI
     )
 }
 
@@ -377,6 +399,18 @@ impl<'a> Gen<'a> {
                     }
                 }
                 K::xmm_reg | K::xmm_rm => Arg::R(xmm(self.rng)),
+                K::mm_reg | K::mm_rm => Arg::R(mm(self.rng)),
+                K::mm_or_mem if self.rng.chance(1, 2) => Arg::R(mm(self.rng)),
+                // MASKMOVQ/MASKMOVDQU store through DS:RDI: into the scratch memory (the
+                // interpreter's flat bus ignores stores elsewhere, where the host faults).
+                K::seg_rDI => {
+                    let at = DATA_MID as i64 + self.rng.range(-0x40, 0x40);
+                    self.set32(Register::RDI, at as u32);
+                    continue;
+                }
+                // ENTER: a small frame, nesting levels around 0–4 (and their aliases mod 32).
+                K::imm16 if m == M::Enter => Arg::I(self.rng.pick(&[0i64, 1, 8, 16, 24, 40])),
+                K::imm8 if m == M::Enter => Arg::I(self.rng.pick(&[0i64, 1, 2, 3, 4, 32, 33, 35])),
                 K::xmm_or_mem if self.rng.chance(1, 2) => Arg::R(xmm(self.rng)),
                 K::mem
                     if matches!(m, M::Fxsave64 | M::Fxrstor64 | M::Fxsave | M::Fxrstor)
@@ -418,7 +452,7 @@ impl<'a> Gen<'a> {
                     let none = Register::None;
                     Arg::M(MemoryOperand::new(base, none, 1, disp, 1, false, none))
                 }
-                K::mem | K::xmm_or_mem => {
+                K::mem | K::xmm_or_mem | K::mm_or_mem => {
                     let mo = self.mem(avoid);
                     mem_arg = Some(n);
                     Arg::M(mo)
@@ -502,6 +536,23 @@ impl<'a> Gen<'a> {
                     Err(_) => return false,
                 }
             }
+            M::Enter => {
+                // The frame pointers ENTER copies are read below RBP: RBP near RSP, within
+                // the stack; the frame fits in the stack left.
+                let (Some(Arg::I(alloc)), Some(Arg::I(level))) = (args.first(), args.get(1)) else {
+                    return false;
+                };
+                let level = level % 32;
+                let bytes = size as i64 * if level > 0 { level + 1 } else { 1 } + alloc;
+                if self.depth + bytes > 600 {
+                    return false;
+                }
+                let up = 8 * self.rng.below(4) as i64;
+                let mo = MemoryOperand::with_base_displ(Register::RSP, up);
+                let i = Instruction::with2(Code::Lea_r64_m, Register::RBP, mo).expect("lea");
+                self.emit(&i);
+                self.depth += bytes;
+            }
             M::Leave => {
                 // mov rbp, rsp: LEAVE then pops what the stack pointer points at.
                 let i = Instruction::with2(Code::Mov_r64_rm64, Register::RBP, Register::RSP)
@@ -584,7 +635,19 @@ impl<'a> Gen<'a> {
             };
             self.emit(&push.expect("push imm"));
         }
-        let mut ins = match build(code, &args) {
+        let built = match m {
+            M::Maskmovq | M::Maskmovdqu => match args.as_slice() {
+                [Arg::R(a), Arg::R(b)] if m == M::Maskmovq => {
+                    Instruction::with_maskmovq(64, *a, *b, Register::None).ok()
+                }
+                [Arg::R(a), Arg::R(b)] => {
+                    Instruction::with_maskmovdqu(64, *a, *b, Register::None).ok()
+                }
+                _ => None,
+            },
+            _ => build(code, &args),
+        };
+        let mut ins = match built {
             Some(i) => i,
             None => return false,
         };
@@ -900,6 +963,9 @@ pub fn program(rng: &mut Rng, class: &Class, forms: &[Code], base: u64, n: usize
             made += 1;
             continue;
         }
+        if class.name == "mmx" && made == 0 && tries == 1 {
+            g.mmx_values();
+        }
         let code = forms[g.rng.below(forms.len() as u64) as usize];
         if g.form(code) {
             made += 1;
@@ -928,6 +994,8 @@ fn build(code: Code, args: &[Arg]) -> Option<Instruction> {
         [R(a)] => Instruction::with1(code, *a),
         [M(a)] => Instruction::with1(code, *a),
         [I(a)] => Instruction::with1(code, imm(*a)?),
+        // ENTER imm16, imm8.
+        [I(a), I(b)] => Instruction::with2(code, *a as u32, *b as u32),
         [R(a), R(b)] => Instruction::with2(code, *a, *b),
         [R(a), M(b)] => Instruction::with2(code, *a, *b),
         [M(a), R(b)] => Instruction::with2(code, *a, *b),
@@ -935,6 +1003,9 @@ fn build(code: Code, args: &[Arg]) -> Option<Instruction> {
         [R(a), I(b)] => Instruction::with2(code, *a, imm(*b)?),
         [M(a), I(b)] => Instruction::with2(code, *a, imm(*b)?),
         [R(a), R(b), I(c)] => Instruction::with3(code, *a, *b, imm(*c)?),
+        // SHLD/SHRD r/m, r, CL.
+        [R(a), R(b), R(c)] => Instruction::with3(code, *a, *b, *c),
+        [M(a), R(b), R(c)] => Instruction::with3(code, *a, *b, *c),
         [R(a), M(b), I(c)] => Instruction::with3(code, *a, *b, imm(*c)?),
         _ => return None,
     };
@@ -1021,6 +1092,17 @@ fn x87_value(rng: &mut Rng, size: usize, int: bool) -> u128 {
 }
 
 impl Gen<'_> {
+    /// Random values in some MMX registers (`movq mm, r64` from the random registers).
+    fn mmx_values(&mut self) {
+        for n in 0..8 {
+            if self.rng.chance(3, 4) {
+                let (r, src) = (reg_from(Register::MM0 as u32 + n), self.reg64());
+                let i = Instruction::with2(Code::Movq_mm_rm64, r, src).expect("movq mm, r64");
+                self.emit(&i);
+            }
+        }
+    }
+
     /// An ST(i) index, mostly the registers near the top.
     fn st_index(&mut self) -> u64 {
         if self.rng.chance(3, 4) {
