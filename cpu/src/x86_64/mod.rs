@@ -43,7 +43,10 @@
 //! FILD/FIST/FISTP (m16/m32/m64), the constants, FXCH, FCHS/FABS, FADD…FDIVR (+P, m32/m64,
 //! FIADD… m16/m32), FSQRT, FRNDINT, FCOM*/FUCOM*/FCOMI*/FUCOMI*/FICOM*/FTST, FXAM, FCMOVcc,
 //! FFREE, FINCSTP/FDECSTP, FNOP/FWAIT, FLDCW/FNSTCW/FNSTSW (m16, AX), FNINIT/FNCLEX and
-//! FXSAVE/FXRSTOR in both layouts (64-bit, and 32-bit with FCS/FDS), computed in integers
+//! FXSAVE/FXRSTOR in both layouts (64-bit, and 32-bit with FCS/FDS), FNSTENV/FLDENV and
+//! FNSAVE/FRSTOR (16- and 32-bit layouts), FSCALE, FXTRACT, FPREM/FPREM1, FBLD/FBSTP and
+//! the transcendentals F2XM1, FYL2X, FYL2XP1, FPATAN, FSIN, FCOS, FSINCOS, FPTAN (special
+//! operands exact, finite ones within 1 ulp of the host), computed in integers
 //! by [`exec::f80`] under the precision (24/53/64) and rounding control with the six
 //! exception flags and C1 as the host CPU sets them; masked responses, and an unmasked exception sets ES/B so that the next waiting x87
 //! instruction raises #MF. FISTTP (SSE3, not advertised) raises #UD.
@@ -84,10 +87,8 @@
 //! breakpoints and single-step (#DB; DR0–DR7 and TF are storage), #AC, #NM for x87 and SSE
 //! instructions (MMX ones raise it), NMI, SMM, CR8.
 //!
-//! What comes next (issue 14), in order: the rest of the x87 — FNSTENV/FLDENV/FNSAVE/FRSTOR,
-//! FSCALE, FXTRACT, FPREM/FPREM1, the exponent-biased results of unmasked #O/#U, FBLD/FBSTP,
-//! the transcendentals (FSIN … FYL2XP1: #UD, counted, until bit-exact against the host);
-//! real mode for the application processors (SMP).
+//! What comes next (issue 14), in order: the x87's exponent-biased results of unmasked
+//! #O/#U; real mode for the application processors (SMP).
 //! Lazy flags (result and operands kept, flags computed when read) are the planned speed-up
 //! once a boot profile shows flag computation matters.
 //!

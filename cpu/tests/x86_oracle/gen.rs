@@ -425,6 +425,16 @@ impl<'a> Gen<'a> {
                     let none = Register::None;
                     Arg::M(MemoryOperand::new(base, none, 1, 0, 0, false, none))
                 }
+                K::mem if x87_image(m) => {
+                    // Mostly at the same few places (an FLDENV/FRSTOR finds what an
+                    // FNSTENV/FNSAVE stored), within the scratch data.
+                    let base = self.reg64();
+                    let at = DATA_MID as i64 - 0x80 + 16 * self.rng.pick(&[0i64, 0, 2, 4]);
+                    self.set32(base, at as u32);
+                    mem_arg = Some(n);
+                    let none = Register::None;
+                    Arg::M(MemoryOperand::new(base, none, 1, 0, 0, false, none))
+                }
                 K::mem | K::xmm_or_mem
                     if (vector && self.rng.chance(15, 16))
                         || (matches!(m, M::Cmpxchg8b | M::Cmpxchg16b) && self.rng.chance(3, 4)) =>
@@ -688,6 +698,25 @@ impl<'a> Gen<'a> {
                     at.displ_size = 1; // the encoder widens it as needed
                 }
                 let i = Instruction::with2(code, at, v).expect("a store");
+                self.emit(&i);
+            }
+        }
+        if let (true, Some(Arg::M(mo))) = (
+            x87_image(m) && m != M::Fldenv && m != M::Frstor,
+            args.first(),
+        ) {
+            // FIP, FCS, FOP, FDP and FDS in a stored environment depend on the host CPU:
+            // cleared (the 16-bit layout's bytes 6–13, the 32-bit one's 12–27).
+            let wide = matches!(
+                ins.memory_size(),
+                iced_x86::MemorySize::FpuEnv28 | iced_x86::MemorySize::FpuState108
+            );
+            let (from, to) = if wide { (12, 28) } else { (6, 14) };
+            for d in (from..to).step_by(2) {
+                let mut at = *mo;
+                at.displacement += d;
+                at.displ_size = 1;
+                let i = Instruction::with2(Code::Mov_rm16_imm16, at, 0).expect("a store");
                 self.emit(&i);
             }
         }
@@ -993,6 +1022,30 @@ fn x87_mnemonic(m: Mnemonic) -> bool {
         )
 }
 
+/// Whether `m` stores or loads an x87 environment or state image (FNSTENV … FRSTOR).
+fn x87_image(m: Mnemonic) -> bool {
+    matches!(
+        m,
+        M::Fnstenv | M::Fstenv | M::Fldenv | M::Fnsave | M::Fsave | M::Frstor
+    )
+}
+
+/// A packed BCD integer for FBLD: up to 18 decimal digits (no invalid nibbles: their
+/// result is undefined), either sign.
+fn bcd_value(rng: &mut Rng) -> u128 {
+    let digits = rng.pick(&[0u64, 1, 2, 5, 10, 17, 18, 18]);
+    let mut v = 0u128;
+    for k in 0..digits {
+        let d = if k + 1 == digits && rng.chance(1, 2) {
+            9
+        } else {
+            rng.below(10)
+        };
+        v |= (d as u128) << (4 * k);
+    }
+    v | (rng.below(2) as u128) << 79
+}
+
 /// An edge or ordinary value of `size` bytes for an x87 memory operand: reals of 4, 8 or 10
 /// bytes (zeros, denormals and pseudo-denormals, the extremes, infinities, quiet and
 /// signalling NaNs, unsupported encodings, values near one), integers of 2, 4 or 8 bytes.
@@ -1105,12 +1158,22 @@ impl Gen<'_> {
             let cw = 0x3f | (self.rng.below(4) as u32) << 8 | (self.rng.below(4) as u32) << 10;
             self.store_value(mo, cw as u128, 2);
         }
+        if let (M::Fldenv | M::Frstor, Some(Arg::M(mo))) = (m, args.first()) {
+            // The loaded control word masks every exception (as for FLDCW above).
+            let cw = 0x3f | (self.rng.below(4) as u32) << 8 | (self.rng.below(4) as u32) << 10;
+            self.store_value(mo, cw as u128, 2);
+        }
+        if let (M::Fbld, Some(Arg::M(mo))) = (m, args.first()) {
+            let v = bcd_value(self.rng);
+            self.store_value(mo, v, 10);
+        }
         if self.code.len() > 300 {
+            self.x87_special_push(m);
             return; // the program must fit its case's code (with what follows)
         }
         let stores = matches!(
             m,
-            M::Fst | M::Fstp | M::Fist | M::Fistp | M::Fnstcw | M::Fnstsw
+            M::Fst | M::Fstp | M::Fist | M::Fistp | M::Fnstcw | M::Fnstsw | M::Fbstp
         );
         if let (Some((size, int)), Some(Arg::M(mo))) = (msize, args.first()) {
             if !stores && self.rng.chance(3, 4) {
@@ -1170,5 +1233,68 @@ impl Gen<'_> {
                 self.emit(&i);
             }
         }
+        self.x87_special_push(m);
     }
+
+    /// Before a transcendental instruction: push an operand whose result the architecture
+    /// defines exactly (see [`x87_special`]), so that the host's result can be compared bit
+    /// for bit; finite operands are compared within a tolerance by `x86_f80_host.rs`.
+    /// Also, before these and FSCALE, FXTRACT, FPREM, FPREM1, FBSTP: sometimes free ST(0) or
+    /// ST(1) (stack underflow).
+    fn x87_special_push(&mut self, m: Mnemonic) {
+        if x87_transcendental(m) {
+            let none = Register::None;
+            let at = MemoryOperand::new(none, none, 1, DATA_MID as i64 - 0xe0, 4, false, none);
+            let v = x87_special(self.rng, m);
+            self.store_value(&at, v, 10);
+            if let Ok(i) = Instruction::with1(Code::Fld_m80fp, at) {
+                self.emit(&i);
+            }
+        }
+        let exact = matches!(m, M::Fscale | M::Fxtract | M::Fprem | M::Fprem1 | M::Fbstp);
+        if (exact || x87_transcendental(m)) && self.rng.chance(1, 8) {
+            let r = reg_from(Register::ST0 as u32 + self.rng.below(2) as u32);
+            if let Ok(i) = Instruction::with1(Code::Ffree_sti, r) {
+                self.emit(&i);
+            }
+        }
+    }
+}
+
+/// F2XM1, FYL2X, FYL2XP1, FPATAN, FSIN, FCOS, FSINCOS, FPTAN.
+fn x87_transcendental(m: Mnemonic) -> bool {
+    matches!(
+        m,
+        M::F2xm1 | M::Fyl2x | M::Fyl2xp1 | M::Fpatan | M::Fsin | M::Fcos | M::Fsincos | M::Fptan
+    )
+}
+
+/// An extended ST(0) operand of transcendental `m` with an exactly defined result: zeros,
+/// infinities, NaNs, unsupported encodings; for the trigonometric forms |x| ≥ 2^63 (C2 set);
+/// for F2XM1 |x| > 1 (left as it is, as the host CPU does); for FYL2X 1.0 and negative
+/// values; for FYL2XP1 values ≤ −1 (the result is x, as the host CPU does). (Not
+/// FYL2XP1's infinities: outside its defined range.)
+fn x87_special(rng: &mut Rng, m: Mnemonic) -> u128 {
+    let sign = (rng.below(2) as u128) << 79;
+    let frac = rng.next() & !(1 << 63);
+    let big = |e: u64, mant: u64| (e as u128) << 64 | mant as u128;
+    let v = match rng.below(9) {
+        0 | 1 => 0,
+        2 if m != M::Fyl2xp1 => big(0x7fff, 1 << 63), // infinity
+        3 => big(0x7fff, 3 << 62 | frac >> 2),        // quiet NaN
+        4 => big(0x7fff, 1 << 63 | (frac >> 2).max(1)), // signalling NaN
+        5 => big(0x3fff + rng.below(20), frac >> 1),  // unnormal
+        6 if matches!(m, M::Fsin | M::Fcos | M::Fsincos | M::Fptan) => {
+            big(0x403e + rng.below(0x3fc0), 1 << 63 | frac) // |x| ≥ 2^63
+        }
+        6 if m == M::F2xm1 => big(0x3fff + rng.below(100), 1 << 63 | frac.max(1)), // > 1
+        6 if m == M::Fyl2x => return big(0x3fff, 1 << 63),                         // +1.0
+        7 if matches!(m, M::Fyl2x | M::Fyl2xp1) => {
+            // Negative (FYL2XP1: at most −1).
+            return 1 << 79 | big(0x3fff + rng.below(9), 1 << 63 | frac);
+        }
+        8 => big(0x7fff, frac.max(1) >> 1), // pseudo-NaN
+        _ => 0,
+    };
+    v | sign
 }
