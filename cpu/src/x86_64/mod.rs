@@ -87,8 +87,8 @@
 //! breakpoints and single-step (#DB; DR0–DR7 and TF are storage), #AC, #NM for x87 and SSE
 //! instructions (MMX ones raise it), NMI, SMM, CR8.
 //!
-//! What comes next (issue 14), in order: the x87's exponent-biased results of unmasked
-//! #O/#U; real mode for the application processors (SMP).
+//! What comes next, in order: the x87's exponent-biased results of unmasked #O/#U; real mode
+//! for the application processors (SMP).
 //! Lazy flags (result and operands kept, flags computed when read) are the planned speed-up
 //! once a boot profile shows flag computation matters.
 //!
