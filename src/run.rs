@@ -61,9 +61,10 @@ pub struct RunArgs {
     /// Guest RAM size (e.g. 512M, 2G; a bare number is MiB).
     #[arg(long, value_parser = parse_size, default_value = "512M")]
     memory: u64,
-    /// Firmware: flash bank 0, read-only (virt, like QEMU's -bios) or an arm64 Image at
-    /// 0x4040_0000 (cloud-hypervisor); --kernel, --initrd and --append reach it as
-    /// --kernel-via says.
+    /// Firmware: flash bank 0, read-only (virt, like QEMU's -bios), an arm64 Image at
+    /// 0x4040_0000 (cloud-hypervisor) or an x86-64 ELF with a PVH note entered like a PVH
+    /// kernel (microvm: the kernel and initrd as PVH modules 0 and 1); --kernel, --initrd and
+    /// --append reach it as --kernel-via says.
     #[arg(long, value_name = "FILE")]
     firmware: Option<PathBuf>,
     /// How the kernel, initrd and command line reach the firmware: fw-cfg (QEMU's fw_cfg

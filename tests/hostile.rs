@@ -1,4 +1,4 @@
-//! Hostile inputs and honest verdicts (issue 16): each repro of the issue, run against the binary.
+//! Hostile inputs and honest verdicts: each reproducer, run against the binary.
 //!
 //! Checked:
 //! - sizes come from the file's metadata before anything is read: a 600 MB (sparse) initrd with

@@ -157,6 +157,22 @@ pub fn x86(data: &[u8]) {
         s.ds.selector = (word(0x70) >> 16) as u16;
         let _ = check_x86_entry(&s, &read, &exp);
     }
+    // The input as a kernel a firmware hands over (its entries matched against the input as
+    // memory), and as that firmware; what a loader claims about the initrd, read from it.
+    if let Ok(p) = crate::plan_at(data, x86::kernel_ram(mem), None) {
+        if let Some(k) = x86::found::KernelSigs::of(&p, x86::kernel_ram(mem)) {
+            let _ = k.watch();
+            for pa in [word(0x78), 0x200, 0x100_0850] {
+                if let Some(f) = k.matches(pa, &read) {
+                    let _ = k.expected(&f, Vec::new(), None, None, 0);
+                }
+            }
+        }
+        let _ = x86::firmware::complete_firmware(p, mem, &linux, Some(data));
+    }
+    for kind in [x86::found::EntryKind::Bz64, x86::found::EntryKind::Pvh] {
+        let _ = x86::found::initrd_claimed(kind, word(0x80), &read, Some(0x1000));
+    }
 }
 
 /// Seeds for [`x86`]: a synthetic bzImage, and one whose first page is also a plausible zero

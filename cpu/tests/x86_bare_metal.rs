@@ -1,4 +1,4 @@
-//! The bare-metal x86 acceptance guest (issue 14): `testdata/x86/boot64.S`, assembled with
+//! The bare-metal x86 acceptance guest: `testdata/x86/boot64.S`, assembled with
 //! Debian's x86_64 binutils (`testdata/x86/build.sh`), runs on QEMU (`qemu-system-x86_64 -M
 //! microvm`, TCG, booted through the guest's PVH note, console on the ISA debug console at port
 //! 0xe9, stopped through isa-debug-exit at 0xf4) and on our core, entered the PVH way (32-bit

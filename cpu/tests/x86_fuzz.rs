@@ -123,6 +123,7 @@ fn fuzz(target: u64) {
                 triple += 1;
                 rip = RAM + rng.below(RAM_SIZE as u64);
             }
+            Exit::Watch(_) => unreachable!("no watch is armed"),
             Exit::FetchUnmapped(a) => {
                 fetch += 1;
                 assert!(

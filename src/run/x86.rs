@@ -4,6 +4,17 @@
 //! x86 handoff checks at the kernel's entry (the vCPU's state and guest memory before its first
 //! instruction), run, report — with the aarch64 run's console, `--serial`, `--expect`, verdict,
 //! exit codes and report file.
+//!
+//! With `--firmware FW` (an x86-64 ELF with a PVH note: our test loaders, rust-hypervisor-
+//! firmware) bootemu is not the loader: FW is laid out and entered through PVH like a PVH
+//! kernel, the kernel file and the initrd handed to it as PVH modules 0 and 1 and `--append` as
+//! the command line ([`bootemu_boot::x86::firmware`]; `--kernel-via none`: no kernel module, the
+//! firmware finds the kernel itself). The kernel's entry is recognised by the kernel file's
+//! bytes wherever the firmware put it ([`bootemu_boot::x86::found`],
+//! [`bootemu_machine::x86::entry_watch`]) and judged there by the same code as a direct boot's
+//! entry ([`judge_entry`]). A kernel never entered leaves the kernel-entry checks failed when
+//! the run ended normally (the firmware's failure) and NOT REACHED when it was cut short, as on
+//! aarch64.
 
 use std::fs::File;
 use std::io::Write;
@@ -11,13 +22,20 @@ use std::io::Write;
 use anyhow::{bail, Context};
 use bootemu_boot::acpi::x86::X86MachineDesc;
 use bootemu_boot::handoff::{self, Check, Status};
-use bootemu_boot::x86::{self, X86Entry, X86Linux};
+use bootemu_boot::x86::{self, X86Linux};
 use bootemu_machine::x86::machine::{X86Config, X86Machine, X86Outcome, X86Stop};
 use bootemu_machine::{RunOutcome, StopReason};
 
 use super::{console_sink, RunArgs};
+use bootemu_boot::firmware::KernelVia;
+use bootemu_boot::handoff::MemRead;
+use bootemu_boot::x86::found::{self, EntryKind, KernelSigs};
+use bootemu_boot::x86::X86EntryState;
 use bootemu_boot::Format;
 use bootemu_machine::machine::DEFAULT_HANG_INSNS;
+use bootemu_machine::x86::entry_watch::X86Handoff;
+use std::cell::RefCell;
+use std::rc::Rc;
 
 /// The default `--hang-insns` of a bzImage boot: room for a silent decompressor (Debian's
 /// amd64 XZ decompressor: 4.5 G instructions).
@@ -32,8 +50,13 @@ fn refuse_aarch64_options(a: &RunArgs) -> anyhow::Result<()> {
         (a.gic.is_some(), "--gic (the x86 machine has APICs)"),
         (a.el2, "--el2 (an aarch64 exception level)"),
         (
-            a.firmware.is_some() || a.pflash0.is_some() || a.pflash1.is_some(),
-            "a firmware (direct kernel boot only)",
+            a.pflash0.is_some() || a.pflash1.is_some(),
+            "--pflash0/--pflash1 (an x86 firmware is a PVH ELF: --firmware)",
+        ),
+        (
+            matches!(a.kernel_via, Some(KernelVia::FwCfg | KernelVia::Chosen)),
+            "--kernel-via fw-cfg or chosen (an x86 firmware gets the kernel as PVH module 0, \
+             or with --kernel-via none not at all)",
         ),
         (!a.load.is_empty(), "--load"),
         (!a.disk.is_empty(), "--disk (no virtio devices yet)"),
@@ -66,6 +89,9 @@ fn x86_verdict(o: &X86Outcome) -> (u8, String, RunOutcome) {
         X86Stop::GuestFailure(m) => StopReason::GuestFailure(m.clone()),
         X86Stop::ConsoleFailure(l) => StopReason::ConsoleFailure(l.clone()),
         X86Stop::Interrupted => StopReason::Interrupted,
+        X86Stop::StoppedAtEntry => {
+            StopReason::GuestFailure("stopped at the kernel entry after a failed check".into())
+        }
     };
     let ro = RunOutcome {
         reason,
@@ -100,6 +126,132 @@ fn x86_verdict(o: &X86Outcome) -> (u8, String, RunOutcome) {
     (code, description, ro)
 }
 
+/// Judge the handoff at the kernel's first instruction, entered through `kind`: the zero page
+/// at RSI (the 64- and 32-bit boot protocols) or `hvm_start_info` at EBX (PVH), then the entry
+/// state by the protocol's rules (not by the mode the vCPU happens to be in: a 64-bit entry in
+/// 32-bit mode fails `entry64.long-mode`); the 32-bit boot protocol's register rules are not
+/// judged. `--no-check` waivers applied. One path for a direct boot and a firmware's handoff.
+fn judge_entry(
+    kind: EntryKind,
+    state: &X86EntryState,
+    mem: MemRead,
+    exp: &handoff::X86Expected,
+    no_check: &[String],
+) -> Vec<Check> {
+    use bootemu_boot::x86::entry::Mode;
+    let mut checks = match kind {
+        EntryKind::Pvh => handoff::check_pvh(state.rbx(), mem, exp),
+        _ => handoff::check_boot_params(state.rsi(), mem, exp),
+    };
+    let mode = match kind {
+        EntryKind::Pvh => Some(Mode::Protected32),
+        EntryKind::Bz64 | EntryKind::ElfEntry => Some(Mode::Long),
+        EntryKind::Bz32 => None,
+    };
+    if let Some(mode) = mode {
+        let s = X86EntryState {
+            mode,
+            ..state.clone()
+        };
+        checks.extend(handoff::check_x86_entry(&s, mem, exp));
+    }
+    handoff::waive(&mut checks, no_check);
+    checks
+}
+
+/// A firmware boot's kernel: what it is, where it went, and the checks judged at its entry.
+struct FirmwareRun {
+    /// The firmware's file name.
+    name: String,
+    /// The kernel's entries.
+    sigs: KernelSigs,
+    /// Where the kernel file went (`None`: `--kernel-via none`).
+    kernel_module: Option<(u64, u64)>,
+    /// The checks, once the kernel is entered.
+    checks: Rc<RefCell<Option<Vec<Check>>>>,
+}
+
+impl FirmwareRun {
+    /// The judge the machine calls at the kernel's entry: the expectations from where the
+    /// kernel was found and what the loader says it handed over, then [`judge_entry`]. Stops
+    /// the run on a failure with `--stop-on-check-failure`.
+    fn judge(
+        &self,
+        a: &RunArgs,
+        boot: &x86::X86Boot,
+        cmdline: &str,
+    ) -> bootemu_machine::x86::entry_watch::EntryJudge {
+        let sigs = self.sigs.clone();
+        let out = self.checks.clone();
+        let ram = boot.ram.clone();
+        let cmdline = cmdline.to_string();
+        let initrd_len = boot.initrd.map(|(s, e)| e - s);
+        let no_check = a.no_check.clone();
+        let stop = a.stop_on_check_failure;
+        Box::new(move |h: &X86Handoff, mem: MemRead| {
+            let kind = sigs.sigs[h.found.sig].kind;
+            let info = match kind {
+                EntryKind::Pvh => h.state.rbx(),
+                _ => h.state.rsi(),
+            };
+            let initrd = found::initrd_claimed(kind, info, mem, initrd_len);
+            let exp = sigs.expected(&h.found, ram.clone(), Some(&cmdline), initrd, info);
+            let checks = judge_entry(kind, &h.state, mem, &exp, &no_check);
+            let failed = handoff::any_failed(&checks);
+            *out.borrow_mut() = Some(checks);
+            failed && stop
+        })
+    }
+
+    /// The kernel-entry checks: judged at the entry; or, never entered, as aarch64's
+    /// firmware boots judge it: a run that ended normally (`ended_normally`: its verdict
+    /// alone would be success) without starting the kernel is the firmware's failure (FAIL),
+    /// one cut short never got to be judged (NOT REACHED). The rules listed are those of the
+    /// kernel's first entry (a bzImage's or an ELF's 64-bit protocol, or PVH).
+    fn checks(&self, ended_normally: bool) -> Vec<Check> {
+        self.checks.borrow().clone().unwrap_or_else(|| {
+            let pvh = self.sigs.sigs.first().map(|s| s.kind) == Some(EntryKind::Pvh);
+            handoff::not_reached_x86(
+                pvh,
+                "the firmware never entered the kernel",
+                if ended_normally {
+                    Status::Fail
+                } else {
+                    Status::NotReached
+                },
+            )
+        })
+    }
+}
+
+/// Lay out a firmware boot (`--firmware`) of the kernel `kernel` (planned as `plan`).
+fn firmware_boot(
+    a: &RunArgs,
+    fw_path: &std::path::Path,
+    kernel: &[u8],
+    plan: &bootemu_boot::Plan,
+    linux: &X86Linux,
+) -> anyhow::Result<(x86::X86Boot, FirmwareRun)> {
+    let name = fw_path.display().to_string();
+    let fw_bytes = read_input(fw_path, (a.memory, "guest RAM"))?;
+    let fw_plan = bootemu_boot::plan_at(&fw_bytes, x86::kernel_ram(a.memory), None)
+        .with_context(|| name.clone())?;
+    let sigs = KernelSigs::of(plan, x86::kernel_ram(a.memory))
+        .with_context(|| format!("{name}: no x86 kernel entry to watch for"))?;
+    let hand_over = a.kernel_via != Some(KernelVia::None);
+    let f = x86::firmware::complete_firmware(fw_plan, a.memory, linux, hand_over.then_some(kernel))
+        .with_context(|| name.clone())?;
+    Ok((
+        f.boot,
+        FirmwareRun {
+            name,
+            sigs,
+            kernel_module: f.kernel_module,
+            checks: Rc::new(RefCell::new(None)),
+        },
+    ))
+}
+
 /// Run an x86 kernel; returns the exit code.
 pub fn run(a: &RunArgs) -> anyhow::Result<u8> {
     refuse_aarch64_options(a)?;
@@ -128,9 +280,33 @@ pub fn run(a: &RunArgs) -> anyhow::Result<u8> {
             .map(|p| read_input(p, (a.memory, "guest RAM")))
             .transpose()?,
         cmdline: a.linux.append.clone(),
-        acpi: Some(X86MachineDesc::microvm(1)),
+        // `--acpi off` (firmware boots only): no tables.
+        acpi: (a.acpi != Some(false)).then(|| X86MachineDesc::microvm(1)),
     };
-    let boot = x86::complete(plan, a.memory, &linux).with_context(|| name.clone())?;
+    let kernel_is_bz = matches!(plan.format.image(), Some(Format::BzImage(_)));
+    let (boot, fw) = match &a.firmware {
+        Some(p) => {
+            let (b, f) = firmware_boot(a, p, &bytes, &plan, &linux)?;
+            say!(
+                "bootemu: {}: firmware, PVH entry {:#x}; {name}: {}, {}, watched at its {} \
+                 entr{}",
+                f.name,
+                b.state.rip,
+                plan.format,
+                match f.kernel_module {
+                    Some((s, e)) => format!("PVH module 0 at {s:#x}..{e:#x}"),
+                    None => "not handed over (--kernel-via none)".into(),
+                },
+                f.sigs.sigs.len(),
+                if f.sigs.sigs.len() == 1 { "y" } else { "ies" },
+            );
+            (b, Some(f))
+        }
+        None => (
+            x86::complete(plan, a.memory, &linux).with_context(|| name.clone())?,
+            None,
+        ),
+    };
     let expected_cmdline = a.expect_cmdline.as_deref().or(a.linux.append.as_deref());
     let status = crate::progress::Status::start(a.quiet, false);
     let console = console_sink(&a.serial, status.as_ref())?;
@@ -138,9 +314,7 @@ pub fn run(a: &RunArgs) -> anyhow::Result<u8> {
     config.expect = a.expect.clone();
     config.fail_on = a.fail_on.clone();
     config.hang_insns = a.hang_insns;
-    if a.hang_insns == DEFAULT_HANG_INSNS
-        && matches!(boot.plan.format.image(), Some(Format::BzImage(_)))
-    {
+    if a.hang_insns == DEFAULT_HANG_INSNS && kernel_is_bz {
         // A bzImage's decompressor runs silently (Debian's XZ one: 4.5 G instructions with no
         // console output and no device access): the default hang rule would end it.
         config.hang_insns = BZIMAGE_HANG_INSNS;
@@ -151,24 +325,31 @@ pub fn run(a: &RunArgs) -> anyhow::Result<u8> {
     }
     config.interrupt = Some(super::interrupt_flag()?);
     let mut machine = X86Machine::new(config, &boot).with_context(|| name.clone())?;
-    say!(
-        "bootemu: {name}: {}, {} ({}), entry {:#x}",
-        boot.plan.format,
-        boot.entry.protocol(),
-        boot.why,
-        boot.state.rip
-    );
+    if fw.is_none() {
+        say!(
+            "bootemu: {name}: {}, {} ({}), entry {:#x}",
+            boot.plan.format,
+            boot.entry.protocol(),
+            boot.why,
+            boot.state.rip
+        );
+    }
     // The kernel's entry is the vCPU's state before its first instruction: judged there, on
     // the state the vCPU really holds and the memory it really sees.
     let exp = handoff::X86Expected::of(&boot, Some(expected_cmdline.unwrap_or("")));
     let state = machine.entry_state();
-    let mem = |addr, len| machine.read_mem(addr, len);
-    let mut checks: Vec<Check> = match boot.entry {
-        X86Entry::Linux64 { .. } => handoff::check_boot_params(state.rsi(), &mem, &exp),
-        X86Entry::Pvh { .. } => handoff::check_pvh(state.rbx(), &mem, &exp),
+    let mut checks: Vec<Check> = match &fw {
+        None => {
+            let mem = |addr, len| machine.read_mem(addr, len);
+            let kind = EntryKind::of_direct(&boot.entry, kernel_is_bz);
+            judge_entry(kind, &state, &mem, &exp, &a.no_check)
+        }
+        Some(f) => {
+            let judge = f.judge(a, &boot, expected_cmdline.unwrap_or(""));
+            machine.watch_kernel_entry(f.sigs.clone(), judge);
+            Vec::new()
+        }
     };
-    checks.extend(handoff::check_x86_entry(&state, &mem, &exp));
-    handoff::waive(&mut checks, &a.no_check);
     let entry_failed = handoff::any_failed(&checks);
     if entry_failed && a.stop_on_check_failure {
         say!("bootemu: stopped at the kernel entry: a hand-off check failed there (--stop-on-check-failure)");
@@ -179,6 +360,28 @@ pub fn run(a: &RunArgs) -> anyhow::Result<u8> {
     if let Some(s) = status {
         s.finish();
     }
+    let handoff_seen = machine.handoff().cloned();
+    if let Some(f) = &fw {
+        checks = f.checks(x86_verdict(&outcome).0 == crate::outcome::EXIT_OK);
+        match &handoff_seen {
+            Some(h) => say!(
+                "bootemu: kernel entered at {:#x} through its {} after {} instructions of \
+                 the firmware (loaded at {:#x})",
+                h.found.pa,
+                f.sigs.sigs[h.found.sig].kind.name(),
+                h.at_insn,
+                h.found.load
+            ),
+            None => say!("bootemu: the firmware never entered the kernel"),
+        }
+        if outcome.reason == X86Stop::StoppedAtEntry {
+            say!("bootemu: stopped at the kernel entry: a hand-off check failed there (--stop-on-check-failure)");
+            crate::handoff::print_summary(&checks);
+            return Ok(crate::handoff::exit_code(0, &checks, true));
+        }
+    }
+    // Never entered by the firmware: that explains a missing command line too.
+    let entry_failed = handoff::any_failed(&checks) || (fw.is_some() && handoff_seen.is_none());
     let (code, description, ro) = x86_verdict(&outcome);
     let mut cmdline = handoff::check_cmdline(
         expected_cmdline,
@@ -240,11 +443,13 @@ pub fn run(a: &RunArgs) -> anyhow::Result<u8> {
     if matches!(ro.reason, StopReason::GuestFailure(_)) || code == crate::outcome::EXIT_BUDGET {
         say!("bootemu: vCPU 0 stopped at RIP {:#x}", outcome.rip);
     }
-    say!(
-        "bootemu: kernel entered through the {} ({})",
-        boot.entry.protocol(),
-        boot.why
-    );
+    if fw.is_none() {
+        say!(
+            "bootemu: kernel entered through the {} ({})",
+            boot.entry.protocol(),
+            boot.why
+        );
+    }
     crate::handoff::print_summary(&checks);
     if let (Some(path), Some(mut file)) = (&a.report, report_file) {
         let json = serde_json::json!({
@@ -278,6 +483,32 @@ pub fn run(a: &RunArgs) -> anyhow::Result<u8> {
             },
             "checks": crate::handoff::json(&checks),
         });
+        let mut json = json;
+        if let Some(f) = &fw {
+            json["firmware"] = f.name.clone().into();
+            json["kernel_module"] = match f.kernel_module {
+                Some((s, e)) => {
+                    serde_json::json!({ "start": format!("{s:#x}"), "end": format!("{e:#x}") })
+                }
+                None => serde_json::Value::Null,
+            };
+            json["kernel_entry"] = match &handoff_seen {
+                Some(h) => {
+                    let kind = f.sigs.sigs[h.found.sig].kind;
+                    serde_json::json!({
+                        "reached": true,
+                        "rip": format!("{:#x}", h.state.rip),
+                        "found_at": format!("{:#x}", h.found.pa),
+                        "entry": kind.name(),
+                        "protocol": kind.protocol(),
+                        "load": format!("{:#x}", h.found.load),
+                        "at_instruction": h.at_insn,
+                        "state": h.state.describe(),
+                    })
+                }
+                None => serde_json::json!({ "reached": false }),
+            };
+        }
         file.write_all((serde_json::to_string_pretty(&json)? + "\n").as_bytes())
             .with_context(|| format!("{}", path.display()))?;
     }

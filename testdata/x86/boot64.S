@@ -1,5 +1,5 @@
 /*
- * A self-checking bare-metal x86 guest (issue 14's acceptance guest), entered the PVH way:
+ * A self-checking bare-metal x86 guest (the x86 core's acceptance guest), entered the PVH way:
  * 32-bit flat protected mode, paging off, EBX = the hvm_start_info (Xen's
  * arch-x86/hvm/start_info.h; magic 0x336ec578). It loads its own GDT, builds identity-mapped
  * page tables (a 2 MiB page for 0-2 MiB, 4 KiB pages for 2-4 MiB, one 4 KiB alias), reads

@@ -21,6 +21,8 @@
 
 pub mod e820;
 pub mod entry;
+pub mod firmware;
+pub mod found;
 pub mod gdt;
 pub mod paging;
 pub mod pvh;
@@ -57,6 +59,22 @@ pub enum Error {
     /// The ACPI tables cannot be built.
     #[error(transparent)]
     Acpi(#[from] acpi_x86::Error),
+    /// A firmware that is not an x86-64 ELF with a PVH note.
+    #[error("not an x86-64 ELF with a PVH note (an x86 firmware is entered through PVH)")]
+    FirmwareNotPvh,
+    /// No room for the kernel module of a firmware boot.
+    #[error(
+        "kernel file of {len:#x} bytes does not fit between the firmware's end {low:#x} and \
+         {limit:#x} (the initrd or the top of RAM below 4 GiB)"
+    )]
+    KernelModuleNoRoom {
+        /// The file's size.
+        len: u64,
+        /// One past the firmware's last byte.
+        low: u64,
+        /// One past the highest byte the module may use.
+        limit: u64,
+    },
     /// The command line does not fit between its address and the end of low RAM.
     #[error("command line of {0} bytes does not fit in low RAM at {CMDLINE_ADDR:#x}")]
     CmdlineTooLong(u64),
@@ -199,6 +217,17 @@ pub fn kernel_ram(mem_size: u64) -> Ram {
     }
 }
 
+/// A bzImage's ranges when its protected-mode code (`pm_len` bytes) is loaded at `load`: the
+/// code itself, and the room it needs at run time. boot.rst: the kernel needs init_size bytes
+/// from its runtime start, and the 64-bit protocol identity-maps init_size bytes from the load
+/// address: both, from the load address (the runtime start is never below it: relocatable
+/// kernels round up, others are not loaded below pref_address).
+pub fn bzimage_extent(h: &crate::bzimage::Header, load: u64, pm_len: u64) -> [(u64, u64); 2] {
+    let start = h.runtime_start(load);
+    let end = start.max(load).saturating_add(h.init_size as u64);
+    [(load, load.saturating_add(pm_len)), (load.min(start), end)]
+}
+
 /// Lay out an x86 Linux boot around a kernel plan ([`crate::plan_at`] of a bzImage or an x86-64
 /// ELF, planned into [`kernel_ram`]) for a guest of `mem_size` bytes: pick the protocol, place
 /// the command line and the initrd, build the zero page or `hvm_start_info`.
@@ -239,13 +268,8 @@ pub fn complete(kernel: Plan, mem_size: u64, l: &X86Linux) -> Result<X86Boot, cr
         .map(|b| (b.addr, b.addr.saturating_add(b.bytes.len() as u64)))
         .collect();
     if let (Some(h), Some(&(load, _))) = (&header, kernel.first()) {
-        // boot.rst: the kernel needs init_size bytes from its runtime start, and the 64-bit
-        // protocol identity-maps init_size bytes from the load address: both, from the load
-        // address (the runtime start is never below it: relocatable kernels round up,
-        // others are not loaded below pref_address).
         let start = h.runtime_start(load);
-        let end = start.max(load).saturating_add(h.init_size as u64);
-        kernel.push((load.min(start), end));
+        kernel.push(bzimage_extent(h, load, 0)[1]);
         plan.map.push(MapEntry {
             start,
             size: h.init_size as u64,

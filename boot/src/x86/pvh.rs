@@ -66,24 +66,35 @@ pub const MEMMAP_OFFSET: usize = MODLIST_OFFSET + MODLIST_ENTRY_SIZE;
 /// Build the blob at `at`: start_info (version 1, `rsdp_paddr` set), one module entry (the initrd; zeros and
 /// `nr_modules` 0 without one), then the memory map.
 pub fn build(s: &StartInfoIn) -> Result<Vec<u8>, Error> {
+    build_modules(s, s.initrd.as_slice())
+}
+
+/// [`build`] with the module list `modules` (`(paddr, size)` each, in order) instead of the
+/// initrd alone: the list takes room for at least one entry, the memory map follows it.
+/// A firmware boot hands its loader the kernel file and the initrd this way.
+pub fn build_modules(s: &StartInfoIn, modules: &[(u64, u64)]) -> Result<Vec<u8>, Error> {
     if s.memmap.len() > MEMMAP_MAX {
         return Err(Error::TooManyEntries(s.memmap.len()));
     }
-    let mut b = vec![0u8; MEMMAP_OFFSET + s.memmap.len() * MEMMAP_ENTRY_SIZE];
+    let memmap_at = MODLIST_OFFSET + modules.len().max(1) * MODLIST_ENTRY_SIZE;
+    let mut b = vec![0u8; memmap_at + s.memmap.len() * MEMMAP_ENTRY_SIZE];
     put(&mut b, 0, MAGIC as u64, 4);
     put(&mut b, 4, VERSION as u64, 4);
     put(&mut b, 24, s.cmdline, 8);
     put(&mut b, 32, s.rsdp, 8);
-    if let Some((addr, size)) = s.initrd {
-        put(&mut b, 12, 1, 4);
+    if !modules.is_empty() {
+        put(&mut b, 12, modules.len() as u64, 4);
         put(&mut b, 16, s.at + MODLIST_OFFSET as u64, 8);
-        put(&mut b, MODLIST_OFFSET, addr, 8);
-        put(&mut b, MODLIST_OFFSET + 8, size, 8);
     }
-    put(&mut b, 40, s.at + MEMMAP_OFFSET as u64, 8);
+    for (i, &(addr, size)) in modules.iter().enumerate() {
+        let at = MODLIST_OFFSET + i * MODLIST_ENTRY_SIZE;
+        put(&mut b, at, addr, 8);
+        put(&mut b, at + 8, size, 8);
+    }
+    put(&mut b, 40, s.at + memmap_at as u64, 8);
     put(&mut b, 48, s.memmap.len() as u64, 4);
     for (i, e) in s.memmap.iter().enumerate() {
-        let at = MEMMAP_OFFSET + i * MEMMAP_ENTRY_SIZE;
+        let at = memmap_at + i * MEMMAP_ENTRY_SIZE;
         put(&mut b, at, e.addr, 8);
         put(&mut b, at + 8, e.size, 8);
         put(&mut b, at + 16, e.kind as u64, 4);
@@ -196,5 +207,26 @@ mod tests {
             }),
             Err(Error::TooManyEntries(129))
         );
+    }
+
+    #[test]
+    fn two_modules_in_order_and_the_memory_map_after_them() {
+        let map = guest_map(512 << 20);
+        let s = StartInfoIn {
+            at: 0x6000,
+            cmdline: 0x2_0000,
+            initrd: None,
+            memmap: &map,
+            rsdp: 0,
+        };
+        let b = build_modules(&s, &[(0x1e00_0000, 0x80_0000), (0x1f00_0000, 0x1000)]).unwrap();
+        let si = StartInfo::read(&b);
+        assert_eq!((si.nr_modules, si.modlist_paddr), (2, 0x6000 + 56));
+        assert_eq!(read_module(&b[56..88]), (0x1e00_0000, 0x80_0000));
+        assert_eq!(read_module(&b[88..120]), (0x1f00_0000, 0x1000));
+        assert_eq!((si.memmap_paddr, si.memmap_entries), (0x6000 + 120, 4));
+        assert_eq!(read_memmap(&b[120..]), map);
+        // One module or none: the layout of `build`.
+        assert_eq!(build_modules(&s, &[]).unwrap(), build(&s).unwrap());
     }
 }

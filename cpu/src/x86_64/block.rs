@@ -180,6 +180,7 @@ impl Cpu {
                 let pa = self.linear(super::insn::Seg::Cs, self.rip);
                 match cache.get(pa) {
                     Some(b) if b.bits == self.bits => b.clone(),
+                    _ if self.watched(pa) => return Exit::Watch(pa),
                     _ => match decode_block(
                         bus,
                         pa,
@@ -243,6 +244,12 @@ impl Cpu {
 }
 
 impl Cpu {
+    /// Whether a block about to be built at `pa` is watched ([`Cpu::watch`]); a pending
+    /// `pass` lets this one through (and is used up).
+    fn watched(&mut self, pa: u64) -> bool {
+        pa & self.watch.mask == self.watch.value && !std::mem::take(&mut self.watch.pass)
+    }
+
     /// With paging: the block at RIP, translated for fetching at the current privilege.
     fn fetch_block(
         &mut self,
@@ -255,6 +262,9 @@ impl Cpu {
         match cache.get(pa) {
             Some(b) if b.bits == self.bits && !b.crosses => return Ok(b.clone()),
             _ => {}
+        }
+        if self.watched(pa) {
+            return Err(Exit::Watch(pa));
         }
         match decode_block(bus, pa, self.bits, None) {
             Decoded::Block(b, pages) => Ok(cache.insert(pa, &pages, b)),
@@ -314,6 +324,28 @@ mod tests {
         let mut cpu = Cpu::new();
         cpu.rip = at;
         (cpu, bus, BlockCache::new())
+    }
+
+    #[test]
+    fn a_watched_block_build_stops_before_it_runs_and_pass_lets_it_through() {
+        // 0x1000: jmp 0x1200 (e9, rel32 0x1fb); 0x1200: mov eax, 7; ud2 (#UD ends the run)
+        let mut code = vec![0u8; 0x210];
+        code[..5].copy_from_slice(&[0xe9, 0xfb, 0x01, 0, 0]);
+        code[0x200..0x207].copy_from_slice(&[0xb8, 7, 0, 0, 0, 0x0f, 0x0b]);
+        let (mut cpu, mut bus, mut cache) = setup(0x1000, &code);
+        cpu.watch = crate::aarch64::Watch {
+            mask: 0xfff,
+            value: 0x200,
+            pass: false,
+        };
+        assert_eq!(cpu.run(&mut cache, &mut bus, 10), Exit::Watch(0x1200));
+        assert_eq!((cpu.rip, cpu.insns, cpu.regs[RAX]), (0x1200, 1, 0));
+        cpu.watch.pass = true;
+        assert_eq!(
+            cpu.run(&mut cache, &mut bus, 10),
+            Exit::Exception(Fault::UD)
+        );
+        assert_eq!((cpu.regs[RAX], cpu.watch.pass), (7, false));
     }
 
     #[test]

@@ -72,6 +72,8 @@ pub mod edx1 {
     pub const PAT: u32 = 1 << 16;
     /// CLFLUSH.
     pub const CLFSH: u32 = 1 << 19;
+    /// MMX technology.
+    pub const MMX: u32 = 1 << 23;
     /// FXSAVE/FXRSTOR.
     pub const FXSR: u32 = 1 << 24;
     /// SSE.
@@ -144,6 +146,7 @@ impl Cpu {
                         | CMOV
                         | PAT
                         | CLFSH
+                        | MMX
                         | FXSR
                         | SSE
                         | SSE2,
@@ -227,13 +230,16 @@ mod tests {
         let c = Cpu::new();
         let [_, _, ecx, edx] = c.cpuid(1, 0);
         // No SSE3 (bit 0), SSSE3 (9), SSE4.1/4.2 (19, 20), POPCNT (23), XSAVE (26), AVX (28),
-        // PCID (17); no MTRR (12), MCE (7), MCA (14), VME (1), DE (2), SEP (11), MMX (23).
+        // PCID (17); no MTRR (12), MCE (7), MCA (14), VME (1), DE (2), SEP (11); MMX (23),
+        // SSE (25) and SSE2 (26) are there.
         for bit in [0, 9, 17, 19, 20, 23, 26, 27, 28] {
             assert_eq!(ecx & (1 << bit), 0, "ecx bit {bit}");
         }
-        for bit in [1, 2, 7, 11, 12, 14, 23] {
+        for bit in [1, 2, 7, 11, 12, 14] {
             assert_eq!(edx & (1 << bit), 0, "edx bit {bit}");
         }
+        let mmx_sse = (1 << 23) | (1 << 25) | (1 << 26);
+        assert_eq!(edx & mmx_sse, mmx_sse);
         assert_eq!(c.cpuid(7, 0), [0; 4]);
         assert_eq!(c.cpuid(0xd, 0), [0; 4]);
         // Out of range: the highest basic leaf (Intel).

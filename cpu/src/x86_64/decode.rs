@@ -5,11 +5,12 @@
 //! block and a selector (condition code, ALU operation, fixed operand size). Operands are
 //! extracted generically (`operands`): general-purpose registers, XMM registers (forms with
 //! one go to the SSE/SSE2 table, `sse_line`), one memory operand, immediates and near branch
-//! targets; a form with any other operand kind (segment, control, MMX and x87 registers, far
-//! pointers) is not supported yet and decodes, like an
-//! unknown mnemonic or undecodable bytes, to a record that raises #UD and is counted by its
-//! iced `Code` ([`Cpu::undefined`](super::state::Cpu::undefined)). Nothing here panics on
-//! any byte sequence.
+//! targets (MMX registers and MASKMOVQ's DS:rDI for the SSE/MMX table); ENTER's two
+//! immediates (`enter_form`); a form with any other operand kind (segment, control and x87
+//! registers, far pointers) is not supported yet and decodes, like an unknown mnemonic or
+//! undecodable bytes, to a record that raises #UD and is counted by its iced `Code`
+//! ([`Cpu::undefined`](super::state::Cpu::undefined)). Nothing here panics on any byte
+//! sequence.
 
 use iced_x86::{Code, Instruction, MemorySize, Mnemonic, OpKind, Register};
 
@@ -239,8 +240,8 @@ fn line(m: Mnemonic) -> Option<Line> {
     })
 }
 
-/// The SSE/SSE2 table: forms with an XMM operand, by mnemonic (SDM vol. 2). Forms of these
-/// mnemonics with MMX operands are not listed: their operands do not lower, so they raise #UD.
+/// The SSE/SSE2 and MMX table: forms with an XMM or MMX operand, by mnemonic (SDM vol. 2);
+/// the MMX forms of a mnemonic share its line (the handlers see the operand kind).
 fn sse_line(m: Mnemonic) -> Option<Line> {
     use si::{
         ADD, ADDS, ADDUS, AND, ANDN, AVG, CMPEQ, CMPGT, MADDWD, MAXS, MAXU, MINS, MINU, MULHS,
@@ -267,6 +268,11 @@ fn sse_line(m: Mnemonic) -> Option<Line> {
         M::Movmskpd => l(sm::movmsk, 8),
         M::Pextrw => l(sm::pextrw, 0),
         M::Pinsrw => l(sm::pinsrw, 0),
+        // MMX-only moves and the byte-masked stores.
+        M::Emms => l(super::exec::mmx::emms, 0),
+        M::Movq2dq | M::Movdq2q | M::Movntq => l(sm::movdq, 8),
+        M::Maskmovq | M::Maskmovdqu => l(sm::maskmov, 0),
+        M::Pshufw => l(si::shuffle, 5),
         // Packed integer arithmetic and comparison.
         M::Paddb => l(lanes::<ADD, 1>, 0),
         M::Paddw => l(lanes::<ADD, 2>, 0),
@@ -388,6 +394,12 @@ fn sse_line(m: Mnemonic) -> Option<Line> {
         M::Cvttps2dq => l(fp::cvt, 7),
         M::Cvtpd2dq => l(fp::cvt, 8),
         M::Cvttpd2dq => l(fp::cvt, 9),
+        M::Cvtpi2ps => l(fp::cvt, 10),
+        M::Cvtps2pi => l(fp::cvt, 11),
+        M::Cvttps2pi => l(fp::cvt, 12),
+        M::Cvtpi2pd => l(fp::cvt, 13),
+        M::Cvtpd2pi => l(fp::cvt, 14),
+        M::Cvttpd2pi => l(fp::cvt, 15),
         _ => return None,
     })
 }
@@ -396,8 +408,10 @@ fn sse_line(m: Mnemonic) -> Option<Line> {
 /// there (CVTTSD2SI r32, m64 has none).
 fn sse_form(i: &Instruction) -> bool {
     let m = i.mnemonic();
-    (0..i.op_count()).any(|k| i.op_kind(k) == OpKind::Register && xmm(i.op_register(k)).is_some())
-        || (line(m).is_none() && sse_line(m).is_some())
+    (0..i.op_count()).any(|k| {
+        i.op_kind(k) == OpKind::Register
+            && (xmm(i.op_register(k)).is_some() || mm(i.op_register(k)).is_some())
+    }) || (line(m).is_none() && sse_line(m).is_some())
 }
 
 /// Hardware number of a general-purpose register and whether it is AH/CH/DH/BH, with its size;
@@ -456,13 +470,30 @@ fn xmm(r: Register) -> Option<u8> {
     (n < 16).then_some(n as u8)
 }
 
-/// Size in bytes of an SSE/SSE2 memory operand (scalar or packed floating point, 128-bit
-/// integer).
+/// MMX register number.
+fn mm(r: Register) -> Option<u8> {
+    let n = (r as u32).wrapping_sub(Register::MM0 as u32);
+    (n < 8).then_some(n as u8)
+}
+
+/// Size in bytes of an SSE/SSE2 or MMX memory operand (scalar or packed floating point,
+/// 32-, 64- and 128-bit packed integer).
 fn vec_mem_size(m: MemorySize) -> Option<u8> {
     use MemorySize as S;
     Some(match m {
-        S::Float32 => 4,
-        S::Float64 | S::Packed64_Float32 | S::Packed64_Int32 => 8,
+        S::Float32
+        | S::Packed32_UInt8
+        | S::Packed32_Int8
+        | S::Packed32_UInt16
+        | S::Packed32_Int16 => 4,
+        S::Float64
+        | S::Packed64_Float32
+        | S::Packed64_Int32
+        | S::Packed64_UInt8
+        | S::Packed64_Int8
+        | S::Packed64_UInt16
+        | S::Packed64_Int16
+        | S::Packed64_UInt32 => 8,
         S::UInt128
         | S::Packed128_Float32
         | S::Packed128_Float64
@@ -546,6 +577,25 @@ fn operands(i: &Instruction, ops: &mut Ops) -> Option<()> {
         let (slot, size) = match i.op_kind(k) {
             OpKind::Register if xmm(i.op_register(k)).is_some() => {
                 (Opnd::Xmm(xmm(i.op_register(k))?), 16)
+            }
+            OpKind::Register if mm(i.op_register(k)).is_some() => {
+                (Opnd::Mm(mm(i.op_register(k))?), 8)
+            }
+            // MASKMOVQ/MASKMOVDQU's implicit destination, DS:rDI (segment override allowed).
+            kind @ (OpKind::MemorySegRDI | OpKind::MemorySegEDI | OpKind::MemorySegDI)
+                if vector =>
+            {
+                ops.mem = Mem {
+                    base: 7,
+                    seg: seg_of(i.memory_segment()),
+                    asz: match kind {
+                        OpKind::MemorySegRDI => 8,
+                        OpKind::MemorySegEDI => 4,
+                        _ => 2,
+                    },
+                    ..Mem::default()
+                };
+                (Opnd::Mem, 0)
             }
             OpKind::Register => gpr(i.op_register(k))?,
             OpKind::Memory => {
@@ -857,6 +907,19 @@ fn far_form(i: &Instruction, ops: &mut Ops) -> Option<Line> {
     })
 }
 
+/// ENTER imm16, imm8: both immediates in `imm` (`imm16 | imm8 << 16`), the operand size by
+/// the form (64-bit mode: 8, or 2 with 0x66). `None` when `i` is not ENTER.
+fn enter_form(i: &Instruction, ops: &mut Ops) -> Option<Line> {
+    ops.size = match i.code() {
+        Code::Enterw_imm16_imm8 => 2,
+        Code::Enterd_imm16_imm8 => 4,
+        Code::Enterq_imm16_imm8 => 8,
+        _ => return None,
+    };
+    ops.imm = (i.immediate16() as u64) | (i.immediate8_2nd() as u64) << 16;
+    Some(l(misc::enter, 0))
+}
+
 /// The table line and operands of `i`, or the operands of a record raising #UD.
 fn lower(i: &Instruction) -> Result<(Line, Ops), Ops> {
     let mut ops = Ops {
@@ -869,6 +932,9 @@ fn lower(i: &Instruction) -> Result<(Line, Ops), Ops> {
             return Ok((line, ops));
         }
         if let Some(line) = far_form(i, &mut ops) {
+            return Ok((line, ops));
+        }
+        if let Some(line) = enter_form(i, &mut ops) {
             return Ok((line, ops));
         }
         if let Some(exec) = super::decode_x87::x87_form(i, &mut ops) {
@@ -1174,8 +1240,9 @@ mod tests {
         assert!(implemented_bytes(&[0x66, 0x0f, 0xc5, 0xc1, 1]));
         assert!(!implemented_bytes(&[0x66, 0x0f, 0x3a, 0x15, 0xc8, 1]));
         assert!(!implemented_bytes(&[0x66, 0x0f, 0x38, 0x00, 0xc1]));
-        // paddb mm0, mm1 (MMX) is not.
-        assert!(!implemented_bytes(&[0x0f, 0xfc, 0xc1]));
+        // paddb mm0, mm1 (MMX) is; pshufb mm0, mm1 (SSSE3) is not.
+        assert!(implemented_bytes(&[0x0f, 0xfc, 0xc1]));
+        assert!(!implemented_bytes(&[0x0f, 0x38, 0x00, 0xc1]));
     }
 
     #[test]

@@ -3,8 +3,7 @@
 //! for [`super::exec::x87`]: the handler, the ST(i) index in `Ops::imm`, the memory operand
 //! and its size in `Ops::size`, and the handler's selector in `Ops::cc`.
 //!
-//! FISTTP (SSE3) and the transcendental, environment and BCD forms are not lowered here and
-//! raise #UD (counted).
+//! FISTTP (SSE3) is not lowered here and raises #UD (counted).
 
 use iced_x86::{Instruction, Mnemonic as M, OpKind, Register};
 
@@ -92,6 +91,24 @@ pub fn x87_form(i: &Instruction, ops: &mut Ops) -> Option<Handler> {
         M::Fnstsw => (x87::fnstw, 1),
         M::Fxsave => (x87::fxsave64, 1),
         M::Fxrstor => (x87::fxrstor64, 1),
+        M::Fnstenv => (x87::env::fnstenv, 0),
+        M::Fldenv => (x87::env::fldenv, 0),
+        M::Fnsave => (x87::env::fnsave, 0),
+        M::Frstor => (x87::env::frstor, 0),
+        M::Fscale => (x87::exact::fscale, 0),
+        M::Fxtract => (x87::exact::fxtract, 0),
+        M::Fprem => (x87::exact::fprem, 0),
+        M::Fprem1 => (x87::exact::fprem, 1),
+        M::Fbld => (x87::exact::fbld, 0),
+        M::Fbstp => (x87::exact::fbstp, 0),
+        M::F2xm1 => (x87::transc::f2xm1, 0),
+        M::Fyl2x => (x87::transc::binary, x87::transc::L_YL2X),
+        M::Fyl2xp1 => (x87::transc::binary, x87::transc::L_YL2XP1),
+        M::Fpatan => (x87::transc::binary, x87::transc::L_PATAN),
+        M::Fsin => (x87::transc::trig, x87::transc::T_SIN),
+        M::Fcos => (x87::transc::trig, x87::transc::T_COS),
+        M::Fsincos => (x87::transc::trig, x87::transc::T_SINCOS),
+        M::Fptan => (x87::transc::trig, x87::transc::T_TAN),
         _ => return None,
     };
     let mut sel = sel;
@@ -105,7 +122,11 @@ pub fn x87_form(i: &Instruction, ops: &mut Ops) -> Option<Handler> {
                     S::UInt16 | S::Int16 => 2,
                     S::Float32 | S::Int32 => 4,
                     S::Float64 | S::Int64 => 8,
-                    S::Float80 => 10,
+                    S::Float80 | S::Bcd => 10,
+                    S::FpuEnv14 => 14,
+                    S::FpuEnv28 => 28,
+                    S::FpuState94 => 94,
+                    S::FpuState108 => 108,
                     S::Fxsave_512Byte => 16,
                     _ => return None,
                 };

@@ -28,6 +28,9 @@ pub enum Opnd {
     /// XMM register 0–15 (the slot's size is that of the element the form uses; handlers
     /// read the table line for it).
     Xmm(u8),
+    /// MMX register 0–7 (64 bits; reached only through the vector handlers, which make the
+    /// x87-to-MMX transition: [`super::exec::mmx`]).
+    Mm(u8),
     /// The memory operand [`Ops::mem`].
     Mem,
     /// The immediate [`Ops::imm`] (already sign- or zero-extended as the encoding says).

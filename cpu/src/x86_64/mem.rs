@@ -71,7 +71,8 @@ impl Cpu {
             Opnd::RegHi(r) => Loc::RegHi(r),
             Opnd::Xmm(r) => Loc::Xmm(r),
             Opnd::Mem => Loc::Mem(self.ea(&ops.mem)),
-            Opnd::Imm | Opnd::None => Loc::Imm(ops.imm),
+            // MMX registers are only read by the vector handlers (`exec::mmx`), never here.
+            Opnd::Imm | Opnd::None | Opnd::Mm(_) => Loc::Imm(ops.imm),
         }
     }
 

@@ -10,7 +10,7 @@
 //! ([`exec`]) cover MOV/MOVZX/MOVSX/MOVSXD/LEA/XCHG, the ALU group with all six status flags,
 //! shifts and rotates, MUL/IMUL/DIV/IDIV (#DE), BT*/BSF/BSR (and TZCNT/LZCNT's encodings run as
 //! BSF/BSR, BMI1/LZCNT not being advertised), BSWAP, XADD/CMPXCHG/CMPXCHG8B/CMPXCHG16B, CMOVcc/SETcc,
-//! PUSH/POP/LEAVE, Jcc/JMP/CALL/RET, LOOP/LOOPE/LOOPNE/JRCXZ, CBW…CQO, CLC/STC/CMC/CLD/STD, NOP
+//! PUSH/POP/ENTER/LEAVE, Jcc/JMP/CALL/RET, LOOP/LOOPE/LOOPNE/JRCXZ, CBW…CQO, CLC/STC/CMC/CLD/STD, NOP
 //! and the hints (PAUSE, fences, prefetches, ENDBR64), and the string instructions with
 //! REP/REPE/REPNE (one instruction counted per iteration, resumable when the budget ends
 //! mid-way), at every operand size with the partial-register and 32-bit zero-extension rules.
@@ -29,15 +29,24 @@
 //! reference Debian userspace executes — and floating point ([`exec::sse_fp`]: ADD/SUB/MUL/
 //! DIV/MIN/MAX/SQRT in PS/PD/SS/SD, CMP*, COMIS*/UCOMIS*, the CVT* conversions,
 //! LDMXCSR/STMXCSR), computed in integers by [`exec::softfp`] under MXCSR.RC with the
-//! exception flags, DAZ and FTZ as the host CPU sets them. Unmasked SIMD exceptions (#XM) are
-//! not delivered: the masked result is written.
+//! exception flags, DAZ and FTZ as the host CPU sets them. An exception unmasked in MXCSR
+//! writes no result and raises #XM (#UD without CR4.OSXMMEXCPT).
+//!
+//! MMX ([`exec::mmx`]): MM0–MM7 are the significands of the x87 registers; the MMX forms of
+//! the SSE integer, move and conversion handlers (an MMX operand makes them work on 64 bits),
+//! EMMS, PSHUFW, MOVQ2DQ/MOVDQ2Q, MOVNTQ, MASKMOVQ/MASKMOVDQU, CVTPI2PS…CVTTPD2PI, with the
+//! x87-to-MMX transition (TOP = 0, all tags valid, the written register's exponent all ones)
+//! and its #UD (CR0.EM), #NM (CR0.TS) and #MF checks.
 //!
 //! x87 ([`exec::x87`], lowered by [`decode_x87`]): the register stack with TOP and the tag
 //! word, stack overflow/underflow (#IS with SF and C1), FLD/FST/FSTP (m32/m64/m80, ST(i)),
 //! FILD/FIST/FISTP (m16/m32/m64), the constants, FXCH, FCHS/FABS, FADD…FDIVR (+P, m32/m64,
 //! FIADD… m16/m32), FSQRT, FRNDINT, FCOM*/FUCOM*/FCOMI*/FUCOMI*/FICOM*/FTST, FXAM, FCMOVcc,
 //! FFREE, FINCSTP/FDECSTP, FNOP/FWAIT, FLDCW/FNSTCW/FNSTSW (m16, AX), FNINIT/FNCLEX and
-//! FXSAVE/FXRSTOR in both layouts (64-bit, and 32-bit with FCS/FDS), computed in integers
+//! FXSAVE/FXRSTOR in both layouts (64-bit, and 32-bit with FCS/FDS), FNSTENV/FLDENV and
+//! FNSAVE/FRSTOR (16- and 32-bit layouts), FSCALE, FXTRACT, FPREM/FPREM1, FBLD/FBSTP and
+//! the transcendentals F2XM1, FYL2X, FYL2XP1, FPATAN, FSIN, FCOS, FSINCOS, FPTAN (special
+//! operands exact, finite ones within 1 ulp of the host), computed in integers
 //! by [`exec::f80`] under the precision (24/53/64) and rounding control with the six
 //! exception flags and C1 as the host CPU sets them; masked responses, and an unmasked exception sets ES/B so that the next waiting x87
 //! instruction raises #MF. FISTTP (SSE3, not advertised) raises #UD.
@@ -75,14 +84,11 @@
 //!
 //! Not modelled: real mode and virtual-8086 mode (clearing CR0.PE is #GP(0)), task switches,
 //! call/task gates, 16-bit gates, segment limit checks and accessed bits, debug
-//! breakpoints and single-step (#DB; DR0–DR7 and TF are storage), #AC, #NM, NMI, SMM, CR8.
+//! breakpoints and single-step (#DB; DR0–DR7 and TF are storage), #AC, #NM for x87 and SSE
+//! instructions (MMX ones raise it), NMI, SMM, CR8.
 //!
-//! What comes next (issue 14), in order: ENTER; #XM for unmasked SIMD
-//! exceptions (with CR4.OSXMMEXCPT); the rest of the x87 — FNSTENV/FLDENV/FNSAVE/FRSTOR,
-//! FSCALE, FXTRACT, FPREM/FPREM1, the exponent-biased results of unmasked #O/#U, FBLD/FBSTP,
-//! the transcendentals (FSIN … FYL2XP1: #UD, counted, until bit-exact against the host);
-//! MMX and the SSE/SSE2 forms with MMX operands (EMMS, CVTPI2PS, MOVDQ2Q, …), MASKMOVDQU,
-//! as boots reach them; real mode for the application processors (SMP).
+//! What comes next, in order: the x87's exponent-biased results of unmasked #O/#U; real mode
+//! for the application processors (SMP).
 //! Lazy flags (result and operands kept, flags computed when read) are the planned speed-up
 //! once a boot profile shows flag computation matters.
 //!

@@ -57,6 +57,30 @@ pub struct X87 {
     pub fdp: u64,
 }
 
+/// The MMX registers (SDM vol. 1 §9.2.1, §9.5): MMi is the significand of physical x87
+/// register Ri (not of ST(i)).
+impl X87 {
+    /// MMi.
+    #[inline]
+    pub fn mmx_read(&self, i: u8) -> u64 {
+        self.st[i as usize & 7].0
+    }
+
+    /// MMi = `v`; the register's sign and exponent become all ones (SDM vol. 1 table 9-2).
+    #[inline]
+    pub fn mmx_write(&mut self, i: u8, v: u64) {
+        self.st[i as usize & 7] = (v, 0xffff);
+    }
+
+    /// The transition an MMX instruction makes (SDM vol. 1 §9.5.1): TOP = 0 and every
+    /// register valid.
+    #[inline]
+    pub fn mmx_enter(&mut self) {
+        self.fsw &= !(7 << 11);
+        self.tags = 0xff;
+    }
+}
+
 /// The x87 control word FNINIT sets: all exceptions masked, 64-bit precision, round to
 /// nearest.
 pub const FCW_DEFAULT: u16 = 0x37f;
@@ -137,6 +161,9 @@ pub enum Exit {
     /// Instruction fetch from a physical address that is not RAM (no paging yet: linear =
     /// physical). Not architectural: the machine decides what it means.
     FetchUnmapped(u64),
+    /// A block is about to be built at this physical address, which matches [`Cpu::watch`]
+    /// (the machine's kernel-entry watch): nothing of it ran. Set `watch.pass` to let it run.
+    Watch(u64),
 }
 
 /// An exception an instruction raises: vector and error code (SDM vol. 3 §6.3.1, table 6-1).
@@ -180,6 +207,8 @@ pub mod vector {
     pub const MF: u8 = 16;
     /// Alignment check.
     pub const AC: u8 = 17;
+    /// SIMD floating-point exception (an unmasked MXCSR exception with CR4.OSXMMEXCPT).
+    pub const XM: u8 = 19;
 }
 
 impl Fault {
@@ -196,6 +225,16 @@ impl Fault {
     /// #MF.
     pub const MF: Fault = Fault {
         vector: vector::MF,
+        error: None,
+    };
+    /// #NM.
+    pub const NM: Fault = Fault {
+        vector: vector::NM,
+        error: None,
+    };
+    /// #XM.
+    pub const XM: Fault = Fault {
+        vector: vector::XM,
         error: None,
     };
     /// #GP(0).
@@ -270,6 +309,9 @@ pub struct Cpu {
     pub(crate) implicit: bool,
     /// The software TLB.
     pub(crate) tlb: Tlb,
+    /// Physical addresses to stop at when a block is built there ([`Exit::Watch`]); checked
+    /// at block builds only (a cache miss), never per instruction. The default matches none.
+    pub watch: crate::aarch64::Watch,
 }
 
 impl Default for Cpu {
@@ -294,6 +336,7 @@ impl Default for Cpu {
             halted: false,
             implicit: false,
             tlb: Tlb::default(),
+            watch: Default::default(),
         }
     }
 }

@@ -14,8 +14,8 @@
 //! exceptions are delivered (or escalate to a triple fault) as on hardware.
 //!
 //! Not modelled: real mode and virtual-8086 mode, task switching, segment limit checks (bases
-//! are applied; limits are kept in the caches only), #NM (CR0.TS/EM) and CR4.OSFXSR's #UD for
-//! SSE, CR8.
+//! are applied; limits are kept in the caches only), #NM (CR0.TS/EM) for x87 and SSE instructions
+//! (the MMX ones check it: `exec::mmx`) and CR4.OSFXSR's #UD for SSE, CR8.
 
 use super::state::Cpu;
 

@@ -58,6 +58,9 @@ pub fn forms(class: &Class) -> Vec<Code> {
         .filter(|c| *c != Code::Bswap_r16)
         // PEXTRW r32/m16, xmm, imm8 (66 0F 3A 15) is SSE4.1: beyond the SSE2 baseline.
         .filter(|c| *c != Code::Pextrw_r32m16_xmm_imm8)
+        // The MMX class: the forms with an MMX operand (and those with no other form); the
+        // others: none with an MMX operand.
+        .filter(|c| (class.name == "mmx") == mmx_form(*c))
         .filter(|c| {
             let oc = c.op_code();
             oc.is_instruction()
@@ -67,6 +70,21 @@ pub fn forms(class: &Class) -> Vec<Code> {
         })
         .chain(strings)
         .collect()
+}
+
+/// Whether `c` has an MMX operand, or is one of the MMX class's forms without one (EMMS,
+/// MASKMOVDQU).
+fn mmx_form(c: Code) -> bool {
+    c.op_code()
+        .op_kinds()
+        .iter()
+        .any(|k| matches!(k, K::mm_reg | K::mm_rm | K::mm_or_mem))
+        || matches!(c.mnemonic(), M::Emms | M::Maskmovdqu)
+}
+
+/// A random MMX register.
+fn mm(rng: &mut Rng) -> Register {
+    reg_from(Register::MM0 as u32 + rng.below(8) as u32)
 }
 
 fn supported(k: K) -> bool {
@@ -105,6 +123,10 @@ fn supported(k: K) -> bool {
             | K::xmm_or_mem
             | K::st0
             | K::sti_opcode
+            | K::mm_reg
+            | K::mm_rm
+            | K::mm_or_mem
+            | K::seg_rDI
     )
 }
 
@@ -377,6 +399,18 @@ impl<'a> Gen<'a> {
                     }
                 }
                 K::xmm_reg | K::xmm_rm => Arg::R(xmm(self.rng)),
+                K::mm_reg | K::mm_rm => Arg::R(mm(self.rng)),
+                K::mm_or_mem if self.rng.chance(1, 2) => Arg::R(mm(self.rng)),
+                // MASKMOVQ/MASKMOVDQU store through DS:RDI: into the scratch memory (the
+                // interpreter's flat bus ignores stores elsewhere, where the host faults).
+                K::seg_rDI => {
+                    let at = DATA_MID as i64 + self.rng.range(-0x40, 0x40);
+                    self.set32(Register::RDI, at as u32);
+                    continue;
+                }
+                // ENTER: a small frame, nesting levels around 0–4 (and their aliases mod 32).
+                K::imm16 if m == M::Enter => Arg::I(self.rng.pick(&[0i64, 1, 8, 16, 24, 40])),
+                K::imm8 if m == M::Enter => Arg::I(self.rng.pick(&[0i64, 1, 2, 3, 4, 32, 33, 35])),
                 K::xmm_or_mem if self.rng.chance(1, 2) => Arg::R(xmm(self.rng)),
                 K::mem
                     if matches!(m, M::Fxsave64 | M::Fxrstor64 | M::Fxsave | M::Fxrstor)
@@ -386,6 +420,16 @@ impl<'a> Gen<'a> {
                     // same place for an FXRSTOR64 to find what an FXSAVE64 stored.
                     let base = self.reg64();
                     let at = SCRATCH as i64 + 16 * self.rng.pick(&[0i64, 0, 4, 8, 12]);
+                    self.set32(base, at as u32);
+                    mem_arg = Some(n);
+                    let none = Register::None;
+                    Arg::M(MemoryOperand::new(base, none, 1, 0, 0, false, none))
+                }
+                K::mem if x87_image(m) => {
+                    // Mostly at the same few places (an FLDENV/FRSTOR finds what an
+                    // FNSTENV/FNSAVE stored), within the scratch data.
+                    let base = self.reg64();
+                    let at = DATA_MID as i64 - 0x80 + 16 * self.rng.pick(&[0i64, 0, 2, 4]);
                     self.set32(base, at as u32);
                     mem_arg = Some(n);
                     let none = Register::None;
@@ -408,7 +452,7 @@ impl<'a> Gen<'a> {
                     let none = Register::None;
                     Arg::M(MemoryOperand::new(base, none, 1, disp, 1, false, none))
                 }
-                K::mem | K::xmm_or_mem => {
+                K::mem | K::xmm_or_mem | K::mm_or_mem => {
                     let mo = self.mem(avoid);
                     mem_arg = Some(n);
                     Arg::M(mo)
@@ -492,6 +536,23 @@ impl<'a> Gen<'a> {
                     Err(_) => return false,
                 }
             }
+            M::Enter => {
+                // The frame pointers ENTER copies are read below RBP: RBP near RSP, within
+                // the stack; the frame fits in the stack left.
+                let (Some(Arg::I(alloc)), Some(Arg::I(level))) = (args.first(), args.get(1)) else {
+                    return false;
+                };
+                let level = level % 32;
+                let bytes = size as i64 * if level > 0 { level + 1 } else { 1 } + alloc;
+                if self.depth + bytes > 600 {
+                    return false;
+                }
+                let up = 8 * self.rng.below(4) as i64;
+                let mo = MemoryOperand::with_base_displ(Register::RSP, up);
+                let i = Instruction::with2(Code::Lea_r64_m, Register::RBP, mo).expect("lea");
+                self.emit(&i);
+                self.depth += bytes;
+            }
             M::Leave => {
                 // mov rbp, rsp: LEAVE then pops what the stack pointer points at.
                 let i = Instruction::with2(Code::Mov_r64_rm64, Register::RBP, Register::RSP)
@@ -574,7 +635,19 @@ impl<'a> Gen<'a> {
             };
             self.emit(&push.expect("push imm"));
         }
-        let mut ins = match build(code, &args) {
+        let built = match m {
+            M::Maskmovq | M::Maskmovdqu => match args.as_slice() {
+                [Arg::R(a), Arg::R(b)] if m == M::Maskmovq => {
+                    Instruction::with_maskmovq(64, *a, *b, Register::None).ok()
+                }
+                [Arg::R(a), Arg::R(b)] => {
+                    Instruction::with_maskmovdqu(64, *a, *b, Register::None).ok()
+                }
+                _ => None,
+            },
+            _ => build(code, &args),
+        };
+        let mut ins = match built {
             Some(i) => i,
             None => return false,
         };
@@ -625,6 +698,25 @@ impl<'a> Gen<'a> {
                     at.displ_size = 1; // the encoder widens it as needed
                 }
                 let i = Instruction::with2(code, at, v).expect("a store");
+                self.emit(&i);
+            }
+        }
+        if let (true, Some(Arg::M(mo))) = (
+            x87_image(m) && m != M::Fldenv && m != M::Frstor,
+            args.first(),
+        ) {
+            // FIP, FCS, FOP, FDP and FDS in a stored environment depend on the host CPU:
+            // cleared (the 16-bit layout's bytes 6–13, the 32-bit one's 12–27).
+            let wide = matches!(
+                ins.memory_size(),
+                iced_x86::MemorySize::FpuEnv28 | iced_x86::MemorySize::FpuState108
+            );
+            let (from, to) = if wide { (12, 28) } else { (6, 14) };
+            for d in (from..to).step_by(2) {
+                let mut at = *mo;
+                at.displacement += d;
+                at.displ_size = 1;
+                let i = Instruction::with2(Code::Mov_rm16_imm16, at, 0).expect("a store");
                 self.emit(&i);
             }
         }
@@ -871,6 +963,9 @@ pub fn program(rng: &mut Rng, class: &Class, forms: &[Code], base: u64, n: usize
             made += 1;
             continue;
         }
+        if class.name == "mmx" && made == 0 && tries == 1 {
+            g.mmx_values();
+        }
         let code = forms[g.rng.below(forms.len() as u64) as usize];
         if g.form(code) {
             made += 1;
@@ -899,6 +994,8 @@ fn build(code: Code, args: &[Arg]) -> Option<Instruction> {
         [R(a)] => Instruction::with1(code, *a),
         [M(a)] => Instruction::with1(code, *a),
         [I(a)] => Instruction::with1(code, imm(*a)?),
+        // ENTER imm16, imm8.
+        [I(a), I(b)] => Instruction::with2(code, *a as u32, *b as u32),
         [R(a), R(b)] => Instruction::with2(code, *a, *b),
         [R(a), M(b)] => Instruction::with2(code, *a, *b),
         [M(a), R(b)] => Instruction::with2(code, *a, *b),
@@ -906,6 +1003,9 @@ fn build(code: Code, args: &[Arg]) -> Option<Instruction> {
         [R(a), I(b)] => Instruction::with2(code, *a, imm(*b)?),
         [M(a), I(b)] => Instruction::with2(code, *a, imm(*b)?),
         [R(a), R(b), I(c)] => Instruction::with3(code, *a, *b, imm(*c)?),
+        // SHLD/SHRD r/m, r, CL.
+        [R(a), R(b), R(c)] => Instruction::with3(code, *a, *b, *c),
+        [M(a), R(b), R(c)] => Instruction::with3(code, *a, *b, *c),
         [R(a), M(b), I(c)] => Instruction::with3(code, *a, *b, imm(*c)?),
         _ => return None,
     };
@@ -920,6 +1020,30 @@ fn x87_mnemonic(m: Mnemonic) -> bool {
             m,
             M::Fxsave64 | M::Fxrstor64 | M::Fxsave | M::Fxrstor | M::Fninit | M::Fnclex
         )
+}
+
+/// Whether `m` stores or loads an x87 environment or state image (FNSTENV … FRSTOR).
+fn x87_image(m: Mnemonic) -> bool {
+    matches!(
+        m,
+        M::Fnstenv | M::Fstenv | M::Fldenv | M::Fnsave | M::Fsave | M::Frstor
+    )
+}
+
+/// A packed BCD integer for FBLD: up to 18 decimal digits (no invalid nibbles: their
+/// result is undefined), either sign.
+fn bcd_value(rng: &mut Rng) -> u128 {
+    let digits = rng.pick(&[0u64, 1, 2, 5, 10, 17, 18, 18]);
+    let mut v = 0u128;
+    for k in 0..digits {
+        let d = if k + 1 == digits && rng.chance(1, 2) {
+            9
+        } else {
+            rng.below(10)
+        };
+        v |= (d as u128) << (4 * k);
+    }
+    v | (rng.below(2) as u128) << 79
 }
 
 /// An edge or ordinary value of `size` bytes for an x87 memory operand: reals of 4, 8 or 10
@@ -968,6 +1092,17 @@ fn x87_value(rng: &mut Rng, size: usize, int: bool) -> u128 {
 }
 
 impl Gen<'_> {
+    /// Random values in some MMX registers (`movq mm, r64` from the random registers).
+    fn mmx_values(&mut self) {
+        for n in 0..8 {
+            if self.rng.chance(3, 4) {
+                let (r, src) = (reg_from(Register::MM0 as u32 + n), self.reg64());
+                let i = Instruction::with2(Code::Movq_mm_rm64, r, src).expect("movq mm, r64");
+                self.emit(&i);
+            }
+        }
+    }
+
     /// An ST(i) index, mostly the registers near the top.
     fn st_index(&mut self) -> u64 {
         if self.rng.chance(3, 4) {
@@ -1023,12 +1158,22 @@ impl Gen<'_> {
             let cw = 0x3f | (self.rng.below(4) as u32) << 8 | (self.rng.below(4) as u32) << 10;
             self.store_value(mo, cw as u128, 2);
         }
+        if let (M::Fldenv | M::Frstor, Some(Arg::M(mo))) = (m, args.first()) {
+            // The loaded control word masks every exception (as for FLDCW above).
+            let cw = 0x3f | (self.rng.below(4) as u32) << 8 | (self.rng.below(4) as u32) << 10;
+            self.store_value(mo, cw as u128, 2);
+        }
+        if let (M::Fbld, Some(Arg::M(mo))) = (m, args.first()) {
+            let v = bcd_value(self.rng);
+            self.store_value(mo, v, 10);
+        }
         if self.code.len() > 300 {
+            self.x87_special_push(m);
             return; // the program must fit its case's code (with what follows)
         }
         let stores = matches!(
             m,
-            M::Fst | M::Fstp | M::Fist | M::Fistp | M::Fnstcw | M::Fnstsw
+            M::Fst | M::Fstp | M::Fist | M::Fistp | M::Fnstcw | M::Fnstsw | M::Fbstp
         );
         if let (Some((size, int)), Some(Arg::M(mo))) = (msize, args.first()) {
             if !stores && self.rng.chance(3, 4) {
@@ -1088,5 +1233,68 @@ impl Gen<'_> {
                 self.emit(&i);
             }
         }
+        self.x87_special_push(m);
     }
+
+    /// Before a transcendental instruction: push an operand whose result the architecture
+    /// defines exactly (see [`x87_special`]), so that the host's result can be compared bit
+    /// for bit; finite operands are compared within a tolerance by `x86_f80_host.rs`.
+    /// Also, before these and FSCALE, FXTRACT, FPREM, FPREM1, FBSTP: sometimes free ST(0) or
+    /// ST(1) (stack underflow).
+    fn x87_special_push(&mut self, m: Mnemonic) {
+        if x87_transcendental(m) {
+            let none = Register::None;
+            let at = MemoryOperand::new(none, none, 1, DATA_MID as i64 - 0xe0, 4, false, none);
+            let v = x87_special(self.rng, m);
+            self.store_value(&at, v, 10);
+            if let Ok(i) = Instruction::with1(Code::Fld_m80fp, at) {
+                self.emit(&i);
+            }
+        }
+        let exact = matches!(m, M::Fscale | M::Fxtract | M::Fprem | M::Fprem1 | M::Fbstp);
+        if (exact || x87_transcendental(m)) && self.rng.chance(1, 8) {
+            let r = reg_from(Register::ST0 as u32 + self.rng.below(2) as u32);
+            if let Ok(i) = Instruction::with1(Code::Ffree_sti, r) {
+                self.emit(&i);
+            }
+        }
+    }
+}
+
+/// F2XM1, FYL2X, FYL2XP1, FPATAN, FSIN, FCOS, FSINCOS, FPTAN.
+fn x87_transcendental(m: Mnemonic) -> bool {
+    matches!(
+        m,
+        M::F2xm1 | M::Fyl2x | M::Fyl2xp1 | M::Fpatan | M::Fsin | M::Fcos | M::Fsincos | M::Fptan
+    )
+}
+
+/// An extended ST(0) operand of transcendental `m` with an exactly defined result: zeros,
+/// infinities, NaNs, unsupported encodings; for the trigonometric forms |x| ≥ 2^63 (C2 set);
+/// for F2XM1 |x| > 1 (left as it is, as the host CPU does); for FYL2X 1.0 and negative
+/// values; for FYL2XP1 values ≤ −1 (the result is x, as the host CPU does). (Not
+/// FYL2XP1's infinities: outside its defined range.)
+fn x87_special(rng: &mut Rng, m: Mnemonic) -> u128 {
+    let sign = (rng.below(2) as u128) << 79;
+    let frac = rng.next() & !(1 << 63);
+    let big = |e: u64, mant: u64| (e as u128) << 64 | mant as u128;
+    let v = match rng.below(9) {
+        0 | 1 => 0,
+        2 if m != M::Fyl2xp1 => big(0x7fff, 1 << 63), // infinity
+        3 => big(0x7fff, 3 << 62 | frac >> 2),        // quiet NaN
+        4 => big(0x7fff, 1 << 63 | (frac >> 2).max(1)), // signalling NaN
+        5 => big(0x3fff + rng.below(20), frac >> 1),  // unnormal
+        6 if matches!(m, M::Fsin | M::Fcos | M::Fsincos | M::Fptan) => {
+            big(0x403e + rng.below(0x3fc0), 1 << 63 | frac) // |x| ≥ 2^63
+        }
+        6 if m == M::F2xm1 => big(0x3fff + rng.below(100), 1 << 63 | frac.max(1)), // > 1
+        6 if m == M::Fyl2x => return big(0x3fff, 1 << 63),                         // +1.0
+        7 if matches!(m, M::Fyl2x | M::Fyl2xp1) => {
+            // Negative (FYL2XP1: at most −1).
+            return 1 << 79 | big(0x3fff + rng.below(9), 1 << 63 | frac);
+        }
+        8 => big(0x7fff, frac.max(1) >> 1), // pseudo-NaN
+        _ => 0,
+    };
+    v | sign
 }

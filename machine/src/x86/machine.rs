@@ -94,6 +94,9 @@ pub enum X86Stop {
     ConsoleFailure(String),
     /// The host asked the run to stop.
     Interrupted,
+    /// The kernel's entry was judged and a check failed there, with the judge asking to stop
+    /// (`--stop-on-check-failure`); see [`super::entry_watch`].
+    StoppedAtEntry,
 }
 
 /// The result of [`X86Machine::run`].
@@ -153,6 +156,8 @@ pub struct X86Machine {
     expect_seen_at: Option<u64>,
     progress_seen: (u64, u64),
     quiet_since: u64,
+    /// The kernel-entry watch of a firmware boot ([`super::entry_watch`]).
+    pub(super) entry: super::entry_watch::EntryWatchState,
 }
 
 impl X86Machine {
@@ -199,6 +204,7 @@ impl X86Machine {
             expect_seen_at: None,
             progress_seen: (0, 0),
             quiet_since: 0,
+            entry: Default::default(),
         };
         m.apply(boot)?;
         m.boot = Some(boot.clone());
@@ -213,6 +219,7 @@ impl X86Machine {
         let insns = self.cpu.insns;
         self.cpu = entry_cpu(&boot.state);
         self.cpu.insns = insns;
+        self.cpu.watch = self.entry.core_watch();
         self.board
             .hub
             .lapics
@@ -338,6 +345,12 @@ impl X86Machine {
                         "exception {} not delivered at RIP {:#x}",
                         f.vector, self.cpu.rip
                     ))
+                }
+                Exit::Watch(pa) => {
+                    if let Some(stop) = self.on_watch(pa) {
+                        self.flush_console();
+                        return stop;
+                    }
                 }
             }
             self.flush_console();

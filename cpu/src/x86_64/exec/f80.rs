@@ -10,6 +10,9 @@
 
 use std::cmp::Ordering;
 
+pub mod exact_ops;
+pub mod transc;
+
 use super::softfp::{self, Val, F32, F64};
 
 /// Invalid operation.

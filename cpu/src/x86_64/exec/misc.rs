@@ -1,4 +1,4 @@
-//! Small integer instructions: XADD, CMPXCHG, CMPXCHG8B/16B, BSWAP, LEAVE and the flag
+//! Small integer instructions: XADD, CMPXCHG, CMPXCHG8B/16B, BSWAP, ENTER, LEAVE and the flag
 //! instructions CLC, STC, CMC, CLD, STD (SDM vol. 2).
 
 use super::super::block::Env;
@@ -6,7 +6,7 @@ use super::super::insn::Ops;
 use super::super::mem::Loc;
 use super::super::state::flag::{CF, DF, STATUS, ZF};
 use super::super::state::{mask, Cpu, Fault, RAX, RBP, RBX, RCX, RDX, RSP};
-use super::stack::pop_value;
+use super::stack::{pop_value, push_value, sp_moved, stack_la};
 use super::{add_flags, sub_flags};
 
 /// XADD r/m, r: the sum to r/m, the old r/m to r; flags as ADD.
@@ -107,6 +107,43 @@ pub fn leave(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     }
 }
 
+/// ENTER imm16, imm8 (SDM vol. 2 "ENTER"): push RBP (at the operand size), copy
+/// `imm8 mod 32 - 1` frame pointers from the enclosing frame (read at RBP minus multiples of
+/// the operand size, at the stack's address size), push the new frame pointer when the
+/// nesting level is not zero, then RBP (at the operand size) = the frame pointer and RSP
+/// moves down by `imm16`. The immediate holds `imm16 | imm8 << 16`. A fault leaves RSP and
+/// RBP as they were.
+pub fn enter(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    let size = ops.size;
+    let (alloc, level) = (ops.imm & 0xffff, (ops.imm >> 16) & 31);
+    let (old_sp, old_bp) = (cpu.regs[RSP], cpu.regs[RBP]);
+    let r = (|| {
+        push_value(cpu, env, size, old_bp)?;
+        let frame = cpu.regs[RSP];
+        if level > 0 {
+            let m = mask(cpu.sp_size);
+            for i in 1..level {
+                let at = old_bp.wrapping_sub(i * size as u64) & m;
+                let v = cpu.read(env, stack_la(cpu, at), size, true)?;
+                push_value(cpu, env, size, v)?;
+            }
+            push_value(cpu, env, size, frame)?;
+        }
+        Ok(frame)
+    })();
+    match r {
+        Ok(frame) => {
+            cpu.set_reg(RBP as u8, size, frame);
+            cpu.regs[RSP] = sp_moved(cpu, alloc.wrapping_neg());
+            Ok(())
+        }
+        Err(f) => {
+            cpu.regs[RSP] = old_sp;
+            Err(f)
+        }
+    }
+}
+
 /// CLC (`sel` 0), STC (1), CMC (2), CLD (3), STD (4).
 pub fn flag_op(cpu: &mut Cpu, _: &mut Env, ops: &Ops) -> Result<(), Fault> {
     match ops.cc {
@@ -117,4 +154,46 @@ pub fn flag_op(cpu: &mut Cpu, _: &mut Env, ops: &Ops) -> Result<(), Fault> {
         _ => cpu.set_flags(DF, DF),
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::block::BlockCache;
+    use super::super::super::decode::decode;
+    use super::*;
+
+    #[test]
+    fn enter_copies_the_enclosing_frame_pointers_and_undoes_itself_on_a_fault() {
+        let mut bus = crate::aarch64::flat::FlatBus::new(0, 4096);
+        let mut code = BlockCache::new();
+        let mut env = Env {
+            bus: &mut bus,
+            code: &mut code,
+            stop: false,
+            end: u64::MAX,
+        };
+        // enter 0x10, 3
+        let i = decode(&iced_x86::Decoder::with_ip(64, &[0xc8, 0x10, 0, 3], 0x1000, 0).decode());
+        let mut cpu = Cpu::new();
+        cpu.regs[RSP] = 0x800;
+        cpu.regs[RBP] = 0x900;
+        for (at, v) in [(0x8f8, 0x1111), (0x8f0, 0x2222)] {
+            cpu.write(&mut env, at, 8, v, false).unwrap();
+        }
+        assert_eq!((i.exec)(&mut cpu, &mut env, &i.ops), Ok(()));
+        // old RBP, the two enclosing frame pointers, the new frame pointer; then 16 bytes.
+        let stack: Vec<u64> = (0..4)
+            .map(|k| cpu.read(&mut env, 0x7f8 - 8 * k, 8, false).unwrap())
+            .collect();
+        assert_eq!(stack, [0x900, 0x1111, 0x2222, 0x7f8]);
+        assert_eq!((cpu.regs[RBP], cpu.regs[RSP]), (0x7f8, 0x7e0 - 0x10));
+        // A non-canonical frame-pointer read faults: RSP and RBP as before.
+        cpu.regs[RSP] = 0x800;
+        cpu.regs[RBP] = 0x8000_0000_0000_0010;
+        assert_eq!((i.exec)(&mut cpu, &mut env, &i.ops), Err(Fault::SS0));
+        assert_eq!(
+            (cpu.regs[RSP], cpu.regs[RBP]),
+            (0x800, 0x8000_0000_0000_0010)
+        );
+    }
 }

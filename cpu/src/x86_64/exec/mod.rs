@@ -14,6 +14,7 @@ pub mod f80;
 pub mod far;
 pub mod io;
 pub mod misc;
+pub mod mmx;
 pub mod muldiv;
 pub mod shaped;
 pub mod shift;

@@ -182,8 +182,13 @@ pub fn round(f: Fmt, sign: bool, mant: u128, exp: i32, sticky: bool, mxcsr: u32)
     let p = f.man as i32 + 1;
     let e_msb = exp + 125; // exponent of the most significant bit
                            // Tininess after rounding: round to p bits with an unbounded exponent.
-    let (k, _) = rnd(mant, sticky, (126 - p) as u32, sign, mode);
+    let (k, inexact_p) = rnd(mant, sticky, (126 - p) as u32, sign, mode);
     let e_after = if k >> p != 0 { e_msb + 1 } else { e_msb };
+    // Unmasked overflow and underflow (SDM vol. 1 §11.5.2.4, §11.5.2.5): no result is
+    // delivered; #P is reported when the significand rounded with an unbounded exponent is
+    // inexact (as the host CPU does).
+    let unmasked = |flag: u32| mxcsr & (flag << 7) == 0;
+    let p_unbounded = if inexact_p { mx::PE } else { 0 };
     let tiny = e_after + f.bias < 1;
     let biased = e_msb + f.bias;
     let (bits, inexact) = if biased >= 1 {
@@ -194,6 +199,9 @@ pub fn round(f: Fmt, sign: bool, mant: u128, exp: i32, sticky: bool, mxcsr: u32)
             biased += 1;
         }
         if biased >= f.emax_field() as i64 {
+            if unmasked(mx::OE) {
+                return (f.inf(sign), mx::OE | p_unbounded);
+            }
             let big = match mode {
                 0 => f.inf(sign),
                 1 if !sign => f.max(false),
@@ -211,6 +219,9 @@ pub fn round(f: Fmt, sign: bool, mant: u128, exp: i32, sticky: bool, mxcsr: u32)
         let (k, inexact) = rnd(mant, sticky, drop, sign, mode);
         (f.zero(sign) | k as u64, inexact)
     };
+    if tiny && unmasked(mx::UE) {
+        return (bits, mx::UE | p_unbounded); // any tiny result, exact or not
+    }
     let mut flags = if inexact { mx::PE } else { 0 };
     if tiny && inexact {
         flags |= mx::UE;

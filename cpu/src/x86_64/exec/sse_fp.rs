@@ -5,15 +5,40 @@
 //! MXCSR rounding, DAZ/FTZ and exception flags; the scalar forms keep the destination's upper
 //! elements.
 //!
-//! Not modelled: unmasked SIMD floating-point exceptions (#XM). With an exception unmasked in
-//! MXCSR the flag is set and the masked result written, as if masked.
+//! The MMX conversions CVTPI2PS/CVTPS2PI/CVTTPS2PI/CVTPI2PD/CVTPD2PI/CVTTPD2PI are here too
+//! (their MMX operand through [`super::sse_mov::xget`]/[`xput`]).
+//!
+//! Unmasked exceptions (SDM vol. 1 §11.5.1, [`commit`]): when an element raises an
+//! exception unmasked in MXCSR, nothing is written but MXCSR's flags, and the instruction
+//! raises #XM (vector 19) with CR4.OSXMMEXCPT set, #UD without. A pre-computation exception
+//! (#I, #D, #Z) unmasked in any element stops the operation: only the pre-computation flags
+//! of all elements are set. Otherwise the flags of all elements are set, and an unmasked
+//! post-computation exception (#O, #U, #P) raises the fault ([`super::softfp::round`] gives
+//! the flags of an unmasked #O or #U).
 
 use super::super::block::Env;
 use super::super::insn::{Opnd, Ops};
 use super::super::state::flag::{AF, CF, OF, PF, SF, ZF};
 use super::super::state::{Cpu, Fault};
-use super::softfp::{self as sf, Fmt, Op, F32, F64};
-use super::sse_mov::xget;
+use super::super::system::cr4;
+use super::softfp::{self as sf, mx, Fmt, Op, F32, F64};
+use super::sse_mov::{xget, xput};
+
+/// Set the MXCSR `flags` an instruction's elements raised: `Ok` when the result is to be
+/// written, #XM (CR4.OSXMMEXCPT set) or #UD when one is unmasked (SDM vol. 1 §11.5.1).
+pub fn commit(cpu: &mut Cpu, flags: u32) -> Result<(), Fault> {
+    let masked = (cpu.mxcsr >> 7) & 0x3f;
+    let pre = flags & (mx::IE | mx::DE | mx::ZE);
+    let raised = if pre & !masked != 0 { pre } else { flags };
+    cpu.mxcsr |= raised;
+    if raised & !masked == 0 {
+        Ok(())
+    } else if cpu.sys.cr4 & cr4::OSXMMEXCPT != 0 {
+        Err(Fault::XM)
+    } else {
+        Err(Fault::UD)
+    }
+}
 
 /// Selector: packed single.
 pub const PS: u8 = 0;
@@ -82,8 +107,8 @@ pub fn arith<const OP: u8>(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<()
         r = set(r, e, i, v);
         flags |= fl;
     }
+    commit(cpu, flags)?;
     cpu.xmm[d] = r;
-    cpu.mxcsr |= flags;
     Ok(())
 }
 
@@ -99,8 +124,8 @@ pub fn cmp(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
         r = set(r, e, i, if t { u64::MAX } else { 0 });
         flags |= fl;
     }
+    commit(cpu, flags)?;
     cpu.xmm[d] = r;
-    cpu.mxcsr |= flags;
     Ok(())
 }
 
@@ -118,8 +143,8 @@ pub fn comi<const SIGNAL: bool>(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Resu
         Some(Less) => CF,
         Some(Equal) => ZF,
     };
+    commit(cpu, fl)?;
     cpu.set_flags(ZF | PF | CF | OF | SF | AF, v);
-    cpu.mxcsr |= fl;
     Ok(())
 }
 
@@ -131,8 +156,8 @@ pub fn cvt_si2f(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     let v = super::super::state::sext(v, size) as i64;
     let d = dst(ops)?;
     let (r, fl) = sf::from_int(f, v, cpu.mxcsr);
+    commit(cpu, fl)?;
     cpu.xmm[d] = set(cpu.xmm[d], e, 0, r);
-    cpu.mxcsr |= fl;
     Ok(())
 }
 
@@ -145,24 +170,28 @@ pub fn cvt_f2si<const TRUNC: bool>(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> R
     let Opnd::Reg(r) = ops.dst else {
         return Err(Fault::UD);
     };
+    commit(cpu, fl)?;
     cpu.set_reg(r, ops.size, v);
-    cpu.mxcsr |= fl;
     Ok(())
 }
 
 /// Conversions between formats and to/from packed 32-bit integers, by selector: 0 CVTSS2SD,
 /// 1 CVTSD2SS, 2 CVTPS2PD, 3 CVTPD2PS, 4 CVTDQ2PS, 5 CVTDQ2PD, 6 CVTPS2DQ, 7 CVTTPS2DQ,
-/// 8 CVTPD2DQ, 9 CVTTPD2DQ. Packed results narrower than 128 bits zero the upper half.
+/// 8 CVTPD2DQ, 9 CVTTPD2DQ; with an MMX operand 10 CVTPI2PS (the upper two elements kept),
+/// 11 CVTPS2PI, 12 CVTTPS2PI, 13 CVTPI2PD, 14 CVTPD2PI, 15 CVTTPD2PI. Packed results
+/// narrower than 128 bits zero the upper half of an XMM destination.
 pub fn cvt(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     let b = xget(cpu, env, ops, ops.src, ops.src_size)?;
-    let d = dst(ops)?;
     let m = cpu.mxcsr;
     let mut flags = 0;
     let mut acc = |(v, fl): (u64, u32)| {
         flags |= fl;
         v
     };
-    let a = cpu.xmm[d];
+    let a = match ops.dst {
+        Opnd::Xmm(d) => cpu.xmm[d as usize & 15],
+        _ => 0,
+    };
     let r = match ops.cc {
         0 => set(a, 8, 0, acc(sf::convert(F32, F64, get(b, 4, 0), m))),
         1 => set(a, 4, 0, acc(sf::convert(F64, F32, get(b, 8, 0), m))),
@@ -196,18 +225,37 @@ pub fn cvt(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
                 acc(sf::to_int(F32, get(b, 4, i), 4, ops.cc == 7, m)),
             )
         }),
-        _ => (0..2).fold(0, |r, i| {
+        8 | 9 | 14 | 15 => (0..2).fold(0, |r, i| {
+            let trunc = matches!(ops.cc, 9 | 15);
+            set(r, 4, i, acc(sf::to_int(F64, get(b, 8, i), 4, trunc, m)))
+        }),
+        10 => (0..2).fold(a, |r, i| {
             set(
                 r,
                 4,
                 i,
-                acc(sf::to_int(F64, get(b, 8, i), 4, ops.cc == 9, m)),
+                acc(sf::from_int(F32, get(b, 4, i) as i32 as i64, m)),
+            )
+        }),
+        11 | 12 => (0..2).fold(0, |r, i| {
+            set(
+                r,
+                4,
+                i,
+                acc(sf::to_int(F32, get(b, 4, i), 4, ops.cc == 12, m)),
+            )
+        }),
+        _ => (0..2).fold(0, |r, i| {
+            set(
+                r,
+                8,
+                i,
+                acc(sf::from_int(F64, get(b, 4, i) as i32 as i64, m)),
             )
         }),
     };
-    cpu.xmm[d] = r;
-    cpu.mxcsr |= flags;
-    Ok(())
+    commit(cpu, flags)?;
+    xput(cpu, env, ops, ops.dst, 16, r)
 }
 
 /// Bits of MXCSR that LDMXCSR may set (MXCSR_MASK with DAZ, SDM vol. 1 §11.6.6); any other
@@ -259,5 +307,58 @@ mod tests {
         assert_eq!((ld.exec)(&mut cpu, &mut env, &ld.ops), Ok(()));
         assert_eq!((st.exec)(&mut cpu, &mut env, &st.ops), Ok(()));
         assert_eq!(cpu.read(&mut env, 0x108, 4, false), Ok(0x7fc0));
+    }
+
+    #[test]
+    fn unmasked_exceptions_raise_xm_with_osxmmexcpt_and_ud_without() {
+        let mut bus = crate::aarch64::flat::FlatBus::new(0, 4096);
+        let mut code = BlockCache::new();
+        let mut env = Env {
+            bus: &mut bus,
+            code: &mut code,
+            stop: false,
+            end: u64::MAX,
+        };
+        let one = |b: &[u8]| decode(&iced_x86::Decoder::with_ip(64, b, 0x1000, 0).decode());
+        // divps xmm0, xmm1: 1/0 in element 0 (#Z), 1/1 elsewhere.
+        let div = one(&[0x0f, 0x5e, 0xc1]);
+        let one_f = 0x3f80_0000u128;
+        let ones = (0..4).fold(0, |v, i| v | one_f << (32 * i));
+        for (osxmmexcpt, fault) in [(true, Fault::XM), (false, Fault::UD)] {
+            let mut cpu = Cpu::new();
+            if osxmmexcpt {
+                cpu.sys.cr4 |= cr4::OSXMMEXCPT;
+            } else {
+                cpu.sys.cr4 &= !cr4::OSXMMEXCPT;
+            }
+            cpu.xmm[0] = ones;
+            cpu.xmm[1] = ones & !0xffff_ffff;
+            // ZM clear: the flag is set, the destination kept, the fault raised.
+            cpu.mxcsr = 0x1f80 & !(mx::ZE << 7);
+            assert_eq!((div.exec)(&mut cpu, &mut env, &div.ops), Err(fault));
+            assert_eq!(cpu.mxcsr & 0x3f, mx::ZE);
+            assert_eq!(cpu.xmm[0], ones);
+            // Masked: the infinity is written, no fault.
+            cpu.mxcsr = 0x1f80;
+            assert_eq!((div.exec)(&mut cpu, &mut env, &div.ops), Ok(()));
+            assert_eq!(cpu.xmm[0] as u32, 0x7f80_0000);
+            assert_eq!(cpu.mxcsr & 0x3f, mx::ZE);
+        }
+        // An unmasked pre-computation exception (#I of 0/0 in element 1) stops the
+        // operation: the masked #Z of element 0 is flagged, no post-computation flag.
+        let mut cpu = Cpu::new();
+        cpu.xmm[0] = ones & !(0xffff_ffff << 32);
+        cpu.xmm[1] = ones & !0xffff_ffff_ffff_ffff;
+        cpu.mxcsr = 0x1f80 & !(mx::IE << 7);
+        assert_eq!((div.exec)(&mut cpu, &mut env, &div.ops), Err(Fault::XM));
+        assert_eq!(cpu.mxcsr & 0x3f, mx::IE | mx::ZE);
+        // Unmasked precision: the post-computation fault comes with every flag raised.
+        let mut cpu = Cpu::new();
+        cpu.xmm[0] = ones;
+        cpu.xmm[1] = (0..4).fold(0, |v, i| v | 0x4040_0000u128 << (32 * i)); // 3.0
+        cpu.mxcsr = 0x1f80 & !(mx::PE << 7);
+        assert_eq!((div.exec)(&mut cpu, &mut env, &div.ops), Err(Fault::XM));
+        assert_eq!(cpu.mxcsr & 0x3f, mx::PE);
+        assert_eq!(cpu.xmm[0], ones);
     }
 }

@@ -2,24 +2,43 @@
 //! MOVAPS/MOVAPD/MOVDQA (aligned), MOVUPS/MOVUPD/MOVDQU (unaligned) and the non-temporal
 //! stores MOVNTPS/MOVNTPD/MOVNTDQ; MOVD/MOVQ between XMM registers, general-purpose registers
 //! and memory; the scalar MOVSS/MOVSD; the half moves MOVLPS/MOVLPD/MOVHPS/MOVHPD,
-//! MOVHLPS/MOVLHPS; the mask extractions PMOVMSKB/MOVMSKPS/MOVMSKPD; PEXTRW/PINSRW. No flags
-//! change. Non-temporal hints have no effect here (no caches).
+//! MOVHLPS/MOVLHPS; the mask extractions PMOVMSKB/MOVMSKPS/MOVMSKPD; PEXTRW/PINSRW; the
+//! byte-masked stores MASKMOVQ/MASKMOVDQU. The MMX forms (MOVD/MOVQ with an MMX register,
+//! MOVQ2DQ/MOVDQ2Q, MOVNTQ, PMOVMSKB/PEXTRW/PINSRW on MMX registers, MASKMOVQ) use the same
+//! handlers. No flags change. Non-temporal hints have no effect here (no caches).
 //!
-//! Operand access for every SSE handler is here too ([`xget`], [`xput`]): a 16-byte memory
-//! operand must be 16-byte aligned (#GP(0)) unless the form is one of the unaligned moves.
+//! Operand access for every SSE and MMX handler is here too ([`xget`], [`xput`]): a 16-byte
+//! memory operand must be 16-byte aligned (#GP(0)) unless the form is one of the unaligned
+//! moves; with an MMX operand, [`mmx::check`] comes before anything is read and
+//! [`mmx::enter`] once the result is written.
 
 use super::super::block::Env;
 use super::super::insn::{Opnd, Ops};
 use super::super::state::{Cpu, Fault};
+use super::mmx;
 
 /// Table selector bit: the form's 16-byte memory operand may be misaligned.
 pub const UNALIGNED: u8 = 0x80;
 
-/// Read operand `o` as `size` bytes (an XMM register gives all 128 bits whatever `size`).
+/// Whether `ops` names an MMX register.
+#[inline(always)]
+fn names_mm(ops: &Ops) -> bool {
+    matches!(ops.dst, Opnd::Mm(_))
+        || matches!(ops.src, Opnd::Mm(_))
+        || matches!(ops.src2, Opnd::Mm(_))
+}
+
+/// Read operand `o` as `size` bytes (an XMM register gives all 128 bits whatever `size`, an
+/// MMX register its 64). When `o` or the destination is an MMX register, the MMX checks come
+/// first.
 #[inline]
 pub fn xget(cpu: &mut Cpu, env: &mut Env, ops: &Ops, o: Opnd, size: u8) -> Result<u128, Fault> {
+    if matches!(o, Opnd::Mm(_)) || matches!(ops.dst, Opnd::Mm(_)) {
+        mmx::check(cpu)?;
+    }
     match o {
         Opnd::Xmm(r) => Ok(cpu.xmm[r as usize & 15]),
+        Opnd::Mm(r) => Ok(cpu.x87.mmx_read(r) as u128),
         Opnd::Mem => {
             let la = cpu.ea(&ops.mem);
             cpu.read_vec(env, la, size, ops.cc & UNALIGNED == 0, ops.mem.stack)
@@ -29,8 +48,10 @@ pub fn xget(cpu: &mut Cpu, env: &mut Env, ops: &Ops, o: Opnd, size: u8) -> Resul
     }
 }
 
-/// Write `v` to operand `o`: an XMM register gets all 128 bits, memory the low `size` bytes,
-/// a general-purpose register the low `size` bytes with the 32-bit zero-extension rule.
+/// Write `v` to operand `o`: an XMM register gets all 128 bits, an MMX register the low 64,
+/// memory the low `size` bytes, a general-purpose register the low `size` bytes with the
+/// 32-bit zero-extension rule. An instruction naming an MMX register then makes the MMX
+/// transition.
 #[inline]
 pub fn xput(
     cpu: &mut Cpu,
@@ -41,20 +62,19 @@ pub fn xput(
     v: u128,
 ) -> Result<(), Fault> {
     match o {
-        Opnd::Xmm(r) => {
-            cpu.xmm[r as usize & 15] = v;
-            Ok(())
-        }
+        Opnd::Xmm(r) => cpu.xmm[r as usize & 15] = v,
+        Opnd::Mm(r) => cpu.x87.mmx_write(r, v as u64),
         Opnd::Mem => {
             let la = cpu.ea(&ops.mem);
-            cpu.write_vec(env, la, size, v, ops.cc & UNALIGNED == 0, ops.mem.stack)
+            cpu.write_vec(env, la, size, v, ops.cc & UNALIGNED == 0, ops.mem.stack)?;
         }
-        Opnd::Reg(r) => {
-            cpu.set_reg(r, size.min(8), v as u64);
-            Ok(())
-        }
-        _ => Ok(()),
+        Opnd::Reg(r) => cpu.set_reg(r, size.min(8), v as u64),
+        _ => {}
     }
+    if names_mm(ops) {
+        mmx::enter(cpu);
+    }
+    Ok(())
 }
 
 const LO64: u128 = u64::MAX as u128;
@@ -65,8 +85,8 @@ pub fn mov128(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     xput(cpu, env, ops, ops.dst, 16, v)
 }
 
-/// MOVD/MOVQ (selector: 4 or 8 bytes): the low bytes of the source; an XMM destination is
-/// zero-extended to 128 bits.
+/// MOVD/MOVQ (selector: 4 or 8 bytes), also MOVQ2DQ/MOVDQ2Q/MOVNTQ: the low bytes of the
+/// source; an XMM or MMX destination is zero-extended.
 pub fn movdq(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     let n = ops.cc & 0xf;
     let v = xget(cpu, env, ops, ops.src, n)? & (LO64 >> (64 - 8 * n as u32));
@@ -121,20 +141,52 @@ pub fn movmsk(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     xput(cpu, env, ops, ops.dst, ops.size, m as u128)
 }
 
-/// PEXTRW r, xmm, imm8: word `imm & 7`, zero-extended.
+/// The word index an immediate selects in operand `o`: `imm & 7` in an XMM register,
+/// `imm & 3` in an MMX register.
+fn word_index(o: Opnd, imm: u64) -> u64 {
+    if let Opnd::Mm(_) = o {
+        imm & 3
+    } else {
+        imm & 7
+    }
+}
+
+/// PEXTRW r, xmm/mm, imm8: the selected word, zero-extended.
 pub fn pextrw(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     let v = xget(cpu, env, ops, ops.src, 16)?;
-    let w = (v >> (16 * (ops.imm & 7))) & 0xffff;
+    let w = (v >> (16 * word_index(ops.src, ops.imm))) & 0xffff;
     xput(cpu, env, ops, ops.dst, ops.size, w)
 }
 
-/// PINSRW xmm, r32/m16, imm8: word `imm & 7` ← the source's low word.
+/// PINSRW xmm/mm, r32/m16, imm8: the selected word ← the source's low word.
 pub fn pinsrw(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     let w = xget(cpu, env, ops, ops.src, 2)? & 0xffff;
-    if let Opnd::Xmm(d) = ops.dst {
-        let sh = 16 * (ops.imm & 7);
-        let x = &mut cpu.xmm[d as usize & 15];
-        *x = (*x & !(0xffff << sh)) | w << sh;
+    let sh = 16 * word_index(ops.dst, ops.imm);
+    let x = match ops.dst {
+        Opnd::Xmm(d) => cpu.xmm[d as usize & 15],
+        Opnd::Mm(d) => cpu.x87.mmx_read(d) as u128,
+        _ => return Err(Fault::UD),
+    };
+    xput(cpu, env, ops, ops.dst, 16, (x & !(0xffff << sh)) | w << sh)
+}
+
+/// MASKMOVQ mm1, mm2 / MASKMOVDQU xmm1, xmm2: each byte of the first register whose
+/// counterpart in the second has its top bit set is stored at DS:rDI (the segment can be
+/// overridden; `ops.mem` is that address). The whole 8- or 16-byte operand is accessed as a
+/// read and a write of the merged bytes (no alignment needed), so its faults are raised even
+/// for an all-zero mask, as the host CPU raises them (the SDM leaves that case open).
+pub fn maskmov(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    let v = xget(cpu, env, ops, ops.src, 16)?;
+    let m = xget(cpu, env, ops, ops.src2, 16)?;
+    let n = if let Opnd::Mm(_) = ops.src { 8 } else { 16 };
+    let la = cpu.ea(&ops.mem);
+    let old = cpu.read_vec(env, la, n, false, false)?;
+    let sel = (0..n as u32).fold(0u128, |s, i| {
+        s | (((m >> (8 * i + 7)) & 1) * (0xff << (8 * i)))
+    });
+    cpu.write_vec(env, la, n, (old & !sel) | (v & sel), false, false)?;
+    if n == 8 {
+        mmx::enter(cpu);
     }
     Ok(())
 }

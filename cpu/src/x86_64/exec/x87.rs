@@ -4,6 +4,8 @@
 //! [`super::f80`]'s integer soft-float, under FCW.PC and FCW.RC), the control and status words,
 //! FCMOVcc, and the state save/restore FXSAVE64/FXRSTOR64 and FXSAVE/FXRSTOR (SDM vol. 1
 //! §10.5.1, table 10-2, the 64-bit and 32-bit layouts), which also carry MXCSR and XMM0–XMM15.
+//! Submodules: [`env`] (FNSTENV/FLDENV/FNSAVE/FRSTOR), [`exact`] (FSCALE, FXTRACT,
+//! FPREM/FPREM1, FBLD/FBSTP), [`transc`] (the transcendental instructions).
 //!
 //! Exceptions: each flag is raised in FSW; a masked one gets the masked response (the real
 //! or integer indefinite, the rounded result). An unmasked one sets FSW.ES and B, leaves the
@@ -13,11 +15,14 @@
 //! describes — not yet covered by the oracle), and the next waiting x87 instruction (FLDCW
 //! included) raises #MF; FNINIT, FNCLEX, FNSTCW, FNSTSW, FXSAVE and FXRSTOR do not check.
 //!
-//! Not here yet: FSTENV/FLDENV/FSAVE/FRSTOR, FSCALE, FXTRACT, FPREM/FPREM1, FBLD/FBSTP, the
-//! transcendental instructions (#UD, counted), separate FCS/FDS selectors (FXSAVE stores
-//! the current CS and DS), CR0.NE=0 (external FERR#) reporting.
+//! Not here yet: separate FCS/FDS selectors (FXSAVE and FNSTENV store the current CS and
+//! DS), FOP tracking (stored as kept), CR0.NE=0 (external FERR#) reporting.
 
 use std::cmp::Ordering;
+
+pub mod env;
+pub mod exact;
+pub mod transc;
 
 use super::super::block::Env;
 use super::super::insn::{Opnd, Ops};

@@ -1,0 +1,167 @@
+//! An x86 firmware boot's layout (`bootemu run --firmware FW --kernel K` on the x86 machine):
+//! the firmware is an x86-64 ELF with a PVH note, loaded and entered exactly like a PVH kernel
+//! ([`super::complete`]: its segments by `p_paddr`, `hvm_start_info` at
+//! [`super::PVH_INFO_ADDR`], the command line at [`super::CMDLINE_ADDR`], the memory map and
+//! the ACPI RSDP), and the kernel reaches it as a PVH module.
+//!
+//! Modules (`hvm_start_info.modlist_paddr`, the order is the protocol between bootemu and the
+//! firmware): module 0 is the kernel file as it is (a bzImage or an ELF vmlinux), module 1 the
+//! initrd when there is one; `cmdline_paddr` is the kernel's command line (`--append`). The
+//! initrd goes page-aligned at the top of high RAM below 4 GiB, as for a PVH kernel, the kernel
+//! file page-aligned right below it (or at the top without an initrd). With `--kernel-via none`
+//! the kernel file is not handed over at all (the firmware finds the kernel itself): no modules
+//! then but the initrd, as module 0.
+
+use super::{complete, pvh, Error, X86Boot, X86Linux, CMDLINE_ADDR, PVH_INFO_ADDR};
+use crate::elf::Pvh;
+use crate::{Arch, Format, Plan};
+
+/// The page the kernel module is aligned to.
+const MODULE_ALIGN: u64 = 0x1000;
+
+/// A firmware boot laid out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FirmwareBoot {
+    /// The firmware's PVH boot (its `initrd` is where the initrd went).
+    pub boot: X86Boot,
+    /// Where the kernel file went, `start..end` (`None`: not handed over).
+    pub kernel_module: Option<(u64, u64)>,
+}
+
+/// Lay out the firmware `fw` ([`crate::plan_at`] of its file into [`super::kernel_ram`]) for a
+/// guest of `mem_size` bytes, with the kernel file `kernel` as module 0 (`None`: not handed
+/// over) and `l`'s initrd, command line and ACPI tables.
+pub fn complete_firmware(
+    fw: Plan,
+    mem_size: u64,
+    l: &X86Linux,
+    kernel: Option<&[u8]>,
+) -> Result<FirmwareBoot, crate::Error> {
+    if !matches!(
+        fw.format.image(),
+        Some(Format::Elf {
+            arch: Arch::X86_64,
+            pvh: Pvh::Present(_),
+            ..
+        })
+    ) {
+        return Err(Error::FirmwareNotPvh.into());
+    }
+    let mut boot = complete(fw, mem_size, l)?;
+    let Some(k) = kernel else {
+        return Ok(FirmwareBoot {
+            boot,
+            kernel_module: None,
+        });
+    };
+    let len = k.len() as u64;
+    let low = boot.kernel.iter().map(|r| r.1).max().unwrap_or(0);
+    let limit = boot.initrd.map_or_else(
+        || {
+            super::kernel_ram(mem_size)
+                .end()
+                .min(crate::bzimage::FOUR_GIB)
+        },
+        |i| i.0,
+    );
+    let addr = limit
+        .checked_sub(len)
+        .map(|a| a & !(MODULE_ALIGN - 1))
+        .filter(|&a| a >= low && len > 0)
+        .ok_or(Error::KernelModuleNoRoom { len, low, limit })?;
+    boot.plan.place(
+        addr,
+        k.to_vec(),
+        "kernel file (PVH module 0 for the firmware)",
+    );
+    let mut modules = vec![(addr, len)];
+    modules.extend(boot.initrd.map(|(s, e)| (s, e - s)));
+    let info = pvh::build_modules(
+        &pvh::StartInfoIn {
+            at: PVH_INFO_ADDR,
+            cmdline: CMDLINE_ADDR,
+            initrd: None,
+            memmap: &boot.e820,
+            rsdp: boot.acpi.as_ref().map_or(0, |t| t.rsdp),
+        },
+        &modules,
+    )
+    .map_err(Error::from)?;
+    // The start_info built for one module is replaced (same address, one entry longer).
+    for b in boot
+        .plan
+        .blobs
+        .iter_mut()
+        .filter(|b| b.addr == PVH_INFO_ADDR)
+    {
+        b.bytes = info.clone();
+    }
+    for m in boot
+        .plan
+        .map
+        .iter_mut()
+        .filter(|m| m.start == PVH_INFO_ADDR)
+    {
+        m.size = info.len() as u64;
+    }
+    Ok(FirmwareBoot {
+        boot,
+        kernel_module: Some((addr, addr + len)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::x86::tests::{bz, elf, MEM};
+
+    fn fw(note: bool) -> Plan {
+        crate::plan_at(&elf(note), super::super::kernel_ram(MEM), None).unwrap()
+    }
+
+    #[test]
+    fn the_kernel_is_module_0_below_the_initrd_and_the_initrd_module_1() {
+        let k = bz();
+        let l = X86Linux {
+            initrd: Some(vec![0x5a; 0x1_0000]),
+            cmdline: Some("console=ttyS0".into()),
+            acpi: None,
+        };
+        let f = complete_firmware(fw(true), MEM, &l, Some(&k)).unwrap();
+        let (ks, ke) = f.kernel_module.unwrap();
+        let (is, _) = f.boot.initrd.unwrap();
+        assert_eq!((ks % 0x1000, ke - ks), (0, k.len() as u64));
+        assert!(ke <= is, "{ke:#x} > {is:#x}");
+        let info = f.boot.read(PVH_INFO_ADDR, 0x1000).unwrap();
+        let si = pvh::StartInfo::read(&info);
+        assert_eq!((si.magic, si.nr_modules), (pvh::MAGIC, 2));
+        assert_eq!(si.cmdline_paddr, CMDLINE_ADDR);
+        let at = |i: usize| (si.modlist_paddr - PVH_INFO_ADDR) as usize + 32 * i;
+        assert_eq!(pvh::read_module(&info[at(0)..]), (ks, k.len() as u64));
+        assert_eq!(pvh::read_module(&info[at(1)..]), (is, 0x1_0000));
+        assert_eq!(f.boot.read(ks, 16).unwrap(), k[..16]);
+        let mm = (si.memmap_paddr - PVH_INFO_ADDR) as usize;
+        assert_eq!(
+            pvh::read_memmap(&info[mm..mm + 24 * si.memmap_entries as usize]),
+            f.boot.e820
+        );
+    }
+
+    #[test]
+    fn without_the_kernel_only_the_initrd_and_a_firmware_without_pvh_is_refused() {
+        let l = X86Linux::default();
+        let f = complete_firmware(fw(true), MEM, &l, None).unwrap();
+        assert_eq!(f.kernel_module, None);
+        let si = pvh::StartInfo::read(&f.boot.read(PVH_INFO_ADDR, 56).unwrap());
+        assert_eq!(si.nr_modules, 0);
+        assert_eq!(
+            complete_firmware(fw(false), MEM, &l, None),
+            Err(Error::FirmwareNotPvh.into())
+        );
+        let huge = vec![0u8; MEM as usize];
+        assert!(matches!(
+            complete_firmware(fw(true), MEM, &l, Some(&huge)),
+            Err(crate::Error::X86(Error::KernelModuleNoRoom { .. }))
+        ));
+    }
+}
