@@ -19,6 +19,7 @@ use super::decode::{decode, Decoded};
 use super::exception::Trap;
 use super::mem::{Bus, BusId, PAGE_MASK, PAGE_SIZE};
 use super::state::{Cpu, Exit, Flow};
+use super::trace::FlightRecorder;
 
 pub mod debug;
 
@@ -187,7 +188,7 @@ struct VaEntry {
 /// The tag of VA-keyed entries under the TLB's current state.
 #[inline(always)]
 fn va_tag(tlb: &super::mem::Tlb) -> u64 {
-    tlb.exec_generation() << 2 | tlb.idx() as u64
+    tlb.exec_tag()
 }
 
 /// Per-vCPU direct-mapped caches in front of the [`BlockCache`]: by virtual PC (skipping the
@@ -331,10 +332,9 @@ impl Cpu {
                     return Exit::TraceFull;
                 }
             }
-            let (pc0, el0, insn0) = (self.pc, self.el, self.insns);
+            let (pc_el, insn0) = (FlightRecorder::pc_el(pc, self.el), self.insns);
             let flow = self.exec_block::<TRACE>(block, room, env);
-            let ran = self.insns - insn0;
-            self.flight.record(block.pa, pc0, el0, insn0, ran);
+            self.flight.record(block.pa, pc_el, insn0, self.insns);
             if flow == Flow::Exit {
                 return self.exit.take().unwrap_or(Exit::Budget);
             }
