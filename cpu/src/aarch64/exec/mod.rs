@@ -18,13 +18,13 @@ impl Cpu {
     /// Value of register slot `slot`.
     #[inline(always)]
     pub fn r(&self, slot: u8) -> u64 {
-        self.x[(slot & 63) as usize]
+        self.x[slot as usize]
     }
 
     /// Value of register slot `slot` as a 32- or 64-bit operand.
     #[inline(always)]
     pub fn r_sf(&self, slot: u8, sf: bool) -> u64 {
-        let v = self.x[(slot & 63) as usize];
+        let v = self.x[slot as usize];
         if sf {
             v
         } else {
@@ -35,13 +35,13 @@ impl Cpu {
     /// Write register slot `slot`.
     #[inline(always)]
     pub fn w(&mut self, slot: u8, v: u64) {
-        self.x[(slot & 63) as usize] = v;
+        self.x[slot as usize] = v;
     }
 
     /// Write register slot `slot` with a 64-bit value or a zero-extended 32-bit one.
     #[inline(always)]
     pub fn w_sf(&mut self, slot: u8, v: u64, sf: bool) {
-        self.x[(slot & 63) as usize] = if sf { v } else { v as u32 as u64 };
+        self.x[slot as usize] = if sf { v } else { v as u32 as u64 };
     }
 }
 
