@@ -352,14 +352,22 @@ impl Cpu {
     #[inline(always)]
     fn follow_epoch_in(&mut self, blocks: &mut AddrMap<Rc<Block>>, code: &mut CodePages) {
         if self.jumps.epoch != code.epoch {
-            for pa in code.dropped.drain(..) {
-                blocks.remove(&pa);
-            }
-            self.jumps.entries.fill(None);
-            self.jumps.by_va.fill(VaEntry::default());
-            self.jumps.epoch = code.epoch;
-            self.tlb.flush_writes();
+            self.epoch_moved(blocks, code);
         }
+    }
+
+    /// [`Cpu::follow_epoch_in`]'s work once the epoch moved. Out of line, so that the
+    /// executor's loop keeps no register for the sweep.
+    #[cold]
+    #[inline(never)]
+    fn epoch_moved(&mut self, blocks: &mut AddrMap<Rc<Block>>, code: &mut CodePages) {
+        for pa in code.dropped.drain(..) {
+            blocks.remove(&pa);
+        }
+        self.jumps.entries.fill(None);
+        self.jumps.by_va.fill(VaEntry::default());
+        self.jumps.epoch = code.epoch;
+        self.tlb.flush_writes();
     }
 
     /// The block at the PC ([`Cpu::find_block`]); `None` when its fetch faulted, the fault
