@@ -19,16 +19,16 @@ pub fn adrp(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
 }
 
 /// ADD (immediate).
-pub fn add_i(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+pub fn add_i<const X: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
     let v = cpu.r(o.rn).wrapping_add(o.imm);
-    cpu.w_sf(o.rd, v, o.sf);
+    cpu.w_x::<X>(o.rd, v, o.sf);
     Flow::Next
 }
 
 /// SUB (immediate).
-pub fn sub_i(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+pub fn sub_i<const X: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
     let v = cpu.r(o.rn).wrapping_sub(o.imm);
-    cpu.w_sf(o.rd, v, o.sf);
+    cpu.w_x::<X>(o.rd, v, o.sf);
     Flow::Next
 }
 

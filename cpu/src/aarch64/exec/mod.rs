@@ -43,6 +43,13 @@ impl Cpu {
     pub fn w_sf(&mut self, slot: u8, v: u64, sf: bool) {
         self.x[slot as usize] = if sf { v } else { v as u32 as u64 };
     }
+
+    /// [`Cpu::w_sf`] for a handler that takes `X`: true for the decode table's lines that fix
+    /// sf = 1 (the result is written whole, no width test), false for the lines of both widths.
+    #[inline(always)]
+    pub fn w_x<const X: bool>(&mut self, slot: u8, v: u64, sf: bool) {
+        self.w_sf(slot, v, X || sf)
+    }
 }
 
 /// ISS of an FP/SIMD access trap (EC 0x07): CV = 1, COND = 0b1110, as QEMU reports it.
