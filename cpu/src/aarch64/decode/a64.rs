@@ -59,16 +59,28 @@ pub static TABLE: &[Pattern] = &[
     pat!(ADR, "0 immlo:2 10000 immhi:19 rd:5", pcrel, dp_imm::adr),
     pat!(ADRP, "1 immlo:2 10000 immhi:19 rd:5", pcrel, dp_imm::adrp),
     pat!(
+        AND_i_x,
+        "1 00 100100 N:1 immr:6 imms:6 rn:5 rd:5",
+        logic_imm,
+        dp_imm::and_i::<true>
+    ),
+    pat!(
         AND_i,
         "sf:1 00 100100 N:1 immr:6 imms:6 rn:5 rd:5",
         logic_imm,
-        dp_imm::and_i
+        dp_imm::and_i::<false>
+    ),
+    pat!(
+        ORR_i_x,
+        "1 01 100100 N:1 immr:6 imms:6 rn:5 rd:5",
+        logic_imm,
+        dp_imm::orr_i::<true>
     ),
     pat!(
         ORR_i,
         "sf:1 01 100100 N:1 immr:6 imms:6 rn:5 rd:5",
         logic_imm,
-        dp_imm::orr_i
+        dp_imm::orr_i::<false>
     ),
     pat!(
         EOR_i,
@@ -986,22 +998,40 @@ pub static TABLE: &[Pattern] = &[
     ),
     // Conditional select.
     pat!(
+        CSEL_x,
+        "1 00 11010100 rm:5 cond:4 00 rn:5 rd:5",
+        rrr,
+        dp_reg::csel::<true>
+    ),
+    pat!(
         CSEL,
         "sf:1 00 11010100 rm:5 cond:4 00 rn:5 rd:5",
         rrr,
-        dp_reg::csel
+        dp_reg::csel::<false>
+    ),
+    pat!(
+        CSINC_x,
+        "1 00 11010100 rm:5 cond:4 01 rn:5 rd:5",
+        rrr,
+        dp_reg::csinc::<true>
     ),
     pat!(
         CSINC,
         "sf:1 00 11010100 rm:5 cond:4 01 rn:5 rd:5",
         rrr,
-        dp_reg::csinc
+        dp_reg::csinc::<false>
+    ),
+    pat!(
+        CSINV_x,
+        "1 10 11010100 rm:5 cond:4 00 rn:5 rd:5",
+        rrr,
+        dp_reg::csinv::<true>
     ),
     pat!(
         CSINV,
         "sf:1 10 11010100 rm:5 cond:4 00 rn:5 rd:5",
         rrr,
-        dp_reg::csinv
+        dp_reg::csinv::<false>
     ),
     pat!(
         CSNEG,

@@ -244,34 +244,34 @@ pub fn ccmp(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
 
 /// Rd = Rn if the condition holds, else f(Rm).
 #[inline(always)]
-fn cond_select(cpu: &mut Cpu, o: &Ops, f: impl Fn(u64) -> u64) -> Flow {
+fn cond_select<const X: bool>(cpu: &mut Cpu, o: &Ops, f: impl Fn(u64) -> u64) -> Flow {
     let v = if cond_holds(o.op, cpu.nzcv) {
         cpu.r(o.rn)
     } else {
         f(cpu.r(o.rm))
     };
-    cpu.w_sf(o.rd, v, o.sf);
+    cpu.w_x::<X>(o.rd, v, o.sf);
     Flow::Next
 }
 
 /// CSEL.
-pub fn csel(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    cond_select(cpu, o, |m| m)
+pub fn csel<const X: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+    cond_select::<X>(cpu, o, |m| m)
 }
 
 /// CSINC, CINC, CSET.
-pub fn csinc(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    cond_select(cpu, o, |m| m.wrapping_add(1))
+pub fn csinc<const X: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+    cond_select::<X>(cpu, o, |m| m.wrapping_add(1))
 }
 
 /// CSINV, CINV, CSETM.
-pub fn csinv(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    cond_select(cpu, o, |m| !m)
+pub fn csinv<const X: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+    cond_select::<X>(cpu, o, |m| !m)
 }
 
 /// CSNEG, CNEG.
 pub fn csneg(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    cond_select(cpu, o, |m| m.wrapping_neg())
+    cond_select::<false>(cpu, o, |m| m.wrapping_neg())
 }
 
 // ---- Data-processing (1 source) ----
