@@ -19,6 +19,7 @@ use super::decode::{decode, Decoded};
 use super::exception::Trap;
 use super::mem::{Bus, BusId, PAGE_MASK, PAGE_SIZE};
 use super::state::{Cpu, Exit, Flow};
+use super::trace::FlightRecorder;
 
 pub mod debug;
 
@@ -187,7 +188,7 @@ struct VaEntry {
 /// The tag of VA-keyed entries under the TLB's current state.
 #[inline(always)]
 fn va_tag(tlb: &super::mem::Tlb) -> u64 {
-    tlb.exec_generation() << 2 | tlb.idx() as u64
+    tlb.exec_tag()
 }
 
 /// Per-vCPU direct-mapped caches in front of the [`BlockCache`]: by virtual PC (skipping the
@@ -331,10 +332,9 @@ impl Cpu {
                     return Exit::TraceFull;
                 }
             }
-            let (pc0, el0, insn0) = (self.pc, self.el, self.insns);
+            let (pc_el, insn0) = (FlightRecorder::pc_el(pc, self.el), self.insns);
             let flow = self.exec_block::<TRACE>(block, room, env);
-            let ran = self.insns - insn0;
-            self.flight.record(block.pa, pc0, el0, insn0, ran);
+            self.flight.record(block.pa, pc_el, insn0, self.insns);
             if flow == Flow::Exit {
                 return self.exit.take().unwrap_or(Exit::Budget);
             }
@@ -352,14 +352,22 @@ impl Cpu {
     #[inline(always)]
     fn follow_epoch_in(&mut self, blocks: &mut AddrMap<Rc<Block>>, code: &mut CodePages) {
         if self.jumps.epoch != code.epoch {
-            for pa in code.dropped.drain(..) {
-                blocks.remove(&pa);
-            }
-            self.jumps.entries.fill(None);
-            self.jumps.by_va.fill(VaEntry::default());
-            self.jumps.epoch = code.epoch;
-            self.tlb.flush_writes();
+            self.epoch_moved(blocks, code);
         }
+    }
+
+    /// [`Cpu::follow_epoch_in`]'s work once the epoch moved. Out of line, so that the
+    /// executor's loop keeps no register for the sweep.
+    #[cold]
+    #[inline(never)]
+    fn epoch_moved(&mut self, blocks: &mut AddrMap<Rc<Block>>, code: &mut CodePages) {
+        for pa in code.dropped.drain(..) {
+            blocks.remove(&pa);
+        }
+        self.jumps.entries.fill(None);
+        self.jumps.by_va.fill(VaEntry::default());
+        self.jumps.epoch = code.epoch;
+        self.tlb.flush_writes();
     }
 
     /// The block at the PC ([`Cpu::find_block`]); `None` when its fetch faulted, the fault

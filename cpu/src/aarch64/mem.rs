@@ -343,9 +343,11 @@ pub struct Tlb {
     /// The bus every host pointer in the sets came from (`None`: the sets are empty). Kept
     /// with the sets, so that moving a TLB between vCPUs moves its owner along.
     bus: Option<BusId>,
-    /// Bumped whenever an instruction-fetch translation may have been dropped: what the
-    /// executor's VA-keyed jump cache is valid for ([`Tlb::exec_generation`]).
-    exec_gen: u64,
+    /// The generation of instruction-fetch translations (bumped whenever one may have been
+    /// dropped) shifted left by two, with `idx` in the low two bits: what the executor's
+    /// VA-keyed jump cache is valid for ([`Tlb::exec_tag`]), kept whole so that the executor
+    /// reads it with one load per block.
+    exec_tag: u64,
 }
 
 impl Default for Tlb {
@@ -355,7 +357,7 @@ impl Default for Tlb {
             idx: IDX_EL1,
             parked: [TlbSet::new(), TlbSet::new(), TlbSet::new()],
             bus: None,
-            exec_gen: 0,
+            exec_tag: IDX_EL1 as u64,
         }
     }
 }
@@ -387,6 +389,7 @@ impl Tlb {
             std::mem::swap(&mut self.live, &mut self.parked[self.idx]);
             std::mem::swap(&mut self.live, &mut self.parked[idx]);
             self.idx = idx;
+            self.exec_tag = self.exec_tag & !3 | idx as u64;
         }
     }
 
@@ -406,7 +409,7 @@ impl Tlb {
     /// Forget every translation of the regimes in `mask` (TLBI VMALLE1, ALLE2, a change of
     /// SCTLR/TCR/TTBR/MAIR).
     pub fn flush_regimes(&mut self, mask: u8) {
-        self.exec_gen += 1;
+        self.exec_tag += 4;
         for idx in 0..3 {
             if mask & (1 << idx) != 0 {
                 self.set(idx).flush();
@@ -418,7 +421,7 @@ impl Tlb {
     pub fn flush_va(&mut self, mask: u8, va: u64) {
         for idx in 0..3 {
             if mask & (1 << idx) != 0 && self.set(idx).flush_va(va) {
-                self.exec_gen += 1;
+                self.exec_tag += 4;
             }
         }
     }
@@ -428,7 +431,15 @@ impl Tlb {
     /// cached under one generation and set index ([`Tlb::idx`]) holds while both stay the same.
     #[inline(always)]
     pub fn exec_generation(&self) -> u64 {
-        self.exec_gen
+        self.exec_tag >> 2
+    }
+
+    /// [`Tlb::exec_generation`] and [`Tlb::idx`] in one word (the generation shifted left by
+    /// two, the index in the low bits): a VA -> block mapping cached under one tag holds while
+    /// the tag stays the same.
+    #[inline(always)]
+    pub fn exec_tag(&self) -> u64 {
+        self.exec_tag
     }
 
     /// Forget the write entries only (a page became code).

@@ -17,9 +17,10 @@ pub const REG_SP: u8 = 31;
 pub const REG_ZR_READ: u8 = 32;
 /// Slot written for XZR/WZR: a sink, never read as an operand.
 pub const REG_ZR_WRITE: u8 = 33;
-/// Number of register slots: 34 are used; the array is 64 long so that a slot index masked
-/// with 63 needs no bounds check in the handlers.
-pub const REG_SLOTS: usize = 64;
+/// Number of register slots: 34 are used; the array has one per `u8` slot index, so that a
+/// handler indexes it with an operand's slot as it is (no mask, no bounds check: one host
+/// instruction less per register operand). The unused slots are never touched.
+pub const REG_SLOTS: usize = 256;
 
 /// What a handler tells the executor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

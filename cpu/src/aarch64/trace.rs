@@ -305,30 +305,41 @@ pub const LOOP_MOVES_ON: [&str; 4] = ["MRS", "MRS_timer", "WFE", "WFI"];
 /// [`FlightEntry::pa`] of an unused slot (a block's address is 4-aligned).
 const UNUSED: u64 = u64::MAX;
 
-/// One run of a block: where it started and how many of its instructions ran (32 bytes, two
-/// to a cache line).
+/// One run of a block: where it started and which instructions of it ran (32 bytes, two to a
+/// cache line).
 #[derive(Clone, Copy)]
 struct FlightEntry {
     /// Physical address of the block's first instruction ([`UNUSED`]: the slot is unused).
     pa: u64,
-    pc: u64,
+    /// The block's virtual start (4-aligned) with the EL it ran at in bits 1:0.
+    pc_el: u64,
+    /// Instruction count of its first instruction.
     insn: u64,
-    n: u32,
-    el: u8,
+    /// Instruction count after it ran.
+    end: u64,
 }
 
 impl FlightEntry {
     const EMPTY: FlightEntry = FlightEntry {
         pa: UNUSED,
-        pc: 0,
+        pc_el: 0,
         insn: 0,
-        n: 0,
-        el: 0,
+        end: 0,
     };
 
     /// The block's address, `None` for an unused slot.
     fn pa(&self) -> Option<u64> {
         (self.pa != UNUSED).then_some(self.pa)
+    }
+
+    /// The block's virtual start.
+    fn pc(&self) -> u64 {
+        self.pc_el & !3
+    }
+
+    /// How many of its instructions ran.
+    fn n(&self) -> usize {
+        self.end.wrapping_sub(self.insn) as usize
     }
 }
 
@@ -365,18 +376,26 @@ impl Default for FlightRecorder {
 }
 
 impl FlightRecorder {
-    /// Record that `n` instructions of the block at physical `pa` ran from virtual `pc` at `el`,
-    /// the first being instruction count `insn`.
+    /// Record that the block at physical `pa` ran from virtual `pc_el & !3` at EL `pc_el & 3`
+    /// ([`FlightRecorder::pc_el`]), its instructions being instruction counts `insn..end`.
     #[inline(always)]
-    pub(crate) fn record(&mut self, pa: u64, pc: u64, el: u8, insn: u64, n: u64) {
-        self.ring[self.next % FLIGHT_BLOCKS] = FlightEntry {
+    pub(crate) fn record(&mut self, pa: u64, pc_el: u64, insn: u64, end: u64) {
+        let i = self.next;
+        self.ring[i % FLIGHT_BLOCKS] = FlightEntry {
             pa,
-            pc,
+            pc_el,
             insn,
-            n: n as u32,
-            el,
+            end,
         };
-        self.next = (self.next + 1) % FLIGHT_BLOCKS;
+        self.next = (i + 1) % FLIGHT_BLOCKS;
+    }
+
+    /// A block start's 4-aligned virtual `pc` and its `el` in one word, as
+    /// [`FlightRecorder::record`] takes them (one value for the executor to keep across the
+    /// block's run instead of two).
+    #[inline(always)]
+    pub(crate) fn pc_el(pc: u64, el: u8) -> u64 {
+        pc | el as u64 & 3
     }
 
     /// The PC every one of the last [`FLIGHT_BLOCKS`] blocks started at, when they all started
@@ -390,11 +409,11 @@ impl FlightRecorder {
         let same = self
             .ring
             .iter()
-            .all(|e| e.pa().is_some() && e.pc == first.pc);
+            .all(|e| e.pa().is_some() && e.pc() == first.pc());
         if !same {
             return None;
         }
-        let n = self.ring.iter().map(|e| e.n).max().unwrap_or(0) as usize;
+        let n = self.ring.iter().map(|e| e.n()).max().unwrap_or(0);
         let inert = (0..n).all(|i| {
             words.word(pa, i).is_some_and(|w| {
                 super::decode::decode(w)
@@ -402,13 +421,13 @@ impl FlightRecorder {
                     .is_none_or(|p| !LOOP_MOVES_ON.contains(&p.name))
             })
         });
-        inert.then_some(first.pc)
+        inert.then_some(first.pc())
     }
 
     /// Where the last block that ran started (virtual PC), if any ran.
     pub fn last_block_pc(&self) -> Option<u64> {
         let e = &self.ring[(self.next + FLIGHT_BLOCKS - 1) % FLIGHT_BLOCKS];
-        e.pa().map(|_| e.pc)
+        e.pa().map(|_| e.pc())
     }
 
     /// The last `max` instructions executed (at most [`FLIGHT_INSNS`] are guaranteed), oldest
@@ -421,15 +440,15 @@ impl FlightRecorder {
             let Some(pa) = e.pa() else {
                 break;
             };
-            for i in (0..e.n as usize).rev() {
+            for i in (0..e.n()).rev() {
                 if out.len() == max {
                     break;
                 }
                 out.push(TraceRecord {
                     insn: e.insn + i as u64,
-                    pc: e.pc.wrapping_add(4 * i as u64),
+                    pc: e.pc().wrapping_add(4 * i as u64),
                     word: words.word(pa, i).unwrap_or(0),
-                    el: e.el,
+                    el: (e.pc_el & 3) as u8,
                 });
             }
             if out.len() == max {

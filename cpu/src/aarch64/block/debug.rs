@@ -28,6 +28,7 @@ use super::{Block, BlockCache, Env};
 use crate::aarch64::exception::Trap;
 use crate::aarch64::mem::{Bus, PAGE_MASK};
 use crate::aarch64::state::{Cpu, Exit, Flow};
+use crate::aarch64::trace::FlightRecorder;
 
 /// What a data watchpoint watches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -276,8 +277,8 @@ impl Cpu {
                 }
                 i += 1;
             }
-            let ran = self.insns - insn0;
-            self.flight.record(block.pa, pc0, el0, insn0, ran);
+            let pc_el = FlightRecorder::pc_el(pc0, el0);
+            self.flight.record(block.pa, pc_el, insn0, self.insns);
             if flow == Flow::Exit {
                 return self.exit.take().unwrap_or(Exit::Budget);
             }

@@ -18,11 +18,19 @@ use crate::pat;
 /// The table.
 pub static TABLE: &[Pattern] = &[
     // ## Data processing – immediate (exec/dp_imm.rs)
+    // The commonest data-processing forms have a 64-bit line first, whose handler writes its
+    // result without a width test.
+    pat!(
+        ADD_i_x,
+        "1 0 0 100010 sh:1 imm12:12 rn:5 rd:5",
+        addsub_imm,
+        dp_imm::add_i::<true>
+    ),
     pat!(
         ADD_i,
         "sf:1 0 0 100010 sh:1 imm12:12 rn:5 rd:5",
         addsub_imm,
-        dp_imm::add_i
+        dp_imm::add_i::<false>
     ),
     pat!(
         ADDS_i,
@@ -31,10 +39,16 @@ pub static TABLE: &[Pattern] = &[
         dp_imm::adds_i
     ),
     pat!(
+        SUB_i_x,
+        "1 1 0 100010 sh:1 imm12:12 rn:5 rd:5",
+        addsub_imm,
+        dp_imm::sub_i::<true>
+    ),
+    pat!(
         SUB_i,
         "sf:1 1 0 100010 sh:1 imm12:12 rn:5 rd:5",
         addsub_imm,
-        dp_imm::sub_i
+        dp_imm::sub_i::<false>
     ),
     pat!(
         SUBS_i,
@@ -45,16 +59,28 @@ pub static TABLE: &[Pattern] = &[
     pat!(ADR, "0 immlo:2 10000 immhi:19 rd:5", pcrel, dp_imm::adr),
     pat!(ADRP, "1 immlo:2 10000 immhi:19 rd:5", pcrel, dp_imm::adrp),
     pat!(
+        AND_i_x,
+        "1 00 100100 N:1 immr:6 imms:6 rn:5 rd:5",
+        logic_imm,
+        dp_imm::and_i::<true>
+    ),
+    pat!(
         AND_i,
         "sf:1 00 100100 N:1 immr:6 imms:6 rn:5 rd:5",
         logic_imm,
-        dp_imm::and_i
+        dp_imm::and_i::<false>
+    ),
+    pat!(
+        ORR_i_x,
+        "1 01 100100 N:1 immr:6 imms:6 rn:5 rd:5",
+        logic_imm,
+        dp_imm::orr_i::<true>
     ),
     pat!(
         ORR_i,
         "sf:1 01 100100 N:1 immr:6 imms:6 rn:5 rd:5",
         logic_imm,
-        dp_imm::orr_i
+        dp_imm::orr_i::<false>
     ),
     pat!(
         EOR_i,
@@ -787,10 +813,16 @@ pub static TABLE: &[Pattern] = &[
     // ## Data processing – register (exec/dp_reg.rs)
     // Logical (shifted register); MOV (register) first: the commonest form.
     pat!(
+        MOV_r_x,
+        "1 01 01010 00 0 rm:5 000000 11111 rd:5",
+        rrr,
+        dp_reg::mov_r::<true>
+    ),
+    pat!(
         MOV_r,
         "sf:1 01 01010 00 0 rm:5 000000 11111 rd:5",
         rrr,
-        dp_reg::mov_r
+        dp_reg::mov_r::<false>
     ),
     pat!(
         AND_r,
@@ -842,10 +874,16 @@ pub static TABLE: &[Pattern] = &[
     ),
     // Add/subtract (shifted register): the LSL lines come first and skip the shift dispatch.
     pat!(
+        ADD_r_lsl_x,
+        "1 00 01011 00 0 rm:5 imm6:6 rn:5 rd:5",
+        addsub_sr,
+        dp_reg::add_r::<false, true>
+    ),
+    pat!(
         ADD_r_lsl,
         "sf:1 00 01011 00 0 rm:5 imm6:6 rn:5 rd:5",
         addsub_sr,
-        dp_reg::add_r::<false>
+        dp_reg::add_r::<false, false>
     ),
     pat!(
         ADDS_r_lsl,
@@ -854,10 +892,16 @@ pub static TABLE: &[Pattern] = &[
         dp_reg::adds_r::<false>
     ),
     pat!(
+        SUB_r_lsl_x,
+        "1 10 01011 00 0 rm:5 imm6:6 rn:5 rd:5",
+        addsub_sr,
+        dp_reg::sub_r::<false, true>
+    ),
+    pat!(
         SUB_r_lsl,
         "sf:1 10 01011 00 0 rm:5 imm6:6 rn:5 rd:5",
         addsub_sr,
-        dp_reg::sub_r::<false>
+        dp_reg::sub_r::<false, false>
     ),
     pat!(
         SUBS_r_lsl,
@@ -869,7 +913,7 @@ pub static TABLE: &[Pattern] = &[
         ADD_r,
         "sf:1 00 01011 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
         addsub_sr,
-        dp_reg::add_r::<true>
+        dp_reg::add_r::<true, false>
     ),
     pat!(
         ADDS_r,
@@ -881,7 +925,7 @@ pub static TABLE: &[Pattern] = &[
         SUB_r,
         "sf:1 10 01011 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
         addsub_sr,
-        dp_reg::sub_r::<true>
+        dp_reg::sub_r::<true, false>
     ),
     pat!(
         SUBS_r,
@@ -954,22 +998,40 @@ pub static TABLE: &[Pattern] = &[
     ),
     // Conditional select.
     pat!(
+        CSEL_x,
+        "1 00 11010100 rm:5 cond:4 00 rn:5 rd:5",
+        rrr,
+        dp_reg::csel::<true>
+    ),
+    pat!(
         CSEL,
         "sf:1 00 11010100 rm:5 cond:4 00 rn:5 rd:5",
         rrr,
-        dp_reg::csel
+        dp_reg::csel::<false>
+    ),
+    pat!(
+        CSINC_x,
+        "1 00 11010100 rm:5 cond:4 01 rn:5 rd:5",
+        rrr,
+        dp_reg::csinc::<true>
     ),
     pat!(
         CSINC,
         "sf:1 00 11010100 rm:5 cond:4 01 rn:5 rd:5",
         rrr,
-        dp_reg::csinc
+        dp_reg::csinc::<false>
+    ),
+    pat!(
+        CSINV_x,
+        "1 10 11010100 rm:5 cond:4 00 rn:5 rd:5",
+        rrr,
+        dp_reg::csinv::<true>
     ),
     pat!(
         CSINV,
         "sf:1 10 11010100 rm:5 cond:4 00 rn:5 rd:5",
         rrr,
-        dp_reg::csinv
+        dp_reg::csinv::<false>
     ),
     pat!(
         CSNEG,
@@ -1060,10 +1122,16 @@ pub static TABLE: &[Pattern] = &[
     ),
     // Data-processing (3 source).
     pat!(
+        MADD_x,
+        "1 00 11011 000 rm:5 0 ra:5 rn:5 rd:5",
+        rrrr,
+        dp_reg::madd::<true>
+    ),
+    pat!(
         MADD,
         "sf:1 00 11011 000 rm:5 0 ra:5 rn:5 rd:5",
         rrrr,
-        dp_reg::madd
+        dp_reg::madd::<false>
     ),
     pat!(
         MSUB,

@@ -19,16 +19,16 @@ pub fn adrp(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
 }
 
 /// ADD (immediate).
-pub fn add_i(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+pub fn add_i<const X: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
     let v = cpu.r(o.rn).wrapping_add(o.imm);
-    cpu.w_sf(o.rd, v, o.sf);
+    cpu.w_x::<X>(o.rd, v, o.sf);
     Flow::Next
 }
 
 /// SUB (immediate).
-pub fn sub_i(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+pub fn sub_i<const X: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
     let v = cpu.r(o.rn).wrapping_sub(o.imm);
-    cpu.w_sf(o.rd, v, o.sf);
+    cpu.w_x::<X>(o.rd, v, o.sf);
     Flow::Next
 }
 
@@ -49,16 +49,16 @@ pub fn subs_i(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
 }
 
 /// AND (immediate).
-pub fn and_i(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+pub fn and_i<const X: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
     let v = cpu.r(o.rn) & o.imm;
-    cpu.w_sf(o.rd, v, o.sf);
+    cpu.w_x::<X>(o.rd, v, o.sf);
     Flow::Next
 }
 
 /// ORR (immediate), MOV (bitmask immediate).
-pub fn orr_i(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+pub fn orr_i<const X: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
     let v = cpu.r(o.rn) | o.imm;
-    cpu.w_sf(o.rd, v, o.sf);
+    cpu.w_x::<X>(o.rd, v, o.sf);
     Flow::Next
 }
 
@@ -281,7 +281,8 @@ b3483c20 f0f0f0f0f0f0f0f 8123456789abcdef 0 0 0 -> f0f0f0f0f0f0fcd 0 # bfm x0, x
                             (0..m).step_by(e as usize).fold(0u64, |v, i| v | elem << i)
                         });
                         let got = d.pattern.map(|p| (p.name, d.insn.ops.imm));
-                        assert_eq!(got, expect.map(|v| ("AND_i", v)), "{w:#010x}");
+                        let line = if sf { "AND_i_x" } else { "AND_i" };
+                        assert_eq!(got, expect.map(|v| (line, v)), "{w:#010x}");
                         distinct.extend(expect);
                     }
                 }

@@ -39,8 +39,8 @@ fn logic_r_s(cpu: &mut Cpu, o: &Ops, f: impl Fn(u64, u64) -> u64) -> Flow {
 }
 
 /// MOV (register): ORR Rd, ZR, Rm with no shift.
-pub fn mov_r(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    cpu.w_sf(o.rd, cpu.r(o.rm), o.sf);
+pub fn mov_r<const X: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+    cpu.w_x::<X>(o.rd, cpu.r(o.rm), o.sf);
     Flow::Next
 }
 
@@ -99,16 +99,16 @@ fn addsub_rm<const ANY: bool>(cpu: &Cpu, o: &Ops) -> u64 {
 }
 
 /// ADD (shifted register).
-pub fn add_r<const ANY: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+pub fn add_r<const ANY: bool, const X: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
     let v = cpu.r(o.rn).wrapping_add(addsub_rm::<ANY>(cpu, o));
-    cpu.w_sf(o.rd, v, o.sf);
+    cpu.w_x::<X>(o.rd, v, o.sf);
     Flow::Next
 }
 
 /// SUB (shifted register), NEG.
-pub fn sub_r<const ANY: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+pub fn sub_r<const ANY: bool, const X: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
     let v = cpu.r(o.rn).wrapping_sub(addsub_rm::<ANY>(cpu, o));
-    cpu.w_sf(o.rd, v, o.sf);
+    cpu.w_x::<X>(o.rd, v, o.sf);
     Flow::Next
 }
 
@@ -244,34 +244,34 @@ pub fn ccmp(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
 
 /// Rd = Rn if the condition holds, else f(Rm).
 #[inline(always)]
-fn cond_select(cpu: &mut Cpu, o: &Ops, f: impl Fn(u64) -> u64) -> Flow {
+fn cond_select<const X: bool>(cpu: &mut Cpu, o: &Ops, f: impl Fn(u64) -> u64) -> Flow {
     let v = if cond_holds(o.op, cpu.nzcv) {
         cpu.r(o.rn)
     } else {
         f(cpu.r(o.rm))
     };
-    cpu.w_sf(o.rd, v, o.sf);
+    cpu.w_x::<X>(o.rd, v, o.sf);
     Flow::Next
 }
 
 /// CSEL.
-pub fn csel(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    cond_select(cpu, o, |m| m)
+pub fn csel<const X: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+    cond_select::<X>(cpu, o, |m| m)
 }
 
 /// CSINC, CINC, CSET.
-pub fn csinc(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    cond_select(cpu, o, |m| m.wrapping_add(1))
+pub fn csinc<const X: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+    cond_select::<X>(cpu, o, |m| m.wrapping_add(1))
 }
 
 /// CSINV, CINV, CSETM.
-pub fn csinv(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    cond_select(cpu, o, |m| !m)
+pub fn csinv<const X: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+    cond_select::<X>(cpu, o, |m| !m)
 }
 
 /// CSNEG, CNEG.
 pub fn csneg(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    cond_select(cpu, o, |m| m.wrapping_neg())
+    cond_select::<false>(cpu, o, |m| m.wrapping_neg())
 }
 
 // ---- Data-processing (1 source) ----
@@ -437,11 +437,11 @@ pub fn crc32c(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
 // ---- Data-processing (3 source) ----
 
 /// MADD, MUL.
-pub fn madd(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+pub fn madd<const X: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
     let v = cpu
         .r(o.ra)
         .wrapping_add(cpu.r(o.rn).wrapping_mul(cpu.r(o.rm)));
-    cpu.w_sf(o.rd, v, o.sf);
+    cpu.w_x::<X>(o.rd, v, o.sf);
     Flow::Next
 }
 
@@ -827,12 +827,15 @@ dac00820 1111111111111111 c000000000000000 0 0 0 -> c000000000 0 # rev32 x0, x1
 
     #[test]
     fn hot_forms_take_their_own_lines() {
-        assert_eq!(name(0x8b020c20), Some("ADD_r_lsl")); // add x0, x1, x2, lsl #3
+        assert_eq!(name(0x8b020c20), Some("ADD_r_lsl_x")); // add x0, x1, x2, lsl #3
+        assert_eq!(name(0x0b020c20), Some("ADD_r_lsl")); // add w0, w1, w2, lsl #3
         assert_eq!(name(0x8b420c20), Some("ADD_r")); // add x0, x1, x2, lsr #3
         assert_eq!(name(0xeb02003f), Some("SUBS_r_lsl")); // cmp x1, x2
-        assert_eq!(name(0xaa0203e0), Some("MOV_r")); // mov x0, x2
+        assert_eq!(name(0xaa0203e0), Some("MOV_r_x")); // mov x0, x2
+        assert_eq!(name(0x2a0203e0), Some("MOV_r")); // mov w0, w2
         assert_eq!(name(0xaa020020), Some("ORR_r")); // orr x0, x1, x2
-        assert_eq!(name(0x9b027c20), Some("MADD")); // mul x0, x1, x2
+        assert_eq!(name(0x9b027c20), Some("MADD_x")); // mul x0, x1, x2
+        assert_eq!(name(0x1b027c20), Some("MADD")); // mul w0, w1, w2
     }
 
     #[test]

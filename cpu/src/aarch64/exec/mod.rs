@@ -18,13 +18,13 @@ impl Cpu {
     /// Value of register slot `slot`.
     #[inline(always)]
     pub fn r(&self, slot: u8) -> u64 {
-        self.x[(slot & 63) as usize]
+        self.x[slot as usize]
     }
 
     /// Value of register slot `slot` as a 32- or 64-bit operand.
     #[inline(always)]
     pub fn r_sf(&self, slot: u8, sf: bool) -> u64 {
-        let v = self.x[(slot & 63) as usize];
+        let v = self.x[slot as usize];
         if sf {
             v
         } else {
@@ -35,13 +35,20 @@ impl Cpu {
     /// Write register slot `slot`.
     #[inline(always)]
     pub fn w(&mut self, slot: u8, v: u64) {
-        self.x[(slot & 63) as usize] = v;
+        self.x[slot as usize] = v;
     }
 
     /// Write register slot `slot` with a 64-bit value or a zero-extended 32-bit one.
     #[inline(always)]
     pub fn w_sf(&mut self, slot: u8, v: u64, sf: bool) {
-        self.x[(slot & 63) as usize] = if sf { v } else { v as u32 as u64 };
+        self.x[slot as usize] = if sf { v } else { v as u32 as u64 };
+    }
+
+    /// [`Cpu::w_sf`] for a handler that takes `X`: true for the decode table's lines that fix
+    /// sf = 1 (the result is written whole, no width test), false for the lines of both widths.
+    #[inline(always)]
+    pub fn w_x<const X: bool>(&mut self, slot: u8, v: u64, sf: bool) {
+        self.w_sf(slot, v, X || sf)
     }
 }
 
@@ -94,14 +101,16 @@ pub const C: u32 = 1 << 29;
 pub const V: u32 = 1 << 28;
 
 /// For each condition code, a 16-bit set of the NZCV values (index = NZCV >> 28) where it holds.
-const COND_TABLE: [u16; 16] = {
-    let mut t = [0u16; 16];
+/// Indexed by the whole `u8` (entry `c` is the one of `c & 15`), so that a lookup needs no mask
+/// and no bounds check.
+const COND_TABLE: [u16; 256] = {
+    let mut t = [0u16; 256];
     let mut cond = 0;
-    while cond < 16 {
+    while cond < 256 {
         let mut f = 0;
         while f < 16 {
             let (n, z, c, v) = (f & 8 != 0, f & 4 != 0, f & 2 != 0, f & 1 != 0);
-            let base = match cond >> 1 {
+            let base = match (cond & 15) >> 1 {
                 0 => z,
                 1 => c,
                 2 => n,
@@ -112,7 +121,7 @@ const COND_TABLE: [u16; 16] = {
                 _ => true,
             };
             // Odd conditions invert, except 0b1111 (NV) which is "always" like AL.
-            let holds = if cond & 1 == 1 && cond != 15 {
+            let holds = if cond & 1 == 1 && cond & 15 != 15 {
                 !base
             } else {
                 base
@@ -130,7 +139,7 @@ const COND_TABLE: [u16; 16] = {
 /// Whether condition `cond` (0..=15) holds for `nzcv` (bits 31:28).
 #[inline(always)]
 pub fn cond_holds(cond: u8, nzcv: u32) -> bool {
-    (COND_TABLE[cond as usize & 15] >> (nzcv >> 28)) & 1 == 1
+    (COND_TABLE[cond as usize] >> (nzcv >> 28)) & 1 == 1
 }
 
 /// AddWithCarry (DDI 0487 J1.1.3): `x + y + carry` at 32 or 64 bits, with the NZCV it sets.
