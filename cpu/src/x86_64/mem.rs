@@ -236,6 +236,17 @@ impl Cpu {
         self.write(env, la.wrapping_add(8), 8, (v >> 64) as u64, stack)
     }
 
+    /// Raise the faults a `size`-byte write at linear `la` would raise (canonical form, both
+    /// pages' write permission), writing nothing and reading nothing: for stores that then
+    /// write only some of those bytes (MASKMOVQ/MASKMOVDQU).
+    pub fn probe_write(&mut self, env: &mut Env, la: u64, size: u8) -> Result<(), Fault> {
+        Self::check(la, size, false)?;
+        let last = la.wrapping_add(size as u64 - 1);
+        self.translate_env(env, la, Access::Write)?;
+        self.translate_env(env, last & !(PAGE_SIZE - 1), Access::Write)?;
+        Ok(())
+    }
+
     fn check_vec(la: u64, size: u8, aligned: bool, stack: bool) -> Result<(), Fault> {
         if aligned && size == 16 && la & 15 != 0 {
             return Err(Fault::GP0);

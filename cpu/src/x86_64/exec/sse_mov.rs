@@ -171,19 +171,22 @@ pub fn pinsrw<const MM: bool>(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result
 
 /// MASKMOVQ mm1, mm2 / MASKMOVDQU xmm1, xmm2: each byte of the first register whose
 /// counterpart in the second has its top bit set is stored at DS:rDI (the segment can be
-/// overridden; `ops.mem` is that address). The whole 8- or 16-byte operand is accessed as a
-/// read and a write of the merged bytes (no alignment needed), so its faults are raised even
-/// for an all-zero mask, as the host CPU raises them (the SDM leaves that case open).
+/// overridden; `ops.mem` is that address). The whole 8- or 16-byte range is checked for
+/// writing first (no alignment needed), so its faults are raised even for an all-zero mask,
+/// as the host CPU raises them (the SDM leaves that case open); nothing is read, and only the
+/// selected bytes are written.
 pub fn maskmov<const MM: bool>(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     let v = xget::<MM>(cpu, env, ops, ops.src, 16)?;
     let m = xget::<MM>(cpu, env, ops, ops.src2, 16)?;
-    let n = if let Opnd::Mm(_) = ops.src { 8 } else { 16 };
+    let n: u8 = if MM { 8 } else { 16 };
     let la = cpu.ea(&ops.mem);
-    let old = cpu.read_vec(env, la, n, false, false)?;
-    let sel = (0..n as u32).fold(0u128, |s, i| {
-        s | (((m >> (8 * i + 7)) & 1) * (0xff << (8 * i)))
-    });
-    cpu.write_vec(env, la, n, (old & !sel) | (v & sel), false, false)?;
+    cpu.probe_write(env, la, n)?;
+    for i in 0..n as u32 {
+        if (m >> (8 * i + 7)) & 1 != 0 {
+            let b = (v >> (8 * i)) as u64 & 0xff;
+            cpu.write(env, la.wrapping_add(i as u64), 1, b, false)?;
+        }
+    }
     if MM {
         mmx::enter(cpu);
     }
