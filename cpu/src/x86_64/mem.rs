@@ -31,6 +31,10 @@ pub enum Loc {
     Mem(u64),
     /// The instruction's immediate.
     Imm(u64),
+    /// An operand the general-purpose path cannot access (an MMX register: only the vector
+    /// handlers read those, and the decoder sends every form naming one there): reading or
+    /// writing it raises #UD.
+    Ud,
 }
 
 /// Whether `la` is canonical for 48-bit linear addresses.
@@ -71,8 +75,8 @@ impl Cpu {
             Opnd::RegHi(r) => Loc::RegHi(r),
             Opnd::Xmm(r) => Loc::Xmm(r),
             Opnd::Mem => Loc::Mem(self.ea(&ops.mem)),
-            // MMX registers are only read by the vector handlers (`exec::mmx`), never here.
-            Opnd::Imm | Opnd::None | Opnd::Mm(_) => Loc::Imm(ops.imm),
+            Opnd::Imm | Opnd::None => Loc::Imm(ops.imm),
+            Opnd::Mm(_) => Loc::Ud,
         }
     }
 
@@ -85,6 +89,7 @@ impl Cpu {
             Loc::Xmm(r) => Ok(self.xmm[r as usize & 15] as u64 & super::state::mask(size.min(8))),
             Loc::Mem(a) => self.read(env, a, size, stack),
             Loc::Imm(v) => Ok(v & super::state::mask(size)),
+            Loc::Ud => Err(Fault::UD),
         }
     }
 
@@ -114,6 +119,7 @@ impl Cpu {
             }
             Loc::Mem(a) => self.write(env, a, size, v, stack),
             Loc::Imm(_) => Ok(()),
+            Loc::Ud => Err(Fault::UD),
         }
     }
 
@@ -369,5 +375,33 @@ pub(crate) unsafe fn store(p: *mut u8, size: u8, v: u64) {
             8 => p.cast::<u64>().write_unaligned(v.to_le()),
             _ => std::ptr::copy_nonoverlapping(v.to_le_bytes().as_ptr(), p, size as usize),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::block::BlockCache;
+    use super::*;
+
+    #[test]
+    fn an_mmx_operand_on_the_general_purpose_path_raises_ud() {
+        let mut cpu = Cpu::new();
+        let mut bus = crate::aarch64::flat::FlatBus::new(0, 4096);
+        let mut code = BlockCache::new();
+        let mut env = Env {
+            bus: &mut bus,
+            code: &mut code,
+            stop: false,
+            end: u64::MAX,
+        };
+        let ops = Ops {
+            dst: Opnd::Mm(2),
+            imm: 0x1234,
+            ..Ops::default()
+        };
+        let loc = cpu.loc(&ops, ops.dst);
+        assert_eq!(loc, Loc::Ud);
+        assert_eq!(cpu.get(&mut env, loc, 8, false), Err(Fault::UD));
+        assert_eq!(cpu.put(&mut env, loc, 8, 1, false), Err(Fault::UD));
     }
 }
