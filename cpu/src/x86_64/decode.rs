@@ -1151,12 +1151,8 @@ fn ud(cpu: &mut Cpu, _env: &mut Env, ops: &Ops) -> Result<(), Fault> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::exec::testing::{one, World};
     use super::*;
-
-    fn one(bytes: &[u8]) -> Insn {
-        let mut d = iced_x86::Decoder::with_ip(64, bytes, 0x1000, 0);
-        decode(&d.decode())
-    }
 
     #[test]
     fn registers_and_sizes() {
@@ -1190,14 +1186,8 @@ mod tests {
             let i = one(bytes);
             assert!(i.ends_block);
             let mut cpu = Cpu::new();
-            let mut bus = crate::aarch64::flat::FlatBus::new(0, 4096);
-            let mut code = super::super::block::BlockCache::new();
-            let mut env = Env {
-                bus: &mut bus,
-                code: &mut code,
-                stop: false,
-                end: u64::MAX,
-            };
+            let mut world = World::new();
+            let mut env = world.env();
             assert_eq!((i.exec)(&mut cpu, &mut env, &i.ops), Err(Fault::UD));
             assert_eq!(cpu.undefined.get(&form), Some(&1), "{bytes:x?}");
         }
@@ -1217,14 +1207,8 @@ mod tests {
         let i = one(&[0xf3, 0x0f, 0xbc, 0xc1]);
         let mut cpu = Cpu::new();
         cpu.regs[1] = 8;
-        let mut bus = crate::aarch64::flat::FlatBus::new(0, 4096);
-        let mut code = super::super::block::BlockCache::new();
-        let mut env = Env {
-            bus: &mut bus,
-            code: &mut code,
-            stop: false,
-            end: u64::MAX,
-        };
+        let mut world = World::new();
+        let mut env = world.env();
         assert_eq!((i.exec)(&mut cpu, &mut env, &i.ops), Ok(()));
         assert_eq!(cpu.regs[0], 3);
         // With a zero source BSF leaves the destination and sets ZF (TZCNT would write 32).
@@ -1284,14 +1268,8 @@ mod tests {
 
     #[test]
     fn misaligned_movdqa_raises_gp_and_movdqu_does_not() {
-        let mut bus = crate::aarch64::flat::FlatBus::new(0, 4096);
-        let mut code = super::super::block::BlockCache::new();
-        let mut env = Env {
-            bus: &mut bus,
-            code: &mut code,
-            stop: false,
-            end: u64::MAX,
-        };
+        let mut world = World::new();
+        let mut env = world.env();
         let mut cpu = Cpu::new();
         cpu.regs[0] = 0x108;
         // movdqa xmm1, [rax]; movdqu xmm1, [rax]

@@ -380,20 +380,14 @@ pub(crate) unsafe fn store(p: *mut u8, size: u8, v: u64) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::block::BlockCache;
+    use super::super::exec::testing::World;
     use super::*;
 
     #[test]
     fn an_mmx_operand_on_the_general_purpose_path_raises_ud() {
         let mut cpu = Cpu::new();
-        let mut bus = crate::aarch64::flat::FlatBus::new(0, 4096);
-        let mut code = BlockCache::new();
-        let mut env = Env {
-            bus: &mut bus,
-            code: &mut code,
-            stop: false,
-            end: u64::MAX,
-        };
+        let mut world = World::new();
+        let mut env = world.env();
         let ops = Ops {
             dst: Opnd::Mm(2),
             imm: 0x1234,

@@ -281,21 +281,13 @@ pub fn stmxcsr(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::super::block::{BlockCache, Env};
-    use super::super::super::decode::decode;
+    use super::super::testing::{one, World};
     use super::*;
 
     #[test]
     fn ldmxcsr_refuses_reserved_bits_and_stmxcsr_stores() {
-        let mut bus = crate::aarch64::flat::FlatBus::new(0, 4096);
-        let mut code = BlockCache::new();
-        let mut env = Env {
-            bus: &mut bus,
-            code: &mut code,
-            stop: false,
-            end: u64::MAX,
-        };
-        let one = |b: &[u8]| decode(&iced_x86::Decoder::with_ip(64, b, 0x1000, 0).decode());
+        let mut world = World::new();
+        let mut env = world.env();
         // ldmxcsr [rax]; stmxcsr [rax + 8]
         let (ld, st) = (one(&[0x0f, 0xae, 0x10]), one(&[0x0f, 0xae, 0x58, 0x08]));
         let mut cpu = Cpu::new();
@@ -311,15 +303,8 @@ mod tests {
 
     #[test]
     fn unmasked_exceptions_raise_xm_with_osxmmexcpt_and_ud_without() {
-        let mut bus = crate::aarch64::flat::FlatBus::new(0, 4096);
-        let mut code = BlockCache::new();
-        let mut env = Env {
-            bus: &mut bus,
-            code: &mut code,
-            stop: false,
-            end: u64::MAX,
-        };
-        let one = |b: &[u8]| decode(&iced_x86::Decoder::with_ip(64, b, 0x1000, 0).decode());
+        let mut world = World::new();
+        let mut env = world.env();
         // divps xmm0, xmm1: 1/0 in element 0 (#Z), 1/1 elsewhere.
         let div = one(&[0x0f, 0x5e, 0xc1]);
         let one_f = 0x3f80_0000u128;
