@@ -192,3 +192,71 @@ pub fn maskmov<const MM: bool>(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Resul
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::ptr::NonNull;
+
+    use super::super::super::block::BlockCache;
+    use super::super::super::platform::Platform;
+    use super::super::testing::one;
+    use super::*;
+    use crate::aarch64::flat::FlatBus;
+    use crate::aarch64::{Bus, BusFault, BusId};
+
+    /// 4 KiB of RAM at 0 and, above it, a device that records every access.
+    struct Recorder {
+        ram: FlatBus,
+        log: Vec<(char, u64, u8, u64)>,
+    }
+
+    // SAFETY: RAM pages come from the FlatBus, which keeps the Bus contract.
+    unsafe impl Bus for Recorder {
+        fn id(&self) -> BusId {
+            self.ram.id()
+        }
+        fn ram_page(&mut self, page: u64, write: bool) -> Option<NonNull<u8>> {
+            self.ram.ram_page(page, write)
+        }
+        fn mmio_read(&mut self, pa: u64, size: u8) -> Result<u64, BusFault> {
+            self.log.push(('r', pa, size, 0));
+            Ok(0)
+        }
+        fn mmio_write(&mut self, pa: u64, size: u8, value: u64) -> Result<(), BusFault> {
+            self.log.push(('w', pa, size, value));
+            Ok(())
+        }
+    }
+
+    impl Platform for Recorder {}
+
+    #[test]
+    fn maskmovdqu_writes_only_the_selected_bytes_and_reads_nothing() {
+        let mut bus = Recorder {
+            ram: FlatBus::new(0, 4096),
+            log: Vec::new(),
+        };
+        let mut code = BlockCache::new();
+        let mut env = Env {
+            bus: &mut bus,
+            code: &mut code,
+            stop: false,
+            end: u64::MAX,
+        };
+        // maskmovdqu xmm0, xmm1: bytes 0 and 5 selected.
+        let i = one(&[0x66, 0x0f, 0xf7, 0xc1]);
+        let mut cpu = Cpu::new();
+        cpu.regs[7] = 0x10_0000;
+        cpu.xmm[0] = 0x0f0e_0d0c_0b0a_0908_0706_0504_0302_0100;
+        cpu.xmm[1] = 0x80 | 0x80 << 40;
+        assert_eq!((i.exec)(&mut cpu, &mut env, &i.ops), Ok(()));
+        // An all-zero mask at a non-canonical address still faults, and writes nothing.
+        cpu.regs[7] = 0x8000_0000_0000_0000;
+        cpu.xmm[1] = 0;
+        assert_eq!((i.exec)(&mut cpu, &mut env, &i.ops), Err(Fault::GP0));
+        assert_eq!(
+            bus.log,
+            [('w', 0x10_0000, 1, 0x00), ('w', 0x10_0005, 1, 0x05)]
+        );
+    }
+}
