@@ -23,4 +23,5 @@
 
 pub mod aarch64;
 pub mod codecache;
+pub mod watch;
 pub mod x86_64;

@@ -21,7 +21,7 @@ use std::process::Command;
 use pvh::{Guest, EXIT_PORT};
 use qemu::{qemu_console, Console};
 
-/// Instruction limit for our run (the guest needs a few thousand).
+/// Instruction limit for our run (boot64 needs a few thousand, bench_sse about 3.5 million).
 const LIMIT: u64 = 10_000_000;
 
 fn root() -> PathBuf {
@@ -74,6 +74,7 @@ fn build(name: &str) -> (PathBuf, PathBuf) {
 fn our_console(bin: &[u8]) -> Result<Vec<u8>, String> {
     let mut g = Guest::boot(bin);
     g.run(LIMIT, 10_000)?;
+    eprintln!("guest instructions: {}", g.cpu.insns);
     if g.m.exit != Some(1) {
         return Err(format!(
             "no exit through port {EXIT_PORT:#x} in {LIMIT} instructions; console:\n{}",
@@ -83,23 +84,42 @@ fn our_console(bin: &[u8]) -> Result<Vec<u8>, String> {
     Ok(g.m.console)
 }
 
-#[test]
-fn boot64_console_equals_qemus() {
+/// Build guest `name`, run it on QEMU and on our core: the consoles must be equal and end with
+/// PASS.
+fn console_equals_qemus(name: &str) {
     if !tools_present() {
         return;
     }
-    let (elf, bin) = build("boot64");
+    let (elf, bin) = build(name);
     // The guest writes 1 to isa-debug-exit.
-    let expected = qemu_console(&elf, Console::DebugCon, 1, 60, "x86-bare-metal")
-        .unwrap_or_else(|e| panic!("{e}"));
+    let expected = qemu_console(
+        &elf,
+        Console::DebugCon,
+        1,
+        60,
+        &format!("x86-bare-metal-{name}"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let text = String::from_utf8_lossy(&expected).into_owned();
     // QEMU's run is the oracle; it must itself have passed the guest's checks.
     assert!(text.ends_with("PASS\n"), "QEMU's console:\n{text}");
-    let bin = std::fs::read(&bin).expect("read boot64.bin");
+    let bin = std::fs::read(&bin).unwrap_or_else(|e| panic!("read {}: {e}", bin.display()));
     let ours = our_console(&bin).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         String::from_utf8_lossy(&ours),
         text,
-        "our console differs from QEMU's"
+        "{name}: our console differs from QEMU's"
     );
+}
+
+#[test]
+fn boot64_console_equals_qemus() {
+    console_equals_qemus("boot64");
+}
+
+/// testdata/x86/bench_sse.S: a packed-integer loop (also the callgrind workload for the SSE
+/// handlers).
+#[test]
+fn bench_sse_console_equals_qemus() {
+    console_equals_qemus("bench_sse");
 }

@@ -62,30 +62,7 @@ pub enum Exit {
     Debug,
 }
 
-/// A physical address the executor reports before running a block there: it returns
-/// [`Exit::Watch`] when a block starts at a PA with `pa & mask == value`. One AND and one
-/// compare per block start; the default (`mask` 0, `value` 1) never matches. An exact address
-/// is `mask = !0`; "this offset in any 2 MiB-aligned region" is `mask = 2 MiB - 1`.
-/// Code that reaches the address by falling through from an earlier block start is not seen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Watch {
-    /// Bits of the PA compared.
-    pub mask: u64,
-    /// Their expected value.
-    pub value: u64,
-    /// Let the next matching block start run (set by the machine after an [`Exit::Watch`]).
-    pub pass: bool,
-}
-
-impl Default for Watch {
-    fn default() -> Self {
-        Watch {
-            mask: 0,
-            value: 1,
-            pass: false,
-        }
-    }
-}
+pub use crate::watch::Watch;
 
 /// Interrupt lines into one vCPU, driven by the machine's interrupt controller and sampled by
 /// the core at block boundaries. Shared through an `Arc` so the controller can hold them.

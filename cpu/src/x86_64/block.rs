@@ -333,7 +333,7 @@ mod tests {
         code[..5].copy_from_slice(&[0xe9, 0xfb, 0x01, 0, 0]);
         code[0x200..0x207].copy_from_slice(&[0xb8, 7, 0, 0, 0, 0x0f, 0x0b]);
         let (mut cpu, mut bus, mut cache) = setup(0x1000, &code);
-        cpu.watch = crate::aarch64::Watch {
+        cpu.watch = crate::watch::Watch {
             mask: 0xfff,
             value: 0x200,
             pass: false,

@@ -240,9 +240,41 @@ fn line(m: Mnemonic) -> Option<Line> {
     })
 }
 
+/// `h::<A.., 8>` for a form naming an MMX register (`mmx`), else `h::<A.., 16>`: the width
+/// parameter of the packed-integer handlers.
+macro_rules! width {
+    ($mmx:expr, $($h:ident)::+ :: <$($g:tt),*>) => {
+        if $mmx {
+            $($h)::+::<$($g,)* 8> as Handler
+        } else {
+            $($h)::+::<$($g,)* 16>
+        }
+    };
+    ($mmx:expr, $($h:ident)::+) => {
+        if $mmx {
+            $($h)::+::<8> as Handler
+        } else {
+            $($h)::+::<16>
+        }
+    };
+}
+
+/// `h::<true>` for a form naming an MMX register (`mmx`), else `h::<false>`: the MMX
+/// parameter of the handlers that run both kinds of form.
+macro_rules! mm {
+    ($mmx:expr, $($h:ident)::+) => {
+        if $mmx {
+            $($h)::+::<true> as Handler
+        } else {
+            $($h)::+::<false>
+        }
+    };
+}
+
 /// The SSE/SSE2 and MMX table: forms with an XMM or MMX operand, by mnemonic (SDM vol. 2);
-/// the MMX forms of a mnemonic share its line (the handlers see the operand kind).
-fn sse_line(m: Mnemonic) -> Option<Line> {
+/// the MMX forms of a mnemonic (`mmx`: the form names an MMX register) share its line, with
+/// the handler's MMX instantiation.
+fn sse_line(m: Mnemonic, mmx: bool) -> Option<Line> {
     use si::{
         ADD, ADDS, ADDUS, AND, ANDN, AVG, CMPEQ, CMPGT, MADDWD, MAXS, MAXU, MINS, MINU, MULHS,
         MULHU, MULLO, MULUDQ, OR, PACKSSDW, PACKSSWB, PACKUSWB, SADBW, SLL, SRA, SRL, SUB, SUBS,
@@ -255,92 +287,92 @@ fn sse_line(m: Mnemonic) -> Option<Line> {
             l(sm::mov128, 0)
         }
         M::Movups | M::Movupd | M::Movdqu => l(sm::mov128, UNALIGNED),
-        M::Movd => l(sm::movdq, 4),
-        M::Movq => l(sm::movdq, 8),
+        M::Movd => l(mm!(mmx, sm::movdq), 4),
+        M::Movq => l(mm!(mmx, sm::movdq), 8),
         M::Movss => l(sm::movs, 4),
         M::Movsd => l(sm::movs, 8),
         M::Movlps | M::Movlpd => l(sm::movhl, 0),
         M::Movhps | M::Movhpd => l(sm::movhl, 1),
         M::Movhlps => l(sm::movhl, 2),
         M::Movlhps => l(sm::movhl, 3),
-        M::Pmovmskb => l(sm::movmsk, 1),
-        M::Movmskps => l(sm::movmsk, 4),
-        M::Movmskpd => l(sm::movmsk, 8),
-        M::Pextrw => l(sm::pextrw, 0),
-        M::Pinsrw => l(sm::pinsrw, 0),
+        M::Pmovmskb => l(mm!(mmx, sm::movmsk), 1),
+        M::Movmskps => l(mm!(mmx, sm::movmsk), 4),
+        M::Movmskpd => l(mm!(mmx, sm::movmsk), 8),
+        M::Pextrw => l(mm!(mmx, sm::pextrw), 0),
+        M::Pinsrw => l(mm!(mmx, sm::pinsrw), 0),
         // MMX-only moves and the byte-masked stores.
         M::Emms => l(super::exec::mmx::emms, 0),
-        M::Movq2dq | M::Movdq2q | M::Movntq => l(sm::movdq, 8),
-        M::Maskmovq | M::Maskmovdqu => l(sm::maskmov, 0),
-        M::Pshufw => l(si::shuffle, 5),
+        M::Movq2dq | M::Movdq2q | M::Movntq => l(mm!(mmx, sm::movdq), 8),
+        M::Maskmovq | M::Maskmovdqu => l(mm!(mmx, sm::maskmov), 0),
+        M::Pshufw => l(width!(mmx, si::shuffle), 5),
         // Packed integer arithmetic and comparison.
-        M::Paddb => l(lanes::<ADD, 1>, 0),
-        M::Paddw => l(lanes::<ADD, 2>, 0),
-        M::Paddd => l(lanes::<ADD, 4>, 0),
-        M::Paddq => l(lanes::<ADD, 8>, 0),
-        M::Psubb => l(lanes::<SUB, 1>, 0),
-        M::Psubw => l(lanes::<SUB, 2>, 0),
-        M::Psubd => l(lanes::<SUB, 4>, 0),
-        M::Psubq => l(lanes::<SUB, 8>, 0),
-        M::Paddsb => l(lanes::<ADDS, 1>, 0),
-        M::Paddsw => l(lanes::<ADDS, 2>, 0),
-        M::Paddusb => l(lanes::<ADDUS, 1>, 0),
-        M::Paddusw => l(lanes::<ADDUS, 2>, 0),
-        M::Psubsb => l(lanes::<SUBS, 1>, 0),
-        M::Psubsw => l(lanes::<SUBS, 2>, 0),
-        M::Psubusb => l(lanes::<SUBUS, 1>, 0),
-        M::Psubusw => l(lanes::<SUBUS, 2>, 0),
-        M::Pcmpeqb => l(lanes::<CMPEQ, 1>, 0),
-        M::Pcmpeqw => l(lanes::<CMPEQ, 2>, 0),
-        M::Pcmpeqd => l(lanes::<CMPEQ, 4>, 0),
-        M::Pcmpgtb => l(lanes::<CMPGT, 1>, 0),
-        M::Pcmpgtw => l(lanes::<CMPGT, 2>, 0),
-        M::Pcmpgtd => l(lanes::<CMPGT, 4>, 0),
-        M::Pminub => l(lanes::<MINU, 1>, 0),
-        M::Pmaxub => l(lanes::<MAXU, 1>, 0),
-        M::Pminsw => l(lanes::<MINS, 2>, 0),
-        M::Pmaxsw => l(lanes::<MAXS, 2>, 0),
-        M::Pavgb => l(lanes::<AVG, 1>, 0),
-        M::Pavgw => l(lanes::<AVG, 2>, 0),
-        M::Pmullw => l(lanes::<MULLO, 2>, 0),
-        M::Pmulhw => l(lanes::<MULHS, 2>, 0),
-        M::Pmulhuw => l(lanes::<MULHU, 2>, 0),
-        M::Pmuludq => l(whole::<MULUDQ, 8>, 0),
-        M::Pmaddwd => l(whole::<MADDWD, 4>, 0),
-        M::Psadbw => l(whole::<SADBW, 8>, 0),
+        M::Paddb => l(width!(mmx, lanes::<ADD, 1>), 0),
+        M::Paddw => l(width!(mmx, lanes::<ADD, 2>), 0),
+        M::Paddd => l(width!(mmx, lanes::<ADD, 4>), 0),
+        M::Paddq => l(width!(mmx, lanes::<ADD, 8>), 0),
+        M::Psubb => l(width!(mmx, lanes::<SUB, 1>), 0),
+        M::Psubw => l(width!(mmx, lanes::<SUB, 2>), 0),
+        M::Psubd => l(width!(mmx, lanes::<SUB, 4>), 0),
+        M::Psubq => l(width!(mmx, lanes::<SUB, 8>), 0),
+        M::Paddsb => l(width!(mmx, lanes::<ADDS, 1>), 0),
+        M::Paddsw => l(width!(mmx, lanes::<ADDS, 2>), 0),
+        M::Paddusb => l(width!(mmx, lanes::<ADDUS, 1>), 0),
+        M::Paddusw => l(width!(mmx, lanes::<ADDUS, 2>), 0),
+        M::Psubsb => l(width!(mmx, lanes::<SUBS, 1>), 0),
+        M::Psubsw => l(width!(mmx, lanes::<SUBS, 2>), 0),
+        M::Psubusb => l(width!(mmx, lanes::<SUBUS, 1>), 0),
+        M::Psubusw => l(width!(mmx, lanes::<SUBUS, 2>), 0),
+        M::Pcmpeqb => l(width!(mmx, lanes::<CMPEQ, 1>), 0),
+        M::Pcmpeqw => l(width!(mmx, lanes::<CMPEQ, 2>), 0),
+        M::Pcmpeqd => l(width!(mmx, lanes::<CMPEQ, 4>), 0),
+        M::Pcmpgtb => l(width!(mmx, lanes::<CMPGT, 1>), 0),
+        M::Pcmpgtw => l(width!(mmx, lanes::<CMPGT, 2>), 0),
+        M::Pcmpgtd => l(width!(mmx, lanes::<CMPGT, 4>), 0),
+        M::Pminub => l(width!(mmx, lanes::<MINU, 1>), 0),
+        M::Pmaxub => l(width!(mmx, lanes::<MAXU, 1>), 0),
+        M::Pminsw => l(width!(mmx, lanes::<MINS, 2>), 0),
+        M::Pmaxsw => l(width!(mmx, lanes::<MAXS, 2>), 0),
+        M::Pavgb => l(width!(mmx, lanes::<AVG, 1>), 0),
+        M::Pavgw => l(width!(mmx, lanes::<AVG, 2>), 0),
+        M::Pmullw => l(width!(mmx, lanes::<MULLO, 2>), 0),
+        M::Pmulhw => l(width!(mmx, lanes::<MULHS, 2>), 0),
+        M::Pmulhuw => l(width!(mmx, lanes::<MULHU, 2>), 0),
+        M::Pmuludq => l(width!(mmx, whole::<MULUDQ, 8>), 0),
+        M::Pmaddwd => l(width!(mmx, whole::<MADDWD, 4>), 0),
+        M::Psadbw => l(width!(mmx, whole::<SADBW, 8>), 0),
         // Bitwise (the FP forms move bits only).
-        M::Pand | M::Andps | M::Andpd => l(whole::<AND, 16>, 0),
-        M::Pandn | M::Andnps | M::Andnpd => l(whole::<ANDN, 16>, 0),
-        M::Por | M::Orps | M::Orpd => l(whole::<OR, 16>, 0),
-        M::Pxor | M::Xorps | M::Xorpd => l(whole::<XOR, 16>, 0),
+        M::Pand | M::Andps | M::Andpd => l(width!(mmx, whole::<AND, 16>), 0),
+        M::Pandn | M::Andnps | M::Andnpd => l(width!(mmx, whole::<ANDN, 16>), 0),
+        M::Por | M::Orps | M::Orpd => l(width!(mmx, whole::<OR, 16>), 0),
+        M::Pxor | M::Xorps | M::Xorpd => l(width!(mmx, whole::<XOR, 16>), 0),
         // Shifts.
-        M::Psllw => l(vshift::<SLL, 2>, 0),
-        M::Pslld => l(vshift::<SLL, 4>, 0),
-        M::Psllq => l(vshift::<SLL, 8>, 0),
-        M::Psrlw => l(vshift::<SRL, 2>, 0),
-        M::Psrld => l(vshift::<SRL, 4>, 0),
-        M::Psrlq => l(vshift::<SRL, 8>, 0),
-        M::Psraw => l(vshift::<SRA, 2>, 0),
-        M::Psrad => l(vshift::<SRA, 4>, 0),
+        M::Psllw => l(width!(mmx, vshift::<SLL, 2>), 0),
+        M::Pslld => l(width!(mmx, vshift::<SLL, 4>), 0),
+        M::Psllq => l(width!(mmx, vshift::<SLL, 8>), 0),
+        M::Psrlw => l(width!(mmx, vshift::<SRL, 2>), 0),
+        M::Psrld => l(width!(mmx, vshift::<SRL, 4>), 0),
+        M::Psrlq => l(width!(mmx, vshift::<SRL, 8>), 0),
+        M::Psraw => l(width!(mmx, vshift::<SRA, 2>), 0),
+        M::Psrad => l(width!(mmx, vshift::<SRA, 4>), 0),
         M::Pslldq => l(si::shift_bytes::<true>, 0),
         M::Psrldq => l(si::shift_bytes::<false>, 0),
         // Pack, interleave, shuffle.
-        M::Packsswb => l(whole::<PACKSSWB, 2>, 0),
-        M::Packssdw => l(whole::<PACKSSDW, 4>, 0),
-        M::Packuswb => l(whole::<PACKUSWB, 2>, 0),
-        M::Punpcklbw => l(whole::<UNPCKL, 1>, 0),
-        M::Punpcklwd => l(whole::<UNPCKL, 2>, 0),
-        M::Punpckldq | M::Unpcklps => l(whole::<UNPCKL, 4>, 0),
-        M::Punpcklqdq | M::Unpcklpd => l(whole::<UNPCKL, 8>, 0),
-        M::Punpckhbw => l(whole::<UNPCKH, 1>, 0),
-        M::Punpckhwd => l(whole::<UNPCKH, 2>, 0),
-        M::Punpckhdq | M::Unpckhps => l(whole::<UNPCKH, 4>, 0),
-        M::Punpckhqdq | M::Unpckhpd => l(whole::<UNPCKH, 8>, 0),
-        M::Pshufd => l(si::shuffle, 0),
-        M::Pshuflw => l(si::shuffle, 1),
-        M::Pshufhw => l(si::shuffle, 2),
-        M::Shufps => l(si::shuffle, 3),
-        M::Shufpd => l(si::shuffle, 4),
+        M::Packsswb => l(width!(mmx, whole::<PACKSSWB, 2>), 0),
+        M::Packssdw => l(width!(mmx, whole::<PACKSSDW, 4>), 0),
+        M::Packuswb => l(width!(mmx, whole::<PACKUSWB, 2>), 0),
+        M::Punpcklbw => l(width!(mmx, whole::<UNPCKL, 1>), 0),
+        M::Punpcklwd => l(width!(mmx, whole::<UNPCKL, 2>), 0),
+        M::Punpckldq | M::Unpcklps => l(width!(mmx, whole::<UNPCKL, 4>), 0),
+        M::Punpcklqdq | M::Unpcklpd => l(width!(mmx, whole::<UNPCKL, 8>), 0),
+        M::Punpckhbw => l(width!(mmx, whole::<UNPCKH, 1>), 0),
+        M::Punpckhwd => l(width!(mmx, whole::<UNPCKH, 2>), 0),
+        M::Punpckhdq | M::Unpckhps => l(width!(mmx, whole::<UNPCKH, 4>), 0),
+        M::Punpckhqdq | M::Unpckhpd => l(width!(mmx, whole::<UNPCKH, 8>), 0),
+        M::Pshufd => l(width!(mmx, si::shuffle), 0),
+        M::Pshuflw => l(width!(mmx, si::shuffle), 1),
+        M::Pshufhw => l(width!(mmx, si::shuffle), 2),
+        M::Shufps => l(width!(mmx, si::shuffle), 3),
+        M::Shufpd => l(width!(mmx, si::shuffle), 4),
         // Floating point.
         M::Addps => l(arith::<{ fp::ADD }>, PS),
         M::Addpd => l(arith::<{ fp::ADD }>, PD),
@@ -384,22 +416,22 @@ fn sse_line(m: Mnemonic) -> Option<Line> {
         M::Cvtsd2si => l(fp::cvt_f2si::<false>, SD),
         M::Cvttss2si => l(fp::cvt_f2si::<true>, SS),
         M::Cvttsd2si => l(fp::cvt_f2si::<true>, SD),
-        M::Cvtss2sd => l(fp::cvt, 0),
-        M::Cvtsd2ss => l(fp::cvt, 1),
-        M::Cvtps2pd => l(fp::cvt, 2),
-        M::Cvtpd2ps => l(fp::cvt, 3),
-        M::Cvtdq2ps => l(fp::cvt, 4),
-        M::Cvtdq2pd => l(fp::cvt, 5),
-        M::Cvtps2dq => l(fp::cvt, 6),
-        M::Cvttps2dq => l(fp::cvt, 7),
-        M::Cvtpd2dq => l(fp::cvt, 8),
-        M::Cvttpd2dq => l(fp::cvt, 9),
-        M::Cvtpi2ps => l(fp::cvt, 10),
-        M::Cvtps2pi => l(fp::cvt, 11),
-        M::Cvttps2pi => l(fp::cvt, 12),
-        M::Cvtpi2pd => l(fp::cvt, 13),
-        M::Cvtpd2pi => l(fp::cvt, 14),
-        M::Cvttpd2pi => l(fp::cvt, 15),
+        M::Cvtss2sd => l(mm!(mmx, fp::cvt), 0),
+        M::Cvtsd2ss => l(mm!(mmx, fp::cvt), 1),
+        M::Cvtps2pd => l(mm!(mmx, fp::cvt), 2),
+        M::Cvtpd2ps => l(mm!(mmx, fp::cvt), 3),
+        M::Cvtdq2ps => l(mm!(mmx, fp::cvt), 4),
+        M::Cvtdq2pd => l(mm!(mmx, fp::cvt), 5),
+        M::Cvtps2dq => l(mm!(mmx, fp::cvt), 6),
+        M::Cvttps2dq => l(mm!(mmx, fp::cvt), 7),
+        M::Cvtpd2dq => l(mm!(mmx, fp::cvt), 8),
+        M::Cvttpd2dq => l(mm!(mmx, fp::cvt), 9),
+        M::Cvtpi2ps => l(mm!(mmx, fp::cvt), 10),
+        M::Cvtps2pi => l(mm!(mmx, fp::cvt), 11),
+        M::Cvttps2pi => l(mm!(mmx, fp::cvt), 12),
+        M::Cvtpi2pd => l(mm!(mmx, fp::cvt), 13),
+        M::Cvtpd2pi => l(mm!(mmx, fp::cvt), 14),
+        M::Cvttpd2pi => l(mm!(mmx, fp::cvt), 15),
         _ => return None,
     })
 }
@@ -411,7 +443,7 @@ fn sse_form(i: &Instruction) -> bool {
     (0..i.op_count()).any(|k| {
         i.op_kind(k) == OpKind::Register
             && (xmm(i.op_register(k)).is_some() || mm(i.op_register(k)).is_some())
-    }) || (line(m).is_none() && sse_line(m).is_some())
+    }) || (line(m).is_none() && sse_line(m, false).is_some())
 }
 
 /// Hardware number of a general-purpose register and whether it is AH/CH/DH/BH, with its size;
@@ -920,6 +952,11 @@ fn enter_form(i: &Instruction, ops: &mut Ops) -> Option<Line> {
     Some(l(misc::enter, 0))
 }
 
+/// Whether one of `i`'s operands is an MMX register.
+fn names_mmx(i: &Instruction) -> bool {
+    (0..i.op_count()).any(|k| i.op_kind(k) == OpKind::Register && mm(i.op_register(k)).is_some())
+}
+
 /// The table line and operands of `i`, or the operands of a record raising #UD.
 fn lower(i: &Instruction) -> Result<(Line, Ops), Ops> {
     let mut ops = Ops {
@@ -943,7 +980,7 @@ fn lower(i: &Instruction) -> Result<(Line, Ops), Ops> {
     }
     let vector = sse_form(i);
     let line = if vector {
-        sse_line(i.mnemonic())
+        sse_line(i.mnemonic(), names_mmx(i))
     } else {
         line(i.mnemonic())
     };
@@ -1114,12 +1151,8 @@ fn ud(cpu: &mut Cpu, _env: &mut Env, ops: &Ops) -> Result<(), Fault> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::exec::testing::{one, World};
     use super::*;
-
-    fn one(bytes: &[u8]) -> Insn {
-        let mut d = iced_x86::Decoder::with_ip(64, bytes, 0x1000, 0);
-        decode(&d.decode())
-    }
 
     #[test]
     fn registers_and_sizes() {
@@ -1153,14 +1186,8 @@ mod tests {
             let i = one(bytes);
             assert!(i.ends_block);
             let mut cpu = Cpu::new();
-            let mut bus = crate::aarch64::flat::FlatBus::new(0, 4096);
-            let mut code = super::super::block::BlockCache::new();
-            let mut env = Env {
-                bus: &mut bus,
-                code: &mut code,
-                stop: false,
-                end: u64::MAX,
-            };
+            let mut world = World::new();
+            let mut env = world.env();
             assert_eq!((i.exec)(&mut cpu, &mut env, &i.ops), Err(Fault::UD));
             assert_eq!(cpu.undefined.get(&form), Some(&1), "{bytes:x?}");
         }
@@ -1180,14 +1207,8 @@ mod tests {
         let i = one(&[0xf3, 0x0f, 0xbc, 0xc1]);
         let mut cpu = Cpu::new();
         cpu.regs[1] = 8;
-        let mut bus = crate::aarch64::flat::FlatBus::new(0, 4096);
-        let mut code = super::super::block::BlockCache::new();
-        let mut env = Env {
-            bus: &mut bus,
-            code: &mut code,
-            stop: false,
-            end: u64::MAX,
-        };
+        let mut world = World::new();
+        let mut env = world.env();
         assert_eq!((i.exec)(&mut cpu, &mut env, &i.ops), Ok(()));
         assert_eq!(cpu.regs[0], 3);
         // With a zero source BSF leaves the destination and sets ZF (TZCNT would write 32).
@@ -1247,14 +1268,8 @@ mod tests {
 
     #[test]
     fn misaligned_movdqa_raises_gp_and_movdqu_does_not() {
-        let mut bus = crate::aarch64::flat::FlatBus::new(0, 4096);
-        let mut code = super::super::block::BlockCache::new();
-        let mut env = Env {
-            bus: &mut bus,
-            code: &mut code,
-            stop: false,
-            end: u64::MAX,
-        };
+        let mut world = World::new();
+        let mut env = world.env();
         let mut cpu = Cpu::new();
         cpu.regs[0] = 0x108;
         // movdqa xmm1, [rax]; movdqu xmm1, [rax]

@@ -31,6 +31,10 @@ pub enum Loc {
     Mem(u64),
     /// The instruction's immediate.
     Imm(u64),
+    /// An operand the general-purpose path cannot access (an MMX register: only the vector
+    /// handlers read those, and the decoder sends every form naming one there): reading or
+    /// writing it raises #UD.
+    Ud,
 }
 
 /// Whether `la` is canonical for 48-bit linear addresses.
@@ -71,8 +75,8 @@ impl Cpu {
             Opnd::RegHi(r) => Loc::RegHi(r),
             Opnd::Xmm(r) => Loc::Xmm(r),
             Opnd::Mem => Loc::Mem(self.ea(&ops.mem)),
-            // MMX registers are only read by the vector handlers (`exec::mmx`), never here.
-            Opnd::Imm | Opnd::None | Opnd::Mm(_) => Loc::Imm(ops.imm),
+            Opnd::Imm | Opnd::None => Loc::Imm(ops.imm),
+            Opnd::Mm(_) => Loc::Ud,
         }
     }
 
@@ -85,6 +89,7 @@ impl Cpu {
             Loc::Xmm(r) => Ok(self.xmm[r as usize & 15] as u64 & super::state::mask(size.min(8))),
             Loc::Mem(a) => self.read(env, a, size, stack),
             Loc::Imm(v) => Ok(v & super::state::mask(size)),
+            Loc::Ud => Err(Fault::UD),
         }
     }
 
@@ -114,6 +119,7 @@ impl Cpu {
             }
             Loc::Mem(a) => self.write(env, a, size, v, stack),
             Loc::Imm(_) => Ok(()),
+            Loc::Ud => Err(Fault::UD),
         }
     }
 
@@ -234,6 +240,17 @@ impl Cpu {
         }
         self.write(env, la, 8, v as u64, stack)?;
         self.write(env, la.wrapping_add(8), 8, (v >> 64) as u64, stack)
+    }
+
+    /// Raise the faults a `size`-byte write at linear `la` would raise (canonical form, both
+    /// pages' write permission), writing nothing and reading nothing: for stores that then
+    /// write only some of those bytes (MASKMOVQ/MASKMOVDQU).
+    pub fn probe_write(&mut self, env: &mut Env, la: u64, size: u8) -> Result<(), Fault> {
+        Self::check(la, size, false)?;
+        let last = la.wrapping_add(size as u64 - 1);
+        self.translate_env(env, la, Access::Write)?;
+        self.translate_env(env, last & !(PAGE_SIZE - 1), Access::Write)?;
+        Ok(())
     }
 
     fn check_vec(la: u64, size: u8, aligned: bool, stack: bool) -> Result<(), Fault> {
@@ -358,5 +375,27 @@ pub(crate) unsafe fn store(p: *mut u8, size: u8, v: u64) {
             8 => p.cast::<u64>().write_unaligned(v.to_le()),
             _ => std::ptr::copy_nonoverlapping(v.to_le_bytes().as_ptr(), p, size as usize),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::exec::testing::World;
+    use super::*;
+
+    #[test]
+    fn an_mmx_operand_on_the_general_purpose_path_raises_ud() {
+        let mut cpu = Cpu::new();
+        let mut world = World::new();
+        let mut env = world.env();
+        let ops = Ops {
+            dst: Opnd::Mm(2),
+            imm: 0x1234,
+            ..Ops::default()
+        };
+        let loc = cpu.loc(&ops, ops.dst);
+        assert_eq!(loc, Loc::Ud);
+        assert_eq!(cpu.get(&mut env, loc, 8, false), Err(Fault::UD));
+        assert_eq!(cpu.put(&mut env, loc, 8, 1, false), Err(Fault::UD));
     }
 }

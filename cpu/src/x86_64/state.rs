@@ -311,7 +311,7 @@ pub struct Cpu {
     pub(crate) tlb: Tlb,
     /// Physical addresses to stop at when a block is built there ([`Exit::Watch`]); checked
     /// at block builds only (a cache miss), never per instruction. The default matches none.
-    pub watch: crate::aarch64::Watch,
+    pub watch: crate::watch::Watch,
 }
 
 impl Default for Cpu {

@@ -16,7 +16,7 @@
 
 use bootemu_boot::x86::found::{Found, KernelSigs};
 use bootemu_boot::x86::X86EntryState;
-use bootemu_cpu::aarch64::Watch;
+use bootemu_cpu::watch::Watch;
 
 use super::machine::{capture, X86Machine, X86Stop};
 

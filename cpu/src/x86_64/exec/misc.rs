@@ -158,22 +158,15 @@ pub fn flag_op(cpu: &mut Cpu, _: &mut Env, ops: &Ops) -> Result<(), Fault> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::super::block::BlockCache;
-    use super::super::super::decode::decode;
+    use super::super::testing::{one, World};
     use super::*;
 
     #[test]
     fn enter_copies_the_enclosing_frame_pointers_and_undoes_itself_on_a_fault() {
-        let mut bus = crate::aarch64::flat::FlatBus::new(0, 4096);
-        let mut code = BlockCache::new();
-        let mut env = Env {
-            bus: &mut bus,
-            code: &mut code,
-            stop: false,
-            end: u64::MAX,
-        };
+        let mut world = World::new();
+        let mut env = world.env();
         // enter 0x10, 3
-        let i = decode(&iced_x86::Decoder::with_ip(64, &[0xc8, 0x10, 0, 3], 0x1000, 0).decode());
+        let i = one(&[0xc8, 0x10, 0, 3]);
         let mut cpu = Cpu::new();
         cpu.regs[RSP] = 0x800;
         cpu.regs[RBP] = 0x900;

@@ -54,21 +54,11 @@ pub fn emms(cpu: &mut Cpu, _: &mut Env, _: &Ops) -> Result<(), Fault> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::super::block::BlockCache;
-    use super::super::super::decode::decode;
+    use super::super::testing::{exec_bytes, World};
     use super::*;
 
     fn run(cpu: &mut Cpu, bytes: &[u8]) -> Result<(), Fault> {
-        let mut bus = crate::aarch64::flat::FlatBus::new(0, 4096);
-        let mut code = BlockCache::new();
-        let mut env = Env {
-            bus: &mut bus,
-            code: &mut code,
-            stop: false,
-            end: u64::MAX,
-        };
-        let i = decode(&iced_x86::Decoder::with_ip(64, bytes, 0x1000, 0).decode());
-        (i.exec)(cpu, &mut env, &i.ops)
+        exec_bytes(cpu, &mut World::new().env(), bytes)
     }
 
     #[test]

@@ -94,3 +94,51 @@ mod tests {
         assert_eq!(sub_flags(0x8000_0000, 1, 0, 0x7fff_ffff, 4), OF | AF | PF);
     }
 }
+
+/// The unit-test execution harness shared by the handler and decoder tests: 4 KiB of flat RAM
+/// at 0, an empty block cache, and instructions decoded from bytes in 64-bit mode at 0x1000.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::super::block::{BlockCache, Env};
+    use super::super::decode::decode;
+    use super::super::insn::Insn;
+    use super::super::state::{Cpu, Fault};
+    use crate::aarch64::flat::FlatBus;
+
+    /// The RAM and block cache an [`Env`] borrows.
+    pub(crate) struct World {
+        bus: FlatBus,
+        code: BlockCache,
+    }
+
+    impl World {
+        /// 4 KiB of zeroed RAM at physical 0.
+        pub(crate) fn new() -> World {
+            World {
+                bus: FlatBus::new(0, 4096),
+                code: BlockCache::new(),
+            }
+        }
+
+        /// An execution environment over this world, with no instruction limit.
+        pub(crate) fn env(&mut self) -> Env<'_> {
+            Env {
+                bus: &mut self.bus,
+                code: &mut self.code,
+                stop: false,
+                end: u64::MAX,
+            }
+        }
+    }
+
+    /// The first instruction of `bytes`, decoded in 64-bit mode at 0x1000.
+    pub(crate) fn one(bytes: &[u8]) -> Insn {
+        decode(&iced_x86::Decoder::with_ip(64, bytes, 0x1000, 0).decode())
+    }
+
+    /// Decode the first instruction of `bytes` and run its handler once.
+    pub(crate) fn exec_bytes(cpu: &mut Cpu, env: &mut Env, bytes: &[u8]) -> Result<(), Fault> {
+        let i = one(bytes);
+        (i.exec)(cpu, env, &i.ops)
+    }
+}

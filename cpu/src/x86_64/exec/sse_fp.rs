@@ -89,7 +89,7 @@ fn dst(ops: &Ops) -> Result<usize, Fault> {
 /// ADD/SUB/MUL/DIV/MIN/MAX/SQRT (`OP`) in the form the selector names.
 pub fn arith<const OP: u8>(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     let (f, e, n) = shape(ops.cc);
-    let b = xget(cpu, env, ops, ops.src, ops.src_size)?;
+    let b = xget::<false>(cpu, env, ops, ops.src, ops.src_size)?;
     let d = dst(ops)?;
     let (a, m) = (cpu.xmm[d], cpu.mxcsr);
     let (mut r, mut flags) = (a, 0);
@@ -115,7 +115,7 @@ pub fn arith<const OP: u8>(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<()
 /// CMPPS/CMPPD/CMPSS/CMPSD: each element all ones where predicate `imm & 7` holds.
 pub fn cmp(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     let (f, e, n) = shape(ops.cc);
-    let b = xget(cpu, env, ops, ops.src, ops.src_size)?;
+    let b = xget::<false>(cpu, env, ops, ops.src, ops.src_size)?;
     let d = dst(ops)?;
     let (a, m) = (cpu.xmm[d], cpu.mxcsr);
     let (mut r, mut flags) = (a, 0);
@@ -133,7 +133,7 @@ pub fn cmp(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
 /// order (unordered: all three), OF, SF and AF cleared.
 pub fn comi<const SIGNAL: bool>(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     let (f, e, _) = shape(ops.cc);
-    let b = xget(cpu, env, ops, ops.src, ops.src_size)?;
+    let b = xget::<false>(cpu, env, ops, ops.src, ops.src_size)?;
     let d = dst(ops)?;
     let (o, fl) = sf::comi(f, SIGNAL, get(cpu.xmm[d], e, 0), get(b, e, 0), cpu.mxcsr);
     use std::cmp::Ordering::*;
@@ -152,7 +152,7 @@ pub fn comi<const SIGNAL: bool>(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Resu
 pub fn cvt_si2f(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     let (f, e, _) = shape(ops.cc);
     let size = ops.src_size;
-    let v = xget(cpu, env, ops, ops.src, size)? as u64;
+    let v = xget::<false>(cpu, env, ops, ops.src, size)? as u64;
     let v = super::super::state::sext(v, size) as i64;
     let d = dst(ops)?;
     let (r, fl) = sf::from_int(f, v, cpu.mxcsr);
@@ -165,7 +165,7 @@ pub fn cvt_si2f(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
 /// 32- or 64-bit general-purpose register.
 pub fn cvt_f2si<const TRUNC: bool>(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
     let (f, e, _) = shape(ops.cc);
-    let a = get(xget(cpu, env, ops, ops.src, ops.src_size)?, e, 0);
+    let a = get(xget::<false>(cpu, env, ops, ops.src, ops.src_size)?, e, 0);
     let (v, fl) = sf::to_int(f, a, ops.size, TRUNC, cpu.mxcsr);
     let Opnd::Reg(r) = ops.dst else {
         return Err(Fault::UD);
@@ -180,8 +180,8 @@ pub fn cvt_f2si<const TRUNC: bool>(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> R
 /// 8 CVTPD2DQ, 9 CVTTPD2DQ; with an MMX operand 10 CVTPI2PS (the upper two elements kept),
 /// 11 CVTPS2PI, 12 CVTTPS2PI, 13 CVTPI2PD, 14 CVTPD2PI, 15 CVTTPD2PI. Packed results
 /// narrower than 128 bits zero the upper half of an XMM destination.
-pub fn cvt(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
-    let b = xget(cpu, env, ops, ops.src, ops.src_size)?;
+pub fn cvt<const MM: bool>(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    let b = xget::<MM>(cpu, env, ops, ops.src, ops.src_size)?;
     let m = cpu.mxcsr;
     let mut flags = 0;
     let mut acc = |(v, fl): (u64, u32)| {
@@ -255,7 +255,7 @@ pub fn cvt(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
         }),
     };
     commit(cpu, flags)?;
-    xput(cpu, env, ops, ops.dst, 16, r)
+    xput::<MM>(cpu, env, ops, ops.dst, 16, r)
 }
 
 /// Bits of MXCSR that LDMXCSR may set (MXCSR_MASK with DAZ, SDM vol. 1 §11.6.6); any other
@@ -281,21 +281,13 @@ pub fn stmxcsr(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::super::block::{BlockCache, Env};
-    use super::super::super::decode::decode;
+    use super::super::testing::{one, World};
     use super::*;
 
     #[test]
     fn ldmxcsr_refuses_reserved_bits_and_stmxcsr_stores() {
-        let mut bus = crate::aarch64::flat::FlatBus::new(0, 4096);
-        let mut code = BlockCache::new();
-        let mut env = Env {
-            bus: &mut bus,
-            code: &mut code,
-            stop: false,
-            end: u64::MAX,
-        };
-        let one = |b: &[u8]| decode(&iced_x86::Decoder::with_ip(64, b, 0x1000, 0).decode());
+        let mut world = World::new();
+        let mut env = world.env();
         // ldmxcsr [rax]; stmxcsr [rax + 8]
         let (ld, st) = (one(&[0x0f, 0xae, 0x10]), one(&[0x0f, 0xae, 0x58, 0x08]));
         let mut cpu = Cpu::new();
@@ -311,15 +303,8 @@ mod tests {
 
     #[test]
     fn unmasked_exceptions_raise_xm_with_osxmmexcpt_and_ud_without() {
-        let mut bus = crate::aarch64::flat::FlatBus::new(0, 4096);
-        let mut code = BlockCache::new();
-        let mut env = Env {
-            bus: &mut bus,
-            code: &mut code,
-            stop: false,
-            end: u64::MAX,
-        };
-        let one = |b: &[u8]| decode(&iced_x86::Decoder::with_ip(64, b, 0x1000, 0).decode());
+        let mut world = World::new();
+        let mut env = world.env();
         // divps xmm0, xmm1: 1/0 in element 0 (#Z), 1/1 elsewhere.
         let div = one(&[0x0f, 0x5e, 0xc1]);
         let one_f = 0x3f80_0000u128;

@@ -7,12 +7,14 @@
 //! SHUFPS/SHUFPD. No flags change; nothing here raises an SIMD floating-point exception.
 //!
 //! The same handlers run the MMX forms (SDM vol. 1 §9.4) on 64-bit MMX registers: with an
-//! MMX destination ([`VReg::Mm`]) every operation works on 8 bytes instead of 16 (PSHUFW is
-//! the word shuffle of an MMX register), with [`super::mmx::check`] first and
-//! [`super::mmx::enter`] when the result is written.
+//! MMX destination every operation works on 8 bytes instead of 16 (PSHUFW is the word shuffle
+//! of an MMX register), with [`super::mmx::check`] first and [`super::mmx::enter`] when the
+//! result is written.
 //!
-//! Each handler is `op::<OP, E>`: operation `OP` on lanes of `E` bytes, destination an XMM
-//! register, source XMM or 16-byte-aligned m128 (MMX: an MMX register, source MMX or m64).
+//! Each handler is `op::<OP, E, W>`: operation `OP` on lanes of `E` bytes of a `W`-byte
+//! register. The decoder picks `W` = 16 for the XMM forms (destination an XMM register, source
+//! XMM or 16-byte-aligned m128) and `W` = 8 for the MMX forms (an MMX register, source MMX or
+//! m64), so the XMM instantiations test nothing about MMX and work on a constant width.
 
 use super::super::block::Env;
 use super::super::insn::{Opnd, Ops};
@@ -90,7 +92,7 @@ fn lane(v: u128, e: usize, i: usize) -> u64 {
     ((v >> (8 * e * i)) as u64) & (u64::MAX >> (64 - 8 * e))
 }
 
-/// A register of `n` bytes (16 or 8) built from its `e`-byte lanes.
+/// A register of `n` bytes (16 or 8, a constant at every call) built from its `e`-byte lanes.
 #[inline(always)]
 fn from_lanes(n: usize, e: usize, f: impl Fn(usize) -> u64) -> u128 {
     let m = u64::MAX >> (64 - 8 * e);
@@ -110,68 +112,56 @@ fn sat_u(v: i64, e: usize) -> u64 {
     v.clamp(0, (1i64 << (8 * e)) - 1) as u64
 }
 
-/// The destination register of a packed-integer form: XMM (16 bytes) or MMX (8 bytes).
-#[derive(Clone, Copy)]
-pub enum VReg {
-    /// XMM register 0–15.
-    Xmm(usize),
-    /// MMX register 0–7.
-    Mm(u8),
-}
-
-impl VReg {
-    /// The destination of `ops`, after the MMX checks for an MMX one.
-    fn of(cpu: &mut Cpu, ops: &Ops) -> Result<VReg, Fault> {
-        match ops.dst {
-            Opnd::Xmm(d) => Ok(VReg::Xmm(d as usize & 15)),
-            Opnd::Mm(d) => {
-                mmx::check(cpu)?;
-                Ok(VReg::Mm(d))
-            }
-            _ => Err(Fault::UD),
+/// The destination's value (register width `W`: 16 for XMM, 8 for MMX), after the MMX checks
+/// for an MMX one.
+#[inline(always)]
+fn dget<const W: usize>(cpu: &mut Cpu, ops: &Ops) -> Result<u128, Fault> {
+    match ops.dst {
+        Opnd::Xmm(d) if W == 16 => Ok(cpu.xmm[d as usize & 15]),
+        Opnd::Mm(d) if W == 8 => {
+            mmx::check(cpu)?;
+            Ok(cpu.x87.mmx_read(d) as u128)
         }
-    }
-    /// Width in bytes.
-    fn width(self) -> usize {
-        match self {
-            VReg::Xmm(_) => 16,
-            VReg::Mm(_) => 8,
-        }
-    }
-    fn get(self, cpu: &Cpu) -> u128 {
-        match self {
-            VReg::Xmm(d) => cpu.xmm[d],
-            VReg::Mm(d) => cpu.x87.mmx_read(d) as u128,
-        }
-    }
-    fn set(self, cpu: &mut Cpu, v: u128) {
-        match self {
-            VReg::Xmm(d) => cpu.xmm[d] = v,
-            VReg::Mm(d) => {
-                cpu.x87.mmx_write(d, v as u64);
-                mmx::enter(cpu);
-            }
-        }
+        _ => Err(Fault::UD),
     }
 }
 
-/// Destination, its width, its value and the source's.
-fn operands(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(VReg, usize, u128, u128), Fault> {
-    let d = VReg::of(cpu, ops)?;
-    let b = xget(cpu, env, ops, ops.src, ops.src_size)?;
-    Ok((d, d.width(), d.get(cpu), b))
+/// Write the destination (checked by [`dget`]); an MMX one makes the MMX transition.
+#[inline(always)]
+fn dset<const W: usize>(cpu: &mut Cpu, ops: &Ops, v: u128) {
+    match ops.dst {
+        Opnd::Xmm(d) if W == 16 => cpu.xmm[d as usize & 15] = v,
+        Opnd::Mm(d) if W == 8 => {
+            cpu.x87.mmx_write(d, v as u64);
+            mmx::enter(cpu);
+        }
+        _ => {}
+    }
+}
+
+/// The destination's and the source's values.
+#[inline(always)]
+fn operands<const W: usize>(
+    cpu: &mut Cpu,
+    env: &mut Env,
+    ops: &Ops,
+) -> Result<(u128, u128), Fault> {
+    let a = dget::<W>(cpu, ops)?;
+    // An MMX form's checks came with the destination.
+    let b = xget::<false>(cpu, env, ops, ops.src, ops.src_size)?;
+    Ok((a, b))
 }
 
 /// Lane-wise operation `OP` on `E`-byte lanes.
-pub fn lanes<const OP: u8, const E: usize>(
+pub fn lanes<const OP: u8, const E: usize, const W: usize>(
     cpu: &mut Cpu,
     env: &mut Env,
     ops: &Ops,
 ) -> Result<(), Fault> {
-    let (d, n, a, b) = operands(cpu, env, ops)?;
+    let (a, b) = operands::<W>(cpu, env, ops)?;
     let bits = 8 * E as u32;
     let ones = u64::MAX >> (64 - bits);
-    let r = from_lanes(n, E, |i| {
+    let r = from_lanes(W, E, |i| {
         let (x, y) = (lane(a, E, i), lane(b, E, i));
         let (sx, sy) = (sext(x, E as u8) as i64, sext(y, E as u8) as i64);
         match OP {
@@ -193,38 +183,38 @@ pub fn lanes<const OP: u8, const E: usize>(
             _ => x.wrapping_mul(y) >> bits,
         }
     });
-    d.set(cpu, r);
+    dset::<W>(cpu, ops, r);
     Ok(())
 }
 
 /// Whole-register operation `OP` (`E`: lane size for the interleaves).
-pub fn whole<const OP: u8, const E: usize>(
+pub fn whole<const OP: u8, const E: usize, const W: usize>(
     cpu: &mut Cpu,
     env: &mut Env,
     ops: &Ops,
 ) -> Result<(), Fault> {
-    let (d, w, a, b) = operands(cpu, env, ops)?;
+    let (a, b) = operands::<W>(cpu, env, ops)?;
     let r = match OP {
         AND => a & b,
         ANDN => !a & b,
         OR => a | b,
         XOR => a ^ b,
-        MULUDQ => from_lanes(w, 8, |i| {
+        MULUDQ => from_lanes(W, 8, |i| {
             lane(a, 8, i) as u32 as u64 * lane(b, 8, i) as u32 as u64
         }),
-        MADDWD => from_lanes(w, 4, |i| {
+        MADDWD => from_lanes(W, 4, |i| {
             let p = |k| (sext(lane(a, 2, k), 2) as i64 * sext(lane(b, 2, k), 2) as i64) as i32;
             p(2 * i).wrapping_add(p(2 * i + 1)) as u32 as u64
         }),
-        SADBW => from_lanes(w, 8, |i| {
+        SADBW => from_lanes(W, 8, |i| {
             (0..8)
                 .map(|k| lane(a, 1, 8 * i + k).abs_diff(lane(b, 1, 8 * i + k)))
                 .sum()
         }),
         PACKSSWB | PACKSSDW | PACKUSWB => {
             let (src, dst) = if OP == PACKSSDW { (4, 2) } else { (2, 1) };
-            let n = w / src;
-            from_lanes(w, dst, |i| {
+            let n = W / src;
+            from_lanes(W, dst, |i| {
                 let v = if i < n {
                     lane(a, src, i)
                 } else {
@@ -239,8 +229,8 @@ pub fn whole<const OP: u8, const E: usize>(
             })
         }
         UNPCKL | UNPCKH => {
-            let half = if OP == UNPCKL { 0 } else { w / 2 / E };
-            from_lanes(w, E, |i| {
+            let half = if OP == UNPCKL { 0 } else { W / 2 / E };
+            from_lanes(W, E, |i| {
                 let k = half + i / 2;
                 if i % 2 == 0 {
                     lane(a, E, k)
@@ -251,25 +241,24 @@ pub fn whole<const OP: u8, const E: usize>(
         }
         _ => return Err(Fault::UD),
     };
-    d.set(cpu, r);
+    dset::<W>(cpu, ops, r);
     Ok(())
 }
 
 /// PSLL/PSRL/PSRA (`KIND`) on `E`-byte lanes by the immediate or by the source's low
 /// quadword; a count of the lane width or more gives zero (logical) or the sign (arithmetic).
-pub fn shift<const KIND: u8, const E: usize>(
+pub fn shift<const KIND: u8, const E: usize, const W: usize>(
     cpu: &mut Cpu,
     env: &mut Env,
     ops: &Ops,
 ) -> Result<(), Fault> {
-    let d = VReg::of(cpu, ops)?;
+    let a = dget::<W>(cpu, ops)?;
     let count = match ops.src {
         Opnd::Imm => ops.imm & 0xff,
-        o => xget(cpu, env, ops, o, ops.src_size)? as u64,
+        o => xget::<false>(cpu, env, ops, o, ops.src_size)? as u64,
     };
-    let a = d.get(cpu);
     let bits = 8 * E as u64;
-    let r = from_lanes(d.width(), E, |i| {
+    let r = from_lanes(W, E, |i| {
         let x = lane(a, E, i);
         match KIND {
             SLL if count < bits => x << count,
@@ -278,7 +267,7 @@ pub fn shift<const KIND: u8, const E: usize>(
             _ => 0,
         }
     });
-    d.set(cpu, r);
+    dset::<W>(cpu, ops, r);
     Ok(())
 }
 
@@ -300,39 +289,39 @@ pub fn shift_bytes<const LEFT: bool>(cpu: &mut Cpu, _: &mut Env, ops: &Ops) -> R
 
 /// Shuffles by immediate: PSHUFD (selector 0), PSHUFLW (1), PSHUFHW (2), SHUFPS (3), SHUFPD
 /// (4), PSHUFW (5: the four words of an MMX register).
-pub fn shuffle(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
-    let (d, w, a, b) = operands(cpu, env, ops)?;
+pub fn shuffle<const W: usize>(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    let (a, b) = operands::<W>(cpu, env, ops)?;
     let imm = ops.imm as usize;
     let pick = |k: usize| (imm >> (2 * k)) & 3;
     let r = match ops.cc & 7 {
-        0 => from_lanes(w, 4, |i| lane(b, 4, pick(i))),
-        5 => from_lanes(w, 2, |i| lane(b, 2, pick(i))),
-        1 => from_lanes(w, 2, |i| {
+        0 => from_lanes(W, 4, |i| lane(b, 4, pick(i))),
+        5 => from_lanes(W, 2, |i| lane(b, 2, pick(i))),
+        1 => from_lanes(W, 2, |i| {
             if i < 4 {
                 lane(b, 2, pick(i))
             } else {
                 lane(b, 2, i)
             }
         }),
-        2 => from_lanes(w, 2, |i| {
+        2 => from_lanes(W, 2, |i| {
             if i < 4 {
                 lane(b, 2, i)
             } else {
                 lane(b, 2, 4 + pick(i - 4))
             }
         }),
-        3 => from_lanes(w, 4, |i| {
+        3 => from_lanes(W, 4, |i| {
             if i < 2 {
                 lane(a, 4, pick(i))
             } else {
                 lane(b, 4, pick(i))
             }
         }),
-        _ => from_lanes(w, 8, |i| {
+        _ => from_lanes(W, 8, |i| {
             let src = if i == 0 { a } else { b };
             lane(src, 8, (imm >> i) & 1)
         }),
     };
-    d.set(cpu, r);
+    dset::<W>(cpu, ops, r);
     Ok(())
 }

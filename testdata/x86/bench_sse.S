@@ -1,0 +1,137 @@
+/*
+ * The SSE-integer loop guest (tests: cpu/tests/x86_bare_metal.rs, console compared with QEMU's;
+ * also the workload for profiling the packed-integer handlers under callgrind): entered the PVH
+ * way, it identity-maps 0-4 MiB, enters long mode with CR4.OSFXSR set and runs LOOP rounds of a
+ * strlen/checksum-like loop over a 4 KiB byte buffer (MOVDQA, PCMPEQB, PMOVMSKB, PADDB, PXOR,
+ * PUNPCKLBW, PADDW, PSHUFD, PMINUB, PSUBUSB, PAND, PSRLW), then prints two checksums as 16 hex
+ * digits on the debug console (port 0xe9), PASS, and stops through isa-debug-exit (port 0xf4).
+ */
+    .include "common.inc"
+    .equ CONSOLE, 0xe9
+    .equ EXIT_PORT, 0xf4
+    .equ PML4, 0x110000
+    .equ PDPT, 0x111000
+    .equ PD, 0x112000
+    .equ STACK_TOP, 0x180000
+    .equ BUF, 0x200000            /* 4 KiB of bytes */
+    .equ LOOP, 200
+
+    PVH_NOTE
+
+    .text
+    .code32
+    .globl _start
+_start:
+    PVH_ENTRY32 STACK_TOP
+    movl $PML4, %edi
+    movl $(3 * 4096 / 4), %ecx
+    xorl %eax, %eax
+    cld
+    rep stosl
+    movl $(PDPT + 3), (PML4)
+    movl $(PD + 3), (PDPT)
+    movl $0x83, (PD)                 /* 0-2 MiB */
+    movl $0x200083, (PD + 8)         /* 2-4 MiB */
+    movl %cr4, %eax
+    orl $0x620, %eax                 /* PAE, OSFXSR, OSXMMEXCPT */
+    movl %eax, %cr4
+    movl $PML4, %eax
+    movl %eax, %cr3
+    movl $0xc0000080, %ecx           /* EFER */
+    rdmsr
+    orl $0x100, %eax                 /* LME */
+    wrmsr
+    movl %cr0, %eax
+    orl $0x80000000, %eax            /* PG */
+    movl %eax, %cr0
+    ljmp $0x18, $long_mode
+
+    .code64
+long_mode:
+    movw $0x20, %ax
+    movw %ax, %ds
+    movw %ax, %es
+    movw %ax, %ss
+    movq $STACK_TOP, %rsp
+
+    /* The buffer holds byte i = (i * 7 + 1) & 0xff for i in 0..4096 (a few zeros). */
+    movl $BUF, %edi
+    xorl %ecx, %ecx
+1:  leal 1(%rcx,%rcx,2), %eax
+    leal (%rax,%rcx,4), %eax
+    movb %al, (%rdi,%rcx)
+    incl %ecx
+    cmpl $4096, %ecx
+    jne 1b
+    pxor %xmm0, %xmm0
+    pxor %xmm4, %xmm4
+    pxor %xmm5, %xmm5
+    pxor %xmm6, %xmm6
+    pxor %xmm7, %xmm7
+    xorl %r8d, %r8d
+    movl $LOOP, %r9d
+2:  movl $BUF, %esi
+    movl $256, %ecx
+3:  movdqa (%rsi), %xmm1
+    movdqa %xmm1, %xmm2
+    pcmpeqb %xmm0, %xmm2
+    pmovmskb %xmm2, %eax
+    addl %eax, %r8d
+    paddb %xmm1, %xmm7
+    pxor %xmm1, %xmm6
+    punpcklbw %xmm0, %xmm1
+    paddw %xmm1, %xmm5
+    pshufd $0x1b, %xmm7, %xmm3
+    pminub %xmm3, %xmm4
+    psubusb %xmm1, %xmm4
+    pand %xmm7, %xmm3
+    psrlw $1, %xmm3
+    paddw %xmm3, %xmm5
+    addq $16, %rsi
+    decl %ecx
+    jnz 3b
+    decl %r9d
+    jnz 2b
+    pxor %xmm4, %xmm5
+    pxor %xmm6, %xmm7
+    pxor %xmm5, %xmm7
+    movq %xmm7, %rax
+    psrldq $8, %xmm7
+    movq %xmm7, %rdx
+    xorq %rdx, %rax
+    call puthex
+    movq %r8, %rax
+    call puthex
+
+    leaq msg_pass(%rip), %rsi
+    movw $CONSOLE, %dx
+6:  lodsb
+    testb %al, %al
+    jz 7f
+    outb %al, %dx
+    jmp 6b
+7:  movw $EXIT_PORT, %dx
+    movb $1, %al
+    outb %al, %dx
+    cli
+8:  hlt
+    jmp 8b
+
+/* Print rax as 16 hex digits and a newline. */
+puthex:
+    PUTHEX64 CONSOLE, 1
+
+    .data
+    .balign 8
+gdt:
+    .quad 0
+    .quad 0x00cf9a000000ffff     /* 0x08: 32-bit code */
+    .quad 0x00cf92000000ffff     /* 0x10: data */
+    .quad 0x00af9a000000ffff     /* 0x18: 64-bit code */
+    .quad 0x00cf92000000ffff     /* 0x20: data */
+gdt_end:
+gdt_ptr:
+    .word gdt_end - gdt - 1
+    .long gdt
+msg_pass:
+    .asciz "PASS\n"
