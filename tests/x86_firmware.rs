@@ -4,7 +4,7 @@
 //! judges that handoff at the kernel's first instruction. A correct loader passes every
 //! kernel-entry check (entering `startup_64`, or `startup_32` by the 32-bit protocol); each
 //! broken variant fails exactly the check it breaks (`e820.covers`,
-//! `bootparams.cmdline`, `pvh.magic`) and `bootemu run` exits 1; a loader that never enters the
+//! `bootparams.cmdline`, `bootparams.ramdisk`, `pvh.magic`) and `bootemu run` exits 1; a loader that never enters the
 //! kernel leaves the kernel-entry checks failed (it ended normally) or NOT REACHED.
 //!
 //! Oracles: where the kernel must be found comes from the files, read here without bootemu's
@@ -210,6 +210,26 @@ fn a_command_line_past_cmdline_size_fails_bootparams_cmdline_alone() {
     assert_eq!(r.failed(), ["bootparams.cmdline"], "{}", r.stderr);
     assert!(
         r.stderr.contains("no NUL within cmdline_size"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_ramdisk_image_one_page_off_fails_bootparams_ramdisk_alone() {
+    // The right size, in RAM, in the e820 map, but not the initrd's bytes: only the digest of
+    // the range the loader names, against the --initrd file's, can tell.
+    let Some(a) = setup() else { return };
+    let r = run(
+        "initrd-off-by-page",
+        &a.bzimage,
+        a,
+        &["--stop-on-check-failure"],
+    );
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert_eq!(r.failed(), ["bootparams.ramdisk"], "{}", r.stderr);
+    assert!(
+        r.stderr.contains("does not hold the --initrd file's bytes"),
         "{}",
         r.stderr
     );

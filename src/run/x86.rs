@@ -29,7 +29,7 @@ use bootemu_machine::{RunOutcome, StopReason};
 use super::{console_sink, RunArgs};
 use bootemu_boot::firmware::KernelVia;
 use bootemu_boot::handoff::MemRead;
-use bootemu_boot::x86::found::{self, EntryKind, KernelSigs};
+use bootemu_boot::x86::found::{EntryKind, KernelSigs};
 use bootemu_boot::x86::X86EntryState;
 use bootemu_boot::Format;
 use bootemu_machine::machine::DEFAULT_HANG_INSNS;
@@ -173,19 +173,20 @@ struct FirmwareRun {
 
 impl FirmwareRun {
     /// The judge the machine calls at the kernel's entry: the expectations from where the
-    /// kernel was found and what the loader says it handed over, then [`judge_entry`]. Stops
+    /// kernel was found and the initrd file given (`initrd_file`: length and digest; the range
+    /// the loader names must hold its bytes), then [`judge_entry`]. Stops
     /// the run on a failure with `--stop-on-check-failure`.
     fn judge(
         &self,
         a: &RunArgs,
         boot: &x86::X86Boot,
         cmdline: &str,
+        initrd_file: Option<(u64, u64)>,
     ) -> bootemu_machine::x86::entry_watch::EntryJudge {
         let sigs = self.sigs.clone();
         let out = self.checks.clone();
         let ram = boot.ram.clone();
         let cmdline = cmdline.to_string();
-        let initrd_len = boot.initrd.map(|(s, e)| e - s);
         let no_check = a.no_check.clone();
         let stop = a.stop_on_check_failure;
         Box::new(move |h: &X86Handoff, mem: MemRead| {
@@ -194,8 +195,7 @@ impl FirmwareRun {
                 EntryKind::Pvh => h.state.rbx(),
                 _ => h.state.rsi(),
             };
-            let initrd = found::initrd_claimed(kind, info, mem, initrd_len);
-            let exp = sigs.expected(&h.found, ram.clone(), Some(&cmdline), initrd, info);
+            let exp = sigs.expected(&h.found, ram.clone(), Some(&cmdline), initrd_file, info);
             let checks = judge_entry(kind, &h.state, mem, &exp, &no_check);
             let failed = handoff::any_failed(&checks);
             *out.borrow_mut() = Some(checks);
@@ -345,7 +345,11 @@ pub fn run(a: &RunArgs) -> anyhow::Result<u8> {
             judge_entry(kind, &state, &mem, &exp, &a.no_check)
         }
         Some(f) => {
-            let judge = f.judge(a, &boot, expected_cmdline.unwrap_or(""));
+            let initrd_file = linux
+                .initrd
+                .as_deref()
+                .map(|b| (b.len() as u64, handoff::digest(b)));
+            let judge = f.judge(a, &boot, expected_cmdline.unwrap_or(""), initrd_file);
             machine.watch_kernel_entry(f.sigs.clone(), judge);
             Vec::new()
         }
