@@ -58,6 +58,10 @@ fn refuse_aarch64_options(a: &RunArgs) -> anyhow::Result<()> {
             "--kernel-via fw-cfg or chosen (an x86 firmware gets the kernel as PVH module 0, \
              or with --kernel-via none not at all)",
         ),
+        (
+            a.firmware.is_some() && a.kernel_offset.is_some(),
+            "--kernel-offset with --firmware (the firmware places the kernel)",
+        ),
         (!a.load.is_empty(), "--load"),
         (!a.disk.is_empty(), "--disk (no virtio devices yet)"),
         (
