@@ -195,6 +195,18 @@ fn a_zero_page_without_the_initrds_e820_entry_fails_e820_covers_alone() {
         r.stderr
     );
     assert!(r.stderr.contains("not e820 RAM: initrd "), "{}", r.stderr);
+    // The report is written at that early end too, and names the failed check.
+    assert_eq!(r.report["exit_code"], 1, "{}", r.stderr);
+    assert_eq!(r.report["exit_reason"], "guest-failure", "{}", r.report);
+    assert_eq!(r.report["kernel_entry"]["reached"], true, "{}", r.report);
+    let failed: Vec<&str> = r.report["checks"]
+        .as_array()
+        .expect("checks in the report")
+        .iter()
+        .filter(|c| c["status"] == "fail")
+        .filter_map(|c| c["id"].as_str())
+        .collect();
+    assert_eq!(failed, ["e820.covers"], "{}", r.report);
 }
 
 #[test]

@@ -360,9 +360,18 @@ pub fn run(a: &RunArgs) -> anyhow::Result<u8> {
     };
     let entry_failed = handoff::any_failed(&checks);
     if entry_failed && a.stop_on_check_failure {
-        say!("bootemu: stopped at the kernel entry: a hand-off check failed there (--stop-on-check-failure)");
-        crate::handoff::print_summary(&checks);
-        return Ok(crate::handoff::exit_code(0, &checks, true));
+        let r = Report {
+            name: &name,
+            boot: &boot,
+            state: &state,
+            fw: None,
+            seen: None,
+            checks: &checks,
+            code: 0,
+            description: "",
+            outcome: None,
+        };
+        return r.stopped_at_entry(a, report_file);
     }
     let outcome = machine.run(a.max_insns);
     if let Some(s) = status {
@@ -383,9 +392,18 @@ pub fn run(a: &RunArgs) -> anyhow::Result<u8> {
             None => say!("bootemu: the firmware never entered the kernel"),
         }
         if outcome.reason == X86Stop::StoppedAtEntry {
-            say!("bootemu: stopped at the kernel entry: a hand-off check failed there (--stop-on-check-failure)");
-            crate::handoff::print_summary(&checks);
-            return Ok(crate::handoff::exit_code(0, &checks, true));
+            let r = Report {
+                name: &name,
+                boot: &boot,
+                state: &state,
+                fw: Some(f),
+                seen: handoff_seen.as_ref(),
+                checks: &checks,
+                code: 0,
+                description: "",
+                outcome: Some(&outcome),
+            };
+            return r.stopped_at_entry(a, report_file);
         }
     }
     // Never entered by the firmware: that explains a missing command line too.
@@ -459,40 +477,101 @@ pub fn run(a: &RunArgs) -> anyhow::Result<u8> {
         );
     }
     crate::handoff::print_summary(&checks);
-    if let (Some(path), Some(mut file)) = (&a.report, report_file) {
-        let json = serde_json::json!({
+    if let Some(file) = report_file {
+        let r = Report {
+            name: &name,
+            boot: &boot,
+            state: &state,
+            fw: fw.as_ref(),
+            seen: handoff_seen.as_ref(),
+            checks: &checks,
+            code,
+            description: &description,
+            outcome: Some(&outcome),
+        };
+        r.write(a, file)?;
+    }
+    Ok(code)
+}
+
+/// What a run's JSON report (`--report`) says, at whichever end the run came to.
+struct Report<'a> {
+    name: &'a str,
+    boot: &'a x86::X86Boot,
+    /// The vCPU's state at the start (a direct boot's kernel entry).
+    state: &'a X86EntryState,
+    fw: Option<&'a FirmwareRun>,
+    /// A firmware boot's kernel entry, when reached.
+    seen: Option<&'a X86Handoff>,
+    checks: &'a [Check],
+    code: u8,
+    description: &'a str,
+    /// The run's end (`None`: stopped before running).
+    outcome: Option<&'a X86Outcome>,
+}
+
+impl Report<'_> {
+    /// The end of a run stopped at the kernel entry by `--stop-on-check-failure`: the
+    /// summary, the report, the checks' exit code.
+    fn stopped_at_entry(mut self, a: &RunArgs, file: Option<File>) -> anyhow::Result<u8> {
+        let why = "stopped at the kernel entry: a hand-off check failed there \
+                   (--stop-on-check-failure)";
+        say!("bootemu: {why}");
+        crate::handoff::print_summary(self.checks);
+        self.code = crate::handoff::exit_code(0, self.checks, true);
+        self.description = why;
+        if let Some(file) = file {
+            self.write(a, file)?;
+        }
+        Ok(self.code)
+    }
+
+    /// Write the report to `file` (`--report`'s, created at the start).
+    fn write(&self, a: &RunArgs, mut file: File) -> anyhow::Result<()> {
+        let Some(path) = &a.report else {
+            return Ok(());
+        };
+        let (boot, state) = (self.boot, self.state);
+        let mut json = serde_json::json!({
             "machine": "microvm",
-            "kernel": name,
+            "kernel": self.name,
             "format": boot.plan.format.to_string(),
             "protocol": boot.entry.protocol(),
             "protocol_why": boot.why,
-            "exit_code": code,
-            "description": description,
-            "exit_reason": match outcome.reason {
-                X86Stop::HaltedInterruptsOff { .. } => "halted-interrupts-off",
-                _ => crate::outcome::reason_name(&ro),
-            },
-            "instructions": outcome.insns,
-            "virtual_time": outcome.clock,
-            "resets": outcome.resets,
-            "console_bytes": outcome.console_bytes,
-            "expect_missing": outcome.expect_missing,
-            "kernel_cmdline": outcome.kernel_cmdline,
-            "console_failure": outcome.console_failure,
-            "undefined_forms": outcome.undefined,
-            "gp_msrs": outcome.bad_msrs.iter()
-                .map(|(m, n)| (format!("{m:#x}"), *n))
-                .collect::<std::collections::BTreeMap<_, _>>(),
-            "unclaimed": outcome.unclaimed.count,
-            "rip": format!("{:#x}", outcome.rip),
+            "exit_code": self.code,
+            "description": self.description,
             "kernel_entry": {
                 "rip": format!("{:#x}", state.rip),
                 "state": state.describe(),
             },
-            "checks": crate::handoff::json(&checks),
+            "checks": crate::handoff::json(self.checks),
         });
-        let mut json = json;
-        if let Some(f) = &fw {
+        if let Some(outcome) = self.outcome {
+            let ro = x86_verdict(outcome).2;
+            let run = serde_json::json!({
+                "exit_reason": match outcome.reason {
+                    X86Stop::HaltedInterruptsOff { .. } => "halted-interrupts-off",
+                    _ => crate::outcome::reason_name(&ro),
+                },
+                "instructions": outcome.insns,
+                "virtual_time": outcome.clock,
+                "resets": outcome.resets,
+                "console_bytes": outcome.console_bytes,
+                "expect_missing": outcome.expect_missing,
+                "kernel_cmdline": outcome.kernel_cmdline,
+                "console_failure": outcome.console_failure,
+                "undefined_forms": outcome.undefined,
+                "gp_msrs": outcome.bad_msrs.iter()
+                    .map(|(m, n)| (format!("{m:#x}"), *n))
+                    .collect::<std::collections::BTreeMap<_, _>>(),
+                "unclaimed": outcome.unclaimed.count,
+                "rip": format!("{:#x}", outcome.rip),
+            });
+            if let (Some(o), Some(r)) = (json.as_object_mut(), run.as_object()) {
+                o.extend(r.clone());
+            }
+        }
+        if let Some(f) = self.fw {
             json["firmware"] = f.name.clone().into();
             json["kernel_module"] = match f.kernel_module {
                 Some((s, e)) => {
@@ -500,7 +579,7 @@ pub fn run(a: &RunArgs) -> anyhow::Result<u8> {
                 }
                 None => serde_json::Value::Null,
             };
-            json["kernel_entry"] = match &handoff_seen {
+            json["kernel_entry"] = match self.seen {
                 Some(h) => {
                     let kind = f.sigs.sigs[h.found.sig].kind;
                     serde_json::json!({
@@ -518,7 +597,6 @@ pub fn run(a: &RunArgs) -> anyhow::Result<u8> {
             };
         }
         file.write_all((serde_json::to_string_pretty(&json)? + "\n").as_bytes())
-            .with_context(|| format!("{}", path.display()))?;
+            .with_context(|| format!("{}", path.display()))
     }
-    Ok(code)
 }
