@@ -9,7 +9,7 @@
 //!
 //! Oracles: where the kernel must be found comes from the files, read here without bootemu's
 //! parsers: the bzImage's `pref_address` (boot.rst: u64 at 0x258; the loader puts a relocatable
-//! kernel there, startup_64 at + 0x200) and the vmlinux's PVH entry from binutils' `readelf -n`
+//! kernel there, startup_64 at + 0x200) and the vmlinux's PVH entry from binutils' `x86_64-linux-gnu-readelf -n`
 //! (the Xen note of type 0x12); and the kernel's own reaction: with the wrong PVH magic it stops
 //! on its BUG() right after the entry, with the right one it runs on. The good loader's full
 //! boot to userspace (the kernel's own console) takes about 100 s of emulation and is not run

@@ -150,6 +150,8 @@ fn judge_entry(
     let mode = match kind {
         EntryKind::Pvh => Some(Mode::Protected32),
         EntryKind::Bz64 | EntryKind::ElfEntry => Some(Mode::Long),
+        // TODO(X86_ENTRY32_REGS): the 32-bit boot protocol's entry state (flat __BOOT_CS /
+        // __BOOT_DS, paging off, ESI the zero page, EBP = EDI = EBX = 0) is not judged.
         EntryKind::Bz32 => None,
     };
     if let Some(mode) = mode {

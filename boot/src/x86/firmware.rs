@@ -7,8 +7,8 @@
 //! Modules (`hvm_start_info.modlist_paddr`, the order is the protocol between bootemu and the
 //! firmware): module 0 is the kernel file as it is (a bzImage or an ELF vmlinux), module 1 the
 //! initrd when there is one; `cmdline_paddr` is the kernel's command line (`--append`). The
-//! initrd goes page-aligned at the top of high RAM below 4 GiB, as for a PVH kernel, the kernel
-//! file page-aligned right below it (or at the top without an initrd). With `--kernel-via none`
+//! initrd goes page-aligned at the top of high RAM (below the 3 GiB MMIO hole,
+//! [`super::kernel_ram`]), as for a PVH kernel, the kernel file page-aligned right below it (or at the top without an initrd). With `--kernel-via none`
 //! the kernel file is not handed over at all (the firmware finds the kernel itself): no modules
 //! then but the initrd, as module 0.
 
@@ -56,14 +56,9 @@ pub fn complete_firmware(
     };
     let len = k.len() as u64;
     let low = boot.kernel.iter().map(|r| r.1).max().unwrap_or(0);
-    let limit = boot.initrd.map_or_else(
-        || {
-            super::kernel_ram(mem_size)
-                .end()
-                .min(crate::bzimage::FOUR_GIB)
-        },
-        |i| i.0,
-    );
+    let limit = boot
+        .initrd
+        .map_or_else(|| super::kernel_ram(mem_size).end(), |i| i.0);
     let addr = limit
         .checked_sub(len)
         .map(|a| a & !(MODULE_ALIGN - 1))

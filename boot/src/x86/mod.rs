@@ -65,7 +65,7 @@ pub enum Error {
     /// No room for the kernel module of a firmware boot.
     #[error(
         "kernel file of {len:#x} bytes does not fit between the firmware's end {low:#x} and \
-         {limit:#x} (the initrd or the top of RAM below 4 GiB)"
+         {limit:#x} (the initrd or the top of RAM below the 3 GiB MMIO hole)"
     )]
     KernelModuleNoRoom {
         /// The file's size.
@@ -307,7 +307,8 @@ pub fn complete(kernel: Plan, mem_size: u64, l: &X86Linux) -> Result<X86Boot, cr
             let high = high.end();
             let limit = match &header {
                 Some(h) => high.min(h.initrd_addr_max as u64 + 1),
-                None => high.min(crate::bzimage::FOUR_GIB),
+                // High RAM ends at the 3 GiB MMIO hole, below PVH's 4 GiB.
+                None => high,
             };
             let addr = limit
                 .checked_sub(len)

@@ -10,9 +10,16 @@
 //! ([`X86Handoff`]) and judged by the run's judge; not the kernel, let through (`watch.pass_at`, that address only)
 //! with the watch still armed. Once captured, the watch is disarmed.
 //!
-//! Limitation: a loader that jumps into code already decoded at the entry's address (the
-//! kernel copied over code that ran, without a store the code cache sees) is not seen; stores
-//! drop decoded code, so a copied kernel is always decoded afresh.
+//! Limitations:
+//! - only the entries [`KernelSigs`] lists are watched: a bzImage's `startup_64` and
+//!   `startup_32`, an ELF's PVH entry and `e_entry`; not the EFI handover entry
+//!   (`handover_offset`), so a loader entering there is never seen entering the kernel;
+//! - a watch that never matches stays armed for the whole run: a mask compare per code cache
+//!   miss (never per instruction), and a stop and a byte comparison per block built at a
+//!   candidate address (for a bzImage, page offsets 0x000 and 0x200);
+//! - a loader that jumps into code already decoded at the entry's address (the kernel copied
+//!   over code that ran, without a store the code cache sees) is not seen; stores drop
+//!   decoded code, so a copied kernel is always decoded afresh.
 
 use bootemu_boot::x86::found::{Found, KernelSigs};
 use bootemu_boot::x86::X86EntryState;
