@@ -406,13 +406,7 @@ copy:
 
 /* Print the NUL-terminated string at ESI on COM1. Clobbers EAX, EDX, ESI. */
 puts:
-    movw $COM1, %dx
-1:  lodsb
-    testb %al, %al
-    jz 2f
-    outb %al, %dx
-    jmp 1b
-2:  ret
+    PUTS32 COM1
 
 /* Print the message at ESI and stop. */
 fail:
