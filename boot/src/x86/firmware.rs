@@ -10,7 +10,7 @@
 //! initrd goes page-aligned at the top of high RAM (below the 3 GiB MMIO hole,
 //! [`super::kernel_ram`]), as for a PVH kernel, the kernel file page-aligned right below it (or
 //! at the top without an initrd), both listed in the one `hvm_start_info` built
-//! ([`super::complete_with`]). With `--kernel-via none` the kernel file is not handed over at
+//! (`complete_with`). With `--kernel-via none` the kernel file is not handed over at
 //! all (the firmware finds the kernel itself): no modules then but the initrd, as module 0.
 
 use super::{complete_with, Error, X86Boot, X86Linux};
