@@ -75,8 +75,9 @@ pub struct RunArgs {
     kernel_via: Option<KernelVia>,
     /// ACPI tables for a firmware boot, as the machine's VMM gives them: on (the default;
     /// cloud-hypervisor: written at 0x4020_0000 as Cloud Hypervisor does; virt: through
-    /// fw_cfg's etc/table-loader as QEMU does) or off (the kernel then gets only the device
-    /// tree).
+    /// fw_cfg's etc/table-loader as QEMU does; microvm: in guest RAM, the RSDP in
+    /// hvm_start_info) or off (on aarch64 the kernel then gets only the device tree; on
+    /// microvm no tables at all, rsdp_paddr 0).
     #[arg(long, value_name = "on|off", value_parser = parse_on_off, requires = "firmware")]
     acpi: Option<bool>,
     /// Flash bank 0 (firmware code), instead of --firmware: FILE[,rw|,ro]. The guest's writes

@@ -358,3 +358,26 @@ fn bad_timeline_options_exit_2() {
     let o = bootemu(&["run", "--timeline-sample", "100"]);
     assert_eq!(o.status.code(), Some(2), "needs --timeline");
 }
+
+#[test]
+fn an_x86_firmware_boot_refuses_kernel_offset_in_one_line() {
+    // Refused before any file is read: the firmware, not bootemu, places the kernel.
+    let o = bootemu(&[
+        "run",
+        "--machine",
+        "microvm",
+        "--firmware",
+        "/nonexistent/loader.elf",
+        "--kernel",
+        "/nonexistent/vmlinuz",
+        "--kernel-offset",
+        "0x200000",
+    ]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("--machine microvm does not take --kernel-offset with --firmware"),
+        "{err}"
+    );
+}

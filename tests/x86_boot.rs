@@ -559,6 +559,7 @@ fn qemus_own_pvh_handoff_passes_the_pvh_entry_rules() {
         ram: vec![bootemu_boot::Ram { base: 0, size: MEM }],
         cmdline: Some(APPEND.into()),
         initrd: None,
+        initrd_file: None,
         header: None,
         load: 0x100_0000,
         kernel: Vec::new(),

@@ -133,6 +133,7 @@ pub fn x86(data: &[u8]) {
         ram,
         cmdline: Some("console=ttyS0".into()),
         initrd: Some((0x100, 0x200)),
+        initrd_file: None,
         header: crate::bzimage::Header::parse(data).and_then(Result::ok),
         load: 0x1000,
         kernel: vec![(0x1000, 0x2000)],
@@ -140,6 +141,14 @@ pub fn x86(data: &[u8]) {
     };
     let _ = check_boot_params(0, &read, &exp);
     let _ = check_pvh(0, &read, &exp);
+    // A firmware's handoff: the initrd found by its bytes wherever the input says it is.
+    let fw_exp = X86Expected {
+        initrd: None,
+        initrd_file: Some((0x100, crate::handoff::digest(&[0; 0x100]))),
+        ..exp.clone()
+    };
+    let _ = check_boot_params(0, &read, &fw_exp);
+    let _ = check_pvh(0, &read, &fw_exp);
     // Entry states whose CR3, GDTR and selectors come from the input: the page walk and the
     // GDT reads run over hostile memory.
     let word = |at: usize| {
@@ -158,20 +167,17 @@ pub fn x86(data: &[u8]) {
         let _ = check_x86_entry(&s, &read, &exp);
     }
     // The input as a kernel a firmware hands over (its entries matched against the input as
-    // memory), and as that firmware; what a loader claims about the initrd, read from it.
+    // memory), and as that firmware.
     if let Ok(p) = crate::plan_at(data, x86::kernel_ram(mem), None) {
         if let Some(k) = x86::found::KernelSigs::of(&p, x86::kernel_ram(mem)) {
             let _ = k.watch();
             for pa in [word(0x78), 0x200, 0x100_0850] {
                 if let Some(f) = k.matches(pa, &read) {
-                    let _ = k.expected(&f, Vec::new(), None, None, 0);
+                    let _ = k.expected(&f, Vec::new(), None, Some((0x1000, 0)), 0);
                 }
             }
         }
         let _ = x86::firmware::complete_firmware(p, mem, &linux, Some(data));
-    }
-    for kind in [x86::found::EntryKind::Bz64, x86::found::EntryKind::Pvh] {
-        let _ = x86::found::initrd_claimed(kind, word(0x80), &read, Some(0x1000));
     }
 }
 

@@ -1,6 +1,7 @@
-//! The block-start watch both cores share: a physical address the executor reports before
-//! running a block there (aarch64 `Exit::Watch`, x86_64 `Exit::Watch(pa)`), for the machine's
-//! entry checks.
+//! The aarch64 core's block-start watch: a physical address the executor reports before
+//! running a block there (`Exit::Watch`), for the machine's entry checks. The x86_64 core keeps
+//! its own (`x86_64::Watch`): it checks at block builds, where an interrupt delivered first can
+//! build another watched block, so its pass names the one address it lets through.
 
 /// A physical address the executor reports before running a block there: it returns its watch
 /// exit when a block starts at a PA with `pa & mask == value`. One AND and one compare per

@@ -29,7 +29,7 @@ use bootemu_machine::{RunOutcome, StopReason};
 use super::{console_sink, RunArgs};
 use bootemu_boot::firmware::KernelVia;
 use bootemu_boot::handoff::MemRead;
-use bootemu_boot::x86::found::{self, EntryKind, KernelSigs};
+use bootemu_boot::x86::found::{EntryKind, KernelSigs};
 use bootemu_boot::x86::X86EntryState;
 use bootemu_boot::Format;
 use bootemu_machine::machine::DEFAULT_HANG_INSNS;
@@ -57,6 +57,10 @@ fn refuse_aarch64_options(a: &RunArgs) -> anyhow::Result<()> {
             matches!(a.kernel_via, Some(KernelVia::FwCfg | KernelVia::Chosen)),
             "--kernel-via fw-cfg or chosen (an x86 firmware gets the kernel as PVH module 0, \
              or with --kernel-via none not at all)",
+        ),
+        (
+            a.firmware.is_some() && a.kernel_offset.is_some(),
+            "--kernel-offset with --firmware (the firmware places the kernel)",
         ),
         (!a.load.is_empty(), "--load"),
         (!a.disk.is_empty(), "--disk (no virtio devices yet)"),
@@ -146,6 +150,8 @@ fn judge_entry(
     let mode = match kind {
         EntryKind::Pvh => Some(Mode::Protected32),
         EntryKind::Bz64 | EntryKind::ElfEntry => Some(Mode::Long),
+        // TODO(X86_ENTRY32_REGS): the 32-bit boot protocol's entry state (flat __BOOT_CS /
+        // __BOOT_DS, paging off, ESI the zero page, EBP = EDI = EBX = 0) is not judged.
         EntryKind::Bz32 => None,
     };
     if let Some(mode) = mode {
@@ -173,19 +179,20 @@ struct FirmwareRun {
 
 impl FirmwareRun {
     /// The judge the machine calls at the kernel's entry: the expectations from where the
-    /// kernel was found and what the loader says it handed over, then [`judge_entry`]. Stops
+    /// kernel was found and the initrd file given (`initrd_file`: length and digest; the range
+    /// the loader names must hold its bytes), then [`judge_entry`]. Stops
     /// the run on a failure with `--stop-on-check-failure`.
     fn judge(
         &self,
         a: &RunArgs,
         boot: &x86::X86Boot,
         cmdline: &str,
+        initrd_file: Option<(u64, u64)>,
     ) -> bootemu_machine::x86::entry_watch::EntryJudge {
         let sigs = self.sigs.clone();
         let out = self.checks.clone();
         let ram = boot.ram.clone();
         let cmdline = cmdline.to_string();
-        let initrd_len = boot.initrd.map(|(s, e)| e - s);
         let no_check = a.no_check.clone();
         let stop = a.stop_on_check_failure;
         Box::new(move |h: &X86Handoff, mem: MemRead| {
@@ -194,8 +201,7 @@ impl FirmwareRun {
                 EntryKind::Pvh => h.state.rbx(),
                 _ => h.state.rsi(),
             };
-            let initrd = found::initrd_claimed(kind, info, mem, initrd_len);
-            let exp = sigs.expected(&h.found, ram.clone(), Some(&cmdline), initrd, info);
+            let exp = sigs.expected(&h.found, ram.clone(), Some(&cmdline), initrd_file, info);
             let checks = judge_entry(kind, &h.state, mem, &exp, &no_check);
             let failed = handoff::any_failed(&checks);
             *out.borrow_mut() = Some(checks);
@@ -345,16 +351,29 @@ pub fn run(a: &RunArgs) -> anyhow::Result<u8> {
             judge_entry(kind, &state, &mem, &exp, &a.no_check)
         }
         Some(f) => {
-            let judge = f.judge(a, &boot, expected_cmdline.unwrap_or(""));
+            let initrd_file = linux
+                .initrd
+                .as_deref()
+                .map(|b| (b.len() as u64, handoff::digest(b)));
+            let judge = f.judge(a, &boot, expected_cmdline.unwrap_or(""), initrd_file);
             machine.watch_kernel_entry(f.sigs.clone(), judge);
             Vec::new()
         }
     };
     let entry_failed = handoff::any_failed(&checks);
     if entry_failed && a.stop_on_check_failure {
-        say!("bootemu: stopped at the kernel entry: a hand-off check failed there (--stop-on-check-failure)");
-        crate::handoff::print_summary(&checks);
-        return Ok(crate::handoff::exit_code(0, &checks, true));
+        let r = Report {
+            name: &name,
+            boot: &boot,
+            state: &state,
+            fw: None,
+            seen: None,
+            checks: &checks,
+            code: 0,
+            description: "",
+            outcome: None,
+        };
+        return r.stopped_at_entry(a, report_file);
     }
     let outcome = machine.run(a.max_insns);
     if let Some(s) = status {
@@ -375,9 +394,18 @@ pub fn run(a: &RunArgs) -> anyhow::Result<u8> {
             None => say!("bootemu: the firmware never entered the kernel"),
         }
         if outcome.reason == X86Stop::StoppedAtEntry {
-            say!("bootemu: stopped at the kernel entry: a hand-off check failed there (--stop-on-check-failure)");
-            crate::handoff::print_summary(&checks);
-            return Ok(crate::handoff::exit_code(0, &checks, true));
+            let r = Report {
+                name: &name,
+                boot: &boot,
+                state: &state,
+                fw: Some(f),
+                seen: handoff_seen.as_ref(),
+                checks: &checks,
+                code: 0,
+                description: "",
+                outcome: Some(&outcome),
+            };
+            return r.stopped_at_entry(a, report_file);
         }
     }
     // Never entered by the firmware: that explains a missing command line too.
@@ -451,40 +479,101 @@ pub fn run(a: &RunArgs) -> anyhow::Result<u8> {
         );
     }
     crate::handoff::print_summary(&checks);
-    if let (Some(path), Some(mut file)) = (&a.report, report_file) {
-        let json = serde_json::json!({
+    if let Some(file) = report_file {
+        let r = Report {
+            name: &name,
+            boot: &boot,
+            state: &state,
+            fw: fw.as_ref(),
+            seen: handoff_seen.as_ref(),
+            checks: &checks,
+            code,
+            description: &description,
+            outcome: Some(&outcome),
+        };
+        r.write(a, file)?;
+    }
+    Ok(code)
+}
+
+/// What a run's JSON report (`--report`) says, at whichever end the run came to.
+struct Report<'a> {
+    name: &'a str,
+    boot: &'a x86::X86Boot,
+    /// The vCPU's state at the start (a direct boot's kernel entry).
+    state: &'a X86EntryState,
+    fw: Option<&'a FirmwareRun>,
+    /// A firmware boot's kernel entry, when reached.
+    seen: Option<&'a X86Handoff>,
+    checks: &'a [Check],
+    code: u8,
+    description: &'a str,
+    /// The run's end (`None`: stopped before running).
+    outcome: Option<&'a X86Outcome>,
+}
+
+impl Report<'_> {
+    /// The end of a run stopped at the kernel entry by `--stop-on-check-failure`: the
+    /// summary, the report, the checks' exit code.
+    fn stopped_at_entry(mut self, a: &RunArgs, file: Option<File>) -> anyhow::Result<u8> {
+        let why = "stopped at the kernel entry: a hand-off check failed there \
+                   (--stop-on-check-failure)";
+        say!("bootemu: {why}");
+        crate::handoff::print_summary(self.checks);
+        self.code = crate::handoff::exit_code(0, self.checks, true);
+        self.description = why;
+        if let Some(file) = file {
+            self.write(a, file)?;
+        }
+        Ok(self.code)
+    }
+
+    /// Write the report to `file` (`--report`'s, created at the start).
+    fn write(&self, a: &RunArgs, mut file: File) -> anyhow::Result<()> {
+        let Some(path) = &a.report else {
+            return Ok(());
+        };
+        let (boot, state) = (self.boot, self.state);
+        let mut json = serde_json::json!({
             "machine": "microvm",
-            "kernel": name,
+            "kernel": self.name,
             "format": boot.plan.format.to_string(),
             "protocol": boot.entry.protocol(),
             "protocol_why": boot.why,
-            "exit_code": code,
-            "description": description,
-            "exit_reason": match outcome.reason {
-                X86Stop::HaltedInterruptsOff { .. } => "halted-interrupts-off",
-                _ => crate::outcome::reason_name(&ro),
-            },
-            "instructions": outcome.insns,
-            "virtual_time": outcome.clock,
-            "resets": outcome.resets,
-            "console_bytes": outcome.console_bytes,
-            "expect_missing": outcome.expect_missing,
-            "kernel_cmdline": outcome.kernel_cmdline,
-            "console_failure": outcome.console_failure,
-            "undefined_forms": outcome.undefined,
-            "gp_msrs": outcome.bad_msrs.iter()
-                .map(|(m, n)| (format!("{m:#x}"), *n))
-                .collect::<std::collections::BTreeMap<_, _>>(),
-            "unclaimed": outcome.unclaimed.count,
-            "rip": format!("{:#x}", outcome.rip),
+            "exit_code": self.code,
+            "description": self.description,
             "kernel_entry": {
                 "rip": format!("{:#x}", state.rip),
                 "state": state.describe(),
             },
-            "checks": crate::handoff::json(&checks),
+            "checks": crate::handoff::json(self.checks),
         });
-        let mut json = json;
-        if let Some(f) = &fw {
+        if let Some(outcome) = self.outcome {
+            let ro = x86_verdict(outcome).2;
+            let run = serde_json::json!({
+                "exit_reason": match outcome.reason {
+                    X86Stop::HaltedInterruptsOff { .. } => "halted-interrupts-off",
+                    _ => crate::outcome::reason_name(&ro),
+                },
+                "instructions": outcome.insns,
+                "virtual_time": outcome.clock,
+                "resets": outcome.resets,
+                "console_bytes": outcome.console_bytes,
+                "expect_missing": outcome.expect_missing,
+                "kernel_cmdline": outcome.kernel_cmdline,
+                "console_failure": outcome.console_failure,
+                "undefined_forms": outcome.undefined,
+                "gp_msrs": outcome.bad_msrs.iter()
+                    .map(|(m, n)| (format!("{m:#x}"), *n))
+                    .collect::<std::collections::BTreeMap<_, _>>(),
+                "unclaimed": outcome.unclaimed.count,
+                "rip": format!("{:#x}", outcome.rip),
+            });
+            if let (Some(o), Some(r)) = (json.as_object_mut(), run.as_object()) {
+                o.extend(r.clone());
+            }
+        }
+        if let Some(f) = self.fw {
             json["firmware"] = f.name.clone().into();
             json["kernel_module"] = match f.kernel_module {
                 Some((s, e)) => {
@@ -492,7 +581,7 @@ pub fn run(a: &RunArgs) -> anyhow::Result<u8> {
                 }
                 None => serde_json::Value::Null,
             };
-            json["kernel_entry"] = match &handoff_seen {
+            json["kernel_entry"] = match self.seen {
                 Some(h) => {
                     let kind = f.sigs.sigs[h.found.sig].kind;
                     serde_json::json!({
@@ -510,7 +599,6 @@ pub fn run(a: &RunArgs) -> anyhow::Result<u8> {
             };
         }
         file.write_all((serde_json::to_string_pretty(&json)? + "\n").as_bytes())
-            .with_context(|| format!("{}", path.display()))?;
+            .with_context(|| format!("{}", path.display()))
     }
-    Ok(code)
 }

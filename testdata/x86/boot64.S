@@ -117,13 +117,7 @@ fail32:
     jmp stop32
 
 puts32:
-    movw $CONSOLE, %dx
-1:  lodsb
-    testb %al, %al
-    jz 2f
-    outb %al, %dx
-    jmp 1b
-2:  ret
+    PUTS32 CONSOLE
 
 stop32:
     movw $EXIT_PORT, %dx

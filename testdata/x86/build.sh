@@ -19,7 +19,7 @@ if [ $# -gt 0 ]; then names=("$@"); else
 fi
 # Guests built in variants (the assembler symbol VARIANT = the variant's index), each as
 # <name>-<variant>.{elf,bin}: loader.S's (see its header).
-declare -A variants=([loader]="good no-initrd-e820 cmdline-past-size pvh-bad-magic entry32 pvh-good")
+declare -A variants=([loader]="good no-initrd-e820 cmdline-past-size pvh-bad-magic entry32 pvh-good initrd-off-by-page")
 # build_one SRC_NAME OUT_NAME [as flags...]
 build_one() {
     local n=$1 o=$2; shift 2

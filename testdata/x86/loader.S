@@ -5,7 +5,7 @@
  * file, module 1 the initrd, cmdline_paddr the command line) and boots it as a simple loader
  * would, so that bootemu judges someone else's handoff at the kernel's first instruction.
  *
- * bzImage path (Linux Documentation/arch/x86/boot.rst, zero-page.rst), variants 0-2 and 4:
+ * bzImage path (Linux Documentation/arch/x86/boot.rst, zero-page.rst), variants 0-2, 4, 6:
  *   1. copy the protected-mode code ((setup_sects + 1) * 512 bytes into the file on) to its
  *      load address: pref_address for a relocatable kernel, else code32_start;
  *   2. build the zero page: the setup header copied from the file (0x1f1 up to 0x202 + the
@@ -31,6 +31,8 @@
  *                        boot protocol instead (flat 32-bit __BOOT_CS/__BOOT_DS, paging off,
  *                        ESI = the zero page, EBP = EDI = EBX = 0)
  *   5 pvh-good           none: the ELF path with the right magic
+ *   6 initrd-off-by-page bootparams.ramdisk: ramdisk_image one page below the initrd (the
+ *                        right size, in RAM, but not the initrd's bytes)
  * On a bad handoff to itself (no modules, not a bzImage/ELF, no PVH note) it prints a line on
  * COM1 and halts with interrupts off.
  */
@@ -45,6 +47,7 @@
     .equ PVH_BAD_MAGIC, 3
     .equ ENTRY32, 4
     .equ PVH_GOOD, 5
+    .equ INITRD_OFF_BY_PAGE, 6
 
     .equ COM1, 0x3f8
     .equ ZP, 0x110000        /* the zero page */
@@ -170,6 +173,9 @@ load_bzimage:
     movl load_addr, %eax
     movl %eax, ZP + ZP_CODE32_START
     movl rd_addr, %eax
+    .if VARIANT == INITRD_OFF_BY_PAGE
+    subl $0x1000, %eax
+    .endif
     movl %eax, ZP + ZP_RAMDISK_IMAGE
     movl rd_size, %eax
     movl %eax, ZP + ZP_RAMDISK_SIZE
@@ -400,13 +406,7 @@ copy:
 
 /* Print the NUL-terminated string at ESI on COM1. Clobbers EAX, EDX, ESI. */
 puts:
-    movw $COM1, %dx
-1:  lodsb
-    testb %al, %al
-    jz 2f
-    outb %al, %dx
-    jmp 1b
-2:  ret
+    PUTS32 COM1
 
 /* Print the message at ESI and stop. */
 fail:

@@ -116,20 +116,21 @@ fn modules_check(
 ) -> (Check, Option<Range>, Option<Range>) {
     let r = Rule::PvhModules;
     let n = si.nr_modules;
-    let Some((s, e)) = exp.initrd else {
+    // Where the initrd must be (bootemu put it), or which bytes it must be (a firmware did).
+    let Some(initrd) = exp.initrd.map(Ok).or(exp.initrd_file.map(Err)) else {
         return (
             Check::pass_if(r, n == 0, format!("no initrd; nr_modules {n}")),
             None,
             None,
         );
     };
+    let want = match initrd {
+        Ok((s, e)) => format!("initrd at {s:#x}..{e:#x}"),
+        Err((len, _)) => format!("an initrd of {len:#x} bytes"),
+    };
     if n == 0 {
         return (
-            Check::new(
-                r,
-                Status::Fail,
-                format!("nr_modules 0; initrd at {s:#x}..{e:#x}"),
-            ),
+            Check::new(r, Status::Fail, format!("nr_modules 0; {want}")),
             None,
             None,
         );
@@ -152,14 +153,16 @@ fn modules_check(
     };
     let (paddr, size) = pvh::read_module(&first);
     let end = paddr.saturating_add(size);
+    let seen = format!("{n} module(s) at {list:#x}, first {paddr:#x}..{end:#x}");
+    let check = match initrd {
+        Ok((s, e)) => Check::pass_if(r, paddr == s && end == e, format!("{seen}; {want}")),
+        Err(file) => {
+            let (held, why) = super::x86::holds_initrd(mem, paddr, size, file);
+            Check::pass_if(r, held, format!("{seen}: {why}"))
+        }
+    };
     (
-        Check::pass_if(
-            r,
-            paddr == s && end == e,
-            format!(
-                "{n} module(s) at {list:#x}, first {paddr:#x}..{end:#x}; initrd at {s:#x}..{e:#x}"
-            ),
-        ),
+        check,
         Some((paddr, end)),
         Some((list, list.saturating_add(list_len))),
     )

@@ -24,8 +24,11 @@ pub struct X86Expected {
     pub ram: Vec<Ram>,
     /// The command line asked for.
     pub cmdline: Option<String>,
-    /// Where the initrd was put, `start..end`.
+    /// Where the initrd was put, `start..end` (bootemu the loader).
     pub initrd: Option<(u64, u64)>,
+    /// A firmware placed the initrd: the file's length and [`super::digest`], to find it
+    /// wherever the loader says it went (the range it names must hold the file's bytes).
+    pub initrd_file: Option<(u64, u64)>,
     /// The image's setup header, from the file (`None`: an ELF kernel).
     pub header: Option<Header>,
     /// Where the kernel was loaded (a bzImage's protected-mode code, an ELF's first segment).
@@ -43,6 +46,7 @@ impl X86Expected {
             ram: b.ram.clone(),
             cmdline: cmdline.map(str::to_string),
             initrd: b.initrd,
+            initrd_file: None,
             header: match b.plan.format.image() {
                 Some(crate::Format::BzImage(f)) => Some((*f.header).clone()),
                 _ => None,
@@ -137,7 +141,7 @@ pub fn check_boot_params(rsi: u64, mem: MemRead, exp: &X86Expected) -> Vec<Check
         version_check(&zp, exp),
         loader_check(&zp),
         cmdline,
-        ramdisk_check(&zp, exp),
+        ramdisk_check(&zp, mem, exp),
         e820_table_check(&map, n, exp),
         e820_covers_check(&map, &pieces),
         no_overlap_check(&map, &pieces),
@@ -280,29 +284,67 @@ fn cmdline_check(zp: &ZeroPage, mem: MemRead, exp: &X86Expected) -> (Check, Opti
     (c, Some(range))
 }
 
-fn ramdisk_check(zp: &ZeroPage, exp: &X86Expected) -> Check {
+fn ramdisk_check(zp: &ZeroPage, mem: MemRead, exp: &X86Expected) -> Check {
     let r = Rule::BootParamsRamdisk;
     let (img, size) = zp.ramdisk();
     let max = exp
         .header
         .as_ref()
         .map_or(zp.initrd_addr_max(), |h| h.initrd_addr_max) as u64;
-    match exp.initrd {
-        None => Check::pass_if(
-            r,
-            img == 0 && size == 0,
-            format!("no initrd; ramdisk_image {img:#x}, ramdisk_size {size:#x}"),
+    let fields = format!("ramdisk_image {img:#x}, ramdisk_size {size:#x}");
+    let (held, mut d) = match (exp.initrd, exp.initrd_file) {
+        (Some((s, e)), _) => (
+            img == s && img.checked_add(size) == Some(e),
+            format!("{fields}; initrd at {s:#x}..{e:#x}"),
         ),
-        Some((s, e)) => {
-            let exact = img == s && img.checked_add(size) == Some(e);
-            let below = exp.header.is_none() || (size > 0 && e - 1 <= max);
-            let mut d =
-                format!("ramdisk_image {img:#x}, ramdisk_size {size:#x}; initrd at {s:#x}..{e:#x}");
-            if exp.header.is_some() {
-                d.push_str(&format!(", initrd_addr_max {max:#x}"));
-            }
-            Check::pass_if(r, exact && below, d)
+        (None, Some(file)) => {
+            let (held, why) = holds_initrd(mem, img, size, file);
+            (held, format!("{fields}: {why}"))
         }
+        (None, None) => {
+            return Check::pass_if(r, img == 0 && size == 0, format!("no initrd; {fields}"))
+        }
+    };
+    let below = exp.header.is_none() || (size > 0 && img.saturating_add(size) - 1 <= max);
+    if exp.header.is_some() {
+        d.push_str(&format!(", initrd_addr_max {max:#x}"));
+    }
+    Check::pass_if(r, held && below, d)
+}
+
+/// Whether `start`, `size` bytes, as a loader names the initrd, holds the initrd file of
+/// `(len, digest)` ([`super::digest`]) in guest memory, with what was seen.
+pub(super) fn holds_initrd(
+    mem: MemRead,
+    start: u64,
+    size: u64,
+    (len, digest): (u64, u64),
+) -> (bool, String) {
+    if size != len {
+        return (
+            false,
+            format!("{size:#x} bytes named, the --initrd file is {len:#x}"),
+        );
+    }
+    match mem(start, len) {
+        None => (
+            false,
+            format!("{start:#x}..{:#x} is not in RAM", start.saturating_add(len)),
+        ),
+        Some(b) if super::digest(&b) != digest => (
+            false,
+            format!(
+                "{start:#x}..{:#x} does not hold the --initrd file's bytes",
+                start + len
+            ),
+        ),
+        Some(_) => (
+            true,
+            format!(
+                "{start:#x}..{:#x} holds the --initrd file's bytes",
+                start + len
+            ),
+        ),
     }
 }
 

@@ -7,17 +7,15 @@
 //! Modules (`hvm_start_info.modlist_paddr`, the order is the protocol between bootemu and the
 //! firmware): module 0 is the kernel file as it is (a bzImage or an ELF vmlinux), module 1 the
 //! initrd when there is one; `cmdline_paddr` is the kernel's command line (`--append`). The
-//! initrd goes page-aligned at the top of high RAM below 4 GiB, as for a PVH kernel, the kernel
-//! file page-aligned right below it (or at the top without an initrd). With `--kernel-via none`
-//! the kernel file is not handed over at all (the firmware finds the kernel itself): no modules
-//! then but the initrd, as module 0.
+//! initrd goes page-aligned at the top of high RAM (below the 3 GiB MMIO hole,
+//! [`super::kernel_ram`]), as for a PVH kernel, the kernel file page-aligned right below it (or
+//! at the top without an initrd), both listed in the one `hvm_start_info` built
+//! (`complete_with`). With `--kernel-via none` the kernel file is not handed over at
+//! all (the firmware finds the kernel itself): no modules then but the initrd, as module 0.
 
-use super::{complete, pvh, Error, X86Boot, X86Linux, CMDLINE_ADDR, PVH_INFO_ADDR};
+use super::{complete_with, Error, X86Boot, X86Linux};
 use crate::elf::Pvh;
 use crate::{Arch, Format, Plan};
-
-/// The page the kernel module is aligned to.
-const MODULE_ALIGN: u64 = 0x1000;
 
 /// A firmware boot laid out.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,66 +45,15 @@ pub fn complete_firmware(
     ) {
         return Err(Error::FirmwareNotPvh.into());
     }
-    let mut boot = complete(fw, mem_size, l)?;
-    let Some(k) = kernel else {
-        return Ok(FirmwareBoot {
-            boot,
-            kernel_module: None,
-        });
-    };
-    let len = k.len() as u64;
-    let low = boot.kernel.iter().map(|r| r.1).max().unwrap_or(0);
-    let limit = boot.initrd.map_or_else(
-        || {
-            super::kernel_ram(mem_size)
-                .end()
-                .min(crate::bzimage::FOUR_GIB)
-        },
-        |i| i.0,
-    );
-    let addr = limit
-        .checked_sub(len)
-        .map(|a| a & !(MODULE_ALIGN - 1))
-        .filter(|&a| a >= low && len > 0)
-        .ok_or(Error::KernelModuleNoRoom { len, low, limit })?;
-    boot.plan.place(
-        addr,
-        k.to_vec(),
-        "kernel file (PVH module 0 for the firmware)",
-    );
-    let mut modules = vec![(addr, len)];
-    modules.extend(boot.initrd.map(|(s, e)| (s, e - s)));
-    let info = pvh::build_modules(
-        &pvh::StartInfoIn {
-            at: PVH_INFO_ADDR,
-            cmdline: CMDLINE_ADDR,
-            initrd: None,
-            memmap: &boot.e820,
-            rsdp: boot.acpi.as_ref().map_or(0, |t| t.rsdp),
-        },
-        &modules,
-    )
-    .map_err(Error::from)?;
-    // The start_info built for one module is replaced (same address, one entry longer).
-    for b in boot
-        .plan
-        .blobs
-        .iter_mut()
-        .filter(|b| b.addr == PVH_INFO_ADDR)
-    {
-        b.bytes = info.clone();
-    }
-    for m in boot
-        .plan
-        .map
-        .iter_mut()
-        .filter(|m| m.start == PVH_INFO_ADDR)
-    {
-        m.size = info.len() as u64;
-    }
+    let (boot, kernel_module) = complete_with(
+        fw,
+        mem_size,
+        l,
+        kernel.map(|k| (k, "kernel file (PVH module 0 for the firmware)")),
+    )?;
     Ok(FirmwareBoot {
         boot,
-        kernel_module: Some((addr, addr + len)),
+        kernel_module,
     })
 }
 
@@ -114,6 +61,7 @@ pub fn complete_firmware(
 mod tests {
     use super::*;
     use crate::x86::tests::{bz, elf, MEM};
+    use crate::x86::{pvh, CMDLINE_ADDR, PVH_INFO_ADDR};
 
     fn fw(note: bool) -> Plan {
         crate::plan_at(&elf(note), super::super::kernel_ram(MEM), None).unwrap()

@@ -222,14 +222,15 @@ impl KernelSigs {
     /// What the handoff checks expect of the kernel found as `f` on a machine with `ram`: the
     /// kernel's ranges where it was found (a bzImage: its protected-mode code and `init_size`
     /// from its runtime start, as [`super::complete`] reckons them; an ELF: its segments), the
-    /// command line `cmdline`, the initrd the loader says it handed over (`initrd`) and the
-    /// structure the loader built (`info`: the zero page or `hvm_start_info`).
+    /// command line `cmdline`, the initrd file given (`initrd_file`: its length and
+    /// [`crate::handoff::digest`]; the loader placed it, so the range it names must hold those
+    /// bytes) and the structure the loader built (`info`: the zero page or `hvm_start_info`).
     pub fn expected(
         &self,
         f: &Found,
         ram: Vec<Ram>,
         cmdline: Option<&str>,
-        initrd: Option<(u64, u64)>,
+        initrd_file: Option<(u64, u64)>,
         info: u64,
     ) -> X86Expected {
         let kernel = match &self.header {
@@ -239,36 +240,14 @@ impl KernelSigs {
         X86Expected {
             ram,
             cmdline: cmdline.map(str::to_string),
-            initrd,
+            initrd: None,
+            initrd_file,
             header: self.header.clone(),
             load: f.load,
             kernel,
             info,
         }
     }
-}
-
-/// Where the loader says the initrd of `len` bytes (the file's size; `None`: no initrd asked
-/// for) is, for an entry of `kind` with its structure at `info`: the zero page's
-/// `ramdisk_image` (the 64- and 32-bit protocols) or `hvm_start_info`'s module 0 (PVH); 0 when
-/// it says nothing. The checks then judge the loader's fields against that range.
-pub fn initrd_claimed(
-    kind: EntryKind,
-    info: u64,
-    read: &dyn Fn(u64, u64) -> Option<Vec<u8>>,
-    len: Option<u64>,
-) -> Option<(u64, u64)> {
-    let len = len?;
-    let at = match kind {
-        EntryKind::Pvh => read(info, super::pvh::START_INFO_SIZE as u64)
-            .map(|b| super::pvh::StartInfo::read(&b))
-            .filter(|si| si.nr_modules > 0 && si.modlist_paddr != 0)
-            .and_then(|si| read(si.modlist_paddr, super::pvh::MODLIST_ENTRY_SIZE as u64))
-            .map_or(0, |m| super::pvh::read_module(&m).0),
-        _ => read(info, super::zero_page::ZERO_PAGE_SIZE as u64)
-            .map_or(0, |b| super::zero_page::ZeroPage::read(&b).ramdisk().0),
-    };
-    Some((at, at.saturating_add(len)))
 }
 
 #[cfg(test)]

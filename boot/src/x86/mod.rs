@@ -65,7 +65,7 @@ pub enum Error {
     /// No room for the kernel module of a firmware boot.
     #[error(
         "kernel file of {len:#x} bytes does not fit between the firmware's end {low:#x} and \
-         {limit:#x} (the initrd or the top of RAM below 4 GiB)"
+         {limit:#x} (the initrd or the top of RAM below the 3 GiB MMIO hole)"
     )]
     KernelModuleNoRoom {
         /// The file's size.
@@ -232,6 +232,19 @@ pub fn bzimage_extent(h: &crate::bzimage::Header, load: u64, pm_len: u64) -> [(u
 /// ELF, planned into [`kernel_ram`]) for a guest of `mem_size` bytes: pick the protocol, place
 /// the command line and the initrd, build the zero page or `hvm_start_info`.
 pub fn complete(kernel: Plan, mem_size: u64, l: &X86Linux) -> Result<X86Boot, crate::Error> {
+    complete_with(kernel, mem_size, l, None).map(|(b, _)| b)
+}
+
+/// [`complete`] with a file handed over as PVH module 0 ahead of the initrd (`lead`: its bytes
+/// and what it is; a firmware boot's kernel file, [`firmware`]): placed page-aligned right
+/// below the initrd (or at the top of high RAM without one), above the kernel's end, and
+/// listed in the one `hvm_start_info` built. Returns where it went.
+pub(crate) fn complete_with(
+    kernel: Plan,
+    mem_size: u64,
+    l: &X86Linux,
+    lead: Option<(&[u8], &str)>,
+) -> Result<(X86Boot, Option<(u64, u64)>), crate::Error> {
     let (header, pvh_entry, why) = match kernel.format.image() {
         Some(Format::BzImage(b)) => (
             Some(b.header.clone()),
@@ -307,7 +320,8 @@ pub fn complete(kernel: Plan, mem_size: u64, l: &X86Linux) -> Result<X86Boot, cr
             let high = high.end();
             let limit = match &header {
                 Some(h) => high.min(h.initrd_addr_max as u64 + 1),
-                None => high.min(crate::bzimage::FOUR_GIB),
+                // High RAM ends at the 3 GiB MMIO hole, below PVH's 4 GiB.
+                None => high,
             };
             let addr = limit
                 .checked_sub(len)
@@ -319,6 +333,25 @@ pub fn complete(kernel: Plan, mem_size: u64, l: &X86Linux) -> Result<X86Boot, cr
                     limit,
                 })?;
             plan.place(addr, bytes.clone(), crate::MAP_INITRD);
+            Some((addr, addr + len))
+        }
+    };
+
+    let lead_module = match lead {
+        None => None,
+        Some((bytes, what)) => {
+            let len = bytes.len() as u64;
+            let limit = initrd.map_or(high.end(), |i| i.0);
+            let addr = limit
+                .checked_sub(len)
+                .map(|a| a & !(INITRD_ALIGN - 1))
+                .filter(|&a| a >= kernel_end && len > 0)
+                .ok_or(Error::KernelModuleNoRoom {
+                    len,
+                    low: kernel_end,
+                    limit,
+                })?;
+            plan.place(addr, bytes.to_vec(), what);
             Some((addr, addr + len))
         }
     };
@@ -342,13 +375,21 @@ pub fn complete(kernel: Plan, mem_size: u64, l: &X86Linux) -> Result<X86Boot, cr
 
     let (entry, layout) = match pvh_entry {
         Some(eip) => {
-            let blob = pvh::build(&pvh::StartInfoIn {
-                at: PVH_INFO_ADDR,
-                cmdline: CMDLINE_ADDR,
-                initrd: initrd.map(|(s, e)| (s, e - s)),
-                memmap: &map,
-                rsdp,
-            })
+            let modules: Vec<(u64, u64)> = lead_module
+                .into_iter()
+                .chain(initrd)
+                .map(|(s, e)| (s, e - s))
+                .collect();
+            let blob = pvh::build_modules(
+                &pvh::StartInfoIn {
+                    at: PVH_INFO_ADDR,
+                    cmdline: CMDLINE_ADDR,
+                    initrd: None,
+                    memmap: &map,
+                    rsdp,
+                },
+                &modules,
+            )
             .map_err(Error::from)?;
             plan.place(
                 PVH_INFO_ADDR,
@@ -393,7 +434,7 @@ pub fn complete(kernel: Plan, mem_size: u64, l: &X86Linux) -> Result<X86Boot, cr
         size: 0x1000,
         what: format!("boot stack (RSP {:#x})", entry::BOOT_STACK_POINTER),
     });
-    Ok(X86Boot {
+    let boot = X86Boot {
         plan,
         entry,
         why,
@@ -405,7 +446,8 @@ pub fn complete(kernel: Plan, mem_size: u64, l: &X86Linux) -> Result<X86Boot, cr
         state: layout.state,
         acpi,
         reserved,
-    })
+    };
+    Ok((boot, lead_module))
 }
 
 #[cfg(test)]

@@ -245,9 +245,16 @@ impl Cpu {
 
 impl Cpu {
     /// Whether a block about to be built at `pa` is watched ([`Cpu::watch`]); a pending
-    /// `pass` lets this one through (and is used up).
+    /// `pass_at` of `pa` lets this one through (and is used up), one elsewhere stays.
     fn watched(&mut self, pa: u64) -> bool {
-        pa & self.watch.mask == self.watch.value && !std::mem::take(&mut self.watch.pass)
+        if pa & self.watch.mask != self.watch.value {
+            return false;
+        }
+        if self.watch.pass_at == Some(pa) {
+            self.watch.pass_at = None;
+            return false;
+        }
+        true
     }
 
     /// With paging: the block at RIP, translated for fetching at the current privilege.
@@ -327,25 +334,29 @@ mod tests {
     }
 
     #[test]
-    fn a_watched_block_build_stops_before_it_runs_and_pass_lets_it_through() {
+    fn a_watched_block_build_stops_before_it_runs_and_pass_at_lets_only_it_through() {
         // 0x1000: jmp 0x1200 (e9, rel32 0x1fb); 0x1200: mov eax, 7; ud2 (#UD ends the run)
         let mut code = vec![0u8; 0x210];
         code[..5].copy_from_slice(&[0xe9, 0xfb, 0x01, 0, 0]);
         code[0x200..0x207].copy_from_slice(&[0xb8, 7, 0, 0, 0, 0x0f, 0x0b]);
         let (mut cpu, mut bus, mut cache) = setup(0x1000, &code);
-        cpu.watch = crate::watch::Watch {
+        cpu.watch = crate::x86_64::Watch {
             mask: 0xfff,
             value: 0x200,
-            pass: false,
+            pass_at: None,
         };
         assert_eq!(cpu.run(&mut cache, &mut bus, 10), Exit::Watch(0x1200));
         assert_eq!((cpu.rip, cpu.insns, cpu.regs[RAX]), (0x1200, 1, 0));
-        cpu.watch.pass = true;
+        // A pass for another watched address does not let this one through, and stays.
+        cpu.watch.pass_at = Some(0x2200);
+        assert_eq!(cpu.run(&mut cache, &mut bus, 10), Exit::Watch(0x1200));
+        assert_eq!((cpu.insns, cpu.watch.pass_at), (1, Some(0x2200)));
+        cpu.watch.pass_at = Some(0x1200);
         assert_eq!(
             cpu.run(&mut cache, &mut bus, 10),
             Exit::Exception(Fault::UD)
         );
-        assert_eq!((cpu.regs[RAX], cpu.watch.pass), (7, false));
+        assert_eq!((cpu.regs[RAX], cpu.watch.pass_at), (7, None));
     }
 
     #[test]

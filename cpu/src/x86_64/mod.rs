@@ -121,5 +121,5 @@ pub(crate) mod testworld;
 pub use block::{Block, BlockCache, Env};
 pub use interrupt::Source;
 pub use platform::Platform;
-pub use state::{flag, vector, Cpu, Exit, Fault};
+pub use state::{flag, vector, Cpu, Exit, Fault, Watch};
 pub use system::System;

@@ -162,7 +162,7 @@ pub enum Exit {
     /// physical). Not architectural: the machine decides what it means.
     FetchUnmapped(u64),
     /// A block is about to be built at this physical address, which matches [`Cpu::watch`]
-    /// (the machine's kernel-entry watch): nothing of it ran. Set `watch.pass` to let it run.
+    /// (the machine's kernel-entry watch): nothing of it ran. Set `watch.pass_at` to let it run.
     Watch(u64),
 }
 
@@ -311,7 +311,29 @@ pub struct Cpu {
     pub(crate) tlb: Tlb,
     /// Physical addresses to stop at when a block is built there ([`Exit::Watch`]); checked
     /// at block builds only (a cache miss), never per instruction. The default matches none.
-    pub watch: crate::watch::Watch,
+    pub watch: Watch,
+}
+
+/// Physical addresses a block build stops at ([`Exit::Watch`]): `pa & mask == value`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Watch {
+    /// Bits of the PA compared.
+    pub mask: u64,
+    /// Their expected value.
+    pub value: u64,
+    /// Let the block at this address be built once (set by the machine after an
+    /// [`Exit::Watch`] there that was not what it looks for); a build elsewhere leaves it.
+    pub pass_at: Option<u64>,
+}
+
+impl Default for Watch {
+    fn default() -> Self {
+        Watch {
+            mask: 0,
+            value: 1,
+            pass_at: None,
+        }
+    }
 }
 
 impl Default for Cpu {

@@ -7,16 +7,23 @@
 //! `watch`, a physical-address mask and value) is compared when a block is *built* (a code
 //! cache miss), never per instruction, and returns `Exit::Watch` before anything of the block
 //! runs. The machine then compares the file's bytes at that address: the kernel, captured
-//! ([`X86Handoff`]) and judged by the run's judge; not the kernel, let through (`watch.pass`)
+//! ([`X86Handoff`]) and judged by the run's judge; not the kernel, let through (`watch.pass_at`, that address only)
 //! with the watch still armed. Once captured, the watch is disarmed.
 //!
-//! Limitation: a loader that jumps into code already decoded at the entry's address (the
-//! kernel copied over code that ran, without a store the code cache sees) is not seen; stores
-//! drop decoded code, so a copied kernel is always decoded afresh.
+//! Limitations:
+//! - only the entries [`KernelSigs`] lists are watched: a bzImage's `startup_64` and
+//!   `startup_32`, an ELF's PVH entry and `e_entry`; not the EFI handover entry
+//!   (`handover_offset`), so a loader entering there is never seen entering the kernel;
+//! - a watch that never matches stays armed for the whole run: a mask compare per code cache
+//!   miss (never per instruction), and a stop and a byte comparison per block built at a
+//!   candidate address (for a bzImage, page offsets 0x000 and 0x200);
+//! - a loader that jumps into code already decoded at the entry's address (the kernel copied
+//!   over code that ran, without a store the code cache sees) is not seen; stores drop
+//!   decoded code, so a copied kernel is always decoded afresh.
 
 use bootemu_boot::x86::found::{Found, KernelSigs};
 use bootemu_boot::x86::X86EntryState;
-use bootemu_cpu::watch::Watch;
+use bootemu_cpu::x86_64::Watch;
 
 use super::machine::{capture, X86Machine, X86Stop};
 
@@ -54,7 +61,7 @@ impl EntryWatchState {
                 Watch {
                     mask,
                     value,
-                    pass: false,
+                    pass_at: None,
                 }
             }
             _ => Watch::default(),
@@ -84,7 +91,7 @@ impl X86Machine {
             _ => None,
         };
         let Some(found) = found else {
-            self.cpu.watch.pass = true;
+            self.cpu.watch.pass_at = Some(pa);
             return None;
         };
         let h = X86Handoff {

@@ -232,3 +232,64 @@ fn zero_page_outside_ram_fails_every_zero_page_check() {
     assert_eq!(c.len(), 9);
     assert!(c.iter().all(|c| c.status == Status::Fail));
 }
+
+#[test]
+fn a_firmware_placed_initrd_is_judged_by_its_bytes_where_the_loader_names_it() {
+    // A firmware put the initrd: no address is expected, only the file's length and digest,
+    // so a field one page off (in RAM, the right size, other bytes) fails, as does a wrong size.
+    let file = (0x1_0000, crate::handoff::digest(&[0x5a; 0x1_0000]));
+    let case = |elf_kernel: bool, f: &dyn Fn(&mut Vec<u8>)| {
+        let mut b = boot(&if elf_kernel { elf(true) } else { bz() }, None);
+        let at = if elf_kernel {
+            PVH_INFO_ADDR
+        } else {
+            ZERO_PAGE_ADDR
+        };
+        f(blob_at(&mut b, at));
+        let exp = X86Expected {
+            initrd: None,
+            initrd_file: Some(file),
+            ..X86Expected::of(&b, Some(CMDLINE))
+        };
+        let mem = |a, l| b.read(a, l);
+        let c = match b.entry {
+            X86Entry::Linux64 { rsi, .. } => check_boot_params(rsi, &mem, &exp),
+            X86Entry::Pvh { ebx, .. } => check_pvh(ebx, &mem, &exp),
+        };
+        let detail = c
+            .iter()
+            .find(|c| matches!(c.id(), "bootparams.ramdisk" | "pvh.modules"))
+            .map(|c| c.detail.clone())
+            .unwrap();
+        (failed(&c), detail)
+    };
+    let none = Vec::<&str>::new();
+    let (f, d) = case(false, &|_| ());
+    assert_eq!(f, none, "{d}");
+    assert!(d.contains("holds the --initrd file's bytes"), "{d}");
+    let page_lower = |z: &mut Vec<u8>| {
+        let v = u32::from_le_bytes(z[0x218..0x21c].try_into().unwrap()) - 0x1000;
+        z[0x218..0x21c].copy_from_slice(&v.to_le_bytes());
+    };
+    let (f, d) = case(false, &page_lower);
+    assert_eq!(f, ["bootparams.ramdisk"]);
+    assert!(d.contains("does not hold the --initrd file's bytes"), "{d}");
+    let (f, d) = case(false, &|z| {
+        z[0x21c..0x220].copy_from_slice(&0xf000u32.to_le_bytes())
+    });
+    assert_eq!(f, ["bootparams.ramdisk"]);
+    assert!(
+        d.contains("0xf000 bytes named, the --initrd file is 0x10000"),
+        "{d}"
+    );
+    // PVH: module 0's address one page lower.
+    let (f, _) = case(true, &|_| ());
+    assert_eq!(f, none);
+    let (f, d) = case(true, &|s| {
+        let at = pvh::MODLIST_OFFSET;
+        let v = u64::from_le_bytes(s[at..at + 8].try_into().unwrap()) - 0x1000;
+        s[at..at + 8].copy_from_slice(&v.to_le_bytes());
+    });
+    assert_eq!(f, ["pvh.modules"]);
+    assert!(d.contains("does not hold the --initrd file's bytes"), "{d}");
+}
