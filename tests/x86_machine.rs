@@ -56,6 +56,23 @@ fn build(name: &str) -> PathBuf {
     root().join(format!("testdata/build/x86/{name}.elf"))
 }
 
+/// Run `elf` on our microvm with its 16550 console in a scratch file (`tag` names it): the
+/// process output and the console text.
+fn run_ours(elf: &Path, tag: &str) -> (std::process::Output, String) {
+    let console = common::oracle::temp_path(tag);
+    let out = Command::new(env!("CARGO_BIN_EXE_bootemu"))
+        .args(["run", "--machine", "microvm", "-q", "--kernel"])
+        .arg(elf)
+        .arg("--serial")
+        .arg(format!("file:{}", console.display()))
+        .stdin(Stdio::null())
+        .output()
+        .expect("run bootemu");
+    let ours = String::from_utf8_lossy(&std::fs::read(&console).unwrap_or_default()).into_owned();
+    let _ = std::fs::remove_file(&console);
+    (out, ours)
+}
+
 /// The guest's own console lines (`machine: ...`), without a firmware's banner.
 fn guest_lines(console: &str) -> Vec<String> {
     console
@@ -80,17 +97,7 @@ fn machine_guest_console_equals_qemus_and_it_powers_off() {
         Some("machine: PASS"),
         "QEMU's console: {expected:?}"
     );
-    let console = common::oracle::temp_path("x86-machine-ours");
-    let out = Command::new(env!("CARGO_BIN_EXE_bootemu"))
-        .args(["run", "--machine", "microvm", "-q", "--kernel"])
-        .arg(&elf)
-        .arg("--serial")
-        .arg(format!("file:{}", console.display()))
-        .stdin(Stdio::null())
-        .output()
-        .expect("run bootemu");
-    let ours = String::from_utf8_lossy(&std::fs::read(&console).unwrap_or_default()).into_owned();
-    let _ = std::fs::remove_file(&console);
+    let (out, ours) = run_ours(&elf, "x86-machine-ours");
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}\nconsole:\n{ours}");
     // Our machine has no firmware: the guest's lines are the whole console, with its clock
@@ -127,17 +134,7 @@ fn a_reset_through_the_power_register_ends_the_run_at_its_out() {
         return;
     }
     let elf = build("reset");
-    let console = common::oracle::temp_path("x86-reset-ours");
-    let out = Command::new(env!("CARGO_BIN_EXE_bootemu"))
-        .args(["run", "--machine", "microvm", "-q", "--kernel"])
-        .arg(&elf)
-        .arg("--serial")
-        .arg(format!("file:{}", console.display()))
-        .stdin(Stdio::null())
-        .output()
-        .expect("run bootemu");
-    let ours = String::from_utf8_lossy(&std::fs::read(&console).unwrap_or_default()).into_owned();
-    let _ = std::fs::remove_file(&console);
+    let (out, ours) = run_ours(&elf, "x86-reset-ours");
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}\nconsole:\n{ours}");
     let line = ours

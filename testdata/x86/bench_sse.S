@@ -23,36 +23,7 @@
     .globl _start
 _start:
     PVH_ENTRY32 STACK_TOP
-    movl $PML4, %edi
-    movl $(3 * 4096 / 4), %ecx
-    xorl %eax, %eax
-    cld
-    rep stosl
-    movl $(PDPT + 3), (PML4)
-    movl $(PD + 3), (PDPT)
-    movl $0x83, (PD)                 /* 0-2 MiB */
-    movl $0x200083, (PD + 8)         /* 2-4 MiB */
-    movl %cr4, %eax
-    orl $0x620, %eax                 /* PAE, OSFXSR, OSXMMEXCPT */
-    movl %eax, %cr4
-    movl $PML4, %eax
-    movl %eax, %cr3
-    movl $0xc0000080, %ecx           /* EFER */
-    rdmsr
-    orl $0x100, %eax                 /* LME */
-    wrmsr
-    movl %cr0, %eax
-    orl $0x80000000, %eax            /* PG */
-    movl %eax, %cr0
-    ljmp $0x18, $long_mode
-
-    .code64
-long_mode:
-    movw $0x20, %ax
-    movw %ax, %ds
-    movw %ax, %es
-    movw %ax, %ss
-    movq $STACK_TOP, %rsp
+    LONG_MODE_4M 0x620, STACK_TOP      /* PAE, OSFXSR, OSXMMEXCPT */
 
     /* The buffer holds byte i = (i * 7 + 1) & 0xff for i in 0..4096 (a few zeros). */
     movl $BUF, %edi
@@ -122,16 +93,6 @@ puthex:
     PUTHEX64 CONSOLE, 1
 
     .data
-    .balign 8
-gdt:
-    .quad 0
-    .quad 0x00cf9a000000ffff     /* 0x08: 32-bit code */
-    .quad 0x00cf92000000ffff     /* 0x10: data */
-    .quad 0x00af9a000000ffff     /* 0x18: 64-bit code */
-    .quad 0x00cf92000000ffff     /* 0x20: data */
-gdt_end:
-gdt_ptr:
-    .word gdt_end - gdt - 1
-    .long gdt
+    GDT_LONG_MODE
 msg_pass:
     .asciz "PASS\n"

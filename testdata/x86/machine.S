@@ -194,14 +194,7 @@ puts:
     popl %eax
     ret
 
-    .balign 8
-gdt:
-    .quad 0
-    .quad 0x00cf9b000000ffff     /* 0x08: 32-bit code */
-    .quad 0x00cf93000000ffff     /* 0x10: data */
-gdt_ptr:
-    .word gdt_ptr - gdt - 1
-    .long gdt
+    GDT_FLAT32
 idt_ptr:
     .word 8 * 256 - 1
     .long idt

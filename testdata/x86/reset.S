@@ -96,14 +96,7 @@ puthex:
     popl %ebx
     ret
 
-    .balign 8
-gdt:
-    .quad 0
-    .quad 0x00cf9b000000ffff     /* 0x08: 32-bit code */
-    .quad 0x00cf93000000ffff     /* 0x10: data */
-gdt_ptr:
-    .word gdt_ptr - gdt - 1
-    .long gdt
+    GDT_FLAT32
 
 msg_out:     .asciz "reset: OUT at "
 msg_restart: .asciz ", restart at "
