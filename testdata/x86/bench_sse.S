@@ -74,19 +74,7 @@ _start:
     movq %r8, %rax
     call puthex
 
-    leaq msg_pass(%rip), %rsi
-    movw $CONSOLE, %dx
-6:  lodsb
-    testb %al, %al
-    jz 7f
-    outb %al, %dx
-    jmp 6b
-7:  movw $EXIT_PORT, %dx
-    movb $1, %al
-    outb %al, %dx
-    cli
-8:  hlt
-    jmp 8b
+    PASS_AND_EXIT CONSOLE, EXIT_PORT
 
 /* Print rax as 16 hex digits and a newline. */
 puthex:
