@@ -121,6 +121,16 @@ pub struct Unclaimed {
     pub first: Vec<(u64, bool)>,
 }
 
+impl Unclaimed {
+    /// Count one access at `addr` (a physical address, or an I/O port), keeping the first few.
+    pub fn note(&mut self, addr: u64, write: bool) {
+        self.count += 1;
+        if self.first.len() < UNCLAIMED_KEPT {
+            self.first.push((addr, write));
+        }
+    }
+}
+
 /// Why a board cannot be built.
 #[derive(Debug, thiserror::Error)]
 pub enum BoardError {
@@ -368,10 +378,7 @@ impl Board {
     }
 
     fn note_unclaimed(&mut self, pa: u64, write: bool) -> BusFault {
-        self.unclaimed.count += 1;
-        if self.unclaimed.first.len() < UNCLAIMED_KEPT {
-            self.unclaimed.first.push((pa, write));
-        }
+        self.unclaimed.note(pa, write);
         BusFault(pa)
     }
 

@@ -258,6 +258,24 @@ fn firmware_boot(
     ))
 }
 
+/// The summary line of accesses no device answered (`verbs`: a read's and a write's word), if
+/// there were any.
+fn say_unclaimed(u: &bootemu_machine::board::Unclaimed, what: &str, verbs: [&str; 2]) {
+    if u.count == 0 {
+        return;
+    }
+    let first: Vec<String> = u
+        .first
+        .iter()
+        .map(|&(addr, write)| format!("{} {addr:#x}", verbs[write as usize]))
+        .collect();
+    say!(
+        "bootemu: {} {what} where no device answers, first: {}",
+        u.count,
+        first.join(", ")
+    );
+}
+
 /// Run an x86 kernel; returns the exit code.
 pub fn run(a: &RunArgs) -> anyhow::Result<u8> {
     refuse_aarch64_options(a)?;
@@ -455,19 +473,8 @@ pub fn run(a: &RunArgs) -> anyhow::Result<u8> {
             bootemu_cpu::x86_64::msr::name(*msr).unwrap_or("")
         );
     }
-    if outcome.unclaimed.count > 0 {
-        let first: Vec<String> = outcome
-            .unclaimed
-            .first
-            .iter()
-            .map(|&(pa, write)| format!("{} {pa:#x}", if write { "write" } else { "read" }))
-            .collect();
-        say!(
-            "bootemu: {} access(es) where no device answers, first: {}",
-            outcome.unclaimed.count,
-            first.join(", ")
-        );
-    }
+    say_unclaimed(&outcome.unclaimed, "access(es)", ["read", "write"]);
+    say_unclaimed(&outcome.unclaimed_ports, "port access(es)", ["in", "out"]);
     if matches!(ro.reason, StopReason::GuestFailure(_)) || code == crate::outcome::EXIT_BUDGET {
         say!("bootemu: vCPU 0 stopped at RIP {:#x}", outcome.rip);
     }
@@ -567,6 +574,7 @@ impl Report<'_> {
                     .map(|(m, n)| (format!("{m:#x}"), *n))
                     .collect::<std::collections::BTreeMap<_, _>>(),
                 "unclaimed": outcome.unclaimed.count,
+                "unclaimed_ports": outcome.unclaimed_ports.count,
                 "rip": format!("{:#x}", outcome.rip),
             });
             if let (Some(o), Some(r)) = (json.as_object_mut(), run.as_object()) {

@@ -27,9 +27,6 @@ use crate::board::Unclaimed;
 use crate::devices::MmioDevice;
 use crate::memory::{GuestMemory, MemoryError};
 
-/// Unclaimed accesses whose address is kept for the report.
-const UNCLAIMED_KEPT: usize = 8;
-
 /// The legacy area between low RAM and 1 MiB (the PC's VGA window, option ROMs and BIOS).
 /// QEMU's `microvm` backs all of it with memory (`info mtree`: its RAM up to 0xd_ffff, the
 /// BIOS image at 0xe_0000..1 MiB) and its e820 map reserves it (0x9_fc00..1 MiB), as ours
@@ -168,10 +165,7 @@ impl X86Board {
     }
 
     fn note_unclaimed(&mut self, pa: u64, write: bool) -> BusFault {
-        self.unclaimed.count += 1;
-        if self.unclaimed.first.len() < UNCLAIMED_KEPT {
-            self.unclaimed.first.push((pa, write));
-        }
+        self.unclaimed.note(pa, write);
         BusFault(pa)
     }
 

@@ -127,6 +127,8 @@ pub struct X86Outcome {
     pub console_failure_kind: Option<crate::console::FailureKind>,
     /// Accesses no device claimed.
     pub unclaimed: crate::board::Unclaimed,
+    /// IN/OUT accesses to ports no device claims (the kept addresses are ports).
+    pub unclaimed_ports: crate::board::Unclaimed,
     /// RIP at the end.
     pub rip: u64,
 }
@@ -279,6 +281,7 @@ impl X86Machine {
             console_failure: self.console.watch.failure.clone(),
             console_failure_kind: self.console.watch.failure_kind,
             unclaimed: self.board.unclaimed.clone(),
+            unclaimed_ports: self.board.ports.unclaimed.clone(),
             rip: self.cpu.rip,
         }
     }

@@ -4,7 +4,9 @@
 //!
 //! Rules:
 //! - A port no device claims reads all ones (an undriven ISA bus, what QEMU returns too) and
-//!   drops writes.
+//!   drops writes; such accesses are counted for the report ([`PortBus::unclaimed`]: one per
+//!   IN/OUT whose first port has no device), so a guest probing for hardware the machine lacks
+//!   (PCI configuration at 0xcf8, say) is named in the run's summary.
 //! - Ranges never overlap ([`PortBus::insert`] refuses an overlap, naming both devices).
 //! - A device states the widest access it decodes ([`PortDevice::max_size`], 1 for the
 //!   8-bit devices here). A wider IN/OUT is split into byte accesses to consecutive ports, low
@@ -14,6 +16,7 @@
 
 use std::fmt;
 
+use crate::board::Unclaimed;
 use crate::devices::SerialPort;
 
 /// A device on the I/O port bus. Offsets are relative to the base of the range it was
@@ -118,6 +121,8 @@ fn all_ones(size: u8) -> u32 {
 pub struct PortBus {
     /// Sorted by `base`, never overlapping.
     entries: Vec<Entry>,
+    /// IN/OUT accesses whose first port no device claims (the address kept is the port).
+    pub unclaimed: Unclaimed,
 }
 
 impl PortBus {
@@ -177,6 +182,15 @@ impl PortBus {
 
     /// IN of `size` bytes (1, 2 or 4) from `port`.
     pub fn read(&mut self, now: u64, port: u16, size: u8) -> u32 {
+        if self.find(port).is_none() {
+            self.unclaimed.note(port as u64, false);
+        }
+        self.read_split(now, port, size)
+    }
+
+    /// [`PortBus::read`] without the count: split into byte accesses where the device (or
+    /// none) decodes narrower.
+    fn read_split(&mut self, now: u64, port: u16, size: u8) -> u32 {
         let size = size.clamp(1, 4);
         if let Some(e) = self.find(port) {
             if size <= e.dev.max_size() {
@@ -188,12 +202,20 @@ impl PortBus {
         }
         // Split into byte accesses (wrapping at 0xffff as the address bus does).
         (0..size as u16).fold(0, |v, i| {
-            v | (self.read(now, port.wrapping_add(i), 1) << (8 * i))
+            v | (self.read_split(now, port.wrapping_add(i), 1) << (8 * i))
         })
     }
 
     /// OUT of the low `size` bytes (1, 2 or 4) of `value` to `port`.
     pub fn write(&mut self, now: u64, port: u16, size: u8, value: u32) {
+        if self.find(port).is_none() {
+            self.unclaimed.note(port as u64, true);
+        }
+        self.write_split(now, port, size, value)
+    }
+
+    /// [`PortBus::write`] without the count.
+    fn write_split(&mut self, now: u64, port: u16, size: u8, value: u32) {
         let size = size.clamp(1, 4);
         match self.find(port) {
             Some(e) if size <= e.dev.max_size() => {
@@ -203,7 +225,7 @@ impl PortBus {
             None if size == 1 => {}
             _ => {
                 for i in 0..size as u16 {
-                    self.write(now, port.wrapping_add(i), 1, (value >> (8 * i)) & 0xff);
+                    self.write_split(now, port.wrapping_add(i), 1, (value >> (8 * i)) & 0xff);
                 }
             }
         }
@@ -301,6 +323,29 @@ mod tests {
         b.write(0, 0x80, 1, 0x12);
         b.write(0, 0xcf8, 4, 0x8000_0000);
         assert_eq!(b.device_name(0x80), None);
+        // Counted once per access (a split one too), the first kept with their direction.
+        assert_eq!(b.unclaimed.count, 5);
+        assert_eq!(
+            b.unclaimed.first,
+            [
+                (0x80, false),
+                (0x80, false),
+                (0xcf8, false),
+                (0x80, true),
+                (0xcf8, true)
+            ]
+        );
+    }
+
+    #[test]
+    fn claimed_ports_are_not_counted_as_unclaimed() {
+        let mut b = PortBus::new();
+        b.insert(0x3f8, 8, None, probe("uart", 1).0).unwrap();
+        b.read(0, 0x3f8, 1);
+        b.write(0, 0x3fd, 2, 0);
+        assert_eq!(b.unclaimed.count, 0);
+        b.read(0, 0x3f7, 2); // its first port is nobody's
+        assert_eq!(b.unclaimed.first, [(0x3f7, false)]);
     }
 
     #[test]
