@@ -20,12 +20,11 @@ mod pvh;
 #[path = "../cpu/tests/x86_guest/qemu.rs"]
 mod qemu;
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::{root, tool_present};
 use pvh::Guest;
-use qemu::{qemu_console, Console};
+use qemu::{build_guest, qemu_console, Console};
 
 const LIMIT: u64 = 1_000_000_000;
 
@@ -79,13 +78,7 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(5)
         .max(1);
-    let status = Command::new("bash")
-        .arg(root().join("testdata/x86/build.sh"))
-        .arg("bench_loops")
-        .status()
-        .expect("cannot run testdata/x86/build.sh");
-    assert!(status.success(), "testdata/x86/build.sh failed");
-    let build = root().join("testdata/build/x86");
+    let build = build_guest(root(), "bench_loops").unwrap_or_else(|e| panic!("{e}"));
     let bin = std::fs::read(build.join("bench_loops.bin")).expect("read bench_loops.bin");
 
     let mut times = Vec::new();

@@ -21,7 +21,7 @@ use std::process::{Command, Stdio};
 
 use common::run::text;
 use common::tool_present;
-use qemu::{qemu_console, Console};
+use qemu::{build_guest, qemu_console, Console};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
@@ -43,17 +43,9 @@ fn tools_present() -> bool {
 
 /// Build guest `name`; the path of its ELF.
 fn build(name: &str) -> PathBuf {
-    let out = Command::new("bash")
-        .arg(root().join("testdata/x86/build.sh"))
-        .arg(name)
-        .output()
-        .expect("run testdata/x86/build.sh");
-    assert!(
-        out.status.success(),
-        "testdata/x86/build.sh failed:\n{}",
-        text(&out.stderr)
-    );
-    root().join(format!("testdata/build/x86/{name}.elf"))
+    build_guest(&root(), name)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .join(format!("{name}.elf"))
 }
 
 /// Run `elf` on our microvm with its 16550 console in a scratch file (`tag` names it): the

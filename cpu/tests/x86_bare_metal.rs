@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use pvh::{Guest, EXIT_PORT};
-use qemu::{qemu_console, Console};
+use qemu::{build_guest, qemu_console, Console};
 
 /// Instruction limit for our run (boot64 needs a few thousand, bench_sse about 3.5 million).
 const LIMIT: u64 = 10_000_000;
@@ -53,17 +53,7 @@ fn tools_present() -> bool {
 
 /// Build the guest; paths of its ELF and flat image.
 fn build(name: &str) -> (PathBuf, PathBuf) {
-    let out = Command::new("bash")
-        .arg(root().join("testdata/x86/build.sh"))
-        .arg(name)
-        .output()
-        .expect("run testdata/x86/build.sh");
-    assert!(
-        out.status.success(),
-        "testdata/x86/build.sh failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let dir = root().join("testdata/build/x86");
+    let dir = build_guest(&root(), name).unwrap_or_else(|e| panic!("{e}"));
     (
         dir.join(format!("{name}.elf")),
         dir.join(format!("{name}.bin")),

@@ -1,12 +1,30 @@
-//! The QEMU runner for our bare-metal x86 guests (testdata/x86), the oracle their consoles are
-//! compared with; shared by cpu/tests/x86_bare_metal.rs, tests/x86_machine.rs and benches/x86.rs
+//! The build ([`build_guest`]) and the QEMU runner of our bare-metal x86 guests (testdata/x86),
+//! QEMU being the oracle their consoles are compared with; shared by cpu/tests/x86_bare_metal.rs, tests/x86_machine.rs and benches/x86.rs
 //! (each includes this file with `#[path]`). `qemu-system-x86_64 -M
 //! microvm,pic=off,pit=off,rtc=on` (the CMOS RTC on ISA IRQ 8, as on bootemu's machine), TCG,
 //! 64 MiB, the ELF booted through its PVH note, the
 //! console captured into a file, isa-debug-exit at port 0xf4 to stop.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+
+/// Build guest `name` with `testdata/x86/build.sh` under the repository root `root`: the
+/// directory of its outputs (`<name>.elf`, `<name>.bin`), or build.sh's error output.
+#[allow(dead_code)] // not every includer builds guests
+pub fn build_guest(root: &Path, name: &str) -> Result<PathBuf, String> {
+    let out = Command::new("bash")
+        .arg(root.join("testdata/x86/build.sh"))
+        .arg(name)
+        .output()
+        .map_err(|e| format!("run testdata/x86/build.sh: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "testdata/x86/build.sh {name} failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(root.join("testdata/build/x86"))
+}
 
 /// Where the guest writes its console.
 #[derive(Clone, Copy)]

@@ -13,7 +13,7 @@ use std::cmp::Ordering;
 pub mod exact_ops;
 pub mod transc;
 
-use super::softfp::{self, Val, F32, F64};
+use super::softfp::{self, rnd, Val, F32, F64};
 
 /// Invalid operation.
 pub const IE: u16 = 1;
@@ -237,27 +237,6 @@ fn nan(f: Fmt, sign: bool, sig: u64) -> u128 {
 /// The real indefinite in `f`.
 pub fn indefinite(f: Fmt) -> u128 {
     nan(f, true, 1 << 63)
-}
-
-/// Drop the low `drop` bits of `m` (`sticky`: non-zero bits below `m`) under rounding mode
-/// `mode` (0 nearest-even, 1 down, 2 up, 3 toward zero): kept value, inexact, incremented.
-fn rnd(m: u128, sticky: bool, drop: u32, sign: bool, mode: u32) -> (u128, bool, bool) {
-    let (k, low, half) = if drop == 0 {
-        (m, 0, 1)
-    } else if drop >= 128 {
-        (0, m, u128::MAX)
-    } else {
-        (m >> drop, m & ((1u128 << drop) - 1), 1u128 << (drop - 1))
-    };
-    let inexact = low != 0 || sticky;
-    let up = match mode {
-        0 if drop == 0 => false,
-        0 => low > half || (low == half && (sticky || k & 1 == 1)),
-        1 => inexact && sign,
-        2 => inexact && !sign,
-        _ => false,
-    };
-    (k + up as u128, inexact, up)
 }
 
 /// Round the exact `(-1)^sign × (mant + sticky) × 2^exp` to `f` under `mode`.

@@ -139,9 +139,11 @@ fn rc(mxcsr: u32) -> u32 {
     (mxcsr >> 13) & 3
 }
 
-/// Drop the low `drop` bits of `m` (with `sticky`: non-zero bits below `m`) under `mode`:
-/// the kept value and whether anything was lost.
-fn rnd(m: u128, sticky: bool, drop: u32, sign: bool, mode: u32) -> (u128, bool) {
+/// Drop the low `drop` bits of `m` (with `sticky`: non-zero bits below `m`) under `mode`
+/// (0 nearest-even, 1 down, 2 up, 3 toward zero): the kept value, whether anything was lost,
+/// and whether the kept value was incremented. Both soft-floats (this one and the x87's
+/// [`super::f80`]) round through it.
+pub(crate) fn rnd(m: u128, sticky: bool, drop: u32, sign: bool, mode: u32) -> (u128, bool, bool) {
     let (k, low, half) = if drop == 0 {
         (m, 0, 1)
     } else if drop >= 128 {
@@ -157,7 +159,7 @@ fn rnd(m: u128, sticky: bool, drop: u32, sign: bool, mode: u32) -> (u128, bool) 
         2 => inexact && !sign,
         _ => false,
     };
-    (k + up as u128, inexact)
+    (k + up as u128, inexact, up)
 }
 
 /// Round the exact value `(-1)^sign × (mant + sticky) × 2^exp` (`sticky`: a non-zero fraction
@@ -182,7 +184,7 @@ pub fn round(f: Fmt, sign: bool, mant: u128, exp: i32, sticky: bool, mxcsr: u32)
     let p = f.man as i32 + 1;
     let e_msb = exp + 125; // exponent of the most significant bit
                            // Tininess after rounding: round to p bits with an unbounded exponent.
-    let (k, inexact_p) = rnd(mant, sticky, (126 - p) as u32, sign, mode);
+    let (k, inexact_p, _) = rnd(mant, sticky, (126 - p) as u32, sign, mode);
     let e_after = if k >> p != 0 { e_msb + 1 } else { e_msb };
     // Unmasked overflow and underflow (SDM vol. 1 §11.5.2.4, §11.5.2.5): no result is
     // delivered; #P is reported when the significand rounded with an unbounded exponent is
@@ -192,7 +194,7 @@ pub fn round(f: Fmt, sign: bool, mant: u128, exp: i32, sticky: bool, mxcsr: u32)
     let tiny = e_after + f.bias < 1;
     let biased = e_msb + f.bias;
     let (bits, inexact) = if biased >= 1 {
-        let (mut k, inexact) = rnd(mant, sticky, (126 - p) as u32, sign, mode);
+        let (mut k, inexact, _) = rnd(mant, sticky, (126 - p) as u32, sign, mode);
         let mut biased = biased as i64;
         if k >> p != 0 {
             k >>= 1;
@@ -216,7 +218,7 @@ pub fn round(f: Fmt, sign: bool, mant: u128, exp: i32, sticky: bool, mxcsr: u32)
     } else {
         // Denormal range: fewer bits kept; a carry into bit `man` makes the smallest normal.
         let drop = (126 - p + 1 - biased) as u32;
-        let (k, inexact) = rnd(mant, sticky, drop, sign, mode);
+        let (k, inexact, _) = rnd(mant, sticky, drop, sign, mode);
         (f.zero(sign) | k as u64, inexact)
     };
     if tiny && unmasked(mx::UE) {
@@ -592,7 +594,8 @@ pub fn to_int(f: Fmt, a: u64, size: u8, truncate: bool, mxcsr: u32) -> (u64, u32
         }
         (mant << exp, false)
     } else {
-        rnd(mant, false, (-exp) as u32, sign, mode)
+        let (k, inexact, _) = rnd(mant, false, (-exp) as u32, sign, mode);
+        (k, inexact)
     };
     let limit = indefinite as u128 + sign as u128; // |min| for negatives, max + 1 otherwise
     if mag >= limit {
