@@ -452,12 +452,28 @@ impl Cpu {
     /// unexecuted rest given back on an early exit: instructions that read the count (the
     /// system counter: MRS with CRn = 14) always end their block, so they see the exact count
     /// including themselves.
+    ///
+    /// A whole block runs threaded ([`super::decode::Threaded`]): each handler runs the next
+    /// by a tail call, so that every handler has its own indirect jump for the host's branch
+    /// predictor. A partial run (the budget or the trace buffer ends inside the block) and a
+    /// traced run go through the plain loop below, one call per instruction; both give the
+    /// same result.
     #[inline(always)]
     fn exec_block<const TRACE: bool>(&mut self, block: &Block, room: usize, env: &mut Env) -> Flow {
         let insns = &block.insns[..block.insns.len().min(room)];
         // One instruction per entry, counted up front.
         let start = self.insns;
         self.insns = start + insns.len() as u64;
+        if !TRACE && insns.len() == block.insns.len() {
+            // The whole block, threaded: each handler runs the next one.
+            if let Some((d, rest)) = insns.split_first() {
+                let f = (d.thread)(self, env, d, rest);
+                if f != Flow::Next {
+                    self.insns -= self.not_run as u64;
+                }
+                return f;
+            }
+        }
         let mut i = 0;
         while i < insns.len() {
             let d = &insns[i];

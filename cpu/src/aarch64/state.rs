@@ -166,6 +166,9 @@ pub struct Cpu {
     pub nzcv: u32,
     /// Instructions retired since reset.
     pub insns: u64,
+    /// Entries of its block a threaded run left unrun when it stopped early
+    /// ([`super::decode::step`]).
+    pub(crate) not_run: usize,
     /// Current exception level (0..=2). Change it with [`Cpu::set_el_sp`], which also selects
     /// the TLB set of the new EL.
     pub el: u8,
@@ -221,6 +224,7 @@ impl Cpu {
             x: [0; REG_SLOTS],
             pc: 0,
             nzcv: 0,
+            not_run: 0,
             insns: 0,
             el: max_el,
             sp_sel: true,

@@ -17,6 +17,86 @@ use super::state::{Cpu, Flow, Ops};
 /// An instruction handler: executes one pre-decoded instruction.
 pub type Handler = fn(&mut Cpu, &mut Env, &Ops) -> Flow;
 
+/// A handler in threaded form: runs `d` (the handler inlined), then, when the instruction went
+/// on, the block's next entry (`rest[0]`, with the entries after it) by a tail call, so that each
+/// handler ends in an indirect jump of its own instead of returning to one shared loop.
+/// [`step`] is its body; the table's [`pat!`] lines make one per handler.
+pub type Threaded = fn(&mut Cpu, &mut Env, &Decoded, &[Decoded]) -> Flow;
+
+/// The body of every [`Threaded`] handler: run `exec` on `d`; on anything but [`Flow::Next`]
+/// return, the number of entries not run (`rest`) in [`Cpu::not_run`]; otherwise step the PC
+/// and run the next entry, or return [`Flow::Next`] at the block's end.
+#[inline(always)]
+pub fn step(
+    cpu: &mut Cpu,
+    env: &mut Env,
+    d: &Decoded,
+    rest: &[Decoded],
+    exec: impl Fn(&mut Cpu, &mut Env, &Ops) -> Flow,
+) -> Flow {
+    let f = exec(cpu, env, &d.ops);
+    if f != Flow::Next {
+        cpu.not_run = rest.len();
+        return f;
+    }
+    step_on(cpu, env, rest)
+}
+
+/// The end of a [`Threaded`] handler whose instruction went on: step the PC, run the next
+/// entry of `rest` or return [`Flow::Next`] at the block's end.
+#[inline(always)]
+pub fn step_on(cpu: &mut Cpu, env: &mut Env, rest: &[Decoded]) -> Flow {
+    cpu.pc = cpu.pc.wrapping_add(4);
+    match rest.split_first() {
+        Some((next, rest)) => (next.thread)(cpu, env, next, rest),
+        None => Flow::Next,
+    }
+}
+
+/// The [`Threaded`] form of handler `exec` (a path to a [`Handler`]).
+#[macro_export]
+macro_rules! threaded {
+    ($exec:path) => {{
+        fn threaded(
+            cpu: &mut $crate::aarch64::state::Cpu,
+            env: &mut $crate::aarch64::block::Env,
+            d: &$crate::aarch64::decode::Decoded,
+            rest: &[$crate::aarch64::decode::Decoded],
+        ) -> $crate::aarch64::state::Flow {
+            $crate::aarch64::decode::step(cpu, env, d, rest, $exec)
+        }
+        threaded as $crate::aarch64::decode::Threaded
+    }};
+    // A handler with a fast path `hit(cpu, ops) -> bool` that calls nothing: it runs inline,
+    // and only its miss goes (by a tail call) to the whole handler's threaded form, so that the
+    // fast path saves no registers for the slow path's call.
+    ($exec:path, HIT $hit:path) => {{
+        #[cold]
+        #[inline(never)]
+        fn miss(
+            cpu: &mut $crate::aarch64::state::Cpu,
+            env: &mut $crate::aarch64::block::Env,
+            d: &$crate::aarch64::decode::Decoded,
+            rest: &[$crate::aarch64::decode::Decoded],
+        ) -> $crate::aarch64::state::Flow {
+            $crate::aarch64::decode::step(cpu, env, d, rest, $exec)
+        }
+        fn threaded(
+            cpu: &mut $crate::aarch64::state::Cpu,
+            env: &mut $crate::aarch64::block::Env,
+            d: &$crate::aarch64::decode::Decoded,
+            rest: &[$crate::aarch64::decode::Decoded],
+        ) -> $crate::aarch64::state::Flow {
+            if $hit(cpu, &d.ops) {
+                $crate::aarch64::decode::step_on(cpu, env, rest)
+            } else {
+                miss(cpu, env, d, rest)
+            }
+        }
+        threaded as $crate::aarch64::decode::Threaded
+    }};
+}
+
 /// A shape: extracts the operand fields of an encoding, `None` for a reserved value
 /// (the instruction is then UNDEFINED unless a later pattern matches).
 pub type Shape = fn(u32) -> Option<Ops>;
@@ -34,6 +114,8 @@ pub struct Pattern {
     pub shape: Shape,
     /// Execution.
     pub exec: Handler,
+    /// Execution, threaded.
+    pub thread: Threaded,
     /// Branches, exception generation, system instructions: the block ends after it.
     pub ends_block: bool,
     /// A conditional branch (B.cond, CBZ/CBNZ, TBZ/TBNZ): the block ends after it only when it
@@ -88,7 +170,8 @@ pub const fn parse_pattern(p: &str) -> (u32, u32) {
 }
 
 /// One table line: `pat!(NAME, "pattern", shape, handler)`, `pat!(NAME, "pattern", shape,
-/// handler, END)` for instructions that end a block.
+/// handler, END)` for instructions that end a block, `COND` for conditional branches, and
+/// `HIT hit` for handlers with a fast path of their own (see [`threaded!`]).
 #[macro_export]
 macro_rules! pat {
     ($name:ident, $p:literal, $shape:path, $exec:path) => {
@@ -100,7 +183,13 @@ macro_rules! pat {
     ($name:ident, $p:literal, $shape:path, $exec:path, COND) => {
         $crate::pat!(@ $name, $p, $shape, $exec, true, true)
     };
-    (@ $name:ident, $p:literal, $shape:path, $exec:path, $end:expr, $cond:expr) => {{
+    ($name:ident, $p:literal, $shape:path, $exec:path, HIT $hit:path) => {
+        $crate::pat!(@ $name, $p, $shape, $exec, false, false, $crate::threaded!($exec, HIT $hit))
+    };
+    (@ $name:ident, $p:literal, $shape:path, $exec:path, $end:expr, $cond:expr) => {
+        $crate::pat!(@ $name, $p, $shape, $exec, $end, $cond, $crate::threaded!($exec))
+    };
+    (@ $name:ident, $p:literal, $shape:path, $exec:path, $end:expr, $cond:expr, $thread:expr) => {{
         const MV: (u32, u32) = $crate::aarch64::decode::parse_pattern($p);
         $crate::aarch64::decode::Pattern {
             name: stringify!($name),
@@ -108,6 +197,7 @@ macro_rules! pat {
             value: MV.1,
             shape: $shape,
             exec: $exec,
+            thread: $thread,
             ends_block: $end,
             falls_through: $cond,
         }
@@ -119,6 +209,8 @@ macro_rules! pat {
 pub struct Decoded {
     /// Handler to run.
     pub exec: Handler,
+    /// The same handler, threaded (for whole runs of a block).
+    pub thread: Threaded,
     /// Its operands.
     pub ops: Ops,
 }
@@ -175,7 +267,11 @@ pub fn decode(word: u32) -> DecodeResult {
         if word & p.mask == p.value {
             if let Some(ops) = (p.shape)(word) {
                 return DecodeResult {
-                    insn: Decoded { exec: p.exec, ops },
+                    insn: Decoded {
+                        exec: p.exec,
+                        thread: p.thread,
+                        ops,
+                    },
                     pattern: Some(p),
                 };
             }
@@ -188,6 +284,7 @@ pub fn decode(word: u32) -> DecodeResult {
     DecodeResult {
         insn: Decoded {
             exec: undefined,
+            thread: crate::threaded!(undefined),
             ops,
         },
         pattern: None,

@@ -83,28 +83,46 @@ pub(crate) fn imm_addr(b: u64, o: &Ops) -> u64 {
 /// LDR/LDRB/LDRH/LDRSB/LDRSH/LDRSW (immediate, all forms), LDUR* (and LDTR* through [`ldt`]): load `N` bytes with
 /// extension `E`, then write back.
 pub fn ld<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
+    if ld_hit::<N, E>(cpu, o) {
+        return Flow::Next;
+    }
+    ld_slow::<N, E>(cpu, env, o)
+}
+
+/// [`ld`]'s fast path (`false`: not taken, nothing done): the data TLB holds the page.
+#[inline(always)]
+pub fn ld_hit<const N: usize, const E: u8>(cpu: &mut Cpu, o: &Ops) -> bool {
     let b = cpu.r(o.rn);
     if b & o.op2 as u64 == 0 {
         if let Some(v) = cpu.load_hit::<N>(imm_addr(b, o)) {
             cpu.w(o.rd, ext::<N, E>(v));
             cpu.w(o.rm, b.wrapping_add(o.imm));
-            return Flow::Next;
+            return true;
         }
     }
-    ld_slow::<N, E>(cpu, env, o)
+    false
 }
 
 /// LDR/LDRB/LDRH/LDRSB/LDRSH/LDRSW (unsigned offset), the commonest loads: [`ld`] with the
 /// offset always applied and no write-back (the shape's `op` is 1 and `rm` the sink).
 pub fn ld_ui<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
+    if ld_ui_hit::<N, E>(cpu, o) {
+        return Flow::Next;
+    }
+    ld_slow::<N, E>(cpu, env, o)
+}
+
+/// [`ld_ui`]'s fast path, as [`ld_hit`].
+#[inline(always)]
+pub fn ld_ui_hit<const N: usize, const E: u8>(cpu: &mut Cpu, o: &Ops) -> bool {
     let b = cpu.r(o.rn);
     if b & o.op2 as u64 == 0 {
         if let Some(v) = cpu.load_hit::<N>(b.wrapping_add(o.imm)) {
             cpu.w(o.rd, ext::<N, E>(v));
-            return Flow::Next;
+            return true;
         }
     }
-    ld_slow::<N, E>(cpu, env, o)
+    false
 }
 
 /// [`ld`] past the fast path: SP alignment check, TLB miss, device, fault.
@@ -128,21 +146,36 @@ fn ld_slow<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -
 /// STR/STRB/STRH (immediate, all forms), STUR* (and STTR* through [`stt`]): store the low `N` bytes of Rt, then write
 /// back.
 pub fn st<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
-    let b = cpu.r(o.rn);
-    if b & o.op2 as u64 == 0 && cpu.store_hit::<N>(imm_addr(b, o), cpu.r(o.rd)) {
-        cpu.w(o.rm, b.wrapping_add(o.imm));
+    if st_hit::<N>(cpu, o) {
         return Flow::Next;
     }
     st_slow::<N>(cpu, env, o)
 }
 
+/// [`st`]'s fast path, as [`ld_hit`].
+#[inline(always)]
+pub fn st_hit<const N: usize>(cpu: &mut Cpu, o: &Ops) -> bool {
+    let b = cpu.r(o.rn);
+    if b & o.op2 as u64 == 0 && cpu.store_hit::<N>(imm_addr(b, o), cpu.r(o.rd)) {
+        cpu.w(o.rm, b.wrapping_add(o.imm));
+        return true;
+    }
+    false
+}
+
 /// STR/STRB/STRH (unsigned offset): [`st`] with the offset always applied and no write-back.
 pub fn st_ui<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
-    let b = cpu.r(o.rn);
-    if b & o.op2 as u64 == 0 && cpu.store_hit::<N>(b.wrapping_add(o.imm), cpu.r(o.rd)) {
+    if st_ui_hit::<N>(cpu, o) {
         return Flow::Next;
     }
     st_slow::<N>(cpu, env, o)
+}
+
+/// [`st_ui`]'s fast path, as [`ld_hit`].
+#[inline(always)]
+pub fn st_ui_hit<const N: usize>(cpu: &mut Cpu, o: &Ops) -> bool {
+    let b = cpu.r(o.rn);
+    b & o.op2 as u64 == 0 && cpu.store_hit::<N>(b.wrapping_add(o.imm), cpu.r(o.rd))
 }
 
 /// [`st`] past the fast path.
@@ -213,15 +246,24 @@ pub(crate) fn reg_addr(cpu: &Cpu, o: &Ops) -> Result<u64, Trap> {
 
 /// LDR/LDRB/LDRH/LDRSB/LDRSH/LDRSW (register offset).
 pub fn ld_r<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
+    if ld_r_hit::<N, E>(cpu, o) {
+        return Flow::Next;
+    }
+    ld_r_slow::<N, E>(cpu, env, o)
+}
+
+/// [`ld_r`]'s fast path, as [`ld_hit`].
+#[inline(always)]
+pub fn ld_r_hit<const N: usize, const E: u8>(cpu: &mut Cpu, o: &Ops) -> bool {
     let b = cpu.r(o.rn);
     if b & o.op2 as u64 == 0 {
         let a = b.wrapping_add(reg_offset(cpu, o));
         if let Some(v) = cpu.load_hit::<N>(a) {
             cpu.w(o.rd, ext::<N, E>(v));
-            return Flow::Next;
+            return true;
         }
     }
-    ld_r_slow::<N, E>(cpu, env, o)
+    false
 }
 
 /// [`ld_r`] past the fast path.
@@ -240,14 +282,17 @@ fn ld_r_slow<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops)
 
 /// STR/STRB/STRH (register offset).
 pub fn st_r<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
-    let b = cpu.r(o.rn);
-    if b & o.op2 as u64 == 0 {
-        let a = b.wrapping_add(reg_offset(cpu, o));
-        if cpu.store_hit::<N>(a, cpu.r(o.rd)) {
-            return Flow::Next;
-        }
+    if st_r_hit::<N>(cpu, o) {
+        return Flow::Next;
     }
     st_r_slow::<N>(cpu, env, o)
+}
+
+/// [`st_r`]'s fast path, as [`ld_hit`].
+#[inline(always)]
+pub fn st_r_hit<const N: usize>(cpu: &mut Cpu, o: &Ops) -> bool {
+    let b = cpu.r(o.rn);
+    b & o.op2 as u64 == 0 && cpu.store_hit::<N>(b.wrapping_add(reg_offset(cpu, o)), cpu.r(o.rd))
 }
 
 /// [`st_r`] past the fast path.
@@ -305,6 +350,15 @@ fn store_pair<const N: usize>(
 /// LDP/LDNP (W/X), LDPSW, all forms: Rt and Rt2 (`ra`) from two consecutive elements; neither
 /// register changes if either access faults.
 pub fn ldp<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
+    if ldp_hit::<N, E>(cpu, o) {
+        return Flow::Next;
+    }
+    ldp_slow::<N, E>(cpu, env, o)
+}
+
+/// [`ldp`]'s fast path, as [`ld_hit`].
+#[inline(always)]
+pub fn ldp_hit<const N: usize, const E: u8>(cpu: &mut Cpu, o: &Ops) -> bool {
     let b = cpu.r(o.rn);
     if b & o.op2 as u64 == 0 {
         let a = imm_addr(b, o);
@@ -315,10 +369,10 @@ pub fn ldp<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -
             cpu.w(o.rd, ext::<N, E>(lo));
             cpu.w(o.ra, ext::<N, E>(hi));
             cpu.w(o.rm, b.wrapping_add(o.imm));
-            return Flow::Next;
+            return true;
         }
     }
-    ldp_slow::<N, E>(cpu, env, o)
+    false
 }
 
 /// [`ldp`] past the fast path.
@@ -342,6 +396,15 @@ fn ldp_slow<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) 
 
 /// STP/STNP (W/X), all forms: Rt and Rt2 (`ra`) to two consecutive elements.
 pub fn stp<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
+    if stp_hit::<N>(cpu, o) {
+        return Flow::Next;
+    }
+    stp_slow::<N>(cpu, env, o)
+}
+
+/// [`stp`]'s fast path, as [`ld_hit`].
+#[inline(always)]
+pub fn stp_hit<const N: usize>(cpu: &mut Cpu, o: &Ops) -> bool {
     let b = cpu.r(o.rn);
     if b & o.op2 as u64 == 0 {
         let a = imm_addr(b, o);
@@ -351,10 +414,10 @@ pub fn stp<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
             && cpu.store_hit::<N>(a.wrapping_add(N as u64), cpu.r(o.ra))
         {
             cpu.w(o.rm, b.wrapping_add(o.imm));
-            return Flow::Next;
+            return true;
         }
     }
-    stp_slow::<N>(cpu, env, o)
+    false
 }
 
 /// [`stp`] past the fast path.
