@@ -15,7 +15,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::decode::{decode, Decoded};
+use super::decode::{decode, Decoded, END};
 use super::exception::Trap;
 use super::mem::{Bus, BusId, PAGE_MASK, PAGE_SIZE};
 use super::state::{Cpu, Exit, Flow};
@@ -76,10 +76,17 @@ type AddrMap<V> = HashMap<u64, V, BuildHasherDefault<AddrHasher>>;
 pub struct Block {
     /// Physical address of the first instruction.
     pub pa: u64,
-    /// The instructions, one entry each.
-    pub insns: Box<[Decoded]>,
+    /// The instructions, one entry each, then [`END`] (what threaded runs rely on).
+    entries: Box<[Decoded]>,
     /// Their words, for traces.
     pub words: Box<[u32]>,
+}
+
+impl Block {
+    /// The instructions, one entry each.
+    pub fn insns(&self) -> &[Decoded] {
+        &self.entries[..self.entries.len() - 1]
+    }
 }
 
 /// Physical pages holding decoded code, with the blocks that start in each.
@@ -234,9 +241,10 @@ fn decode_block(cpu: &mut Cpu, bus: &mut dyn Bus, pa: u64, host: std::ptr::NonNu
             break;
         }
     }
+    insns.push(END);
     Block {
         pa,
-        insns: insns.into_boxed_slice(),
+        entries: insns.into_boxed_slice(),
         words: words.into_boxed_slice(),
     }
 }
@@ -460,19 +468,22 @@ impl Cpu {
     /// same result.
     #[inline(always)]
     fn exec_block<const TRACE: bool>(&mut self, block: &Block, room: usize, env: &mut Env) -> Flow {
-        let insns = &block.insns[..block.insns.len().min(room)];
+        let all = block.insns();
+        let insns = &all[..all.len().min(room)];
         // One instruction per entry, counted up front.
         let start = self.insns;
         self.insns = start + insns.len() as u64;
-        if !TRACE && insns.len() == block.insns.len() {
+        if !TRACE && insns.len() == all.len() {
             // The whole block, threaded: each handler runs the next one.
-            if let Some((d, rest)) = insns.split_first() {
-                let f = (d.thread)(self, env, d, rest);
-                if f != Flow::Next {
-                    self.insns -= self.not_run as u64;
-                }
-                return f;
+            let first = block.entries.as_ptr();
+            // SAFETY: `first` points at the first of the block's entries, which end with `END`.
+            let f = unsafe { (block.entries[0].thread)(self, env, first) };
+            if f != Flow::Next {
+                // Give back the entries after the one that stopped.
+                let ran = (self.stopped_at - first as usize) / std::mem::size_of::<Decoded>() + 1;
+                self.insns -= (all.len() - ran) as u64;
             }
+            return f;
         }
         let mut i = 0;
         while i < insns.len() {

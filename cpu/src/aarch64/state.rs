@@ -166,9 +166,9 @@ pub struct Cpu {
     pub nzcv: u32,
     /// Instructions retired since reset.
     pub insns: u64,
-    /// Entries of its block a threaded run left unrun when it stopped early
+    /// Where a threaded run stopped early: the address of the entry that stopped it
     /// ([`super::decode::step`]).
-    pub(crate) not_run: usize,
+    pub(crate) stopped_at: usize,
     /// Current exception level (0..=2). Change it with [`Cpu::set_el_sp`], which also selects
     /// the TLB set of the new EL.
     pub el: u8,
@@ -224,7 +224,7 @@ impl Cpu {
             x: [0; REG_SLOTS],
             pc: 0,
             nzcv: 0,
-            not_run: 0,
+            stopped_at: 0,
             insns: 0,
             el: max_el,
             sp_sel: true,

@@ -232,7 +232,7 @@ impl Cpu {
                 bus: &mut *bus,
                 code: &mut cache.code,
             };
-            let n = block.insns.len().min(first.saturating_add(room));
+            let n = block.insns().len().min(first.saturating_add(room));
             let mut flow = Flow::Next;
             let mut i = first;
             while i < n {
@@ -250,7 +250,7 @@ impl Cpu {
                     return Exit::Debug;
                 }
                 self.insns += 1;
-                let d = &block.insns[i];
+                let d = &block.insns()[i];
                 let f = (d.exec)(self, &mut env, &d.ops);
                 if let Some(dbg) = self.debug.as_mut() {
                     if f == Flow::Exit && self.exit == Some(Exit::Debug) {

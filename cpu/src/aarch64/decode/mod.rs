@@ -17,39 +17,79 @@ use super::state::{Cpu, Flow, Ops};
 /// An instruction handler: executes one pre-decoded instruction.
 pub type Handler = fn(&mut Cpu, &mut Env, &Ops) -> Flow;
 
-/// A handler in threaded form: runs `d` (the handler inlined), then, when the instruction went
-/// on, the block's next entry (`rest[0]`, with the entries after it) by a tail call, so that each
-/// handler ends in an indirect jump of its own instead of returning to one shared loop.
-/// [`step`] is its body; the table's [`pat!`] lines make one per handler.
-pub type Threaded = fn(&mut Cpu, &mut Env, &Decoded, &[Decoded]) -> Flow;
+/// A handler in threaded form: runs the entry `d` points at (the handler inlined), then, when
+/// the instruction went on, the next entry by a tail call, so that each handler ends in an
+/// indirect jump of its own instead of returning to one shared loop. [`step`] is its body; the
+/// table's [`pat!`] lines make one per handler.
+///
+/// # Safety
+/// `d` points into a block's entries (`Block::entries`), which end with [`END`]: every entry from
+/// `d` up to and including that last one may be read through `d`.
+pub type Threaded = unsafe fn(&mut Cpu, &mut Env, *const Decoded) -> Flow;
 
-/// The body of every [`Threaded`] handler: run `exec` on `d`; on anything but [`Flow::Next`]
-/// return, the number of entries not run (`rest`) in [`Cpu::not_run`]; otherwise step the PC
-/// and run the next entry, or return [`Flow::Next`] at the block's end.
-#[inline(always)]
-pub fn step(
-    cpu: &mut Cpu,
-    env: &mut Env,
-    d: &Decoded,
-    rest: &[Decoded],
-    exec: impl Fn(&mut Cpu, &mut Env, &Ops) -> Flow,
-) -> Flow {
-    let f = exec(cpu, env, &d.ops);
-    if f != Flow::Next {
-        cpu.not_run = rest.len();
-        return f;
-    }
-    step_on(cpu, env, rest)
+/// The entry after a block's last instruction: its threaded form ends the run.
+pub const END: Decoded = Decoded {
+    exec: end_of_block,
+    thread: end_of_block_threaded,
+    ops: Ops {
+        rd: 0,
+        rn: 0,
+        rm: 0,
+        ra: 0,
+        sf: false,
+        op: 0,
+        op2: 0,
+        shift: 0,
+        imm: 0,
+    },
+};
+
+/// [`END`]'s handler. Never run: the plain loop stops before it.
+fn end_of_block(_: &mut Cpu, _: &mut Env, _: &Ops) -> Flow {
+    Flow::Next
 }
 
-/// The end of a [`Threaded`] handler whose instruction went on: step the PC, run the next
-/// entry of `rest` or return [`Flow::Next`] at the block's end.
+/// [`END`]'s threaded form: the block ran to its end.
+unsafe fn end_of_block_threaded(_: &mut Cpu, _: &mut Env, _: *const Decoded) -> Flow {
+    Flow::Next
+}
+
+/// The body of every [`Threaded`] handler: run `exec` on the entry at `d`; on anything but
+/// [`Flow::Next`] return, with `d` in [`Cpu::stopped_at`] (the executor counts from it the
+/// entries not run); otherwise go on ([`step_on`]).
+///
+/// # Safety
+/// As [`Threaded`], and `d` is not [`END`].
 #[inline(always)]
-pub fn step_on(cpu: &mut Cpu, env: &mut Env, rest: &[Decoded]) -> Flow {
+pub unsafe fn step(
+    cpu: &mut Cpu,
+    env: &mut Env,
+    d: *const Decoded,
+    exec: impl Fn(&mut Cpu, &mut Env, &Ops) -> Flow,
+) -> Flow {
+    // SAFETY: `d` may be read (the caller's contract).
+    let f = exec(cpu, env, unsafe { &(*d).ops });
+    if f != Flow::Next {
+        cpu.stopped_at = d as usize;
+        return f;
+    }
+    // SAFETY: the caller's contract.
+    unsafe { step_on(cpu, env, d) }
+}
+
+/// The end of a [`Threaded`] handler whose instruction went on: step the PC and run the next
+/// entry ([`END`] after the block's last instruction).
+///
+/// # Safety
+/// As [`step`].
+#[inline(always)]
+pub unsafe fn step_on(cpu: &mut Cpu, env: &mut Env, d: *const Decoded) -> Flow {
     cpu.pc = cpu.pc.wrapping_add(4);
-    match rest.split_first() {
-        Some((next, rest)) => (next.thread)(cpu, env, next, rest),
-        None => Flow::Next,
+    // SAFETY: `d` is not `END`, so the entry after it is one of the same block's entries, at
+    // the latest `END` itself (the caller's contract), and the contract holds for it.
+    unsafe {
+        let next = d.add(1);
+        ((*next).thread)(cpu, env, next)
     }
 }
 
@@ -57,13 +97,16 @@ pub fn step_on(cpu: &mut Cpu, env: &mut Env, rest: &[Decoded]) -> Flow {
 #[macro_export]
 macro_rules! threaded {
     ($exec:path) => {{
-        fn threaded(
+        /// # Safety
+        /// As [`Threaded`](`$crate::aarch64::decode::Threaded`).
+        unsafe fn threaded(
             cpu: &mut $crate::aarch64::state::Cpu,
             env: &mut $crate::aarch64::block::Env,
-            d: &$crate::aarch64::decode::Decoded,
-            rest: &[$crate::aarch64::decode::Decoded],
+            d: *const $crate::aarch64::decode::Decoded,
         ) -> $crate::aarch64::state::Flow {
-            $crate::aarch64::decode::step(cpu, env, d, rest, $exec)
+            // SAFETY: the contract of `Threaded`; `d` is not `END` (whose threaded form is
+            // its own).
+            unsafe { $crate::aarch64::decode::step(cpu, env, d, $exec) }
         }
         threaded as $crate::aarch64::decode::Threaded
     }};
@@ -71,26 +114,32 @@ macro_rules! threaded {
     // and only its miss goes (by a tail call) to the whole handler's threaded form, so that the
     // fast path saves no registers for the slow path's call.
     ($exec:path, HIT $hit:path) => {{
+        /// # Safety
+        /// As [`Threaded`](`$crate::aarch64::decode::Threaded`).
         #[cold]
         #[inline(never)]
-        fn miss(
+        unsafe fn miss(
             cpu: &mut $crate::aarch64::state::Cpu,
             env: &mut $crate::aarch64::block::Env,
-            d: &$crate::aarch64::decode::Decoded,
-            rest: &[$crate::aarch64::decode::Decoded],
+            d: *const $crate::aarch64::decode::Decoded,
         ) -> $crate::aarch64::state::Flow {
-            $crate::aarch64::decode::step(cpu, env, d, rest, $exec)
+            // SAFETY: as in the plain form.
+            unsafe { $crate::aarch64::decode::step(cpu, env, d, $exec) }
         }
-        fn threaded(
+        /// # Safety
+        /// As [`Threaded`](`$crate::aarch64::decode::Threaded`).
+        unsafe fn threaded(
             cpu: &mut $crate::aarch64::state::Cpu,
             env: &mut $crate::aarch64::block::Env,
-            d: &$crate::aarch64::decode::Decoded,
-            rest: &[$crate::aarch64::decode::Decoded],
+            d: *const $crate::aarch64::decode::Decoded,
         ) -> $crate::aarch64::state::Flow {
-            if $hit(cpu, &d.ops) {
-                $crate::aarch64::decode::step_on(cpu, env, rest)
-            } else {
-                miss(cpu, env, d, rest)
+            // SAFETY: the contract of `Threaded`, `d` not being `END`.
+            unsafe {
+                if $hit(cpu, &(*d).ops) {
+                    $crate::aarch64::decode::step_on(cpu, env, d)
+                } else {
+                    miss(cpu, env, d)
+                }
             }
         }
         threaded as $crate::aarch64::decode::Threaded
