@@ -442,7 +442,8 @@ fn run_class(class: &'static Class, total: usize) -> Option<Report> {
         for (i, case) in cases.iter().enumerate() {
             let o = ours.run(&plan, i, case, &mem);
             let q = &qres[i];
-            let (why, undef, both_faulted) = compare(&plan, case, q, &o);
+            let (mut why, undef, both_faulted) = compare(&plan, case, q, &o);
+            why.extend(ours.threaded_differs(&plan, i, case, &mem, &o));
             let t = rep.tallies.entry(case.name).or_default();
             t.cases += 1;
             if both_faulted {
