@@ -46,9 +46,6 @@ const DATA_SETS: usize = TLB_ENTRIES;
 const DATA_WAYS: usize = 2;
 /// Tag of an empty entry: bits 11:3 set, so it never equals an access key (see [`Cpu::load`]).
 const INVALID_PAGE: u64 = u64::MAX;
-/// Low bit of [`TlbEntry::pa`] in a data entry: the page is Device memory, so an unaligned access
-/// takes an alignment fault (aligned accesses hit the entry as usual).
-const STRICT: u64 = 1;
 /// VA bits a TLBI by address compares (55:12; the top byte is a tag under TBI).
 const TLBI_VA_MASK: u64 = 0x00ff_ffff_ffff_f000;
 
@@ -129,8 +126,7 @@ struct TlbEntry {
     page: u64,
     /// Host address of the page (null in an empty entry).
     host: *mut u8,
-    /// Physical page (instruction fetch keys blocks by physical address); in data entries the
-    /// low bit is [`STRICT`].
+    /// Physical page (instruction fetch keys blocks by physical address).
     pa: u64,
 }
 
@@ -142,38 +138,88 @@ const EMPTY: TlbEntry = TlbEntry {
 
 type Table = Box<[TlbEntry; TLB_ENTRIES]>;
 
-/// Ways of a set of a data table, most recently filled first.
-type Ways = [TlbEntry; DATA_WAYS];
+/// A data (read or write) TLB entry: 16 bytes, so that a set of two is one 32-byte slot.
+#[derive(Clone, Copy)]
+struct DataEntry {
+    /// Virtual page (with its top byte), or `INVALID_PAGE`.
+    page: u64,
+    /// The host address of the page minus the page's virtual address (`host.wrapping_sub(page)`),
+    /// so that a virtual address `va` in the page is at `addend.wrapping_add(va)` (one add per
+    /// access, no offset mask); null in an empty entry.
+    addend: *mut u8,
+}
+
+const EMPTY_DATA: DataEntry = DataEntry {
+    page: INVALID_PAGE,
+    addend: std::ptr::null_mut(),
+};
+
+impl DataEntry {
+    /// The entry mapping virtual page `page` to the host page `host`.
+    fn new(page: u64, host: *mut u8) -> Self {
+        DataEntry {
+            page,
+            addend: host.wrapping_sub(page as usize),
+        }
+    }
+
+    /// The host address of `va`, a virtual address in the entry's page.
+    #[inline(always)]
+    fn at(&self, va: u64) -> *mut u8 {
+        self.addend.wrapping_add(va as usize)
+    }
+}
+
+/// The ways of a set of a data table, most recently filled first.
+type Ways = [DataEntry; DATA_WAYS];
+
+const EMPTY_WAYS: Ways = [EMPTY_DATA; DATA_WAYS];
+
 /// A data table: [`DATA_SETS`] sets of [`DATA_WAYS`] ways, so that two streams whose pages
 /// share a set both stay mapped.
 type DataTable = Box<[Ways; DATA_SETS]>;
 
+/// Which ways of each set of a data table map Device memory (bit `w`: way `w`), where an
+/// unaligned access takes an alignment fault (aligned accesses hit the entry as usual). Apart
+/// from the table, so that a set stays 32 bytes; only the slow path reads it.
+type StrictBits = Box<[u8; DATA_SETS]>;
+
 /// The entry of `ways` whose tag is `key`.
 #[inline(always)]
-fn find(ways: &Ways, key: u64) -> Option<&TlbEntry> {
+fn find(ways: &Ways, key: u64) -> Option<&DataEntry> {
+    find_way(ways, key).map(|w| &ways[w])
+}
+
+/// The way of `ways` whose tag is `key`.
+#[inline(always)]
+fn find_way(ways: &Ways, key: u64) -> Option<usize> {
     if ways[0].page == key {
-        Some(&ways[0])
+        Some(0)
     } else if ways[1].page == key {
-        Some(&ways[1])
+        Some(1)
     } else {
         None
     }
 }
 
-/// Fill `e` into `ways` as the most recent entry; the older one is evicted, unless `e`
-/// replaces the entry of its own page.
+/// Fill `e` (Device memory when `strict`) into `ways` (whose Device bits are `bits`) as the
+/// most recent entry; the older one is evicted, unless `e` replaces the entry of its own page.
 #[inline]
-fn fill(ways: &mut Ways, e: TlbEntry) {
+fn fill(ways: &mut Ways, bits: &mut u8, e: DataEntry, strict: bool) {
     if ways[0].page != e.page {
         ways[1] = ways[0];
+        *bits <<= 1;
     }
     ways[0] = e;
+    *bits = (*bits & 2) | strict as u8;
 }
 
 /// The tables of one translation regime and privilege.
 struct TlbSet {
     read: DataTable,
     write: DataTable,
+    read_strict: StrictBits,
+    write_strict: StrictBits,
     exec: Table,
     /// OR of (size - 1) of every mapping larger than a page that an entry came from since the
     /// last flush: a TLBI by address then drops every entry within such a region around it.
@@ -268,6 +314,19 @@ fn drop_matching(entries: &mut [TlbEntry], va: u64, mask: u64) -> bool {
     dropped
 }
 
+/// [`drop_matching`] for the sets of a data table and their Device bits.
+#[inline(always)]
+fn drop_data(sets: &mut [Ways], strict: &mut [u8], va: u64, mask: u64) {
+    for (ways, bits) in sets.iter_mut().zip(strict) {
+        for (w, e) in ways.iter_mut().enumerate() {
+            if (e.page ^ va) & mask == 0 {
+                *e = EMPTY_DATA;
+                *bits &= !(1 << w);
+            }
+        }
+    }
+}
+
 /// A boxed array of `N` copies of `v`, built in place (a `Box::new` of an array literal builds
 /// it on the stack and copies it: 30 KB per set, four sets per vCPU, at every start).
 fn on_heap<T: Clone, const N: usize>(v: T) -> Box<[T; N]> {
@@ -280,8 +339,10 @@ fn on_heap<T: Clone, const N: usize>(v: T) -> Box<[T; N]> {
 impl TlbSet {
     fn new() -> Self {
         TlbSet {
-            read: on_heap([EMPTY; DATA_WAYS]),
-            write: on_heap([EMPTY; DATA_WAYS]),
+            read: on_heap(EMPTY_WAYS),
+            write: on_heap(EMPTY_WAYS),
+            read_strict: on_heap(0),
+            write_strict: on_heap(0),
             exec: on_heap(EMPTY),
             big: 0,
             block_regions: BlockRegions::EMPTY,
@@ -289,8 +350,10 @@ impl TlbSet {
     }
 
     fn flush(&mut self) {
-        self.read.fill([EMPTY; DATA_WAYS]);
-        self.write.fill([EMPTY; DATA_WAYS]);
+        self.read.fill(EMPTY_WAYS);
+        self.write.fill(EMPTY_WAYS);
+        self.read_strict.fill(0);
+        self.write_strict.fill(0);
         self.exec.fill(EMPTY);
         self.big = 0;
         self.block_regions = BlockRegions::EMPTY;
@@ -304,13 +367,15 @@ impl TlbSet {
         if in_big {
             // Entries of a block mapping around `va` may sit in any set.
             let mask = TLBI_VA_MASK & !self.big;
-            drop_matching(self.read.as_flattened_mut(), va, mask);
-            drop_matching(self.write.as_flattened_mut(), va, mask);
+            drop_data(&mut self.read[..], &mut self.read_strict[..], va, mask);
+            drop_data(&mut self.write[..], &mut self.write_strict[..], va, mask);
             drop_matching(&mut self.exec[..], va, mask)
         } else {
             let i = set(va);
-            drop_matching(&mut self.read[i], va, TLBI_VA_MASK);
-            drop_matching(&mut self.write[i], va, TLBI_VA_MASK);
+            let (r, rs) = (&mut self.read[i..=i], &mut self.read_strict[i..=i]);
+            drop_data(r, rs, va, TLBI_VA_MASK);
+            let (w, ws) = (&mut self.write[i..=i], &mut self.write_strict[i..=i]);
+            drop_data(w, ws, va, TLBI_VA_MASK);
             drop_matching(
                 std::slice::from_mut(&mut self.exec[slot(va)]),
                 va,
@@ -444,9 +509,11 @@ impl Tlb {
 
     /// Forget the write entries only (a page became code).
     pub fn flush_writes(&mut self) {
-        self.live.write.fill([EMPTY; DATA_WAYS]);
+        self.live.write.fill(EMPTY_WAYS);
+        self.live.write_strict.fill(0);
         for s in self.parked.iter_mut() {
-            s.write.fill([EMPTY; DATA_WAYS]);
+            s.write.fill(EMPTY_WAYS);
+            s.write_strict.fill(0);
         }
     }
 }
@@ -477,6 +544,29 @@ pub enum Access {
     Write,
     /// Instruction fetch.
     Exec,
+}
+
+/// Read `size` (<= 8) bytes little-endian at `p`.
+///
+/// # Safety
+/// `p` is within a RAM page of PAGE_SIZE bytes (Bus contract) with `size` bytes to its end.
+#[inline(always)]
+unsafe fn read_at(p: *const u8, size: usize) -> u64 {
+    let mut b = [0u8; 8];
+    // SAFETY: the caller's contract.
+    unsafe { std::ptr::copy_nonoverlapping(p, b.as_mut_ptr(), size) };
+    u64::from_le_bytes(b)
+}
+
+/// Write the low `size` (<= 8) bytes of `value` little-endian at `p`.
+///
+/// # Safety
+/// As [`read_at`], for a page handed out writable.
+#[inline(always)]
+unsafe fn write_at(p: *mut u8, size: usize, value: u64) {
+    let b = value.to_le_bytes();
+    // SAFETY: the caller's contract.
+    unsafe { std::ptr::copy_nonoverlapping(b.as_ptr(), p, size) };
 }
 
 /// Read `size` (<= 8) bytes little-endian at `host + off`.
@@ -533,7 +623,7 @@ impl Cpu {
         if let Some(e) = find(&self.tlb.live.read[set(va)], key(va, N)) {
             // SAFETY: the entry came from `Bus::ram_page`, valid for PAGE_SIZE bytes, and an
             // aligned N-byte access lies within its page.
-            Ok(unsafe { host_read(e.host, (va & PAGE_MASK) as usize, N) })
+            Ok(unsafe { read_at(e.at(va), N) })
         } else {
             self.load_slow(env, va, N)
         }
@@ -547,7 +637,7 @@ impl Cpu {
         const { assert!(N == 1 || N == 2 || N == 4 || N == 8, "access size") };
         let e = find(&self.tlb.live.read[set(va)], key(va, N))?;
         // SAFETY: as in `load`.
-        Some(unsafe { host_read(e.host, (va & PAGE_MASK) as usize, N) })
+        Some(unsafe { read_at(e.at(va), N) })
     }
 
     /// [`Cpu::store`] when the write TLB holds `va`'s page for an aligned `N`-byte access
@@ -558,7 +648,7 @@ impl Cpu {
         match find(&self.tlb.live.write[set(va)], key(va, N)) {
             Some(e) => {
                 // SAFETY: as in `store`.
-                unsafe { host_write(e.host, (va & PAGE_MASK) as usize, N, value) };
+                unsafe { write_at(e.at(va), N, value) };
                 true
             }
             None => false,
@@ -588,7 +678,7 @@ impl Cpu {
         const { assert!(N == 1 || N == 2 || N == 4 || N == 8, "access size") };
         if let Some(e) = find(&self.tlb.live.write[set(va)], key(va, N)) {
             // SAFETY: as in `load`; write entries come from `ram_page(_, true)`.
-            unsafe { host_write(e.host, (va & PAGE_MASK) as usize, N, value) };
+            unsafe { write_at(e.at(va), N, value) };
             Ok(())
         } else {
             self.store_slow(env, va, N, value)
@@ -733,10 +823,14 @@ impl Cpu {
                 }
                 return v;
             }
-            if let Some(e) = find(&self.tlb.live.read[set(va)], va & !PAGE_MASK) {
-                if e.pa & STRICT == 0 {
+            let (ways, bits) = (
+                &self.tlb.live.read[set(va)],
+                self.tlb.live.read_strict[set(va)],
+            );
+            if let Some(w) = find_way(ways, va & !PAGE_MASK) {
+                if bits & (1 << w) == 0 {
                     // SAFETY: a RAM page entry and off + size <= PAGE_SIZE (no page crossing).
-                    return Ok(unsafe { host_read(e.host, off, size) });
+                    return Ok(unsafe { read_at(ways[w].at(va), size) });
                 }
             }
         }
@@ -753,13 +847,15 @@ impl Cpu {
                 self.trace_mem(va, Some(w.pa), size, v, false);
                 return Ok(v);
             }
-            let e = TlbEntry {
-                page: va & !PAGE_MASK,
-                host,
-                pa: page | (w.device() as u64 * STRICT),
-            };
+            let e = DataEntry::new(va & !PAGE_MASK, host);
             if !watched {
-                fill(&mut self.tlb.live.read[set(va)], e);
+                let live = &mut self.tlb.live;
+                fill(
+                    &mut live.read[set(va)],
+                    &mut live.read_strict[set(va)],
+                    e,
+                    w.device(),
+                );
             }
             self.tlb.live.note_span(w.span, va);
             return Ok(v);
@@ -798,10 +894,14 @@ impl Cpu {
                 }
                 return r;
             }
-            if let Some(e) = find(&self.tlb.live.write[set(va)], va & !PAGE_MASK) {
-                if e.pa & STRICT == 0 {
+            let (ways, bits) = (
+                &self.tlb.live.write[set(va)],
+                self.tlb.live.write_strict[set(va)],
+            );
+            if let Some(w) = find_way(ways, va & !PAGE_MASK) {
+                if bits & (1 << w) == 0 {
                     // SAFETY: a writable RAM page entry, off + size <= PAGE_SIZE.
-                    unsafe { host_write(e.host, off, size, value) };
+                    unsafe { write_at(ways[w].at(va), size, value) };
                     return Ok(());
                 }
             }
@@ -823,13 +923,15 @@ impl Cpu {
                 self.trace_mem(va, Some(w.pa), size, value & size_mask(size), true);
                 return Ok(());
             }
-            let e = TlbEntry {
-                page: va & !PAGE_MASK,
-                host,
-                pa: page | (w.device() as u64 * STRICT),
-            };
+            let e = DataEntry::new(va & !PAGE_MASK, host);
             if !watched {
-                fill(&mut self.tlb.live.write[set(va)], e);
+                let live = &mut self.tlb.live;
+                fill(
+                    &mut live.write[set(va)],
+                    &mut live.write_strict[set(va)],
+                    e,
+                    w.device(),
+                );
             }
             self.tlb.live.note_span(w.span, va);
             return Ok(());
@@ -1050,11 +1152,7 @@ mod tests {
     fn tlbi_by_va_and_block_regions() {
         const GIB: u64 = 1 << 30;
         const MIB2: u64 = 1 << 21;
-        let entry = |va: u64| TlbEntry {
-            page: va & !PAGE_MASK,
-            host: std::ptr::null_mut(),
-            pa: va & !PAGE_MASK,
-        };
+        let entry = |va: u64| DataEntry::new(va & !PAGE_MASK, std::ptr::null_mut());
         let has = |t: &TlbSet, va: u64| find(&t.read[set(va)], va).is_some();
         let mut t = TlbSet::new();
         // Two pages of a 2 MiB block at 3 GiB, and a page mapping 4 MiB further in the second's
@@ -1062,7 +1160,12 @@ mod tests {
         let (a, b) = (3 * GIB, 3 * GIB + 0x1000);
         let c = 3 * GIB + 2 * MIB2 + 0x1000;
         for (va, span) in [(a, 21), (b, 21), (c, 12)] {
-            fill(&mut t.read[set(va)], entry(va));
+            fill(
+                &mut t.read[set(va)],
+                &mut t.read_strict[set(va)],
+                entry(va),
+                false,
+            );
             t.note_span(span, va);
         }
         // Another page of c's 2 MiB, same set as `b`: only its own page would go (none).
@@ -1089,7 +1192,12 @@ mod tests {
             t.note_span(21, (10 + i) * GIB);
         }
         assert!(t.block_regions.all);
-        fill(&mut t.read[set(c)], entry(c));
+        fill(
+            &mut t.read[set(c)],
+            &mut t.read_strict[set(c)],
+            entry(c),
+            false,
+        );
         t.flush_va(c + 0x1000);
         assert!(!has(&t, c));
         t.flush();
