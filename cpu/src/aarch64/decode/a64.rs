@@ -148,7 +148,7 @@ pub static TABLE: &[Pattern] = &[
         "0101010 0 imm19:19 0 cond:4",
         cond_branch,
         branch::b_cond,
-        COND
+        COND PER_COND
     ),
     pat!(
         CBZ,
@@ -1032,56 +1032,65 @@ pub static TABLE: &[Pattern] = &[
         CCMN,
         "sf:1 01 11010010 rm_imm5:5 cond:4 imm:1 0 rn:5 0 nzcv:4",
         cond_cmp,
-        dp_reg::ccmn
+        dp_reg::ccmn,
+        PER_COND
     ),
     pat!(
         CCMP,
         "sf:1 11 11010010 rm_imm5:5 cond:4 imm:1 0 rn:5 0 nzcv:4",
         cond_cmp,
-        dp_reg::ccmp
+        dp_reg::ccmp,
+        PER_COND
     ),
     // Conditional select.
     pat!(
         CSEL_x,
         "1 00 11010100 rm:5 cond:4 00 rn:5 rd:5",
         rrr,
-        dp_reg::csel::<true>
+        dp_reg::csel[true],
+        PER_COND
     ),
     pat!(
         CSEL,
         "sf:1 00 11010100 rm:5 cond:4 00 rn:5 rd:5",
         rrr,
-        dp_reg::csel::<false>
+        dp_reg::csel[false],
+        PER_COND
     ),
     pat!(
         CSINC_x,
         "1 00 11010100 rm:5 cond:4 01 rn:5 rd:5",
         rrr,
-        dp_reg::csinc::<true>
+        dp_reg::csinc[true],
+        PER_COND
     ),
     pat!(
         CSINC,
         "sf:1 00 11010100 rm:5 cond:4 01 rn:5 rd:5",
         rrr,
-        dp_reg::csinc::<false>
+        dp_reg::csinc[false],
+        PER_COND
     ),
     pat!(
         CSINV_x,
         "1 10 11010100 rm:5 cond:4 00 rn:5 rd:5",
         rrr,
-        dp_reg::csinv::<true>
+        dp_reg::csinv[true],
+        PER_COND
     ),
     pat!(
         CSINV,
         "sf:1 10 11010100 rm:5 cond:4 00 rn:5 rd:5",
         rrr,
-        dp_reg::csinv::<false>
+        dp_reg::csinv[false],
+        PER_COND
     ),
     pat!(
         CSNEG,
         "sf:1 10 11010100 rm:5 cond:4 01 rn:5 rd:5",
         rrr,
-        dp_reg::csneg
+        dp_reg::csneg,
+        PER_COND
     ),
     // Data-processing (2 source). CRC32/CRC32C: FEAT_CRC32, as Cortex-A57.
     pat!(

@@ -171,6 +171,38 @@ pub struct Pattern {
     /// is taken; not taken, the block goes on with the next instruction unless the branch
     /// finds something a block start would act on (`exec::branch`'s `fall_through`).
     pub falls_through: bool,
+    /// For a handler that takes its condition code as a const parameter: its instantiation
+    /// for each condition ([`Ops::op`], 0..=15), of which [`decode`] picks one (`exec` and
+    /// `thread` are then the one for AL).
+    pub per_cond: Option<&'static PerCond>,
+}
+
+/// A handler's instantiations for the 16 condition codes, plain and threaded ([`per_cond!`]).
+pub type PerCond = [(Handler, Threaded); 16];
+
+/// The [`PerCond`] table of handler `f` (path segments, then optional leading const
+/// arguments in brackets), whose last const parameter is the condition code: `per_cond!(
+/// branch::b_cond)`, `per_cond!(dp_reg::csel [true])`. NV (0b1111) shares AL's instantiation:
+/// both mean "always".
+#[macro_export]
+macro_rules! per_cond {
+    ($($seg:ident)::+ $([$($g:tt)*])?) => {
+        $crate::per_cond!(@ [$($seg)::+] [$($($g)*,)?])
+    };
+    // `g`: the leading const arguments, each followed by a comma.
+    (@ [$($f:tt)*] [$($g:tt)*]) => {
+        $crate::per_cond!(@all [[$($f)*] [$($g)*]] 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 14)
+    };
+    (@all $fg:tt $($c:literal)*) => {{
+        const T: $crate::aarch64::decode::PerCond = [$($crate::per_cond!(@one $fg $c)),*];
+        &T
+    }};
+    (@one [[$($f:tt)*] [$($g:tt)*]] $c:literal) => {
+        (
+            $($f)*::<$($g)* $c>,
+            $crate::threaded!($($f)*::<$($g)* $c>),
+        )
+    };
 }
 
 /// Mask and value of a pattern string: `0`/`1` are fixed bits, `x` any bit, `name:N` a field of
@@ -220,9 +252,29 @@ pub const fn parse_pattern(p: &str) -> (u32, u32) {
 
 /// One table line: `pat!(NAME, "pattern", shape, handler)`, `pat!(NAME, "pattern", shape,
 /// handler, END)` for instructions that end a block, `COND` for conditional branches, and
-/// `HIT hit` for handlers with a fast path of their own (see [`threaded!`]).
+/// `HIT hit` for handlers with a fast path of their own (see [`threaded!`]). `PER_COND` (after
+/// `COND` for a conditional branch) for a handler instantiated per condition code (see
+/// [`per_cond!`]; leading const arguments in brackets: `dp_reg::csel [true]`).
 #[macro_export]
 macro_rules! pat {
+    ($name:ident, $p:literal, $shape:path, $($seg:ident)::+ $([$($g:tt)*])?, PER_COND) => {
+        $crate::pat!(@per $name, $p, $shape, [$($seg)::+] [$($($g)*,)?], false, false)
+    };
+    ($name:ident, $p:literal, $shape:path, $($seg:ident)::+ $([$($g:tt)*])?, COND PER_COND) => {
+        $crate::pat!(@per $name, $p, $shape, [$($seg)::+] [$($($g)*,)?], true, true)
+    };
+    (@per $name:ident, $p:literal, $shape:path, [$($f:tt)*] [$($g:tt)*], $end:expr, $cond:expr) => {
+        $crate::pat!(
+            @ $name,
+            $p,
+            $shape,
+            $($f)*::<$($g)* 14>,
+            $end,
+            $cond,
+            $crate::threaded!($($f)*::<$($g)* 14>),
+            Some($crate::per_cond!(@ [$($f)*] [$($g)*]))
+        )
+    };
     ($name:ident, $p:literal, $shape:path, $exec:path) => {
         $crate::pat!(@ $name, $p, $shape, $exec, false, false)
     };
@@ -238,7 +290,11 @@ macro_rules! pat {
     (@ $name:ident, $p:literal, $shape:path, $exec:path, $end:expr, $cond:expr) => {
         $crate::pat!(@ $name, $p, $shape, $exec, $end, $cond, $crate::threaded!($exec))
     };
-    (@ $name:ident, $p:literal, $shape:path, $exec:path, $end:expr, $cond:expr, $thread:expr) => {{
+    (@ $name:ident, $p:literal, $shape:path, $exec:path, $end:expr, $cond:expr, $thread:expr) => {
+        $crate::pat!(@ $name, $p, $shape, $exec, $end, $cond, $thread, None)
+    };
+    (@ $name:ident, $p:literal, $shape:path, $exec:path, $end:expr, $cond:expr, $thread:expr,
+        $per:expr) => {{
         const MV: (u32, u32) = $crate::aarch64::decode::parse_pattern($p);
         $crate::aarch64::decode::Pattern {
             name: stringify!($name),
@@ -249,6 +305,7 @@ macro_rules! pat {
             thread: $thread,
             ends_block: $end,
             falls_through: $cond,
+            per_cond: $per,
         }
     }};
 }
@@ -315,12 +372,12 @@ pub fn decode(word: u32) -> DecodeResult {
     for p in &buckets()[((word >> 25) & 0xf) as usize] {
         if word & p.mask == p.value {
             if let Some(ops) = (p.shape)(word) {
+                let (exec, thread) = match p.per_cond {
+                    Some(per) => per[(ops.op & 15) as usize],
+                    None => (p.exec, p.thread),
+                };
                 return DecodeResult {
-                    insn: Decoded {
-                        exec: p.exec,
-                        thread: p.thread,
-                        ops,
-                    },
+                    insn: Decoded { exec, thread, ops },
                     pattern: Some(p),
                 };
             }

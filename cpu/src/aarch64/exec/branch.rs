@@ -11,7 +11,6 @@
 //! `TODO(FEAT_MMU)`: with TCR_ELx.TBI set, a register target's top byte is ignored
 //! (AArch64.BranchAddr).
 
-use super::cond_holds;
 use crate::aarch64::block::Env;
 use crate::aarch64::exception::Trap;
 use crate::aarch64::state::{Cpu, Flow, Ops};
@@ -51,9 +50,9 @@ pub fn bl(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
     jump(cpu, target)
 }
 
-/// B.cond (`op` = cond; 1111 behaves as always, like 1110).
-pub fn b_cond(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
-    let taken = cond_holds(o.op, cpu.nzcv);
+/// B.cond with condition `COND` (1111 behaves as always, like 1110).
+pub fn b_cond<const COND: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
+    let taken = cpu.flags.holds(COND);
     branch_if(cpu, env, taken, o.imm)
 }
 
@@ -107,7 +106,7 @@ mod tests {
     fn taken(branch: u32, x0: u64, nzcv: u32) -> bool {
         let (mut cpu, mut bus) = machine(&[branch, ADD_X1_1, HVC_0]);
         cpu.x[0] = x0;
-        cpu.nzcv = nzcv;
+        cpu.set_nzcv(nzcv);
         assert_eq!(run(&mut cpu, &mut bus, 10), Exit::Hvc(0));
         assert_eq!(cpu.pc, BASE + 12);
         cpu.x[1] == 0
