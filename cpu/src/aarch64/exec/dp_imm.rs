@@ -32,17 +32,17 @@ pub fn sub_i<const X: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
     Flow::Next
 }
 
-/// ADDS (immediate).
-pub fn adds_i(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    let (v, f) = add_with_flags(cpu.r(o.rn), o.imm, o.sf);
+/// ADDS (immediate), CMN (immediate); `X` as for [`Cpu::w_x`].
+pub fn adds_i<const X: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+    let (v, f) = add_with_flags(cpu.r(o.rn), o.imm, X || o.sf);
     cpu.flags = f;
     cpu.w(o.rd, v);
     Flow::Next
 }
 
-/// SUBS (immediate).
-pub fn subs_i(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    let (v, f) = sub_with_flags(cpu.r(o.rn), o.imm, o.sf);
+/// SUBS (immediate), CMP (immediate); `X` as for [`Cpu::w_x`].
+pub fn subs_i<const X: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+    let (v, f) = sub_with_flags(cpu.r(o.rn), o.imm, X || o.sf);
     cpu.flags = f;
     cpu.w(o.rd, v);
     Flow::Next

@@ -111,17 +111,17 @@ pub fn sub_r<const ANY: bool, const X: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops
     Flow::Next
 }
 
-/// ADDS (shifted register), CMN.
-pub fn adds_r<const ANY: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    let (v, f) = add_with_flags(cpu.r(o.rn), addsub_rm::<ANY>(cpu, o), o.sf);
+/// ADDS (shifted register), CMN; `X` as for [`Cpu::w_x`].
+pub fn adds_r<const ANY: bool, const X: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+    let (v, f) = add_with_flags(cpu.r(o.rn), addsub_rm::<ANY>(cpu, o), X || o.sf);
     cpu.flags = f;
     cpu.w(o.rd, v);
     Flow::Next
 }
 
-/// SUBS (shifted register), CMP, NEGS.
-pub fn subs_r<const ANY: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    let (v, f) = sub_with_flags(cpu.r(o.rn), addsub_rm::<ANY>(cpu, o), o.sf);
+/// SUBS (shifted register), CMP, NEGS; `X` as for [`Cpu::w_x`].
+pub fn subs_r<const ANY: bool, const X: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+    let (v, f) = sub_with_flags(cpu.r(o.rn), addsub_rm::<ANY>(cpu, o), X || o.sf);
     cpu.flags = f;
     cpu.w(o.rd, v);
     Flow::Next
@@ -833,7 +833,12 @@ dac00820 1111111111111111 c000000000000000 0 0 0 -> c000000000 0 # rev32 x0, x1
         assert_eq!(name(0x8b020c20), Some("ADD_r_lsl_x")); // add x0, x1, x2, lsl #3
         assert_eq!(name(0x0b020c20), Some("ADD_r_lsl")); // add w0, w1, w2, lsl #3
         assert_eq!(name(0x8b420c20), Some("ADD_r")); // add x0, x1, x2, lsr #3
-        assert_eq!(name(0xeb02003f), Some("SUBS_r_lsl")); // cmp x1, x2
+        assert_eq!(name(0xeb02003f), Some("SUBS_r_lsl_x")); // cmp x1, x2
+        assert_eq!(name(0x6b02003f), Some("SUBS_r_lsl")); // cmp w1, w2
+        assert_eq!(name(0xab020020), Some("ADDS_r_lsl_x")); // adds x0, x1, x2
+        assert_eq!(name(0xf100043f), Some("SUBS_i_x")); // cmp x1, #1
+        assert_eq!(name(0x7100043f), Some("SUBS_i")); // cmp w1, #1
+        assert_eq!(name(0xb1000420), Some("ADDS_i_x")); // adds x0, x1, #1
         assert_eq!(name(0xaa0203e0), Some("MOV_r_x")); // mov x0, x2
         assert_eq!(name(0x2a0203e0), Some("MOV_r")); // mov w0, w2
         assert_eq!(name(0xaa020020), Some("ORR_r")); // orr x0, x1, x2
