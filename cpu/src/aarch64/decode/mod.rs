@@ -448,6 +448,52 @@ mod tests {
         }
     }
 
+    /// Each condition of a `PER_COND` line runs its own instantiation: CSEL, CSINC, CSINV,
+    /// CSNEG (both widths) and CCMP/CCMN, for every condition and NZCV, against the condition
+    /// table ([`cond_holds`](crate::aarch64::exec::cond_holds)).
+    #[test]
+    fn per_condition_lines_follow_the_condition_field() {
+        use crate::aarch64::exec::{cond_holds, exec_one, Flags};
+        // (word with cond = 0, result when the condition fails; x1 = 5, x2 = 7 and the result
+        // is 5 when it holds), then CCMP/CCMN #0b1001 (x1 = x2 = 5: CMP gives ZC, CMN none).
+        let selects = [
+            (0x9a82_0020u32, 7u64),                    // csel x0, x1, x2
+            (0x1a82_0020, 7),                          // csel w0, w1, w2
+            (0x9a82_0420, 8),                          // csinc x0, x1, x2
+            (0x1a82_0420, 8),                          // csinc w0, w1, w2
+            (0xda82_0020, !7),                         // csinv x0, x1, x2
+            (0x5a82_0020, !7u32 as u64),               // csinv w0, w1, w2
+            (0x5a82_0420, 7u32.wrapping_neg() as u64), // csneg w0, w1, w2
+        ];
+        let compares = [(0xfa42_0029u32, 0x6u32), (0xba42_0029, 0x0)]; // ccmp, ccmn x1, x2, #9
+        let mut cpu = Cpu::new(1);
+        for cond in 0..16u32 {
+            for nzcv in 0..16u32 {
+                let holds = cond_holds(cond as u8, &Flags::unpack(nzcv << 28));
+                for (word, otherwise) in selects {
+                    cpu.x[1] = 5;
+                    cpu.x[2] = 7;
+                    cpu.set_nzcv(nzcv << 28);
+                    exec_one(&mut cpu, word | cond << 12);
+                    let want = if holds { 5 } else { otherwise };
+                    assert_eq!(cpu.x[0], want, "{word:#010x} cond {cond} nzcv {nzcv:#x}");
+                }
+                for (word, flags) in compares {
+                    cpu.x[1] = 5;
+                    cpu.x[2] = 5;
+                    cpu.set_nzcv(nzcv << 28);
+                    exec_one(&mut cpu, word | cond << 12);
+                    let want = if holds { flags } else { 0x9 };
+                    assert_eq!(
+                        cpu.nzcv() >> 28,
+                        want,
+                        "{word:#010x} cond {cond} nzcv {nzcv:#x}"
+                    );
+                }
+            }
+        }
+    }
+
     /// Every line is reachable: the word made of its fixed bits and zero fields, or, when its
     /// shape rejects that, some word with random field values, decodes to it.
     #[test]

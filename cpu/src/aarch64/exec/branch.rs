@@ -93,7 +93,7 @@ pub fn eret(cpu: &mut Cpu, _: &mut Env, _: &Ops) -> Flow {
 mod tests {
     use super::super::system::tests::{machine, run, BASE};
     use crate::aarch64::decode::shapes::test_branch;
-    use crate::aarch64::exec::{C, N, V, Z};
+    use crate::aarch64::exec::{cond_holds, Flags, C, N, V, Z};
     use crate::aarch64::Exit;
 
     const ADD_X1_1: u32 = 0x9100_0421; // add x1, x1, #1
@@ -124,6 +124,22 @@ mod tests {
         // cond = 1111 behaves as always.
         assert!(taken(B_NV, 0, 0));
         assert!(taken(B_NV, 0, N | Z | C | V));
+    }
+
+    /// Each condition runs its own instantiation of the handler: every condition against
+    /// every NZCV, as the condition table has it.
+    #[test]
+    fn b_cond_follows_the_condition_field() {
+        for cond in 0..16u32 {
+            for nzcv in 0..16u32 {
+                let want = cond_holds(cond as u8, &Flags::unpack(nzcv << 28));
+                assert_eq!(
+                    taken(0x5400_0040 | cond, 0, nzcv << 28),
+                    want,
+                    "b.{cond} nzcv {nzcv:#x}"
+                );
+            }
+        }
     }
 
     #[test]
