@@ -119,7 +119,7 @@ fn fuzz(default_words: u64) {
             // 32 consecutive values of the pool from a random start: cheaper than 32 biased draws.
             let at = r.below((POOL - 32) as u64) as usize;
             cpu.x[..32].copy_from_slice(&pool[at..at + 32]);
-            cpu.nzcv = (r.below(16) as u32) << 28;
+            cpu.set_nzcv((r.below(16) as u32) << 28);
             cpu.exclusive = None;
             let pc = SLOTS + 8 * k as u64;
             cpu.pc = pc;

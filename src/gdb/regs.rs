@@ -41,7 +41,7 @@ pub fn write_core(cpu: &mut Cpu, r: &AArch64CoreRegs) {
 }
 
 fn write_cpsr(cpu: &mut Cpu, v: u32) {
-    cpu.nzcv = v & CPSR_NZCV;
+    cpu.set_nzcv(v & CPSR_NZCV);
     cpu.daif = v & CPSR_DAIF;
     let el = ((v >> 2) & 3) as u8;
     if el <= cpu.max_el && (el, v & 1 != 0) != (cpu.el, cpu.sp_sel) {
@@ -126,7 +126,7 @@ mod tests {
         cpu.set_el_sp(1, true);
         cpu.x[3] = 0x1234;
         cpu.x[REG_SP as usize] = 0x8000;
-        cpu.nzcv = 0x6000_0000;
+        cpu.set_nzcv(0x6000_0000);
         cpu.daif = 0x3c0;
         let r = read_core(&cpu);
         assert_eq!((r.x[3], r.sp, r.cpsr), (0x1234, 0x8000, 0x6000_03c5));

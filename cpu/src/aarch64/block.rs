@@ -604,7 +604,7 @@ mod tests {
     #[test]
     fn irq_is_taken_at_the_next_block() {
         let (mut cpu, mut bus) = vcpu(1, 1, false, 0, &[ADD_X1_1, HVC_1]);
-        cpu.nzcv = 0x6000_0000;
+        cpu.set_nzcv(0x6000_0000);
         cpu.sys.set(Reg::EsrEl1, 0x1234);
         let mut cache = BlockCache::new();
         assert_eq!(cpu.run(&mut cache, &mut bus, 100), Exit::Hvc(1));

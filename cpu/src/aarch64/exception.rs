@@ -462,7 +462,7 @@ impl Cpu {
             && m & 0b10 == 0
             && target_el <= self.el
             && !(target_el == 0 && m & 1 == 1);
-        self.nzcv = (spsr as u32) & 0xf000_0000;
+        self.set_nzcv(spsr as u32);
         self.daif = (spsr as u32) & (0xf << 6);
         if let Some(t) = self.trace.as_mut() {
             let to_el = if legal { target_el } else { self.el };

@@ -8,6 +8,7 @@ pub mod block;
 pub mod decode;
 pub mod exception;
 pub mod exec;
+pub mod flags;
 pub mod flat;
 pub mod mem;
 pub mod mmu;

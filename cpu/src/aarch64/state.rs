@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use super::block::JumpCache;
+use super::flags::Flags;
 use super::mem::Tlb;
 use super::sysreg::SysRegs;
 use super::trace::{FlightRecorder, TraceBuf};
@@ -162,8 +163,8 @@ pub struct Cpu {
     pub v: [u128; 32],
     /// Program counter of the instruction being executed.
     pub pc: u64,
-    /// PSTATE.NZCV in bits 31:28 (the NZCV register layout).
-    pub nzcv: u32,
+    /// PSTATE.NZCV, one word per flag ([`Cpu::nzcv`] packs them).
+    pub flags: Flags,
     /// Instructions retired since reset.
     pub insns: u64,
     /// Where a threaded run stopped early: the address of the entry that stopped it
@@ -223,7 +224,7 @@ impl Cpu {
         let mut cpu = Cpu {
             x: [0; REG_SLOTS],
             pc: 0,
-            nzcv: 0,
+            flags: Flags::default(),
             stopped_at: 0,
             insns: 0,
             el: max_el,
@@ -293,9 +294,19 @@ impl Cpu {
         }
     }
 
+    /// PSTATE.NZCV in the NZCV register layout (bits 31:28).
+    pub fn nzcv(&self) -> u32 {
+        self.flags.pack()
+    }
+
+    /// Set PSTATE.NZCV from `nzcv` in the NZCV register layout (bits 31:28; others ignored).
+    pub fn set_nzcv(&mut self, nzcv: u32) {
+        self.flags = Flags::unpack(nzcv);
+    }
+
     /// PSTATE as SPSR_ELx would save it (AArch64: NZCV, DAIF, EL, SP).
     pub fn pstate(&self) -> u64 {
-        (self.nzcv as u64) | (self.daif as u64) | ((self.el as u64) << 2) | self.sp_sel as u64
+        (self.nzcv() as u64) | (self.daif as u64) | ((self.el as u64) << 2) | self.sp_sel as u64
     }
 
     /// General-purpose register `n` (0..=30) or 31 as XZR, for reports and debuggers.

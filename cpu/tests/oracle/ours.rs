@@ -146,7 +146,7 @@ impl Ours {
         cpu.exclusive = None;
         cpu.x[..31].copy_from_slice(&case.input.x);
         cpu.x[REG_SP as usize] = case.input.sp;
-        cpu.nzcv = case.input.nzcv as u32 & 0xf000_0000;
+        cpu.set_nzcv(case.input.nzcv as u32);
         cpu.sys.set(Reg::TpidrEl0, case.input.tpidr);
         cpu.v = case.input.v;
         cpu.sys.set(Reg::Fpcr, case.input.fpcr);
@@ -187,7 +187,7 @@ impl Ours {
         let mut state = State {
             x,
             sp: cpu.x[REG_SP as usize],
-            nzcv: cpu.nzcv as u64,
+            nzcv: cpu.nzcv() as u64,
             tpidr: cpu.sys.get(Reg::TpidrEl0),
             ..State::default()
         };

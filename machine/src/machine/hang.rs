@@ -86,7 +86,7 @@ impl Machine {
                 .stuck_at(&self.flight_words())
                 .map(|pc| LoopState {
                     pc,
-                    nzcv: v.cpu.nzcv,
+                    nzcv: v.cpu.nzcv(),
                     x: v.cpu.x,
                 }),
             _ => None,

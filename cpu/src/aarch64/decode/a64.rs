@@ -33,10 +33,16 @@ pub static TABLE: &[Pattern] = &[
         dp_imm::add_i::<false>
     ),
     pat!(
+        ADDS_i_x,
+        "1 0 1 100010 sh:1 imm12:12 rn:5 rd:5",
+        addsub_imm_s,
+        dp_imm::adds_i::<true>
+    ),
+    pat!(
         ADDS_i,
         "sf:1 0 1 100010 sh:1 imm12:12 rn:5 rd:5",
         addsub_imm_s,
-        dp_imm::adds_i
+        dp_imm::adds_i::<false>
     ),
     pat!(
         SUB_i_x,
@@ -51,10 +57,16 @@ pub static TABLE: &[Pattern] = &[
         dp_imm::sub_i::<false>
     ),
     pat!(
+        SUBS_i_x,
+        "1 1 1 100010 sh:1 imm12:12 rn:5 rd:5",
+        addsub_imm_s,
+        dp_imm::subs_i::<true>
+    ),
+    pat!(
         SUBS_i,
         "sf:1 1 1 100010 sh:1 imm12:12 rn:5 rd:5",
         addsub_imm_s,
-        dp_imm::subs_i
+        dp_imm::subs_i::<false>
     ),
     pat!(ADR, "0 immlo:2 10000 immhi:19 rd:5", pcrel, dp_imm::adr),
     pat!(ADRP, "1 immlo:2 10000 immhi:19 rd:5", pcrel, dp_imm::adrp),
@@ -148,7 +160,7 @@ pub static TABLE: &[Pattern] = &[
         "0101010 0 imm19:19 0 cond:4",
         cond_branch,
         branch::b_cond,
-        COND
+        COND PER_COND
     ),
     pat!(
         CBZ,
@@ -930,10 +942,16 @@ pub static TABLE: &[Pattern] = &[
         dp_reg::add_r::<false, false>
     ),
     pat!(
+        ADDS_r_lsl_x,
+        "1 01 01011 00 0 rm:5 imm6:6 rn:5 rd:5",
+        addsub_sr,
+        dp_reg::adds_r::<false, true>
+    ),
+    pat!(
         ADDS_r_lsl,
         "sf:1 01 01011 00 0 rm:5 imm6:6 rn:5 rd:5",
         addsub_sr,
-        dp_reg::adds_r::<false>
+        dp_reg::adds_r::<false, false>
     ),
     pat!(
         SUB_r_lsl_x,
@@ -948,10 +966,16 @@ pub static TABLE: &[Pattern] = &[
         dp_reg::sub_r::<false, false>
     ),
     pat!(
+        SUBS_r_lsl_x,
+        "1 11 01011 00 0 rm:5 imm6:6 rn:5 rd:5",
+        addsub_sr,
+        dp_reg::subs_r::<false, true>
+    ),
+    pat!(
         SUBS_r_lsl,
         "sf:1 11 01011 00 0 rm:5 imm6:6 rn:5 rd:5",
         addsub_sr,
-        dp_reg::subs_r::<false>
+        dp_reg::subs_r::<false, false>
     ),
     pat!(
         ADD_r,
@@ -963,7 +987,7 @@ pub static TABLE: &[Pattern] = &[
         ADDS_r,
         "sf:1 01 01011 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
         addsub_sr,
-        dp_reg::adds_r::<true>
+        dp_reg::adds_r::<true, false>
     ),
     pat!(
         SUB_r,
@@ -975,7 +999,7 @@ pub static TABLE: &[Pattern] = &[
         SUBS_r,
         "sf:1 11 01011 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
         addsub_sr,
-        dp_reg::subs_r::<true>
+        dp_reg::subs_r::<true, false>
     ),
     // Add/subtract (extended register).
     pat!(
@@ -1032,56 +1056,65 @@ pub static TABLE: &[Pattern] = &[
         CCMN,
         "sf:1 01 11010010 rm_imm5:5 cond:4 imm:1 0 rn:5 0 nzcv:4",
         cond_cmp,
-        dp_reg::ccmn
+        dp_reg::ccmn,
+        PER_COND
     ),
     pat!(
         CCMP,
         "sf:1 11 11010010 rm_imm5:5 cond:4 imm:1 0 rn:5 0 nzcv:4",
         cond_cmp,
-        dp_reg::ccmp
+        dp_reg::ccmp,
+        PER_COND
     ),
     // Conditional select.
     pat!(
         CSEL_x,
         "1 00 11010100 rm:5 cond:4 00 rn:5 rd:5",
         rrr,
-        dp_reg::csel::<true>
+        dp_reg::csel[true],
+        PER_COND
     ),
     pat!(
         CSEL,
         "sf:1 00 11010100 rm:5 cond:4 00 rn:5 rd:5",
         rrr,
-        dp_reg::csel::<false>
+        dp_reg::csel[false],
+        PER_COND
     ),
     pat!(
         CSINC_x,
         "1 00 11010100 rm:5 cond:4 01 rn:5 rd:5",
         rrr,
-        dp_reg::csinc::<true>
+        dp_reg::csinc[true],
+        PER_COND
     ),
     pat!(
         CSINC,
         "sf:1 00 11010100 rm:5 cond:4 01 rn:5 rd:5",
         rrr,
-        dp_reg::csinc::<false>
+        dp_reg::csinc[false],
+        PER_COND
     ),
     pat!(
         CSINV_x,
         "1 10 11010100 rm:5 cond:4 00 rn:5 rd:5",
         rrr,
-        dp_reg::csinv::<true>
+        dp_reg::csinv[true],
+        PER_COND
     ),
     pat!(
         CSINV,
         "sf:1 10 11010100 rm:5 cond:4 00 rn:5 rd:5",
         rrr,
-        dp_reg::csinv::<false>
+        dp_reg::csinv[false],
+        PER_COND
     ),
     pat!(
         CSNEG,
         "sf:1 10 11010100 rm:5 cond:4 01 rn:5 rd:5",
         rrr,
-        dp_reg::csneg
+        dp_reg::csneg,
+        PER_COND
     ),
     // Data-processing (2 source). CRC32/CRC32C: FEAT_CRC32, as Cortex-A57.
     pat!(

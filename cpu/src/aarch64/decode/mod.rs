@@ -171,6 +171,38 @@ pub struct Pattern {
     /// is taken; not taken, the block goes on with the next instruction unless the branch
     /// finds something a block start would act on (`exec::branch`'s `fall_through`).
     pub falls_through: bool,
+    /// For a handler that takes its condition code as a const parameter: its instantiation
+    /// for each condition ([`Ops::op`], 0..=15), of which [`decode`] picks one (`exec` and
+    /// `thread` are then the one for AL).
+    pub per_cond: Option<&'static PerCond>,
+}
+
+/// A handler's instantiations for the 16 condition codes, plain and threaded ([`per_cond!`]).
+pub type PerCond = [(Handler, Threaded); 16];
+
+/// The [`PerCond`] table of handler `f` (path segments, then optional leading const
+/// arguments in brackets), whose last const parameter is the condition code: `per_cond!(
+/// branch::b_cond)`, `per_cond!(dp_reg::csel [true])`. NV (0b1111) shares AL's instantiation:
+/// both mean "always".
+#[macro_export]
+macro_rules! per_cond {
+    ($($seg:ident)::+ $([$($g:tt)*])?) => {
+        $crate::per_cond!(@ [$($seg)::+] [$($($g)*,)?])
+    };
+    // `g`: the leading const arguments, each followed by a comma.
+    (@ [$($f:tt)*] [$($g:tt)*]) => {
+        $crate::per_cond!(@all [[$($f)*] [$($g)*]] 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 14)
+    };
+    (@all $fg:tt $($c:literal)*) => {{
+        const T: $crate::aarch64::decode::PerCond = [$($crate::per_cond!(@one $fg $c)),*];
+        &T
+    }};
+    (@one [[$($f:tt)*] [$($g:tt)*]] $c:literal) => {
+        (
+            $($f)*::<$($g)* $c>,
+            $crate::threaded!($($f)*::<$($g)* $c>),
+        )
+    };
 }
 
 /// Mask and value of a pattern string: `0`/`1` are fixed bits, `x` any bit, `name:N` a field of
@@ -220,9 +252,29 @@ pub const fn parse_pattern(p: &str) -> (u32, u32) {
 
 /// One table line: `pat!(NAME, "pattern", shape, handler)`, `pat!(NAME, "pattern", shape,
 /// handler, END)` for instructions that end a block, `COND` for conditional branches, and
-/// `HIT hit` for handlers with a fast path of their own (see [`threaded!`]).
+/// `HIT hit` for handlers with a fast path of their own (see [`threaded!`]). `PER_COND` (after
+/// `COND` for a conditional branch) for a handler instantiated per condition code (see
+/// [`per_cond!`]; leading const arguments in brackets: `dp_reg::csel [true]`).
 #[macro_export]
 macro_rules! pat {
+    ($name:ident, $p:literal, $shape:path, $($seg:ident)::+ $([$($g:tt)*])?, PER_COND) => {
+        $crate::pat!(@per $name, $p, $shape, [$($seg)::+] [$($($g)*,)?], false, false)
+    };
+    ($name:ident, $p:literal, $shape:path, $($seg:ident)::+ $([$($g:tt)*])?, COND PER_COND) => {
+        $crate::pat!(@per $name, $p, $shape, [$($seg)::+] [$($($g)*,)?], true, true)
+    };
+    (@per $name:ident, $p:literal, $shape:path, [$($f:tt)*] [$($g:tt)*], $end:expr, $cond:expr) => {
+        $crate::pat!(
+            @ $name,
+            $p,
+            $shape,
+            $($f)*::<$($g)* 14>,
+            $end,
+            $cond,
+            $crate::threaded!($($f)*::<$($g)* 14>),
+            Some($crate::per_cond!(@ [$($f)*] [$($g)*]))
+        )
+    };
     ($name:ident, $p:literal, $shape:path, $exec:path) => {
         $crate::pat!(@ $name, $p, $shape, $exec, false, false)
     };
@@ -238,7 +290,11 @@ macro_rules! pat {
     (@ $name:ident, $p:literal, $shape:path, $exec:path, $end:expr, $cond:expr) => {
         $crate::pat!(@ $name, $p, $shape, $exec, $end, $cond, $crate::threaded!($exec))
     };
-    (@ $name:ident, $p:literal, $shape:path, $exec:path, $end:expr, $cond:expr, $thread:expr) => {{
+    (@ $name:ident, $p:literal, $shape:path, $exec:path, $end:expr, $cond:expr, $thread:expr) => {
+        $crate::pat!(@ $name, $p, $shape, $exec, $end, $cond, $thread, None)
+    };
+    (@ $name:ident, $p:literal, $shape:path, $exec:path, $end:expr, $cond:expr, $thread:expr,
+        $per:expr) => {{
         const MV: (u32, u32) = $crate::aarch64::decode::parse_pattern($p);
         $crate::aarch64::decode::Pattern {
             name: stringify!($name),
@@ -249,6 +305,7 @@ macro_rules! pat {
             thread: $thread,
             ends_block: $end,
             falls_through: $cond,
+            per_cond: $per,
         }
     }};
 }
@@ -315,12 +372,12 @@ pub fn decode(word: u32) -> DecodeResult {
     for p in &buckets()[((word >> 25) & 0xf) as usize] {
         if word & p.mask == p.value {
             if let Some(ops) = (p.shape)(word) {
+                let (exec, thread) = match p.per_cond {
+                    Some(per) => per[(ops.op & 15) as usize],
+                    None => (p.exec, p.thread),
+                };
                 return DecodeResult {
-                    insn: Decoded {
-                        exec: p.exec,
-                        thread: p.thread,
-                        ops,
-                    },
+                    insn: Decoded { exec, thread, ops },
                     pattern: Some(p),
                 };
             }
@@ -387,6 +444,52 @@ mod tests {
                     "{} overlaps {} but is not a more specific pattern listed first",
                     a.name, b.name
                 );
+            }
+        }
+    }
+
+    /// Each condition of a `PER_COND` line runs its own instantiation: CSEL, CSINC, CSINV,
+    /// CSNEG (both widths) and CCMP/CCMN, for every condition and NZCV, against the condition
+    /// table ([`cond_holds`](crate::aarch64::exec::cond_holds)).
+    #[test]
+    fn per_condition_lines_follow_the_condition_field() {
+        use crate::aarch64::exec::{cond_holds, exec_one, Flags};
+        // (word with cond = 0, result when the condition fails; x1 = 5, x2 = 7 and the result
+        // is 5 when it holds), then CCMP/CCMN #0b1001 (x1 = x2 = 5: CMP gives ZC, CMN none).
+        let selects = [
+            (0x9a82_0020u32, 7u64),                    // csel x0, x1, x2
+            (0x1a82_0020, 7),                          // csel w0, w1, w2
+            (0x9a82_0420, 8),                          // csinc x0, x1, x2
+            (0x1a82_0420, 8),                          // csinc w0, w1, w2
+            (0xda82_0020, !7),                         // csinv x0, x1, x2
+            (0x5a82_0020, !7u32 as u64),               // csinv w0, w1, w2
+            (0x5a82_0420, 7u32.wrapping_neg() as u64), // csneg w0, w1, w2
+        ];
+        let compares = [(0xfa42_0029u32, 0x6u32), (0xba42_0029, 0x0)]; // ccmp, ccmn x1, x2, #9
+        let mut cpu = Cpu::new(1);
+        for cond in 0..16u32 {
+            for nzcv in 0..16u32 {
+                let holds = cond_holds(cond as u8, &Flags::unpack(nzcv << 28));
+                for (word, otherwise) in selects {
+                    cpu.x[1] = 5;
+                    cpu.x[2] = 7;
+                    cpu.set_nzcv(nzcv << 28);
+                    exec_one(&mut cpu, word | cond << 12);
+                    let want = if holds { 5 } else { otherwise };
+                    assert_eq!(cpu.x[0], want, "{word:#010x} cond {cond} nzcv {nzcv:#x}");
+                }
+                for (word, flags) in compares {
+                    cpu.x[1] = 5;
+                    cpu.x[2] = 5;
+                    cpu.set_nzcv(nzcv << 28);
+                    exec_one(&mut cpu, word | cond << 12);
+                    let want = if holds { flags } else { 0x9 };
+                    assert_eq!(
+                        cpu.nzcv() >> 28,
+                        want,
+                        "{word:#010x} cond {cond} nzcv {nzcv:#x}"
+                    );
+                }
             }
         }
     }

@@ -11,7 +11,6 @@
 //! `TODO(FEAT_MMU)`: with TCR_ELx.TBI set, a register target's top byte is ignored
 //! (AArch64.BranchAddr).
 
-use super::cond_holds;
 use crate::aarch64::block::Env;
 use crate::aarch64::exception::Trap;
 use crate::aarch64::state::{Cpu, Flow, Ops};
@@ -51,9 +50,9 @@ pub fn bl(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
     jump(cpu, target)
 }
 
-/// B.cond (`op` = cond; 1111 behaves as always, like 1110).
-pub fn b_cond(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
-    let taken = cond_holds(o.op, cpu.nzcv);
+/// B.cond with condition `COND` (1111 behaves as always, like 1110).
+pub fn b_cond<const COND: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
+    let taken = cpu.flags.holds(COND);
     branch_if(cpu, env, taken, o.imm)
 }
 
@@ -94,7 +93,7 @@ pub fn eret(cpu: &mut Cpu, _: &mut Env, _: &Ops) -> Flow {
 mod tests {
     use super::super::system::tests::{machine, run, BASE};
     use crate::aarch64::decode::shapes::test_branch;
-    use crate::aarch64::exec::{C, N, V, Z};
+    use crate::aarch64::exec::{cond_holds, Flags, C, N, V, Z};
     use crate::aarch64::Exit;
 
     const ADD_X1_1: u32 = 0x9100_0421; // add x1, x1, #1
@@ -107,7 +106,7 @@ mod tests {
     fn taken(branch: u32, x0: u64, nzcv: u32) -> bool {
         let (mut cpu, mut bus) = machine(&[branch, ADD_X1_1, HVC_0]);
         cpu.x[0] = x0;
-        cpu.nzcv = nzcv;
+        cpu.set_nzcv(nzcv);
         assert_eq!(run(&mut cpu, &mut bus, 10), Exit::Hvc(0));
         assert_eq!(cpu.pc, BASE + 12);
         cpu.x[1] == 0
@@ -125,6 +124,22 @@ mod tests {
         // cond = 1111 behaves as always.
         assert!(taken(B_NV, 0, 0));
         assert!(taken(B_NV, 0, N | Z | C | V));
+    }
+
+    /// Each condition runs its own instantiation of the handler: every condition against
+    /// every NZCV, as the condition table has it.
+    #[test]
+    fn b_cond_follows_the_condition_field() {
+        for cond in 0..16u32 {
+            for nzcv in 0..16u32 {
+                let want = cond_holds(cond as u8, &Flags::unpack(nzcv << 28));
+                assert_eq!(
+                    taken(0x5400_0040 | cond, 0, nzcv << 28),
+                    want,
+                    "b.{cond} nzcv {nzcv:#x}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -32,18 +32,18 @@ pub fn sub_i<const X: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
     Flow::Next
 }
 
-/// ADDS (immediate).
-pub fn adds_i(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    let (v, f) = add_with_flags(cpu.r(o.rn), o.imm, o.sf);
-    cpu.nzcv = f;
+/// ADDS (immediate), CMN (immediate); `X` as for [`Cpu::w_x`].
+pub fn adds_i<const X: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+    let (v, f) = add_with_flags(cpu.r(o.rn), o.imm, X || o.sf);
+    cpu.flags = f;
     cpu.w(o.rd, v);
     Flow::Next
 }
 
-/// SUBS (immediate).
-pub fn subs_i(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    let (v, f) = sub_with_flags(cpu.r(o.rn), o.imm, o.sf);
-    cpu.nzcv = f;
+/// SUBS (immediate), CMP (immediate); `X` as for [`Cpu::w_x`].
+pub fn subs_i<const X: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+    let (v, f) = sub_with_flags(cpu.r(o.rn), o.imm, X || o.sf);
+    cpu.flags = f;
     cpu.w(o.rd, v);
     Flow::Next
 }
@@ -73,7 +73,7 @@ pub fn eor_i(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
 pub fn ands_i(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
     // The immediate has no bits above the operation size, so neither has the result.
     let v = cpu.r(o.rn) & o.imm;
-    cpu.nzcv = logic_flags(v, o.sf);
+    cpu.flags = logic_flags(v, o.sf);
     cpu.w(o.rd, v);
     Flow::Next
 }
@@ -389,6 +389,6 @@ b3483c20 f0f0f0f0f0f0f0f 8123456789abcdef 0 0 0 -> f0f0f0f0f0f0fcd 0 # bfm x0, x
         assert_eq!(cpu.x[REG_SP as usize], 0x1234_5670);
         // tst x1, #0x8000000000000000 (ands xzr, ...): N set, SP untouched
         let cpu = run_one(0xf241_003f, [0, 1 << 63, 0, 0], 0);
-        assert_eq!((cpu.x[REG_SP as usize], cpu.nzcv), (0, super::super::N));
+        assert_eq!((cpu.x[REG_SP as usize], cpu.nzcv()), (0, super::super::N));
     }
 }

@@ -6,8 +6,7 @@
 //! by far the commonest shift, have their own table lines and skip the shift-type dispatch.
 
 use super::{
-    add_with_carry, add_with_flags, cond_holds, extend, logic_flags, shift, shift_type,
-    sub_with_flags, C,
+    add_with_carry, add_with_flags, extend, logic_flags, shift, shift_type, sub_with_flags, Flags,
 };
 use crate::aarch64::block::Env;
 use crate::aarch64::state::{Cpu, Flow, Ops};
@@ -33,7 +32,7 @@ fn logic_r(cpu: &mut Cpu, o: &Ops, f: impl Fn(u64, u64) -> u64) -> Flow {
 fn logic_r_s(cpu: &mut Cpu, o: &Ops, f: impl Fn(u64, u64) -> u64) -> Flow {
     let v = f(cpu.r(o.rn), shifted_rm(cpu, o));
     let v = if o.sf { v } else { v as u32 as u64 };
-    cpu.nzcv = logic_flags(v, o.sf);
+    cpu.flags = logic_flags(v, o.sf);
     cpu.w(o.rd, v);
     Flow::Next
 }
@@ -112,18 +111,18 @@ pub fn sub_r<const ANY: bool, const X: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops
     Flow::Next
 }
 
-/// ADDS (shifted register), CMN.
-pub fn adds_r<const ANY: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    let (v, f) = add_with_flags(cpu.r(o.rn), addsub_rm::<ANY>(cpu, o), o.sf);
-    cpu.nzcv = f;
+/// ADDS (shifted register), CMN; `X` as for [`Cpu::w_x`].
+pub fn adds_r<const ANY: bool, const X: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+    let (v, f) = add_with_flags(cpu.r(o.rn), addsub_rm::<ANY>(cpu, o), X || o.sf);
+    cpu.flags = f;
     cpu.w(o.rd, v);
     Flow::Next
 }
 
-/// SUBS (shifted register), CMP, NEGS.
-pub fn subs_r<const ANY: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    let (v, f) = sub_with_flags(cpu.r(o.rn), addsub_rm::<ANY>(cpu, o), o.sf);
-    cpu.nzcv = f;
+/// SUBS (shifted register), CMP, NEGS; `X` as for [`Cpu::w_x`].
+pub fn subs_r<const ANY: bool, const X: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+    let (v, f) = sub_with_flags(cpu.r(o.rn), addsub_rm::<ANY>(cpu, o), X || o.sf);
+    cpu.flags = f;
     cpu.w(o.rd, v);
     Flow::Next
 }
@@ -153,7 +152,7 @@ pub fn sub_x(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
 /// ADDS (extended register), CMN.
 pub fn adds_x(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
     let (v, f) = add_with_flags(cpu.r(o.rn), extended_rm(cpu, o), o.sf);
-    cpu.nzcv = f;
+    cpu.flags = f;
     cpu.w(o.rd, v);
     Flow::Next
 }
@@ -161,7 +160,7 @@ pub fn adds_x(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
 /// SUBS (extended register), CMP.
 pub fn subs_x(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
     let (v, f) = sub_with_flags(cpu.r(o.rn), extended_rm(cpu, o), o.sf);
-    cpu.nzcv = f;
+    cpu.flags = f;
     cpu.w(o.rd, v);
     Flow::Next
 }
@@ -171,7 +170,7 @@ pub fn subs_x(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
 /// PSTATE.C as 0 or 1.
 #[inline(always)]
 fn carry(cpu: &Cpu) -> u64 {
-    ((cpu.nzcv & C) >> 29) as u64
+    cpu.flags.c as u64
 }
 
 /// ADC.
@@ -197,7 +196,7 @@ pub fn sbc(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
 /// ADCS.
 pub fn adcs(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
     let (v, f) = add_with_carry(cpu.r(o.rn), cpu.r(o.rm), carry(cpu) != 0, o.sf);
-    cpu.nzcv = f;
+    cpu.flags = f;
     cpu.w(o.rd, v);
     Flow::Next
 }
@@ -205,7 +204,7 @@ pub fn adcs(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
 /// SBCS, NGCS.
 pub fn sbcs(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
     let (v, f) = add_with_carry(cpu.r(o.rn), !cpu.r(o.rm), carry(cpu) != 0, o.sf);
-    cpu.nzcv = f;
+    cpu.flags = f;
     cpu.w(o.rd, v);
     Flow::Next
 }
@@ -215,8 +214,8 @@ pub fn sbcs(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
 /// CCMN/CCMP: the flags of Rn + op2 (or Rn - op2) if the condition holds, else the immediate
 /// nzcv. The shape made the second operand `Rm | imm` for both the register and immediate forms.
 #[inline(always)]
-fn cond_compare(cpu: &mut Cpu, o: &Ops, sub: bool) -> Flow {
-    cpu.nzcv = if cond_holds(o.op, cpu.nzcv) {
+fn cond_compare<const COND: u8>(cpu: &mut Cpu, o: &Ops, sub: bool) -> Flow {
+    cpu.flags = if cpu.flags.holds(COND) {
         let b = cpu.r(o.rm) | o.imm;
         let a = cpu.r(o.rn);
         if sub {
@@ -225,27 +224,31 @@ fn cond_compare(cpu: &mut Cpu, o: &Ops, sub: bool) -> Flow {
             add_with_flags(a, b, o.sf).1
         }
     } else {
-        (o.op2 as u32) << 28
+        Flags::unpack((o.op2 as u32) << 28)
     };
     Flow::Next
 }
 
-/// CCMN (register and immediate).
-pub fn ccmn(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    cond_compare(cpu, o, false)
+/// CCMN (register and immediate), condition `COND`.
+pub fn ccmn<const COND: u8>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+    cond_compare::<COND>(cpu, o, false)
 }
 
-/// CCMP (register and immediate).
-pub fn ccmp(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    cond_compare(cpu, o, true)
+/// CCMP (register and immediate), condition `COND`.
+pub fn ccmp<const COND: u8>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+    cond_compare::<COND>(cpu, o, true)
 }
 
 // ---- Conditional select ----
 
-/// Rd = Rn if the condition holds, else f(Rm).
+/// Rd = Rn if condition `COND` holds, else f(Rm).
 #[inline(always)]
-fn cond_select<const X: bool>(cpu: &mut Cpu, o: &Ops, f: impl Fn(u64) -> u64) -> Flow {
-    let v = if cond_holds(o.op, cpu.nzcv) {
+fn cond_select<const X: bool, const COND: u8>(
+    cpu: &mut Cpu,
+    o: &Ops,
+    f: impl Fn(u64) -> u64,
+) -> Flow {
+    let v = if cpu.flags.holds(COND) {
         cpu.r(o.rn)
     } else {
         f(cpu.r(o.rm))
@@ -254,24 +257,24 @@ fn cond_select<const X: bool>(cpu: &mut Cpu, o: &Ops, f: impl Fn(u64) -> u64) ->
     Flow::Next
 }
 
-/// CSEL.
-pub fn csel<const X: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    cond_select::<X>(cpu, o, |m| m)
+/// CSEL, condition `COND`.
+pub fn csel<const X: bool, const COND: u8>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+    cond_select::<X, COND>(cpu, o, |m| m)
 }
 
-/// CSINC, CINC, CSET.
-pub fn csinc<const X: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    cond_select::<X>(cpu, o, |m| m.wrapping_add(1))
+/// CSINC, CINC, CSET, condition `COND`.
+pub fn csinc<const X: bool, const COND: u8>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+    cond_select::<X, COND>(cpu, o, |m| m.wrapping_add(1))
 }
 
-/// CSINV, CINV, CSETM.
-pub fn csinv<const X: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    cond_select::<X>(cpu, o, |m| !m)
+/// CSINV, CINV, CSETM, condition `COND`.
+pub fn csinv<const X: bool, const COND: u8>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+    cond_select::<X, COND>(cpu, o, |m| !m)
 }
 
-/// CSNEG, CNEG.
-pub fn csneg(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    cond_select::<false>(cpu, o, |m| m.wrapping_neg())
+/// CSNEG, CNEG, condition `COND`.
+pub fn csneg<const COND: u8>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+    cond_select::<false, COND>(cpu, o, |m| m.wrapping_neg())
 }
 
 // ---- Data-processing (1 source) ----
@@ -830,7 +833,12 @@ dac00820 1111111111111111 c000000000000000 0 0 0 -> c000000000 0 # rev32 x0, x1
         assert_eq!(name(0x8b020c20), Some("ADD_r_lsl_x")); // add x0, x1, x2, lsl #3
         assert_eq!(name(0x0b020c20), Some("ADD_r_lsl")); // add w0, w1, w2, lsl #3
         assert_eq!(name(0x8b420c20), Some("ADD_r")); // add x0, x1, x2, lsr #3
-        assert_eq!(name(0xeb02003f), Some("SUBS_r_lsl")); // cmp x1, x2
+        assert_eq!(name(0xeb02003f), Some("SUBS_r_lsl_x")); // cmp x1, x2
+        assert_eq!(name(0x6b02003f), Some("SUBS_r_lsl")); // cmp w1, w2
+        assert_eq!(name(0xab020020), Some("ADDS_r_lsl_x")); // adds x0, x1, x2
+        assert_eq!(name(0xf100043f), Some("SUBS_i_x")); // cmp x1, #1
+        assert_eq!(name(0x7100043f), Some("SUBS_i")); // cmp w1, #1
+        assert_eq!(name(0xb1000420), Some("ADDS_i_x")); // adds x0, x1, #1
         assert_eq!(name(0xaa0203e0), Some("MOV_r_x")); // mov x0, x2
         assert_eq!(name(0x2a0203e0), Some("MOV_r")); // mov w0, w2
         assert_eq!(name(0xaa020020), Some("ORR_r")); // orr x0, x1, x2
@@ -875,7 +883,7 @@ dac00820 1111111111111111 c000000000000000 0 0 0 -> c000000000 0 # rev32 x0, x1
         assert_eq!(cpu.x[REG_SP as usize], 5);
         // cmn sp, x1 (adds xzr, sp, x1, uxtx): flags only.
         cpu = run_one(0xab2163ff, [0, 0, 0, 0], 0);
-        assert_eq!((cpu.x[REG_SP as usize], cpu.nzcv), (0, Z));
+        assert_eq!((cpu.x[REG_SP as usize], cpu.nzcv()), (0, Z));
         // add x0, xzr, x1 (shifted register): Rn 31 reads zero even with SP set.
         let w = 0x8b0103e0;
         let d = decode(w).insn.ops;
@@ -946,12 +954,12 @@ dac00820 1111111111111111 c000000000000000 0 0 0 -> c000000000 0 # rev32 x0, x1
     fn add_with_carry_flags() {
         // adcs x0, x1, x2 with C set: MAX + 0 + 1 = 0, carry out.
         let cpu = run_one(0xba020020, [0, u64::MAX, 0, 0], C);
-        assert_eq!((cpu.x[0], cpu.nzcv), (0, Z | C));
+        assert_eq!((cpu.x[0], cpu.nzcv()), (0, Z | C));
         // sbcs w0, w1, w2 with C clear: 0 - 0 - 1 = -1, borrow (C = 0).
         let cpu = run_one(0x7a020020, [0, 0, 0, 0], 0);
-        assert_eq!((cpu.x[0], cpu.nzcv), (0xffff_ffff, N));
+        assert_eq!((cpu.x[0], cpu.nzcv()), (0xffff_ffff, N));
         // adds x0, x1, x2: INT_MAX + 1 overflows.
         let cpu = run_one(0xab020020, [0, i64::MAX as u64, 1, 0], 0);
-        assert_eq!((cpu.x[0], cpu.nzcv), (1 << 63, N | V));
+        assert_eq!((cpu.x[0], cpu.nzcv()), (1 << 63, N | V));
     }
 }

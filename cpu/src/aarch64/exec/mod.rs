@@ -91,130 +91,69 @@ impl Cpu {
     }
 }
 
-/// NZCV bit positions in `Cpu::nzcv`.
-pub const N: u32 = 1 << 31;
-/// Zero flag.
-pub const Z: u32 = 1 << 30;
-/// Carry flag.
-pub const C: u32 = 1 << 29;
-/// Overflow flag.
-pub const V: u32 = 1 << 28;
-
-/// For each condition code, a 16-bit set of the NZCV values (index = NZCV >> 28) where it holds.
-/// Indexed by the whole `u8` (entry `c` is the one of `c & 15`), so that a lookup needs no mask
-/// and no bounds check.
-const COND_TABLE: [u16; 256] = {
-    let mut t = [0u16; 256];
-    let mut cond = 0;
-    while cond < 256 {
-        let mut f = 0;
-        while f < 16 {
-            let (n, z, c, v) = (f & 8 != 0, f & 4 != 0, f & 2 != 0, f & 1 != 0);
-            let base = match (cond & 15) >> 1 {
-                0 => z,
-                1 => c,
-                2 => n,
-                3 => v,
-                4 => c && !z,
-                5 => n == v,
-                6 => n == v && !z,
-                _ => true,
-            };
-            // Odd conditions invert, except 0b1111 (NV) which is "always" like AL.
-            let holds = if cond & 1 == 1 && cond & 15 != 15 {
-                !base
-            } else {
-                base
-            };
-            if holds {
-                t[cond] |= 1 << f;
-            }
-            f += 1;
-        }
-        cond += 1;
-    }
-    t
-};
-
-/// Whether condition `cond` (0..=15) holds for `nzcv` (bits 31:28).
-#[inline(always)]
-pub fn cond_holds(cond: u8, nzcv: u32) -> bool {
-    (COND_TABLE[cond as usize] >> (nzcv >> 28)) & 1 == 1
-}
+pub use super::flags::{cond_holds, Flags, C, N, V, Z};
 
 /// AddWithCarry (DDI 0487 J1.1.3): `x + y + carry` at 32 or 64 bits, with the NZCV it sets.
 #[inline(always)]
-pub fn add_with_carry(x: u64, y: u64, carry: bool, sf: bool) -> (u64, u32) {
+pub fn add_with_carry(x: u64, y: u64, carry: bool, sf: bool) -> (u64, Flags) {
     if sf {
         let (s1, c1) = x.overflowing_add(y);
         let (r, c2) = s1.overflowing_add(carry as u64);
-        let c = c1 | c2;
         let v = ((x ^ r) & (y ^ r)) >> 63 != 0;
-        let n = ((r >> 63) as u32) << 31;
-        let nzcv = n | if r == 0 { Z } else { 0 } | if c { C } else { 0 } | if v { V } else { 0 };
-        (r, nzcv)
+        (r, Flags::of(r, true, c1 | c2, v))
     } else {
         let (x, y) = (x as u32, y as u32);
         let (s1, c1) = x.overflowing_add(y);
         let (r, c2) = s1.overflowing_add(carry as u32);
-        let c = c1 | c2;
         let v = ((x ^ r) & (y ^ r)) >> 31 != 0;
-        let nzcv =
-            (r & N) | if r == 0 { Z } else { 0 } | if c { C } else { 0 } | if v { V } else { 0 };
-        (r as u64, nzcv)
+        (r as u64, Flags::of(r as u64, false, c1 | c2, v))
     }
 }
 
 /// `x + y` at 32 or 64 bits with the NZCV it sets: AddWithCarry(x, y, 0) with C and V taken
 /// from the host's unsigned and signed overflow of the same addition, for ADDS/CMN.
 #[inline(always)]
-pub fn add_with_flags(x: u64, y: u64, sf: bool) -> (u64, u32) {
+pub fn add_with_flags(x: u64, y: u64, sf: bool) -> (u64, Flags) {
     if sf {
-        let (r, carry) = x.overflowing_add(y);
-        let v = (x as i64).overflowing_add(y as i64).1 as u32;
-        let n = (r >> 63) as u32;
-        let z = (r == 0) as u32;
-        (r, n << 31 | z << 30 | (carry as u32) << 29 | v << 28)
+        let (r, c) = x.overflowing_add(y);
+        let v = (x as i64).overflowing_add(y as i64).1;
+        (r, Flags { n: r, z: r, c, v })
     } else {
         let (x, y) = (x as u32, y as u32);
-        let (r, carry) = x.overflowing_add(y);
-        let v = (x as i32).overflowing_add(y as i32).1 as u32;
-        let n = r >> 31;
-        let z = (r == 0) as u32;
-        (r as u64, n << 31 | z << 30 | (carry as u32) << 29 | v << 28)
+        let (r, c) = x.overflowing_add(y);
+        let v = (x as i32).overflowing_add(y as i32).1;
+        (r as u64, Flags::of(r as u64, false, c, v))
     }
 }
 
 /// `x - y` at 32 or 64 bits with the NZCV it sets: AddWithCarry(x, NOT(y), 1) computed
 /// directly (C = no borrow, V the host's signed overflow of the subtraction), for SUBS/CMP.
 #[inline(always)]
-pub fn sub_with_flags(x: u64, y: u64, sf: bool) -> (u64, u32) {
+pub fn sub_with_flags(x: u64, y: u64, sf: bool) -> (u64, Flags) {
     if sf {
         let (r, borrow) = x.overflowing_sub(y);
-        let v = (x as i64).overflowing_sub(y as i64).1 as u32;
-        let n = (r >> 63) as u32;
-        let z = (r == 0) as u32;
-        let c = !borrow as u32;
-        (r, n << 31 | z << 30 | c << 29 | v << 28)
+        let v = (x as i64).overflowing_sub(y as i64).1;
+        (
+            r,
+            Flags {
+                n: r,
+                z: r,
+                c: !borrow,
+                v,
+            },
+        )
     } else {
         let (x, y) = (x as u32, y as u32);
         let (r, borrow) = x.overflowing_sub(y);
-        let v = (x as i32).overflowing_sub(y as i32).1 as u32;
-        let n = r >> 31;
-        let z = (r == 0) as u32;
-        let c = !borrow as u32;
-        (r as u64, n << 31 | z << 30 | c << 29 | v << 28)
+        let v = (x as i32).overflowing_sub(y as i32).1;
+        (r as u64, Flags::of(r as u64, false, !borrow, v))
     }
 }
 
 /// NZCV of a logical result (N and Z from the result, C = V = 0).
 #[inline(always)]
-pub fn logic_flags(r: u64, sf: bool) -> u32 {
-    if sf {
-        ((r >> 63) as u32) << 31 | if r == 0 { Z } else { 0 }
-    } else {
-        (r as u32 & N) | if r as u32 == 0 { Z } else { 0 }
-    }
+pub fn logic_flags(r: u64, sf: bool) -> Flags {
+    Flags::logic(r, sf)
 }
 
 /// Shift types of the shifted-register forms.
@@ -278,7 +217,7 @@ pub(crate) fn run_one(word: u32, x: [u64; 4], nzcv: u32) -> Cpu {
     let mut cpu = Cpu::new(1);
     cpu.pc = BASE;
     cpu.x[..4].copy_from_slice(&x);
-    cpu.nzcv = nzcv;
+    cpu.set_nzcv(nzcv);
     let exit = cpu.run(&mut BlockCache::new(), &mut bus, 2);
     assert_eq!(exit, Exit::Hvc(0), "{word:#010x} did not run to the HVC");
     cpu
@@ -311,7 +250,7 @@ pub(crate) fn check_vectors(text: &str) {
         assert!(i.len() == 6 && o.len() == 2, "malformed vector: {line}");
         let cpu = run_one(i[0] as u32, [i[1], i[2], i[3], i[4]], i[5] as u32);
         assert_eq!(
-            (cpu.x[0], cpu.nzcv as u64),
+            (cpu.x[0], cpu.nzcv() as u64),
             (o[0], o[1]),
             "{asm} (x0, nzcv) for {line}"
         );
@@ -325,25 +264,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn conditions() {
-        assert!(cond_holds(0, Z)); // EQ
-        assert!(!cond_holds(1, Z)); // NE
-        assert!(cond_holds(14, 0) && cond_holds(15, 0)); // AL, NV
-        assert!(cond_holds(10, N | V)); // GE: N == V
-        assert!(cond_holds(12, 0)); // GT
-        assert!(!cond_holds(12, Z));
-        assert!(cond_holds(8, C)); // HI
-    }
-
-    #[test]
     fn add_with_carry_flags() {
-        assert_eq!(add_with_carry(u64::MAX, 1, false, true), (0, Z | C));
+        let packed = |(r, f): (u64, Flags)| (r, f.pack());
+        assert_eq!(packed(add_with_carry(u64::MAX, 1, false, true)), (0, Z | C));
         assert_eq!(
-            add_with_carry(i64::MAX as u64, 1, false, true),
+            packed(add_with_carry(i64::MAX as u64, 1, false, true)),
             (1 << 63, N | V)
         );
-        assert_eq!(add_with_carry(0xffff_ffff, 0, true, false), (0, Z | C));
-        assert_eq!(add_with_carry(5, !3u64, true, true), (2, C)); // 5 - 3
+        assert_eq!(
+            packed(add_with_carry(0xffff_ffff, 0, true, false)),
+            (0, Z | C)
+        );
+        assert_eq!(packed(add_with_carry(5, !3u64, true, true)), (2, C)); // 5 - 3
     }
 
     /// SUBS's and ADDS's direct forms give what AddWithCarry(x, NOT(y), 1) and

@@ -376,7 +376,7 @@ pub(crate) mod tests {
         assert_eq!(run(&mut cpu, &mut bus, 10), Exit::Hvc(0));
         assert_eq!(cpu.pc, BASE + 0x24);
         assert_eq!((cpu.el, cpu.sp_sel), (1, true));
-        assert_eq!((cpu.nzcv, cpu.daif), (0x6000_0000, 0x3c0));
+        assert_eq!((cpu.nzcv(), cpu.daif), (0x6000_0000, 0x3c0));
     }
 
     #[test]

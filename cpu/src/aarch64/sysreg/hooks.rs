@@ -164,11 +164,11 @@ pub fn write_none(_: &mut Cpu, _: Reg, _: u64) {}
 
 /// NZCV.
 pub fn read_nzcv(c: &Cpu) -> u64 {
-    c.nzcv as u64
+    c.nzcv() as u64
 }
 /// NZCV.
 pub fn write_nzcv(c: &mut Cpu, v: u64) {
-    c.nzcv = v as u32 & 0xf000_0000;
+    c.set_nzcv(v as u32);
 }
 /// DAIF.
 pub fn read_daif(c: &Cpu) -> u64 {

@@ -156,7 +156,7 @@ mod tests {
             let mut cpu = Cpu::new(1);
             cpu.sys.set(Reg::CpacrEl1, 3 << 20);
             cpu.sys.set(Reg::Fpcr, i[1] as u64);
-            cpu.nzcv = 0x6000_0000;
+            cpu.set_nzcv(0x6000_0000);
             cpu.v[1..4].copy_from_slice(&[i[2], i[3], i[4]]);
             cpu.x[1] = i[5] as u64;
             exec_one(&mut cpu, i[0] as u32);
@@ -164,7 +164,7 @@ mod tests {
                 cpu.v[0],
                 cpu.x[0] as u128,
                 cpu.sys.get(Reg::Fpsr) as u128,
-                (cpu.nzcv >> 28) as u128,
+                (cpu.nzcv() >> 28) as u128,
             );
             assert_eq!(got, (o[0], o[1], o[2], o[3]), "{asm}: (v0, x0, fpsr, nzcv)");
             n += 1;

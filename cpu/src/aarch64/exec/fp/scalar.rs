@@ -24,7 +24,7 @@ pub fn fcmp(cpu: &mut Cpu, _env: &mut Env, o: &Ops) -> Flow {
     } else {
         lane(cpu.vq(o.rm), fmt.bits, 0)
     };
-    cpu.nzcv = fp.compare(fmt, x, y, o.op2 == 1);
+    cpu.set_nzcv(fp.compare(fmt, x, y, o.op2 == 1));
     fp.commit(cpu);
     Flow::Next
 }
@@ -34,15 +34,15 @@ pub fn fccmp(cpu: &mut Cpu, _env: &mut Env, o: &Ops) -> Flow {
     if let Some(f) = fp_guard(cpu) {
         return f;
     }
-    if cond_holds(o.imm as u8 & 15, cpu.nzcv) {
+    if cond_holds(o.imm as u8 & 15, &cpu.flags) {
         let fmt = Fmt::from_code(o.op);
         let mut fp = Fp::new(cpu);
         let x = lane(cpu.vq(o.rn), fmt.bits, 0);
         let y = lane(cpu.vq(o.rm), fmt.bits, 0);
-        cpu.nzcv = fp.compare(fmt, x, y, o.op2 == 1);
+        cpu.set_nzcv(fp.compare(fmt, x, y, o.op2 == 1));
         fp.commit(cpu);
     } else {
-        cpu.nzcv = ((o.imm as u32 >> 4) & 15) << 28;
+        cpu.set_nzcv(((o.imm as u32 >> 4) & 15) << 28);
     }
     Flow::Next
 }
@@ -53,7 +53,7 @@ pub fn fcsel(cpu: &mut Cpu, _env: &mut Env, o: &Ops) -> Flow {
         return f;
     }
     let fmt = Fmt::from_code(o.op);
-    let src = if cond_holds(o.imm as u8, cpu.nzcv) {
+    let src = if cond_holds(o.imm as u8, &cpu.flags) {
         o.rn
     } else {
         o.rm
