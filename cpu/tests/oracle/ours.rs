@@ -286,8 +286,8 @@ impl Ours {
                 if cpu.x[REG_SP as usize] != state.sp {
                     why.push("SP".into());
                 }
-                if cpu.nzcv as u64 != state.nzcv {
-                    why.push(format!("NZCV {:#x} stepped {:#x}", cpu.nzcv, state.nzcv));
+                if cpu.nzcv() as u64 != state.nzcv {
+                    why.push(format!("NZCV {:#x} stepped {:#x}", cpu.nzcv(), state.nzcv));
                 }
                 if cpu.sys.get(Reg::TpidrEl0) != state.tpidr {
                     why.push("TPIDR_EL0".into());
