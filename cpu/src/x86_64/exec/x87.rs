@@ -425,6 +425,16 @@ pub fn arith(cpu: &mut Cpu, env: &mut Env, ops: &Ops) -> Result<(), Fault> {
 
 /// FSQRT: the square root of ST(0) under FCW.PC and FCW.RC.
 pub fn fsqrt(cpu: &mut Cpu, _: &mut Env, ops: &Ops) -> Result<(), Fault> {
+    st0_op(cpu, ops, |x87, a| f80::sqrt(x87.prec(), a, x87.mode()))
+}
+
+/// ST(0) = `op(ST(0))`, delivered as the masks say; an empty ST(0) is a stack underflow
+/// (masked: ST(0) becomes the indefinite). FSQRT, FRNDINT, F2XM1.
+pub(super) fn st0_op(
+    cpu: &mut Cpu,
+    ops: &Ops,
+    op: impl FnOnce(&X87, V) -> Out,
+) -> Result<(), Fault> {
     begin(cpu, ops)?;
     if cpu.x87.empty(0) {
         if cpu.x87.underflow() {
@@ -432,23 +442,14 @@ pub fn fsqrt(cpu: &mut Cpu, _: &mut Env, ops: &Ops) -> Result<(), Fault> {
         }
         return Ok(());
     }
-    let r = f80::sqrt(cpu.x87.prec(), f80::unpack(cpu.x87.get(0)), cpu.x87.mode());
+    let r = op(&cpu.x87, f80::unpack(cpu.x87.get(0)));
     deliver(cpu, 0, r, false);
     Ok(())
 }
 
 /// FRNDINT: ST(0) rounded to an integer under FCW.RC.
 pub fn frndint(cpu: &mut Cpu, _: &mut Env, ops: &Ops) -> Result<(), Fault> {
-    begin(cpu, ops)?;
-    if cpu.x87.empty(0) {
-        if cpu.x87.underflow() {
-            cpu.x87.set(0, INDEFINITE);
-        }
-        return Ok(());
-    }
-    let r = f80::round_int(f80::unpack(cpu.x87.get(0)), cpu.x87.mode());
-    deliver(cpu, 0, r, false);
-    Ok(())
+    st0_op(cpu, ops, |x87, a| f80::round_int(a, x87.mode()))
 }
 
 /// FCHS (`ops.cc` 0) and FABS (1): the sign bit of ST(0) flipped or cleared; no exception

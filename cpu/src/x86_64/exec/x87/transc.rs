@@ -25,16 +25,7 @@ pub const L_PATAN: u8 = 2;
 
 /// F2XM1: ST(0) = 2^ST(0) − 1.
 pub fn f2xm1(cpu: &mut Cpu, _: &mut Env, ops: &Ops) -> Result<(), Fault> {
-    begin(cpu, ops)?;
-    if cpu.x87.empty(0) {
-        if cpu.x87.underflow() {
-            cpu.x87.set(0, INDEFINITE);
-        }
-        return Ok(());
-    }
-    let r = transc::f2xm1(f80::unpack(cpu.x87.get(0)), cpu.x87.mode());
-    deliver(cpu, 0, r, false);
-    Ok(())
+    super::st0_op(cpu, ops, |x87, a| transc::f2xm1(a, x87.mode()))
 }
 
 /// FYL2X, FYL2XP1 and FPATAN (`ops.cc` `L_*`): ST(1) = f(ST(0), ST(1)), then pop.
