@@ -15,7 +15,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::decode::{decode, Decoded, END};
+use super::decode::{decode, end_of, Decoded};
 use super::exception::Trap;
 use super::mem::{Bus, BusId, PAGE_MASK, PAGE_SIZE};
 use super::state::{Cpu, Exit, Flow};
@@ -72,12 +72,17 @@ impl Hasher for AddrHasher {
 
 type AddrMap<V> = HashMap<u64, V, BuildHasherDefault<AddrHasher>>;
 
+/// A block's entries: its instructions, one entry each, then the block's end entry
+/// ([`end_of`]: what threaded runs stop at, holding the block's physical address). Shared by
+/// the [`Block`] and the VA-keyed slots that run it, so that a block start reads the entries'
+/// address and length from its slot alone.
+type Entries = Rc<[Decoded]>;
+
 /// A decoded block.
 pub struct Block {
     /// Physical address of the first instruction.
     pub pa: u64,
-    /// The instructions, one entry each, then [`END`] (what threaded runs rely on).
-    entries: Box<[Decoded]>,
+    entries: Entries,
     /// Their words, for traces.
     pub words: Box<[u32]>,
 }
@@ -183,13 +188,13 @@ impl BlockCache {
     }
 }
 
-/// A block found by virtual PC: valid while the TLB's instruction-fetch generation and set
-/// index are `tag`'s ([`va_tag`]) and the code epoch has not moved.
+/// A block's entries found by virtual PC: valid while the TLB's instruction-fetch generation
+/// and set index are `tag`'s ([`va_tag`]) and the code epoch has not moved.
 #[derive(Clone, Default)]
 struct VaEntry {
     pc: u64,
     tag: u64,
-    block: Option<Rc<Block>>,
+    entries: Option<Entries>,
 }
 
 /// The tag of VA-keyed entries under the TLB's current state.
@@ -241,10 +246,10 @@ fn decode_block(cpu: &mut Cpu, bus: &mut dyn Bus, pa: u64, host: std::ptr::NonNu
             break;
         }
     }
-    insns.push(END);
+    insns.push(end_of(pa));
     Block {
         pa,
-        entries: insns.into_boxed_slice(),
+        entries: insns.into(),
         words: words.into_boxed_slice(),
     }
 }
@@ -307,28 +312,30 @@ impl Cpu {
             let tag = va_tag(&self.tlb);
             let va_slot = (pc >> 2) as usize & (VA_CACHE - 1);
             let va_hit = &self.jumps.by_va[va_slot];
-            let block: *const Block = match &va_hit.block {
-                Some(b) if va_hit.pc == pc && va_hit.tag == tag => Rc::as_ptr(b),
+            let entries: *const [Decoded] = match &va_hit.entries {
+                Some(e) if va_hit.pc == pc && va_hit.tag == tag => Rc::as_ptr(e),
                 _ => match self.fetch_block_in(blocks, env) {
                     Some(b) => {
-                        let p = Rc::as_ptr(&b);
+                        let e = b.entries.clone();
+                        let p = Rc::as_ptr(&e);
                         self.jumps.by_va[va_slot] = VaEntry {
                             pc,
                             tag: va_tag(&self.tlb),
-                            block: Some(b),
+                            entries: Some(e),
                         };
                         p
                     }
                     None => continue,
                 },
             };
-            // SAFETY: the VA-keyed slot holds a reference to the block, so it lives while the
-            // slot does. Only this loop replaces or clears the slots (above and in
+            // SAFETY: the VA-keyed slot holds a reference to the entries, so they live while
+            // the slot does. Only this loop replaces or clears the slots (above and in
             // `follow_epoch_in`), not while the block runs: handlers never reach
             // `self.jumps`. Nothing mutates a block once it is cached.
-            let block = unsafe { &*block };
+            let entries = unsafe { &*entries };
+            let pa = end_pa(entries);
             if WATCH
-                && block.pa & self.watch.mask == self.watch.value
+                && pa & self.watch.mask == self.watch.value
                 && !std::mem::take(&mut self.watch.pass)
             {
                 return Exit::Watch;
@@ -341,8 +348,14 @@ impl Cpu {
                 }
             }
             let (pc_el, insn0) = (FlightRecorder::pc_el(pc, self.el), self.insns);
-            let flow = self.exec_block::<TRACE>(block, room, env);
-            self.flight.record(block.pa, pc_el, insn0, self.insns);
+            let flow = if TRACE {
+                // The words come from the block, which the cache holds while the slot does.
+                let words = blocks.get(&pa).map_or(&[][..], |b| &b.words[..]);
+                self.exec_block::<true>(entries, words, room, env)
+            } else {
+                self.exec_block::<false>(entries, &[], room, env)
+            };
+            self.flight.record(pa, pc_el, insn0, self.insns);
             if flow == Flow::Exit {
                 return self.exit.take().unwrap_or(Exit::Budget);
             }
@@ -467,17 +480,24 @@ impl Cpu {
     /// traced run go through the plain loop below, one call per instruction; both give the
     /// same result.
     #[inline(always)]
-    fn exec_block<const TRACE: bool>(&mut self, block: &Block, room: usize, env: &mut Env) -> Flow {
-        let all = block.insns();
+    fn exec_block<const TRACE: bool>(
+        &mut self,
+        entries: &[Decoded],
+        words: &[u32],
+        room: usize,
+        env: &mut Env,
+    ) -> Flow {
+        let all = &entries[..entries.len() - 1];
         let insns = &all[..all.len().min(room)];
         // One instruction per entry, counted up front.
         let start = self.insns;
         self.insns = start + insns.len() as u64;
         if !TRACE && insns.len() == all.len() {
             // The whole block, threaded: each handler runs the next one.
-            let first = block.entries.as_ptr();
-            // SAFETY: `first` points at the first of the block's entries, which end with `END`.
-            let f = unsafe { (block.entries[0].thread)(self, env, first) };
+            let first = entries.as_ptr();
+            // SAFETY: `first` points at the first of the block's entries, which end with its
+            // end entry.
+            let f = unsafe { (entries[0].thread)(self, env, first) };
             if f != Flow::Next {
                 // Give back the entries after the one that stopped.
                 let ran = (self.stopped_at - first as usize) / std::mem::size_of::<Decoded>() + 1;
@@ -490,7 +510,7 @@ impl Cpu {
             let d = &insns[i];
             if TRACE {
                 if let Some(t) = self.trace.as_mut() {
-                    t.insn(start + i as u64, self.pc, self.el, block.words[i]);
+                    t.insn(start + i as u64, self.pc, self.el, words[i]);
                 }
             }
             let f = (d.exec)(self, env, &d.ops);
@@ -504,6 +524,12 @@ impl Cpu {
         }
         Flow::Next
     }
+}
+
+/// The physical address of the block whose entries are `entries` (kept in its end entry).
+#[inline(always)]
+fn end_pa(entries: &[Decoded]) -> u64 {
+    entries[entries.len() - 1].ops.imm
 }
 
 #[cfg(test)]

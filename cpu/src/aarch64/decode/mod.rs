@@ -23,33 +23,36 @@ pub type Handler = fn(&mut Cpu, &mut Env, &Ops) -> Flow;
 /// table's [`pat!`] lines make one per handler.
 ///
 /// # Safety
-/// `d` points into a block's entries (`Block::entries`), which end with [`END`]: every entry from
+/// `d` points into a block's entries (`Block::entries`), which end with an end entry ([`end_of`]): every entry from
 /// `d` up to and including that last one may be read through `d`.
 pub type Threaded = unsafe fn(&mut Cpu, &mut Env, *const Decoded) -> Flow;
 
-/// The entry after a block's last instruction: its threaded form ends the run.
-pub const END: Decoded = Decoded {
-    exec: end_of_block,
-    thread: end_of_block_threaded,
-    ops: Ops {
-        rd: 0,
-        rn: 0,
-        rm: 0,
-        ra: 0,
-        sf: false,
-        op: 0,
-        op2: 0,
-        shift: 0,
-        imm: 0,
-    },
-};
+/// The entry after the last instruction of the block at physical `pa` (held in its `imm`, for
+/// the executor's flight record): its threaded form ends the run.
+pub const fn end_of(pa: u64) -> Decoded {
+    Decoded {
+        exec: end_of_block,
+        thread: end_of_block_threaded,
+        ops: Ops {
+            rd: 0,
+            rn: 0,
+            rm: 0,
+            ra: 0,
+            sf: false,
+            op: 0,
+            op2: 0,
+            shift: 0,
+            imm: pa,
+        },
+    }
+}
 
-/// [`END`]'s handler. Never run: the plain loop stops before it.
+/// [`end_of`]'s handler. Never run: the plain loop stops before it.
 fn end_of_block(_: &mut Cpu, _: &mut Env, _: &Ops) -> Flow {
     Flow::Next
 }
 
-/// [`END`]'s threaded form: the block ran to its end.
+/// [`end_of`]'s threaded form: the block ran to its end.
 unsafe fn end_of_block_threaded(_: &mut Cpu, _: &mut Env, _: *const Decoded) -> Flow {
     Flow::Next
 }
@@ -59,7 +62,7 @@ unsafe fn end_of_block_threaded(_: &mut Cpu, _: &mut Env, _: *const Decoded) -> 
 /// entries not run); otherwise go on ([`step_on`]).
 ///
 /// # Safety
-/// As [`Threaded`], and `d` is not [`END`].
+/// As [`Threaded`], and `d` is not an end entry ([`end_of`]).
 #[inline(always)]
 pub unsafe fn step(
     cpu: &mut Cpu,
@@ -78,15 +81,16 @@ pub unsafe fn step(
 }
 
 /// The end of a [`Threaded`] handler whose instruction went on: step the PC and run the next
-/// entry ([`END`] after the block's last instruction).
+/// entry (the end entry after the block's last instruction).
 ///
 /// # Safety
 /// As [`step`].
 #[inline(always)]
 pub unsafe fn step_on(cpu: &mut Cpu, env: &mut Env, d: *const Decoded) -> Flow {
     cpu.pc = cpu.pc.wrapping_add(4);
-    // SAFETY: `d` is not `END`, so the entry after it is one of the same block's entries, at
-    // the latest `END` itself (the caller's contract), and the contract holds for it.
+    // SAFETY: `d` is not the end entry, so the entry after it is one of the same block's
+    // entries, at the latest the end entry itself (the caller's contract), and the contract
+    // holds for it.
     unsafe {
         let next = d.add(1);
         ((*next).thread)(cpu, env, next)
@@ -104,7 +108,7 @@ macro_rules! threaded {
             env: &mut $crate::aarch64::block::Env,
             d: *const $crate::aarch64::decode::Decoded,
         ) -> $crate::aarch64::state::Flow {
-            // SAFETY: the contract of `Threaded`; `d` is not `END` (whose threaded form is
+            // SAFETY: the contract of `Threaded`; `d` is not an end entry (whose threaded form is
             // its own).
             unsafe { $crate::aarch64::decode::step(cpu, env, d, $exec) }
         }
@@ -133,7 +137,7 @@ macro_rules! threaded {
             env: &mut $crate::aarch64::block::Env,
             d: *const $crate::aarch64::decode::Decoded,
         ) -> $crate::aarch64::state::Flow {
-            // SAFETY: the contract of `Threaded`, `d` not being `END`.
+            // SAFETY: the contract of `Threaded`, `d` not being an end entry.
             unsafe {
                 if $hit(cpu, &(*d).ops) {
                     $crate::aarch64::decode::step_on(cpu, env, d)
