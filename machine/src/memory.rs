@@ -78,6 +78,17 @@ pub struct GuestMemory {
     regions: Vec<Backed>,
 }
 
+/// A zero-filled anonymous mapping of `size` bytes for region `name`, backed by transparent huge
+/// pages where the host offers them (as QEMU asks for its guest RAM): fewer host page faults on
+/// first touch and fewer host TLB misses on the interpreter's accesses. The advice is only a
+/// hint; the mapping behaves the same without it.
+fn map_anon(name: &'static str, size: u64) -> Result<MmapMut, MemoryError> {
+    let map =
+        MmapMut::map_anon(size as usize).map_err(|source| MemoryError::Map { name, size, source })?;
+    let _ = map.advise(memmap2::Advice::HugePage);
+    Ok(map)
+}
+
 impl GuestMemory {
     /// Map every RAM and ROM region of `profile`, zero-filled.
     pub fn new(profile: &Profile) -> Result<GuestMemory, MemoryError> {
@@ -88,11 +99,7 @@ impl GuestMemory {
                 RegionKind::Rom => false,
                 _ => continue,
             };
-            let map = MmapMut::map_anon(r.size as usize).map_err(|source| MemoryError::Map {
-                name: r.name,
-                size: r.size,
-                source,
-            })?;
+            let map = map_anon(r.name, r.size)?;
             regions.push(Backed {
                 name: r.name,
                 base: r.base,
@@ -108,11 +115,7 @@ impl GuestMemory {
     pub fn ram(ram: &[(&'static str, u64, u64)]) -> Result<GuestMemory, MemoryError> {
         let mut regions = Vec::new();
         for &(name, base, size) in ram {
-            let map = MmapMut::map_anon(size as usize).map_err(|source| MemoryError::Map {
-                name,
-                size,
-                source,
-            })?;
+            let map = map_anon(name, size)?;
             regions.push(Backed {
                 name,
                 base,
