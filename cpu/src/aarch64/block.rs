@@ -195,6 +195,9 @@ struct VaEntry {
     pc: u64,
     tag: u64,
     entries: Option<Entries>,
+    /// The block's physical address, for the flight record (kept here, so that a block
+    /// start does not read the end entry for it).
+    pa: u64,
 }
 
 /// The tag of VA-keyed entries under the TLB's current state.
@@ -312,8 +315,8 @@ impl Cpu {
             let tag = va_tag(&self.tlb);
             let va_slot = (pc >> 2) as usize & (VA_CACHE - 1);
             let va_hit = &self.jumps.by_va[va_slot];
-            let entries: *const [Decoded] = match &va_hit.entries {
-                Some(e) if va_hit.pc == pc && va_hit.tag == tag => Rc::as_ptr(e),
+            let (entries, pa): (*const [Decoded], u64) = match &va_hit.entries {
+                Some(e) if va_hit.pc == pc && va_hit.tag == tag => (Rc::as_ptr(e), va_hit.pa),
                 _ => match self.fetch_block_in(blocks, env) {
                     Some(b) => {
                         let e = b.entries.clone();
@@ -322,8 +325,9 @@ impl Cpu {
                             pc,
                             tag: va_tag(&self.tlb),
                             entries: Some(e),
+                            pa: b.pa,
                         };
-                        p
+                        (p, b.pa)
                     }
                     None => continue,
                 },
@@ -333,7 +337,6 @@ impl Cpu {
             // `follow_epoch_in`), not while the block runs: handlers never reach
             // `self.jumps`. Nothing mutates a block once it is cached.
             let entries = unsafe { &*entries };
-            let pa = end_pa(entries);
             if WATCH
                 && pa & self.watch.mask == self.watch.value
                 && !std::mem::take(&mut self.watch.pass)
@@ -524,12 +527,6 @@ impl Cpu {
         }
         Flow::Next
     }
-}
-
-/// The physical address of the block whose entries are `entries` (kept in its end entry).
-#[inline(always)]
-fn end_pa(entries: &[Decoded]) -> u64 {
-    entries[entries.len() - 1].ops.imm
 }
 
 #[cfg(test)]
