@@ -128,19 +128,22 @@ pub static TABLE: &[Pattern] = &[
         SBFM,
         "sf:1 00 100110 N:1 immr:6 imms:6 rn:5 rd:5",
         bitfield,
-        dp_imm::sbfm
+        dp_imm::sbfm,
+        VARIANTS dp_imm::bitfield_kind [0 1 2 3 4]
     ),
     pat!(
         BFM,
         "sf:1 01 100110 N:1 immr:6 imms:6 rn:5 rd:5",
         bitfield,
-        dp_imm::bfm
+        dp_imm::bfm,
+        VARIANTS dp_imm::bitfield_kind [0 1]
     ),
     pat!(
         UBFM,
         "sf:1 10 100110 N:1 immr:6 imms:6 rn:5 rd:5",
         bitfield,
-        dp_imm::ubfm
+        dp_imm::ubfm,
+        VARIANTS dp_imm::bitfield_kind [0 1 2 3 4]
     ),
     pat!(
         EXTR,
