@@ -217,6 +217,10 @@ fn small_shift(r: &mut Rng, e: &mut Enc) {
     if e.get("sf") == 0 && r.chance(7, 8) {
         e.set("imm6", e.get("imm6") & 31);
     }
+    // A zero amount (of any type) has handlers of its own.
+    if r.chance(1, 4) {
+        e.set("imm6", 0);
+    }
 }
 
 fn logical_shifted(r: &mut Rng, _: &Ctx) -> Case {
