@@ -157,6 +157,24 @@ fn bitfield(r: &mut Rng, _: &Ctx) -> Case {
             e.set("immr", e.get("immr") & 31);
             e.set("imms", e.get("imms") & 31);
         }
+        if r.chance(1, 2) {
+            // The aliases the interpreter runs by handlers of their own: LSL (S + 1 = R),
+            // LSR/ASR (S = M − 1), SXTB/SXTH/SXTW/UXTB/UXTH (R = 0, S = 7, 15, 31), R = 0.
+            let m = if sf == 1 { 64 } else { 32 };
+            match r.below(4) {
+                0 => {
+                    let s = e.get("imms") % (m - 1);
+                    e.set("imms", s);
+                    e.set("immr", s + 1);
+                }
+                1 => e.set("imms", m - 1),
+                2 => {
+                    e.set("immr", 0);
+                    e.set("imms", r.pick(&[7, 15, 31]));
+                }
+                _ => e.set("immr", 0),
+            }
+        }
     }
     case(r, "bitfield", e.w)
 }
@@ -198,6 +216,10 @@ pub static DP_IMM: Class = Class {
 fn small_shift(r: &mut Rng, e: &mut Enc) {
     if e.get("sf") == 0 && r.chance(7, 8) {
         e.set("imm6", e.get("imm6") & 31);
+    }
+    // A zero amount (of any type) has handlers of its own.
+    if r.chance(1, 4) {
+        e.set("imm6", 0);
     }
 }
 

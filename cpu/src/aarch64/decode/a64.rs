@@ -128,19 +128,22 @@ pub static TABLE: &[Pattern] = &[
         SBFM,
         "sf:1 00 100110 N:1 immr:6 imms:6 rn:5 rd:5",
         bitfield,
-        dp_imm::sbfm
+        dp_imm::sbfm,
+        VARIANTS dp_imm::bitfield_kind [0 1 2 3 4]
     ),
     pat!(
         BFM,
         "sf:1 01 100110 N:1 immr:6 imms:6 rn:5 rd:5",
         bitfield,
-        dp_imm::bfm
+        dp_imm::bfm,
+        VARIANTS dp_imm::bitfield_kind [0 1]
     ),
     pat!(
         UBFM,
         "sf:1 10 100110 N:1 immr:6 imms:6 rn:5 rd:5",
         bitfield,
-        dp_imm::ubfm
+        dp_imm::ubfm,
+        VARIANTS dp_imm::bitfield_kind [0 1 2 3 4]
     ),
     pat!(
         EXTR,
@@ -867,139 +870,179 @@ pub static TABLE: &[Pattern] = &[
     //
     //
     // ## Data processing – register (exec/dp_reg.rs)
-    // Logical (shifted register); MOV (register) first: the commonest form.
+    // Logical (shifted register); MOV (register) first: the commonest form. The others by kind
+    // of shift (none, LSL, any), AND/ORR/EOR with 64-bit lines first.
     pat!(
         MOV_r_x,
         "1 01 01010 00 0 rm:5 000000 11111 rd:5",
         rrr,
         dp_reg::mov_r::<true>
     ),
+    // (W only: the ORR 64-bit line below would overlap a line of both widths.)
     pat!(
         MOV_r,
-        "sf:1 01 01010 00 0 rm:5 000000 11111 rd:5",
+        "0 01 01010 00 0 rm:5 000000 11111 rd:5",
         rrr,
         dp_reg::mov_r::<false>
+    ),
+    pat!(
+        AND_r_x,
+        "1 00 01010 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
+        logic_sr,
+        dp_reg::and_r [true],
+        VARIANTS dp_reg::shift_kind [0 1 2]
     ),
     pat!(
         AND_r,
         "sf:1 00 01010 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
         logic_sr,
-        dp_reg::and_r
+        dp_reg::and_r [false],
+        VARIANTS dp_reg::shift_kind [0 1 2]
     ),
     pat!(
         BIC_r,
         "sf:1 00 01010 shift:2 1 rm:5 imm6:6 rn:5 rd:5",
         logic_sr,
-        dp_reg::bic_r
+        dp_reg::bic_r,
+        VARIANTS dp_reg::shift_kind [0 1 2]
+    ),
+    pat!(
+        ORR_r_x,
+        "1 01 01010 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
+        logic_sr,
+        dp_reg::orr_r [true],
+        VARIANTS dp_reg::shift_kind [0 1 2]
     ),
     pat!(
         ORR_r,
         "sf:1 01 01010 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
         logic_sr,
-        dp_reg::orr_r
+        dp_reg::orr_r [false],
+        VARIANTS dp_reg::shift_kind [0 1 2]
     ),
     pat!(
         ORN_r,
         "sf:1 01 01010 shift:2 1 rm:5 imm6:6 rn:5 rd:5",
         logic_sr,
-        dp_reg::orn_r
+        dp_reg::orn_r,
+        VARIANTS dp_reg::shift_kind [0 1 2]
+    ),
+    pat!(
+        EOR_r_x,
+        "1 10 01010 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
+        logic_sr,
+        dp_reg::eor_r [true],
+        VARIANTS dp_reg::shift_kind [0 1 2]
     ),
     pat!(
         EOR_r,
         "sf:1 10 01010 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
         logic_sr,
-        dp_reg::eor_r
+        dp_reg::eor_r [false],
+        VARIANTS dp_reg::shift_kind [0 1 2]
     ),
     pat!(
         EON_r,
         "sf:1 10 01010 shift:2 1 rm:5 imm6:6 rn:5 rd:5",
         logic_sr,
-        dp_reg::eon_r
+        dp_reg::eon_r,
+        VARIANTS dp_reg::shift_kind [0 1 2]
     ),
     pat!(
         ANDS_r,
         "sf:1 11 01010 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
         logic_sr,
-        dp_reg::ands_r
+        dp_reg::ands_r,
+        VARIANTS dp_reg::shift_kind [0 1 2]
     ),
     pat!(
         BICS_r,
         "sf:1 11 01010 shift:2 1 rm:5 imm6:6 rn:5 rd:5",
         logic_sr,
-        dp_reg::bics_r
+        dp_reg::bics_r,
+        VARIANTS dp_reg::shift_kind [0 1 2]
     ),
-    // Add/subtract (shifted register): the LSL lines come first and skip the shift dispatch.
+    // Add/subtract (shifted register): the LSL lines come first and skip the shift dispatch
+    // (no shift at all for amount 0).
     pat!(
         ADD_r_lsl_x,
         "1 00 01011 00 0 rm:5 imm6:6 rn:5 rd:5",
         addsub_sr,
-        dp_reg::add_r::<false, true>
+        dp_reg::add_r [true],
+        VARIANTS dp_reg::shift_kind [0 1]
     ),
     pat!(
         ADD_r_lsl,
         "sf:1 00 01011 00 0 rm:5 imm6:6 rn:5 rd:5",
         addsub_sr,
-        dp_reg::add_r::<false, false>
+        dp_reg::add_r [false],
+        VARIANTS dp_reg::shift_kind [0 1]
     ),
     pat!(
         ADDS_r_lsl_x,
         "1 01 01011 00 0 rm:5 imm6:6 rn:5 rd:5",
         addsub_sr,
-        dp_reg::adds_r::<false, true>
+        dp_reg::adds_r [true],
+        VARIANTS dp_reg::shift_kind [0 1]
     ),
     pat!(
         ADDS_r_lsl,
         "sf:1 01 01011 00 0 rm:5 imm6:6 rn:5 rd:5",
         addsub_sr,
-        dp_reg::adds_r::<false, false>
+        dp_reg::adds_r [false],
+        VARIANTS dp_reg::shift_kind [0 1]
     ),
     pat!(
         SUB_r_lsl_x,
         "1 10 01011 00 0 rm:5 imm6:6 rn:5 rd:5",
         addsub_sr,
-        dp_reg::sub_r::<false, true>
+        dp_reg::sub_r [true],
+        VARIANTS dp_reg::shift_kind [0 1]
     ),
     pat!(
         SUB_r_lsl,
         "sf:1 10 01011 00 0 rm:5 imm6:6 rn:5 rd:5",
         addsub_sr,
-        dp_reg::sub_r::<false, false>
+        dp_reg::sub_r [false],
+        VARIANTS dp_reg::shift_kind [0 1]
     ),
     pat!(
         SUBS_r_lsl_x,
         "1 11 01011 00 0 rm:5 imm6:6 rn:5 rd:5",
         addsub_sr,
-        dp_reg::subs_r::<false, true>
+        dp_reg::subs_r [true],
+        VARIANTS dp_reg::shift_kind [0 1]
     ),
     pat!(
         SUBS_r_lsl,
         "sf:1 11 01011 00 0 rm:5 imm6:6 rn:5 rd:5",
         addsub_sr,
-        dp_reg::subs_r::<false, false>
+        dp_reg::subs_r [false],
+        VARIANTS dp_reg::shift_kind [0 1]
     ),
     pat!(
         ADD_r,
         "sf:1 00 01011 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
         addsub_sr,
-        dp_reg::add_r::<true, false>
+        dp_reg::add_r::<false, { dp_reg::rm_shift::ANY }>
     ),
     pat!(
         ADDS_r,
         "sf:1 01 01011 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
         addsub_sr,
-        dp_reg::adds_r::<true, false>
+        dp_reg::adds_r::<false, { dp_reg::rm_shift::ANY }>
     ),
     pat!(
         SUB_r,
         "sf:1 10 01011 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
         addsub_sr,
-        dp_reg::sub_r::<true, false>
+        dp_reg::sub_r::<false, { dp_reg::rm_shift::ANY }>
     ),
     pat!(
         SUBS_r,
         "sf:1 11 01011 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
         addsub_sr,
-        dp_reg::subs_r::<true, false>
+        dp_reg::subs_r::<false, { dp_reg::rm_shift::ANY }>
     ),
     // Add/subtract (extended register).
     pat!(

@@ -175,30 +175,35 @@ pub struct Pattern {
     /// is taken; not taken, the block goes on with the next instruction unless the branch
     /// finds something a block start would act on (`exec::branch`'s `fall_through`).
     pub falls_through: bool,
-    /// For a handler that takes its condition code as a const parameter: its instantiation
-    /// for each condition ([`Ops::op`], 0..=15), of which [`decode`] picks one (`exec` and
-    /// `thread` are then the one for AL).
-    pub per_cond: Option<&'static PerCond>,
+    /// For a handler instantiated per value of its last const parameter: the instantiations, of
+    /// which [`decode`] picks one from the operands (`exec` and `thread` are then the first one).
+    pub variants: Option<&'static Variants>,
 }
 
-/// A handler's instantiations for the 16 condition codes, plain and threaded ([`per_cond!`]).
-pub type PerCond = [(Handler, Threaded); 16];
+/// A handler's instantiations for some values of its last const parameter (plain and threaded,
+/// [`variants!`]), and the function of the operands that picks one of them at decode time (its
+/// value indexes `forms`), so that a handler can leave out at run time what the operands fix:
+/// the condition of `B.cond` and `CSEL`, which shifts a bitfield move needs, a zero shift.
+pub struct Variants {
+    /// Which of `forms` runs the instruction with these operands.
+    pub pick: fn(&Ops) -> usize,
+    /// The instantiations, in the order of the values listed in the table line.
+    pub forms: &'static [(Handler, Threaded)],
+}
 
-/// The [`PerCond`] table of handler `f` (path segments, then optional leading const
-/// arguments in brackets), whose last const parameter is the condition code: `per_cond!(
-/// branch::b_cond)`, `per_cond!(dp_reg::csel [true])`. NV (0b1111) shares AL's instantiation:
-/// both mean "always".
+/// The [`Variants`] of handler `f` (path segments in brackets, then its leading const
+/// arguments, each followed by a comma, in brackets) for the listed values of its last const
+/// parameter, picked by `pick`: `variants!(dp_imm::bitfield_kind, [dp_imm::ubfm] [] 0 1 2)`.
 #[macro_export]
-macro_rules! per_cond {
-    ($($seg:ident)::+ $([$($g:tt)*])?) => {
-        $crate::per_cond!(@ [$($seg)::+] [$($($g)*,)?])
+macro_rules! variants {
+    ($pick:path, [$($f:tt)*] [$($g:tt)*] $($c:literal)*) => {
+        $crate::variants!(@all $pick, [[$($f)*] [$($g)*]] $($c)*)
     };
-    // `g`: the leading const arguments, each followed by a comma.
-    (@ [$($f:tt)*] [$($g:tt)*]) => {
-        $crate::per_cond!(@all [[$($f)*] [$($g)*]] 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 14)
-    };
-    (@all $fg:tt $($c:literal)*) => {{
-        const T: $crate::aarch64::decode::PerCond = [$($crate::per_cond!(@one $fg $c)),*];
+    (@all $pick:path, $fg:tt $($c:literal)*) => {{
+        const T: $crate::aarch64::decode::Variants = $crate::aarch64::decode::Variants {
+            pick: $pick,
+            forms: &[$($crate::variants!(@one $fg $c)),*],
+        };
         &T
     }};
     (@one [[$($f:tt)*] [$($g:tt)*]] $c:literal) => {
@@ -207,6 +212,12 @@ macro_rules! per_cond {
             $crate::threaded!($($f)*::<$($g)* $c>),
         )
     };
+}
+
+/// The pick of a `PER_COND` line: the condition code ([`Ops::op`], 0..=15). NV (0b1111) runs
+/// AL's instantiation: both mean "always".
+pub fn cond_code(o: &Ops) -> usize {
+    (o.op & 15) as usize
 }
 
 /// Mask and value of a pattern string: `0`/`1` are fixed bits, `x` any bit, `name:N` a field of
@@ -257,8 +268,10 @@ pub const fn parse_pattern(p: &str) -> (u32, u32) {
 /// One table line: `pat!(NAME, "pattern", shape, handler)`, `pat!(NAME, "pattern", shape,
 /// handler, END)` for instructions that end a block, `COND` for conditional branches, and
 /// `HIT hit` for handlers with a fast path of their own (see [`threaded!`]). `PER_COND` (after
-/// `COND` for a conditional branch) for a handler instantiated per condition code (see
-/// [`per_cond!`]; leading const arguments in brackets: `dp_reg::csel [true]`).
+/// `COND` for a conditional branch) for a handler instantiated per condition code, `VARIANTS
+/// pick [v0 v1 ...]` for one instantiated for the values `v0`, `v1`... of its last const
+/// parameter, `pick` choosing among them (see [`Variants`]); leading const arguments in
+/// brackets after the handler: `dp_reg::csel [true]`.
 #[macro_export]
 macro_rules! pat {
     ($name:ident, $p:literal, $shape:path, $($seg:ident)::+ $([$($g:tt)*])?, PER_COND) => {
@@ -269,14 +282,28 @@ macro_rules! pat {
     };
     (@per $name:ident, $p:literal, $shape:path, [$($f:tt)*] [$($g:tt)*], $end:expr, $cond:expr) => {
         $crate::pat!(
+            @var $name, $p, $shape, [$($f)*] [$($g)*], $end, $cond,
+            $crate::aarch64::decode::cond_code,
+            [0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 14]
+        )
+    };
+    ($name:ident, $p:literal, $shape:path, $($seg:ident)::+ $([$($g:tt)*])?,
+        VARIANTS $pick:path [$($c:literal)+]) => {
+        $crate::pat!(
+            @var $name, $p, $shape, [$($seg)::+] [$($($g)*,)?], false, false, $pick, [$($c)+]
+        )
+    };
+    (@var $name:ident, $p:literal, $shape:path, [$($f:tt)*] [$($g:tt)*], $end:expr, $cond:expr,
+        $pick:path, [$c0:literal $($c:literal)*]) => {
+        $crate::pat!(
             @ $name,
             $p,
             $shape,
-            $($f)*::<$($g)* 14>,
+            $($f)*::<$($g)* $c0>,
             $end,
             $cond,
-            $crate::threaded!($($f)*::<$($g)* 14>),
-            Some($crate::per_cond!(@ [$($f)*] [$($g)*]))
+            $crate::threaded!($($f)*::<$($g)* $c0>),
+            Some($crate::variants!($pick, [$($f)*] [$($g)*] $c0 $($c)*))
         )
     };
     ($name:ident, $p:literal, $shape:path, $exec:path) => {
@@ -309,7 +336,7 @@ macro_rules! pat {
             thread: $thread,
             ends_block: $end,
             falls_through: $cond,
-            per_cond: $per,
+            variants: $per,
         }
     }};
 }
@@ -372,12 +399,13 @@ pub fn undefined(cpu: &mut Cpu, _env: &mut Env, ops: &Ops) -> Flow {
 }
 
 /// Decode one instruction word.
+#[inline]
 pub fn decode(word: u32) -> DecodeResult {
     for p in &buckets()[((word >> 25) & 0xf) as usize] {
         if word & p.mask == p.value {
             if let Some(ops) = (p.shape)(word) {
-                let (exec, thread) = match p.per_cond {
-                    Some(per) => per[(ops.op & 15) as usize],
+                let (exec, thread) = match p.variants {
+                    Some(v) => v.forms[(v.pick)(&ops)],
                     None => (p.exec, p.thread),
                 };
                 return DecodeResult {
@@ -518,6 +546,31 @@ mod tests {
                 }
             }
             assert!(found, "pattern {} is never selected", p.name);
+        }
+    }
+
+    /// Every instantiation of a line with variants is picked by some word of it, and no pick
+    /// falls outside the line's instantiations (decode would panic).
+    #[test]
+    fn every_variant_is_reachable() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for p in a64::TABLE {
+            let Some(v) = p.variants else { continue };
+            let mut seen = vec![false; v.forms.len()];
+            for _ in 0..1_000_000 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                let w = (seed as u32 & !p.mask) | p.value;
+                if decode(w).pattern.is_some_and(|q| std::ptr::eq(q, p)) {
+                    let ops = (p.shape)(w).expect("decoded");
+                    seen[(v.pick)(&ops)] = true;
+                    if seen.iter().all(|&s| s) {
+                        break;
+                    }
+                }
+            }
+            assert!(seen.iter().all(|&s| s), "{}: variants {seen:?}", p.name);
         }
     }
 }

@@ -214,12 +214,20 @@ pub fn move_wide(w: u32) -> Option<Ops> {
 }
 
 /// Bitfield move (SBFM/BFM/UBFM): `rd` ZR-form, `ra` = Rd read view (BFM), `rn` ZR-form,
-/// `imm` = wmask AND tmask of DecodeBitMasks (the bits BFM replaces), and the three shifts that
-/// produce the extracted field in one go: `(Rn << shift) >> op` (arithmetic for SBFM) `<< op2`.
-/// With R = immr, S = imms, datasize M: S ≥ R moves bits S:R to the bottom (shift 63−S, then
-/// 63−S+R); S < R moves bits S:0 up to M−R (shift 63−S, then 63−S, then M−R). sf != N and, for
-/// 32-bit, immr/imms ≥ 32 are UNDEFINED.
+/// `op2` = the kind ([`dp_imm::bf`](crate::aarch64::exec::dp_imm::bf) and
+/// [`dp_imm::sbf`](crate::aarch64::exec::dp_imm::sbf)), which picks the handler's variant.
+/// With R = immr, S = imms, datasize M:
+/// - BFM and UBFM: `imm` = wmask AND tmask of DecodeBitMasks (the bits BFM replaces); S ≥ R
+///   moves bits S:R to the bottom (`op` = R, a right shift), S < R moves bits S:0 up to M−R
+///   (`shift` = M−R, a left shift): the field is `(Rn >> op << shift) AND imm`, whose bits all
+///   lie below M.
+/// - SBFM: `imm` = ones(M); bit S goes to the top (`shift` = 63−S), then an arithmetic right
+///   shift puts bit R (S ≥ R, `op` = 63−S+R) or bit 0 (S < R, `op` = 63−S−(M−R)) where it
+///   belongs and fills the rest with bit S; the result is that AND `imm`.
+///
+/// sf != N and, for 32-bit, immr/imms ≥ 32 are UNDEFINED.
 pub fn bitfield(w: u32) -> Option<Ops> {
+    use crate::aarch64::exec::dp_imm::{bf, sbf};
     let (immr, imms, n) = (bits(w, 16, 6), bits(w, 10, 6), bit(w, 22));
     if sf(w) != n || (!sf(w) && (immr >= 32 || imms >= 32)) {
         return None;
@@ -227,20 +235,44 @@ pub fn bitfield(w: u32) -> Option<Ops> {
     let m = if sf(w) { 64 } else { 32 };
     let (wmask, tmask) = decode_bit_masks(n, imms, immr, false, m)?;
     let (r, s) = (immr, imms);
-    let (down, up) = if s >= r {
-        (63 - s + r, 0)
+    let (shift, op, imm, kind) = if bits(w, 29, 2) == 0 {
+        let down = if s >= r { 63 - s + r } else { 63 - s - (m - r) };
+        let kind = match (sf(w), r, s) {
+            (true, _, 63) => sbf::ASR_X,
+            (_, 0, 7) => sbf::SXTB,
+            (_, 0, 15) => sbf::SXTH,
+            (_, 0, 31) => sbf::SXTW,
+            _ => sbf::FIELD,
+        };
+        (63 - s, down, ones(m), kind)
     } else {
-        (63 - s, m - r)
+        let ubfm = bits(w, 29, 2) == 2;
+        let (shift, op, kind) = if s >= r {
+            let kind = match (sf(w), r, s) {
+                (_, 0, _) if ubfm => bf::LOW,
+                (true, _, 63) if ubfm => bf::LSR_X,
+                _ => bf::EXTRACT,
+            };
+            (0, r, kind)
+        } else {
+            let kind = if ubfm && sf(w) && s + 1 == r {
+                bf::LSL_X
+            } else {
+                bf::INSERT
+            };
+            (m - r, 0, kind)
+        };
+        (shift, op, wmask & tmask, kind)
     };
     Some(Ops {
         rd: wz(w, 0),
         ra: rz(w, 0),
         rn: rz(w, 5),
         sf: sf(w),
-        shift: (63 - s) as u8,
-        op: down as u8,
-        op2: up as u8,
-        imm: wmask & tmask,
+        shift: shift as u8,
+        op: op as u8,
+        op2: kind,
+        imm,
         ..Ops::default()
     })
 }

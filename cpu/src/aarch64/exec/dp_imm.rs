@@ -91,31 +91,80 @@ pub fn movk(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
     Flow::Next
 }
 
-/// The field UBFM extracts: `(Rn << shift) >> op << op2` (see `shapes::bitfield`), equal to
-/// ROR(Rn, R) AND wmask AND tmask.
+/// Kinds of BFM and UBFM (`Ops::op2`, see `shapes::bitfield`): the variant of [`ubfm`] and
+/// [`bfm`] that runs an encoding. BFM has only the first two.
+pub mod bf {
+    /// S ≥ R (UBFX, LSR of a W register, BFXIL): bits S:R of Rn to the bottom.
+    pub const EXTRACT: u8 = 0;
+    /// S < R (UBFIZ, LSL of a W register, BFI): bits S:0 of Rn up to M−R.
+    pub const INSERT: u8 = 1;
+    /// UBFM with R = 0 (UXTB, UXTH, UBFX #0): the low S+1 bits of Rn.
+    pub const LOW: u8 = 2;
+    /// UBFM of an X register with S = 63: LSR (immediate).
+    pub const LSR_X: u8 = 3;
+    /// UBFM of an X register with S + 1 = R: LSL (immediate).
+    pub const LSL_X: u8 = 4;
+}
+
+/// Kinds of SBFM (`Ops::op2`, see `shapes::bitfield`): the variant of [`sbfm`] that runs an
+/// encoding.
+pub mod sbf {
+    /// Any encoding (SBFX, SBFIZ, ASR of a W register).
+    pub const FIELD: u8 = 0;
+    /// SBFM of an X register with S = 63: ASR (immediate).
+    pub const ASR_X: u8 = 1;
+    /// R = 0, S = 7: SXTB.
+    pub const SXTB: u8 = 2;
+    /// R = 0, S = 15: SXTH.
+    pub const SXTH: u8 = 3;
+    /// R = 0, S = 31: SXTW (and, for a W register, a plain copy).
+    pub const SXTW: u8 = 4;
+}
+
+/// The pick of the bitfield lines: their kind ([`bf`], [`sbf`]).
+pub fn bitfield_kind(o: &Ops) -> usize {
+    o.op2 as usize
+}
+
+/// The field UBFM extracts, ROR(Rn, R) AND wmask AND tmask, by kind `K` ([`bf`]); no bit at or
+/// above the operation size is set.
 #[inline(always)]
-fn ubfm_field(cpu: &Cpu, o: &Ops) -> u64 {
-    ((cpu.r(o.rn) << o.shift) >> o.op) << o.op2
+fn ubfm_field<const K: u8>(cpu: &Cpu, o: &Ops) -> u64 {
+    let n = cpu.r(o.rn);
+    match K {
+        bf::EXTRACT => (n >> o.op) & o.imm,
+        bf::INSERT => (n << o.shift) & o.imm,
+        bf::LOW => n & o.imm,
+        bf::LSR_X => n >> o.op,
+        _ => n << o.shift,
+    }
 }
 
-/// UBFM: LSL, LSR, UBFX, UBFIZ, UXTB, UXTH (immediate).
-pub fn ubfm(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    let v = ubfm_field(cpu, o);
-    cpu.w_sf(o.rd, v, o.sf);
+/// UBFM: LSL, LSR, UBFX, UBFIZ, UXTB, UXTH (immediate), kind `K` ([`bf`]).
+pub fn ubfm<const K: u8>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+    cpu.w(o.rd, ubfm_field::<K>(cpu, o));
     Flow::Next
 }
 
-/// SBFM: ASR, SBFX, SBFIZ, SXTB, SXTH, SXTW (immediate). The arithmetic shift replicates
-/// bit S into the bits outside tmask.
-pub fn sbfm(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    let v = ((((cpu.r(o.rn) << o.shift) as i64) >> o.op) as u64) << o.op2;
-    cpu.w_sf(o.rd, v, o.sf);
+/// SBFM: ASR, SBFX, SBFIZ, SXTB, SXTH, SXTW (immediate), kind `K` ([`sbf`]). The arithmetic
+/// shift replicates bit S into the bits outside tmask.
+pub fn sbfm<const K: u8>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+    let n = cpu.r(o.rn);
+    let v = match K {
+        sbf::FIELD => ((((n << o.shift) as i64) >> o.op) as u64) & o.imm,
+        sbf::ASR_X => ((n as i64) >> o.op) as u64,
+        sbf::SXTB => (n as i8 as u64) & o.imm,
+        sbf::SXTH => (n as i16 as u64) & o.imm,
+        _ => (n as i32 as u64) & o.imm,
+    };
+    cpu.w(o.rd, v);
     Flow::Next
 }
 
-/// BFM: BFI, BFXIL. Bits of Rd outside wmask AND tmask are kept.
-pub fn bfm(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    let v = (cpu.r(o.ra) & !o.imm) | ubfm_field(cpu, o);
+/// BFM: BFI, BFXIL, kind `K` ([`bf::EXTRACT`] or [`bf::INSERT`]). Bits of Rd outside wmask AND
+/// tmask are kept.
+pub fn bfm<const K: u8>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+    let v = (cpu.r(o.ra) & !o.imm) | ubfm_field::<K>(cpu, o);
     cpu.w_sf(o.rd, v, o.sf);
     Flow::Next
 }

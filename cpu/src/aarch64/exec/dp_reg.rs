@@ -2,8 +2,9 @@
 //! with carry, conditional compare and select, one- two- and three-source operations.
 //!
 //! Each instruction has its own small handler; families share `#[inline(always)]` helpers so the
-//! per-instruction work is a few straight-line operations. ADD/SUB (shifted register) with LSL,
-//! by far the commonest shift, have their own table lines and skip the shift-type dispatch.
+//! per-instruction work is a few straight-line operations. The shifted-register forms are
+//! instantiated per kind of shift ([`rm_shift`]: none, LSL, any), picked at decode time, so that
+//! the commonest (no shift, LSL) skip the shift-type dispatch.
 
 use super::{
     add_with_carry, add_with_flags, extend, logic_flags, shift, shift_type, sub_with_flags, Flags,
@@ -13,24 +14,56 @@ use crate::aarch64::state::{Cpu, Flow, Ops};
 
 // ---- Logical (shifted register) ----
 
-/// Second operand of a shifted-register form: Rm shifted by the shape's type and amount.
-#[inline(always)]
-fn shifted_rm(cpu: &Cpu, o: &Ops) -> u64 {
-    shift(cpu.r(o.rm), o.op, o.shift as u32, o.sf)
+/// The shift of the second operand of a shifted-register form (`SH`), fixed by the table line
+/// or picked at decode time by [`shift_kind`].
+pub mod rm_shift {
+    /// Shift amount 0: Rm as it is.
+    pub const NONE: u8 = 0;
+    /// LSL by 1..63.
+    pub const LSL: u8 = 1;
+    /// Any type and amount (the shape's `op` and `shift`).
+    pub const ANY: u8 = 2;
 }
 
-/// Logical (shifted register) without flags: Rd = f(Rn, shifted Rm).
+/// The pick of the shifted-register lines: [`rm_shift::NONE`] for a zero amount (of any type),
+/// [`rm_shift::LSL`] for LSL, [`rm_shift::ANY`] for the other types.
+pub fn shift_kind(o: &Ops) -> usize {
+    (if o.shift == 0 {
+        rm_shift::NONE
+    } else if o.op == shift_type::LSL {
+        rm_shift::LSL
+    } else {
+        rm_shift::ANY
+    }) as usize
+}
+
+/// Second operand of a shifted-register form: Rm shifted as `SH` says ([`rm_shift`]). Bits
+/// shifted above a 32-bit operation's size never reach its result or flags.
 #[inline(always)]
-fn logic_r(cpu: &mut Cpu, o: &Ops, f: impl Fn(u64, u64) -> u64) -> Flow {
-    let v = f(cpu.r(o.rn), shifted_rm(cpu, o));
-    cpu.w_sf(o.rd, v, o.sf);
+fn shifted_rm<const SH: u8>(cpu: &Cpu, o: &Ops) -> u64 {
+    match SH {
+        rm_shift::NONE => cpu.r(o.rm),
+        rm_shift::LSL => cpu.r(o.rm) << o.shift,
+        _ => shift(cpu.r(o.rm), o.op, o.shift as u32, o.sf),
+    }
+}
+
+/// Logical (shifted register) without flags: Rd = f(Rn, shifted Rm); `X` as for [`Cpu::w_x`].
+#[inline(always)]
+fn logic_r<const X: bool, const SH: u8>(
+    cpu: &mut Cpu,
+    o: &Ops,
+    f: impl Fn(u64, u64) -> u64,
+) -> Flow {
+    let v = f(cpu.r(o.rn), shifted_rm::<SH>(cpu, o));
+    cpu.w_x::<X>(o.rd, v, o.sf);
     Flow::Next
 }
 
 /// Logical (shifted register) setting N and Z (C = V = 0).
 #[inline(always)]
-fn logic_r_s(cpu: &mut Cpu, o: &Ops, f: impl Fn(u64, u64) -> u64) -> Flow {
-    let v = f(cpu.r(o.rn), shifted_rm(cpu, o));
+fn logic_r_s<const SH: u8>(cpu: &mut Cpu, o: &Ops, f: impl Fn(u64, u64) -> u64) -> Flow {
+    let v = f(cpu.r(o.rn), shifted_rm::<SH>(cpu, o));
     let v = if o.sf { v } else { v as u32 as u64 };
     cpu.flags = logic_flags(v, o.sf);
     cpu.w(o.rd, v);
@@ -43,85 +76,73 @@ pub fn mov_r<const X: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
     Flow::Next
 }
 
-/// AND (shifted register).
-pub fn and_r(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    logic_r(cpu, o, |a, b| a & b)
+/// AND (shifted register); `X` as for [`Cpu::w_x`], `SH` as for [`rm_shift`].
+pub fn and_r<const X: bool, const SH: u8>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+    logic_r::<X, SH>(cpu, o, |a, b| a & b)
 }
 
 /// BIC (shifted register).
-pub fn bic_r(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    logic_r(cpu, o, |a, b| a & !b)
+pub fn bic_r<const SH: u8>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+    logic_r::<false, SH>(cpu, o, |a, b| a & !b)
 }
 
 /// ORR (shifted register).
-pub fn orr_r(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    logic_r(cpu, o, |a, b| a | b)
+pub fn orr_r<const X: bool, const SH: u8>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+    logic_r::<X, SH>(cpu, o, |a, b| a | b)
 }
 
 /// ORN (shifted register), MVN.
-pub fn orn_r(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    logic_r(cpu, o, |a, b| a | !b)
+pub fn orn_r<const SH: u8>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+    logic_r::<false, SH>(cpu, o, |a, b| a | !b)
 }
 
 /// EOR (shifted register).
-pub fn eor_r(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    logic_r(cpu, o, |a, b| a ^ b)
+pub fn eor_r<const X: bool, const SH: u8>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+    logic_r::<X, SH>(cpu, o, |a, b| a ^ b)
 }
 
 /// EON (shifted register).
-pub fn eon_r(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    logic_r(cpu, o, |a, b| a ^ !b)
+pub fn eon_r<const SH: u8>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+    logic_r::<false, SH>(cpu, o, |a, b| a ^ !b)
 }
 
 /// ANDS (shifted register), TST.
-pub fn ands_r(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    logic_r_s(cpu, o, |a, b| a & b)
+pub fn ands_r<const SH: u8>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+    logic_r_s::<SH>(cpu, o, |a, b| a & b)
 }
 
 /// BICS (shifted register).
-pub fn bics_r(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    logic_r_s(cpu, o, |a, b| a & !b)
+pub fn bics_r<const SH: u8>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+    logic_r_s::<SH>(cpu, o, |a, b| a & !b)
 }
 
 // ---- Add/subtract (shifted register) ----
 
-/// Second operand of ADD/SUB (shifted register): `ANY` = false when the table line fixed the
-/// shift type to LSL (no dispatch), true for the LSR/ASR line.
-#[inline(always)]
-fn addsub_rm<const ANY: bool>(cpu: &Cpu, o: &Ops) -> u64 {
-    if ANY {
-        shifted_rm(cpu, o)
-    } else {
-        // Bits shifted above a 32-bit operation's size never reach its result or flags.
-        cpu.r(o.rm) << o.shift
-    }
-}
-
-/// ADD (shifted register).
-pub fn add_r<const ANY: bool, const X: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    let v = cpu.r(o.rn).wrapping_add(addsub_rm::<ANY>(cpu, o));
+/// ADD (shifted register); `X` as for [`Cpu::w_x`], `SH` as for [`rm_shift`].
+pub fn add_r<const X: bool, const SH: u8>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+    let v = cpu.r(o.rn).wrapping_add(shifted_rm::<SH>(cpu, o));
     cpu.w_x::<X>(o.rd, v, o.sf);
     Flow::Next
 }
 
 /// SUB (shifted register), NEG.
-pub fn sub_r<const ANY: bool, const X: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    let v = cpu.r(o.rn).wrapping_sub(addsub_rm::<ANY>(cpu, o));
+pub fn sub_r<const X: bool, const SH: u8>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+    let v = cpu.r(o.rn).wrapping_sub(shifted_rm::<SH>(cpu, o));
     cpu.w_x::<X>(o.rd, v, o.sf);
     Flow::Next
 }
 
-/// ADDS (shifted register), CMN; `X` as for [`Cpu::w_x`].
-pub fn adds_r<const ANY: bool, const X: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    let (v, f) = add_with_flags(cpu.r(o.rn), addsub_rm::<ANY>(cpu, o), X || o.sf);
+/// ADDS (shifted register), CMN.
+pub fn adds_r<const X: bool, const SH: u8>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+    let (v, f) = add_with_flags(cpu.r(o.rn), shifted_rm::<SH>(cpu, o), X || o.sf);
     cpu.flags = f;
     cpu.w(o.rd, v);
     Flow::Next
 }
 
-/// SUBS (shifted register), CMP, NEGS; `X` as for [`Cpu::w_x`].
-pub fn subs_r<const ANY: bool, const X: bool>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    let (v, f) = sub_with_flags(cpu.r(o.rn), addsub_rm::<ANY>(cpu, o), X || o.sf);
+/// SUBS (shifted register), CMP, NEGS.
+pub fn subs_r<const X: bool, const SH: u8>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+    let (v, f) = sub_with_flags(cpu.r(o.rn), shifted_rm::<SH>(cpu, o), X || o.sf);
     cpu.flags = f;
     cpu.w(o.rd, v);
     Flow::Next
@@ -841,7 +862,10 @@ dac00820 1111111111111111 c000000000000000 0 0 0 -> c000000000 0 # rev32 x0, x1
         assert_eq!(name(0xb1000420), Some("ADDS_i_x")); // adds x0, x1, #1
         assert_eq!(name(0xaa0203e0), Some("MOV_r_x")); // mov x0, x2
         assert_eq!(name(0x2a0203e0), Some("MOV_r")); // mov w0, w2
-        assert_eq!(name(0xaa020020), Some("ORR_r")); // orr x0, x1, x2
+        assert_eq!(name(0xaa020020), Some("ORR_r_x")); // orr x0, x1, x2
+        assert_eq!(name(0x2a020020), Some("ORR_r")); // orr w0, w1, w2
+        assert_eq!(name(0xca420c20), Some("EOR_r_x")); // eor x0, x1, x2, lsr #3
+        assert_eq!(name(0x8a020020), Some("AND_r_x")); // and x0, x1, x2
         assert_eq!(name(0x9b027c20), Some("MADD_x")); // mul x0, x1, x2
         assert_eq!(name(0x1b027c20), Some("MADD")); // mul w0, w1, w2
     }
