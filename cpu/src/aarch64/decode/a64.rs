@@ -672,92 +672,105 @@ pub static TABLE: &[Pattern] = &[
         STRB_r,
         "00 111 0 00 00 1 rm:5 option:3 s:1 10 rn:5 rt:5",
         ldst_r,
-        ldst::st_r::<1>,
-        HIT ldst::st_r_hit::<1>
+        ldst::st_r[1],
+        HIT ldst::st_r_hit,
+        PER_INDEX
     ),
     pat!(
         LDRB_r,
         "00 111 0 00 01 1 rm:5 option:3 s:1 10 rn:5 rt:5",
         ldst_r,
-        ldst::ld_r::<1, { ldst::ZX }>,
-        HIT ldst::ld_r_hit::<1, { ldst::ZX }>
+        ldst::ld_r[1, { ldst::ZX }],
+        HIT ldst::ld_r_hit,
+        PER_INDEX
     ),
     pat!(
         LDRSBx_r,
         "00 111 0 00 10 1 rm:5 option:3 s:1 10 rn:5 rt:5",
         ldst_r,
-        ldst::ld_r::<1, { ldst::SX64 }>,
-        HIT ldst::ld_r_hit::<1, { ldst::SX64 }>
+        ldst::ld_r[1, { ldst::SX64 }],
+        HIT ldst::ld_r_hit,
+        PER_INDEX
     ),
     pat!(
         LDRSBw_r,
         "00 111 0 00 11 1 rm:5 option:3 s:1 10 rn:5 rt:5",
         ldst_r,
-        ldst::ld_r::<1, { ldst::SX32 }>,
-        HIT ldst::ld_r_hit::<1, { ldst::SX32 }>
+        ldst::ld_r[1, { ldst::SX32 }],
+        HIT ldst::ld_r_hit,
+        PER_INDEX
     ),
     pat!(
         STRH_r,
         "01 111 0 00 00 1 rm:5 option:3 s:1 10 rn:5 rt:5",
         ldst_r,
-        ldst::st_r::<2>,
-        HIT ldst::st_r_hit::<2>
+        ldst::st_r[2],
+        HIT ldst::st_r_hit,
+        PER_INDEX
     ),
     pat!(
         LDRH_r,
         "01 111 0 00 01 1 rm:5 option:3 s:1 10 rn:5 rt:5",
         ldst_r,
-        ldst::ld_r::<2, { ldst::ZX }>,
-        HIT ldst::ld_r_hit::<2, { ldst::ZX }>
+        ldst::ld_r[2, { ldst::ZX }],
+        HIT ldst::ld_r_hit,
+        PER_INDEX
     ),
     pat!(
         LDRSHx_r,
         "01 111 0 00 10 1 rm:5 option:3 s:1 10 rn:5 rt:5",
         ldst_r,
-        ldst::ld_r::<2, { ldst::SX64 }>,
-        HIT ldst::ld_r_hit::<2, { ldst::SX64 }>
+        ldst::ld_r[2, { ldst::SX64 }],
+        HIT ldst::ld_r_hit,
+        PER_INDEX
     ),
     pat!(
         LDRSHw_r,
         "01 111 0 00 11 1 rm:5 option:3 s:1 10 rn:5 rt:5",
         ldst_r,
-        ldst::ld_r::<2, { ldst::SX32 }>,
-        HIT ldst::ld_r_hit::<2, { ldst::SX32 }>
+        ldst::ld_r[2, { ldst::SX32 }],
+        HIT ldst::ld_r_hit,
+        PER_INDEX
     ),
     pat!(
         STRw_r,
         "10 111 0 00 00 1 rm:5 option:3 s:1 10 rn:5 rt:5",
         ldst_r,
-        ldst::st_r::<4>,
-        HIT ldst::st_r_hit::<4>
+        ldst::st_r[4],
+        HIT ldst::st_r_hit,
+        PER_INDEX
     ),
     pat!(
         LDRw_r,
         "10 111 0 00 01 1 rm:5 option:3 s:1 10 rn:5 rt:5",
         ldst_r,
-        ldst::ld_r::<4, { ldst::ZX }>,
-        HIT ldst::ld_r_hit::<4, { ldst::ZX }>
+        ldst::ld_r[4, { ldst::ZX }],
+        HIT ldst::ld_r_hit,
+        PER_INDEX
     ),
     pat!(
         LDRSW_r,
         "10 111 0 00 10 1 rm:5 option:3 s:1 10 rn:5 rt:5",
         ldst_r,
-        ldst::ld_r::<4, { ldst::SX64 }>,
-        HIT ldst::ld_r_hit::<4, { ldst::SX64 }>
+        ldst::ld_r[4, { ldst::SX64 }],
+        HIT ldst::ld_r_hit,
+        PER_INDEX
     ),
     pat!(
         STRx_r,
         "11 111 0 00 00 1 rm:5 option:3 s:1 10 rn:5 rt:5",
         ldst_r,
-        ldst::st_r::<8>,
-        HIT ldst::st_r_hit::<8>
+        ldst::st_r[8],
+        HIT ldst::st_r_hit,
+        PER_INDEX
     ),
     pat!(
         LDRx_r,
         "11 111 0 00 01 1 rm:5 option:3 s:1 10 rn:5 rt:5",
         ldst_r,
-        ldst::ld_r::<8, { ldst::ZX }>,
-        HIT ldst::ld_r_hit::<8, { ldst::ZX }>
+        ldst::ld_r[8, { ldst::ZX }],
+        HIT ldst::ld_r_hit,
+        PER_INDEX
     ),
     pat!(
         PRFM_r,

@@ -171,36 +171,83 @@ pub struct Pattern {
     /// is taken; not taken, the block goes on with the next instruction unless the branch
     /// finds something a block start would act on (`exec::branch`'s `fall_through`).
     pub falls_through: bool,
-    /// For a handler that takes its condition code as a const parameter: its instantiation
-    /// for each condition ([`Ops::op`], 0..=15), of which [`decode`] picks one (`exec` and
-    /// `thread` are then the one for AL).
-    pub per_cond: Option<&'static PerCond>,
+    /// For a handler instantiated per value of some operand field (its trailing const
+    /// parameters): the instantiations, of which [`decode`] picks one by the operands (`exec`
+    /// and `thread` are then the first one).
+    pub per: Option<PerOps>,
 }
 
-/// A handler's instantiations for the 16 condition codes, plain and threaded ([`per_cond!`]).
-pub type PerCond = [(Handler, Threaded); 16];
+/// A handler's instantiations, plain and threaded, and which of them runs an instruction
+/// ([`per_ops!`]).
+#[derive(Clone, Copy)]
+pub struct PerOps {
+    /// The operand field that picks the instantiation.
+    pub kind: PerKind,
+    /// The instantiations, in the order of [`PerKind::pick`].
+    pub forms: &'static [(Handler, Threaded)],
+}
 
-/// The [`PerCond`] table of handler `f` (path segments, then optional leading const
-/// arguments in brackets), whose last const parameter is the condition code: `per_cond!(
-/// branch::b_cond)`, `per_cond!(dp_reg::csel [true])`. NV (0b1111) shares AL's instantiation:
-/// both mean "always".
+/// Which operand field picks a handler's instantiation, that is, what the handler's trailing
+/// const parameters are.
+#[derive(Clone, Copy)]
+pub enum PerKind {
+    /// `PER_COND`: the condition code ([`Ops::op`], 0..=15). NV (0b1111) shares AL's
+    /// instantiation: both mean "always".
+    Cond,
+    /// `PER_INDEX`: the index extension of a register-offset load or store (the option field
+    /// in [`Ops::op`]): [`IX_X`](super::exec::ldst::IX_X) for a 64-bit index (option x11:
+    /// LSL/UXTX, SXTX), [`IX_UXTW`](super::exec::ldst::IX_UXTW) (010),
+    /// [`IX_SXTW`](super::exec::ldst::IX_SXTW) (110).
+    Index,
+}
+
+impl PerKind {
+    /// The index in [`PerOps::forms`] of the instantiation for operands `o`.
+    #[inline]
+    pub fn pick(self, o: &Ops) -> usize {
+        match self {
+            PerKind::Cond => (o.op & 15) as usize,
+            PerKind::Index if o.op & 1 != 0 => 0,
+            PerKind::Index if o.op & 4 == 0 => 1,
+            PerKind::Index => 2,
+        }
+    }
+}
+
+/// The [`PerOps`] of a handler: `per_ops!([[f] [g] [h]] KIND)` with `f` the handler's path
+/// segments, `g` its leading const arguments (each followed by a comma), `h` the path of its
+/// fast path (see [`threaded!`]'s `HIT`; empty for none), `KIND` which field picks the
+/// instantiation and what the trailing const arguments are ([`PerKind`]).
 #[macro_export]
-macro_rules! per_cond {
-    ($($seg:ident)::+ $([$($g:tt)*])?) => {
-        $crate::per_cond!(@ [$($seg)::+] [$($($g)*,)?])
+macro_rules! per_ops {
+    ($fgh:tt PER_COND) => {
+        $crate::per_ops!(@forms $fgh, Cond, [0] [1] [2] [3] [4] [5] [6] [7] [8] [9] [10] [11]
+            [12] [13] [14] [14])
     };
-    // `g`: the leading const arguments, each followed by a comma.
-    (@ [$($f:tt)*] [$($g:tt)*]) => {
-        $crate::per_cond!(@all [[$($f)*] [$($g)*]] 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 14)
+    ($fgh:tt PER_INDEX) => {
+        $crate::per_ops!(@forms $fgh, Index,
+            [{ $crate::aarch64::exec::ldst::IX_X }]
+            [{ $crate::aarch64::exec::ldst::IX_UXTW }]
+            [{ $crate::aarch64::exec::ldst::IX_SXTW }])
     };
-    (@all $fg:tt $($c:literal)*) => {{
-        const T: $crate::aarch64::decode::PerCond = [$($crate::per_cond!(@one $fg $c)),*];
-        &T
+    (@forms $fgh:tt, $kind:ident, $($c:tt)*) => {{
+        const T: &[($crate::aarch64::decode::Handler, $crate::aarch64::decode::Threaded)] =
+            &[$($crate::per_ops!(@one $fgh $c)),*];
+        $crate::aarch64::decode::PerOps {
+            kind: $crate::aarch64::decode::PerKind::$kind,
+            forms: T,
+        }
     }};
-    (@one [[$($f:tt)*] [$($g:tt)*]] $c:literal) => {
+    (@one [[$($f:tt)*] [$($g:tt)*] []] [$($c:tt)*]) => {
         (
-            $($f)*::<$($g)* $c>,
-            $crate::threaded!($($f)*::<$($g)* $c>),
+            $($f)*::<$($g)* $($c)*>,
+            $crate::threaded!($($f)*::<$($g)* $($c)*>),
+        )
+    };
+    (@one [[$($f:tt)*] [$($g:tt)*] [$($h:tt)+]] [$($c:tt)*]) => {
+        (
+            $($f)*::<$($g)* $($c)*>,
+            $crate::threaded!($($f)*::<$($g)* $($c)*>, HIT $($h)+::<$($g)* $($c)*>),
         )
     };
 }
@@ -252,29 +299,31 @@ pub const fn parse_pattern(p: &str) -> (u32, u32) {
 
 /// One table line: `pat!(NAME, "pattern", shape, handler)`, `pat!(NAME, "pattern", shape,
 /// handler, END)` for instructions that end a block, `COND` for conditional branches, and
-/// `HIT hit` for handlers with a fast path of their own (see [`threaded!`]). `PER_COND` (after
-/// `COND` for a conditional branch) for a handler instantiated per condition code (see
-/// [`per_cond!`]; leading const arguments in brackets: `dp_reg::csel [true]`).
+/// `HIT hit` for handlers with a fast path of their own (see [`threaded!`]). A handler
+/// instantiated per value of an operand field names its leading const arguments in brackets
+/// (`dp_reg::csel [true]`) and ends the line with the kind of field (see [`per_ops!`]):
+/// `PER_COND` (after `COND` for a conditional branch), `PER_INDEX` (after `HIT hit`, whose
+/// fast path takes the same const arguments).
 #[macro_export]
 macro_rules! pat {
     ($name:ident, $p:literal, $shape:path, $($seg:ident)::+ $([$($g:tt)*])?, PER_COND) => {
-        $crate::pat!(@per $name, $p, $shape, [$($seg)::+] [$($($g)*,)?], false, false)
+        $crate::pat!(@per $name, $p, $shape, [[$($seg)::+] [$($($g)*,)?] []], false, false,
+            PER_COND)
     };
     ($name:ident, $p:literal, $shape:path, $($seg:ident)::+ $([$($g:tt)*])?, COND PER_COND) => {
-        $crate::pat!(@per $name, $p, $shape, [$($seg)::+] [$($($g)*,)?], true, true)
+        $crate::pat!(@per $name, $p, $shape, [[$($seg)::+] [$($($g)*,)?] []], true, true,
+            PER_COND)
     };
-    (@per $name:ident, $p:literal, $shape:path, [$($f:tt)*] [$($g:tt)*], $end:expr, $cond:expr) => {
-        $crate::pat!(
-            @ $name,
-            $p,
-            $shape,
-            $($f)*::<$($g)* 14>,
-            $end,
-            $cond,
-            $crate::threaded!($($f)*::<$($g)* 14>),
-            Some($crate::per_cond!(@ [$($f)*] [$($g)*]))
-        )
+    ($name:ident, $p:literal, $shape:path, $($seg:ident)::+ $([$($g:tt)*])?,
+        HIT $($h:ident)::+, PER_INDEX) => {
+        $crate::pat!(@per $name, $p, $shape, [[$($seg)::+] [$($($g)*,)?] [$($h)::+]], false,
+            false, PER_INDEX)
     };
+    (@per $name:ident, $p:literal, $shape:path, $fgh:tt, $end:expr, $cond:expr,
+        $kind:ident) => {{
+        const PER: $crate::aarch64::decode::PerOps = $crate::per_ops!($fgh $kind);
+        $crate::pat!(@ $name, $p, $shape, PER.forms[0].0, $end, $cond, PER.forms[0].1, Some(PER))
+    }};
     ($name:ident, $p:literal, $shape:path, $exec:path) => {
         $crate::pat!(@ $name, $p, $shape, $exec, false, false)
     };
@@ -293,7 +342,7 @@ macro_rules! pat {
     (@ $name:ident, $p:literal, $shape:path, $exec:path, $end:expr, $cond:expr, $thread:expr) => {
         $crate::pat!(@ $name, $p, $shape, $exec, $end, $cond, $thread, None)
     };
-    (@ $name:ident, $p:literal, $shape:path, $exec:path, $end:expr, $cond:expr, $thread:expr,
+    (@ $name:ident, $p:literal, $shape:path, $exec:expr, $end:expr, $cond:expr, $thread:expr,
         $per:expr) => {{
         const MV: (u32, u32) = $crate::aarch64::decode::parse_pattern($p);
         $crate::aarch64::decode::Pattern {
@@ -305,7 +354,7 @@ macro_rules! pat {
             thread: $thread,
             ends_block: $end,
             falls_through: $cond,
-            per_cond: $per,
+            per: $per,
         }
     }};
 }
@@ -372,10 +421,10 @@ pub fn decode(word: u32) -> DecodeResult {
     for p in &buckets()[((word >> 25) & 0xf) as usize] {
         if word & p.mask == p.value {
             if let Some(ops) = (p.shape)(word) {
-                let (exec, thread) = match p.per_cond {
-                    Some(per) => per[(ops.op & 15) as usize],
-                    None => (p.exec, p.thread),
-                };
+                let (exec, thread) = p
+                    .per
+                    .and_then(|per| per.forms.get(per.kind.pick(&ops)).copied())
+                    .unwrap_or((p.exec, p.thread));
                 return DecodeResult {
                     insn: Decoded { exec, thread, ops },
                     pattern: Some(p),

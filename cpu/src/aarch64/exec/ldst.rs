@@ -222,31 +222,50 @@ pub fn stt<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
     as_el0(cpu, |cpu| st::<N>(cpu, env, o))
 }
 
-/// The offset of a register-offset form: `extend(Rm, option) << shift`, where option (`o.op`)
-/// is one of the four allocated ones (option<1> = 1): UXTW, LSL (UXTX), SXTW, SXTX. Option<0>
-/// set means a 64-bit index, taken whole; else option<2> says sign or zero extension of W.
+/// Index extension of a register-offset form, chosen at decode time from its option field
+/// ([`PerKind::Index`](crate::aarch64::decode::PerKind::Index)): a 64-bit index taken whole (option
+/// x11: LSL/UXTX, SXTX).
+pub const IX_X: u8 = 0;
+/// Index extension: W zero-extended (option 010, UXTW).
+pub const IX_UXTW: u8 = 1;
+/// Index extension: W sign-extended (option 110, SXTW).
+pub const IX_SXTW: u8 = 2;
+
+/// The offset of a register-offset form with index extension `X`: `extend(Rm) << shift`.
 #[inline(always)]
-fn reg_offset(cpu: &Cpu, o: &Ops) -> u64 {
+fn reg_offset<const X: u8>(cpu: &Cpu, o: &Ops) -> u64 {
     let v = cpu.r(o.rm);
-    let x = if o.op & 1 != 0 {
-        v
-    } else if o.op & 4 != 0 {
-        v as i32 as u64
-    } else {
-        v as u32 as u64
+    let x = match X {
+        IX_X => v,
+        IX_UXTW => v as u32 as u64,
+        _ => v as i32 as u64,
     };
     x << o.shift
 }
 
-/// Address of a register-offset form: `base + extend(Rm, option) << shift`.
+/// Address of a register-offset form: `base + extend(Rm, option) << shift`, where option
+/// (`o.op`) is one of the four allocated ones (option<1> = 1): UXTW, LSL (UXTX), SXTW, SXTX.
+/// Option<0> set means a 64-bit index, taken whole; else option<2> says sign or zero
+/// extension of W. For the slow paths and the SIMD&FP forms, which take the option at run time.
 #[inline(always)]
 pub(crate) fn reg_addr(cpu: &Cpu, o: &Ops) -> Result<u64, Trap> {
-    Ok(base(cpu, o)?.wrapping_add(reg_offset(cpu, o)))
+    let off = if o.op & 1 != 0 {
+        reg_offset::<IX_X>(cpu, o)
+    } else if o.op & 4 != 0 {
+        reg_offset::<IX_SXTW>(cpu, o)
+    } else {
+        reg_offset::<IX_UXTW>(cpu, o)
+    };
+    Ok(base(cpu, o)?.wrapping_add(off))
 }
 
-/// LDR/LDRB/LDRH/LDRSB/LDRSH/LDRSW (register offset).
-pub fn ld_r<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
-    if ld_r_hit::<N, E>(cpu, o) {
+/// LDR/LDRB/LDRH/LDRSB/LDRSH/LDRSW (register offset), index extension `X`.
+pub fn ld_r<const N: usize, const E: u8, const X: u8>(
+    cpu: &mut Cpu,
+    env: &mut Env,
+    o: &Ops,
+) -> Flow {
+    if ld_r_hit::<N, E, X>(cpu, o) {
         return Flow::Next;
     }
     ld_r_slow::<N, E>(cpu, env, o)
@@ -254,10 +273,10 @@ pub fn ld_r<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) 
 
 /// [`ld_r`]'s fast path, as [`ld_hit`].
 #[inline(always)]
-pub fn ld_r_hit<const N: usize, const E: u8>(cpu: &mut Cpu, o: &Ops) -> bool {
+pub fn ld_r_hit<const N: usize, const E: u8, const X: u8>(cpu: &mut Cpu, o: &Ops) -> bool {
     let b = cpu.r(o.rn);
     if b & o.op2 as u64 == 0 {
-        let a = b.wrapping_add(reg_offset(cpu, o));
+        let a = b.wrapping_add(reg_offset::<X>(cpu, o));
         if let Some(v) = cpu.load_hit::<N>(a) {
             cpu.w(o.rd, ext::<N, E>(v));
             return true;
@@ -280,9 +299,9 @@ fn ld_r_slow<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops)
     }
 }
 
-/// STR/STRB/STRH (register offset).
-pub fn st_r<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
-    if st_r_hit::<N>(cpu, o) {
+/// STR/STRB/STRH (register offset), index extension `X`.
+pub fn st_r<const N: usize, const X: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
+    if st_r_hit::<N, X>(cpu, o) {
         return Flow::Next;
     }
     st_r_slow::<N>(cpu, env, o)
@@ -290,9 +309,10 @@ pub fn st_r<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
 
 /// [`st_r`]'s fast path, as [`ld_hit`].
 #[inline(always)]
-pub fn st_r_hit<const N: usize>(cpu: &mut Cpu, o: &Ops) -> bool {
+pub fn st_r_hit<const N: usize, const X: u8>(cpu: &mut Cpu, o: &Ops) -> bool {
     let b = cpu.r(o.rn);
-    b & o.op2 as u64 == 0 && cpu.store_hit::<N>(b.wrapping_add(reg_offset(cpu, o)), cpu.r(o.rd))
+    b & o.op2 as u64 == 0
+        && cpu.store_hit::<N>(b.wrapping_add(reg_offset::<X>(cpu, o)), cpu.r(o.rd))
 }
 
 /// [`st_r`] past the fast path.
