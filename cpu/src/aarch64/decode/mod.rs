@@ -194,10 +194,13 @@ pub enum PerKind {
     /// `PER_COND`: the condition code ([`Ops::op`], 0..=15). NV (0b1111) shares AL's
     /// instantiation: both mean "always".
     Cond,
+    /// `PER_SP`: whether the base register of a load or store is SP ([`Ops::op2`], its
+    /// alignment mask, is not 0), a `bool`: only then does the fast path test the alignment.
+    Sp,
     /// `PER_INDEX`: the index extension of a register-offset load or store (the option field
-    /// in [`Ops::op`]): [`IX_X`](super::exec::ldst::IX_X) for a 64-bit index (option x11:
-    /// LSL/UXTX, SXTX), [`IX_UXTW`](super::exec::ldst::IX_UXTW) (010),
-    /// [`IX_SXTW`](super::exec::ldst::IX_SXTW) (110).
+    /// in [`Ops::op`]), [`IX_X`](super::exec::ldst::IX_X) for a 64-bit index (option x11:
+    /// LSL/UXTX, SXTX), [`IX_UXTW`](super::exec::ldst::IX_UXTW) (010) or
+    /// [`IX_SXTW`](super::exec::ldst::IX_SXTW) (110), then whether the base is SP (as `Sp`).
     Index,
 }
 
@@ -207,9 +210,17 @@ impl PerKind {
     pub fn pick(self, o: &Ops) -> usize {
         match self {
             PerKind::Cond => (o.op & 15) as usize,
-            PerKind::Index if o.op & 1 != 0 => 0,
-            PerKind::Index if o.op & 4 == 0 => 1,
-            PerKind::Index => 2,
+            PerKind::Sp => (o.op2 != 0) as usize,
+            PerKind::Index => {
+                let ix = if o.op & 1 != 0 {
+                    0
+                } else if o.op & 4 == 0 {
+                    1
+                } else {
+                    2
+                };
+                2 * ix + PerKind::Sp.pick(o)
+            }
         }
     }
 }
@@ -224,11 +235,17 @@ macro_rules! per_ops {
         $crate::per_ops!(@forms $fgh, Cond, [0] [1] [2] [3] [4] [5] [6] [7] [8] [9] [10] [11]
             [12] [13] [14] [14])
     };
+    ($fgh:tt PER_SP) => {
+        $crate::per_ops!(@forms $fgh, Sp, [false] [true])
+    };
     ($fgh:tt PER_INDEX) => {
         $crate::per_ops!(@forms $fgh, Index,
-            [{ $crate::aarch64::exec::ldst::IX_X }]
-            [{ $crate::aarch64::exec::ldst::IX_UXTW }]
-            [{ $crate::aarch64::exec::ldst::IX_SXTW }])
+            [{ $crate::aarch64::exec::ldst::IX_X }, false]
+            [{ $crate::aarch64::exec::ldst::IX_X }, true]
+            [{ $crate::aarch64::exec::ldst::IX_UXTW }, false]
+            [{ $crate::aarch64::exec::ldst::IX_UXTW }, true]
+            [{ $crate::aarch64::exec::ldst::IX_SXTW }, false]
+            [{ $crate::aarch64::exec::ldst::IX_SXTW }, true])
     };
     (@forms $fgh:tt, $kind:ident, $($c:tt)*) => {{
         const T: &[($crate::aarch64::decode::Handler, $crate::aarch64::decode::Threaded)] =
@@ -302,8 +319,8 @@ pub const fn parse_pattern(p: &str) -> (u32, u32) {
 /// `HIT hit` for handlers with a fast path of their own (see [`threaded!`]). A handler
 /// instantiated per value of an operand field names its leading const arguments in brackets
 /// (`dp_reg::csel [true]`) and ends the line with the kind of field (see [`per_ops!`]):
-/// `PER_COND` (after `COND` for a conditional branch), `PER_INDEX` (after `HIT hit`, whose
-/// fast path takes the same const arguments).
+/// `PER_COND` (after `COND` for a conditional branch), `PER_SP` and `PER_INDEX` (after
+/// `HIT hit`, whose fast path takes the same const arguments).
 #[macro_export]
 macro_rules! pat {
     ($name:ident, $p:literal, $shape:path, $($seg:ident)::+ $([$($g:tt)*])?, PER_COND) => {
@@ -313,6 +330,11 @@ macro_rules! pat {
     ($name:ident, $p:literal, $shape:path, $($seg:ident)::+ $([$($g:tt)*])?, COND PER_COND) => {
         $crate::pat!(@per $name, $p, $shape, [[$($seg)::+] [$($($g)*,)?] []], true, true,
             PER_COND)
+    };
+    ($name:ident, $p:literal, $shape:path, $($seg:ident)::+ $([$($g:tt)*])?,
+        HIT $($h:ident)::+, PER_SP) => {
+        $crate::pat!(@per $name, $p, $shape, [[$($seg)::+] [$($($g)*,)?] [$($h)::+]], false,
+            false, PER_SP)
     };
     ($name:ident, $p:literal, $shape:path, $($seg:ident)::+ $([$($g:tt)*])?,
         HIT $($h:ident)::+, PER_INDEX) => {

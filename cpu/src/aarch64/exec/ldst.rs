@@ -74,6 +74,21 @@ pub(crate) fn base(cpu: &Cpu, o: &Ops) -> Result<u64, Trap> {
     }
 }
 
+/// The base register value for a fast path, `None` when the base is a misaligned SP (the slow
+/// path then decides). `SP`: the base may be SP, chosen at decode time ([`PerKind::Sp`]);
+/// without it (`o.op2` is 0) there is nothing to test.
+///
+/// [`PerKind::Sp`]: crate::aarch64::decode::PerKind::Sp
+#[inline(always)]
+fn fast_base<const SP: bool>(cpu: &Cpu, o: &Ops) -> Option<u64> {
+    let b = cpu.r(o.rn);
+    if SP && b & o.op2 as u64 != 0 {
+        None
+    } else {
+        Some(b)
+    }
+}
+
 /// Address of an immediate form: `base + imm` (offset, pre-index) or `base` (post-index).
 #[inline(always)]
 pub(crate) fn imm_addr(b: u64, o: &Ops) -> u64 {
@@ -92,8 +107,7 @@ pub fn ld<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) ->
 /// [`ld`]'s fast path (`false`: not taken, nothing done): the data TLB holds the page.
 #[inline(always)]
 pub fn ld_hit<const N: usize, const E: u8>(cpu: &mut Cpu, o: &Ops) -> bool {
-    let b = cpu.r(o.rn);
-    if b & o.op2 as u64 == 0 {
+    if let Some(b) = fast_base::<true>(cpu, o) {
         if let Some(v) = cpu.load_hit::<N>(imm_addr(b, o)) {
             cpu.w(o.rd, ext::<N, E>(v));
             cpu.w(o.rm, b.wrapping_add(o.imm));
@@ -104,9 +118,14 @@ pub fn ld_hit<const N: usize, const E: u8>(cpu: &mut Cpu, o: &Ops) -> bool {
 }
 
 /// LDR/LDRB/LDRH/LDRSB/LDRSH/LDRSW (unsigned offset), the commonest loads: [`ld`] with the
-/// offset always applied and no write-back (the shape's `op` is 1 and `rm` the sink).
-pub fn ld_ui<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
-    if ld_ui_hit::<N, E>(cpu, o) {
+/// offset always applied and no write-back (the shape's `op` is 1 and `rm` the sink); `SP`:
+/// the base is SP.
+pub fn ld_ui<const N: usize, const E: u8, const SP: bool>(
+    cpu: &mut Cpu,
+    env: &mut Env,
+    o: &Ops,
+) -> Flow {
+    if ld_ui_hit::<N, E, SP>(cpu, o) {
         return Flow::Next;
     }
     ld_slow::<N, E>(cpu, env, o)
@@ -114,9 +133,8 @@ pub fn ld_ui<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops)
 
 /// [`ld_ui`]'s fast path, as [`ld_hit`].
 #[inline(always)]
-pub fn ld_ui_hit<const N: usize, const E: u8>(cpu: &mut Cpu, o: &Ops) -> bool {
-    let b = cpu.r(o.rn);
-    if b & o.op2 as u64 == 0 {
+pub fn ld_ui_hit<const N: usize, const E: u8, const SP: bool>(cpu: &mut Cpu, o: &Ops) -> bool {
+    if let Some(b) = fast_base::<SP>(cpu, o) {
         if let Some(v) = cpu.load_hit::<N>(b.wrapping_add(o.imm)) {
             cpu.w(o.rd, ext::<N, E>(v));
             return true;
@@ -155,17 +173,19 @@ pub fn st<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
 /// [`st`]'s fast path, as [`ld_hit`].
 #[inline(always)]
 pub fn st_hit<const N: usize>(cpu: &mut Cpu, o: &Ops) -> bool {
-    let b = cpu.r(o.rn);
-    if b & o.op2 as u64 == 0 && cpu.store_hit::<N>(imm_addr(b, o), cpu.r(o.rd)) {
-        cpu.w(o.rm, b.wrapping_add(o.imm));
-        return true;
+    if let Some(b) = fast_base::<true>(cpu, o) {
+        if cpu.store_hit::<N>(imm_addr(b, o), cpu.r(o.rd)) {
+            cpu.w(o.rm, b.wrapping_add(o.imm));
+            return true;
+        }
     }
     false
 }
 
-/// STR/STRB/STRH (unsigned offset): [`st`] with the offset always applied and no write-back.
-pub fn st_ui<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
-    if st_ui_hit::<N>(cpu, o) {
+/// STR/STRB/STRH (unsigned offset): [`st`] with the offset always applied and no write-back;
+/// `SP`: the base is SP.
+pub fn st_ui<const N: usize, const SP: bool>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
+    if st_ui_hit::<N, SP>(cpu, o) {
         return Flow::Next;
     }
     st_slow::<N>(cpu, env, o)
@@ -173,9 +193,8 @@ pub fn st_ui<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
 
 /// [`st_ui`]'s fast path, as [`ld_hit`].
 #[inline(always)]
-pub fn st_ui_hit<const N: usize>(cpu: &mut Cpu, o: &Ops) -> bool {
-    let b = cpu.r(o.rn);
-    b & o.op2 as u64 == 0 && cpu.store_hit::<N>(b.wrapping_add(o.imm), cpu.r(o.rd))
+pub fn st_ui_hit<const N: usize, const SP: bool>(cpu: &mut Cpu, o: &Ops) -> bool {
+    fast_base::<SP>(cpu, o).is_some_and(|b| cpu.store_hit::<N>(b.wrapping_add(o.imm), cpu.r(o.rd)))
 }
 
 /// [`st`] past the fast path.
@@ -259,13 +278,14 @@ pub(crate) fn reg_addr(cpu: &Cpu, o: &Ops) -> Result<u64, Trap> {
     Ok(base(cpu, o)?.wrapping_add(off))
 }
 
-/// LDR/LDRB/LDRH/LDRSB/LDRSH/LDRSW (register offset), index extension `X`.
-pub fn ld_r<const N: usize, const E: u8, const X: u8>(
+/// LDR/LDRB/LDRH/LDRSB/LDRSH/LDRSW (register offset), index extension `X`; `SP`: the base is
+/// SP.
+pub fn ld_r<const N: usize, const E: u8, const X: u8, const SP: bool>(
     cpu: &mut Cpu,
     env: &mut Env,
     o: &Ops,
 ) -> Flow {
-    if ld_r_hit::<N, E, X>(cpu, o) {
+    if ld_r_hit::<N, E, X, SP>(cpu, o) {
         return Flow::Next;
     }
     ld_r_slow::<N, E>(cpu, env, o)
@@ -273,9 +293,11 @@ pub fn ld_r<const N: usize, const E: u8, const X: u8>(
 
 /// [`ld_r`]'s fast path, as [`ld_hit`].
 #[inline(always)]
-pub fn ld_r_hit<const N: usize, const E: u8, const X: u8>(cpu: &mut Cpu, o: &Ops) -> bool {
-    let b = cpu.r(o.rn);
-    if b & o.op2 as u64 == 0 {
+pub fn ld_r_hit<const N: usize, const E: u8, const X: u8, const SP: bool>(
+    cpu: &mut Cpu,
+    o: &Ops,
+) -> bool {
+    if let Some(b) = fast_base::<SP>(cpu, o) {
         let a = b.wrapping_add(reg_offset::<X>(cpu, o));
         if let Some(v) = cpu.load_hit::<N>(a) {
             cpu.w(o.rd, ext::<N, E>(v));
@@ -299,9 +321,13 @@ fn ld_r_slow<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops)
     }
 }
 
-/// STR/STRB/STRH (register offset), index extension `X`.
-pub fn st_r<const N: usize, const X: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
-    if st_r_hit::<N, X>(cpu, o) {
+/// STR/STRB/STRH (register offset), index extension `X`; `SP`: the base is SP.
+pub fn st_r<const N: usize, const X: u8, const SP: bool>(
+    cpu: &mut Cpu,
+    env: &mut Env,
+    o: &Ops,
+) -> Flow {
+    if st_r_hit::<N, X, SP>(cpu, o) {
         return Flow::Next;
     }
     st_r_slow::<N>(cpu, env, o)
@@ -309,10 +335,9 @@ pub fn st_r<const N: usize, const X: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) 
 
 /// [`st_r`]'s fast path, as [`ld_hit`].
 #[inline(always)]
-pub fn st_r_hit<const N: usize, const X: u8>(cpu: &mut Cpu, o: &Ops) -> bool {
-    let b = cpu.r(o.rn);
-    b & o.op2 as u64 == 0
-        && cpu.store_hit::<N>(b.wrapping_add(reg_offset::<X>(cpu, o)), cpu.r(o.rd))
+pub fn st_r_hit<const N: usize, const X: u8, const SP: bool>(cpu: &mut Cpu, o: &Ops) -> bool {
+    fast_base::<SP>(cpu, o)
+        .is_some_and(|b| cpu.store_hit::<N>(b.wrapping_add(reg_offset::<X>(cpu, o)), cpu.r(o.rd)))
 }
 
 /// [`st_r`] past the fast path.
@@ -368,9 +393,13 @@ fn store_pair<const N: usize>(
 }
 
 /// LDP/LDNP (W/X), LDPSW, all forms: Rt and Rt2 (`ra`) from two consecutive elements; neither
-/// register changes if either access faults.
-pub fn ldp<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
-    if ldp_hit::<N, E>(cpu, o) {
+/// register changes if either access faults; `SP`: the base is SP.
+pub fn ldp<const N: usize, const E: u8, const SP: bool>(
+    cpu: &mut Cpu,
+    env: &mut Env,
+    o: &Ops,
+) -> Flow {
+    if ldp_hit::<N, E, SP>(cpu, o) {
         return Flow::Next;
     }
     ldp_slow::<N, E>(cpu, env, o)
@@ -378,9 +407,8 @@ pub fn ldp<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -
 
 /// [`ldp`]'s fast path, as [`ld_hit`].
 #[inline(always)]
-pub fn ldp_hit<const N: usize, const E: u8>(cpu: &mut Cpu, o: &Ops) -> bool {
-    let b = cpu.r(o.rn);
-    if b & o.op2 as u64 == 0 {
+pub fn ldp_hit<const N: usize, const E: u8, const SP: bool>(cpu: &mut Cpu, o: &Ops) -> bool {
+    if let Some(b) = fast_base::<SP>(cpu, o) {
         let a = imm_addr(b, o);
         if let (Some(lo), Some(hi)) = (
             cpu.load_hit::<N>(a),
@@ -414,9 +442,10 @@ fn ldp_slow<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) 
     }
 }
 
-/// STP/STNP (W/X), all forms: Rt and Rt2 (`ra`) to two consecutive elements.
-pub fn stp<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
-    if stp_hit::<N>(cpu, o) {
+/// STP/STNP (W/X), all forms: Rt and Rt2 (`ra`) to two consecutive elements; `SP`: the base
+/// is SP.
+pub fn stp<const N: usize, const SP: bool>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
+    if stp_hit::<N, SP>(cpu, o) {
         return Flow::Next;
     }
     stp_slow::<N>(cpu, env, o)
@@ -424,9 +453,8 @@ pub fn stp<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
 
 /// [`stp`]'s fast path, as [`ld_hit`].
 #[inline(always)]
-pub fn stp_hit<const N: usize>(cpu: &mut Cpu, o: &Ops) -> bool {
-    let b = cpu.r(o.rn);
-    if b & o.op2 as u64 == 0 {
+pub fn stp_hit<const N: usize, const SP: bool>(cpu: &mut Cpu, o: &Ops) -> bool {
+    if let Some(b) = fast_base::<SP>(cpu, o) {
         let a = imm_addr(b, o);
         // A miss on the second element leaves the first stored; the slow path stores both
         // again (RAM, the same bytes: nothing observable).
