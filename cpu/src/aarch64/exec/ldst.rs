@@ -992,6 +992,80 @@ mod tests {
         assert_eq!(cpu.x[3], 0x1716_1514_1312_1110);
     }
 
+    /// The loads and stores instantiated per base at decode time (`PER_SP`, `PER_INDEX`) test
+    /// SP's alignment on their TLB-hit path only when the base is SP: with the page in the TLB
+    /// (loaded and stored through X2 first), every SP form still takes the check, with each
+    /// size, each index extension, pairs and stores.
+    #[test]
+    fn sp_alignment_check_on_the_tlb_hit_path() {
+        let forms = [
+            0xf864_6be0u32, // ldr x0, [sp, x4]
+            0xb864_4be0,    // ldr w0, [sp, w4, uxtw]
+            0x38a4_cbe0,    // ldrsb x0, [sp, w4, sxtw]
+            0xf824_7be0,    // str x0, [sp, x4, lsl #3]
+            0x3824_cbe0,    // strb w0, [sp, w4, sxtw]
+            0xf940_07e0,    // ldr x0, [sp, #8]
+            0x79c0_07e0,    // ldrsh w0, [sp, #2]
+            0x7900_07e0,    // strh w0, [sp, #2]
+            0xa941_07e0,    // ldp x0, x1, [sp, #16]
+            0x6941_07e0,    // ldpsw x0, x1, [sp, #8]
+            0x2900_07e0,    // stp w0, w1, [sp]
+        ];
+        for w in forms {
+            // ldr x9, [x2]; str x9, [x2]; the SP form; hvc #0
+            let code = [0xf940_0049, 0xf900_0049, w, HVC0];
+            for sa in [true, false] {
+                let (mut cpu, mut bus) = setup(1, &code);
+                let sctlr = cpu.sys.get(Reg::SctlrEl1) & !(1 << 3);
+                cpu.sys.set(Reg::SctlrEl1, sctlr | (sa as u64) << 3);
+                cpu.x[2] = DATA;
+                cpu.x[4] = 0;
+                // 8-byte aligned (every access is aligned to its size), not 16.
+                cpu.x[REG_SP as usize] = DATA + 0x48;
+                assert_eq!(go(&mut cpu, &mut bus), Exit::Hvc(0), "{w:#010x}");
+                if sa {
+                    assert_eq!(cpu.pc, VBAR + 0x204, "{w:#010x}: took the vector");
+                    assert_eq!(cpu.sys.get(Reg::ElrEl1), RAM + 8, "{w:#010x}");
+                    assert_eq!(cpu.sys.get(Reg::EsrEl1) >> 26, 0x26, "{w:#010x}");
+                } else {
+                    assert_eq!(cpu.pc, RAM + 16, "{w:#010x}: ran to the HVC");
+                }
+            }
+        }
+    }
+
+    /// The register-offset forms instantiated per index extension (`PER_INDEX`) on their
+    /// TLB-hit path (the page loaded and stored through X2 first): W sign- and zero-extended,
+    /// X whole with LSL and SXTX.
+    #[test]
+    fn register_offset_on_the_tlb_hit_path() {
+        let (mut cpu, mut bus) = setup(
+            1,
+            &[
+                0xf940_0049, // ldr x9, [x2]
+                0xf900_0049, // str x9, [x2]
+                0xf864_c840, // ldr x0, [x2, w4, sxtw]
+                0xf865_4841, // ldr x1, [x2, w5, uxtw]
+                0xf866_6843, // ldr x3, [x2, x6]
+                0xf866_e847, // ldr x7, [x2, x6, sxtx]
+                0x78a4_d848, // ldrsh x8, [x2, w4, sxtw #1]
+                0x3824_c843, // strb w3, [x2, w4, sxtw]
+                HVC0,
+            ],
+        );
+        cpu.x[2] = DATA + 0x40;
+        cpu.x[4] = 0x0000_0001_ffff_fff8; // SXTW: -8 (UXTW or X would leave RAM)
+        cpu.x[5] = 0xffff_ffff_0000_0008; // UXTW: 8
+        cpu.x[6] = (-16i64) as u64;
+        assert_eq!(go(&mut cpu, &mut bus), Exit::Hvc(0));
+        assert_eq!(cpu.x[0], 0x3f3e_3d3c_3b3a_3938);
+        assert_eq!(cpu.x[1], 0x4f4e_4d4c_4b4a_4948);
+        assert_eq!(cpu.x[3], 0x3736_3534_3332_3130);
+        assert_eq!(cpu.x[7], 0x3736_3534_3332_3130);
+        assert_eq!(cpu.x[8], 0x3130);
+        assert_eq!(q(&bus, DATA + 0x38), 0x3f3e_3d3c_3b3a_3930);
+    }
+
     #[test]
     fn sp_alignment_uses_the_base_before_writeback_and_skips_prefetch() {
         let code = [
