@@ -461,36 +461,41 @@ pub static TABLE: &[Pattern] = &[
         STPw,
         "00 101 0 0 idx:2 0 imm7:7 rt2:5 rn:5 rt:5",
         ldst_pair,
-        ldst::stp::<4>,
-        HIT ldst::stp_hit::<4>
+        ldst::stp[4],
+        HIT ldst::stp_hit,
+        PER_SP
     ),
     pat!(
         LDPw,
         "00 101 0 0 idx:2 1 imm7:7 rt2:5 rn:5 rt:5",
         ldst_pair,
-        ldst::ldp::<4, { ldst::ZX }>,
-        HIT ldst::ldp_hit::<4, { ldst::ZX }>
+        ldst::ldp[4, { ldst::ZX }],
+        HIT ldst::ldp_hit,
+        PER_SP
     ),
     pat!(
         LDPSW,
         "01 101 0 0 idx:2 1 imm7:7 rt2:5 rn:5 rt:5",
         ldpsw,
-        ldst::ldp::<4, { ldst::SX64 }>,
-        HIT ldst::ldp_hit::<4, { ldst::SX64 }>
+        ldst::ldp[4, { ldst::SX64 }],
+        HIT ldst::ldp_hit,
+        PER_SP
     ),
     pat!(
         STPx,
         "10 101 0 0 idx:2 0 imm7:7 rt2:5 rn:5 rt:5",
         ldst_pair,
-        ldst::stp::<8>,
-        HIT ldst::stp_hit::<8>
+        ldst::stp[8],
+        HIT ldst::stp_hit,
+        PER_SP
     ),
     pat!(
         LDPx,
         "10 101 0 0 idx:2 1 imm7:7 rt2:5 rn:5 rt:5",
         ldst_pair,
-        ldst::ldp::<8, { ldst::ZX }>,
-        HIT ldst::ldp_hit::<8, { ldst::ZX }>
+        ldst::ldp[8, { ldst::ZX }],
+        HIT ldst::ldp_hit,
+        PER_SP
     ),
     // Load/store register, imm9 forms (bits 11:10): unscaled (LDUR*/STUR*), post-index,
     // unprivileged (LDTR*/STTR*: EL0 permissions at EL1, listed first), pre-index.
@@ -675,92 +680,105 @@ pub static TABLE: &[Pattern] = &[
         STRB_r,
         "00 111 0 00 00 1 rm:5 option:3 s:1 10 rn:5 rt:5",
         ldst_r,
-        ldst::st_r::<1>,
-        HIT ldst::st_r_hit::<1>
+        ldst::st_r[1],
+        HIT ldst::st_r_hit,
+        PER_INDEX
     ),
     pat!(
         LDRB_r,
         "00 111 0 00 01 1 rm:5 option:3 s:1 10 rn:5 rt:5",
         ldst_r,
-        ldst::ld_r::<1, { ldst::ZX }>,
-        HIT ldst::ld_r_hit::<1, { ldst::ZX }>
+        ldst::ld_r[1, { ldst::ZX }],
+        HIT ldst::ld_r_hit,
+        PER_INDEX
     ),
     pat!(
         LDRSBx_r,
         "00 111 0 00 10 1 rm:5 option:3 s:1 10 rn:5 rt:5",
         ldst_r,
-        ldst::ld_r::<1, { ldst::SX64 }>,
-        HIT ldst::ld_r_hit::<1, { ldst::SX64 }>
+        ldst::ld_r[1, { ldst::SX64 }],
+        HIT ldst::ld_r_hit,
+        PER_INDEX
     ),
     pat!(
         LDRSBw_r,
         "00 111 0 00 11 1 rm:5 option:3 s:1 10 rn:5 rt:5",
         ldst_r,
-        ldst::ld_r::<1, { ldst::SX32 }>,
-        HIT ldst::ld_r_hit::<1, { ldst::SX32 }>
+        ldst::ld_r[1, { ldst::SX32 }],
+        HIT ldst::ld_r_hit,
+        PER_INDEX
     ),
     pat!(
         STRH_r,
         "01 111 0 00 00 1 rm:5 option:3 s:1 10 rn:5 rt:5",
         ldst_r,
-        ldst::st_r::<2>,
-        HIT ldst::st_r_hit::<2>
+        ldst::st_r[2],
+        HIT ldst::st_r_hit,
+        PER_INDEX
     ),
     pat!(
         LDRH_r,
         "01 111 0 00 01 1 rm:5 option:3 s:1 10 rn:5 rt:5",
         ldst_r,
-        ldst::ld_r::<2, { ldst::ZX }>,
-        HIT ldst::ld_r_hit::<2, { ldst::ZX }>
+        ldst::ld_r[2, { ldst::ZX }],
+        HIT ldst::ld_r_hit,
+        PER_INDEX
     ),
     pat!(
         LDRSHx_r,
         "01 111 0 00 10 1 rm:5 option:3 s:1 10 rn:5 rt:5",
         ldst_r,
-        ldst::ld_r::<2, { ldst::SX64 }>,
-        HIT ldst::ld_r_hit::<2, { ldst::SX64 }>
+        ldst::ld_r[2, { ldst::SX64 }],
+        HIT ldst::ld_r_hit,
+        PER_INDEX
     ),
     pat!(
         LDRSHw_r,
         "01 111 0 00 11 1 rm:5 option:3 s:1 10 rn:5 rt:5",
         ldst_r,
-        ldst::ld_r::<2, { ldst::SX32 }>,
-        HIT ldst::ld_r_hit::<2, { ldst::SX32 }>
+        ldst::ld_r[2, { ldst::SX32 }],
+        HIT ldst::ld_r_hit,
+        PER_INDEX
     ),
     pat!(
         STRw_r,
         "10 111 0 00 00 1 rm:5 option:3 s:1 10 rn:5 rt:5",
         ldst_r,
-        ldst::st_r::<4>,
-        HIT ldst::st_r_hit::<4>
+        ldst::st_r[4],
+        HIT ldst::st_r_hit,
+        PER_INDEX
     ),
     pat!(
         LDRw_r,
         "10 111 0 00 01 1 rm:5 option:3 s:1 10 rn:5 rt:5",
         ldst_r,
-        ldst::ld_r::<4, { ldst::ZX }>,
-        HIT ldst::ld_r_hit::<4, { ldst::ZX }>
+        ldst::ld_r[4, { ldst::ZX }],
+        HIT ldst::ld_r_hit,
+        PER_INDEX
     ),
     pat!(
         LDRSW_r,
         "10 111 0 00 10 1 rm:5 option:3 s:1 10 rn:5 rt:5",
         ldst_r,
-        ldst::ld_r::<4, { ldst::SX64 }>,
-        HIT ldst::ld_r_hit::<4, { ldst::SX64 }>
+        ldst::ld_r[4, { ldst::SX64 }],
+        HIT ldst::ld_r_hit,
+        PER_INDEX
     ),
     pat!(
         STRx_r,
         "11 111 0 00 00 1 rm:5 option:3 s:1 10 rn:5 rt:5",
         ldst_r,
-        ldst::st_r::<8>,
-        HIT ldst::st_r_hit::<8>
+        ldst::st_r[8],
+        HIT ldst::st_r_hit,
+        PER_INDEX
     ),
     pat!(
         LDRx_r,
         "11 111 0 00 01 1 rm:5 option:3 s:1 10 rn:5 rt:5",
         ldst_r,
-        ldst::ld_r::<8, { ldst::ZX }>,
-        HIT ldst::ld_r_hit::<8, { ldst::ZX }>
+        ldst::ld_r[8, { ldst::ZX }],
+        HIT ldst::ld_r_hit,
+        PER_INDEX
     ),
     pat!(
         PRFM_r,
@@ -773,92 +791,105 @@ pub static TABLE: &[Pattern] = &[
         STRB_ui,
         "00 111 0 01 00 imm12:12 rn:5 rt:5",
         ldst_ui,
-        ldst::st_ui::<1>,
-        HIT ldst::st_ui_hit::<1>
+        ldst::st_ui[1],
+        HIT ldst::st_ui_hit,
+        PER_SP
     ),
     pat!(
         LDRB_ui,
         "00 111 0 01 01 imm12:12 rn:5 rt:5",
         ldst_ui,
-        ldst::ld_ui::<1, { ldst::ZX }>,
-        HIT ldst::ld_ui_hit::<1, { ldst::ZX }>
+        ldst::ld_ui[1, { ldst::ZX }],
+        HIT ldst::ld_ui_hit,
+        PER_SP
     ),
     pat!(
         LDRSBx_ui,
         "00 111 0 01 10 imm12:12 rn:5 rt:5",
         ldst_ui,
-        ldst::ld_ui::<1, { ldst::SX64 }>,
-        HIT ldst::ld_ui_hit::<1, { ldst::SX64 }>
+        ldst::ld_ui[1, { ldst::SX64 }],
+        HIT ldst::ld_ui_hit,
+        PER_SP
     ),
     pat!(
         LDRSBw_ui,
         "00 111 0 01 11 imm12:12 rn:5 rt:5",
         ldst_ui,
-        ldst::ld_ui::<1, { ldst::SX32 }>,
-        HIT ldst::ld_ui_hit::<1, { ldst::SX32 }>
+        ldst::ld_ui[1, { ldst::SX32 }],
+        HIT ldst::ld_ui_hit,
+        PER_SP
     ),
     pat!(
         STRH_ui,
         "01 111 0 01 00 imm12:12 rn:5 rt:5",
         ldst_ui,
-        ldst::st_ui::<2>,
-        HIT ldst::st_ui_hit::<2>
+        ldst::st_ui[2],
+        HIT ldst::st_ui_hit,
+        PER_SP
     ),
     pat!(
         LDRH_ui,
         "01 111 0 01 01 imm12:12 rn:5 rt:5",
         ldst_ui,
-        ldst::ld_ui::<2, { ldst::ZX }>,
-        HIT ldst::ld_ui_hit::<2, { ldst::ZX }>
+        ldst::ld_ui[2, { ldst::ZX }],
+        HIT ldst::ld_ui_hit,
+        PER_SP
     ),
     pat!(
         LDRSHx_ui,
         "01 111 0 01 10 imm12:12 rn:5 rt:5",
         ldst_ui,
-        ldst::ld_ui::<2, { ldst::SX64 }>,
-        HIT ldst::ld_ui_hit::<2, { ldst::SX64 }>
+        ldst::ld_ui[2, { ldst::SX64 }],
+        HIT ldst::ld_ui_hit,
+        PER_SP
     ),
     pat!(
         LDRSHw_ui,
         "01 111 0 01 11 imm12:12 rn:5 rt:5",
         ldst_ui,
-        ldst::ld_ui::<2, { ldst::SX32 }>,
-        HIT ldst::ld_ui_hit::<2, { ldst::SX32 }>
+        ldst::ld_ui[2, { ldst::SX32 }],
+        HIT ldst::ld_ui_hit,
+        PER_SP
     ),
     pat!(
         STRw_ui,
         "10 111 0 01 00 imm12:12 rn:5 rt:5",
         ldst_ui,
-        ldst::st_ui::<4>,
-        HIT ldst::st_ui_hit::<4>
+        ldst::st_ui[4],
+        HIT ldst::st_ui_hit,
+        PER_SP
     ),
     pat!(
         LDRw_ui,
         "10 111 0 01 01 imm12:12 rn:5 rt:5",
         ldst_ui,
-        ldst::ld_ui::<4, { ldst::ZX }>,
-        HIT ldst::ld_ui_hit::<4, { ldst::ZX }>
+        ldst::ld_ui[4, { ldst::ZX }],
+        HIT ldst::ld_ui_hit,
+        PER_SP
     ),
     pat!(
         LDRSW_ui,
         "10 111 0 01 10 imm12:12 rn:5 rt:5",
         ldst_ui,
-        ldst::ld_ui::<4, { ldst::SX64 }>,
-        HIT ldst::ld_ui_hit::<4, { ldst::SX64 }>
+        ldst::ld_ui[4, { ldst::SX64 }],
+        HIT ldst::ld_ui_hit,
+        PER_SP
     ),
     pat!(
         STRx_ui,
         "11 111 0 01 00 imm12:12 rn:5 rt:5",
         ldst_ui,
-        ldst::st_ui::<8>,
-        HIT ldst::st_ui_hit::<8>
+        ldst::st_ui[8],
+        HIT ldst::st_ui_hit,
+        PER_SP
     ),
     pat!(
         LDRx_ui,
         "11 111 0 01 01 imm12:12 rn:5 rt:5",
         ldst_ui,
-        ldst::ld_ui::<8, { ldst::ZX }>,
-        HIT ldst::ld_ui_hit::<8, { ldst::ZX }>
+        ldst::ld_ui[8, { ldst::ZX }],
+        HIT ldst::ld_ui_hit,
+        PER_SP
     ),
     pat!(
         PRFM_ui,

@@ -180,10 +180,11 @@ pub struct Pattern {
     pub variants: Option<&'static Variants>,
 }
 
-/// A handler's instantiations for some values of its last const parameter (plain and threaded,
-/// [`variants!`]), and the function of the operands that picks one of them at decode time (its
-/// value indexes `forms`), so that a handler can leave out at run time what the operands fix:
-/// the condition of `B.cond` and `CSEL`, which shifts a bitfield move needs, a zero shift.
+/// A handler's instantiations for some values of its trailing const parameters (plain and
+/// threaded, [`variants!`]), and the function of the operands that picks one of them at decode
+/// time (its value indexes `forms`), so that a handler can leave out at run time what the
+/// operands fix: the condition of `B.cond` and `CSEL`, which shifts a bitfield move needs, a
+/// zero shift, a load's index extension, whether its base is SP.
 pub struct Variants {
     /// Which of `forms` runs the instruction with these operands.
     pub pick: fn(&Ops) -> usize,
@@ -191,25 +192,29 @@ pub struct Variants {
     pub forms: &'static [(Handler, Threaded)],
 }
 
-/// The [`Variants`] of handler `f` (path segments in brackets, then its leading const
-/// arguments, each followed by a comma, in brackets) for the listed values of its last const
-/// parameter, picked by `pick`: `variants!(dp_imm::bitfield_kind, [dp_imm::ubfm] [] 0 1 2)`.
+/// The [`Variants`] of a handler: `variants!(pick, [[f] [g] [h]] [v0...] [v1...] ...)` with
+/// `f` the handler's path segments, `g` its leading const arguments (each followed by a
+/// comma), `h` the path of its fast path (see [`threaded!`]'s `HIT`; empty for none), then the
+/// trailing const arguments of each instantiation, picked by `pick`.
 #[macro_export]
 macro_rules! variants {
-    ($pick:path, [$($f:tt)*] [$($g:tt)*] $($c:literal)*) => {
-        $crate::variants!(@all $pick, [[$($f)*] [$($g)*]] $($c)*)
-    };
-    (@all $pick:path, $fg:tt $($c:literal)*) => {{
+    ($pick:path, $fgh:tt $($c:tt)*) => {{
         const T: $crate::aarch64::decode::Variants = $crate::aarch64::decode::Variants {
             pick: $pick,
-            forms: &[$($crate::variants!(@one $fg $c)),*],
+            forms: &[$($crate::variants!(@one $fgh $c)),*],
         };
         &T
     }};
-    (@one [[$($f:tt)*] [$($g:tt)*]] $c:literal) => {
+    (@one [[$($f:tt)*] [$($g:tt)*] []] [$($c:tt)*]) => {
         (
-            $($f)*::<$($g)* $c>,
-            $crate::threaded!($($f)*::<$($g)* $c>),
+            $($f)*::<$($g)* $($c)*>,
+            $crate::threaded!($($f)*::<$($g)* $($c)*>),
+        )
+    };
+    (@one [[$($f:tt)*] [$($g:tt)*] [$($h:tt)+]] [$($c:tt)*]) => {
+        (
+            $($f)*::<$($g)* $($c)*>,
+            $crate::threaded!($($f)*::<$($g)* $($c)*>, HIT $($h)+::<$($g)* $($c)*>),
         )
     };
 }
@@ -218,6 +223,28 @@ macro_rules! variants {
 /// AL's instantiation: both mean "always".
 pub fn cond_code(o: &Ops) -> usize {
     (o.op & 15) as usize
+}
+
+/// The pick of a `PER_SP` line: whether the base register of a load or store is SP
+/// ([`Ops::op2`], its alignment mask, is not 0), instantiations `false` then `true`: only then
+/// does the fast path test the alignment.
+pub fn base_is_sp(o: &Ops) -> usize {
+    (o.op2 != 0) as usize
+}
+
+/// The pick of a `PER_INDEX` line: the index extension of a register-offset load or store (the
+/// option field in [`Ops::op`]), [`IX_X`](super::exec::ldst::IX_X) for a 64-bit index (option
+/// x11: LSL/UXTX, SXTX), [`IX_UXTW`](super::exec::ldst::IX_UXTW) (010) or
+/// [`IX_SXTW`](super::exec::ldst::IX_SXTW) (110), each then by [`base_is_sp`].
+pub fn index_kind(o: &Ops) -> usize {
+    let ix = if o.op & 1 != 0 {
+        0
+    } else if o.op & 4 == 0 {
+        1
+    } else {
+        2
+    };
+    2 * ix + base_is_sp(o)
 }
 
 /// Mask and value of a pattern string: `0`/`1` are fixed bits, `x` any bit, `name:N` a field of
@@ -267,45 +294,59 @@ pub const fn parse_pattern(p: &str) -> (u32, u32) {
 
 /// One table line: `pat!(NAME, "pattern", shape, handler)`, `pat!(NAME, "pattern", shape,
 /// handler, END)` for instructions that end a block, `COND` for conditional branches, and
-/// `HIT hit` for handlers with a fast path of their own (see [`threaded!`]). `PER_COND` (after
-/// `COND` for a conditional branch) for a handler instantiated per condition code, `VARIANTS
-/// pick [v0 v1 ...]` for one instantiated for the values `v0`, `v1`... of its last const
-/// parameter, `pick` choosing among them (see [`Variants`]); leading const arguments in
-/// brackets after the handler: `dp_reg::csel [true]`.
+/// `HIT hit` for handlers with a fast path of their own (see [`threaded!`]). A handler
+/// instantiated per value of some operand field names its leading const arguments in brackets
+/// after it (`dp_reg::csel [true]`) and ends the line with how the instantiation is picked
+/// (see [`Variants`]): `PER_COND` (after `COND` for a conditional branch) by the condition
+/// code, `VARIANTS pick [v0 v1 ...]` by `pick` among the values `v0`, `v1`... of its last
+/// const parameter, `PER_SP` and `PER_INDEX` (after `HIT hit`, whose fast path takes the same
+/// const arguments) by [`base_is_sp`] and [`index_kind`].
 #[macro_export]
 macro_rules! pat {
     ($name:ident, $p:literal, $shape:path, $($seg:ident)::+ $([$($g:tt)*])?, PER_COND) => {
-        $crate::pat!(@per $name, $p, $shape, [$($seg)::+] [$($($g)*,)?], false, false)
+        $crate::pat!(@per $name, $p, $shape, [[$($seg)::+] [$($($g)*,)?] []], false, false)
     };
     ($name:ident, $p:literal, $shape:path, $($seg:ident)::+ $([$($g:tt)*])?, COND PER_COND) => {
-        $crate::pat!(@per $name, $p, $shape, [$($seg)::+] [$($($g)*,)?], true, true)
+        $crate::pat!(@per $name, $p, $shape, [[$($seg)::+] [$($($g)*,)?] []], true, true)
     };
-    (@per $name:ident, $p:literal, $shape:path, [$($f:tt)*] [$($g:tt)*], $end:expr, $cond:expr) => {
+    (@per $name:ident, $p:literal, $shape:path, $fgh:tt, $end:expr, $cond:expr) => {
         $crate::pat!(
-            @var $name, $p, $shape, [$($f)*] [$($g)*], $end, $cond,
-            $crate::aarch64::decode::cond_code,
-            [0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 14]
+            @var $name, $p, $shape, $fgh, $end, $cond, $crate::aarch64::decode::cond_code,
+            [0] [1] [2] [3] [4] [5] [6] [7] [8] [9] [10] [11] [12] [13] [14] [14]
         )
     };
     ($name:ident, $p:literal, $shape:path, $($seg:ident)::+ $([$($g:tt)*])?,
         VARIANTS $pick:path [$($c:literal)+]) => {
         $crate::pat!(
-            @var $name, $p, $shape, [$($seg)::+] [$($($g)*,)?], false, false, $pick, [$($c)+]
+            @var $name, $p, $shape, [[$($seg)::+] [$($($g)*,)?] []], false, false, $pick,
+            $([$c])+
         )
     };
-    (@var $name:ident, $p:literal, $shape:path, [$($f:tt)*] [$($g:tt)*], $end:expr, $cond:expr,
-        $pick:path, [$c0:literal $($c:literal)*]) => {
+    ($name:ident, $p:literal, $shape:path, $($seg:ident)::+ $([$($g:tt)*])?,
+        HIT $($h:ident)::+, PER_SP) => {
         $crate::pat!(
-            @ $name,
-            $p,
-            $shape,
-            $($f)*::<$($g)* $c0>,
-            $end,
-            $cond,
-            $crate::threaded!($($f)*::<$($g)* $c0>),
-            Some($crate::variants!($pick, [$($f)*] [$($g)*] $c0 $($c)*))
+            @var $name, $p, $shape, [[$($seg)::+] [$($($g)*,)?] [$($h)::+]], false, false,
+            $crate::aarch64::decode::base_is_sp, [false] [true]
         )
     };
+    ($name:ident, $p:literal, $shape:path, $($seg:ident)::+ $([$($g:tt)*])?,
+        HIT $($h:ident)::+, PER_INDEX) => {
+        $crate::pat!(
+            @var $name, $p, $shape, [[$($seg)::+] [$($($g)*,)?] [$($h)::+]], false, false,
+            $crate::aarch64::decode::index_kind,
+            [{ $crate::aarch64::exec::ldst::IX_X }, false]
+            [{ $crate::aarch64::exec::ldst::IX_X }, true]
+            [{ $crate::aarch64::exec::ldst::IX_UXTW }, false]
+            [{ $crate::aarch64::exec::ldst::IX_UXTW }, true]
+            [{ $crate::aarch64::exec::ldst::IX_SXTW }, false]
+            [{ $crate::aarch64::exec::ldst::IX_SXTW }, true]
+        )
+    };
+    (@var $name:ident, $p:literal, $shape:path, $fgh:tt, $end:expr, $cond:expr, $pick:path,
+        $($c:tt)+) => {{
+        const V: &$crate::aarch64::decode::Variants = $crate::variants!($pick, $fgh $($c)+);
+        $crate::pat!(@ $name, $p, $shape, V.forms[0].0, $end, $cond, V.forms[0].1, Some(V))
+    }};
     ($name:ident, $p:literal, $shape:path, $exec:path) => {
         $crate::pat!(@ $name, $p, $shape, $exec, false, false)
     };
@@ -324,7 +365,7 @@ macro_rules! pat {
     (@ $name:ident, $p:literal, $shape:path, $exec:path, $end:expr, $cond:expr, $thread:expr) => {
         $crate::pat!(@ $name, $p, $shape, $exec, $end, $cond, $thread, None)
     };
-    (@ $name:ident, $p:literal, $shape:path, $exec:path, $end:expr, $cond:expr, $thread:expr,
+    (@ $name:ident, $p:literal, $shape:path, $exec:expr, $end:expr, $cond:expr, $thread:expr,
         $per:expr) => {{
         const MV: (u32, u32) = $crate::aarch64::decode::parse_pattern($p);
         $crate::aarch64::decode::Pattern {

@@ -74,6 +74,21 @@ pub(crate) fn base(cpu: &Cpu, o: &Ops) -> Result<u64, Trap> {
     }
 }
 
+/// The base register value for a fast path, `None` when the base is a misaligned SP (the slow
+/// path then decides). `SP`: the base may be SP, chosen at decode time ([`base_is_sp`]);
+/// without it (`o.op2` is 0) there is nothing to test.
+///
+/// [`base_is_sp`]: crate::aarch64::decode::base_is_sp
+#[inline(always)]
+fn fast_base<const SP: bool>(cpu: &Cpu, o: &Ops) -> Option<u64> {
+    let b = cpu.r(o.rn);
+    if SP && b & o.op2 as u64 != 0 {
+        None
+    } else {
+        Some(b)
+    }
+}
+
 /// Address of an immediate form: `base + imm` (offset, pre-index) or `base` (post-index).
 #[inline(always)]
 pub(crate) fn imm_addr(b: u64, o: &Ops) -> u64 {
@@ -92,8 +107,7 @@ pub fn ld<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) ->
 /// [`ld`]'s fast path (`false`: not taken, nothing done): the data TLB holds the page.
 #[inline(always)]
 pub fn ld_hit<const N: usize, const E: u8>(cpu: &mut Cpu, o: &Ops) -> bool {
-    let b = cpu.r(o.rn);
-    if b & o.op2 as u64 == 0 {
+    if let Some(b) = fast_base::<true>(cpu, o) {
         if let Some(v) = cpu.load_hit::<N>(imm_addr(b, o)) {
             cpu.w(o.rd, ext::<N, E>(v));
             cpu.w(o.rm, b.wrapping_add(o.imm));
@@ -104,9 +118,14 @@ pub fn ld_hit<const N: usize, const E: u8>(cpu: &mut Cpu, o: &Ops) -> bool {
 }
 
 /// LDR/LDRB/LDRH/LDRSB/LDRSH/LDRSW (unsigned offset), the commonest loads: [`ld`] with the
-/// offset always applied and no write-back (the shape's `op` is 1 and `rm` the sink).
-pub fn ld_ui<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
-    if ld_ui_hit::<N, E>(cpu, o) {
+/// offset always applied and no write-back (the shape's `op` is 1 and `rm` the sink); `SP`:
+/// the base is SP.
+pub fn ld_ui<const N: usize, const E: u8, const SP: bool>(
+    cpu: &mut Cpu,
+    env: &mut Env,
+    o: &Ops,
+) -> Flow {
+    if ld_ui_hit::<N, E, SP>(cpu, o) {
         return Flow::Next;
     }
     ld_slow::<N, E>(cpu, env, o)
@@ -114,9 +133,8 @@ pub fn ld_ui<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops)
 
 /// [`ld_ui`]'s fast path, as [`ld_hit`].
 #[inline(always)]
-pub fn ld_ui_hit<const N: usize, const E: u8>(cpu: &mut Cpu, o: &Ops) -> bool {
-    let b = cpu.r(o.rn);
-    if b & o.op2 as u64 == 0 {
+pub fn ld_ui_hit<const N: usize, const E: u8, const SP: bool>(cpu: &mut Cpu, o: &Ops) -> bool {
+    if let Some(b) = fast_base::<SP>(cpu, o) {
         if let Some(v) = cpu.load_hit::<N>(b.wrapping_add(o.imm)) {
             cpu.w(o.rd, ext::<N, E>(v));
             return true;
@@ -155,17 +173,19 @@ pub fn st<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
 /// [`st`]'s fast path, as [`ld_hit`].
 #[inline(always)]
 pub fn st_hit<const N: usize>(cpu: &mut Cpu, o: &Ops) -> bool {
-    let b = cpu.r(o.rn);
-    if b & o.op2 as u64 == 0 && cpu.store_hit::<N>(imm_addr(b, o), cpu.r(o.rd)) {
-        cpu.w(o.rm, b.wrapping_add(o.imm));
-        return true;
+    if let Some(b) = fast_base::<true>(cpu, o) {
+        if cpu.store_hit::<N>(imm_addr(b, o), cpu.r(o.rd)) {
+            cpu.w(o.rm, b.wrapping_add(o.imm));
+            return true;
+        }
     }
     false
 }
 
-/// STR/STRB/STRH (unsigned offset): [`st`] with the offset always applied and no write-back.
-pub fn st_ui<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
-    if st_ui_hit::<N>(cpu, o) {
+/// STR/STRB/STRH (unsigned offset): [`st`] with the offset always applied and no write-back;
+/// `SP`: the base is SP.
+pub fn st_ui<const N: usize, const SP: bool>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
+    if st_ui_hit::<N, SP>(cpu, o) {
         return Flow::Next;
     }
     st_slow::<N>(cpu, env, o)
@@ -173,9 +193,8 @@ pub fn st_ui<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
 
 /// [`st_ui`]'s fast path, as [`ld_hit`].
 #[inline(always)]
-pub fn st_ui_hit<const N: usize>(cpu: &mut Cpu, o: &Ops) -> bool {
-    let b = cpu.r(o.rn);
-    b & o.op2 as u64 == 0 && cpu.store_hit::<N>(b.wrapping_add(o.imm), cpu.r(o.rd))
+pub fn st_ui_hit<const N: usize, const SP: bool>(cpu: &mut Cpu, o: &Ops) -> bool {
+    fast_base::<SP>(cpu, o).is_some_and(|b| cpu.store_hit::<N>(b.wrapping_add(o.imm), cpu.r(o.rd)))
 }
 
 /// [`st`] past the fast path.
@@ -222,31 +241,51 @@ pub fn stt<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
     as_el0(cpu, |cpu| st::<N>(cpu, env, o))
 }
 
-/// The offset of a register-offset form: `extend(Rm, option) << shift`, where option (`o.op`)
-/// is one of the four allocated ones (option<1> = 1): UXTW, LSL (UXTX), SXTW, SXTX. Option<0>
-/// set means a 64-bit index, taken whole; else option<2> says sign or zero extension of W.
+/// Index extension of a register-offset form, chosen at decode time from its option field
+/// ([`index_kind`](crate::aarch64::decode::index_kind)): a 64-bit index taken whole (option
+/// x11: LSL/UXTX, SXTX).
+pub const IX_X: u8 = 0;
+/// Index extension: W zero-extended (option 010, UXTW).
+pub const IX_UXTW: u8 = 1;
+/// Index extension: W sign-extended (option 110, SXTW).
+pub const IX_SXTW: u8 = 2;
+
+/// The offset of a register-offset form with index extension `X`: `extend(Rm) << shift`.
 #[inline(always)]
-fn reg_offset(cpu: &Cpu, o: &Ops) -> u64 {
+fn reg_offset<const X: u8>(cpu: &Cpu, o: &Ops) -> u64 {
     let v = cpu.r(o.rm);
-    let x = if o.op & 1 != 0 {
-        v
-    } else if o.op & 4 != 0 {
-        v as i32 as u64
-    } else {
-        v as u32 as u64
+    let x = match X {
+        IX_X => v,
+        IX_UXTW => v as u32 as u64,
+        _ => v as i32 as u64,
     };
     x << o.shift
 }
 
-/// Address of a register-offset form: `base + extend(Rm, option) << shift`.
+/// Address of a register-offset form: `base + extend(Rm, option) << shift`, where option
+/// (`o.op`) is one of the four allocated ones (option<1> = 1): UXTW, LSL (UXTX), SXTW, SXTX.
+/// Option<0> set means a 64-bit index, taken whole; else option<2> says sign or zero
+/// extension of W. For the slow paths and the SIMD&FP forms, which take the option at run time.
 #[inline(always)]
 pub(crate) fn reg_addr(cpu: &Cpu, o: &Ops) -> Result<u64, Trap> {
-    Ok(base(cpu, o)?.wrapping_add(reg_offset(cpu, o)))
+    let off = if o.op & 1 != 0 {
+        reg_offset::<IX_X>(cpu, o)
+    } else if o.op & 4 != 0 {
+        reg_offset::<IX_SXTW>(cpu, o)
+    } else {
+        reg_offset::<IX_UXTW>(cpu, o)
+    };
+    Ok(base(cpu, o)?.wrapping_add(off))
 }
 
-/// LDR/LDRB/LDRH/LDRSB/LDRSH/LDRSW (register offset).
-pub fn ld_r<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
-    if ld_r_hit::<N, E>(cpu, o) {
+/// LDR/LDRB/LDRH/LDRSB/LDRSH/LDRSW (register offset), index extension `X`; `SP`: the base is
+/// SP.
+pub fn ld_r<const N: usize, const E: u8, const X: u8, const SP: bool>(
+    cpu: &mut Cpu,
+    env: &mut Env,
+    o: &Ops,
+) -> Flow {
+    if ld_r_hit::<N, E, X, SP>(cpu, o) {
         return Flow::Next;
     }
     ld_r_slow::<N, E>(cpu, env, o)
@@ -254,10 +293,12 @@ pub fn ld_r<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) 
 
 /// [`ld_r`]'s fast path, as [`ld_hit`].
 #[inline(always)]
-pub fn ld_r_hit<const N: usize, const E: u8>(cpu: &mut Cpu, o: &Ops) -> bool {
-    let b = cpu.r(o.rn);
-    if b & o.op2 as u64 == 0 {
-        let a = b.wrapping_add(reg_offset(cpu, o));
+pub fn ld_r_hit<const N: usize, const E: u8, const X: u8, const SP: bool>(
+    cpu: &mut Cpu,
+    o: &Ops,
+) -> bool {
+    if let Some(b) = fast_base::<SP>(cpu, o) {
+        let a = b.wrapping_add(reg_offset::<X>(cpu, o));
         if let Some(v) = cpu.load_hit::<N>(a) {
             cpu.w(o.rd, ext::<N, E>(v));
             return true;
@@ -280,9 +321,13 @@ fn ld_r_slow<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops)
     }
 }
 
-/// STR/STRB/STRH (register offset).
-pub fn st_r<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
-    if st_r_hit::<N>(cpu, o) {
+/// STR/STRB/STRH (register offset), index extension `X`; `SP`: the base is SP.
+pub fn st_r<const N: usize, const X: u8, const SP: bool>(
+    cpu: &mut Cpu,
+    env: &mut Env,
+    o: &Ops,
+) -> Flow {
+    if st_r_hit::<N, X, SP>(cpu, o) {
         return Flow::Next;
     }
     st_r_slow::<N>(cpu, env, o)
@@ -290,9 +335,9 @@ pub fn st_r<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
 
 /// [`st_r`]'s fast path, as [`ld_hit`].
 #[inline(always)]
-pub fn st_r_hit<const N: usize>(cpu: &mut Cpu, o: &Ops) -> bool {
-    let b = cpu.r(o.rn);
-    b & o.op2 as u64 == 0 && cpu.store_hit::<N>(b.wrapping_add(reg_offset(cpu, o)), cpu.r(o.rd))
+pub fn st_r_hit<const N: usize, const X: u8, const SP: bool>(cpu: &mut Cpu, o: &Ops) -> bool {
+    fast_base::<SP>(cpu, o)
+        .is_some_and(|b| cpu.store_hit::<N>(b.wrapping_add(reg_offset::<X>(cpu, o)), cpu.r(o.rd)))
 }
 
 /// [`st_r`] past the fast path.
@@ -348,9 +393,13 @@ fn store_pair<const N: usize>(
 }
 
 /// LDP/LDNP (W/X), LDPSW, all forms: Rt and Rt2 (`ra`) from two consecutive elements; neither
-/// register changes if either access faults.
-pub fn ldp<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
-    if ldp_hit::<N, E>(cpu, o) {
+/// register changes if either access faults; `SP`: the base is SP.
+pub fn ldp<const N: usize, const E: u8, const SP: bool>(
+    cpu: &mut Cpu,
+    env: &mut Env,
+    o: &Ops,
+) -> Flow {
+    if ldp_hit::<N, E, SP>(cpu, o) {
         return Flow::Next;
     }
     ldp_slow::<N, E>(cpu, env, o)
@@ -358,9 +407,8 @@ pub fn ldp<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -
 
 /// [`ldp`]'s fast path, as [`ld_hit`].
 #[inline(always)]
-pub fn ldp_hit<const N: usize, const E: u8>(cpu: &mut Cpu, o: &Ops) -> bool {
-    let b = cpu.r(o.rn);
-    if b & o.op2 as u64 == 0 {
+pub fn ldp_hit<const N: usize, const E: u8, const SP: bool>(cpu: &mut Cpu, o: &Ops) -> bool {
+    if let Some(b) = fast_base::<SP>(cpu, o) {
         let a = imm_addr(b, o);
         if let (Some(lo), Some(hi)) = (
             cpu.load_hit::<N>(a),
@@ -394,9 +442,10 @@ fn ldp_slow<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) 
     }
 }
 
-/// STP/STNP (W/X), all forms: Rt and Rt2 (`ra`) to two consecutive elements.
-pub fn stp<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
-    if stp_hit::<N>(cpu, o) {
+/// STP/STNP (W/X), all forms: Rt and Rt2 (`ra`) to two consecutive elements; `SP`: the base
+/// is SP.
+pub fn stp<const N: usize, const SP: bool>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
+    if stp_hit::<N, SP>(cpu, o) {
         return Flow::Next;
     }
     stp_slow::<N>(cpu, env, o)
@@ -404,9 +453,8 @@ pub fn stp<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
 
 /// [`stp`]'s fast path, as [`ld_hit`].
 #[inline(always)]
-pub fn stp_hit<const N: usize>(cpu: &mut Cpu, o: &Ops) -> bool {
-    let b = cpu.r(o.rn);
-    if b & o.op2 as u64 == 0 {
+pub fn stp_hit<const N: usize, const SP: bool>(cpu: &mut Cpu, o: &Ops) -> bool {
+    if let Some(b) = fast_base::<SP>(cpu, o) {
         let a = imm_addr(b, o);
         // A miss on the second element leaves the first stored; the slow path stores both
         // again (RAM, the same bytes: nothing observable).
@@ -942,6 +990,80 @@ mod tests {
         assert_eq!(cpu.x[0], 0x1f1e_1d1c_1b1a_1918);
         assert_eq!(cpu.x[1], 0x0a09_0807_0605_0403);
         assert_eq!(cpu.x[3], 0x1716_1514_1312_1110);
+    }
+
+    /// The loads and stores instantiated per base at decode time (`PER_SP`, `PER_INDEX`) test
+    /// SP's alignment on their TLB-hit path only when the base is SP: with the page in the TLB
+    /// (loaded and stored through X2 first), every SP form still takes the check, with each
+    /// size, each index extension, pairs and stores.
+    #[test]
+    fn sp_alignment_check_on_the_tlb_hit_path() {
+        let forms = [
+            0xf864_6be0u32, // ldr x0, [sp, x4]
+            0xb864_4be0,    // ldr w0, [sp, w4, uxtw]
+            0x38a4_cbe0,    // ldrsb x0, [sp, w4, sxtw]
+            0xf824_7be0,    // str x0, [sp, x4, lsl #3]
+            0x3824_cbe0,    // strb w0, [sp, w4, sxtw]
+            0xf940_07e0,    // ldr x0, [sp, #8]
+            0x79c0_07e0,    // ldrsh w0, [sp, #2]
+            0x7900_07e0,    // strh w0, [sp, #2]
+            0xa941_07e0,    // ldp x0, x1, [sp, #16]
+            0x6941_07e0,    // ldpsw x0, x1, [sp, #8]
+            0x2900_07e0,    // stp w0, w1, [sp]
+        ];
+        for w in forms {
+            // ldr x9, [x2]; str x9, [x2]; the SP form; hvc #0
+            let code = [0xf940_0049, 0xf900_0049, w, HVC0];
+            for sa in [true, false] {
+                let (mut cpu, mut bus) = setup(1, &code);
+                let sctlr = cpu.sys.get(Reg::SctlrEl1) & !(1 << 3);
+                cpu.sys.set(Reg::SctlrEl1, sctlr | (sa as u64) << 3);
+                cpu.x[2] = DATA;
+                cpu.x[4] = 0;
+                // 8-byte aligned (every access is aligned to its size), not 16.
+                cpu.x[REG_SP as usize] = DATA + 0x48;
+                assert_eq!(go(&mut cpu, &mut bus), Exit::Hvc(0), "{w:#010x}");
+                if sa {
+                    assert_eq!(cpu.pc, VBAR + 0x204, "{w:#010x}: took the vector");
+                    assert_eq!(cpu.sys.get(Reg::ElrEl1), RAM + 8, "{w:#010x}");
+                    assert_eq!(cpu.sys.get(Reg::EsrEl1) >> 26, 0x26, "{w:#010x}");
+                } else {
+                    assert_eq!(cpu.pc, RAM + 16, "{w:#010x}: ran to the HVC");
+                }
+            }
+        }
+    }
+
+    /// The register-offset forms instantiated per index extension (`PER_INDEX`) on their
+    /// TLB-hit path (the page loaded and stored through X2 first): W sign- and zero-extended,
+    /// X whole with LSL and SXTX.
+    #[test]
+    fn register_offset_on_the_tlb_hit_path() {
+        let (mut cpu, mut bus) = setup(
+            1,
+            &[
+                0xf940_0049, // ldr x9, [x2]
+                0xf900_0049, // str x9, [x2]
+                0xf864_c840, // ldr x0, [x2, w4, sxtw]
+                0xf865_4841, // ldr x1, [x2, w5, uxtw]
+                0xf866_6843, // ldr x3, [x2, x6]
+                0xf866_e847, // ldr x7, [x2, x6, sxtx]
+                0x78a4_d848, // ldrsh x8, [x2, w4, sxtw #1]
+                0x3824_c843, // strb w3, [x2, w4, sxtw]
+                HVC0,
+            ],
+        );
+        cpu.x[2] = DATA + 0x40;
+        cpu.x[4] = 0x0000_0001_ffff_fff8; // SXTW: -8 (UXTW or X would leave RAM)
+        cpu.x[5] = 0xffff_ffff_0000_0008; // UXTW: 8
+        cpu.x[6] = (-16i64) as u64;
+        assert_eq!(go(&mut cpu, &mut bus), Exit::Hvc(0));
+        assert_eq!(cpu.x[0], 0x3f3e_3d3c_3b3a_3938);
+        assert_eq!(cpu.x[1], 0x4f4e_4d4c_4b4a_4948);
+        assert_eq!(cpu.x[3], 0x3736_3534_3332_3130);
+        assert_eq!(cpu.x[7], 0x3736_3534_3332_3130);
+        assert_eq!(cpu.x[8], 0x3130);
+        assert_eq!(q(&bus, DATA + 0x38), 0x3f3e_3d3c_3b3a_3930);
     }
 
     #[test]
