@@ -83,8 +83,11 @@ pub struct GuestMemory {
 /// first touch and fewer host TLB misses on the interpreter's accesses. The advice is only a
 /// hint; the mapping behaves the same without it.
 fn map_anon(name: &'static str, size: u64) -> Result<MmapMut, MemoryError> {
-    let map =
-        MmapMut::map_anon(size as usize).map_err(|source| MemoryError::Map { name, size, source })?;
+    let map = MmapMut::map_anon(size as usize).map_err(|source| MemoryError::Map {
+        name,
+        size,
+        source,
+    })?;
     let _ = map.advise(memmap2::Advice::HugePage);
     Ok(map)
 }

@@ -15,7 +15,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::decode::{decode, end_of, Decoded};
+use super::decode::{decode, end_of, fuse, DecodeResult, Decoded};
 use super::exception::Trap;
 use super::mem::{Bus, BusId, PAGE_MASK, PAGE_SIZE};
 use super::state::{Cpu, Exit, Flow};
@@ -232,16 +232,27 @@ impl Default for JumpCache {
 }
 
 fn decode_block(cpu: &mut Cpu, bus: &mut dyn Bus, pa: u64, host: std::ptr::NonNull<u8>) -> Block {
-    let mut insns = Vec::new();
+    let mut insns: Vec<Decoded> = Vec::new();
     let mut words = Vec::new();
     let mut off = (pa & PAGE_MASK) as usize;
     let _ = (cpu, bus);
+    // The instruction before, when it may start a fused pair (it is not the second of one).
+    let mut prev: Option<DecodeResult> = None;
     while off < PAGE_SIZE as usize && insns.len() < MAX_BLOCK {
         let mut b = [0u8; 4];
         // SAFETY: `host` is a RAM page of PAGE_SIZE bytes (Bus contract) and off + 4 <= PAGE_SIZE.
         unsafe { std::ptr::copy_nonoverlapping(host.as_ptr().add(off), b.as_mut_ptr(), 4) };
         let word = u32::from_le_bytes(b);
         let d = decode(word);
+        match prev.as_ref().and_then(|a| fuse::fused(a, &d)) {
+            Some(pair) => {
+                if let Some(a) = insns.last_mut() {
+                    a.thread = pair;
+                }
+                prev = None;
+            }
+            None => prev = Some(d),
+        }
         insns.push(d.insn);
         words.push(word);
         off += 4;

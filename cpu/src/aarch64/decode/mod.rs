@@ -7,6 +7,7 @@
 //! where two patterns overlap, the more specific one comes first.
 
 pub mod a64;
+pub mod fuse;
 pub mod shapes;
 
 use std::sync::OnceLock;
