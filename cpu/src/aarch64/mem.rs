@@ -648,6 +648,45 @@ impl Cpu {
         Some(unsafe { read_at(e.at(va), N) })
     }
 
+    /// Two consecutive `N`-byte elements at `va` (LDP) when the data TLB holds their pages for
+    /// aligned accesses, `None` otherwise. When the second element lies in the first one's page
+    /// (it cannot straddle: `va + N` is aligned too), the first one's entry serves both.
+    #[inline(always)]
+    pub(crate) fn load_pair_hit<const N: usize>(&self, va: u64) -> Option<(u64, u64)> {
+        const { assert!(N == 1 || N == 2 || N == 4 || N == 8, "access size") };
+        let e = find(&self.tlb.live.read[set(va)], key(va, N))?;
+        let second = va.wrapping_add(N as u64);
+        // SAFETY: as in `load`.
+        let lo = unsafe { read_at(e.at(va), N) };
+        if second & PAGE_MASK != 0 {
+            // SAFETY: as in `load`, `second` being an aligned address in the same page.
+            Some((lo, unsafe { read_at(e.at(second), N) }))
+        } else {
+            Some((lo, self.load_hit::<N>(second)?))
+        }
+    }
+
+    /// Two consecutive `N`-byte elements stored at `va` (STP), as [`Cpu::load_pair_hit`]:
+    /// `true` when both were stored; when only the first was (the second page missed), the
+    /// caller's slow path stores both again.
+    #[inline(always)]
+    pub(crate) fn store_pair_hit<const N: usize>(&mut self, va: u64, lo: u64, hi: u64) -> bool {
+        const { assert!(N == 1 || N == 2 || N == 4 || N == 8, "access size") };
+        let Some(e) = find(&self.tlb.live.write[set(va)], key(va, N)) else {
+            return false;
+        };
+        let second = va.wrapping_add(N as u64);
+        // SAFETY: as in `store`.
+        unsafe { write_at(e.at(va), N, lo) };
+        if second & PAGE_MASK != 0 {
+            // SAFETY: as in `store`, `second` being an aligned address in the same page.
+            unsafe { write_at(e.at(second), N, hi) };
+            true
+        } else {
+            self.store_hit::<N>(second, hi)
+        }
+    }
+
     /// [`Cpu::store`] when the write TLB holds `va`'s page for an aligned `N`-byte access
     /// (`true`: stored), nothing otherwise.
     #[inline(always)]

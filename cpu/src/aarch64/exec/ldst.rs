@@ -409,11 +409,7 @@ pub fn ldp<const N: usize, const E: u8, const SP: bool>(
 #[inline(always)]
 pub fn ldp_hit<const N: usize, const E: u8, const SP: bool>(cpu: &mut Cpu, o: &Ops) -> bool {
     if let Some(b) = fast_base::<SP>(cpu, o) {
-        let a = imm_addr(b, o);
-        if let (Some(lo), Some(hi)) = (
-            cpu.load_hit::<N>(a),
-            cpu.load_hit::<N>(a.wrapping_add(N as u64)),
-        ) {
+        if let Some((lo, hi)) = cpu.load_pair_hit::<N>(imm_addr(b, o)) {
             cpu.w(o.rd, ext::<N, E>(lo));
             cpu.w(o.ra, ext::<N, E>(hi));
             cpu.w(o.rm, b.wrapping_add(o.imm));
@@ -455,12 +451,9 @@ pub fn stp<const N: usize, const SP: bool>(cpu: &mut Cpu, env: &mut Env, o: &Ops
 #[inline(always)]
 pub fn stp_hit<const N: usize, const SP: bool>(cpu: &mut Cpu, o: &Ops) -> bool {
     if let Some(b) = fast_base::<SP>(cpu, o) {
-        let a = imm_addr(b, o);
         // A miss on the second element leaves the first stored; the slow path stores both
         // again (RAM, the same bytes: nothing observable).
-        if cpu.store_hit::<N>(a, cpu.r(o.rd))
-            && cpu.store_hit::<N>(a.wrapping_add(N as u64), cpu.r(o.ra))
-        {
+        if cpu.store_pair_hit::<N>(imm_addr(b, o), cpu.r(o.rd), cpu.r(o.ra)) {
             cpu.w(o.rm, b.wrapping_add(o.imm));
             return true;
         }
@@ -1135,6 +1128,70 @@ mod tests {
         assert_eq!((cpu.x[4], cpu.x[5]), (0x4433_2211, 0x8877_6655));
         assert_eq!(q(&bus, page + 0x3000 - 8), 0x4433_2211);
         assert_eq!(q(&bus, page + 0x3000), 0x8877_6655);
+    }
+
+    /// Aligned LDP/STP whose elements lie in one page or in two, run twice: the first run fills
+    /// the data TLB through the slow path, the second takes the hit path for both elements
+    /// (one lookup within a page, one per page across pages), with the same results. The
+    /// second page of each crossing pair is mapped elsewhere than after the first, so that an
+    /// element reached through the other page's entry would be read or written at a wrong place.
+    #[test]
+    fn pairs_within_a_page_and_across_pages_on_the_tlb_hit_path() {
+        let code = [
+            0xa940_14c4, // ldp x4, x5, [x6]
+            0xa900_10e5, // stp x5, x4, [x7]
+            0xa940_2d0a, // ldp x10, x11, [x8]
+            0xa900_292b, // stp x11, x10, [x9]
+            HVC0,
+        ];
+        let (mut cpu, mut bus) = setup(1, &code);
+        let (page, page2) = (DATA + 0x1000, DATA + 0x3000);
+        // VA page -> PA page + 0x4000, VA page2 -> PA page2 + 0x3000 (the identity map's
+        // level-3 entries, attributes kept).
+        for (va, pa) in [(page, page + 0x4000), (page2, page2 + 0x3000)] {
+            let entry = TABLES + 0x2000 + 8 * ((va - RAM) >> 12);
+            let attributes = q(&bus, entry) & !0xffff_ffff_f000;
+            put_q(&mut bus, entry, attributes | pa);
+        }
+        put_q(&mut bus, page - 8, 0x1111_2222_3333_4444);
+        put_q(&mut bus, page, 0xdead_dead_dead_dead); // what VA page would read unmapped
+        put_q(&mut bus, page + 0x4000, 0x5555_6666_7777_8888);
+        put_q(&mut bus, page + 0x1010, 0x9999_aaaa_bbbb_cccc);
+        put_q(&mut bus, page + 0x1018, 0xdddd_eeee_ffff_0000);
+        for run in 0..2 {
+            for pa in [
+                page2 - 8,
+                page2,
+                page2 + 0x3000,
+                page + 0x1100,
+                page + 0x1108,
+            ] {
+                put_q(&mut bus, pa, 0);
+            }
+            cpu.pc = RAM;
+            cpu.x[6] = page - 8; // across the boundary at `page`
+            cpu.x[7] = page2 - 8; // across the boundary at `page2`
+            cpu.x[8] = page + 0x1010; // within one page
+            cpu.x[9] = page + 0x1100;
+            assert_eq!(go(&mut cpu, &mut bus), Exit::Hvc(0), "run {run}");
+            let loaded = (cpu.x[4], cpu.x[5]);
+            assert_eq!(
+                loaded,
+                (0x1111_2222_3333_4444, 0x5555_6666_7777_8888),
+                "run {run}"
+            );
+            assert_eq!(q(&bus, page2 - 8), 0x5555_6666_7777_8888, "run {run}");
+            assert_eq!(q(&bus, page2 + 0x3000), 0x1111_2222_3333_4444, "run {run}");
+            assert_eq!(q(&bus, page2), 0, "run {run}");
+            let loaded = (cpu.x[10], cpu.x[11]);
+            assert_eq!(
+                loaded,
+                (0x9999_aaaa_bbbb_cccc, 0xdddd_eeee_ffff_0000),
+                "run {run}"
+            );
+            assert_eq!(q(&bus, page + 0x1100), 0xdddd_eeee_ffff_0000, "run {run}");
+            assert_eq!(q(&bus, page + 0x1108), 0x9999_aaaa_bbbb_cccc, "run {run}");
+        }
     }
 
     #[test]
