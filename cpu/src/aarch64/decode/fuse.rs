@@ -1,13 +1,15 @@
 //! Superinstructions: two adjacent instructions of a block run as one threaded handler.
 //!
-//! A compare (CMP, CMN, TST and the flag-setting ADDS/SUBS/ANDS they alias) followed by a
-//! B.cond, or a register compare followed by a CSINC (CINC, CSET), is the commonest pair of the
-//! kernel's code. [`decode_block`](super::super::block) gives the first entry of such a pair the
-//! fused form from [`fused`]: both handlers inlined, one dispatch for the two, and the
-//! condition read from the flags the compare has just written, with no trip through memory.
-//! The second entry stays in the block as it was: partial and traced runs (which call each
-//! entry's plain handler) run the pair as two instructions, and a fused run counts, stops and
-//! gives back exactly as they do (a taken branch stops at the second entry).
+//! Two kinds of pairs: a compare (CMP, CMN, TST and the flag-setting ADDS/SUBS/ANDS they
+//! alias) followed by a B.cond, or a register compare followed by a CSINC (CINC, CSET), the
+//! commonest pairs of the kernel's code (`PAIRS`); and any two adjacent instructions among the
+//! data-processing lines of the boot's hot loops (`ALU`: the multi-precision multiply loops
+//! and BLAKE2s, half of the Debian boot). [`decode_block`](super::super::block) gives the
+//! first entry of such a pair the fused form from [`fused`]: both handlers inlined, one
+//! dispatch for the two, the second reading what the first has just written without a trip
+//! through memory. The second entry stays in the block as it was: partial and traced runs
+//! (which call each entry's plain handler) run the pair as two instructions, and a fused run
+//! counts, stops and gives back exactly as they do (a taken branch stops at the second entry).
 
 use super::{step, DecodeResult, Decoded, Threaded};
 use crate::aarch64::block::Env;
@@ -138,19 +140,112 @@ const PAIRS: &[Pair] = &[
     ),
 ];
 
-/// The fused form of `a` followed by `b` in a block, when the pair is one of the table `PAIRS`.
+/// The lines of [`ALU`] and the fused forms of any two of them: `ALU_PAIRS[i][j]` runs line
+/// `i` then line `j`. Each line: its name, the index of its instantiation (as in `PAIRS`) and
+/// the instantiation's handler.
+macro_rules! alu_pairs {
+    ($($line:tt),* $(,)?) => {
+        alu_pairs!(@go [$($line),*] $($line),*);
+    };
+    (@go $all:tt $($line:tt),*) => {
+        /// The data-processing instructions of the kernel's hot loops (`mpihelp_submul_1`,
+        /// `mpihelp_addmul_1`, `blake2s_compress_generic`: half of the Debian boot's
+        /// instructions) of which any two adjacent ones run fused: their name and the index of
+        /// their instantiation, as in `PAIRS`. None of them reads the PC, accesses memory or
+        /// can fault.
+        const ALU: &[(&str, usize)] = &[$(alu_pairs!(@key $line)),*];
+        /// `ALU_PAIRS[i][j]`: line `i` of [`ALU`] followed by line `j`.
+        const ALU_PAIRS: &[&[Threaded]] = &[$(alu_pairs!(@row $line $all)),*];
+    };
+    (@key ($name:literal, $form:expr, $h:path)) => {
+        ($name, $form)
+    };
+    (@row ($n:literal, $f:expr, $a:path) [$(($m:literal, $g:expr, $b:path)),*]) => {
+        &[$(fused!($a, $b)),*]
+    };
+}
+
+alu_pairs!(
+    (
+        "SBFM",
+        dp_imm::sbf::SXTW as usize,
+        dp_imm::sbfm::<{ dp_imm::sbf::SXTW }>
+    ),
+    (
+        "SUB_r_lsl_x",
+        NONE,
+        dp_reg::sub_r::<true, { dp_reg::rm_shift::NONE }>
+    ),
+    ("AND_i_x", 0, dp_imm::and_i::<true>),
+    (
+        "UBFM",
+        dp_imm::bf::LSR_X as usize,
+        dp_imm::ubfm::<{ dp_imm::bf::LSR_X }>
+    ),
+    ("MADD_x", 0, dp_reg::madd::<true>),
+    ("ADD_x", 0, dp_reg::add_x),
+    (
+        "ADD_r",
+        0,
+        dp_reg::add_r::<false, { dp_reg::rm_shift::ANY }>
+    ),
+    (
+        "ADD_r_lsl_x",
+        NONE,
+        dp_reg::add_r::<true, { dp_reg::rm_shift::NONE }>
+    ),
+    (
+        "ADD_r_lsl_x",
+        LSL,
+        dp_reg::add_r::<true, { dp_reg::rm_shift::LSL }>
+    ),
+    (
+        "SUBS_r_lsl_x",
+        NONE,
+        dp_reg::subs_r::<true, { dp_reg::rm_shift::NONE }>
+    ),
+    ("CSEL_x", CC, dp_reg::csel::<true, 3>),
+    ("CSINC_x", CS, dp_reg::csinc::<true, 2>),
+    ("ADDS_i", 0, dp_imm::adds_i::<false>),
+    (
+        "ADD_r_lsl",
+        NONE,
+        dp_reg::add_r::<false, { dp_reg::rm_shift::NONE }>
+    ),
+    (
+        "EOR_r",
+        NONE,
+        dp_reg::eor_r::<false, { dp_reg::rm_shift::NONE }>
+    ),
+    ("EXTR", 0, dp_imm::extr),
+);
+
+/// Condition codes CS (HS) and CC (LO): the carry tests of the multi-precision loops (`CSEL ..,
+/// LO`, and `CINC .., LO`, which is `CSINC .., HS`).
+const CS: usize = 2;
+const CC: usize = 3;
+
+/// The fused form of `a` followed by `b` in a block, when the pair is one of the table `PAIRS`
+/// or both are lines of `ALU`.
 pub fn fused(a: &DecodeResult, b: &DecodeResult) -> Option<Threaded> {
     let (pa, pb) = (a.pattern?, b.pattern?);
-    let form = pa.variants.map_or(0, |v| (v.pick)(&a.insn.ops));
-    PAIRS
+    let form =
+        |p: &super::Pattern, d: &DecodeResult| p.variants.map_or(0, |v| (v.pick)(&d.insn.ops));
+    let (fa, fb) = (form(pa, a), form(pb, b));
+    if let Some((.., forms)) = PAIRS
         .iter()
-        .find(|(x, f, y, _)| *x == pa.name && *f == form && *y == pb.name)
-        .map(|(_, _, _, forms)| forms[(b.insn.ops.op & 15) as usize])
+        .find(|(x, f, y, _)| *x == pa.name && *f == fa && *y == pb.name)
+    {
+        return Some(forms[(b.insn.ops.op & 15) as usize]);
+    }
+    let i = ALU.iter().position(|&k| k == (pa.name, fa))?;
+    let j = ALU.iter().position(|&k| k == (pb.name, fb))?;
+    Some(ALU_PAIRS[i][j])
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{fused, PAIRS};
+    use super::{fused, ALU, PAIRS};
     use crate::aarch64::decode::decode;
     use crate::aarch64::exec::system::tests::{machine, BASE};
     use crate::aarch64::{BlockCache, Exit};
@@ -199,9 +294,42 @@ mod tests {
         u64::MAX,
     ];
 
+    /// Runs `code` (ending with `HVC #1`) from every pair of [`VALUES`] in X1 and X2, once whole
+    /// (a threaded run: fused pairs fused) and once an instruction per run (the plain loop, no
+    /// fused form), and asserts the same registers, NZCV, PC and instruction count.
+    fn assert_fused_runs_as_stepped(code: &[u32]) {
+        let (mut fast, mut bus) = machine(code);
+        let (mut slow, _) = machine(code);
+        let (mut fast_cache, mut slow_cache) = (BlockCache::new(), BlockCache::new());
+        // Under Miri (which checks the threaded runs' pointer steps), the first two values only.
+        let values = if cfg!(miri) { &VALUES[..2] } else { VALUES };
+        for &x1 in values {
+            for &x2 in values {
+                for cpu in [&mut fast, &mut slow] {
+                    cpu.pc = BASE;
+                    cpu.insns = 0;
+                    cpu.x[..6].copy_from_slice(&[0, x1, x2, 7, x2 ^ x1 << 7, 0]);
+                    cpu.set_nzcv(0xa000_0000);
+                }
+                assert_eq!(fast.run(&mut fast_cache, &mut bus, 100), Exit::Hvc(1));
+                let exit = loop {
+                    match slow.run(&mut slow_cache, &mut bus, 1) {
+                        Exit::Budget => continue,
+                        e => break e,
+                    }
+                };
+                assert_eq!(exit, Exit::Hvc(1));
+                let what = format!("{code:x?} x1={x1:#x} x2={x2:#x}");
+                assert_eq!(fast.x[..32], slow.x[..32], "{what}");
+                assert_eq!(fast.nzcv(), slow.nzcv(), "{what}");
+                assert_eq!((fast.pc, fast.insns), (slow.pc, slow.insns), "{what}");
+            }
+        }
+    }
+
     /// Every fused pair, for every condition and operand values of both widths' edges, leaves
     /// the registers, NZCV, PC and instruction count exactly as the same two instructions run
-    /// one at a time (budget 1 per run: the plain loop, no fused form).
+    /// one at a time.
     #[test]
     fn fused_pairs_run_as_their_two_instructions() {
         let mut covered = vec![false; PAIRS.len()];
@@ -227,38 +355,78 @@ mod tests {
                     let b = decode(word);
                     assert_eq!(b.pattern.map(|p| p.name), Some(name), "{word:#x}");
                     assert!(fused(&a, &b).is_some(), "{first:#x} {word:#x}");
-                    let code = [first, word, ADD_X5_1, HVC_1];
-                    let (mut fast, mut bus) = machine(&code);
-                    let (mut slow, _) = machine(&code);
-                    let (mut fast_cache, mut slow_cache) = (BlockCache::new(), BlockCache::new());
-                    for &x1 in VALUES {
-                        for &x2 in VALUES {
-                            for cpu in [&mut fast, &mut slow] {
-                                cpu.pc = BASE;
-                                cpu.insns = 0;
-                                cpu.x[..6].copy_from_slice(&[0, x1, x2, 7, x2, 0]);
-                                cpu.set_nzcv(0xa000_0000);
-                            }
-                            let exit = fast.run(&mut fast_cache, &mut bus, 100);
-                            assert_eq!(exit, Exit::Hvc(1));
-                            let exit = loop {
-                                match slow.run(&mut slow_cache, &mut bus, 1) {
-                                    Exit::Budget => continue,
-                                    e => break e,
-                                }
-                            };
-                            assert_eq!(exit, Exit::Hvc(1));
-                            let what = format!("{first:#x} {word:#x} x1={x1:#x} x2={x2:#x}");
-                            assert_eq!(fast.x[..32], slow.x[..32], "{what}");
-                            assert_eq!(fast.nzcv(), slow.nzcv(), "{what}");
-                            assert_eq!((fast.pc, fast.insns), (slow.pc, slow.insns), "{what}");
-                        }
-                    }
+                    assert_fused_runs_as_stepped(&[first, word, ADD_X5_1, HVC_1]);
                 }
             }
         }
         for (i, (x, f, y, _)) in PAIRS.iter().enumerate() {
             assert!(covered[i], "no sample of the pair {x} (form {f}) + {y}");
+        }
+    }
+
+    /// A sample of each line of [`ALU`], in its order, writing X3 from X1 and X2
+    /// (`aarch64-linux-gnu-as`).
+    const ALU_FIRSTS: &[u32] = &[
+        0x9340_7c23, // sxtw x3, w1
+        0xcb02_0023, // sub x3, x1, x2
+        0x9240_7c23, // and x3, x1, #0xffffffff
+        0xd360_fc23, // lsr x3, x1, #32
+        0x9b02_1023, // madd x3, x1, x2, x4
+        0x8b22_4023, // add x3, x1, w2, uxtw
+        0x8b42_8023, // add x3, x1, x2, lsr #32
+        0x8b02_0023, // add x3, x1, x2
+        0x8b02_8023, // add x3, x1, x2, lsl #32
+        0xeb02_003f, // cmp x1, x2
+        0x9a82_3023, // csel x3, x1, x2, cc
+        0x9a81_2423, // cinc x3, x1, cc
+        0x3100_1423, // adds w3, w1, #0x5
+        0x0b02_0023, // add w3, w1, w2
+        0x4a02_0023, // eor w3, w1, w2
+        0x1381_1c23, // ror w3, w1, #7
+    ];
+
+    /// The same lines writing X4 from X3 (the first one's result) and X1.
+    const ALU_SECONDS: &[u32] = &[
+        0x9340_7c64, // sxtw x4, w3
+        0xcb01_0064, // sub x4, x3, x1
+        0x9240_7c64, // and x4, x3, #0xffffffff
+        0xd360_fc64, // lsr x4, x3, #32
+        0x9b01_0864, // madd x4, x3, x1, x2
+        0x8b21_4064, // add x4, x3, w1, uxtw
+        0x8b41_8064, // add x4, x3, x1, lsr #32
+        0x8b01_0064, // add x4, x3, x1
+        0x8b01_8064, // add x4, x3, x1, lsl #32
+        0xeb01_007f, // cmp x3, x1
+        0x9a81_3064, // csel x4, x3, x1, cc
+        0x9a83_2464, // cinc x4, x3, cc
+        0x3100_1464, // adds w4, w3, #0x5
+        0x0b01_0064, // add w4, w3, w1
+        0x4a01_0064, // eor w4, w3, w1
+        0x1383_1c64, // ror w4, w3, #7
+    ];
+
+    /// Any two lines of [`ALU`], adjacent, run fused as they run one at a time.
+    #[test]
+    fn alu_pairs_run_as_their_two_instructions() {
+        assert_eq!(
+            (ALU_FIRSTS.len(), ALU_SECONDS.len()),
+            (ALU.len(), ALU.len())
+        );
+        let line = |word: u32| {
+            let d = decode(word);
+            let p = d.pattern.expect("decodes");
+            let key = (p.name, p.variants.map_or(0, |v| (v.pick)(&d.insn.ops)));
+            (d, ALU.iter().position(|&k| k == key))
+        };
+        for (i, &first) in ALU_FIRSTS.iter().enumerate() {
+            let (a, at) = line(first);
+            assert_eq!(at, Some(i), "{first:#x}");
+            for (j, &second) in ALU_SECONDS.iter().enumerate() {
+                let (b, at) = line(second);
+                assert_eq!(at, Some(j), "{second:#x}");
+                assert!(fused(&a, &b).is_some(), "{first:#x} {second:#x}");
+                assert_fused_runs_as_stepped(&[first, second, HVC_1]);
+            }
         }
     }
 }
