@@ -333,7 +333,13 @@ mod tests {
     #[test]
     fn fused_pairs_run_as_their_two_instructions() {
         let mut covered = vec![false; PAIRS.len()];
-        for &first in FIRSTS {
+        // Under Miri (each run builds two machines), the first sample and condition only.
+        let (firsts, conds) = if cfg!(miri) {
+            (&FIRSTS[..1], 1)
+        } else {
+            (FIRSTS, 16)
+        };
+        for &first in firsts {
             let a = decode(first);
             let pa = a.pattern.expect("first decodes");
             let form = pa.variants.map_or(0, |v| (v.pick)(&a.insn.ops));
@@ -350,7 +356,7 @@ mod tests {
                 pa.name
             );
             for name in seconds {
-                for cond in 0..16 {
+                for cond in 0..conds {
                     let word = second(name, cond);
                     let b = decode(word);
                     assert_eq!(b.pattern.map(|p| p.name), Some(name), "{word:#x}");
@@ -360,7 +366,10 @@ mod tests {
             }
         }
         for (i, (x, f, y, _)) in PAIRS.iter().enumerate() {
-            assert!(covered[i], "no sample of the pair {x} (form {f}) + {y}");
+            assert!(
+                covered[i] || cfg!(miri),
+                "no sample of the pair {x} (form {f}) + {y}"
+            );
         }
     }
 
@@ -418,10 +427,12 @@ mod tests {
             let key = (p.name, p.variants.map_or(0, |v| (v.pick)(&d.insn.ops)));
             (d, ALU.iter().position(|&k| k == key))
         };
-        for (i, &first) in ALU_FIRSTS.iter().enumerate() {
+        // Under Miri (each run builds two machines), the first line's pair with itself only.
+        let lines = if cfg!(miri) { 1 } else { ALU.len() };
+        for (i, &first) in ALU_FIRSTS.iter().enumerate().take(lines) {
             let (a, at) = line(first);
             assert_eq!(at, Some(i), "{first:#x}");
-            for (j, &second) in ALU_SECONDS.iter().enumerate() {
+            for (j, &second) in ALU_SECONDS.iter().enumerate().take(lines) {
                 let (b, at) = line(second);
                 assert_eq!(at, Some(j), "{second:#x}");
                 assert!(fused(&a, &b).is_some(), "{first:#x} {second:#x}");
