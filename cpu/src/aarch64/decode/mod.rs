@@ -4,7 +4,9 @@
 //! most significant first), a shape function that extracts the named fields into [`Ops`] (and may
 //! reject reserved values), the handler, and whether the instruction ends a block. Patterns are
 //! bucketed by bits 28:25 (the A64 main encoding group, DDI 0487 C4.1) and tried in table order:
-//! where two patterns overlap, the more specific one comes first.
+//! where two patterns overlap, the more specific one comes first. A line may instantiate its
+//! handler per value of some operand field ([`Variants`]); [`fuse`] runs chosen adjacent pairs
+//! as one threaded handler.
 
 pub mod a64;
 pub mod fuse;
