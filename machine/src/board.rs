@@ -53,6 +53,25 @@ struct Mapped {
     /// Indexes in [`BoardConfig::disks`] of the disks behind it, in the order
     /// [`MmioDevice::disks`] lists them.
     disks: Vec<usize>,
+    /// Whether it needs the time ([`MmioDevice::keeps_time`]).
+    timed: bool,
+    /// The levels of its interrupt outputs as last given to the GIC (`None`: not given since
+    /// the GIC's reset), so that a sync passes on changes only. Only the board drives the
+    /// devices' SPIs.
+    synced: Option<u32>,
+}
+
+impl Mapped {
+    fn new(intid: Option<u32>, lines: u32, dev: Box<dyn MmioDevice>, disks: Vec<usize>) -> Self {
+        Mapped {
+            intid,
+            lines,
+            timed: dev.keeps_time(),
+            dev,
+            disks,
+            synced: None,
+        }
+    }
 }
 
 /// A guest-physical range that reaches a device.
@@ -253,12 +272,12 @@ impl Board {
                     host.assign_bars()?;
                     host.require_bus_master(false);
                 }
-                devices.push(Mapped {
-                    intid: desc.intx_spi.map(|s| s + 32),
-                    lines: desc.intx_lines,
-                    dev: Box::new(host),
+                devices.push(Mapped::new(
+                    desc.intx_spi.map(|s| s + 32),
+                    desc.intx_lines,
+                    Box::new(host),
                     disks,
-                });
+                ));
                 Some(devices.len() - 1)
             }
             None if !pci_disks.is_empty() => {
@@ -324,12 +343,7 @@ impl Board {
                 dev: devices.len(),
                 offset: 0,
             });
-            devices.push(Mapped {
-                intid: r.spi.map(|s| s + 32),
-                lines: 1,
-                dev,
-                disks,
-            });
+            devices.push(Mapped::new(r.spi.map(|s| s + 32), 1, dev, disks));
         }
         windows.sort_by_key(|w| w.base);
         Ok(Board {
@@ -367,9 +381,13 @@ impl Board {
 
     /// Drive the GIC from device `i`'s interrupt outputs.
     fn sync_device_irqs(&mut self, i: usize) {
-        let d = &self.devices[i];
+        let d = &mut self.devices[i];
         if let Some(intid) = d.intid {
             let levels = d.dev.irq_lines();
+            if d.synced == Some(levels) {
+                return;
+            }
+            d.synced = Some(levels);
             for line in 0..d.lines {
                 self.gic
                     .set_level(0, intid + line, levels & (1 << line) != 0);
@@ -421,7 +439,9 @@ impl Board {
     /// Tell the devices the system counter reads `counter` now.
     pub fn set_time(&mut self, counter: u64) {
         for d in &mut self.devices {
-            d.dev.set_time(counter);
+            if d.timed {
+                d.dev.set_time(counter);
+            }
         }
         self.sync_irqs();
     }
@@ -430,6 +450,7 @@ impl Board {
     pub fn next_deadline(&self) -> Option<u64> {
         self.devices
             .iter()
+            .filter(|d| d.timed)
             .filter_map(|d| d.dev.next_deadline())
             .min()
     }
@@ -441,6 +462,7 @@ impl Board {
         self.gic.reset();
         for d in &mut self.devices {
             d.dev.reset();
+            d.synced = None;
         }
         self.sync_irqs();
     }
@@ -626,6 +648,33 @@ mod tests {
         b.mmio_write(VIRT_UART0 + pl011::ICR, 4, pl011::INT_TX as u64)
             .unwrap();
         assert!(!b.gic.pending(0, 33));
+    }
+
+    /// The RTC, the one device that keeps time, raises its alarm through `set_time` as SPI 2
+    /// (INTID 34, a level); acknowledging it lowers the line, the next alarm raises it again,
+    /// and a reset lowers it with the device.
+    #[test]
+    fn rtc_alarm_reaches_the_gic_through_set_time() {
+        use crate::devices::pl031;
+        let mut b = board(GicVersion::V2, vec![Arc::default()]);
+        b.mmio_write(VIRT_RTC + pl031::IMSC, 4, 1).unwrap();
+        for seconds in [2, 5] {
+            b.mmio_write(VIRT_RTC + pl031::MR, 4, 1234 + seconds)
+                .unwrap();
+            let at = b.next_deadline().expect("the alarm's deadline");
+            b.set_time(at - 1);
+            assert!(!b.gic.pending(0, 34), "before the alarm at {seconds} s");
+            b.set_time(at);
+            assert!(b.gic.pending(0, 34), "at the alarm at {seconds} s");
+            b.mmio_write(VIRT_RTC + pl031::ICR, 4, 1).unwrap();
+            assert!(!b.gic.pending(0, 34), "acknowledged at {seconds} s");
+        }
+        b.mmio_write(VIRT_RTC + pl031::MR, 4, 1234 + 9).unwrap();
+        let at = b.next_deadline().unwrap();
+        b.set_time(at);
+        assert!(b.gic.pending(0, 34));
+        b.reset();
+        assert!(!b.gic.pending(0, 34), "after a reset");
     }
 
     #[test]

@@ -39,11 +39,20 @@ pub trait MmioDevice {
     fn irq_lines(&self) -> u32 {
         self.irq_level() as u32
     }
-    /// The system counter (virtual time) is now `counter`.
+    /// The system counter (virtual time) is now `counter`. Called only on devices whose
+    /// [`MmioDevice::keeps_time`] is true.
     fn set_time(&mut self, counter: u64) {
         let _ = counter;
     }
-    /// The counter value at which the device's state next changes on its own, if any.
+    /// Whether the device needs [`MmioDevice::set_time`] or has a
+    /// [`MmioDevice::next_deadline`]: true for every device that implements either (the board
+    /// tells only those the time and asks only those for deadlines, twice per slice of a vCPU's
+    /// run).
+    fn keeps_time(&self) -> bool {
+        false
+    }
+    /// The counter value at which the device's state next changes on its own, if any. Asked
+    /// only of devices whose [`MmioDevice::keeps_time`] is true.
     fn next_deadline(&self) -> Option<u64> {
         None
     }

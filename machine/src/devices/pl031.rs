@@ -167,6 +167,10 @@ impl MmioDevice for Pl031 {
         self.ris & self.imsc != 0
     }
 
+    fn keeps_time(&self) -> bool {
+        true
+    }
+
     fn set_time(&mut self, counter: u64) {
         self.now = counter;
         if self.alarm.is_some_and(|a| a <= counter) {
