@@ -4,10 +4,10 @@
 //! alias) followed by a B.cond, or a register compare followed by a CSINC (CINC, CSET), the
 //! commonest pairs of the kernel's code (`PAIRS`); and any two adjacent instructions among the
 //! data-processing lines of the boot's hot loops (`ALU`: the multi-precision multiply loops
-//! and BLAKE2s, half of the Debian boot). [`decode_block`](super::super::block) gives the
-//! first entry of such a pair the fused form from [`fused`]: both handlers inlined, one
-//! dispatch for the two, the second reading what the first has just written without a trip
-//! through memory. The second entry stays in the block as it was: partial and traced runs
+//! and BLAKE2s, half of the Debian boot, with `MOV` and `ADD` from the rest).
+//! [`decode_block`](super::super::block) gives the first entry of such a pair the fused form
+//! from [`fused`]: both handlers inlined, one dispatch for the two, the second reading what
+//! the first has just written without a trip through memory. The second entry stays in the block as it was: partial and traced runs
 //! (which call each entry's plain handler) run the pair as two instructions, and a fused run
 //! counts, stops and gives back exactly as they do (a taken branch stops at the second entry).
 
@@ -150,9 +150,10 @@ macro_rules! alu_pairs {
     (@go $all:tt $($line:tt),*) => {
         /// The data-processing instructions of the kernel's hot loops (`mpihelp_submul_1`,
         /// `mpihelp_addmul_1`, `blake2s_compress_generic`: half of the Debian boot's
-        /// instructions) of which any two adjacent ones run fused: their name and the index of
-        /// their instantiation, as in `PAIRS`. None of them reads the PC, accesses memory or
-        /// can fault.
+        /// instructions), and `MOV` (register) and `ADD` (immediate), the commonest of the
+        /// rest, of which any two adjacent ones run fused: their name and the index of their
+        /// instantiation, as in `PAIRS`. None of them reads the PC, accesses memory or can
+        /// fault.
         const ALU: &[(&str, usize)] = &[$(alu_pairs!(@key $line)),*];
         /// `ALU_PAIRS[i][j]`: line `i` of [`ALU`] followed by line `j`.
         const ALU_PAIRS: &[&[Threaded]] = &[$(alu_pairs!(@row $line $all)),*];
@@ -218,6 +219,8 @@ alu_pairs!(
         dp_reg::eor_r::<false, { dp_reg::rm_shift::NONE }>
     ),
     ("EXTR", 0, dp_imm::extr),
+    ("MOV_r_x", 0, dp_reg::mov_r::<true>),
+    ("ADD_i_x", 0, dp_imm::add_i::<true>),
 );
 
 /// Condition codes CS (HS) and CC (LO): the carry tests of the multi-precision loops (`CSEL ..,
@@ -392,6 +395,8 @@ mod tests {
         0x0b02_0023, // add w3, w1, w2
         0x4a02_0023, // eor w3, w1, w2
         0x1381_1c23, // ror w3, w1, #7
+        0xaa01_03e3, // mov x3, x1
+        0x9100_1423, // add x3, x1, #0x5
     ];
 
     /// The same lines writing X4 from X3 (the first one's result) and X1.
@@ -412,6 +417,8 @@ mod tests {
         0x0b01_0064, // add w4, w3, w1
         0x4a01_0064, // eor w4, w3, w1
         0x1383_1c64, // ror w4, w3, #7
+        0xaa03_03e4, // mov x4, x3
+        0x9100_1464, // add x4, x3, #0x5
     ];
 
     /// Any two lines of [`ALU`], adjacent, run fused as they run one at a time.
