@@ -584,9 +584,8 @@ unsafe fn write_at(p: *mut u8, size: usize, value: u64) {
 #[inline(always)]
 unsafe fn host_read(host: *const u8, off: usize, size: usize) -> u64 {
     debug_assert!(size <= 8 && off + size <= PAGE_SIZE as usize);
-    let mut b = [0u8; 8];
-    std::ptr::copy_nonoverlapping(host.add(off), b.as_mut_ptr(), size);
-    u64::from_le_bytes(b)
+    // SAFETY: the caller's contract.
+    unsafe { read_at(host.add(off), size) }
 }
 
 /// Write the low `size` (<= 8) bytes of `value` little-endian at `host + off`.
@@ -596,8 +595,8 @@ unsafe fn host_read(host: *const u8, off: usize, size: usize) -> u64 {
 #[inline(always)]
 unsafe fn host_write(host: *mut u8, off: usize, size: usize, value: u64) {
     debug_assert!(size <= 8 && off + size <= PAGE_SIZE as usize);
-    let b = value.to_le_bytes();
-    std::ptr::copy_nonoverlapping(b.as_ptr(), host.add(off), size);
+    // SAFETY: the caller's contract.
+    unsafe { write_at(host.add(off), size, value) }
 }
 
 /// The low `size` bytes of a value.

@@ -11,7 +11,7 @@
 //! (which call each entry's plain handler) run the pair as two instructions, and a fused run
 //! counts, stops and gives back exactly as they do (a taken branch stops at the second entry).
 
-use super::{step, DecodeResult, Decoded, Threaded};
+use super::{run_entry, step, DecodeResult, Decoded, Threaded};
 use crate::aarch64::block::Env;
 use crate::aarch64::exec::{branch, dp_imm, dp_reg};
 use crate::aarch64::state::{Cpu, Flow};
@@ -24,16 +24,15 @@ macro_rules! fused {
         /// As [`Threaded`]; `d` is the first entry of an `$a`, `$b` pair, which is not the
         /// block's last instruction.
         unsafe fn fused(cpu: &mut Cpu, env: &mut Env, d: *const Decoded) -> Flow {
-            // SAFETY: `d` may be read (the caller's contract).
-            let f = $a(cpu, env, unsafe { &(*d).ops });
-            if f != Flow::Next {
-                cpu.stopped_at = d as usize;
-                return f;
+            // SAFETY: the caller's contract; the entry after `d` is the pair's second
+            // instruction, in the same block, not the end entry.
+            unsafe {
+                if let Some(f) = run_entry(cpu, env, d, $a) {
+                    return f;
+                }
+                cpu.pc = cpu.pc.wrapping_add(4);
+                step(cpu, env, d.add(1), $b)
             }
-            cpu.pc = cpu.pc.wrapping_add(4);
-            // SAFETY: the entry after `d` is the pair's second instruction, in the same block,
-            // not the end entry (the caller's contract).
-            unsafe { step(cpu, env, d.add(1), $b) }
         }
         fused as Threaded
     }};
@@ -376,58 +375,34 @@ mod tests {
         }
     }
 
-    /// A sample of each line of [`ALU`], in its order, writing X3 from X1 and X2
-    /// (`aarch64-linux-gnu-as`).
-    const ALU_FIRSTS: &[u32] = &[
-        0x9340_7c23, // sxtw x3, w1
-        0xcb02_0023, // sub x3, x1, x2
-        0x9240_7c23, // and x3, x1, #0xffffffff
-        0xd360_fc23, // lsr x3, x1, #32
-        0x9b02_1023, // madd x3, x1, x2, x4
-        0x8b22_4023, // add x3, x1, w2, uxtw
-        0x8b42_8023, // add x3, x1, x2, lsr #32
-        0x8b02_0023, // add x3, x1, x2
-        0x8b02_8023, // add x3, x1, x2, lsl #32
-        0xeb02_003f, // cmp x1, x2
-        0x9a82_3023, // csel x3, x1, x2, cc
-        0x9a81_2423, // cinc x3, x1, cc
-        0x3100_1423, // adds w3, w1, #0x5
-        0x0b02_0023, // add w3, w1, w2
-        0x4a02_0023, // eor w3, w1, w2
-        0x1381_1c23, // ror w3, w1, #7
-        0xaa01_03e3, // mov x3, x1
-        0x9100_1423, // add x3, x1, #0x5
-    ];
-
-    /// The same lines writing X4 from X3 (the first one's result) and X1.
-    const ALU_SECONDS: &[u32] = &[
-        0x9340_7c64, // sxtw x4, w3
-        0xcb01_0064, // sub x4, x3, x1
-        0x9240_7c64, // and x4, x3, #0xffffffff
-        0xd360_fc64, // lsr x4, x3, #32
-        0x9b01_0864, // madd x4, x3, x1, x2
-        0x8b21_4064, // add x4, x3, w1, uxtw
-        0x8b41_8064, // add x4, x3, x1, lsr #32
-        0x8b01_0064, // add x4, x3, x1
-        0x8b01_8064, // add x4, x3, x1, lsl #32
-        0xeb01_007f, // cmp x3, x1
-        0x9a81_3064, // csel x4, x3, x1, cc
-        0x9a83_2464, // cinc x4, x3, cc
-        0x3100_1464, // adds w4, w3, #0x5
-        0x0b01_0064, // add w4, w3, w1
-        0x4a01_0064, // eor w4, w3, w1
-        0x1383_1c64, // ror w4, w3, #7
-        0xaa03_03e4, // mov x4, x3
-        0x9100_1464, // add x4, x3, #0x5
+    /// Samples of each line of [`ALU`], in its order (`aarch64-linux-gnu-as`): one writing X3
+    /// from X1 and X2, to run first, and one writing X4 from X3 (the first one's result) and
+    /// X1, to run second.
+    const ALU_SAMPLES: &[(u32, u32)] = &[
+        (0x9340_7c23, 0x9340_7c64), // sxtw x3, w1; sxtw x4, w3
+        (0xcb02_0023, 0xcb01_0064), // sub x3, x1, x2; sub x4, x3, x1
+        (0x9240_7c23, 0x9240_7c64), // and x3, x1, #0xffffffff; and x4, x3, #0xffffffff
+        (0xd360_fc23, 0xd360_fc64), // lsr x3, x1, #32; lsr x4, x3, #32
+        (0x9b02_1023, 0x9b01_0864), // madd x3, x1, x2, x4; madd x4, x3, x1, x2
+        (0x8b22_4023, 0x8b21_4064), // add x3, x1, w2, uxtw; add x4, x3, w1, uxtw
+        (0x8b42_8023, 0x8b41_8064), // add x3, x1, x2, lsr #32; add x4, x3, x1, lsr #32
+        (0x8b02_0023, 0x8b01_0064), // add x3, x1, x2; add x4, x3, x1
+        (0x8b02_8023, 0x8b01_8064), // add x3, x1, x2, lsl #32; add x4, x3, x1, lsl #32
+        (0xeb02_003f, 0xeb01_007f), // cmp x1, x2; cmp x3, x1
+        (0x9a82_3023, 0x9a81_3064), // csel x3, x1, x2, cc; csel x4, x3, x1, cc
+        (0x9a81_2423, 0x9a83_2464), // cinc x3, x1, cc; cinc x4, x3, cc
+        (0x3100_1423, 0x3100_1464), // adds w3, w1, #0x5; adds w4, w3, #0x5
+        (0x0b02_0023, 0x0b01_0064), // add w3, w1, w2; add w4, w3, w1
+        (0x4a02_0023, 0x4a01_0064), // eor w3, w1, w2; eor w4, w3, w1
+        (0x1381_1c23, 0x1383_1c64), // ror w3, w1, #7; ror w4, w3, #7
+        (0xaa01_03e3, 0xaa03_03e4), // mov x3, x1; mov x4, x3
+        (0x9100_1423, 0x9100_1464), // add x3, x1, #0x5; add x4, x3, #0x5
     ];
 
     /// Any two lines of [`ALU`], adjacent, run fused as they run one at a time.
     #[test]
     fn alu_pairs_run_as_their_two_instructions() {
-        assert_eq!(
-            (ALU_FIRSTS.len(), ALU_SECONDS.len()),
-            (ALU.len(), ALU.len())
-        );
+        assert_eq!(ALU_SAMPLES.len(), ALU.len());
         let line = |word: u32| {
             let d = decode(word);
             let p = d.pattern.expect("decodes");
@@ -436,10 +411,10 @@ mod tests {
         };
         // Under Miri (each run builds two machines), the first line's pair with itself only.
         let lines = if cfg!(miri) { 1 } else { ALU.len() };
-        for (i, &first) in ALU_FIRSTS.iter().enumerate().take(lines) {
+        for (i, &(first, _)) in ALU_SAMPLES.iter().enumerate().take(lines) {
             let (a, at) = line(first);
             assert_eq!(at, Some(i), "{first:#x}");
-            for (j, &second) in ALU_SECONDS.iter().enumerate().take(lines) {
+            for (j, &(_, second)) in ALU_SAMPLES.iter().enumerate().take(lines) {
                 let (b, at) = line(second);
                 assert_eq!(at, Some(j), "{second:#x}");
                 assert!(fused(&a, &b).is_some(), "{first:#x} {second:#x}");

@@ -26,8 +26,9 @@ pub type Handler = fn(&mut Cpu, &mut Env, &Ops) -> Flow;
 /// table's [`pat!`] lines make one per handler.
 ///
 /// # Safety
-/// `d` points into a block's entries (`Block::entries`), which end with an end entry ([`end_of`]): every entry from
-/// `d` up to and including that last one may be read through `d`.
+/// `d` points into a block's entries (`Block::entries`), which end with an end entry
+/// ([`end_of`]): every entry from `d` up to and including that last one may be read through
+/// `d`.
 pub type Threaded = unsafe fn(&mut Cpu, &mut Env, *const Decoded) -> Flow;
 
 /// The entry after the last instruction of the block at physical `pa` (held in its `imm`, for
@@ -60,9 +61,30 @@ unsafe fn end_of_block_threaded(_: &mut Cpu, _: &mut Env, _: *const Decoded) -> 
     Flow::Next
 }
 
-/// The body of every [`Threaded`] handler: run `exec` on the entry at `d`; on anything but
-/// [`Flow::Next`] return, with `d` in [`Cpu::stopped_at`] (the executor counts from it the
-/// entries not run); otherwise go on ([`step_on`]).
+/// Run `exec` on the entry at `d`: `Some` of its flow when that is not [`Flow::Next`], with `d`
+/// in [`Cpu::stopped_at`] (the executor counts from it the entries not run); `None` when the
+/// instruction went on.
+///
+/// # Safety
+/// As [`Threaded`], and `d` is not an end entry ([`end_of`]).
+#[inline(always)]
+pub unsafe fn run_entry(
+    cpu: &mut Cpu,
+    env: &mut Env,
+    d: *const Decoded,
+    exec: impl Fn(&mut Cpu, &mut Env, &Ops) -> Flow,
+) -> Option<Flow> {
+    // SAFETY: `d` may be read (the caller's contract).
+    let f = exec(cpu, env, unsafe { &(*d).ops });
+    if f != Flow::Next {
+        cpu.stopped_at = d as usize;
+        return Some(f);
+    }
+    None
+}
+
+/// The body of every [`Threaded`] handler: run `exec` on the entry at `d` ([`run_entry`]) and,
+/// when it went on, the next entry ([`step_on`]).
 ///
 /// # Safety
 /// As [`Threaded`], and `d` is not an end entry ([`end_of`]).
@@ -73,14 +95,13 @@ pub unsafe fn step(
     d: *const Decoded,
     exec: impl Fn(&mut Cpu, &mut Env, &Ops) -> Flow,
 ) -> Flow {
-    // SAFETY: `d` may be read (the caller's contract).
-    let f = exec(cpu, env, unsafe { &(*d).ops });
-    if f != Flow::Next {
-        cpu.stopped_at = d as usize;
-        return f;
-    }
     // SAFETY: the caller's contract.
-    unsafe { step_on(cpu, env, d) }
+    unsafe {
+        match run_entry(cpu, env, d, exec) {
+            Some(f) => f,
+            None => step_on(cpu, env, d),
+        }
+    }
 }
 
 /// The end of a [`Threaded`] handler whose instruction went on: step the PC and run the next
@@ -178,16 +199,17 @@ pub struct Pattern {
     /// is taken; not taken, the block goes on with the next instruction unless the branch
     /// finds something a block start would act on (`exec::branch`'s `fall_through`).
     pub falls_through: bool,
-    /// For a handler instantiated per value of its last const parameter: the instantiations, of
-    /// which [`decode`] picks one from the operands (`exec` and `thread` are then the first one).
+    /// For a handler instantiated per value of some operand field (its trailing const
+    /// parameters): the instantiations, of which [`decode`] picks one from the operands (`exec`
+    /// and `thread` are then the first one).
     pub variants: Option<&'static Variants>,
 }
 
 /// A handler's instantiations for some values of its trailing const parameters (plain and
-/// threaded, [`variants!`]), and the function of the operands that picks one of them at decode
-/// time (its value indexes `forms`), so that a handler can leave out at run time what the
-/// operands fix: the condition of `B.cond` and `CSEL`, which shifts a bitfield move needs, a
-/// zero shift, a load's index extension, whether its base is SP.
+/// threaded, [`variants!`](crate::variants)), and the function of the operands that picks one
+/// of them at decode time (its value indexes `forms`), so that a handler can leave out at run
+/// time what the operands fix: the condition of `B.cond` and `CSEL`, which shifts a bitfield
+/// move needs, a zero shift, a load's index extension, whether its base is SP.
 pub struct Variants {
     /// Which of `forms` runs the instruction with these operands.
     pub pick: fn(&Ops) -> usize,
@@ -226,28 +248,6 @@ macro_rules! variants {
 /// AL's instantiation: both mean "always".
 pub fn cond_code(o: &Ops) -> usize {
     (o.op & 15) as usize
-}
-
-/// The pick of a `PER_SP` line: whether the base register of a load or store is SP
-/// ([`Ops::op2`], its alignment mask, is not 0), instantiations `false` then `true`: only then
-/// does the fast path test the alignment.
-pub fn base_is_sp(o: &Ops) -> usize {
-    (o.op2 != 0) as usize
-}
-
-/// The pick of a `PER_INDEX` line: the index extension of a register-offset load or store (the
-/// option field in [`Ops::op`]), [`IX_X`](super::exec::ldst::IX_X) for a 64-bit index (option
-/// x11: LSL/UXTX, SXTX), [`IX_UXTW`](super::exec::ldst::IX_UXTW) (010) or
-/// [`IX_SXTW`](super::exec::ldst::IX_SXTW) (110), each then by [`base_is_sp`].
-pub fn index_kind(o: &Ops) -> usize {
-    let ix = if o.op & 1 != 0 {
-        0
-    } else if o.op & 4 == 0 {
-        1
-    } else {
-        2
-    };
-    2 * ix + base_is_sp(o)
 }
 
 /// Mask and value of a pattern string: `0`/`1` are fixed bits, `x` any bit, `name:N` a field of
@@ -303,7 +303,8 @@ pub const fn parse_pattern(p: &str) -> (u32, u32) {
 /// (see [`Variants`]): `PER_COND` (after `COND` for a conditional branch) by the condition
 /// code, `VARIANTS pick [v0 v1 ...]` by `pick` among the values `v0`, `v1`... of its last
 /// const parameter, `PER_SP` and `PER_INDEX` (after `HIT hit`, whose fast path takes the same
-/// const arguments) by [`base_is_sp`] and [`index_kind`].
+/// const arguments) by [`ldst::base_is_sp`](super::exec::ldst::base_is_sp) and
+/// [`ldst::index_kind`](super::exec::ldst::index_kind).
 #[macro_export]
 macro_rules! pat {
     ($name:ident, $p:literal, $shape:path, $($seg:ident)::+ $([$($g:tt)*])?, PER_COND) => {
@@ -329,14 +330,14 @@ macro_rules! pat {
         HIT $($h:ident)::+, PER_SP) => {
         $crate::pat!(
             @var $name, $p, $shape, [[$($seg)::+] [$($($g)*,)?] [$($h)::+]], false, false,
-            $crate::aarch64::decode::base_is_sp, [false] [true]
+            $crate::aarch64::exec::ldst::base_is_sp, [false] [true]
         )
     };
     ($name:ident, $p:literal, $shape:path, $($seg:ident)::+ $([$($g:tt)*])?,
         HIT $($h:ident)::+, PER_INDEX) => {
         $crate::pat!(
             @var $name, $p, $shape, [[$($seg)::+] [$($($g)*,)?] [$($h)::+]], false, false,
-            $crate::aarch64::decode::index_kind,
+            $crate::aarch64::exec::ldst::index_kind,
             [{ $crate::aarch64::exec::ldst::IX_X }, false]
             [{ $crate::aarch64::exec::ldst::IX_X }, true]
             [{ $crate::aarch64::exec::ldst::IX_UXTW }, false]

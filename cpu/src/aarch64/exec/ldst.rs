@@ -74,11 +74,16 @@ pub(crate) fn base(cpu: &Cpu, o: &Ops) -> Result<u64, Trap> {
     }
 }
 
+/// The pick of a `PER_SP` table line: whether the base register of a load or store is SP
+/// ([`Ops::op2`], its alignment mask, is not 0), instantiations `false` then `true`: only then
+/// does the fast path test the alignment.
+pub fn base_is_sp(o: &Ops) -> usize {
+    (o.op2 != 0) as usize
+}
+
 /// The base register value for a fast path, `None` when the base is a misaligned SP (the slow
 /// path then decides). `SP`: the base may be SP, chosen at decode time ([`base_is_sp`]);
 /// without it (`o.op2` is 0) there is nothing to test.
-///
-/// [`base_is_sp`]: crate::aarch64::decode::base_is_sp
 #[inline(always)]
 fn fast_base<const SP: bool>(cpu: &Cpu, o: &Ops) -> Option<u64> {
     let b = cpu.r(o.rn);
@@ -241,14 +246,33 @@ pub fn stt<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
     as_el0(cpu, |cpu| st::<N>(cpu, env, o))
 }
 
-/// Index extension of a register-offset form, chosen at decode time from its option field
-/// ([`index_kind`](crate::aarch64::decode::index_kind)): a 64-bit index taken whole (option
-/// x11: LSL/UXTX, SXTX).
+/// Index extension of a register-offset form ([`index_ext`]): a 64-bit index taken whole
+/// (option x11: LSL/UXTX, SXTX).
 pub const IX_X: u8 = 0;
 /// Index extension: W zero-extended (option 010, UXTW).
 pub const IX_UXTW: u8 = 1;
 /// Index extension: W sign-extended (option 110, SXTW).
 pub const IX_SXTW: u8 = 2;
+
+/// The index extension ([`IX_X`], [`IX_UXTW`], [`IX_SXTW`]) of a register-offset form's option
+/// field (`o.op`), one of the four allocated ones (option<1> = 1): option<0> set means a 64-bit
+/// index, taken whole; else option<2> says sign or zero extension of W.
+#[inline(always)]
+pub fn index_ext(o: &Ops) -> u8 {
+    if o.op & 1 != 0 {
+        IX_X
+    } else if o.op & 4 != 0 {
+        IX_SXTW
+    } else {
+        IX_UXTW
+    }
+}
+
+/// The pick of a `PER_INDEX` table line: the index extension ([`index_ext`]), each then by
+/// [`base_is_sp`], in the order of the line's instantiations.
+pub fn index_kind(o: &Ops) -> usize {
+    2 * index_ext(o) as usize + base_is_sp(o)
+}
 
 /// The offset of a register-offset form with index extension `X`: `extend(Rm) << shift`.
 #[inline(always)]
@@ -262,18 +286,14 @@ fn reg_offset<const X: u8>(cpu: &Cpu, o: &Ops) -> u64 {
     x << o.shift
 }
 
-/// Address of a register-offset form: `base + extend(Rm, option) << shift`, where option
-/// (`o.op`) is one of the four allocated ones (option<1> = 1): UXTW, LSL (UXTX), SXTW, SXTX.
-/// Option<0> set means a 64-bit index, taken whole; else option<2> says sign or zero
-/// extension of W. For the slow paths and the SIMD&FP forms, which take the option at run time.
+/// Address of a register-offset form: `base + extend(Rm, option) << shift`, the extension
+/// taken from the option at run time ([`index_ext`]): for the slow paths and the SIMD&FP forms.
 #[inline(always)]
 pub(crate) fn reg_addr(cpu: &Cpu, o: &Ops) -> Result<u64, Trap> {
-    let off = if o.op & 1 != 0 {
-        reg_offset::<IX_X>(cpu, o)
-    } else if o.op & 4 != 0 {
-        reg_offset::<IX_SXTW>(cpu, o)
-    } else {
-        reg_offset::<IX_UXTW>(cpu, o)
+    let off = match index_ext(o) {
+        IX_X => reg_offset::<IX_X>(cpu, o),
+        IX_UXTW => reg_offset::<IX_UXTW>(cpu, o),
+        _ => reg_offset::<IX_SXTW>(cpu, o),
     };
     Ok(base(cpu, o)?.wrapping_add(off))
 }
