@@ -7,9 +7,10 @@
 //! and BLAKE2s, half of the Debian boot, with `MOV` and `ADD` from the rest).
 //! [`decode_block`](super::super::block) gives the first entry of such a pair the fused form
 //! from [`fused`]: both handlers inlined, one dispatch for the two, the second reading what
-//! the first has just written without a trip through memory. The second entry stays in the block as it was: partial and traced runs
-//! (which call each entry's plain handler) run the pair as two instructions, and a fused run
-//! counts, stops and gives back exactly as they do (a taken branch stops at the second entry).
+//! the first has just written without a trip through memory. The second entry stays in the
+//! block as it was: partial and traced runs (which call each entry's plain handler) run the
+//! pair as two instructions, and a fused run counts, stops and gives back exactly as they do
+//! (a taken branch stops at the second entry).
 
 use super::{run_entry, step, DecodeResult, Decoded, Threaded};
 use crate::aarch64::block::Env;

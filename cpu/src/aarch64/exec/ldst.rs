@@ -100,8 +100,8 @@ pub(crate) fn imm_addr(b: u64, o: &Ops) -> u64 {
     b.wrapping_add(o.imm & (o.op as u64).wrapping_neg())
 }
 
-/// LDR/LDRB/LDRH/LDRSB/LDRSH/LDRSW (immediate, all forms), LDUR* (and LDTR* through [`ldt`]): load `N` bytes with
-/// extension `E`, then write back.
+/// LDR/LDRB/LDRH/LDRSB/LDRSH/LDRSW (immediate, all forms), LDUR* (and LDTR* through [`ldt`]):
+/// load `N` bytes with extension `E`, then write back.
 pub fn ld<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
     if ld_hit::<N, E>(cpu, o) {
         return Flow::Next;
@@ -166,8 +166,8 @@ fn ld_slow<const N: usize, const E: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -
     }
 }
 
-/// STR/STRB/STRH (immediate, all forms), STUR* (and STTR* through [`stt`]): store the low `N` bytes of Rt, then write
-/// back.
+/// STR/STRB/STRH (immediate, all forms), STUR* (and STTR* through [`stt`]): store the low `N`
+/// bytes of Rt, then write back.
 pub fn st<const N: usize>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
     if st_hit::<N>(cpu, o) {
         return Flow::Next;
