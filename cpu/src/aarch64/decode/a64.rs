@@ -921,7 +921,7 @@ pub static TABLE: &[Pattern] = &[
         "1 00 01010 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
         logic_sr,
         dp_reg::and_r [true],
-        VARIANTS dp_reg::shift_kind [0 1 2]
+        VARIANTS dp_reg::shift_kind [0 1 2 3]
     ),
     pat!(
         AND_r,
@@ -935,14 +935,14 @@ pub static TABLE: &[Pattern] = &[
         "sf:1 00 01010 shift:2 1 rm:5 imm6:6 rn:5 rd:5",
         logic_sr,
         dp_reg::bic_r,
-        VARIANTS dp_reg::shift_kind [0 1 2]
+        VARIANTS dp_reg::shift_kind [0 1 2 3]
     ),
     pat!(
         ORR_r_x,
         "1 01 01010 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
         logic_sr,
         dp_reg::orr_r [true],
-        VARIANTS dp_reg::shift_kind [0 1 2]
+        VARIANTS dp_reg::shift_kind [0 1 2 3]
     ),
     pat!(
         ORR_r,
@@ -956,14 +956,14 @@ pub static TABLE: &[Pattern] = &[
         "sf:1 01 01010 shift:2 1 rm:5 imm6:6 rn:5 rd:5",
         logic_sr,
         dp_reg::orn_r,
-        VARIANTS dp_reg::shift_kind [0 1 2]
+        VARIANTS dp_reg::shift_kind [0 1 2 3]
     ),
     pat!(
         EOR_r_x,
         "1 10 01010 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
         logic_sr,
         dp_reg::eor_r [true],
-        VARIANTS dp_reg::shift_kind [0 1 2]
+        VARIANTS dp_reg::shift_kind [0 1 2 3]
     ),
     pat!(
         EOR_r,
@@ -977,21 +977,21 @@ pub static TABLE: &[Pattern] = &[
         "sf:1 10 01010 shift:2 1 rm:5 imm6:6 rn:5 rd:5",
         logic_sr,
         dp_reg::eon_r,
-        VARIANTS dp_reg::shift_kind [0 1 2]
+        VARIANTS dp_reg::shift_kind [0 1 2 3]
     ),
     pat!(
         ANDS_r,
         "sf:1 11 01010 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
         logic_sr,
         dp_reg::ands_r,
-        VARIANTS dp_reg::shift_kind [0 1 2]
+        VARIANTS dp_reg::shift_kind [0 1 2 3]
     ),
     pat!(
         BICS_r,
         "sf:1 11 01010 shift:2 1 rm:5 imm6:6 rn:5 rd:5",
         logic_sr,
         dp_reg::bics_r,
-        VARIANTS dp_reg::shift_kind [0 1 2]
+        VARIANTS dp_reg::shift_kind [0 1 2 3]
     ),
     // Add/subtract (shifted register): the LSL lines come first and skip the shift dispatch
     // (no shift at all for amount 0).
@@ -1055,32 +1055,37 @@ pub static TABLE: &[Pattern] = &[
         ADD_r,
         "sf:1 00 01011 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
         addsub_sr,
-        dp_reg::add_r::<false, { dp_reg::rm_shift::ANY }>
+        dp_reg::add_r [false],
+        VARIANTS dp_reg::right_shift_kind [0 3 2]
     ),
     pat!(
         ADDS_r,
         "sf:1 01 01011 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
         addsub_sr,
-        dp_reg::adds_r::<false, { dp_reg::rm_shift::ANY }>
+        dp_reg::adds_r [false],
+        VARIANTS dp_reg::right_shift_kind [0 3 2]
     ),
     pat!(
         SUB_r,
         "sf:1 10 01011 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
         addsub_sr,
-        dp_reg::sub_r::<false, { dp_reg::rm_shift::ANY }>
+        dp_reg::sub_r [false],
+        VARIANTS dp_reg::right_shift_kind [0 3 2]
     ),
     pat!(
         SUBS_r,
         "sf:1 11 01011 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
         addsub_sr,
-        dp_reg::subs_r::<false, { dp_reg::rm_shift::ANY }>
+        dp_reg::subs_r [false],
+        VARIANTS dp_reg::right_shift_kind [0 3 2]
     ),
     // Add/subtract (extended register).
     pat!(
         ADD_x,
         "sf:1 00 01011 00 1 rm:5 option:3 imm3:3 rn:5 rd:5",
         addsub_ext,
-        dp_reg::add_x
+        dp_reg::add_x,
+        VARIANTS dp_reg::extend_kind [0 1]
     ),
     pat!(
         ADDS_x,

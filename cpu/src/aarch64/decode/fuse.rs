@@ -15,15 +15,19 @@
 use super::{run_entry, step, DecodeResult, Decoded, Threaded};
 use crate::aarch64::block::Env;
 use crate::aarch64::exec::{branch, dp_imm, dp_reg};
-use crate::aarch64::state::{Cpu, Flow};
+use crate::aarch64::state::{Cpu, Flow, Ops};
 
 /// The threaded form of the entry at `d` followed by the entry after it, run as handlers `$a`
 /// then `$b` (paths to [`super::Handler`]s).
 macro_rules! fused {
-    ($a:path, $b:path) => {{
+    ($a:path, $b:path) => {
+        fused!(@form $a, $b, NO_FORWARD)
+    };
+    (@form $a:path, $b:path, $fwd:expr) => {{
         /// # Safety
         /// As [`Threaded`]; `d` is the first entry of an `$a`, `$b` pair, which is not the
-        /// block's last instruction.
+        /// block's last instruction, and the second reads the first's destination as its
+        /// operand `$fwd` says ([`forward`]).
         unsafe fn fused(cpu: &mut Cpu, env: &mut Env, d: *const Decoded) -> Flow {
             // SAFETY: the caller's contract; the entry after `d` is the pair's second
             // instruction, in the same block, not the end entry.
@@ -32,11 +36,50 @@ macro_rules! fused {
                     return f;
                 }
                 cpu.pc = cpu.pc.wrapping_add(4);
-                step(cpu, env, d.add(1), $b)
+                let rd = (*d).ops.rd;
+                step(cpu, env, d.add(1), |cpu: &mut Cpu, env: &mut Env, o: &Ops| {
+                    // The same operands, the forwarded one named by the first's `rd`: the
+                    // read is then seen to be of the register just written, which stays in
+                    // a host register.
+                    let o = match $fwd {
+                        FORWARD_RN => Ops { rn: rd, ..*o },
+                        FORWARD_RM => Ops { rm: rd, ..*o },
+                        _ => *o,
+                    };
+                    $b(cpu, env, &o)
+                })
             }
         }
         fused as Threaded
     }};
+}
+
+/// The fused forms of `$a` then `$b` by [`forward`]'s pick.
+macro_rules! fused_forwarding {
+    ($a:path, $b:path) => {
+        [
+            fused!(@form $a, $b, NO_FORWARD),
+            fused!(@form $a, $b, FORWARD_RN),
+            fused!(@form $a, $b, FORWARD_RM),
+        ]
+    };
+}
+
+/// What the second instruction of a fused pair reads of the first's result: nothing
+/// ([`NO_FORWARD`]), or its `rn` or `rm` is the first's `rd` ([`FORWARD_RN`], [`FORWARD_RM`]).
+const NO_FORWARD: usize = 0;
+const FORWARD_RN: usize = 1;
+const FORWARD_RM: usize = 2;
+
+/// [`NO_FORWARD`], [`FORWARD_RN`] or [`FORWARD_RM`] for `a` followed by `b`.
+fn forward(a: &Ops, b: &Ops) -> usize {
+    if b.rn == a.rd {
+        FORWARD_RN
+    } else if b.rm == a.rd {
+        FORWARD_RM
+    } else {
+        NO_FORWARD
+    }
 }
 
 /// [`fused!`] for each condition code of the second handler (path segments, then optional
@@ -59,6 +102,8 @@ macro_rules! fused_per_cond {
 /// `NONE` and `LSL` of the shifted-register lines' variants ([`dp_reg::shift_kind`]).
 const NONE: usize = dp_reg::rm_shift::NONE as usize;
 const LSL: usize = dp_reg::rm_shift::LSL as usize;
+/// A 64-bit LSR among the variants of a line after the LSL ones ([`dp_reg::right_shift_kind`]).
+const LSR_X_AFTER_LSL: usize = 1;
 
 /// The fused pairs: the first line's name and, for a line with variants, the index of its
 /// instantiation (0 otherwise); the second line's name; the fused forms by the second's
@@ -155,14 +200,14 @@ macro_rules! alu_pairs {
         /// instantiation, as in `PAIRS`. None of them reads the PC, accesses memory or can
         /// fault.
         const ALU: &[(&str, usize)] = &[$(alu_pairs!(@key $line)),*];
-        /// `ALU_PAIRS[i][j]`: line `i` of [`ALU`] followed by line `j`.
-        const ALU_PAIRS: &[&[Threaded]] = &[$(alu_pairs!(@row $line $all)),*];
+        /// `ALU_PAIRS[i][j]`: line `i` of [`ALU`] followed by line `j`, by [`forward`].
+        const ALU_PAIRS: &[&[[Threaded; 3]]] = &[$(alu_pairs!(@row $line $all)),*];
     };
     (@key ($name:literal, $form:expr, $h:path)) => {
         ($name, $form)
     };
     (@row ($n:literal, $f:expr, $a:path) [$(($m:literal, $g:expr, $b:path)),*]) => {
-        &[$(fused!($a, $b)),*]
+        &[$(fused_forwarding!($a, $b)),*]
     };
 }
 
@@ -184,11 +229,15 @@ alu_pairs!(
         dp_imm::ubfm::<{ dp_imm::bf::LSR_X }>
     ),
     ("MADD_x", 0, dp_reg::madd::<true>),
-    ("ADD_x", 0, dp_reg::add_x),
+    (
+        "ADD_x",
+        dp_reg::rm_extend::UXTW_X as usize,
+        dp_reg::add_x::<{ dp_reg::rm_extend::UXTW_X }>
+    ),
     (
         "ADD_r",
-        0,
-        dp_reg::add_r::<false, { dp_reg::rm_shift::ANY }>
+        LSR_X_AFTER_LSL,
+        dp_reg::add_r::<false, { dp_reg::rm_shift::LSR_X }>
     ),
     (
         "ADD_r_lsl_x",
@@ -243,12 +292,12 @@ pub fn fused(a: &DecodeResult, b: &DecodeResult) -> Option<Threaded> {
     }
     let i = ALU.iter().position(|&k| k == (pa.name, fa))?;
     let j = ALU.iter().position(|&k| k == (pb.name, fb))?;
-    Some(ALU_PAIRS[i][j])
+    Some(ALU_PAIRS[i][j][forward(&a.insn.ops, &b.insn.ops)])
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{fused, ALU, PAIRS};
+    use super::{forward, fused, ALU, FORWARD_RM, FORWARD_RN, NO_FORWARD, PAIRS};
     use crate::aarch64::decode::decode;
     use crate::aarch64::exec::system::tests::{machine, BASE};
     use crate::aarch64::{BlockCache, Exit};
@@ -379,28 +428,40 @@ mod tests {
     /// Samples of each line of [`ALU`], in its order (`aarch64-linux-gnu-as`): one writing X3
     /// from X1 and X2, to run first, and one writing X4 from X3 (the first one's result) and
     /// X1, to run second.
-    const ALU_SAMPLES: &[(u32, u32)] = &[
-        (0x9340_7c23, 0x9340_7c64), // sxtw x3, w1; sxtw x4, w3
-        (0xcb02_0023, 0xcb01_0064), // sub x3, x1, x2; sub x4, x3, x1
-        (0x9240_7c23, 0x9240_7c64), // and x3, x1, #0xffffffff; and x4, x3, #0xffffffff
-        (0xd360_fc23, 0xd360_fc64), // lsr x3, x1, #32; lsr x4, x3, #32
-        (0x9b02_1023, 0x9b01_0864), // madd x3, x1, x2, x4; madd x4, x3, x1, x2
-        (0x8b22_4023, 0x8b21_4064), // add x3, x1, w2, uxtw; add x4, x3, w1, uxtw
-        (0x8b42_8023, 0x8b41_8064), // add x3, x1, x2, lsr #32; add x4, x3, x1, lsr #32
-        (0x8b02_0023, 0x8b01_0064), // add x3, x1, x2; add x4, x3, x1
-        (0x8b02_8023, 0x8b01_8064), // add x3, x1, x2, lsl #32; add x4, x3, x1, lsl #32
-        (0xeb02_003f, 0xeb01_007f), // cmp x1, x2; cmp x3, x1
-        (0x9a82_3023, 0x9a81_3064), // csel x3, x1, x2, cc; csel x4, x3, x1, cc
-        (0x9a81_2423, 0x9a83_2464), // cinc x3, x1, cc; cinc x4, x3, cc
-        (0x3100_1423, 0x3100_1464), // adds w3, w1, #0x5; adds w4, w3, #0x5
-        (0x0b02_0023, 0x0b01_0064), // add w3, w1, w2; add w4, w3, w1
-        (0x4a02_0023, 0x4a01_0064), // eor w3, w1, w2; eor w4, w3, w1
-        (0x1381_1c23, 0x1383_1c64), // ror w3, w1, #7; ror w4, w3, #7
-        (0xaa01_03e3, 0xaa03_03e4), // mov x3, x1; mov x4, x3
-        (0x9100_1423, 0x9100_1464), // add x3, x1, #0x5; add x4, x3, #0x5
+    /// For each line of [`ALU`], in order: an instruction writing X3 from X1 and X2 (first of a
+    /// pair), one reading X3 through Rn (second of a pair), and one reading X3 through Rm with X1
+    /// as Rn (0: the line has no such form).
+    const ALU_SAMPLES: &[(u32, u32, u32)] = &[
+        (0x9340_7c23, 0x9340_7c64, 0),           // sxtw x3, w1; sxtw x4, w3
+        (0xcb02_0023, 0xcb01_0064, 0xcb03_0024), // sub x3, x1, x2; sub x4, x3, x1; sub x4, x1, x3
+        (0x9240_7c23, 0x9240_7c64, 0),           // and x3, x1, #0xffffffff; and x4, x3, #0xffffffff
+        (0xd360_fc23, 0xd360_fc64, 0),           // lsr x3, x1, #32; lsr x4, x3, #32
+        // madd x3, x1, x2, x4; madd x4, x3, x1, x2; madd x4, x1, x3, x2
+        (0x9b02_1023, 0x9b01_0864, 0x9b03_0824),
+        // add x3, x1, w2, uxtw; add x4, x3, w1, uxtw; add x4, x1, w3, uxtw
+        (0x8b22_4023, 0x8b21_4064, 0x8b23_4024),
+        // add x3, x1, x2, lsr #32; add x4, x3, x1, lsr #32; add x4, x1, x3, lsr #32
+        (0x8b42_8023, 0x8b41_8064, 0x8b43_8024),
+        (0x8b02_0023, 0x8b01_0064, 0x8b03_0024), // add x3, x1, x2; add x4, x3, x1; add x4, x1, x3
+        // add x3, x1, x2, lsl #32; add x4, x3, x1, lsl #32; add x4, x1, x3, lsl #32
+        (0x8b02_8023, 0x8b01_8064, 0x8b03_8024),
+        (0xeb02_003f, 0xeb01_007f, 0xeb03_003f), // cmp x1, x2; cmp x3, x1; cmp x1, x3
+        // csel x3, x1, x2, cc; csel x4, x3, x1, cc; csel x4, x1, x3, cc
+        (0x9a82_3023, 0x9a81_3064, 0x9a83_3024),
+        // cinc x3, x1, cc; cinc x4, x3, cc; csinc x4, x1, x3, cs
+        (0x9a81_2423, 0x9a83_2464, 0x9a83_2424),
+        (0x3100_1423, 0x3100_1464, 0), // adds w3, w1, #0x5; adds w4, w3, #0x5
+        (0x0b02_0023, 0x0b01_0064, 0x0b03_0024), // add w3, w1, w2; add w4, w3, w1; add w4, w1, w3
+        (0x4a02_0023, 0x4a01_0064, 0x4a03_0024), // eor w3, w1, w2; eor w4, w3, w1; eor w4, w1, w3
+        // ror w3, w1, #7; ror w4, w3, #7; extr w4, w1, w3, #7
+        (0x1381_1c23, 0x1383_1c64, 0x1383_1c24),
+        (0xaa01_03e3, 0, 0xaa03_03e4), // mov x3, x1; -; mov x4, x3 (Rn is ZR)
+        (0x9100_1423, 0x9100_1464, 0), // add x3, x1, #0x5; add x4, x3, #0x5
     ];
 
-    /// Any two lines of [`ALU`], adjacent, run fused as they run one at a time.
+    /// Any two lines of [`ALU`], adjacent, run fused as they run one at a time: the second
+    /// reading the first's result through Rn, through Rm, or not at all (each fused form of
+    /// [`forward`]).
     #[test]
     fn alu_pairs_run_as_their_two_instructions() {
         assert_eq!(ALU_SAMPLES.len(), ALU.len());
@@ -410,16 +471,33 @@ mod tests {
             let key = (p.name, p.variants.map_or(0, |v| (v.pick)(&d.insn.ops)));
             (d, ALU.iter().position(|&k| k == key))
         };
-        // Under Miri (each run builds two machines), the first line's pair with itself only.
+        // Under Miri (each run builds two machines), the first line's pairs with itself only.
         let lines = if cfg!(miri) { 1 } else { ALU.len() };
-        for (i, &(first, _)) in ALU_SAMPLES.iter().enumerate().take(lines) {
+        for (i, &(first, ..)) in ALU_SAMPLES.iter().enumerate().take(lines) {
             let (a, at) = line(first);
             assert_eq!(at, Some(i), "{first:#x}");
-            for (j, &(_, second)) in ALU_SAMPLES.iter().enumerate().take(lines) {
-                let (b, at) = line(second);
-                assert_eq!(at, Some(j), "{second:#x}");
-                assert!(fused(&a, &b).is_some(), "{first:#x} {second:#x}");
-                assert_fused_runs_as_stepped(&[first, second, HVC_1]);
+            for (j, &(independent, reads_rn, reads_rm)) in
+                ALU_SAMPLES.iter().enumerate().take(lines)
+            {
+                // The first of a line reads X1 and X2 only; CMP writes no X3, so nothing reads
+                // its result.
+                let writes_x3 = a.insn.ops.rd == 3;
+                let seconds = [
+                    (independent, NO_FORWARD),
+                    (reads_rn, if writes_x3 { FORWARD_RN } else { NO_FORWARD }),
+                    (reads_rm, if writes_x3 { FORWARD_RM } else { NO_FORWARD }),
+                ];
+                for (second, form) in seconds.into_iter().filter(|&(w, _)| w != 0) {
+                    let (b, at) = line(second);
+                    assert_eq!(at, Some(j), "{second:#x}");
+                    assert!(fused(&a, &b).is_some(), "{first:#x} {second:#x}");
+                    assert_eq!(
+                        forward(&a.insn.ops, &b.insn.ops),
+                        form,
+                        "{first:#x} {second:#x}"
+                    );
+                    assert_fused_runs_as_stepped(&[first, second, HVC_1]);
+                }
             }
         }
     }

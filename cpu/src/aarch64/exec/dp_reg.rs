@@ -23,18 +23,34 @@ pub mod rm_shift {
     pub const LSL: u8 = 1;
     /// Any type and amount (the shape's `op` and `shift`).
     pub const ANY: u8 = 2;
+    /// LSR by 1..63 of a 64-bit operation.
+    pub const LSR_X: u8 = 3;
 }
 
 /// The pick of the shifted-register lines: [`rm_shift::NONE`] for a zero amount (of any type),
-/// [`rm_shift::LSL`] for LSL, [`rm_shift::ANY`] for the other types.
+/// [`rm_shift::LSL`] for LSL, [`rm_shift::LSR_X`] for a 64-bit LSR, [`rm_shift::ANY`] for the
+/// other types.
 pub fn shift_kind(o: &Ops) -> usize {
     (if o.shift == 0 {
         rm_shift::NONE
     } else if o.op == shift_type::LSL {
         rm_shift::LSL
+    } else if o.op == shift_type::LSR && o.sf {
+        rm_shift::LSR_X
     } else {
         rm_shift::ANY
     }) as usize
+}
+
+/// The pick of the shifted-register lines that follow the LSL ones (so see no LSL by a
+/// non-zero amount): 0 for [`rm_shift::NONE`], 1 for [`rm_shift::LSR_X`], 2 for
+/// [`rm_shift::ANY`] (the table lines list their instantiations as `[0 3 2]`).
+pub fn right_shift_kind(o: &Ops) -> usize {
+    match shift_kind(o) as u8 {
+        rm_shift::NONE => 0,
+        rm_shift::LSR_X => 1,
+        _ => 2,
+    }
 }
 
 /// Second operand of a shifted-register form: Rm shifted as `SH` says ([`rm_shift`]). Bits
@@ -44,6 +60,7 @@ fn shifted_rm<const SH: u8>(cpu: &Cpu, o: &Ops) -> u64 {
     match SH {
         rm_shift::NONE => cpu.r(o.rm),
         rm_shift::LSL => cpu.r(o.rm) << o.shift,
+        rm_shift::LSR_X => cpu.r(o.rm) >> o.shift,
         _ => shift(cpu.r(o.rm), o.op, o.shift as u32, o.sf),
     }
 }
@@ -156,10 +173,36 @@ fn extended_rm(cpu: &Cpu, o: &Ops) -> u64 {
     extend(cpu.r(o.rm), o.op, o.shift as u32)
 }
 
-/// ADD (extended register).
-pub fn add_x(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
-    let v = cpu.r(o.rn).wrapping_add(extended_rm(cpu, o));
-    cpu.w_sf(o.rd, v, o.sf);
+/// The extension of the second operand of `ADD` (extended register), fixed at decode time by
+/// [`extend_kind`].
+pub mod rm_extend {
+    /// A 64-bit operation adding `Wm, UXTW` unshifted (the multi-precision loops' `add x, x,
+    /// w, uxtw`).
+    pub const UXTW_X: u8 = 0;
+    /// Any extension and shift (the shape's `op` and `shift`).
+    pub const ANY: u8 = 1;
+}
+
+/// The pick of `ADD` (extended register): [`rm_extend::UXTW_X`] or [`rm_extend::ANY`].
+pub fn extend_kind(o: &Ops) -> usize {
+    /// The option field's UXTW.
+    const UXTW: u8 = 0b010;
+    (if o.sf && o.op == UXTW && o.shift == 0 {
+        rm_extend::UXTW_X
+    } else {
+        rm_extend::ANY
+    }) as usize
+}
+
+/// ADD (extended register); `E` as for [`rm_extend`].
+pub fn add_x<const E: u8>(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
+    if E == rm_extend::UXTW_X {
+        let v = cpu.r(o.rn).wrapping_add(cpu.r(o.rm) as u32 as u64);
+        cpu.w(o.rd, v);
+    } else {
+        let v = cpu.r(o.rn).wrapping_add(extended_rm(cpu, o));
+        cpu.w_sf(o.rd, v, o.sf);
+    }
     Flow::Next
 }
 
