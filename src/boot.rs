@@ -1,6 +1,7 @@
 //! From the command line's kernel, initrd, command line and device tree options to a boot
 //! [`Plan`]: shared by `bootemu run` and `bootemu inspect`.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
@@ -50,14 +51,14 @@ pub struct MachineShape {
 /// initrd and a device tree (generated for `profile` and `shape`, or the user's); anything
 /// else is planned as it is, and refuses the Linux options.
 pub fn plan_kernel(
-    bytes: &[u8],
+    bytes: Cow<[u8]>,
     name: &str,
     profile: &Profile,
     shape: MachineShape,
     l: &LinuxArgs,
     kernel_offset: Option<u64>,
 ) -> anyhow::Result<Plan> {
-    if bootemu_boot::arch_of(bytes) == Some(bootemu_boot::Arch::X86_64) {
+    if bootemu_boot::arch_of(&bytes) == Some(bootemu_boot::Arch::X86_64) {
         bail!(
             "{name}: an x86-64 kernel; the virt and cloud-hypervisor machines run aarch64 \
              only (x86 kernels run on --machine microvm)"
@@ -65,7 +66,7 @@ pub fn plan_kernel(
     }
     let ram = profile.ram();
     let plan =
-        bootemu_boot::plan_at(bytes, ram, kernel_offset).with_context(|| name.to_string())?;
+        bootemu_boot::plan_cow(bytes, ram, kernel_offset).with_context(|| name.to_string())?;
     if !matches!(plan.format.image(), Some(Format::Arm64Image { .. })) {
         if l.any() {
             bail!("{name}: {}", bootemu_boot::Error::NotLinux);

@@ -57,7 +57,7 @@ pub fn inspect(a: InspectArgs) -> anyhow::Result<()> {
         el2: a.el2,
     };
     let plan = plan_kernel(
-        &bytes,
+        std::borrow::Cow::Borrowed(&bytes),
         &name.to_string(),
         &profile,
         shape,

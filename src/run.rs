@@ -476,7 +476,14 @@ fn plan_boot(a: &RunArgs, profile: &Profile, shape: MachineShape) -> anyhow::Res
         Some(path) => {
             let bytes = read_input(path, (profile.ram().size, "guest RAM"))?;
             let name = path.display().to_string();
-            let plan = plan_kernel(&bytes, &name, profile, shape, &a.linux, a.kernel_offset)?;
+            let plan = plan_kernel(
+                std::borrow::Cow::Owned(bytes),
+                &name,
+                profile,
+                shape,
+                &a.linux,
+                a.kernel_offset,
+            )?;
             Ok(Planned::plain(name, plan))
         }
         None => {
@@ -594,6 +601,8 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         acpi,
         ..
     } = planned;
+    // Shared with the machine, which keeps it for SYSTEM_RESET.
+    let plan = Rc::new(plan);
     let expected = handoff::expected(
         &plan,
         &profile,

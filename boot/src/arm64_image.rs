@@ -13,6 +13,8 @@
 //! boot stub and the device tree. For pre-3.17 kernels (`image_size` 0) QEMU instead uses
 //! RAM base + 0x80000 with no 2 MiB gap; bootemu keeps one rule for all Images.
 
+use std::borrow::Cow;
+
 use crate::{check_in_ram, Blob, Format, MapEntry, Plan, Ram};
 
 /// Size of the header.
@@ -202,14 +204,15 @@ pub fn pe_file_end(bytes: &[u8]) -> Option<u64> {
 /// Plan an Image: copy the file to RAM base + [`KERNEL_BASE_OFFSET`] + `text_offset` and enter
 /// at its first byte with x0–x3 = 0 ([`crate::linux::complete`] adds the initrd and the device tree).
 pub fn plan(h: &Header, bytes: &[u8], ram: Ram) -> Result<Plan, crate::Error> {
-    plan_at(h, bytes, ram, None)
+    plan_at(h, Cow::Borrowed(bytes), ram, None)
 }
 
 /// Plan an Image at `kernel_offset` (linux-loader's arm64 `PE` loader: the base, which must
-/// be 2 MiB aligned; the image goes at base + `text_offset`), or at the default base.
+/// be 2 MiB aligned; the image goes at base + `text_offset`), or at the default base. The
+/// bytes become the plan's blob (copied only when borrowed).
 pub fn plan_at(
     h: &Header,
-    bytes: &[u8],
+    bytes: Cow<[u8]>,
     ram: Ram,
     kernel_offset: Option<u64>,
 ) -> Result<Plan, crate::Error> {
@@ -250,7 +253,7 @@ pub fn plan_at(
         },
         blobs: vec![Blob {
             addr,
-            bytes: bytes.to_vec(),
+            bytes: bytes.into_owned(),
         }],
         entry: addr,
         regs: [0; 4],

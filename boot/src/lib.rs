@@ -53,6 +53,8 @@ pub mod x86;
 
 pub use plan::{Blob, Format, MapEntry, Plan, Ram};
 
+use std::borrow::Cow;
+
 /// Why a file cannot be booted.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum Error {
@@ -192,34 +194,42 @@ pub fn plan(bytes: &[u8], ram: Ram) -> Result<Plan, Error> {
 /// 2 MiB-aligned base ([`arm64_image::plan_at`]), or the offset added to every ELF `PT_LOAD`'s
 /// `p_paddr` and to the entry ([`elf::plan_at`]). Raw binaries refuse an offset.
 pub fn plan_at(bytes: &[u8], ram: Ram, kernel_offset: Option<u64>) -> Result<Plan, Error> {
+    plan_cow(Cow::Borrowed(bytes), ram, kernel_offset)
+}
+
+/// [`plan_at`] of bytes the caller may give away: an owned arm64 Image (the usual kernel, tens
+/// of MiB) becomes the plan's blob without a copy.
+pub fn plan_cow(bytes: Cow<[u8]>, ram: Ram, kernel_offset: Option<u64>) -> Result<Plan, Error> {
     if bytes.is_empty() {
         return Err(Error::Empty);
     }
     if bytes.starts_with(&GZIP_MAGIC) {
-        let inner = inflate(bytes, ram.size)?;
+        let inner = inflate(&bytes, ram.size)?;
         if inner.starts_with(&GZIP_MAGIC) {
             return Err(Error::Unsupported("gzip inside gzip"));
         }
-        let mut p = plan_at(&inner, ram, kernel_offset)?;
+        let compressed = bytes.len() as u64;
+        drop(bytes);
+        let mut p = plan_cow(Cow::Owned(inner), ram, kernel_offset)?;
         p.format = Format::Gzip {
-            compressed: bytes.len() as u64,
+            compressed,
             inner: Box::new(p.format),
         };
         return Ok(p);
     }
     if bytes.starts_with(&elf::MAGIC) {
-        return elf::plan_at(bytes, ram, kernel_offset);
+        return elf::plan_at(&bytes, ram, kernel_offset);
     }
-    if let Some(header) = arm64_image::Header::parse(bytes) {
+    if let Some(header) = arm64_image::Header::parse(&bytes) {
         return arm64_image::plan_at(&header?, bytes, ram, kernel_offset);
     }
-    if let Some(header) = bzimage::Header::parse(bytes) {
-        return bzimage::plan_at(&header?, bytes, ram, kernel_offset);
+    if let Some(header) = bzimage::Header::parse(&bytes) {
+        return bzimage::plan_at(&header?, &bytes, ram, kernel_offset);
     }
     if kernel_offset.is_some() {
         return Err(Error::Unsupported("--kernel-offset for a raw binary"));
     }
-    raw::plan(bytes, ram)
+    raw::plan(&bytes, ram)
 }
 
 /// Plan a Linux direct boot: the kernel (an arm64 Image, possibly gzip'd) as [`plan`] does,

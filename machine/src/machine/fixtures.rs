@@ -190,7 +190,7 @@ pub fn machine_with(config: MachineConfig, words: &[u32], regs: [u64; 4]) -> Mac
         regs,
         map: vec![],
     };
-    m.load(&plan).unwrap();
+    m.load(&std::rc::Rc::new(plan)).unwrap();
     m
 }
 

@@ -51,6 +51,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::rc::Rc;
 
 use bootemu_boot::Plan;
 use bootemu_cpu::aarch64::sysreg::hooks::ICC_SRE_EL2_V3;
@@ -321,7 +322,7 @@ pub struct Machine {
     failure_at: Option<u64>,
     /// `executed` when the `Kernel panic` line appeared.
     panic_at: Option<u64>,
-    plan: Option<Plan>,
+    plan: Option<Rc<Plan>>,
     max_el: u8,
     gic: GicVersion,
     /// The kernel entry watched for ([`Machine::watch_kernel_entry`]).
@@ -454,8 +455,8 @@ impl Machine {
     }
 
     /// Copy the plan's blobs into memory and set the boot vCPU's entry state (PC, x0–x3); the
-    /// plan is kept for SYSTEM_RESET.
-    pub fn load(&mut self, plan: &Plan) -> Result<(), MachineError> {
+    /// plan is kept (shared, not copied: a kernel's blob is tens of MiB) for SYSTEM_RESET.
+    pub fn load(&mut self, plan: &Rc<Plan>) -> Result<(), MachineError> {
         self.apply(plan)?;
         self.plan = Some(plan.clone());
         Ok(())
@@ -551,7 +552,6 @@ mod tests {
     use super::fixtures::*;
     use super::*;
     use std::cell::RefCell;
-    use std::rc::Rc;
 
     #[test]
     fn trace_records_every_instruction() {
