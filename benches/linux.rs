@@ -6,6 +6,9 @@
 //! alternating the two, `RUNS` times each, in three ways:
 //!
 //! - `direct`: the kernel booted directly (`--kernel` / `-kernel`);
+//! - `direct-notests`: the same with `cryptomgr.notests` added to the command line. The kernel's
+//!   crypto self-tests (RSA through the multi-precision loops, about 600 M of the direct boot's
+//!   955 M instructions) are then skipped: the ratio of the rest of the boot, for reference;
 //! - `edk2`: Debian's EDK2 (`--firmware QEMU_EFI.fd` / `-bios QEMU_EFI.fd`) loading the kernel
 //!   from fw_cfg and starting it through its EFI stub. QEMU is timed twice: plain `-M virt`, what
 //!   users run (EDK2 then installs QEMU's ACPI tables and the kernel boots with ACPI, which
@@ -40,6 +43,8 @@ use common::{amd64_artifacts, linux_artifacts, tool_present};
 
 const RUNS: usize = 5;
 const APPEND: &str = "console=ttyAMA0 panic=-1";
+/// [`APPEND`] without the crypto self-tests (the `direct-notests` way).
+const APPEND_NOTESTS: &str = "console=ttyAMA0 panic=-1 cryptomgr.notests";
 const APPEND_X86: &str = "console=ttyS0 panic=-1";
 const MARKER: &str = "BOOTEMU-MARKER";
 
@@ -222,7 +227,7 @@ fn main() {
     // `cargo bench` passes `--bench`; a filter argument that does not name us means skip.
     // A filter naming a way (`cargo bench --bench linux -- x86-pvh`) runs that way alone.
     let filter = std::env::args().skip(1).find(|a| !a.starts_with('-'));
-    let ways = ["direct", "edk2", "u-boot", "x86-pvh"];
+    let ways = ["direct", "direct-notests", "edk2", "u-boot", "x86-pvh"];
     let only = filter.as_deref().filter(|f| ways.contains(f));
     if let (Some(f), None) = (filter.as_deref(), only) {
         if !"linux".contains(f) {
@@ -240,16 +245,17 @@ fn main() {
     let env = tmp("env.bin");
     println!("bench linux: kernel {}", a.generic.display());
     // The kernel, initrd and command line: QEMU's -kernel..., bootemu's --kernel....
-    let linux = |dash: &str| -> Vec<OsString> {
+    let linux_with = |dash: &str, append: &str| -> Vec<OsString> {
         vec![
             format!("{dash}kernel").into(),
             a.generic.clone().into(),
             format!("{dash}initrd").into(),
             a.initramfs.clone().into(),
             format!("{dash}append").into(),
-            APPEND.into(),
+            append.into(),
         ]
     };
+    let linux = |dash: &str| linux_with(dash, APPEND);
     let files = linux("-");
     let ours_files = linux("--");
     let plus = |a: &[OsString], b: &[&str]| -> Vec<OsString> {
@@ -258,12 +264,23 @@ fn main() {
         v
     };
 
-    let mut cases = vec![Case {
-        name: "direct",
-        qemu: &QEMU_ARM64,
-        ours: ours_files.clone(),
-        theirs: vec![("-M virt", plus(&files, &["-M", "virt"]))],
-    }];
+    let mut cases = vec![
+        Case {
+            name: "direct",
+            qemu: &QEMU_ARM64,
+            ours: ours_files.clone(),
+            theirs: vec![("-M virt", plus(&files, &["-M", "virt"]))],
+        },
+        Case {
+            name: "direct-notests",
+            qemu: &QEMU_ARM64,
+            ours: linux_with("--", APPEND_NOTESTS),
+            theirs: vec![(
+                "-M virt",
+                plus(&linux_with("-", APPEND_NOTESTS), &["-M", "virt"]),
+            )],
+        },
+    ];
 
     if Path::new(EDK2).is_file() {
         let cmdline = format!("{APPEND} initrd=initrd");
