@@ -10,6 +10,7 @@
 //! alternatives patching). Architecturally a stale instruction may still run until the next
 //! context synchronisation, so the executor finishes the current block.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
@@ -77,13 +78,15 @@ type AddrMap<V> = HashMap<u64, V, BuildHasherDefault<AddrHasher>>;
 /// address and length from its slot alone.
 type Entries = Rc<[Decoded]>;
 
-/// A decoded block.
+/// A decoded block, held in the cache's map by value (its parts are shared: a clone is two
+/// reference counts).
+#[derive(Clone)]
 pub struct Block {
     /// Physical address of the first instruction.
     pub pa: u64,
     entries: Entries,
     /// Their words, for traces.
-    pub words: Box<[u32]>,
+    pub words: Rc<[u32]>,
 }
 
 impl Block {
@@ -131,7 +134,7 @@ impl CodePages {
 
 /// Decoded blocks of all vCPUs, keyed by physical address.
 pub struct BlockCache {
-    blocks: AddrMap<Rc<Block>>,
+    blocks: AddrMap<Block>,
     /// Pages holding code.
     pub code: CodePages,
     /// This cache's identity, for the jump caches that hold its blocks.
@@ -264,7 +267,7 @@ fn decode_block(cpu: &mut Cpu, bus: &mut dyn Bus, pa: u64, host: std::ptr::NonNu
     Block {
         pa,
         entries: insns.into(),
-        words: words.into_boxed_slice(),
+        words: words.into(),
     }
 }
 
@@ -310,7 +313,7 @@ impl Cpu {
     #[inline(always)]
     fn run_blocks<const TRACE: bool, const WATCH: bool>(
         &mut self,
-        blocks: &mut AddrMap<Rc<Block>>,
+        blocks: &mut AddrMap<Block>,
         env: &mut Env,
         end: u64,
     ) -> Exit {
@@ -391,7 +394,7 @@ impl Cpu {
 
     /// [`Cpu::follow_code_epoch`] on the cache's two halves.
     #[inline(always)]
-    fn follow_epoch_in(&mut self, blocks: &mut AddrMap<Rc<Block>>, code: &mut CodePages) {
+    fn follow_epoch_in(&mut self, blocks: &mut AddrMap<Block>, code: &mut CodePages) {
         if self.jumps.epoch != code.epoch {
             self.epoch_moved(blocks, code);
         }
@@ -401,7 +404,7 @@ impl Cpu {
     /// executor's loop keeps no register for the sweep.
     #[cold]
     #[inline(never)]
-    fn epoch_moved(&mut self, blocks: &mut AddrMap<Rc<Block>>, code: &mut CodePages) {
+    fn epoch_moved(&mut self, blocks: &mut AddrMap<Block>, code: &mut CodePages) {
         for pa in code.dropped.drain(..) {
             blocks.remove(&pa);
         }
@@ -412,20 +415,20 @@ impl Cpu {
 
     /// The block at the PC ([`Cpu::find_block`]); `None` when its fetch faulted, the fault
     /// then taken and counted as one instruction.
-    fn fetch_block(&mut self, cache: &mut BlockCache, bus: &mut dyn Bus) -> Option<Rc<Block>> {
+    fn fetch_block(&mut self, cache: &mut BlockCache, bus: &mut dyn Bus) -> Option<Block> {
         let mut env = Env {
             bus,
             code: &mut cache.code,
         };
-        self.fetch_block_in(&mut cache.blocks, &mut env)
+        self.fetch_block_in(&mut cache.blocks, &mut env).cloned()
     }
 
     /// [`Cpu::fetch_block`] on the cache's blocks, with the code pages and bus in `env`.
-    fn fetch_block_in(
+    fn fetch_block_in<'b>(
         &mut self,
-        blocks: &mut AddrMap<Rc<Block>>,
+        blocks: &'b mut AddrMap<Block>,
         env: &mut Env,
-    ) -> Option<Rc<Block>> {
+    ) -> Option<&'b Block> {
         match self.find_block(blocks, env, self.pc) {
             Ok(b) => Some(b),
             Err(t) => {
@@ -440,23 +443,21 @@ impl Cpu {
     /// The block at virtual `pc`: translated, then from the block cache or decoded; `Err` for
     /// the fault the fetch takes.
     #[inline(never)]
-    fn find_block(
+    fn find_block<'b>(
         &mut self,
-        blocks: &mut AddrMap<Rc<Block>>,
+        blocks: &'b mut AddrMap<Block>,
         env: &mut Env,
         pc: u64,
-    ) -> Result<Rc<Block>, Trap> {
+    ) -> Result<&'b Block, Trap> {
         if pc & 3 != 0 {
             return Err(Trap::PcAlign(pc));
         }
         let (pa, host) = self.fetch_page(env.bus, pc)?;
-        let block = match blocks.get(&pa) {
-            Some(b) => b.clone(),
-            None => {
-                let b = Rc::new(decode_block(self, env.bus, pa, host));
-                blocks.insert(pa, b.clone());
+        let block = match blocks.entry(pa) {
+            Entry::Occupied(b) => b.into_mut(),
+            Entry::Vacant(v) => {
                 env.code.add(pa);
-                b
+                v.insert(decode_block(self, env.bus, pa, host))
             }
         };
         if self.jumps.epoch != env.code.epoch {

@@ -22,8 +22,6 @@
 //! gdb steps over the instruction itself, watchpoints removed, and then compares the value).
 //! The instruction then runs once without watch checks ([`DebugState::pass`]).
 
-use std::rc::Rc;
-
 use super::{Block, BlockCache, Env};
 use crate::aarch64::exception::Trap;
 use crate::aarch64::mem::{Bus, PAGE_MASK};
@@ -87,7 +85,7 @@ pub enum DebugStop {
 
 /// The stopped block, to go on inside it.
 struct Resume {
-    block: Rc<Block>,
+    block: Block,
     /// Index of the instruction to run next.
     next: usize,
     /// PC there (a debugger that moved PC forfeits the resume).
