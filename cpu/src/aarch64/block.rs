@@ -235,34 +235,27 @@ impl Default for JumpCache {
 }
 
 fn decode_block(cpu: &mut Cpu, bus: &mut dyn Bus, pa: u64, host: std::ptr::NonNull<u8>) -> Block {
-    let mut insns: Vec<Decoded> = Vec::new();
-    let mut words = Vec::new();
+    let mut decoded: Vec<DecodeResult> = Vec::with_capacity(16);
+    let mut words = Vec::with_capacity(16);
     let mut off = (pa & PAGE_MASK) as usize;
     let _ = (cpu, bus);
-    // The instruction before, when it may start a fused pair (it is not the second of one).
-    let mut prev: Option<DecodeResult> = None;
-    while off < PAGE_SIZE as usize && insns.len() < MAX_BLOCK {
+    while off < PAGE_SIZE as usize && decoded.len() < MAX_BLOCK {
         let mut b = [0u8; 4];
         // SAFETY: `host` is a RAM page of PAGE_SIZE bytes (Bus contract) and off + 4 <= PAGE_SIZE.
         unsafe { std::ptr::copy_nonoverlapping(host.as_ptr().add(off), b.as_mut_ptr(), 4) };
         let word = u32::from_le_bytes(b);
         let d = decode(word);
-        match prev.as_ref().and_then(|a| fuse::fused(a, &d)) {
-            Some(pair) => {
-                if let Some(a) = insns.last_mut() {
-                    a.thread = pair;
-                }
-                prev = None;
-            }
-            None => prev = Some(d),
-        }
-        insns.push(d.insn);
+        let end = d.ends_block() && !d.falls_through();
+        decoded.push(d);
         words.push(word);
         off += 4;
-        if d.ends_block() && !d.falls_through() {
+        if end {
             break;
         }
     }
+    let mut insns: Vec<Decoded> = Vec::with_capacity(decoded.len() + 1);
+    insns.extend(decoded.iter().map(|d| d.insn));
+    fuse::pairs(&decoded, |i, form| insns[i].thread = form);
     insns.push(end_of(pa));
     Block {
         pa,

@@ -14,6 +14,7 @@
 
 use super::{run_entry, step, DecodeResult, Decoded, Threaded};
 use crate::aarch64::block::Env;
+use crate::aarch64::block::MAX_BLOCK;
 use crate::aarch64::exec::{branch, dp_imm, dp_reg};
 use crate::aarch64::state::{Cpu, Flow, Ops};
 
@@ -44,6 +45,7 @@ macro_rules! fused {
                     let o = match $fwd {
                         FORWARD_RN => Ops { rn: rd, ..*o },
                         FORWARD_RM => Ops { rm: rd, ..*o },
+                        FORWARD_RA => Ops { ra: rd, ..*o },
                         _ => *o,
                     };
                     $b(cpu, env, &o)
@@ -61,22 +63,30 @@ macro_rules! fused_forwarding {
             fused!(@form $a, $b, NO_FORWARD),
             fused!(@form $a, $b, FORWARD_RN),
             fused!(@form $a, $b, FORWARD_RM),
+            fused!(@form $a, $b, FORWARD_RA),
         ]
     };
 }
 
 /// What the second instruction of a fused pair reads of the first's result: nothing
-/// ([`NO_FORWARD`]), or its `rn` or `rm` is the first's `rd` ([`FORWARD_RN`], [`FORWARD_RM`]).
+/// ([`NO_FORWARD`]), or its `rn`, `rm` or `ra` (MADD's addend) is the first's `rd`
+/// ([`FORWARD_RN`], [`FORWARD_RM`], [`FORWARD_RA`]).
 const NO_FORWARD: usize = 0;
 const FORWARD_RN: usize = 1;
 const FORWARD_RM: usize = 2;
+const FORWARD_RA: usize = 3;
 
-/// [`NO_FORWARD`], [`FORWARD_RN`] or [`FORWARD_RM`] for `a` followed by `b`.
-fn forward(a: &Ops, b: &Ops) -> usize {
+/// The [`NO_FORWARD`]... form for `a` followed by `b`, whose Ra is an addend when `b_adds_ra`
+/// (MADD; other shapes put other things there). A line without an Rm may be taken as reading
+/// the first's result when its unused field happens to equal it: the forwarded operands are
+/// the same values, so that only [`pairs`]' preference is off.
+fn forward(a: &Ops, b: &Ops, b_adds_ra: bool) -> usize {
     if b.rn == a.rd {
         FORWARD_RN
     } else if b.rm == a.rd {
         FORWARD_RM
+    } else if b_adds_ra && b.ra == a.rd {
+        FORWARD_RA
     } else {
         NO_FORWARD
     }
@@ -201,7 +211,7 @@ macro_rules! alu_pairs {
         /// fault.
         const ALU: &[(&str, usize)] = &[$(alu_pairs!(@key $line)),*];
         /// `ALU_PAIRS[i][j]`: line `i` of [`ALU`] followed by line `j`, by [`forward`].
-        const ALU_PAIRS: &[&[[Threaded; 3]]] = &[$(alu_pairs!(@row $line $all)),*];
+        const ALU_PAIRS: &[&[[Threaded; 4]]] = &[$(alu_pairs!(@row $line $all)),*];
     };
     (@key ($name:literal, $form:expr, $h:path)) => {
         ($name, $form)
@@ -280,24 +290,89 @@ const CC: usize = 3;
 /// The fused form of `a` followed by `b` in a block, when the pair is one of the table `PAIRS`
 /// or both are lines of `ALU`.
 pub fn fused(a: &DecodeResult, b: &DecodeResult) -> Option<Threaded> {
+    fused_scored(a, b, alu_line(a), alu_line(b)).map(|(t, _)| t)
+}
+
+/// The line of [`ALU`] that runs `d`, if any.
+fn alu_line(d: &DecodeResult) -> Option<usize> {
+    let p = d.pattern?;
+    let form = p.variants.map_or(0, |v| (v.pick)(&d.insn.ops));
+    ALU.iter().position(|&k| k == (p.name, form))
+}
+
+/// [`fused`] (`la`, `lb`: the [`alu_line`]s of `a` and `b`), with the pair's worth to
+/// [`pairs`]: [`PAIR`], and [`DEPENDENT`] more when the second reads what the first writes
+/// (flags, or a register by [`forward`]), which the fused form passes in a host register
+/// instead of through memory.
+fn fused_scored(
+    a: &DecodeResult,
+    b: &DecodeResult,
+    la: Option<usize>,
+    lb: Option<usize>,
+) -> Option<(Threaded, u32)> {
     let (pa, pb) = (a.pattern?, b.pattern?);
-    let form =
-        |p: &super::Pattern, d: &DecodeResult| p.variants.map_or(0, |v| (v.pick)(&d.insn.ops));
-    let (fa, fb) = (form(pa, a), form(pb, b));
+    let form = pa.variants.map_or(0, |v| (v.pick)(&a.insn.ops));
     if let Some((.., forms)) = PAIRS
         .iter()
-        .find(|(x, f, y, _)| *x == pa.name && *f == fa && *y == pb.name)
+        .find(|(x, f, y, _)| *x == pa.name && *f == form && *y == pb.name)
     {
-        return Some(forms[(b.insn.ops.op & 15) as usize]);
+        return Some((forms[(b.insn.ops.op & 15) as usize], PAIR + DEPENDENT));
     }
-    let i = ALU.iter().position(|&k| k == (pa.name, fa))?;
-    let j = ALU.iter().position(|&k| k == (pb.name, fb))?;
-    Some(ALU_PAIRS[i][j][forward(&a.insn.ops, &b.insn.ops)])
+    let (i, j) = (la?, lb?);
+    let fwd = forward(&a.insn.ops, &b.insn.ops, ALU[j].0 == "MADD_x");
+    let worth = if fwd == NO_FORWARD {
+        PAIR
+    } else {
+        PAIR + DEPENDENT
+    };
+    Some((ALU_PAIRS[i][j][fwd], worth))
+}
+
+/// The worth of a fused pair ([`fused_scored`]): one dispatch fewer.
+const PAIR: u32 = 2;
+/// The worth of a value passed in a host register: as much as a dispatch, since a chain of
+/// dependent instructions through the register file in memory bounds the hot loops more than
+/// their host instruction count does.
+const DEPENDENT: u32 = 2;
+
+/// The fused pairs of a block's instructions `block` (at most [`MAX_BLOCK`]): `fuse(i, form)`
+/// for each, `i` the index of its first instruction. Pairs do not overlap; of the ways to
+/// choose them, one of the highest total worth ([`fused_scored`]), the earlier pair on ties.
+pub fn pairs(block: &[DecodeResult], mut fuse: impl FnMut(usize, Threaded)) {
+    let n = block.len().min(MAX_BLOCK);
+    let mut line = [None; MAX_BLOCK];
+    for (l, d) in line.iter_mut().zip(block) {
+        *l = alu_line(d);
+    }
+    let mut candidate = [None; MAX_BLOCK];
+    for i in 1..n {
+        candidate[i - 1] = fused_scored(&block[i - 1], &block[i], line[i - 1], line[i]);
+    }
+    // best[i]: the highest worth of the pairs among instructions i..n.
+    let mut best = [0u32; MAX_BLOCK + 2];
+    for i in (0..n).rev() {
+        best[i] = best[i + 1];
+        if let Some((_, worth)) = candidate[i] {
+            best[i] = best[i].max(worth + best[i + 2]);
+        }
+    }
+    let mut i = 0;
+    while i < n {
+        match candidate[i] {
+            Some((form, worth)) if worth + best[i + 2] == best[i] => {
+                fuse(i, form);
+                i += 2;
+            }
+            _ => i += 1,
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{forward, fused, ALU, FORWARD_RM, FORWARD_RN, NO_FORWARD, PAIRS};
+    use super::{
+        forward, fused, pairs, ALU, FORWARD_RA, FORWARD_RM, FORWARD_RN, NO_FORWARD, PAIRS,
+    };
     use crate::aarch64::decode::decode;
     use crate::aarch64::exec::system::tests::{machine, BASE};
     use crate::aarch64::{BlockCache, Exit};
@@ -459,8 +534,13 @@ mod tests {
         (0x9100_1423, 0x9100_1464, 0), // add x3, x1, #0x5; add x4, x3, #0x5
     ];
 
+    /// The first instruction of [`ALU_SAMPLES`]' MADD line, and one reading X3 as its addend:
+    /// `madd x3, x1, x2, x4`, `madd x4, x1, x2, x3`.
+    const MADD: u32 = 0x9b02_1023;
+    const MADD_READS_RA: u32 = 0x9b02_0c24;
+
     /// Any two lines of [`ALU`], adjacent, run fused as they run one at a time: the second
-    /// reading the first's result through Rn, through Rm, or not at all (each fused form of
+    /// reading the first's result through Rn, Rm or Ra, or not at all (each fused form of
     /// [`forward`]).
     #[test]
     fn alu_pairs_run_as_their_two_instructions() {
@@ -482,17 +562,24 @@ mod tests {
                 // The first of a line reads X1 and X2 only; CMP writes no X3, so nothing reads
                 // its result.
                 let writes_x3 = a.insn.ops.rd == 3;
+                let reads_ra = if independent == MADD {
+                    MADD_READS_RA
+                } else {
+                    0
+                };
                 let seconds = [
                     (independent, NO_FORWARD),
                     (reads_rn, if writes_x3 { FORWARD_RN } else { NO_FORWARD }),
                     (reads_rm, if writes_x3 { FORWARD_RM } else { NO_FORWARD }),
+                    (reads_ra, if writes_x3 { FORWARD_RA } else { NO_FORWARD }),
                 ];
                 for (second, form) in seconds.into_iter().filter(|&(w, _)| w != 0) {
                     let (b, at) = line(second);
                     assert_eq!(at, Some(j), "{second:#x}");
                     assert!(fused(&a, &b).is_some(), "{first:#x} {second:#x}");
+                    let adds_ra = b.pattern.is_some_and(|p| p.name == "MADD_x");
                     assert_eq!(
-                        forward(&a.insn.ops, &b.insn.ops),
+                        forward(&a.insn.ops, &b.insn.ops, adds_ra),
                         form,
                         "{first:#x} {second:#x}"
                     );
@@ -500,5 +587,18 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A block's pairs are chosen for worth, not greedily: of `mov x9, x1; add x4, x2, #5;
+    /// add x5, x4, #5`, the second and third (the last ADD reads the first's result through a
+    /// host register) rather than the first two (independent); the block runs as stepped.
+    #[test]
+    fn pairs_prefer_the_dependent_pair() {
+        let code = [0xaa01_03e9, 0x9100_1444, 0x9100_1485, HVC_1];
+        let block: Vec<_> = code.iter().map(|&w| decode(w)).collect();
+        let mut chosen = Vec::new();
+        pairs(&block, |i, _| chosen.push(i));
+        assert_eq!(chosen, [1]);
+        assert_fused_runs_as_stepped(&code);
     }
 }
