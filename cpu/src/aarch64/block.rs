@@ -191,15 +191,26 @@ impl BlockCache {
 }
 
 /// A block's entries found by virtual PC: valid while the TLB's instruction-fetch generation
-/// and set index are `tag`'s ([`va_tag`]) and the code epoch has not moved.
+/// and set index are `tag`'s ([`va_tag`]) and the code epoch has not moved. 32 bytes, so that
+/// a set of two is one cache line; the block's physical address is its end entry's
+/// ([`end_of`]).
 #[derive(Clone, Default)]
 struct VaEntry {
     pc: u64,
     tag: u64,
     entries: Option<Entries>,
-    /// The block's physical address, for the flight record (kept here, so that a block
-    /// start does not read the end entry for it).
-    pa: u64,
+}
+
+/// Two [`VaEntry`]s, in one cache line.
+#[derive(Clone, Default)]
+#[repr(align(64))]
+struct VaSet([VaEntry; 2]);
+
+/// The physical address of the block whose entries are `entries`, from its end entry
+/// ([`end_of`]).
+#[inline(always)]
+fn block_pa(entries: &[Decoded]) -> u64 {
+    entries.last().map_or(0, |end| end.ops.imm)
 }
 
 /// The tag of VA-keyed entries under the TLB's current state.
@@ -214,7 +225,7 @@ fn va_tag(tlb: &super::mem::Tlb) -> u64 {
 /// entries kept evicting (a cache by physical address behind it hit 2 % of those misses, since
 /// the index bits are the same).
 pub struct JumpCache {
-    by_va: Box<[[VaEntry; 2]; VA_SETS]>,
+    by_va: Box<[VaSet; VA_SETS]>,
     /// The [`CodePages::epoch`] the entries reflect (`u64::MAX`: none, refill).
     epoch: u64,
     /// Identity of the [`BlockCache`] the entries come from (0: none).
@@ -321,15 +332,15 @@ impl Cpu {
             let pc = self.pc;
             let tag = va_tag(&self.tlb);
             let va_set = (pc >> 2) as usize & (VA_SETS - 1);
-            let [way0, way1] = &self.jumps.by_va[va_set];
-            let (entries, pa): (*const [Decoded], u64) = match (&way0.entries, &way1.entries) {
-                (Some(e), _) if way0.pc == pc && way0.tag == tag => (Rc::as_ptr(e), way0.pa),
-                (_, Some(e)) if way1.pc == pc && way1.tag == tag => (Rc::as_ptr(e), way1.pa),
+            let [way0, way1] = &self.jumps.by_va[va_set].0;
+            let entries: *const [Decoded] = match (&way0.entries, &way1.entries) {
+                (Some(e), _) if way0.pc == pc && way0.tag == tag => Rc::as_ptr(e),
+                (_, Some(e)) if way1.pc == pc && way1.tag == tag => Rc::as_ptr(e),
                 _ => match self.fetch_block_in(blocks, env) {
                     Some(b) => {
                         let e = b.entries.clone();
                         let p = Rc::as_ptr(&e);
-                        let [way0, way1] = &mut self.jumps.by_va[va_set];
+                        let [way0, way1] = &mut self.jumps.by_va[va_set].0;
                         // The newer entry in way 0, the one it replaces in way 1.
                         *way1 = std::mem::replace(
                             way0,
@@ -337,10 +348,9 @@ impl Cpu {
                                 pc,
                                 tag: va_tag(&self.tlb),
                                 entries: Some(e),
-                                pa: b.pa,
                             },
                         );
-                        (p, b.pa)
+                        p
                     }
                     None => continue,
                 },
@@ -351,7 +361,7 @@ impl Cpu {
             // `self.jumps`. Nothing mutates a block once it is cached.
             let entries = unsafe { &*entries };
             if WATCH
-                && pa & self.watch.mask == self.watch.value
+                && block_pa(entries) & self.watch.mask == self.watch.value
                 && !std::mem::take(&mut self.watch.pass)
             {
                 return Exit::Watch;
@@ -366,12 +376,15 @@ impl Cpu {
             let (pc_el, insn0) = (FlightRecorder::pc_el(pc, self.el), self.insns);
             let flow = if TRACE {
                 // The words come from the block, which the cache holds while the slot does.
-                let words = blocks.get(&pa).map_or(&[][..], |b| &b.words[..]);
+                let words = blocks
+                    .get(&block_pa(entries))
+                    .map_or(&[][..], |b| &b.words[..]);
                 self.exec_block::<true>(entries, words, room, env)
             } else {
                 self.exec_block::<false>(entries, &[], room, env)
             };
-            self.flight.record(pa, pc_el, insn0, self.insns);
+            self.flight
+                .record(block_pa(entries), pc_el, insn0, self.insns);
             if flow == Flow::Exit {
                 return self.exit.take().unwrap_or(Exit::Budget);
             }
