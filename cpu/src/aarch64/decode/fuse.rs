@@ -5,16 +5,16 @@
 //! commonest pairs of the kernel's code (`PAIRS`); and any two adjacent instructions among the
 //! data-processing lines of the boot's hot loops (`ALU`: the multi-precision multiply loops
 //! and BLAKE2s, half of the Debian boot, with `MOV` and `ADD` from the rest).
-//! [`decode_block`](super::super::block) gives the first entry of such a pair the fused form
-//! from [`fused`]: both handlers inlined, one dispatch for the two, the second reading what
-//! the first has just written without a trip through memory. The second entry stays in the
+//! [`decode_block`](super::super::block) gives the first entry of each pair that [`pairs`]
+//! chooses its fused form: both handlers inlined, one dispatch for the two, and the second
+//! reading what the first has just written (flags, or a register by [`forward`]'s form) from a
+//! host register, without a trip through memory. The second entry stays in the
 //! block as it was: partial and traced runs (which call each entry's plain handler) run the
 //! pair as two instructions, and a fused run counts, stops and gives back exactly as they do
 //! (a taken branch stops at the second entry).
 
 use super::{run_entry, step, DecodeResult, Decoded, Threaded};
-use crate::aarch64::block::Env;
-use crate::aarch64::block::MAX_BLOCK;
+use crate::aarch64::block::{Env, MAX_BLOCK};
 use crate::aarch64::exec::{branch, dp_imm, dp_reg};
 use crate::aarch64::state::{Cpu, Flow, Ops};
 
@@ -500,12 +500,10 @@ mod tests {
         }
     }
 
-    /// Samples of each line of [`ALU`], in its order (`aarch64-linux-gnu-as`): one writing X3
-    /// from X1 and X2, to run first, and one writing X4 from X3 (the first one's result) and
-    /// X1, to run second.
-    /// For each line of [`ALU`], in order: an instruction writing X3 from X1 and X2 (first of a
-    /// pair), one reading X3 through Rn (second of a pair), and one reading X3 through Rm with X1
-    /// as Rn (0: the line has no such form).
+    /// Samples of each line of [`ALU`], in its order (checked with `aarch64-linux-gnu-objdump`):
+    /// one writing X3 from X1 and X2 (first of a pair), one writing X4 from X3 read through Rn
+    /// (second of a pair, reading the first's result), and one reading X3 through Rm with X1 as
+    /// Rn (0: the line has no such form).
     const ALU_SAMPLES: &[(u32, u32, u32)] = &[
         (0x9340_7c23, 0x9340_7c64, 0),           // sxtw x3, w1; sxtw x4, w3
         (0xcb02_0023, 0xcb01_0064, 0xcb03_0024), // sub x3, x1, x2; sub x4, x3, x1; sub x4, x1, x3
