@@ -205,10 +205,11 @@ macro_rules! alu_pairs {
     (@go $all:tt $($line:tt),*) => {
         /// The data-processing instructions of the kernel's hot loops (`mpihelp_submul_1`,
         /// `mpihelp_addmul_1`, `blake2s_compress_generic`: half of the Debian boot's
-        /// instructions), and `MOV` (register) and `ADD` (immediate), the commonest of the
-        /// rest, of which any two adjacent ones run fused: their name and the index of their
-        /// instantiation, as in `PAIRS`. None of them reads the PC, accesses memory or can
-        /// fault.
+        /// instructions), `MOV` (register) and `ADD` (immediate), the commonest of the rest,
+        /// and `ADRP`, which the `ADD` of an address usually follows; any two adjacent ones
+        /// run fused: their name and the index of their instantiation, as in `PAIRS`. None of
+        /// them accesses memory or can fault; `ADRP` reads the PC, which the fused form steps
+        /// between the two as the plain run does.
         const ALU: &[(&str, usize)] = &[$(alu_pairs!(@key $line)),*];
         /// `ALU_PAIRS[i][j]`: line `i` of [`ALU`] followed by line `j`, by [`forward`].
         const ALU_PAIRS: &[&[[Threaded; 4]]] = &[$(alu_pairs!(@row $line $all)),*];
@@ -280,6 +281,7 @@ alu_pairs!(
     ("EXTR", 0, dp_imm::extr),
     ("MOV_r_x", 0, dp_reg::mov_r::<true>),
     ("ADD_i_x", 0, dp_imm::add_i::<true>),
+    ("ADRP", 0, dp_imm::adrp),
 );
 
 /// Condition codes CS (HS) and CC (LO): the carry tests of the multi-precision loops (`CSEL ..,
@@ -530,6 +532,7 @@ mod tests {
         (0x1381_1c23, 0x1383_1c64, 0x1383_1c24),
         (0xaa01_03e3, 0, 0xaa03_03e4), // mov x3, x1; -; mov x4, x3 (Rn is ZR)
         (0x9100_1423, 0x9100_1464, 0), // add x3, x1, #0x5; add x4, x3, #0x5
+        (0x9000_0003, 0, 0),           // adrp x3, 0x0
     ];
 
     /// The first instruction of [`ALU_SAMPLES`]' MADD line, and one reading X3 as its addend:
