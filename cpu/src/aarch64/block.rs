@@ -245,11 +245,12 @@ impl Default for JumpCache {
     }
 }
 
-fn decode_block(cpu: &mut Cpu, bus: &mut dyn Bus, pa: u64, host: std::ptr::NonNull<u8>) -> Block {
+/// Decode the block at physical `pa` from its page's bytes at `host` (the RAM page of
+/// `PAGE_SIZE` bytes the instruction fetch found), its fused pairs chosen by [`fuse::pairs`].
+fn decode_block(pa: u64, host: std::ptr::NonNull<u8>) -> Block {
     let mut decoded: Vec<DecodeResult> = Vec::with_capacity(16);
     let mut words = Vec::with_capacity(16);
     let mut off = (pa & PAGE_MASK) as usize;
-    let _ = (cpu, bus);
     while off < PAGE_SIZE as usize && decoded.len() < MAX_BLOCK {
         let mut b = [0u8; 4];
         // SAFETY: `host` is a RAM page of PAGE_SIZE bytes (Bus contract) and off + 4 <= PAGE_SIZE.
@@ -463,7 +464,7 @@ impl Cpu {
             Entry::Occupied(b) => b.into_mut(),
             Entry::Vacant(v) => {
                 env.code.add(pa);
-                v.insert(decode_block(self, env.bus, pa, host))
+                v.insert(decode_block(pa, host))
             }
         };
         if self.jumps.epoch != env.code.epoch {

@@ -993,91 +993,63 @@ pub static TABLE: &[Pattern] = &[
         dp_reg::bics_r,
         VARIANTS dp_reg::shift_kind [0 1 2 3]
     ),
-    // Add/subtract (shifted register): the LSL lines come first and skip the shift dispatch
-    // (no shift at all for amount 0).
+    // Add/subtract (shifted register), as the logical lines: the X lines first (no width test),
+    // then both widths (which see only W forms), each instantiated by kind of shift.
     pat!(
-        ADD_r_lsl_x,
-        "1 00 01011 00 0 rm:5 imm6:6 rn:5 rd:5",
+        ADD_r_x,
+        "1 00 01011 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
         addsub_sr,
         dp_reg::add_r [true],
-        VARIANTS dp_reg::shift_kind [0 1]
-    ),
-    pat!(
-        ADD_r_lsl,
-        "sf:1 00 01011 00 0 rm:5 imm6:6 rn:5 rd:5",
-        addsub_sr,
-        dp_reg::add_r [false],
-        VARIANTS dp_reg::shift_kind [0 1]
-    ),
-    pat!(
-        ADDS_r_lsl_x,
-        "1 01 01011 00 0 rm:5 imm6:6 rn:5 rd:5",
-        addsub_sr,
-        dp_reg::adds_r [true],
-        VARIANTS dp_reg::shift_kind [0 1]
-    ),
-    pat!(
-        ADDS_r_lsl,
-        "sf:1 01 01011 00 0 rm:5 imm6:6 rn:5 rd:5",
-        addsub_sr,
-        dp_reg::adds_r [false],
-        VARIANTS dp_reg::shift_kind [0 1]
-    ),
-    pat!(
-        SUB_r_lsl_x,
-        "1 10 01011 00 0 rm:5 imm6:6 rn:5 rd:5",
-        addsub_sr,
-        dp_reg::sub_r [true],
-        VARIANTS dp_reg::shift_kind [0 1]
-    ),
-    pat!(
-        SUB_r_lsl,
-        "sf:1 10 01011 00 0 rm:5 imm6:6 rn:5 rd:5",
-        addsub_sr,
-        dp_reg::sub_r [false],
-        VARIANTS dp_reg::shift_kind [0 1]
-    ),
-    pat!(
-        SUBS_r_lsl_x,
-        "1 11 01011 00 0 rm:5 imm6:6 rn:5 rd:5",
-        addsub_sr,
-        dp_reg::subs_r [true],
-        VARIANTS dp_reg::shift_kind [0 1]
-    ),
-    pat!(
-        SUBS_r_lsl,
-        "sf:1 11 01011 00 0 rm:5 imm6:6 rn:5 rd:5",
-        addsub_sr,
-        dp_reg::subs_r [false],
-        VARIANTS dp_reg::shift_kind [0 1]
+        VARIANTS dp_reg::shift_kind [0 1 2 3]
     ),
     pat!(
         ADD_r,
         "sf:1 00 01011 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
         addsub_sr,
         dp_reg::add_r [false],
-        VARIANTS dp_reg::right_shift_kind [0 3 2]
+        VARIANTS dp_reg::shift_kind [0 1 2]
+    ),
+    pat!(
+        ADDS_r_x,
+        "1 01 01011 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
+        addsub_sr,
+        dp_reg::adds_r [true],
+        VARIANTS dp_reg::shift_kind [0 1 2 3]
     ),
     pat!(
         ADDS_r,
         "sf:1 01 01011 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
         addsub_sr,
         dp_reg::adds_r [false],
-        VARIANTS dp_reg::right_shift_kind [0 3 2]
+        VARIANTS dp_reg::shift_kind [0 1 2]
+    ),
+    pat!(
+        SUB_r_x,
+        "1 10 01011 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
+        addsub_sr,
+        dp_reg::sub_r [true],
+        VARIANTS dp_reg::shift_kind [0 1 2 3]
     ),
     pat!(
         SUB_r,
         "sf:1 10 01011 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
         addsub_sr,
         dp_reg::sub_r [false],
-        VARIANTS dp_reg::right_shift_kind [0 3 2]
+        VARIANTS dp_reg::shift_kind [0 1 2]
+    ),
+    pat!(
+        SUBS_r_x,
+        "1 11 01011 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
+        addsub_sr,
+        dp_reg::subs_r [true],
+        VARIANTS dp_reg::shift_kind [0 1 2 3]
     ),
     pat!(
         SUBS_r,
         "sf:1 11 01011 shift:2 0 rm:5 imm6:6 rn:5 rd:5",
         addsub_sr,
         dp_reg::subs_r [false],
-        VARIANTS dp_reg::right_shift_kind [0 3 2]
+        VARIANTS dp_reg::shift_kind [0 1 2]
     ),
     // Add/subtract (extended register).
     pat!(

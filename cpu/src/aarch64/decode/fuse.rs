@@ -109,11 +109,10 @@ macro_rules! fused_per_cond {
     };
 }
 
-/// `NONE` and `LSL` of the shifted-register lines' variants ([`dp_reg::shift_kind`]).
+/// `NONE`, `LSL` and `LSR_X` of the shifted-register lines' variants ([`dp_reg::shift_kind`]).
 const NONE: usize = dp_reg::rm_shift::NONE as usize;
 const LSL: usize = dp_reg::rm_shift::LSL as usize;
-/// A 64-bit LSR among the variants of a line after the LSL ones ([`dp_reg::right_shift_kind`]).
-const LSR_X_AFTER_LSL: usize = 1;
+const LSR_X: usize = dp_reg::rm_shift::LSR_X as usize;
 
 /// The fused pairs: the first line's name and, for a line with variants, the index of its
 /// instantiation (0 otherwise); the second line's name; the fused forms by the second's
@@ -122,7 +121,7 @@ type Pair = (&'static str, usize, &'static str, &'static [Threaded; 16]);
 
 const PAIRS: &[Pair] = &[
     (
-        "SUBS_r_lsl_x",
+        "SUBS_r_x",
         NONE,
         "B_cond",
         fused_per_cond!(
@@ -131,7 +130,7 @@ const PAIRS: &[Pair] = &[
         ),
     ),
     (
-        "SUBS_r_lsl_x",
+        "SUBS_r_x",
         LSL,
         "B_cond",
         fused_per_cond!(
@@ -140,7 +139,7 @@ const PAIRS: &[Pair] = &[
         ),
     ),
     (
-        "SUBS_r_lsl",
+        "SUBS_r",
         NONE,
         "B_cond",
         fused_per_cond!(
@@ -185,7 +184,7 @@ const PAIRS: &[Pair] = &[
         fused_per_cond!(dp_reg::ands_r::<{ dp_reg::rm_shift::NONE }>, branch::b_cond),
     ),
     (
-        "SUBS_r_lsl_x",
+        "SUBS_r_x",
         NONE,
         "CSINC_x",
         fused_per_cond!(
@@ -229,7 +228,7 @@ alu_pairs!(
         dp_imm::sbfm::<{ dp_imm::sbf::SXTW }>
     ),
     (
-        "SUB_r_lsl_x",
+        "SUB_r_x",
         NONE,
         dp_reg::sub_r::<true, { dp_reg::rm_shift::NONE }>
     ),
@@ -246,22 +245,22 @@ alu_pairs!(
         dp_reg::add_x::<{ dp_reg::rm_extend::UXTW_X }>
     ),
     (
-        "ADD_r",
-        LSR_X_AFTER_LSL,
-        dp_reg::add_r::<false, { dp_reg::rm_shift::LSR_X }>
+        "ADD_r_x",
+        LSR_X,
+        dp_reg::add_r::<true, { dp_reg::rm_shift::LSR_X }>
     ),
     (
-        "ADD_r_lsl_x",
+        "ADD_r_x",
         NONE,
         dp_reg::add_r::<true, { dp_reg::rm_shift::NONE }>
     ),
     (
-        "ADD_r_lsl_x",
+        "ADD_r_x",
         LSL,
         dp_reg::add_r::<true, { dp_reg::rm_shift::LSL }>
     ),
     (
-        "SUBS_r_lsl_x",
+        "SUBS_r_x",
         NONE,
         dp_reg::subs_r::<true, { dp_reg::rm_shift::NONE }>
     ),
@@ -269,7 +268,7 @@ alu_pairs!(
     ("CSINC_x", CS, dp_reg::csinc::<true, 2>),
     ("ADDS_i", 0, dp_imm::adds_i::<false>),
     (
-        "ADD_r_lsl",
+        "ADD_r",
         NONE,
         dp_reg::add_r::<false, { dp_reg::rm_shift::NONE }>
     ),

@@ -42,17 +42,6 @@ pub fn shift_kind(o: &Ops) -> usize {
     }) as usize
 }
 
-/// The pick of the shifted-register lines that follow the LSL ones (so see no LSL by a
-/// non-zero amount): 0 for [`rm_shift::NONE`], 1 for [`rm_shift::LSR_X`], 2 for
-/// [`rm_shift::ANY`] (the table lines list their instantiations as `[0 3 2]`).
-pub fn right_shift_kind(o: &Ops) -> usize {
-    match shift_kind(o) as u8 {
-        rm_shift::NONE => 0,
-        rm_shift::LSR_X => 1,
-        _ => 2,
-    }
-}
-
 /// Second operand of a shifted-register form: Rm shifted as `SH` says ([`rm_shift`]). Bits
 /// shifted above a 32-bit operation's size never reach its result or flags.
 #[inline(always)]
@@ -894,12 +883,12 @@ dac00820 1111111111111111 c000000000000000 0 0 0 -> c000000000 0 # rev32 x0, x1
 
     #[test]
     fn hot_forms_take_their_own_lines() {
-        assert_eq!(name(0x8b020c20), Some("ADD_r_lsl_x")); // add x0, x1, x2, lsl #3
-        assert_eq!(name(0x0b020c20), Some("ADD_r_lsl")); // add w0, w1, w2, lsl #3
-        assert_eq!(name(0x8b420c20), Some("ADD_r")); // add x0, x1, x2, lsr #3
-        assert_eq!(name(0xeb02003f), Some("SUBS_r_lsl_x")); // cmp x1, x2
-        assert_eq!(name(0x6b02003f), Some("SUBS_r_lsl")); // cmp w1, w2
-        assert_eq!(name(0xab020020), Some("ADDS_r_lsl_x")); // adds x0, x1, x2
+        assert_eq!(name(0x8b020c20), Some("ADD_r_x")); // add x0, x1, x2, lsl #3
+        assert_eq!(name(0x0b020c20), Some("ADD_r")); // add w0, w1, w2, lsl #3
+        assert_eq!(name(0x8b420c20), Some("ADD_r_x")); // add x0, x1, x2, lsr #3
+        assert_eq!(name(0xeb02003f), Some("SUBS_r_x")); // cmp x1, x2
+        assert_eq!(name(0x6b02003f), Some("SUBS_r")); // cmp w1, w2
+        assert_eq!(name(0xab020020), Some("ADDS_r_x")); // adds x0, x1, x2
         assert_eq!(name(0xf100043f), Some("SUBS_i_x")); // cmp x1, #1
         assert_eq!(name(0x7100043f), Some("SUBS_i")); // cmp w1, #1
         assert_eq!(name(0xb1000420), Some("ADDS_i_x")); // adds x0, x1, #1
