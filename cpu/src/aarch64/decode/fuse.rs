@@ -1,21 +1,24 @@
-//! Superinstructions: two adjacent instructions of a block run as one threaded handler.
+//! Superinstructions: two or more adjacent instructions of a block run as one threaded handler.
 //!
 //! Two kinds of pairs: a compare (CMP, CMN, TST and the flag-setting ADDS/SUBS/ANDS they
 //! alias) followed by a B.cond, or a register compare followed by a CSINC (CINC, CSET), the
 //! commonest pairs of the kernel's code (`PAIRS`); and any two adjacent instructions among the
 //! data-processing lines of the boot's hot loops (`ALU`: the multi-precision multiply loops
-//! and BLAKE2s, half of the Debian boot, with `MOV` and `ADD` from the rest).
-//! [`decode_block`](super::super::block) gives the first entry of each pair that [`pairs`]
-//! chooses its fused form: both handlers inlined, one dispatch for the two, and the second
-//! reading what the first has just written (flags, or a register by [`forward`]'s form) from a
-//! host register, without a trip through memory. The second entry stays in the
-//! block as it was: partial and traced runs (which call each entry's plain handler) run the
-//! pair as two instructions, and a fused run counts, stops and gives back exactly as they do
-//! (a taken branch stops at the second entry).
+//! and BLAKE2s, half of the Debian boot, with `MOV` and `ADD` from the rest). One group of
+//! three or four: the index idiom that starts those multiply loops, `SXTW; SUB; LDR[; LDR]`
+//! ([`index_loads`]).
+//! [`decode_block`](super::super::block) gives the first entry of each group that [`pairs`]
+//! chooses its fused form: the handlers inlined, one dispatch for the group, and each
+//! instruction reading what the one before it has just written (flags, or a register by
+//! [`forward`]'s form) from a host register, without a trip through memory. The other entries
+//! stay in the block as they were: partial and traced runs (which call each entry's plain
+//! handler) run the group one instruction at a time, and a fused run counts, stops and gives
+//! back exactly as they do (a taken branch stops at the second entry; a load that misses the
+//! fast path goes on from its own entry).
 
-use super::{run_entry, step, DecodeResult, Decoded, Threaded};
+use super::{run_entry, step, step_on, DecodeResult, Decoded, Threaded};
 use crate::aarch64::block::{Env, MAX_BLOCK};
-use crate::aarch64::exec::{branch, dp_imm, dp_reg};
+use crate::aarch64::exec::{branch, dp_imm, dp_reg, ldst};
 use crate::aarch64::state::{Cpu, Flow, Ops};
 
 /// The threaded form of the entry at `d` followed by the entry after it, run as handlers `$a`
@@ -294,11 +297,17 @@ pub fn fused(a: &DecodeResult, b: &DecodeResult) -> Option<Threaded> {
     fused_scored(a, b, alu_line(a), alu_line(b)).map(|(t, _)| t)
 }
 
+/// The table line that decoded `d` and the index of the instantiation that runs it (0 for a
+/// line without variants), as `PAIRS` and [`ALU`] name them.
+fn line_of(d: &DecodeResult) -> Option<(&'static str, usize)> {
+    let p = d.pattern?;
+    Some((p.name, p.variants.map_or(0, |v| (v.pick)(&d.insn.ops))))
+}
+
 /// The line of [`ALU`] that runs `d`, if any.
 fn alu_line(d: &DecodeResult) -> Option<usize> {
-    let p = d.pattern?;
-    let form = p.variants.map_or(0, |v| (v.pick)(&d.insn.ops));
-    ALU.iter().position(|&k| k == (p.name, form))
+    let key = line_of(d)?;
+    ALU.iter().position(|&k| k == key)
 }
 
 /// [`fused`] (`la`, `lb`: the [`alu_line`]s of `a` and `b`), with the pair's worth to
@@ -311,11 +320,10 @@ fn fused_scored(
     la: Option<usize>,
     lb: Option<usize>,
 ) -> Option<(Threaded, u32)> {
-    let (pa, pb) = (a.pattern?, b.pattern?);
-    let form = pa.variants.map_or(0, |v| (v.pick)(&a.insn.ops));
+    let ((first, form), (second, _)) = (line_of(a)?, line_of(b)?);
     if let Some((.., forms)) = PAIRS
         .iter()
-        .find(|(x, f, y, _)| *x == pa.name && *f == form && *y == pb.name)
+        .find(|(x, f, y, _)| *x == first && *f == form && *y == second)
     {
         return Some((forms[(b.insn.ops.op & 15) as usize], PAIR + DEPENDENT));
     }
@@ -329,6 +337,81 @@ fn fused_scored(
     Some((ALU_PAIRS[i][j][fwd], worth))
 }
 
+/// The index idiom of the multi-precision loops (`mpihelp_mul_1`, `mpihelp_addmul_1`,
+/// `mpihelp_submul_1`): `sxtw xi, wj; sub xi, xi, xk; ldr xa, [xb, xi, lsl #3]`, and in the
+/// two that also read the result limb a second `ldr xc, [xd, xi, lsl #3]`. One handler runs
+/// the group, each instruction reading the index the one before it wrote from a host
+/// register. A load that misses the data TLB's fast path continues the block from its own
+/// entry (its plain threaded form: the whole handler, then the entries after it), so that a
+/// group counts, faults and stops exactly as its instructions do one at a time.
+///
+/// # Safety
+/// As [`Threaded`]; `d` is the first entry of an index idiom of `LOADS` loads ([`index_idiom`]),
+/// none of them the block's end entry.
+unsafe fn index_loads<const LOADS: usize>(cpu: &mut Cpu, env: &mut Env, d: *const Decoded) -> Flow {
+    const SXTW: u8 = dp_imm::sbf::SXTW;
+    const NONE: u8 = dp_reg::rm_shift::NONE;
+    // SAFETY: the caller's contract: the group's entries follow `d` in the same block.
+    unsafe {
+        if let Some(f) = run_entry(cpu, env, d, dp_imm::sbfm::<SXTW>) {
+            return f;
+        }
+        cpu.pc = cpu.pc.wrapping_add(4);
+        // Each operand that reads the index is named by the register the instruction before
+        // wrote (the same one: `index_idiom`), so that the read is seen to be of the value
+        // just written, which stays in a host register.
+        let extended = (*d).ops.rd;
+        let sub = d.add(1);
+        let sub_ops = Ops {
+            rn: extended,
+            ..(*sub).ops
+        };
+        if let Some(f) = run_entry(cpu, env, sub, |cpu, env, _| {
+            dp_reg::sub_r::<true, NONE>(cpu, env, &sub_ops)
+        }) {
+            return f;
+        }
+        let index = (*sub).ops.rd;
+        let mut ld = sub;
+        for _ in 0..LOADS {
+            cpu.pc = cpu.pc.wrapping_add(4);
+            ld = ld.add(1);
+            let o = Ops {
+                rm: index,
+                ..(*ld).ops
+            };
+            if !ldst::ld_r_hit::<8, { ldst::ZX }, { ldst::IX_X }, false>(cpu, &o) {
+                return ((*ld).thread)(cpu, env, ld);
+            }
+        }
+        step_on(cpu, env, ld)
+    }
+}
+
+/// The [`index_loads`] group at the start of `block`, if any: its handler and length.
+fn index_idiom(block: &[DecodeResult]) -> Option<(Threaded, usize)> {
+    let line = line_of;
+    let [sxtw, sub, ld, rest @ ..] = block else {
+        return None;
+    };
+    // A 64-bit index and a base that is not SP: the line's first instantiation
+    // (`ldst::index_kind`), which `index_loads` runs.
+    let indexed_load =
+        |d: &DecodeResult, index: u8| line(d) == Some(("LDRx_r", 0)) && d.insn.ops.rm == index;
+    let i = sub.insn.ops.rd;
+    if line(sxtw) != Some(("SBFM", dp_imm::sbf::SXTW as usize))
+        || line(sub) != Some(("SUB_r_x", NONE))
+        || sub.insn.ops.rn != sxtw.insn.ops.rd
+        || !indexed_load(ld, i)
+    {
+        return None;
+    }
+    match rest.first() {
+        Some(ld2) if ld.insn.ops.rd != i && indexed_load(ld2, i) => Some((index_loads::<2>, 4)),
+        _ => Some((index_loads::<1>, 3)),
+    }
+}
+
 /// The worth of a fused pair ([`fused_scored`]): one dispatch fewer.
 const PAIR: u32 = 2;
 /// The worth of a value passed in a host register: as much as a dispatch, since a chain of
@@ -336,33 +419,41 @@ const PAIR: u32 = 2;
 /// their host instruction count does.
 const DEPENDENT: u32 = 2;
 
-/// The fused pairs of a block's instructions `block` (at most [`MAX_BLOCK`]): `fuse(i, form)`
-/// for each, `i` the index of its first instruction. Pairs do not overlap; of the ways to
-/// choose them, one of the highest total worth ([`fused_scored`]), the earlier pair on ties.
+/// The fused groups of a block's instructions `block` (at most [`MAX_BLOCK`]): `fuse(i, form)`
+/// for each, `i` the index of its first instruction, whose entry the form replaces. Groups are
+/// pairs ([`fused_scored`]) and index idioms ([`index_idiom`]); they do not overlap. Of the
+/// ways to choose them, one of the highest total worth, the earlier group on ties.
 pub fn pairs(block: &[DecodeResult], mut fuse: impl FnMut(usize, Threaded)) {
     let n = block.len().min(MAX_BLOCK);
     let mut line = [None; MAX_BLOCK];
     for (l, d) in line.iter_mut().zip(block) {
         *l = alu_line(d);
     }
+    // Candidates at each instruction: (form, length, worth).
     let mut candidate = [None; MAX_BLOCK];
-    for i in 1..n {
-        candidate[i - 1] = fused_scored(&block[i - 1], &block[i], line[i - 1], line[i]);
+    for i in 0..n {
+        candidate[i] = match index_idiom(&block[i..n]) {
+            // A dispatch and a value in a host register per instruction after the first.
+            Some((form, len)) => Some((form, len, (len as u32 - 1) * (PAIR + DEPENDENT))),
+            None if i + 1 < n => fused_scored(&block[i], &block[i + 1], line[i], line[i + 1])
+                .map(|(form, worth)| (form, 2, worth)),
+            None => None,
+        };
     }
-    // best[i]: the highest worth of the pairs among instructions i..n.
-    let mut best = [0u32; MAX_BLOCK + 2];
+    // best[i]: the highest worth of the groups among instructions i..n.
+    let mut best = [0u32; MAX_BLOCK + 1];
     for i in (0..n).rev() {
         best[i] = best[i + 1];
-        if let Some((_, worth)) = candidate[i] {
-            best[i] = best[i].max(worth + best[i + 2]);
+        if let Some((_, len, worth)) = candidate[i] {
+            best[i] = best[i].max(worth + best[i + len]);
         }
     }
     let mut i = 0;
     while i < n {
         match candidate[i] {
-            Some((form, worth)) if worth + best[i + 2] == best[i] => {
+            Some((form, len, worth)) if worth + best[i + len] == best[i] => {
                 fuse(i, form);
-                i += 2;
+                i += len;
             }
             _ => i += 1,
         }
@@ -371,11 +462,13 @@ pub fn pairs(block: &[DecodeResult], mut fuse: impl FnMut(usize, Threaded)) {
 
 #[cfg(test)]
 mod tests {
+    use super::index_idiom;
     use super::{
         forward, fused, pairs, ALU, FORWARD_RA, FORWARD_RM, FORWARD_RN, NO_FORWARD, PAIRS,
     };
     use crate::aarch64::decode::decode;
     use crate::aarch64::exec::system::tests::{machine, BASE};
+    use crate::aarch64::sysreg::Reg;
     use crate::aarch64::{BlockCache, Exit};
 
     const HVC_1: u32 = 0xd400_0022; // hvc #1
@@ -584,6 +677,130 @@ mod tests {
                         "{first:#x} {second:#x}"
                     );
                     assert_fused_runs_as_stepped(&[first, second, HVC_1]);
+                }
+            }
+        }
+    }
+
+    const SXTW_X5_W2: u32 = 0x9340_7c45; // sxtw x5, w2
+    const SUB_X5_X5_X14: u32 = 0xcb0e_00a5; // sub x5, x5, x14
+    const LDR_X3_X1_X5: u32 = 0xf865_7823; // ldr x3, [x1, x5, lsl #3]
+    const LDR_X7_X11_X5: u32 = 0xf865_7967; // ldr x7, [x11, x5, lsl #3]
+    const LDR_X5_X1_X5: u32 = 0xf865_7825; // ldr x5, [x1, x5, lsl #3]
+    const ADD_X3_X1_X5: u32 = 0x8b05_0023; // add x3, x1, x5
+    const SXTW_X6_W2: u32 = 0x9340_7c46; // sxtw x6, w2
+    const SUB_X5_X6_X14: u32 = 0xcb0e_00c5; // sub x5, x6, x14
+
+    /// The lengths of the groups [`pairs`] chooses in `code`, by first instruction.
+    fn groups(code: &[u32]) -> Vec<(usize, usize)> {
+        let block: Vec<_> = code.iter().map(|&w| decode(w)).collect();
+        let mut chosen = Vec::new();
+        pairs(&block, |i, _| {
+            let len = index_idiom(&block[i..]).map_or(2, |(_, len)| len);
+            chosen.push((i, len))
+        });
+        chosen
+    }
+
+    /// The index idiom is one group, of its two loads when the first does not overwrite the
+    /// index, and of none when the load's index is not the SUB's result.
+    #[test]
+    fn index_idioms_are_grouped() {
+        let idiom = [SXTW_X5_W2, SUB_X5_X5_X14, LDR_X3_X1_X5];
+        assert_eq!(
+            groups(&[&idiom[..], &[LDR_X7_X11_X5, HVC_1]].concat()),
+            [(0, 4)]
+        );
+        assert_eq!(groups(&[&idiom[..], &[ADD_X5_1, HVC_1]].concat()), [(0, 3)]);
+        assert_eq!(
+            groups(&[
+                SXTW_X6_W2,
+                SUB_X5_X6_X14,
+                LDR_X3_X1_X5,
+                LDR_X7_X11_X5,
+                HVC_1
+            ]),
+            [(0, 4)]
+        );
+        assert_eq!(
+            groups(&[&idiom[..2], &[LDR_X5_X1_X5, LDR_X7_X11_X5, HVC_1]].concat()),
+            [(0, 3)]
+        );
+        // ldr x3, [x1, x6, lsl #3]: another index; SXTW and SUB then pair.
+        assert_eq!(
+            groups(&[SXTW_X5_W2, SUB_X5_X5_X14, 0xf866_7823, HVC_1]),
+            [(0, 2)]
+        );
+    }
+
+    /// An index idiom runs as its instructions do one at a time: with its loads' translations
+    /// cached or not (a first run misses the fast path), from either side of the index's
+    /// range, and when either load faults (a base outside RAM: the exception is taken at that
+    /// load, with the instructions before it done and counted).
+    #[test]
+    fn index_idioms_run_as_their_instructions() {
+        const VBAR: u64 = BASE + 0x1000;
+        const DATA: u64 = BASE + 0x8000;
+        const HVC_2: u32 = 0xd400_0042; // hvc #2
+        let idiom = [SXTW_X5_W2, SUB_X5_X5_X14, LDR_X3_X1_X5];
+        let blocks = [
+            [&idiom[..], &[LDR_X7_X11_X5, ADD_X3_X1_X5, HVC_1]].concat(),
+            [&idiom[..], &[ADD_X3_X1_X5, HVC_1]].concat(),
+            [&idiom[..2], &[LDR_X5_X1_X5, LDR_X7_X11_X5, HVC_1]].concat(),
+            // The extended word and the index in two registers.
+            vec![
+                SXTW_X6_W2,
+                SUB_X5_X6_X14,
+                LDR_X3_X1_X5,
+                LDR_X7_X11_X5,
+                HVC_1,
+            ],
+        ];
+        // (w2, x14, x1, x11): indexes -4 and 3 around DATA + 0x100, then each base outside RAM.
+        let cases: &[(u64, u64, u64, u64)] = &[
+            (0xffff_fffe, 2, DATA + 0x100, DATA + 0x200),
+            (0x1_0000_0005, 2, DATA + 0x100, DATA + 0x200),
+            (0xffff_fffe, 2, 0x10_0000_0000, DATA + 0x200),
+            (0xffff_fffe, 2, DATA + 0x100, 0x10_0000_0000),
+        ];
+        let cases = if cfg!(miri) { &cases[..1] } else { cases };
+        for code in &blocks {
+            let (mut fast, mut bus) = machine(code);
+            let (mut slow, _) = machine(code);
+            for slot in 0..16 {
+                bus.load_words(VBAR + slot * 0x80, &[HVC_2]);
+            }
+            let words: Vec<u32> = (0..256)
+                .map(|i| 0x9e37_79b9u32.wrapping_mul(i + 1))
+                .collect();
+            bus.load_words(DATA, &words);
+            let (mut fast_cache, mut slow_cache) = (BlockCache::new(), BlockCache::new());
+            for &(w2, x14, x1, x11) in cases {
+                // Twice each: the first run fills the data TLB, the second hits it.
+                for _ in 0..2 {
+                    for cpu in [&mut fast, &mut slow] {
+                        cpu.pc = BASE;
+                        cpu.insns = 0;
+                        cpu.set_el_sp(1, true);
+                        cpu.sys.set(Reg::VbarEl1, VBAR);
+                        cpu.x[..16].fill(0);
+                        (cpu.x[1], cpu.x[2], cpu.x[11], cpu.x[14]) = (x1, w2, x11, x14);
+                    }
+                    let exit = fast.run(&mut fast_cache, &mut bus, 100);
+                    let stepped = loop {
+                        match slow.run(&mut slow_cache, &mut bus, 1) {
+                            Exit::Budget => continue,
+                            e => break e,
+                        }
+                    };
+                    let what = format!("{code:x?} w2={w2:#x} x1={x1:#x} x11={x11:#x}");
+                    assert_eq!(exit, stepped, "{what}");
+                    assert!(matches!(exit, Exit::Hvc(1 | 2)), "{what}: {exit:?}");
+                    assert_eq!(fast.x[..32], slow.x[..32], "{what}");
+                    assert_eq!((fast.pc, fast.insns), (slow.pc, slow.insns), "{what}");
+                    for r in [Reg::ElrEl1, Reg::EsrEl1, Reg::FarEl1] {
+                        assert_eq!(fast.sys.get(r), slow.sys.get(r), "{what} {r:?}");
+                    }
                 }
             }
         }
