@@ -390,17 +390,19 @@ unsafe fn index_loads<const LOADS: usize>(cpu: &mut Cpu, env: &mut Env, d: *cons
 
 /// The [`index_loads`] group at the start of `block`, if any: its handler and length.
 fn index_idiom(block: &[DecodeResult]) -> Option<(Threaded, usize)> {
-    let line = line_of;
     let [sxtw, sub, ld, rest @ ..] = block else {
         return None;
     };
+    if sxtw.pattern?.name != "SBFM" {
+        return None;
+    }
     // A 64-bit index and a base that is not SP: the line's first instantiation
     // (`ldst::index_kind`), which `index_loads` runs.
     let indexed_load =
-        |d: &DecodeResult, index: u8| line(d) == Some(("LDRx_r", 0)) && d.insn.ops.rm == index;
+        |d: &DecodeResult, index: u8| line_of(d) == Some(("LDRx_r", 0)) && d.insn.ops.rm == index;
     let i = sub.insn.ops.rd;
-    if line(sxtw) != Some(("SBFM", dp_imm::sbf::SXTW as usize))
-        || line(sub) != Some(("SUB_r_x", NONE))
+    if line_of(sxtw) != Some(("SBFM", dp_imm::sbf::SXTW as usize))
+        || line_of(sub) != Some(("SUB_r_x", NONE))
         || sub.insn.ops.rn != sxtw.insn.ops.rd
         || !indexed_load(ld, i)
     {
