@@ -246,7 +246,7 @@ impl Default for JumpCache {
 }
 
 /// Decode the block at physical `pa` from its page's bytes at `host` (the RAM page of
-/// `PAGE_SIZE` bytes the instruction fetch found), its fused pairs chosen by [`fuse::pairs`].
+/// `PAGE_SIZE` bytes the instruction fetch found), its fused groups chosen by [`fuse::groups`].
 fn decode_block(pa: u64, host: std::ptr::NonNull<u8>) -> Block {
     let mut decoded: Vec<DecodeResult> = Vec::with_capacity(16);
     let mut words = Vec::with_capacity(16);
@@ -267,7 +267,7 @@ fn decode_block(pa: u64, host: std::ptr::NonNull<u8>) -> Block {
     }
     let mut insns: Vec<Decoded> = Vec::with_capacity(decoded.len() + 1);
     insns.extend(decoded.iter().map(|d| d.insn));
-    fuse::pairs(&decoded, |i, form| insns[i].thread = form);
+    fuse::groups(&decoded, |i, form| insns[i].thread = form);
     insns.push(end_of(pa));
     Block {
         pa,

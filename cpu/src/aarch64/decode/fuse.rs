@@ -7,7 +7,7 @@
 //! and BLAKE2s, half of the Debian boot, with `MOV` and `ADD` from the rest). One group of
 //! three or four: the index idiom that starts those multiply loops, `SXTW; SUB; LDR[; LDR]`
 //! ([`index_loads`]).
-//! [`decode_block`](super::super::block) gives the first entry of each group that [`pairs`]
+//! [`decode_block`](super::super::block) gives the first entry of each group that [`groups`]
 //! chooses its fused form: the handlers inlined, one dispatch for the group, and each
 //! instruction reading what the one before it has just written (flags, or a register by
 //! [`forward`]'s form) from a host register, without a trip through memory. The other entries
@@ -82,7 +82,7 @@ const FORWARD_RA: usize = 3;
 /// The [`NO_FORWARD`]... form for `a` followed by `b`, whose Ra is an addend when `b_adds_ra`
 /// (MADD; other shapes put other things there). A line without an Rm may be taken as reading
 /// the first's result when its unused field happens to equal it: the forwarded operands are
-/// the same values, so that only [`pairs`]' preference is off.
+/// the same values, so that only [`groups`]' preference is off.
 fn forward(a: &Ops, b: &Ops, b_adds_ra: bool) -> usize {
     if b.rn == a.rd {
         FORWARD_RN
@@ -311,7 +311,7 @@ fn alu_line(d: &DecodeResult) -> Option<usize> {
 }
 
 /// [`fused`] (`la`, `lb`: the [`alu_line`]s of `a` and `b`), with the pair's worth to
-/// [`pairs`]: [`PAIR`], and [`DEPENDENT`] more when the second reads what the first writes
+/// [`groups`]: [`PAIR`], and [`DEPENDENT`] more when the second reads what the first writes
 /// (flags, or a register by [`forward`]), which the fused form passes in a host register
 /// instead of through memory.
 fn fused_scored(
@@ -425,7 +425,7 @@ const DEPENDENT: u32 = 2;
 /// for each, `i` the index of its first instruction, whose entry the form replaces. Groups are
 /// pairs ([`fused_scored`]) and index idioms ([`index_idiom`]); they do not overlap. Of the
 /// ways to choose them, one of the highest total worth, the earlier group on ties.
-pub fn pairs(block: &[DecodeResult], mut fuse: impl FnMut(usize, Threaded)) {
+pub fn groups(block: &[DecodeResult], mut fuse: impl FnMut(usize, Threaded)) {
     let n = block.len().min(MAX_BLOCK);
     let mut line = [None; MAX_BLOCK];
     for (l, d) in line.iter_mut().zip(block) {
@@ -466,7 +466,7 @@ pub fn pairs(block: &[DecodeResult], mut fuse: impl FnMut(usize, Threaded)) {
 mod tests {
     use super::index_idiom;
     use super::{
-        forward, fused, pairs, ALU, FORWARD_RA, FORWARD_RM, FORWARD_RN, NO_FORWARD, PAIRS,
+        forward, fused, groups, ALU, FORWARD_RA, FORWARD_RM, FORWARD_RN, NO_FORWARD, PAIRS,
     };
     use crate::aarch64::decode::decode;
     use crate::aarch64::exec::system::tests::{machine, BASE};
@@ -693,11 +693,11 @@ mod tests {
     const SXTW_X6_W2: u32 = 0x9340_7c46; // sxtw x6, w2
     const SUB_X5_X6_X14: u32 = 0xcb0e_00c5; // sub x5, x6, x14
 
-    /// The lengths of the groups [`pairs`] chooses in `code`, by first instruction.
-    fn groups(code: &[u32]) -> Vec<(usize, usize)> {
+    /// The lengths of the groups [`groups`] chooses in `code`, by first instruction.
+    fn chosen_groups(code: &[u32]) -> Vec<(usize, usize)> {
         let block: Vec<_> = code.iter().map(|&w| decode(w)).collect();
         let mut chosen = Vec::new();
-        pairs(&block, |i, _| {
+        groups(&block, |i, _| {
             let len = index_idiom(&block[i..]).map_or(2, |(_, len)| len);
             chosen.push((i, len))
         });
@@ -710,12 +710,15 @@ mod tests {
     fn index_idioms_are_grouped() {
         let idiom = [SXTW_X5_W2, SUB_X5_X5_X14, LDR_X3_X1_X5];
         assert_eq!(
-            groups(&[&idiom[..], &[LDR_X7_X11_X5, HVC_1]].concat()),
+            chosen_groups(&[&idiom[..], &[LDR_X7_X11_X5, HVC_1]].concat()),
             [(0, 4)]
         );
-        assert_eq!(groups(&[&idiom[..], &[ADD_X5_1, HVC_1]].concat()), [(0, 3)]);
         assert_eq!(
-            groups(&[
+            chosen_groups(&[&idiom[..], &[ADD_X5_1, HVC_1]].concat()),
+            [(0, 3)]
+        );
+        assert_eq!(
+            chosen_groups(&[
                 SXTW_X6_W2,
                 SUB_X5_X6_X14,
                 LDR_X3_X1_X5,
@@ -725,12 +728,12 @@ mod tests {
             [(0, 4)]
         );
         assert_eq!(
-            groups(&[&idiom[..2], &[LDR_X5_X1_X5, LDR_X7_X11_X5, HVC_1]].concat()),
+            chosen_groups(&[&idiom[..2], &[LDR_X5_X1_X5, LDR_X7_X11_X5, HVC_1]].concat()),
             [(0, 3)]
         );
         // ldr x3, [x1, x6, lsl #3]: another index; SXTW and SUB then pair.
         assert_eq!(
-            groups(&[SXTW_X5_W2, SUB_X5_X5_X14, 0xf866_7823, HVC_1]),
+            chosen_groups(&[SXTW_X5_W2, SUB_X5_X5_X14, 0xf866_7823, HVC_1]),
             [(0, 2)]
         );
     }
@@ -816,7 +819,7 @@ mod tests {
         let code = [0xaa01_03e9, 0x9100_1444, 0x9100_1485, HVC_1];
         let block: Vec<_> = code.iter().map(|&w| decode(w)).collect();
         let mut chosen = Vec::new();
-        pairs(&block, |i, _| chosen.push(i));
+        groups(&block, |i, _| chosen.push(i));
         assert_eq!(chosen, [1]);
         assert_fused_runs_as_stepped(&code);
     }
