@@ -320,7 +320,7 @@ fn fused_scored(
     la: Option<usize>,
     lb: Option<usize>,
 ) -> Option<(Threaded, u32)> {
-    let ((first, form), (second, _)) = (line_of(a)?, line_of(b)?);
+    let ((first, form), second) = (line_of(a)?, b.pattern?.name);
     if let Some((.., forms)) = PAIRS
         .iter()
         .find(|(x, f, y, _)| *x == first && *f == form && *y == second)
@@ -770,6 +770,8 @@ mod tests {
         ];
         let cases = if cfg!(miri) { &cases[..1] } else { cases };
         for code in &blocks {
+            // Runs that end in the exception vector's HVC #2: a load faulted.
+            let mut faulted = 0;
             let (mut fast, mut bus) = machine(code);
             let (mut slow, _) = machine(code);
             for slot in 0..16 {
@@ -801,6 +803,7 @@ mod tests {
                     let what = format!("{code:x?} w2={w2:#x} x1={x1:#x} x11={x11:#x}");
                     assert_eq!(exit, stepped, "{what}");
                     assert!(matches!(exit, Exit::Hvc(1 | 2)), "{what}: {exit:?}");
+                    faulted += usize::from(exit == Exit::Hvc(2));
                     assert_eq!(fast.x[..32], slow.x[..32], "{what}");
                     assert_eq!((fast.pc, fast.insns), (slow.pc, slow.insns), "{what}");
                     for r in [Reg::ElrEl1, Reg::EsrEl1, Reg::FarEl1] {
@@ -808,6 +811,8 @@ mod tests {
                     }
                 }
             }
+            // Under Miri only the first case runs, whose bases lie in RAM.
+            assert!(faulted > 0 || cfg!(miri), "{code:x?}: no load faulted");
         }
     }
 
