@@ -4,9 +4,10 @@
 //! alias) followed by a B.cond, or a register compare followed by a CSINC (CINC, CSET), the
 //! commonest pairs of the kernel's code (`PAIRS`); and any two adjacent instructions among the
 //! data-processing lines of the boot's hot loops (`ALU`: the multi-precision multiply loops
-//! and BLAKE2s, half of the Debian boot, with `MOV` and `ADD` from the rest). One group of
-//! three or four: the index idiom that starts those multiply loops, `SXTW; SUB; LDR[; LDR]`
-//! ([`index_loads`]).
+//! and BLAKE2s, half of the Debian boot, with `MOV` and `ADD` from the rest). Two longer
+//! groups: the index idiom that starts those multiply loops, `SXTW; SUB; LDR[; LDR]`
+//! ([`index_loads`]), and the thirteen instructions of their limb product
+//! ([`limbs::limb_product`]).
 //! [`decode_block`](super::super::block) gives the first entry of each group that [`groups`]
 //! chooses its fused form: the handlers inlined, one dispatch for the group, and each
 //! instruction reading what the one before it has just written (flags, or a register by
@@ -16,7 +17,7 @@
 //! back exactly as they do (a taken branch stops at the second entry; a load that misses the
 //! fast path goes on from its own entry).
 
-use super::{run_entry, step, step_on, DecodeResult, Decoded, Threaded};
+use super::{limbs, run_entry, step, step_on, DecodeResult, Decoded, Threaded};
 use crate::aarch64::block::{Env, MAX_BLOCK};
 use crate::aarch64::exec::{branch, dp_imm, dp_reg, ldst};
 use crate::aarch64::state::{Cpu, Flow, Ops};
@@ -423,8 +424,9 @@ const DEPENDENT: u32 = 2;
 
 /// The fused groups of a block's instructions `block` (at most [`MAX_BLOCK`]): `fuse(i, form)`
 /// for each, `i` the index of its first instruction, whose entry the form replaces. Groups are
-/// pairs ([`fused_scored`]) and index idioms ([`index_idiom`]); they do not overlap. Of the
-/// ways to choose them, one of the highest total worth, the earlier group on ties.
+/// pairs ([`fused_scored`]), index idioms ([`index_idiom`]) and limb products
+/// ([`limbs::limb_product`]); they do not overlap. Of the ways to choose them, one of the
+/// highest total worth, the earlier group on ties.
 pub fn groups(block: &[DecodeResult], mut fuse: impl FnMut(usize, Threaded)) {
     let n = block.len().min(MAX_BLOCK);
     let mut line = [None; MAX_BLOCK];
@@ -434,7 +436,8 @@ pub fn groups(block: &[DecodeResult], mut fuse: impl FnMut(usize, Threaded)) {
     // Candidates at each instruction: (form, length, worth).
     let mut candidate = [None; MAX_BLOCK];
     for i in 0..n {
-        candidate[i] = match index_idiom(&block[i..n]) {
+        let long = limbs::limb_product(&block[i..n]).or_else(|| index_idiom(&block[i..n]));
+        candidate[i] = match long {
             // A dispatch and a value in a host register per instruction after the first.
             Some((form, len)) => Some((form, len, (len as u32 - 1) * (PAIR + DEPENDENT))),
             None if i + 1 < n => fused_scored(&block[i], &block[i + 1], line[i], line[i + 1])
@@ -464,10 +467,10 @@ pub fn groups(block: &[DecodeResult], mut fuse: impl FnMut(usize, Threaded)) {
 
 #[cfg(test)]
 mod tests {
-    use super::index_idiom;
     use super::{
         forward, fused, groups, ALU, FORWARD_RA, FORWARD_RM, FORWARD_RN, NO_FORWARD, PAIRS,
     };
+    use super::{index_idiom, limbs};
     use crate::aarch64::decode::decode;
     use crate::aarch64::exec::system::tests::{machine, BASE};
     use crate::aarch64::sysreg::Reg;
@@ -698,7 +701,8 @@ mod tests {
         let block: Vec<_> = code.iter().map(|&w| decode(w)).collect();
         let mut chosen = Vec::new();
         groups(&block, |i, _| {
-            let len = index_idiom(&block[i..]).map_or(2, |(_, len)| len);
+            let long = limbs::limb_product(&block[i..]).or_else(|| index_idiom(&block[i..]));
+            let len = long.map_or(2, |(_, len)| len);
             chosen.push((i, len))
         });
         chosen

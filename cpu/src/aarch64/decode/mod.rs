@@ -10,6 +10,7 @@
 
 pub mod a64;
 pub mod fuse;
+pub mod limbs;
 pub mod shapes;
 
 use std::sync::OnceLock;
