@@ -1,5 +1,6 @@
 //! `bootemu run`: check the options, plan the boot, build the machine, run it, report.
 
+use std::cell::Cell;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
@@ -18,7 +19,7 @@ use crate::boot::{dtb_of, plan_firmware, plan_kernel, LinuxArgs, MachineShape};
 use crate::firmware::{self, FlashArg, LoadArg};
 use crate::outcome::{verdict, EXIT_BUDGET, EXIT_GUEST_FAILURE};
 use crate::size::parse_size;
-use crate::symbols::Symbols;
+use crate::symbols::{KernelTable, Symbols};
 use crate::trace::{Disasm, TraceEvent, TraceWriter};
 use crate::{demo, handoff, read_input, report};
 use bootemu_boot::firmware::KernelVia;
@@ -692,9 +693,16 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
     // when a trace needs them, otherwise only after the run for the evidence and the report.
     let extra_symbols = crate::symbols::read_files(&a.symbols)?;
     let ram_size = profile.ram().size;
+    let image = kernel_image(&plan, kernel.as_deref());
+    // The kernel's table read beside the guest, for a run whose report or timeline names
+    // functions anyway (taken by the first `make_symbols`).
+    let read_early: Cell<Option<Option<Result<KernelTable, String>>>> = Cell::new(None);
     let make_symbols = |phys_seen: Option<u64>| -> Option<Rc<Symbols>> {
-        let k = kernel_image(&plan, kernel.as_deref()).and_then(|(bytes, phys)| {
-            crate::symbols::kernel_symbols(bytes, ram_size, phys.or(phys_seen))
+        let k = image.and_then(|(bytes, phys)| {
+            let read = read_early
+                .take()
+                .unwrap_or_else(|| crate::symbols::read_kernel_table(bytes, ram_size));
+            crate::symbols::kernel_symbols(read, phys.or(phys_seen))
         });
         let k = k.map(|k| k.following(entry_seen.clone()));
         crate::symbols::merge(k, &extra_symbols).map(Rc::new)
@@ -742,7 +750,22 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         machine.set_progress(s.hook());
     }
     let (outcome, mut machine) = match &a.gdb {
-        None => (machine.run(a.max_insns), machine),
+        None => {
+            let read_beside = symbols.is_none() && (a.report.is_some() || a.timeline.is_some());
+            let (outcome, read) = std::thread::scope(|s| {
+                let reader = image.filter(|_| read_beside).map(|(bytes, _)| {
+                    s.spawn(move || crate::symbols::read_kernel_table(bytes, ram_size))
+                });
+                let outcome = machine.run(a.max_insns);
+                (outcome, reader.map(|r| r.join()))
+            });
+            match read {
+                Some(Ok(read)) => read_early.set(Some(read)),
+                Some(Err(panic)) => std::panic::resume_unwind(panic),
+                None => {}
+            }
+            (outcome, machine)
+        }
         Some(addr) => {
             let no_reverse = if a.stdin {
                 Some("--stdin: the run depends on host input".to_string())

@@ -96,9 +96,20 @@ impl Symbols {
     }
 }
 
+/// A kernel Image's kallsyms, read ([`read_kernel_table`]) but not yet placed.
+pub struct KernelTable {
+    table: SymbolTable,
+    /// Link address of the Image's first byte (`_text`).
+    text: u64,
+    /// Bytes from `_text` the physical mapping covers.
+    size: u64,
+}
+
 /// Read the kernel's kallsyms from `image` (an arm64 Image, possibly gzip'd, of at most
-/// `limit` bytes inflated); `None` with a notice when it has none.
-pub fn kernel_symbols(image: &[u8], limit: u64, phys: Option<u64>) -> Option<Symbols> {
+/// `limit` bytes inflated): `None` when it cannot be inflated, the parser's complaint when it
+/// has none. Prints nothing, so that it may run beside the guest ([`kernel_symbols`] says the
+/// complaint where the symbols are needed).
+pub fn read_kernel_table(image: &[u8], limit: u64) -> Option<Result<KernelTable, String>> {
     let inflated;
     let bytes = if image.starts_with(&bootemu_boot::GZIP_MAGIC) {
         inflated = bootemu_boot::inflate(image, limit).ok()?;
@@ -110,12 +121,29 @@ pub fn kernel_symbols(image: &[u8], limit: u64, phys: Option<u64>) -> Option<Sym
         Some(Ok(h)) if h.image_size != 0 => h.image_size,
         _ => bytes.len() as u64,
     };
-    match bootemu_boot::kallsyms::parse(bytes) {
+    Some(
+        bootemu_boot::kallsyms::parse(bytes)
+            .map(|k| KernelTable {
+                table: k.table,
+                text: k.text,
+                size,
+            })
+            .map_err(|e| e.to_string()),
+    )
+}
+
+/// The symbols of a kernel table read by [`read_kernel_table`], the Image's first byte at
+/// physical `phys` when known; `None` with a notice when it has none.
+pub fn kernel_symbols(
+    read: Option<Result<KernelTable, String>>,
+    phys: Option<u64>,
+) -> Option<Symbols> {
+    match read? {
         Ok(k) => Some(Symbols::new(
             k.table,
             Some(KernelImage {
                 text: k.text,
-                size,
+                size: k.size,
                 phys,
             }),
         )),
