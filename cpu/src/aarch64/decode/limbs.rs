@@ -21,6 +21,14 @@
 //! lsr  m2, m, #32
 //! ```
 //!
+//! `mpihelp_addmul_1` and `mpihelp_submul_1` go on with the carry out of the low limb, which
+//! the group then includes (fifteen instructions):
+//!
+//! ```text
+//! cmp  s2, c                  did the low limb wrap?
+//! cinc m3, m2, cc
+//! ```
+//!
 //! [`limb_product`] finds that sequence in a block (by the decode table's lines, the constant
 //! operands, and its data flow: every operand names the register that the instruction the
 //! idiom means last wrote, or a register no instruction of the group wrote before it), and
@@ -34,8 +42,9 @@ use crate::aarch64::block::Env;
 use crate::aarch64::exec::{dp_imm, dp_reg, sub_with_flags};
 use crate::aarch64::state::{Cpu, Flow, Ops, REG_ZR_READ, REG_ZR_WRITE};
 
-/// Instructions in the group.
+/// Instructions in the group without the carry test, and with it.
 const LEN: usize = 13;
+const LEN_CARRY: usize = 15;
 
 /// An operand field of an instruction of the group.
 #[derive(Clone, Copy)]
@@ -70,8 +79,9 @@ const VH: Source = Source::Input(4, Field::Rn);
 const CARRY: Source = Source::Input(6, Field::Rn);
 const B: Source = Source::Input(8, Field::Rm);
 
-/// `CSEL_x`'s instantiation for condition CC (LO).
+/// `CSEL_x`'s instantiation for condition CC (LO), `CSINC_x`'s for CS (HS: CINC .., CC).
 const CC: usize = 3;
+const CS: usize = 2;
 
 /// One instruction of the idiom: its table line and instantiation (as `fuse` names them), a
 /// test of its constant operands, and what each operand it reads must be.
@@ -82,7 +92,7 @@ type Step = (
     &'static [(Field, Source)],
 );
 
-const IDIOM: [Step; LEN] = [
+const IDIOM: [Step; LEN_CARRY] = [
     ("AND_i_x", 0, |o| o.imm == 0xffff_ffff, &[(Field::Rn, U)]),
     (
         "UBFM",
@@ -172,6 +182,21 @@ const IDIOM: [Step; LEN] = [
         |o| o.op == 32,
         &[(Field::Rn, Source::Result(7))],
     ),
+    (
+        "SUBS_r_x",
+        dp_reg::rm_shift::NONE as usize,
+        |_| true,
+        &[(Field::Rn, Source::Result(10)), (Field::Rm, CARRY)],
+    ),
+    (
+        "CSINC_x",
+        CS,
+        |_| true,
+        &[
+            (Field::Rn, Source::Result(12)),
+            (Field::Rm, Source::Result(12)),
+        ],
+    ),
 ];
 
 /// The table line that decoded `d` and its instantiation, as `fuse` names them.
@@ -180,67 +205,95 @@ fn line_of(d: &DecodeResult) -> Option<(&'static str, usize)> {
     Some((p.name, p.variants.map_or(0, |v| (v.pick)(&d.insn.ops))))
 }
 
-/// The group at the start of `block`, if it starts with the idiom: its handler and length.
+/// The group at the start of `block`, if it starts with the idiom: its handler and length
+/// (the carry test included when it follows).
 pub fn limb_product(block: &[DecodeResult]) -> Option<(Threaded, usize)> {
-    let block = block.get(..LEN)?;
-    if block[0].pattern?.name != IDIOM[0].0 {
+    if block.first()?.pattern?.name != IDIOM[0].0 {
         return None;
     }
-    for (d, &(name, form, constants, _)) in block.iter().zip(&IDIOM) {
-        if line_of(d) != Some((name, form)) || !constants(&d.insn.ops) {
-            return None;
-        }
+    if let Some(group) = block.get(..LEN_CARRY).filter(|g| is_idiom(g)) {
+        let form: Threaded = if finals(group) == ADDMUL_FINALS {
+            product::<LEN_CARRY, ADDMUL_FINALS>
+        } else {
+            product::<LEN_CARRY, { every(LEN_CARRY) }>
+        };
+        return Some((form, LEN_CARRY));
     }
-    // The instruction of the group that last wrote `reg` before instruction `i`.
-    let last_writer = |i: usize, reg: u8| (0..i).rev().find(|&j| block[j].insn.ops.rd == reg);
-    for (i, &(.., reads)) in IDIOM.iter().enumerate() {
-        for &(field, source) in reads {
-            let reg = field.of(&block[i].insn.ops);
-            let holds = match source {
-                Source::Input(k, at) => {
-                    reg == at.of(&block[k].insn.ops) && last_writer(i, reg).is_none()
-                }
-                Source::Result(j) => last_writer(i, reg) == Some(j),
-            };
-            if !holds {
-                return None;
-            }
-        }
-    }
-    let form: Threaded = if finals(block) == LOOP_FINALS {
-        product::<LOOP_FINALS>
+    let group = block.get(..LEN).filter(|g| is_idiom(g))?;
+    let form: Threaded = if finals(group) == MUL_1_FINALS {
+        product::<LEN, MUL_1_FINALS>
     } else {
-        product::<EVERY>
+        product::<LEN, { every(LEN) }>
     };
     Some((form, LEN))
+}
+
+/// Whether `group` is the first `group.len()` instructions of [`IDIOM`]: their lines and
+/// constants, and every operand reading what the idiom means.
+fn is_idiom(group: &[DecodeResult]) -> bool {
+    let lines = group
+        .iter()
+        .zip(&IDIOM)
+        .all(|(d, &(name, form, constants, _))| {
+            line_of(d) == Some((name, form)) && constants(&d.insn.ops)
+        });
+    // The instruction of the group that last wrote `reg` before instruction `i`.
+    let last_writer = |i: usize, reg: u8| (0..i).rev().find(|&j| group[j].insn.ops.rd == reg);
+    lines
+        && IDIOM
+            .iter()
+            .enumerate()
+            .take(group.len())
+            .all(|(i, &(.., reads))| {
+                reads.iter().all(|&(field, source)| {
+                    let reg = field.of(&group[i].insn.ops);
+                    match source {
+                        Source::Input(k, at) => {
+                            reg == at.of(&group[k].insn.ops) && last_writer(i, reg).is_none()
+                        }
+                        Source::Result(j) => last_writer(i, reg) == Some(j),
+                    }
+                })
+            })
 }
 
 /// The instructions of `group` whose results it leaves in a register (the last writer of each
 /// destination but XZR), as a set of [`product`]'s `FINALS`.
 fn finals(group: &[DecodeResult]) -> u16 {
-    (0..LEN)
+    (0..group.len())
         .filter(|&k| {
             let rd = group[k].insn.ops.rd;
-            rd != REG_ZR_WRITE && group[k + 1..LEN].iter().all(|d| d.insn.ops.rd != rd)
+            rd != REG_ZR_WRITE && group[k + 1..].iter().all(|d| d.insn.ops.rd != rd)
         })
         .fold(0, |set, k| set | 1 << k)
 }
 
-/// Every instruction of the group, as a set of [`product`]'s `FINALS`.
-const EVERY: u16 = (1 << LEN) - 1;
-/// The instructions whose results the multi-precision loops keep (the others' registers are
-/// written again in the group, the CMP's is XZR): `p1`, `q`, `s2`, `r`, `m2`.
-const LOOP_FINALS: u16 = 1 << 3 | 1 << 8 | 1 << 10 | 1 << 11 | 1 << 12;
+/// Every instruction of a group of `len`, as a set of [`product`]'s `FINALS`.
+const fn every(len: usize) -> u16 {
+    (1 << len) - 1
+}
+
+/// The results `mpihelp_mul_1`'s group keeps (the other instructions' registers are written
+/// again in the group, the CMP's is XZR): `p1`, `q`, `s2`, `r`, `m2`.
+const MUL_1_FINALS: u16 = 1 << 3 | 1 << 8 | 1 << 10 | 1 << 11 | 1 << 12;
+/// The results the groups of `mpihelp_addmul_1` and `mpihelp_submul_1` keep: `p1`, `q`, `s2`,
+/// `r`, `m3`.
+const ADDMUL_FINALS: u16 = 1 << 3 | 1 << 8 | 1 << 10 | 1 << 11 | 1 << 14;
 
 /// The threaded form of a [`limb_product`] group.
 ///
 /// # Safety
 /// As [`Threaded`]; `d` is the first entry of a [`limb_product`] group, none of whose entries
 /// is the block's end entry.
-/// `FINALS`: the instructions whose results it writes (a set that holds every other
-/// instruction's destination is written again later in the group, or is XZR, leaves the same
-/// registers as [`EVERY`]).
-unsafe fn product<const FINALS: u16>(cpu: &mut Cpu, env: &mut Env, d: *const Decoded) -> Flow {
+/// `N`: the group's length ([`LEN`], or [`LEN_CARRY`] with the carry test); `FINALS`: the
+/// instructions whose results it writes (a set that leaves out only instructions whose
+/// destination is written again later in the group, or is XZR, leaves the same registers as
+/// [`every`]).
+unsafe fn product<const N: usize, const FINALS: u16>(
+    cpu: &mut Cpu,
+    env: &mut Env,
+    d: *const Decoded,
+) -> Flow {
     // SAFETY: the caller's contract: the group's entries follow `d` in the same block.
     let o = |k: usize| unsafe { &(*d.add(k)).ops };
     let u = cpu.r(o(0).rn);
@@ -268,15 +321,27 @@ unsafe fn product<const FINALS: u16>(cpu: &mut Cpu, env: &mut Env, d: *const Dec
             cpu.w(o(k).rd, v);
         }
     }
-    cpu.flags = flags;
-    cpu.pc = cpu.pc.wrapping_add(4 * (LEN as u64 - 1));
+    if N == LEN_CARRY {
+        // cmp s2, c; cinc m3, m2, cc.
+        let (low, low_flags) = sub_with_flags(s2, carry, true);
+        let m3 = m2.wrapping_add(u64::from(!low_flags.c));
+        for (k, v) in [(LEN, low), (LEN + 1, m3)] {
+            if FINALS & 1 << k != 0 {
+                cpu.w(o(k).rd, v);
+            }
+        }
+        cpu.flags = low_flags;
+    } else {
+        cpu.flags = flags;
+    }
+    cpu.pc = cpu.pc.wrapping_add(4 * (N as u64 - 1));
     // SAFETY: the group's last entry is not the end entry (the caller's contract).
-    unsafe { step_on(cpu, env, d.add(LEN - 1)) }
+    unsafe { step_on(cpu, env, d.add(N - 1)) }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{finals, limb_product, LEN, LOOP_FINALS};
+    use super::{every, finals, limb_product, ADDMUL_FINALS, LEN, LEN_CARRY, MUL_1_FINALS};
     use crate::aarch64::decode::decode;
     use crate::aarch64::exec::system::tests::{machine, BASE};
     use crate::aarch64::{BlockCache, Exit};
@@ -351,6 +416,32 @@ mod tests {
         0xd360_fefb, // lsr x27, x23, #32
     ];
 
+    /// The carry tests after the group in `mpihelp_addmul_1` and `mpihelp_submul_1` (`KERNEL[1]`
+    /// and `KERNEL[2]`), and one after [`DISTINCT`] that keeps the CMP's result.
+    const CARRY: [[u32; 2]; 3] = [
+        [0xeb00_00ff, 0x9a83_2463], // cmp x7, x0; cinc x3, x3, cc
+        [0xeb00_00df, 0x9a84_2484], // cmp x6, x0; cinc x4, x4, cc
+        [0xeb00_032f, 0x9a9b_277d], // subs x15, x25, x0; cinc x29, x27, cc
+    ];
+
+    /// The groups the tests run: each sequence of [`KERNEL`] and [`DISTINCT`], then those with
+    /// their carry test.
+    fn samples() -> Vec<Vec<u32>> {
+        let mut v: Vec<Vec<u32>> = KERNEL
+            .iter()
+            .chain([&DISTINCT])
+            .map(|c| c.to_vec())
+            .collect();
+        for (code, carry) in [
+            (&KERNEL[1], &CARRY[0]),
+            (&KERNEL[2], &CARRY[1]),
+            (&DISTINCT, &CARRY[2]),
+        ] {
+            v.push([&code[..], &carry[..]].concat());
+        }
+        v
+    }
+
     /// `code` with instruction `i` replaced by `word`.
     fn with(code: &[u32; LEN], i: usize, word: u32) -> [u32; LEN] {
         let mut c = *code;
@@ -363,24 +454,41 @@ mod tests {
         limb_product(&block).map(|(_, len)| len)
     }
 
-    /// The kernel's three sequences are groups that write only the results they keep; the
-    /// idiom with other registers is one too; a sequence whose data flow or constants differ
-    /// is not.
+    fn kept(code: &[u32]) -> u16 {
+        let block: Vec<_> = code.iter().map(|&w| decode(w)).collect();
+        finals(&block)
+    }
+
+    /// The kernel's three sequences are groups that write only the results they keep, with
+    /// the carry test that follows two of them; the idiom with other registers is one too; a
+    /// sequence whose data flow or constants differ is not.
     #[test]
     fn limb_products_are_grouped() {
-        for code in KERNEL.iter().chain([&DISTINCT]) {
+        for code in samples() {
+            let len = code.len();
             assert_eq!(
                 group(&[&code[..], &[HVC_1]].concat()),
-                Some(LEN),
+                Some(len),
                 "{code:x?}"
             );
         }
         for code in &KERNEL {
-            let block: Vec<_> = code.iter().map(|&w| decode(w)).collect();
-            assert_eq!(finals(&block), LOOP_FINALS, "{code:x?}");
+            assert_eq!(kept(code), MUL_1_FINALS, "{code:x?}");
         }
-        let block: Vec<_> = DISTINCT.iter().map(|&w| decode(w)).collect();
-        assert_eq!(finals(&block), (1 << LEN) - 1);
+        for (code, carry) in [(&KERNEL[1], &CARRY[0]), (&KERNEL[2], &CARRY[1])] {
+            assert_eq!(kept(&[&code[..], &carry[..]].concat()), ADDMUL_FINALS);
+        }
+        assert_eq!(kept(&DISTINCT), every(LEN));
+        assert_eq!(
+            kept(&[&DISTINCT[..], &CARRY[2][..]].concat()),
+            every(LEN_CARRY)
+        );
+        // A carry test of another register than the low limb's: the group stops before it.
+        let other = [&KERNEL[1][..], &[0xeb00_00df, 0x9a83_2463], &[HVC_1]].concat();
+        assert_eq!(group(&other), Some(LEN));
+        // cmp x7, x1: the low limb against another register than the carry added into it.
+        let other = [&KERNEL[1][..], &[0xeb01_00ff, 0x9a83_2463], &[HVC_1]].concat();
+        assert_eq!(group(&other), Some(LEN));
         // One instruction short.
         assert_eq!(group(&KERNEL[0][..LEN - 1]), None);
         // madd x10, x10, x16, x19 (its result read as before by add x23, x10, x18, lsr #32):
@@ -406,17 +514,15 @@ mod tests {
     /// A block's chooser takes the whole group over the pairs inside it.
     #[test]
     fn limb_products_are_chosen_whole() {
-        let block: Vec<_> = KERNEL[2]
-            .iter()
-            .chain(&[HVC_1])
-            .map(|&w| decode(w))
-            .collect();
-        let mut chosen = Vec::new();
-        crate::aarch64::decode::fuse::groups(&block, |i, _| chosen.push(i));
-        assert_eq!(chosen, [0]);
+        for code in samples() {
+            let block: Vec<_> = code.iter().chain(&[HVC_1]).map(|&w| decode(w)).collect();
+            let mut chosen = Vec::new();
+            crate::aarch64::decode::fuse::groups(&block, |i, _| chosen.push(i));
+            assert_eq!(chosen, [0], "{code:x?}");
+        }
     }
 
-    /// Each group runs as its thirteen instructions do one at a time: the same registers,
+    /// Each group runs as its instructions do one at a time: the same registers,
     /// NZCV, PC and instruction count, from pseudo-random registers (the carry test's both
     /// outcomes included) and the limbs' edges.
     #[test]
@@ -431,7 +537,7 @@ mod tests {
         let edges = [0, 1, 0xffff_ffff, 0x1_0000_0000, u64::MAX];
         // Under Miri (which checks the threaded run's pointer steps), two rounds only.
         let rounds = if cfg!(miri) { 2 } else { 64 };
-        for code in KERNEL.iter().chain([&DISTINCT]) {
+        for code in samples() {
             let code = [&code[..], &[HVC_1]].concat();
             let (mut fast, mut bus) = machine(&code);
             let (mut slow, _) = machine(&code);
