@@ -34,8 +34,8 @@
 //! idiom means last wrote, or a register no instruction of the group wrote before it), and
 //! [`product`] runs it: the five inputs read once, every value kept in a host register, each
 //! destination written in program order (so a register written twice ends with the later
-//! value) and NZCV set as the CMP sets them. The instructions cannot fault, so the group
-//! counts and stops as they do one at a time.
+//! value) and NZCV set as the group's last CMP sets it. The instructions cannot fault, so the
+//! group counts and stops as they do one at a time.
 
 use super::{step_on, DecodeResult, Decoded, Threaded};
 use crate::aarch64::block::Env;
