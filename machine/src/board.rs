@@ -205,6 +205,13 @@ pub struct Board {
     remapped: bool,
     /// RAM ranges written by DMA since the core last asked ([`Bus::take_dma_written`]).
     dma_written: Vec<(u64, u64)>,
+    /// The devices that keep time ([`MmioDevice::keeps_time`]), by index.
+    timed: Vec<usize>,
+    /// The first serial port's index ([`Board::console_uart`]).
+    console: Option<usize>,
+    /// Devices handed out mutably since the last [`Board::sync_irqs`], whose interrupt outputs
+    /// may have moved without an MMIO access (which syncs its device at once).
+    stale: Vec<usize>,
 }
 
 /// Guest memory as a device's DMA sees it, noting what it writes (decoded code there is stale).
@@ -346,7 +353,9 @@ impl Board {
             devices.push(Mapped::new(r.spi.map(|s| s + 32), 1, dev, disks));
         }
         windows.sort_by_key(|w| w.base);
-        Ok(Board {
+        let timed = (0..devices.len()).filter(|&i| devices[i].timed).collect();
+        let console = devices.iter_mut().position(|d| d.dev.as_serial().is_some());
+        let mut board = Board {
             mem,
             id: BusId::fresh(),
             gic: Gic::new(config.gic, config.lines),
@@ -359,7 +368,12 @@ impl Board {
             remap_epoch: 0,
             remapped: false,
             dma_written: Vec::new(),
-        })
+            timed,
+            console,
+            stale: Vec::new(),
+        };
+        board.sync_all_irqs();
+        Ok(board)
     }
 
     /// Guest RAM and ROM.
@@ -408,6 +422,8 @@ impl Board {
 
     /// The disks, in [`BoardConfig::disks`] order.
     pub fn disks(&mut self) -> Vec<&mut Disk> {
+        self.stale
+            .extend((0..self.devices.len()).filter(|&i| !self.devices[i].disks.is_empty()));
         let mut disks: Vec<(usize, &mut Disk)> = self
             .devices
             .iter_mut()
@@ -426,11 +442,26 @@ impl Board {
 
     /// The first serial port (the console UART).
     pub fn console_uart(&mut self) -> Option<&mut dyn SerialPort> {
-        self.devices.iter_mut().find_map(|d| d.dev.as_serial())
+        let i = self.console?;
+        self.stale.push(i);
+        self.devices[i].dev.as_serial()
+    }
+
+    /// Move into the GIC the interrupt outputs that may have changed since the last sync: the
+    /// time-keeping devices' and those of the devices handed out mutably. (An MMIO access
+    /// moves its device's outputs at once.)
+    pub fn sync_irqs(&mut self) {
+        for k in 0..self.timed.len() {
+            self.sync_device_irqs(self.timed[k]);
+        }
+        while let Some(i) = self.stale.pop() {
+            self.sync_device_irqs(i);
+        }
     }
 
     /// Move every device's interrupt outputs into the GIC.
-    pub fn sync_irqs(&mut self) {
+    fn sync_all_irqs(&mut self) {
+        self.stale.clear();
         for i in 0..self.devices.len() {
             self.sync_device_irqs(i);
         }
@@ -438,10 +469,8 @@ impl Board {
 
     /// Tell the devices the system counter reads `counter` now.
     pub fn set_time(&mut self, counter: u64) {
-        for d in &mut self.devices {
-            if d.timed {
-                d.dev.set_time(counter);
-            }
+        for &i in &self.timed {
+            self.devices[i].dev.set_time(counter);
         }
         self.sync_irqs();
     }
@@ -464,7 +493,7 @@ impl Board {
             d.dev.reset();
             d.synced = None;
         }
-        self.sync_irqs();
+        self.sync_all_irqs();
     }
 }
 
@@ -618,6 +647,26 @@ mod tests {
             "flash writes reach the device"
         );
         assert!(b.ram_page(0x4000_0000, true).is_some());
+    }
+
+    /// Host input pushed into the console UART (no MMIO access) raises its receive interrupt
+    /// at the next sync, as the machine's service between rounds does.
+    #[test]
+    fn console_input_reaches_the_gic_at_the_next_sync() {
+        let lines: Vec<Arc<IrqLines>> = vec![Arc::default()];
+        let mut b = board(GicVersion::V2, lines.clone());
+        b.mmio_write(VIRT_GIC_DIST, 4, 1).unwrap();
+        b.mmio_write(VIRT_GIC_DIST + 0x104, 4, 1 << 1).unwrap();
+        b.mmio_write(VIRT_GIC_DIST + 0x800 + 33, 1, 1).unwrap();
+        b.mmio_write(VIRT_GIC_CPU + v2::GICC_CTLR, 4, 1).unwrap();
+        b.mmio_write(VIRT_GIC_CPU + v2::GICC_PMR, 4, 0xff).unwrap();
+        b.mmio_write(VIRT_UART0 + pl011::IMSC, 4, pl011::INT_RX as u64)
+            .unwrap();
+        assert!(b.console_uart().unwrap().push_rx(b'a'));
+        assert_eq!(lines[0].get(), 0, "not before the sync");
+        b.sync_irqs();
+        assert_eq!(lines[0].get(), IrqLines::IRQ);
+        assert_eq!(b.mmio_read(VIRT_GIC_CPU + v2::GICC_IAR, 4), Ok(33));
     }
 
     #[test]
