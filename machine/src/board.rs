@@ -422,8 +422,11 @@ impl Board {
 
     /// The disks, in [`BoardConfig::disks`] order.
     pub fn disks(&mut self) -> Vec<&mut Disk> {
-        self.stale
-            .extend((0..self.devices.len()).filter(|&i| !self.devices[i].disks.is_empty()));
+        for i in 0..self.devices.len() {
+            if !self.devices[i].disks.is_empty() {
+                self.mark_stale(i);
+            }
+        }
         let mut disks: Vec<(usize, &mut Disk)> = self
             .devices
             .iter_mut()
@@ -443,8 +446,15 @@ impl Board {
     /// The first serial port (the console UART).
     pub fn console_uart(&mut self) -> Option<&mut dyn SerialPort> {
         let i = self.console?;
-        self.stale.push(i);
+        self.mark_stale(i);
         self.devices[i].dev.as_serial()
+    }
+
+    /// Device `i` is handed out mutably: the next [`Board::sync_irqs`] moves its outputs.
+    fn mark_stale(&mut self, i: usize) {
+        if !self.stale.contains(&i) {
+            self.stale.push(i);
+        }
     }
 
     /// Move into the GIC the interrupt outputs that may have changed since the last sync: the
