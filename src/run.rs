@@ -753,8 +753,14 @@ pub fn run(a: RunArgs) -> anyhow::Result<u8> {
         None => {
             let read_beside = symbols.is_none() && (a.report.is_some() || a.timeline.is_some());
             let (outcome, read) = std::thread::scope(|s| {
-                let reader = image.filter(|_| read_beside).map(|(bytes, _)| {
-                    s.spawn(move || crate::symbols::read_kernel_table(bytes, ram_size))
+                // A thread the host refuses leaves the reading to the end of the run.
+                let reader = image.filter(|_| read_beside).and_then(|(bytes, _)| {
+                    std::thread::Builder::new()
+                        .name("kallsyms".into())
+                        .spawn_scoped(s, move || {
+                            crate::symbols::read_kernel_table(bytes, ram_size)
+                        })
+                        .ok()
                 });
                 let outcome = machine.run(a.max_insns);
                 (outcome, reader.map(|r| r.join()))
