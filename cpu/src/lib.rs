@@ -23,5 +23,7 @@
 
 pub mod aarch64;
 pub mod codecache;
+#[cfg(test)]
+mod testing;
 pub mod watch;
 pub mod x86_64;

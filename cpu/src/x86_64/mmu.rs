@@ -548,13 +548,7 @@ mod tests {
         // 1 MiB of random bytes; 4-level tables at 0x1000–0x5fff mapping 0–4 MiB through two
         // page tables and a 2 MiB page, with random rights and frames (the guest's stores may
         // rewrite them: that is part of the test); random entry points at CPL 0 and 3.
-        let mut x = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = crate::testing::xorshift(0x2545_f491_4f6c_dd1d);
         let mut bus = FlatBus::new(0, 0x10_0000);
         for b in bus.ram_mut().iter_mut() {
             *b = next() as u8;

@@ -679,13 +679,7 @@ mod tests {
                 }
             }
         }
-        let mut x = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = crate::testing::xorshift(0x9e37_79b9_7f4a_7c15);
         let mut m = Wild(Mem((0..0x10000).map(|_| next() as u8).collect()));
         for _ in 0..100_000 {
             let r = next();

@@ -298,16 +298,9 @@ pub fn fused(a: &DecodeResult, b: &DecodeResult) -> Option<Threaded> {
     fused_scored(a, b, alu_line(a), alu_line(b)).map(|(t, _)| t)
 }
 
-/// The table line that decoded `d` and the index of the instantiation that runs it (0 for a
-/// line without variants), as `PAIRS` and [`ALU`] name them.
-fn line_of(d: &DecodeResult) -> Option<(&'static str, usize)> {
-    let p = d.pattern?;
-    Some((p.name, p.variants.map_or(0, |v| (v.pick)(&d.insn.ops))))
-}
-
 /// The line of [`ALU`] that runs `d`, if any.
 fn alu_line(d: &DecodeResult) -> Option<usize> {
-    let key = line_of(d)?;
+    let key = d.line()?;
     ALU.iter().position(|&k| k == key)
 }
 
@@ -321,7 +314,7 @@ fn fused_scored(
     la: Option<usize>,
     lb: Option<usize>,
 ) -> Option<(Threaded, u32)> {
-    let ((first, form), second) = (line_of(a)?, b.pattern?.name);
+    let ((first, form), second) = (a.line()?, b.pattern?.name);
     if let Some((.., forms)) = PAIRS
         .iter()
         .find(|(x, f, y, _)| *x == first && *f == form && *y == second)
@@ -400,10 +393,10 @@ fn index_idiom(block: &[DecodeResult]) -> Option<(Threaded, usize)> {
     // A 64-bit index and a base that is not SP: the line's first instantiation
     // (`ldst::index_kind`), which `index_loads` runs.
     let indexed_load =
-        |d: &DecodeResult, index: u8| line_of(d) == Some(("LDRx_r", 0)) && d.insn.ops.rm == index;
+        |d: &DecodeResult, index: u8| d.line() == Some(("LDRx_r", 0)) && d.insn.ops.rm == index;
     let i = sub.insn.ops.rd;
-    if line_of(sxtw) != Some(("SBFM", dp_imm::sbf::SXTW as usize))
-        || line_of(sub) != Some(("SUB_r_x", NONE))
+    if sxtw.line() != Some(("SBFM", dp_imm::sbf::SXTW as usize))
+        || sub.line() != Some(("SUB_r_x", NONE))
         || sub.insn.ops.rn != sxtw.insn.ops.rd
         || !indexed_load(ld, i)
     {
@@ -413,6 +406,12 @@ fn index_idiom(block: &[DecodeResult]) -> Option<(Threaded, usize)> {
         Some(ld2) if ld.insn.ops.rd != i && indexed_load(ld2, i) => Some((index_loads::<2>, 4)),
         _ => Some((index_loads::<1>, 3)),
     }
+}
+
+/// The group longer than a pair that starts `block`, if any: a limb product
+/// ([`limbs::limb_product`]) or an index idiom ([`index_idiom`]); its handler and length.
+fn long_group(block: &[DecodeResult]) -> Option<(Threaded, usize)> {
+    limbs::limb_product(block).or_else(|| index_idiom(block))
 }
 
 /// The worth of a fused pair ([`fused_scored`]): one dispatch fewer.
@@ -436,8 +435,7 @@ pub fn groups(block: &[DecodeResult], mut fuse: impl FnMut(usize, Threaded)) {
     // Candidates at each instruction: (form, length, worth).
     let mut candidate = [None; MAX_BLOCK];
     for i in 0..n {
-        let long = limbs::limb_product(&block[i..n]).or_else(|| index_idiom(&block[i..n]));
-        candidate[i] = match long {
+        candidate[i] = match long_group(&block[i..n]) {
             // A dispatch and a value in a host register per instruction after the first.
             Some((form, len)) => Some((form, len, (len as u32 - 1) * (PAIR + DEPENDENT))),
             None if i + 1 < n => fused_scored(&block[i], &block[i + 1], line[i], line[i + 1])
@@ -467,14 +465,15 @@ pub fn groups(block: &[DecodeResult], mut fuse: impl FnMut(usize, Threaded)) {
 
 #[cfg(test)]
 mod tests {
+    use super::long_group;
     use super::{
         forward, fused, groups, ALU, FORWARD_RA, FORWARD_RM, FORWARD_RN, NO_FORWARD, PAIRS,
     };
-    use super::{index_idiom, limbs};
     use crate::aarch64::decode::decode;
-    use crate::aarch64::exec::system::tests::{machine, BASE};
+    use crate::aarch64::decode::lockstep::Lockstep;
+    use crate::aarch64::exec::system::tests::BASE;
     use crate::aarch64::sysreg::Reg;
-    use crate::aarch64::{BlockCache, Exit};
+    use crate::aarch64::Exit;
 
     const HVC_1: u32 = 0xd400_0022; // hvc #1
     const ADD_X5_1: u32 = 0x9100_04a5; // add x5, x5, #1
@@ -524,31 +523,17 @@ mod tests {
     /// (a threaded run: fused pairs fused) and once an instruction per run (the plain loop, no
     /// fused form), and asserts the same registers, NZCV, PC and instruction count.
     fn assert_fused_runs_as_stepped(code: &[u32]) {
-        let (mut fast, mut bus) = machine(code);
-        let (mut slow, _) = machine(code);
-        let (mut fast_cache, mut slow_cache) = (BlockCache::new(), BlockCache::new());
+        let mut lock = Lockstep::new(code);
         // Under Miri (which checks the threaded runs' pointer steps), the first two values only.
         let values = if cfg!(miri) { &VALUES[..2] } else { VALUES };
         for &x1 in values {
             for &x2 in values {
-                for cpu in [&mut fast, &mut slow] {
-                    cpu.pc = BASE;
-                    cpu.insns = 0;
+                lock.start(|cpu| {
                     cpu.x[..6].copy_from_slice(&[0, x1, x2, 7, x2 ^ x1 << 7, 0]);
                     cpu.set_nzcv(0xa000_0000);
-                }
-                assert_eq!(fast.run(&mut fast_cache, &mut bus, 100), Exit::Hvc(1));
-                let exit = loop {
-                    match slow.run(&mut slow_cache, &mut bus, 1) {
-                        Exit::Budget => continue,
-                        e => break e,
-                    }
-                };
+                });
+                let exit = lock.run(&format!("{code:x?} x1={x1:#x} x2={x2:#x}"));
                 assert_eq!(exit, Exit::Hvc(1));
-                let what = format!("{code:x?} x1={x1:#x} x2={x2:#x}");
-                assert_eq!(fast.x[..32], slow.x[..32], "{what}");
-                assert_eq!(fast.nzcv(), slow.nzcv(), "{what}");
-                assert_eq!((fast.pc, fast.insns), (slow.pc, slow.insns), "{what}");
             }
         }
     }
@@ -567,20 +552,15 @@ mod tests {
         };
         for &first in firsts {
             let a = decode(first);
-            let pa = a.pattern.expect("first decodes");
-            let form = pa.variants.map_or(0, |v| (v.pick)(&a.insn.ops));
+            let (name, form) = a.line().expect("first decodes");
             let mut seconds: Vec<&str> = Vec::new();
             for (i, (x, f, y, _)) in PAIRS.iter().enumerate() {
-                if *x == pa.name && *f == form {
+                if *x == name && *f == form {
                     covered[i] = true;
                     seconds.push(y);
                 }
             }
-            assert!(
-                !seconds.is_empty(),
-                "{first:#x} ({}) starts no pair",
-                pa.name
-            );
+            assert!(!seconds.is_empty(), "{first:#x} ({}) starts no pair", name);
             for name in seconds {
                 for cond in 0..conds {
                     let word = second(name, cond);
@@ -645,8 +625,7 @@ mod tests {
         assert_eq!(ALU_SAMPLES.len(), ALU.len());
         let line = |word: u32| {
             let d = decode(word);
-            let p = d.pattern.expect("decodes");
-            let key = (p.name, p.variants.map_or(0, |v| (v.pick)(&d.insn.ops)));
+            let key = d.line().expect("decodes");
             (d, ALU.iter().position(|&k| k == key))
         };
         // Under Miri (each run builds two machines), the first line's pairs with itself only.
@@ -701,8 +680,7 @@ mod tests {
         let block: Vec<_> = code.iter().map(|&w| decode(w)).collect();
         let mut chosen = Vec::new();
         groups(&block, |i, _| {
-            let long = limbs::limb_product(&block[i..]).or_else(|| index_idiom(&block[i..]));
-            let len = long.map_or(2, |(_, len)| len);
+            let len = long_group(&block[i..]).map_or(2, |(_, len)| len);
             chosen.push((i, len))
         });
         chosen
@@ -776,42 +754,29 @@ mod tests {
         for code in &blocks {
             // Runs that end in the exception vector's HVC #2: a load faulted.
             let mut faulted = 0;
-            let (mut fast, mut bus) = machine(code);
-            let (mut slow, _) = machine(code);
+            let mut lock = Lockstep::new(code);
             for slot in 0..16 {
-                bus.load_words(VBAR + slot * 0x80, &[HVC_2]);
+                lock.bus.load_words(VBAR + slot * 0x80, &[HVC_2]);
             }
             let words: Vec<u32> = (0..256)
                 .map(|i| 0x9e37_79b9u32.wrapping_mul(i + 1))
                 .collect();
-            bus.load_words(DATA, &words);
-            let (mut fast_cache, mut slow_cache) = (BlockCache::new(), BlockCache::new());
+            lock.bus.load_words(DATA, &words);
             for &(w2, x14, x1, x11) in cases {
                 // Twice each: the first run fills the data TLB, the second hits it.
                 for _ in 0..2 {
-                    for cpu in [&mut fast, &mut slow] {
-                        cpu.pc = BASE;
-                        cpu.insns = 0;
+                    lock.start(|cpu| {
                         cpu.set_el_sp(1, true);
                         cpu.sys.set(Reg::VbarEl1, VBAR);
                         cpu.x[..16].fill(0);
                         (cpu.x[1], cpu.x[2], cpu.x[11], cpu.x[14]) = (x1, w2, x11, x14);
-                    }
-                    let exit = fast.run(&mut fast_cache, &mut bus, 100);
-                    let stepped = loop {
-                        match slow.run(&mut slow_cache, &mut bus, 1) {
-                            Exit::Budget => continue,
-                            e => break e,
-                        }
-                    };
+                    });
                     let what = format!("{code:x?} w2={w2:#x} x1={x1:#x} x11={x11:#x}");
-                    assert_eq!(exit, stepped, "{what}");
+                    let exit = lock.run(&what);
                     assert!(matches!(exit, Exit::Hvc(1 | 2)), "{what}: {exit:?}");
                     faulted += usize::from(exit == Exit::Hvc(2));
-                    assert_eq!(fast.x[..32], slow.x[..32], "{what}");
-                    assert_eq!((fast.pc, fast.insns), (slow.pc, slow.insns), "{what}");
                     for r in [Reg::ElrEl1, Reg::EsrEl1, Reg::FarEl1] {
-                        assert_eq!(fast.sys.get(r), slow.sys.get(r), "{what} {r:?}");
+                        assert_eq!(lock.fast.sys.get(r), lock.slow.sys.get(r), "{what} {r:?}");
                     }
                 }
             }

@@ -199,12 +199,6 @@ const IDIOM: [Step; LEN_CARRY] = [
     ),
 ];
 
-/// The table line that decoded `d` and its instantiation, as `fuse` names them.
-fn line_of(d: &DecodeResult) -> Option<(&'static str, usize)> {
-    let p = d.pattern?;
-    Some((p.name, p.variants.map_or(0, |v| (v.pick)(&d.insn.ops))))
-}
-
 /// The group at the start of `block`, if it starts with the idiom: its handler and length
 /// (the carry test included when it follows).
 pub fn limb_product(block: &[DecodeResult]) -> Option<(Threaded, usize)> {
@@ -235,7 +229,7 @@ fn is_idiom(group: &[DecodeResult]) -> bool {
         .iter()
         .zip(&IDIOM)
         .all(|(d, &(name, form, constants, _))| {
-            line_of(d) == Some((name, form)) && constants(&d.insn.ops)
+            d.line() == Some((name, form)) && constants(&d.insn.ops)
         });
     // The instruction of the group that last wrote `reg` before instruction `i`.
     let last_writer = |i: usize, reg: u8| (0..i).rev().find(|&j| group[j].insn.ops.rd == reg);
@@ -315,25 +309,16 @@ unsafe fn product<const N: usize, const FINALS: u16>(
     // CC: carry clear.
     let r = std::hint::select_unpredictable(flags.c, p3, q);
     let m2 = m >> 32;
-    let results = [a, h, p0, p1, p2, p3, s, m, q, diff, s2, r, m2];
-    for (k, v) in results.into_iter().enumerate() {
+    // The carry test (only a group of LEN_CARRY writes it): cmp s2, c; cinc m3, m2, cc.
+    let (low, low_flags) = sub_with_flags(s2, carry, true);
+    let m3 = m2.wrapping_add(u64::from(!low_flags.c));
+    let results = [a, h, p0, p1, p2, p3, s, m, q, diff, s2, r, m2, low, m3];
+    for (k, v) in results.into_iter().enumerate().take(N) {
         if FINALS & 1 << k != 0 {
             cpu.w(o(k).rd, v);
         }
     }
-    if N == LEN_CARRY {
-        // cmp s2, c; cinc m3, m2, cc.
-        let (low, low_flags) = sub_with_flags(s2, carry, true);
-        let m3 = m2.wrapping_add(u64::from(!low_flags.c));
-        for (k, v) in [(LEN, low), (LEN + 1, m3)] {
-            if FINALS & 1 << k != 0 {
-                cpu.w(o(k).rd, v);
-            }
-        }
-        cpu.flags = low_flags;
-    } else {
-        cpu.flags = flags;
-    }
+    cpu.flags = if N == LEN_CARRY { low_flags } else { flags };
     cpu.pc = cpu.pc.wrapping_add(4 * (N as u64 - 1));
     // SAFETY: the group's last entry is not the end entry (the caller's contract).
     unsafe { step_on(cpu, env, d.add(N - 1)) }
@@ -343,8 +328,9 @@ unsafe fn product<const N: usize, const FINALS: u16>(
 mod tests {
     use super::{every, finals, limb_product, ADDMUL_FINALS, LEN, LEN_CARRY, MUL_1_FINALS};
     use crate::aarch64::decode::decode;
-    use crate::aarch64::exec::system::tests::{machine, BASE};
-    use crate::aarch64::{BlockCache, Exit};
+    use crate::aarch64::decode::lockstep::Lockstep;
+    use crate::aarch64::Exit;
+    use crate::testing::xorshift;
 
     const HVC_1: u32 = 0xd400_0022; // hvc #1
 
@@ -527,21 +513,13 @@ mod tests {
     /// outcomes included) and the limbs' edges.
     #[test]
     fn limb_products_run_as_their_instructions() {
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = xorshift(0x2545_f491_4f6c_dd1d);
         let edges = [0, 1, 0xffff_ffff, 0x1_0000_0000, u64::MAX];
         // Under Miri (which checks the threaded run's pointer steps), two rounds only.
         let rounds = if cfg!(miri) { 2 } else { 64 };
         for code in samples() {
             let code = [&code[..], &[HVC_1]].concat();
-            let (mut fast, mut bus) = machine(&code);
-            let (mut slow, _) = machine(&code);
-            let (mut fast_cache, mut slow_cache) = (BlockCache::new(), BlockCache::new());
+            let mut lock = Lockstep::new(&code);
             let mut carries = [false; 2];
             for round in 0..rounds {
                 let mut x = [0u64; 31];
@@ -552,25 +530,13 @@ mod tests {
                     (x[3], x[4]) = (e(round), e(round + 1));
                     (x[9], x[10], x[12]) = (e(round + 2), e(round + 3), e(round + 4));
                 }
-                for cpu in [&mut fast, &mut slow] {
-                    cpu.pc = BASE;
-                    cpu.insns = 0;
+                lock.start(|cpu| {
                     cpu.x[..31].copy_from_slice(&x);
                     cpu.set_nzcv(0x6000_0000);
-                }
-                assert_eq!(fast.run(&mut fast_cache, &mut bus, 100), Exit::Hvc(1));
-                let exit = loop {
-                    match slow.run(&mut slow_cache, &mut bus, 1) {
-                        Exit::Budget => continue,
-                        e => break e,
-                    }
-                };
+                });
+                let exit = lock.run(&format!("{code:x?} round {round}"));
                 assert_eq!(exit, Exit::Hvc(1));
-                let what = format!("{code:x?} round {round}");
-                assert_eq!(fast.x[..32], slow.x[..32], "{what}");
-                assert_eq!(fast.nzcv(), slow.nzcv(), "{what}");
-                assert_eq!((fast.pc, fast.insns), (slow.pc, slow.insns), "{what}");
-                carries[usize::from(slow.nzcv() & 1 << 29 != 0)] = true;
+                carries[usize::from(lock.slow.nzcv() & 1 << 29 != 0)] = true;
             }
             assert!(
                 carries == [true; 2] || cfg!(miri),

@@ -11,6 +11,8 @@
 pub mod a64;
 pub mod fuse;
 pub mod limbs;
+#[cfg(test)]
+pub(crate) mod lockstep;
 pub mod shapes;
 
 use std::sync::OnceLock;
@@ -418,6 +420,14 @@ impl DecodeResult {
     pub fn falls_through(&self) -> bool {
         self.pattern.is_some_and(|p| p.falls_through)
     }
+
+    /// The table line that decoded the instruction and the index of the instantiation that
+    /// runs it (0 for a line without variants): how the fused groups ([`fuse`], [`limbs`])
+    /// name instructions.
+    pub fn line(&self) -> Option<(&'static str, usize)> {
+        let p = self.pattern?;
+        Some((p.name, p.variants.map_or(0, |v| (v.pick)(&self.insn.ops))))
+    }
 }
 
 fn buckets() -> &'static [Vec<&'static Pattern>; 16] {
@@ -478,6 +488,7 @@ pub fn decode(word: u32) -> DecodeResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::xorshift;
 
     #[test]
     fn parse_counts_fields() {
@@ -576,14 +587,11 @@ mod tests {
     /// shape rejects that, some word with random field values, decodes to it.
     #[test]
     fn every_pattern_is_reachable() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
         for p in a64::TABLE {
             let mut found = false;
             for _ in 0..20000 {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                let w = (seed as u32 & !p.mask) | p.value;
+                let w = (next() as u32 & !p.mask) | p.value;
                 if let Some(q) = decode(w).pattern {
                     if std::ptr::eq(q, p) {
                         found = true;
@@ -599,15 +607,12 @@ mod tests {
     /// falls outside the line's instantiations (decode would panic).
     #[test]
     fn every_variant_is_reachable() {
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = xorshift(0x2545_f491_4f6c_dd1d);
         for p in a64::TABLE {
             let Some(v) = p.variants else { continue };
             let mut seen = vec![false; v.forms.len()];
             for _ in 0..1_000_000 {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                let w = (seed as u32 & !p.mask) | p.value;
+                let w = (next() as u32 & !p.mask) | p.value;
                 if decode(w).pattern.is_some_and(|q| std::ptr::eq(q, p)) {
                     let ops = (p.shape)(w).expect("decoded");
                     seen[(v.pick)(&ops)] = true;
