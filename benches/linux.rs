@@ -28,8 +28,9 @@
 //!
 //! Prints, for each way, both median wall times, their ratio and bootemu's guest MIPS
 //! (instructions from the `--report` JSON). Wall times include start-up. A QEMU run still short
-//! of the marker after two minutes is stopped and left out of its median (with a line saying so). A way whose firmware
-//! (testdata/setup.sh), `mkenvimage` or amd64 artifacts are missing is skipped with a note.
+//! of the marker after two minutes is stopped and left out of its median (with a line saying
+//! so). A way whose firmware (testdata/setup.sh), `mkenvimage` or amd64 artifacts are missing
+//! is skipped with a note.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
