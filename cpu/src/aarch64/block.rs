@@ -16,7 +16,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::decode::{decode, end_of, fuse, DecodeResult, Decoded};
+use super::decode::{decode, end_of, fuse, loops, DecodeResult, Decoded};
 use super::exception::Trap;
 use super::mem::{Bus, BusId, PAGE_MASK, PAGE_SIZE};
 use super::state::{Cpu, Exit, Flow};
@@ -41,6 +41,9 @@ pub struct Env<'a> {
     pub(crate) bus: &'a mut dyn Bus,
     /// Pages holding decoded code.
     pub(crate) code: &'a mut CodePages,
+    /// The instruction count the run ends at: a loop's branch runs its block again only when
+    /// the whole block fits before it ([`Flow::Again`]); 0 where blocks are not run threaded.
+    pub(crate) end: u64,
 }
 
 impl<'a> Env<'a> {
@@ -48,7 +51,7 @@ impl<'a> Env<'a> {
     #[cfg(test)]
     pub(crate) fn bound(cpu: &mut Cpu, bus: &'a mut dyn Bus, code: &'a mut CodePages) -> Self {
         cpu.tlb.bind(bus.id());
-        Env { bus, code }
+        Env { bus, code, end: 0 }
     }
 }
 
@@ -267,6 +270,11 @@ fn decode_block(pa: u64, host: std::ptr::NonNull<u8>) -> Block {
     }
     let mut insns: Vec<Decoded> = Vec::with_capacity(decoded.len() + 1);
     insns.extend(decoded.iter().map(|d| d.insn));
+    for (i, d) in decoded.iter().enumerate() {
+        if let Some(form) = loops::loop_form(d, i) {
+            insns[i].thread = form;
+        }
+    }
     fuse::groups(&decoded, |i, form| insns[i].thread = form);
     insns.push(end_of(pa));
     Block {
@@ -302,7 +310,7 @@ impl Cpu {
             return self.run_debug(cache, bus, end);
         }
         let BlockCache { blocks, code, .. } = cache;
-        let mut env = Env { bus, code };
+        let mut env = Env { bus, code, end };
         // Whether some physical address matches the watch (the default matches none).
         let watching = self.watch.value & !self.watch.mask == 0;
         match (self.trace.is_some(), watching) {
@@ -374,18 +382,16 @@ impl Cpu {
                     return Exit::TraceFull;
                 }
             }
-            let (pc_el, insn0) = (FlightRecorder::pc_el(pc, self.el), self.insns);
+            let pc_el = FlightRecorder::pc_el(pc, self.el);
             let flow = if TRACE {
                 // The words come from the block, which the cache holds while the slot does.
                 let words = blocks
                     .get(&block_pa(entries))
                     .map_or(&[][..], |b| &b.words[..]);
-                self.exec_block::<true>(entries, words, room, env)
+                self.exec_block::<true>(entries, words, room, env, pc_el)
             } else {
-                self.exec_block::<false>(entries, &[], room, env)
+                self.exec_block::<false>(entries, &[], room, env, pc_el)
             };
-            self.flight
-                .record(block_pa(entries), pc_el, insn0, self.insns);
             if flow == Flow::Exit {
                 return self.exit.take().unwrap_or(Exit::Budget);
             }
@@ -426,6 +432,7 @@ impl Cpu {
         let mut env = Env {
             bus,
             code: &mut cache.code,
+            end: 0,
         };
         self.fetch_block_in(&mut cache.blocks, &mut env).cloned()
     }
@@ -488,16 +495,19 @@ impl Cpu {
             | (self.watch.value & !self.watch.mask == 0)
     }
 
-    /// Run up to `room` instructions of `block`. The whole run is counted up front and the
-    /// unexecuted rest given back on an early exit: instructions that read the count (the
-    /// system counter: MRS with CRn = 14) always end their block, so they see the exact count
-    /// including themselves.
+    /// Run up to `room` instructions of `block` and record each run in the flight recorder
+    /// (`pc_el`: [`FlightRecorder::pc_el`] of the block's start). The whole run is counted up
+    /// front and the unexecuted rest given back on an early exit: instructions that read the
+    /// count (the system counter: MRS with CRn = 14) always end their block, so they see the
+    /// exact count including themselves.
     ///
     /// A whole block runs threaded ([`super::decode::Threaded`]): each handler runs the next
     /// by a tail call, so that every handler has its own indirect jump for the host's branch
-    /// predictor. A partial run (the budget or the trace buffer ends inside the block) and a
-    /// traced run go through the plain loop below, one call per instruction; both give the
-    /// same result.
+    /// predictor. A branch that closes a loop of one block may send the run back to the
+    /// block's first entry ([`Flow::Again`]): each pass is recorded as a block run of its own,
+    /// as when the executor's loop started the block anew. A partial run (the budget or the
+    /// trace buffer ends inside the block) and a traced run go through the plain loop
+    /// ([`Cpu::step_block`]), one call per instruction; both give the same result.
     #[inline(always)]
     fn exec_block<const TRACE: bool>(
         &mut self,
@@ -505,25 +515,52 @@ impl Cpu {
         words: &[u32],
         room: usize,
         env: &mut Env,
+        pc_el: u64,
     ) -> Flow {
         let all = &entries[..entries.len() - 1];
-        let insns = &all[..all.len().min(room)];
-        // One instruction per entry, counted up front.
-        let start = self.insns;
-        self.insns = start + insns.len() as u64;
-        if !TRACE && insns.len() == all.len() {
-            // The whole block, threaded: each handler runs the next one.
+        let mut start = self.insns;
+        let f = if !TRACE && room >= all.len() {
+            // The whole block, threaded: each handler runs the next one. One instruction per
+            // entry, counted up front.
+            self.insns = start + all.len() as u64;
             let first = entries.as_ptr();
             // SAFETY: `first` points at the first of the block's entries, which end with its
             // end entry.
-            let f = unsafe { (entries[0].thread)(self, env, first) };
+            let mut f = unsafe { (entries[0].thread)(self, env, first) };
+            while f == Flow::Again {
+                // The loop's branch counted the next run: this one ended where that starts.
+                let next = self.insns - all.len() as u64;
+                self.flight.record(block_pa(entries), pc_el, start, next);
+                start = next;
+                // SAFETY: as above.
+                f = unsafe { (entries[0].thread)(self, env, first) };
+            }
             if f != Flow::Next {
                 // Give back the entries after the one that stopped.
                 let ran = (self.stopped_at - first as usize) / std::mem::size_of::<Decoded>() + 1;
                 self.insns -= (all.len() - ran) as u64;
             }
-            return f;
-        }
+            f
+        } else {
+            self.step_block::<TRACE>(&all[..all.len().min(room)], words, env)
+        };
+        // The block's address comes from its end entry, read last: the run has it cached.
+        self.flight
+            .record(block_pa(entries), pc_el, start, self.insns);
+        f
+    }
+
+    /// [`Cpu::exec_block`]'s plain loop: `insns`, one handler call each (traced when
+    /// `TRACE`), counted up front and the rest given back on an early exit.
+    #[inline(always)]
+    fn step_block<const TRACE: bool>(
+        &mut self,
+        insns: &[Decoded],
+        words: &[u32],
+        env: &mut Env,
+    ) -> Flow {
+        let start = self.insns;
+        self.insns = start + insns.len() as u64;
         let mut i = 0;
         while i < insns.len() {
             let d = &insns[i];

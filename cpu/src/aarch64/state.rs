@@ -33,6 +33,11 @@ pub enum Flow {
     /// The handler needs the machine: PC already points at the next instruction to run and
     /// `cpu.exit` says why.
     Exit,
+    /// Only from the threaded form of a branch that closes a loop of one block
+    /// ([`crate::aarch64::decode::loops`]): the branch went back to its block's first
+    /// instruction where a block start would not act, and counted the block's next run; the
+    /// executor runs the block again at once. Plain handlers never return it.
+    Again,
 }
 
 /// Why the core stopped running and handed control back to the machine.

@@ -229,6 +229,7 @@ impl Cpu {
             let mut env = Env {
                 bus: &mut *bus,
                 code: &mut cache.code,
+                end: 0,
             };
             let n = block.insns().len().min(first.saturating_add(room));
             let mut flow = Flow::Next;

@@ -17,7 +17,7 @@
 //! back exactly as they do (a taken branch stops at the second entry; a load that misses the
 //! fast path goes on from its own entry).
 
-use super::{limbs, run_entry, step, step_on, DecodeResult, Decoded, Threaded};
+use super::{limbs, loops, run_entry, step, step_on, DecodeResult, Decoded, Threaded};
 use crate::aarch64::block::{Env, MAX_BLOCK};
 use crate::aarch64::exec::{branch, dp_imm, dp_reg, ldst};
 use crate::aarch64::state::{Cpu, Flow, Ops};
@@ -120,73 +120,52 @@ const LSR_X: usize = dp_reg::rm_shift::LSR_X as usize;
 
 /// The fused pairs: the first line's name and, for a line with variants, the index of its
 /// instantiation (0 otherwise); the second line's name; the fused forms by the second's
-/// condition code.
-type Pair = (&'static str, usize, &'static str, &'static [Threaded; 16]);
+/// condition code; for a second that is a branch, the forms for when it closes a loop of one
+/// block ([`loops`]).
+type Pair = (
+    &'static str,
+    usize,
+    &'static str,
+    &'static [Threaded; 16],
+    Option<&'static [Threaded; 16]>,
+);
+
+/// A line of [`PAIRS`]: `$first` (its name and instantiation) followed by B.cond, its forms
+/// run by handler `$a`.
+macro_rules! b_cond_pair {
+    ($first:literal, $form:expr, $a:path) => {
+        (
+            $first,
+            $form,
+            "B_cond",
+            fused_per_cond!($a, branch::b_cond),
+            Some(fused_per_cond!($a, branch::b_cond_loop)),
+        )
+    };
+}
 
 const PAIRS: &[Pair] = &[
-    (
+    b_cond_pair!(
         "SUBS_r_x",
         NONE,
-        "B_cond",
-        fused_per_cond!(
-            dp_reg::subs_r::<true, { dp_reg::rm_shift::NONE }>,
-            branch::b_cond
-        ),
+        dp_reg::subs_r::<true, { dp_reg::rm_shift::NONE }>
     ),
-    (
+    b_cond_pair!(
         "SUBS_r_x",
         LSL,
-        "B_cond",
-        fused_per_cond!(
-            dp_reg::subs_r::<true, { dp_reg::rm_shift::LSL }>,
-            branch::b_cond
-        ),
+        dp_reg::subs_r::<true, { dp_reg::rm_shift::LSL }>
     ),
-    (
+    b_cond_pair!(
         "SUBS_r",
         NONE,
-        "B_cond",
-        fused_per_cond!(
-            dp_reg::subs_r::<false, { dp_reg::rm_shift::NONE }>,
-            branch::b_cond
-        ),
+        dp_reg::subs_r::<false, { dp_reg::rm_shift::NONE }>
     ),
-    (
-        "SUBS_i_x",
-        0,
-        "B_cond",
-        fused_per_cond!(dp_imm::subs_i::<true>, branch::b_cond),
-    ),
-    (
-        "SUBS_i",
-        0,
-        "B_cond",
-        fused_per_cond!(dp_imm::subs_i::<false>, branch::b_cond),
-    ),
-    (
-        "ADDS_i_x",
-        0,
-        "B_cond",
-        fused_per_cond!(dp_imm::adds_i::<true>, branch::b_cond),
-    ),
-    (
-        "ADDS_i",
-        0,
-        "B_cond",
-        fused_per_cond!(dp_imm::adds_i::<false>, branch::b_cond),
-    ),
-    (
-        "ANDS_i",
-        0,
-        "B_cond",
-        fused_per_cond!(dp_imm::ands_i, branch::b_cond),
-    ),
-    (
-        "ANDS_r",
-        NONE,
-        "B_cond",
-        fused_per_cond!(dp_reg::ands_r::<{ dp_reg::rm_shift::NONE }>, branch::b_cond),
-    ),
+    b_cond_pair!("SUBS_i_x", 0, dp_imm::subs_i::<true>),
+    b_cond_pair!("SUBS_i", 0, dp_imm::subs_i::<false>),
+    b_cond_pair!("ADDS_i_x", 0, dp_imm::adds_i::<true>),
+    b_cond_pair!("ADDS_i", 0, dp_imm::adds_i::<false>),
+    b_cond_pair!("ANDS_i", 0, dp_imm::ands_i),
+    b_cond_pair!("ANDS_r", NONE, dp_reg::ands_r::<{ dp_reg::rm_shift::NONE }>),
     (
         "SUBS_r_x",
         NONE,
@@ -195,6 +174,7 @@ const PAIRS: &[Pair] = &[
             dp_reg::subs_r::<true, { dp_reg::rm_shift::NONE }>,
             dp_reg::csinc[true]
         ),
+        None,
     ),
 ];
 
@@ -295,7 +275,7 @@ const CC: usize = 3;
 /// The fused form of `a` followed by `b` in a block, when the pair is one of the table `PAIRS`
 /// or both are lines of `ALU`.
 pub fn fused(a: &DecodeResult, b: &DecodeResult) -> Option<Threaded> {
-    fused_scored(a, b, alu_line(a), alu_line(b)).map(|(t, _)| t)
+    fused_scored(a, b, alu_line(a), alu_line(b), false).map(|(t, _)| t)
 }
 
 /// The line of [`ALU`] that runs `d`, if any.
@@ -304,7 +284,8 @@ fn alu_line(d: &DecodeResult) -> Option<usize> {
     ALU.iter().position(|&k| k == key)
 }
 
-/// [`fused`] (`la`, `lb`: the [`alu_line`]s of `a` and `b`), with the pair's worth to
+/// [`fused`] (`la`, `lb`: the [`alu_line`]s of `a` and `b`; `b_closes_loop`: `b` is a branch
+/// to its block's first instruction, [`loops::closes_loop`]), with the pair's worth to
 /// [`groups`]: [`PAIR`], and [`DEPENDENT`] more when the second reads what the first writes
 /// (flags, or a register by [`forward`]), which the fused form passes in a host register
 /// instead of through memory.
@@ -313,12 +294,17 @@ fn fused_scored(
     b: &DecodeResult,
     la: Option<usize>,
     lb: Option<usize>,
+    b_closes_loop: bool,
 ) -> Option<(Threaded, u32)> {
     let ((first, form), second) = (a.line()?, b.pattern?.name);
-    if let Some((.., forms)) = PAIRS
+    if let Some((.., forms, loop_forms)) = PAIRS
         .iter()
-        .find(|(x, f, y, _)| *x == first && *f == form && *y == second)
+        .find(|(x, f, y, ..)| *x == first && *f == form && *y == second)
     {
+        let forms = match loop_forms {
+            Some(loop_forms) if b_closes_loop => loop_forms,
+            _ => forms,
+        };
         return Some((forms[(b.insn.ops.op & 15) as usize], PAIR + DEPENDENT));
     }
     let (i, j) = (la?, lb?);
@@ -438,8 +424,11 @@ pub fn groups(block: &[DecodeResult], mut fuse: impl FnMut(usize, Threaded)) {
         candidate[i] = match long_group(&block[i..n]) {
             // A dispatch and a value in a host register per instruction after the first.
             Some((form, len)) => Some((form, len, (len as u32 - 1) * (PAIR + DEPENDENT))),
-            None if i + 1 < n => fused_scored(&block[i], &block[i + 1], line[i], line[i + 1])
-                .map(|(form, worth)| (form, 2, worth)),
+            None if i + 1 < n => {
+                let closes_loop = loops::closes_loop(&block[i + 1], i + 1);
+                fused_scored(&block[i], &block[i + 1], line[i], line[i + 1], closes_loop)
+                    .map(|(form, worth)| (form, 2, worth))
+            }
             None => None,
         };
     }
@@ -554,7 +543,7 @@ mod tests {
             let a = decode(first);
             let (name, form) = a.line().expect("first decodes");
             let mut seconds: Vec<&str> = Vec::new();
-            for (i, (x, f, y, _)) in PAIRS.iter().enumerate() {
+            for (i, (x, f, y, ..)) in PAIRS.iter().enumerate() {
                 if *x == name && *f == form {
                     covered[i] = true;
                     seconds.push(y);
@@ -571,7 +560,7 @@ mod tests {
                 }
             }
         }
-        for (i, (x, f, y, _)) in PAIRS.iter().enumerate() {
+        for (i, (x, f, y, ..)) in PAIRS.iter().enumerate() {
             assert!(
                 covered[i] || cfg!(miri),
                 "no sample of the pair {x} (form {f}) + {y}"

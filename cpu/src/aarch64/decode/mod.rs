@@ -13,6 +13,7 @@ pub mod fuse;
 pub mod limbs;
 #[cfg(test)]
 pub(crate) mod lockstep;
+pub mod loops;
 pub mod shapes;
 
 use std::sync::OnceLock;

@@ -37,6 +37,47 @@ fn branch_if(cpu: &mut Cpu, env: &Env, taken: bool, offset: u64) -> Flow {
     }
 }
 
+/// [`branch_if`] for a branch that closes a loop of one block: its target, `offset` bytes
+/// away, is the first instruction of its own block (chosen at decode,
+/// [`crate::aarch64::decode::loops`]). Taken, it returns [`Flow::Again`] with the block's next
+/// run counted when a block start there would not act ([`Cpu::block_must_end`]) and the whole
+/// block fits in the run's budget, which is what the executor's block start checks besides;
+/// otherwise it jumps as [`branch_if`] does. Only the threaded forms run these handlers.
+#[inline(always)]
+fn loop_if(cpu: &mut Cpu, env: &Env, taken: bool, offset: u64) -> Flow {
+    if !taken {
+        return branch_if(cpu, env, false, offset);
+    }
+    cpu.pc = cpu.pc.wrapping_add(offset);
+    // The instructions from the block's first up to this branch (`offset` is minus four
+    // times the branch's index in the block). The count already holds the whole block
+    // ([`Cpu::exec_block`]): its next run needs room for these more.
+    let ran = (offset.wrapping_neg() >> 2) + 1;
+    if !cpu.block_must_end(env) && env.end.saturating_sub(cpu.insns) >= ran {
+        cpu.insns += ran;
+        return Flow::Again;
+    }
+    Flow::Jump
+}
+
+/// [`b_cond`] closing a loop of one block ([`loop_if`]).
+pub fn b_cond_loop<const COND: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
+    let taken = cpu.flags.holds(COND);
+    loop_if(cpu, env, taken, o.imm)
+}
+
+/// [`cbz`] closing a loop of one block ([`loop_if`]).
+pub fn cbz_loop(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
+    let taken = cbz_taken(cpu, o);
+    loop_if(cpu, env, taken, o.imm)
+}
+
+/// [`tbz`] closing a loop of one block ([`loop_if`]).
+pub fn tbz_loop(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
+    let taken = tbz_taken(cpu, o);
+    loop_if(cpu, env, taken, o.imm)
+}
+
 /// B.
 pub fn b(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
     let target = cpu.pc.wrapping_add(o.imm);
@@ -58,14 +99,26 @@ pub fn b_cond<const COND: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
 
 /// CBZ (`op` = 0) and CBNZ (`op` = 1), 32 or 64 bits.
 pub fn cbz(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
-    let taken = (cpu.r_sf(o.rn, o.sf) == 0) != (o.op == 1);
+    let taken = cbz_taken(cpu, o);
     branch_if(cpu, env, taken, o.imm)
+}
+
+/// Whether [`cbz`] branches.
+#[inline(always)]
+fn cbz_taken(cpu: &Cpu, o: &Ops) -> bool {
+    (cpu.r_sf(o.rn, o.sf) == 0) != (o.op == 1)
 }
 
 /// TBZ (`op` = 0) and TBNZ (`op` = 1) on bit `shift`.
 pub fn tbz(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
-    let taken = ((cpu.r(o.rn) >> o.shift) & 1 == 1) == (o.op == 1);
+    let taken = tbz_taken(cpu, o);
     branch_if(cpu, env, taken, o.imm)
+}
+
+/// Whether [`tbz`] branches.
+#[inline(always)]
+fn tbz_taken(cpu: &Cpu, o: &Ops) -> bool {
+    ((cpu.r(o.rn) >> o.shift) & 1 == 1) == (o.op == 1)
 }
 
 /// BR and RET: branch to Xn.
