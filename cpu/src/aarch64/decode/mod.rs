@@ -6,7 +6,8 @@
 //! bucketed by bits 28:25 (the A64 main encoding group, DDI 0487 C4.1) and tried in table order:
 //! where two patterns overlap, the more specific one comes first. A line may instantiate its
 //! handler per value of some operand field ([`Variants`]); [`fuse`] runs chosen adjacent pairs
-//! as one threaded handler.
+//! as one threaded handler, and [`loops`] gives the branch that closes a loop of one block a
+//! threaded form that runs the block again.
 
 pub mod a64;
 pub mod fuse;

@@ -7,7 +7,9 @@
 //! not end blocks there), unless a block start at its fall-through would have acted
 //! ([`Cpu::block_must_end`]): then it sets `cpu.pc` to the fall-through and returns
 //! `Flow::Jump`, so interrupts are sampled at the same instructions as when every branch ended
-//! its block. Misaligned targets fault when fetched (PC alignment fault).
+//! its block. A conditional branch that closes a loop of one block has forms of its own for
+//! threaded runs ([`loop_if`]), which may run the block again at once ([`Flow::Again`]).
+//! Misaligned targets fault when fetched (PC alignment fault).
 //! `TODO(FEAT_MMU)`: with TCR_ELx.TBI set, a register target's top byte is ignored
 //! (AArch64.BranchAddr).
 
