@@ -216,6 +216,13 @@ fn block_pa(entries: &[Decoded]) -> u64 {
     entries.last().map_or(0, |end| end.ops.imm)
 }
 
+/// Count a [`Flow::Again`] the executor follows, for the tests ([`tests::agains`]).
+#[inline(always)]
+fn again_counted() {
+    #[cfg(test)]
+    tests::AGAINS.with(|n| n.set(n.get() + 1));
+}
+
 /// The tag of VA-keyed entries under the TLB's current state.
 #[inline(always)]
 fn va_tag(tlb: &super::mem::Tlb) -> u64 {
@@ -482,12 +489,17 @@ impl Cpu {
         Ok(block)
     }
 
-    /// Whether a conditional branch that is not taken must end its block, its fall-through then
-    /// starting a block of its own as when every branch ended its block: when that block start
-    /// would act. An interrupt line or virtual interrupt is signalled (taken there), a store
-    /// dropped decoded code since the block started (the fall-through is decoded anew), or
-    /// block starts are watched ([`Cpu::watch`]). The budget and the trace room need no check:
-    /// they already bound the block's run.
+    /// Whether a block start at the next instruction would act, so that a conditional branch
+    /// must end its block there: not taken, its fall-through then starts a block of its own as
+    /// when every branch ended its block; taken back to its block's start, the block is not
+    /// run again at once ([`Flow::Again`]). An interrupt line or virtual interrupt is signalled
+    /// (taken there), a store dropped decoded code since the block started (the code is decoded
+    /// anew), or block starts are watched ([`Cpu::watch`]). The budget and the trace room need
+    /// no check for the fall-through: they already bound the block's run (the loop's branch
+    /// checks the budget itself). Nor does the instruction-fetch translation, which a TLB
+    /// maintenance instruction in the block may have changed: the architecture applies that to
+    /// instruction fetch only after a context synchronization event, and ISB, ERET and
+    /// exceptions end the block.
     #[inline(always)]
     pub(crate) fn block_must_end(&self, env: &Env) -> bool {
         self.async_signalled()
@@ -531,6 +543,7 @@ impl Cpu {
                 // The loop's branch counted the next run: this one ended where that starts.
                 let next = self.insns - all.len() as u64;
                 self.flight.record(block_pa(entries), pc_el, start, next);
+                again_counted();
                 start = next;
                 // SAFETY: as above.
                 f = unsafe { (entries[0].thread)(self, env, first) };
@@ -570,6 +583,7 @@ impl Cpu {
                 }
             }
             let f = (d.exec)(self, env, &d.ops);
+            debug_assert!(f != Flow::Again, "a plain handler ran its block again");
             i += 1;
             if f != Flow::Next {
                 // Give back the entries not run.
@@ -583,7 +597,17 @@ impl Cpu {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
+    thread_local! {
+        /// The [`Flow::Again`]s this test thread's vCPUs followed ([`super::again_counted`]).
+        pub(super) static AGAINS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    }
+
+    /// How many times a loop's branch ran its block again on this test thread.
+    pub(crate) fn agains() -> u64 {
+        AGAINS.with(|n| n.get())
+    }
+
     use super::super::exec::system::tests::{machine, BASE};
     use crate::aarch64::exception::{
         read_isr, HCR_AMO, HCR_FMO, HCR_IMO, HCR_TGE, HCR_VI, HCR_VSE,

@@ -251,6 +251,7 @@ impl Cpu {
                 self.insns += 1;
                 let d = &block.insns()[i];
                 let f = (d.exec)(self, &mut env, &d.ops);
+                debug_assert!(f != Flow::Again, "a plain handler ran its block again");
                 if let Some(dbg) = self.debug.as_mut() {
                     if f == Flow::Exit && self.exit == Some(Exit::Debug) {
                         // A watchpoint stopped the instruction: go on inside this block.

@@ -14,8 +14,9 @@
 //! [`forward`]'s form) from a host register, without a trip through memory. The other entries
 //! stay in the block as they were: partial and traced runs (which call each entry's plain
 //! handler) run the group one instruction at a time, and a fused run counts, stops and gives
-//! back exactly as they do (a taken branch stops at the second entry; a load that misses the
-//! fast path goes on from its own entry).
+//! back exactly as they do (a taken branch stops at the second entry, or, closing a loop of
+//! one block, may run the block again as its plain form would have it started anew,
+//! [`loops`]; a load that misses the fast path goes on from its own entry).
 
 use super::{limbs, loops, run_entry, step, step_on, DecodeResult, Decoded, Threaded};
 use crate::aarch64::block::{Env, MAX_BLOCK};

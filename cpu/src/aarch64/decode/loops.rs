@@ -3,9 +3,12 @@
 //! or of `clear_page`. Its threaded form ([`branch::b_cond_loop`] and its kin, or a fused
 //! pair's loop form in [`super::fuse`]) sends the run back to the block's first entry when the
 //! executor's block start would do nothing but start the same block again
-//! ([`Flow::Again`](crate::aarch64::state::Flow::Again)); the executor then records the pass and
-//! runs the block again without its block-start work. Its plain handler is the branch's own:
-//! partial and traced runs behave as before.
+//! ([`Flow::Again`](crate::aarch64::state::Flow::Again): nothing pending, the code epoch
+//! unmoved, no watch, the whole block within the budget); the executor then records the pass
+//! and runs the block again without its block-start work. A TLB maintenance instruction in
+//! the pass does not stop it: its effect on instruction fetch waits for a context
+//! synchronization event (see `Cpu::block_must_end`), which ends the
+//! block. Its plain handler is the branch's own: partial and traced runs behave as before.
 
 use super::{cond_code, DecodeResult, Threaded, Variants};
 use crate::aarch64::exec::branch;
@@ -40,6 +43,7 @@ const B_COND_LOOP: &Variants = crate::variants!(
 #[cfg(test)]
 mod tests {
     use super::{closes_loop, loop_form};
+    use crate::aarch64::block::tests::agains;
     use crate::aarch64::decode::decode;
     use crate::aarch64::decode::lockstep::Lockstep;
     use crate::aarch64::exec::system::tests::{machine, BASE};
@@ -48,8 +52,8 @@ mod tests {
 
     // Encodings from aarch64-linux-gnu-as.
     const HVC_1: u32 = 0xd400_0022; // hvc #1
-    /// Loops of one block, each with the registers it starts from (X1, X2) and how many
-    /// instructions it runs to its HVC.
+    /// Loops of one block: a name, the code (an HVC after the loop), and the X2 it starts
+    /// from (X1 is 5, X3 0).
     const LOOPS: &[(&str, &[u32], u64)] = &[
         // add x1, x1, #3; sub x2, x2, #1; cmp x2, #0; b.ne 0 (a fused pair closes the loop)
         (
@@ -75,8 +79,8 @@ mod tests {
         ),
     ];
 
-    /// The branches that go to their block's first instruction are found, by kind and
-    /// offset; others are not.
+    /// The conditional branches that go to their block's first instruction are found, by
+    /// offset; other instructions with that offset in their immediate are not.
     #[test]
     fn loop_branches_are_found() {
         // cbnz x2, 0; add x1, x1, #1; b.ne 0; cbz x2, 0; b.eq 12; b 20
@@ -88,6 +92,14 @@ mod tests {
             0x54ff_ffe0,
             0x1400_0000,
         ];
+        // b . and add x1, x1, #0: an immediate of 0 at index 0, but no conditional branch.
+        for word in [0x1400_0000, 0x9100_0021] {
+            let d = decode(word);
+            assert!(
+                !closes_loop(&d, 0) && loop_form(&d, 0).is_none(),
+                "{word:#x}"
+            );
+        }
         let found: Vec<bool> = block
             .iter()
             .enumerate()
@@ -104,13 +116,16 @@ mod tests {
     }
 
     /// Each loop runs as its instructions stepped one at a time: registers, NZCV, PC and
-    /// count at its exit.
+    /// count at its exit; its branch runs the block again.
     #[test]
     fn loops_run_as_their_instructions() {
         for &(what, code, x2) in LOOPS {
             let mut lock = Lockstep::new(code);
-            lock.start(|cpu| (cpu.x[1], cpu.x[2]) = (5, x2));
+            lock.start(|cpu| (cpu.x[1], cpu.x[2], cpu.x[3]) = (5, x2, 0));
+            let before = agains();
             assert_eq!(lock.run(what), Exit::Hvc(1), "{what}");
+            // The fused run looped by its branch, not by block starts.
+            assert!(agains() > before, "{what}");
         }
     }
 
@@ -183,6 +198,20 @@ mod tests {
             (fast.x[1], fast.pc, fast.insns),
             (slow.x[1], slow.pc, slow.insns)
         );
+    }
+
+    /// A loop with a TLB maintenance instruction runs its block again at once (the
+    /// instruction's effect on instruction fetch waits for a context synchronization event,
+    /// which ends a block), as its instructions stepped.
+    #[test]
+    fn a_loop_with_tlb_maintenance_runs_again() {
+        // tlbi vmalle1; sub x2, x2, #1; cbnz x2, 0; hvc #1
+        let mut lock = Lockstep::new(&[0xd508_871f, 0xd100_0442, 0xb5ff_ffc2, HVC_1]);
+        lock.start(|cpu| cpu.x[2] = 4);
+        let before = agains();
+        assert_eq!(lock.run("tlbi"), Exit::Hvc(1));
+        assert_eq!(agains(), before + 3);
+        assert_eq!(lock.fast.insns, 13);
     }
 
     /// A loop that never ends (`cbnz x2, .`) fills the flight recorder with passes of itself:
