@@ -162,35 +162,35 @@ pub static TABLE: &[Pattern] = &[
         B_cond,
         "0101010 0 imm19:19 0 cond:4",
         cond_branch,
-        branch::b_cond,
+        branch::b_cond[false],
         COND PER_COND
     ),
     pat!(
         CBZ,
         "sf:1 011010 0 imm19:19 rt:5",
         cmp_branch,
-        branch::cbz,
+        branch::cbz::<false>,
         COND
     ),
     pat!(
         CBNZ,
         "sf:1 011010 1 imm19:19 rt:5",
         cmp_branch,
-        branch::cbz,
+        branch::cbz::<false>,
         COND
     ),
     pat!(
         TBZ,
         "b5:1 011011 0 b40:5 imm14:14 rt:5",
         test_branch,
-        branch::tbz,
+        branch::tbz::<false>,
         COND
     ),
     pat!(
         TBNZ,
         "b5:1 011011 1 b40:5 imm14:14 rt:5",
         test_branch,
-        branch::tbz,
+        branch::tbz::<false>,
         COND
     ),
     // Unconditional branch (register): opc op2=11111 op3=000000 Rn op4=00000.

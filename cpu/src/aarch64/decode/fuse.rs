@@ -139,8 +139,8 @@ macro_rules! b_cond_pair {
             $first,
             $form,
             "B_cond",
-            fused_per_cond!($a, branch::b_cond),
-            Some(fused_per_cond!($a, branch::b_cond_loop)),
+            fused_per_cond!($a, branch::b_cond[false]),
+            Some(fused_per_cond!($a, branch::b_cond[true])),
         )
     };
 }

@@ -1,6 +1,6 @@
 //! Loops of one block: a conditional branch (B.cond, CBZ/CBNZ, TBZ/TBNZ) whose target is the
 //! first instruction of its own block, such as the closing `b.ne` of the multi-precision loops
-//! or of `clear_page`. Its threaded form ([`branch::b_cond_loop`] and its kin, or a fused
+//! or of `clear_page`. Its threaded form (the `LOOP` instantiation of [`branch::b_cond`] and its kin, or a fused
 //! pair's loop form in [`super::fuse`]) sends the run back to the block's first entry when the
 //! executor's block start would do nothing but start the same block again
 //! ([`Flow::Again`](crate::aarch64::state::Flow::Again): nothing pending, the code epoch
@@ -27,16 +27,16 @@ pub fn loop_form(d: &DecodeResult, index: usize) -> Option<Threaded> {
     }
     match d.pattern?.name {
         "B_cond" => Some(B_COND_LOOP.forms[cond_code(&d.insn.ops)].1),
-        "CBZ" | "CBNZ" => Some(crate::threaded!(branch::cbz_loop)),
-        "TBZ" | "TBNZ" => Some(crate::threaded!(branch::tbz_loop)),
+        "CBZ" | "CBNZ" => Some(crate::threaded!(branch::cbz::<true>)),
+        "TBZ" | "TBNZ" => Some(crate::threaded!(branch::tbz::<true>)),
         _ => None,
     }
 }
 
-/// [`branch::b_cond_loop`]'s instantiations by condition code, as the table's `B_cond` line's.
+/// [`branch::b_cond`]'s `LOOP` instantiations by condition code, as the table's `B_cond` line's.
 const B_COND_LOOP: &Variants = crate::variants!(
     cond_code,
-    [[branch::b_cond_loop] [] []]
+    [[branch::b_cond] [true,] []]
     [0] [1] [2] [3] [4] [5] [6] [7] [8] [9] [10] [11] [12] [13] [14] [14]
 );
 

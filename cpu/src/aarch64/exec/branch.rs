@@ -7,8 +7,9 @@
 //! not end blocks there), unless a block start at its fall-through would have acted
 //! ([`Cpu::block_must_end`]): then it sets `cpu.pc` to the fall-through and returns
 //! `Flow::Jump`, so interrupts are sampled at the same instructions as when every branch ended
-//! its block. A conditional branch that closes a loop of one block has forms of its own for
-//! threaded runs ([`loop_if`]), which may run the block again at once ([`Flow::Again`]).
+//! its block. A conditional branch that closes a loop of one block has instantiations of its
+//! own for threaded runs (`LOOP`, [`branch_if`]), which may run the block again at once
+//! ([`Flow::Again`]).
 //! Misaligned targets fault when fetched (PC alignment fault).
 //! `TODO(FEAT_MMU)`: with TCR_ELx.TBI set, a register target's top byte is ignored
 //! (AArch64.BranchAddr).
@@ -26,10 +27,30 @@ fn jump(cpu: &mut Cpu, target: u64) -> Flow {
     Flow::Jump
 }
 
+/// A conditional branch's outcome: taken, a jump to `offset` bytes away; not taken, the
+/// block goes on, or the fall-through is jumped to where a block start would act
+/// ([`Cpu::block_must_end`]).
+///
+/// `LOOP`: the branch closes a loop of one block, its target the first instruction of its own
+/// block (chosen at decode for the threaded forms only, [`crate::aarch64::decode::loops`]).
+/// Taken, it returns [`Flow::Again`] with the block's next run counted when a block start
+/// there would not act and the whole block fits in the run's budget (`Env::end`), which is
+/// what the executor's block start checks besides; otherwise it jumps.
 #[inline(always)]
-fn branch_if(cpu: &mut Cpu, env: &Env, taken: bool, offset: u64) -> Flow {
+fn branch_if<const LOOP: bool>(cpu: &mut Cpu, env: &Env, taken: bool, offset: u64) -> Flow {
     if taken {
         let target = cpu.pc.wrapping_add(offset);
+        if LOOP {
+            // The instructions from the block's first up to this branch (`offset` is minus
+            // four times the branch's index in the block). The count already holds the whole
+            // block ([`Cpu::exec_block`]): its next run needs room for these more.
+            let ran = (offset.wrapping_neg() >> 2) + 1;
+            if !cpu.block_must_end(env) && env.end.saturating_sub(cpu.insns) >= ran {
+                cpu.pc = target;
+                cpu.insns += ran;
+                return Flow::Again;
+            }
+        }
         jump(cpu, target)
     } else if cpu.block_must_end(env) {
         let next = cpu.pc.wrapping_add(4);
@@ -37,47 +58,6 @@ fn branch_if(cpu: &mut Cpu, env: &Env, taken: bool, offset: u64) -> Flow {
     } else {
         Flow::Next
     }
-}
-
-/// [`branch_if`] for a branch that closes a loop of one block: its target, `offset` bytes
-/// away, is the first instruction of its own block (chosen at decode,
-/// [`crate::aarch64::decode::loops`]). Taken, it returns [`Flow::Again`] with the block's next
-/// run counted when a block start there would not act ([`Cpu::block_must_end`]) and the whole
-/// block fits in the run's budget, which is what the executor's block start checks besides;
-/// otherwise it jumps as [`branch_if`] does. Only the threaded forms run these handlers.
-#[inline(always)]
-fn loop_if(cpu: &mut Cpu, env: &Env, taken: bool, offset: u64) -> Flow {
-    if !taken {
-        return branch_if(cpu, env, false, offset);
-    }
-    cpu.pc = cpu.pc.wrapping_add(offset);
-    // The instructions from the block's first up to this branch (`offset` is minus four
-    // times the branch's index in the block). The count already holds the whole block
-    // ([`Cpu::exec_block`]): its next run needs room for these more.
-    let ran = (offset.wrapping_neg() >> 2) + 1;
-    if !cpu.block_must_end(env) && env.end.saturating_sub(cpu.insns) >= ran {
-        cpu.insns += ran;
-        return Flow::Again;
-    }
-    Flow::Jump
-}
-
-/// [`b_cond`] closing a loop of one block ([`loop_if`]).
-pub fn b_cond_loop<const COND: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
-    let taken = cpu.flags.holds(COND);
-    loop_if(cpu, env, taken, o.imm)
-}
-
-/// [`cbz`] closing a loop of one block ([`loop_if`]).
-pub fn cbz_loop(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
-    let taken = cbz_taken(cpu, o);
-    loop_if(cpu, env, taken, o.imm)
-}
-
-/// [`tbz`] closing a loop of one block ([`loop_if`]).
-pub fn tbz_loop(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
-    let taken = tbz_taken(cpu, o);
-    loop_if(cpu, env, taken, o.imm)
 }
 
 /// B.
@@ -93,34 +73,23 @@ pub fn bl(cpu: &mut Cpu, _: &mut Env, o: &Ops) -> Flow {
     jump(cpu, target)
 }
 
-/// B.cond with condition `COND` (1111 behaves as always, like 1110).
-pub fn b_cond<const COND: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
+/// B.cond with condition `COND` (1111 behaves as always, like 1110); `LOOP` as
+/// [`branch_if`]'s.
+pub fn b_cond<const LOOP: bool, const COND: u8>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
     let taken = cpu.flags.holds(COND);
-    branch_if(cpu, env, taken, o.imm)
+    branch_if::<LOOP>(cpu, env, taken, o.imm)
 }
 
-/// CBZ (`op` = 0) and CBNZ (`op` = 1), 32 or 64 bits.
-pub fn cbz(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
-    let taken = cbz_taken(cpu, o);
-    branch_if(cpu, env, taken, o.imm)
+/// CBZ (`op` = 0) and CBNZ (`op` = 1), 32 or 64 bits; `LOOP` as [`branch_if`]'s.
+pub fn cbz<const LOOP: bool>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
+    let taken = (cpu.r_sf(o.rn, o.sf) == 0) != (o.op == 1);
+    branch_if::<LOOP>(cpu, env, taken, o.imm)
 }
 
-/// Whether [`cbz`] branches.
-#[inline(always)]
-fn cbz_taken(cpu: &Cpu, o: &Ops) -> bool {
-    (cpu.r_sf(o.rn, o.sf) == 0) != (o.op == 1)
-}
-
-/// TBZ (`op` = 0) and TBNZ (`op` = 1) on bit `shift`.
-pub fn tbz(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
-    let taken = tbz_taken(cpu, o);
-    branch_if(cpu, env, taken, o.imm)
-}
-
-/// Whether [`tbz`] branches.
-#[inline(always)]
-fn tbz_taken(cpu: &Cpu, o: &Ops) -> bool {
-    ((cpu.r(o.rn) >> o.shift) & 1 == 1) == (o.op == 1)
+/// TBZ (`op` = 0) and TBNZ (`op` = 1) on bit `shift`; `LOOP` as [`branch_if`]'s.
+pub fn tbz<const LOOP: bool>(cpu: &mut Cpu, env: &mut Env, o: &Ops) -> Flow {
+    let taken = ((cpu.r(o.rn) >> o.shift) & 1 == 1) == (o.op == 1);
+    branch_if::<LOOP>(cpu, env, taken, o.imm)
 }
 
 /// BR and RET: branch to Xn.
